@@ -1,0 +1,90 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, UsageError, processIO } from './commands/io.js';
+
+/** Entry point of `bdg`: parses arguments and returns the exit status (0 ok, 1 data errors, 2 could not run). */
+export async function main(argv: string[]): Promise<number> {
+  let status: number = EXIT.ok;
+  const program = new Command('bdg')
+    .description('Kiểm tra, tổng hợp và lập báo cáo bình đẳng giới, Dự án 8')
+    .option('--no-color', 'không tô màu kết quả')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  const io = () => processIO(program.opts().color !== false);
+
+  program
+    .command('validate')
+    .description('kiểm tra một tệp báo cáo (biểu mẫu .xlsx) trước khi gửi')
+    .argument('<file>', 'tệp .xlsx cần kiểm tra')
+    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .option('--json', 'in kết quả dạng JSON ra stdout')
+    .action(async (file: string, opts) => {
+      const { runValidate } = await import('./commands/validate.js');
+      status = await runValidate(file, opts, io());
+    });
+
+  program
+    .command('template')
+    .description('tạo biểu mẫu trống cho một đơn vị')
+    .requiredOption('--unit <code>', 'mã đơn vị')
+    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .option('--period <period>', 'kỳ báo cáo: 2024 (năm) hoặc 2024-H1 (6 tháng đầu năm)', String(new Date().getFullYear()))
+    .option('--out <file>', 'tệp .xlsx sẽ tạo')
+    .option('--force', 'ghi đè nếu tệp đã có')
+    .action(async (opts) => {
+      const { runTemplate } = await import('./commands/template.js');
+      status = await runTemplate(opts, io());
+    });
+
+  program
+    .command('consolidate')
+    .description('tổng hợp một thư mục báo cáo theo cấp hành chính')
+    .argument('<dir>', 'thư mục chứa các tệp .xlsx')
+    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .option('--config <file>', 'tệp cấu hình (JSON)')
+    .option('--period <period>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
+    .option('--out <dir>', 'thư mục kết quả', 'out')
+    .option('--json', 'in kết quả dạng JSON ra stdout')
+    .option('--force', 'ghi đè kết quả đã có')
+    .addOption(new Option('--workers <n>', 'số luồng đọc tệp (mặc định: số nhân CPU)').argParser(positiveInt))
+    .action(async (dir: string, opts) => {
+      const { runConsolidate } = await import('./commands/consolidate.js');
+      status = await runConsolidate(dir, opts, io());
+    });
+
+  program
+    .command('report')
+    .description('viết lại báo cáo DOCX từ tệp tổng hợp JSON đã lưu')
+    .argument('<rollup>', 'tệp JSON do lệnh consolidate tạo')
+    .option('--config <file>', 'tệp cấu hình (JSON)')
+    .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước, để so sánh')
+    .option('--out <file>', 'tệp .docx sẽ tạo')
+    .option('--force', 'ghi đè nếu tệp đã có')
+    .action(async (rollup: string, opts) => {
+      const { runReport } = await import('./commands/report.js');
+      status = await runReport(rollup, opts, io());
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return status;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.cannotRun;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`Lỗi: ${err.message}\n`);
+      return EXIT.cannotRun;
+    }
+    process.stderr.write(`Lỗi không mong đợi: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.BDG_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return EXIT.cannotRun;
+  }
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers cần một số nguyên dương, nhận "${v}"`);
+  return n;
+}

@@ -1,0 +1,20 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/** Where a command writes: stdout for the result, stderr for progress and chatter, with colour decided once. */
+export interface CommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Colour for human-readable output; disabled by NO_COLOR, --no-color, or a non-terminal. */
+  color: ChalkInstance;
+}
+
+export function processIO(useColor: boolean): CommandIO {
+  const enabled = useColor && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && Boolean(process.stdout.isTTY);
+  return { stdout: process.stdout, stderr: process.stderr, color: new Chalk({ level: enabled ? 1 : 0 }) };
+}
+
+/** Exit statuses of every command (submission-workbook.md, "Commands"). */
+export const EXIT = { ok: 0, dataErrors: 1, cannotRun: 2 } as const;
+
+/** A failure that stops a command before it could do its job: bad arguments, unreadable config, no such folder. */
+export class UsageError extends Error {}

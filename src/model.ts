@@ -1,0 +1,151 @@
+import type { Measure } from './catalogue/catalogue.js';
+
+/** Where a value was read: sheet name as written in the file and an A1 address. */
+export interface CellRef {
+  sheet: string;
+  cell: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One finding about a file: a rule id that never changes, and a Vietnamese message saying where and what to do. */
+export interface Issue {
+  rule: string;
+  severity: Severity;
+  sheet?: string;
+  cell?: string;
+  indicator?: string;
+  value?: number | string | null;
+  message: string;
+}
+
+/** A figure as read from one cell. `value` null means "no data"; `invalid` marks a cell whose text could not be read. */
+export interface CellValue {
+  value: number | null;
+  ref: CellRef;
+  /** What the person typed, when it was text (kept for messages). */
+  text?: string;
+  invalid?: boolean;
+}
+
+export interface IndicatorRow {
+  code: string;
+  ref: CellRef;
+  cells: Partial<Record<Measure, CellValue>>;
+  note: string | null;
+}
+
+export type PeriodKind = 'year' | 'half';
+
+export interface Period {
+  /** "2024" for a year, "2024-H1" for the first six months. */
+  id: string;
+  year: number;
+  kind: PeriodKind;
+  /** Vietnamese label: "Năm 2024", "6 tháng đầu năm 2024". */
+  label: string;
+}
+
+export interface SubmissionInfo {
+  unitCode: string | null;
+  unitName: string | null;
+  period: Period | null;
+  version: string | null;
+  preparedBy: string | null;
+  phone: string | null;
+  preparedOn: string | null;
+  head: string | null;
+}
+
+/** The narrative labels of the Thuyết minh sheet, in report order. */
+export const NARRATIVE_LABELS = {
+  highlights: 'Kết quả nổi bật',
+  goodPractices: 'Mô hình, cách làm hay',
+  difficulties: 'Khó khăn, hạn chế',
+  causes: 'Nguyên nhân',
+  proposals: 'Kiến nghị, đề xuất',
+  nextPeriod: 'Phương hướng, nhiệm vụ kỳ tới',
+} as const;
+export type NarrativeKey = keyof typeof NARRATIVE_LABELS;
+export type Narrative = Partial<Record<NarrativeKey, string>>;
+
+/** A workbook as read: who, when, the figures by indicator code with their cells, and the words. */
+export interface Submission {
+  file: string;
+  info: SubmissionInfo;
+  infoRefs: Partial<Record<keyof SubmissionInfo, CellRef>>;
+  rows: Map<string, IndicatorRow>;
+  narrative: Narrative;
+}
+
+/** Plain figures by indicator code, as rolled up and written out. A missing breakdown key = not applicable. */
+export type Figure = Partial<Record<Measure, number | null>>;
+export type Figures = Record<string, Figure>;
+
+export interface UnitRef {
+  code: string;
+  name: string;
+}
+
+/** What became of one file found in a consolidated folder. */
+export interface FileOutcome {
+  path: string;
+  unit: string | null;
+  status: 'accepted' | 'rejected' | 'ignored';
+  reason?: string;
+  errors?: Issue[];
+  warnings?: Issue[];
+  /** `Ngày lập` of the file (ISO yyyy-mm-dd), when given. */
+  preparedOn?: string | null;
+}
+
+/** A rolled-up figure: sums of the units below, and how many of them reported it. */
+export type TotalFigure = Figure & { reported: number; expected: number };
+
+export interface RatioValue {
+  id: string;
+  name: string;
+  numerator: number | null;
+  denominator: number | null;
+  /** numerator ÷ denominator, or null ("không xác định") when either is missing or the denominator is 0. */
+  value: number | null;
+  /** Percent target for the period's year (Nghị quyết 28), if any, and whether it is met. */
+  target: number | null;
+  met: boolean | null;
+  partial: boolean;
+}
+
+export interface UnitFigures {
+  code: string;
+  name: string;
+  level: string;
+  parent: string | null;
+  /** `file` when the unit's own submission was read, `rollup` when summed from its children, `missing` otherwise. */
+  source: 'file' | 'rollup' | 'missing';
+  values: Figures;
+  /** Per indicator, how many children reported it / were expected (roll-up units only). */
+  coverage?: Record<string, { reported: number; expected: number }>;
+}
+
+/** The result of `consolidate`: the spec's JSON (submission-workbook.md, "consolidate --json") plus what the report needs. */
+export interface Rollup {
+  root: UnitRef;
+  period: string;
+  periodLabel: string;
+  catalogueVersion: string;
+  generatedAt: string;
+  completeness: {
+    expected: number;
+    received: number;
+    missing: UnitRef[];
+    /** Units whose file is dated after the configured deadline. */
+    late: (UnitRef & { preparedOn: string })[];
+  };
+  files: FileOutcome[];
+  totals: Record<string, TotalFigure>;
+  ratios: RatioValue[];
+  /** Number of commune-level units under the root (for "x/y xã"). */
+  communes: number;
+  units: UnitFigures[];
+  narratives: { unit: UnitRef; narrative: Narrative }[];
+}
