@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from './commands/io.js';
+
+/**
+ * What a province sets once (README, "Tệp cấu hình"). Every field is optional: a missing one is printed in the
+ * report as a visible blank to fill, never invented.
+ */
+export const configSchema = z
+  .object({
+    /** The unit list (danh mục đơn vị hành chính), relative to the config file. */
+    units: z.string().min(1).optional(),
+    agency: z
+      .object({
+        /** Cơ quan chủ quản: "UBND TỈNH ĐẮK LẮK". */
+        superior: z.string().min(1).optional(),
+        /** Cơ quan ban hành: "SỞ NỘI VỤ". */
+        name: z.string().min(1).optional(),
+        /** Chữ viết tắt in the document symbol: "SNV" → "Số: 05/BC-SNV". */
+        symbol: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Địa danh in the date line: "Đắk Lắk". */
+    place: z.string().min(1).optional(),
+    documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+    /** Ngày ban hành, yyyy-mm-dd; when missing the date line is left blank to fill. */
+    documentDate: z.iso.date().optional(),
+    /** Kính gửi. */
+    recipients: z.array(z.string().min(1)).default([]),
+    signer: z
+      .object({
+        /** Thẩm quyền ký: "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN". */
+        prefix: z.string().min(1).optional(),
+        /** Chức vụ: "PHÓ GIÁM ĐỐC". */
+        title: z.string().min(1).optional(),
+        name: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Nơi nhận, one line each without the leading "- " and trailing ";". */
+    distribution: z.array(z.string().min(1)).default([]),
+    /** Lưu: "VT, BĐG". */
+    archive: z.string().min(1).optional(),
+    /** Hạn nộp báo cáo, yyyy-mm-dd: files whose `Ngày lập` is after it are listed as late. */
+    deadline: z.iso.date().optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema> & { unitsPath?: string };
+
+export const EMPTY_CONFIG: Config = configSchema.parse({});
+
+/** Reads and checks a config file; any problem is a UsageError (exit 2) naming the field. */
+export async function loadConfig(file: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`không đọc được tệp cấu hình "${file}". Kiểm tra lại đường dẫn.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new UsageError(`tệp cấu hình "${file}" không phải JSON hợp lệ: ${(err as Error).message}`);
+  }
+  const parsed = configSchema.safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(gốc)'}: ${i.message}`);
+    throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n${lines.join('\n')}`);
+  }
+  const config: Config = parsed.data;
+  if (config.units) config.unitsPath = resolve(dirname(file), config.units);
+  return config;
+}
