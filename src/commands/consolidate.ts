@@ -1,6 +1,119 @@
-import type { CommandIO } from './io.js';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { EMPTY_CONFIG, loadConfig } from '../config.js';
+import { consolidate, type Consolidation } from '../consolidate/consolidate.js';
+import { defaultWorkers, readParallel } from '../consolidate/read-files.js';
+import type { Rollup } from '../model.js';
+import { formatNumber, formatPercent } from '../util/number.js';
+import { parsePeriodArg } from '../util/period.js';
+import { checkOutputs, writeFileAtomic } from '../util/safe-write.js';
+import { renderReport } from '../write/report/index.js';
+import { buildSummaryWorkbook } from '../write/summary-workbook.js';
+import { EXIT, UsageError, type CommandIO } from './io.js';
+import { loadUnits } from './load-units.js';
 
-export async function runConsolidate(_arg: string, _opts: unknown, io: CommandIO): Promise<number> {
-  io.stderr.write('Lệnh này chưa được xây dựng.\n');
-  return 2;
+export interface ConsolidateFlags {
+  units?: string;
+  config?: string;
+  period?: string;
+  out: string;
+  json?: boolean;
+  force?: boolean;
+  workers?: number;
+}
+
+/** The names of the three outputs of one consolidation. */
+export function outputPaths(outDir: string, rootCode: string, period: string) {
+  return {
+    workbook: join(outDir, `tong-hop-${rootCode}-${period}.xlsx`),
+    json: join(outDir, `tong-hop-${rootCode}-${period}.json`),
+    report: join(outDir, `bao-cao-${rootCode}-${period}.docx`),
+  };
+}
+
+export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: CommandIO): Promise<number> {
+  const st = await stat(dir).catch(() => null);
+  if (!st?.isDirectory()) throw new UsageError(`không tìm thấy thư mục "${dir}".`);
+  const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;
+  const unitsFile = flags.units ?? config.unitsPath;
+  if (!unitsFile)
+    throw new UsageError('cần danh mục đơn vị hành chính: thêm --units DANH-MUC.csv hoặc khai báo "units" trong tệp cấu hình.');
+  const hierarchy = (await loadUnits(unitsFile))!;
+  const period = flags.period ? parsePeriodArg(flags.period) : undefined;
+  if (flags.period && !period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2024 hoặc 2024-H1.`);
+  const outDir = resolve(flags.out);
+  if (period) await checkOutputs(Object.values(outputPaths(outDir, hierarchy.root.code, period.id)), { force: flags.force });
+
+  const bar =
+    io.stderr.isTTY && !process.env.CI
+      ? new cliProgress.SingleBar(
+          { stream: io.stderr, format: 'Đang đọc {bar} {value}/{total} tệp', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+  let result: Consolidation;
+  try {
+    result = await consolidate({
+      dir,
+      hierarchy,
+      config,
+      period: period ?? undefined,
+      skip: [outDir],
+      readFiles:
+        (flags.workers ?? defaultWorkers()) > 1
+          ? (files, tick) => readParallel(files, resolve(unitsFile), flags.workers ?? defaultWorkers(), undefined, tick)
+          : undefined,
+      onProgress: (done, total) => {
+        if (!bar) return;
+        if (done === 0) bar.start(total, 0);
+        else bar.update(done);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+  const { rollup, byUnit, catalogue } = result;
+  const paths = outputPaths(outDir, rollup.root.code, rollup.period);
+  await checkOutputs(Object.values(paths), { force: flags.force });
+  const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue);
+  await writeFileAtomic(paths.workbook, Buffer.from(await workbook.xlsx.writeBuffer()));
+  await writeFileAtomic(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
+  await writeFileAtomic(paths.report, await renderReport(rollup, config, { catalogue }));
+
+  if (flags.json) io.stdout.write(`${JSON.stringify(rollup, null, 2)}\n`);
+  (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, Object.values(paths), io));
+  return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
+}
+
+/** The short table printed after a run: who reported, who did not, which files were refused and why. */
+export function formatSummary(rollup: Rollup, written: string[], io: CommandIO): string {
+  const c = io.color;
+  const { completeness: k, files } = rollup;
+  const count = (s: string) => files.filter((f) => f.status === s).length;
+  const lines = [
+    c.bold(`Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
+    `  Tệp đã xét:     ${files.length} (tiếp nhận ${count('accepted')}, từ chối ${count('rejected')}, bỏ qua ${count('ignored')})`,
+    `  Đơn vị có số liệu: ${k.received}/${k.expected}${k.expected ? ` (${formatPercent(k.received / k.expected)})` : ''}`,
+  ];
+  if (k.missing.length) lines.push(c.yellow(`  Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`));
+  if (k.late.length) lines.push(c.yellow(`  Nộp muộn: ${k.late.map((m) => `${m.code} ${m.name}`).join('; ')}`));
+  const rejected = files.filter((f) => f.status === 'rejected');
+  if (rejected.length) {
+    lines.push(c.red(`  Tệp bị từ chối (${rejected.length}):`));
+    for (const f of rejected) {
+      const first = f.errors?.[0];
+      const more = (f.errors?.length ?? 0) > 1 ? ` (và ${formatNumber(f.errors!.length - 1)} lỗi khác)` : '';
+      lines.push(`    ${c.bold(f.path)}: ${first?.message ?? ''}${more}`);
+    }
+    lines.push('    Xem chi tiết từng lỗi: bdg validate <tệp>, hoặc sheet "Tình hình nộp báo cáo".');
+  }
+  const ignored = files.filter((f) => f.status === 'ignored');
+  if (ignored.length) {
+    lines.push(c.dim(`  Bỏ qua (${ignored.length}):`));
+    for (const f of ignored) lines.push(c.dim(`    ${f.path}: ${f.reason}`));
+  }
+  lines.push('Đã ghi:');
+  for (const p of written) lines.push(`  ${p}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,57 @@
-import type { CommandIO } from './io.js';
+import type { ChalkInstance } from 'chalk';
+import type { Issue } from '../model.js';
+import { checkFile, validationJson, type CheckedFile } from '../validate/check-file.js';
+import { EXIT, type CommandIO } from './io.js';
+import { loadUnits } from './load-units.js';
 
-export async function runValidate(_arg: string, _opts: unknown, io: CommandIO): Promise<number> {
-  io.stderr.write('Lệnh này chưa được xây dựng.\n');
-  return 2;
+export async function runValidate(file: string, opts: { units?: string; json?: boolean }, io: CommandIO): Promise<number> {
+  const units = await loadUnits(opts.units);
+  const checked = await checkFile(file, { units });
+  if (opts.json) io.stdout.write(`${JSON.stringify(validationJson(checked), null, 2)}\n`);
+  else io.stdout.write(formatValidation(checked, io.color, Boolean(units)));
+  return checked.valid ? EXIT.ok : EXIT.dataErrors;
+}
+
+/** The human report: who and when, then errors and warnings grouped by sheet, then a verdict that says what to do. */
+export function formatValidation(c: CheckedFile, color: ChalkInstance, withUnits: boolean): string {
+  const out: string[] = [];
+  out.push(color.bold(`Kiểm tra tệp: ${c.file}`));
+  if (c.unit) {
+    const parts = [`Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`];
+    if (c.periodLabel) parts.push(`Kỳ báo cáo: ${c.periodLabel}`);
+    if (c.catalogue) parts.push(`Biểu mẫu: ${c.catalogue.version}`);
+    out.push(parts.join(' · '));
+  }
+  if (!withUnits) out.push(color.dim('(Không có --units: chưa đối chiếu mã đơn vị và số xã với danh mục đơn vị hành chính.)'));
+  out.push('');
+  section(out, c.errors, color.red.bold(`✖ ${c.errors.length} lỗi`), color.red, color);
+  section(out, c.warnings, color.yellow.bold(`⚠ ${c.warnings.length} cảnh báo`), color.yellow, color);
+  if (c.valid)
+    out.push(
+      color.green.bold(
+        c.warnings.length
+          ? `✔ Tệp hợp lệ. Xem lại ${c.warnings.length} cảnh báo ở trên trước khi gửi.`
+          : '✔ Tệp hợp lệ, có thể gửi.',
+      ),
+    );
+  else out.push(color.red.bold(`Tệp CHƯA hợp lệ: sửa ${c.errors.length} lỗi ở trên, lưu lại rồi kiểm tra lần nữa.`));
+  return `${out.join('\n')}\n`;
+}
+
+function section(out: string[], issues: Issue[], title: string, tint: ChalkInstance, color: ChalkInstance): void {
+  if (issues.length === 0) return;
+  out.push(title);
+  const bySheet = new Map<string, Issue[]>();
+  for (const i of issues) {
+    const key = i.sheet ?? 'Tệp';
+    bySheet.set(key, [...(bySheet.get(key) ?? []), i]);
+  }
+  for (const [sheet, list] of bySheet) {
+    out.push(`  ${color.bold(sheet === 'Tệp' ? 'Tệp' : `Sheet "${sheet}"`)}`);
+    for (const i of list) {
+      const where = [i.cell, i.indicator].filter(Boolean).join(' ');
+      out.push(`    ${tint(where ? where.padEnd(12) : '')} ${i.message} ${color.dim(`[${i.rule}]`)}`);
+    }
+  }
+  out.push('');
 }

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, sep } from 'node:path';
+
+export type Found =
+  | { kind: 'candidate'; path: string; rel: string }
+  | { kind: 'ignored'; path: string; rel: string; reason: string }
+  /** A spreadsheet in a format bdg cannot read (.xls, .ods): most likely a submission, so it is reported as rejected. */
+  | { kind: 'wrong-format'; path: string; rel: string; format: string };
+
+const WRONG_FORMATS: Record<string, string> = {
+  '.xls': 'Excel 97-2003 (.xls)',
+  '.ods': 'OpenDocument (.ods)',
+  '.xlsb': 'Excel nhị phân (.xlsb)',
+  '.numbers': 'Apple Numbers',
+  '.et': 'WPS Spreadsheets (.et)',
+};
+
+/**
+ * Lists every file under `dir` (subfolders included, in a stable order) and sorts them into submissions to read
+ * and files to pass over with the reason. Follows symbolic links once: a loop is reported, not walked forever.
+ */
+export async function discover(dir: string, skip: string[] = []): Promise<Found[]> {
+  const found: Found[] = [];
+  const seenDirs = new Set<string>();
+  const skipReal = await Promise.all(skip.map((s) => realpath(s).catch(() => s)));
+  const walk = async (current: string): Promise<void> => {
+    const real = await realpath(current);
+    if (seenDirs.has(real)) {
+      found.push({ kind: 'ignored', path: current, rel: relative(dir, current) || '.', reason: 'thư mục lặp lại (liên kết vòng), đã bỏ qua' });
+      return;
+    }
+    seenDirs.add(real);
+    if (skipReal.includes(real) && current !== dir) return;
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch {
+      found.push({ kind: 'ignored', path: current, rel: relative(dir, current) || '.', reason: 'không đọc được thư mục (không có quyền?)' });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const path = join(current, e.name);
+      const rel = relative(dir, path).split(sep).join('/');
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const st = await stat(path).catch(() => null);
+        if (!st) {
+          found.push({ kind: 'ignored', path, rel, reason: 'liên kết hỏng' });
+          continue;
+        }
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      }
+      if (e.name.startsWith('.')) {
+        if (isFile || isDir) found.push({ kind: 'ignored', path, rel, reason: 'tệp/thư mục ẩn' });
+        continue;
+      }
+      if (isDir) {
+        await walk(path);
+        continue;
+      }
+      if (!isFile) continue;
+      found.push(classify(path, rel));
+    }
+  };
+  await walk(dir);
+  return found;
+}
+
+function classify(path: string, rel: string): Found {
+  const name = basename(path);
+  const ext = extname(name).toLowerCase();
+  if (name.startsWith('~$')) return { kind: 'ignored', path, rel, reason: 'tệp khóa tạm của Office (~$), không phải báo cáo' };
+  if (ext === '.xlsx' || ext === '.xlsm') return { kind: 'candidate', path, rel };
+  if (WRONG_FORMATS[ext]) return { kind: 'wrong-format', path, rel, format: WRONG_FORMATS[ext] };
+  return { kind: 'ignored', path, rel, reason: `không phải tệp .xlsx (${ext || 'không có phần mở rộng'})` };
+}
+
+/** Content hash, to recognise the same file sent twice under two names. */
+export async function fileDigest(path: string): Promise<string | null> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch {
+    return null;
+  }
+}

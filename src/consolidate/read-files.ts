@@ -1,0 +1,99 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { makeIssue } from '../issues.js';
+import { packageRoot } from '../paths.js';
+import type { Hierarchy } from '../read/hierarchy.js';
+import type { ReadLimits } from '../read/open-workbook.js';
+import { checkFile, type CheckedFile } from '../validate/check-file.js';
+
+export interface FileJob {
+  path: string;
+  rel: string;
+}
+
+/**
+ * Keeps of a read file only what consolidation uses: the figures, who/when, the words. The cell-by-cell
+ * rows go, so memory stays flat in the number of files.
+ */
+export function slimChecked(c: CheckedFile): CheckedFile {
+  if (!c.submission) return c;
+  const { info, infoRefs, narrative, file } = c.submission;
+  return { ...c, catalogue: null, submission: { file, info, infoRefs, narrative, rows: new Map() } };
+}
+
+/** Reads files one after the other in this thread. */
+export async function readSequential(files: FileJob[], units: Hierarchy, limits: ReadLimits | undefined, onDone: () => void) {
+  const out: CheckedFile[] = [];
+  for (const f of files) {
+    out.push(slimChecked(await checkFile(f.path, { units, limits, displayName: f.rel })));
+    onDone();
+  }
+  return out;
+}
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/**
+ * Reads files on `workers` threads. Results are put back in the order of `files`, so the outcome is identical to
+ * a single-threaded run whatever finishes first. A thread that dies turns its file into a rejected result.
+ */
+export async function readParallel(
+  files: FileJob[],
+  unitsFile: string,
+  workers: number,
+  limits: ReadLimits | undefined,
+  onDone: () => void,
+): Promise<CheckedFile[]> {
+  const results: CheckedFile[] = new Array(files.length);
+  let next = 0;
+  const script = resolve(packageRoot, 'dist/consolidate/read-worker.js');
+  const failed = (i: number, message: string): CheckedFile => ({
+    file: files[i]!.rel,
+    valid: false,
+    unit: null,
+    period: null,
+    periodLabel: null,
+    errors: [makeIssue('file-unreadable', 'error', undefined, `Không đọc được tệp: ${message}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`)],
+    warnings: [],
+    submission: null,
+    catalogue: null,
+    figures: null,
+  });
+  const runWorker = () =>
+    new Promise<void>((done, fail) => {
+      const worker = new Worker(script, {
+        workerData: { unitsFile, limits },
+        // A hostile file may exhaust this thread's heap, never the whole run.
+        resourceLimits: { maxOldGenerationSizeMb: 2048 },
+      });
+      let current = -1;
+      const feed = () => {
+        if (next >= files.length) {
+          void worker.terminate().then(() => done());
+          return;
+        }
+        current = next++;
+        worker.postMessage({ index: current, ...files[current]! });
+      };
+      worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
+        if (!msg.ready) {
+          results[msg.index!] = msg.checked ?? failed(msg.index!, msg.error ?? 'lỗi không rõ');
+          onDone();
+        }
+        feed();
+      });
+      worker.on('error', (err) => {
+        if (current >= 0 && !results[current]) {
+          results[current] = failed(current, err.message);
+          onDone();
+          // The thread is gone; carry on with a fresh one for the rest.
+          runWorker().then(done, fail);
+        } else fail(err);
+      });
+    });
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, files.length)) }, runWorker));
+  return results;
+}

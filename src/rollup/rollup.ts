@@ -1,0 +1,114 @@
+import { MEASURES, measuresOf, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
+import type { Figure, Figures, RatioValue, TotalFigure, UnitFigures } from '../model.js';
+
+/** What roll-up needs of the unit list. */
+export interface Tree {
+  byCode: Map<string, { code: string; name: string; level: string; parent: string | null }>;
+  root: { code: string };
+  children(code: string): { code: string }[];
+  communesUnder(code: string): number;
+}
+
+export interface Coverage {
+  reported: number;
+  expected: number;
+}
+
+/**
+ * Sums figures up the tree. A unit with its own accepted file keeps its figures; any other unit is the sum
+ * of its children. Per indicator and measure: the sum of the children that have a number; null when none has.
+ * Coverage counts, per indicator, the children whose total is known, against all children.
+ */
+export function rollUp(tree: Tree, catalogue: Catalogue, submitted: Map<string, Figures>): Map<string, UnitFigures> {
+  const result = new Map<string, UnitFigures>();
+  const visit = (code: string): UnitFigures => {
+    const unit = tree.byCode.get(code)!;
+    const base = { code, name: unit.name, level: unit.level, parent: unit.parent };
+    const children = tree.children(code).map((c) => visit(c.code));
+    const own = submitted.get(code);
+    let uf: UnitFigures;
+    if (own) uf = { ...base, source: 'file', values: own };
+    else if (children.some((c) => c.source !== 'missing')) {
+      const values: Figures = {};
+      const coverage: Record<string, Coverage> = {};
+      for (const ind of catalogue.indicators) {
+        const fig: Figure = {};
+        for (const m of measuresOf(ind)) fig[m] = sumOrNull(children.map((c) => c.values[ind.code]?.[m]));
+        values[ind.code] = fig;
+        coverage[ind.code] = {
+          reported: children.filter((c) => c.values[ind.code]?.total != null).length,
+          expected: children.length,
+        };
+      }
+      uf = { ...base, source: 'rollup', values, coverage };
+    } else uf = { ...base, source: 'missing', values: emptyFigures(catalogue) };
+    result.set(code, uf);
+    return uf;
+  };
+  visit(tree.root.code);
+  return result;
+}
+
+function sumOrNull(values: (number | null | undefined)[]): number | null {
+  let sum: number | null = null;
+  for (const v of values) if (v !== null && v !== undefined) sum = (sum ?? 0) + v;
+  // Money has up to 3 decimals: keep sums free of binary noise (0.1 + 0.2).
+  return sum === null ? null : Math.round(sum * 1000) / 1000;
+}
+
+export function emptyFigures(catalogue: Catalogue): Figures {
+  return Object.fromEntries(
+    catalogue.indicators.map((ind) => [ind.code, Object.fromEntries(measuresOf(ind).map((m) => [m, null])) as Figure]),
+  );
+}
+
+/** Root totals with `reported`/`expected` (submission-workbook.md, "consolidate --json"). */
+export function totalsOf(catalogue: Catalogue, unit: UnitFigures, childCount: number): Record<string, TotalFigure> {
+  const totals: Record<string, TotalFigure> = {};
+  for (const ind of catalogue.indicators) {
+    const fig = unit.values[ind.code] ?? {};
+    const cov = unit.coverage?.[ind.code] ?? { reported: fig.total == null ? 0 : 1, expected: Math.max(childCount, 1) };
+    const t = {} as TotalFigure;
+    for (const m of MEASURES) if (m in fig) t[m] = fig[m] ?? null;
+    t.reported = cov.reported;
+    t.expected = cov.expected;
+    totals[ind.code] = t;
+  }
+  return totals;
+}
+
+/**
+ * Ratios of indicators.md recomputed from summed parts (never averaged). Null ("không xác định") when a part
+ * is missing or the denominator is 0. Targets: the Nghị quyết 28 milestone for the period's year.
+ */
+export function computeRatios(
+  catalogue: Catalogue,
+  figures: Figures,
+  communes: number,
+  year: number,
+  coverage?: Record<string, Coverage>,
+): RatioValue[] {
+  const term = (t: RatioTerm): number | null => ('communes' in t ? communes : (figures[t.code]?.[t.measure] ?? null));
+  const partialTerm = (t: RatioTerm) => ('code' in t && coverage?.[t.code] ? coverage[t.code]!.reported < coverage[t.code]!.expected : false);
+  return catalogue.ratios.map((r: Ratio) => {
+    const numerator = term(r.numerator);
+    const denominator = term(r.denominator);
+    const value = numerator === null || denominator === null || denominator === 0 ? null : numerator / denominator;
+    const target = targetFor(r, year);
+    return {
+      id: r.id,
+      name: r.name,
+      numerator,
+      denominator,
+      value,
+      target,
+      met: value === null || target === null ? null : value * 100 >= target - 1e-9,
+      partial: partialTerm(r.numerator) || partialTerm(r.denominator),
+    };
+  });
+}
+
+function targetFor(r: Ratio, year: number): number | null {
+  const next = r.targets.filter((t) => t.year >= year).sort((a, b) => a.year - b.year)[0];
+  return (next ?? r.targets[r.targets.length - 1])?.percent ?? null;
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../commands/io.js';
+
+export async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Refuses, before any work is done, to overwrite files a person made (unless --force) or to write over an input. */
+export async function checkOutputs(paths: string[], opts: { force?: boolean; inputs?: string[] }): Promise<void> {
+  const inputs = await Promise.all((opts.inputs ?? []).map((p) => realpath(p).catch(() => resolve(p))));
+  for (const p of paths) {
+    const real = await realpath(p).catch(() => resolve(p));
+    if (inputs.includes(real)) throw new UsageError(`tệp kết quả "${p}" trùng với tệp đầu vào; chọn tên hoặc thư mục khác (--out).`);
+  }
+  if (opts.force) return;
+  const existing: string[] = [];
+  for (const p of paths) if (await exists(p)) existing.push(p);
+  if (existing.length)
+    throw new UsageError(
+      `đã có ${existing.map((p) => `"${p}"`).join(', ')}. bdg không ghi đè tệp đã có: thêm --force để ghi đè, hoặc chọn nơi khác bằng --out.`,
+    );
+}
+
+/**
+ * Writes through a temporary file in the same folder and renames it into place, so an interrupted run or a full
+ * disk never leaves a half-written output. The temporary file is removed on failure.
+ */
+export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`không tạo được thư mục kết quả "${dir}": ${describe(err)}.`);
+  }
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new UsageError(`không ghi được "${path}": ${describe(err)}. Không có tệp dở dang nào được để lại.`);
+  }
+}
+
+function describe(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'ổ đĩa đã đầy';
+  if (code === 'EACCES' || code === 'EPERM') return 'không có quyền ghi vào thư mục này';
+  if (code === 'EROFS') return 'ổ đĩa chỉ đọc';
+  return (err as Error).message;
+}

@@ -1,0 +1,50 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { Figures, Issue, Submission, UnitRef } from '../model.js';
+import type { ReadLimits } from '../read/open-workbook.js';
+import { readSubmissionFile } from '../read/submission.js';
+import { validateSubmission, type UnitLookup } from './validate.js';
+
+/** One file read and validated: everything `validate` prints and `consolidate` keeps. */
+export interface CheckedFile {
+  file: string;
+  valid: boolean;
+  unit: UnitRef | null;
+  period: string | null;
+  periodLabel: string | null;
+  errors: Issue[];
+  warnings: Issue[];
+  submission: Submission | null;
+  catalogue: Catalogue | null;
+  figures: Figures | null;
+}
+
+export async function checkFile(
+  path: string,
+  options: { units?: UnitLookup; previous?: Figures; limits?: ReadLimits; displayName?: string } = {},
+): Promise<CheckedFile> {
+  const read = await readSubmissionFile(path, options.limits);
+  const file = options.displayName ?? path;
+  const readErrors = read.issues.filter((i) => i.severity === 'error');
+  const readWarnings = read.issues.filter((i) => i.severity === 'warning');
+  if (!read.submission || !read.catalogue)
+    return { file, valid: false, unit: null, period: null, periodLabel: null, errors: readErrors, warnings: readWarnings, submission: null, catalogue: null, figures: null };
+  const v = validateSubmission(read.submission, { catalogue: read.catalogue, units: options.units, previous: options.previous });
+  const errors = [...readErrors, ...v.errors];
+  return {
+    file,
+    valid: errors.length === 0,
+    unit: v.unit,
+    period: read.submission.info.period?.id ?? null,
+    periodLabel: read.submission.info.period?.label ?? null,
+    errors,
+    warnings: [...readWarnings, ...v.warnings],
+    submission: read.submission,
+    catalogue: read.catalogue,
+    figures: v.figures,
+  };
+}
+
+/** The JSON of `validate --json` (submission-workbook.md). */
+export function validationJson(c: CheckedFile) {
+  return { file: c.file, valid: c.valid, unit: c.unit, period: c.period, errors: c.errors, warnings: c.warnings };
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { Catalogue, Indicator } from '../catalogue/catalogue.js';
+
+/**
+ * The zod schema of a submission's figures, derived from the catalogue (never written per indicator):
+ * one object per code with `total` and exactly the breakdowns that apply. Each check's message is the
+ * stable rule id, so a failure maps straight back to a Vietnamese message and a cell.
+ */
+export function figuresSchema(catalogue: Catalogue) {
+  return z.object(Object.fromEntries(catalogue.indicators.map((ind) => [ind.code, figureSchema(ind)])));
+}
+
+function valueSchema(ind: Indicator) {
+  const n = z.number().min(0, { error: 'value-negative' });
+  return ind.kind === 'count'
+    ? n.int({ error: 'value-not-whole' }).nullable()
+    : n.refine((v) => Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6, { error: 'money-precision' }).nullable();
+}
+
+function figureSchema(ind: Indicator) {
+  const shape: Record<string, ReturnType<typeof valueSchema>> = { total: valueSchema(ind) };
+  for (const b of ind.breakdowns) shape[b] = valueSchema(ind).optional() as never;
+  // strictObject: a value in a breakdown that does not apply (a greyed cell) is an error of its own.
+  return z.strictObject(shape, { error: 'breakdown-not-applicable' });
+}

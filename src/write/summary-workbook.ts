@@ -1,0 +1,127 @@
+import ExcelJS from 'exceljs';
+import { MEASURE_LABEL, measuresOf, type Catalogue, type Measure } from '../catalogue/catalogue.js';
+import { NARRATIVE_LABELS, type Narrative, type NarrativeKey, type Rollup, type UnitFigures } from '../model.js';
+import type { Hierarchy, Level } from '../read/hierarchy.js';
+import { parsePeriodArg } from '../util/period.js';
+import { buildSubmissionWorkbook } from './submission-workbook.js';
+
+const LEVEL_SHEET: Record<Level, string> = { 'Tỉnh': 'Cấp tỉnh', 'Huyện': 'Cấp huyện', 'Xã': 'Cấp xã' };
+const SOURCE_LABEL: Record<UnitFigures['source'], string> = {
+  file: 'Tệp của đơn vị',
+  rollup: 'Cộng từ cấp dưới',
+  missing: 'Chưa có số liệu',
+};
+const STATUS_LABEL = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua' } as const;
+
+/**
+ * The consolidated workbook: `Thông tin` and `Số liệu` for the root unit in the submission format (so it can be
+ * sent up and read back by `bdg validate`), the units' words gathered in `Thuyết minh`, a sheet per level with
+ * one row per unit, and `Tình hình nộp báo cáo`.
+ */
+export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue): ExcelJS.Workbook {
+  const root = byUnit.get(rollup.root.code)!;
+  const wb = buildSubmissionWorkbook({
+    catalogue,
+    unit: rollup.root,
+    period: parsePeriodArg(rollup.period)!,
+    figures: root.values,
+    narrative: gatherNarrative(rollup),
+    info: { preparedOn: new Date(rollup.generatedAt) },
+    title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
+  });
+  const levels = [...new Set(hierarchy.units.filter((u) => u.code !== rollup.root.code).map((u) => u.level))];
+  for (const level of levels)
+    addLevelSheet(wb, LEVEL_SHEET[level], rollup.units.filter((u) => u.level === level), catalogue, hierarchy);
+  addSubmissionStatusSheet(wb, rollup, hierarchy);
+  return wb;
+}
+
+function gatherNarrative(rollup: Rollup): Narrative {
+  const out: Narrative = {};
+  for (const key of Object.keys(NARRATIVE_LABELS) as NarrativeKey[]) {
+    const parts = rollup.narratives.filter((n) => n.narrative[key]).map((n) => `${n.unit.name}: ${n.narrative[key]}`);
+    if (parts.length) out[key] = parts.join('\n');
+  }
+  return out;
+}
+
+const thin = { style: 'thin' as const };
+const border = { top: thin, left: thin, bottom: thin, right: thin };
+
+function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[], catalogue: Catalogue, hierarchy: Hierarchy): void {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 2, ySplit: 2 }] });
+  const fixed = ['Mã', 'Tên đơn vị', 'Thuộc', 'Nguồn số liệu'];
+  fixed.forEach((h, i) => {
+    ws.getCell(1, i + 1).value = h;
+    ws.mergeCells(1, i + 1, 2, i + 1);
+  });
+  let col = fixed.length + 1;
+  const columns: { code: string; measure: Measure }[] = [];
+  for (const ind of catalogue.indicators) {
+    const ms = measuresOf(ind);
+    ws.getCell(1, col).value = ind.code;
+    ws.getCell(1, col).note = ind.name;
+    if (ms.length > 1) ws.mergeCells(1, col, 1, col + ms.length - 1);
+    for (const m of ms) {
+      ws.getCell(2, col).value = MEASURE_LABEL[m];
+      columns.push({ code: ind.code, measure: m });
+      ws.getColumn(col).width = 9;
+      col++;
+    }
+  }
+  for (const r of [1, 2]) {
+    const row = ws.getRow(r);
+    row.font = { bold: true };
+    row.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    for (let c = 1; c < col; c++) row.getCell(c).border = border;
+  }
+  ws.getColumn(1).width = 8;
+  ws.getColumn(2).width = 30;
+  ws.getColumn(3).width = 26;
+  ws.getColumn(4).width = 18;
+  for (const u of units) {
+    const row = ws.addRow([
+      u.code,
+      u.name,
+      u.parent ? (hierarchy.byCode.get(u.parent)?.name ?? u.parent) : '',
+      SOURCE_LABEL[u.source],
+      ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
+    ]);
+    row.getCell(1).numFmt = '@';
+    for (let c = fixed.length + 1; c < col; c++) {
+      const kind = catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind;
+      row.getCell(c).numFmt = kind === 'money' ? '#,##0.###' : '#,##0';
+    }
+    if (u.source === 'missing') row.font = { color: { argb: 'FF9A9A9A' }, italic: true };
+  }
+  ws.pageSetup = { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 0, fitToHeight: 0, printTitlesRow: '1:2' };
+}
+
+function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): void {
+  const ws = wb.addWorksheet('Tình hình nộp báo cáo');
+  ws.columns = [{ width: 40 }, { width: 10 }, { width: 30 }, { width: 16 }, { width: 100 }];
+  const { completeness: c } = rollup;
+  ws.addRow([`TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`]).font = { bold: true, size: 13 };
+  ws.addRow([`Đã nhận ${c.received}/${c.expected} đơn vị (${c.expected ? Math.round((c.received / c.expected) * 1000) / 10 : 0}%)`.replace('.', ',')]);
+  ws.addRow([]);
+  const header = ws.addRow(['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do']);
+  header.font = { bold: true };
+  for (const f of rollup.files) {
+    const detail =
+      f.status === 'ignored'
+        ? f.reason
+        : [...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`), ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`)].join('\n');
+    const row = ws.addRow([f.path, f.unit ?? '', f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? '') : '', STATUS_LABEL[f.status], detail ?? '']);
+    row.alignment = { vertical: 'top', wrapText: true };
+    row.getCell(2).numFmt = '@';
+    if (f.status === 'rejected') row.getCell(4).font = { bold: true, color: { argb: 'FFC00000' } };
+  }
+  ws.addRow([]);
+  ws.addRow([`Đơn vị chưa có số liệu (${c.missing.length})`]).font = { bold: true };
+  for (const m of c.missing) ws.addRow(['', m.code, m.name, 'Chưa nộp']).getCell(2).numFmt = '@';
+  if (c.late.length) {
+    ws.addRow([]);
+    ws.addRow([`Đơn vị nộp muộn (${c.late.length})`]).font = { bold: true };
+    for (const l of c.late) ws.addRow(['', l.code, l.name, `Lập ngày ${l.preparedOn.split('-').reverse().join('/')}`]).getCell(2).numFmt = '@';
+  }
+}
