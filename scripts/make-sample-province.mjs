@@ -13,7 +13,7 @@ import { loadCatalogue } from '../dist/catalogue/catalogue.js';
 import { readHierarchy } from '../dist/read/hierarchy.js';
 import { parsePeriodArg } from '../dist/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/write/submission-workbook.js';
-import { plausibleFigures, rng } from './plausible-figures.mjs';
+import { plausibleFigures, rng } from '../dist/sample/plausible-figures.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const catalogue = loadCatalogue();

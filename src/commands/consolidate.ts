@@ -60,6 +60,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       config,
       period: period ?? undefined,
       skip: [outDir],
+      // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
+      now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
       readFiles:
         (flags.workers ?? defaultWorkers()) > 1
           ? (files, tick) => readParallel(files, resolve(unitsFile), flags.workers ?? defaultWorkers(), undefined, tick)

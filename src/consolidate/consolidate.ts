@@ -41,7 +41,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
 
   // The same bytes under two names is one submission sent twice: keep the first, pass over the copy.
   const candidates: Extract<Found, { kind: 'candidate' }>[] = [];
-  const firstByDigest = new Map<string, string>();
+  const firstByDigest = new Map<string, Extract<Found, { kind: 'candidate' }>>();
   for (const f of found) {
     if (f.kind === 'ignored') outcomes.set(f, { path: f.rel, unit: null, status: 'ignored', reason: f.reason });
     else if (f.kind === 'wrong-format')
@@ -55,11 +55,18 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     else {
       const digest = await fileDigest(f.path);
       const first = digest ? firstByDigest.get(digest) : undefined;
-      if (first) outcomes.set(f, { path: f.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${first}" (cùng nội dung), chỉ tính một lần` });
-      else {
-        if (digest) firstByDigest.set(digest, f.rel);
+      if (!first) {
+        if (digest) firstByDigest.set(digest, f);
         candidates.push(f);
+        continue;
       }
+      // Keep the plainer name ("x.xlsx" rather than "x (1).xlsx") and pass over the copy.
+      const [keep, copy] = f.rel.length < first.rel.length ? [f, first] : [first, f];
+      if (keep === f) {
+        candidates[candidates.indexOf(first)] = f;
+        firstByDigest.set(digest!, f);
+      }
+      outcomes.set(copy, { path: copy.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần` });
     }
   }
 

@@ -29,6 +29,7 @@ export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFig
     info: { preparedOn: new Date(rollup.generatedAt) },
     title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
   });
+  wb.created = wb.modified = new Date(rollup.generatedAt);
   const levels = [...new Set(hierarchy.units.filter((u) => u.code !== rollup.root.code).map((u) => u.level))];
   for (const level of levels)
     addLevelSheet(wb, LEVEL_SHEET[level], rollup.units.filter((u) => u.level === level), catalogue, hierarchy);

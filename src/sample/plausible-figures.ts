@@ -1,11 +1,12 @@
-// @ts-check
+import type { Figures } from '../model.js';
+
 /**
  * Figures in the ranges real provincial reports print (../shared/reference/): a unit of `communes` communes
  * (a commune itself: 1), every rule of indicators.md respected. Deterministic for a given seed.
  */
 
 /** mulberry32: a tiny seeded generator, so fixtures are the same on every machine. */
-export function rng(seed) {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -16,18 +17,18 @@ export function rng(seed) {
   };
 }
 
-/**
- * @param {() => number} r
- * @param {number} communes commune-level units in the unit (1 for a commune)
- * @returns {Record<string, {total: number|null, nu?: number|null, dtts?: number|null}>}
- */
-export function plausibleFigures(r, communes) {
-  const int = (lo, hi) => Math.floor(lo + r() * (hi - lo + 1));
-  const share = (n, lo, hi) => Math.round(n * (lo + r() * (hi - lo)));
-  const money = (lo, hi) => Math.round((lo + r() * (hi - lo)) * 10) / 10;
+/** Figures of a unit with `communes` commune-level units (1 for a commune itself). */
+export function plausibleFigures(r: () => number, communes: number): Figures {
+  const int = (lo: number, hi: number) => Math.floor(lo + r() * (hi - lo + 1));
+  const share = (n: number, lo: number, hi: number) => Math.round(n * (lo + r() * (hi - lo)));
+  const money = (lo: number, hi: number) => Math.round((lo + r() * (hi - lo)) * 10) / 10;
   const c = Math.max(1, communes);
-  const f = {};
-  const withBreakdowns = (total, nu, dtts) => ({ total, nu: share(total, ...nu), dtts: share(total, ...dtts) });
+  const f: Figures = {};
+  const withBreakdowns = (total: number, nu: [number, number], dtts: [number, number]) => ({
+    total,
+    nu: share(total, ...nu),
+    dtts: share(total, ...dtts),
+  });
 
   const teams = int(c, 2 * c);
   f['DA8.01'] = { total: teams };

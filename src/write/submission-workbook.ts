@@ -1,0 +1,307 @@
+import ExcelJS from 'exceljs';
+import { MEASURE_LABEL, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
+import { NARRATIVE_LABELS, type Figures, type Narrative, type NarrativeKey, type Period } from '../model.js';
+
+export interface SubmissionWorkbookInput {
+  catalogue: Catalogue;
+  unit: { code: string; name: string };
+  period: Period;
+  /** When given, figures are written (null → empty cell); the blank template has none. */
+  figures?: Figures;
+  /** Ghi chú per indicator code. */
+  notes?: Record<string, string>;
+  narrative?: Narrative;
+  info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string }>;
+  /** Overrides the title line (the consolidated summary uses it). */
+  title?: string;
+}
+
+type Column = 'stt' | 'code' | 'name' | 'unit' | Measure | 'note';
+const COLUMNS: Column[] = ['stt', 'code', 'name', 'unit', 'total', 'nu', 'dtts', 'note'];
+const LETTER = Object.fromEntries(COLUMNS.map((c, i) => [c, String.fromCharCode(65 + i)])) as Record<Column, string>;
+const WIDTH: Record<Column, number> = { stt: 5, code: 9, name: 58, unit: 11, total: 12, nu: 11, dtts: 11, note: 22 };
+const HEADER_ROW = 4;
+const FIRST_DATA_ROW = HEADER_ROW + 2;
+
+const GREY = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9D9D9' } } as const;
+const HEADING_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } } as const;
+const INPUT_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFFF0' } } as const;
+const thin = { style: 'thin' as const };
+const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
+const FONT = 'Times New Roman';
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
+
+export interface Layout {
+  headerRow: number;
+  firstDataRow: number;
+  columns: Record<Column, string>;
+  /** Row of each indicator code in `Số liệu`. */
+  rowOf: Map<string, number>;
+}
+
+type Line = { kind: 'group'; text: string } | { kind: 'section'; text: string } | { kind: 'indicator'; ind: Indicator; stt: number };
+
+/** The rows of `Số liệu` in order: group headings, section headings, indicators (catalogue order). */
+function lines(catalogue: Catalogue): Line[] {
+  const out: Line[] = [];
+  let group = '';
+  let section = '';
+  let groupNo = 0;
+  let sectionNo = 0;
+  catalogue.indicators.forEach((ind, i) => {
+    if (ind.group !== group) {
+      group = ind.group;
+      section = '';
+      sectionNo = 0;
+      const heading = catalogue.groups.find((g) => g.code === ind.group)?.heading ?? ind.group;
+      out.push({ kind: 'group', text: `${String.fromCharCode(65 + groupNo++)}. ${heading}` });
+    }
+    if (ind.section !== section) {
+      section = ind.section;
+      const heading = catalogue.sections.find((s) => s.code === ind.section)?.heading ?? ind.section;
+      out.push({ kind: 'section', text: `${ROMAN[sectionNo++]}. ${heading}` });
+    }
+    out.push({ kind: 'indicator', ind, stt: i + 1 });
+  });
+  return out;
+}
+
+export function submissionLayout(catalogue: Catalogue): Layout {
+  const rowOf = new Map<string, number>();
+  lines(catalogue).forEach((l, i) => {
+    if (l.kind === 'indicator') rowOf.set(l.ind.code, FIRST_DATA_ROW + i);
+  });
+  return { headerRow: HEADER_ROW, firstDataRow: FIRST_DATA_ROW, columns: LETTER, rowOf };
+}
+
+/**
+ * The submission workbook of submission-workbook.md, entirely from the catalogue: the blank template, a filled
+ * sample, and the `Thông tin`/`Số liệu` of a consolidated summary are all this one workbook.
+ */
+export function buildSubmissionWorkbook(input: SubmissionWorkbookInput): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'bdg';
+  addInfoSheet(wb, input);
+  addFiguresSheet(wb, input);
+  addNarrativeSheet(wb, input.narrative);
+  addGuideSheet(wb, input.catalogue);
+  return wb;
+}
+
+function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): void {
+  const ws = wb.addWorksheet('Thông tin', {
+    properties: { tabColor: { argb: 'FF1F4E79' } },
+    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  ws.columns = [{ width: 24 }, { width: 40 }, { width: 48 }];
+  const rows: [string, ExcelJS.CellValue, string, boolean][] = [
+    ['Mã đơn vị', input.unit.code, 'Bắt buộc. Mã theo danh mục đơn vị hành chính.', true],
+    ['Tên đơn vị', input.unit.name || null, 'Bắt buộc.', true],
+    ['Kỳ báo cáo', input.period.label, 'Bắt buộc. "Năm 2024" hoặc "6 tháng đầu năm 2024".', true],
+    ['Phiên bản biểu mẫu', input.catalogue.version, 'Bắt buộc. Không sửa.', true],
+    ['Người lập biểu', input.info?.preparedBy ?? null, '', false],
+    ['Điện thoại', input.info?.phone ?? null, '', false],
+    ['Ngày lập', input.info?.preparedOn ?? null, 'Ngày/tháng/năm, ví dụ 15/12/2024.', false],
+    ['Thủ trưởng đơn vị', input.info?.head ?? null, '', false],
+  ];
+  for (const [label, value, hint, required] of rows) {
+    const row = ws.addRow([label, value, hint]);
+    row.getCell(1).font = { name: FONT, size: 12, bold: required };
+    row.getCell(2).font = { name: FONT, size: 12 };
+    row.getCell(3).font = { name: FONT, size: 10, italic: true, color: { argb: 'FF7F7F7F' } };
+    row.getCell(2).border = BORDER;
+    if (required) row.getCell(1).fill = HEADING_FILL;
+  }
+  // The code stays text so "058" keeps its zero; the date is a real date shown the Vietnamese way.
+  ws.getCell('B1').numFmt = '@';
+  ws.getCell('B7').numFmt = 'dd/mm/yyyy';
+  ws.getCell('B7').dataValidation = {
+    type: 'date',
+    operator: 'greaterThan',
+    formulae: [new Date(Date.UTC(2000, 0, 1))],
+    allowBlank: true,
+    showErrorMessage: true,
+    errorTitle: 'Ngày không hợp lệ',
+    error: 'Nhập ngày dạng dd/mm/yyyy, ví dụ 15/12/2024.',
+  };
+}
+
+function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): void {
+  const { catalogue } = input;
+  const ws = wb.addWorksheet('Số liệu', {
+    views: [{ state: 'frozen', xSplit: 3, ySplit: HEADER_ROW + 1, topLeftCell: `D${FIRST_DATA_ROW}` }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: `${HEADER_ROW}:${HEADER_ROW + 1}`,
+      margins: { left: 0.5, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+  });
+  ws.columns = COLUMNS.map((c) => ({ key: c, width: WIDTH[c] }));
+  const last = LETTER.note;
+  const title = (row: number, text: string, font: Partial<ExcelJS.Font>) => {
+    ws.mergeCells(`A${row}:${last}${row}`);
+    const cell = ws.getCell(`A${row}`);
+    cell.value = text;
+    cell.font = { name: FONT, ...font };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  };
+  title(1, input.title ?? 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8', { size: 13, bold: true });
+  ws.getRow(1).height = 34;
+  title(2, `Đơn vị: ${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`, { size: 12, italic: true });
+  title(3, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng không.', { size: 10, italic: true, color: { argb: 'FF595959' } });
+
+  // Two-row header: "Trong đó" over Nữ and DTTS; every other header merged down both rows.
+  const headers: Record<Column, string> = { stt: 'STT', code: 'Mã số', name: 'Chỉ tiêu', unit: 'Đơn vị tính', total: 'Tổng số', nu: 'Nữ', dtts: 'DTTS', note: 'Ghi chú' };
+  for (const c of COLUMNS) {
+    if (c === 'nu' || c === 'dtts') {
+      ws.getCell(`${LETTER[c]}${HEADER_ROW + 1}`).value = headers[c];
+      continue;
+    }
+    ws.getCell(`${LETTER[c]}${HEADER_ROW}`).value = headers[c];
+    ws.mergeCells(`${LETTER[c]}${HEADER_ROW}:${LETTER[c]}${HEADER_ROW + 1}`);
+  }
+  ws.getCell(`${LETTER.nu}${HEADER_ROW}`).value = 'Trong đó';
+  ws.mergeCells(`${LETTER.nu}${HEADER_ROW}:${LETTER.dtts}${HEADER_ROW}`);
+  for (const r of [HEADER_ROW, HEADER_ROW + 1])
+    for (const c of COLUMNS) {
+      const cell = ws.getCell(`${LETTER[c]}${r}`);
+      cell.font = { name: FONT, size: 12, bold: true };
+      cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+      cell.fill = HEADING_FILL;
+      cell.border = BORDER;
+    }
+
+  lines(catalogue).forEach((line, i) => {
+    const r = FIRST_DATA_ROW + i;
+    const row = ws.getRow(r);
+    if (line.kind !== 'indicator') {
+      ws.mergeCells(`${LETTER.name}${r}:${last}${r}`);
+      row.getCell(LETTER.name).value = line.text;
+      for (const c of COLUMNS) {
+        const cell = row.getCell(LETTER[c]);
+        cell.font = { name: FONT, size: 12, bold: true, italic: line.kind === 'section' };
+        cell.border = BORDER;
+        cell.alignment = { vertical: 'middle', wrapText: true };
+        if (line.kind === 'group') cell.fill = HEADING_FILL;
+      }
+      row.height = line.text.length > 80 ? 32 : 18;
+      return;
+    }
+    const { ind } = line;
+    row.getCell(LETTER.stt).value = line.stt;
+    row.getCell(LETTER.code).value = ind.code;
+    row.getCell(LETTER.name).value = ind.name;
+    row.getCell(LETTER.unit).value = ind.unit;
+    row.getCell(LETTER.note).value = input.notes?.[ind.code] ?? null;
+    row.height = ind.name.length > 70 ? 32 : 18;
+    for (const c of COLUMNS) {
+      const cell = row.getCell(LETTER[c]);
+      cell.font = { name: FONT, size: 12 };
+      cell.border = BORDER;
+      cell.alignment = { vertical: 'middle', wrapText: c === 'name' || c === 'note', horizontal: c === 'stt' || c === 'code' || c === 'unit' ? 'center' : undefined };
+    }
+    row.getCell(LETTER.note).protection = { locked: false };
+    for (const m of ['total', 'nu', 'dtts'] as const) {
+      const cell = row.getCell(LETTER[m]);
+      if (m !== 'total' && !ind.breakdowns.includes(m)) {
+        cell.fill = GREY;
+        cell.protection = { locked: true };
+        cell.dataValidation = {
+          type: 'textLength',
+          operator: 'equal',
+          formulae: [0],
+          allowBlank: true,
+          showErrorMessage: true,
+          errorStyle: 'stop',
+          errorTitle: 'Không áp dụng',
+          error: `Chỉ tiêu ${ind.code} không tách theo "${MEASURE_LABEL[m]}". Để trống ô này.`,
+        };
+        continue;
+      }
+      cell.protection = { locked: false };
+      cell.fill = INPUT_FILL;
+      cell.numFmt = ind.kind === 'money' ? '#,##0.###' : '#,##0';
+      const v = input.figures?.[ind.code]?.[m];
+      if (v !== undefined && v !== null) cell.value = v;
+      cell.dataValidation =
+        ind.kind === 'count'
+          ? {
+              type: 'whole',
+              operator: 'greaterThanOrEqual',
+              formulae: [0],
+              allowBlank: true,
+              showInputMessage: true,
+              promptTitle: `${ind.code} – ${MEASURE_LABEL[m]}`,
+              prompt: `Số nguyên ≥ 0 (${ind.unit}). Để trống nếu không có số liệu; ghi 0 nếu bằng không.`,
+              showErrorMessage: true,
+              errorStyle: 'stop',
+              errorTitle: 'Số không hợp lệ',
+              error: 'Chỉ nhập số nguyên không âm, không gõ chữ hay đơn vị.',
+            }
+          : {
+              type: 'decimal',
+              operator: 'greaterThanOrEqual',
+              formulae: [0],
+              allowBlank: true,
+              showInputMessage: true,
+              promptTitle: `${ind.code} – triệu đồng`,
+              prompt: 'Số tiền bằng triệu đồng, ≥ 0, tối đa 3 chữ số thập phân. Để trống nếu không có số liệu.',
+              showErrorMessage: true,
+              errorStyle: 'stop',
+              errorTitle: 'Số tiền không hợp lệ',
+              error: 'Nhập số tiền (triệu đồng) không âm, ví dụ 1643,5.',
+            };
+    }
+  });
+  // Protection keeps the greyed cells and the codes as they are; no password, so a user can lift it if needed.
+  void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, formatCells: true });
+}
+
+function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefined): void {
+  const ws = wb.addWorksheet('Thuyết minh', { pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  ws.columns = [{ width: 30 }, { width: 100 }];
+  for (const [key, label] of Object.entries(NARRATIVE_LABELS) as [NarrativeKey, string][]) {
+    const row = ws.addRow([label, narrative?.[key] ?? null]);
+    row.getCell(1).font = { name: FONT, size: 12, bold: true };
+    row.getCell(2).font = { name: FONT, size: 12 };
+    row.getCell(1).alignment = { vertical: 'top', wrapText: true };
+    row.getCell(2).alignment = { vertical: 'top', wrapText: true };
+    row.getCell(2).border = BORDER;
+    const text = narrative?.[key] ?? '';
+    row.height = Math.max(60, 16 * Math.ceil(text.length / 110 + text.split('\n').length));
+  }
+}
+
+function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
+  const ws = wb.addWorksheet('Hướng dẫn', { pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  ws.columns = [{ width: 110 }];
+  const partOf = catalogue.indicators
+    .filter((i) => i.partOf)
+    .map((i) => `   • ${i.code} không lớn hơn ${i.partOf} (${i.name.replace(/^Trong đó:\s*/i, '')}).`);
+  const text = [
+    ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', true],
+    [`Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi tệp .xlsx này (không in ra PDF, không lưu sang .xls).`, false],
+    ['1. Sheet "Thông tin": điền Mã đơn vị, Tên đơn vị, Kỳ báo cáo (đã điền sẵn), người lập, điện thoại, ngày lập, thủ trưởng đơn vị.', false],
+    ['2. Sheet "Số liệu": mỗi dòng là một chỉ tiêu, nhận biết bằng cột "Mã số" — không sửa, không xóa mã số.', false],
+    ['   • Chỉ nhập số vào các ô màu trắng: cột Tổng số, và cột Nữ, DTTS khi chỉ tiêu có tách. Ô xám là không áp dụng: để trống.', false],
+    ['   • Để trống khi không có số liệu; ghi 0 khi số liệu bằng không. Hai trường hợp này khác nhau khi tổng hợp.', false],
+    ['   • Không gõ chữ hay đơn vị vào ô số (không ghi "10 người"); ghi chú đưa vào cột Ghi chú.', false],
+    ['   • Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư; kinh phí ghi bằng triệu đồng, dùng dấu phẩy cho phần thập phân (1.643,5).', false],
+    ['   • Số "Trong đó" (Nữ, DTTS) không lớn hơn Tổng số.', false],
+    ['   • Các chỉ tiêu "trong đó" không lớn hơn chỉ tiêu gốc:', false],
+    ...partOf.map((t) => [t, false] as const),
+    ['   • Có số cuộc/lớp thì phải có số lượt người tham dự, và ngược lại; số xã không vượt số đơn vị cấp xã trực thuộc.', false],
+    ['3. Sheet "Thuyết minh": viết ngắn gọn kết quả nổi bật, mô hình hay, khó khăn, nguyên nhân, kiến nghị, phương hướng kỳ tới.', false],
+    ['4. Trước khi gửi, kiểm tra tệp bằng lệnh:  bdg validate <tên tệp>.xlsx --units <danh mục đơn vị>', false],
+    ['   Lệnh chỉ ra từng lỗi theo sheet và ô, kèm cách sửa.', false],
+  ] as const;
+  for (const [line, bold] of text) {
+    const row = ws.addRow([line]);
+    row.getCell(1).font = { name: FONT, size: bold ? 13 : 12, bold };
+    row.getCell(1).alignment = { wrapText: true, vertical: 'top' };
+  }
+}
