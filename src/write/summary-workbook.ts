@@ -31,8 +31,12 @@ export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFig
   });
   wb.created = wb.modified = new Date(rollup.generatedAt);
   const levels = [...new Set(hierarchy.units.filter((u) => u.code !== rollup.root.code).map((u) => u.level))];
-  for (const level of levels)
-    addLevelSheet(wb, LEVEL_SHEET[level], rollup.units.filter((u) => u.level === level), catalogue, hierarchy);
+  // A commune whose district sent one file for all its communes has no figures of its own: not listed.
+  const coveredAbove = (u: UnitFigures) => u.source === 'missing' && hierarchy.ancestors(u.code).some((a) => byUnit.get(a.code)?.source === 'file');
+  for (const level of levels) {
+    const rows = rollup.units.filter((u) => u.level === level && !coveredAbove(u));
+    if (rows.length) addLevelSheet(wb, LEVEL_SHEET[level], rows, catalogue, hierarchy);
+  }
   addSubmissionStatusSheet(wb, rollup, hierarchy);
   return wb;
 }

@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../src/catalogue/catalogue.js';
+import type { Figures, Rollup } from '../src/model.js';
+import { bdg } from './helpers/cli.js';
+import { figuresFor, sumFigures, THREE_LEVEL, TWO_LEVEL, writeSubmission, writeUnits } from './helpers/province.js';
+import { tempDir } from './helpers/workbooks.js';
+
+const catalogue = loadCatalogue();
+const D = {
+  '101': { code: '101', name: 'Huyện Đông' },
+  '102': { code: '102', name: 'Huyện Tây' },
+  '103': { code: '103', name: 'Thị xã Nam' },
+};
+const commune = (d: string, i: number) => ({ code: `${d}0${i}`, name: `${i === 1 ? 'Thị trấn' : 'Xã'} ${d}-${i}` });
+
+function run(dir: string, units: string, out: string, extra: string[] = []) {
+  const r = bdg(['consolidate', dir, '--units', units, '--out', out, '--json', ...extra]);
+  return { ...r, json: r.stdout ? (JSON.parse(r.stdout) as Rollup) : null };
+}
+
+/** The spec's `totals` entry expected for one indicator, from independently summed figures. */
+function expectTotals(json: Rollup, expected: Figures, reported: (code: string) => number, expectedUnits: number) {
+  for (const ind of catalogue.indicators)
+    expect(json.totals[ind.code], ind.code).toEqual({ ...expected[ind.code], reported: reported(ind.code), expected: expectedUnits });
+}
+
+describe('bdg consolidate', () => {
+  let root: string;
+  beforeAll(() => {
+    root = tempDir('bdg-consolidate-');
+  });
+
+  it('a full three-level province: exact totals, completeness, ratios, outputs', async () => {
+    const dir = join(root, 'full');
+    const units = writeUnits(root, THREE_LEVEL);
+    const figs = { '101': figuresFor(1, 4), '102': figuresFor(2, 4), '103': figuresFor(3, 4) };
+    for (const [code, f] of Object.entries(figs)) await writeSubmission(join(dir, `${code}.xlsx`), D[code as keyof typeof D], f, { narrative: { difficulties: `Khó khăn của ${code}` } });
+    const out = join(root, 'out-full');
+    const r = run(dir, units, out);
+    expect(r.status, r.stderr).toBe(0);
+    const json = r.json!;
+    expect(json.root).toEqual({ code: '10', name: 'Tỉnh Thử Nghiệm' });
+    expect(json.period).toBe('2024');
+    expect(json.completeness).toMatchObject({ expected: 3, received: 3, missing: [] });
+    const sum = sumFigures(Object.values(figs));
+    expectTotals(json, sum, () => 3, 3);
+    // A figure hand-checked: DA8.05 total is the plain sum of three districts.
+    expect(json.totals['DA8.05']!.total).toBe(figs['101']['DA8.05']!.total! + figs['102']['DA8.05']!.total! + figs['103']['DA8.05']!.total!);
+    // Ratios come from the sums, never from averaging the districts' ratios.
+    const ratio = (id: string) => json.ratios.find((x) => x.id === id)!;
+    expect(ratio('co-quan-lanh-dao-nu')).toMatchObject({ numerator: sum['BDG.12']!.total, denominator: sum['BDG.11']!.total, value: sum['BDG.12']!.total! / sum['BDG.11']!.total!, target: 60 });
+    expect(ratio('xa-co-mo-hinh-blgd')).toMatchObject({ numerator: sum['BDG.19']!.total, denominator: 12 });
+    expect(json.communes).toBe(12);
+    expect(json.units.find((u) => u.code === '102')).toMatchObject({ level: 'Huyện', parent: '10', source: 'file', values: figs['102'] });
+    expect(json.narratives.map((n) => n.unit.code)).toEqual(['101', '102', '103']);
+    expect(readdirSync(out).sort()).toEqual(['bao-cao-10-2024.docx', 'tong-hop-10-2024.json', 'tong-hop-10-2024.xlsx']);
+    expect(JSON.parse(readFileSync(join(out, 'tong-hop-10-2024.json'), 'utf8'))).toEqual(json);
+
+    // The summary workbook is itself a valid submission of the root unit, with the summed figures in their cells.
+    const v = bdg(['validate', join(out, 'tong-hop-10-2024.xlsx'), '--units', units, '--json']);
+    expect(v.status, v.stdout).toBe(0);
+    expect(JSON.parse(v.stdout).unit).toEqual({ code: '10', name: 'Tỉnh Thử Nghiệm' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(out, 'tong-hop-10-2024.xlsx'));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Hướng dẫn', 'Cấp huyện', 'Tình hình nộp báo cáo']);
+    const data = wb.getWorksheet('Số liệu')!;
+    const row = [...Array(data.rowCount).keys()].map((i) => data.getRow(i + 1)).find((rw) => rw.getCell('B').value === 'DA8.05')!;
+    expect([row.getCell('E').value, row.getCell('F').value, row.getCell('G').value]).toEqual([sum['DA8.05']!.total, sum['DA8.05']!.nu, sum['DA8.05']!.dtts]);
+    const level = wb.getWorksheet('Cấp huyện')!;
+    expect(level.getCell('A3').value).toBe('101');
+    expect(level.getCell('B4').value).toBe('Huyện Tây');
+    expect(level.getCell('E1').value).toBe('DA8.01');
+    expect(level.getCell('E4').value).toBe(figs['102']['DA8.01']!.total);
+  });
+
+  it('a province with a missing unit: partial totals carry reported/expected', async () => {
+    const dir = join(root, 'missing');
+    const units = writeUnits(root, THREE_LEVEL);
+    const figs = { '101': figuresFor(11, 4), '103': figuresFor(13, 4) };
+    for (const [code, f] of Object.entries(figs)) await writeSubmission(join(dir, `${code}.xlsx`), D[code as keyof typeof D], f);
+    const r = run(dir, units, join(root, 'out-missing'));
+    expect(r.status).toBe(0);
+    expect(r.json!.completeness).toEqual({ expected: 3, received: 2, missing: [{ code: '102', name: 'Huyện Tây' }], late: [] });
+    expectTotals(r.json!, sumFigures(Object.values(figs)), () => 2, 3);
+    expect(r.json!.units.find((u) => u.code === '102')!.source).toBe('missing');
+  });
+
+  it('commune files roll up through their district, next to a district file', async () => {
+    const dir = join(root, 'communes');
+    const units = writeUnits(root, THREE_LEVEL);
+    const district = figuresFor(21, 4);
+    await writeSubmission(join(dir, '101.xlsx'), D['101'], district);
+    const communes = [1, 2, 3].map((i) => figuresFor(30 + i, 1));
+    for (const [i, f] of communes.entries()) await writeSubmission(join(dir, 'nam', `${commune('103', i + 1).code}.xlsx`), commune('103', i + 1), f);
+    const r = run(dir, units, join(root, 'out-communes'));
+    expect(r.status, r.stderr).toBe(0);
+    const nam = r.json!.units.find((u) => u.code === '103')!;
+    expect(nam.source).toBe('rollup');
+    expect(nam.values).toEqual(sumFigures(communes));
+    expect(nam.coverage!['DA8.05']).toEqual({ reported: 3, expected: 4 });
+    expect(r.json!.completeness).toMatchObject({ expected: 3, received: 2, missing: [{ code: '102', name: 'Huyện Tây' }] });
+    expectTotals(r.json!, sumFigures([district, ...communes]), () => 2, 3);
+    expect(r.json!.units.find((u) => u.code === '10304')!.source).toBe('missing');
+  });
+
+  it('a two-level province (after July 2025)', async () => {
+    const dir = join(root, 'two');
+    const units = writeUnits(join(root), TWO_LEVEL);
+    const figs = [1, 2, 3, 4].map((i) => figuresFor(40 + i, 1));
+    for (const [i, f] of figs.entries()) await writeSubmission(join(dir, `x${i + 1}.xlsx`), { code: `2000${i + 1}`, name: `Xã Số ${i + 1}` }, f, { period: '2025' });
+    const r = run(dir, units, join(root, 'out-two'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json!.period).toBe('2025');
+    expect(r.json!.completeness).toMatchObject({ expected: 5, received: 4, missing: [{ code: '20005', name: 'Xã Số 5' }] });
+    expectTotals(r.json!, sumFigures(figs), () => 4, 5);
+    expect(r.json!.units.every((u) => u.level === 'Xã' && u.parent === '20')).toBe(true);
+    expect(existsSync(join(root, 'out-two', 'tong-hop-20-2025.xlsx'))).toBe(true);
+  });
+
+  it('conflicts, a rejected file, another period: each named, none summed', async () => {
+    const dir = join(root, 'conflicts');
+    const units = writeUnits(root, THREE_LEVEL);
+    await writeSubmission(join(dir, '101-a.xlsx'), D['101'], figuresFor(51, 4));
+    await writeSubmission(join(dir, '101-b.xlsx'), D['101'], figuresFor(52, 4));
+    const ok = figuresFor(53, 4);
+    await writeSubmission(join(dir, '102.xlsx'), D['102'], ok);
+    await writeSubmission(join(dir, '103.xlsx'), D['103'], figuresFor(54, 4));
+    await writeSubmission(join(dir, '10302.xlsx'), commune('103', 2), figuresFor(55, 1));
+    const bad = figuresFor(56, 4);
+    bad['DA8.05'] = { ...bad['DA8.05'], nu: bad['DA8.05']!.total! + 1 };
+    await writeSubmission(join(dir, 'sub/102-sai.xlsx'), D['102'], bad);
+    await writeSubmission(join(dir, '102-2023.xlsx'), D['102'], figuresFor(57, 4), { period: '2023' });
+    writeFileSync(join(dir, '~$102.xlsx'), 'lock');
+    writeFileSync(join(dir, 'bao-cao.docx'), 'not a workbook');
+    const r = run(dir, units, join(root, 'out-conflicts'));
+    expect(r.status).toBe(1);
+    const byPath = Object.fromEntries(r.json!.files.map((f) => [f.path, f]));
+    expect(byPath['101-a.xlsx']).toMatchObject({ status: 'rejected', unit: '101' });
+    expect(byPath['101-a.xlsx']!.errors!.map((e) => e.rule)).toEqual(['unit-duplicate']);
+    expect(byPath['101-a.xlsx']!.errors![0]!.message).toContain('"101-b.xlsx"');
+    expect(byPath['101-b.xlsx']!.errors![0]!.message).toContain('"101-a.xlsx"');
+    expect(byPath['103.xlsx']!.errors!.map((e) => e.rule)).toEqual(['unit-overlap']);
+    expect(byPath['103.xlsx']!.errors![0]!.message).toContain('"10302.xlsx"');
+    expect(byPath['10302.xlsx']!.errors![0]!.message).toContain('"103.xlsx"');
+    expect(byPath['sub/102-sai.xlsx']!.errors!.map((e) => [e.rule, e.cell])).toEqual([['breakdown-exceeds-total', 'F12']]);
+    expect(byPath['102-2023.xlsx']!.errors!.map((e) => e.rule)).toEqual(['period-mismatch']);
+    expect(byPath['102.xlsx']!.status).toBe('accepted');
+    expect(byPath['~$102.xlsx']).toMatchObject({ status: 'ignored' });
+    expect(byPath['bao-cao.docx']).toMatchObject({ status: 'ignored' });
+    expect(r.json!.completeness).toMatchObject({ received: 1, missing: [{ code: '101', name: 'Huyện Đông' }, { code: '103', name: 'Thị xã Nam' }] });
+    expectTotals(r.json!, sumFigures([ok]), () => 1, 3);
+    expect(r.stderr).toContain('Tệp bị từ chối (6)');
+  });
+
+  it('empty stays empty, zero stays zero, and a total where no one reported is null', async () => {
+    const dir = join(root, 'empty');
+    const units = writeUnits(root, THREE_LEVEL);
+    const a = figuresFor(61, 4);
+    const b = figuresFor(62, 4);
+    a['DA8.13'] = { total: null };
+    b['DA8.13'] = { total: 0 };
+    a['BDG.07'] = { total: null };
+    b['BDG.07'] = { total: null };
+    await writeSubmission(join(dir, 'a.xlsx'), D['101'], a);
+    await writeSubmission(join(dir, 'b.xlsx'), D['102'], b);
+    const r = run(dir, units, join(root, 'out-empty'));
+    expect(r.json!.totals['DA8.13']).toEqual({ total: 0, reported: 1, expected: 3 });
+    expect(r.json!.totals['BDG.07']).toEqual({ total: null, reported: 0, expected: 3 });
+    expect(r.json!.totals['DA8.06']).toEqual({ total: a['DA8.06']!.total! + b['DA8.06']!.total!, reported: 2, expected: 3 });
+  });
+
+  it('never overwrites without --force, never touches its inputs, and writes the same JSON with 1 or 2 threads', async () => {
+    const dir = join(root, 'safety');
+    const units = writeUnits(root, THREE_LEVEL);
+    for (const code of ['101', '102', '103'] as const) await writeSubmission(join(dir, `${code}.xlsx`), D[code], figuresFor(Number(code), 4));
+    const digest = () => readdirSync(dir).map((f) => createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')).join();
+    const before = digest();
+    const env = { SOURCE_DATE_EPOCH: '1735689600' };
+    const out1 = join(root, 'out-w1');
+    const one = bdg(['consolidate', dir, '--units', units, '--out', out1, '--workers', '1'], { env });
+    expect(one.status, one.stderr).toBe(0);
+    const two = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'out-w2'), '--workers', '2'], { env });
+    expect(two.status).toBe(0);
+    expect(readFileSync(join(root, 'out-w2', 'tong-hop-10-2024.json'))).toEqual(readFileSync(join(out1, 'tong-hop-10-2024.json')));
+    const again = bdg(['consolidate', dir, '--units', units, '--out', out1]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('--force');
+    expect(bdg(['consolidate', dir, '--units', units, '--out', out1, '--force']).status).toBe(0);
+    expect(digest()).toBe(before);
+    expect(readdirSync(out1).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('exits 2 when it cannot run', () => {
+    expect(bdg(['consolidate', join(root, 'nope'), '--units', 'x.csv']).status).toBe(2);
+    expect(bdg(['consolidate', root]).stderr).toContain('--units');
+    expect(bdg(['consolidate', root, '--units', writeUnits(root, THREE_LEVEL), '--period', 'năm ngoái']).status).toBe(2);
+  });
+});
