@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG, loadConfig } from '../config.js';
 import { consolidate, type Consolidation } from '../consolidate/consolidate.js';
@@ -116,6 +116,6 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
     for (const f of ignored) lines.push(c.dim(`    ${f.path}: ${f.reason}`));
   }
   lines.push('Đã ghi:');
-  for (const p of written) lines.push(`  ${p}`);
+  for (const p of written) lines.push(`  ${relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p)}`);
   return `${lines.join('\n')}\n`;
 }

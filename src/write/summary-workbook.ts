@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { MEASURE_LABEL, measuresOf, type Catalogue, type Measure } from '../catalogue/catalogue.js';
 import { NARRATIVE_LABELS, type Narrative, type NarrativeKey, type Rollup, type UnitFigures } from '../model.js';
 import type { Hierarchy, Level } from '../read/hierarchy.js';
+import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { buildSubmissionWorkbook } from './submission-workbook.js';
 
@@ -103,11 +104,13 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
 }
 
 function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): void {
-  const ws = wb.addWorksheet('Tình hình nộp báo cáo');
-  ws.columns = [{ width: 40 }, { width: 10 }, { width: 30 }, { width: 16 }, { width: 100 }];
+  const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }];
   const { completeness: c } = rollup;
   ws.addRow([`TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`]).font = { bold: true, size: 13 };
-  ws.addRow([`Đã nhận ${c.received}/${c.expected} đơn vị (${c.expected ? Math.round((c.received / c.expected) * 1000) / 10 : 0}%)`.replace('.', ',')]);
+  ws.addRow([`Đã có số liệu của ${c.received}/${c.expected} đơn vị${c.expected ? ` (${formatPercent(c.received / c.expected)})` : ''}`]);
   ws.addRow([]);
   const header = ws.addRow(['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do']);
   header.font = { bold: true };
@@ -118,6 +121,9 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
         : [...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`), ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`)].join('\n');
     const row = ws.addRow([f.path, f.unit ?? '', f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? '') : '', STATUS_LABEL[f.status], detail ?? '']);
     row.alignment = { vertical: 'top', wrapText: true };
+    // Wrapped text does not grow the row by itself in every program: size it from the text.
+    const lines = (detail ?? '').split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
+    row.height = Math.max(15, 15 * lines);
     row.getCell(2).numFmt = '@';
     if (f.status === 'rejected') row.getCell(4).font = { bold: true, color: { argb: 'FFC00000' } };
   }
