@@ -1,20 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import type { Issue } from '../model.js';
-import { probeZip } from './zip-probe.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import { inflateEntry, probeZip, type ZipEntry } from './zip-probe.js';
 
-/** Limits that keep one bad file from exhausting memory; defaults fit any real submission many times over. */
-export interface ReadLimits {
-  /** Size of the .xlsx file on disk. */
-  maxFileBytes: number;
-  /** Sum of the uncompressed sizes inside the zip (a zip bomb is tiny on disk and huge inside). */
-  maxUncompressedBytes: number;
-}
-
-export const DEFAULT_LIMITS: ReadLimits = {
-  maxFileBytes: 50 * 1024 * 1024,
-  maxUncompressedBytes: 300 * 1024 * 1024,
-};
+export { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 
 export type OpenResult = { ok: true; workbook: ExcelJS.Workbook } | { ok: false; issue: Issue };
 
@@ -24,13 +15,18 @@ function fileIssue(rule: string, message: string): { ok: false; issue: Issue } {
   return { ok: false, issue: { rule, severity: 'error', message } };
 }
 
-const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+const mb = (n: number) => `${Math.max(1, Math.round(n / 1024 / 1024))} MB`;
 
-/** Recognises what a file really is before handing it to exceljs, and says in Vietnamese how to fix it. */
+/**
+ * Recognises what a file really is before handing it to exceljs, refuses what is hostile within the limits,
+ * and says in Vietnamese how to fix it. Never throws for a bad file.
+ */
 export async function openWorkbook(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<OpenResult> {
   let size: number;
   try {
-    size = (await stat(file)).size;
+    const st = await stat(file);
+    if (!st.isFile()) return fileIssue('file-unreadable', `"${file}" không phải là một tệp.`);
+    size = st.size;
   } catch {
     return fileIssue('file-unreadable', `Không mở được tệp "${file}": tệp không tồn tại hoặc không có quyền đọc.`);
   }
@@ -38,13 +34,13 @@ export async function openWorkbook(file: string, limits: ReadLimits = DEFAULT_LI
   if (size > limits.maxFileBytes)
     return fileIssue(
       'file-too-large',
-      `Tệp nặng ${mb(size)}, vượt giới hạn ${mb(limits.maxFileBytes)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại.`,
+      `Tệp nặng ${mb(size)}, vượt giới hạn ${mb(limits.maxFileBytes)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy).`,
     );
   let buf: Buffer;
   try {
     buf = await readFile(file);
   } catch {
-    return fileIssue('file-unreadable', `Không đọc được tệp "${file}" (không có quyền đọc?).`);
+    return fileIssue('file-unreadable', `Không đọc được tệp "${file}" (không có quyền đọc?). Kiểm tra quyền truy cập tệp.`);
   }
   const kind = sniff(buf);
   if (kind !== 'zip') return notXlsx(kind, buf);
@@ -56,24 +52,100 @@ export async function openWorkbook(file: string, limits: ReadLimits = DEFAULT_LI
     return fileIssue('file-not-xlsx', `Tệp là bảng tính OpenDocument (.ods), không phải .xlsx. ${SAVE_AS_XLSX}`);
   if (names.has('word/document.xml'))
     return fileIssue('file-not-xlsx', `Tệp là văn bản Word (.docx) đặt tên .xlsx, không phải bảng tính. Hãy gửi đúng tệp biểu mẫu Excel.`);
-  if (![...names].some((n) => /^xl\/workbook\.xml$/i.test(n)))
+  if (!names.has('xl/workbook.xml'))
     return fileIssue('file-not-xlsx', `Tệp nén này không phải bảng tính Excel .xlsx. ${SAVE_AS_XLSX}`);
   const unsafe = zip.entries.find((e) => /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(e.name));
   if (unsafe)
-    return fileIssue('file-unsafe', `Tệp chứa thành phần có tên bất thường ("${printable(unsafe.name)}"), không phải tệp do Excel tạo. Hãy lưu lại tệp bằng Excel hoặc LibreOffice.`);
-  const inflated = zip.entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-  if (inflated > limits.maxUncompressedBytes)
-    return fileIssue(
-      'file-too-large',
-      `Khi giải nén, tệp chiếm ${mb(inflated)}, vượt giới hạn ${mb(limits.maxUncompressedBytes)}. Tệp có thể bị lỗi hoặc chứa quá nhiều dòng trống đã định dạng: xóa các dòng, cột thừa rồi lưu lại.`,
-    );
+    return fileIssue('file-unsafe', `Tệp chứa thành phần có tên bất thường ("${printable(unsafe.name)}"), không phải tệp do Excel tạo. Hãy mở bằng Excel hoặc LibreOffice và lưu lại thành tệp mới.`);
+  const declared = zip.entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
+  if (declared > limits.maxUncompressedBytes) return tooLargeInside(declared, limits);
+
+  const checked = inspectParts(buf, zip.entries, limits);
+  if (!checked.ok) return checked;
+  let data = buf;
+  if (checked.rewrite.size) data = await rewriteParts(buf, checked.rewrite);
+
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(buf as unknown as ArrayBuffer);
+    await workbook.xlsx.load(data as unknown as ArrayBuffer);
   } catch (err) {
-    return fileIssue('file-damaged', `Không đọc được nội dung bảng tính (${(err as Error).message}). ${SAVE_AS_XLSX}`);
+    return fileIssue('file-damaged', `Không đọc được nội dung bảng tính (${printable((err as Error).message)}). ${SAVE_AS_XLSX}`);
   }
   return { ok: true, workbook };
+}
+
+function tooLargeInside(bytes: number, limits: ReadLimits) {
+  return fileIssue(
+    'file-too-large',
+    `Khi giải nén, tệp chiếm hơn ${mb(bytes)}, vượt giới hạn ${mb(limits.maxUncompressedBytes)}. Tệp có thể bị lỗi hoặc chứa quá nhiều dòng, cột thừa: xóa chúng rồi lưu lại.`,
+  );
+}
+
+const MAIN_NS = /^https?:\/\/(schemas\.openxmlformats\.org\/spreadsheetml\/2006\/main|purl\.oclc\.org\/ooxml\/spreadsheetml\/main)$/;
+const STRICT_NS: [RegExp, string][] = [
+  [/http:\/\/purl\.oclc\.org\/ooxml\/spreadsheetml\/main/g, 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'],
+  [/http:\/\/purl\.oclc\.org\/ooxml\/officeDocument\/relationships/g, 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'],
+  [/http:\/\/purl\.oclc\.org\/ooxml\/drawingml\/main/g, 'http://schemas.openxmlformats.org/drawingml/2006/main'],
+];
+
+/**
+ * Inflates every part under the byte budget (headers can lie), refuses DTDs (entity expansion) and an oversized
+ * shared-strings table, and notes the parts to rewrite for exceljs: namespace-prefixed elements (`<x:row>`, as
+ * some writers produce) and Strict OOXML namespaces.
+ */
+function inspectParts(buf: Buffer, entries: ZipEntry[], limits: ReadLimits): { ok: true; rewrite: Map<string, string> } | { ok: false; issue: Issue } {
+  let budget = limits.maxUncompressedBytes;
+  const rewrite = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) continue;
+    const isXml = /\.(xml|rels)$/i.test(entry.name);
+    const inflated = inflateEntry(buf, entry, budget + 1);
+    if (!inflated.ok) {
+      if (inflated.reason === 'too-large') return tooLargeInside(limits.maxUncompressedBytes + 1, limits);
+      if (!isXml) continue; // a damaged picture does not stop the figures
+      return fileIssue('file-damaged', `Tệp bị hỏng (phần "${printable(entry.name)}" không giải nén được). ${SAVE_AS_XLSX}`);
+    }
+    budget -= inflated.data.length;
+    if (budget < 0) return tooLargeInside(limits.maxUncompressedBytes + 1, limits);
+    if (/sharedStrings\.xml$/i.test(entry.name) && inflated.data.length > limits.maxSharedStringsBytes)
+      return fileIssue(
+        'file-too-large',
+        `Bảng chữ dùng chung của tệp chiếm ${mb(inflated.data.length)}, vượt giới hạn ${mb(limits.maxSharedStringsBytes)}; một biểu mẫu thật chỉ vài chục KB. Chép số liệu sang biểu mẫu mới rồi gửi lại.`,
+      );
+    if (!isXml) continue;
+    const head = inflated.data.subarray(0, 4096).toString('utf8');
+    if (/<!DOCTYPE|<!ENTITY/i.test(head) || (inflated.data.length > 4096 && inflated.data.includes('<!ENTITY')))
+      return fileIssue('file-unsafe', `Tệp chứa khai báo XML (DOCTYPE/ENTITY) mà Excel không bao giờ tạo ra, có thể là tệp độc hại. Mở bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`);
+    const prefix = mainPrefix(head);
+    const strict = head.includes('purl.oclc.org/ooxml');
+    if (prefix || strict) {
+      let text = inflated.data.toString('utf8');
+      if (prefix) text = unprefix(text, prefix);
+      if (strict) for (const [from, to] of STRICT_NS) text = text.replace(from, to);
+      rewrite.set(entry.name, text);
+    }
+  }
+  return { ok: true, rewrite };
+}
+
+/** The prefix bound to the SpreadsheetML namespace on the root element, if the root element uses one. */
+function mainPrefix(head: string): string | null {
+  const root = /<([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*[\s>]/.exec(head.replace(/<\?xml[^>]*\?>/, ''));
+  if (!root) return null;
+  const binding = new RegExp(`xmlns:${root[1]}="([^"]+)"`).exec(head);
+  return binding && MAIN_NS.test(binding[1]!) ? root[1]! : null;
+}
+
+function unprefix(xml: string, prefix: string): string {
+  return xml
+    .replace(new RegExp(`<(/?)${prefix}:`, 'g'), '<$1')
+    .replace(new RegExp(`xmlns:${prefix}=`, 'g'), 'xmlns=');
+}
+
+async function rewriteParts(buf: Buffer, parts: Map<string, string>): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(buf);
+  for (const [name, text] of parts) zip.file(name, text);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
 }
 
 type Kind = 'zip' | 'cfb' | 'pdf' | 'html' | 'text' | 'unknown';
@@ -93,7 +165,7 @@ function notXlsx(kind: Kind, buf: Buffer): { ok: false; issue: Issue } {
     case 'cfb':
       // Encrypted OOXML is stored in an OLE compound file too; its directory names the EncryptionInfo stream.
       if (buf.includes(Buffer.from('EncryptionInfo', 'utf16le')))
-        return fileIssue('file-encrypted', `Tệp được đặt mật khẩu nên không đọc được. Mở tệp, bỏ mật khẩu (File › Info › Protect Workbook › Encrypt with Password, xóa mật khẩu), lưu lại rồi gửi.`);
+        return fileIssue('file-encrypted', `Tệp được đặt mật khẩu nên không đọc được. Mở tệp, bỏ mật khẩu (Excel: File › Info › Protect Workbook › Encrypt with Password, xóa mật khẩu), lưu lại rồi gửi.`);
       return fileIssue('file-not-xlsx', `Tệp là định dạng Excel 97-2003 (.xls) cũ. ${SAVE_AS_XLSX}`);
     case 'pdf':
       return fileIssue('file-not-xlsx', `Tệp là PDF, không phải bảng tính. Hãy gửi tệp Excel .xlsx của biểu mẫu (không in ra PDF).`);
@@ -107,5 +179,5 @@ function notXlsx(kind: Kind, buf: Buffer): { ok: false; issue: Issue } {
 }
 
 function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f]/g, '?').slice(0, 80);
+  return s.replace(/[\u0000-\u001f]/g, '?').slice(0, 120);
 }
