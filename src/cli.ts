@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError, processIO } from './commands/io.js';
 
 /** Entry point of `bdg`: parses arguments and returns the exit status (0 ok, 1 data errors, 2 could not run). */
@@ -19,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'tệp .xlsx cần kiểm tra')
     .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
+    .addOption(maxFileOption())
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
       status = await runValidate(file, opts, io());
@@ -44,10 +45,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
     .option('--config <file>', 'tệp cấu hình (JSON)')
     .option('--period <period>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
-    .option('--out <dir>', 'thư mục kết quả', 'out')
+    .option('--out <dir>', 'thư mục kết quả (mặc định: out)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--force', 'ghi đè kết quả đã có')
     .addOption(new Option('--workers <n>', 'số luồng đọc tệp (mặc định: số nhân CPU)').argParser(positiveInt))
+    .addOption(maxFileOption())
+    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveInt))
     .action(async (dir: string, opts) => {
       const { runConsolidate } = await import('./commands/consolidate.js');
       status = await runConsolidate(dir, opts, io());
@@ -85,6 +88,10 @@ export async function main(argv: string[]): Promise<number> {
 
 function positiveInt(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers cần một số nguyên dương, nhận "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`cần một số nguyên dương, nhận "${v}"`);
   return n;
+}
+
+function maxFileOption(): Option {
+  return new Option('--max-file-mb <MB>', 'dung lượng tối đa của một tệp (mặc định 50)').argParser(positiveInt);
 }

@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG, loadConfig } from '../config.js';
 import { consolidate, type Consolidation } from '../consolidate/consolidate.js';
 import { defaultWorkers, readParallel } from '../consolidate/read-files.js';
 import type { Rollup } from '../model.js';
+import { limitsFrom } from '../read/limits.js';
 import { formatNumber, formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { checkOutputs, writeFileAtomic } from '../util/safe-write.js';
@@ -17,10 +18,12 @@ export interface ConsolidateFlags {
   units?: string;
   config?: string;
   period?: string;
-  out: string;
+  out?: string;
   json?: boolean;
   force?: boolean;
   workers?: number;
+  maxFileMb?: number;
+  timeLimit?: number;
 }
 
 /** The names of the three outputs of one consolidation. */
@@ -42,7 +45,12 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const hierarchy = (await loadUnits(unitsFile))!;
   const period = flags.period ? parsePeriodArg(flags.period) : undefined;
   if (flags.period && !period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2024 hoặc 2024-H1.`);
-  const outDir = resolve(flags.out);
+  const outDir = resolve(flags.out ?? 'out');
+  const inputDir = resolve(dir);
+  // Outputs left inside the folder of submissions would be read as submissions next time: only when asked.
+  if (!flags.out && (outDir === inputDir || outDir.startsWith(inputDir + sep)))
+    throw new UsageError(`thư mục kết quả mặc định "${outDir}" nằm trong thư mục báo cáo "${dir}". Chạy lệnh từ thư mục khác, hoặc chỉ rõ nơi ghi bằng --out.`);
+  const limits = limitsFrom(flags);
   if (period) await checkOutputs(Object.values(outputPaths(outDir, hierarchy.root.code, period.id)), { force: flags.force });
 
   const bar =
@@ -62,10 +70,9 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       skip: [outDir],
       // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
       now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
-      readFiles:
-        (flags.workers ?? defaultWorkers()) > 1
-          ? (files, tick) => readParallel(files, resolve(unitsFile), flags.workers ?? defaultWorkers(), undefined, tick)
-          : undefined,
+      limits,
+      // Files are read on worker threads even with --workers 1, so the time limit per file holds.
+      readFiles: (files, tick) => readParallel(files, resolve(unitsFile), flags.workers ?? defaultWorkers(), limits, tick),
       onProgress: (done, total) => {
         if (!bar) return;
         if (done === 0) bar.start(total, 0);
@@ -76,8 +83,13 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     bar?.stop();
   }
   const { rollup, byUnit, catalogue } = result;
+  if (!rollup.files.some((f) => f.status !== 'ignored')) {
+    io.stderr.write(`Không có tệp .xlsx nào để tổng hợp trong "${dir}" (đã xét ${rollup.files.length} tệp). Kiểm tra lại thư mục; không ghi kết quả nào.\n`);
+    for (const f of rollup.files) io.stderr.write(`  ${f.path}: ${f.reason}\n`);
+    return EXIT.dataErrors;
+  }
   const paths = outputPaths(outDir, rollup.root.code, rollup.period);
-  await checkOutputs(Object.values(paths), { force: flags.force });
+  await checkOutputs(Object.values(paths), { force: flags.force, inputs: rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path)) });
   const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue);
   await writeFileAtomic(paths.workbook, Buffer.from(await workbook.xlsx.writeBuffer()));
   await writeFileAtomic(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);

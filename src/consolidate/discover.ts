@@ -31,7 +31,8 @@ export async function discover(dir: string, skip: string[] = []): Promise<Found[
       return;
     }
     seenDirs.add(real);
-    if (skipReal.includes(real) && current !== dir) return;
+    const isOutput = skipReal.includes(real);
+    if (isOutput && current !== dir) return;
     let entries;
     try {
       entries = await readdir(current, { withFileTypes: true });
@@ -63,6 +64,11 @@ export async function discover(dir: string, skip: string[] = []): Promise<Found[
         continue;
       }
       if (!isFile) continue;
+      // When outputs are written into the folder itself (--out = the folder), a past run's summary is no submission.
+      if (isOutput && /^(tong-hop|bao-cao)-.+\.(xlsx|json|docx)$/.test(e.name)) {
+        found.push({ kind: 'ignored', path, rel, reason: 'kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
+        continue;
+      }
       found.push(classify(path, rel));
     }
   };

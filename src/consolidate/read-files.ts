@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { makeIssue } from '../issues.js';
 import { packageRoot } from '../paths.js';
 import type { Hierarchy } from '../read/hierarchy.js';
-import type { ReadLimits } from '../read/open-workbook.js';
+import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
 import { checkFile, type CheckedFile } from '../validate/check-file.js';
 
 export interface FileJob {
@@ -38,25 +38,26 @@ export function defaultWorkers(): number {
 
 /**
  * Reads files on `workers` threads. Results are put back in the order of `files`, so the outcome is identical to
- * a single-threaded run whatever finishes first. A thread that dies turns its file into a rejected result.
+ * a single-threaded run whatever finishes first. A file that takes longer than the limit, or kills its thread
+ * (out of memory), becomes a rejected result and a fresh thread carries on with the rest.
  */
 export async function readParallel(
   files: FileJob[],
   unitsFile: string,
   workers: number,
-  limits: ReadLimits | undefined,
+  limits: ReadLimits = DEFAULT_LIMITS,
   onDone: () => void,
 ): Promise<CheckedFile[]> {
   const results: CheckedFile[] = new Array(files.length);
   let next = 0;
   const script = resolve(packageRoot, 'dist/consolidate/read-worker.js');
-  const failed = (i: number, message: string): CheckedFile => ({
+  const failed = (i: number, rule: string, message: string): CheckedFile => ({
     file: files[i]!.rel,
     valid: false,
     unit: null,
     period: null,
     periodLabel: null,
-    errors: [makeIssue('file-unreadable', 'error', undefined, `Không đọc được tệp: ${message}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`)],
+    errors: [makeIssue(rule, 'error', undefined, message)],
     warnings: [],
     submission: null,
     catalogue: null,
@@ -70,28 +71,47 @@ export async function readParallel(
         resourceLimits: { maxOldGenerationSizeMb: 2048 },
       });
       let current = -1;
+      let timer: NodeJS.Timeout | undefined;
+      let finished = false;
+      const replace = (rule: string, message: string) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        if (current >= 0 && !results[current]) {
+          results[current] = failed(current, rule, message);
+          onDone();
+        }
+        void worker.terminate();
+        runWorker().then(done, fail);
+      };
       const feed = () => {
+        clearTimeout(timer);
         if (next >= files.length) {
+          finished = true;
           void worker.terminate().then(() => done());
           return;
         }
         current = next++;
         worker.postMessage({ index: current, ...files[current]! });
+        timer = setTimeout(
+          () => replace('file-timeout', `Đọc tệp quá ${Math.round(limits.maxMillisPerFile / 1000)} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại (hoặc chạy lại với --time-limit lớn hơn).`),
+          limits.maxMillisPerFile,
+        );
       };
       worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
         if (!msg.ready) {
-          results[msg.index!] = msg.checked ?? failed(msg.index!, msg.error ?? 'lỗi không rõ');
+          results[msg.index!] = msg.checked ?? failed(msg.index!, 'file-unreadable', `Không đọc được tệp: ${msg.error ?? 'lỗi không rõ'}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
           onDone();
         }
         feed();
       });
       worker.on('error', (err) => {
-        if (current >= 0 && !results[current]) {
-          results[current] = failed(current, err.message);
-          onDone();
-          // The thread is gone; carry on with a fresh one for the rest.
-          runWorker().then(done, fail);
-        } else fail(err);
+        if (current < 0) {
+          finished = true;
+          fail(err);
+          return;
+        }
+        replace('file-unreadable', `Không đọc được tệp (${err.message}); tệp có thể quá lớn hoặc hỏng. Mở bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
       });
     });
   await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, files.length)) }, runWorker));

@@ -116,6 +116,9 @@ function inspectParts(buf: Buffer, entries: ZipEntry[], limits: ReadLimits): { o
     const head = inflated.data.subarray(0, 4096).toString('utf8');
     if (/<!DOCTYPE|<!ENTITY/i.test(head) || (inflated.data.length > 4096 && inflated.data.includes('<!ENTITY')))
       return fileIssue('file-unsafe', `Tệp chứa khai báo XML (DOCTYPE/ENTITY) mà Excel không bao giờ tạo ra, có thể là tệp độc hại. Mở bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`);
+    const depth = maxDepth(inflated.data);
+    if (depth > MAX_XML_DEPTH)
+      return fileIssue('file-unsafe', `Phần "${printable(entry.name)}" của tệp lồng nhau quá sâu (${depth} cấp, Excel không quá vài chục), có thể là tệp độc hại hoặc hỏng. Mở bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`);
     const prefix = mainPrefix(head);
     const strict = head.includes('purl.oclc.org/ooxml');
     if (prefix || strict) {
@@ -126,6 +129,28 @@ function inspectParts(buf: Buffer, entries: ZipEntry[], limits: ReadLimits): { o
     }
   }
   return { ok: true, rewrite };
+}
+
+/** SpreadsheetML nests a dozen levels at most; thousands means a hostile or broken part. */
+const MAX_XML_DEPTH = 100;
+
+/** Deepest element nesting of an XML part, by a byte scan (no parser: the point is to refuse before parsing). */
+function maxDepth(xml: Buffer): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = xml.indexOf(0x3c); i >= 0 && i < xml.length; i = xml.indexOf(0x3c, i + 1)) {
+    const next = xml[i + 1];
+    if (next === 0x2f) depth--; // </
+    else if (next !== 0x3f && next !== 0x21) {
+      // <? and <! are not elements; a self-closing tag ends with "/>"
+      const end = xml.indexOf(0x3e, i);
+      if (end < 0) break;
+      if (xml[end - 1] !== 0x2f) depth++;
+      if (depth > max) max = depth;
+      i = end;
+    }
+  }
+  return max;
 }
 
 /** The prefix bound to the SpreadsheetML namespace on the root element, if the root element uses one. */

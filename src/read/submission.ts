@@ -93,7 +93,21 @@ export function readSubmission(wb: ExcelJS.Workbook, file: string): ReadResult {
       issues.push(
         makeIssue('sheet-missing', 'error', undefined, `Thiếu sheet "${name}". Tệp có các sheet: ${sheetNames}. Hãy dùng biểu mẫu do bdg template tạo, hoặc đổi tên sheet cho đúng.`),
       );
-  if (!infoSheet || !dataSheet) return { submission: null, catalogue: null, issues };
+  if (!infoSheet || !dataSheet) {
+    const legacy = legacyEncodedText(wb);
+    // Labels typed with a pre-Unicode font read as garbage: say so instead of "sheet missing".
+    if (legacy)
+      return {
+        submission: null,
+        catalogue: null,
+        issues: [
+          makeIssue('legacy-encoding', 'error', undefined, `Tệp dùng bảng mã tiếng Việt cũ (TCVN3/ABC hoặc VNI, ví dụ "${legacy}"), nên không đọc được tên sheet và nhãn. Chuyển mã sang Unicode (Unikey: Công cụ › Chuyển mã, hoặc dùng biểu mẫu mới do bdg template tạo), lưu lại rồi gửi.`, {
+            value: legacy,
+          }),
+        ],
+      };
+    return { submission: null, catalogue: null, issues };
+  }
 
   const { info, infoRefs } = readInfo(infoSheet, issues);
   let catalogue: Catalogue;
@@ -116,6 +130,27 @@ export function readSubmission(wb: ExcelJS.Workbook, file: string): ReadResult {
   const narrativeSheet = findSheet(wb, SHEET.narrative);
   const narrative = narrativeSheet ? readNarrative(narrativeSheet) : {};
   return { submission: { file, info, infoRefs, rows, narrative }, catalogue, issues };
+}
+
+/**
+ * Vietnamese Unicode uses only these Latin-1 letters; TCVN3 (".VnTime") and VNI fonts put Vietnamese letters on
+ * other Latin-1 code points ("Sè liÖu", "Soá lieäu"). Any of those in a sheet name or label gives them away.
+ */
+const VIETNAMESE_LATIN1 = 'àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ';
+function isLegacy(text: string): boolean {
+  for (const ch of text.normalize('NFC')) if (ch >= '\u00a1' && ch <= '\u00ff' && !VIETNAMESE_LATIN1.includes(ch)) return true;
+  return false;
+}
+
+function legacyEncodedText(wb: ExcelJS.Workbook): string | null {
+  for (const ws of wb.worksheets) {
+    if (isLegacy(ws.name)) return ws.name;
+    for (let r = 1; r <= Math.min(ws.rowCount, 20); r++) {
+      const t = cellText(ws.getRow(r).getCell(1));
+      if (isLegacy(t)) return t.slice(0, 40);
+    }
+  }
+  return null;
 }
 
 function ref(ws: ExcelJS.Worksheet, address: string): CellRef {

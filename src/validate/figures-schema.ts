@@ -11,7 +11,8 @@ export function figuresSchema(catalogue: Catalogue) {
 }
 
 function valueSchema(ind: Indicator) {
-  const n = z.number().min(0, { error: 'value-negative' });
+  // No count of people or money in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID).
+  const n = z.number().min(0, { error: 'value-negative' }).max(1e9, { error: 'value-too-large' });
   return ind.kind === 'count'
     ? n.int({ error: 'value-not-whole' }).nullable()
     : n.refine((v) => Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6, { error: 'money-precision' }).nullable();

@@ -120,9 +120,11 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, iss
     const message =
       zi.message === 'value-negative'
         ? `${what}: số ${text} là số âm. Số liệu phải ≥ 0; nếu không có số liệu thì để trống.`
-        : zi.message === 'value-not-whole'
+        : zi.message === 'value-too-large'
+          ? `${what}: ${text} lớn bất thường (quá 1 tỷ). Kiểm tra lại số đã nhập (có thể dán nhầm mã số hoặc số điện thoại).`
+          : zi.message === 'value-not-whole'
           ? `${what}: ${text} không phải số nguyên, mà "${ind.name}" đếm bằng ${ind.unit}. Nhập số nguyên (nếu gõ 1.234 thì dấu chấm là phân cách hàng nghìn).`
-          : `${what}: ${text} có quá 3 chữ số thập phân. Kinh phí ghi bằng triệu đồng, tối đa 3 chữ số thập phân (ví dụ 1.643,5).`;
+            : `${what}: ${text} có quá 3 chữ số thập phân. Kinh phí ghi bằng triệu đồng, tối đa 3 chữ số thập phân (ví dụ 1.643,5).`;
     issues.push(makeIssue(zi.message, 'error', cell?.ref, message, { indicator: code, value: v }));
     // A value of the wrong kind takes no part in the cross-field rules.
     if (cell) cell.invalid = true;
