@@ -60,8 +60,9 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
         candidates.push(f);
         continue;
       }
-      // Keep the plainer name ("x.xlsx" rather than "x (1).xlsx") and pass over the copy.
-      const [keep, copy] = f.rel.length < first.rel.length ? [f, first] : [first, f];
+      // Keep the first found, unless its name marks it as the copy ("x (1).xlsx", "Copy of x", "bản sao").
+      const looksCopied = (x: Found) => /\(\d+\)|copy|bản sao|ban[- ]sao/i.test(x.rel.normalize('NFC'));
+      const [keep, copy] = looksCopied(first) && !looksCopied(f) ? [f, first] : [first, f];
       if (keep === f) {
         candidates[candidates.indexOf(first)] = f;
         firstByDigest.set(digest!, f);
