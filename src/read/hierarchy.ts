@@ -5,7 +5,8 @@ import { cellText } from './cells.js';
 import { parseCsv } from '../util/csv.js';
 import { cleanText, normalizeLabel } from '../util/text.js';
 
-export type Level = 'Tỉnh' | 'Huyện' | 'Xã';
+/** 'Quốc gia' only as the root of a national roll-up of provinces. */
+export type Level = 'Quốc gia' | 'Tỉnh' | 'Huyện' | 'Xã';
 
 export interface AdminUnit {
   code: string;
@@ -42,6 +43,9 @@ export class HierarchyError extends Error {
 }
 
 const LEVELS: Record<string, Level> = {
+  'quốc gia': 'Quốc gia',
+  'toàn quốc': 'Quốc gia',
+  'trung ương': 'Quốc gia',
   'tỉnh': 'Tỉnh',
   'thành phố trực thuộc trung ương': 'Tỉnh',
   'thành phố tw': 'Tỉnh',
@@ -158,7 +162,7 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
       code: r.code,
       name: r.name,
       // A city with no parent is a centrally governed city (cấp tỉnh).
-      level: !r.parent ? 'Tỉnh' : (level ?? 'Xã'),
+      level: !r.parent && level !== 'Quốc gia' ? 'Tỉnh' : (level ?? 'Xã'),
       levelLabel: r.level,
       parent: r.parent || null,
     };
@@ -178,7 +182,8 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
     }
     if (p.level === 'Xã') problems.push(`${at}: ${u.code} nằm dưới ${p.code}, là đơn vị cấp xã`);
     else if (u.level === 'Huyện' && p.level !== 'Tỉnh') problems.push(`${at}: đơn vị cấp huyện ${u.code} phải thuộc một tỉnh`);
-    else if (u.level === 'Tỉnh') problems.push(`${at}: đơn vị cấp tỉnh ${u.code} không có cấp trên`);
+    else if (u.level === 'Tỉnh' && p.level !== 'Quốc gia') problems.push(`${at}: đơn vị cấp tỉnh ${u.code} chỉ có thể thuộc cấp quốc gia`);
+    else if (u.level === 'Quốc gia') problems.push(`${at}: đơn vị cấp quốc gia ${u.code} không có cấp trên`);
     childrenOf.set(p.code, [...(childrenOf.get(p.code) ?? []), u]);
   }
   // Cycles: walk up from every unit; a walk longer than the list has looped.

@@ -7,8 +7,16 @@ import type { Catalogue, Indicator } from '../catalogue/catalogue.js';
  * stable rule id, so a failure maps straight back to a Vietnamese message and a cell.
  */
 export function figuresSchema(catalogue: Catalogue) {
-  return z.object(Object.fromEntries(catalogue.indicators.map((ind) => [ind.code, figureSchema(ind)])));
+  // Built once per catalogue: compiling a zod schema costs more than checking a file with it.
+  let schema = cache.get(catalogue);
+  if (!schema) {
+    schema = z.object(Object.fromEntries(catalogue.indicators.map((ind) => [ind.code, figureSchema(ind)])));
+    cache.set(catalogue, schema);
+  }
+  return schema;
 }
+
+const cache = new WeakMap<Catalogue, z.ZodObject>();
 
 function valueSchema(ind: Indicator) {
   // No count of people or money in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID).

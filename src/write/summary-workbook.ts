@@ -6,7 +6,7 @@ import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { buildSubmissionWorkbook } from './submission-workbook.js';
 
-const LEVEL_SHEET: Record<Level, string> = { 'Tỉnh': 'Cấp tỉnh', 'Huyện': 'Cấp huyện', 'Xã': 'Cấp xã' };
+const LEVEL_SHEET: Record<Level, string> = { 'Quốc gia': 'Toàn quốc', 'Tỉnh': 'Cấp tỉnh', 'Huyện': 'Cấp huyện', 'Xã': 'Cấp xã' };
 const SOURCE_LABEL: Record<UnitFigures['source'], string> = {
   file: 'Tệp của đơn vị',
   rollup: 'Cộng từ cấp dưới',

@@ -64,6 +64,10 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
           paragraph: { spacing: { before: 0, after: 0 } },
         },
       },
+      // Annex figures use a style rather than per-run formatting: thousands of cells stay light to write and open.
+      paragraphStyles: [
+        { id: ANNEX_NUMBER, name: 'Số liệu phụ lục', basedOn: 'Normal', run: { size: pt(11) }, paragraph: { alignment: AlignmentType.RIGHT } },
+      ],
     },
     sections: [mainSection(rollup, config, blocks), annexSection(rollup, config, catalogue)],
   });
@@ -231,6 +235,7 @@ function mainSection(rollup: Rollup, config: Config, blocks: Block[]): ISectionO
 }
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'];
+const ANNEX_NUMBER = 'SoLieuPhuLuc';
 const ANNEX_WIDTH = PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right;
 const STT_WIDTH = 600;
 const NAME_WIDTH = 2700;
@@ -243,7 +248,6 @@ function tableCell(text: string, width: number, opts: { bold?: boolean; align?: 
     columnSpan: opts.columnSpan,
     rowSpan: opts.rowSpan,
     verticalAlign: VerticalAlign.CENTER,
-    margins: { left: 60, right: 60, top: 20, bottom: 20 },
     children: [new Paragraph({ alignment: opts.align ?? AlignmentType.CENTER, children: [run(text, { size: opts.size ?? 11, bold: opts.bold })] })],
   });
 }
@@ -294,7 +298,7 @@ function annexTable(indicators: Indicator[], units: UnitFigures[], rollup: Rollu
         children: [
           tableCell(String(i + 1), STT_WIDTH),
           tableCell(u.name + (u.source === 'missing' ? ' (chưa có số liệu)' : ''), NAME_WIDTH, { align: AlignmentType.LEFT }),
-          ...columns.map(({ ind, m }) => tableCell(show(u.values[ind.code]?.[m]), figureWidth, { align: AlignmentType.RIGHT })),
+          ...columns.map(({ ind, m }) => new TableCell({ children: [new Paragraph({ style: ANNEX_NUMBER, text: show(u.values[ind.code]?.[m]) })] })),
         ],
       }),
   );
@@ -310,6 +314,7 @@ function annexTable(indicators: Indicator[], units: UnitFigures[], rollup: Rollu
     layout: TableLayoutType.FIXED,
     width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
     columnWidths: widths,
+    margins: { left: 60, right: 60, top: 20, bottom: 20 },
     rows: [head1, head2, ...rows, total],
   });
 }

@@ -1,0 +1,85 @@
+// @ts-check
+/**
+ * `npm run bench`: consolidation at province and national scale (issue: national scale). Generates the sets once
+ * (bench/cache/), then measures in fresh processes, several repetitions each:
+ *  - the floor: a bare exceljs readFile loop over the same files;
+ *  - `bdg consolidate` end to end (read, validate, roll up, summary workbook, JSON, DOCX) with 1 and with 2
+ *    worker threads: wall time, time per file, peak RSS;
+ *  - writing the DOCX alone from the roll-up.
+ * Prints a table and writes bench/results.json. Options: --sets province-15,province-184,national-3321 --reps 3
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderReport } from '../dist/write/report/index.js';
+import { EMPTY_CONFIG } from '../dist/config.js';
+import { ensureSet, plan } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const sets = opt('sets', 'province-15,province-184,national-3321').split(',');
+const reps = Number(opt('reps', '3'));
+const cache = join(here, 'cache');
+mkdirSync(cache, { recursive: true });
+
+function probe(mode, dir, out, workers = '1') {
+  const line = execFileSync(process.execPath, [join(here, 'probe.mjs'), mode, dir, out, workers], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+  return JSON.parse(line.trim().split('\n').pop());
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = [];
+for (const name of sets) {
+  const files = plan(name).files.length;
+  process.stderr.write(`Chuẩn bị ${name} (${files} tệp)…\n`);
+  const dir = await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`));
+  const out = join(cache, `${name}-out`);
+  const runs = { floor: [], w1: [], w2: [], docx: [] };
+  for (let r = 0; r < reps; r++) {
+    process.stderr.write(`  ${name}: lần ${r + 1}/${reps}\n`);
+    runs.floor.push(probe('floor', dir, out));
+    runs.w1.push(probe('consolidate', dir, out, '1'));
+    runs.w2.push(probe('consolidate', dir, out, '2'));
+  }
+  const rollupFile = join(out, `tong-hop-${plan(name).units[1][0]}-2025.json`);
+  const rollup = JSON.parse(readFileSync(rollupFile, 'utf8'));
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    await renderReport(rollup, EMPTY_CONFIG);
+    runs.docx.push(performance.now() - t);
+  }
+  const floor = median(runs.floor.map((x) => x.ms));
+  const w1 = median(runs.w1.map((x) => x.ms));
+  const w2 = median(runs.w2.map((x) => x.ms));
+  results.push({
+    set: name,
+    files,
+    repetitions: reps,
+    floorMs: Math.round(floor),
+    consolidate1WorkerMs: Math.round(w1),
+    consolidate2WorkersMs: Math.round(w2),
+    msPerFile2Workers: +(w2 / files).toFixed(2),
+    peakRssMb2Workers: Math.round(Math.max(...runs.w2.map((x) => x.maxRssMb))),
+    peakRssMb1Worker: Math.round(Math.max(...runs.w1.map((x) => x.maxRssMb))),
+    overhead1WorkerVsFloor: +(w1 / floor).toFixed(2),
+    speedup2Workers: +(w1 / w2).toFixed(2),
+    docxMs: Math.round(median(runs.docx)),
+  });
+}
+
+const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
+const header = ['tập', 'tệp', 'sàn exceljs', '1 luồng', '2 luồng', 'ms/tệp', 'RSS đỉnh', '1 luồng/sàn', 'tăng tốc', 'DOCX'];
+const rows = results.map((r) => [r.set, r.files, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, r.msPerFile2Workers, `${r.peakRssMb2Workers} MB`, `${r.overhead1WorkerVsFloor}×`, `${r.speedup2Workers}×`, `${r.docxMs} ms`].map(String));
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+console.log(`${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}`);
+console.log(line(header));
+for (const r of rows) console.log(line(r));
+console.log(`Đã ghi ${resolve(here, 'results.json')}`);
