@@ -68,7 +68,7 @@ export async function readParallel(
       const worker = new Worker(script, {
         workerData: { unitsFile, limits },
         // A hostile file may exhaust this thread's heap, never the whole run.
-        resourceLimits: { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 64 },
+        resourceLimits: { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 32 },
       });
       let current = -1;
       let timer: NodeJS.Timeout | undefined;
