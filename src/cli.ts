@@ -19,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'tệp .xlsx cần kiểm tra')
     .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
+    .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
     .addOption(maxFileOption())
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'thư mục kết quả (mặc định: out)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--force', 'ghi đè kết quả đã có')
+    .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
     .addOption(new Option('--workers <n>', 'số luồng đọc tệp (mặc định: số nhân CPU)').argParser(positiveInt))
     .addOption(maxFileOption())
     .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveInt))

@@ -194,6 +194,31 @@ describe('bdg consolidate', () => {
     expect(readdirSync(out1).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('with last period’s roll-up: outliers flagged per unit, and the report compares', async () => {
+    const units = writeUnits(root, THREE_LEVEL);
+    const before = join(root, 'prev-in');
+    const now = join(root, 'now-in');
+    const a = figuresFor(81, 4);
+    const b = figuresFor(82, 4);
+    await writeSubmission(join(before, '101.xlsx'), D['101'], a, { period: '2023' });
+    await writeSubmission(join(before, '102.xlsx'), D['102'], b, { period: '2023' });
+    expect(bdg(['consolidate', before, '--units', units, '--out', join(root, 'prev-out')]).status).toBe(0);
+    const grown = { ...a, 'DA8.06': { total: a['DA8.06']!.total! * 6 + 100 } };
+    await writeSubmission(join(now, '101.xlsx'), D['101'], grown);
+    await writeSubmission(join(now, '102.xlsx'), D['102'], b);
+    const previous = join(root, 'prev-out', 'tong-hop-10-2023.json');
+    const r = run(now, units, join(root, 'now-out'), ['--previous', previous]);
+    expect(r.status, r.stderr).toBe(0);
+    const f101 = r.json!.files.find((f) => f.path === '101.xlsx')!;
+    expect(f101.warnings!.map((w) => [w.rule, w.indicator])).toEqual([['outlier-vs-previous', 'DA8.06']]);
+    expect(r.json!.files.find((f) => f.path === '102.xlsx')!.warnings).toEqual([]);
+    const v = bdg(['validate', join(now, '101.xlsx'), '--units', units, '--previous', previous, '--json']);
+    expect(JSON.parse(v.stdout).warnings.map((w: { rule: string; cell: string }) => `${w.rule}@${w.cell}`)).toEqual(['outlier-vs-previous@E13']);
+    const { openDocx } = await import('./helpers/docx.js');
+    const doc = await openDocx(join(root, 'now-out', 'bao-cao-10-2024.docx'));
+    expect(doc.paragraphs.some((p) => / so với năm 2023\.$/.test(p.text))).toBe(true);
+  });
+
   it('exits 2 when it cannot run', () => {
     expect(bdg(['consolidate', join(root, 'nope'), '--units', 'x.csv']).status).toBe(2);
     expect(bdg(['consolidate', root]).stderr).toContain('--units');

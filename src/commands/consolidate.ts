@@ -6,6 +6,7 @@ import { consolidate, type Consolidation } from '../consolidate/consolidate.js';
 import { defaultWorkers, readParallel } from '../consolidate/read-files.js';
 import type { Rollup } from '../model.js';
 import { limitsFrom } from '../read/limits.js';
+import { loadSavedRollup } from '../rollup/saved.js';
 import { formatNumber, formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { checkOutputs, writeFileAtomic } from '../util/safe-write.js';
@@ -24,6 +25,7 @@ export interface ConsolidateFlags {
   workers?: number;
   maxFileMb?: number;
   timeLimit?: number;
+  previous?: string;
 }
 
 /** The names of the three outputs of one consolidation. */
@@ -51,6 +53,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   if (!flags.out && (outDir === inputDir || outDir.startsWith(inputDir + sep)))
     throw new UsageError(`thư mục kết quả mặc định "${outDir}" nằm trong thư mục báo cáo "${dir}". Chạy lệnh từ thư mục khác, hoặc chỉ rõ nơi ghi bằng --out.`);
   const limits = limitsFrom(flags);
+  const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
   if (period) await checkOutputs(Object.values(outputPaths(outDir, hierarchy.root.code, period.id)), { force: flags.force });
 
   const bar =
@@ -72,7 +75,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
       limits,
       // Files are read on worker threads even with --workers 1, so the time limit per file holds.
-      readFiles: (files, tick) => readParallel(files, resolve(unitsFile), flags.workers ?? defaultWorkers(), limits, tick),
+      readFiles: (files, tick) =>
+        readParallel(files, { unitsFile: resolve(unitsFile), previousFile: flags.previous && resolve(flags.previous), limits }, flags.workers ?? defaultWorkers(), tick),
       onProgress: (done, total) => {
         if (!bar) return;
         if (done === 0) bar.start(total, 0);
@@ -93,7 +97,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue);
   await writeFileAtomic(paths.workbook, Buffer.from(await workbook.xlsx.writeBuffer()));
   await writeFileAtomic(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
-  await writeFileAtomic(paths.report, await renderReport(rollup, config, { catalogue }));
+  await writeFileAtomic(paths.report, await renderReport(rollup, config, { catalogue, previous }));
 
   if (flags.json) io.stdout.write(`${JSON.stringify(rollup, null, 2)}\n`);
   (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, Object.values(paths), io));

@@ -2,12 +2,14 @@ import type { ChalkInstance } from 'chalk';
 import type { Issue } from '../model.js';
 import { checkFile, validationJson, type CheckedFile } from '../validate/check-file.js';
 import { limitsFrom } from '../read/limits.js';
+import { loadSavedRollup, previousFigures } from '../rollup/saved.js';
 import { EXIT, type CommandIO } from './io.js';
 import { loadUnits } from './load-units.js';
 
-export async function runValidate(file: string, opts: { units?: string; json?: boolean; maxFileMb?: number }, io: CommandIO): Promise<number> {
+export async function runValidate(file: string, opts: { units?: string; json?: boolean; maxFileMb?: number; previous?: string }, io: CommandIO): Promise<number> {
   const units = await loadUnits(opts.units);
-  const checked = await checkFile(file, { units, limits: limitsFrom(opts) });
+  const previous = opts.previous ? previousFigures(await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước')) : undefined;
+  const checked = await checkFile(file, { units, limits: limitsFrom(opts), previous });
   if (opts.json) io.stdout.write(`${JSON.stringify(validationJson(checked), null, 2)}\n`);
   else io.stdout.write(formatValidation(checked, io.color, Boolean(units)));
   return checked.valid ? EXIT.ok : EXIT.dataErrors;

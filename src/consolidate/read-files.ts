@@ -41,13 +41,15 @@ export function defaultWorkers(): number {
  * a single-threaded run whatever finishes first. A file that takes longer than the limit, or kills its thread
  * (out of memory), becomes a rejected result and a fresh thread carries on with the rest.
  */
-export async function readParallel(
-  files: FileJob[],
-  unitsFile: string,
-  workers: number,
-  limits: ReadLimits = DEFAULT_LIMITS,
-  onDone: () => void,
-): Promise<CheckedFile[]> {
+/** What every reading thread loads once: the unit list, last period's roll-up (optional), the limits. */
+export interface WorkerSetup {
+  unitsFile: string;
+  previousFile?: string;
+  limits?: ReadLimits;
+}
+
+export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void): Promise<CheckedFile[]> {
+  const limits = setup.limits ?? DEFAULT_LIMITS;
   const results: CheckedFile[] = new Array(files.length);
   let next = 0;
   const script = resolve(packageRoot, 'dist/consolidate/read-worker.js');
@@ -66,7 +68,7 @@ export async function readParallel(
   const runWorker = () =>
     new Promise<void>((done, fail) => {
       const worker = new Worker(script, {
-        workerData: { unitsFile, limits },
+        workerData: { ...setup, limits } satisfies WorkerSetup,
         // A hostile file may exhaust this thread's heap, never the whole run.
         resourceLimits: { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 32 },
       });

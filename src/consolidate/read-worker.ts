@@ -1,15 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readHierarchy } from '../read/hierarchy.js';
-import type { ReadLimits } from '../read/open-workbook.js';
+import { loadSavedRollup, previousFigures } from '../rollup/saved.js';
 import { checkFile } from '../validate/check-file.js';
-import { slimChecked } from './read-files.js';
+import { slimChecked, type WorkerSetup } from './read-files.js';
 
 /** One reading thread: loads the unit list once, then reads and validates the files it is sent. */
-const { unitsFile, limits } = workerData as { unitsFile: string; limits?: ReadLimits };
+const { unitsFile, previousFile, limits } = workerData as WorkerSetup;
 const units = await readHierarchy(unitsFile);
+const previous = previousFile ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước')) : undefined;
 parentPort!.on('message', async (job: { index: number; path: string; rel: string }) => {
   try {
-    const checked = await checkFile(job.path, { units, limits, displayName: job.rel });
+    const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
     parentPort!.postMessage({ index: job.index, checked: slimChecked(checked) });
   } catch (err) {
     parentPort!.postMessage({ index: job.index, error: (err as Error).message });

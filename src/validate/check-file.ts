@@ -20,7 +20,7 @@ export interface CheckedFile {
 
 export async function checkFile(
   path: string,
-  options: { units?: UnitLookup; previous?: Figures; limits?: ReadLimits; displayName?: string } = {},
+  options: { units?: UnitLookup; previous?: (unitCode: string) => Figures | undefined; limits?: ReadLimits; displayName?: string } = {},
 ): Promise<CheckedFile> {
   const read = await readSubmissionFile(path, options.limits);
   const file = options.displayName ?? path;
@@ -28,7 +28,10 @@ export async function checkFile(
   const readWarnings = read.issues.filter((i) => i.severity === 'warning');
   if (!read.submission || !read.catalogue)
     return { file, valid: false, unit: null, period: null, periodLabel: null, errors: readErrors, warnings: readWarnings, submission: null, catalogue: null, figures: null };
-  const v = validateSubmission(read.submission, { catalogue: read.catalogue, units: options.units, previous: options.previous });
+  const code = read.submission.info.unitCode;
+  const resolved = code === null ? null : (options.units?.resolve(code)?.code ?? code);
+  const previous = resolved === null ? undefined : options.previous?.(resolved);
+  const v = validateSubmission(read.submission, { catalogue: read.catalogue, units: options.units, previous });
   const errors = [...readErrors, ...v.errors];
   return {
     file,

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UsageError } from '../commands/io.js';
+import type { Figures, Rollup } from '../model.js';
+
+/** Enough of the roll-up's shape to tell a bdg roll-up from any other JSON, with a clear message. */
+const rollupShape = z.looseObject({
+  root: z.object({ code: z.string(), name: z.string() }),
+  period: z.string(),
+  periodLabel: z.string(),
+  catalogueVersion: z.string(),
+  completeness: z.looseObject({ expected: z.number(), received: z.number() }),
+  totals: z.record(z.string(), z.looseObject({ reported: z.number(), expected: z.number() })),
+  ratios: z.array(z.looseObject({ id: z.string() })),
+  units: z.array(z.looseObject({ code: z.string() })),
+  files: z.array(z.unknown()),
+  narratives: z.array(z.unknown()),
+});
+
+/** Reads a roll-up JSON written by `consolidate`; anything else is a UsageError (exit 2) saying so. */
+export async function loadSavedRollup(path: string, what: string): Promise<Rollup> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`không đọc được ${what} "${path}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'không có tệp này' : (err as Error).message}.`);
+  }
+  const parsed = rollupShape.safeParse(json);
+  if (!parsed.success)
+    throw new UsageError(`"${path}" không phải tệp tổng hợp của bdg (tong-hop-….json do lệnh consolidate tạo): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`);
+  return json as Rollup;
+}
+
+
+/** Last period's figures of any unit of a saved roll-up (the root's from its totals), for the outlier warning. */
+export function previousFigures(rollup: Rollup): (unitCode: string) => Figures | undefined {
+  const byCode = new Map<string, Figures>(rollup.units.map((u) => [u.code, u.values]));
+  const root: Figures = {};
+  for (const [code, { reported: _r, expected: _e, ...figure }] of Object.entries(rollup.totals)) root[code] = figure;
+  byCode.set(rollup.root.code, root);
+  return (code) => byCode.get(code);
+}
