@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
 
 /** Where a command writes: stdout for the result, stderr for progress and chatter, with colour decided once. */
 export interface CommandIO {
@@ -10,7 +10,8 @@ export interface CommandIO {
 
 export function processIO(useColor: boolean): CommandIO {
   const enabled = useColor && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && Boolean(process.stdout.isTTY);
-  return { stdout: process.stdout, stderr: process.stderr, color: new Chalk({ level: enabled ? 1 : 0 }) };
+  // chalk's own detection gives the terminal's depth (and honours FORCE_COLOR); at least basic colours on a TTY.
+  return { stdout: process.stdout, stderr: process.stderr, color: new Chalk({ level: enabled ? Math.max(chalk.level, 1) as 1 | 2 | 3 : 0 }) };
 }
 
 /** Exit statuses of every command (submission-workbook.md, "Commands"). */
