@@ -9,7 +9,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-color', 'không tô màu kết quả')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .helpOption('-h, --help', 'hướng dẫn sử dụng')
+    .helpCommand('help [lệnh]', 'hướng dẫn cho một lệnh')
+    .configureOutput({ writeErr: (s) => process.stderr.write(vietnamese(s)), writeOut: (s) => process.stdout.write(vietnamese(s)) });
 
   const io = () => processIO(program.opts().color !== false);
 
@@ -86,6 +88,28 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.BDG_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return EXIT.cannotRun;
   }
+}
+
+/** Commander's own words, said in Vietnamese: the users are officials, not programmers. */
+const COMMANDER_VI: [RegExp, string][] = [
+  [/^Usage:/gm, 'Cách dùng:'],
+  [/^Options:/gm, 'Tùy chọn:'],
+  [/^Arguments:/gm, 'Tham số:'],
+  [/^Commands:/gm, 'Lệnh:'],
+  [/display help for command/g, 'hướng dẫn sử dụng'],
+  [/\(default: ([^)]*)\)/g, '(mặc định: $1)'],
+  [/error: missing required argument '([^']+)'/g, "Lỗi: thiếu tham số bắt buộc '$1'"],
+  [/error: required option '([^']+)' not specified/g, "Lỗi: thiếu tùy chọn bắt buộc '$1'"],
+  [/error: unknown command '([^']+)'/g, "Lỗi: không có lệnh '$1'"],
+  [/error: unknown option '([^']+)'/g, "Lỗi: không có tùy chọn '$1'"],
+  [/error: too many arguments( for '[^']+')?\. Expected (\d+) arguments? but got (\d+)\./g, 'Lỗi: thừa tham số (cần $2, nhận $3).'],
+  [/error: option '([^']+)' argument missing/g, "Lỗi: tùy chọn '$1' thiếu giá trị"],
+  [/error: option '([^']+)' argument '([^']*)' is invalid\./g, "Lỗi: giá trị '$2' của tùy chọn '$1' không hợp lệ:"],
+  [/\(Did you mean ([^?]+)\?\)/g, '(Có phải ý bạn là $1?)'],
+];
+
+function vietnamese(text: string): string {
+  return COMMANDER_VI.reduce((t, [from, to]) => t.replace(from, to), text);
 }
 
 function positiveInt(v: string): number {

@@ -280,3 +280,16 @@ describe('bdg validate (the command)', () => {
     expect(bdg(['frobnicate']).status).toBe(2);
   });
 });
+
+describe('the command line speaks Vietnamese', () => {
+  it('help and usage errors', () => {
+    const help = bdg(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Cách dùng: bdg/);
+    expect(help.stdout).toContain('Lệnh:');
+    const missing = bdg(['validate']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("Lỗi: thiếu tham số bắt buộc 'file'");
+    expect(bdg(['valdate', 'x']).stderr).toContain("Lỗi: không có lệnh 'valdate'");
+  });
+});
