@@ -93,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
 /** Commander's own words, said in Vietnamese: the users are officials, not programmers. */
 const COMMANDER_VI: [RegExp, string][] = [
   [/^Usage:/gm, 'Cách dùng:'],
+  [/\[options\]/g, '[tùy chọn]'],
+  [/\[command\]/g, '[lệnh]'],
   [/^Options:/gm, 'Tùy chọn:'],
   [/^Arguments:/gm, 'Tham số:'],
   [/^Commands:/gm, 'Lệnh:'],
