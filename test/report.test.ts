@@ -29,7 +29,7 @@ let configPath: string;
 
 beforeAll(async () => {
   dir = tempDir('bdg-report-');
-  const units = writeUnits(dir, THREE_LEVEL);
+  writeUnits(dir, THREE_LEVEL); // named by the config below
   const a = figuresFor(71, 4);
   a['BDG.28'] = { total: 0 };
   a['BDG.29'] = { total: 0 };
