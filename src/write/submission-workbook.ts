@@ -299,9 +299,25 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
     ['4. Trước khi gửi, kiểm tra tệp bằng lệnh:  bdg validate <tên tệp>.xlsx --units <danh mục đơn vị>', false],
     ['   Lệnh chỉ ra từng lỗi theo sheet và ô, kèm cách sửa.', false],
   ] as const;
-  for (const [line, bold] of text) {
-    const row = ws.addRow([line]);
-    row.getCell(1).font = { name: FONT, size: bold ? 13 : 12, bold };
-    row.getCell(1).alignment = { wrapText: true, vertical: 'top' };
+  // Lines are broken here rather than by wrapping: not every program wraps text it did not lay out itself.
+  for (const [line, bold] of text)
+    for (const part of breakLine(line, 100)) {
+      const row = ws.addRow([part]);
+      row.getCell(1).font = { name: FONT, size: bold ? 13 : 12, bold };
+    }
+}
+
+/** Splits text at spaces into lines of at most `width` characters, continuation lines indented. */
+function breakLine(text: string, width: number): string[] {
+  const indent = /^\s*(?:•\s|\d+\.\s)?/.exec(text)![0].replace(/\S/g, ' ');
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current && (current + ' ' + word).length > width) {
+      lines.push(current);
+      current = indent + word;
+    } else current = current ? `${current} ${word}` : word;
   }
+  if (current) lines.push(current);
+  return lines;
 }
