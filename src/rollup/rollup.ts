@@ -67,7 +67,9 @@ export function totalsOf(catalogue: Catalogue, unit: UnitFigures, childCount: nu
   const totals: Record<string, TotalFigure> = {};
   for (const ind of catalogue.indicators) {
     const fig = unit.values[ind.code] ?? {};
-    const cov = unit.coverage?.[ind.code] ?? { reported: fig.total == null ? 0 : 1, expected: Math.max(childCount, 1) };
+    // A unit's own file (a summary sent up) speaks for all the units below it.
+    const expected = Math.max(childCount, 1);
+    const cov = unit.coverage?.[ind.code] ?? { reported: fig.total == null ? 0 : expected, expected };
     const t = {} as TotalFigure;
     for (const m of MEASURES) if (m in fig) t[m] = fig[m] ?? null;
     t.reported = cov.reported;
