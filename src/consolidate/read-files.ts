@@ -32,6 +32,9 @@ export async function readSequential(files: FileJob[], units: Hierarchy, limits:
   return out;
 }
 
+/** Files queued on a thread at once: one being read, one waiting. */
+const PIPELINE_DEPTH = 2;
+
 export function defaultWorkers(): number {
   return availableParallelism();
 }
@@ -65,6 +68,9 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
     catalogue: null,
     figures: null,
   });
+  // Files put back when their thread was replaced, read again before new ones.
+  const retry: number[] = [];
+  const take = () => (retry.length ? retry.shift() : next < files.length ? next++ : undefined);
   const runWorker = () =>
     new Promise<void>((done, fail) => {
       const worker = new Worker(script, {
@@ -72,43 +78,57 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         // A hostile file may exhaust this thread's heap, never the whole run.
         resourceLimits: { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 32 },
       });
-      let current = -1;
+      // Files sent to this thread, in the order it reads them; the next one is sent before the current one ends,
+      // so the thread never waits for the main thread between files.
+      const inFlight: number[] = [];
       let timer: NodeJS.Timeout | undefined;
       let finished = false;
+      const startTimer = () => {
+        clearTimeout(timer);
+        if (inFlight.length)
+          timer = setTimeout(
+            () => replace('file-timeout', `Đọc tệp quá ${Math.round(limits.maxMillisPerFile / 1000)} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại (hoặc chạy lại với --time-limit lớn hơn).`),
+            limits.maxMillisPerFile,
+          );
+      };
+      const dispatch = () => {
+        while (inFlight.length < PIPELINE_DEPTH) {
+          const i = take();
+          if (i === undefined) break;
+          inFlight.push(i);
+          worker.postMessage({ index: i, ...files[i]! });
+        }
+        if (!inFlight.length) {
+          finished = true;
+          clearTimeout(timer);
+          void worker.terminate().then(() => done());
+        }
+      };
+      /** The file being read took too long or killed the thread: it is rejected, the others go to a new thread. */
       const replace = (rule: string, message: string) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        if (current >= 0 && !results[current]) {
-          results[current] = failed(current, rule, message);
+        const head = inFlight.shift();
+        if (head !== undefined && !results[head]) {
+          results[head] = failed(head, rule, message);
           onDone();
         }
+        retry.unshift(...inFlight);
         void worker.terminate();
         runWorker().then(done, fail);
       };
-      const feed = () => {
-        clearTimeout(timer);
-        if (next >= files.length) {
-          finished = true;
-          void worker.terminate().then(() => done());
-          return;
-        }
-        current = next++;
-        worker.postMessage({ index: current, ...files[current]! });
-        timer = setTimeout(
-          () => replace('file-timeout', `Đọc tệp quá ${Math.round(limits.maxMillisPerFile / 1000)} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại (hoặc chạy lại với --time-limit lớn hơn).`),
-          limits.maxMillisPerFile,
-        );
-      };
       worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
         if (!msg.ready) {
+          inFlight.splice(inFlight.indexOf(msg.index!), 1);
           results[msg.index!] = msg.checked ?? failed(msg.index!, 'file-unreadable', `Không đọc được tệp: ${msg.error ?? 'lỗi không rõ'}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
           onDone();
         }
-        feed();
+        dispatch();
+        if (!finished) startTimer();
       });
       worker.on('error', (err) => {
-        if (current < 0) {
+        if (!inFlight.length) {
           finished = true;
           fail(err);
           return;

@@ -8,12 +8,16 @@ import { slimChecked, type WorkerSetup } from './read-files.js';
 const { unitsFile, previousFile, limits } = workerData as WorkerSetup;
 const units = await readHierarchy(unitsFile);
 const previous = previousFile ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước')) : undefined;
-parentPort!.on('message', async (job: { index: number; path: string; rel: string }) => {
-  try {
-    const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
-    parentPort!.postMessage({ index: job.index, checked: slimChecked(checked) });
-  } catch (err) {
-    parentPort!.postMessage({ index: job.index, error: (err as Error).message });
-  }
+// Jobs may arrive while one is being read: they are read one at a time, in the order sent.
+let queue = Promise.resolve();
+parentPort!.on('message', (job: { index: number; path: string; rel: string }) => {
+  queue = queue.then(async () => {
+    try {
+      const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
+      parentPort!.postMessage({ index: job.index, checked: slimChecked(checked) });
+    } catch (err) {
+      parentPort!.postMessage({ index: job.index, error: (err as Error).message });
+    }
+  });
 });
 parentPort!.postMessage({ ready: true });
