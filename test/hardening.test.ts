@@ -114,11 +114,14 @@ describe('consolidate over the whole corpus', () => {
     const dir = tempDir('bdg-slow-');
     copyFileSync(fx('odd/trieu-dong-trong.xlsx'), join(dir, 'cham.xlsx'));
     copyFileSync(fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'), join(dir, '643.xlsx'));
+    // Queued behind the slow file on the same thread: read again by the thread that replaces it.
+    copyFileSync(fx('dak-lak/nop-bao-cao-2024/644-thi-xa-buon-ho.xlsx'), join(dir, 'sau.xlsx'));
     const r = bdg(['consolidate', dir, '--units', UNITS, '--out', join(dir, '..', `${Date.now()}-out`), '--json', '--time-limit', '1', '--workers', '1']);
     const json = JSON.parse(r.stdout) as Rollup;
     expect(json.files.map((f) => [f.path, f.status, f.errors?.[0]?.rule])).toEqual([
       ['643.xlsx', 'accepted', undefined],
       ['cham.xlsx', 'rejected', 'file-timeout'],
+      ['sau.xlsx', 'accepted', undefined],
     ]);
   });
 });
