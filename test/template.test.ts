@@ -1,7 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogue } from '../src/catalogue/catalogue.js';
+import { loadCatalogue, type Catalogue } from '../src/catalogue/catalogue.js';
+import { NARRATIVE_LABELS } from '../src/model.js';
+import { yearPeriod } from '../src/util/period.js';
+import { buildSubmissionWorkbook, NUMBER_FORMAT, submissionLayout } from '../src/write/submission-workbook.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { districtFigures } from './helpers/figures.js';
 import { tempDir } from './helpers/workbooks.js';
@@ -33,6 +37,15 @@ describe('bdg template', () => {
       ['Phiên bản biểu mẫu', 'BDG-2024.1'],
     ]);
     expect(info.getCell('B1').numFmt).toBe('@');
+    const rest = [5, 6, 7, 8].map((r) => [info.getCell(`A${r}`).value, info.getCell(`B${r}`).value]);
+    expect(rest).toEqual([
+      ['Người lập biểu', null],
+      ['Điện thoại', null],
+      ['Ngày lập', null],
+      ['Thủ trưởng đơn vị', null],
+    ]);
+    expect(info.getCell('B7').numFmt).toBe('dd/mm/yyyy');
+    expect(info.getCell('C1').value).toMatch(/^Bắt buộc/); // required ones are marked beside, not in the label
   });
 
   it('lays out Số liệu: title, two-row merged header, section rows, one row per indicator', () => {
@@ -69,7 +82,34 @@ describe('bdg template', () => {
     expect(ws.getCell(`E${moneyRow}`).dataValidation.type).toBe('decimal');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 3, ySplit: 5 });
     expect(ws.pageSetup).toMatchObject({ paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:5' });
-    expect((ws as unknown as { sheetProtection: { sheet: boolean } }).sheetProtection.sheet).toBe(true);
+    expect(ws.pageSetup.orientation).toBe('landscape');
+    const protection = (ws as unknown as { sheetProtection: Record<string, unknown> }).sheetProtection;
+    expect(protection).toMatchObject({ sheet: true, formatCells: true, formatColumns: true, formatRows: true });
+    expect(protection.password ?? protection.hashValue).toBeUndefined(); // no password: a user can lift it
+    expect(ws.getCell('H12').protection?.locked).toBe(false); // Ghi chú
+    expect([ws.getCell('E12').numFmt, ws.getCell(`E${moneyRow}`).numFmt]).toEqual(['#,##0', '#,##0.0##']);
+    const layout = submissionLayout(loadCatalogue());
+    expect(layout).toMatchObject({
+      headerRow: 4,
+      firstDataRow: 6,
+      columns: { stt: 'A', code: 'B', name: 'C', unit: 'D', total: 'E', nu: 'F', dtts: 'G', note: 'H' },
+    });
+    for (const [code, row] of layout.rowOf) expect(ws.getCell(`B${row}`).value).toBe(code);
+  });
+
+  it('has the Thuyết minh labels and a guide that spells out the catalogue rules', () => {
+    const tm = wb.getWorksheet('Thuyết minh')!;
+    expect([1, 2, 3, 4, 5, 6].map((r) => tm.getCell(`A${r}`).value)).toEqual(Object.values(NARRATIVE_LABELS));
+    expect(tm.getCell('B1').protection?.locked).toBe(false);
+    const guide: string[] = [];
+    wb.getWorksheet('Hướng dẫn')!.eachRow((row) => guide.push(String(row.getCell(1).value)));
+    const text = guide.join(' ');
+    expect(text).toContain('Để trống khi không có số liệu; ghi 0 khi số liệu bằng không');
+    expect(text).toContain('bdg validate');
+    for (const ind of loadCatalogue().indicators.filter((i) => i.partOf)) expect(text).toContain(`${ind.code} (`);
+    expect(text).toMatch(/DA8\.05 \(Số lượt người tham dự truyền thông\): DA8\.04 bằng 0 thì DA8\.05 cũng bằng 0/);
+    expect(text).toMatch(/BDG\.19 \(.*\) không vượt số đơn vị cấp xã/);
+    expect(Math.max(...guide.map((l) => l.length))).toBeLessThanOrEqual(100); // broken to the page, not wrapped
   });
 
   it('round-trips: filled by a person, validate accepts it and reads back exactly the figures', async () => {
@@ -98,13 +138,94 @@ describe('bdg template', () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('--force');
     expect(bdg(['template', '--unit', '655', '--units', UNITS, '--out', path, '--force']).status).toBe(0);
-    expect(bdg(['template', '--unit', '999', '--units', UNITS, '--out', join(dir, 'x.xlsx')]).stderr).toContain('"999"');
-    expect(bdg(['template', '--unit', '655', '--period', 'năm sau', '--out', join(dir, 'y.xlsx')]).status).toBe(2);
+    const unknown = bdg(['template', '--unit', '999', '--units', UNITS, '--out', join(dir, 'x.xlsx')]);
+    expect([unknown.status, unknown.stderr]).toEqual([2, expect.stringContaining('"999"')]);
+    const badPeriod = bdg(['template', '--unit', '655', '--period', 'năm sau', '--out', join(dir, 'y.xlsx')]);
+    expect([badPeriod.status, badPeriod.stderr]).toEqual([2, expect.stringContaining('--period')]);
+    expect(readdirSync(dir).filter((f) => !['t.xlsx', 'filled.xlsx'].includes(f))).toEqual([]); // nothing left behind
+  });
+
+  it('without --units leaves the name empty and says so', async () => {
+    const out = join(dir, 'khong-danh-muc.xlsx');
+    const r = bdg(['template', '--unit', '058', '--period', '2024-H1', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('--units');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const info = book.getWorksheet('Thông tin')!;
+    expect([info.getCell('B1').value, info.getCell('B2').value, info.getCell('B3').value]).toEqual(['058', null, '6 tháng đầu năm 2024']);
   });
 
   it('names the default file after the unit and period', () => {
     const r = bdg(['template', '--unit', '24595', '--units', UNITS, '--period', '2025-H1'], { cwd: dir });
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(join(dir, 'bieu-mau-24595-2025-H1.xlsx'));
+  });
+});
+
+describe('buildSubmissionWorkbook', () => {
+  const catalogue = loadCatalogue();
+  const unit = { code: '655', name: 'Huyện Krông A Na' };
+
+  it('writes figures as numbers (null stays empty), notes, words, who and when, and a title of its own', async () => {
+    const wb = buildSubmissionWorkbook({
+      catalogue,
+      unit,
+      period: yearPeriod(2024),
+      figures: { 'DA8.05': { total: 2150, nu: 1320, dtts: null }, 'DA8.20': { total: 1643.5 } },
+      notes: { 'DA8.20': 'Gồm vốn năm 2023 chuyển sang, được phân bổ bổ sung trong quý IV' },
+      narrative: { highlights: 'Tổ chức 12 cuộc truyền thông.\nThành lập 4 tổ.' },
+      info: { preparedBy: 'Nguyễn Thị Hoa', phone: '0262 3812 345', preparedOn: new Date(Date.UTC(2024, 11, 15)), head: 'Y Bhim Niê' },
+      title: 'BIỂU TỔNG HỢP – TỈNH ĐẮK LẮK',
+    });
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.load(await wb.xlsx.writeBuffer());
+    const ws = back.getWorksheet('Số liệu')!;
+    const row = (code: string) => submissionLayout(catalogue).rowOf.get(code)!;
+    expect(['E', 'F', 'G'].map((c) => ws.getCell(`${c}${row('DA8.05')}`).value)).toEqual([2150, 1320, null]);
+    expect(ws.getCell(`E${row('DA8.20')}`).value).toBe(1643.5);
+    expect(ws.getCell(`E${row('DA8.01')}`).value).toBeNull();
+    expect(ws.getCell(`H${row('DA8.20')}`).value).toBe('Gồm vốn năm 2023 chuyển sang, được phân bổ bổ sung trong quý IV');
+    expect(ws.getRow(row('DA8.20')).height).toBeGreaterThan(40); // the long note shows whole
+    expect(ws.getCell('A1').value).toBe('BIỂU TỔNG HỢP – TỈNH ĐẮK LẮK');
+    const info = back.getWorksheet('Thông tin')!;
+    expect([5, 6, 8].map((r) => info.getCell(`B${r}`).value)).toEqual(['Nguyễn Thị Hoa', '0262 3812 345', 'Y Bhim Niê']);
+    expect(info.getCell('B7').value).toEqual(new Date(Date.UTC(2024, 11, 15)));
+    expect(back.getWorksheet('Thuyết minh')!.getCell('B1').value).toBe('Tổ chức 12 cuộc truyền thông.\nThành lập 4 tổ.');
+  });
+
+  it('follows the catalogue: an indicator added to it, even out of order, needs no code change', () => {
+    const added = {
+      ...catalogue.byCode.get('DA8.01')!,
+      code: 'DA8.99',
+      name: 'Số tổ truyền thông mới thêm vào danh mục',
+      kind: 'money' as const,
+      breakdowns: ['dtts' as const],
+    };
+    const extra = { ...added, code: 'XX.01', group: 'XX', section: 'ZZ', name: 'Chỉ tiêu nhóm mới' };
+    const changed: Catalogue = {
+      ...catalogue,
+      indicators: [...catalogue.indicators, added, extra],
+      byCode: new Map([...catalogue.byCode, [added.code, added], [extra.code, extra]]),
+      sections: [...catalogue.sections, { code: 'ZZ', group: 'XX', heading: 'Phần mới' }],
+      groups: [...catalogue.groups, { code: 'XX', heading: 'NHÓM MỚI' }],
+    };
+    const layout = submissionLayout(changed);
+    const ws = buildSubmissionWorkbook({ catalogue: changed, unit, period: yearPeriod(2024) }).getWorksheet('Số liệu')!;
+    // DA8.99 is listed under Nội dung 1 with the other ND1 rows, which all move one row down.
+    expect(layout.rowOf.get('DA8.99')).toBe(layout.rowOf.get('DA8.06')! + 1);
+    expect(layout.rowOf.get('DA8.07')).toBe(submissionLayout(catalogue).rowOf.get('DA8.07')! + 1);
+    const r = layout.rowOf.get('DA8.99')!;
+    expect([ws.getCell(`B${r}`).value, ws.getCell(`E${r}`).numFmt, ws.getCell(`E${r}`).dataValidation.type]).toEqual(['DA8.99', NUMBER_FORMAT.money, 'decimal']);
+    expect([ws.getCell(`F${r}`).dataValidation.type, ws.getCell(`G${r}`).protection?.locked]).toEqual(['textLength', false]);
+    const x = layout.rowOf.get('XX.01')!;
+    expect([ws.getCell(`C${x - 2}`).value, ws.getCell(`C${x - 1}`).value]).toEqual(['C. NHÓM MỚI', 'I. Phần mới']);
+    const headings: string[] = [];
+    ws.eachRow((row) => {
+      const v = row.getCell('C').value;
+      if (row.getCell('B').value === null && typeof v === 'string' && /^[IVX]+\. /.test(v)) headings.push(v);
+    });
+    expect(headings.filter((h) => h.includes('Nội dung 1'))).toHaveLength(1);
+    expect(headings.filter((h) => h.includes('Kinh phí'))).toHaveLength(2); // KP: once under each group that has some
   });
 });

@@ -29,7 +29,11 @@ const INPUT_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFF
 const thin = { style: 'thin' as const };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
 const FONT = 'Times New Roman';
-const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
+/**
+ * Counts with grouping (1.234 in a Vietnamese locale); money in million VND with one to three decimals. Not
+ * `#,##0.###`: Excel prints a whole amount with a dangling separator ("1.210,").
+ */
+export const NUMBER_FORMAT: Record<Indicator['kind'], string> = { count: '#,##0', money: '#,##0.0##' };
 
 export interface Layout {
   headerRow: number;
@@ -41,29 +45,56 @@ export interface Layout {
 
 type Line = { kind: 'group'; text: string } | { kind: 'section'; text: string } | { kind: 'indicator'; ind: Indicator; stt: number };
 
-/** The rows of `Số liệu` in order: group headings, section headings, indicators (catalogue order). */
+/**
+ * The rows of `Số liệu` in order: a heading per group, a heading per section within it, then its indicators.
+ * Groups and sections come in the order their first indicator has in the catalogue, and the indicators in catalogue
+ * order within them, so an indicator appended at the end of the CSV still lands under its own heading.
+ */
 function lines(catalogue: Catalogue): Line[] {
+  const groups = new Map<string, Map<string, Indicator[]>>();
+  for (const ind of catalogue.indicators) {
+    const sections = groups.get(ind.group) ?? groups.set(ind.group, new Map()).get(ind.group)!;
+    const list = sections.get(ind.section) ?? sections.set(ind.section, []).get(ind.section)!;
+    list.push(ind);
+  }
   const out: Line[] = [];
-  let group = '';
-  let section = '';
-  let groupNo = 0;
-  let sectionNo = 0;
-  catalogue.indicators.forEach((ind, i) => {
-    if (ind.group !== group) {
-      group = ind.group;
-      section = '';
-      sectionNo = 0;
-      const heading = catalogue.groups.find((g) => g.code === ind.group)?.heading ?? ind.group;
-      out.push({ kind: 'group', text: `${String.fromCharCode(65 + groupNo++)}. ${heading}` });
-    }
-    if (ind.section !== section) {
-      section = ind.section;
-      const heading = catalogue.sections.find((s) => s.code === ind.section)?.heading ?? ind.section;
-      out.push({ kind: 'section', text: `${ROMAN[sectionNo++]}. ${heading}` });
-    }
-    out.push({ kind: 'indicator', ind, stt: i + 1 });
+  let stt = 0;
+  [...groups].forEach(([group, sections], g) => {
+    const heading = catalogue.groups.find((x) => x.code === group)?.heading ?? group;
+    out.push({ kind: 'group', text: `${letter(g)}. ${heading}` });
+    [...sections].forEach(([section, indicators], s) => {
+      const heading = catalogue.sections.find((x) => x.code === section)?.heading ?? section;
+      out.push({ kind: 'section', text: `${roman(s + 1)}. ${heading}` });
+      for (const ind of indicators) out.push({ kind: 'indicator', ind, stt: ++stt });
+    });
   });
   return out;
+}
+
+/** A, B, … Z, AA, AB… */
+function letter(i: number): string {
+  return (i >= 26 ? letter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
+}
+
+function roman(n: number): string {
+  const digits: [number, string][] = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  let out = '';
+  for (const [value, symbol] of digits)
+    for (; n >= value; n -= value) out += symbol;
+  return out;
+}
+
+/**
+ * Height in points of a row whose cells wrap: files carry explicit heights because programs do not re-measure
+ * wrapped text they did not lay out. `texts` pairs a text with its column width. About 1.35 lower-case characters
+ * of 12 pt Times New Roman fit in one unit of width (measured in LibreOffice with the metric-compatible Liberation
+ * Serif) less the cell padding; 1.3 is used so that text is never cut off, and capitals and digits count as 1.4.
+ */
+function rowHeight(...texts: [string | undefined | null, number][]): number {
+  const linesOf = (text: string, width: number) =>
+    text.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil((part.length + 0.4 * (part.match(/[\p{Lu}\d]/gu)?.length ?? 0)) / ((width - 2) * 1.3))), 0);
+  const count = Math.max(1, ...texts.map(([text, width]) => (text ? linesOf(text, width) : 1)));
+  return count === 1 ? 18 : Math.min(409, 16 * count + 3); // 409 pt: Excel's tallest row
 }
 
 export function submissionLayout(catalogue: Catalogue): Layout {
@@ -108,6 +139,7 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     const row = ws.addRow([label, value, hint]);
     row.getCell(1).font = { name: FONT, size: 12, bold: required };
     row.getCell(2).font = { name: FONT, size: 12 };
+    row.getCell(2).alignment = { horizontal: 'left', vertical: 'middle' };
     row.getCell(3).font = { name: FONT, size: 10, italic: true, color: { argb: 'FF7F7F7F' } };
     row.getCell(2).border = BORDER;
     if (required) row.getCell(1).fill = HEADING_FILL;
@@ -188,7 +220,7 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
         cell.alignment = { vertical: 'middle', wrapText: true };
         if (line.kind === 'group') cell.fill = HEADING_FILL;
       }
-      row.height = line.text.length > 80 ? 32 : 18;
+      row.height = rowHeight([line.text, WIDTH.name + WIDTH.unit + WIDTH.total + WIDTH.nu + WIDTH.dtts + WIDTH.note]);
       return;
     }
     const { ind } = line;
@@ -197,7 +229,7 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
     row.getCell(LETTER.name).value = ind.name;
     row.getCell(LETTER.unit).value = ind.unit;
     row.getCell(LETTER.note).value = input.notes?.[ind.code] ?? null;
-    row.height = ind.name.length > 70 ? 32 : 18;
+    row.height = rowHeight([ind.name, WIDTH.name], [input.notes?.[ind.code], WIDTH.note]);
     for (const c of COLUMNS) {
       const cell = row.getCell(LETTER[c]);
       cell.font = { name: FONT, size: 12 };
@@ -224,7 +256,7 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       }
       cell.protection = { locked: false };
       cell.fill = INPUT_FILL;
-      cell.numFmt = ind.kind === 'money' ? '#,##0.###' : '#,##0';
+      cell.numFmt = NUMBER_FORMAT[ind.kind];
       const v = input.figures?.[ind.code]?.[m];
       if (v !== undefined && v !== null) cell.value = v;
       cell.dataValidation =
@@ -271,51 +303,89 @@ function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefine
     row.getCell(1).alignment = { vertical: 'top', wrapText: true };
     row.getCell(2).alignment = { vertical: 'top', wrapText: true };
     row.getCell(2).border = BORDER;
-    const text = narrative?.[key] ?? '';
-    row.height = Math.max(60, 16 * Math.ceil(text.length / 110 + text.split('\n').length));
+    row.getCell(2).protection = { locked: false };
+    row.height = Math.max(60, rowHeight([narrative?.[key], 100])); // room to write in
   }
 }
 
+/** One line of the guide: its text and its depth (0 title or numbered step, 1 bullet, 2 item of a list). */
+type GuideLine = [text: string, depth: 0 | 1 | 2, bold?: boolean];
+
 function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
-  const ws = wb.addWorksheet('Hướng dẫn', { pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet('Hướng dẫn', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 110 }];
-  const partOf = catalogue.indicators
-    .filter((i) => i.partOf)
-    .map((i) => `   • ${i.code} không lớn hơn ${i.partOf} (${i.name.replace(/^Trong đó:\s*/i, '')}).`);
-  const text = [
-    ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', true],
-    [`Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi tệp .xlsx này (không in ra PDF, không lưu sang .xls).`, false],
-    ['1. Sheet "Thông tin": điền Mã đơn vị, Tên đơn vị, Kỳ báo cáo (đã điền sẵn), người lập, điện thoại, ngày lập, thủ trưởng đơn vị.', false],
-    ['2. Sheet "Số liệu": mỗi dòng là một chỉ tiêu, nhận biết bằng cột "Mã số" — không sửa, không xóa mã số.', false],
-    ['   • Chỉ nhập số vào các ô màu trắng: cột Tổng số, và cột Nữ, DTTS khi chỉ tiêu có tách. Ô xám là không áp dụng: để trống.', false],
-    ['   • Để trống khi không có số liệu; ghi 0 khi số liệu bằng không. Hai trường hợp này khác nhau khi tổng hợp.', false],
-    ['   • Không gõ chữ hay đơn vị vào ô số (không ghi "10 người"); ghi chú đưa vào cột Ghi chú.', false],
-    ['   • Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư; kinh phí ghi bằng triệu đồng, dùng dấu phẩy cho phần thập phân (1.643,5).', false],
-    ['   • Số "Trong đó" (Nữ, DTTS) không lớn hơn Tổng số.', false],
-    ['   • Các chỉ tiêu "trong đó" không lớn hơn chỉ tiêu gốc:', false],
-    ...partOf.map((t) => [t, false] as const),
-    ['   • Có số cuộc/lớp thì phải có số lượt người tham dự, và ngược lại; số xã không vượt số đơn vị cấp xã trực thuộc.', false],
-    ['3. Sheet "Thuyết minh": viết ngắn gọn kết quả nổi bật, mô hình hay, khó khăn, nguyên nhân, kiến nghị, phương hướng kỳ tới.', false],
-    ['4. Trước khi gửi, kiểm tra tệp bằng lệnh:  bdg validate <tên tệp>.xlsx --units <danh mục đơn vị>', false],
-    ['   Lệnh chỉ ra từng lỗi theo sheet và ô, kèm cách sửa.', false],
-  ] as const;
+  const { errors, warnings } = ruleLines(catalogue);
+  const text: GuideLine[] = [
+    ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', 0, true],
+    [`Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi chính tệp .xlsx này (không in ra PDF, không lưu sang .xls).`, 0],
+    ['1. Sheet "Thông tin": Mã đơn vị, Tên đơn vị, Kỳ báo cáo và Phiên bản biểu mẫu là bắt buộc (đã điền sẵn, không sửa phiên bản). Điền thêm người lập biểu, điện thoại, ngày lập (dd/mm/yyyy), thủ trưởng đơn vị.', 0],
+    ['2. Sheet "Số liệu": mỗi dòng là một chỉ tiêu, nhận biết bằng cột "Mã số". Không sửa, không xóa, không chép trùng mã số; có thể thêm dòng trống hay đổi độ rộng cột.', 0],
+    ['• Chỉ nhập số vào các ô màu nhạt: cột Tổng số, và cột Nữ, DTTS khi chỉ tiêu có tách. Ô xám là không áp dụng: để trống.', 1],
+    ['• Để trống khi không có số liệu; ghi 0 khi số liệu bằng không. Hai trường hợp này khác nhau khi tổng hợp: ô trống không được tính là 0.', 1],
+    ['• Không gõ chữ hay đơn vị vào ô số (không ghi "10 người", "x", "không"); giải thích đưa vào cột Ghi chú.', 1],
+    ['• Số người, số cuộc là số nguyên. Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư. Kinh phí ghi bằng triệu đồng, dấu phẩy cho phần thập phân, tối đa 3 chữ số (1.643,5).', 1],
+    ['• Số "Trong đó" (Nữ, DTTS) không lớn hơn Tổng số của cùng dòng.', 1],
+    ...(errors.length ? ([['• Các ràng buộc giữa các chỉ tiêu (sai là lỗi, tệp không được tiếp nhận):', 1], ...errors.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
+    ...(warnings.length ? ([['• Các điểm sẽ được nhắc xem lại (cảnh báo, không chặn việc tiếp nhận):', 1], ...warnings.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
+    [`3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS).map((l) => l.toLowerCase()).join('; ')}.`, 0],
+    ['4. Trước khi gửi, kiểm tra tệp bằng lệnh:  bdg validate <tên tệp>.xlsx --units <danh mục đơn vị>', 0],
+    ['Lệnh chỉ ra từng lỗi theo sheet và ô, kèm cách sửa. Sửa hết lỗi rồi mới gửi; cảnh báo thì xem lại và giải thích ở cột Ghi chú nếu số liệu đúng.', 0],
+  ];
   // Lines are broken here rather than by wrapping: not every program wraps text it did not lay out itself.
-  for (const [line, bold] of text)
-    for (const part of breakLine(line, 100)) {
+  // Depth is the cell's indent, not leading spaces (a program may drop those); a continuation line hangs under
+  // the text after its bullet.
+  for (const [line, depth, bold] of text) {
+    const width = 100 - 4 * depth;
+    breakLine(line, width).forEach((part, i) => {
       const row = ws.addRow([part]);
-      row.getCell(1).font = { name: FONT, size: bold ? 13 : 12, bold };
-    }
+      const cell = row.getCell(1);
+      cell.font = { name: FONT, size: bold ? 13 : 12, bold };
+      const hang = i > 0 && /^(?:•|–|\d+\.)\s/.test(line);
+      cell.alignment = { horizontal: 'left', indent: 2 * depth + (hang ? 1 : 0) }; // indent needs an explicit left
+    });
+  }
 }
 
-/** Splits text at spaces into lines of at most `width` characters, continuation lines indented. */
+/** The cross-indicator rules of indicators.md in plain words, from the catalogue's part_of and check columns. */
+function ruleLines(catalogue: Catalogue): { errors: string[]; warnings: string[] } {
+  const name = (code: string) => catalogue.byCode.get(code)?.name.replace(/^Trong đó:\s*/i, '') ?? code;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const ind of catalogue.indicators) {
+    if (ind.partOf) errors.push(`${ind.code} (${name(ind.code)}) không lớn hơn ${ind.partOf}.`);
+    const check = ind.check;
+    if (!check) continue;
+    switch (check.type) {
+      case 'attendance-of':
+        errors.push(`${ind.code} (${name(ind.code)}): ${check.of} bằng 0 thì ${ind.code} cũng bằng 0; ${check.of} lớn hơn 0 thì ${ind.code} phải có số.`);
+        warnings.push(`${ind.code}: trung bình trên 500 ${ind.unit} mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of}.`);
+        break;
+      case 'communes':
+        errors.push(`${ind.code} (${name(ind.code)}) không vượt số đơn vị cấp xã trực thuộc (đơn vị cấp xã ghi 0 hoặc 1).`);
+        break;
+      case 'not-above':
+        (check.severity === 'error' ? errors : warnings).push(`${ind.code} (${name(ind.code)}) ${check.severity === 'error' ? 'không' : 'thường không'} lớn hơn ${check.of}.`);
+        break;
+      case 'members-of':
+        warnings.push(`${ind.code}: số ${ind.unit} trên mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of} ngoài khoảng ${check.lo}–${check.hi}.`);
+        break;
+      case 'victims-of':
+        warnings.push(`${ind.code} (${name(ind.code)}) ít hơn số ${catalogue.byCode.get(check.of)?.unit ?? ''} ở ${check.of}.`);
+        break;
+    }
+  }
+  warnings.push('Số liệu tăng hoặc giảm quá 5 lần so với kỳ trước (khi có số liệu kỳ trước để so sánh).');
+  return { errors, warnings };
+}
+
+/** Splits text at spaces into lines of at most `width` characters. */
 function breakLine(text: string, width: number): string[] {
-  const indent = /^\s*(?:•\s|\d+\.\s)?/.exec(text)![0].replace(/\S/g, ' ');
   const lines: string[] = [];
   let current = '';
-  for (const word of text.split(' ')) {
+  for (const word of text.split(' ').filter(Boolean)) {
     if (current && (current + ' ' + word).length > width) {
       lines.push(current);
-      current = indent + word;
+      current = word;
     } else current = current ? `${current} ${word}` : word;
   }
   if (current) lines.push(current);
