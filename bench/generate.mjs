@@ -7,10 +7,11 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCatalogue } from '../dist/catalogue/catalogue.js';
-import { plausibleFigures, rng } from '../dist/sample/plausible-figures.js';
-import { parsePeriodArg } from '../dist/util/period.js';
-import { buildSubmissionWorkbook } from '../dist/write/submission-workbook.js';
+import '../dist/node/data-files.js';
+import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
+import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { parsePeriodArg } from '../dist/core/util/period.js';
+import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
 
 const GENERATOR_VERSION = '1';
 

@@ -13,7 +13,7 @@ if (mode === 'floor') {
     await wb.xlsx.readFile(join(dir, 'files', f));
   }
 } else {
-  const { main } = await import('../dist/cli.js');
+  const { main } = await import('../dist/cli/cli.js');
   rmSync(out, { recursive: true, force: true });
   const argv = [process.argv[0], 'bdg', 'consolidate', join(dir, 'files'), '--units', join(dir, 'units.csv'), '--out', out, '--workers', workers, '--json'];
   const write = process.stdout.write.bind(process.stdout);

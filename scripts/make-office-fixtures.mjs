@@ -13,10 +13,11 @@ import { copyFileSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCatalogue } from '../dist/catalogue/catalogue.js';
-import { plausibleFigures, rng } from '../dist/sample/plausible-figures.js';
-import { parsePeriodArg } from '../dist/util/period.js';
-import { buildSubmissionWorkbook, submissionLayout } from '../dist/write/submission-workbook.js';
+import '../dist/node/data-files.js';
+import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
+import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { parsePeriodArg } from '../dist/core/util/period.js';
+import { buildSubmissionWorkbook, submissionLayout } from '../dist/core/write/submission-workbook.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const catalogue = loadCatalogue();

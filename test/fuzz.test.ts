@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../src/sample/plausible-figures.js';
-import { checkFile } from '../src/validate/check-file.js';
+import { rng } from '../src/core/sample/plausible-figures.js';
+import { checkFile } from '../src/core/validate/check-file.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';
 

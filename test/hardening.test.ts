@@ -1,10 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Rollup } from '../src/model.js';
-import { readHierarchy, type Hierarchy } from '../src/read/hierarchy.js';
-import { plausibleFigures, rng } from '../src/sample/plausible-figures.js';
-import { checkFile } from '../src/validate/check-file.js';
+import type { Rollup } from '../src/core/model.js';
+import type { Hierarchy } from '../src/core/read/hierarchy.js';
+import { readHierarchy } from '../src/node/unit-list-file.js';
+import { plausibleFigures, rng } from '../src/core/sample/plausible-figures.js';
+import { checkFile } from '../src/core/validate/check-file.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { sumFigures } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';

@@ -2,9 +2,9 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, Packer, Paragraph } from 'docx';
 import { describe, expect, it } from 'vitest';
-import { readHierarchy } from '../src/read/hierarchy.js';
-import { plausibleFigures, rng } from '../src/sample/plausible-figures.js';
-import { checkFile } from '../src/validate/check-file.js';
+import { readHierarchy } from '../src/node/unit-list-file.js';
+import { plausibleFigures, rng } from '../src/core/sample/plausible-figures.js';
+import { checkFile } from '../src/core/validate/check-file.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';
 

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Figures, Issue } from '../src/model.js';
-import { checkFile } from '../src/validate/check-file.js';
+import type { Figures, Issue } from '../src/core/model.js';
+import { checkFile } from '../src/core/validate/check-file.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { districtFigures } from './helpers/figures.js';
 import { tempDir, writeHandMade, type HandMadeOptions } from './helpers/workbooks.js';
-import { readHierarchy } from '../src/read/hierarchy.js';
+import { readHierarchy } from '../src/node/unit-list-file.js';
 
 const UNITS = join(ROOT, 'fixtures/dak-lak/don-vi.csv');
 let dir: string;

@@ -1,4 +1,4 @@
-import type { Figures } from '../../src/model.js';
+import type { Figures } from '../../src/core/model.js';
 
 /**
  * A plausible district's year (Huyện Krông A Na, 8 communes) that passes every rule of indicators.md.

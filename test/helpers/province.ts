@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadCatalogue, measuresOf } from '../../src/catalogue/catalogue.js';
-import type { Figures, Narrative } from '../../src/model.js';
-import { plausibleFigures, rng } from '../../src/sample/plausible-figures.js';
-import { parsePeriodArg } from '../../src/util/period.js';
-import { buildSubmissionWorkbook } from '../../src/write/submission-workbook.js';
+import { loadCatalogue, measuresOf } from '../../src/core/catalogue/catalogue.js';
+import type { Figures, Narrative } from '../../src/core/model.js';
+import { plausibleFigures, rng } from '../../src/core/sample/plausible-figures.js';
+import { parsePeriodArg } from '../../src/core/util/period.js';
+import { buildSubmissionWorkbook } from '../../src/core/write/submission-workbook.js';
 
 /** A small three-level province: 3 districts of 4 communes each. */
 export const THREE_LEVEL = [

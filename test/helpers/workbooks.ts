@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { loadCatalogue, type Measure } from '../../src/catalogue/catalogue.js';
-import type { Figures } from '../../src/model.js';
+import { loadCatalogue, type Measure } from '../../src/core/catalogue/catalogue.js';
+import type { Figures } from '../../src/core/model.js';
 import { districtFigures } from './figures.js';
 
 export function tempDir(prefix = 'bdg-test-'): string {

@@ -1,9 +1,10 @@
 import { dirname, join, resolve } from 'node:path';
-import { EMPTY_CONFIG, loadConfig } from '../config.js';
-import { loadSavedRollup } from '../rollup/saved.js';
-import { checkOutputs, writeFileAtomic } from '../util/safe-write.js';
-import { renderReport } from '../write/report/index.js';
-import { EXIT, type CommandIO } from './io.js';
+import { EMPTY_CONFIG } from '../../core/config.js';
+import { loadConfig } from '../../node/config-file.js';
+import { loadSavedRollup } from '../../node/saved-rollup.js';
+import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
+import { renderReport } from '../../core/write/report/index.js';
+import { EXIT, type CommandIO } from '../io.js';
 
 export interface ReportFlags {
   config?: string;

@@ -1,5 +1,6 @@
+import '../node/data-files.js'; // the core reads the catalogue and wording through it
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, UsageError, processIO } from './commands/io.js';
+import { EXIT, UsageError, processIO } from './io.js';
 
 /** Entry point of `bdg`: parses arguments and returns the exit status (0 ok, 1 data errors, 2 could not run). */
 export async function main(argv: string[]): Promise<number> {

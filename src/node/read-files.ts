@@ -1,16 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { makeIssue } from '../issues.js';
-import { packageRoot } from '../paths.js';
-import type { Hierarchy } from '../read/hierarchy.js';
-import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
-import { checkFile, type CheckedFile } from '../validate/check-file.js';
+import { makeIssue } from '../core/issues.js';
+import { packageRoot } from './paths.js';
+import type { Hierarchy } from '../core/read/hierarchy.js';
+import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
+import { checkFile, type CheckedFile } from '../core/validate/check-file.js';
+import type { FileJob } from '../core/consolidate/consolidate.js';
 
-export interface FileJob {
-  path: string;
-  rel: string;
-}
 
 /**
  * Keeps of a read file only what consolidation uses: the figures, who/when, the words. The cell-by-cell
@@ -55,7 +52,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
   const limits = setup.limits ?? DEFAULT_LIMITS;
   const results: CheckedFile[] = new Array(files.length);
   let next = 0;
-  const script = resolve(packageRoot, 'dist/consolidate/read-worker.js');
+  const script = resolve(packageRoot, 'dist/node/read-worker.js');
   const failed = (i: number, rule: string, message: string): CheckedFile => ({
     file: files[i]!.rel,
     valid: false,

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { UsageError } from './commands/io.js';
+import { UsageError } from './errors.js';
 
 /**
  * What a province sets once (README, "Tệp cấu hình"). Every field is optional: a missing one is printed in the
@@ -52,14 +50,8 @@ export type Config = z.infer<typeof configSchema> & { unitsPath?: string };
 
 export const EMPTY_CONFIG: Config = configSchema.parse({});
 
-/** Reads and checks a config file; any problem is a UsageError (exit 2) naming the field. */
-export async function loadConfig(file: string): Promise<Config> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UsageError(`không đọc được tệp cấu hình "${file}". Kiểm tra lại đường dẫn.`);
-  }
+/** Checks a config file's text; any problem is a UsageError (exit 2) naming the field. `units` stays as written. */
+export function parseConfig(text: string, file: string): Config {
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -71,7 +63,5 @@ export async function loadConfig(file: string): Promise<Config> {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(gốc)'}: ${i.message}`);
     throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n${lines.join('\n')}`);
   }
-  const config: Config = parsed.data;
-  if (config.units) config.unitsPath = resolve(dirname(file), config.units);
-  return config;
+  return parsed.data;
 }

@@ -1,10 +1,10 @@
 import { basename, resolve } from 'node:path';
-import { loadCatalogue } from '../catalogue/catalogue.js';
-import { parsePeriodArg } from '../util/period.js';
-import { checkOutputs, writeFileAtomic } from '../util/safe-write.js';
-import { buildSubmissionWorkbook } from '../write/submission-workbook.js';
-import { EXIT, UsageError, type CommandIO } from './io.js';
-import { loadUnits } from './load-units.js';
+import { loadCatalogue } from '../../core/catalogue/catalogue.js';
+import { parsePeriodArg } from '../../core/util/period.js';
+import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
+import { buildSubmissionWorkbook } from '../../core/write/submission-workbook.js';
+import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { loadUnits } from '../../node/load-units.js';
 
 export interface TemplateFlags {
   unit: string;

@@ -1,5 +1,6 @@
-import { HierarchyError, readHierarchy, type Hierarchy } from '../read/hierarchy.js';
-import { UsageError } from './io.js';
+import { HierarchyError, type Hierarchy } from '../core/read/hierarchy.js';
+import { readHierarchy } from './unit-list-file.js';
+import { UsageError } from '../core/errors.js';
 
 /** The unit list for a command, or a UsageError (exit 2) that says what is wrong with it. */
 export async function loadUnits(file: string | undefined): Promise<Hierarchy | undefined> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../commands/io.js';
+import { UsageError } from '../core/errors.js';
 
 export async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -30,7 +30,7 @@ export async function checkOutputs(paths: string[], opts: { force?: boolean; inp
  * Writes through a temporary file in the same folder and renames it into place, so an interrupted run or a full
  * disk never leaves a half-written output. The temporary file is removed on failure.
  */
-export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });

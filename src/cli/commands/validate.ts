@@ -1,10 +1,11 @@
 import type { ChalkInstance } from 'chalk';
-import type { Issue } from '../model.js';
-import { checkFile, validationJson, type CheckedFile } from '../validate/check-file.js';
-import { limitsFrom } from '../read/limits.js';
-import { loadSavedRollup, previousFigures } from '../rollup/saved.js';
-import { EXIT, type CommandIO } from './io.js';
-import { loadUnits } from './load-units.js';
+import type { Issue } from '../../core/model.js';
+import { checkFile, validationJson, type CheckedFile } from '../../core/validate/check-file.js';
+import { limitsFrom } from '../../core/read/limits.js';
+import { previousFigures } from '../../core/rollup/saved.js';
+import { loadSavedRollup } from '../../node/saved-rollup.js';
+import { EXIT, type CommandIO } from '../io.js';
+import { loadUnits } from '../../node/load-units.js';
 
 export async function runValidate(file: string, opts: { units?: string; json?: boolean; maxFileMb?: number; previous?: string }, io: CommandIO): Promise<number> {
   const units = await loadUnits(opts.units);

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
+import type { Found } from '../core/consolidate/consolidate.js';
 
-export type Found =
-  | { kind: 'candidate'; path: string; rel: string }
-  | { kind: 'ignored'; path: string; rel: string; reason: string }
-  /** A spreadsheet in a format bdg cannot read (.xls, .ods): most likely a submission, so it is reported as rejected. */
-  | { kind: 'wrong-format'; path: string; rel: string; format: string };
 
 const WRONG_FORMATS: Record<string, string> = {
   '.xls': 'Excel 97-2003 (.xls)',
@@ -18,7 +14,7 @@ const WRONG_FORMATS: Record<string, string> = {
 
 /**
  * Lists every file under `dir` (subfolders included, in a stable order) and sorts them into submissions to read
- * and files to pass over with the reason. Follows symbolic links once: a loop is reported, not walked forever.
+ * (with a digest of their bytes) and files to pass over with the reason. Follows symbolic links once: a loop is reported, not walked forever.
  */
 export async function discover(dir: string, skip: string[] = []): Promise<Found[]> {
   const found: Found[] = [];
@@ -73,6 +69,7 @@ export async function discover(dir: string, skip: string[] = []): Promise<Found[
     }
   };
   await walk(dir);
+  for (const f of found) if (f.kind === 'candidate') f.digest = await fileDigest(f.path);
   return found;
 }
 
@@ -80,7 +77,7 @@ function classify(path: string, rel: string): Found {
   const name = basename(path);
   const ext = extname(name).toLowerCase();
   if (name.startsWith('~$')) return { kind: 'ignored', path, rel, reason: 'tệp khóa tạm của Office (~$), không phải báo cáo' };
-  if (ext === '.xlsx' || ext === '.xlsm') return { kind: 'candidate', path, rel };
+  if (ext === '.xlsx' || ext === '.xlsm') return { kind: 'candidate', path, rel, digest: null };
   if (WRONG_FORMATS[ext]) return { kind: 'wrong-format', path, rel, format: WRONG_FORMATS[ext] };
   return { kind: 'ignored', path, rel, reason: `không phải tệp .xlsx (${ext || 'không có phần mở rộng'})` };
 }

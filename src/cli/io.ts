@@ -17,5 +17,4 @@ export function processIO(useColor: boolean): CommandIO {
 /** Exit statuses of every command (submission-workbook.md, "Commands"). */
 export const EXIT = { ok: 0, dataErrors: 1, cannotRun: 2 } as const;
 
-/** A failure that stops a command before it could do its job: bad arguments, unreadable config, no such folder. */
-export class UsageError extends Error {}
+export { UsageError } from '../core/errors.js';

@@ -1,7 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { catalogueDir } from '../paths.js';
+import { dataFiles } from '../data-files.js';
 import { csvRecords } from '../util/csv.js';
 
 /** Breakdowns a figure may carry besides its total. */
@@ -110,12 +108,13 @@ function parseTerm(s: string): RatioTerm {
 }
 
 function readCsv(file: string): Record<string, string>[] {
-  return csvRecords(readFileSync(join(catalogueDir, file), 'utf8').normalize('NFC'));
+  return csvRecords(dataFiles().read(`catalogue/${file}`).normalize('NFC'));
 }
 
 /** The catalogue versions this build knows: one `<version>.csv` each in catalogue/. */
 export function knownVersions(): string[] {
-  return readdirSync(catalogueDir)
+  return dataFiles()
+    .list('catalogue')
     .filter((f) => /^[A-Z]+-\d{4}\.\d+\.csv$/.test(f))
     .map((f) => f.replace(/\.csv$/, ''))
     .sort();

@@ -3,24 +3,31 @@ import type { Config } from '../config.js';
 import { makeIssue } from '../issues.js';
 import type { FileOutcome, Figures, Issue, Period, Rollup, UnitFigures } from '../model.js';
 import type { Hierarchy } from '../read/hierarchy.js';
-import type { ReadLimits } from '../read/open-workbook.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { parsePeriodArg } from '../util/period.js';
 import type { CheckedFile } from '../validate/check-file.js';
-import { readSequential, type FileJob } from './read-files.js';
-import { discover, fileDigest, type Found } from './discover.js';
+
+/** What the edge found in the folder: files to read (with a digest of their bytes, null if unreadable) and files passed over. */
+export type Found =
+  | { kind: 'candidate'; path: string; rel: string; digest: string | null }
+  | { kind: 'ignored'; path: string; rel: string; reason: string }
+  /** A spreadsheet in a format bdg cannot read (.xls, .ods): most likely a submission, so it is reported as rejected. */
+  | { kind: 'wrong-format'; path: string; rel: string; format: string };
+
+/** A file to read: where it is, and the name it is known by in messages (relative to the folder). */
+export interface FileJob {
+  path: string;
+  rel: string;
+}
 
 export interface ConsolidateOptions {
-  dir: string;
+  found: Found[];
   hierarchy: Hierarchy;
   config: Config;
   /** The period to consolidate; by default the period most accepted files declare. */
   period?: Period;
-  /** Folders inside `dir` not to read (the output folder). */
-  skip?: string[];
-  limits?: ReadLimits;
-  /** Reads and validates the candidate files, in the given order; defaults to one after the other in this thread. */
-  readFiles?: (files: FileJob[], onDone: () => void) => Promise<CheckedFile[]>;
+  /** Reads and validates the candidate files, returning them in the given order. */
+  readFiles: (files: FileJob[], onDone: () => void) => Promise<CheckedFile[]>;
   onProgress?: (done: number, total: number) => void;
   now?: Date;
 }
@@ -36,7 +43,7 @@ export interface Consolidation {
 export async function consolidate(opts: ConsolidateOptions): Promise<Consolidation> {
   const { hierarchy, config } = opts;
   const catalogue = loadCatalogue(CURRENT_VERSION);
-  const found = await discover(opts.dir, opts.skip);
+  const found = opts.found;
   const outcomes = new Map<Found, FileOutcome>();
 
   // The same bytes under two names is one submission sent twice: keep the first, pass over the copy.
@@ -53,7 +60,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
         warnings: [],
       });
     else {
-      const digest = await fileDigest(f.path);
+      const digest = f.digest;
       const first = digest ? firstByDigest.get(digest) : undefined;
       if (!first) {
         if (digest) firstByDigest.set(digest, f);
@@ -74,8 +81,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   let done = 0;
   opts.onProgress?.(0, candidates.length);
   const onDone = () => opts.onProgress?.(++done, candidates.length);
-  const read = opts.readFiles ?? ((files: FileJob[], tick: () => void) => readSequential(files, hierarchy, opts.limits, tick));
-  const checked = await read(candidates, onDone);
+  const checked = await opts.readFiles(candidates, onDone);
 
   const period = opts.period ?? majorityPeriod(checked);
   const accepted: CheckedFile[] = [];

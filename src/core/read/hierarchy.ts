@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { cellText } from './cells.js';
 import { parseCsv } from '../util/csv.js';
@@ -76,13 +74,14 @@ export interface UnitRow {
   row?: number;
 }
 
-export async function readHierarchy(file: string): Promise<Hierarchy> {
+/** A unit list from its bytes: an .xlsx workbook (first sheet) or CSV text (UTF-8). `file` names it in messages. */
+export async function parseHierarchy(bytes: Uint8Array, file: string): Promise<Hierarchy> {
   let rows: UnitRow[];
   try {
-    rows = extname(file).toLowerCase() === '.xlsx' ? await readXlsxRows(file) : readCsvRows(await readFile(file, 'utf8'), file);
+    rows = /\.xlsx$/i.test(file) ? await readXlsxRows(bytes, file) : readCsvRows(new TextDecoder().decode(bytes), file);
   } catch (err) {
     if (err instanceof HierarchyError) throw err;
-    throw new HierarchyError([`không đọc được tệp (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'không tồn tại' : (err as Error).message})`], file);
+    throw new HierarchyError([`không đọc được tệp (${(err as Error).message})`], file);
   }
   return buildHierarchy(rows, file);
 }
@@ -113,9 +112,9 @@ function readCsvRows(text: string, file: string): UnitRow[] {
   }));
 }
 
-async function readXlsxRows(file: string): Promise<UnitRow[]> {
+async function readXlsxRows(bytes: Uint8Array, file: string): Promise<UnitRow[]> {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   if (!ws) throw new HierarchyError(['tệp không có sheet nào'], file);
   const header: string[] = [];

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import {
   CURRENT_VERSION,
@@ -71,7 +70,7 @@ export interface ReadResult {
 export async function readSubmissionFile(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ReadResult> {
   const opened = await openWorkbook(file, limits);
   if (!opened.ok) return { submission: null, catalogue: null, issues: [opened.issue] };
-  return readSubmission(opened.workbook, basename(file));
+  return readSubmission(opened.workbook, file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1));
 }
 
 function findSheet(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet | undefined {

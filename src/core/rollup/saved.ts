@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { UsageError } from '../commands/io.js';
+import { UsageError } from '../errors.js';
 import type { Figures, Rollup } from '../model.js';
 
 /** Enough of the roll-up's shape to tell a bdg roll-up from any other JSON, with a clear message. */
@@ -17,20 +16,19 @@ const rollupShape = z.looseObject({
   narratives: z.array(z.unknown()),
 });
 
-/** Reads a roll-up JSON written by `consolidate`; anything else is a UsageError (exit 2) saying so. */
-export async function loadSavedRollup(path: string, what: string): Promise<Rollup> {
+/** Checks the text of a roll-up JSON written by `consolidate`; anything else is a UsageError (exit 2) saying so. */
+export function parseSavedRollup(text: string, path: string): Rollup {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`không đọc được ${what} "${path}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'không có tệp này' : (err as Error).message}.`);
+    throw new UsageError(`"${path}" không phải tệp JSON hợp lệ: ${(err as Error).message}.`);
   }
   const parsed = rollupShape.safeParse(json);
   if (!parsed.success)
     throw new UsageError(`"${path}" không phải tệp tổng hợp của bdg (tong-hop-….json do lệnh consolidate tạo): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`);
   return json as Rollup;
 }
-
 
 /** Last period's figures of any unit of a saved roll-up (the root's from its totals), for the outlier warning. */
 export function previousFigures(rollup: Rollup): (unitCode: string) => Figures | undefined {

@@ -1,7 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { readHierarchy } from '../read/hierarchy.js';
-import { loadSavedRollup, previousFigures } from '../rollup/saved.js';
-import { checkFile } from '../validate/check-file.js';
+import './data-files.js';
+import { readHierarchy } from './unit-list-file.js';
+import { previousFigures } from '../core/rollup/saved.js';
+import { loadSavedRollup } from './saved-rollup.js';
+import { checkFile } from '../core/validate/check-file.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 
 /** One reading thread: loads the unit list once, then reads and validates the files it is sent. */

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   AlignmentType,
   BorderStyle,
@@ -22,7 +20,7 @@ import {
 import { loadCatalogue, MEASURE_LABEL, measuresOf, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import type { Rollup, UnitFigures } from '../../model.js';
-import { templatesDir } from '../../paths.js';
+import { dataFiles } from '../../data-files.js';
 import { formatNumber, pad2 } from '../../util/number.js';
 import { fillTemplate, periodPhrase, type Block } from './wording.js';
 
@@ -50,9 +48,9 @@ export interface ReportOptions {
 }
 
 /** The yearly report as a DOCX (report-format.md), from a roll-up, the config and the wording in templates/. */
-export async function renderReport(rollup: Rollup, config: Config, options: ReportOptions = {}): Promise<Buffer> {
+export async function renderReport(rollup: Rollup, config: Config, options: ReportOptions = {}): Promise<Uint8Array> {
   const catalogue = options.catalogue ?? loadCatalogue(rollup.catalogueVersion);
-  const template = await readFile(join(templatesDir, 'bao-cao.txt'), 'utf8');
+  const template = dataFiles().read('templates/bao-cao.txt');
   const blocks = fillTemplate(template, { rollup, catalogue, config, previous: options.previous });
   const doc = new Document({
     creator: 'bdg',
@@ -71,7 +69,7 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
     },
     sections: [mainSection(rollup, config, blocks), annexSection(rollup, config, catalogue)],
   });
-  return Packer.toBuffer(doc);
+  return new Uint8Array(await Packer.toArrayBuffer(doc));
 }
 
 export function reportTitle(rollup: Rollup): string {

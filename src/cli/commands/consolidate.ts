@@ -1,19 +1,21 @@
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
-import { EMPTY_CONFIG, loadConfig } from '../config.js';
-import { consolidate, type Consolidation } from '../consolidate/consolidate.js';
-import { defaultWorkers, readParallel } from '../consolidate/read-files.js';
-import type { Rollup } from '../model.js';
-import { limitsFrom } from '../read/limits.js';
-import { loadSavedRollup } from '../rollup/saved.js';
-import { formatNumber, formatPercent } from '../util/number.js';
-import { parsePeriodArg } from '../util/period.js';
-import { checkOutputs, writeFileAtomic } from '../util/safe-write.js';
-import { renderReport } from '../write/report/index.js';
-import { buildSummaryWorkbook } from '../write/summary-workbook.js';
-import { EXIT, UsageError, type CommandIO } from './io.js';
-import { loadUnits } from './load-units.js';
+import { EMPTY_CONFIG } from '../../core/config.js';
+import { loadConfig } from '../../node/config-file.js';
+import { consolidate, type Consolidation } from '../../core/consolidate/consolidate.js';
+import { discover } from '../../node/discover.js';
+import { defaultWorkers, readParallel } from '../../node/read-files.js';
+import type { Rollup } from '../../core/model.js';
+import { limitsFrom } from '../../core/read/limits.js';
+import { loadSavedRollup } from '../../node/saved-rollup.js';
+import { formatNumber, formatPercent } from '../../core/util/number.js';
+import { parsePeriodArg } from '../../core/util/period.js';
+import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
+import { renderReport } from '../../core/write/report/index.js';
+import { buildSummaryWorkbook } from '../../core/write/summary-workbook.js';
+import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { loadUnits } from '../../node/load-units.js';
 
 export interface ConsolidateFlags {
   units?: string;
@@ -66,14 +68,12 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   let result: Consolidation;
   try {
     result = await consolidate({
-      dir,
+      found: await discover(dir, [outDir]),
       hierarchy,
       config,
       period: period ?? undefined,
-      skip: [outDir],
       // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
       now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
-      limits,
       // Files are read on worker threads even with --workers 1, so the time limit per file holds.
       readFiles: (files, tick) =>
         readParallel(files, { unitsFile: resolve(unitsFile), previousFile: flags.previous && resolve(flags.previous), limits }, flags.workers ?? defaultWorkers(), tick),
