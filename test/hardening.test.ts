@@ -5,7 +5,7 @@ import type { Rollup } from '../src/core/model.js';
 import type { Hierarchy } from '../src/core/read/hierarchy.js';
 import { readHierarchy } from '../src/node/unit-list-file.js';
 import { plausibleFigures, rng } from '../src/core/sample/plausible-figures.js';
-import { checkFile } from '../src/core/validate/check-file.js';
+import { checkFile } from '../src/node/check-file.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { sumFigures } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';

@@ -125,7 +125,7 @@ describe('bdg template', () => {
     });
     const filled = join(dir, 'filled.xlsx');
     await wb.xlsx.writeFile(filled);
-    const { checkFile } = await import('../src/core/validate/check-file.js');
+    const { checkFile } = await import('../src/node/check-file.js');
     const { readHierarchy } = await import('../src/node/unit-list-file.js');
     const checked = await checkFile(filled, { units: await readHierarchy(UNITS) });
     expect(checked.errors).toEqual([]);

@@ -5,7 +5,8 @@ import { makeIssue } from '../core/issues.js';
 import { packageRoot } from './paths.js';
 import type { Hierarchy } from '../core/read/hierarchy.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
-import { checkFile, type CheckedFile } from '../core/validate/check-file.js';
+import type { CheckedFile } from '../core/validate/check-file.js';
+import { checkFile } from './check-file.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
 
 

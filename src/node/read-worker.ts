@@ -3,7 +3,7 @@ import './data-files.js';
 import { readHierarchy } from './unit-list-file.js';
 import { previousFigures } from '../core/rollup/saved.js';
 import { loadSavedRollup } from './saved-rollup.js';
-import { checkFile } from '../core/validate/check-file.js';
+import { checkFile } from './check-file.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 
 /** One reading thread: loads the unit list once, then reads and validates the files it is sent. */

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Issue } from '../../core/model.js';
-import { checkFile, validationJson, type CheckedFile } from '../../core/validate/check-file.js';
+import { validationJson, type CheckedFile } from '../../core/validate/check-file.js';
+import { checkFile } from '../../node/check-file.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { previousFigures } from '../../core/rollup/saved.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';

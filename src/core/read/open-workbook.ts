@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import type { Issue } from '../model.js';
@@ -17,38 +16,29 @@ function fileIssue(rule: string, message: string): { ok: false; issue: Issue } {
 
 const mb = (n: number) => `${Math.max(1, Math.round(n / 1024 / 1024))} MB`;
 
+/** The issue for a file over the size limit; the edges check the size before reading the bytes. */
+export function fileTooLarge(size: number, limits: ReadLimits): { ok: false; issue: Issue } {
+  return fileIssue(
+    'file-too-large',
+    `Tệp nặng ${mb(size)}, vượt giới hạn ${mb(limits.maxFileBytes)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy).`,
+  );
+}
+
 /**
  * Recognises what a file really is before handing it to exceljs, refuses what is hostile within the limits,
  * and says in Vietnamese how to fix it. Never throws for a bad file.
  */
-export async function openWorkbook(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<OpenResult> {
-  let size: number;
-  try {
-    const st = await stat(file);
-    if (!st.isFile()) return fileIssue('file-unreadable', `"${file}" không phải là một tệp.`);
-    size = st.size;
-  } catch {
-    return fileIssue('file-unreadable', `Không mở được tệp "${file}": tệp không tồn tại hoặc không có quyền đọc.`);
-  }
+export async function openWorkbook(buf: Uint8Array, limits: ReadLimits = DEFAULT_LIMITS): Promise<OpenResult> {
+  const size = buf.length;
   if (size === 0) return fileIssue('file-empty', `Tệp rỗng (0 byte), có thể tải về chưa xong. Hãy lấy lại tệp gốc.`);
-  if (size > limits.maxFileBytes)
-    return fileIssue(
-      'file-too-large',
-      `Tệp nặng ${mb(size)}, vượt giới hạn ${mb(limits.maxFileBytes)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy).`,
-    );
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch {
-    return fileIssue('file-unreadable', `Không đọc được tệp "${file}" (không có quyền đọc?). Kiểm tra quyền truy cập tệp.`);
-  }
+  if (size > limits.maxFileBytes) return fileTooLarge(size, limits);
   const kind = sniff(buf);
   if (kind !== 'zip') return notXlsx(kind, buf);
   const zip = probeZip(buf);
   if (!zip.ok)
     return fileIssue('file-damaged', `Tệp bị hỏng hoặc tải về chưa hết (cấu trúc nén không đầy đủ). Hãy tải lại hoặc xin gửi lại tệp gốc.`);
   const names = new Set(zip.entries.map((e) => e.name));
-  if (names.has('mimetype') && buf.includes('application/vnd.oasis.opendocument'))
+  if (names.has('mimetype') && contains(buf, ascii('application/vnd.oasis.opendocument')))
     return fileIssue('file-not-xlsx', `Tệp là bảng tính OpenDocument (.ods), không phải .xlsx. ${SAVE_AS_XLSX}`);
   if (names.has('word/document.xml'))
     return fileIssue('file-not-xlsx', `Tệp là văn bản Word (.docx) đặt tên .xlsx, không phải bảng tính. Hãy gửi đúng tệp biểu mẫu Excel.`);
@@ -93,7 +83,7 @@ const STRICT_NS: [RegExp, string][] = [
  * shared-strings table, and notes the parts to rewrite for exceljs: namespace-prefixed elements (`<x:row>`, as
  * some writers produce) and Strict OOXML namespaces.
  */
-function inspectParts(buf: Buffer, entries: ZipEntry[], limits: ReadLimits): { ok: true; rewrite: Map<string, string> } | { ok: false; issue: Issue } {
+function inspectParts(buf: Uint8Array, entries: ZipEntry[], limits: ReadLimits): { ok: true; rewrite: Map<string, string> } | { ok: false; issue: Issue } {
   let budget = limits.maxUncompressedBytes;
   const rewrite = new Map<string, string>();
   for (const entry of entries) {
@@ -113,8 +103,8 @@ function inspectParts(buf: Buffer, entries: ZipEntry[], limits: ReadLimits): { o
         `Bảng chữ dùng chung của tệp chiếm ${mb(inflated.data.length)}, vượt giới hạn ${mb(limits.maxSharedStringsBytes)}; một biểu mẫu thật chỉ vài chục KB. Chép số liệu sang biểu mẫu mới rồi gửi lại.`,
       );
     if (!isXml) continue;
-    const head = inflated.data.subarray(0, 4096).toString('utf8');
-    if (/<!DOCTYPE|<!ENTITY/i.test(head) || (inflated.data.length > 4096 && inflated.data.includes('<!ENTITY')))
+    const head = utf8.decode(inflated.data.subarray(0, 4096));
+    if (/<!DOCTYPE|<!ENTITY/i.test(head) || (inflated.data.length > 4096 && contains(inflated.data, ascii('<!ENTITY'))))
       return fileIssue('file-unsafe', `Tệp chứa khai báo XML (DOCTYPE/ENTITY) mà Excel không bao giờ tạo ra, có thể là tệp độc hại. Mở bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`);
     const depth = maxDepth(inflated.data);
     if (depth > MAX_XML_DEPTH)
@@ -122,7 +112,7 @@ function inspectParts(buf: Buffer, entries: ZipEntry[], limits: ReadLimits): { o
     const prefix = mainPrefix(head);
     const strict = head.includes('purl.oclc.org/ooxml');
     if (prefix || strict) {
-      let text = inflated.data.toString('utf8');
+      let text = utf8.decode(inflated.data);
       if (prefix) text = unprefix(text, prefix);
       if (strict) for (const [from, to] of STRICT_NS) text = text.replace(from, to);
       rewrite.set(entry.name, text);
@@ -135,7 +125,7 @@ function inspectParts(buf: Buffer, entries: ZipEntry[], limits: ReadLimits): { o
 const MAX_XML_DEPTH = 100;
 
 /** Deepest element nesting of an XML part, by a byte scan (no parser: the point is to refuse before parsing). */
-function maxDepth(xml: Buffer): number {
+function maxDepth(xml: Uint8Array): number {
   let depth = 0;
   let max = 0;
   for (let i = xml.indexOf(0x3c); i >= 0 && i < xml.length; i = xml.indexOf(0x3c, i + 1)) {
@@ -167,29 +157,45 @@ function unprefix(xml: string, prefix: string): string {
     .replace(new RegExp(`xmlns:${prefix}=`, 'g'), 'xmlns=');
 }
 
-async function rewriteParts(buf: Buffer, parts: Map<string, string>): Promise<Buffer> {
+async function rewriteParts(buf: Uint8Array, parts: Map<string, string>): Promise<Uint8Array> {
   const zip = await JSZip.loadAsync(buf);
   for (const [name, text] of parts) zip.file(name, text);
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+  return zip.generateAsync({ type: 'uint8array', compression: 'STORE' });
+}
+
+const utf8 = new TextDecoder('utf-8');
+const ascii = (s: string) => new TextEncoder().encode(s);
+const utf16le = (s: string) => new Uint8Array(new Uint16Array([...s].map((c) => c.charCodeAt(0))).buffer);
+
+/** Whether `needle` occurs in `bytes`. */
+function contains(bytes: Uint8Array, needle: Uint8Array): boolean {
+  const first = needle[0];
+  outer: for (let i = bytes.indexOf(first!); i >= 0 && i + needle.length <= bytes.length; i = bytes.indexOf(first!, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 type Kind = 'zip' | 'cfb' | 'pdf' | 'html' | 'text' | 'unknown';
 
-function sniff(buf: Buffer): Kind {
-  if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) return 'zip';
-  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from('d0cf11e0a1b11ae1', 'hex'))) return 'cfb';
-  const head = buf.subarray(0, 512).toString('latin1').trimStart().toLowerCase();
+const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function sniff(buf: Uint8Array): Kind {
+  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) return 'zip';
+  if (buf.length >= 8 && CFB_MAGIC.every((b, i) => buf[i] === b)) return 'cfb';
+  const head = String.fromCharCode(...buf.subarray(0, 512)).trimStart().toLowerCase();
   if (head.startsWith('%pdf')) return 'pdf';
   if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<table')) return 'html';
   if (/^[\x09\x0a\x0d\x20-\x7e\x80-\xff]*$/.test(head)) return 'text';
   return 'unknown';
 }
 
-function notXlsx(kind: Kind, buf: Buffer): { ok: false; issue: Issue } {
+function notXlsx(kind: Kind, buf: Uint8Array): { ok: false; issue: Issue } {
   switch (kind) {
     case 'cfb':
       // Encrypted OOXML is stored in an OLE compound file too; its directory names the EncryptionInfo stream.
-      if (buf.includes(Buffer.from('EncryptionInfo', 'utf16le')))
+      if (contains(buf, utf16le('EncryptionInfo')))
         return fileIssue('file-encrypted', `Tệp được đặt mật khẩu nên không đọc được. Mở tệp, bỏ mật khẩu (Excel: File › Info › Protect Workbook › Encrypt with Password, xóa mật khẩu), lưu lại rồi gửi.`);
       return fileIssue('file-not-xlsx', `Tệp là định dạng Excel 97-2003 (.xls) cũ. ${SAVE_AS_XLSX}`);
     case 'pdf':

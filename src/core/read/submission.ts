@@ -67,10 +67,11 @@ export interface ReadResult {
   issues: Issue[];
 }
 
-export async function readSubmissionFile(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ReadResult> {
-  const opened = await openWorkbook(file, limits);
+/** Reads a submission from the bytes of a file; `name` is the file name used in messages. */
+export async function readSubmissionBytes(bytes: Uint8Array, name: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ReadResult> {
+  const opened = await openWorkbook(bytes, limits);
   if (!opened.ok) return { submission: null, catalogue: null, issues: [opened.issue] };
-  return readSubmission(opened.workbook, file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1));
+  return readSubmission(opened.workbook, name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1));
 }
 
 function findSheet(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet | undefined {

@@ -1,8 +1,8 @@
-import { inflateRawSync } from 'node:zlib';
+import { Inflate } from 'fflate';
 
 /**
  * Reads a zip's central directory, and inflates entries under a byte budget, so a file can be recognised
- * (xlsx, docx, ods) and refused (zip bomb, lying sizes, path tricks) before a spreadsheet library loads it.
+ * (xlsx, docx, ods) and refused (zip bomb, lying sizes, path tricks) before its parts are parsed.
  */
 export interface ZipEntry {
   name: string;
@@ -17,53 +17,78 @@ export type ZipProbe = { ok: true; entries: ZipEntry[] } | { ok: false; reason: 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
+const utf8 = new TextDecoder('utf-8');
 
-export function probeZip(buf: Buffer): ZipProbe {
+export function probeZip(buf: Uint8Array): ZipProbe {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const u32 = (i: number) => view.getUint32(i, true);
+  const u16 = (i: number) => view.getUint16(i, true);
   // The end-of-central-directory record sits in the last 22 + up to 65535 (comment) bytes.
   const from = Math.max(0, buf.length - 22 - 0xffff);
   let eocd = -1;
   for (let i = buf.length - 22; i >= from; i--) {
-    if (buf.readUInt32LE(i) === EOCD_SIGNATURE) {
+    if (u32(i) === EOCD_SIGNATURE) {
       eocd = i;
       break;
     }
   }
   if (eocd < 0) return { ok: false, reason: 'no-directory' };
-  const count = buf.readUInt16LE(eocd + 10);
-  const dirSize = buf.readUInt32LE(eocd + 12);
-  const dirOffset = buf.readUInt32LE(eocd + 16);
+  const count = u16(eocd + 10);
+  const dirSize = u32(eocd + 12);
+  const dirOffset = u32(eocd + 16);
   if (dirOffset + dirSize > eocd) return { ok: false, reason: 'truncated' };
   const entries: ZipEntry[] = [];
   let p = dirOffset;
   for (let n = 0; n < count; n++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CENTRAL_SIGNATURE) return { ok: false, reason: 'truncated' };
-    const method = buf.readUInt16LE(p + 10);
-    const compressedSize = buf.readUInt32LE(p + 20);
-    const uncompressedSize = buf.readUInt32LE(p + 24);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const localOffset = buf.readUInt32LE(p + 42);
-    if (localOffset + compressedSize > buf.length) return { ok: false, reason: 'truncated' };
-    entries.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), method, compressedSize, uncompressedSize, localOffset });
+    if (p + 46 > buf.length || u32(p) !== CENTRAL_SIGNATURE) return { ok: false, reason: 'truncated' };
+    const method = u16(p + 10);
+    const compressedSize = u32(p + 20);
+    const uncompressedSize = u32(p + 24);
+    const nameLen = u16(p + 28);
+    const extraLen = u16(p + 30);
+    const commentLen = u16(p + 32);
+    const localOffset = u32(p + 42);
+    if (localOffset + compressedSize > buf.length || p + 46 + nameLen > buf.length) return { ok: false, reason: 'truncated' };
+    entries.push({ name: utf8.decode(buf.subarray(p + 46, p + 46 + nameLen)), method, compressedSize, uncompressedSize, localOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return { ok: true, entries };
 }
 
-export type Inflated = { ok: true; data: Buffer } | { ok: false; reason: 'too-large' | 'damaged' | 'unsupported' };
+export type Inflated = { ok: true; data: Uint8Array } | { ok: false; reason: 'too-large' | 'damaged' | 'unsupported' };
+
+/** Compressed bytes fed to the inflater at a time: deflate expands at most ~1032×, so one step stays small. */
+const STEP = 16 * 1024;
+
+class OverBudget extends Error {}
 
 /** Inflates one entry, refusing to produce more than `budget` bytes whatever its header claims. */
-export function inflateEntry(buf: Buffer, entry: ZipEntry, budget: number): Inflated {
+export function inflateEntry(buf: Uint8Array, entry: ZipEntry, budget: number): Inflated {
   const p = entry.localOffset;
-  if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL_SIGNATURE) return { ok: false, reason: 'damaged' };
-  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (p + 30 > buf.length || view.getUint32(p, true) !== LOCAL_SIGNATURE) return { ok: false, reason: 'damaged' };
+  const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
   const raw = buf.subarray(start, start + entry.compressedSize);
   if (entry.method === 0) return raw.length <= budget ? { ok: true, data: raw } : { ok: false, reason: 'too-large' };
   if (entry.method !== 8) return { ok: false, reason: 'unsupported' };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const inflater = new Inflate((chunk) => {
+    size += chunk.length;
+    if (size > budget) throw new OverBudget();
+    chunks.push(chunk);
+  });
   try {
-    return { ok: true, data: inflateRawSync(raw, { maxOutputLength: Math.max(1, budget) }) };
+    for (let i = 0; i < raw.length || i === 0; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
   } catch (err) {
-    return { ok: false, reason: (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError ? 'too-large' : 'damaged' };
+    return { ok: false, reason: err instanceof OverBudget ? 'too-large' : 'damaged' };
   }
+  if (chunks.length === 1) return { ok: true, data: chunks[0]! };
+  const data = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  return { ok: true, data };
 }

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Figures, Issue, Submission, UnitRef } from '../model.js';
 import type { ReadLimits } from '../read/open-workbook.js';
-import { readSubmissionFile } from '../read/submission.js';
+import { readSubmissionBytes } from '../read/submission.js';
 import { validateSubmission, type UnitLookup } from './validate.js';
 
 /** One file read and validated: everything `validate` prints and `consolidate` keeps. */
@@ -18,12 +18,20 @@ export interface CheckedFile {
   figures: Figures | null;
 }
 
-export async function checkFile(
-  path: string,
-  options: { units?: UnitLookup; previous?: (unitCode: string) => Figures | undefined; limits?: ReadLimits; displayName?: string } = {},
-): Promise<CheckedFile> {
-  const read = await readSubmissionFile(path, options.limits);
-  const file = options.displayName ?? path;
+export interface CheckOptions {
+  units?: UnitLookup;
+  previous?: (unitCode: string) => Figures | undefined;
+  limits?: ReadLimits;
+}
+
+/** The result for a file that could not be read at all (missing, too large, not a workbook…). */
+export function unreadable(file: string, issue: Issue): CheckedFile {
+  return { file, valid: false, unit: null, period: null, periodLabel: null, errors: [issue], warnings: [], submission: null, catalogue: null, figures: null };
+}
+
+/** Reads and validates one submission from its bytes; `file` is the name it is known by in messages. */
+export async function checkSubmission(bytes: Uint8Array, file: string, options: CheckOptions = {}): Promise<CheckedFile> {
+  const read = await readSubmissionBytes(bytes, file, options.limits);
   const readErrors = read.issues.filter((i) => i.severity === 'error');
   const readWarnings = read.issues.filter((i) => i.severity === 'warning');
   if (!read.submission || !read.catalogue)

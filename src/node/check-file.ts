@@ -1,0 +1,25 @@
+import { readFile, stat } from 'node:fs/promises';
+import { makeIssue } from '../core/issues.js';
+import { fileTooLarge } from '../core/read/open-workbook.js';
+import { DEFAULT_LIMITS } from '../core/read/limits.js';
+import { checkSubmission, unreadable, type CheckOptions, type CheckedFile } from '../core/validate/check-file.js';
+
+/** Reads a submission file from disk and checks it; the size is checked before the bytes are read. */
+export async function checkFile(path: string, options: CheckOptions & { displayName?: string } = {}): Promise<CheckedFile> {
+  const file = options.displayName ?? path;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  let bytes: Uint8Array;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return unreadable(file, makeIssue('file-unreadable', 'error', undefined, `"${path}" không phải là một tệp.`));
+    if (st.size > limits.maxFileBytes) return unreadable(file, fileTooLarge(st.size, limits).issue);
+    bytes = await readFile(path);
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return unreadable(
+      file,
+      makeIssue('file-unreadable', 'error', undefined, missing ? `Không tìm thấy tệp "${path}". Kiểm tra lại tên và thư mục.` : `Không đọc được tệp "${path}" (không có quyền đọc?). Kiểm tra quyền truy cập tệp.`),
+    );
+  }
+  return checkSubmission(bytes, file, options);
+}
