@@ -87,7 +87,7 @@ export function agencyInText(config: Config): string | null {
   const ubnd = /^(ủy|uỷ) ban nhân dân /.exec(words.slice(0, 4).join(' ') + ' ');
   if (ubnd) {
     // "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK": the level word lower case, the place name in title case.
-    const [level, ...place] = words.slice(3);
+    const [level, ...place] = words.slice(4);
     return ['Ủy ban nhân dân', level, ...place.map(titleWord)].filter(Boolean).join(' ');
   }
   return words
