@@ -1,5 +1,5 @@
 import { Paragraph, TextRun } from 'docx';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { MEASURE_LABEL, measuresOf, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import type { Rollup, UnitFigures } from '../../model.js';
 import { formatNumber } from '../../util/number.js';
@@ -46,6 +46,60 @@ function cellXml(c: CellSpec): string {
   return `<w:tc><w:tcPr><w:tcW w:w="${c.width}" w:type="dxa"/>${span}${merge}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="${c.style}"/></w:pPr>${text}</w:p></w:tc>`;
 }
 
+/**
+ * The part's bytes, written in place: a national annex is some 200.000 cells, and as strings (joined, then
+ * encoded) they cost seconds of copying and garbage collection.
+ */
+class ByteWriter {
+  private buf: Uint8Array;
+  length = 0;
+  private readonly encoder = new TextEncoder();
+
+  constructor(expected: number) {
+    this.buf = new Uint8Array(Math.max(1 << 16, expected));
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  /** Digits, dots, commas and dashes: one byte a character. */
+  ascii(s: string): void {
+    this.ensure(s.length);
+    const buf = this.buf;
+    let at = this.length;
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    this.length = at;
+  }
+
+  text(s: string): void {
+    this.ensure(s.length * 3);
+    this.length += this.encoder.encodeInto(s, this.buf.subarray(this.length)).written;
+  }
+
+  result(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+/** A figure cell as small as WordprocessingML allows: the grid gives its width, the style its look. */
+const FIGURE_OPEN = utf8('<w:tc><w:p><w:pPr><w:pStyle w:val="SoLieuPhuLuc"/></w:pPr><w:r><w:t>');
+const FIGURE_CLOSE = utf8('</w:t></w:r></w:p></w:tc>');
+const ROW_OPEN = utf8('<w:tr><w:trPr><w:cantSplit/></w:trPr>');
+const ROW_CLOSE = utf8('</w:tr>');
+
 const HEADER_ROW = '<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>';
 const BODY_ROW = '<w:trPr><w:cantSplit/></w:trPr>';
 const rowXml = (cells: string, header: boolean) => `<w:tr>${header ? HEADER_ROW : BODY_ROW}${cells}</w:tr>`;
@@ -56,7 +110,7 @@ const show = (v: number | null | undefined) => (typeof v === 'number' ? formatNu
  * One annex table: names as headers, "Tổng số" and "Trong đó: Nữ | DTTS", the unit row (ĐVT), column numbers
  * (A), (B), (1)…(n), repeated on every page; one row per unit and a bold "Tổng cộng".
  */
-export function annexTableXml(t: AnnexTable): string {
+function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
   const columns = t.indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ ind, m })));
   const figureWidth = Math.floor((t.width - STT_WIDTH - NAME_WIDTH) / columns.length);
   const widths = [STT_WIDTH, NAME_WIDTH, ...columns.map(() => figureWidth)];
@@ -119,16 +173,25 @@ export function annexTableXml(t: AnnexTable): string {
   );
   const figureCells = (get: (c: { ind: Indicator; m: Measure }) => number | null | undefined, style: string) =>
     columns.map((c) => cellXml({ text: show(get(c)), width: figureWidth, style })).join('');
+  const grid = widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('');
+  const total = widths.reduce((a, b) => a + b, 0);
+  out.text(
+    `<w:tbl><w:tblPr><w:tblW w:w="${total}" w:type="dxa"/>${BORDERS}<w:tblLayout w:type="fixed"/>` +
+      '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="60" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr>' +
+      `<w:tblGrid>${grid}</w:tblGrid>`,
+  );
+  for (const r of rows) out.text(r);
+  rows.length = 0;
   t.units.forEach((u, i) => {
     const name = u.name + (u.source === 'missing' ? ' (chưa có số liệu)' : '');
-    rows.push(
-      rowXml(
-        cellXml({ text: String(i + 1), width: STT_WIDTH, style: 'DonViPhuLuc' }) +
-          cellXml({ text: name, width: NAME_WIDTH, style: 'ChuPhuLuc' }) +
-          figureCells(({ ind, m }) => u.values[ind.code]?.[m], 'SoLieuPhuLuc'),
-        false,
-      ),
-    );
+    out.bytes(ROW_OPEN);
+    out.text(cellXml({ text: String(i + 1), width: STT_WIDTH, style: 'DonViPhuLuc' }) + cellXml({ text: name, width: NAME_WIDTH, style: 'ChuPhuLuc' }));
+    for (const { ind, m } of columns) {
+      out.bytes(FIGURE_OPEN);
+      out.ascii(show(u.values[ind.code]?.[m]));
+      out.bytes(FIGURE_CLOSE);
+    }
+    out.bytes(ROW_CLOSE);
   });
   rows.push(
     rowXml(
@@ -138,32 +201,41 @@ export function annexTableXml(t: AnnexTable): string {
       false,
     ),
   );
-  const grid = widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('');
-  const total = widths.reduce((a, b) => a + b, 0);
-  return (
-    `<w:tbl><w:tblPr><w:tblW w:w="${total}" w:type="dxa"/>${BORDERS}<w:tblLayout w:type="fixed"/>` +
-    '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="60" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr>' +
-    `<w:tblGrid>${grid}</w:tblGrid>${rows.join('')}</w:tbl>`
-  );
+  for (const r of rows) out.text(r);
+  out.ascii('</w:tbl>');
 }
 
-/** Replaces each marker paragraph of the packed document by its table XML. */
-export function injectXml(docx: Uint8Array, tables: string[]): Uint8Array {
-  if (!tables.length) return docx;
-  const files = unzipSync(docx);
-  let xml = strFromU8(files['word/document.xml']!);
-  const parts: string[] = [];
+/**
+ * Zips the package's parts with each marker paragraph of word/document.xml replaced by its annex table, written
+ * straight into the part's bytes.
+ */
+export function zipWithAnnexTables(parts: Iterable<[string, string | Uint8Array]>, tables: AnnexTable[]): Uint8Array {
+  const files: Zippable = {};
+  let document = '';
+  for (const [path, data] of parts) {
+    if (path === 'word/document.xml') document = typeof data === 'string' ? data : new TextDecoder().decode(data);
+    else files[path] = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  }
+  // About 60 bytes a figure cell and 400 a row beyond them: one allocation in the usual case.
+  const expected = tables.reduce((n, t) => n + t.units.length * (400 + 60 * t.indicators.reduce((k, i) => k + 1 + i.breakdowns.length, 0)), 2 * document.length);
+  const out = new ByteWriter(expected);
   let from = 0;
   tables.forEach((table, i) => {
-    const at = xml.indexOf(`>${MARKER}${i}<`, from);
+    const at = document.indexOf(`>${MARKER}${i}<`, from);
     if (at < 0) throw new Error(`report: marker of annex table ${i} not found`);
-    const start = Math.max(xml.lastIndexOf('<w:p>', at), xml.lastIndexOf('<w:p ', at));
-    const end = xml.indexOf('</w:p>', at) + '</w:p>'.length;
-    parts.push(xml.slice(from, start), table);
+    const start = Math.max(document.lastIndexOf('<w:p>', at), document.lastIndexOf('<w:p ', at));
+    const end = document.indexOf('</w:p>', at) + '</w:p>'.length;
+    out.text(document.slice(from, start));
+    writeAnnexTable(table, out);
     from = end;
   });
-  parts.push(xml.slice(from));
-  xml = parts.join('');
-  files['word/document.xml'] = strToU8(xml);
+  out.text(document.slice(from));
+  // The document part is large and repetitive: a light compression level is nearly as small and several times faster.
+  files['word/document.xml'] = [out.result(), { level: 1 }];
   return zipSync(files, { level: 6 });
+}
+
+/** The parts of a packed .docx, for `zipWithAnnexTables`. */
+export function unzipParts(docx: Uint8Array): [string, Uint8Array][] {
+  return Object.entries(unzipSync(docx));
 }

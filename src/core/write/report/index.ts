@@ -22,7 +22,7 @@ import type { Config } from '../../config.js';
 import type { Rollup } from '../../model.js';
 import { dataFiles } from '../../data-files.js';
 import { pad2 } from '../../util/number.js';
-import { annexTableXml, injectXml, markerParagraph, type AnnexTable } from './annex.js';
+import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
 import { fillTemplate, periodPhrase, type Block, type BodyTable } from './wording.js';
 import { agencyInText, agencyLines, inSentence, superiorLines } from './words.js';
 
@@ -86,8 +86,10 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
       ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables)),
     ],
   });
-  const packed = new Uint8Array(await Packer.toArrayBuffer(doc));
-  return injectXml(packed, tables.map(annexTableXml));
+  // docx's own compiler gives the parts before zipping, so they are zipped once; through Packer when it is not there.
+  const compiler = (Packer as unknown as { compiler?: { compile(d: Document): Iterable<[string, string | Uint8Array]> } }).compiler;
+  const parts = compiler ? compiler.compile(doc) : unzipParts(new Uint8Array(await Packer.toArrayBuffer(doc)));
+  return zipWithAnnexTables(parts, tables);
 }
 
 export function reportTitle(rollup: Rollup): string {
