@@ -386,7 +386,7 @@ export function gatherStatements(keys: NarrativeKey[], rollup: Rollup, rewrite: 
   for (const n of rollup.narratives) {
     const unit = topUnit(n.unit.code, rollup) ?? n.unit;
     for (const key of keys) {
-      for (const raw of (n.narrative[key] ?? '').split(/\r?\n|(?:^|\s)(?=- )/)) {
+      for (const raw of (n.narrative[key] ?? '').split(/\r?\n/)) {
         const text = cleanLine(rewrite(cleanLine(raw)));
         if (!text) continue;
         const norm = normalizeStatement(text);
