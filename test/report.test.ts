@@ -379,6 +379,14 @@ describe('bdg report: empty, partial, zero, change, blanks', () => {
     expect(existsSync(join(dir, 'x.docx'))).toBe(false);
   });
 
+  it('consolidate refuses a --previous of the same period and writes nothing', () => {
+    const out = join(dir, 'out-same-period');
+    const r = bdg(['consolidate', join(dir, 'in'), '--config', configPath, '--previous', join(dir, 'out', 'tong-hop-10-2024.json'), '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('là số liệu năm 2024, không phải kỳ trước của năm 2024');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('what the config does not give is a visible blank, never invented', async () => {
     const d = await rewrite(() => {}, [], {});
     expect(d.rows[0]![0]!.split('\n').filter(Boolean)).toEqual(['…………', '…………']);
