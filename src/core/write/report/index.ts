@@ -221,7 +221,7 @@ function bodyParagraph(children: ParagraphChild[], opts: { indent?: number | fal
 function blockElements(block: Block): (Paragraph | Table)[] {
   switch (block.kind) {
     case 'heading':
-      return [bodyParagraph(runs(block.text, { bold: block.level < 3, italics: block.level === 3 }), { keepNext: true })];
+      return [bodyParagraph(runs(block.text, { bold: block.level < 3 }), { keepNext: true })];
     case 'attributed':
       if (block.lines.length === 1) return [bodyParagraph([run(`- ${block.unit}: `, { italics: true }), ...runs(block.lines[0]!)])];
       return [
