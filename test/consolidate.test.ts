@@ -66,15 +66,29 @@ describe('bdg consolidate', () => {
     expect(JSON.parse(v.stdout).unit).toEqual({ code: '10', name: 'Tỉnh Thử Nghiệm' });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, 'tong-hop-10-2024.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Hướng dẫn', 'Cấp huyện', 'Tình hình nộp báo cáo']);
+    // The form's guide sheet is not carried into the summary.
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Cấp huyện', 'Tình hình nộp báo cáo']);
     const data = wb.getWorksheet('Số liệu')!;
     const row = [...Array(data.rowCount).keys()].map((i) => data.getRow(i + 1)).find((rw) => rw.getCell('B').value === 'DA8.05')!;
     expect([row.getCell('E').value, row.getCell('F').value, row.getCell('G').value]).toEqual([sum['DA8.05']!.total, sum['DA8.05']!.nu, sum['DA8.05']!.dtts]);
     const level = wb.getWorksheet('Cấp huyện')!;
-    expect(level.getCell('A3').value).toBe('101');
-    expect(level.getCell('B4').value).toBe('Huyện Tây');
-    expect(level.getCell('E1').value).toBe('DA8.01');
-    expect(level.getCell('E4').value).toBe(figs['102']['DA8.01']!.total);
+    // Names over the columns, the measure under them, the code in a small row; then the units and a total row.
+    expect(level.getCell('E1').value).toBe('Tổ truyền thông cộng đồng (tổ)');
+    expect(level.getCell('E2').value).toBe('Tổng số');
+    expect(level.getCell('E3').value).toBe('DA8.01');
+    expect(level.getCell('E3').font.size).toBe(8);
+    const col05 = [...Array(level.columnCount).keys()].map((i) => i + 1).find((c) => level.getCell(3, c).value === 'DA8.05')!;
+    expect(level.getCell(1, col05).value).toBe('Lượt người dự truyền thông Dự án 8 (lượt người)');
+    expect([level.getCell(2, col05).value, level.getCell(2, col05 + 1).value, level.getCell(2, col05 + 2).value]).toEqual(['Tổng số', 'Nữ', 'DTTS']);
+    expect(level.getCell('A4').value).toBe('101');
+    expect(level.getCell('B5').value).toBe('Huyện Tây');
+    expect(level.getCell('E5').value).toBe(figs['102']['DA8.01']!.total);
+    expect(level.getCell('B7').value).toBe('Tổng cộng');
+    expect(level.getCell('B7').font.bold).toBe(true);
+    expect(level.getCell(7, col05).value).toEqual({ formula: `SUM(${level.getColumn(col05).letter}4:${level.getColumn(col05).letter}6)`, result: sum['DA8.05']!.total });
+    expect(level.getCell(7, col05 + 1).value).toMatchObject({ result: sum['DA8.05']!.nu });
+    expect(level.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', printTitlesRow: '1:3', printTitlesColumn: 'A:B' });
+    expect(level.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 3 });
   });
 
   it('a province with a missing unit: partial totals carry reported/expected', async () => {

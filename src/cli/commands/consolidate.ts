@@ -9,6 +9,7 @@ import { defaultWorkers, readParallel } from '../../node/read-files.js';
 import type { Rollup } from '../../core/model.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
+import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
@@ -56,6 +57,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     throw new UsageError(`thư mục kết quả mặc định "${outDir}" nằm trong thư mục báo cáo "${dir}". Chạy lệnh từ thư mục khác, hoặc chỉ rõ nơi ghi bằng --out.`);
   const limits = limitsFrom(flags);
   const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
+  if (previous && period) checkPreviousPeriod(previous, { period: period.id, periodLabel: period.label }, flags.previous!);
   if (period) await checkOutputs(Object.values(outputPaths(outDir, hierarchy.root.code, period.id)), { force: flags.force });
 
   const bar =
@@ -92,6 +94,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     for (const f of rollup.files) io.stderr.write(`  ${f.path}: ${f.reason}\n`);
     return EXIT.dataErrors;
   }
+  if (previous && flags.previous) checkPreviousPeriod(previous, rollup, flags.previous);
   const paths = outputPaths(outDir, rollup.root.code, rollup.period);
   await checkOutputs(Object.values(paths), { force: flags.force, inputs: rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path)) });
   const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue);

@@ -29,6 +29,12 @@ export interface Indicator {
   breakdowns: Breakdown[];
   partOf: string | null;
   check: Check | null;
+  /** Short name for column headers (catalogue/report.csv); the full name when none is given. */
+  shortName: string;
+  /** A total that already counts this figure (catalogue/report.csv): the report then says "trong đó" rather than "ngoài". */
+  includedIn: string | null;
+  /** A core result set against a plan (the report's table of results against the plan). */
+  core: boolean;
 }
 
 export interface Section {
@@ -53,6 +59,8 @@ export interface Ratio {
   /** Target share in percent by year of the Nghị quyết 28 milestones, if any. */
   targets: { year: number; percent: number }[];
   targetNote: string | null;
+  /** Where the target is set ("Nghị quyết số 28/NQ-CP"). */
+  targetSource: string | null;
 }
 
 export interface Catalogue {
@@ -129,6 +137,7 @@ export function loadCatalogue(version: string = CURRENT_VERSION): Catalogue {
   const cached = cache.get(version);
   if (cached) return cached;
   if (!knownVersions().includes(version)) throw new Error(`Unknown catalogue version ${version}`);
+  const reportRows = new Map(readCsv('report.csv').map((r) => [r.code!, r]));
   const indicators: Indicator[] = readCsv(`${version}.csv`).map((raw, i) => {
     const row = indicatorRowSchema.safeParse(raw);
     if (!row.success) throw new Error(`catalogue ${version} row ${i + 2}: ${z.prettifyError(row.error)}`);
@@ -144,6 +153,9 @@ export function loadCatalogue(version: string = CURRENT_VERSION): Catalogue {
       breakdowns: r.breakdowns,
       partOf: r.part_of,
       check: r.check,
+      shortName: reportRows.get(r.code)?.short_name_vi || r.name_vi,
+      includedIn: reportRows.get(r.code)?.included_in || null,
+      core: reportRows.get(r.code)?.core === '1',
     };
   });
   const byCode = new Map(indicators.map((ind) => [ind.code, ind]));
@@ -161,6 +173,7 @@ export function loadCatalogue(version: string = CURRENT_VERSION): Catalogue {
       .filter((t) => t.value)
       .map((t) => ({ year: t.year, percent: Number(t.value) })),
     targetNote: r.target_note || null,
+    targetSource: r.target_source || null,
   }));
 
   const catalogue: Catalogue = { version, indicators, byCode, sections, groups, ratios };
@@ -176,6 +189,7 @@ function assertConsistent(c: Catalogue): void {
   for (const ind of c.indicators) {
     if (!sectionCodes.has(ind.section)) problems.push(`${ind.code}: unknown section ${ind.section}`);
     if (ind.partOf && !c.byCode.has(ind.partOf)) problems.push(`${ind.code}: part_of ${ind.partOf} unknown`);
+    if (ind.includedIn && !c.byCode.has(ind.includedIn)) problems.push(`${ind.code}: included_in ${ind.includedIn} unknown`);
     if (ind.check && 'of' in ind.check && !c.byCode.has(ind.check.of))
       problems.push(`${ind.code}: check refers to unknown ${ind.check.of}`);
   }

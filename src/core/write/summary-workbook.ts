@@ -31,6 +31,9 @@ export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFig
     title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
   });
   wb.created = wb.modified = new Date(rollup.generatedAt);
+  // The form's guide is for people filling it in; a summary is read, not filled.
+  const guide = wb.getWorksheet('Hướng dẫn');
+  if (guide) wb.removeWorksheet(guide.id);
   const levels = [...new Set(hierarchy.units.filter((u) => u.code !== rollup.root.code).map((u) => u.level))];
   // A commune whose district sent one file for all its communes has no figures of its own: not listed.
   const coveredAbove = (u: UnitFigures) => u.source === 'missing' && hierarchy.ancestors(u.code).some((a) => byUnit.get(a.code)?.source === 'file');
@@ -54,8 +57,24 @@ function gatherNarrative(rollup: Rollup): Narrative {
 const thin = { style: 'thin' as const };
 const border = { top: thin, left: thin, bottom: thin, right: thin };
 
+const HEADER_ROWS = 3;
+
+/**
+ * One row per unit of a level: names over the figure columns (the codes in a small row under them, so a column
+ * can still be matched with the form), a "Tổng cộng" row, and on paper A4 landscape with the header rows and the
+ * unit columns repeated on every page.
+ */
 function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[], catalogue: Catalogue, hierarchy: Hierarchy): void {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 2, ySplit: 2 }] });
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: 'frozen', xSplit: 2, ySplit: HEADER_ROWS }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      printTitlesRow: `1:${HEADER_ROWS}`,
+      printTitlesColumn: 'A:B',
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+  });
   const fixed = ['Mã', 'Tên đơn vị', 'Thuộc', 'Nguồn số liệu'];
   fixed.forEach((h, i) => {
     ws.getCell(1, i + 1).value = h;
@@ -65,26 +84,32 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   const columns: { code: string; measure: Measure }[] = [];
   for (const ind of catalogue.indicators) {
     const ms = measuresOf(ind);
-    ws.getCell(1, col).value = ind.code;
+    ws.getCell(1, col).value = `${ind.shortName} (${ind.unit})`;
     ws.getCell(1, col).note = ind.name;
-    if (ms.length > 1) ws.mergeCells(1, col, 1, col + ms.length - 1);
+    if (ms.length > 1) {
+      ws.mergeCells(1, col, 1, col + ms.length - 1);
+      ws.mergeCells(3, col, 3, col + ms.length - 1);
+    }
+    ws.getCell(3, col).value = ind.code;
     for (const m of ms) {
       ws.getCell(2, col).value = MEASURE_LABEL[m];
       columns.push({ code: ind.code, measure: m });
-      ws.getColumn(col).width = 9;
+      ws.getColumn(col).width = ms.length > 1 ? 9 : 12;
       col++;
     }
   }
-  for (const r of [1, 2]) {
+  for (let r = 1; r <= HEADER_ROWS; r++) {
     const row = ws.getRow(r);
-    row.font = { bold: true };
+    row.font = r === 3 ? { size: 8, color: { argb: 'FF7F7F7F' } } : { bold: true };
     row.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     for (let c = 1; c < col; c++) row.getCell(c).border = border;
   }
+  ws.getRow(1).height = 66;
   ws.getColumn(1).width = 8;
   ws.getColumn(2).width = 30;
   ws.getColumn(3).width = 26;
   ws.getColumn(4).width = 18;
+  const numFmt = (c: number) => (catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
   for (const u of units) {
     const row = ws.addRow([
       u.code,
@@ -94,18 +119,29 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
       ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
     ]);
     row.getCell(1).numFmt = '@';
-    for (let c = fixed.length + 1; c < col; c++) {
-      const kind = catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind;
-      row.getCell(c).numFmt = kind === 'money' ? '#,##0.###' : '#,##0';
-    }
+    for (let c = fixed.length + 1; c < col; c++) row.getCell(c).numFmt = numFmt(c);
     if (u.source === 'missing') row.font = { color: { argb: 'FF9A9A9A' }, italic: true };
   }
-  ws.pageSetup = { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 0, fitToHeight: 0, printTitlesRow: '1:2' };
+  // The total of the rows shown, as a formula a person can follow; empty where no unit has the figure.
+  const first = HEADER_ROWS + 1;
+  const last = HEADER_ROWS + units.length;
+  const total = ws.addRow(['', 'Tổng cộng', '', '']);
+  for (let c = fixed.length + 1; c < col; c++) {
+    const { code, measure } = columns[c - fixed.length - 1]!;
+    const values = units.map((u) => u.values[code]?.[measure]).filter((v): v is number => typeof v === 'number');
+    if (!values.length) continue;
+    const letter = ws.getColumn(c).letter;
+    const result = Math.round(values.reduce((a, b) => a + b, 0) * 1000) / 1000;
+    total.getCell(c).value = { formula: `SUM(${letter}${first}:${letter}${last})`, result };
+    total.getCell(c).numFmt = numFmt(c);
+  }
+  total.font = { bold: true };
+  for (let c = 1; c < col; c++) total.getCell(c).border = { top: { style: 'double' }, bottom: thin };
 }
 
 function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): void {
   const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:4' },
   });
   ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }];
   const { completeness: c } = rollup;
