@@ -446,7 +446,7 @@ export const RULES = {
     source: 'validate',
     summary: 'Bình quân người tham dự mỗi cuộc, lớp cao bất thường.',
     message: (p, at) =>
-      `${where(at, p.indicator, 'total')}: bình quân ${n(Math.round(p.value / p.otherValue))} ${p.unit}/${p.otherUnit} (${n(p.value)} ÷ ${n(p.otherValue)}), cao bất thường (trên ${n(p.max)}). Kiểm tra lại số liệu.`,
+      `${where(at, p.indicator, 'total')}: bình quân ${n(Math.round(p.value / p.otherValue))} ${p.unit}/${p.otherUnit} (${n(p.value)} ÷ ${n(p.otherValue)} ${p.otherUnit} ở ${p.other}, ô ${p.otherCell}), cao bất thường (trên ${n(p.max)}). Kiểm tra lại số liệu.`,
   }),
   'members-per-unit-unusual': rule<Omit<Against, 'otherCell'> & { lo: number; hi: number }>({
     severity: 'warning',
@@ -456,7 +456,7 @@ export const RULES = {
     message: (p, at) =>
       p.otherValue === 0
         ? `${where(at, p.indicator, 'total')}: có ${n(p.value)} thành viên nhưng ${p.other} ghi 0 ${p.otherUnit}. Kiểm tra lại.`
-        : `${where(at, p.indicator, 'total')}: bình quân ${n(Math.round((p.value / p.otherValue) * 10) / 10)} thành viên/${p.otherUnit} (${n(p.value)} ÷ ${n(p.otherValue)}), ngoài khoảng thường gặp ${p.lo}–${p.hi}. Kiểm tra lại số liệu.`,
+        : `${where(at, p.indicator, 'total')}: bình quân ${n(Math.round((p.value / p.otherValue) * 10) / 10)} thành viên/${p.otherUnit} (${n(p.value)} ÷ ${n(p.otherValue)} ${p.otherUnit} ở ${p.other}), ngoài khoảng thường gặp ${p.lo}–${p.hi}. Kiểm tra lại số liệu.`,
   }),
   'victims-fewer-than-cases': rule<Omit<Against, 'otherUnit'>>({
     severity: 'warning',
