@@ -355,7 +355,7 @@ export const RULES = {
     severity: 'error',
     level: 'cell',
     source: 'validate',
-    summary: 'Số âm.',
+    summary: 'Số âm (số liệu phải từ 0 trở lên).',
     message: (p, at) => `${where(at, p.indicator, p.measure)}: số ${shown(p)} là số âm. Số liệu phải ≥ 0; nếu không có số liệu thì để trống.`,
   }),
   'value-too-large': rule<BadFigure>({
@@ -479,7 +479,7 @@ export const RULES = {
     severity: 'warning',
     level: 'cell',
     source: 'validate',
-    summary: 'Số liệu tăng hoặc giảm quá 5 lần so với kỳ trước (khi có --previous).',
+    summary: 'Số liệu tăng hoặc giảm quá 5 lần so với kỳ trước (khi có số liệu kỳ trước để so sánh).',
     message: (p, at) => `${where(at, p.indicator, 'total')}: ${n(p.value)} so với ${n(p.previous)} kỳ trước, thay đổi hơn 5 lần. Kiểm tra lại số liệu.`,
   }),
 

@@ -381,7 +381,7 @@ function ruleLines(catalogue: Catalogue): { errors: string[]; warnings: string[]
         break;
     }
   }
-  warnings.push('Số liệu tăng hoặc giảm quá 5 lần so với kỳ trước (khi có số liệu kỳ trước để so sánh).');
+  // Rules not tied to an indicator (the outlier check, …) are listed from the rules catalogue (guideRuleLines).
   return { errors, warnings };
 }
 
