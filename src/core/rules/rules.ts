@@ -9,6 +9,9 @@
  * (`value`: the value of the cell the issue points at, or the text it is about).
  *
  * Adding a rule: one entry here (and its sample in test/rules.test.ts), then emit it.
+ *
+ * The rules of source 'read' are still emitted by src/core/read/* through `makeIssue` with the same wording
+ * (test/rules.test.ts holds the two equal); the reader being rewritten is to emit them through `issue()`.
  */
 import { MEASURE_LABEL, type Measure } from '../catalogue/catalogue.js';
 import type { CellRef, Issue, Severity } from '../model.js';
