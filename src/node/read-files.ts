@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { makeIssue } from '../core/issues.js';
 import { packageRoot } from './paths.js';
 import type { Hierarchy } from '../core/read/hierarchy.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
+import { issue } from '../core/rules/rules.js';
+import type { Issue } from '../core/model.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
 import { checkFile } from './check-file.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
@@ -54,13 +55,13 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
   const results: CheckedFile[] = new Array(files.length);
   let next = 0;
   const script = resolve(packageRoot, 'dist/node/read-worker.js');
-  const failed = (i: number, rule: string, message: string): CheckedFile => ({
+  const failed = (i: number, error: Issue): CheckedFile => ({
     file: files[i]!.rel,
     valid: false,
     unit: null,
     period: null,
     periodLabel: null,
-    errors: [makeIssue(rule, 'error', undefined, message)],
+    errors: [error],
     warnings: [],
     submission: null,
     catalogue: null,
@@ -85,7 +86,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         clearTimeout(timer);
         if (inFlight.length)
           timer = setTimeout(
-            () => replace('file-timeout', `Đọc tệp quá ${Math.round(limits.maxMillisPerFile / 1000)} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại (hoặc chạy lại với --time-limit lớn hơn).`),
+            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000) })),
             limits.maxMillisPerFile,
           );
       };
@@ -103,13 +104,13 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         }
       };
       /** The file being read took too long or killed the thread: it is rejected, the others go to a new thread. */
-      const replace = (rule: string, message: string) => {
+      const replace = (error: Issue) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
         const head = inFlight.shift();
         if (head !== undefined && !results[head]) {
-          results[head] = failed(head, rule, message);
+          results[head] = failed(head, error);
           onDone();
         }
         retry.unshift(...inFlight);
@@ -119,7 +120,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
       worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
         if (!msg.ready) {
           inFlight.splice(inFlight.indexOf(msg.index!), 1);
-          results[msg.index!] = msg.checked ?? failed(msg.index!, 'file-unreadable', `Không đọc được tệp: ${msg.error ?? 'lỗi không rõ'}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
+          results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'worker', detail: msg.error }));
           onDone();
         }
         dispatch();
@@ -131,7 +132,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
           fail(err);
           return;
         }
-        replace('file-unreadable', `Không đọc được tệp (${err.message}); tệp có thể quá lớn hoặc hỏng. Mở bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
+        replace(issue('file-unreadable', { problem: 'thread', detail: err.message }));
       });
     });
   await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, files.length)) }, runWorker));

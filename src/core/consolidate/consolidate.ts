@@ -1,9 +1,9 @@
 import { loadCatalogue, CURRENT_VERSION, type Catalogue } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
-import { makeIssue } from '../issues.js';
 import type { FileOutcome, Figures, Issue, Period, Rollup, UnitFigures } from '../model.js';
 import type { Hierarchy } from '../read/hierarchy.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
+import { issue } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
 import type { CheckedFile } from '../validate/check-file.js';
 
@@ -56,7 +56,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
         path: f.rel,
         unit: null,
         status: 'rejected',
-        errors: [makeIssue('file-not-xlsx', 'error', undefined, `Tệp ở định dạng ${f.format}, bdg chỉ đọc .xlsx. Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook).`)],
+        errors: [issue('file-not-xlsx', { found: 'extension', format: f.format })],
         warnings: [],
       });
     else {
@@ -90,9 +90,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     if (!c.valid) continue;
     if (period && c.period !== period.id) {
       rejectedExtra.set(c, [
-        makeIssue('period-mismatch', 'error', c.submission?.infoRefs.period, `Tệp báo cáo ${c.periodLabel ?? 'không rõ kỳ'}, khác kỳ đang tổng hợp (${period.label}). Kiểm tra ô "Kỳ báo cáo" hoặc bỏ tệp này khỏi thư mục.`, {
-          value: c.periodLabel,
-        }),
+        issue('period-mismatch', { value: c.periodLabel, period: period.label }, c.submission?.infoRefs.period),
       ]);
       continue;
     }
@@ -169,15 +167,16 @@ function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy, rejected
   for (const [code, files] of byUnit) {
     if (files.length < 2) continue;
     for (const c of files) {
-      const others = files.filter((o) => o !== c).map((o) => `"${o.file}"`).join(', ');
-      add(c, makeIssue('unit-duplicate', 'error', c.submission?.infoRefs.unitCode, `Đơn vị ${code} (${c.unit!.name}) có nhiều tệp: tệp này và ${others}. Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng và xóa các tệp còn lại.`, { value: code }));
+      const otherFiles = files.filter((o) => o !== c).map((o) => o.file);
+      add(c, issue('unit-duplicate', { value: code, unitName: c.unit!.name, otherFiles }, c.submission?.infoRefs.unitCode));
     }
   }
   for (const c of accepted) {
     for (const anc of hierarchy.ancestors(c.unit!.code)) {
       for (const a of byUnit.get(anc.code) ?? []) {
-        add(c, makeIssue('unit-overlap', 'error', c.submission?.infoRefs.unitCode, `Đơn vị ${c.unit!.code} (${c.unit!.name}) thuộc ${anc.name}, mà ${anc.name} cũng đã gửi tệp tổng hợp "${a.file}". Số liệu sẽ bị cộng hai lần: chỉ giữ tệp của ${anc.name} hoặc chỉ giữ tệp của các đơn vị cấp dưới.`, { value: c.unit!.code }));
-        add(a, makeIssue('unit-overlap', 'error', a.submission?.infoRefs.unitCode, `Tệp của ${anc.name} gửi cùng tệp "${c.file}" của đơn vị cấp dưới ${c.unit!.code} (${c.unit!.name}). Số liệu sẽ bị cộng hai lần: chỉ giữ tệp của ${anc.name} hoặc chỉ giữ tệp của các đơn vị cấp dưới.`, { value: a.unit!.code }));
+        const child = c.unit!;
+        add(c, issue('unit-overlap', { side: 'child', value: child.code, unitName: child.name, ancestorName: anc.name, ancestorFile: a.file }, c.submission?.infoRefs.unitCode));
+        add(a, issue('unit-overlap', { side: 'ancestor', value: a.unit!.code, ancestorName: anc.name, childCode: child.code, childName: child.name, childFile: c.file }, a.submission?.infoRefs.unitCode));
       }
     }
   }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { MEASURE_LABEL, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
 import { NARRATIVE_LABELS, type Figures, type Narrative, type NarrativeKey, type Period } from '../model.js';
+import { guideRuleLines } from '../rules/docs.js';
 
 export interface SubmissionWorkbookInput {
   catalogue: Catalogue;
@@ -315,6 +316,7 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
   const ws = wb.addWorksheet('Hướng dẫn', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 110 }];
   const { errors, warnings } = ruleLines(catalogue);
+  const rules = guideRuleLines();
   const text: GuideLine[] = [
     ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', 0, true],
     [`Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi chính tệp .xlsx này (không in ra PDF, không lưu sang .xls).`, 0],
@@ -330,6 +332,11 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
     [`3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS).map((l) => l.toLowerCase()).join('; ')}.`, 0],
     ['4. Trước khi gửi, kiểm tra tệp bằng lệnh:  bdg validate <tên tệp>.xlsx --units <danh mục đơn vị>', 0],
     ['Lệnh chỉ ra từng lỗi theo sheet và ô, kèm cách sửa. Sửa hết lỗi rồi mới gửi; cảnh báo thì xem lại và giải thích ở cột Ghi chú nếu số liệu đúng.', 0],
+    ['5. Các quy tắc bdg kiểm tra trên sheet và từng ô (mã trong ngoặc vuông được in kèm mỗi thông báo):', 0],
+    ['• Lỗi (tệp không được tiếp nhận):', 1],
+    ...rules.errors.map((t): GuideLine => [`– ${t}`, 2]),
+    ['• Cảnh báo (nên xem lại, không chặn việc tiếp nhận):', 1],
+    ...rules.warnings.map((t): GuideLine => [`– ${t}`, 2]),
   ];
   // Lines are broken here rather than by wrapping: not every program wraps text it did not lay out itself.
   // Depth is the cell's indent, not leading spaces (a program may drop those); a continuation line hangs under
@@ -374,7 +381,7 @@ function ruleLines(catalogue: Catalogue): { errors: string[]; warnings: string[]
         break;
     }
   }
-  warnings.push('Số liệu tăng hoặc giảm quá 5 lần so với kỳ trước (khi có số liệu kỳ trước để so sánh).');
+  // Rules not tied to an indicator (the outlier check, …) are listed from the rules catalogue (guideRuleLines).
   return { errors, warnings };
 }
 
