@@ -2,6 +2,7 @@ import { MEASURE_LABEL, measuresOf, type Catalogue, type Indicator, type Measure
 import { makeIssue, where } from '../issues.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
 import { formatNumber } from '../util/number.js';
+import { sameUnitName } from '../read/hierarchy.js';
 import { figuresSchema } from './figures-schema.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
@@ -57,7 +58,7 @@ function checkInfo(sub: Submission, ctx: ValidationContext, issues: Issue[]): Un
     );
     return { code: info.unitCode, name: info.unitName ?? '' };
   }
-  if (info.unitName && !sameName(info.unitName, found.name))
+  if (info.unitName && !sameUnitName(info.unitName, found.name))
     issues.push(
       makeIssue('unit-name-mismatch', 'warning', infoRefs.unitName, `${where(infoRefs.unitName)}: tên "${info.unitName}" khác tên trong danh mục của mã ${found.code} ("${found.name}"). Kiểm tra lại mã đơn vị.`, {
         value: info.unitName,
@@ -66,10 +67,6 @@ function checkInfo(sub: Submission, ctx: ValidationContext, issues: Issue[]): Un
   return { code: found.code, name: found.name };
 }
 
-function sameName(a: string, b: string): boolean {
-  const key = (s: string) => s.normalize('NFC').toLocaleLowerCase('vi').replace(/[\s'’‘-]+/g, '');
-  return key(a) === key(b) || key(b).endsWith(key(a)) || key(a).endsWith(key(b));
-}
 
 /** Plain figures: readable values only (a cell already reported as unreadable counts as no data). */
 function figuresOf(sub: Submission, catalogue: Catalogue): Figures {

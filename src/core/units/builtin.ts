@@ -1,0 +1,106 @@
+import { compareAsc, lastDayOfMonth, parseISO } from 'date-fns';
+import { dataFiles } from '../data-files.js';
+import type { Period } from '../model.js';
+import { makeHierarchy, parseCsvRows, type AdminUnit, type Hierarchy, type Level } from '../read/hierarchy.js';
+import { cleanText, normalizeLabel } from '../util/text.js';
+
+/**
+ * Vietnam's official administrative units, shipped as data (data/units/, one CSV per edition, listed in
+ * editions.csv). Codes are reused across editions with another meaning, so a unit is always (edition, code).
+ */
+export interface UnitsEdition {
+  /** "2024", "2025": what `--units-edition` takes. */
+  id: string;
+  file: string;
+  /** First day in force, yyyy-mm-dd. */
+  from: string;
+  /** "danh mục đơn vị hành chính từ 1/7/2025". */
+  name: string;
+}
+
+/** The national root of a built-in list (the CSVs have none): provinces hang under it. */
+export const NATION: Readonly<AdminUnit> = { code: '00', name: 'Toàn quốc', level: 'Quốc gia', levelLabel: 'Quốc gia', parent: null };
+
+let editionsCache: UnitsEdition[] | undefined;
+
+export function unitsEditions(): UnitsEdition[] {
+  return (editionsCache ??= records('data/units/editions.csv')
+    .map((r) => ({ id: r['Bộ']!, file: r['Tệp']!, from: r['Hiệu lực từ']!, name: r['Tên']! }))
+    .sort((a, b) => compareAsc(parseISO(a.from), parseISO(b.from))));
+}
+
+export function findEdition(id: string): UnitsEdition | undefined {
+  return unitsEditions().find((e) => e.id === id.trim());
+}
+
+/** The edition for a period: the latest one in force on the period's last day (the earliest for older periods). */
+export function editionForPeriod(period: Period | null | undefined): UnitsEdition {
+  const editions = unitsEditions();
+  if (!period) return editions[editions.length - 1]!;
+  const end = lastDayOfMonth(new Date(period.year, period.kind === 'half' ? 5 : 11, 1));
+  return editions.filter((e) => compareAsc(parseISO(e.from), end) <= 0).pop() ?? editions[0]!;
+}
+
+const cache = new Map<string, Hierarchy>();
+
+/** A built-in edition as a hierarchy under the national root. Parsed on first use, then kept. */
+export function builtinUnits(edition: UnitsEdition): Hierarchy {
+  let h = cache.get(edition.id);
+  if (h) return h;
+  const [header, ...rows] = parseCsvRows(dataFiles().read(`data/units/${edition.file}`));
+  const col = (name: string) => header!.findIndex((x) => normalizeLabel(x) === name);
+  const [code, name, level, parent] = [col('mã'), col('tên'), col('cấp'), col('mã cấp trên')];
+  const root: AdminUnit = { ...NATION };
+  const units: AdminUnit[] = [root];
+  for (const r of rows) {
+    const unitName = cleanText(r[name]);
+    const unitLevel = cleanText(r[level]) as Level;
+    units.push({ code: cleanText(r[code]), name: unitName, level: unitLevel, levelLabel: unitType(unitName, unitLevel), parent: cleanText(r[parent]) || root.code });
+  }
+  h = makeHierarchy(units, root, { edition: edition.id, explainUnknown: (raw) => explainOtherEdition(edition, raw) });
+  cache.set(edition.id, h);
+  return h;
+}
+
+/** Why a code is missing from `edition`: the other editions that have it, with the unit's name and place. */
+function explainOtherEdition(edition: UnitsEdition, raw: unknown): string | undefined {
+  for (const other of unitsEditions()) {
+    if (other.id === edition.id) continue;
+    const h = builtinUnits(other);
+    const unit = h.resolve(raw);
+    if (!unit) continue;
+    const place = [unit, ...h.ancestors(unit.code).filter((a) => a.level !== 'Quốc gia')].map((u) => u.name).join(', ');
+    const otherIsOlder = compareAsc(parseISO(other.from), parseISO(edition.from)) < 0;
+    return otherIsOlder
+      ? `mã "${unit.code}" là mã của ${other.name} (${place}), không còn trong ${edition.name} dùng cho kỳ báo cáo này. Dùng mã mới của đơn vị (bdg template --unit MÃ-MỚI tạo biểu mẫu đúng mã); nếu đây là báo cáo của kỳ trước thì sửa ô "Kỳ báo cáo".`
+      : `mã "${unit.code}" là mã của ${other.name} (${place}), chưa có trong ${edition.name} dùng cho kỳ báo cáo này. Báo cáo của kỳ này dùng mã đơn vị cũ; nếu đây là báo cáo của kỳ sau thì sửa ô "Kỳ báo cáo".`;
+  }
+  return undefined;
+}
+
+let typesCache: { type: string; level: Level }[] | undefined;
+
+/** The unit's type: the first word(s) of its name ("Thị trấn Buôn Trấp" → "Thị trấn"), from data/units/unit-types.csv. */
+export function unitType(name: string, level: Level): string {
+  typesCache ??= records('data/units/unit-types.csv')
+    .map((r) => ({ type: r['Loại']!, level: r['Cấp'] as Level }))
+    .sort((a, b) => b.type.length - a.type.length);
+  const lower = normalizeLabel(name);
+  const found = typesCache.find((t) => t.level === level && lower.startsWith(`${normalizeLabel(t.type)} `));
+  return found?.type ?? level;
+}
+
+/** What the report calls the commune level of an edition, from its data: "xã, phường, đặc khu" (most common first). */
+export function communeTypesPhrase(edition: UnitsEdition): string {
+  const counts = new Map<string, number>();
+  for (const u of builtinUnits(edition).units) if (u.level === 'Xã') counts.set(u.levelLabel, (counts.get(u.levelLabel) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([t]) => t.toLocaleLowerCase('vi'))
+    .join(', ');
+}
+
+function records(path: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsvRows(dataFiles().read(path));
+  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h.trim(), (r[i] ?? '').trim()])));
+}
