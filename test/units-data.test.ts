@@ -37,6 +37,7 @@ describe('built-in unit lists (data/units)', () => {
     expect(h.communesUnder('12')).toBe(38);
     expect(h.byCode.get('22057')).toMatchObject({ name: 'Xã Xuân Lộc', parent: '66' });
     expect(communeTypesPhrase(findEdition('2025')!)).toBe('xã, phường, đặc khu');
+    expect(findEdition('2025')!.communeTypes).toBe(communeTypesPhrase(findEdition('2025')!));
   });
 
   it('2024 edition: 63 provinces, 696 districts, 10.035 communes; island districts without communes', () => {
@@ -49,6 +50,7 @@ describe('built-in unit lists (data/units)', () => {
     expect(h.children('655').map((u) => u.code)).toEqual(['24538', '24556', '24559', '24565', '24568', '24571', '24574', '24577']);
     expect(h.byCode.get('22057')).toMatchObject({ name: 'Xã Xuân Lộc', parent: '557' }); // same code, another commune
     expect(communeTypesPhrase(findEdition('2024')!)).toBe('xã, phường, thị trấn');
+    expect(findEdition('2024')!.communeTypes).toBe(communeTypesPhrase(findEdition('2024')!));
   });
 
   it('the period picks the edition: 2025 and later the new list, earlier periods (and the first half of 2025) the old one', () => {

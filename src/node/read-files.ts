@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { makeIssue } from '../core/issues.js';
 import { packageRoot } from './paths.js';
-import type { Hierarchy } from '../core/read/hierarchy.js';
+import type { Period } from '../core/model.js';
+import type { UnitLookup } from '../core/validate/validate.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { checkFile, type CheckedFile } from '../core/validate/check-file.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
@@ -20,7 +21,7 @@ export function slimChecked(c: CheckedFile): CheckedFile {
 }
 
 /** Reads files one after the other in this thread. */
-export async function readSequential(files: FileJob[], units: Hierarchy, limits: ReadLimits | undefined, onDone: () => void) {
+export async function readSequential(files: FileJob[], units: UnitLookup | ((period: Period | null) => UnitLookup | undefined), limits: ReadLimits | undefined, onDone: () => void) {
   const out: CheckedFile[] = [];
   for (const f of files) {
     out.push(slimChecked(await checkFile(f.path, { units, limits, displayName: f.rel })));
@@ -41,9 +42,11 @@ export function defaultWorkers(): number {
  * a single-threaded run whatever finishes first. A file that takes longer than the limit, or kills its thread
  * (out of memory), becomes a rejected result and a fresh thread carries on with the rest.
  */
-/** What every reading thread loads once: the unit list, last period's roll-up (optional), the limits. */
+/** What every reading thread loads once: the unit list (a file, or a built-in edition), last period's roll-up (optional), the limits. */
 export interface WorkerSetup {
-  unitsFile: string;
+  unitsFile?: string;
+  /** `--units-edition`; with neither, each file is checked against the built-in edition of the period it declares. */
+  unitsEdition?: string;
   previousFile?: string;
   limits?: ReadLimits;
 }

@@ -16,6 +16,8 @@ export interface UnitsEdition {
   from: string;
   /** "danh mục đơn vị hành chính từ 1/7/2025". */
   name: string;
+  /** What the report calls the commune level in this edition: "xã, phường, đặc khu" (checked against the data by a test). */
+  communeTypes: string;
 }
 
 /** The national root of a built-in list (the CSVs have none): provinces hang under it. */
@@ -25,7 +27,7 @@ let editionsCache: UnitsEdition[] | undefined;
 
 export function unitsEditions(): UnitsEdition[] {
   return (editionsCache ??= records('data/units/editions.csv')
-    .map((r) => ({ id: r['Bộ']!, file: r['Tệp']!, from: r['Hiệu lực từ']!, name: r['Tên']! }))
+    .map((r) => ({ id: r['Bộ']!, file: r['Tệp']!, from: r['Hiệu lực từ']!, name: r['Tên']!, communeTypes: r['Cấp xã gồm']! }))
     .sort((a, b) => compareAsc(parseISO(a.from), parseISO(b.from))));
 }
 
@@ -81,16 +83,16 @@ function explainOtherEdition(edition: UnitsEdition, raw: unknown): string | unde
 let typesCache: { type: string; level: Level }[] | undefined;
 
 /** The unit's type: the first word(s) of its name ("Thị trấn Buôn Trấp" → "Thị trấn"), from data/units/unit-types.csv. */
-export function unitType(name: string, level: Level): string {
+export function unitType(name: string, level?: Level): string {
   typesCache ??= records('data/units/unit-types.csv')
     .map((r) => ({ type: r['Loại']!, level: r['Cấp'] as Level }))
     .sort((a, b) => b.type.length - a.type.length);
   const lower = normalizeLabel(name);
-  const found = typesCache.find((t) => t.level === level && lower.startsWith(`${normalizeLabel(t.type)} `));
-  return found?.type ?? level;
+  const found = typesCache.find((t) => (!level || t.level === level) && lower.startsWith(`${normalizeLabel(t.type)} `));
+  return found?.type ?? level ?? '';
 }
 
-/** What the report calls the commune level of an edition, from its data: "xã, phường, đặc khu" (most common first). */
+/** The commune level's types in an edition's data: "xã, phường, đặc khu" (most common first). */
 export function communeTypesPhrase(edition: UnitsEdition): string {
   const counts = new Map<string, number>();
   for (const u of builtinUnits(edition).units) if (u.level === 'Xã') counts.set(u.levelLabel, (counts.get(u.levelLabel) ?? 0) + 1);

@@ -7,8 +7,10 @@ import { figuresSchema } from './figures-schema.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
 export interface UnitLookup {
-  resolve(raw: unknown): { code: string; name: string } | undefined;
+  resolve(raw: unknown, name?: string | null): { code: string; name: string } | undefined;
   communesUnder(code: string): number;
+  /** Why a code is not in the list when another edition has it (built-in lists). */
+  explainUnknown?(raw: unknown): string | undefined;
 }
 
 export interface ValidationContext {
@@ -49,10 +51,13 @@ function checkInfo(sub: Submission, ctx: ValidationContext, issues: Issue[]): Un
   const { info, infoRefs } = sub;
   if (info.unitCode === null) return null;
   if (!ctx.units) return { code: info.unitCode, name: info.unitName ?? '' };
-  const found = ctx.units.resolve(info.unitCode);
+  const found = ctx.units.resolve(info.unitCode, info.unitName);
   if (!found) {
+    const otherEdition = ctx.units.explainUnknown?.(info.unitCode);
     issues.push(
-      makeIssue('unit-unknown', 'error', infoRefs.unitCode, `${where(infoRefs.unitCode)}: mã đơn vị "${info.unitCode}" không có trong danh mục đơn vị hành chính. Kiểm tra lại mã (ví dụ 655 cho Huyện Krông A Na).`, {
+      makeIssue('unit-unknown', 'error', infoRefs.unitCode, otherEdition
+        ? `${where(infoRefs.unitCode)}: ${otherEdition}`
+        : `${where(infoRefs.unitCode)}: mã đơn vị "${info.unitCode}" không có trong danh mục đơn vị hành chính. Kiểm tra lại mã (ví dụ 655 cho Huyện Krông A Na).`, {
         value: info.unitCode,
       }),
     );

@@ -2,6 +2,8 @@ import type { Catalogue, Measure } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
 import { formatMoney, formatNumber, formatPercent } from '../../util/number.js';
+import { editionForPeriod, unitType } from '../../units/builtin.js';
+import { parsePeriodArg } from '../../util/period.js';
 
 /** What the body of the report is made of, before layout. */
 export type Block =
@@ -134,6 +136,14 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     }
     case 'communeCount':
       return formatNumber(rollup.communes);
+    case 'scope':
+      return scopeWords(rollup).words;
+    case 'Scope': {
+      const words = scopeWords(rollup).words;
+      return words.charAt(0).toLocaleUpperCase('vi') + words.slice(1);
+    }
+    case 'communeTypes':
+      return scopeWords(rollup).communeTypes;
     case 'money': {
       used.add(arg!);
       const v = value(ctx, arg!, 'total');
@@ -143,7 +153,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       used.add(arg!);
       const v = value(ctx, arg!, 'total');
       if (v === null || !rollup.communes) return null;
-      return `${formatNumber(v)}/${formatNumber(rollup.communes)} xã, phường, thị trấn (${formatPercent(v / rollup.communes)})`;
+      return `${formatNumber(v)}/${formatNumber(rollup.communes)} ${scopeWords(rollup).communeTypes} (${formatPercent(v / rollup.communes)})`;
     }
     case 'ratio':
     case 'target':
@@ -169,6 +179,16 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     default:
       throw new Error(`templates: unknown placeholder {${name}}`);
   }
+}
+
+/**
+ * "toàn huyện" and "xã, phường, đặc khu": from the roll-up (consolidate derives them from the unit list and the
+ * period); a roll-up saved before they were recorded gets them from its root's name and its period.
+ */
+function scopeWords(rollup: Rollup): { words: string; communeTypes: string } {
+  if (rollup.scope) return rollup.scope;
+  const type = unitType(rollup.root.name) || 'tỉnh';
+  return { words: `toàn ${type.toLocaleLowerCase('vi')}`, communeTypes: editionForPeriod(parsePeriodArg(rollup.period)).communeTypes };
 }
 
 /** "Năm 2024" → "năm 2024" inside a sentence. */
