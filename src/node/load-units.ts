@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { HierarchyError } from '../core/read/hierarchy.js';
 import { findEdition, unitsEditions } from '../core/units/builtin.js';
 import type { UnitSource } from '../core/units/source.js';
@@ -20,7 +21,9 @@ export async function loadUnitSource(choice: UnitsChoice): Promise<UnitSource> {
     throw new UsageError(`--units-edition "${choice.edition}" không có: dùng ${unitsEditions().map((e) => `${e.id} (${e.name})`).join(' hoặc ')}.`);
   if (!choice.file) return { kind: 'builtin', edition };
   try {
-    return { kind: 'list', hierarchy: await readHierarchy(choice.file), file: choice.file };
+    // Named in messages as the person would type it: relative to where they are, when it is below.
+    const shown = relative(process.cwd(), choice.file);
+    return { kind: 'list', hierarchy: await readHierarchy(choice.file), file: shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : choice.file };
   } catch (err) {
     if (err instanceof HierarchyError) throw new UsageError(err.message);
     throw err;
