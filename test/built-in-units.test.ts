@@ -97,6 +97,14 @@ describe('built-in units: no --units needed', () => {
     expect(r.errors[0]!.message).toContain(
       'mã "00001" là mã của danh mục đơn vị hành chính trước 1/7/2025 (Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội), không còn trong danh mục đơn vị hành chính từ 1/7/2025',
     );
+    // 00004 is Phường Trúc Bạch before 1/7/2025 and Phường Ba Đình after: the old name is recognised and said.
+    const reused = join(dir, 'truc-bach-2025.xlsx');
+    await writeHandMade(reused, { info: { 'Mã đơn vị': '00004', 'Tên đơn vị': 'Phường Trúc Bạch', 'Kỳ báo cáo': 'Năm 2025' }, figures: figuresFor(8, 1) });
+    const w = json<{ valid: boolean; unit: unknown; warnings: { rule: string; message: string }[] }>(bdg(['validate', reused, '--json']));
+    expect(w.unit).toEqual({ code: '00004', name: 'Phường Ba Đình' });
+    expect(w.warnings.filter((x) => x.rule === 'unit-name-mismatch').map((x) => x.message)).toEqual([
+      expect.stringContaining('khác tên trong danh mục của mã 00004 ("Phường Ba Đình"). "Phường Trúc Bạch" là tên của mã 00004 trong danh mục đơn vị hành chính trước 1/7/2025'),
+    ]);
     // The same file for 2024 is fine: the period picks the edition.
     const ok = join(dir, 'phuc-xa-2024.xlsx');
     await writeHandMade(ok, { info: { 'Mã đơn vị': '00001', 'Tên đơn vị': 'Phường Phúc Xá', 'Kỳ báo cáo': 'Năm 2024' }, figures: figuresFor(7, 1) });

@@ -47,6 +47,8 @@ export interface WorkerSetup {
   unitsFile?: string;
   /** `--units-edition`; with neither, each file is checked against the built-in edition of the period it declares. */
   unitsEdition?: string;
+  /** `--period`, when given: its edition is loaded before the first file, so no file's time limit pays for it. */
+  period?: string;
   previousFile?: string;
   limits?: ReadLimits;
 }

@@ -83,7 +83,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
       // Files are read on worker threads even with --workers 1, so the time limit per file holds.
       readFiles: (files, tick) =>
-        readParallel(files, { unitsFile: unitsFile && resolve(unitsFile), unitsEdition: flags.unitsEdition, previousFile: flags.previous && resolve(flags.previous), limits }, flags.workers ?? defaultWorkers(), tick),
+        readParallel(files, { unitsFile: unitsFile && resolve(unitsFile), unitsEdition: flags.unitsEdition, period: period?.id, previousFile: flags.previous && resolve(flags.previous), limits }, flags.workers ?? defaultWorkers(), tick),
       onProgress: (done, total) => {
         if (!bar) return;
         if (done === 0) bar.start(total, 0);
@@ -119,7 +119,7 @@ function scopeLines(rollup: Rollup, io: CommandIO): string[] {
   if (scope.rootChosenBy === 'files') {
     lines.push(`  Đơn vị tổng hợp: ${rollup.root.code} ${rollup.root.name} – đơn vị nhỏ nhất chứa mọi tệp đã tiếp nhận (chọn đơn vị khác bằng --root MÃ)`);
     const provinces = rollup.units.filter((u) => u.parent === rollup.root.code && u.source !== 'missing');
-    if (scope.level === 'Quốc gia')
+    if (scope.level === 'Quốc gia' && provinces.length > 1)
       lines.push(io.color.yellow(`  Các tệp thuộc ${provinces.length} tỉnh, thành phố khác nhau (${provinces.map((u) => u.name).join(', ')}) nên tổng hợp toàn quốc. Nếu có tệp gửi nhầm, bỏ tệp đó hoặc dùng --root MÃ-TỈNH.`));
   }
   return lines;

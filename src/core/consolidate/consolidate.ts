@@ -106,7 +106,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const top =
     chosenBy === 'option' ? rootUnit(list, opts.root!, opts.units, period)
     : chosenBy === 'list' ? list.root
-    : smallestContaining(list, inPeriod.map((c) => c.unit!.code));
+    : smallestContaining(list, (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])));
   const hierarchy = subHierarchy(list, top.code);
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();

@@ -35,6 +35,8 @@ export interface Hierarchy {
   edition?: string;
   /** For a built-in edition: why a code is not in it, when it belongs to another edition (Vietnamese, or undefined). */
   explainUnknown?(raw: unknown): string | undefined;
+  /** For a built-in edition: when `name` is what another edition calls this code, says so (Vietnamese, or undefined). */
+  explainName?(raw: unknown, name: string): string | undefined;
 }
 
 /** Everything wrong with a unit list, each problem naming its row, in Vietnamese. */
@@ -220,7 +222,7 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
 }
 
 /** Indexes units already known to be a tree under `root` (checked by buildHierarchy, or shipped data). */
-export function makeHierarchy(units: AdminUnit[], root: AdminUnit, extra: Pick<Hierarchy, 'edition' | 'explainUnknown'> = {}): Hierarchy {
+export function makeHierarchy(units: AdminUnit[], root: AdminUnit, extra: Pick<Hierarchy, 'edition' | 'explainUnknown' | 'explainName'> = {}): Hierarchy {
   const byCode = new Map<string, AdminUnit>(units.map((u) => [u.code, u]));
   const childrenOf = new Map<string, AdminUnit[]>();
   for (const u of units) {
@@ -276,7 +278,7 @@ export function subHierarchy(h: Hierarchy, code: string): Hierarchy {
   if (!top) throw new Error(`subHierarchy: no unit ${code}`);
   if (top === h.root) return h;
   const root: AdminUnit = { ...top, parent: null };
-  return makeHierarchy([root, ...h.descendants(code)], root, { edition: h.edition, explainUnknown: h.explainUnknown });
+  return makeHierarchy([root, ...h.descendants(code)], root, { edition: h.edition, explainUnknown: h.explainUnknown, explainName: h.explainName });
 }
 
 /**

@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { compareAsc, lastDayOfMonth, parseISO } from 'date-fns';
 import { dataFiles } from '../data-files.js';
 import type { Period } from '../model.js';
-import { makeHierarchy, parseCsvRows, type AdminUnit, type Hierarchy, type Level } from '../read/hierarchy.js';
+import { makeHierarchy, parseCsvRows, sameUnitName, type AdminUnit, type Hierarchy, type Level } from '../read/hierarchy.js';
 import { normalizeLabel } from '../util/text.js';
 
 /**
@@ -58,7 +58,11 @@ export function builtinUnits(edition: UnitsEdition): Hierarchy {
   const units: AdminUnit[] = [root];
   // …and clean NFC with no stray spaces: taken as they are, for speed.
   for (const r of rows) units.push({ code: r[code]!, name: r[name]!, level: r[level] as Level, levelLabel: r[level]!, parent: r[parent] || root.code });
-  h = makeHierarchy(units, root, { edition: edition.id, explainUnknown: (raw) => explainOtherEdition(edition, raw) });
+  h = makeHierarchy(units, root, {
+    edition: edition.id,
+    explainUnknown: (raw) => explainOtherEdition(edition, raw),
+    explainName: (raw, unitName) => nameOfOtherEdition(edition, raw, unitName),
+  });
   cache.set(edition.id, h);
   return h;
 }
@@ -75,6 +79,17 @@ function explainOtherEdition(edition: UnitsEdition, raw: unknown): string | unde
     return otherIsOlder
       ? `mã "${unit.code}" là mã của ${other.name} (${place}), không còn trong ${edition.name} dùng cho kỳ báo cáo này. Dùng mã mới của đơn vị (bdg template --unit MÃ-MỚI tạo biểu mẫu đúng mã); nếu đây là báo cáo của kỳ trước thì sửa ô "Kỳ báo cáo".`
       : `mã "${unit.code}" là mã của ${other.name} (${place}), chưa có trong ${edition.name} dùng cho kỳ báo cáo này. Báo cáo của kỳ này dùng mã đơn vị cũ; nếu đây là báo cáo của kỳ sau thì sửa ô "Kỳ báo cáo".`;
+  }
+  return undefined;
+}
+
+/** A code whose name in the file is what another edition calls it: the file most likely uses that edition's codes. */
+function nameOfOtherEdition(edition: UnitsEdition, raw: unknown, name: string): string | undefined {
+  for (const other of unitsEditions()) {
+    if (other.id === edition.id) continue;
+    const unit = builtinUnits(other).resolve(raw, name);
+    if (unit && sameUnitName(name, unit.name))
+      return `"${unit.name}" là tên của mã ${unit.code} trong ${other.name}: mã đơn vị có thể đang theo danh mục đó. Kiểm tra lại mã và ô "Kỳ báo cáo".`;
   }
   return undefined;
 }

@@ -11,6 +11,8 @@ export interface UnitLookup {
   communesUnder(code: string): number;
   /** Why a code is not in the list when another edition has it (built-in lists). */
   explainUnknown?(raw: unknown): string | undefined;
+  /** When the name written is what another edition calls this code (built-in lists). */
+  explainName?(raw: unknown, name: string): string | undefined;
 }
 
 export interface ValidationContext {
@@ -65,7 +67,7 @@ function checkInfo(sub: Submission, ctx: ValidationContext, issues: Issue[]): Un
   }
   if (info.unitName && !sameUnitName(info.unitName, found.name))
     issues.push(
-      makeIssue('unit-name-mismatch', 'warning', infoRefs.unitName, `${where(infoRefs.unitName)}: tên "${info.unitName}" khác tên trong danh mục của mã ${found.code} ("${found.name}"). Kiểm tra lại mã đơn vị.`, {
+      makeIssue('unit-name-mismatch', 'warning', infoRefs.unitName, `${where(infoRefs.unitName)}: tên "${info.unitName}" khác tên trong danh mục của mã ${found.code} ("${found.name}"). ${ctx.units.explainName?.(info.unitCode, info.unitName) ?? 'Kiểm tra lại mã đơn vị.'}`, {
         value: info.unitName,
       }),
     );
