@@ -146,13 +146,31 @@ describe('built-in units: no --units needed', () => {
     const sum = sumFigures(figures);
     expect(rollup.totals['DA8.05']).toEqual({ ...sum['DA8.05'], reported: 5, expected: 38 });
     expect(rollup.units).toHaveLength(38);
-    expect(r.stderr).toContain('Đơn vị tổng hợp: 12 Tỉnh Lai Châu – đơn vị nhỏ nhất chứa mọi tệp đã tiếp nhận (chọn đơn vị khác bằng --root MÃ)');
+    expect(r.stderr).toContain('Đơn vị tổng hợp: 12 Tỉnh Lai Châu – đơn vị nhỏ nhất chứa mọi tệp hợp lệ (chọn đơn vị khác bằng --root MÃ)');
     expect(r.stderr).toContain('Đơn vị có số liệu: 5/38 (13,2%)');
     expect(readdirSync(out).sort()).toEqual(['bao-cao-12-2025.docx', 'tong-hop-12-2025.json', 'tong-hop-12-2025.xlsx']);
     const doc = await openDocx(join(out, 'bao-cao-12-2025.docx'));
     const bdg19 = sum['BDG.19']!.total!;
     expect(doc.paragraphs.map((p) => p.text)).toContainEqual(expect.stringContaining(`Toàn tỉnh có ${formatNumber(bdg19)}/38 xã, phường, đặc khu (${formatPercent(bdg19 / 38)})`));
   });
+
+  it('files of two provinces make the whole country the root, and the summary says which provinces', async () => {
+    const folder = join(dir, 'hai-tinh');
+    await writeSubmission(join(folder, 'a.xlsx'), { code: '22057', name: 'Xã Xuân Lộc' }, figuresFor(60, 1), { period: '2025' });
+    await writeSubmission(join(folder, 'b.xlsx'), { code: '03388', name: 'Phường Đoàn Kết' }, figuresFor(61, 1), { period: '2025' });
+    const r = bdg(['consolidate', folder, '--out', join(dir, 'out-hai-tinh')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Tổng hợp Toàn quốc – Năm 2025');
+    expect(r.stdout).toContain('Các tệp thuộc 2 tỉnh, thành phố khác nhau (Tỉnh Đắk Lắk, Tỉnh Lai Châu) nên tổng hợp toàn quốc');
+    expect(r.stdout).toContain('Đơn vị có số liệu: 2/34');
+    // With --root, the stray province's file is refused instead.
+    const one = bdg(['consolidate', folder, '--root', '66', '--out', join(dir, 'out-66'), '--json']);
+    expect(one.status).toBe(1);
+    expect(json<Rollup>(one).files.map((f) => [f.path, f.status, f.errors?.[0]?.rule])).toEqual([
+      ['a.xlsx', 'accepted', undefined],
+      ['b.xlsx', 'rejected', 'unit-outside-root'],
+    ]);
+  }, 180_000);
 
   it('a district of the 2024 edition with --root: its communes rolled up, "toàn huyện", a commune of another district refused', async () => {
     const folder = join(dir, 'krong-a-na');

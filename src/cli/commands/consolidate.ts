@@ -117,10 +117,19 @@ function scopeLines(rollup: Rollup, io: CommandIO): string[] {
   if (!scope) return [];
   const lines = [`  Danh mục:       ${scope.unitList}`];
   if (scope.rootChosenBy === 'files') {
-    lines.push(`  Đơn vị tổng hợp: ${rollup.root.code} ${rollup.root.name} – đơn vị nhỏ nhất chứa mọi tệp đã tiếp nhận (chọn đơn vị khác bằng --root MÃ)`);
-    const provinces = rollup.units.filter((u) => u.parent === rollup.root.code && u.source !== 'missing');
-    if (scope.level === 'Quốc gia' && provinces.length > 1)
-      lines.push(io.color.yellow(`  Các tệp thuộc ${provinces.length} tỉnh, thành phố khác nhau (${provinces.map((u) => u.name).join(', ')}) nên tổng hợp toàn quốc. Nếu có tệp gửi nhầm, bỏ tệp đó hoặc dùng --root MÃ-TỈNH.`));
+    lines.push(`  Đơn vị tổng hợp: ${rollup.root.code} ${rollup.root.name} – đơn vị nhỏ nhất chứa mọi tệp hợp lệ (chọn đơn vị khác bằng --root MÃ)`);
+    if (scope.level === 'Quốc gia') {
+      // The provinces the files come from: one stray file is enough to make the root the whole country.
+      const byCode = new Map(rollup.units.map((u) => [u.code, u]));
+      const provinceOf = (code: string) => {
+        let u = byCode.get(code);
+        while (u && u.parent !== rollup.root.code) u = u.parent ? byCode.get(u.parent) : undefined;
+        return u;
+      };
+      const provinces = [...new Set(rollup.files.flatMap((f) => (f.unit && provinceOf(f.unit) ? [provinceOf(f.unit)!] : [])))];
+      if (provinces.length > 1)
+        lines.push(io.color.yellow(`  Các tệp thuộc ${provinces.length} tỉnh, thành phố khác nhau (${provinces.map((u) => u.name).join(', ')}) nên tổng hợp toàn quốc. Nếu có tệp gửi nhầm, bỏ tệp đó hoặc dùng --root MÃ-TỈNH.`));
+    }
   }
   return lines;
 }
