@@ -235,7 +235,10 @@ describe('bdg consolidate', () => {
 
   it('exits 2 when it cannot run', () => {
     expect(bdg(['consolidate', join(root, 'nope'), '--units', 'x.csv']).status).toBe(2);
-    expect(bdg(['consolidate', root]).stderr).toContain('--units');
+    const edition = bdg(['consolidate', root, '--units-edition', '2023']);
+    expect([edition.status, edition.stderr]).toEqual([2, expect.stringMatching(/--units-edition "2023" không có: dùng 2024 .* hoặc 2025/)]);
+    const badRoot = bdg(['consolidate', root, '--root', '99999', '--period', '2025', '--out', join(root, 'bad-root')]);
+    expect([badRoot.status, badRoot.stderr]).toEqual([2, expect.stringContaining('--root "99999": không có đơn vị này trong danh mục đơn vị hành chính từ 1/7/2025')]);
     expect(bdg(['consolidate', root, '--units', writeUnits(root, THREE_LEVEL), '--period', 'năm ngoái']).status).toBe(2);
   });
 });

@@ -84,6 +84,7 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   ],
   'outlier-vs-previous': [{ indicator: 'DA8.05', value: 9000, previous: 120 }],
   'period-mismatch': [{ value: 'Năm 2023', period: 'Năm 2024' }, { value: null, period: 'Năm 2024' }],
+  'unit-outside-root': [{ value: '24577', unitName: 'Xã Quảng Điền', rootCode: '646', rootName: 'Huyện Ea Súp' }],
   'unit-duplicate': [{ value: '655', unitName: 'Huyện Krông A Na', otherFiles: ['655-b.xlsx', 'x/655.xlsx'] }],
   'unit-overlap': [
     { side: 'child', value: '24577', unitName: 'Xã Quảng Điền', ancestorName: 'Huyện Krông A Na', ancestorFile: '655.xlsx' },

@@ -20,7 +20,8 @@ export async function main(argv: string[]): Promise<number> {
     .command('validate')
     .description('kiểm tra một tệp báo cáo (biểu mẫu .xlsx) trước khi gửi')
     .argument('<file>', 'tệp .xlsx cần kiểm tra')
-    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .option('--units <file>', UNITS_HELP)
+    .option('--units-edition <năm>', EDITION_HELP)
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
     .addOption(maxFileOption())
@@ -31,11 +32,13 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('template')
-    .description('tạo biểu mẫu trống cho một đơn vị')
-    .requiredOption('--unit <code>', 'mã đơn vị')
-    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .description('tạo biểu mẫu trống cho một đơn vị, hoặc cho mọi đơn vị trực thuộc một đơn vị')
+    .option('--unit <code>', 'mã đơn vị')
+    .option('--under <code>', 'tạo biểu mẫu cho mọi đơn vị trực thuộc đơn vị này (vào thư mục --out)')
+    .option('--units <file>', UNITS_HELP)
+    .option('--units-edition <năm>', EDITION_HELP)
     .option('--period <period>', 'kỳ báo cáo: 2024 (năm) hoặc 2024-H1 (6 tháng đầu năm)', String(new Date().getFullYear()))
-    .option('--out <file>', 'tệp .xlsx sẽ tạo')
+    .option('--out <file>', 'tệp .xlsx sẽ tạo (với --under: thư mục)')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
       const { runTemplate } = await import('./commands/template.js');
@@ -46,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('consolidate')
     .description('tổng hợp một thư mục báo cáo theo cấp hành chính')
     .argument('<dir>', 'thư mục chứa các tệp .xlsx')
-    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .option('--units <file>', UNITS_HELP)
+    .option('--units-edition <năm>', EDITION_HELP)
+    .option('--root <code>', 'chỉ tổng hợp phần danh mục thuộc đơn vị này (mặc định: đơn vị nhỏ nhất chứa mọi tệp)')
     .option('--config <file>', 'tệp cấu hình (JSON)')
     .option('--period <period>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
     .option('--out <dir>', 'thư mục kết quả (mặc định: out)')
@@ -90,6 +95,9 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.cannotRun;
   }
 }
+
+const UNITS_HELP = 'danh mục đơn vị hành chính riêng (.csv hoặc .xlsx); mặc định: danh mục có sẵn theo kỳ báo cáo';
+const EDITION_HELP = 'dùng danh mục có sẵn của năm này: 2024 (trước 1/7/2025) hoặc 2025 (từ 1/7/2025)';
 
 /** Commander's own words, said in Vietnamese: the users are officials, not programmers. */
 const COMMANDER_VI: [RegExp, string][] = [

@@ -127,6 +127,24 @@ export interface UnitFigures {
   coverage?: Record<string, { reported: number; expected: number }>;
 }
 
+/** The root's level and the words the report uses for it, derived from data (data/units/). */
+export interface RollupScope {
+  /** The root's level: "Quốc gia", "Tỉnh", "Huyện" or "Xã". */
+  level: string;
+  /** The root's type, the first word(s) of its name: "Tỉnh", "Thành phố", "Huyện", "Thị xã", "Xã"… */
+  type: string;
+  /** "toàn tỉnh", "toàn huyện", "toàn xã", "toàn quốc". */
+  words: string;
+  /** The commune level as the period's list names it: "xã, phường, thị trấn" before 1/7/2025, "xã, phường, đặc khu" after. */
+  communeTypes: string;
+  /** How the root was chosen: `--root`, the smallest unit containing every accepted file, or the root of a province's own list. */
+  rootChosenBy: 'option' | 'files' | 'list';
+  /** The unit list used: a built-in edition ("2024", "2025"), or null for a province's own list. */
+  unitsEdition: string | null;
+  /** The list, named for a person: "danh mục đơn vị hành chính từ 1/7/2025 (có sẵn trong bdg)". */
+  unitList: string;
+}
+
 /** The result of `consolidate`: the spec's JSON (submission-workbook.md, "consolidate --json") plus what the report needs. */
 export interface Rollup {
   root: UnitRef;
@@ -146,6 +164,8 @@ export interface Rollup {
   ratios: RatioValue[];
   /** Number of commune-level units under the root (for "x/y xã"). */
   communes: number;
+  /** What the root is and what the report calls things, from the unit list and the period (absent in older roll-ups). */
+  scope?: RollupScope;
   units: UnitFigures[];
   narratives: { unit: UnitRef; narrative: Narrative }[];
 }

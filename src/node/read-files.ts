@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from './paths.js';
-import type { Hierarchy } from '../core/read/hierarchy.js';
+import type { Period } from '../core/model.js';
+import type { UnitLookup } from '../core/validate/validate.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
@@ -22,7 +23,7 @@ export function slimChecked(c: CheckedFile): CheckedFile {
 }
 
 /** Reads files one after the other in this thread. */
-export async function readSequential(files: FileJob[], units: Hierarchy, limits: ReadLimits | undefined, onDone: () => void) {
+export async function readSequential(files: FileJob[], units: UnitLookup | ((period: Period | null) => UnitLookup | undefined), limits: ReadLimits | undefined, onDone: () => void) {
   const out: CheckedFile[] = [];
   for (const f of files) {
     out.push(slimChecked(await checkFile(f.path, { units, limits, displayName: f.rel })));
@@ -43,9 +44,13 @@ export function defaultWorkers(): number {
  * a single-threaded run whatever finishes first. A file that takes longer than the limit, or kills its thread
  * (out of memory), becomes a rejected result and a fresh thread carries on with the rest.
  */
-/** What every reading thread loads once: the unit list, last period's roll-up (optional), the limits. */
+/** What every reading thread loads once: the unit list (a file, or a built-in edition), last period's roll-up (optional), the limits. */
 export interface WorkerSetup {
-  unitsFile: string;
+  unitsFile?: string;
+  /** `--units-edition`; with neither, each file is checked against the built-in edition of the period it declares. */
+  unitsEdition?: string;
+  /** `--period`, when given: its edition is loaded before the first file, so no file's time limit pays for it. */
+  period?: string;
   previousFile?: string;
   limits?: ReadLimits;
 }

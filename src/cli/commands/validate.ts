@@ -6,19 +6,29 @@ import { limitsFrom } from '../../core/read/limits.js';
 import { previousFigures } from '../../core/rollup/saved.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { EXIT, type CommandIO } from '../io.js';
-import { loadUnits } from '../../node/load-units.js';
+import { loadUnitSource } from '../../node/load-units.js';
+import { describeUnits, lookupFor } from '../../core/units/source.js';
+import { parsePeriodArg } from '../../core/util/period.js';
 
-export async function runValidate(file: string, opts: { units?: string; json?: boolean; maxFileMb?: number; previous?: string }, io: CommandIO): Promise<number> {
-  const units = await loadUnits(opts.units);
+export async function runValidate(
+  file: string,
+  opts: { units?: string; unitsEdition?: string; json?: boolean; maxFileMb?: number; previous?: string },
+  io: CommandIO,
+): Promise<number> {
+  const source = await loadUnitSource({ file: opts.units, edition: opts.unitsEdition });
   const previous = opts.previous ? previousFigures(await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước')) : undefined;
-  const checked = await checkFile(file, { units, limits: limitsFrom(opts), previous });
+  // Without a list of its own, the file is checked against the built-in edition of the period it declares.
+  const checked = await checkFile(file, { units: (period) => lookupFor(source, period), limits: limitsFrom(opts), previous });
   if (opts.json) io.stdout.write(`${JSON.stringify(validationJson(checked), null, 2)}\n`);
-  else io.stdout.write(formatValidation(checked, io.color, Boolean(units)));
+  else {
+    const period = checked.period ? parsePeriodArg(checked.period) : null;
+    io.stdout.write(formatValidation(checked, io.color, lookupFor(source, period) ? describeUnits(source, period) : undefined));
+  }
   return checked.valid ? EXIT.ok : EXIT.dataErrors;
 }
 
 /** The human report: who and when, then errors and warnings grouped by sheet, then a verdict that says what to do. */
-export function formatValidation(c: CheckedFile, color: ChalkInstance, withUnits: boolean): string {
+export function formatValidation(c: CheckedFile, color: ChalkInstance, unitList?: string): string {
   const out: string[] = [];
   out.push(color.bold(`Kiểm tra tệp: ${c.file}`));
   if (c.unit) {
@@ -27,7 +37,7 @@ export function formatValidation(c: CheckedFile, color: ChalkInstance, withUnits
     if (c.catalogue) parts.push(`Biểu mẫu: ${c.catalogue.version}`);
     out.push(parts.join(' · '));
   }
-  if (!withUnits) out.push(color.dim('(Không có --units: chưa đối chiếu mã đơn vị và số xã với danh mục đơn vị hành chính.)'));
+  if (unitList && c.unit) out.push(color.dim(`Đối chiếu với ${unitList}.`));
   out.push('');
   section(out, c.errors, color.red.bold(`✖ ${c.errors.length} lỗi`), color.red, color);
   section(out, c.warnings, color.yellow.bold(`⚠ ${c.warnings.length} cảnh báo`), color.yellow, color);

@@ -1,7 +1,10 @@
 import { loadCatalogue, CURRENT_VERSION, type Catalogue } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
-import type { FileOutcome, Figures, Issue, Period, Rollup, UnitFigures } from '../model.js';
-import type { Hierarchy } from '../read/hierarchy.js';
+import type { FileOutcome, Figures, Issue, Period, Rollup, RollupScope, UnitFigures } from '../model.js';
+import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from '../read/hierarchy.js';
+import { UsageError } from '../errors.js';
+import { unitType } from '../units/builtin.js';
+import { describeUnits, editionOf, hierarchyFor, type UnitSource } from '../units/source.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { issue } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
@@ -22,7 +25,10 @@ export interface FileJob {
 
 export interface ConsolidateOptions {
   found: Found[];
-  hierarchy: Hierarchy;
+  /** A province's own list, or the built-in editions (the one of the period, unless one is fixed). */
+  units: UnitSource;
+  /** `--root`: consolidate the part of the list under this unit. Without it: the smallest unit containing every accepted file (built-in lists) or the list's root. */
+  root?: string;
   config: Config;
   /** The period to consolidate; by default the period most accepted files declare. */
   period?: Period;
@@ -37,11 +43,21 @@ export interface Consolidation {
   catalogue: Catalogue;
   /** Every unit's figures by code, root included (the summary workbook's sheets). */
   byUnit: Map<string, UnitFigures>;
+  /** The part of the unit list that was consolidated, rooted at the root. */
+  hierarchy: Hierarchy;
+}
+
+/** The unit `--root` names, in the list of the period; a UsageError (exit 2) that says why when it is not there. */
+export function rootUnit(list: Hierarchy, code: string, units: UnitSource, period: Period | null | undefined): AdminUnit {
+  const found = list.resolve(code);
+  if (found) return found;
+  const why = list.explainUnknown?.(code);
+  throw new UsageError(why ? `--root: ${why}` : `--root "${code}": không có đơn vị này trong ${describeUnits(units, period)}. Kiểm tra lại mã.`);
 }
 
 /** The whole of `consolidate` short of writing: read, validate, settle conflicts, roll up. */
 export async function consolidate(opts: ConsolidateOptions): Promise<Consolidation> {
-  const { hierarchy, config } = opts;
+  const { config } = opts;
   const catalogue = loadCatalogue(CURRENT_VERSION);
   const found = opts.found;
   const outcomes = new Map<Found, FileOutcome>();
@@ -84,6 +100,14 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const checked = await opts.readFiles(candidates, onDone);
 
   const period = opts.period ?? majorityPeriod(checked);
+  const list = hierarchyFor(opts.units, period);
+  const inPeriod = checked.filter((c) => c.valid && (!period || c.period === period.id));
+  const chosenBy: RollupScope['rootChosenBy'] = opts.root ? 'option' : opts.units.kind === 'list' ? 'list' : 'files';
+  const top =
+    chosenBy === 'option' ? rootUnit(list, opts.root!, opts.units, period)
+    : chosenBy === 'list' ? list.root
+    : smallestContaining(list, (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])));
+  const hierarchy = subHierarchy(list, top.code);
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();
   for (const c of checked) {
@@ -91,6 +115,12 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     if (period && c.period !== period.id) {
       rejectedExtra.set(c, [
         issue('period-mismatch', { value: c.periodLabel, period: period.label }, c.submission?.infoRefs.period),
+      ]);
+      continue;
+    }
+    if (!hierarchy.byCode.has(c.unit!.code) && list.byCode.has(c.unit!.code)) {
+      rejectedExtra.set(c, [
+        issue('unit-outside-root', { value: c.unit!.code, unitName: c.unit!.name, rootCode: top.code, rootName: top.name }, c.submission?.infoRefs.unitCode),
       ]);
       continue;
     }
@@ -139,13 +169,29 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     totals: totalsOf(catalogue, root, children.length),
     ratios: computeRatios(catalogue, root.values, hierarchy.communesUnder(root.code), year, root.coverage),
     communes: hierarchy.communesUnder(root.code),
+    scope: scopeOf(hierarchy.root, opts.units, period, chosenBy),
     units: hierarchy.units.filter((u) => u.code !== root.code).map((u) => byUnit.get(u.code)!),
     narratives: final
       .filter((c) => Object.keys(c.submission!.narrative).length > 0)
       .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
       .map((c) => ({ unit: c.unit!, narrative: c.submission!.narrative })),
   };
-  return { rollup, catalogue, byUnit };
+  return { rollup, catalogue, byUnit, hierarchy };
+}
+
+/** The root's level and the report's words for it ("toàn huyện"; "xã, phường, đặc khu"), from the data. */
+function scopeOf(root: AdminUnit, units: UnitSource, period: Period | undefined, rootChosenBy: RollupScope['rootChosenBy']): RollupScope {
+  const type = root.level === 'Quốc gia' ? 'Quốc gia' : unitType(root.name, root.level);
+  const edition = editionOf(units, period);
+  return {
+    level: root.level,
+    type,
+    words: root.level === 'Quốc gia' ? 'toàn quốc' : `toàn ${type.toLocaleLowerCase('vi')}`,
+    communeTypes: edition.communeTypes,
+    rootChosenBy,
+    unitsEdition: units.kind === 'builtin' ? edition.id : null,
+    unitList: describeUnits(units, period),
+  };
 }
 
 /** The period most valid files declare; on a tie, the latest. */

@@ -336,21 +336,25 @@ export const RULES = {
   }),
 
   // ——— the unit (validation of Thông tin) ———
-  'unit-unknown': rule<{ value: string }>({
+  /** `otherEdition`: the code belongs to the other edition of the built-in unit lists, said in full. */
+  'unit-unknown': rule<{ value: string; otherEdition?: string }>({
     severity: 'error',
     level: 'cell',
     source: 'validate',
-    summary: 'Mã đơn vị không có trong danh mục đơn vị hành chính.',
+    summary: 'Mã đơn vị không có trong danh mục đơn vị hành chính (hoặc là mã của danh mục khác kỳ).',
     message: (p, at) =>
-      `${where(at)}: mã đơn vị "${p.value}" không có trong danh mục đơn vị hành chính. Kiểm tra lại mã (ví dụ 655 cho Huyện Krông A Na).`,
+      p.otherEdition
+        ? `${where(at)}: ${p.otherEdition}`
+        : `${where(at)}: mã đơn vị "${p.value}" không có trong danh mục đơn vị hành chính. Kiểm tra lại mã (ví dụ 655 cho Huyện Krông A Na).`,
   }),
-  'unit-name-mismatch': rule<{ value: string; code: string; listedName: string }>({
+  /** `hint`: what the unit lists know of that name (another edition's name of the code), else a plain check. */
+  'unit-name-mismatch': rule<{ value: string; code: string; listedName: string; hint?: string }>({
     severity: 'warning',
     level: 'cell',
     source: 'validate',
     summary: 'Tên đơn vị khác tên trong danh mục của mã đã ghi.',
     message: (p, at) =>
-      `${where(at)}: tên "${p.value}" khác tên trong danh mục của mã ${p.code} ("${p.listedName}"). Kiểm tra lại mã đơn vị.`,
+      `${where(at)}: tên "${p.value}" khác tên trong danh mục của mã ${p.code} ("${p.listedName}"). ${p.hint ?? 'Kiểm tra lại mã đơn vị.'}`,
   }),
 
   // ——— the kind of each figure (zod schema from the catalogue) ———
@@ -494,6 +498,14 @@ export const RULES = {
     summary: 'Tệp của kỳ khác kỳ đang tổng hợp.',
     message: (p) =>
       `Tệp báo cáo ${p.value ?? 'không rõ kỳ'}, khác kỳ đang tổng hợp (${p.period}). Kiểm tra ô "Kỳ báo cáo" hoặc bỏ tệp này khỏi thư mục.`,
+  }),
+  'unit-outside-root': rule<{ value: string; unitName: string; rootCode: string; rootName: string }>({
+    severity: 'error',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Tệp của đơn vị không thuộc đơn vị đang tổng hợp (--root).',
+    message: (p) =>
+      `Đơn vị ${p.value} (${p.unitName}) không thuộc ${p.rootName}, đơn vị đang tổng hợp (--root ${p.rootCode}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này.`,
   }),
   'unit-duplicate': rule<{ value: string; unitName: string; otherFiles: string[] }>({
     severity: 'error',

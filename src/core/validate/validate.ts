@@ -1,12 +1,17 @@
 import { measuresOf, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
 import { toIssue, type Finding, type RuleId } from '../rules/rules.js';
+import { sameUnitName } from '../read/hierarchy.js';
 import { figuresSchema } from './figures-schema.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
 export interface UnitLookup {
-  resolve(raw: unknown): { code: string; name: string } | undefined;
+  resolve(raw: unknown, name?: string | null): { code: string; name: string } | undefined;
   communesUnder(code: string): number;
+  /** Why a code is not in the list when another edition has it (built-in lists). */
+  explainUnknown?(raw: unknown): string | undefined;
+  /** When the name written is what another edition calls this code (built-in lists). */
+  explainName?(raw: unknown, name: string): string | undefined;
 }
 
 export interface ValidationContext {
@@ -49,24 +54,23 @@ function checkInfo(sub: Submission, ctx: ValidationContext, findings: Finding[])
   const { info, infoRefs } = sub;
   if (info.unitCode === null) return null;
   if (!ctx.units) return { code: info.unitCode, name: info.unitName ?? '' };
-  const found = ctx.units.resolve(info.unitCode);
+  const found = ctx.units.resolve(info.unitCode, info.unitName);
   if (!found) {
-    findings.push({ rule: 'unit-unknown', params: { value: info.unitCode }, cell: infoRefs.unitCode });
+    const otherEdition = ctx.units.explainUnknown?.(info.unitCode);
+    findings.push({ rule: 'unit-unknown', params: { value: info.unitCode, ...(otherEdition ? { otherEdition } : {}) }, cell: infoRefs.unitCode });
     return { code: info.unitCode, name: info.unitName ?? '' };
   }
-  if (info.unitName && !sameName(info.unitName, found.name))
+  if (info.unitName && !sameUnitName(info.unitName, found.name)) {
+    const hint = ctx.units.explainName?.(info.unitCode, info.unitName);
     findings.push({
       rule: 'unit-name-mismatch',
-      params: { value: info.unitName, code: found.code, listedName: found.name },
+      params: { value: info.unitName, code: found.code, listedName: found.name, ...(hint ? { hint } : {}) },
       cell: infoRefs.unitName,
     });
+  }
   return { code: found.code, name: found.name };
 }
 
-function sameName(a: string, b: string): boolean {
-  const key = (s: string) => s.normalize('NFC').toLocaleLowerCase('vi').replace(/[\s'’‘-]+/g, '');
-  return key(a) === key(b) || key(b).endsWith(key(a)) || key(a).endsWith(key(b));
-}
 
 /** Plain figures: readable values only (a cell already reported as unreadable counts as no data). */
 function figuresOf(sub: Submission, catalogue: Catalogue): Figures {

@@ -226,7 +226,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'children':
       return levelWords(rollup).children;
     case 'communeWord':
-      return communeWord(rollup.period);
+      return communeWord(rollup);
     case 'agency':
       return agencyInText(config) ?? '[tên cơ quan]';
     case 'programme':
@@ -239,6 +239,14 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       return ctx.annexes ?? null;
     case 'communeCount':
       return formatNumber(rollup.communes);
+    case 'scope': // the same words as {level} and {communeWord}, under the names the unit lists give them
+      return levelWords(rollup).whole;
+    case 'Scope': {
+      const words = levelWords(rollup).whole;
+      return words.charAt(0).toLocaleUpperCase('vi') + words.slice(1);
+    }
+    case 'communeTypes':
+      return communeWord(rollup);
     case 'money': {
       indicator(ctx, arg!, name);
       used.add(arg!);
@@ -250,7 +258,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       used.add(arg!);
       const v = value(ctx, arg!, 'total');
       if (v === null || !rollup.communes) return null;
-      return `${formatNumber(v)}/${formatNumber(rollup.communes)} ${communeWord(rollup.period)} (${percent(v / rollup.communes)})`;
+      return `${formatNumber(v)}/${formatNumber(rollup.communes)} ${communeWord(rollup)} (${percent(v / rollup.communes)})`;
     }
     case 'part': {
       // {part:DA8.18|trong số|ngoài}: the first words when the catalogue counts this figure inside a total.

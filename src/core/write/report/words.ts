@@ -46,16 +46,18 @@ const CHILD_UNITS: Record<string, string> = { 'Tỉnh': 'tỉnh, thành phố', 
 /** Level words computed from the roll-up: "toàn tỉnh", the units below ("đơn vị cấp huyện"). */
 export function levelWords(rollup: Rollup): { whole: string; children: string; childUnits: string } {
   const { type } = splitType(rollup.root.name);
-  const whole = type ? `toàn ${type}` : rollup.root.name.toLocaleLowerCase('vi').startsWith('toàn') ? rollup.root.name.toLocaleLowerCase('vi') : 'toàn địa bàn';
+  // The unit list's words when consolidate recorded them (root level, edition of the period); else from the name.
+  const whole =
+    rollup.scope?.words ?? (type ? `toàn ${type}` : rollup.root.name.toLocaleLowerCase('vi').startsWith('toàn') ? rollup.root.name.toLocaleLowerCase('vi') : 'toàn địa bàn');
   const childLevel = rollup.units.find((u) => u.parent === rollup.root.code)?.level ?? '';
   const childUnits = CHILD_UNITS[childLevel] ?? 'đơn vị';
-  const children = childLevel === 'Huyện' ? 'huyện, thị xã, thành phố' : childLevel === 'Xã' ? communeWord(rollup.period) : childUnits;
+  const children = childLevel === 'Huyện' ? 'huyện, thị xã, thành phố' : childLevel === 'Xã' ? communeWord(rollup) : childUnits;
   return { whole, children, childUnits };
 }
 
-/** The commune level's words in the edition of the period: the district level ended on 1/7/2025. */
-export function communeWord(period: string): string {
-  return Number(period.slice(0, 4)) >= 2025 ? 'xã, phường, đặc khu' : 'xã, phường, thị trấn';
+/** The commune level's words in the unit list of the period (the district level ended on 1/7/2025). */
+export function communeWord(rollup: Pick<Rollup, 'period' | 'scope'>): string {
+  return rollup.scope?.communeTypes ?? (Number(rollup.period.slice(0, 4)) >= 2025 ? 'xã, phường, đặc khu' : 'xã, phường, thị trấn');
 }
 
 const nameLines = (v: string | string[] | null | undefined): string[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
