@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import type { Found } from '../core/consolidate/consolidate.js';
+import { OUTPUT_MARKER, TRA_LAI } from './output-set.js';
 
 
 const WRONG_FORMATS: Record<string, string> = {
@@ -29,6 +30,11 @@ export async function discover(dir: string, skip: string[] = []): Promise<Found[
     seenDirs.add(real);
     const isOutput = skipReal.includes(real);
     if (isOutput && current !== dir) return;
+    // A folder of outputs left by an earlier run (marked when written) holds no unit's submission.
+    if (current !== dir && (await stat(join(current, OUTPUT_MARKER)).catch(() => null))) {
+      found.push({ kind: 'ignored', path: current, rel: relative(dir, current).split(sep).join('/'), reason: 'thư mục kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
+      return;
+    }
     let entries;
     try {
       entries = await readdir(current, { withFileTypes: true });
@@ -51,11 +57,16 @@ export async function discover(dir: string, skip: string[] = []): Promise<Found[
         isDir = st.isDirectory();
         isFile = st.isFile();
       }
+      if (isOutput && e.name.startsWith('.bdg-')) continue; // this folder's own lock and records
       if (e.name.startsWith('.')) {
         if (isFile || isDir) found.push({ kind: 'ignored', path, rel, reason: 'tệp/thư mục ẩn' });
         continue;
       }
       if (isDir) {
+        if (isOutput && e.name === TRA_LAI) {
+          found.push({ kind: 'ignored', path, rel, reason: 'bản trả lại do bdg tạo ở lần tổng hợp trước, không phải báo cáo của đơn vị' });
+          continue;
+        }
         await walk(path);
         continue;
       }

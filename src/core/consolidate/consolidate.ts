@@ -1,7 +1,8 @@
 import { loadCatalogue, CURRENT_VERSION, type Catalogue } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
 import { makeIssue } from '../issues.js';
-import type { FileOutcome, Figures, Issue, Period, Rollup, UnitFigures } from '../model.js';
+import type { FileOutcome, Figures, Issue, PartialUnit, Period, Rollup, UnitFigures } from '../model.js';
+import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import type { Hierarchy } from '../read/hierarchy.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { parsePeriodArg } from '../util/period.js';
@@ -30,6 +31,8 @@ export interface ConsolidateOptions {
   readFiles: (files: FileJob[], onDone: () => void) => Promise<CheckedFile[]>;
   onProgress?: (done: number, total: number) => void;
   now?: Date;
+  /** The run's id, carried by every output (submission-workbook.md, Additions). */
+  runId?: string;
 }
 
 export interface Consolidation {
@@ -37,6 +40,8 @@ export interface Consolidation {
   catalogue: Catalogue;
   /** Every unit's figures by code, root included (the summary workbook's sheets). */
   byUnit: Map<string, UnitFigures>;
+  /** Codes of the commune-level units whose figures are included, in unit-list order (`Đơn vị đã tổng hợp`). */
+  covered: string[];
 }
 
 /** The whole of `consolidate` short of writing: read, validate, settle conflicts, roll up. */
@@ -83,11 +88,14 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const onDone = () => opts.onProgress?.(++done, candidates.length);
   const checked = await opts.readFiles(candidates, onDone);
 
-  const period = opts.period ?? majorityPeriod(checked);
+  // The root's own summary (an earlier run's output, or the file this run will replace) is never its own input.
+  const rootCode = hierarchy.root.code;
+  const isRootOwn = (c: CheckedFile) => c.unit?.code === rootCode;
+  const period = opts.period ?? majorityPeriod(checked.filter((c) => !isRootOwn(c)));
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();
   for (const c of checked) {
-    if (!c.valid) continue;
+    if (!c.valid || isRootOwn(c)) continue;
     if (period && c.period !== period.id) {
       rejectedExtra.set(c, [
         makeIssue('period-mismatch', 'error', c.submission?.infoRefs.period, `Tệp báo cáo ${c.periodLabel ?? 'không rõ kỳ'}, khác kỳ đang tổng hợp (${period.label}). Kiểm tra ô "Kỳ báo cáo" hoặc bỏ tệp này khỏi thư mục.`, {
@@ -98,21 +106,34 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     }
     accepted.push(c);
   }
-  settleConflicts(accepted, hierarchy, rejectedExtra);
+  const settled = settleConflicts(accepted, hierarchy);
 
   for (const [i, c] of checked.entries()) {
-    const extra = rejectedExtra.get(c) ?? [];
+    const s = settled.get(c);
+    const extra = [...(rejectedExtra.get(c) ?? []), ...(s?.kind === 'rejected' ? s.errors : [])];
+    const base = { path: c.file, unit: c.unit?.code ?? null };
+    if (isRootOwn(c)) {
+      outcomes.set(candidates[i]!, {
+        ...base,
+        status: 'ignored',
+        reason: `tệp của chính ${hierarchy.root.name}${c.submission?.info.madeBy ? ` (bảng tổng hợp do ${c.submission.info.madeBy} lập${c.submission.info.runId ? `, mã lần tổng hợp ${c.submission.info.runId}` : ''})` : ''}, đơn vị đang được tổng hợp: không phải báo cáo của đơn vị cấp dưới`,
+      });
+      continue;
+    }
+    if (s?.kind === 'superseded') {
+      outcomes.set(candidates[i]!, { ...base, status: 'superseded', supersededBy: s.by.file, reason: s.reason, errors: [], warnings: c.warnings, preparedOn: c.submission?.info.preparedOn ?? null });
+      continue;
+    }
     const ok = c.valid && extra.length === 0;
     outcomes.set(candidates[i]!, {
-      path: c.file,
-      unit: c.unit?.code ?? null,
+      ...base,
       status: ok ? 'accepted' : 'rejected',
       errors: [...c.errors, ...extra],
       warnings: c.warnings,
       preparedOn: c.submission?.info.preparedOn ?? null,
     });
   }
-  const final = accepted.filter((c) => !rejectedExtra.has(c));
+  const final = accepted.filter((c) => !settled.has(c));
   const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, c.figures!]));
   const byUnit = rollUp(hierarchy, catalogue, submitted);
   const root = byUnit.get(hierarchy.root.code)!;
@@ -121,6 +142,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const order = new Map(hierarchy.units.map((u, i) => [u.code, i]));
 
   const rollup: Rollup = {
+    ...(opts.runId ? { runId: opts.runId } : {}),
     root: { code: hierarchy.root.code, name: hierarchy.root.name },
     period: period?.id ?? String(year),
     periodLabel: period?.label ?? `Năm ${year}`,
@@ -136,6 +158,10 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
             .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
             .map((c) => ({ code: c.unit!.code, name: c.unit!.name, preparedOn: c.submission!.info.preparedOn! }))
         : [],
+      partial: final
+        .map((c) => partialOf(c, hierarchy))
+        .filter((p): p is PartialUnit => p !== null)
+        .sort((a, b) => order.get(a.code)! - order.get(b.code)!),
     },
     files: found.map((f) => outcomes.get(f)!),
     totals: totalsOf(catalogue, root, children.length),
@@ -147,7 +173,8 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
       .map((c) => ({ unit: c.unit!, narrative: c.submission!.narrative })),
   };
-  return { rollup, catalogue, byUnit };
+  const covered = new Set(final.flatMap((c) => [...coveredBy(c, hierarchy)]));
+  return { rollup, catalogue, byUnit, covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code) };
 }
 
 /** The period most valid files declare; on a tie, the latest. */
@@ -156,29 +183,4 @@ function majorityPeriod(checked: CheckedFile[]): Period | undefined {
   for (const c of checked) if (c.valid && c.period) counts.set(c.period, (counts.get(c.period) ?? 0) + 1);
   const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))[0];
   return best ? (parsePeriodArg(best[0]) ?? undefined) : undefined;
-}
-
-/**
- * Two files for one unit, or a unit sent together with a unit below it, would count the same people twice:
- * all such files are rejected, each naming the others, and none is summed.
- */
-function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy, rejected: Map<CheckedFile, Issue[]>): void {
-  const add = (c: CheckedFile, issue: Issue) => rejected.set(c, [...(rejected.get(c) ?? []), issue]);
-  const byUnit = new Map<string, CheckedFile[]>();
-  for (const c of accepted) byUnit.set(c.unit!.code, [...(byUnit.get(c.unit!.code) ?? []), c]);
-  for (const [code, files] of byUnit) {
-    if (files.length < 2) continue;
-    for (const c of files) {
-      const others = files.filter((o) => o !== c).map((o) => `"${o.file}"`).join(', ');
-      add(c, makeIssue('unit-duplicate', 'error', c.submission?.infoRefs.unitCode, `Đơn vị ${code} (${c.unit!.name}) có nhiều tệp: tệp này và ${others}. Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng và xóa các tệp còn lại.`, { value: code }));
-    }
-  }
-  for (const c of accepted) {
-    for (const anc of hierarchy.ancestors(c.unit!.code)) {
-      for (const a of byUnit.get(anc.code) ?? []) {
-        add(c, makeIssue('unit-overlap', 'error', c.submission?.infoRefs.unitCode, `Đơn vị ${c.unit!.code} (${c.unit!.name}) thuộc ${anc.name}, mà ${anc.name} cũng đã gửi tệp tổng hợp "${a.file}". Số liệu sẽ bị cộng hai lần: chỉ giữ tệp của ${anc.name} hoặc chỉ giữ tệp của các đơn vị cấp dưới.`, { value: c.unit!.code }));
-        add(a, makeIssue('unit-overlap', 'error', a.submission?.infoRefs.unitCode, `Tệp của ${anc.name} gửi cùng tệp "${c.file}" của đơn vị cấp dưới ${c.unit!.code} (${c.unit!.name}). Số liệu sẽ bị cộng hai lần: chỉ giữ tệp của ${anc.name} hoặc chỉ giữ tệp của các đơn vị cấp dưới.`, { value: a.unit!.code }));
-      }
-    }
-  }
 }

@@ -19,10 +19,11 @@ export function figuresSchema(catalogue: Catalogue) {
 const cache = new WeakMap<Catalogue, z.ZodObject>();
 
 function valueSchema(ind: Indicator) {
-  // No count of people or money in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID).
-  const n = z.number().min(0, { error: 'value-negative' }).max(1e9, { error: 'value-too-large' });
+  // No count of people in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID). Money that large
+  // is money typed in đồng, which has its own rule and message (money-in-dong).
+  const n = z.number().min(0, { error: 'value-negative' });
   return ind.kind === 'count'
-    ? n.int({ error: 'value-not-whole' }).nullable()
+    ? n.max(1e9, { error: 'value-too-large' }).int({ error: 'value-not-whole' }).nullable()
     : n.refine((v) => Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6, { error: 'money-precision' }).nullable();
 }
 

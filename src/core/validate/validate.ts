@@ -1,4 +1,4 @@
-import { MEASURE_LABEL, measuresOf, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
+import { MEASURE_LABEL, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
 import { makeIssue, where } from '../issues.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
 import { formatNumber } from '../util/number.js';
@@ -6,7 +6,8 @@ import { figuresSchema } from './figures-schema.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
 export interface UnitLookup {
-  resolve(raw: unknown): { code: string; name: string } | undefined;
+  /** `level` ('Xã', 'Huyện', 'Tỉnh'…) decides the plausibility bounds. */
+  resolve(raw: unknown): { code: string; name: string; level?: string } | undefined;
   communesUnder(code: string): number;
 }
 
@@ -33,6 +34,7 @@ export function validateSubmission(sub: Submission, ctx: ValidationContext): Val
   const unit = checkInfo(sub, ctx, issues);
   const figures = figuresOf(sub, ctx.catalogue);
   checkKinds(sub, ctx.catalogue, figures, issues);
+  checkMagnitudes(sub, ctx, issues);
   for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, issues);
   if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, issues);
   return {
@@ -128,6 +130,43 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, iss
     issues.push(makeIssue(zi.message, 'error', cell?.ref, message, { indicator: code, value: v }));
     // A value of the wrong kind takes no part in the cross-field rules.
     if (cell) cell.invalid = true;
+  }
+}
+
+/**
+ * Figures far beyond what a unit of its level can have. Money ≥ 1.000.000 triệu đồng can only be đồng typed in
+ * the triệu column (an error: the report would print thousands of billions); above the level's bound from
+ * catalogue/bounds.csv, a warning to look again.
+ */
+function checkMagnitudes(sub: Submission, ctx: ValidationContext, issues: Issue[]): void {
+  const level = sub.info.unitCode === null ? undefined : ctx.units?.resolve(sub.info.unitCode)?.level;
+  for (const ind of ctx.catalogue.indicators) {
+    const row = sub.rows.get(ind.code);
+    if (!row) continue;
+    for (const m of measuresOf(ind)) {
+      const cell = row.cells[m];
+      const v = valueOf(cell);
+      if (v == null || !cell) continue;
+      const what = where(cell.ref, ind.code, m);
+      if (ind.kind === 'money' && v >= MONEY_IN_DONG_AT) {
+        issues.push(
+          makeIssue('money-in-dong', 'error', cell.ref, `${what}: ${n(v)} triệu đồng là ${n(v / 1e6)} nghìn tỷ đồng, có thể đã nhập theo đồng; đơn vị tính là triệu đồng. Nếu số tiền là ${n(v)} đồng, nhập ${n(Math.round(v / 1000) / 1000)} (triệu đồng).`, {
+            indicator: ind.code,
+            value: v,
+          }),
+        );
+        cell.invalid = true; // no cross rule on a figure in the wrong unit
+        continue;
+      }
+      const bound = m === 'total' && level ? ctx.catalogue.bounds.get(ind.code)?.[level as BoundLevel] : undefined;
+      if (bound !== undefined && v > bound)
+        issues.push(
+          makeIssue('value-above-level-bound', 'warning', cell.ref, `${what}: ${n(v)} ${ind.unit} cao bất thường với một đơn vị cấp ${level!.toLocaleLowerCase('vi')} (thường không quá ${n(bound)}). Kiểm tra lại số đã nhập${ind.kind === 'money' ? ' (kinh phí ghi bằng triệu đồng)' : ''}.`, {
+            indicator: ind.code,
+            value: v,
+          }),
+        );
+    }
   }
 }
 

@@ -14,6 +14,8 @@ export interface SubmissionWorkbookInput {
   info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string }>;
   /** Overrides the title line (the consolidated summary uses it). */
   title?: string;
+  /** Rows added to `Thông tin` after the standard ones (a summary's coverage and run id): label, text value, hint. */
+  extraInfo?: [label: string, value: string, hint: string][];
 }
 
 type Column = 'stt' | 'code' | 'name' | 'unit' | Measure | 'note';
@@ -134,6 +136,7 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     ['Điện thoại', input.info?.phone ?? null, '', false],
     ['Ngày lập', input.info?.preparedOn ?? null, 'Ngày/tháng/năm, ví dụ 15/12/2024.', false],
     ['Thủ trưởng đơn vị', input.info?.head ?? null, '', false],
+    ...(input.extraInfo ?? []).map(([label, value, hint]): [string, ExcelJS.CellValue, string, boolean] => [label, value, hint, false]),
   ];
   for (const [label, value, hint, required] of rows) {
     const row = ws.addRow([label, value, hint]);
@@ -146,6 +149,8 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
   }
   // The code stays text so "058" keeps its zero; the date is a real date shown the Vietnamese way.
   ws.getCell('B1').numFmt = '@';
+  // "7/8" and lists of codes stay text, never a date or a number.
+  for (let r = 9; r <= 8 + (input.extraInfo?.length ?? 0); r++) ws.getCell(`B${r}`).numFmt = '@';
   ws.getCell('B7').numFmt = 'dd/mm/yyyy';
   ws.getCell('B7').dataValidation = {
     type: 'date',

@@ -210,6 +210,11 @@ function receptionBlocks(ctx: WordingContext): Block[] {
   if (c.missing.length)
     out.push({ kind: 'paragraph', text: `Chưa có số liệu (chưa gửi báo cáo hoặc báo cáo bị trả lại): ${c.missing.map((m) => m.name).join(', ')}.` });
   else out.push({ kind: 'paragraph', text: `Tất cả các ${units} đã gửi báo cáo.` });
+  for (const p of c.partial ?? [])
+    out.push({
+      kind: 'paragraph',
+      text: `Số liệu của ${p.name} chưa đầy đủ: bảng tổng hợp của đơn vị mới gồm ${p.reported}/${p.expected} đơn vị trực thuộc, chưa có số liệu của ${p.missing.map((m) => m.name).join(', ')}.`,
+    });
   if (c.late.length) {
     const deadline = config.deadline ? ` (hạn ngày ${config.deadline.split('-').reverse().join('/')})` : '';
     out.push({
