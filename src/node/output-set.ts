@@ -55,6 +55,7 @@ export class OutputSet {
   /** The folder did not exist before this run: a run that writes nothing leaves no folder behind. */
   private created = false;
   private committed = false;
+  private aborted = false;
   /** True from the moment the switch record exists until the renames are done. */
   switching = false;
 
@@ -130,7 +131,9 @@ export class OutputSet {
 
   /** Writes one output under its temporary name. */
   async stage(finalPath: string, data: Uint8Array | string): Promise<void> {
+    if (this.aborted) throw new UsageError('đã dừng.');
     const temp = join(dirname(finalPath), `.bdg-${this.runId}.${basename(finalPath)}.tmp`);
+    this.staged.push([temp, finalPath]); // before writing: an abort meanwhile removes it too
     try {
       await mkdir(dirname(finalPath), { recursive: true });
       await writeFile(temp, data);
@@ -138,7 +141,6 @@ export class OutputSet {
       await rm(temp, { force: true });
       throw new UsageError(`không ghi được "${finalPath}": ${describe(err)}. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.`);
     }
-    this.staged.push([temp, finalPath]);
   }
 
   /** Puts every staged output in place at once (see the class comment), dropping the previous set's leftovers. */
@@ -167,8 +169,12 @@ export class OutputSet {
 
   /** Removes what this run staged (an error or Ctrl-C before the switch). */
   async abort(): Promise<void> {
+    this.aborted = true;
     for (const [temp] of this.staged) await rm(temp, { force: true });
     this.staged = [];
+    // A write still under way when the run was stopped may have created its file after the removal above.
+    const mine = `.bdg-${this.runId}.`;
+    for (const path of await walk(this.dir)) if (basename(path).startsWith(mine)) await rm(path, { force: true });
   }
 
   async release(): Promise<void> {
