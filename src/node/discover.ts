@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import type { Found } from '../core/consolidate/consolidate.js';
-import { OUTPUT_MARKER, TRA_LAI } from './output-set.js';
+import { TRA_LAI } from './output-set.js';
 
 
 const WRONG_FORMATS: Record<string, string> = {
@@ -17,7 +17,7 @@ const WRONG_FORMATS: Record<string, string> = {
  * Lists every file under `dir` (subfolders included, in a stable order) and sorts them into submissions to read
  * (with a digest of their bytes) and files to pass over with the reason. Follows symbolic links once: a loop is reported, not walked forever.
  */
-export async function discover(dir: string, skip: string[] = []): Promise<Found[]> {
+export async function discover(dir: string, skip: string[] = [], rootCode?: string): Promise<Found[]> {
   const found: Found[] = [];
   const seenDirs = new Set<string>();
   const skipReal = await Promise.all(skip.map((s) => realpath(s).catch(() => s)));
@@ -30,8 +30,10 @@ export async function discover(dir: string, skip: string[] = []): Promise<Found[
     seenDirs.add(real);
     const isOutput = skipReal.includes(real);
     if (isOutput && current !== dir) return;
-    // A folder of outputs left by an earlier run (marked when written) holds no unit's submission.
-    if (current !== dir && (await stat(join(current, OUTPUT_MARKER)).catch(() => null))) {
+    // A folder of outputs left by an earlier run of this consolidation (its roll-up JSON beside its summary) holds
+    // no unit's submission; a unit's own summary sent up has no such JSON named for this root.
+    const ownOutputs = rootCode ? new RegExp(`^tong-hop-${rootCode}-.+\\.json$`) : null;
+    if (current !== dir && ownOutputs && (await readdir(current).catch(() => [] as string[])).some((n) => ownOutputs.test(n))) {
       found.push({ kind: 'ignored', path: current, rel: relative(dir, current).split(sep).join('/'), reason: 'thư mục kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
       return;
     }

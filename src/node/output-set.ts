@@ -12,17 +12,14 @@ import { UsageError } from '../core/errors.js';
  * the previous set's files to drop; from that moment the new set is committed. The renames follow, then the
  * record is removed. A run killed before the record exists leaves the previous set untouched (its temporary files
  * are removed by the next run); killed after, the next run finishes the switch from the record. The folder thus
- * always holds the complete previous set or the complete new one once any run has started in it.
+ * holds the complete previous set or the complete new one (the renames themselves take microseconds; a run killed
+ * inside them leaves the record, and the next run into the folder completes them before anything else).
  *
  * A lock file (`.bdg-lock`, created exclusively, holding the pid) keeps two runs from writing one folder; a lock
- * whose process is gone is taken over. A marker (`.bdg-ket-qua`) tells a later run reading a folder of
- * submissions that this subfolder holds bdg's outputs, not a unit's files.
+ * whose process is gone is taken over. Outside a run, the folder holds only the outputs.
  */
 export const LOCK_FILE = '.bdg-lock';
 export const SWITCH_FILE = '.bdg-switch.json';
-/** The list of the files of the set in place, with its run id. */
-export const SET_FILE = '.bdg-set.json';
-export const OUTPUT_MARKER = '.bdg-ket-qua';
 /** The subfolder of copies sent back to their units. */
 export const TRA_LAI = 'tra-lai';
 const TEMP = /^\.bdg-.+\.tmp$/;
@@ -76,7 +73,6 @@ export class OutputSet {
     set.created = !existed;
     await set.lock();
     try {
-      await writeFile(join(dir, OUTPUT_MARKER), 'Thư mục kết quả của bdg (tổng hợp báo cáo). bdg bỏ qua thư mục này khi đọc báo cáo.\n', { flag: 'w' });
       await set.recover();
     } catch (err) {
       await set.release();
@@ -121,14 +117,6 @@ export class OutputSet {
     }
   }
 
-  /** The final paths of the set now in place (from its record), to drop those the new set no longer has. */
-  async current(): Promise<{ runId: string | null; files: string[] }> {
-    const set = await readFile(join(this.dir, SET_FILE), 'utf8')
-      .then((t) => JSON.parse(t) as { runId: string; files: string[] })
-      .catch(() => null);
-    return { runId: set?.runId ?? null, files: (set?.files ?? []).map((f) => join(this.dir, ...f.split('/'))) };
-  }
-
   /** Writes one output under its temporary name. */
   async stage(finalPath: string, data: Uint8Array | string): Promise<void> {
     if (this.aborted) throw new UsageError('đã dừng.');
@@ -147,8 +135,8 @@ export class OutputSet {
   async commit(): Promise<void> {
     const finals = this.staged.map(([, f]) => f);
     const rel = (p: string) => relative(this.dir, p).split(sep).join('/');
-    await this.stage(join(this.dir, SET_FILE), `${JSON.stringify({ runId: this.runId, files: finals.map(rel) }, null, 2)}\n`);
-    const previous = (await this.current()).files.filter((f) => !finals.includes(f));
+    // Copies sent back by the previous run that this run does not send again (the unit's file is now accepted).
+    const previous = (await walk(join(this.dir, TRA_LAI), true)).filter((f) => !finals.includes(f) && !TEMP.test(basename(f)));
     const record: SwitchRecord = { runId: this.runId, renames: this.staged.map(([t, f]) => [rel(t), rel(f)]), remove: previous.map(rel) };
     const recordTemp = join(this.dir, `.bdg-${this.runId}.switch.tmp`);
     await writeFile(recordTemp, JSON.stringify(record));
@@ -183,10 +171,7 @@ export class OutputSet {
     const path = join(this.dir, LOCK_FILE);
     const holder = await readFile(path, 'utf8').then((t) => JSON.parse(t) as { pid?: number }).catch(() => null);
     if (holder?.pid === process.pid) await rm(path, { force: true });
-    if (this.created && !this.committed) {
-      await rm(join(this.dir, OUTPUT_MARKER), { force: true });
-      await rmdir(this.dir).catch(() => undefined); // only if nothing else is there
-    }
+    if (this.created && !this.committed) await rmdir(this.dir).catch(() => undefined); // only if nothing else is there
   }
 }
 

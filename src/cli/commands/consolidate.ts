@@ -94,7 +94,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     let result: Consolidation;
     try {
       result = await consolidate({
-        found: await discover(dir, [outDir]),
+        found: await discover(dir, [outDir], hierarchy.root.code),
         hierarchy,
         config,
         period: period ?? undefined,

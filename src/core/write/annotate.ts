@@ -390,7 +390,7 @@ class StyleEditor {
   }
 
   /** Formats of the list sheet: bold header, wrapped text at the top of the cell, a link. */
-  listStyle(kind: 'title' | 'header' | 'text' | 'link'): number {
+  listStyle(kind: 'title' | 'note' | 'header' | 'text' | 'link'): number {
     if (!this.ok) return 0;
     const key = `list:${kind}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
@@ -400,6 +400,7 @@ class StyleEditor {
     };
     let xf: string;
     if (kind === 'title') xf = `<xf numFmtId="0" fontId="${font('<font><b/><sz val="13"/><name val="Times New Roman"/></font>')}" fillId="0" borderId="0" applyFont="1"/>`;
+    else if (kind === 'note') xf = `<xf numFmtId="0" fontId="${font('<font><i/><sz val="11"/><name val="Times New Roman"/></font>')}" fillId="0" borderId="0" applyFont="1"/>`;
     else if (kind === 'header') {
       this.fills.push('<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/></patternFill></fill>');
       xf = `<xf numFmtId="0" fontId="${font('<font><b/><sz val="12"/><name val="Times New Roman"/></font>')}" fillId="${this.baseFillCount + this.fills.length - 1}" borderId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>`;
@@ -431,8 +432,10 @@ function listSheet(issues: Issue[], file: string, sheetNames: string[], styles: 
   const header = styles.listStyle('header');
   const textStyle = styles.listStyle('text');
   const link = styles.listStyle('link');
-  rows.push(`<row r="1" ht="20" customHeight="1">${str('A1', `Tệp "${file}" bị trả lại: ${errors} lỗi cần sửa${warnings ? `, ${warnings} cảnh báo cần xem lại` : ''}`, title)}</row>`);
-  rows.push(`<row r="2">${str('A2', 'Ô có lỗi được tô đỏ (cảnh báo: tô vàng) và có ghi chú nêu lỗi. Sửa từng lỗi ở sheet gốc, có thể xóa sheet này, lưu lại rồi gửi lại tệp.', textStyle)}</row>`);
+  const verdict = errors ? `bị trả lại: ${errors} lỗi cần sửa${warnings ? `, ${warnings} cảnh báo cần xem lại` : ''}` : `không có lỗi${warnings ? `; ${warnings} cảnh báo cần xem lại` : ''}`;
+  rows.push(`<row r="1" ht="20" customHeight="1">${str('A1', `Tệp "${file}" ${verdict}`, title)}</row>`);
+  // Unwrapped, so it runs across the empty cells to its right.
+  rows.push(`<row r="2">${str('A2', 'Ô có lỗi được tô đỏ (cảnh báo: tô vàng) và có ghi chú nêu lỗi; bấm vào địa chỉ ô ở cột "Ô" để đến ô đó. Sửa từng lỗi ở sheet gốc, có thể xóa sheet này, lưu lại rồi gửi lại tệp.', styles.listStyle('note'))}</row>`);
   const heads = ['STT', 'Mức', 'Sheet', 'Ô', 'Chỉ tiêu', 'Lỗi và cách sửa', 'Mã quy tắc'];
   rows.push(`<row r="3" ht="20" customHeight="1">${heads.map((h, i) => str(`${String.fromCharCode(65 + i)}3`, h, header)).join('')}</row>`);
   const links: string[] = [];
