@@ -148,4 +148,25 @@ describe('outputs as one set', () => {
     expect(existsSync(join(out, '.bdg-lock'))).toBe(false);
     expect(await expectOneSet(out)).toBe(first);
   });
+
+  it('Ctrl-C on a terminal stops the progress bar and gives the cursor back', { timeout: 240_000 }, async () => {
+    const out = join(root, 'terminal');
+    // `script` runs the CLI on a pseudo-terminal, as in a console window; Ctrl-C is the byte 0x03 typed into it.
+    const command = [process.execPath, resolve(ROOT, 'bin/bdg.js'), ...args(out)].map((a) => `'${a}'`).join(' ');
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+    delete env.CI;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env });
+    let screen = '';
+    child.stdout.on('data', (d) => (screen += d));
+    let running = true;
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => ((running = false), done(code))));
+    const HIDE = '\x1b[?25l';
+    const SHOW = '\x1b[?25h';
+    while (running && !screen.includes(HIDE)) await new Promise((r) => setTimeout(r, 10));
+    child.stdin.write('\x03');
+    expect(await exited).toBe(130);
+    expect(screen.lastIndexOf(SHOW)).toBeGreaterThan(screen.lastIndexOf(HIDE));
+    expect(screen).toContain('Đã dừng.');
+    expect(files(out)).toEqual([]);
+  });
 });

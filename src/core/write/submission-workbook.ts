@@ -149,8 +149,14 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
   }
   // The code stays text so "058" keeps its zero; the date is a real date shown the Vietnamese way.
   ws.getCell('B1').numFmt = '@';
-  // "7/8" and lists of codes stay text, never a date or a number.
-  for (let r = 9; r <= 8 + (input.extraInfo?.length ?? 0); r++) ws.getCell(`B${r}`).numFmt = '@';
+  // "7/8" and lists of codes stay text, never a date or a number; a long list of codes wraps in its cell.
+  (input.extraInfo ?? []).forEach(([, value], i) => {
+    const cell = ws.getCell(`B${9 + i}`);
+    cell.numFmt = '@';
+    cell.alignment = { horizontal: 'left', vertical: 'top', wrapText: true };
+    const lines = Math.ceil(value.length / 44);
+    if (lines > 1) ws.getRow(9 + i).height = Math.min(409, 15 * lines + 3);
+  });
   ws.getCell('B7').numFmt = 'dd/mm/yyyy';
   ws.getCell('B7').dataValidation = {
     type: 'date',
