@@ -64,6 +64,8 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'money-precision': [{ indicator: 'DA8.20', measure: 'total', value: 1.2345 }],
   'breakdown-not-applicable': [{ indicator: 'DA8.04', measure: 'nu', value: 7 }],
   'breakdown-without-total': [{ indicator: 'DA8.05', breakdown: 'nu', breakdownValue: 4320, value: null }],
+  'money-in-dong': [{ indicator: 'DA8.20', measure: 'total', value: 150000000 }],
+  'value-above-level-bound': [{ indicator: 'DA8.05', measure: 'total', value: 250000, unit: 'lượt người', level: 'Xã', bound: 50000, money: false }],
   'breakdown-exceeds-total': [{ indicator: 'DA8.05', measure: 'nu', value: 4320, total: 4200, totalCell: 'E12' }],
   'part-exceeds-whole': [{ indicator: 'DA8.06', measure: 'total', value: 30, whole: 'DA8.05', wholeName: 'Số lượt người', wholeValue: 20, wholeCell: 'E12' }],
   'attendance-without-event': [{ indicator: 'DA8.05', value: 120, unit: 'lượt người', other: 'DA8.04', otherUnit: 'cuộc', otherValue: 0, otherCell: 'E11' }],
@@ -85,10 +87,9 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'outlier-vs-previous': [{ indicator: 'DA8.05', value: 9000, previous: 120 }],
   'period-mismatch': [{ value: 'Năm 2023', period: 'Năm 2024' }, { value: null, period: 'Năm 2024' }],
   'unit-outside-root': [{ value: '24577', unitName: 'Xã Quảng Điền', rootCode: '646', rootName: 'Huyện Ea Súp' }],
-  'unit-duplicate': [{ value: '655', unitName: 'Huyện Krông A Na', otherFiles: ['655-b.xlsx', 'x/655.xlsx'] }],
-  'unit-overlap': [
-    { side: 'child', value: '24577', unitName: 'Xã Quảng Điền', ancestorName: 'Huyện Krông A Na', ancestorFile: '655.xlsx' },
-    { side: 'ancestor', value: '655', ancestorName: 'Huyện Krông A Na', childCode: '24577', childName: 'Xã Quảng Điền', childFile: '24577.xlsx' },
+  'unit-duplicate': [
+    { value: '655', unitName: 'Huyện Krông A Na', otherFiles: ['655-b.xlsx', 'x/655.xlsx'] },
+    { value: '655', unitName: 'Huyện Krông A Na', otherFiles: ['655-b.xlsx'], sameDate: '15/12/2024' },
   ],
 };
 

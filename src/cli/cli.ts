@@ -1,6 +1,7 @@
 import '../node/data-files.js'; // the core reads the catalogue and wording through it
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError, processIO } from './io.js';
+import { VERSION } from '../node/version.js';
 
 /** Entry point of `bdg`: parses arguments and returns the exit status (0 ok, 1 data errors, 2 could not run). */
 export async function main(argv: string[]): Promise<number> {
@@ -8,6 +9,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('bdg')
     .description('Kiểm tra, tổng hợp và lập báo cáo bình đẳng giới, Dự án 8')
     .option('--no-color', 'không tô màu kết quả')
+    .version(VERSION, '-V, --version', 'in phiên bản của bdg')
     .showHelpAfterError()
     .exitOverride()
     .helpOption('-h, --help', 'hướng dẫn sử dụng')
@@ -24,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--units-edition <năm>', EDITION_HELP)
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
+    .option('--annotate <out.xlsx>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
+    .option('--force', 'ghi đè bản sao --annotate nếu đã có')
     .addOption(maxFileOption())
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');

@@ -55,6 +55,11 @@ export interface SubmissionInfo {
   phone: string | null;
   preparedOn: string | null;
   head: string | null;
+  /** A summary written by `consolidate` (Additions): "7/8", the commune-level codes it includes, its run id, "bdg x.y.z". */
+  coverage: string | null;
+  coveredUnits: string | null;
+  runId: string | null;
+  madeBy: string | null;
 }
 
 /** The narrative labels of the Thuyết minh sheet, in report order. */
@@ -91,8 +96,10 @@ export interface UnitRef {
 export interface FileOutcome {
   path: string;
   unit: string | null;
-  status: 'accepted' | 'rejected' | 'ignored';
+  status: 'accepted' | 'rejected' | 'ignored' | 'superseded';
   reason?: string;
+  /** For `superseded`: the path of the file used instead. */
+  supersededBy?: string;
   errors?: Issue[];
   warnings?: Issue[];
   /** `Ngày lập` of the file (ISO yyyy-mm-dd), when given. */
@@ -145,8 +152,17 @@ export interface RollupScope {
   unitList: string;
 }
 
+/** A unit received through a partial summary: how many units one level below it it covers, and the communes it lacks. */
+export interface PartialUnit extends UnitRef {
+  reported: number;
+  expected: number;
+  missing: UnitRef[];
+}
+
 /** The result of `consolidate`: the spec's JSON (submission-workbook.md, "consolidate --json") plus what the report needs. */
 export interface Rollup {
+  /** The id shared by every output of one run (JSON, summary workbook, DOCX). */
+  runId?: string;
   root: UnitRef;
   period: string;
   periodLabel: string;
@@ -158,6 +174,8 @@ export interface Rollup {
     missing: UnitRef[];
     /** Units whose file is dated after the configured deadline. */
     late: (UnitRef & { preparedOn: string })[];
+    /** Units whose figures came from a summary that does not cover every commune-level unit under them. */
+    partial: PartialUnit[];
   };
   files: FileOutcome[];
   totals: Record<string, TotalFigure>;

@@ -63,8 +63,18 @@ export interface Ratio {
   targetSource: string | null;
 }
 
+/** Administrative levels a submission comes from, for the plausibility bounds. */
+export type BoundLevel = 'Xã' | 'Huyện' | 'Tỉnh';
+
+/**
+ * Money at or above this many triệu đồng (1.000 tỷ) can only have been typed in đồng: an error, whatever the level.
+ */
+export const MONEY_IN_DONG_AT = 1_000_000;
+
 export interface Catalogue {
   version: string;
+  /** Per indicator, the total above which a unit of a level is warned (catalogue/bounds.csv). */
+  bounds: Map<string, Partial<Record<BoundLevel, number>>>;
   indicators: Indicator[];
   byCode: Map<string, Indicator>;
   sections: Section[];
@@ -176,7 +186,14 @@ export function loadCatalogue(version: string = CURRENT_VERSION): Catalogue {
     targetSource: r.target_source || null,
   }));
 
-  const catalogue: Catalogue = { version, indicators, byCode, sections, groups, ratios };
+  const bounds = new Map(
+    readCsv('bounds.csv').map((r): [string, Partial<Record<BoundLevel, number>>] => {
+      const level: Partial<Record<BoundLevel, number>> = {};
+      for (const [key, name] of [['xa', 'Xã'], ['huyen', 'Huyện'], ['tinh', 'Tỉnh']] as const) if (r[key]) level[name] = Number(r[key]);
+      return [r.code!, level];
+    }),
+  );
+  const catalogue: Catalogue = { version, indicators, byCode, sections, groups, ratios, bounds };
   assertConsistent(catalogue);
   cache.set(version, catalogue);
   return catalogue;
@@ -192,6 +209,10 @@ function assertConsistent(c: Catalogue): void {
     if (ind.includedIn && !c.byCode.has(ind.includedIn)) problems.push(`${ind.code}: included_in ${ind.includedIn} unknown`);
     if (ind.check && 'of' in ind.check && !c.byCode.has(ind.check.of))
       problems.push(`${ind.code}: check refers to unknown ${ind.check.of}`);
+  }
+  for (const [code, levels] of c.bounds) {
+    if (!c.byCode.has(code)) problems.push(`bounds: unknown indicator ${code}`);
+    for (const v of Object.values(levels)) if (!(v > 0)) problems.push(`bounds: ${code} has a bound that is not a positive number`);
   }
   for (const r of c.ratios)
     for (const t of [r.numerator, r.denominator])

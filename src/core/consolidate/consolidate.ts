@@ -5,6 +5,8 @@ import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from
 import { UsageError } from '../errors.js';
 import { unitType } from '../units/builtin.js';
 import { describeUnits, editionOf, hierarchyFor, type UnitSource } from '../units/source.js';
+import type { PartialUnit } from '../model.js';
+import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { issue } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
@@ -36,6 +38,8 @@ export interface ConsolidateOptions {
   readFiles: (files: FileJob[], onDone: () => void) => Promise<CheckedFile[]>;
   onProgress?: (done: number, total: number) => void;
   now?: Date;
+  /** The run's id, carried by every output (submission-workbook.md, Additions). */
+  runId?: string;
 }
 
 export interface Consolidation {
@@ -45,6 +49,8 @@ export interface Consolidation {
   byUnit: Map<string, UnitFigures>;
   /** The part of the unit list that was consolidated, rooted at the root. */
   hierarchy: Hierarchy;
+  /** Codes of the commune-level units whose figures are included, in unit-list order (`Đơn vị đã tổng hợp`). */
+  covered: string[];
 }
 
 /** The unit `--root` names, in the list of the period; a UsageError (exit 2) that says why when it is not there. */
@@ -108,10 +114,12 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     : chosenBy === 'list' ? list.root
     : smallestContaining(list, (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])));
   const hierarchy = subHierarchy(list, top.code);
+  // The root's own summary (an earlier run's output, or the file this run will replace) is never its own input.
+  const isRootOwn = (c: CheckedFile) => c.unit?.code === hierarchy.root.code;
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();
   for (const c of checked) {
-    if (!c.valid) continue;
+    if (!c.valid || isRootOwn(c)) continue;
     if (period && c.period !== period.id) {
       rejectedExtra.set(c, [
         issue('period-mismatch', { value: c.periodLabel, period: period.label }, c.submission?.infoRefs.period),
@@ -126,21 +134,34 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     }
     accepted.push(c);
   }
-  settleConflicts(accepted, hierarchy, rejectedExtra);
+  const settled = settleConflicts(accepted, hierarchy);
 
   for (const [i, c] of checked.entries()) {
-    const extra = rejectedExtra.get(c) ?? [];
+    const s = settled.get(c);
+    const extra = [...(rejectedExtra.get(c) ?? []), ...(s?.kind === 'rejected' ? s.errors : [])];
+    const base = { path: c.file, unit: c.unit?.code ?? null };
+    if (isRootOwn(c)) {
+      outcomes.set(candidates[i]!, {
+        ...base,
+        status: 'ignored',
+        reason: `tệp của chính ${hierarchy.root.name}${c.submission?.info.madeBy ? ` (bảng tổng hợp do ${c.submission.info.madeBy} lập${c.submission.info.runId ? `, mã lần tổng hợp ${c.submission.info.runId}` : ''})` : ''}, đơn vị đang được tổng hợp: không phải báo cáo của đơn vị cấp dưới`,
+      });
+      continue;
+    }
+    if (s?.kind === 'superseded') {
+      outcomes.set(candidates[i]!, { ...base, status: 'superseded', supersededBy: s.by.file, reason: s.reason, errors: [], warnings: c.warnings, preparedOn: c.submission?.info.preparedOn ?? null });
+      continue;
+    }
     const ok = c.valid && extra.length === 0;
     outcomes.set(candidates[i]!, {
-      path: c.file,
-      unit: c.unit?.code ?? null,
+      ...base,
       status: ok ? 'accepted' : 'rejected',
       errors: [...c.errors, ...extra],
       warnings: c.warnings,
       preparedOn: c.submission?.info.preparedOn ?? null,
     });
   }
-  const final = accepted.filter((c) => !rejectedExtra.has(c));
+  const final = accepted.filter((c) => !settled.has(c));
   const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, c.figures!]));
   const byUnit = rollUp(hierarchy, catalogue, submitted);
   const root = byUnit.get(hierarchy.root.code)!;
@@ -149,6 +170,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const order = new Map(hierarchy.units.map((u, i) => [u.code, i]));
 
   const rollup: Rollup = {
+    ...(opts.runId ? { runId: opts.runId } : {}),
     root: { code: hierarchy.root.code, name: hierarchy.root.name },
     period: period?.id ?? String(year),
     periodLabel: period?.label ?? `Năm ${year}`,
@@ -164,6 +186,10 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
             .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
             .map((c) => ({ code: c.unit!.code, name: c.unit!.name, preparedOn: c.submission!.info.preparedOn! }))
         : [],
+      partial: final
+        .map((c) => partialOf(c, hierarchy))
+        .filter((p): p is PartialUnit => p !== null)
+        .sort((a, b) => order.get(a.code)! - order.get(b.code)!),
     },
     files: found.map((f) => outcomes.get(f)!),
     totals: totalsOf(catalogue, root, children.length),
@@ -176,7 +202,8 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
       .map((c) => ({ unit: c.unit!, narrative: c.submission!.narrative })),
   };
-  return { rollup, catalogue, byUnit, hierarchy };
+  const covered = new Set(final.flatMap((c) => [...coveredBy(c, hierarchy)]));
+  return { rollup, catalogue, byUnit, hierarchy, covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code) };
 }
 
 /** The root's level and the report's words for it ("toàn huyện"; "xã, phường, đặc khu"), from the data. */
@@ -200,30 +227,4 @@ function majorityPeriod(checked: CheckedFile[]): Period | undefined {
   for (const c of checked) if (c.valid && c.period) counts.set(c.period, (counts.get(c.period) ?? 0) + 1);
   const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))[0];
   return best ? (parsePeriodArg(best[0]) ?? undefined) : undefined;
-}
-
-/**
- * Two files for one unit, or a unit sent together with a unit below it, would count the same people twice:
- * all such files are rejected, each naming the others, and none is summed.
- */
-function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy, rejected: Map<CheckedFile, Issue[]>): void {
-  const add = (c: CheckedFile, issue: Issue) => rejected.set(c, [...(rejected.get(c) ?? []), issue]);
-  const byUnit = new Map<string, CheckedFile[]>();
-  for (const c of accepted) byUnit.set(c.unit!.code, [...(byUnit.get(c.unit!.code) ?? []), c]);
-  for (const [code, files] of byUnit) {
-    if (files.length < 2) continue;
-    for (const c of files) {
-      const otherFiles = files.filter((o) => o !== c).map((o) => o.file);
-      add(c, issue('unit-duplicate', { value: code, unitName: c.unit!.name, otherFiles }, c.submission?.infoRefs.unitCode));
-    }
-  }
-  for (const c of accepted) {
-    for (const anc of hierarchy.ancestors(c.unit!.code)) {
-      for (const a of byUnit.get(anc.code) ?? []) {
-        const child = c.unit!;
-        add(c, issue('unit-overlap', { side: 'child', value: child.code, unitName: child.name, ancestorName: anc.name, ancestorFile: a.file }, c.submission?.infoRefs.unitCode));
-        add(a, issue('unit-overlap', { side: 'ancestor', value: a.unit!.code, ancestorName: anc.name, childCode: child.code, childName: child.name, childFile: c.file }, a.submission?.infoRefs.unitCode));
-      }
-    }
-  }
 }

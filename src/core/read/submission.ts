@@ -36,6 +36,10 @@ const INFO_LABELS: Record<keyof SubmissionInfo, string> = {
   phone: 'Điện thoại',
   preparedOn: 'Ngày lập',
   head: 'Thủ trưởng đơn vị',
+  coverage: 'Số đơn vị đã tổng hợp',
+  coveredUnits: 'Đơn vị đã tổng hợp',
+  runId: 'Mã lần tổng hợp',
+  madeBy: 'Lập bởi',
 };
 
 type Column = 'code' | 'note' | Measure;
@@ -167,6 +171,10 @@ function readInfo(ws: ExcelJS.Worksheet, issues: Issue[]) {
     phone: null,
     preparedOn: null,
     head: null,
+    coverage: null,
+    coveredUnits: null,
+    runId: null,
+    madeBy: null,
   };
   const infoRefs: Submission['infoRefs'] = {};
   const byLabel = new Map(Object.entries(INFO_LABELS).map(([k, label]) => [normalizeLabel(label), k as keyof SubmissionInfo]));

@@ -407,6 +407,22 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: có số ${MEASURE_LABEL[p.breakdown]} (${n(p.breakdownValue)}) nhưng Tổng số để trống. Nhập Tổng số.`,
   }),
+  'money-in-dong': rule<FigureCell & { value: number }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Kinh phí từ 1.000.000 triệu đồng trở lên: có thể đã nhập theo đồng.',
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ${n(p.value)} triệu đồng là ${n(p.value / 1e6)} nghìn tỷ đồng, có thể đã nhập theo đồng; đơn vị tính là triệu đồng. Nếu số tiền là ${n(p.value)} đồng, nhập ${n(Math.round(p.value / 1000) / 1000)} (triệu đồng).`,
+  }),
+  'value-above-level-bound': rule<FigureCell & { value: number; unit: string; level: string; bound: number; money: boolean }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số liệu cao bất thường so với một đơn vị cùng cấp (ngưỡng theo cấp trong danh mục chỉ tiêu).',
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ${n(p.value)} ${p.unit} cao bất thường với một đơn vị cấp ${p.level.toLocaleLowerCase('vi')} (thường không quá ${n(p.bound)}). Kiểm tra lại số đã nhập${p.money ? ' (kinh phí ghi bằng triệu đồng)' : ''}.`,
+  }),
   'breakdown-exceeds-total': rule<FigureCell & { value: number; total: number; totalCell: string }>({
     severity: 'error',
     level: 'cell',
@@ -507,28 +523,14 @@ export const RULES = {
     message: (p) =>
       `Đơn vị ${p.value} (${p.unitName}) không thuộc ${p.rootName}, đơn vị đang tổng hợp (--root ${p.rootCode}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này.`,
   }),
-  'unit-duplicate': rule<{ value: string; unitName: string; otherFiles: string[] }>({
+  /** `sameDate`: the files' common `Ngày lập` (dd/mm/yyyy); absent when not every file has one. */
+  'unit-duplicate': rule<{ value: string; unitName: string; otherFiles: string[]; sameDate?: string }>({
     severity: 'error',
     level: 'consolidation',
     source: 'consolidate',
-    summary: 'Hai tệp của cùng một đơn vị.',
+    summary: 'Hai tệp của cùng một đơn vị, cùng "Ngày lập" hoặc thiếu "Ngày lập" (không biết tệp nào gửi sau).',
     message: (p) =>
-      `Đơn vị ${p.value} (${p.unitName}) có nhiều tệp: tệp này và ${quoted(p.otherFiles)}. Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng và xóa các tệp còn lại.`,
-  }),
-  'unit-overlap': rule<
-    | { side: 'child'; value: string; unitName: string; ancestorName: string; ancestorFile: string }
-    | { side: 'ancestor'; value: string; ancestorName: string; childCode: string; childName: string; childFile: string }
-  >({
-    severity: 'error',
-    level: 'consolidation',
-    source: 'consolidate',
-    summary: 'Một đơn vị gửi tệp cùng với tệp của đơn vị cấp dưới của mình.',
-    message: (p) => {
-      const keepOne = `Số liệu sẽ bị cộng hai lần: chỉ giữ tệp của ${p.ancestorName} hoặc chỉ giữ tệp của các đơn vị cấp dưới.`;
-      return p.side === 'child'
-        ? `Đơn vị ${p.value} (${p.unitName}) thuộc ${p.ancestorName}, mà ${p.ancestorName} cũng đã gửi tệp tổng hợp "${p.ancestorFile}". ${keepOne}`
-        : `Tệp của ${p.ancestorName} gửi cùng tệp "${p.childFile}" của đơn vị cấp dưới ${p.childCode} (${p.childName}). ${keepOne}`;
-    },
+      `Đơn vị ${p.value} (${p.unitName}) có nhiều tệp: tệp này và ${quoted(p.otherFiles)} (${p.sameDate ? `cùng ngày lập ${p.sameDate}` : 'không phải tệp nào cũng ghi "Ngày lập"'}, nên không biết tệp nào gửi sau). Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng, hoặc ghi "Ngày lập" của bản sửa sau ngày của bản cũ.`,
   }),
 } as const;
 

@@ -23,10 +23,11 @@ const cache = new WeakMap<Catalogue, z.ZodObject>();
 const rule = (id: RuleId) => ({ error: id });
 
 function valueSchema(ind: Indicator) {
-  // No count of people or money in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID).
-  const n = z.number().min(0, rule('value-negative')).max(1e9, rule('value-too-large'));
+  // No count of people in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID). Money that large
+  // is money typed in đồng, which has its own rule and message (money-in-dong).
+  const n = z.number().min(0, rule('value-negative'));
   return ind.kind === 'count'
-    ? n.int(rule('value-not-whole')).nullable()
+    ? n.max(1e9, rule('value-too-large')).int(rule('value-not-whole')).nullable()
     : n.refine((v) => Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6, rule('money-precision')).nullable();
 }
 

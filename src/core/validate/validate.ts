@@ -1,4 +1,4 @@
-import { measuresOf, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
+import { measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
 import { toIssue, type Finding, type RuleId } from '../rules/rules.js';
 import { sameUnitName } from '../read/hierarchy.js';
@@ -6,7 +6,8 @@ import { figuresSchema } from './figures-schema.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
 export interface UnitLookup {
-  resolve(raw: unknown, name?: string | null): { code: string; name: string } | undefined;
+  /** `level` ('Xã', 'Huyện', 'Tỉnh'…) decides the plausibility bounds. */
+  resolve(raw: unknown, name?: string | null): { code: string; name: string; level?: string } | undefined;
   communesUnder(code: string): number;
   /** Why a code is not in the list when another edition has it (built-in lists). */
   explainUnknown?(raw: unknown): string | undefined;
@@ -38,6 +39,7 @@ export function validateSubmission(sub: Submission, ctx: ValidationContext): Val
   const unit = checkInfo(sub, ctx, findings);
   const figures = figuresOf(sub, ctx.catalogue);
   checkKinds(sub, ctx.catalogue, figures, findings);
+  checkMagnitudes(sub, ctx, findings);
   for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, findings);
   if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, findings);
   const issues = findings.map(toIssue);
@@ -120,6 +122,36 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
     );
     // A value of the wrong kind takes no part in the cross-field rules.
     if (cell) cell.invalid = true;
+  }
+}
+
+/**
+ * Figures far beyond what a unit of its level can have. Money ≥ 1.000.000 triệu đồng can only be đồng typed in
+ * the triệu column (an error: the report would print thousands of billions); above the level's bound from
+ * catalogue/bounds.csv, a warning to look again.
+ */
+function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Finding[]): void {
+  const level = sub.info.unitCode === null ? undefined : ctx.units?.resolve(sub.info.unitCode)?.level;
+  for (const ind of ctx.catalogue.indicators) {
+    const row = sub.rows.get(ind.code);
+    if (!row) continue;
+    for (const m of measuresOf(ind)) {
+      const cell = row.cells[m];
+      const v = valueOf(cell);
+      if (v == null || !cell) continue;
+      if (ind.kind === 'money' && v >= MONEY_IN_DONG_AT) {
+        findings.push({ rule: 'money-in-dong', params: { indicator: ind.code, measure: m, value: v }, cell: cell.ref });
+        cell.invalid = true; // no cross rule on a figure in the wrong unit
+        continue;
+      }
+      const bound = m === 'total' && level ? ctx.catalogue.bounds.get(ind.code)?.[level as BoundLevel] : undefined;
+      if (bound !== undefined && v > bound)
+        findings.push({
+          rule: 'value-above-level-bound',
+          params: { indicator: ind.code, measure: m, value: v, unit: ind.unit, level: level!, bound, money: ind.kind === 'money' },
+          cell: cell.ref,
+        });
+    }
   }
 }
 

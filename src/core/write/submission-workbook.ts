@@ -15,6 +15,8 @@ export interface SubmissionWorkbookInput {
   info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string }>;
   /** Overrides the title line (the consolidated summary uses it). */
   title?: string;
+  /** Rows added to `Thông tin` after the standard ones (a summary's coverage and run id): label, text value, hint. */
+  extraInfo?: [label: string, value: string, hint: string][];
 }
 
 type Column = 'stt' | 'code' | 'name' | 'unit' | Measure | 'note';
@@ -135,6 +137,7 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     ['Điện thoại', input.info?.phone ?? null, '', false],
     ['Ngày lập', input.info?.preparedOn ?? null, 'Ngày/tháng/năm, ví dụ 15/12/2024.', false],
     ['Thủ trưởng đơn vị', input.info?.head ?? null, '', false],
+    ...(input.extraInfo ?? []).map(([label, value, hint]): [string, ExcelJS.CellValue, string, boolean] => [label, value, hint, false]),
   ];
   for (const [label, value, hint, required] of rows) {
     const row = ws.addRow([label, value, hint]);
@@ -147,6 +150,14 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
   }
   // The code stays text so "058" keeps its zero; the date is a real date shown the Vietnamese way.
   ws.getCell('B1').numFmt = '@';
+  // "7/8" and lists of codes stay text, never a date or a number; a long list of codes wraps in its cell.
+  (input.extraInfo ?? []).forEach(([, value], i) => {
+    const cell = ws.getCell(`B${9 + i}`);
+    cell.numFmt = '@';
+    cell.alignment = { horizontal: 'left', vertical: 'top', wrapText: true };
+    const lines = Math.ceil(value.length / 44);
+    if (lines > 1) ws.getRow(9 + i).height = Math.min(409, 15 * lines + 3);
+  });
   ws.getCell('B7').numFmt = 'dd/mm/yyyy';
   ws.getCell('B7').dataValidation = {
     type: 'date',

@@ -12,14 +12,23 @@ const SOURCE_LABEL: Record<UnitFigures['source'], string> = {
   rollup: 'Cộng từ cấp dưới',
   missing: 'Chưa có số liệu',
 };
-const STATUS_LABEL = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua' } as const;
+const STATUS_LABEL = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua', superseded: 'Thay bằng tệp khác' } as const;
+
+/** What a summary says about itself in `Thông tin` (submission-workbook.md, Additions). */
+export interface SummaryStamp {
+  /** Codes of the commune-level units whose figures are included. */
+  covered: string[];
+  runId: string;
+  /** "bdg 0.1.0" */
+  madeBy: string;
+}
 
 /**
  * The consolidated workbook: `Thông tin` and `Số liệu` for the root unit in the submission format (so it can be
  * sent up and read back by `bdg validate`), the units' words gathered in `Thuyết minh`, a sheet per level with
  * one row per unit, and `Tình hình nộp báo cáo`.
  */
-export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue): ExcelJS.Workbook {
+export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue, stamp: SummaryStamp): ExcelJS.Workbook {
   const root = byUnit.get(rollup.root.code)!;
   const wb = buildSubmissionWorkbook({
     catalogue,
@@ -28,6 +37,12 @@ export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFig
     figures: root.values,
     narrative: gatherNarrative(rollup),
     info: { preparedOn: new Date(rollup.generatedAt) },
+    extraInfo: [
+      ['Số đơn vị đã tổng hợp', `${rollup.completeness.received}/${rollup.completeness.expected}`, 'Đơn vị cấp dưới trực tiếp đã có số liệu / phải báo cáo.'],
+      ['Đơn vị đã tổng hợp', stamp.covered.join(', '), 'Mã các đơn vị cấp xã có số liệu trong bảng này.'],
+      ['Mã lần tổng hợp', stamp.runId, 'Giống mã trong tệp JSON và báo cáo DOCX cùng lần.'],
+      ['Lập bởi', stamp.madeBy, ''],
+    ],
     title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
   });
   wb.created = wb.modified = new Date(rollup.generatedAt);
@@ -143,19 +158,20 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
   const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:4' },
   });
-  ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }];
+  ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }, { width: 34 }];
   const { completeness: c } = rollup;
   ws.addRow([`TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`]).font = { bold: true, size: 13 };
   ws.addRow([`Đã có số liệu của ${c.received}/${c.expected} đơn vị${c.expected ? ` (${formatPercent(c.received / c.expected)})` : ''}`]);
+  ws.addRow([`Mã lần tổng hợp: ${rollup.runId ?? ''}`]);
   ws.addRow([]);
-  const header = ws.addRow(['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do']);
+  const header = ws.addRow(['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp']);
   header.font = { bold: true };
   for (const f of rollup.files) {
     const detail =
-      f.status === 'ignored'
+      f.status === 'ignored' || f.status === 'superseded'
         ? f.reason
         : [...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`), ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`)].join('\n');
-    const row = ws.addRow([f.path, f.unit ?? '', f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? '') : '', STATUS_LABEL[f.status], detail ?? '']);
+    const row = ws.addRow([f.path, f.unit ?? '', f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? '') : '', STATUS_LABEL[f.status], detail ?? '', f.supersededBy ?? '']);
     row.alignment = { vertical: 'top', wrapText: true };
     // Wrapped text does not grow the row by itself in every program: size it from the text.
     const lines = (detail ?? '').split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
@@ -166,6 +182,12 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
   ws.addRow([]);
   ws.addRow([`Đơn vị chưa có số liệu (${c.missing.length})`]).font = { bold: true };
   for (const m of c.missing) ws.addRow(['', m.code, m.name, 'Chưa nộp']).getCell(2).numFmt = '@';
+  if (c.partial.length) {
+    ws.addRow([]);
+    ws.addRow([`Đơn vị có số liệu chưa đầy đủ (${c.partial.length})`]).font = { bold: true };
+    for (const p of c.partial)
+      ws.addRow(['', p.code, p.name, `${p.reported}/${p.expected}`, `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`]).getCell(2).numFmt = '@';
+  }
   if (c.late.length) {
     ws.addRow([]);
     ws.addRow([`Đơn vị nộp muộn (${c.late.length})`]).font = { bold: true };

@@ -65,6 +65,8 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
   const doc = new Document({
     creator: 'bdg',
     title: reportTitle(rollup),
+    // The run id ties the report to the summary workbook and JSON written with it (docProps/custom.xml).
+    ...(rollup.runId ? { customProperties: [{ name: 'Mã lần tổng hợp', value: rollup.runId }] } : {}),
     styles: {
       default: {
         document: {

@@ -448,7 +448,11 @@ function receptionSentence(ctx: WordingContext): string {
   const words = levelWords(rollup);
   const head = `Đã tổng hợp số liệu của ${c.received}/${c.expected} ${words.childUnits}`;
   const missing = c.missing.length ? `; chưa có số liệu: ${unitList(c.missing.map((m) => m.name), false)}` : '';
-  return `${head}${missing}.`;
+  // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
+  const partial = (c.partial ?? []).map(
+    (p) => `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${p.missing.length ? `, chưa có số liệu của ${unitList(p.missing.map((m) => m.name), false)}` : ''})`,
+  );
+  return `${head}${missing}${partial.join('')}.`;
 }
 
 function planTable(ctx: WordingContext): Block {
