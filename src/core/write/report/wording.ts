@@ -1,6 +1,7 @@
 import type { Catalogue, Indicator, Measure } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
+import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
 import { agencyInText, communeWord, inSentence, joinVi, levelWords, unitList } from './words.js';
 
@@ -32,7 +33,8 @@ const CODE = /^([A-Z0-9]+\.\d{2})(?:\.(nu|dtts))?(%|\+)?$/;
 const DEFAULT_PROGRAMME =
   'Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2021 - 2030, giai đoạn I: từ năm 2021 đến năm 2025';
 
-export class TemplateError extends Error {}
+/** A mistake in templates/bao-cao.txt: said like any other problem with what the user gave (exit 2), with its line. */
+export class TemplateError extends UsageError {}
 
 /**
  * Checks the template once, before any figure is filled in: every [ … ] optional part closes the brackets,
