@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { makeIssue } from '../core/issues.js';
-import { fileTooLarge } from '../core/read/open-workbook.js';
+import { fileTooLarge } from '../core/read/messages.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { checkSubmission, unreadable, type CheckOptions, type CheckedFile } from '../core/validate/check-file.js';
 
@@ -12,7 +12,7 @@ export async function checkFile(path: string, options: CheckOptions & { displayN
   try {
     const st = await stat(path);
     if (!st.isFile()) return unreadable(file, makeIssue('file-unreadable', 'error', undefined, `"${path}" không phải là một tệp.`));
-    if (st.size > limits.maxFileBytes) return unreadable(file, fileTooLarge(st.size, limits).issue);
+    if (st.size > limits.maxFileBytes) return unreadable(file, fileTooLarge(st.size, limits.maxFileBytes));
     bytes = await readFile(path);
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';

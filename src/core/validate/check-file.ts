@@ -1,6 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Figures, Issue, Submission, UnitRef } from '../model.js';
-import type { ReadLimits } from '../read/open-workbook.js';
+import type { ReadLimits } from '../read/limits.js';
 import { readSubmissionBytes } from '../read/submission.js';
 import { validateSubmission, type UnitLookup } from './validate.js';
 
