@@ -24,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
     .addOption(maxFileOption())
+    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveInt))
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
       status = await runValidate(file, opts, io());

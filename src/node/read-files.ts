@@ -44,9 +44,23 @@ export function defaultWorkers(): number {
  */
 /** What every reading thread loads once: the unit list, last period's roll-up (optional), the limits. */
 export interface WorkerSetup {
-  unitsFile: string;
+  unitsFile?: string;
   previousFile?: string;
   limits?: ReadLimits;
+  /** Send back the whole reading (validate prints it), not only what consolidation keeps. */
+  whole?: boolean;
+}
+
+/**
+ * Heap of one reading thread. The reader keeps ranges as ranges and caps cells per sheet, so a real file needs a
+ * few MB and a hostile one is refused long before this; a thread that still runs out dies alone.
+ */
+const WORKER_HEAP_MB = 160;
+
+/** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */
+export async function checkFileGuarded(path: string, setup: WorkerSetup): Promise<CheckedFile> {
+  const [checked] = await readParallel([{ path, rel: path }], { ...setup, whole: true }, 1, () => {});
+  return checked!;
 }
 
 export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void): Promise<CheckedFile[]> {
@@ -74,7 +88,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
       const worker = new Worker(script, {
         workerData: { ...setup, limits } satisfies WorkerSetup,
         // A hostile file may exhaust this thread's heap, never the whole run.
-        resourceLimits: { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 32 },
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
       });
       // Files sent to this thread, in the order it reads them; the next one is sent before the current one ends,
       // so the thread never waits for the main thread between files.

@@ -7,8 +7,8 @@ import { checkFile } from './check-file.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 
 /** One reading thread: loads the unit list once, then reads and validates the files it is sent. */
-const { unitsFile, previousFile, limits } = workerData as WorkerSetup;
-const units = await readHierarchy(unitsFile);
+const { unitsFile, previousFile, limits, whole } = workerData as WorkerSetup;
+const units = unitsFile ? await readHierarchy(unitsFile) : undefined;
 const previous = previousFile ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước')) : undefined;
 // Jobs may arrive while one is being read: they are read one at a time, in the order sent.
 let queue = Promise.resolve();
@@ -16,7 +16,7 @@ parentPort!.on('message', (job: { index: number; path: string; rel: string }) =>
   queue = queue.then(async () => {
     try {
       const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
-      parentPort!.postMessage({ index: job.index, checked: slimChecked(checked) });
+      parentPort!.postMessage({ index: job.index, checked: whole ? checked : slimChecked(checked) });
     } catch (err) {
       parentPort!.postMessage({ index: job.index, error: (err as Error).message });
     }

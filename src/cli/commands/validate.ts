@@ -1,17 +1,23 @@
+import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { Issue } from '../../core/model.js';
 import { validationJson, type CheckedFile } from '../../core/validate/check-file.js';
-import { checkFile } from '../../node/check-file.js';
+import { checkFileGuarded } from '../../node/read-files.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { previousFigures } from '../../core/rollup/saved.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { EXIT, type CommandIO } from '../io.js';
 import { loadUnits } from '../../node/load-units.js';
 
-export async function runValidate(file: string, opts: { units?: string; json?: boolean; maxFileMb?: number; previous?: string }, io: CommandIO): Promise<number> {
+export async function runValidate(file: string, opts: { units?: string; json?: boolean; maxFileMb?: number; timeLimit?: number; previous?: string }, io: CommandIO): Promise<number> {
   const units = await loadUnits(opts.units);
   const previous = opts.previous ? previousFigures(await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước')) : undefined;
-  const checked = await checkFile(file, { units, limits: limitsFrom(opts), previous });
+  // Read on a worker thread with a heap limit and the time limit, as consolidate reads: a hostile file cannot hang or exhaust validate.
+  const checked = await checkFileGuarded(file, {
+    unitsFile: units && opts.units ? resolve(opts.units) : undefined,
+    previousFile: previous && opts.previous ? resolve(opts.previous) : undefined,
+    limits: limitsFrom(opts),
+  });
   if (opts.json) io.stdout.write(`${JSON.stringify(validationJson(checked), null, 2)}\n`);
   else io.stdout.write(formatValidation(checked, io.color, Boolean(units)));
   return checked.valid ? EXIT.ok : EXIT.dataErrors;

@@ -425,7 +425,8 @@ export class XlsxBook {
     let head: Uint8Array = new Uint8Array(0);
     let inflated = 0;
     let closed = false;
-    let pending = '';
+    let pending: Uint8Array = new Uint8Array(0);
+    let utf8 = false;
     const tail = { depth: 0, max: 0 };
     const feed = (chunk: Uint8Array, final: boolean) => {
       inflated += chunk.length;
@@ -439,20 +440,27 @@ export class XlsxBook {
         head = concat(head, chunk);
         if (head.length < 4 && !final) return;
         decoder = new TextDecoder(encodingOf(head));
+        utf8 = decoder.encoding === 'utf-8';
         chunk = head;
       }
-      let text = decoder.decode(chunk, { stream: !final });
       if (done) {
-        scanTail(text, tail, path);
+        scanTail(decoder.decode(chunk, { stream: !final }), tail, path);
         closed ||= final;
         return;
       }
-      // Runs of empty self-closing rows and cells (a million formatted rows, 16.384 styled columns) are
-      // collapsed to their last element before parsing: it alone fixes where a following unnumbered row or cell is.
-      text = pending + text;
-      const cut = final ? text.length : text.lastIndexOf('<');
-      pending = text.slice(cut);
-      text = collapseEmptyRuns(text.slice(0, cut));
+      let text: string;
+      if (utf8) {
+        // Runs of empty self-closing rows and cells (a million formatted rows, 16.384 styled columns) are dropped
+        // from the bytes before decoding and parsing, all but the last of each run: it alone fixes where a
+        // following unnumbered row or cell is. Chunks are cut before their last "<" so no tag is split.
+        const bytes = concat(pending, chunk);
+        let cut = final ? bytes.length : bytes.lastIndexOf(0x3c);
+        if (cut <= 0) cut = bytes.length;
+        pending = bytes.slice(cut);
+        text = '';
+        for (const [from, to] of keptRanges(bytes, cut)) text += decoder.decode(bytes.subarray(from, to), { stream: true });
+        if (final) text += decoder.decode();
+      } else text = decoder.decode(chunk, { stream: !final });
       try {
         if (text) parser.write(text);
         if (final) {
@@ -514,19 +522,77 @@ interface Handlers {
   close?: (name: string) => void;
 }
 
-const EMPTY_ROWS = /(?:<(?:[A-Za-z_][\w.-]*:)?row\s[^<>]*\/>){2,}/g;
-const EMPTY_CELLS = /(?:<(?:[A-Za-z_][\w.-]*:)?c(?:\s[^<>]*)?\/>){2,}/g;
-const NUMBERED = /\sr\s*=\s*["']/;
-
-/** Keeps of each run of empty `<row …/>` or `<c …/>` elements only the last, when it carries its own `r`. */
-function collapseEmptyRuns(text: string): string {
-  if (text.length < 4096) return text;
-  const keepLast = (run: string) => {
-    // The last element's position must not depend on the ones dropped.
-    const last = run.slice(run.lastIndexOf('<'));
-    return NUMBERED.test(last) ? last : run;
+/**
+ * The byte ranges of `bytes[0, end)` to parse: all of it, less every run of two or more adjacent empty
+ * self-closing `<row …/>` (or `<c …/>`) elements but its last, when that last one carries its own `r`.
+ */
+function keptRanges(bytes: Uint8Array, end: number): [number, number][] {
+  const kept: [number, number][] = [];
+  let from = 0;
+  // The run being followed: its kind (1 row, 2 cell), first element and last element.
+  let kind = 0;
+  let first = -1;
+  let last = -1;
+  let lastEnd = -1;
+  let count = 0;
+  const closeRun = () => {
+    if (count >= 2 && hasOwnR(bytes, last, lastEnd)) {
+      kept.push([from, first]);
+      from = last;
+    }
+    kind = count = 0;
   };
-  return text.replace(EMPTY_ROWS, keepLast).replace(EMPTY_CELLS, keepLast);
+  for (let i = bytes.indexOf(0x3c); i >= 0 && i < end; ) {
+    const close = bytes.indexOf(0x3e, i);
+    if (close < 0 || close >= end) break;
+    const k = bytes[close - 1] === 0x2f ? emptyKind(bytes, i) : 0;
+    if (k && k === kind && isBlank(bytes, lastEnd + 1, i)) {
+      last = i;
+      lastEnd = close;
+      count++;
+    } else {
+      closeRun();
+      if (k) {
+        kind = k;
+        first = last = i;
+        lastEnd = close;
+        count = 1;
+      }
+    }
+    i = bytes.indexOf(0x3c, close + 1);
+  }
+  closeRun();
+  kept.push([from, end]);
+  return kept;
+}
+
+/** 1 for `<row `, 2 for `<c ` or `<c/`, with or without a namespace prefix; 0 otherwise. */
+function emptyKind(b: Uint8Array, lt: number): number {
+  let n = lt + 1;
+  // Skip a prefix ("x:").
+  for (let j = n; j < n + 12 && j < b.length; j++) {
+    const ch = b[j]!;
+    if (ch === 0x3a) {
+      n = j + 1;
+      break;
+    }
+    if (ch === 0x20 || ch === 0x2f || ch === 0x3e) break;
+  }
+  const after = (len: number) => b[n + len] === 0x20 || b[n + len] === 0x2f || b[n + len] === 0x09 || b[n + len] === 0x0a || b[n + len] === 0x0d;
+  if (b[n] === 0x72 && b[n + 1] === 0x6f && b[n + 2] === 0x77 && after(3)) return 1; // row
+  if (b[n] === 0x63 && after(1)) return 2; // c
+  return 0;
+}
+
+/** Whether the element at [lt, gt] has an `r="…"` attribute. */
+function hasOwnR(b: Uint8Array, lt: number, gt: number): boolean {
+  for (let j = lt + 2; j < gt - 2; j++) if (b[j] === 0x72 && (b[j - 1] === 0x20 || b[j - 1] === 0x09 || b[j - 1] === 0x0a) && (b[j + 1] === 0x3d || b[j + 1] === 0x20)) return true;
+  return false;
+}
+
+function isBlank(b: Uint8Array, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (b[j] !== 0x20 && b[j] !== 0x0a && b[j] !== 0x0d && b[j] !== 0x09) return false;
+  return true;
 }
 
 /** Nesting depth of the part after the parser stopped, by a scan for tags (nothing is parsed any more). */
@@ -582,7 +648,8 @@ function resolvePath(base: string, target: string): string {
 const XML_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function serialToDate(serial: number, date1904: boolean): Date {
-  const days = date1904 ? serial + 1462 : serial;
+  // Excel counts a 29 February 1900 that never was: serials before it are one day later than plain arithmetic says.
+  const days = date1904 ? serial + 1462 : serial < 60 ? serial + 1 : serial;
   return new Date(Math.round((days - 25569) * 86400) * 1000);
 }
 
