@@ -48,6 +48,12 @@ export const tooManyCells = (sheet: string, limit: number) =>
     `Sheet "${sheet}" có hơn ${count(limit)} ô chứa dữ liệu, trong khi một biểu mẫu chỉ có vài trăm ô. Xóa các dòng, cột thừa (hoặc chép số liệu sang biểu mẫu mới do bdg template tạo) rồi lưu lại.`,
   );
 
+export const tooManyElements = (part: string, limit: number) =>
+  fileIssue(
+    'file-too-large',
+    `Phần "${part}" của tệp có hơn ${count(limit)} phần tử (ô, dòng trống có định dạng…), trong khi một biểu mẫu chỉ có vài nghìn. Xóa các dòng, cột thừa (chọn chúng › Delete) hoặc chép số liệu sang biểu mẫu mới do bdg template tạo, rồi lưu lại.`,
+  );
+
 export const tooManyMerges = (sheet: string, limit: number) =>
   fileIssue(
     'file-too-large',

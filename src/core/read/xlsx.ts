@@ -76,6 +76,8 @@ export class Refused extends Error {
 export const MAX_CELLS_PER_SHEET = 250_000;
 /** Merged ranges a sheet may declare: a form has a few dozen. */
 export const MAX_MERGES_PER_SHEET = 50_000;
+/** Elements one part may hand the parser once runs of empty rows and cells are dropped: a form has a few thousand. */
+export const MAX_ELEMENTS_PER_PART = 1_000_000;
 /** SpreadsheetML nests a dozen levels at most; more means a hostile or broken part. */
 export const MAX_XML_DEPTH = 100;
 
@@ -408,7 +410,9 @@ export class XlsxBook {
     parser.on('error', (err) => {
       throw new Refused(msg.partDamaged(path, err.message));
     });
+    let elements = 0;
     parser.on('opentag', (tag: SaxesTagPlain) => {
+      if (++elements > MAX_ELEMENTS_PER_PART) throw new Refused(msg.tooManyElements(printable(path), MAX_ELEMENTS_PER_PART));
       if (++depth > MAX_XML_DEPTH) throw new Refused(msg.xmlTooDeep(printable(path), MAX_XML_DEPTH));
       if (handlers.open?.(localName(tag.name), tag.attributes as Record<string, string>, depth) === DONE) {
         done = true;
