@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { makeIssue } from '../core/issues.js';
 import { fileTooLarge } from '../core/read/messages.js';
@@ -21,5 +22,8 @@ export async function checkFile(path: string, options: CheckOptions & { displayN
       makeIssue('file-unreadable', 'error', undefined, missing ? `Không tìm thấy tệp "${path}". Kiểm tra lại tên và thư mục.` : `Không đọc được tệp "${path}" (không có quyền đọc?). Kiểm tra quyền truy cập tệp.`),
     );
   }
-  return checkSubmission(bytes, file, options);
+  const checked = await checkSubmission(bytes, file, options);
+  // Hashed here, where the bytes already are: consolidation recognises a file sent twice without reading it again.
+  checked.digest = createHash('sha256').update(bytes).digest('hex');
+  return checked;
 }

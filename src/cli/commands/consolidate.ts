@@ -5,15 +5,13 @@ import { EMPTY_CONFIG } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { consolidate, type Consolidation } from '../../core/consolidate/consolidate.js';
 import { discover } from '../../node/discover.js';
-import { defaultWorkers, readParallel } from '../../node/read-files.js';
+import { defaultWorkers, readParallel, startReaders, type WorkerSetup } from '../../node/read-files.js';
 import type { Rollup } from '../../core/model.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
-import { renderReport } from '../../core/write/report/index.js';
-import { buildSummaryWorkbook } from '../../core/write/summary-workbook.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnits } from '../../node/load-units.js';
 
@@ -65,6 +63,12 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
           cliProgress.Presets.shades_classic,
         )
       : null;
+  // The reading threads start before the folder walk (they load the unit list meanwhile), and the writers (exceljs,
+  // docx) load on this thread while they read.
+  const setup: WorkerSetup = { unitsFile: resolve(unitsFile), previousFile: flags.previous && resolve(flags.previous), limits };
+  const workers = flags.workers ?? defaultWorkers();
+  const readers = startReaders(setup, workers);
+  const writers = Promise.all([import('../../core/write/summary-workbook.js'), import('../../core/write/report/index.js')]);
   let result: Consolidation;
   try {
     result = await consolidate({
@@ -75,8 +79,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
       now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
       // Files are read on worker threads even with --workers 1, so the time limit per file holds.
-      readFiles: (files, tick) =>
-        readParallel(files, { unitsFile: resolve(unitsFile), previousFile: flags.previous && resolve(flags.previous), limits }, flags.workers ?? defaultWorkers(), tick),
+      readFiles: (files, tick) => readParallel(files, setup, workers, tick, readers),
       onProgress: (done, total) => {
         if (!bar) return;
         if (done === 0) bar.start(total, 0);
@@ -85,6 +88,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     });
   } finally {
     bar?.stop();
+    // Threads not handed out (the walk failed) must not keep the process alive.
+    for (const r of readers) void r.worker.terminate();
   }
   const { rollup, byUnit, catalogue } = result;
   if (!rollup.files.some((f) => f.status !== 'ignored')) {
@@ -94,6 +99,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   }
   const paths = outputPaths(outDir, rollup.root.code, rollup.period);
   await checkOutputs(Object.values(paths), { force: flags.force, inputs: rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path)) });
+  const [{ buildSummaryWorkbook }, { renderReport }] = await writers;
   const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue);
   await writeFileAtomic(paths.workbook, Buffer.from(await workbook.xlsx.writeBuffer()));
   await writeFileAtomic(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);

@@ -16,6 +16,8 @@ export interface CheckedFile {
   submission: Submission | null;
   catalogue: Catalogue | null;
   figures: Figures | null;
+  /** SHA-256 of the file's bytes, when the edge that read them computed it (to recognise a file sent twice). */
+  digest?: string | null;
 }
 
 export interface CheckOptions {
