@@ -27,7 +27,7 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const sets = opt('sets', 'province-15,province-184,national-3321').split(',').filter((s) => s && s !== 'none');
+const sets = opt('sets', 'commune-300,province-15,province-184,national-3321').split(',').filter((s) => s && s !== 'none');
 const docxSizes = opt('docx', '300,3321').split(',').filter((s) => s && s !== 'none').map(Number);
 const reps = Number(opt('reps', '3'));
 const cache = join(here, 'cache');
@@ -45,9 +45,10 @@ for (const name of sets) {
   process.stderr.write(`Chuẩn bị ${name} (${files} tệp)…\n`);
   const dir = await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`));
   const out = join(cache, `${name}-out`);
-  const runs = { floor: [], w1: [], w2: [], docx: [] };
+  const runs = { floor: [], w1: [], w2: [], docx: [], reader: [] };
   for (let r = 0; r < reps; r++) {
     process.stderr.write(`  ${name}: lần ${r + 1}/${reps}\n`);
+    runs.reader.push(probe('reader', dir, out));
     runs.floor.push(probe('floor', dir, out));
     runs.w1.push(probe('consolidate', dir, out, '1'));
     runs.w2.push(probe('consolidate', dir, out, '2'));
@@ -75,6 +76,12 @@ for (const name of sets) {
     overhead1WorkerVsFloor: +(w1 / floor).toFixed(2),
     speedup2Workers: +(w1 / w2).toFixed(2),
     docxMs: Math.round(median(runs.docx)),
+    bytesPerFile: runs.reader[0].bytes,
+    readerMsPerFile: +median(runs.reader.map((x) => x.readerMs)).toFixed(2),
+    exceljsLoadMsPerFile: +median(runs.reader.map((x) => x.exceljsMs)).toFixed(2),
+    readerVsExceljsLoad: +(median(runs.reader.map((x) => x.readerMs)) / median(runs.reader.map((x) => x.exceljsMs))).toFixed(2),
+    consolidate1WorkerVsFloor: +(w1 / floor).toFixed(2),
+    consolidate2WorkersVsFloor: +(w2 / floor).toFixed(2),
   });
 }
 
@@ -108,8 +115,8 @@ const saved = (() => {
 })();
 const keep = { results: results.length ? results : (saved.results ?? []), docx: docx.length ? docx : (saved.docx ?? []) };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
-const header = ['tập', 'tệp', 'sàn exceljs', '1 luồng', '2 luồng', 'ms/tệp', 'RSS đỉnh', '1 luồng/sàn', 'tăng tốc', 'DOCX'];
-const rows = results.map((r) => [r.set, r.files, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, r.msPerFile2Workers, `${r.peakRssMb2Workers} MB`, `${r.overhead1WorkerVsFloor}×`, `${r.speedup2Workers}×`, `${r.docxMs} ms`].map(String));
+const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'exceljs load', 'đọc/load', 'sàn exceljs', '1 luồng', '2 luồng', '2 luồng/sàn', 'RSS đỉnh', 'DOCX'];
+const rows = results.map((r) => [r.set, r.files, (r.bytesPerFile / 1024).toFixed(1), r.readerMsPerFile, r.exceljsLoadMsPerFile, `${r.readerVsExceljsLoad}×`, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, `${r.consolidate2WorkersVsFloor}×`, `${r.peakRssMb2Workers} MB`, `${r.docxMs} ms`].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
 console.log(`${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}`);

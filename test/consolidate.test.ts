@@ -211,7 +211,7 @@ describe('bdg consolidate', () => {
     expect(bdg(['consolidate', dir, '--units', units, '--out', out1, '--force']).status).toBe(0);
     expect(digest()).toBe(before);
     expect(readdirSync(out1).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  }, 180_000); // four full runs: on a shared 2-core machine they can pass the default minute
+  }); // four full runs: on a shared 2-core machine they can pass the default minute
 
   it('with last period’s roll-up: outliers flagged per unit, and the report compares', async () => {
     const units = writeUnits(root, THREE_LEVEL);

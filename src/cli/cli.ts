@@ -29,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--annotate <out.xlsx>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
     .option('--force', 'ghi đè bản sao --annotate nếu đã có')
     .addOption(maxFileOption())
+    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveInt))
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
       status = await runValidate(file, opts, io());

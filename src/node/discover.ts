@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import type { Found } from '../core/consolidate/consolidate.js';
 import { TRA_LAI } from './output-set.js';
@@ -15,7 +14,7 @@ const WRONG_FORMATS: Record<string, string> = {
 
 /**
  * Lists every file under `dir` (subfolders included, in a stable order) and sorts them into submissions to read
- * (with a digest of their bytes) and files to pass over with the reason. Follows symbolic links once: a loop is reported, not walked forever.
+ * and files to pass over (the reading thread hashes each file's bytes) with the reason. Follows symbolic links once: a loop is reported, not walked forever.
  */
 export async function discover(dir: string, skip: string[] = [], rootCode?: string): Promise<Found[]> {
   const found: Found[] = [];
@@ -89,7 +88,6 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
     }
   };
   await walk(dir);
-  for (const f of found) if (f.kind === 'candidate') f.digest = await fileDigest(f.path);
   return found;
 }
 
@@ -97,16 +95,7 @@ function classify(path: string, rel: string): Found {
   const name = basename(path);
   const ext = extname(name).toLowerCase();
   if (name.startsWith('~$')) return { kind: 'ignored', path, rel, reason: 'tệp khóa tạm của Office (~$), không phải báo cáo' };
-  if (ext === '.xlsx' || ext === '.xlsm') return { kind: 'candidate', path, rel, digest: null };
+  if (ext === '.xlsx' || ext === '.xlsm') return { kind: 'candidate', path, rel };
   if (WRONG_FORMATS[ext]) return { kind: 'wrong-format', path, rel, format: WRONG_FORMATS[ext] };
   return { kind: 'ignored', path, rel, reason: `không phải tệp .xlsx (${ext || 'không có phần mở rộng'})` };
-}
-
-/** Content hash, to recognise the same file sent twice under two names. */
-export async function fileDigest(path: string): Promise<string | null> {
-  try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
-  } catch {
-    return null;
-  }
 }

@@ -53,13 +53,59 @@ export interface WorkerSetup {
   period?: string;
   previousFile?: string;
   limits?: ReadLimits;
+  /** Send back the whole reading (validate prints it), not only what consolidation keeps. */
+  whole?: boolean;
 }
 
-export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void): Promise<CheckedFile[]> {
+/**
+ * Heap of one reading thread. The reader keeps ranges as ranges and caps cells per sheet, so a real file needs a
+ * few MB and a hostile one is refused long before this; a thread that still runs out dies alone.
+ */
+const WORKER_HEAP_MB = 160;
+
+/** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */
+export async function checkFileGuarded(path: string, setup: WorkerSetup): Promise<CheckedFile> {
+  const [checked] = await readParallel([{ path, rel: path }], { ...setup, whole: true }, 1, () => {});
+  return checked!;
+}
+
+/** A reading thread started ahead of the files (it loads the unit list meanwhile). */
+export interface Reader {
+  worker: Worker;
+  /** Resolves once the thread has loaded and said it is ready; an error it meets before that is kept in `failed`. */
+  ready: Promise<void>;
+  failed?: Error;
+}
+
+function newWorker(setup: WorkerSetup): Worker {
+  return new Worker(resolve(packageRoot, 'dist/node/read-worker.js'), {
+    workerData: { ...setup, limits: setup.limits ?? DEFAULT_LIMITS } satisfies WorkerSetup,
+    // A hostile file may exhaust this thread's heap, never the whole run.
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+  });
+}
+
+/** Starts `count` reading threads now, so they load while the folder is walked. Hand them to readParallel. */
+export function startReaders(setup: WorkerSetup, count: number): Reader[] {
+  return Array.from({ length: Math.max(1, count) }, () => {
+    const worker = newWorker(setup);
+    const reader: Reader = { worker, ready: Promise.resolve() };
+    reader.ready = new Promise((ok) => {
+      worker.once('message', () => ok());
+      worker.once('error', (err) => {
+        reader.failed = err;
+        ok();
+      });
+    });
+    return reader;
+  });
+}
+
+export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void, started: Reader[] = []): Promise<CheckedFile[]> {
   const limits = setup.limits ?? DEFAULT_LIMITS;
+  const warm = [...started];
   const results: CheckedFile[] = new Array(files.length);
   let next = 0;
-  const script = resolve(packageRoot, 'dist/node/read-worker.js');
   const failed = (i: number, error: Issue): CheckedFile => ({
     file: files[i]!.rel,
     valid: false,
@@ -77,11 +123,8 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
   const take = () => (retry.length ? retry.shift() : next < files.length ? next++ : undefined);
   const runWorker = () =>
     new Promise<void>((done, fail) => {
-      const worker = new Worker(script, {
-        workerData: { ...setup, limits } satisfies WorkerSetup,
-        // A hostile file may exhaust this thread's heap, never the whole run.
-        resourceLimits: { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 32 },
-      });
+      const reader = warm.shift();
+      const worker = reader?.worker ?? newWorker(setup);
       // Files sent to this thread, in the order it reads them; the next one is sent before the current one ends,
       // so the thread never waits for the main thread between files.
       const inFlight: number[] = [];
@@ -131,6 +174,18 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         dispatch();
         if (!finished) startTimer();
       });
+      if (reader)
+        void reader.ready.then(() => {
+          // Its "ready" may have come before these handlers were attached: start it here (dispatch only tops up).
+          if (reader.failed) {
+            // The thread could not even start (unit list unreadable…): the run cannot go on, as when it fails later.
+            finished = true;
+            fail(reader.failed);
+          } else if (!finished) {
+            dispatch();
+            if (!finished) startTimer();
+          }
+        });
       worker.on('error', (err) => {
         if (!inFlight.length) {
           finished = true;
@@ -140,6 +195,9 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         replace(issue('file-unreadable', { problem: 'thread', detail: err.message }));
       });
     });
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, files.length)) }, runWorker));
+  const threads = Math.max(1, Math.min(workers, files.length));
+  // Threads started ahead and not needed (fewer files than threads) are stopped.
+  for (const spare of warm.splice(threads)) void spare.worker.terminate();
+  await Promise.all(Array.from({ length: threads }, runWorker));
   return results;
 }

@@ -10,7 +10,7 @@ import { checkFile } from './check-file.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 
 /** One reading thread: loads the unit list once, then reads and validates the files it is sent. */
-const { unitsFile, unitsEdition, period, previousFile, limits } = workerData as WorkerSetup;
+const { unitsFile, unitsEdition, period, previousFile, limits, whole } = workerData as WorkerSetup;
 const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
 const units = (p: Period | null) => lookupFor(source, p);
 // A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the latest).
@@ -22,7 +22,7 @@ parentPort!.on('message', (job: { index: number; path: string; rel: string }) =>
   queue = queue.then(async () => {
     try {
       const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
-      parentPort!.postMessage({ index: job.index, checked: slimChecked(checked) });
+      parentPort!.postMessage({ index: job.index, checked: whole ? checked : slimChecked(checked) });
     } catch (err) {
       parentPort!.postMessage({ index: job.index, error: (err as Error).message });
     }

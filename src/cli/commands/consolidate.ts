@@ -6,7 +6,7 @@ import { loadConfig } from '../../node/config-file.js';
 import { consolidate, rootUnit, type Consolidation } from '../../core/consolidate/consolidate.js';
 import { hierarchyFor } from '../../core/units/source.js';
 import { discover } from '../../node/discover.js';
-import { defaultWorkers, readParallel } from '../../node/read-files.js';
+import { defaultWorkers, readParallel, startReaders, type WorkerSetup } from '../../node/read-files.js';
 import type { Rollup } from '../../core/model.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
@@ -17,8 +17,6 @@ import { checkOutputs } from '../../node/safe-write.js';
 import { newRunId, OutputSet, TRA_LAI } from '../../node/output-set.js';
 import { VERSION } from '../../node/version.js';
 import { annotateWorkbook } from '../../core/write/annotate.js';
-import { renderReport } from '../../core/write/report/index.js';
-import { buildSummaryWorkbook } from '../../core/write/summary-workbook.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 
@@ -96,6 +94,18 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The reading threads start before the folder walk (they load the unit list meanwhile), and the writers (exceljs,
+  // docx) load on this thread while they read.
+  const setup: WorkerSetup = {
+    unitsFile: unitsFile && resolve(unitsFile),
+    unitsEdition: flags.unitsEdition,
+    period: period?.id,
+    previousFile: flags.previous && resolve(flags.previous),
+    limits,
+  };
+  const workers = flags.workers ?? defaultWorkers();
+  const readers = startReaders(setup, workers);
+  const writers = Promise.all([import('../../core/write/summary-workbook.js'), import('../../core/write/report/index.js')]);
   try {
     let result: Consolidation;
     try {
@@ -109,8 +119,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
         // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
         now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
         // Files are read on worker threads even with --workers 1, so the time limit per file holds.
-        readFiles: (files, tick) =>
-          readParallel(files, { unitsFile: unitsFile && resolve(unitsFile), unitsEdition: flags.unitsEdition, period: period?.id, previousFile: flags.previous && resolve(flags.previous), limits }, flags.workers ?? defaultWorkers(), tick),
+        readFiles: (files, tick) => readParallel(files, setup, workers, tick, readers),
         onProgress: (done, total) => {
           if (!bar) return;
           if (done === 0) bar.start(total, 0);
@@ -119,6 +128,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       });
     } finally {
       bar?.stop();
+      // Threads not handed out (the walk failed) must not keep the process alive.
+      for (const r of readers) void r.worker.terminate();
     }
     const { rollup, byUnit, catalogue, covered, hierarchy } = result;
     if (!rollup.files.some((f) => f.status === 'accepted')) {
@@ -130,6 +141,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     const copies = sendBackCopies(rollup, inputDir, outDir);
     const inputs = rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path));
     await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
+    const [{ buildSummaryWorkbook }, { renderReport }] = await writers;
 
     const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` });
     await set.stage(paths.workbook, new Uint8Array(await workbook.xlsx.writeBuffer()));

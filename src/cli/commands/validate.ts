@@ -5,13 +5,12 @@ import { annotateWorkbook, ERRORS_SHEET } from '../../core/write/annotate.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import type { Issue } from '../../core/model.js';
 import { validationJson, type CheckedFile } from '../../core/validate/check-file.js';
-import { checkFile } from '../../node/check-file.js';
+import { checkFileGuarded } from '../../node/read-files.js';
 import { limitsFrom } from '../../core/read/limits.js';
-import { previousFigures } from '../../core/rollup/saved.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
-import { describeUnits, lookupFor } from '../../core/units/source.js';
+import { describeUnits } from '../../core/units/source.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 
 export interface ValidateFlags {
@@ -22,6 +21,7 @@ export interface ValidateFlags {
   previous?: string;
   annotate?: string;
   force?: boolean;
+  timeLimit?: number;
 }
 
 export async function runValidate(file: string, opts: ValidateFlags, io: CommandIO): Promise<number> {
@@ -33,10 +33,17 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
     if (resolve(opts.annotate) === resolve(file)) throw new UsageError(`bản đánh dấu không được ghi đè tệp đang kiểm tra "${file}": chọn tên khác cho --annotate.`);
     await checkOutputs([opts.annotate], { force: opts.force, inputs: [file] });
   }
+  // Checked here first, so a bad list, edition or roll-up is said before any reading.
   const source = await loadUnitSource({ file: opts.units, edition: opts.unitsEdition });
-  const previous = opts.previous ? previousFigures(await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước')) : undefined;
-  // Without a list of its own, the file is checked against the built-in edition of the period it declares.
-  const checked = await checkFile(file, { units: (period) => lookupFor(source, period), limits: limitsFrom(opts), previous });
+  if (opts.previous) await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước');
+  // Read on a worker thread with a heap limit and the time limit, as consolidate reads: a hostile file cannot hang or
+  // exhaust validate. Without a list of its own, the file is checked against the built-in edition of its period.
+  const checked = await checkFileGuarded(file, {
+    unitsFile: opts.units && resolve(opts.units),
+    unitsEdition: opts.unitsEdition,
+    previousFile: opts.previous && resolve(opts.previous),
+    limits: limitsFrom(opts),
+  });
   let annotated: string | null = null;
   if (opts.annotate) {
     const copy = annotateWorkbook(new Uint8Array(await readFile(file)), [...checked.errors, ...checked.warnings], { file: basename(file) });
@@ -48,7 +55,8 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
   if (opts.json) io.stdout.write(`${JSON.stringify({ ...validationJson(checked), ...coverageJson(checked) }, null, 2)}\n`);
   else {
     const period = checked.period ? parsePeriodArg(checked.period) : null;
-    io.stdout.write(formatValidation(checked, io.color, lookupFor(source, period) ? describeUnits(source, period) : undefined));
+    const compared = period || source.kind === 'list' || source.edition;
+    io.stdout.write(formatValidation(checked, io.color, compared ? describeUnits(source, period) : undefined));
   }
   if (opts.annotate)
     (opts.json ? io.stderr : io.stdout).write(

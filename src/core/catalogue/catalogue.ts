@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dataFiles } from '../data-files.js';
+import { dataFiles, type DataFiles } from '../data-files.js';
 import { csvRecords } from '../util/csv.js';
 
 /** Breakdowns a figure may carry besides its total. */
@@ -129,13 +129,22 @@ function readCsv(file: string): Record<string, string>[] {
   return csvRecords(dataFiles().read(`catalogue/${file}`).normalize('NFC'));
 }
 
+/** The versions listed, and from which data files: the folder is listed once, not once per file read. */
+let listed: { files: DataFiles; versions: string[] } | undefined;
+
 /** The catalogue versions this build knows: one `<version>.csv` each in catalogue/. */
 export function knownVersions(): string[] {
-  return dataFiles()
-    .list('catalogue')
-    .filter((f) => /^[A-Z]+-\d{4}\.\d+\.csv$/.test(f))
-    .map((f) => f.replace(/\.csv$/, ''))
-    .sort();
+  const files = dataFiles();
+  if (listed?.files !== files)
+    listed = {
+      files,
+      versions: files
+        .list('catalogue')
+        .filter((f) => /^[A-Z]+-\d{4}\.\d+\.csv$/.test(f))
+        .map((f) => f.replace(/\.csv$/, ''))
+        .sort(),
+    };
+  return [...listed.versions];
 }
 
 export const CURRENT_VERSION = 'BDG-2024.1';

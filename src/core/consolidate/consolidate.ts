@@ -12,9 +12,13 @@ import { issue } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
 import type { CheckedFile } from '../validate/check-file.js';
 
-/** What the edge found in the folder: files to read (with a digest of their bytes, null if unreadable) and files passed over. */
+/**
+ * What the edge found in the folder: files to read and files passed over. A candidate's digest (of its bytes, to
+ * recognise one file sent twice) may come with it, or with its reading (`CheckedFile.digest`): the edge that reads
+ * the bytes hashes them, so no file is read twice.
+ */
 export type Found =
-  | { kind: 'candidate'; path: string; rel: string; digest: string | null }
+  | { kind: 'candidate'; path: string; rel: string; digest?: string | null }
   | { kind: 'ignored'; path: string; rel: string; reason: string }
   /** A spreadsheet in a format bdg cannot read (.xls, .ods): most likely a submission, so it is reported as rejected. */
   | { kind: 'wrong-format'; path: string; rel: string; format: string };
@@ -68,9 +72,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const found = opts.found;
   const outcomes = new Map<Found, FileOutcome>();
 
-  // The same bytes under two names is one submission sent twice: keep the first, pass over the copy.
-  const candidates: Extract<Found, { kind: 'candidate' }>[] = [];
-  const firstByDigest = new Map<string, Extract<Found, { kind: 'candidate' }>>();
+  const read: Extract<Found, { kind: 'candidate' }>[] = [];
   for (const f of found) {
     if (f.kind === 'ignored') outcomes.set(f, { path: f.rel, unit: null, status: 'ignored', reason: f.reason });
     else if (f.kind === 'wrong-format')
@@ -81,29 +83,37 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
         errors: [issue('file-not-xlsx', { found: 'extension', format: f.format })],
         warnings: [],
       });
-    else {
-      const digest = f.digest;
-      const first = digest ? firstByDigest.get(digest) : undefined;
-      if (!first) {
-        if (digest) firstByDigest.set(digest, f);
-        candidates.push(f);
-        continue;
-      }
-      // Keep the first found, unless its name marks it as the copy ("x (1).xlsx", "Copy of x", "bản sao").
-      const looksCopied = (x: Found) => /\(\d+\)|copy|bản sao|ban[- ]sao/i.test(x.rel.normalize('NFC'));
-      const [keep, copy] = looksCopied(first) && !looksCopied(f) ? [f, first] : [first, f];
-      if (keep === f) {
-        candidates[candidates.indexOf(first)] = f;
-        firstByDigest.set(digest!, f);
-      }
-      outcomes.set(copy, { path: copy.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần` });
-    }
+    else read.push(f);
   }
 
   let done = 0;
-  opts.onProgress?.(0, candidates.length);
-  const onDone = () => opts.onProgress?.(++done, candidates.length);
-  const checked = await opts.readFiles(candidates, onDone);
+  opts.onProgress?.(0, read.length);
+  const onDone = () => opts.onProgress?.(++done, read.length);
+  const readings = await opts.readFiles(read, onDone);
+
+  // The same bytes under two names is one submission sent twice: keep the first, pass over the copy.
+  const candidates: Extract<Found, { kind: 'candidate' }>[] = [];
+  const checked: CheckedFile[] = [];
+  const firstByDigest = new Map<string, number>();
+  read.forEach((f, i) => {
+    const digest = f.digest ?? readings[i]!.digest ?? null;
+    const at = digest ? firstByDigest.get(digest) : undefined;
+    if (at === undefined) {
+      if (digest) firstByDigest.set(digest, candidates.length);
+      candidates.push(f);
+      checked.push(readings[i]!);
+      return;
+    }
+    const first = candidates[at]!;
+    // Keep the first found, unless its name marks it as the copy ("x (1).xlsx", "Copy of x", "bản sao").
+    const looksCopied = (x: Found) => /\(\d+\)|copy|bản sao|ban[- ]sao/i.test(x.rel.normalize('NFC'));
+    const [keep, copy] = looksCopied(first) && !looksCopied(f) ? [f, first] : [first, f];
+    if (keep === f) {
+      candidates[at] = f;
+      checked[at] = readings[i]!;
+    }
+    outcomes.set(copy, { path: copy.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần` });
+  });
 
   const period = opts.period ?? majorityPeriod(checked);
   const list = hierarchyFor(opts.units, period);

@@ -1,5 +1,4 @@
-import ExcelJS from 'exceljs';
-import { cellText } from './cells.js';
+import { EMPTY, openXlsx, scalarText } from './xlsx.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { cleanText, foldName, normalizeLabel } from '../util/text.js';
 
@@ -131,26 +130,29 @@ function readCsvRows(text: string, file: string): UnitRow[] {
 }
 
 async function readXlsxRows(bytes: Uint8Array, file: string): Promise<UnitRow[]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws) throw new HierarchyError(['tệp không có sheet nào'], file);
+  const opened = openXlsx(bytes);
+  if (!opened.ok) throw new Error(opened.issue.message);
+  const first = opened.book.sheets[0];
+  if (!first) throw new HierarchyError(['tệp không có sheet nào'], file);
+  const sheet = opened.book.readSheet(first);
+  const at = (r: number, c: number) => sheet.rows.get(r)?.get(c) ?? EMPTY;
   const header: string[] = [];
-  ws.getRow(1).eachCell({ includeEmpty: true }, (cell, c) => (header[c - 1] = cellText(cell)));
+  for (const [c, cell] of sheet.rows.get(1) ?? []) header[c - 1] = scalarText(cell);
+  for (let i = 0; i < header.length; i++) header[i] ??= '';
   const ix = headerIndex(header, file);
   const rows: (UnitRow & { numeric: boolean[] })[] = [];
-  ws.eachRow((row, r) => {
-    if (r === 1) return;
-    const get = (i: number) => row.getCell(i + 1);
+  for (const r of [...sheet.rows.keys()].sort((a, b) => a - b)) {
+    if (r === 1) continue;
+    const get = (i: number) => at(r, i + 1);
     rows.push({
-      code: cleanText(cellText(get(ix.code))),
-      name: cleanText(cellText(get(ix.name))),
-      level: cleanText(cellText(get(ix.level))),
-      parent: cleanText(cellText(get(ix.parent))),
+      code: cleanText(scalarText(get(ix.code))),
+      name: cleanText(scalarText(get(ix.name))),
+      level: cleanText(scalarText(get(ix.level))),
+      parent: cleanText(scalarText(get(ix.parent))),
       row: r,
-      numeric: [typeof get(ix.code).value === 'number', typeof get(ix.parent).value === 'number'],
+      numeric: [get(ix.code).kind === 'number', get(ix.parent).kind === 'number'],
     });
-  });
+  }
   // A code stored as a number lost its leading zeros: pad to the longest code of the same level.
   const width = new Map<string, number>();
   for (const r of rows) width.set(normalizeLabel(r.level), Math.max(width.get(normalizeLabel(r.level)) ?? 0, r.code.length));

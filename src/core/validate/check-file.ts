@@ -1,6 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Figures, Issue, Period, Submission, UnitRef } from '../model.js';
-import type { ReadLimits } from '../read/open-workbook.js';
+import type { ReadLimits } from '../read/limits.js';
 import { readSubmissionBytes } from '../read/submission.js';
 import { validateSubmission, type UnitLookup } from './validate.js';
 
@@ -16,6 +16,8 @@ export interface CheckedFile {
   submission: Submission | null;
   catalogue: Catalogue | null;
   figures: Figures | null;
+  /** SHA-256 of the file's bytes, when the edge that read them computed it (to recognise a file sent twice). */
+  digest?: string | null;
 }
 
 export interface CheckOptions {

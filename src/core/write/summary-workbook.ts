@@ -36,13 +36,13 @@ export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFig
     period: parsePeriodArg(rollup.period)!,
     figures: root.values,
     narrative: gatherNarrative(rollup),
-    info: { preparedOn: new Date(rollup.generatedAt) },
-    extraInfo: [
-      ['Số đơn vị đã tổng hợp', `${rollup.completeness.received}/${rollup.completeness.expected}`, 'Đơn vị cấp dưới trực tiếp đã có số liệu / phải báo cáo.'],
-      ['Đơn vị đã tổng hợp', stamp.covered.join(', '), 'Mã các đơn vị cấp xã có số liệu trong bảng này.'],
-      ['Mã lần tổng hợp', stamp.runId, 'Giống mã trong tệp JSON và báo cáo DOCX cùng lần.'],
-      ['Lập bởi', stamp.madeBy, ''],
-    ],
+    info: {
+      preparedOn: new Date(rollup.generatedAt),
+      coverage: `${rollup.completeness.received}/${rollup.completeness.expected}`,
+      coveredUnits: stamp.covered.join(', '),
+      runId: stamp.runId,
+      madeBy: stamp.madeBy,
+    },
     title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
   });
   wb.created = wb.modified = new Date(rollup.generatedAt);
