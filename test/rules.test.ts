@@ -64,6 +64,9 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'money-precision': [{ indicator: 'DA8.20', measure: 'total', value: 1.2345 }],
   'breakdown-not-applicable': [{ indicator: 'DA8.04', measure: 'nu', value: 7 }],
   'breakdown-without-total': [{ indicator: 'DA8.05', breakdown: 'nu', breakdownValue: 4320, value: null }],
+  'sheet-ambiguous': [{ sheet: 'Số liệu', matches: [{ name: 'Số liệu', hidden: true }, { name: 'SỐ LIỆU ', hidden: false }] }],
+  'sheet-hidden': [{ sheet: 'Số liệu', veryHidden: true }, { sheet: 'Số liệu', veryHidden: false }],
+  'merged-figure-cell': [{ sheet: 'Số liệu', range: 'E12:E13', covered: [{ code: 'DA8.05', measure: 'total' }, { code: 'DA8.06', measure: 'total' }] }],
   'money-in-dong': [{ indicator: 'DA8.20', measure: 'total', value: 150000000 }],
   'value-above-level-bound': [{ indicator: 'DA8.05', measure: 'total', value: 250000, unit: 'lượt người', level: 'Xã', bound: 50000, money: false }],
   'breakdown-exceeds-total': [{ indicator: 'DA8.05', measure: 'nu', value: 4320, total: 4200, totalCell: 'E12' }],
@@ -114,7 +117,7 @@ describe('the rules catalogue', () => {
     // Every cell-level message names the cell; every param that is text shows up in it.
     if (spec.level === 'cell') expect(out.message).toContain('Ô F12 (sheet "Số liệu"');
     for (const [key, v] of Object.entries(params))
-      if (typeof v === 'string' && !['found', 'part', 'damage', 'danger', 'problem', 'side', 'field', 'measure', 'breakdown', 'severity', 'value', 'currentVersion'].includes(key))
+      if (typeof v === 'string' && !['found', 'part', 'damage', 'danger', 'problem', 'side', 'field', 'measure', 'breakdown', 'severity', 'value', 'currentVersion', 'level'].includes(key))
         expect(out.message, key).toContain(v.replace(/[\u0000-\u001f]/g, '?'));
     expect(out.severity).toBe(spec.severityByIndicator ? ((params as { severity?: string }).severity ?? spec.severity) : spec.severity);
     expect(spec.summary.length).toBeGreaterThan(5);
@@ -186,7 +189,7 @@ describe('the catalogue and the code agree', () => {
 
   it('finds the emitting call sites (the scan itself works)', () => {
     expect(emitted.get('breakdown-exceeds-total')).toEqual(['src/core/validate/validate.ts']);
-    expect(emitted.get('unit-overlap')).toContain('src/core/consolidate/consolidate.ts');
+    expect(emitted.get('unit-duplicate')).toContain('src/core/consolidate/conflicts.ts');
     expect(emitted.get('file-timeout')).toEqual(['src/node/read-files.ts']);
     expect(emitted.get('value-not-whole')).toContain('src/core/validate/figures-schema.ts');
     expect(emitted.size).toBeGreaterThan(30);

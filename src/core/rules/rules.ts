@@ -218,6 +218,36 @@ export const RULES = {
     message: (p) =>
       `Thiếu sheet "${p.sheet}". Tệp có các sheet: ${quoted(p.present) || '(không có)'}. Hãy dùng biểu mẫu do bdg template tạo, hoặc đổi tên sheet cho đúng.`,
   }),
+  'sheet-ambiguous': rule<{ sheet: string; matches: { name: string; hidden: boolean }[] }>({
+    severity: 'error',
+    level: 'sheet',
+    source: 'read',
+    summary: 'Hai sheet cùng được hiểu là "Thông tin" hoặc "Số liệu" (kể cả sheet ẩn).',
+    message: (p) =>
+      `Có ${p.matches.length} sheet cùng được hiểu là "${p.sheet}": ${p.matches.map((m) => `"${m.name}"${m.hidden ? ' (đang ẩn)' : ''}`).join(', ')}, nên không biết số liệu nằm ở sheet nào. Chỉ giữ một sheet "${p.sheet}": xóa hoặc đổi tên các sheet còn lại (kể cả sheet ẩn: chuột phải vào tên sheet › Unhide để thấy) rồi lưu lại.`,
+  }),
+  'sheet-hidden': rule<{ sheet: string; veryHidden: boolean }>({
+    severity: 'error',
+    level: 'sheet',
+    source: 'read',
+    summary: 'Sheet cần đọc đang bị ẩn (người lập biểu không thấy số liệu trong đó).',
+    message: (p) =>
+      p.veryHidden
+        ? `Sheet "${p.sheet}" bị ẩn sâu (very hidden, không hiện được từ menu), nên người lập biểu không thấy số liệu trong đó. Chép số liệu sang biểu mẫu mới do bdg template tạo rồi gửi lại.`
+        : `Sheet "${p.sheet}" đang bị ẩn. Hiện sheet (chuột phải vào tên sheet › Unhide), kiểm tra lại số liệu trong đó, lưu lại rồi gửi.`,
+  }),
+  'merged-figure-cell': rule<{ sheet: string; range: string; covered: { code: string; measure: Measure }[] }>({
+    severity: 'error',
+    level: 'sheet',
+    source: 'read',
+    summary: 'Vùng gộp ô (Merge) phủ lên ô số liệu: không biết số thuộc ô nào.',
+    message: (p) => {
+      const byCode = new Map<string, Measure[]>();
+      for (const c of p.covered) byCode.set(c.code, [...(byCode.get(c.code) ?? []), c.measure]);
+      const what = [...byCode].map(([code, ms]) => `chỉ tiêu ${code} (cột ${ms.map((m) => MEASURE_LABEL[m]).join(', ')})`).join(' và ');
+      return `Vùng ô ${p.range} (sheet "${p.sheet}") đang gộp lại (Merge) và phủ lên ô số liệu của ${what}: một số trong ô gộp không biết thuộc ô nào. Bỏ gộp vùng này (Home › Merge & Center › Unmerge Cells) rồi nhập lại từng số vào đúng ô của nó.`;
+    },
+  }),
   'info-missing': rule<{ sheet: string; field: keyof typeof INFO_HINT; label: string; emptyCell?: string; currentVersion: string }>({
     severity: 'error',
     level: 'sheet',
