@@ -211,13 +211,16 @@ interface Header {
   columns: Partial<Record<ReadColumn, number>>;
 }
 
+/** Only a short text can be a column header: numbers and long titles are not looked up. */
+const isHeaderLike = (s: Scalar) => s.kind === 'text' && s.text.length <= 60;
+
 /** Rows searched for the header: title lines stand above it, never pages of them. */
 const HEADER_SEARCH_ROWS = 60;
 
 function findHeader(ws: Sheet, issues: Issue[]): Header | null {
   for (const r of ws.rowNumbers) {
     if (r > HEADER_SEARCH_ROWS) break;
-    if (!ws.columns(r).some((c) => columnOfHeader(ws.text(r, c)) === 'code')) continue;
+    if (!ws.columns(r).some((c) => isHeaderLike(ws.at(r, c)) && columnOfHeader(ws.text(r, c)) === 'code')) continue;
     const columns: Header['columns'] = {};
     let height = 1;
     for (const c of [...new Set([...ws.columns(r), ...ws.columns(r + 1)])].sort((a, b) => a - b)) {

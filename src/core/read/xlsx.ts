@@ -1,4 +1,4 @@
-import { Inflate } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { parseISO } from 'date-fns';
 import type { Issue } from '../model.js';
@@ -462,7 +462,9 @@ export class XlsxBook {
         if (cut <= 0) cut = bytes.length;
         pending = bytes.slice(cut);
         text = '';
-        for (const [from, to] of keptRanges(bytes, cut)) text += decoder.decode(bytes.subarray(from, to), { stream: true });
+        // A small part has no runs worth dropping: it is decoded as it is.
+        const ranges: [number, number][] = final && inflated < 65_536 ? [[0, cut]] : keptRanges(bytes, cut);
+        for (const [from, to] of ranges) text += decoder.decode(bytes.subarray(from, to), { stream: true });
         if (final) text += decoder.decode();
       } else text = decoder.decode(chunk, { stream: !final });
       try {
@@ -480,7 +482,11 @@ export class XlsxBook {
     };
     try {
       if (entry.method === 0) feed(raw, true);
-      else if (entry.method === 8) {
+      else if (entry.method === 8 && entry.uncompressedSize <= WHOLE_PART_BYTES && raw.length <= WHOLE_PART_BYTES / 8) {
+        // A small part in one go, into a buffer of its declared size plus one byte: a part that lies about its
+        // size fills the extra byte and is refused by feed; nothing grows past the buffer.
+        feed(inflateSync(raw, { out: new Uint8Array(entry.uncompressedSize + 1) }), true);
+      } else if (entry.method === 8) {
         const inflater = new Inflate((chunk, final) => feed(chunk, final));
         // Deflate expands at most ~1032×: a small step keeps each inflated chunk (and a bomb's first one) small.
         const STEP = 16 * 1024;
@@ -502,6 +508,9 @@ export class XlsxBook {
     return b.subarray(start, start + entry.compressedSize);
   }
 }
+
+/** Parts up to this size (declared) are inflated in one call rather than streamed: most parts of a form are. */
+const WHOLE_PART_BYTES = 2 * 1024 * 1024;
 
 /** Thrown from a handler to stop reading a sheet after the rows asked for. */
 const STOP = new Error('stop');
@@ -683,12 +692,24 @@ export function address(row: number, col: number): string {
 
 /** "B12" → [12, 2]; null when not an A1 address. */
 export function parseAddress(ref: string): [number, number] | null {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref.trim());
-  if (!m) return null;
+  let i = 0;
   let col = 0;
-  for (const ch of m[1]!.toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64);
-  const row = Number(m[2]);
-  return row >= 1 ? [row, col] : null;
+  let row = 0;
+  if (ref.charCodeAt(i) === 0x24) i++; // $
+  for (; i < ref.length; i++) {
+    const ch = ref.charCodeAt(i) & ~0x20; // upper case
+    if (ch < 0x41 || ch > 0x5a) break;
+    col = col * 26 + (ch - 64);
+  }
+  if (col === 0 || col > MAX_COL) return null;
+  if (ref.charCodeAt(i) === 0x24) i++;
+  const digits = i;
+  for (; i < ref.length; i++) {
+    const d = ref.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    row = row * 10 + d;
+  }
+  return i > digits && row >= 1 ? [row, col] : null;
 }
 
 export function parseRange(ref: string): Range | null {
