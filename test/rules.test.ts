@@ -64,6 +64,7 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'money-precision': [{ indicator: 'DA8.20', measure: 'total', value: 1.2345 }],
   'breakdown-not-applicable': [{ indicator: 'DA8.04', measure: 'nu', value: 7 }],
   'breakdown-without-total': [{ indicator: 'DA8.05', breakdown: 'nu', breakdownValue: 4320, value: null }],
+  'value-not-xml-number': [{ indicator: 'DA8.05', measure: 'total', value: '298,7' }],
   'sheet-ambiguous': [{ sheet: 'Số liệu', matches: [{ name: 'Số liệu', hidden: true }, { name: 'SỐ LIỆU ', hidden: false }] }],
   'sheet-hidden': [{ sheet: 'Số liệu', veryHidden: true }, { sheet: 'Số liệu', veryHidden: false }],
   'merged-figure-cell': [{ sheet: 'Số liệu', range: 'E12:E13', covered: [{ code: 'DA8.05', measure: 'total' }, { code: 'DA8.06', measure: 'total' }] }],

@@ -327,6 +327,14 @@ export const RULES = {
   }),
 
   // ——— one cell (reader) ———
+  'value-not-xml-number': rule<FigureCell & { value: string }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'read',
+    summary: 'Ô số lưu một giá trị không phải số hợp lệ (phần mềm xuất tệp ghi sai, ví dụ 298,7).',
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ô số lưu giá trị "${p.value}", không phải một số hợp lệ (phần mềm xuất tệp đã ghi sai định dạng số), nên không biết đúng số là bao nhiêu. Mở tệp bằng Excel/LibreOffice, nhập lại số ở ô này, lưu lại rồi gửi.`,
+  }),
   'value-not-number': rule<FigureCell & ({ found: 'text' | 'date'; value: string } | { found: 'bool'; value: 'true' | 'false' })>({
     severity: 'error',
     level: 'cell',
