@@ -133,6 +133,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     }
     const { rollup, byUnit, catalogue, covered, hierarchy } = result;
     if (!rollup.files.some((f) => f.status === 'accepted')) {
+      // --json still describes every file; only the outputs (an empty summary and report) are not written.
+      if (flags.json) io.stdout.write(`${JSON.stringify(rollup, null, 2)}\n`);
       io.stderr.write(nothingAccepted(rollup, dir, flags.period));
       return EXIT.dataErrors;
     }
