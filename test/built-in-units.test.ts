@@ -201,7 +201,7 @@ describe('built-in units: no --units needed', () => {
     const texts = doc.paragraphs.map((p) => p.text);
     const bdg19 = sum['BDG.19']!.total!;
     expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện có ${formatNumber(bdg19)}/8 xã, phường, thị trấn`));
-    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện có ${formatNumber(sum['DA8.07']!.total!)} Địa chỉ tin cậy`));
+    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện duy trì ${formatNumber(sum['DA8.07']!.total!)} Địa chỉ tin cậy`));
     expect(texts.join('\n')).not.toContain('Toàn tỉnh');
   });
 

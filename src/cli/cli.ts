@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--annotate <out.xlsx>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
     .option('--force', 'ghi đè bản sao --annotate nếu đã có')
     .addOption(maxFileOption())
-    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveInt))
+    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
       status = await runValidate(file, opts, io());
@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
     .addOption(new Option('--workers <n>', 'số luồng đọc tệp (mặc định: số nhân CPU)').argParser(positiveInt))
     .addOption(maxFileOption())
-    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveInt))
+    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (dir: string, opts) => {
       const { runConsolidate } = await import('./commands/consolidate.js');
       status = await runConsolidate(dir, opts, io());
@@ -131,6 +131,13 @@ function vietnamese(text: string): string {
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`cần một số nguyên dương, nhận "${v}"`);
+  return n;
+}
+
+/** Seconds, whole or not ("0,5" as Vietnamese write it, or "0.5"). */
+function positiveSeconds(v: string): number {
+  const n = Number(v.trim().replace(',', '.'));
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`cần một số giây lớn hơn 0, nhận "${v}"`);
   return n;
 }
 

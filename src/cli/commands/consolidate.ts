@@ -238,7 +238,6 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
   const lines = [
     c.bold(`Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
     ...scopeLines(rollup, io),
-    `  Tệp đã xét:     ${files.length} (tiếp nhận ${count('accepted')}, từ chối ${count('rejected')}, bỏ qua ${count('ignored')})`,
     `  Mã lần tổng hợp: ${rollup.runId ?? ''}`,
     `  Tệp đã xét:     ${files.length} (tiếp nhận ${count('accepted')}, từ chối ${count('rejected')}, ${count('superseded') ? `thay bằng tệp khác ${count('superseded')}, ` : ''}bỏ qua ${count('ignored')})`,
     `  Đơn vị có số liệu: ${k.received}/${k.expected}${k.expected ? ` (${formatPercent(k.received / k.expected)})` : ''}`,
