@@ -48,7 +48,7 @@ function alive(pid: number): boolean {
 
 export class OutputSet {
   private staged: [string, string][] = [];
-  private released = false;
+  private releasing: Promise<void> | undefined;
   /** The folder did not exist before this run: a run that writes nothing leaves no folder behind. */
   private created = false;
   private committed = false;
@@ -165,9 +165,16 @@ export class OutputSet {
     for (const path of await walk(this.dir)) if (basename(path).startsWith(mine)) await rm(path, { force: true });
   }
 
-  async release(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
+  /**
+   * Gives the folder back. Called from the run and from a Ctrl-C handler at once: both wait for the same removal,
+   * so neither exits the process while the lock is still there.
+   */
+  release(): Promise<void> {
+    this.releasing ??= this.removeLock();
+    return this.releasing;
+  }
+
+  private async removeLock(): Promise<void> {
     const path = join(this.dir, LOCK_FILE);
     const holder = await readFile(path, 'utf8').then((t) => JSON.parse(t) as { pid?: number }).catch(() => null);
     if (holder?.pid === process.pid) await rm(path, { force: true });
