@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { format } from 'date-fns';
+import { describeFsError } from './safe-write.js';
 import { UsageError } from '../core/errors.js';
 
 /**
@@ -67,7 +68,7 @@ export class OutputSet {
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
-      throw new UsageError(`không tạo được thư mục kết quả "${dir}": ${describe(err)}.`);
+      throw new UsageError(`không tạo được thư mục kết quả "${dir}": ${describeFsError(err)}.`);
     }
     const set = new OutputSet(dir, runId);
     set.created = !existed;
@@ -127,7 +128,7 @@ export class OutputSet {
       await writeFile(temp, data);
     } catch (err) {
       await rm(temp, { force: true });
-      throw new UsageError(`không ghi được "${finalPath}": ${describe(err)}. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.`);
+      throw new UsageError(`không ghi được "${finalPath}": ${describeFsError(err)}. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.`);
     }
   }
 
@@ -195,10 +196,3 @@ async function walk(dir: string, inside = false): Promise<string[]> {
   return out;
 }
 
-function describe(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return 'ổ đĩa đã đầy';
-  if (code === 'EACCES' || code === 'EPERM') return 'không có quyền ghi vào thư mục này';
-  if (code === 'EROFS') return 'ổ đĩa chỉ đọc';
-  return (err as Error).message;
-}

@@ -35,7 +35,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new UsageError(`không tạo được thư mục kết quả "${dir}": ${describe(err)}.`);
+    throw new UsageError(`không tạo được thư mục kết quả "${dir}": ${describeFsError(err)}.`);
   }
   const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -43,11 +43,12 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw new UsageError(`không ghi được "${path}": ${describe(err)}. Không có tệp dở dang nào được để lại.`);
+    throw new UsageError(`không ghi được "${path}": ${describeFsError(err)}. Không có tệp dở dang nào được để lại.`);
   }
 }
 
-function describe(err: unknown): string {
+/** A file-system error as a person reads it (full disk, no permission…). */
+export function describeFsError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') return 'ổ đĩa đã đầy';
   if (code === 'EACCES' || code === 'EPERM') return 'không có quyền ghi vào thư mục này';
