@@ -26,6 +26,7 @@ let previous: { name: string; text: string; rollup: Rollup } | undefined;
 
 export function startApp(): void {
   setupTabs();
+  showChosenNames();
   setupUnitList();
   setupValidate();
   setupConsolidate();
@@ -37,6 +38,28 @@ export function startApp(): void {
 }
 
 // ───────────────────────────── tabs ─────────────────────────────
+
+/** Beside each file button: what was chosen. */
+function showChosenNames(): void {
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[type="file"]')) {
+    const shown = document.querySelector<HTMLElement>(`.chosen[data-for="${input.id}"]`);
+    if (!shown) continue;
+    const update = () => {
+      const files = [...(input.files ?? [])];
+      const folder = files[0]?.webkitRelativePath.split('/')[0];
+      shown.textContent =
+        files.length === 0 ? 'chưa chọn' : folder ? `thư mục "${folder}" (${formatNumber(files.length)} tệp)` : files.length === 1 ? files[0]!.name : `${formatNumber(files.length)} tệp`;
+    };
+    input.addEventListener('change', update);
+    // Cleared from code (another input chosen, "Bỏ…"): the name goes too.
+    input.addEventListener('bdg-cleared', update);
+  }
+}
+
+function clearInput(input: HTMLInputElement): void {
+  input.value = '';
+  input.dispatchEvent(new Event('bdg-cleared'));
+}
 
 function setupTabs(): void {
   const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
@@ -85,14 +108,14 @@ function setupUnitList(): void {
       ownUnits = undefined;
       status.className = 'alert bad';
       status.textContent = `Không dùng được danh mục "${file.name}": ${(err as Error).message}. Sửa tệp rồi chọn lại; trong lúc này trang dùng danh mục có sẵn.`;
-      input.value = '';
+      clearInput(input);
     }
     refreshTemplateEditions();
     for (const r of rerun) r();
   });
   clear.addEventListener('click', () => {
     ownUnits = undefined;
-    input.value = '';
+    clearInput(input);
     status.className = 'muted';
     status.textContent = builtinText;
     clear.hidden = true;
@@ -240,12 +263,12 @@ function setupConsolidate(): void {
   };
   files.addEventListener('change', () => {
     chosen = filesFromInput(files.files);
-    folder.value = '';
+    clearInput(folder);
     run();
   });
   folder.addEventListener('change', () => {
     chosen = filesFromInput(folder.files);
-    files.value = '';
+    clearInput(files);
     run();
   });
   dropZone('tha-tong-hop', async (data) => {
@@ -264,13 +287,13 @@ function setupConsolidate(): void {
       for (const r of rerun) r();
     } catch (err) {
       previous = undefined;
-      prevInput.value = '';
+      clearInput(prevInput);
       byId('ket-qua-tong-hop').replaceChildren(h('p', { class: 'alert bad' }, `Không dùng được tệp kỳ trước: ${(err as Error).message}`));
     }
   });
   prevClear.addEventListener('click', () => {
     previous = undefined;
-    prevInput.value = '';
+    clearInput(prevInput);
     prevClear.hidden = true;
     for (const r of rerun) r();
   });
