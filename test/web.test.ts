@@ -183,6 +183,7 @@ describe('the web page (dist/bdg.html) in chromium', () => {
     expect(shown).toContain('646 Huyện Ea Súp');
     expect(await page.locator('#bang-tu-choi tbody tr').count()).toBe(1);
     await page.click('#khung-cau-hinh summary'); // folded away, as after filling it once
+    await page.locator('#trang-tong-hop').evaluate((e) => e.scrollIntoView());
     await page.screenshot({ path: join(DOCS, 'web-tong-hop.png') });
   });
 
