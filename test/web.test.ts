@@ -45,7 +45,8 @@ function filesUnder(dir: string): string[] {
     .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
 }
 
-describe('the web page (dist/bdg.html) in chromium', () => {
+// Each test drives the page and runs the CLI beside it: slow on a busy 2-core machine, hence the generous limit.
+describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
