@@ -1,3 +1,4 @@
+import { format, isValid, parseISO } from 'date-fns';
 import { loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
 import { consolidate, majorityPeriod, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
@@ -431,12 +432,19 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
       stat('Tệp bị từ chối', rejected.length, rejected.length ? 'xem lý do dưới đây' : 'không có'),
     ),
     k.missing.length > 0 && h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
-    k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${config.deadline ?? ''}): ${k.late.map((m) => `${m.code} ${m.name} (${m.preparedOn})`).join('; ')}`),
+    k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
     rejected.length > 0 && rejectedTable(rejected),
     ignoredList(rollup),
     totalsTable(rollup, catalogue),
     ratiosTable(rollup),
   );
+}
+
+/** 2024-12-20 → 20/12/2024, as dates are written in Vietnam. */
+function dayMonthYear(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = parseISO(iso);
+  return isValid(date) ? format(date, 'dd/MM/yyyy') : iso;
 }
 
 function stat(title: string, value: number | string, note: string): HTMLElement {
