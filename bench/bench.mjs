@@ -6,7 +6,10 @@
  *  - `bdg consolidate` end to end (read, validate, roll up, summary workbook, JSON, DOCX) with 1 and with 2
  *    worker threads: wall time, time per file, peak RSS;
  *  - writing the DOCX alone from the roll-up.
- * Prints a table and writes bench/results.json. Options: --sets province-15,province-184,national-3321 --reps 3
+ *  - the DOCX alone for a roll-up with 300 and with 3.321 units straight under the root (bench/docx-probe.mjs,
+ *    fresh processes): wall time, CPU time, peak RSS.
+ * Prints a table and writes bench/results.json. Options: --sets province-15,province-184,national-3321 (or none)
+ * --docx 300,3321 (or none) --reps 3
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -24,7 +27,8 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const sets = opt('sets', 'province-15,province-184,national-3321').split(',');
+const sets = opt('sets', 'commune-300,province-15,province-184,national-3321').split(',').filter((s) => s && s !== 'none');
+const docxSizes = opt('docx', '300,3321').split(',').filter((s) => s && s !== 'none').map(Number);
 const reps = Number(opt('reps', '3'));
 const cache = join(here, 'cache');
 mkdirSync(cache, { recursive: true });
@@ -41,9 +45,10 @@ for (const name of sets) {
   process.stderr.write(`Chuẩn bị ${name} (${files} tệp)…\n`);
   const dir = await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`));
   const out = join(cache, `${name}-out`);
-  const runs = { floor: [], w1: [], w2: [], docx: [] };
+  const runs = { floor: [], w1: [], w2: [], docx: [], reader: [] };
   for (let r = 0; r < reps; r++) {
     process.stderr.write(`  ${name}: lần ${r + 1}/${reps}\n`);
+    runs.reader.push(probe('reader', dir, out));
     runs.floor.push(probe('floor', dir, out));
     runs.w1.push(probe('consolidate', dir, out, '1'));
     runs.w2.push(probe('consolidate', dir, out, '2'));
@@ -71,16 +76,51 @@ for (const name of sets) {
     overhead1WorkerVsFloor: +(w1 / floor).toFixed(2),
     speedup2Workers: +(w1 / w2).toFixed(2),
     docxMs: Math.round(median(runs.docx)),
+    bytesPerFile: runs.reader[0].bytes,
+    readerMsPerFile: +median(runs.reader.map((x) => x.readerMs)).toFixed(2),
+    exceljsLoadMsPerFile: +median(runs.reader.map((x) => x.exceljsMs)).toFixed(2),
+    readerVsExceljsLoad: +(median(runs.reader.map((x) => x.readerMs)) / median(runs.reader.map((x) => x.exceljsMs))).toFixed(2),
+    consolidate1WorkerVsFloor: +(w1 / floor).toFixed(2),
+    consolidate2WorkersVsFloor: +(w2 / floor).toFixed(2),
+  });
+}
+
+// The report alone, its annex one row per unit: the province of 300 communes and the whole country under one root.
+const docx = [];
+for (const units of docxSizes) {
+  process.stderr.write(`  DOCX ${units} đơn vị\n`);
+  const runs = [];
+  for (let r = 0; r < reps; r++) {
+    const line = execFileSync(process.execPath, [join(here, 'docx-probe.mjs'), String(units)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    runs.push(JSON.parse(line.trim().split('\n').pop()));
+  }
+  docx.push({
+    units,
+    repetitions: reps,
+    ms: Math.round(median(runs.map((x) => x.ms))),
+    cpuMs: Math.round(median(runs.map((x) => x.cpuMs))),
+    peakRssMb: Math.max(...runs.map((x) => x.maxRssMb)),
+    bytes: runs[0].bytes,
   });
 }
 
 const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
-const header = ['tập', 'tệp', 'sàn exceljs', '1 luồng', '2 luồng', 'ms/tệp', 'RSS đỉnh', '1 luồng/sàn', 'tăng tốc', 'DOCX'];
-const rows = results.map((r) => [r.set, r.files, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, r.msPerFile2Workers, `${r.peakRssMb2Workers} MB`, `${r.overhead1WorkerVsFloor}×`, `${r.speedup2Workers}×`, `${r.docxMs} ms`].map(String));
+// A run of only some measurements keeps the others' last figures.
+const saved = (() => {
+  try {
+    return JSON.parse(readFileSync(join(here, 'results.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+})();
+const keep = { results: results.length ? results : (saved.results ?? []), docx: docx.length ? docx : (saved.docx ?? []) };
+writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
+const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'exceljs load', 'đọc/load', 'sàn exceljs', '1 luồng', '2 luồng', '2 luồng/sàn', 'RSS đỉnh', 'DOCX'];
+const rows = results.map((r) => [r.set, r.files, (r.bytesPerFile / 1024).toFixed(1), r.readerMsPerFile, r.exceljsLoadMsPerFile, `${r.readerVsExceljsLoad}×`, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, `${r.consolidate2WorkersVsFloor}×`, `${r.peakRssMb2Workers} MB`, `${r.docxMs} ms`].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
 console.log(`${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
+for (const d of docx) console.log(`DOCX ${d.units} đơn vị: ${d.ms} ms (CPU ${d.cpuMs} ms), RSS đỉnh ${d.peakRssMb} MB, ${Math.round(d.bytes / 1024)} KB`);
 console.log(`Đã ghi ${resolve(here, 'results.json')}`);

@@ -3,7 +3,9 @@
  * Submission sets for the benchmark, made once and cached under bench/cache/<name>/ (units.csv + files/).
  *  - province-15: a three-level province before July 2025, 15 district files (12 communes each listed);
  *  - province-184: a two-level province, 184 commune files;
- *  - national-3321: the two-level country, 34 provinces, 3.321 commune files.
+ *  - national-3321: the two-level country, 34 provinces, 3.321 commune files;
+ *  - commune-300: a two-level province, 300 small commune files written as LibreOffice or openpyxl write them
+ *    (shared strings, plain parts, no exceljs), the shape of most real files.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
 import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
+import { zipSync, strToU8 } from 'fflate';
 
 const GENERATOR_VERSION = '1';
 
@@ -31,6 +34,13 @@ export function plan(name) {
     units.push(['01', 'Tỉnh Đo Lường', 'Tỉnh', '']);
     for (let x = 0; x < 184; x++) {
       const code = String(10000 + x);
+      units.push([code, `Xã Số ${x + 1}`, 'Xã', '01']);
+      files.push({ code, name: `Xã Số ${x + 1}`, communes: 1 });
+    }
+  } else if (name === 'commune-300') {
+    units.push(['01', 'Tỉnh Đo Lường', 'Tỉnh', '']);
+    for (let x = 0; x < 300; x++) {
+      const code = String(20000 + x);
       units.push([code, `Xã Số ${x + 1}`, 'Xã', '01']);
       files.push({ code, name: `Xã Số ${x + 1}`, communes: 1 });
     }
@@ -63,6 +73,10 @@ export async function ensureSet(root, name, log = () => {}) {
   const catalogue = loadCatalogue();
   const period = parsePeriodArg('2025');
   for (const [i, f] of files.entries()) {
+    if (name === 'commune-300') {
+      writeFileSync(join(dir, 'files', `${f.code}.xlsx`), plainXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)));
+      continue;
+    }
     const wb = buildSubmissionWorkbook({
       catalogue,
       unit: { code: f.code, name: f.name },
@@ -75,4 +89,59 @@ export async function ensureSet(root, name, log = () => {}) {
   }
   writeFileSync(marker, '');
   return dir;
+}
+
+const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * A filled form as a small writer (LibreOffice, openpyxl) writes it: shared strings, a styles part, column widths,
+ * the title merged, a two-row header; written here by hand, no spreadsheet library.
+ */
+function plainXlsx(catalogue, unit, figures) {
+  const strings = [];
+  const index = new Map();
+  const s = (t) => {
+    if (!index.has(t)) index.set(t, strings.push(t) - 1);
+    return index.get(t);
+  };
+  const str = (ref, t) => `<c r="${ref}" s="1" t="s"><v>${s(t)}</v></c>`;
+  const num = (ref, v) => (v === undefined || v === null ? `<c r="${ref}" s="2"/>` : `<c r="${ref}" s="2"><v>${v}</v></c>`);
+  const info = [
+    ['Mã đơn vị', unit.code],
+    ['Tên đơn vị', unit.name],
+    ['Kỳ báo cáo', 'Năm 2025'],
+    ['Phiên bản biểu mẫu', catalogue.version],
+    ['Người lập biểu', 'Nguyễn Thị Hoa'],
+    ['Điện thoại', '0262 3851 234'],
+    ['Ngày lập', '10/12/2025'],
+    ['Thủ trưởng đơn vị', 'Y Bluin Niê'],
+  ];
+  const infoXml = info.map(([l, v], i) => `<row r="${i + 1}">${str(`A${i + 1}`, l)}${str(`B${i + 1}`, v)}</row>`).join('');
+  const rows = [`<row r="1">${str('A1', 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8')}</row>`];
+  const heads = ['STT', 'Mã số', 'Chỉ tiêu', 'Đơn vị tính', 'Tổng số', 'Trong đó', '', 'Ghi chú'];
+  rows.push(`<row r="3">${heads.map((h, i) => (h ? str(`${String.fromCharCode(65 + i)}3`, h) : '')).join('')}</row>`);
+  rows.push(`<row r="4">${str('F4', 'Nữ')}${str('G4', 'DTTS')}</row>`);
+  catalogue.indicators.forEach((ind, i) => {
+    const r = i + 5;
+    const f = figures[ind.code] ?? {};
+    rows.push(`<row r="${r}"><c r="A${r}" s="2"><v>${i + 1}</v></c>${str(`B${r}`, ind.code)}${str(`C${r}`, ind.name)}${str(`D${r}`, ind.unit)}${num(`E${r}`, f.total)}${num(`F${r}`, f.nu)}${num(`G${r}`, f.dtts)}<c r="H${r}" s="1"/></row>`);
+  });
+  const merges = '<mergeCells count="8"><mergeCell ref="A1:H1"/><mergeCell ref="F3:G3"/>' + ['A', 'B', 'C', 'D', 'E', 'H'].map((c) => `<mergeCell ref="${c}3:${c}4"/>`).join('') + '</mergeCells>';
+  const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  const sheet = (data, extra = '') =>
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}" xmlns:r="${R}"><sheetPr filterMode="false"><pageSetUpPr fitToPage="false"/></sheetPr><dimension ref="A1:H60"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols><col min="1" max="1" width="5"/><col min="2" max="2" width="9"/><col min="3" max="3" width="58"/><col min="4" max="8" width="12"/></cols><sheetData>${data}</sheetData>${extra}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`;
+  const narrative = ['Kết quả nổi bật', 'Khó khăn, hạn chế', 'Kiến nghị, đề xuất'].map((l, i) => `<row r="${i + 1}">${str(`A${i + 1}`, l)}${str(`B${i + 1}`, `${l} của ${unit.name}.`)}</row>`).join('');
+  const files = {
+    '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>${[1, 2, 3].map((i) => `<Override PartName="/xl/worksheets/sheet${i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('')}</Types>`,
+    '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${R}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${NS}" xmlns:r="${R}"><workbookPr/><sheets><sheet name="Thông tin" sheetId="1" r:id="rId1"/><sheet name="Số liệu" sheetId="2" r:id="rId2"/><sheet name="Thuyết minh" sheetId="3" r:id="rId3"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${[1, 2, 3].map((i) => `<Relationship Id="rId${i}" Type="${R}/worksheet" Target="worksheets/sheet${i}.xml"/>`).join('')}<Relationship Id="rId4" Type="${R}/styles" Target="styles.xml"/><Relationship Id="rId5" Type="${R}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+    'xl/styles.xml': `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0"/></numFmts><fonts count="1"><font><sz val="12"/><name val="Times New Roman"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
+    'xl/worksheets/sheet1.xml': sheet(infoXml),
+    'xl/worksheets/sheet2.xml': sheet(rows.join(''), merges),
+    'xl/worksheets/sheet3.xml': sheet(narrative),
+  };
+  files['xl/sharedStrings.xml'] = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${NS}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((t) => `<si><t xml:space="preserve">${esc(t)}</t></si>`).join('')}</sst>`;
+  return zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)])), { level: 6 });
 }

@@ -9,6 +9,9 @@ const status = await main([
   'fixtures/dak-lak/nop-bao-cao-2024',
   '--config',
   'fixtures/dak-lak/cau-hinh.json',
+  // Last year's roll-up of the sample (scripts/make-previous-rollup.mjs): the report compares with 2023.
+  '--previous',
+  'fixtures/dak-lak/tong-hop-66-2023.json',
   '--out',
   'out',
   '--force',

@@ -66,15 +66,29 @@ describe('bdg consolidate', () => {
     expect(JSON.parse(v.stdout).unit).toEqual({ code: '10', name: 'Tỉnh Thử Nghiệm' });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, 'tong-hop-10-2024.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Hướng dẫn', 'Cấp huyện', 'Tình hình nộp báo cáo']);
+    // The form's guide sheet is not carried into the summary.
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Cấp huyện', 'Tình hình nộp báo cáo']);
     const data = wb.getWorksheet('Số liệu')!;
     const row = [...Array(data.rowCount).keys()].map((i) => data.getRow(i + 1)).find((rw) => rw.getCell('B').value === 'DA8.05')!;
     expect([row.getCell('E').value, row.getCell('F').value, row.getCell('G').value]).toEqual([sum['DA8.05']!.total, sum['DA8.05']!.nu, sum['DA8.05']!.dtts]);
     const level = wb.getWorksheet('Cấp huyện')!;
-    expect(level.getCell('A3').value).toBe('101');
-    expect(level.getCell('B4').value).toBe('Huyện Tây');
-    expect(level.getCell('E1').value).toBe('DA8.01');
-    expect(level.getCell('E4').value).toBe(figs['102']['DA8.01']!.total);
+    // Names over the columns, the measure under them, the code in a small row; then the units and a total row.
+    expect(level.getCell('E1').value).toBe('Tổ truyền thông cộng đồng (tổ)');
+    expect(level.getCell('E2').value).toBe('Tổng số');
+    expect(level.getCell('E3').value).toBe('DA8.01');
+    expect(level.getCell('E3').font.size).toBe(8);
+    const col05 = [...Array(level.columnCount).keys()].map((i) => i + 1).find((c) => level.getCell(3, c).value === 'DA8.05')!;
+    expect(level.getCell(1, col05).value).toBe('Lượt người dự truyền thông Dự án 8 (lượt người)');
+    expect([level.getCell(2, col05).value, level.getCell(2, col05 + 1).value, level.getCell(2, col05 + 2).value]).toEqual(['Tổng số', 'Nữ', 'DTTS']);
+    expect(level.getCell('A4').value).toBe('101');
+    expect(level.getCell('B5').value).toBe('Huyện Tây');
+    expect(level.getCell('E5').value).toBe(figs['102']['DA8.01']!.total);
+    expect(level.getCell('B7').value).toBe('Tổng cộng');
+    expect(level.getCell('B7').font.bold).toBe(true);
+    expect(level.getCell(7, col05).value).toEqual({ formula: `SUM(${level.getColumn(col05).letter}4:${level.getColumn(col05).letter}6)`, result: sum['DA8.05']!.total });
+    expect(level.getCell(7, col05 + 1).value).toMatchObject({ result: sum['DA8.05']!.nu });
+    expect(level.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', printTitlesRow: '1:3', printTitlesColumn: 'A:B' });
+    expect(level.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 3 });
   });
 
   it('a province with a missing unit: partial totals carry reported/expected', async () => {
@@ -84,7 +98,7 @@ describe('bdg consolidate', () => {
     for (const [code, f] of Object.entries(figs)) await writeSubmission(join(dir, `${code}.xlsx`), D[code as keyof typeof D], f);
     const r = run(dir, units, join(root, 'out-missing'));
     expect(r.status).toBe(0);
-    expect(r.json!.completeness).toEqual({ expected: 3, received: 2, missing: [{ code: '102', name: 'Huyện Tây' }], late: [] });
+    expect(r.json!.completeness).toEqual({ expected: 3, received: 2, missing: [{ code: '102', name: 'Huyện Tây' }], late: [], partial: [] });
     expectTotals(r.json!, sumFigures(Object.values(figs)), () => 2, 3);
     expect(r.json!.units.find((u) => u.code === '102')!.source).toBe('missing');
   });
@@ -128,7 +142,8 @@ describe('bdg consolidate', () => {
     await writeSubmission(join(dir, '101-b.xlsx'), D['101'], figuresFor(52, 4));
     const ok = figuresFor(53, 4);
     await writeSubmission(join(dir, '102.xlsx'), D['102'], ok);
-    await writeSubmission(join(dir, '103.xlsx'), D['103'], figuresFor(54, 4));
+    const nam = figuresFor(54, 4);
+    await writeSubmission(join(dir, '103.xlsx'), D['103'], nam);
     await writeSubmission(join(dir, '10302.xlsx'), commune('103', 2), figuresFor(55, 1));
     const bad = figuresFor(56, 4);
     bad['DA8.05'] = { ...bad['DA8.05'], nu: bad['DA8.05']!.total! + 1 };
@@ -143,17 +158,18 @@ describe('bdg consolidate', () => {
     expect(byPath['101-a.xlsx']!.errors!.map((e) => e.rule)).toEqual(['unit-duplicate']);
     expect(byPath['101-a.xlsx']!.errors![0]!.message).toContain('"101-b.xlsx"');
     expect(byPath['101-b.xlsx']!.errors![0]!.message).toContain('"101-a.xlsx"');
-    expect(byPath['103.xlsx']!.errors!.map((e) => e.rule)).toEqual(['unit-overlap']);
-    expect(byPath['103.xlsx']!.errors![0]!.message).toContain('"10302.xlsx"');
-    expect(byPath['10302.xlsx']!.errors![0]!.message).toContain('"103.xlsx"');
+    // A district's own file beside one of its communes: the district's covers more, the commune's is set aside.
+    expect(byPath['103.xlsx']!.status).toBe('accepted');
+    expect(byPath['10302.xlsx']).toMatchObject({ status: 'superseded', supersededBy: '103.xlsx' });
+    expect(byPath['10302.xlsx']!.reason).toContain('"103.xlsx" gồm 4/4 đơn vị cấp xã');
     expect(byPath['sub/102-sai.xlsx']!.errors!.map((e) => [e.rule, e.cell])).toEqual([['breakdown-exceeds-total', 'F12']]);
     expect(byPath['102-2023.xlsx']!.errors!.map((e) => e.rule)).toEqual(['period-mismatch']);
     expect(byPath['102.xlsx']!.status).toBe('accepted');
     expect(byPath['~$102.xlsx']).toMatchObject({ status: 'ignored' });
     expect(byPath['bao-cao.docx']).toMatchObject({ status: 'ignored' });
-    expect(r.json!.completeness).toMatchObject({ received: 1, missing: [{ code: '101', name: 'Huyện Đông' }, { code: '103', name: 'Thị xã Nam' }] });
-    expectTotals(r.json!, sumFigures([ok]), () => 1, 3);
-    expect(r.stderr).toContain('Tệp bị từ chối (6)');
+    expect(r.json!.completeness).toMatchObject({ received: 2, missing: [{ code: '101', name: 'Huyện Đông' }] });
+    expectTotals(r.json!, sumFigures([ok, nam]), () => 2, 3);
+    expect(r.stderr).toContain('Tệp bị từ chối (4)');
   });
 
   it('empty stays empty, zero stays zero, and a total where no one reported is null', async () => {
@@ -173,7 +189,7 @@ describe('bdg consolidate', () => {
     expect(r.json!.totals['DA8.06']).toEqual({ total: a['DA8.06']!.total! + b['DA8.06']!.total!, reported: 2, expected: 3 });
   });
 
-  it('never overwrites without --force, never touches its inputs, and writes the same JSON with 1 or 2 threads', async () => {
+  it('never overwrites without --force, never touches its inputs, and writes the same JSON with 1 or 2 threads', { timeout: 240_000 }, async () => {
     const dir = join(root, 'safety');
     const units = writeUnits(root, THREE_LEVEL);
     for (const code of ['101', '102', '103'] as const) await writeSubmission(join(dir, `${code}.xlsx`), D[code], figuresFor(Number(code), 4));
@@ -185,14 +201,17 @@ describe('bdg consolidate', () => {
     expect(one.status, one.stderr).toBe(0);
     const two = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'out-w2'), '--workers', '2'], { env });
     expect(two.status).toBe(0);
-    expect(readFileSync(join(root, 'out-w2', 'tong-hop-10-2024.json'))).toEqual(readFileSync(join(out1, 'tong-hop-10-2024.json')));
+    // The same JSON but for the run id, which names each run.
+    const withoutRunId = (path: string) => ({ ...JSON.parse(readFileSync(path, 'utf8')), runId: undefined });
+    expect(withoutRunId(join(root, 'out-w2', 'tong-hop-10-2024.json'))).toEqual(withoutRunId(join(out1, 'tong-hop-10-2024.json')));
+    expect(JSON.parse(readFileSync(join(out1, 'tong-hop-10-2024.json'), 'utf8')).runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
     const again = bdg(['consolidate', dir, '--units', units, '--out', out1]);
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('--force');
     expect(bdg(['consolidate', dir, '--units', units, '--out', out1, '--force']).status).toBe(0);
     expect(digest()).toBe(before);
     expect(readdirSync(out1).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+  }); // four full runs: on a shared 2-core machine they can pass the default minute
 
   it('with last period’s roll-up: outliers flagged per unit, and the report compares', async () => {
     const units = writeUnits(root, THREE_LEVEL);
@@ -221,7 +240,10 @@ describe('bdg consolidate', () => {
 
   it('exits 2 when it cannot run', () => {
     expect(bdg(['consolidate', join(root, 'nope'), '--units', 'x.csv']).status).toBe(2);
-    expect(bdg(['consolidate', root]).stderr).toContain('--units');
+    const edition = bdg(['consolidate', root, '--units-edition', '2023']);
+    expect([edition.status, edition.stderr]).toEqual([2, expect.stringMatching(/--units-edition "2023" không có: dùng 2024 .* hoặc 2025/)]);
+    const badRoot = bdg(['consolidate', root, '--root', '99999', '--period', '2025', '--out', join(root, 'bad-root')]);
+    expect([badRoot.status, badRoot.stderr]).toEqual([2, expect.stringContaining('--root "99999": không có đơn vị này trong danh mục đơn vị hành chính từ 1/7/2025')]);
     expect(bdg(['consolidate', root, '--units', writeUnits(root, THREE_LEVEL), '--period', 'năm ngoái']).status).toBe(2);
   });
 });

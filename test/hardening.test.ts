@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rollup } from '../src/core/model.js';
@@ -113,11 +114,11 @@ describe('consolidate over the whole corpus', () => {
 
   it('a file over the time limit is stopped and named; the others are read', () => {
     const dir = tempDir('bdg-slow-');
-    copyFileSync(fx('odd/trieu-dong-trong.xlsx'), join(dir, 'cham.xlsx'));
+    writeFileSync(join(dir, 'cham.xlsx'), slowButValid());
     copyFileSync(fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'), join(dir, '643.xlsx'));
     // Queued behind the slow file on the same thread: read again by the thread that replaces it.
     copyFileSync(fx('dak-lak/nop-bao-cao-2024/644-thi-xa-buon-ho.xlsx'), join(dir, 'sau.xlsx'));
-    const r = bdg(['consolidate', dir, '--units', UNITS, '--out', join(dir, '..', `${Date.now()}-out`), '--json', '--time-limit', '1', '--workers', '1']);
+    const r = bdg(['consolidate', dir, '--units', UNITS, '--out', join(dir, '..', `${Date.now()}-out`), '--json', '--time-limit', '0,4', '--workers', '1']);
     const json = JSON.parse(r.stdout) as Rollup;
     expect(json.files.map((f) => [f.path, f.status, f.errors?.[0]?.rule])).toEqual([
       ['643.xlsx', 'accepted', undefined],
@@ -169,3 +170,20 @@ describe('folders and outputs', () => {
     expect(bdg(['validate', fx('odd/trieu-dong-trong.xlsx'), '--max-file-mb', '1', '--json']).stdout).toContain('"file-too-large"');
   });
 });
+
+/**
+ * A valid submission that takes our reader about a second: 240.000 text cells (under the 250.000-cell cap) beside
+ * the table of a sample file. Normal files read in a few milliseconds, so a limit of 0,4 s tells them apart.
+ */
+function slowButValid(): Uint8Array {
+  const parts = unzipSync(new Uint8Array(readFileSync(fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'))));
+  const sheet = 'xl/worksheets/sheet2.xml'; // Số liệu
+  const rows: string[] = [];
+  for (let r = 0; r < 24_000; r++) {
+    let cells = '';
+    for (let c = 0; c < 10; c++) cells += `<c r="${String.fromCharCode(80 + c)}${200 + r}" t="inlineStr"><is><t>ghi chú ${r * 10 + c}</t></is></c>`;
+    rows.push(`<row r="${200 + r}">${cells}</row>`);
+  }
+  parts[sheet] = strToU8(strFromU8(parts[sheet]!).replace('</sheetData>', `${rows.join('')}</sheetData>`));
+  return zipSync(parts);
+}

@@ -145,15 +145,15 @@ describe('bdg template', () => {
     expect(readdirSync(dir).filter((f) => !['t.xlsx', 'filled.xlsx'].includes(f))).toEqual([]); // nothing left behind
   });
 
-  it('without --units leaves the name empty and says so', async () => {
+  it('without --units takes the name from the built-in list of the period (before 1/7/2025 here)', async () => {
     const out = join(dir, 'khong-danh-muc.xlsx');
     const r = bdg(['template', '--unit', '058', '--period', '2024-H1', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain('--units');
+    expect(r.stderr).toContain('Thành phố Bắc Kạn (mã 058, theo danh mục đơn vị hành chính trước 1/7/2025 (có sẵn trong bdg))');
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(out);
     const info = book.getWorksheet('Thông tin')!;
-    expect([info.getCell('B1').value, info.getCell('B2').value, info.getCell('B3').value]).toEqual(['058', null, '6 tháng đầu năm 2024']);
+    expect([info.getCell('B1').value, info.getCell('B2').value, info.getCell('B3').value]).toEqual(['058', 'Thành phố Bắc Kạn', '6 tháng đầu năm 2024']);
   });
 
   it('names the default file after the unit and period', () => {

@@ -1,6 +1,7 @@
 import '../node/data-files.js'; // the core reads the catalogue and wording through it
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError, processIO } from './io.js';
+import { VERSION } from '../node/version.js';
 
 /** Entry point of `bdg`: parses arguments and returns the exit status (0 ok, 1 data errors, 2 could not run). */
 export async function main(argv: string[]): Promise<number> {
@@ -8,6 +9,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('bdg')
     .description('Kiểm tra, tổng hợp và lập báo cáo bình đẳng giới, Dự án 8')
     .option('--no-color', 'không tô màu kết quả')
+    .version(VERSION, '-V, --version', 'in phiên bản của bdg')
     .showHelpAfterError()
     .exitOverride()
     .helpOption('-h, --help', 'hướng dẫn sử dụng')
@@ -20,10 +22,14 @@ export async function main(argv: string[]): Promise<number> {
     .command('validate')
     .description('kiểm tra một tệp báo cáo (biểu mẫu .xlsx) trước khi gửi')
     .argument('<file>', 'tệp .xlsx cần kiểm tra')
-    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .option('--units <file>', UNITS_HELP)
+    .option('--units-edition <năm>', EDITION_HELP)
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
+    .option('--annotate <out.xlsx>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
+    .option('--force', 'ghi đè bản sao --annotate nếu đã có')
     .addOption(maxFileOption())
+    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
       status = await runValidate(file, opts, io());
@@ -31,11 +37,13 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('template')
-    .description('tạo biểu mẫu trống cho một đơn vị')
-    .requiredOption('--unit <code>', 'mã đơn vị')
-    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .description('tạo biểu mẫu trống cho một đơn vị, hoặc cho mọi đơn vị trực thuộc một đơn vị')
+    .option('--unit <code>', 'mã đơn vị')
+    .option('--under <code>', 'tạo biểu mẫu cho mọi đơn vị trực thuộc đơn vị này (vào thư mục --out)')
+    .option('--units <file>', UNITS_HELP)
+    .option('--units-edition <năm>', EDITION_HELP)
     .option('--period <period>', 'kỳ báo cáo: 2024 (năm) hoặc 2024-H1 (6 tháng đầu năm)', String(new Date().getFullYear()))
-    .option('--out <file>', 'tệp .xlsx sẽ tạo')
+    .option('--out <file>', 'tệp .xlsx sẽ tạo (với --under: thư mục)')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
       const { runTemplate } = await import('./commands/template.js');
@@ -46,7 +54,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('consolidate')
     .description('tổng hợp một thư mục báo cáo theo cấp hành chính')
     .argument('<dir>', 'thư mục chứa các tệp .xlsx')
-    .option('--units <file>', 'danh mục đơn vị hành chính (.csv hoặc .xlsx)')
+    .option('--units <file>', UNITS_HELP)
+    .option('--units-edition <năm>', EDITION_HELP)
+    .option('--root <code>', 'chỉ tổng hợp phần danh mục thuộc đơn vị này (mặc định: đơn vị nhỏ nhất chứa mọi tệp)')
     .option('--config <file>', 'tệp cấu hình (JSON)')
     .option('--period <period>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
     .option('--out <dir>', 'thư mục kết quả (mặc định: out)')
@@ -55,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
     .addOption(new Option('--workers <n>', 'số luồng đọc tệp (mặc định: số nhân CPU)').argParser(positiveInt))
     .addOption(maxFileOption())
-    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveInt))
+    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (dir: string, opts) => {
       const { runConsolidate } = await import('./commands/consolidate.js');
       status = await runConsolidate(dir, opts, io());
@@ -101,6 +111,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+const UNITS_HELP = 'danh mục đơn vị hành chính riêng (.csv hoặc .xlsx); mặc định: danh mục có sẵn theo kỳ báo cáo';
+const EDITION_HELP = 'dùng danh mục có sẵn của năm này: 2024 (trước 1/7/2025) hoặc 2025 (từ 1/7/2025)';
+
 /** Commander's own words, said in Vietnamese: the users are officials, not programmers. */
 const COMMANDER_VI: [RegExp, string][] = [
   [/^Usage:/gm, 'Cách dùng:'],
@@ -128,6 +141,13 @@ function vietnamese(text: string): string {
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`cần một số nguyên dương, nhận "${v}"`);
+  return n;
+}
+
+/** Seconds, whole or not ("0,5" as Vietnamese write it, or "0.5"). */
+function positiveSeconds(v: string): number {
+  const n = Number(v.trim().replace(',', '.'));
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`cần một số giây lớn hơn 0, nhận "${v}"`);
   return n;
 }
 

@@ -11,15 +11,29 @@ export const configSchema = z
     units: z.string().min(1).optional(),
     agency: z
       .object({
-        /** Cơ quan chủ quản: "UBND TỈNH ĐẮK LẮK". */
-        superior: z.string().min(1).optional(),
-        /** Cơ quan ban hành: "SỞ NỘI VỤ". */
-        name: z.string().min(1).optional(),
+        /**
+         * Cơ quan chủ quản: "UBND TỈNH ĐẮK LẮK", or its lines as a list; null for an issuer with no superior
+         * (UBND tỉnh itself).
+         */
+        superior: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), z.null()]).optional(),
+        /** Cơ quan ban hành: "SỞ NỘI VỤ", or its lines as printed: ["SỞ LAO ĐỘNG – THƯƠNG BINH", "VÀ XÃ HỘI"]. */
+        name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+        /** The name as written inside a sentence: "Sở Lao động – Thương binh và Xã hội"; derived from `name` when missing. */
+        nameInText: z.string().min(1).optional(),
         /** Chữ viết tắt in the document symbol: "SNV" → "Số: 05/BC-SNV". */
         symbol: z.string().min(1).optional(),
       })
       .strict()
       .default({}),
+    /**
+     * Căn cứ: the plans and letters the report answers, cited in its opening ("Kế hoạch số 25/KH-UBND ngày
+     * 12/02/2024 của Ủy ban nhân dân tỉnh về …", "Công văn số 458/BNV-BĐG ngày … của Bộ Nội vụ về việc báo cáo …").
+     */
+    basis: z.array(z.string().min(1)).default([]),
+    /** The programme Project 8 belongs to, as the province names it; the national programme's name when missing. */
+    programme: z.string().min(1).optional(),
+    /** Kế hoạch giao: indicator code → the figure assigned for the period ({"DA8.01": 312}). */
+    plan: z.record(z.string().regex(/^[A-Z0-9]+\.\d{2}$/), z.number().nonnegative()).default({}),
     /** Địa danh in the date line: "Đắk Lắk". */
     place: z.string().min(1).optional(),
     documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),

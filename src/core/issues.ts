@@ -1,15 +1,12 @@
-import { MEASURE_LABEL, type Measure } from './catalogue/catalogue.js';
 import type { CellRef, Issue, Severity } from './model.js';
 
-/** "ô F14 (sheet "Số liệu", chỉ tiêu DA8.05, cột Nữ)": where a person should look. */
-export function where(ref: CellRef | undefined, indicator?: string, measure?: Measure): string {
-  if (!ref) return `sheet "${indicator ?? ''}"`;
-  const parts = [`sheet "${ref.sheet}"`];
-  if (indicator) parts.push(`chỉ tiêu ${indicator}`);
-  if (measure) parts.push(`cột ${MEASURE_LABEL[measure]}`);
-  return `Ô ${ref.cell} (${parts.join(', ')})`;
-}
+export { where, issue, toIssue, type Finding, type RuleId } from './rules/rules.js';
 
+/**
+ * Compatibility path for code not yet routed through the rules catalogue (src/core/rules/rules.ts): an issue from a
+ * rule id and a message written at the call site. New rules belong in the catalogue and are emitted with `issue()`;
+ * test/rules.test.ts fails for a rule id emitted here that the catalogue does not know.
+ */
 export function makeIssue(
   rule: string,
   severity: Severity,

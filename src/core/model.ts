@@ -55,6 +55,11 @@ export interface SubmissionInfo {
   phone: string | null;
   preparedOn: string | null;
   head: string | null;
+  /** A summary written by `consolidate` (Additions): "7/8", the commune-level codes it includes, its run id, "bdg x.y.z". */
+  coverage: string | null;
+  coveredUnits: string | null;
+  runId: string | null;
+  madeBy: string | null;
 }
 
 /** The narrative labels of the Thuyết minh sheet, in report order. */
@@ -91,8 +96,10 @@ export interface UnitRef {
 export interface FileOutcome {
   path: string;
   unit: string | null;
-  status: 'accepted' | 'rejected' | 'ignored';
+  status: 'accepted' | 'rejected' | 'ignored' | 'superseded';
   reason?: string;
+  /** For `superseded`: the path of the file used instead. */
+  supersededBy?: string;
   errors?: Issue[];
   warnings?: Issue[];
   /** `Ngày lập` of the file (ISO yyyy-mm-dd), when given. */
@@ -127,8 +134,35 @@ export interface UnitFigures {
   coverage?: Record<string, { reported: number; expected: number }>;
 }
 
+/** The root's level and the words the report uses for it, derived from data (data/units/). */
+export interface RollupScope {
+  /** The root's level: "Quốc gia", "Tỉnh", "Huyện" or "Xã". */
+  level: string;
+  /** The root's type, the first word(s) of its name: "Tỉnh", "Thành phố", "Huyện", "Thị xã", "Xã"… */
+  type: string;
+  /** "toàn tỉnh", "toàn huyện", "toàn xã", "toàn quốc". */
+  words: string;
+  /** The commune level as the period's list names it: "xã, phường, thị trấn" before 1/7/2025, "xã, phường, đặc khu" after. */
+  communeTypes: string;
+  /** How the root was chosen: `--root`, the smallest unit containing every accepted file, or the root of a province's own list. */
+  rootChosenBy: 'option' | 'files' | 'list';
+  /** The unit list used: a built-in edition ("2024", "2025"), or null for a province's own list. */
+  unitsEdition: string | null;
+  /** The list, named for a person: "danh mục đơn vị hành chính từ 1/7/2025 (có sẵn trong bdg)". */
+  unitList: string;
+}
+
+/** A unit received through a partial summary: how many units one level below it it covers, and the communes it lacks. */
+export interface PartialUnit extends UnitRef {
+  reported: number;
+  expected: number;
+  missing: UnitRef[];
+}
+
 /** The result of `consolidate`: the spec's JSON (submission-workbook.md, "consolidate --json") plus what the report needs. */
 export interface Rollup {
+  /** The id shared by every output of one run (JSON, summary workbook, DOCX). */
+  runId?: string;
   root: UnitRef;
   period: string;
   periodLabel: string;
@@ -140,12 +174,16 @@ export interface Rollup {
     missing: UnitRef[];
     /** Units whose file is dated after the configured deadline. */
     late: (UnitRef & { preparedOn: string })[];
+    /** Units whose figures came from a summary that does not cover every commune-level unit under them. */
+    partial: PartialUnit[];
   };
   files: FileOutcome[];
   totals: Record<string, TotalFigure>;
   ratios: RatioValue[];
   /** Number of commune-level units under the root (for "x/y xã"). */
   communes: number;
+  /** What the root is and what the report calls things, from the unit list and the period (absent in older roll-ups). */
+  scope?: RollupScope;
   units: UnitFigures[];
   narratives: { unit: UnitRef; narrative: Narrative }[];
 }

@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { makeIssue } from '../core/issues.js';
-import { fileTooLarge } from '../core/read/open-workbook.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
+import { issue } from '../core/rules/rules.js';
 import { checkSubmission, unreadable, type CheckOptions, type CheckedFile } from '../core/validate/check-file.js';
 
 /** Reads a submission file from disk and checks it; the size is checked before the bytes are read. */
@@ -11,15 +11,15 @@ export async function checkFile(path: string, options: CheckOptions & { displayN
   let bytes: Uint8Array;
   try {
     const st = await stat(path);
-    if (!st.isFile()) return unreadable(file, makeIssue('file-unreadable', 'error', undefined, `"${path}" không phải là một tệp.`));
-    if (st.size > limits.maxFileBytes) return unreadable(file, fileTooLarge(st.size, limits).issue);
+    if (!st.isFile()) return unreadable(file, issue('file-unreadable', { problem: 'not-a-file', path }));
+    if (st.size > limits.maxFileBytes) return unreadable(file, issue('file-too-large', { part: 'file', size: st.size, limit: limits.maxFileBytes }));
     bytes = await readFile(path);
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    return unreadable(
-      file,
-      makeIssue('file-unreadable', 'error', undefined, missing ? `Không tìm thấy tệp "${path}". Kiểm tra lại tên và thư mục.` : `Không đọc được tệp "${path}" (không có quyền đọc?). Kiểm tra quyền truy cập tệp.`),
-    );
+    return unreadable(file, issue('file-unreadable', { problem: missing ? 'missing' : 'no-access', path }));
   }
-  return checkSubmission(bytes, file, options);
+  const checked = await checkSubmission(bytes, file, options);
+  // Hashed here, where the bytes already are: consolidation recognises a file sent twice without reading it again.
+  checked.digest = createHash('sha256').update(bytes).digest('hex');
+  return checked;
 }

@@ -1,12 +1,29 @@
-import { HierarchyError, type Hierarchy } from '../core/read/hierarchy.js';
+import { isAbsolute, relative } from 'node:path';
+import { HierarchyError } from '../core/read/hierarchy.js';
+import { findEdition, unitsEditions } from '../core/units/builtin.js';
+import type { UnitSource } from '../core/units/source.js';
 import { readHierarchy } from './unit-list-file.js';
 import { UsageError } from '../core/errors.js';
 
-/** The unit list for a command, or a UsageError (exit 2) that says what is wrong with it. */
-export async function loadUnits(file: string | undefined): Promise<Hierarchy | undefined> {
-  if (!file) return undefined;
+/** What a command was told about units: a list file (`--units` or config `units`) and/or `--units-edition`. */
+export interface UnitsChoice {
+  file?: string;
+  edition?: string;
+}
+
+/**
+ * The units of a command: a province's own list when given (it wins over an edition), else the built-in lists.
+ * A bad list or an unknown edition is a UsageError (exit 2) that says what is wrong.
+ */
+export async function loadUnitSource(choice: UnitsChoice): Promise<UnitSource> {
+  const edition = choice.edition === undefined ? undefined : findEdition(choice.edition);
+  if (choice.edition !== undefined && !edition)
+    throw new UsageError(`--units-edition "${choice.edition}" không có: dùng ${unitsEditions().map((e) => `${e.id} (${e.name})`).join(' hoặc ')}.`);
+  if (!choice.file) return { kind: 'builtin', edition };
   try {
-    return await readHierarchy(file);
+    // Named in messages as the person would type it: relative to where they are, when it is below.
+    const shown = relative(process.cwd(), choice.file);
+    return { kind: 'list', hierarchy: await readHierarchy(choice.file), file: shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : choice.file };
   } catch (err) {
     if (err instanceof HierarchyError) throw new UsageError(err.message);
     throw err;

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { makeIssue } from '../core/issues.js';
 import { packageRoot } from './paths.js';
-import type { Hierarchy } from '../core/read/hierarchy.js';
+import type { Period } from '../core/model.js';
+import type { UnitLookup } from '../core/validate/validate.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
+import { issue } from '../core/rules/rules.js';
+import type { Issue } from '../core/model.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
 import { checkFile } from './check-file.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
@@ -14,7 +16,7 @@ export { slimChecked };
 
 
 /** Reads files one after the other in this thread. */
-export async function readSequential(files: FileJob[], units: Hierarchy, limits: ReadLimits | undefined, onDone: () => void) {
+export async function readSequential(files: FileJob[], units: UnitLookup | ((period: Period | null) => UnitLookup | undefined), limits: ReadLimits | undefined, onDone: () => void) {
   const out: CheckedFile[] = [];
   for (const f of files) {
     out.push(slimChecked(await checkFile(f.path, { units, limits, displayName: f.rel })));
@@ -35,25 +37,75 @@ export function defaultWorkers(): number {
  * a single-threaded run whatever finishes first. A file that takes longer than the limit, or kills its thread
  * (out of memory), becomes a rejected result and a fresh thread carries on with the rest.
  */
-/** What every reading thread loads once: the unit list, last period's roll-up (optional), the limits. */
+/** What every reading thread loads once: the unit list (a file, or a built-in edition), last period's roll-up (optional), the limits. */
 export interface WorkerSetup {
-  unitsFile: string;
+  unitsFile?: string;
+  /** `--units-edition`; with neither, each file is checked against the built-in edition of the period it declares. */
+  unitsEdition?: string;
+  /** `--period`, when given: its edition is loaded before the first file, so no file's time limit pays for it. */
+  period?: string;
   previousFile?: string;
   limits?: ReadLimits;
+  /** Send back the whole reading (validate prints it), not only what consolidation keeps. */
+  whole?: boolean;
 }
 
-export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void): Promise<CheckedFile[]> {
+/**
+ * Heap of one reading thread. The reader keeps ranges as ranges and caps cells per sheet, so a real file needs a
+ * few MB and a hostile one is refused long before this; a thread that still runs out dies alone.
+ */
+const WORKER_HEAP_MB = 160;
+
+/** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */
+export async function checkFileGuarded(path: string, setup: WorkerSetup): Promise<CheckedFile> {
+  const [checked] = await readParallel([{ path, rel: path }], { ...setup, whole: true }, 1, () => {});
+  return checked!;
+}
+
+/** A reading thread started ahead of the files (it loads the unit list meanwhile). */
+export interface Reader {
+  worker: Worker;
+  /** Resolves once the thread has loaded and said it is ready; an error it meets before that is kept in `failed`. */
+  ready: Promise<void>;
+  failed?: Error;
+}
+
+function newWorker(setup: WorkerSetup): Worker {
+  return new Worker(resolve(packageRoot, 'dist/node/read-worker.js'), {
+    workerData: { ...setup, limits: setup.limits ?? DEFAULT_LIMITS } satisfies WorkerSetup,
+    // A hostile file may exhaust this thread's heap, never the whole run.
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+  });
+}
+
+/** Starts `count` reading threads now, so they load while the folder is walked. Hand them to readParallel. */
+export function startReaders(setup: WorkerSetup, count: number): Reader[] {
+  return Array.from({ length: Math.max(1, count) }, () => {
+    const worker = newWorker(setup);
+    const reader: Reader = { worker, ready: Promise.resolve() };
+    reader.ready = new Promise((ok) => {
+      worker.once('message', () => ok());
+      worker.once('error', (err) => {
+        reader.failed = err;
+        ok();
+      });
+    });
+    return reader;
+  });
+}
+
+export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void, started: Reader[] = []): Promise<CheckedFile[]> {
   const limits = setup.limits ?? DEFAULT_LIMITS;
+  const warm = [...started];
   const results: CheckedFile[] = new Array(files.length);
   let next = 0;
-  const script = resolve(packageRoot, 'dist/node/read-worker.js');
-  const failed = (i: number, rule: string, message: string): CheckedFile => ({
+  const failed = (i: number, error: Issue): CheckedFile => ({
     file: files[i]!.rel,
     valid: false,
     unit: null,
     period: null,
     periodLabel: null,
-    errors: [makeIssue(rule, 'error', undefined, message)],
+    errors: [error],
     warnings: [],
     submission: null,
     catalogue: null,
@@ -64,11 +116,8 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
   const take = () => (retry.length ? retry.shift() : next < files.length ? next++ : undefined);
   const runWorker = () =>
     new Promise<void>((done, fail) => {
-      const worker = new Worker(script, {
-        workerData: { ...setup, limits } satisfies WorkerSetup,
-        // A hostile file may exhaust this thread's heap, never the whole run.
-        resourceLimits: { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 32 },
-      });
+      const reader = warm.shift();
+      const worker = reader?.worker ?? newWorker(setup);
       // Files sent to this thread, in the order it reads them; the next one is sent before the current one ends,
       // so the thread never waits for the main thread between files.
       const inFlight: number[] = [];
@@ -78,7 +127,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         clearTimeout(timer);
         if (inFlight.length)
           timer = setTimeout(
-            () => replace('file-timeout', `Đọc tệp quá ${Math.round(limits.maxMillisPerFile / 1000)} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại (hoặc chạy lại với --time-limit lớn hơn).`),
+            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000) })),
             limits.maxMillisPerFile,
           );
       };
@@ -96,13 +145,13 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         }
       };
       /** The file being read took too long or killed the thread: it is rejected, the others go to a new thread. */
-      const replace = (rule: string, message: string) => {
+      const replace = (error: Issue) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
         const head = inFlight.shift();
         if (head !== undefined && !results[head]) {
-          results[head] = failed(head, rule, message);
+          results[head] = failed(head, error);
           onDone();
         }
         retry.unshift(...inFlight);
@@ -112,21 +161,36 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
       worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
         if (!msg.ready) {
           inFlight.splice(inFlight.indexOf(msg.index!), 1);
-          results[msg.index!] = msg.checked ?? failed(msg.index!, 'file-unreadable', `Không đọc được tệp: ${msg.error ?? 'lỗi không rõ'}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
+          results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'worker', detail: msg.error }));
           onDone();
         }
         dispatch();
         if (!finished) startTimer();
       });
+      if (reader)
+        void reader.ready.then(() => {
+          // Its "ready" may have come before these handlers were attached: start it here (dispatch only tops up).
+          if (reader.failed) {
+            // The thread could not even start (unit list unreadable…): the run cannot go on, as when it fails later.
+            finished = true;
+            fail(reader.failed);
+          } else if (!finished) {
+            dispatch();
+            if (!finished) startTimer();
+          }
+        });
       worker.on('error', (err) => {
         if (!inFlight.length) {
           finished = true;
           fail(err);
           return;
         }
-        replace('file-unreadable', `Không đọc được tệp (${err.message}); tệp có thể quá lớn hoặc hỏng. Mở bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
+        replace(issue('file-unreadable', { problem: 'thread', detail: err.message }));
       });
     });
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, files.length)) }, runWorker));
+  const threads = Math.max(1, Math.min(workers, files.length));
+  // Threads started ahead and not needed (fewer files than threads) are stopped.
+  for (const spare of warm.splice(threads)) void spare.worker.terminate();
+  await Promise.all(Array.from({ length: threads }, runWorker));
   return results;
 }

@@ -1,14 +1,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Period } from '../core/model.js';
 import './data-files.js';
-import { readHierarchy } from './unit-list-file.js';
+import { loadUnitSource } from './load-units.js';
+import { hierarchyFor, lookupFor } from '../core/units/source.js';
+import { parsePeriodArg } from '../core/util/period.js';
 import { previousFigures } from '../core/rollup/saved.js';
 import { loadSavedRollup } from './saved-rollup.js';
 import { checkFile } from './check-file.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 
 /** One reading thread: loads the unit list once, then reads and validates the files it is sent. */
-const { unitsFile, previousFile, limits } = workerData as WorkerSetup;
-const units = await readHierarchy(unitsFile);
+const { unitsFile, unitsEdition, period, previousFile, limits, whole } = workerData as WorkerSetup;
+const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
+const units = (p: Period | null) => lookupFor(source, p);
+// A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the latest).
+hierarchyFor(source, period ? parsePeriodArg(period) : null);
 const previous = previousFile ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước')) : undefined;
 // Jobs may arrive while one is being read: they are read one at a time, in the order sent.
 let queue = Promise.resolve();
@@ -16,7 +22,7 @@ parentPort!.on('message', (job: { index: number; path: string; rel: string }) =>
   queue = queue.then(async () => {
     try {
       const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
-      parentPort!.postMessage({ index: job.index, checked: slimChecked(checked) });
+      parentPort!.postMessage({ index: job.index, checked: whole ? checked : slimChecked(checked) });
     } catch (err) {
       parentPort!.postMessage({ index: job.index, error: (err as Error).message });
     }

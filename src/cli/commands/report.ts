@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { EMPTY_CONFIG } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
+import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import { renderReport } from '../../core/write/report/index.js';
 import { EXIT, type CommandIO } from '../io.js';
@@ -17,6 +18,7 @@ export interface ReportFlags {
 export async function runReport(rollupPath: string, flags: ReportFlags, io: CommandIO): Promise<number> {
   const rollup = await loadSavedRollup(rollupPath, 'tệp tổng hợp');
   const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
+  if (previous && flags.previous) checkPreviousPeriod(previous, rollup, flags.previous);
   const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;
   const out = resolve(flags.out ?? join(dirname(rollupPath), `bao-cao-${rollup.root.code}-${rollup.period}.docx`));
   await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...(flags.previous ? [flags.previous] : [])] });

@@ -1,36 +1,93 @@
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
 import { loadCatalogue } from '../../core/catalogue/catalogue.js';
+import type { AdminUnit, Hierarchy } from '../../core/read/hierarchy.js';
+import { describeUnits, hierarchyFor, type UnitSource } from '../../core/units/source.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import { buildSubmissionWorkbook } from '../../core/write/submission-workbook.js';
+import type { Period } from '../../core/model.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
-import { loadUnits } from '../../node/load-units.js';
+import { loadUnitSource } from '../../node/load-units.js';
 
 export interface TemplateFlags {
-  unit: string;
+  unit?: string;
+  under?: string;
   units?: string;
+  unitsEdition?: string;
   period: string;
   out?: string;
   force?: boolean;
 }
 
-/** `bdg template`: the blank submission workbook for one unit, generated from the catalogue. */
+/**
+ * `bdg template`: the blank submission workbook for one unit (`--unit`), or one for every unit directly under a
+ * unit (`--under`, what a province sends out each year), generated from the catalogue, names from the unit list.
+ */
 export async function runTemplate(flags: TemplateFlags, io: CommandIO): Promise<number> {
   const period = parsePeriodArg(flags.period);
   if (!period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2024 (cả năm) hoặc 2024-H1 (6 tháng đầu năm).`);
-  const units = await loadUnits(flags.units);
-  let unit = { code: flags.unit.trim(), name: '' };
-  if (units) {
-    const found = units.resolve(flags.unit);
-    if (!found) throw new UsageError(`mã đơn vị "${flags.unit}" không có trong danh mục "${flags.units}".`);
-    unit = { code: found.code, name: found.name };
-  } else if (!/^\d+$/.test(unit.code)) throw new UsageError(`mã đơn vị "${flags.unit}" phải là dãy chữ số.`);
+  if (Boolean(flags.unit) === Boolean(flags.under))
+    throw new UsageError('cần đúng một trong hai: --unit MÃ (một biểu mẫu cho một đơn vị) hoặc --under MÃ --out THƯ-MỤC (mỗi đơn vị trực thuộc một biểu mẫu).');
+  const source = await loadUnitSource({ file: flags.units, edition: flags.unitsEdition });
+  const list = hierarchyFor(source, period);
+  return flags.under ? writeTemplatesUnder(flags.under, list, source, period, flags, io) : writeOneTemplate(flags.unit!, list, source, period, flags, io);
+}
+
+function findUnit(code: string, list: Hierarchy, source: UnitSource, period: Period, option: string): AdminUnit {
+  const found = list.resolve(code);
+  if (found) return found;
+  const why = list.explainUnknown?.(code);
+  throw new UsageError(why ? `${option}: ${why}` : `mã đơn vị "${code}" không có trong ${describeUnits(source, period)}. Kiểm tra lại mã.`);
+}
+
+function workbookBytes(unit: AdminUnit, period: Period): Promise<ArrayBuffer> {
+  return buildSubmissionWorkbook({ catalogue: loadCatalogue(), unit: { code: unit.code, name: unit.name }, period }).xlsx.writeBuffer() as Promise<ArrayBuffer>;
+}
+
+async function writeOneTemplate(code: string, list: Hierarchy, source: UnitSource, period: Period, flags: TemplateFlags, io: CommandIO): Promise<number> {
+  const unit = findUnit(code, list, source, period, '--unit');
   const out = resolve(flags.out ?? `bieu-mau-${unit.code}-${period.id}.xlsx`);
   await checkOutputs([out], { force: flags.force });
-  const wb = buildSubmissionWorkbook({ catalogue: loadCatalogue(), unit, period });
-  await writeFileAtomic(out, Buffer.from(await wb.xlsx.writeBuffer()));
-  io.stderr.write(`Đã tạo biểu mẫu ${period.label} cho ${unit.name || `đơn vị ${unit.code}`}: ${out}\n`);
-  if (!units) io.stderr.write('Chưa có --units nên ô "Tên đơn vị" để trống: hãy điền tên đơn vị vào sheet "Thông tin".\n');
+  await writeFileAtomic(out, new Uint8Array(await workbookBytes(unit, period)));
+  io.stderr.write(`Đã tạo biểu mẫu ${period.label} cho ${unit.name} (mã ${unit.code}, theo ${describeUnits(source, period)}): ${out}\n`);
   io.stderr.write(`Điền số liệu, lưu lại, rồi kiểm tra: bdg validate ${basename(out)}${flags.units ? ` --units ${flags.units}` : ''}\n`);
   return EXIT.ok;
+}
+
+async function writeTemplatesUnder(code: string, list: Hierarchy, source: UnitSource, period: Period, flags: TemplateFlags, io: CommandIO): Promise<number> {
+  const parent = findUnit(code, list, source, period, '--under');
+  const units = list.children(parent.code);
+  if (!units.length) throw new UsageError(`${parent.name} (mã ${parent.code}) không có đơn vị trực thuộc trong ${describeUnits(source, period)}: dùng --unit ${parent.code} để tạo biểu mẫu của chính đơn vị này.`);
+  const dir = resolve(flags.out ?? `bieu-mau-${parent.code}-${period.id}`);
+  const paths = units.map((u) => join(dir, `bieu-mau-${u.code}-${slug(u.name)}-${period.id}.xlsx`));
+  // Every file is checked before the first is written: a refused run leaves the folder as it was.
+  await checkOutputs(paths, { force: flags.force });
+  const bar =
+    io.stderr.isTTY && !process.env.CI
+      ? new cliProgress.SingleBar({ stream: io.stderr, format: 'Đang tạo {bar} {value}/{total} biểu mẫu', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+      : null;
+  bar?.start(units.length, 0);
+  try {
+    for (const [i, unit] of units.entries()) {
+      await writeFileAtomic(paths[i]!, new Uint8Array(await workbookBytes(unit, period)));
+      bar?.update(i + 1);
+    }
+  } finally {
+    bar?.stop();
+  }
+  io.stderr.write(`Đã tạo ${units.length} biểu mẫu ${period.label} cho các đơn vị trực thuộc ${parent.name} (theo ${describeUnits(source, period)}) trong thư mục ${dir}\n`);
+  io.stderr.write('Gửi mỗi đơn vị tệp mang mã của mình; khi nhận lại, tổng hợp cả thư mục bằng bdg consolidate.\n');
+  return EXIT.ok;
+}
+
+/** "Xã Ea H'Leo" → "xa-ea-h-leo": a file name that survives any disk, e-mail or zip tool. */
+function slug(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

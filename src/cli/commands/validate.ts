@@ -1,24 +1,88 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
+import { annotateWorkbook, ERRORS_SHEET } from '../../core/write/annotate.js';
+import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import type { Issue } from '../../core/model.js';
 import { validationJson, type CheckedFile } from '../../core/validate/check-file.js';
-import { checkFile } from '../../node/check-file.js';
+import { checkFileGuarded } from '../../node/read-files.js';
 import { limitsFrom } from '../../core/read/limits.js';
-import { previousFigures } from '../../core/rollup/saved.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
-import { EXIT, type CommandIO } from '../io.js';
-import { loadUnits } from '../../node/load-units.js';
+import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { loadUnitSource } from '../../node/load-units.js';
+import { describeUnits } from '../../core/units/source.js';
+import { parsePeriodArg } from '../../core/util/period.js';
 
-export async function runValidate(file: string, opts: { units?: string; json?: boolean; maxFileMb?: number; previous?: string }, io: CommandIO): Promise<number> {
-  const units = await loadUnits(opts.units);
-  const previous = opts.previous ? previousFigures(await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước')) : undefined;
-  const checked = await checkFile(file, { units, limits: limitsFrom(opts), previous });
-  if (opts.json) io.stdout.write(`${JSON.stringify(validationJson(checked), null, 2)}\n`);
-  else io.stdout.write(formatValidation(checked, io.color, Boolean(units)));
+export interface ValidateFlags {
+  units?: string;
+  unitsEdition?: string;
+  json?: boolean;
+  maxFileMb?: number;
+  previous?: string;
+  annotate?: string;
+  force?: boolean;
+  timeLimit?: number;
+}
+
+export async function runValidate(file: string, opts: ValidateFlags, io: CommandIO): Promise<number> {
+  const st = await stat(file).catch(() => null);
+  if (!st) throw new UsageError(`không tìm thấy tệp "${file}". Kiểm tra lại tên và đường dẫn của tệp.`);
+  if (st.isDirectory())
+    throw new UsageError(`"${file}" là một thư mục, không phải tệp. Lệnh validate kiểm tra một tệp .xlsx; để tổng hợp cả thư mục, dùng: bdg consolidate "${file}".`);
+  if (opts.annotate) {
+    if (resolve(opts.annotate) === resolve(file)) throw new UsageError(`bản đánh dấu không được ghi đè tệp đang kiểm tra "${file}": chọn tên khác cho --annotate.`);
+    await checkOutputs([opts.annotate], { force: opts.force, inputs: [file] });
+  }
+  // Checked here first, so a bad list, edition or roll-up is said before any reading.
+  const source = await loadUnitSource({ file: opts.units, edition: opts.unitsEdition });
+  if (opts.previous) await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước');
+  // Read on a worker thread with a heap limit and the time limit, as consolidate reads: a hostile file cannot hang or
+  // exhaust validate. Without a list of its own, the file is checked against the built-in edition of its period.
+  const checked = await checkFileGuarded(file, {
+    unitsFile: opts.units && resolve(opts.units),
+    unitsEdition: opts.unitsEdition,
+    previousFile: opts.previous && resolve(opts.previous),
+    limits: limitsFrom(opts),
+  });
+  let annotated: string | null = null;
+  if (opts.annotate) {
+    const copy = annotateWorkbook(new Uint8Array(await readFile(file)), [...checked.errors, ...checked.warnings], { file: basename(file) });
+    if (copy && !checked.errors.some((e) => e.rule.startsWith('file-'))) {
+      await writeFileAtomic(opts.annotate, copy);
+      annotated = opts.annotate;
+    }
+  }
+  if (opts.json) io.stdout.write(`${JSON.stringify({ ...validationJson(checked), ...coverageJson(checked) }, null, 2)}\n`);
+  else {
+    const period = checked.period ? parsePeriodArg(checked.period) : null;
+    const compared = period || source.kind === 'list' || source.edition;
+    io.stdout.write(formatValidation(checked, io.color, compared ? describeUnits(source, period) : undefined));
+  }
+  if (opts.annotate)
+    (opts.json ? io.stderr : io.stdout).write(
+      annotated
+        ? `Đã ghi bản đánh dấu lỗi: ${annotated} (sheet "${ERRORS_SHEET}" liệt kê từng lỗi; ô lỗi tô đỏ, có ghi chú).\n`
+        : `Không tạo được bản đánh dấu: tệp không mở được như một bảng tính .xlsx.\n`,
+    );
   return checked.valid ? EXIT.ok : EXIT.dataErrors;
 }
 
+/** What a summary says it covers (the `Thông tin` rows a consolidated workbook carries), for validate's output. */
+function coverageJson(c: CheckedFile) {
+  const info = c.submission?.info;
+  if (!info?.coverage && !info?.coveredUnits && !info?.runId) return {};
+  return {
+    coverage: {
+      units: info.coverage,
+      included: info.coveredUnits ? info.coveredUnits.split(/[,;\s]+/).filter(Boolean) : [],
+      runId: info.runId,
+      madeBy: info.madeBy,
+    },
+  };
+}
+
 /** The human report: who and when, then errors and warnings grouped by sheet, then a verdict that says what to do. */
-export function formatValidation(c: CheckedFile, color: ChalkInstance, withUnits: boolean): string {
+export function formatValidation(c: CheckedFile, color: ChalkInstance, unitList?: string): string {
   const out: string[] = [];
   out.push(color.bold(`Kiểm tra tệp: ${c.file}`));
   if (c.unit) {
@@ -27,7 +91,14 @@ export function formatValidation(c: CheckedFile, color: ChalkInstance, withUnits
     if (c.catalogue) parts.push(`Biểu mẫu: ${c.catalogue.version}`);
     out.push(parts.join(' · '));
   }
-  if (!withUnits) out.push(color.dim('(Không có --units: chưa đối chiếu mã đơn vị và số xã với danh mục đơn vị hành chính.)'));
+  if (unitList && c.unit) out.push(color.dim(`Đối chiếu với ${unitList}.`));
+  const info = c.submission?.info;
+  if (info?.coverage || info?.coveredUnits) {
+    const codes = info.coveredUnits ? info.coveredUnits.split(/[,;\s]+/).filter(Boolean) : [];
+    out.push(`Bảng tổng hợp: gồm số liệu của ${info.coverage ?? '?'} đơn vị trực thuộc (${codes.length} đơn vị cấp xã)${info.madeBy ? `, lập bởi ${info.madeBy}` : ''}${info.runId ? `, mã lần tổng hợp ${info.runId}` : ''}.`);
+    const [got, of] = (info.coverage ?? '').split('/').map(Number);
+    if (got !== undefined && of !== undefined && got < of) out.push(color.yellow(`Số liệu chưa đầy đủ: mới tổng hợp ${got}/${of} đơn vị trực thuộc.`));
+  }
   out.push('');
   section(out, c.errors, color.red.bold(`✖ ${c.errors.length} lỗi`), color.red, color);
   section(out, c.warnings, color.yellow.bold(`⚠ ${c.warnings.length} cảnh báo`), color.yellow, color);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dataFiles } from '../data-files.js';
+import { dataFiles, type DataFiles } from '../data-files.js';
 import { csvRecords } from '../util/csv.js';
 
 /** Breakdowns a figure may carry besides its total. */
@@ -29,6 +29,12 @@ export interface Indicator {
   breakdowns: Breakdown[];
   partOf: string | null;
   check: Check | null;
+  /** Short name for column headers (catalogue/report.csv); the full name when none is given. */
+  shortName: string;
+  /** A total that already counts this figure (catalogue/report.csv): the report then says "trong đó" rather than "ngoài". */
+  includedIn: string | null;
+  /** A core result set against a plan (the report's table of results against the plan). */
+  core: boolean;
 }
 
 export interface Section {
@@ -53,10 +59,22 @@ export interface Ratio {
   /** Target share in percent by year of the Nghị quyết 28 milestones, if any. */
   targets: { year: number; percent: number }[];
   targetNote: string | null;
+  /** Where the target is set ("Nghị quyết số 28/NQ-CP"). */
+  targetSource: string | null;
 }
+
+/** Administrative levels a submission comes from, for the plausibility bounds. */
+export type BoundLevel = 'Xã' | 'Huyện' | 'Tỉnh';
+
+/**
+ * Money at or above this many triệu đồng (1.000 tỷ) can only have been typed in đồng: an error, whatever the level.
+ */
+export const MONEY_IN_DONG_AT = 1_000_000;
 
 export interface Catalogue {
   version: string;
+  /** Per indicator, the total above which a unit of a level is warned (catalogue/bounds.csv). */
+  bounds: Map<string, Partial<Record<BoundLevel, number>>>;
   indicators: Indicator[];
   byCode: Map<string, Indicator>;
   sections: Section[];
@@ -111,13 +129,22 @@ function readCsv(file: string): Record<string, string>[] {
   return csvRecords(dataFiles().read(`catalogue/${file}`).normalize('NFC'));
 }
 
+/** The versions listed, and from which data files: the folder is listed once, not once per file read. */
+let listed: { files: DataFiles; versions: string[] } | undefined;
+
 /** The catalogue versions this build knows: one `<version>.csv` each in catalogue/. */
 export function knownVersions(): string[] {
-  return dataFiles()
-    .list('catalogue')
-    .filter((f) => /^[A-Z]+-\d{4}\.\d+\.csv$/.test(f))
-    .map((f) => f.replace(/\.csv$/, ''))
-    .sort();
+  const files = dataFiles();
+  if (listed?.files !== files)
+    listed = {
+      files,
+      versions: files
+        .list('catalogue')
+        .filter((f) => /^[A-Z]+-\d{4}\.\d+\.csv$/.test(f))
+        .map((f) => f.replace(/\.csv$/, ''))
+        .sort(),
+    };
+  return [...listed.versions];
 }
 
 export const CURRENT_VERSION = 'BDG-2024.1';
@@ -129,6 +156,7 @@ export function loadCatalogue(version: string = CURRENT_VERSION): Catalogue {
   const cached = cache.get(version);
   if (cached) return cached;
   if (!knownVersions().includes(version)) throw new Error(`Unknown catalogue version ${version}`);
+  const reportRows = new Map(readCsv('report.csv').map((r) => [r.code!, r]));
   const indicators: Indicator[] = readCsv(`${version}.csv`).map((raw, i) => {
     const row = indicatorRowSchema.safeParse(raw);
     if (!row.success) throw new Error(`catalogue ${version} row ${i + 2}: ${z.prettifyError(row.error)}`);
@@ -144,6 +172,9 @@ export function loadCatalogue(version: string = CURRENT_VERSION): Catalogue {
       breakdowns: r.breakdowns,
       partOf: r.part_of,
       check: r.check,
+      shortName: reportRows.get(r.code)?.short_name_vi || r.name_vi,
+      includedIn: reportRows.get(r.code)?.included_in || null,
+      core: reportRows.get(r.code)?.core === '1',
     };
   });
   const byCode = new Map(indicators.map((ind) => [ind.code, ind]));
@@ -161,9 +192,17 @@ export function loadCatalogue(version: string = CURRENT_VERSION): Catalogue {
       .filter((t) => t.value)
       .map((t) => ({ year: t.year, percent: Number(t.value) })),
     targetNote: r.target_note || null,
+    targetSource: r.target_source || null,
   }));
 
-  const catalogue: Catalogue = { version, indicators, byCode, sections, groups, ratios };
+  const bounds = new Map(
+    readCsv('bounds.csv').map((r): [string, Partial<Record<BoundLevel, number>>] => {
+      const level: Partial<Record<BoundLevel, number>> = {};
+      for (const [key, name] of [['xa', 'Xã'], ['huyen', 'Huyện'], ['tinh', 'Tỉnh']] as const) if (r[key]) level[name] = Number(r[key]);
+      return [r.code!, level];
+    }),
+  );
+  const catalogue: Catalogue = { version, indicators, byCode, sections, groups, ratios, bounds };
   assertConsistent(catalogue);
   cache.set(version, catalogue);
   return catalogue;
@@ -176,8 +215,13 @@ function assertConsistent(c: Catalogue): void {
   for (const ind of c.indicators) {
     if (!sectionCodes.has(ind.section)) problems.push(`${ind.code}: unknown section ${ind.section}`);
     if (ind.partOf && !c.byCode.has(ind.partOf)) problems.push(`${ind.code}: part_of ${ind.partOf} unknown`);
+    if (ind.includedIn && !c.byCode.has(ind.includedIn)) problems.push(`${ind.code}: included_in ${ind.includedIn} unknown`);
     if (ind.check && 'of' in ind.check && !c.byCode.has(ind.check.of))
       problems.push(`${ind.code}: check refers to unknown ${ind.check.of}`);
+  }
+  for (const [code, levels] of c.bounds) {
+    if (!c.byCode.has(code)) problems.push(`bounds: unknown indicator ${code}`);
+    for (const v of Object.values(levels)) if (!(v > 0)) problems.push(`bounds: ${code} has a bound that is not a positive number`);
   }
   for (const r of c.ratios)
     for (const t of [r.numerator, r.denominator])

@@ -1,15 +1,24 @@
 import { loadCatalogue, CURRENT_VERSION, type Catalogue } from '../catalogue/catalogue.js';
 import type { Config } from '../config.js';
-import { makeIssue } from '../issues.js';
-import type { FileOutcome, Figures, Issue, Period, Rollup, UnitFigures } from '../model.js';
-import type { Hierarchy } from '../read/hierarchy.js';
+import type { FileOutcome, Figures, Issue, Period, Rollup, RollupScope, UnitFigures } from '../model.js';
+import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from '../read/hierarchy.js';
+import { UsageError } from '../errors.js';
+import { unitType } from '../units/builtin.js';
+import { describeUnits, editionOf, hierarchyFor, type UnitSource } from '../units/source.js';
+import type { PartialUnit } from '../model.js';
+import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
+import { issue } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
 import type { CheckedFile } from '../validate/check-file.js';
 
-/** What the edge found in the folder: files to read (with a digest of their bytes, null if unreadable) and files passed over. */
+/**
+ * What the edge found in the folder: files to read and files passed over. A candidate's digest (of its bytes, to
+ * recognise one file sent twice) may come with it, or with its reading (`CheckedFile.digest`): the edge that reads
+ * the bytes hashes them, so no file is read twice.
+ */
 export type Found =
-  | { kind: 'candidate'; path: string; rel: string; digest: string | null }
+  | { kind: 'candidate'; path: string; rel: string; digest?: string | null }
   | { kind: 'ignored'; path: string; rel: string; reason: string }
   /** A spreadsheet in a format bdg cannot read (.xls, .ods): most likely a submission, so it is reported as rejected. */
   | { kind: 'wrong-format'; path: string; rel: string; format: string };
@@ -22,7 +31,10 @@ export interface FileJob {
 
 export interface ConsolidateOptions {
   found: Found[];
-  hierarchy: Hierarchy;
+  /** A province's own list, or the built-in editions (the one of the period, unless one is fixed). */
+  units: UnitSource;
+  /** `--root`: consolidate the part of the list under this unit. Without it: the smallest unit containing every accepted file (built-in lists) or the list's root. */
+  root?: string;
   config: Config;
   /** The period to consolidate; by default the period most accepted files declare. */
   period?: Period;
@@ -30,6 +42,8 @@ export interface ConsolidateOptions {
   readFiles: (files: FileJob[], onDone: () => void) => Promise<CheckedFile[]>;
   onProgress?: (done: number, total: number) => void;
   now?: Date;
+  /** The run's id, carried by every output (submission-workbook.md, Additions). */
+  runId?: string;
 }
 
 export interface Consolidation {
@@ -37,18 +51,28 @@ export interface Consolidation {
   catalogue: Catalogue;
   /** Every unit's figures by code, root included (the summary workbook's sheets). */
   byUnit: Map<string, UnitFigures>;
+  /** The part of the unit list that was consolidated, rooted at the root. */
+  hierarchy: Hierarchy;
+  /** Codes of the commune-level units whose figures are included, in unit-list order (`Đơn vị đã tổng hợp`). */
+  covered: string[];
+}
+
+/** The unit `--root` names, in the list of the period; a UsageError (exit 2) that says why when it is not there. */
+export function rootUnit(list: Hierarchy, code: string, units: UnitSource, period: Period | null | undefined): AdminUnit {
+  const found = list.resolve(code);
+  if (found) return found;
+  const why = list.explainUnknown?.(code);
+  throw new UsageError(why ? `--root: ${why}` : `--root "${code}": không có đơn vị này trong ${describeUnits(units, period)}. Kiểm tra lại mã.`);
 }
 
 /** The whole of `consolidate` short of writing: read, validate, settle conflicts, roll up. */
 export async function consolidate(opts: ConsolidateOptions): Promise<Consolidation> {
-  const { hierarchy, config } = opts;
+  const { config } = opts;
   const catalogue = loadCatalogue(CURRENT_VERSION);
   const found = opts.found;
   const outcomes = new Map<Found, FileOutcome>();
 
-  // The same bytes under two names is one submission sent twice: keep the first, pass over the copy.
-  const candidates: Extract<Found, { kind: 'candidate' }>[] = [];
-  const firstByDigest = new Map<string, Extract<Found, { kind: 'candidate' }>>();
+  const read: Extract<Found, { kind: 'candidate' }>[] = [];
   for (const f of found) {
     if (f.kind === 'ignored') outcomes.set(f, { path: f.rel, unit: null, status: 'ignored', reason: f.reason });
     else if (f.kind === 'wrong-format')
@@ -56,63 +80,98 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
         path: f.rel,
         unit: null,
         status: 'rejected',
-        errors: [makeIssue('file-not-xlsx', 'error', undefined, `Tệp ở định dạng ${f.format}, bdg chỉ đọc .xlsx. Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook).`)],
+        errors: [issue('file-not-xlsx', { found: 'extension', format: f.format })],
         warnings: [],
       });
-    else {
-      const digest = f.digest;
-      const first = digest ? firstByDigest.get(digest) : undefined;
-      if (!first) {
-        if (digest) firstByDigest.set(digest, f);
-        candidates.push(f);
-        continue;
-      }
-      // Keep the first found, unless its name marks it as the copy ("x (1).xlsx", "Copy of x", "bản sao").
-      const looksCopied = (x: Found) => /\(\d+\)|copy|bản sao|ban[- ]sao/i.test(x.rel.normalize('NFC'));
-      const [keep, copy] = looksCopied(first) && !looksCopied(f) ? [f, first] : [first, f];
-      if (keep === f) {
-        candidates[candidates.indexOf(first)] = f;
-        firstByDigest.set(digest!, f);
-      }
-      outcomes.set(copy, { path: copy.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần` });
-    }
+    else read.push(f);
   }
 
   let done = 0;
-  opts.onProgress?.(0, candidates.length);
-  const onDone = () => opts.onProgress?.(++done, candidates.length);
-  const checked = await opts.readFiles(candidates, onDone);
+  opts.onProgress?.(0, read.length);
+  const onDone = () => opts.onProgress?.(++done, read.length);
+  const readings = await opts.readFiles(read, onDone);
+
+  // The same bytes under two names is one submission sent twice: keep the first, pass over the copy.
+  const candidates: Extract<Found, { kind: 'candidate' }>[] = [];
+  const checked: CheckedFile[] = [];
+  const firstByDigest = new Map<string, number>();
+  read.forEach((f, i) => {
+    const digest = f.digest ?? readings[i]!.digest ?? null;
+    const at = digest ? firstByDigest.get(digest) : undefined;
+    if (at === undefined) {
+      if (digest) firstByDigest.set(digest, candidates.length);
+      candidates.push(f);
+      checked.push(readings[i]!);
+      return;
+    }
+    const first = candidates[at]!;
+    // Keep the first found, unless its name marks it as the copy ("x (1).xlsx", "Copy of x", "bản sao").
+    const looksCopied = (x: Found) => /\(\d+\)|copy|bản sao|ban[- ]sao/i.test(x.rel.normalize('NFC'));
+    const [keep, copy] = looksCopied(first) && !looksCopied(f) ? [f, first] : [first, f];
+    if (keep === f) {
+      candidates[at] = f;
+      checked[at] = readings[i]!;
+    }
+    outcomes.set(copy, { path: copy.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần` });
+  });
 
   const period = opts.period ?? majorityPeriod(checked);
+  const list = hierarchyFor(opts.units, period);
+  const inPeriod = checked.filter((c) => c.valid && (!period || c.period === period.id));
+  const chosenBy: RollupScope['rootChosenBy'] = opts.root ? 'option' : opts.units.kind === 'list' ? 'list' : 'files';
+  const top =
+    chosenBy === 'option' ? rootUnit(list, opts.root!, opts.units, period)
+    : chosenBy === 'list' ? list.root
+    : smallestContaining(list, (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])));
+  const hierarchy = subHierarchy(list, top.code);
+  // The root's own summary (an earlier run's output, or the file this run will replace) is never its own input.
+  const isRootOwn = (c: CheckedFile) => c.unit?.code === hierarchy.root.code;
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();
   for (const c of checked) {
-    if (!c.valid) continue;
+    if (!c.valid || isRootOwn(c)) continue;
     if (period && c.period !== period.id) {
       rejectedExtra.set(c, [
-        makeIssue('period-mismatch', 'error', c.submission?.infoRefs.period, `Tệp báo cáo ${c.periodLabel ?? 'không rõ kỳ'}, khác kỳ đang tổng hợp (${period.label}). Kiểm tra ô "Kỳ báo cáo" hoặc bỏ tệp này khỏi thư mục.`, {
-          value: c.periodLabel,
-        }),
+        issue('period-mismatch', { value: c.periodLabel, period: period.label }, c.submission?.infoRefs.period),
+      ]);
+      continue;
+    }
+    if (!hierarchy.byCode.has(c.unit!.code) && list.byCode.has(c.unit!.code)) {
+      rejectedExtra.set(c, [
+        issue('unit-outside-root', { value: c.unit!.code, unitName: c.unit!.name, rootCode: top.code, rootName: top.name }, c.submission?.infoRefs.unitCode),
       ]);
       continue;
     }
     accepted.push(c);
   }
-  settleConflicts(accepted, hierarchy, rejectedExtra);
+  const settled = settleConflicts(accepted, hierarchy);
 
   for (const [i, c] of checked.entries()) {
-    const extra = rejectedExtra.get(c) ?? [];
+    const s = settled.get(c);
+    const extra = [...(rejectedExtra.get(c) ?? []), ...(s?.kind === 'rejected' ? s.errors : [])];
+    const base = { path: c.file, unit: c.unit?.code ?? null };
+    if (isRootOwn(c)) {
+      outcomes.set(candidates[i]!, {
+        ...base,
+        status: 'ignored',
+        reason: `tệp của chính ${hierarchy.root.name}${c.submission?.info.madeBy ? ` (bảng tổng hợp do ${c.submission.info.madeBy} lập${c.submission.info.runId ? `, mã lần tổng hợp ${c.submission.info.runId}` : ''})` : ''}, đơn vị đang được tổng hợp: không phải báo cáo của đơn vị cấp dưới`,
+      });
+      continue;
+    }
+    if (s?.kind === 'superseded') {
+      outcomes.set(candidates[i]!, { ...base, status: 'superseded', supersededBy: s.by.file, reason: s.reason, errors: [], warnings: c.warnings, preparedOn: c.submission?.info.preparedOn ?? null });
+      continue;
+    }
     const ok = c.valid && extra.length === 0;
     outcomes.set(candidates[i]!, {
-      path: c.file,
-      unit: c.unit?.code ?? null,
+      ...base,
       status: ok ? 'accepted' : 'rejected',
       errors: [...c.errors, ...extra],
       warnings: c.warnings,
       preparedOn: c.submission?.info.preparedOn ?? null,
     });
   }
-  const final = accepted.filter((c) => !rejectedExtra.has(c));
+  const final = accepted.filter((c) => !settled.has(c));
   const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, c.figures!]));
   const byUnit = rollUp(hierarchy, catalogue, submitted);
   const root = byUnit.get(hierarchy.root.code)!;
@@ -121,6 +180,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const order = new Map(hierarchy.units.map((u, i) => [u.code, i]));
 
   const rollup: Rollup = {
+    ...(opts.runId ? { runId: opts.runId } : {}),
     root: { code: hierarchy.root.code, name: hierarchy.root.name },
     period: period?.id ?? String(year),
     periodLabel: period?.label ?? `Năm ${year}`,
@@ -136,18 +196,39 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
             .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
             .map((c) => ({ code: c.unit!.code, name: c.unit!.name, preparedOn: c.submission!.info.preparedOn! }))
         : [],
+      partial: final
+        .map((c) => partialOf(c, hierarchy))
+        .filter((p): p is PartialUnit => p !== null)
+        .sort((a, b) => order.get(a.code)! - order.get(b.code)!),
     },
     files: found.map((f) => outcomes.get(f)!),
     totals: totalsOf(catalogue, root, children.length),
     ratios: computeRatios(catalogue, root.values, hierarchy.communesUnder(root.code), year, root.coverage),
     communes: hierarchy.communesUnder(root.code),
+    scope: scopeOf(hierarchy.root, opts.units, period, chosenBy),
     units: hierarchy.units.filter((u) => u.code !== root.code).map((u) => byUnit.get(u.code)!),
     narratives: final
       .filter((c) => Object.keys(c.submission!.narrative).length > 0)
       .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
       .map((c) => ({ unit: c.unit!, narrative: c.submission!.narrative })),
   };
-  return { rollup, catalogue, byUnit };
+  const covered = new Set(final.flatMap((c) => [...coveredBy(c, hierarchy)]));
+  return { rollup, catalogue, byUnit, hierarchy, covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code) };
+}
+
+/** The root's level and the report's words for it ("toàn huyện"; "xã, phường, đặc khu"), from the data. */
+function scopeOf(root: AdminUnit, units: UnitSource, period: Period | undefined, rootChosenBy: RollupScope['rootChosenBy']): RollupScope {
+  const type = root.level === 'Quốc gia' ? 'Quốc gia' : unitType(root.name, root.level);
+  const edition = editionOf(units, period);
+  return {
+    level: root.level,
+    type,
+    words: root.level === 'Quốc gia' ? 'toàn quốc' : `toàn ${type.toLocaleLowerCase('vi')}`,
+    communeTypes: edition.communeTypes,
+    rootChosenBy,
+    unitsEdition: units.kind === 'builtin' ? edition.id : null,
+    unitList: describeUnits(units, period),
+  };
 }
 
 /** The period most valid files declare; on a tie, the latest. */
@@ -156,29 +237,4 @@ export function majorityPeriod(checked: CheckedFile[]): Period | undefined {
   for (const c of checked) if (c.valid && c.period) counts.set(c.period, (counts.get(c.period) ?? 0) + 1);
   const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))[0];
   return best ? (parsePeriodArg(best[0]) ?? undefined) : undefined;
-}
-
-/**
- * Two files for one unit, or a unit sent together with a unit below it, would count the same people twice:
- * all such files are rejected, each naming the others, and none is summed.
- */
-function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy, rejected: Map<CheckedFile, Issue[]>): void {
-  const add = (c: CheckedFile, issue: Issue) => rejected.set(c, [...(rejected.get(c) ?? []), issue]);
-  const byUnit = new Map<string, CheckedFile[]>();
-  for (const c of accepted) byUnit.set(c.unit!.code, [...(byUnit.get(c.unit!.code) ?? []), c]);
-  for (const [code, files] of byUnit) {
-    if (files.length < 2) continue;
-    for (const c of files) {
-      const others = files.filter((o) => o !== c).map((o) => `"${o.file}"`).join(', ');
-      add(c, makeIssue('unit-duplicate', 'error', c.submission?.infoRefs.unitCode, `Đơn vị ${code} (${c.unit!.name}) có nhiều tệp: tệp này và ${others}. Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng và xóa các tệp còn lại.`, { value: code }));
-    }
-  }
-  for (const c of accepted) {
-    for (const anc of hierarchy.ancestors(c.unit!.code)) {
-      for (const a of byUnit.get(anc.code) ?? []) {
-        add(c, makeIssue('unit-overlap', 'error', c.submission?.infoRefs.unitCode, `Đơn vị ${c.unit!.code} (${c.unit!.name}) thuộc ${anc.name}, mà ${anc.name} cũng đã gửi tệp tổng hợp "${a.file}". Số liệu sẽ bị cộng hai lần: chỉ giữ tệp của ${anc.name} hoặc chỉ giữ tệp của các đơn vị cấp dưới.`, { value: c.unit!.code }));
-        add(a, makeIssue('unit-overlap', 'error', a.submission?.infoRefs.unitCode, `Tệp của ${anc.name} gửi cùng tệp "${c.file}" của đơn vị cấp dưới ${c.unit!.code} (${c.unit!.name}). Số liệu sẽ bị cộng hai lần: chỉ giữ tệp của ${anc.name} hoặc chỉ giữ tệp của các đơn vị cấp dưới.`, { value: a.unit!.code }));
-      }
-    }
-  }
 }

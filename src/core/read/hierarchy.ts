@@ -1,7 +1,6 @@
-import ExcelJS from 'exceljs';
-import { cellText } from './cells.js';
-import { parseCsv } from '../util/csv.js';
-import { cleanText, normalizeLabel } from '../util/text.js';
+import { EMPTY, openXlsx, scalarText } from './xlsx.js';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { cleanText, foldName, normalizeLabel } from '../util/text.js';
 
 /** 'Quốc gia' only as the root of a national roll-up of provinces. */
 export type Level = 'Quốc gia' | 'Tỉnh' | 'Huyện' | 'Xã';
@@ -26,8 +25,17 @@ export interface Hierarchy {
   ancestors(code: string): AdminUnit[];
   /** Commune-level units at or under `code` (a commune counts itself). */
   communesUnder(code: string): number;
-  /** A unit from what a person typed: '655', 655, ' 058 ', 58 → '058'. */
-  resolve(raw: unknown): AdminUnit | undefined;
+  /**
+   * A unit from what a person typed: '655', 655, ' 058 ', 58 → '058'. A number that lost its leading zeros may
+   * fit two codes of different lengths (745 and 00745): the one whose name matches `name` wins.
+   */
+  resolve(raw: unknown, name?: string | null): AdminUnit | undefined;
+  /** For a built-in edition: which edition this list is (data/units/editions.csv). */
+  edition?: string;
+  /** For a built-in edition: why a code is not in it, when it belongs to another edition (Vietnamese, or undefined). */
+  explainUnknown?(raw: unknown): string | undefined;
+  /** For a built-in edition: when `name` is what another edition calls this code, says so (Vietnamese, or undefined). */
+  explainName?(raw: unknown, name: string): string | undefined;
 }
 
 /** Everything wrong with a unit list, each problem naming its row, in Vietnamese. */
@@ -99,8 +107,17 @@ function headerIndex(header: string[], file: string): Record<keyof typeof COLUMN
   return index;
 }
 
+/** CSV as Excel writes it: a BOM, CRLF, and `;` between fields on machines whose decimal mark is a comma. */
+export function parseCsvRows(text: string): string[][] {
+  const src = text.normalize('NFC').replace(/^\uFEFF/, '');
+  const firstLine = src.slice(0, src.search(/\r?\n|$/));
+  const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
+  const rows: string[][] = parseCsv(src, { delimiter, relax_column_count: true, skip_empty_lines: true });
+  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+}
+
 function readCsvRows(text: string, file: string): UnitRow[] {
-  const [header, ...rows] = parseCsv(text.normalize('NFC'));
+  const [header, ...rows] = parseCsvRows(text);
   if (!header) throw new HierarchyError(['tệp trống'], file);
   const ix = headerIndex(header, file);
   return rows.map((r, i) => ({
@@ -113,26 +130,29 @@ function readCsvRows(text: string, file: string): UnitRow[] {
 }
 
 async function readXlsxRows(bytes: Uint8Array, file: string): Promise<UnitRow[]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws) throw new HierarchyError(['tệp không có sheet nào'], file);
+  const opened = openXlsx(bytes);
+  if (!opened.ok) throw new Error(opened.issue.message);
+  const first = opened.book.sheets[0];
+  if (!first) throw new HierarchyError(['tệp không có sheet nào'], file);
+  const sheet = opened.book.readSheet(first);
+  const at = (r: number, c: number) => sheet.rows.get(r)?.get(c) ?? EMPTY;
   const header: string[] = [];
-  ws.getRow(1).eachCell({ includeEmpty: true }, (cell, c) => (header[c - 1] = cellText(cell)));
+  for (const [c, cell] of sheet.rows.get(1) ?? []) header[c - 1] = scalarText(cell);
+  for (let i = 0; i < header.length; i++) header[i] ??= '';
   const ix = headerIndex(header, file);
   const rows: (UnitRow & { numeric: boolean[] })[] = [];
-  ws.eachRow((row, r) => {
-    if (r === 1) return;
-    const get = (i: number) => row.getCell(i + 1);
+  for (const r of [...sheet.rows.keys()].sort((a, b) => a - b)) {
+    if (r === 1) continue;
+    const get = (i: number) => at(r, i + 1);
     rows.push({
-      code: cleanText(cellText(get(ix.code))),
-      name: cleanText(cellText(get(ix.name))),
-      level: cleanText(cellText(get(ix.level))),
-      parent: cleanText(cellText(get(ix.parent))),
+      code: cleanText(scalarText(get(ix.code))),
+      name: cleanText(scalarText(get(ix.name))),
+      level: cleanText(scalarText(get(ix.level))),
+      parent: cleanText(scalarText(get(ix.parent))),
       row: r,
-      numeric: [typeof get(ix.code).value === 'number', typeof get(ix.parent).value === 'number'],
+      numeric: [get(ix.code).kind === 'number', get(ix.parent).kind === 'number'],
     });
-  });
+  }
   // A code stored as a number lost its leading zeros: pad to the longest code of the same level.
   const width = new Map<string, number>();
   for (const r of rows) width.set(normalizeLabel(r.level), Math.max(width.get(normalizeLabel(r.level)) ?? 0, r.code.length));
@@ -170,7 +190,6 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
     byCode.set(unit.code, unit);
     rowOf.set(unit.code, r.row ?? i + 2);
   });
-  const childrenOf = new Map<string, AdminUnit[]>();
   for (const u of units) {
     if (!u.parent) continue;
     const p = byCode.get(u.parent);
@@ -183,7 +202,6 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
     else if (u.level === 'Huyện' && p.level !== 'Tỉnh') problems.push(`${at}: đơn vị cấp huyện ${u.code} phải thuộc một tỉnh`);
     else if (u.level === 'Tỉnh' && p.level !== 'Quốc gia') problems.push(`${at}: đơn vị cấp tỉnh ${u.code} chỉ có thể thuộc cấp quốc gia`);
     else if (u.level === 'Quốc gia') problems.push(`${at}: đơn vị cấp quốc gia ${u.code} không có cấp trên`);
-    childrenOf.set(p.code, [...(childrenOf.get(p.code) ?? []), u]);
   }
   // Cycles: walk up from every unit; a walk longer than the list has looped.
   for (const u of units) {
@@ -202,7 +220,19 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
   if (units.length === 0) problems.push('danh mục không có đơn vị nào');
   if (problems.length) throw new HierarchyError(problems, file);
 
-  const root = roots[0]!;
+  return makeHierarchy(units, roots[0]!);
+}
+
+/** Indexes units already known to be a tree under `root` (checked by buildHierarchy, or shipped data). */
+export function makeHierarchy(units: AdminUnit[], root: AdminUnit, extra: Pick<Hierarchy, 'edition' | 'explainUnknown' | 'explainName'> = {}): Hierarchy {
+  const byCode = new Map<string, AdminUnit>(units.map((u) => [u.code, u]));
+  const childrenOf = new Map<string, AdminUnit[]>();
+  for (const u of units) {
+    if (!u.parent || u === root) continue;
+    let list = childrenOf.get(u.parent);
+    if (!list) childrenOf.set(u.parent, (list = []));
+    list.push(u);
+  }
   const children = (code: string) => childrenOf.get(code) ?? [];
   const descendants = (code: string): AdminUnit[] => children(code).flatMap((c) => [c, ...descendants(c.code)]);
   const communes = new Map<string, number>();
@@ -213,7 +243,7 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
   };
   countCommunes(root);
   const depthOf = (u: AdminUnit): number => 1 + Math.max(0, ...children(u.code).map(depthOf));
-  const lengths = [...new Set(units.map((u) => u.code.length))];
+  const lengths = [...new Set(units.map((u) => u.code.length))].sort((a, b) => a - b);
   return {
     units,
     byCode,
@@ -223,18 +253,56 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
     descendants,
     ancestors(code) {
       const out: AdminUnit[] = [];
-      for (let u = byCode.get(byCode.get(code)?.parent ?? ''); u; u = u.parent ? byCode.get(u.parent) : undefined) out.push(u);
+      if (code === root.code) return out;
+      for (let u = byCode.get(byCode.get(code)?.parent ?? ''); u; u = u.parent && u !== root ? byCode.get(u.parent) : undefined) out.push(u);
       return out;
     },
     communesUnder: (code) => communes.get(code) ?? 0,
-    resolve(raw) {
+    resolve(raw, name) {
       const s = typeof raw === 'number' ? String(raw) : cleanText(raw);
       if (!s) return undefined;
-      if (byCode.has(s)) return byCode.get(s);
-      if (!/^\d+$/.test(s)) return undefined;
+      const exact = byCode.get(s);
+      if (!/^\d+$/.test(s)) return exact;
       // A code typed as a number lost its leading zeros: try the code lengths the list uses.
-      for (const len of lengths) if (len > s.length && byCode.has(s.padStart(len, '0'))) return byCode.get(s.padStart(len, '0'));
-      return undefined;
+      const candidates = [exact, ...lengths.filter((len) => len > s.length).map((len) => byCode.get(s.padStart(len, '0')))].filter(
+        (u): u is AdminUnit => u !== undefined,
+      );
+      if (candidates.length > 1 && name) return candidates.find((u) => sameUnitName(name, u.name)) ?? candidates[0];
+      return candidates[0];
     },
+    ...extra,
   };
+}
+
+/** The part of a hierarchy under `code` (the unit itself as root): what `--root` consolidates. */
+export function subHierarchy(h: Hierarchy, code: string): Hierarchy {
+  const top = h.byCode.get(code);
+  if (!top) throw new Error(`subHierarchy: no unit ${code}`);
+  if (top === h.root) return h;
+  const root: AdminUnit = { ...top, parent: null };
+  return makeHierarchy([root, ...h.descendants(code)], root, { edition: h.edition, explainUnknown: h.explainUnknown, explainName: h.explainName });
+}
+
+/**
+ * The smallest unit containing every given unit: their lowest common ancestor; when all are one unit, the unit
+ * above it (a unit's own file is not a consolidation of it). The list's root when nothing is given.
+ */
+export function smallestContaining(h: Hierarchy, codes: string[]): AdminUnit {
+  const distinct = [...new Set(codes)].filter((c) => h.byCode.has(c));
+  if (distinct.length === 0) return h.root;
+  if (distinct.length === 1) return h.ancestors(distinct[0]!)[0] ?? h.root;
+  const chain = (c: string) => [h.byCode.get(c)!, ...h.ancestors(c)];
+  let common = chain(distinct[0]!);
+  for (const c of distinct.slice(1)) {
+    const codesUp = new Set(chain(c).map((u) => u.code));
+    common = common.filter((u) => codesUp.has(u.code));
+  }
+  return common[0] ?? h.root;
+}
+
+/** Unit names compared as people write them: tone placement, apostrophes, case; "Krông A Na" matches "Huyện Krông A Na". */
+export function sameUnitName(a: string, b: string): boolean {
+  const key = (s: string) => foldName(s).replace(/[\s'-]+/g, '');
+  const [x, y] = [key(a), key(b)];
+  return x === y || (x.length > 0 && y.length > 0 && (y.endsWith(x) || x.endsWith(y)));
 }

@@ -38,3 +38,15 @@ export function previousFigures(rollup: Rollup): (unitCode: string) => Figures |
   byCode.set(rollup.root.code, root);
   return (code) => byCode.get(code);
 }
+
+/**
+ * `--previous` must be an earlier period than the one reported: a roll-up of the same (or a later) period would
+ * print "so với năm 2024" in the 2024 report. Periods are compared by year ("2023" and "2023-H1" both precede 2024).
+ */
+export function checkPreviousPeriod(previous: Rollup, current: { period: string; periodLabel: string }, path: string): void {
+  const year = (p: string) => Number(p.slice(0, 4));
+  if (year(previous.period) < year(current.period)) return;
+  throw new UsageError(
+    `--previous "${path}" là số liệu ${previous.periodLabel.toLocaleLowerCase('vi')}, không phải kỳ trước của ${current.periodLabel.toLocaleLowerCase('vi')}: dùng tệp tổng hợp của một năm trước đó (ví dụ tong-hop-…-${year(current.period) - 1}.json).`,
+  );
+}

@@ -34,6 +34,8 @@ const grouping = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 3, useG
 
 /** 15369 → "15.369"; 1643.5 → "1.643,5". */
 export function formatNumber(n: number, maxDecimals = 3): string {
+  // Whole numbers, by far the most common, skip Intl: annexes print hundreds of thousands of them.
+  if (Number.isSafeInteger(n)) return (n < 0 ? '-' : '') + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   const f =
     maxDecimals === 3 ? grouping : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: maxDecimals, useGrouping: true });
   // ICU's vi-VN does not group four-digit numbers in some builds; force the office style.

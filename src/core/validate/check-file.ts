@@ -1,6 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import type { Figures, Issue, Submission, UnitRef } from '../model.js';
-import type { ReadLimits } from '../read/open-workbook.js';
+import type { Figures, Issue, Period, Submission, UnitRef } from '../model.js';
+import type { ReadLimits } from '../read/limits.js';
 import { readSubmissionBytes } from '../read/submission.js';
 import { validateSubmission, type UnitLookup } from './validate.js';
 
@@ -16,10 +16,13 @@ export interface CheckedFile {
   submission: Submission | null;
   catalogue: Catalogue | null;
   figures: Figures | null;
+  /** SHA-256 of the file's bytes, when the edge that read them computed it (to recognise a file sent twice). */
+  digest?: string | null;
 }
 
 export interface CheckOptions {
-  units?: UnitLookup;
+  /** The unit list, or how to choose it from the period the file declares (built-in editions follow the period). */
+  units?: UnitLookup | ((period: Period | null) => UnitLookup | undefined);
   previous?: (unitCode: string) => Figures | undefined;
   limits?: ReadLimits;
 }
@@ -36,10 +39,11 @@ export async function checkSubmission(bytes: Uint8Array, file: string, options: 
   const readWarnings = read.issues.filter((i) => i.severity === 'warning');
   if (!read.submission || !read.catalogue)
     return { file, valid: false, unit: null, period: null, periodLabel: null, errors: readErrors, warnings: readWarnings, submission: null, catalogue: null, figures: null };
-  const code = read.submission.info.unitCode;
-  const resolved = code === null ? null : (options.units?.resolve(code)?.code ?? code);
+  const { unitCode: code, unitName, period } = read.submission.info;
+  const units = typeof options.units === 'function' ? options.units(period) : options.units;
+  const resolved = code === null ? null : (units?.resolve(code, unitName)?.code ?? code);
   const previous = resolved === null ? undefined : options.previous?.(resolved);
-  const v = validateSubmission(read.submission, { catalogue: read.catalogue, units: options.units, previous });
+  const v = validateSubmission(read.submission, { catalogue: read.catalogue, units, previous });
   const errors = [...readErrors, ...v.errors];
   return {
     file,

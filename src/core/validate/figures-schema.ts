@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Catalogue, Indicator } from '../catalogue/catalogue.js';
+import type { RuleId } from '../rules/rules.js';
 
 /**
  * The zod schema of a submission's figures, derived from the catalogue (never written per indicator):
@@ -18,17 +19,21 @@ export function figuresSchema(catalogue: Catalogue) {
 
 const cache = new WeakMap<Catalogue, z.ZodObject>();
 
+/** A zod message that is a rule id of the catalogue (validate.ts builds the Vietnamese message from it). */
+const rule = (id: RuleId) => ({ error: id });
+
 function valueSchema(ind: Indicator) {
-  // No count of people or money in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID).
-  const n = z.number().min(0, { error: 'value-negative' }).max(1e9, { error: 'value-too-large' });
+  // No count of people in a province comes near 10⁹; beyond it is a typing slip (or a pasted ID). Money that large
+  // is money typed in đồng, which has its own rule and message (money-in-dong).
+  const n = z.number().min(0, rule('value-negative'));
   return ind.kind === 'count'
-    ? n.int({ error: 'value-not-whole' }).nullable()
-    : n.refine((v) => Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6, { error: 'money-precision' }).nullable();
+    ? n.max(1e9, rule('value-too-large')).int(rule('value-not-whole')).nullable()
+    : n.refine((v) => Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6, rule('money-precision')).nullable();
 }
 
 function figureSchema(ind: Indicator) {
   const shape: Record<string, ReturnType<typeof valueSchema>> = { total: valueSchema(ind) };
   for (const b of ind.breakdowns) shape[b] = valueSchema(ind).optional() as never;
   // strictObject: a value in a breakdown that does not apply (a greyed cell) is an error of its own.
-  return z.strictObject(shape, { error: 'breakdown-not-applicable' });
+  return z.strictObject(shape, rule('breakdown-not-applicable'));
 }

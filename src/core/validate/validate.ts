@@ -1,13 +1,18 @@
-import { MEASURE_LABEL, measuresOf, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
-import { makeIssue, where } from '../issues.js';
+import { measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
-import { formatNumber } from '../util/number.js';
+import { toIssue, type Finding, type RuleId } from '../rules/rules.js';
+import { sameUnitName } from '../read/hierarchy.js';
 import { figuresSchema } from './figures-schema.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
 export interface UnitLookup {
-  resolve(raw: unknown): { code: string; name: string } | undefined;
+  /** `level` ('Xã', 'Huyện', 'Tỉnh'…) decides the plausibility bounds. */
+  resolve(raw: unknown, name?: string | null): { code: string; name: string; level?: string } | undefined;
   communesUnder(code: string): number;
+  /** Why a code is not in the list when another edition has it (built-in lists). */
+  explainUnknown?(raw: unknown): string | undefined;
+  /** When the name written is what another edition calls this code (built-in lists). */
+  explainName?(raw: unknown, name: string): string | undefined;
 }
 
 export interface ValidationContext {
@@ -25,16 +30,19 @@ export interface Validation {
   figures: Figures;
 }
 
-const n = (v: number) => formatNumber(v);
+/** Above this many people per event on average, attendance is flagged for review. */
+const MAX_ATTENDANCE_PER_EVENT = 500;
 
 /** All rules of indicators.md over a read submission. Pure: same input, same issues, in catalogue order. */
 export function validateSubmission(sub: Submission, ctx: ValidationContext): Validation {
-  const issues: Issue[] = [];
-  const unit = checkInfo(sub, ctx, issues);
+  const findings: Finding[] = [];
+  const unit = checkInfo(sub, ctx, findings);
   const figures = figuresOf(sub, ctx.catalogue);
-  checkKinds(sub, ctx.catalogue, figures, issues);
-  for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, issues);
-  if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, issues);
+  checkKinds(sub, ctx.catalogue, figures, findings);
+  checkMagnitudes(sub, ctx, findings);
+  for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, findings);
+  if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, findings);
+  const issues = findings.map(toIssue);
   return {
     errors: issues.filter((i) => i.severity === 'error'),
     warnings: issues.filter((i) => i.severity === 'warning'),
@@ -43,33 +51,28 @@ export function validateSubmission(sub: Submission, ctx: ValidationContext): Val
   };
 }
 
-function checkInfo(sub: Submission, ctx: ValidationContext, issues: Issue[]): UnitRef | null {
+function checkInfo(sub: Submission, ctx: ValidationContext, findings: Finding[]): UnitRef | null {
   // Presence of the required labels is checked by the reader; here, the unit against the unit list.
   const { info, infoRefs } = sub;
   if (info.unitCode === null) return null;
   if (!ctx.units) return { code: info.unitCode, name: info.unitName ?? '' };
-  const found = ctx.units.resolve(info.unitCode);
+  const found = ctx.units.resolve(info.unitCode, info.unitName);
   if (!found) {
-    issues.push(
-      makeIssue('unit-unknown', 'error', infoRefs.unitCode, `${where(infoRefs.unitCode)}: mã đơn vị "${info.unitCode}" không có trong danh mục đơn vị hành chính. Kiểm tra lại mã (ví dụ 655 cho Huyện Krông A Na).`, {
-        value: info.unitCode,
-      }),
-    );
+    const otherEdition = ctx.units.explainUnknown?.(info.unitCode);
+    findings.push({ rule: 'unit-unknown', params: { value: info.unitCode, ...(otherEdition ? { otherEdition } : {}) }, cell: infoRefs.unitCode });
     return { code: info.unitCode, name: info.unitName ?? '' };
   }
-  if (info.unitName && !sameName(info.unitName, found.name))
-    issues.push(
-      makeIssue('unit-name-mismatch', 'warning', infoRefs.unitName, `${where(infoRefs.unitName)}: tên "${info.unitName}" khác tên trong danh mục của mã ${found.code} ("${found.name}"). Kiểm tra lại mã đơn vị.`, {
-        value: info.unitName,
-      }),
-    );
+  if (info.unitName && !sameUnitName(info.unitName, found.name)) {
+    const hint = ctx.units.explainName?.(info.unitCode, info.unitName);
+    findings.push({
+      rule: 'unit-name-mismatch',
+      params: { value: info.unitName, code: found.code, listedName: found.name, ...(hint ? { hint } : {}) },
+      cell: infoRefs.unitName,
+    });
+  }
   return { code: found.code, name: found.name };
 }
 
-function sameName(a: string, b: string): boolean {
-  const key = (s: string) => s.normalize('NFC').toLocaleLowerCase('vi').replace(/[\s'’‘-]+/g, '');
-  return key(a) === key(b) || key(b).endsWith(key(a)) || key(a).endsWith(key(b));
-}
 
 /** Plain figures: readable values only (a cell already reported as unreadable counts as no data). */
 function figuresOf(sub: Submission, catalogue: Catalogue): Figures {
@@ -87,7 +90,7 @@ function figuresOf(sub: Submission, catalogue: Catalogue): Figures {
   return figures;
 }
 
-function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, issues: Issue[]): void {
+function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, findings: Finding[]): void {
   const result = figuresSchema(catalogue).safeParse(figures);
   if (result.success) return;
   const seen = new Set<string>();
@@ -98,12 +101,7 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, iss
     if (zi.code === 'unrecognized_keys') {
       for (const key of zi.keys as Measure[]) {
         const cell = row?.cells[key];
-        issues.push(
-          makeIssue('breakdown-not-applicable', 'error', cell?.ref, `${where(cell?.ref, code, key)}: chỉ tiêu này không tách theo "${MEASURE_LABEL[key]}" (ô xám) nhưng có số ${n(cell!.value!)}. Xóa số ở ô này; nếu cần, ghi vào cột Ghi chú.`, {
-            indicator: code,
-            value: cell?.value ?? null,
-          }),
-        );
+        findings.push({ rule: 'breakdown-not-applicable', params: { indicator: code, measure: key, value: cell!.value! }, cell: cell?.ref });
         figures[code]![key] = undefined;
         delete figures[code]![key];
       }
@@ -114,20 +112,46 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, iss
     if (seen.has(key)) continue; // one message per cell: "-1,5" is negative first
     seen.add(key);
     const cell = row?.cells[m];
-    const v = cell?.value ?? null;
-    const what = where(cell?.ref, code, m);
-    const text = cell?.text ? `"${cell.text}"` : v === null ? '' : n(v);
-    const message =
-      zi.message === 'value-negative'
-        ? `${what}: số ${text} là số âm. Số liệu phải ≥ 0; nếu không có số liệu thì để trống.`
-        : zi.message === 'value-too-large'
-          ? `${what}: ${text} lớn bất thường (quá 1 tỷ). Kiểm tra lại số đã nhập (có thể dán nhầm mã số hoặc số điện thoại).`
-          : zi.message === 'value-not-whole'
-          ? `${what}: ${text} không phải số nguyên, mà "${ind.name}" đếm bằng ${ind.unit}. Nhập số nguyên (nếu gõ 1.234 thì dấu chấm là phân cách hàng nghìn).`
-            : `${what}: ${text} có quá 3 chữ số thập phân. Kinh phí ghi bằng triệu đồng, tối đa 3 chữ số thập phân (ví dụ 1.643,5).`;
-    issues.push(makeIssue(zi.message, 'error', cell?.ref, message, { indicator: code, value: v }));
+    const figure = { indicator: code, measure: m, value: cell?.value ?? null, ...(cell?.text ? { text: cell.text } : {}) };
+    // The schema's messages are rule ids (figures-schema.ts).
+    const rule = zi.message as Extract<RuleId, 'value-negative' | 'value-too-large' | 'value-not-whole' | 'money-precision'>;
+    findings.push(
+      rule === 'value-not-whole'
+        ? { rule, params: { ...figure, indicatorName: ind.name, unit: ind.unit }, cell: cell?.ref }
+        : { rule, params: figure, cell: cell?.ref },
+    );
     // A value of the wrong kind takes no part in the cross-field rules.
     if (cell) cell.invalid = true;
+  }
+}
+
+/**
+ * Figures far beyond what a unit of its level can have. Money ≥ 1.000.000 triệu đồng can only be đồng typed in
+ * the triệu column (an error: the report would print thousands of billions); above the level's bound from
+ * catalogue/bounds.csv, a warning to look again.
+ */
+function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Finding[]): void {
+  const level = sub.info.unitCode === null ? undefined : ctx.units?.resolve(sub.info.unitCode)?.level;
+  for (const ind of ctx.catalogue.indicators) {
+    const row = sub.rows.get(ind.code);
+    if (!row) continue;
+    for (const m of measuresOf(ind)) {
+      const cell = row.cells[m];
+      const v = valueOf(cell);
+      if (v == null || !cell) continue;
+      if (ind.kind === 'money' && v >= MONEY_IN_DONG_AT) {
+        findings.push({ rule: 'money-in-dong', params: { indicator: ind.code, measure: m, value: v }, cell: cell.ref });
+        cell.invalid = true; // no cross rule on a figure in the wrong unit
+        continue;
+      }
+      const bound = m === 'total' && level ? ctx.catalogue.bounds.get(ind.code)?.[level as BoundLevel] : undefined;
+      if (bound !== undefined && v > bound)
+        findings.push({
+          rule: 'value-above-level-bound',
+          params: { indicator: ind.code, measure: m, value: v, unit: ind.unit, level: level!, bound, money: ind.kind === 'money' },
+          cell: cell.ref,
+        });
+    }
   }
 }
 
@@ -137,7 +161,7 @@ function valueOf(cell: CellValue | undefined): number | null | undefined {
   return cell.invalid ? undefined : cell.value;
 }
 
-function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext, unit: UnitRef | null, issues: Issue[]): void {
+function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext, unit: UnitRef | null, findings: Finding[]): void {
   const row = sub.rows.get(ind.code);
   if (!row) return;
   const cell = (code: string, m: Measure) => sub.rows.get(code)?.cells[m];
@@ -148,19 +172,17 @@ function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext,
     const bv = valueOf(bc);
     if (bv === undefined || bv === null || total === undefined) continue;
     if (total === null)
-      issues.push(
-        makeIssue('breakdown-without-total', 'error', row.cells.total?.ref, `${where(row.cells.total?.ref, ind.code, 'total')}: có số ${MEASURE_LABEL[b]} (${n(bv)}) nhưng Tổng số để trống. Nhập Tổng số.`, {
-          indicator: ind.code,
-          value: null,
-        }),
-      );
+      findings.push({
+        rule: 'breakdown-without-total',
+        params: { indicator: ind.code, breakdown: b, breakdownValue: bv, value: null },
+        cell: row.cells.total?.ref,
+      });
     else if (bv > total)
-      issues.push(
-        makeIssue('breakdown-exceeds-total', 'error', bc!.ref, `${where(bc!.ref, ind.code, b)}: số ${MEASURE_LABEL[b]} (${n(bv)}) lớn hơn Tổng số (${n(total)}, ô ${row.cells.total!.ref.cell}). Số "Trong đó" không được vượt tổng: kiểm tra lại hai ô này.`, {
-          indicator: ind.code,
-          value: bv,
-        }),
-      );
+      findings.push({
+        rule: 'breakdown-exceeds-total',
+        params: { indicator: ind.code, measure: b, value: bv, total, totalCell: row.cells.total!.ref.cell },
+        cell: bc!.ref,
+      });
   }
 
   if (ind.partOf) {
@@ -170,12 +192,11 @@ function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext,
       const wc = cell(whole.code, m);
       const wv = valueOf(wc);
       if (pv == null || wv == null || pv <= wv) continue;
-      issues.push(
-        makeIssue('part-exceeds-whole', 'error', row.cells[m]!.ref, `${where(row.cells[m]!.ref, ind.code, m)}: ${n(pv)} lớn hơn số của chỉ tiêu ${whole.code} "${whole.name}" (${n(wv)}, ô ${wc!.ref.cell}), trong khi đây là số "trong đó". Sửa một trong hai ô.`, {
-          indicator: ind.code,
-          value: pv,
-        }),
-      );
+      findings.push({
+        rule: 'part-exceeds-whole',
+        params: { indicator: ind.code, measure: m, value: pv, whole: whole.code, wholeName: whole.name, wholeValue: wv, wholeCell: wc!.ref.cell },
+        cell: row.cells[m]!.ref,
+      });
     }
   }
 
@@ -187,60 +208,45 @@ function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext,
   const oref = other ? cell(other.code, 'total')?.ref : undefined;
   switch (check.type) {
     case 'attendance-of': {
+      const against = { indicator: ind.code, unit: ind.unit, other: other!.code, otherUnit: other!.unit, otherCell: oref?.cell ?? '' };
       if (ov === 0 && total != null && total > 0)
-        issues.push(
-          makeIssue('attendance-without-event', 'error', ref, `${where(ref, ind.code, 'total')}: có ${n(total)} ${ind.unit} nhưng số ${other!.unit} ở ${other!.code} (ô ${oref!.cell}) là 0. Nhập số ${other!.unit} đã tổ chức, hoặc sửa số người về 0.`, {
-            indicator: ind.code,
-            value: total,
-          }),
-        );
+        findings.push({ rule: 'attendance-without-event', params: { ...against, value: total, otherValue: 0 }, cell: ref });
       else if (ov != null && ov > 0 && (total === 0 || total === null))
-        issues.push(
-          makeIssue('event-without-attendance', 'error', ref, `${where(ref, ind.code, 'total')}: ${other!.code} có ${n(ov)} ${other!.unit} (ô ${oref!.cell}) nhưng số người tham dự ${total === 0 ? 'là 0' : 'để trống'}. Nhập số ${ind.unit} tham dự.`, {
-            indicator: ind.code,
-            value: total,
-          }),
-        );
-      else if (ov != null && ov > 0 && total != null && total / ov > 500)
-        issues.push(
-          makeIssue('attendance-per-event-high', 'warning', ref, `${where(ref, ind.code, 'total')}: bình quân ${n(Math.round(total / ov))} ${ind.unit}/${other!.unit} (${n(total)} ÷ ${n(ov)}), cao bất thường (trên 500). Kiểm tra lại số liệu.`, {
-            indicator: ind.code,
-            value: total,
-          }),
-        );
+        findings.push({ rule: 'event-without-attendance', params: { ...against, value: total, otherValue: ov }, cell: ref });
+      else if (ov != null && ov > 0 && total != null && total / ov > MAX_ATTENDANCE_PER_EVENT)
+        findings.push({
+          rule: 'attendance-per-event-high',
+          params: { ...against, value: total, otherValue: ov, max: MAX_ATTENDANCE_PER_EVENT },
+          cell: ref,
+        });
       break;
     }
     case 'members-of': {
       if (ov == null || total == null || total === 0) break;
       const per = ov === 0 ? Infinity : total / ov;
       if (per < check.lo || per > check.hi)
-        issues.push(
-          makeIssue('members-per-unit-unusual', 'warning', ref, ov === 0
-            ? `${where(ref, ind.code, 'total')}: có ${n(total)} thành viên nhưng ${other!.code} ghi 0 ${other!.unit}. Kiểm tra lại.`
-            : `${where(ref, ind.code, 'total')}: bình quân ${formatNumber(Math.round(per * 10) / 10)} thành viên/${other!.unit} (${n(total)} ÷ ${n(ov)}), ngoài khoảng thường gặp ${check.lo}–${check.hi}. Kiểm tra lại số liệu.`, {
-            indicator: ind.code,
-            value: total,
-          }),
-        );
+        findings.push({
+          rule: 'members-per-unit-unusual',
+          params: { indicator: ind.code, value: total, other: other!.code, otherUnit: other!.unit, otherValue: ov, lo: check.lo, hi: check.hi },
+          cell: ref,
+        });
       break;
     }
     case 'victims-of':
       if (ov != null && total != null && ov > 0 && total < ov)
-        issues.push(
-          makeIssue('victims-fewer-than-cases', 'warning', ref, `${where(ref, ind.code, 'total')}: ${n(total)} nạn nhân, ít hơn số vụ ở ${other!.code} (${n(ov)}, ô ${oref!.cell}). Mỗi vụ có ít nhất một nạn nhân: kiểm tra lại.`, {
-            indicator: ind.code,
-            value: total,
-          }),
-        );
+        findings.push({
+          rule: 'victims-fewer-than-cases',
+          params: { indicator: ind.code, value: total, other: other!.code, otherValue: ov, otherCell: oref!.cell },
+          cell: ref,
+        });
       break;
     case 'not-above':
       if (ov != null && total != null && total > ov)
-        issues.push(
-          makeIssue('value-above-reference', check.severity, ref, `${where(ref, ind.code, 'total')}: ${n(total)} lớn hơn ${other!.code} "${other!.name}" (${n(ov)}, ô ${oref!.cell}). Có thể do kinh phí năm trước chuyển sang; nếu không, kiểm tra lại.`, {
-            indicator: ind.code,
-            value: total,
-          }),
-        );
+        findings.push({
+          rule: 'value-above-reference',
+          params: { indicator: ind.code, value: total, other: other!.code, otherName: other!.name, otherValue: ov, otherCell: oref!.cell, severity: check.severity },
+          cell: ref,
+        });
       break;
     case 'communes': {
       if (!ctx.units || !unit || total == null) break;
@@ -248,30 +254,20 @@ function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext,
       if (!resolved) break;
       const max = ctx.units.communesUnder(resolved.code);
       if (total > max)
-        issues.push(
-          makeIssue('communes-exceed-units', 'error', ref, `${where(ref, ind.code, 'total')}: ${n(total)} xã, nhưng theo danh mục, ${resolved.name} chỉ có ${n(max)} đơn vị cấp xã. Sửa lại số xã (không vượt ${n(max)}).`, {
-            indicator: ind.code,
-            value: total,
-          }),
-        );
+        findings.push({ rule: 'communes-exceed-units', params: { indicator: ind.code, value: total, unitName: resolved.name, max }, cell: ref });
       break;
     }
   }
 }
 
 /** DHIS2-style outlier flag against last period: more than 5× up or down, and at least 20 in absolute change. */
-function checkOutliers(sub: Submission, ctx: ValidationContext, previous: Figures, issues: Issue[]): void {
+function checkOutliers(sub: Submission, ctx: ValidationContext, previous: Figures, findings: Finding[]): void {
   for (const ind of ctx.catalogue.indicators) {
     const row = sub.rows.get(ind.code);
     const now = valueOf(row?.cells.total);
     const before = previous[ind.code]?.total;
     if (now == null || before == null || Math.abs(now - before) < 20) continue;
     if (now > before * 5 || now * 5 < before)
-      issues.push(
-        makeIssue('outlier-vs-previous', 'warning', row!.cells.total!.ref, `${where(row!.cells.total!.ref, ind.code, 'total')}: ${n(now)} so với ${n(before)} kỳ trước, thay đổi hơn 5 lần. Kiểm tra lại số liệu.`, {
-          indicator: ind.code,
-          value: now,
-        }),
-      );
+      findings.push({ rule: 'outlier-vs-previous', params: { indicator: ind.code, value: now, previous: before }, cell: row!.cells.total!.ref });
   }
 }

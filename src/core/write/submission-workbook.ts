@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
-import { MEASURE_LABEL, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
-import { NARRATIVE_LABELS, type Figures, type Narrative, type NarrativeKey, type Period } from '../model.js';
+import { MEASURE_LABEL, type Catalogue, type Indicator } from '../catalogue/catalogue.js';
+import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
+import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
+import { guideRuleLines } from '../rules/docs.js';
 
 export interface SubmissionWorkbookInput {
   catalogue: Catalogue;
@@ -11,13 +13,13 @@ export interface SubmissionWorkbookInput {
   /** Ghi chú per indicator code. */
   notes?: Record<string, string>;
   narrative?: Narrative;
-  info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string }>;
+  info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string; coverage: string; coveredUnits: string; runId: string; madeBy: string }>;
   /** Overrides the title line (the consolidated summary uses it). */
   title?: string;
 }
 
-type Column = 'stt' | 'code' | 'name' | 'unit' | Measure | 'note';
-const COLUMNS: Column[] = ['stt', 'code', 'name', 'unit', 'total', 'nu', 'dtts', 'note'];
+/** The columns of `Số liệu` in the order of the form layout (src/core/form/layout.ts). */
+const COLUMNS: Column[] = FORM_COLUMNS.map((c) => c.key);
 const LETTER = Object.fromEntries(COLUMNS.map((c, i) => [c, String.fromCharCode(65 + i)])) as Record<Column, string>;
 const WIDTH: Record<Column, number> = { stt: 5, code: 9, name: 58, unit: 11, total: 12, nu: 11, dtts: 11, note: 22 };
 const HEADER_ROW = 4;
@@ -120,21 +122,21 @@ export function buildSubmissionWorkbook(input: SubmissionWorkbookInput): ExcelJS
 }
 
 function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): void {
-  const ws = wb.addWorksheet('Thông tin', {
+  const ws = wb.addWorksheet(SHEET.info, {
     properties: { tabColor: { argb: 'FF1F4E79' } },
     pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   ws.columns = [{ width: 24 }, { width: 40 }, { width: 48 }];
-  const rows: [string, ExcelJS.CellValue, string, boolean][] = [
-    ['Mã đơn vị', input.unit.code, 'Bắt buộc. Mã theo danh mục đơn vị hành chính.', true],
-    ['Tên đơn vị', input.unit.name || null, 'Bắt buộc.', true],
-    ['Kỳ báo cáo', input.period.label, 'Bắt buộc. "Năm 2024" hoặc "6 tháng đầu năm 2024".', true],
-    ['Phiên bản biểu mẫu', input.catalogue.version, 'Bắt buộc. Không sửa.', true],
-    ['Người lập biểu', input.info?.preparedBy ?? null, '', false],
-    ['Điện thoại', input.info?.phone ?? null, '', false],
-    ['Ngày lập', input.info?.preparedOn ?? null, 'Ngày/tháng/năm, ví dụ 15/12/2024.', false],
-    ['Thủ trưởng đơn vị', input.info?.head ?? null, '', false],
-  ];
+  const values: Partial<Record<keyof SubmissionInfo, ExcelJS.CellValue>> = {
+    unitCode: input.unit.code,
+    unitName: input.unit.name || null,
+    period: input.period.label,
+    version: input.catalogue.version,
+    ...input.info,
+  };
+  // A summary's coverage and run rows only where they are given: a unit's blank form has none.
+  const fields = INFO_FIELDS.filter((f) => !f.summaryOnly || values[f.key] != null);
+  const rows = fields.map((f) => [f.label, values[f.key] ?? null, f.hint, f.required] as const);
   for (const [label, value, hint, required] of rows) {
     const row = ws.addRow([label, value, hint]);
     row.getCell(1).font = { name: FONT, size: 12, bold: required };
@@ -145,9 +147,20 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     if (required) row.getCell(1).fill = HEADING_FILL;
   }
   // The code stays text so "058" keeps its zero; the date is a real date shown the Vietnamese way.
-  ws.getCell('B1').numFmt = '@';
-  ws.getCell('B7').numFmt = 'dd/mm/yyyy';
-  ws.getCell('B7').dataValidation = {
+  const rowOfField = (key: keyof SubmissionInfo) => fields.findIndex((f) => f.key === key) + 1;
+  ws.getCell(`B${rowOfField('unitCode')}`).numFmt = '@';
+  // "7/8" and lists of codes stay text, never a date or a number; a long list of codes wraps in its cell.
+  fields.forEach((f, i) => {
+    if (!f.summaryOnly) return;
+    const cell = ws.getCell(`B${i + 1}`);
+    cell.numFmt = '@';
+    cell.alignment = { horizontal: 'left', vertical: 'top', wrapText: true };
+    const lines = Math.ceil(String(values[f.key]).length / 44);
+    if (lines > 1) ws.getRow(i + 1).height = Math.min(409, 15 * lines + 3);
+  });
+  const dateCell = ws.getCell(`B${rowOfField('preparedOn')}`);
+  dateCell.numFmt = 'dd/mm/yyyy';
+  dateCell.dataValidation = {
     type: 'date',
     operator: 'greaterThan',
     formulae: [new Date(Date.UTC(2000, 0, 1))],
@@ -160,7 +173,7 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
 
 function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): void {
   const { catalogue } = input;
-  const ws = wb.addWorksheet('Số liệu', {
+  const ws = wb.addWorksheet(SHEET.data, {
     views: [{ state: 'frozen', xSplit: 3, ySplit: HEADER_ROW + 1, topLeftCell: `D${FIRST_DATA_ROW}` }],
     pageSetup: {
       paperSize: 9,
@@ -187,7 +200,7 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
   title(3, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng không.', { size: 10, italic: true, color: { argb: 'FF595959' } });
 
   // Two-row header: "Trong đó" over Nữ and DTTS; every other header merged down both rows.
-  const headers: Record<Column, string> = { stt: 'STT', code: 'Mã số', name: 'Chỉ tiêu', unit: 'Đơn vị tính', total: 'Tổng số', nu: 'Nữ', dtts: 'DTTS', note: 'Ghi chú' };
+  const headers = HEADER_OF;
   for (const c of COLUMNS) {
     if (c === 'nu' || c === 'dtts') {
       ws.getCell(`${LETTER[c]}${HEADER_ROW + 1}`).value = headers[c];
@@ -196,7 +209,7 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
     ws.getCell(`${LETTER[c]}${HEADER_ROW}`).value = headers[c];
     ws.mergeCells(`${LETTER[c]}${HEADER_ROW}:${LETTER[c]}${HEADER_ROW + 1}`);
   }
-  ws.getCell(`${LETTER.nu}${HEADER_ROW}`).value = 'Trong đó';
+  ws.getCell(`${LETTER.nu}${HEADER_ROW}`).value = BREAKDOWN_HEADING;
   ws.mergeCells(`${LETTER.nu}${HEADER_ROW}:${LETTER.dtts}${HEADER_ROW}`);
   for (const r of [HEADER_ROW, HEADER_ROW + 1])
     for (const c of COLUMNS) {
@@ -294,7 +307,7 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
 }
 
 function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefined): void {
-  const ws = wb.addWorksheet('Thuyết minh', { pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(SHEET.narrative, { pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 30 }, { width: 100 }];
   for (const [key, label] of Object.entries(NARRATIVE_LABELS) as [NarrativeKey, string][]) {
     const row = ws.addRow([label, narrative?.[key] ?? null]);
@@ -312,9 +325,10 @@ function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefine
 type GuideLine = [text: string, depth: 0 | 1 | 2, bold?: boolean];
 
 function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
-  const ws = wb.addWorksheet('Hướng dẫn', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(SHEET.guide, { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 110 }];
   const { errors, warnings } = ruleLines(catalogue);
+  const rules = guideRuleLines();
   const text: GuideLine[] = [
     ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', 0, true],
     [`Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi chính tệp .xlsx này (không in ra PDF, không lưu sang .xls).`, 0],
@@ -330,6 +344,11 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
     [`3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS).map((l) => l.toLowerCase()).join('; ')}.`, 0],
     ['4. Trước khi gửi, kiểm tra tệp bằng lệnh:  bdg validate <tên tệp>.xlsx --units <danh mục đơn vị>', 0],
     ['Lệnh chỉ ra từng lỗi theo sheet và ô, kèm cách sửa. Sửa hết lỗi rồi mới gửi; cảnh báo thì xem lại và giải thích ở cột Ghi chú nếu số liệu đúng.', 0],
+    ['5. Các quy tắc bdg kiểm tra trên sheet và từng ô (mã trong ngoặc vuông được in kèm mỗi thông báo):', 0],
+    ['• Lỗi (tệp không được tiếp nhận):', 1],
+    ...rules.errors.map((t): GuideLine => [`– ${t}`, 2]),
+    ['• Cảnh báo (nên xem lại, không chặn việc tiếp nhận):', 1],
+    ...rules.warnings.map((t): GuideLine => [`– ${t}`, 2]),
   ];
   // Lines are broken here rather than by wrapping: not every program wraps text it did not lay out itself.
   // Depth is the cell's indent, not leading spaces (a program may drop those); a continuation line hangs under
@@ -374,7 +393,7 @@ function ruleLines(catalogue: Catalogue): { errors: string[]; warnings: string[]
         break;
     }
   }
-  warnings.push('Số liệu tăng hoặc giảm quá 5 lần so với kỳ trước (khi có số liệu kỳ trước để so sánh).');
+  // Rules not tied to an indicator (the outlier check, …) are listed from the rules catalogue (guideRuleLines).
   return { errors, warnings };
 }
 

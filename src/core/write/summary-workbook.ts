@@ -12,14 +12,23 @@ const SOURCE_LABEL: Record<UnitFigures['source'], string> = {
   rollup: 'Cộng từ cấp dưới',
   missing: 'Chưa có số liệu',
 };
-const STATUS_LABEL = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua' } as const;
+const STATUS_LABEL = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua', superseded: 'Thay bằng tệp khác' } as const;
+
+/** What a summary says about itself in `Thông tin` (submission-workbook.md, Additions). */
+export interface SummaryStamp {
+  /** Codes of the commune-level units whose figures are included. */
+  covered: string[];
+  runId: string;
+  /** "bdg 0.1.0" */
+  madeBy: string;
+}
 
 /**
  * The consolidated workbook: `Thông tin` and `Số liệu` for the root unit in the submission format (so it can be
  * sent up and read back by `bdg validate`), the units' words gathered in `Thuyết minh`, a sheet per level with
  * one row per unit, and `Tình hình nộp báo cáo`.
  */
-export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue): ExcelJS.Workbook {
+export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue, stamp: SummaryStamp): ExcelJS.Workbook {
   const root = byUnit.get(rollup.root.code)!;
   const wb = buildSubmissionWorkbook({
     catalogue,
@@ -27,10 +36,19 @@ export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFig
     period: parsePeriodArg(rollup.period)!,
     figures: root.values,
     narrative: gatherNarrative(rollup),
-    info: { preparedOn: new Date(rollup.generatedAt) },
+    info: {
+      preparedOn: new Date(rollup.generatedAt),
+      coverage: `${rollup.completeness.received}/${rollup.completeness.expected}`,
+      coveredUnits: stamp.covered.join(', '),
+      runId: stamp.runId,
+      madeBy: stamp.madeBy,
+    },
     title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
   });
   wb.created = wb.modified = new Date(rollup.generatedAt);
+  // The form's guide is for people filling it in; a summary is read, not filled.
+  const guide = wb.getWorksheet('Hướng dẫn');
+  if (guide) wb.removeWorksheet(guide.id);
   const levels = [...new Set(hierarchy.units.filter((u) => u.code !== rollup.root.code).map((u) => u.level))];
   // A commune whose district sent one file for all its communes has no figures of its own: not listed.
   const coveredAbove = (u: UnitFigures) => u.source === 'missing' && hierarchy.ancestors(u.code).some((a) => byUnit.get(a.code)?.source === 'file');
@@ -54,8 +72,24 @@ function gatherNarrative(rollup: Rollup): Narrative {
 const thin = { style: 'thin' as const };
 const border = { top: thin, left: thin, bottom: thin, right: thin };
 
+const HEADER_ROWS = 3;
+
+/**
+ * One row per unit of a level: names over the figure columns (the codes in a small row under them, so a column
+ * can still be matched with the form), a "Tổng cộng" row, and on paper A4 landscape with the header rows and the
+ * unit columns repeated on every page.
+ */
 function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[], catalogue: Catalogue, hierarchy: Hierarchy): void {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 2, ySplit: 2 }] });
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: 'frozen', xSplit: 2, ySplit: HEADER_ROWS }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      printTitlesRow: `1:${HEADER_ROWS}`,
+      printTitlesColumn: 'A:B',
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+  });
   const fixed = ['Mã', 'Tên đơn vị', 'Thuộc', 'Nguồn số liệu'];
   fixed.forEach((h, i) => {
     ws.getCell(1, i + 1).value = h;
@@ -65,26 +99,32 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   const columns: { code: string; measure: Measure }[] = [];
   for (const ind of catalogue.indicators) {
     const ms = measuresOf(ind);
-    ws.getCell(1, col).value = ind.code;
+    ws.getCell(1, col).value = `${ind.shortName} (${ind.unit})`;
     ws.getCell(1, col).note = ind.name;
-    if (ms.length > 1) ws.mergeCells(1, col, 1, col + ms.length - 1);
+    if (ms.length > 1) {
+      ws.mergeCells(1, col, 1, col + ms.length - 1);
+      ws.mergeCells(3, col, 3, col + ms.length - 1);
+    }
+    ws.getCell(3, col).value = ind.code;
     for (const m of ms) {
       ws.getCell(2, col).value = MEASURE_LABEL[m];
       columns.push({ code: ind.code, measure: m });
-      ws.getColumn(col).width = 9;
+      ws.getColumn(col).width = ms.length > 1 ? 9 : 12;
       col++;
     }
   }
-  for (const r of [1, 2]) {
+  for (let r = 1; r <= HEADER_ROWS; r++) {
     const row = ws.getRow(r);
-    row.font = { bold: true };
+    row.font = r === 3 ? { size: 8, color: { argb: 'FF7F7F7F' } } : { bold: true };
     row.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     for (let c = 1; c < col; c++) row.getCell(c).border = border;
   }
+  ws.getRow(1).height = 66;
   ws.getColumn(1).width = 8;
   ws.getColumn(2).width = 30;
   ws.getColumn(3).width = 26;
   ws.getColumn(4).width = 18;
+  const numFmt = (c: number) => (catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
   for (const u of units) {
     const row = ws.addRow([
       u.code,
@@ -94,32 +134,44 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
       ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
     ]);
     row.getCell(1).numFmt = '@';
-    for (let c = fixed.length + 1; c < col; c++) {
-      const kind = catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind;
-      row.getCell(c).numFmt = kind === 'money' ? '#,##0.###' : '#,##0';
-    }
+    for (let c = fixed.length + 1; c < col; c++) row.getCell(c).numFmt = numFmt(c);
     if (u.source === 'missing') row.font = { color: { argb: 'FF9A9A9A' }, italic: true };
   }
-  ws.pageSetup = { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 0, fitToHeight: 0, printTitlesRow: '1:2' };
+  // The total of the rows shown, as a formula a person can follow; empty where no unit has the figure.
+  const first = HEADER_ROWS + 1;
+  const last = HEADER_ROWS + units.length;
+  const total = ws.addRow(['', 'Tổng cộng', '', '']);
+  for (let c = fixed.length + 1; c < col; c++) {
+    const { code, measure } = columns[c - fixed.length - 1]!;
+    const values = units.map((u) => u.values[code]?.[measure]).filter((v): v is number => typeof v === 'number');
+    if (!values.length) continue;
+    const letter = ws.getColumn(c).letter;
+    const result = Math.round(values.reduce((a, b) => a + b, 0) * 1000) / 1000;
+    total.getCell(c).value = { formula: `SUM(${letter}${first}:${letter}${last})`, result };
+    total.getCell(c).numFmt = numFmt(c);
+  }
+  total.font = { bold: true };
+  for (let c = 1; c < col; c++) total.getCell(c).border = { top: { style: 'double' }, bottom: thin };
 }
 
 function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): void {
   const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:4' },
   });
-  ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }];
+  ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }, { width: 34 }];
   const { completeness: c } = rollup;
   ws.addRow([`TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`]).font = { bold: true, size: 13 };
   ws.addRow([`Đã có số liệu của ${c.received}/${c.expected} đơn vị${c.expected ? ` (${formatPercent(c.received / c.expected)})` : ''}`]);
+  ws.addRow([`Mã lần tổng hợp: ${rollup.runId ?? ''}`]);
   ws.addRow([]);
-  const header = ws.addRow(['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do']);
+  const header = ws.addRow(['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp']);
   header.font = { bold: true };
   for (const f of rollup.files) {
     const detail =
-      f.status === 'ignored'
+      f.status === 'ignored' || f.status === 'superseded'
         ? f.reason
         : [...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`), ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`)].join('\n');
-    const row = ws.addRow([f.path, f.unit ?? '', f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? '') : '', STATUS_LABEL[f.status], detail ?? '']);
+    const row = ws.addRow([f.path, f.unit ?? '', f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? '') : '', STATUS_LABEL[f.status], detail ?? '', f.supersededBy ?? '']);
     row.alignment = { vertical: 'top', wrapText: true };
     // Wrapped text does not grow the row by itself in every program: size it from the text.
     const lines = (detail ?? '').split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
@@ -130,6 +182,12 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
   ws.addRow([]);
   ws.addRow([`Đơn vị chưa có số liệu (${c.missing.length})`]).font = { bold: true };
   for (const m of c.missing) ws.addRow(['', m.code, m.name, 'Chưa nộp']).getCell(2).numFmt = '@';
+  if (c.partial.length) {
+    ws.addRow([]);
+    ws.addRow([`Đơn vị có số liệu chưa đầy đủ (${c.partial.length})`]).font = { bold: true };
+    for (const p of c.partial)
+      ws.addRow(['', p.code, p.name, `${p.reported}/${p.expected}`, `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`]).getCell(2).numFmt = '@';
+  }
   if (c.late.length) {
     ws.addRow([]);
     ws.addRow([`Đơn vị nộp muộn (${c.late.length})`]).font = { bold: true };

@@ -17,16 +17,19 @@ import {
   type ISectionOptions,
   type ParagraphChild,
 } from 'docx';
-import { loadCatalogue, MEASURE_LABEL, measuresOf, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { loadCatalogue, type Catalogue } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
-import type { Rollup, UnitFigures } from '../../model.js';
+import type { Rollup } from '../../model.js';
 import { dataFiles } from '../../data-files.js';
-import { formatNumber, pad2 } from '../../util/number.js';
-import { fillTemplate, periodPhrase, type Block } from './wording.js';
+import { pad2 } from '../../util/number.js';
+import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
+import { fillTemplate, periodPhrase, type Block, type BodyTable } from './wording.js';
+import { agencyInText, agencyLines, inSentence, superiorLines } from './words.js';
 
 /** Nghị định 30/2020, Phụ lục I: A4, margins in twips (20 mm top/bottom, 30 mm left, 15 mm right). */
 export const PAGE = { width: 11906, height: 16838, top: 1134, bottom: 1134, left: 1701, right: 850 } as const;
 const ANNEX_MARGIN = { top: 1134, bottom: 1134, left: 1134, right: 1134 } as const;
+const BODY_WIDTH = PAGE.width - PAGE.left - PAGE.right;
 const FONT = 'Times New Roman';
 const BLANK = '…………';
 const pt = (n: number) => n * 2; // docx sizes are half-points
@@ -41,20 +44,29 @@ const NO_BORDERS = {
   insideVertical: NO_BORDER,
 } as const;
 const LINE = { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 } as const;
+const THIN = { style: BorderStyle.SINGLE, size: 4, color: '000000' } as const;
 
 export interface ReportOptions {
   previous?: Rollup;
   catalogue?: Catalogue;
 }
 
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
+
 /** The yearly report as a DOCX (report-format.md), from a roll-up, the config and the wording in templates/. */
 export async function renderReport(rollup: Rollup, config: Config, options: ReportOptions = {}): Promise<Uint8Array> {
   const catalogue = options.catalogue ?? loadCatalogue(rollup.catalogueVersion);
   const template = dataFiles().read('templates/bao-cao.txt');
-  const blocks = fillTemplate(template, { rollup, catalogue, config, previous: options.previous });
+  const annexGroups = catalogue.groups.filter((g) => catalogue.indicators.some((i) => i.group === g.code));
+  const annexes = annexGroups.length ? `Phụ lục ${annexGroups.map((_, i) => ROMAN[i]).join(', ')}` : undefined;
+  const blocks = fillTemplate(template, { rollup, catalogue, config, previous: options.previous, annexes });
+  // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
+  const tables: AnnexTable[] = [];
   const doc = new Document({
     creator: 'bdg',
     title: reportTitle(rollup),
+    // The run id ties the report to the summary workbook and JSON written with it (docProps/custom.xml).
+    ...(rollup.runId ? { customProperties: [{ name: 'Mã lần tổng hợp', value: rollup.runId }] } : {}),
     styles: {
       default: {
         document: {
@@ -62,28 +74,68 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
           paragraph: { spacing: { before: 0, after: 0 } },
         },
       },
-      // Annex figures use a style rather than per-run formatting: thousands of cells stay light to write and open.
       paragraphStyles: [
-        { id: ANNEX_NUMBER, name: 'Số liệu phụ lục', basedOn: 'Normal', run: { size: pt(11) }, paragraph: { alignment: AlignmentType.RIGHT } },
+        { id: 'SoLieuPhuLuc', name: 'Số liệu phụ lục', basedOn: 'Normal', run: { size: pt(11) }, paragraph: { alignment: AlignmentType.RIGHT } },
+        { id: 'ChuPhuLuc', name: 'Chữ phụ lục', basedOn: 'Normal', run: { size: pt(11) }, paragraph: { alignment: AlignmentType.LEFT } },
+        { id: 'TieuDePhuLuc', name: 'Tiêu đề phụ lục', basedOn: 'Normal', run: { size: pt(10), bold: true }, paragraph: { alignment: AlignmentType.CENTER } },
+        { id: 'DonViPhuLuc', name: 'Đơn vị tính phụ lục', basedOn: 'Normal', run: { size: pt(10), italics: true }, paragraph: { alignment: AlignmentType.CENTER } },
+        { id: 'TongPhuLuc', name: 'Tổng phụ lục', basedOn: 'Normal', run: { size: pt(11), bold: true }, paragraph: { alignment: AlignmentType.RIGHT } },
+        { id: 'TenTongPhuLuc', name: 'Tên dòng tổng phụ lục', basedOn: 'Normal', run: { size: pt(11), bold: true }, paragraph: { alignment: AlignmentType.LEFT } },
       ],
     },
-    sections: [mainSection(rollup, config, blocks), annexSection(rollup, config, catalogue)],
+    sections: [
+      mainSection(rollup, config, blocks),
+      ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables)),
+    ],
   });
-  return new Uint8Array(await Packer.toArrayBuffer(doc));
+  // docx's own compiler gives the parts before zipping, so they are zipped once; through Packer when it is not there.
+  const compiler = (Packer as unknown as { compiler?: { compile(d: Document): Iterable<[string, string | Uint8Array]> } }).compiler;
+  const parts = compiler ? compiler.compile(doc) : unzipParts(new Uint8Array(await Packer.toArrayBuffer(doc)));
+  return zipWithAnnexTables(parts, tables);
 }
 
 export function reportTitle(rollup: Rollup): string {
   return `Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ ${periodPhrase(rollup.periodLabel)}`;
 }
 
-function run(text: string, opts: { size?: number; bold?: boolean; italics?: boolean } = {}): TextRun {
-  return new TextRun({ text, size: pt(opts.size ?? 14), bold: opts.bold, italics: opts.italics });
+/** Breaks a title into lines of about equal length at word boundaries, so no word is left alone on the last line. */
+export function balancedLines(text: string, maxChars: number): string[] {
+  if (text.length <= maxChars) return [text];
+  const words = text.split(' ');
+  const lines = Math.ceil(text.length / maxChars);
+  const target = text.length / lines;
+  const out: string[] = [];
+  let current = '';
+  for (const w of words) {
+    const next = current ? `${current} ${w}` : w;
+    if (current && out.length < lines - 1 && Math.abs(next.length - target) > Math.abs(current.length - target)) {
+      out.push(current);
+      current = w;
+    } else current = next;
+  }
+  out.push(current);
+  return out;
 }
 
-function centred(children: ParagraphChild[] | string, opts: { size?: number; bold?: boolean; italics?: boolean; before?: number; after?: number } = {}): Paragraph {
+type RunOptions = { size?: number; bold?: boolean; italics?: boolean; highlight?: boolean; breakBefore?: boolean };
+
+function run(text: string, opts: RunOptions = {}): TextRun {
+  return new TextRun({ text, size: pt(opts.size ?? 14), bold: opts.bold, italics: opts.italics, highlight: opts.highlight ? 'yellow' : undefined, break: opts.breakBefore ? 1 : undefined });
+}
+
+/** Text with the officer's blanks "[…]" highlighted, so none is missed before signing. */
+function runs(text: string, opts: RunOptions = {}): TextRun[] {
+  return text
+    .split(/(\[[^\]]*\])/)
+    .filter(Boolean)
+    .map((part) => run(part, { ...opts, highlight: part.startsWith('[') && part.endsWith(']') }));
+}
+
+function centred(children: ParagraphChild[] | string, opts: RunOptions & { before?: number; after?: number; keepNext?: boolean } = {}): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { before: opts.before ?? 0, after: opts.after ?? 0 },
+    keepNext: opts.keepNext,
     children: typeof children === 'string' ? [run(children, opts)] : children,
   });
 }
@@ -109,84 +161,127 @@ export function placeAndDate(config: Config): string {
   return `${place}, ngày ${pad2(d)} tháng ${m <= 2 ? pad2(m) : String(m)} năm ${y}`;
 }
 
-const HEADER_LEFT = 3700;
-const HEADER_RIGHT = PAGE.width - PAGE.left - PAGE.right - HEADER_LEFT;
+/** The header reaches a little into the left margin, as the official samples do, so agency names fit their lines. */
+const HEADER_INDENT = -400;
+const HEADER_LEFT = 4200;
+const HEADER_RIGHT = BODY_WIDTH - HEADER_INDENT - HEADER_LEFT + 100;
 
-function cell(children: Paragraph[], width: number): TableCell {
-  return new TableCell({ children, width: { size: width, type: WidthType.DXA }, borders: NO_BORDERS });
+function cell(children: Paragraph[], width: number, opts: { borders?: boolean } = {}): TableCell {
+  return new TableCell({
+    children,
+    width: { size: width, type: WidthType.DXA },
+    borders: opts.borders ? { top: THIN, bottom: THIN, left: THIN, right: THIN } : NO_BORDERS,
+  });
 }
 
+/**
+ * The two-column header: the issuer and the Quốc hiệu in one row, "Số:" and the place and date in the next, so
+ * the two always stand level whatever the number of name lines.
+ */
 function headerBlock(config: Config): Table {
-  const agency = config.agency.name ?? BLANK;
+  const agency = agencyLines(config);
+  const superior = superiorLines(config);
+  const left = [
+    ...(superior === undefined ? [BLANK] : superior).map((l) => centred(l.toLocaleUpperCase('vi'), { size: 13 })),
+    ...(agency.length ? agency : [BLANK]).map((l) => centred(l.toLocaleUpperCase('vi'), { size: 13, bold: true })),
+    rule(HEADER_LEFT, 1300),
+  ];
+  const right = [
+    centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { size: 13, bold: true }),
+    centred('Độc lập - Tự do - Hạnh phúc', { size: 14, bold: true }),
+    rule(HEADER_RIGHT, 3200),
+  ];
   return new Table({
     layout: TableLayoutType.FIXED,
     width: { size: HEADER_LEFT + HEADER_RIGHT, type: WidthType.DXA },
+    indent: { size: HEADER_INDENT, type: WidthType.DXA },
     columnWidths: [HEADER_LEFT, HEADER_RIGHT],
     borders: NO_BORDERS,
     rows: [
+      new TableRow({ cantSplit: true, children: [cell(left, HEADER_LEFT), cell(right, HEADER_RIGHT)] }),
       new TableRow({
+        cantSplit: true,
         children: [
-          cell(
-            [
-              centred((config.agency.superior ?? BLANK).toLocaleUpperCase('vi'), { size: 13 }),
-              centred(agency.toLocaleUpperCase('vi'), { size: 13, bold: true }),
-              rule(HEADER_LEFT, Math.round(HEADER_LEFT * 0.4)),
-              centred(documentNumber(config), { size: 13, before: 160 }),
-            ],
-            HEADER_LEFT,
-          ),
-          cell(
-            [
-              centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { size: 13, bold: true }),
-              centred('Độc lập - Tự do - Hạnh phúc', { size: 14, bold: true }),
-              rule(HEADER_RIGHT, 3200),
-              centred(placeAndDate(config), { size: 14, italics: true, before: 160 }),
-            ],
-            HEADER_RIGHT,
-          ),
+          cell([centred(documentNumber(config), { size: 13, before: 120 })], HEADER_LEFT),
+          cell([centred(placeAndDate(config), { size: 14, italics: true, before: 120 })], HEADER_RIGHT),
         ],
       }),
     ],
   });
 }
 
-function bodyParagraph(children: ParagraphChild[], opts: { indent?: boolean; keepNext?: boolean } = {}): Paragraph {
+function bodyParagraph(children: ParagraphChild[], opts: { indent?: number | false; hanging?: number; keepNext?: boolean } = {}): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.JUSTIFIED,
-    indent: opts.indent === false ? undefined : { firstLine: 720 },
+    indent: opts.indent === false ? undefined : { firstLine: opts.indent ?? 720 },
     spacing: { before: 60, after: 60, line: 288 },
     keepNext: opts.keepNext,
     children,
   });
 }
 
-function blockParagraph(block: Block): Paragraph {
+function blockElements(block: Block): (Paragraph | Table)[] {
   switch (block.kind) {
     case 'heading':
-      return bodyParagraph([run(block.text, { bold: block.level < 3 })], { keepNext: true });
+      return [bodyParagraph(runs(block.text, { bold: block.level < 3 }), { keepNext: true })];
     case 'attributed':
-      return bodyParagraph([run(`- ${block.unit}: `, { bold: true }), run(block.text)]);
+      if (block.lines.length === 1) return [bodyParagraph([run(`- ${block.unit}: `, { italics: true }), ...runs(block.lines[0]!)])];
+      return [
+        bodyParagraph([run(`- ${block.unit}:`, { italics: true })], { keepNext: true }),
+        ...block.lines.map((l) => bodyParagraph(runs(`+ ${l}`), { indent: 1080 })),
+      ];
+    case 'bullet':
+      return [bodyParagraph(runs(block.text))];
     case 'paragraph':
-      return bodyParagraph([run(block.text)]);
+      return [bodyParagraph(runs(block.text), { keepNext: block.text.endsWith(':') })];
+    case 'table':
+      return [bodyTable(block.table), new Paragraph({ spacing: { after: 60 }, children: [] })];
   }
 }
 
-const CLOSE_LEFT = 4300;
-const CLOSE_RIGHT = PAGE.width - PAGE.left - PAGE.right - CLOSE_LEFT;
+/** A small bordered table in the body (results against the plan, the Nghị quyết 28 targets). */
+function bodyTable(t: BodyTable): Table {
+  const total = t.columns.reduce((a, c) => a + c.width, 0);
+  const widths = t.columns.map((c) => Math.floor((BODY_WIDTH * c.width) / total));
+  const align = { left: AlignmentType.LEFT, center: AlignmentType.CENTER, right: AlignmentType.RIGHT } as const;
+  const cellOf = (text: string, i: number, header: boolean) =>
+    new TableCell({
+      width: { size: widths[i]!, type: WidthType.DXA },
+      verticalAlign: VerticalAlign.CENTER,
+      borders: { top: THIN, bottom: THIN, left: THIN, right: THIN },
+      children: [new Paragraph({ alignment: header ? AlignmentType.CENTER : align[t.columns[i]!.align], children: runs(text, { size: 12, bold: header }) })],
+    });
+  return new Table({
+    layout: TableLayoutType.FIXED,
+    width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
+    columnWidths: widths,
+    margins: { left: 80, right: 80, top: 30, bottom: 30 },
+    rows: [
+      new TableRow({ tableHeader: true, cantSplit: true, children: t.columns.map((c, i) => cellOf(c.title, i, true)) }),
+      ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((text, i) => cellOf(text, i, false)) })),
+    ],
+  });
+}
 
+const CLOSE_LEFT = 4300;
+const CLOSE_RIGHT = BODY_WIDTH - CLOSE_LEFT;
+
+/** Nơi nhận and the signature, one row that cannot split, every paragraph kept with the next. */
 function closingBlock(config: Config): Table {
   const lines = config.distribution.length ? config.distribution : [BLANK];
+  const keep = (p: { children: ParagraphChild[]; alignment?: (typeof AlignmentType)[keyof typeof AlignmentType] }) =>
+    new Paragraph({ keepNext: true, keepLines: true, alignment: p.alignment, children: p.children });
   const left = [
-    new Paragraph({ children: [run('Nơi nhận:', { size: 12, bold: true, italics: true })] }),
-    ...lines.map((l) => new Paragraph({ children: [run(`- ${l.replace(/[;.]\s*$/, '')};`, { size: 11 })] })),
-    new Paragraph({ children: [run(`- Lưu: ${(config.archive ?? `VT, ${BLANK}`).replace(/\.\s*$/, '')}.`, { size: 11 })] }),
+    keep({ children: [run('Nơi nhận:', { size: 12, bold: true, italics: true })] }),
+    ...lines.map((l) => keep({ children: [run(`- ${l.replace(/[;.]\s*$/, '')};`, { size: 11 })] })),
+    keep({ children: [run(`- Lưu: ${(config.archive ?? `VT, ${BLANK}`).replace(/\.\s*$/, '')}.`, { size: 11 })] }),
   ];
   const signer = config.signer;
   const right = [
-    ...(signer.prefix ? [centred(signer.prefix.toLocaleUpperCase('vi'), { bold: true })] : []),
-    centred((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true }),
-    ...[1, 2, 3, 4].map(() => centred('')),
-    centred(signer.name ?? BLANK, { bold: true }),
+    ...(signer.prefix ? [keep({ alignment: AlignmentType.CENTER, children: [run(signer.prefix.toLocaleUpperCase('vi'), { bold: true })] })] : []),
+    keep({ alignment: AlignmentType.CENTER, children: [run((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true })] }),
+    ...[1, 2, 3, 4].map(() => keep({ alignment: AlignmentType.CENTER, children: [run('')] })),
+    keep({ alignment: AlignmentType.CENTER, children: [run(signer.name ?? BLANK, { bold: true })] }),
   ];
   return new Table({
     layout: TableLayoutType.FIXED,
@@ -212,6 +307,12 @@ function mainSection(rollup: Rollup, config: Config, blocks: Block[]): ISectionO
             new Paragraph({ indent: { left: 2200 }, spacing: { before: 120 }, children: [run('Kính gửi:')] }),
             ...recipients.map((r, i) => new Paragraph({ indent: { left: 3300 }, children: [run(`- ${r}${i === recipients.length - 1 ? '.' : ';'}`)] })),
           ];
+  const title = balancedLines(reportTitle(rollup), 62);
+  const body = blocks.flatMap(blockElements);
+  // The closing sentence travels with the signature: never a signature alone on the last page.
+  const closing = body.pop() as Paragraph;
+  const lastBlock = blocks[blocks.length - 1]!;
+  const lastText = lastBlock.kind === 'paragraph' ? lastBlock.text : '';
   return {
     properties: {
       page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 } },
@@ -221,123 +322,53 @@ function mainSection(rollup: Rollup, config: Config, blocks: Block[]): ISectionO
     children: [
       headerBlock(config),
       centred('BÁO CÁO', { bold: true, before: 360 }),
-      centred(reportTitle(rollup), { bold: true }),
-      rule(PAGE.width - PAGE.left - PAGE.right, 2400),
+      centred(
+        title.map((line, i) => run(i < title.length - 1 ? `${line} ` : line, { bold: true, breakBefore: i > 0 })),
+        { keepNext: true },
+      ),
+      rule(BODY_WIDTH, 2400),
       ...kinhGui,
       new Paragraph({ spacing: { after: 120 }, children: [] }),
-      ...blocks.map(blockParagraph),
-      new Paragraph({ spacing: { after: 240 }, children: [] }),
+      ...body,
+      lastText
+        ? new Paragraph({
+            alignment: AlignmentType.JUSTIFIED,
+            indent: { firstLine: 720 },
+            spacing: { before: 60, after: 240, line: 288 },
+            keepNext: true,
+            keepLines: true,
+            children: runs(lastText),
+          })
+        : closing,
       closingBlock(config),
     ],
   };
 }
 
-const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'];
-const ANNEX_NUMBER = 'SoLieuPhuLuc';
-const ANNEX_WIDTH = PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right;
-const STT_WIDTH = 600;
-const NAME_WIDTH = 2700;
-/** Figure columns one landscape table can hold legibly. */
-const MAX_FIGURE_COLUMNS = 12;
-
-function tableCell(text: string, width: number, opts: { bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; columnSpan?: number; rowSpan?: number; size?: number } = {}): TableCell {
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    columnSpan: opts.columnSpan,
-    rowSpan: opts.rowSpan,
-    verticalAlign: VerticalAlign.CENTER,
-    children: [new Paragraph({ alignment: opts.align ?? AlignmentType.CENTER, children: [run(text, { size: opts.size ?? 11, bold: opts.bold })] })],
-  });
+function referenceLine(rollup: Rollup, config: Config): string {
+  const number = documentNumber(config).replace(/^Số: /, 'số ');
+  const date = config.documentDate ? config.documentDate.split('-').reverse().join('/') : '…/…/……';
+  const agency = agencyInText(config);
+  const root = inSentence(rollup.root.name);
+  const issuer = agency ? (agency.toLocaleLowerCase('vi').includes(root.replace(/^\S+\s/, '').toLocaleLowerCase('vi')) ? agency : `${agency} ${root}`) : BLANK;
+  return `(Kèm theo Báo cáo ${number} ngày ${date} của ${issuer})`;
 }
 
-const show = (v: number | null | undefined) => (typeof v === 'number' ? formatNumber(v) : '-');
-
-/** Splits indicators into tables of at most MAX_FIGURE_COLUMNS figure columns, never splitting an indicator. */
-function chunks(indicators: Indicator[]): Indicator[][] {
-  const out: Indicator[][] = [];
-  let current: Indicator[] = [];
-  let width = 0;
-  for (const ind of indicators) {
-    const w = measuresOf(ind).length;
-    if (width + w > MAX_FIGURE_COLUMNS && current.length) {
-      out.push(current);
-      current = [];
-      width = 0;
-    }
-    current.push(ind);
-    width += w;
-  }
-  if (current.length) out.push(current);
-  return out;
-}
-
-function annexTable(indicators: Indicator[], units: UnitFigures[], rollup: Rollup): Table {
-  const columns = indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ ind, m })));
-  const figureWidth = Math.floor((ANNEX_WIDTH - STT_WIDTH - NAME_WIDTH) / columns.length);
-  const widths = [STT_WIDTH, NAME_WIDTH, ...columns.map(() => figureWidth)];
-  const head1 = new TableRow({
-    tableHeader: true,
-    cantSplit: true,
-    children: [
-      tableCell('STT', STT_WIDTH, { bold: true, rowSpan: 2 }),
-      tableCell('Đơn vị', NAME_WIDTH, { bold: true, rowSpan: 2 }),
-      ...indicators.map((ind) => tableCell(`${ind.code} (${ind.unit})`, figureWidth * measuresOf(ind).length, { bold: true, columnSpan: measuresOf(ind).length })),
-    ],
-  });
-  const head2 = new TableRow({
-    tableHeader: true,
-    cantSplit: true,
-    children: columns.map(({ m }) => tableCell(MEASURE_LABEL[m as Measure], figureWidth, { bold: true, size: 10 })),
-  });
-  const rows = units.map(
-    (u, i) =>
-      new TableRow({
-        cantSplit: true,
-        children: [
-          tableCell(String(i + 1), STT_WIDTH),
-          tableCell(u.name + (u.source === 'missing' ? ' (chưa có số liệu)' : ''), NAME_WIDTH, { align: AlignmentType.LEFT }),
-          ...columns.map(({ ind, m }) => new TableCell({ children: [new Paragraph({ style: ANNEX_NUMBER, text: show(u.values[ind.code]?.[m]) })] })),
-        ],
-      }),
-  );
-  const total = new TableRow({
-    cantSplit: true,
-    children: [
-      tableCell('', STT_WIDTH),
-      tableCell('Tổng cộng', NAME_WIDTH, { bold: true, align: AlignmentType.LEFT }),
-      ...columns.map(({ ind, m }) => tableCell(show(rollup.totals[ind.code]?.[m]), figureWidth, { bold: true, align: AlignmentType.RIGHT })),
-    ],
-  });
-  return new Table({
-    layout: TableLayoutType.FIXED,
-    width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
-    columnWidths: widths,
-    margins: { left: 60, right: 60, top: 20, bottom: 20 },
-    rows: [head1, head2, ...rows, total],
-  });
-}
-
-function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue): ISectionOptions {
+/** One annex per catalogue group, in its own landscape section numbered from 1. */
+function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue, group: string, index: number, tables: AnnexTable[]): ISectionOptions {
   const units = rollup.units.filter((u) => u.parent === rollup.root.code);
-  const reference = `(Kèm theo Báo cáo ${documentNumber(config).replace(/^Số: /, 'số ')} ${config.documentDate ? `ngày ${config.documentDate.split('-').reverse().join('/')} ` : ''}của ${config.agency.name ?? BLANK})`;
-  const children: (Paragraph | Table)[] = [];
-  catalogue.groups.forEach((group, gi) => {
-    const indicators = catalogue.indicators.filter((i) => i.group === group.code);
-    children.push(
-      new Paragraph({ alignment: AlignmentType.CENTER, pageBreakBefore: gi > 0, children: [run(`Phụ lục ${ROMAN[gi]}`, { bold: true })] }),
-      centred(`SỐ LIỆU ${group.heading} – ${rollup.periodLabel.toLocaleUpperCase('vi')}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
-      centred(reference, { italics: true, size: 13, after: 160 }),
-    );
-    for (const chunk of chunks(indicators)) {
-      children.push(annexTable(chunk, units, rollup));
-      children.push(
-        new Paragraph({
-          spacing: { before: 60, after: 200 },
-          children: [run(`Ghi chú: ${chunk.map((i) => `${i.code} – ${i.name}`).join('; ')}. Dấu "-": không có số liệu.`, { size: 10, italics: true })],
-        }),
-      );
-    }
-  });
+  const heading = catalogue.groups.find((g) => g.code === group)!.heading;
+  const indicators = catalogue.indicators.filter((i) => i.group === group);
+  const children: Paragraph[] = [
+    centred(`Phụ lục ${ROMAN[index]}`, { bold: true }),
+    centred(`SỐ LIỆU ${heading} ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
+    centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
+  ];
+  for (const chunk of chunks(indicators)) {
+    children.push(markerParagraph(tables.length));
+    tables.push({ indicators: chunk, units, rollup, width: PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right });
+    children.push(new Paragraph({ spacing: { before: 60, after: 200 }, children: [run('Ghi chú: dấu "-" là không có số liệu.', { size: 10, italics: true })] }));
+  }
   return {
     properties: {
       page: {
@@ -349,4 +380,26 @@ function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue): ISe
     headers: { default: pageNumberHeader() },
     children,
   };
+}
+
+/** Figure columns one landscape table can hold legibly. */
+const MAX_FIGURE_COLUMNS = 12;
+
+/** Splits indicators into tables of at most MAX_FIGURE_COLUMNS figure columns, never splitting an indicator. */
+function chunks<T extends { breakdowns: unknown[] }>(indicators: T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let width = 0;
+  for (const ind of indicators) {
+    const w = 1 + ind.breakdowns.length;
+    if (width + w > MAX_FIGURE_COLUMNS && current.length) {
+      out.push(current);
+      current = [];
+      width = 0;
+    }
+    current.push(ind);
+    width += w;
+  }
+  if (current.length) out.push(current);
+  return out;
 }

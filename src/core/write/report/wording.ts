@@ -1,29 +1,94 @@
-import type { Catalogue, Measure } from '../../catalogue/catalogue.js';
+import type { Catalogue, Indicator, Measure } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
-import { formatMoney, formatNumber, formatPercent } from '../../util/number.js';
+import { UsageError } from '../../errors.js';
+import { formatMoney, formatNumber } from '../../util/number.js';
+import { agencyInText, communeWord, inSentence, joinVi, levelWords, unitList } from './words.js';
 
-/** What the body of the report is made of, before layout. */
+/** A table in the body: header texts, relative column widths, rows of cell texts. */
+export interface BodyTable {
+  columns: { title: string; width: number; align: 'left' | 'center' | 'right' }[];
+  rows: string[][];
+}
+
+/** What the body of the report is made of, before layout. Text in [ … ] is a blank left for the officer. */
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string }
   | { kind: 'paragraph'; text: string }
-  /** A unit's own words, gathered from its Thuyết minh: the unit name leads in bold. */
-  | { kind: 'attributed'; unit: string; text: string };
+  /** A statement of one or several units: the units lead in bold, then one line, or one bullet per line. */
+  | { kind: 'attributed'; unit: string; lines: string[] }
+  | { kind: 'bullet'; text: string }
+  | { kind: 'table'; table: BodyTable };
 
 export interface WordingContext {
   rollup: Rollup;
   catalogue: Catalogue;
   config: Config;
   previous?: Rollup;
+  /** "Phụ lục I, II": the annexes the body cites. */
+  annexes?: string;
 }
 
-const CODE = /^([A-Z0-9]+\.\d{2})(?:\.(nu|dtts))?(%)?$/;
+const CODE = /^([A-Z0-9]+\.\d{2})(?:\.(nu|dtts))?(%|\+)?$/;
+const DEFAULT_PROGRAMME =
+  'Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2021 - 2030, giai đoạn I: từ năm 2021 đến năm 2025';
+
+/** A mistake in templates/bao-cao.txt: said like any other problem with what the user gave (exit 2), with its line. */
+export class TemplateError extends UsageError {}
+
+/**
+ * Checks the template once, before any figure is filled in: every [ … ] optional part closes the brackets,
+ * parentheses and quotes it opens, so dropping one can never leave "(trong đó nữ 350 lượt, chiếm 58,3%." behind.
+ */
+export function checkTemplate(template: string): void {
+  template
+    .normalize('NFC')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (!line || line.startsWith('%')) return;
+      const where = `templates/bao-cao.txt, dòng ${i + 1}`;
+      let depth = 0;
+      let segment = '';
+      const segments: string[] = [];
+      for (const ch of line) {
+        if (ch === '[' || ch === ']') {
+          depth += ch === '[' ? 1 : -1;
+          if (depth < 0 || depth > 1) throw new TemplateError(`${where}: dấu [ ] lồng nhau hoặc đóng khi chưa mở.`);
+          segments.push(segment);
+          segment = '';
+        } else segment += ch;
+      }
+      if (depth !== 0) throw new TemplateError(`${where}: phần tùy chọn "[" chưa đóng bằng "]".`);
+      segments.push(segment);
+      // Each optional part must close what it opens; what is always printed is checked as one.
+      const checked = [segments.filter((_, k) => k % 2 === 0).join(''), ...segments.filter((_, k) => k % 2 === 1)];
+      if (segments.length === 1) return;
+      checked.forEach((s, k) => {
+        const text = s.replace(/\{[^}]*\}/g, '');
+        let parens = 0;
+        for (const ch of text) {
+          parens += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+          if (parens < 0) break;
+        }
+        const quotes = (text.match(/"/g) ?? []).length;
+        if (parens !== 0 || quotes % 2)
+          throw new TemplateError(
+            k
+              ? `${where}: phần tùy chọn "[${s.trim()}]" mở ngoặc hoặc dấu nháy mà không đóng trong chính nó; khi phần này bị bỏ, câu sẽ bị hở ngoặc.`
+              : `${where}: ngoặc hoặc dấu nháy ngoài các phần [ … ] không khớp nhau.`,
+          );
+      });
+    });
+}
 
 /**
  * Fills the wording template (templates/bao-cao.txt; its header documents the syntax). Logic-less on purpose:
- * substitution, "drop the sentence when a figure is empty", and optional [ … ] parts dropped the same way.
+ * substitution, "drop the sentence when a figure is empty", optional [ … ] parts dropped the same way, and a few
+ * directives (@…) for the units' words, the reporting status and the tables.
  */
 export function fillTemplate(template: string, ctx: WordingContext): Block[] {
+  checkTemplate(template);
   const blocks: Block[] = [];
   for (const raw of template.normalize('NFC').split(/\r?\n/)) {
     const line = raw.trim();
@@ -33,26 +98,28 @@ export function fillTemplate(template: string, ctx: WordingContext): Block[] {
       blocks.push({ kind: 'heading', level: heading[1]!.length as 1 | 2 | 3, text: renderLine(heading[2]!, ctx) ?? heading[2]! });
       continue;
     }
-    const directive = /^@(\S+)\s*(\S*)$/.exec(line);
+    const directive = /^@(\S+)\s*(.*)$/.exec(line);
     if (directive) {
-      blocks.push(...expandDirective(directive[1]!, directive[2]!, ctx));
+      blocks.push(...expandDirective(directive[1]!, directive[2]!.trim(), ctx));
       continue;
     }
-    const text = renderLine(line, ctx);
-    if (text) blocks.push({ kind: 'paragraph', text });
+    const bullet = /^-\s+(.*)$/.exec(line);
+    const text = renderLine(bullet ? bullet[1]! : line, ctx);
+    if (text) blocks.push(bullet ? { kind: 'bullet', text: `- ${text}` } : { kind: 'paragraph', text: sentenceCase(text) });
   }
   return dropEmptyHeadings(blocks);
 }
 
-/** A heading left with nothing under it says so, rather than standing alone. */
+const sentenceCase = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+
+/** A heading left with nothing under it gets a blank for the officer, rather than standing alone. */
 function dropEmptyHeadings(blocks: Block[]): Block[] {
   const out: Block[] = [];
   blocks.forEach((b, i) => {
     out.push(b);
     if (b.kind !== 'heading') return;
     const next = blocks[i + 1];
-    if (!next || (next.kind === 'heading' && next.level <= b.level))
-      out.push({ kind: 'paragraph', text: 'Các đơn vị chưa báo cáo số liệu về nội dung này.' });
+    if (!next || (next.kind === 'heading' && next.level <= b.level)) out.push({ kind: 'paragraph', text: '[Bổ sung nội dung.]' });
   });
   return out;
 }
@@ -84,12 +151,12 @@ export function renderLine(line: string, ctx: WordingContext): string | null {
     used.forEach((c) => codes.add(c));
     out += text;
   }
-  return addPartialNote(out.replace(/\s+/g, ' ').trim(), codes, ctx);
+  return addPartialNote(out.replace(/\s+/g, ' ').replace(/\s+([,.;:)])/g, '$1').trim(), codes, ctx);
 }
 
 function addPartialNote(text: string, codes: Set<string>, ctx: WordingContext): string {
   let worst: { reported: number; expected: number } | null = null;
-  // Missing units are named once at the top ({coverage}); a sentence notes only a figure fewer units gave.
+  // Missing units are named once at the top; a sentence notes only a figure fewer units gave.
   const received = ctx.rollup.completeness.received;
   for (const code of codes) {
     const t = ctx.rollup.totals[code];
@@ -98,7 +165,7 @@ function addPartialNote(text: string, codes: Set<string>, ctx: WordingContext): 
   }
   if (!worst) return text;
   const note = ` (số liệu của ${worst.reported}/${worst.expected} đơn vị)`;
-  const m = /([.:;]|\.\/\.)$/.exec(text);
+  const m = /(\.\/\.|[.:;])$/.exec(text);
   return m ? `${text.slice(0, -m[0].length)}${note}${m[0]}` : text + note;
 }
 
@@ -107,68 +174,151 @@ function value(ctx: WordingContext, code: string, measure: Measure, rollup = ctx
   return typeof v === 'number' ? v : null;
 }
 
+/** Percentages in the report all carry one decimal ("2,0%", "51,7%"); a whole share reads "100%". */
+export function percent(share: number): string {
+  const tenths = Math.round(share * 1000);
+  if (tenths === 1000) return '100%';
+  return `${formatNumber(Math.trunc(tenths / 10))},${Math.abs(tenths % 10)}%`;
+}
+
+/** "vượt" / "đạt" / "chưa đạt" a percent target, compared as printed (one decimal). */
+export function verdict(share: number, target: number): 'vượt' | 'đạt' | 'chưa đạt' {
+  const tenths = Math.round(share * 1000);
+  return tenths > target * 10 ? 'vượt' : tenths === target * 10 ? 'đạt' : 'chưa đạt';
+}
+
+/** The Nghị quyết 28 milestone year a period is measured against: 2025 up to 2025, then 2030. */
+export function targetYear(ctx: WordingContext): number {
+  const year = Number(ctx.rollup.period.slice(0, 4));
+  return year <= 2025 ? 2025 : 2030;
+}
+
+function indicator(ctx: WordingContext, code: string, name: string): Indicator {
+  const ind = ctx.catalogue.byCode.get(code);
+  if (!ind) throw new TemplateError(`templates/bao-cao.txt: chỉ tiêu không có trong danh mục {${name}}`);
+  return ind;
+}
+
 function resolve(name: string, ctx: WordingContext, used: Set<string>): string | null {
-  const { rollup } = ctx;
+  const { rollup, config } = ctx;
   const code = CODE.exec(name);
   if (code) {
-    const [, c, breakdown, percent] = code;
-    if (!ctx.catalogue.byCode.has(c!)) throw new Error(`templates: unknown indicator {${name}}`);
+    const [, c, breakdown, suffix] = code;
+    indicator(ctx, c!, name);
     used.add(c!);
     const v = value(ctx, c!, (breakdown as Measure) ?? 'total');
     if (v === null) return null;
-    if (!percent) return formatNumber(v);
+    if (suffix === '+') return v === 0 ? null : formatNumber(v);
+    if (suffix !== '%') return formatNumber(v);
     const total = value(ctx, c!, 'total');
-    return total ? formatPercent(v / total) : null;
+    return total ? percent(v / total) : null;
   }
-  const [kind, arg] = name.split(':') as [string, string | undefined];
+  const [kind, arg, ...rest] = name.split(/[:|]/) as [string, string | undefined, ...string[]];
   switch (kind) {
     case 'period':
       return periodPhrase(rollup.periodLabel);
+    case 'year':
+      return rollup.period.slice(0, 4);
+    case 'nextYear':
+      return String(Number(rollup.period.slice(0, 4)) + 1);
     case 'root':
-      return rollup.root.name.replace(/^\S+/, (w) => w.toLocaleLowerCase('vi'));
-    case 'coverage': {
-      const c = rollup.completeness;
-      if (c.received >= c.expected) return null;
-      const level = LEVEL_PHRASE[rollup.units.find((u) => u.parent === rollup.root.code)?.level ?? ''] ?? 'đơn vị';
-      return `${c.received}/${c.expected} ${level} (chưa có số liệu của ${c.missing.map((m) => m.name).join(', ')})`;
-    }
+      return inSentence(rollup.root.name);
+    case 'level':
+      return levelWords(rollup).whole;
+    case 'children':
+      return levelWords(rollup).children;
+    case 'communeWord':
+      return communeWord(rollup);
+    case 'agency':
+      return agencyInText(config) ?? '[tên cơ quan]';
+    case 'programme':
+      return config.programme ?? DEFAULT_PROGRAMME;
+    case 'basis':
+      return config.basis.length
+        ? joinVi(config.basis)
+        : '[Kế hoạch số …/KH-UBND ngày … của Ủy ban nhân dân tỉnh về công tác bình đẳng giới năm …] và [Công văn số … ngày … của … về việc báo cáo kết quả thực hiện]';
+    case 'annexes':
+      return ctx.annexes ?? null;
     case 'communeCount':
       return formatNumber(rollup.communes);
+    case 'scope': // the same words as {level} and {communeWord}, under the names the unit lists give them
+      return levelWords(rollup).whole;
+    case 'Scope': {
+      const words = levelWords(rollup).whole;
+      return words.charAt(0).toLocaleUpperCase('vi') + words.slice(1);
+    }
+    case 'communeTypes':
+      return communeWord(rollup);
     case 'money': {
+      indicator(ctx, arg!, name);
       used.add(arg!);
       const v = value(ctx, arg!, 'total');
       return v === null ? null : formatMoney(v);
     }
     case 'communes': {
+      indicator(ctx, arg!, name);
       used.add(arg!);
       const v = value(ctx, arg!, 'total');
       if (v === null || !rollup.communes) return null;
-      return `${formatNumber(v)}/${formatNumber(rollup.communes)} xã, phường, thị trấn (${formatPercent(v / rollup.communes)})`;
+      return `${formatNumber(v)}/${formatNumber(rollup.communes)} ${communeWord(rollup)} (${percent(v / rollup.communes)})`;
+    }
+    case 'part': {
+      // {part:DA8.18|trong số|ngoài}: the first words when the catalogue counts this figure inside a total.
+      const ind = indicator(ctx, arg!, name);
+      if (rest.length !== 2) throw new TemplateError(`templates/bao-cao.txt: {part:MÃ|khi đã tính trong tổng|khi tính riêng}, không phải {${name}}`);
+      return ind.includedIn ? rest[0]! : rest[1]!;
+    }
+    case 'plan':
+    case 'plan%': {
+      const ind = indicator(ctx, arg!, name);
+      const planned = config.plan[ind.code];
+      if (planned === undefined) return null;
+      if (kind === 'plan') return ind.kind === 'money' ? formatMoney(planned) : formatNumber(planned);
+      used.add(ind.code);
+      const v = value(ctx, ind.code, 'total');
+      return v === null || !planned ? null : percent(v / planned);
     }
     case 'ratio':
     case 'target':
-    case 'verdict': {
+    case 'goal': {
       const r = rollup.ratios.find((x) => x.id === arg);
       const def = ctx.catalogue.ratios.find((x) => x.id === arg);
-      if (!r || !def) throw new Error(`templates: unknown ratio {${name}}`);
+      if (!r || !def) throw new TemplateError(`templates/bao-cao.txt: tỷ lệ không có trong catalogue/ratios.csv {${name}}`);
       for (const t of [def.numerator, def.denominator]) if ('code' in t) used.add(t.code);
-      if (kind === 'ratio') return r.value === null ? null : formatPercent(r.value);
-      if (kind === 'target') return r.target === null ? null : `${formatNumber(r.target)}%`;
-      return r.met === null ? null : r.met ? 'đạt' : 'chưa đạt';
+      if (kind === 'ratio') return r.value === null ? null : percent(r.value);
+      if (r.target === null) return null;
+      if (kind === 'target') return `${formatNumber(r.target)}%`;
+      if (r.value === null) return null;
+      const source = def.targetSource ? ` theo ${def.targetSource}` : '';
+      return `${verdict(r.value, r.target)} chỉ tiêu ${formatNumber(r.target)}% đến năm ${targetYear(ctx)}${source}`;
     }
-    case 'change': {
-      const prev = ctx.previous;
-      if (!prev) return null;
-      const now = value(ctx, arg!, 'total');
-      const before = value(ctx, arg!, 'total', prev);
-      if (now === null || before === null || before === 0) return null;
-      const since = `so với ${periodPhrase(prev.periodLabel)}`;
-      if (now === before) return `không thay đổi ${since}`;
-      return `${now > before ? 'tăng' : 'giảm'} ${formatPercent(Math.abs(now - before) / before)} ${since}`;
-    }
+    case 'change':
+      return change(arg!, ctx);
     default:
-      throw new Error(`templates: unknown placeholder {${name}}`);
+      throw new TemplateError(`templates/bao-cao.txt: chỗ điền không hợp lệ {${name}}`);
   }
+}
+
+/** A count against last period in percent; a ratio in percentage points (a rate is never compared by a count's change). */
+function change(arg: string, ctx: WordingContext): string | null {
+  const prev = ctx.previous;
+  if (!prev) return null;
+  const since = `so với ${periodPhrase(prev.periodLabel)}`;
+  if (CODE.test(arg)) {
+    indicator(ctx, arg, `change:${arg}`);
+    const now = value(ctx, arg, 'total');
+    const before = value(ctx, arg, 'total', prev);
+    if (now === null || before === null || before === 0) return null;
+    if (now === before) return `không thay đổi ${since}`;
+    return `${now > before ? 'tăng' : 'giảm'} ${percent(Math.abs(now - before) / before)} ${since}`;
+  }
+  if (!ctx.catalogue.ratios.some((r) => r.id === arg)) throw new TemplateError(`templates/bao-cao.txt: {change:${arg}} không phải mã chỉ tiêu hay tỷ lệ`);
+  const now = ctx.rollup.ratios.find((r) => r.id === arg)?.value ?? null;
+  const before = prev.ratios.find((r) => r.id === arg)?.value ?? null;
+  if (now === null || before === null) return null;
+  const points = Math.round(Math.abs(now - before) * 1000) / 10;
+  if (points === 0) return `không thay đổi ${since}`;
+  return `${now > before ? 'tăng' : 'giảm'} ${formatNumber(points, 1)} điểm phần trăm ${since}`;
 }
 
 /** "Năm 2024" → "năm 2024" inside a sentence. */
@@ -177,55 +327,199 @@ export function periodPhrase(label: string): string {
 }
 
 function expandDirective(name: string, arg: string, ctx: WordingContext): Block[] {
-  const { rollup } = ctx;
-  if (name === 'nhan-xet') {
-    if (!(arg in NARRATIVE_LABELS)) throw new Error(`templates: unknown @nhan-xet ${arg}`);
-    const key = arg as NarrativeKey;
-    const items = rollup.narratives.filter((n) => n.narrative[key]);
-    if (!items.length) return [{ kind: 'paragraph', text: `${NARRATIVE_LABELS[key]}: các đơn vị chưa gửi nội dung này trong thuyết minh.` }];
-    return items.map((n) => ({ kind: 'attributed', unit: unitLabel(n.unit.code, n.unit.name, rollup), text: n.narrative[key]!.replace(/\s*\n\s*/g, ' ') }));
+  switch (name) {
+    case 'nhan-xet': {
+      const keys = arg.split(/\s+/).filter(Boolean);
+      for (const k of keys) if (!(k in NARRATIVE_LABELS)) throw new TemplateError(`templates/bao-cao.txt: @nhan-xet ${k} không có`);
+      return statementBlocks(keys as NarrativeKey[], ctx);
+    }
+    case 'kien-nghi':
+      return proposalBlocks(ctx);
+    case 'tiep-nhan':
+      return [{ kind: 'paragraph', text: receptionSentence(ctx) }];
+    case 'bang':
+      if (arg === 'ke-hoach') return [planTable(ctx)];
+      if (arg === 'chi-tieu') return [targetTable(ctx)];
+      throw new TemplateError(`templates/bao-cao.txt: @bang ${arg} không có (ke-hoach, chi-tieu)`);
+    default:
+      throw new TemplateError(`templates/bao-cao.txt: @${name} không có`);
   }
-  if (name === 'tiep-nhan') return receptionBlocks(ctx);
-  throw new Error(`templates: unknown directive @${name}`);
 }
 
-/** A unit below the first level is named with its parent: "Xã Ea Na (Huyện Krông A Na)". */
-function unitLabel(code: string, name: string, rollup: Rollup): string {
-  const parent = rollup.units.find((u) => u.code === code)?.parent;
-  if (!parent || parent === rollup.root.code) return name;
-  const p = rollup.units.find((u) => u.code === parent);
-  return p ? `${name} (${p.name})` : name;
+/** The unit one level below the root that a unit belongs to (itself when it is one). */
+function topUnit(code: string, rollup: Rollup): { code: string; name: string } | null {
+  const byCode = new Map(rollup.units.map((u) => [u.code, u]));
+  let u = byCode.get(code);
+  while (u && u.parent && u.parent !== rollup.root.code) u = byCode.get(u.parent);
+  return u && u.parent === rollup.root.code ? { code: u.code, name: u.name } : null;
 }
 
-const LEVEL_PHRASE: Record<string, string> = { 'Huyện': 'đơn vị cấp huyện', 'Xã': 'đơn vị cấp xã', 'Tỉnh': 'đơn vị cấp tỉnh' };
+/** A line a unit wrote, without its own bullet or number, ending with a full stop. */
+function cleanLine(s: string): string {
+  const t = s.replace(/^\s*(?:[-+•*–]|\d+[.)]|[a-zđ]\))\s*/i, '').trim().replace(/[;,]\s*$/, '');
+  if (!t) return '';
+  const body = sentenceCase(t);
+  return /[.!?…]$/.test(body) ? body : `${body}.`;
+}
 
-function receptionBlocks(ctx: WordingContext): Block[] {
-  const { rollup, config } = ctx;
-  const { completeness: c } = rollup;
-  const childLevel = rollup.units.find((u) => u.parent === rollup.root.code)?.level ?? 'Huyện';
-  const units = LEVEL_PHRASE[childLevel] ?? 'đơn vị';
-  const out: Block[] = [];
-  const share = c.expected ? ` (${formatPercent(c.received / c.expected)})` : '';
-  out.push({ kind: 'paragraph', text: `Đã tổng hợp số liệu của ${c.received}/${c.expected} ${units}${share}.` });
-  if (c.missing.length)
-    out.push({ kind: 'paragraph', text: `Chưa có số liệu (chưa gửi báo cáo hoặc báo cáo bị trả lại): ${c.missing.map((m) => m.name).join(', ')}.` });
-  else out.push({ kind: 'paragraph', text: `Tất cả các ${units} đã gửi báo cáo.` });
-  if (c.late.length) {
-    const deadline = config.deadline ? ` (hạn ngày ${config.deadline.split('-').reverse().join('/')})` : '';
-    out.push({
-      kind: 'paragraph',
-      text: `Gửi báo cáo muộn${deadline}: ${c.late.map((l) => `${l.name} (lập ngày ${l.preparedOn.split('-').reverse().join('/')})`).join(', ')}.`,
-    });
-  }
-  const rejected = rollup.files.filter((f) => f.status === 'rejected');
-  if (rejected.length) {
-    out.push({ kind: 'paragraph', text: `Có ${rejected.length} tệp báo cáo bị trả lại để sửa:` });
-    for (const f of rejected) {
-      const unit = f.unit ? (rollup.units.find((u) => u.code === f.unit)?.name ?? f.unit) : 'không rõ đơn vị';
-      const first = f.errors?.[0]?.message ?? '';
-      const more = (f.errors?.length ?? 0) > 1 ? ` (và ${f.errors!.length - 1} lỗi khác)` : '';
-      out.push({ kind: 'paragraph', text: `- ${unit}, tệp "${f.path}": ${first}${more}` });
+const normalizeStatement = (s: string) =>
+  s
+    .toLocaleLowerCase('vi')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/** Word-bigram overlap (Dice): near-identical statements differ by a word or punctuation. */
+function similar(a: string, b: string): boolean {
+  const grams = (s: string) => {
+    const w = s.split(' ');
+    const out = new Set<string>();
+    for (let i = 0; i + 1 < w.length; i++) out.add(`${w[i]} ${w[i + 1]}`);
+    return out;
+  };
+  const ga = grams(a);
+  const gb = grams(b);
+  if (!ga.size || !gb.size) return a === b;
+  let common = 0;
+  for (const g of ga) if (gb.has(g)) common++;
+  return (2 * common) / (ga.size + gb.size) >= 0.85;
+}
+
+interface Statement {
+  key: string;
+  text: string;
+  units: { code: string; name: string }[];
+}
+
+/** The units' lines for some narrative keys, identical or near-identical ones gathered, attributed to units one level below the root. */
+export function gatherStatements(keys: NarrativeKey[], rollup: Rollup, rewrite: (line: string) => string = (l) => l): Statement[] {
+  const statements: Statement[] = [];
+  for (const n of rollup.narratives) {
+    const unit = topUnit(n.unit.code, rollup) ?? n.unit;
+    for (const key of keys) {
+      for (const raw of (n.narrative[key] ?? '').split(/\r?\n/)) {
+        const text = cleanLine(rewrite(cleanLine(raw)));
+        if (!text) continue;
+        const norm = normalizeStatement(text);
+        const found = statements.find((s) => s.key === norm || similar(s.key, norm));
+        if (!found) statements.push({ key: norm, text, units: [unit] });
+        else if (!found.units.some((u) => u.code === unit.code)) found.units.push(unit);
+      }
     }
   }
-  return out;
+  const order = new Map(rollup.units.map((u, i) => [u.code, i]));
+  for (const s of statements) s.units.sort((a, b) => (order.get(a.code) ?? 0) - (order.get(b.code) ?? 0));
+  return statements;
+}
+
+function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
+  const statements = gatherStatements(keys, ctx.rollup);
+  if (!statements.length) {
+    const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ');
+    return [{ kind: 'paragraph', text: `[Bổ sung ${what.replace('kỳ tới', `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`)}.]` }];
+  }
+  // Statements made by the same units are listed together, one bullet per line.
+  const byUnits = new Map<string, { units: Statement['units']; lines: string[] }>();
+  for (const s of statements) {
+    const k = s.units.map((u) => u.code).join(',');
+    const entry = byUnits.get(k) ?? { units: s.units, lines: [] };
+    entry.lines.push(s.text);
+    byUnits.set(k, entry);
+  }
+  return [...byUnits.values()]
+    .sort((a, b) => b.units.length - a.units.length)
+    .map((e) => ({ kind: 'attributed', unit: sentenceCase(unitList(e.units.map((u) => u.name), true)), lines: e.lines }));
+}
+
+/** Units' requests, turned into the issuer's own proposals to its superior: "Đề nghị tỉnh tăng cường …" → "Tăng cường …". */
+function proposalBlocks(ctx: WordingContext): Block[] {
+  const strip = (l: string) =>
+    l.replace(/^(?:kiến nghị|đề nghị|đề xuất)\s+(?:(?:ubnd|ủy ban nhân dân|sở [^,]+?|tỉnh|cấp trên|trung ương|bộ)\s+)?(?:tỉnh\s+)?(?:quan tâm\s+)?/iu, '');
+  const statements = gatherStatements(['proposals'], ctx.rollup, strip);
+  const to = ctx.config.recipients[0] ?? '[cơ quan cấp trên]';
+  if (!statements.length) return [{ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` }];
+  return [
+    { kind: 'paragraph', text: `Đề nghị ${to} quan tâm:` },
+    ...statements.map((s, i): Block => ({ kind: 'bullet', text: `- ${s.text.replace(/\.$/, i === statements.length - 1 ? '.' : ';')}` })),
+  ];
+}
+
+/** "Đã tổng hợp số liệu của 14/15 đơn vị cấp huyện; chưa có số liệu: huyện Ea Súp." */
+function receptionSentence(ctx: WordingContext): string {
+  const { rollup } = ctx;
+  const c = rollup.completeness;
+  const words = levelWords(rollup);
+  const head = `Đã tổng hợp số liệu của ${c.received}/${c.expected} ${words.childUnits}`;
+  const missing = c.missing.length ? `; chưa có số liệu: ${unitList(c.missing.map((m) => m.name), false)}` : '';
+  // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
+  const partial = (c.partial ?? []).map(
+    (p) => `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${p.missing.length ? `, chưa có số liệu của ${unitList(p.missing.map((m) => m.name), false)}` : ''})`,
+  );
+  return `${head}${missing}${partial.join('')}.`;
+}
+
+function planTable(ctx: WordingContext): Block {
+  const { catalogue, config, rollup } = ctx;
+  const year = rollup.period.slice(0, 4);
+  const codes = [...new Set([...catalogue.indicators.filter((i) => i.core).map((i) => i.code), ...Object.keys(config.plan)])];
+  const rows = codes
+    .map((c) => catalogue.byCode.get(c))
+    .filter((i): i is Indicator => !!i)
+    .map((ind, n) => {
+      const done = value(ctx, ind.code, 'total');
+      const planned = config.plan[ind.code];
+      const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
+      return [
+        String(n + 1),
+        ind.shortName,
+        ind.unit,
+        planned === undefined ? '…' : show(planned),
+        done === null ? '-' : show(done),
+        planned && done !== null ? percent(done / planned) : '…',
+      ];
+    });
+  return {
+    kind: 'table',
+    table: {
+      columns: [
+        { title: 'STT', width: 8, align: 'center' },
+        { title: 'Chỉ tiêu', width: 40, align: 'left' },
+        { title: 'ĐVT', width: 12, align: 'center' },
+        { title: `Kế hoạch năm ${year}`, width: 14, align: 'right' },
+        { title: 'Thực hiện', width: 14, align: 'right' },
+        { title: 'Tỷ lệ so với kế hoạch', width: 14, align: 'right' },
+      ],
+      rows,
+    },
+  };
+}
+
+/** The Nghị quyết 28 targets: result, target and year, and whether it is met. */
+function targetTable(ctx: WordingContext): Block {
+  const { catalogue, rollup } = ctx;
+  const year = targetYear(ctx);
+  const rows = catalogue.ratios
+    .filter((r) => r.targets.length)
+    .map((def, n) => {
+      const r = rollup.ratios.find((x) => x.id === def.id);
+      const result =
+        r && r.value !== null && r.numerator !== null && r.denominator !== null
+          ? `${percent(r.value)} (${formatNumber(r.numerator)}/${formatNumber(r.denominator)})`
+          : '-';
+      const target = r?.target ?? def.targets.find((t) => t.year === year)?.percent ?? null;
+      const assessment = r && r.value !== null && target !== null ? sentenceCase(verdict(r.value, target)) : 'Chưa có số liệu';
+      return [String(n + 1), def.name, result, target === null ? '-' : `${formatNumber(target)}%`, assessment];
+    });
+  return {
+    kind: 'table',
+    table: {
+      columns: [
+        { title: 'STT', width: 8, align: 'center' },
+        { title: 'Chỉ tiêu', width: 42, align: 'left' },
+        { title: `Kết quả ${periodPhrase(rollup.periodLabel)}`, width: 20, align: 'center' },
+        { title: `Chỉ tiêu đến năm ${year}`, width: 14, align: 'center' },
+        { title: 'Đánh giá', width: 18, align: 'center' },
+      ],
+      rows,
+    },
+  };
 }

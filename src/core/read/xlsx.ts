@@ -1,0 +1,763 @@
+import { Inflate, inflateSync } from 'fflate';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { parseISO } from 'date-fns';
+import type { Issue } from '../model.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import * as msg from './messages.js';
+import { probeZip, type ZipEntry } from './zip-probe.js';
+
+/**
+ * An .xlsx read straight from its bytes: the zip directory once, then only the parts asked for (workbook, its
+ * relationships, shared strings, styles, the sheets the caller names), each inflated as a stream under one byte
+ * budget and parsed by SAX as it inflates, so no part is ever held whole. Ranges (merges) stay ranges; empty
+ * cells and rows are never stored. Anything hostile or broken throws `Refused` with the issue to report.
+ */
+
+/** What one cell holds. */
+export type Scalar =
+  | { kind: 'empty' }
+  | { kind: 'number'; value: number }
+  | { kind: 'text'; text: string }
+  | { kind: 'date'; value: Date }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'error'; error: string }
+  | { kind: 'formula-no-result'; formula: string }
+  /** A numeric cell whose stored value is not an XML number ("298,7" from a locale-broken exporter). */
+  | { kind: 'bad-number'; text: string };
+
+export const EMPTY: Scalar = { kind: 'empty' };
+
+/** The text a person sees in a label cell. */
+export function scalarText(s: Scalar): string {
+  switch (s.kind) {
+    case 'text':
+    case 'bad-number':
+      return s.text;
+    case 'number':
+    case 'bool':
+      return String(s.value);
+    case 'date':
+      return s.value.toISOString().slice(0, 10);
+    default:
+      return '';
+  }
+}
+
+export interface Range {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+  /** As written in the file, e.g. "E14:F14". */
+  ref: string;
+}
+
+export interface SheetEntry {
+  name: string;
+  state: 'visible' | 'hidden' | 'veryHidden';
+  /** Zip entry of the sheet's XML; null when the workbook points at nothing. */
+  path: string | null;
+}
+
+/** The non-empty cells of one sheet, by row then column (1-based), and its merged ranges. */
+export interface SheetCells {
+  name: string;
+  rows: Map<number, Map<number, Scalar>>;
+  merges: Range[];
+}
+
+export class Refused extends Error {
+  constructor(readonly issue: Issue) {
+    super(issue.message);
+  }
+}
+
+/** Cells a required sheet may hold with a value: a filled form has a few hundred, so this is generous. */
+export const MAX_CELLS_PER_SHEET = 250_000;
+/** Merged ranges a sheet may declare: a form has a few dozen. */
+export const MAX_MERGES_PER_SHEET = 50_000;
+/** Elements one part may hand the parser once runs of empty rows and cells are dropped: a form has a few thousand. */
+export const MAX_ELEMENTS_PER_PART = 1_000_000;
+/** SpreadsheetML nests a dozen levels at most; more means a hostile or broken part. */
+export const MAX_XML_DEPTH = 100;
+
+const MAX_ROW = 1_048_576;
+const MAX_COL = 16_384;
+
+/** Opens an .xlsx: recognises what the bytes are, refuses what is hostile, and reads workbook, shared strings and styles. */
+export function openXlsx(bytes: Uint8Array, limits: ReadLimits = DEFAULT_LIMITS): { ok: true; book: XlsxBook } | { ok: false; issue: Issue } {
+  try {
+    return { ok: true, book: new XlsxBook(bytes, limits) };
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, issue: err.issue };
+    throw err;
+  }
+}
+
+export class XlsxBook {
+  readonly sheets: SheetEntry[] = [];
+  date1904 = false;
+  private readonly entries = new Map<string, ZipEntry>();
+  private budget: number;
+  private sharedStrings: string[] = [];
+  /** Per cell style index (`s`), whether its number format shows a date. */
+  private dateStyles: boolean[] = [];
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly limits: ReadLimits,
+  ) {
+    this.budget = limits.maxUncompressedBytes;
+    const size = bytes.length;
+    if (size === 0) throw new Refused(msg.fileEmpty());
+    if (size > limits.maxFileBytes) throw new Refused(msg.fileTooLarge(size, limits.maxFileBytes));
+    const kind = sniff(bytes);
+    if (kind !== 'zip') throw new Refused(notXlsx(kind, bytes));
+    const zip = probeZip(bytes);
+    if (!zip.ok) throw new Refused(msg.fileTruncated());
+    const names = new Set(zip.entries.map((e) => e.name));
+    if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument'))) throw new Refused(msg.fileIsOds());
+    if (names.has('word/document.xml')) throw new Refused(msg.fileIsDocx());
+    if (!zip.entries.some((e) => e.name.toLowerCase() === 'xl/workbook.xml')) throw new Refused(msg.fileIsOtherZip());
+    const unsafe = zip.entries.find((e) => /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(e.name));
+    if (unsafe) throw new Refused(msg.entryNameUnsafe(printable(unsafe.name)));
+    for (const e of zip.entries) {
+      // Part names are case-insensitive (OPC): two entries of one name leave it to chance which one a program reads.
+      const key = e.name.toLowerCase();
+      if (this.entries.has(key)) throw new Refused(msg.entryDuplicate(printable(e.name)));
+      this.entries.set(key, e);
+    }
+    const declared = zip.entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
+    if (declared > limits.maxUncompressedBytes) throw new Refused(msg.tooLargeInside(declared, limits.maxUncompressedBytes));
+
+    const rels = this.readRels('xl/_rels/workbook.xml.rels', 'xl/');
+    this.readWorkbook(rels);
+    const byType = (type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
+    this.readSharedStrings(byType('sharedStrings') ?? 'xl/sharedStrings.xml');
+    this.readStyles(byType('styles') ?? 'xl/styles.xml');
+  }
+
+  /** The sheets whose name matches `want` after `normalize`, in workbook order. */
+  sheetsNamed(want: string, normalize: (s: string) => string): SheetEntry[] {
+    const key = normalize(want);
+    return this.sheets.filter((s) => normalize(s.name) === key);
+  }
+
+  /**
+   * The cells of one sheet. `untilRow` stops reading after that row (enough to look at a sheet's first lines).
+   * Throws `Refused` for a broken, hostile or oversized sheet.
+   */
+  readSheet(sheet: SheetEntry, untilRow = MAX_ROW): SheetCells {
+    const cells: SheetCells = { name: sheet.name, rows: new Map(), merges: [] };
+    if (!sheet.path) return cells;
+    try {
+      this.parseSheet(sheet.path, cells, untilRow);
+    } catch (err) {
+      if (err !== STOP) throw err;
+    }
+    return cells;
+  }
+
+  private parseSheet(path: string, cells: SheetCells, untilRow: number): void {
+    const sheetName = cells.name;
+    let count = 0;
+    let rowNum = 0;
+    let row: Map<number, Scalar> | null = null;
+    let col = 0;
+    // The cell being read.
+    let cRow = 0;
+    let cCol = 0;
+    let cType = '';
+    let cStyle = 0;
+    let value: string | null = null;
+    let formula: string | null = null;
+    let inline: string | null = null;
+    let inText: 'v' | 'f' | 't' | null = null;
+    let inPhonetic = false;
+    let inCell = false;
+    const store = () => {
+      const scalar = this.scalar(cType, cStyle, value, formula, inline);
+      if (scalar.kind === 'empty' || cRow > untilRow) return;
+      if (++count > MAX_CELLS_PER_SHEET) throw new Refused(msg.tooManyCells(sheetName, MAX_CELLS_PER_SHEET));
+      let r = cRow === rowNum && row ? row : cells.rows.get(cRow);
+      if (!r) cells.rows.set(cRow, (r = new Map()));
+      if (cRow === rowNum) row = r;
+      r.set(cCol, scalar);
+    };
+    this.parse(path, {
+      open: (name, attrs, depth) => {
+        // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
+        if (depth === 2 && !SHEET_PARTS_READ.has(name)) return DONE;
+        switch (name) {
+          case 'row': {
+            const r = attrs.r ? Number(attrs.r) : rowNum + 1;
+            if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw new Refused(msg.partDamaged(path));
+            if (r > untilRow) throw STOP;
+            rowNum = r;
+            row = cells.rows.get(r) ?? null;
+            col = 0;
+            break;
+          }
+          case 'c': {
+            inCell = true;
+            if (attrs.r) {
+              const at = parseAddress(attrs.r);
+              if (!at) throw new Refused(msg.partDamaged(path));
+              [cRow, cCol] = at;
+            } else {
+              cRow = rowNum || 1;
+              cCol = col + 1;
+            }
+            if (cCol > MAX_COL) throw new Refused(msg.partDamaged(path));
+            col = cCol;
+            cType = attrs.t ?? '';
+            cStyle = attrs.s ? Number(attrs.s) : 0;
+            value = formula = inline = null;
+            break;
+          }
+          case 'v':
+            if (inCell) {
+              inText = 'v';
+              value = '';
+            }
+            break;
+          case 'f':
+            if (inCell) {
+              inText = 'f';
+              formula = '';
+            }
+            break;
+          case 'is':
+            if (inCell) inline = '';
+            break;
+          case 'rPh':
+            inPhonetic = true;
+            break;
+          case 't':
+            if (inline !== null && !inPhonetic) inText = 't';
+            break;
+          case 'mergeCell': {
+            const range = attrs.ref ? parseRange(attrs.ref) : null;
+            if (!range || (range.top === range.bottom && range.left === range.right)) break;
+            if (cells.merges.length >= MAX_MERGES_PER_SHEET) throw new Refused(msg.tooManyMerges(sheetName, MAX_MERGES_PER_SHEET));
+            cells.merges.push(range);
+            break;
+          }
+        }
+      },
+      text: (t) => {
+        if (inText === 'v') value += t;
+        else if (inText === 'f') formula += t;
+        else if (inText === 't') inline += t;
+      },
+      close: (name) => {
+        switch (name) {
+          case 'v':
+          case 'f':
+          case 't':
+            inText = null;
+            break;
+          case 'rPh':
+            inPhonetic = false;
+            break;
+          case 'c':
+            inCell = false;
+            store();
+            break;
+        }
+      },
+    });
+  }
+
+  /** A cell's scalar from its type attribute, style, stored value, formula and inline text. */
+  private scalar(t: string, style: number, v: string | null, f: string | null, inline: string | null): Scalar {
+    const fromText = (s: string): Scalar => (s.trim() === '' ? EMPTY : { kind: 'text', text: s });
+    if (f !== null && (v === null || (v === '' && t === 'str'))) return { kind: 'formula-no-result', formula: f.trim() };
+    switch (t) {
+      case 's': {
+        if (v === null) return EMPTY;
+        const s = this.sharedStrings[Number(v)];
+        return s === undefined ? EMPTY : fromText(s);
+      }
+      case 'inlineStr':
+        return inline === null ? (v === null ? EMPTY : fromText(v)) : fromText(inline);
+      case 'str':
+        return v === null ? EMPTY : fromText(v);
+      case 'b':
+        return v === null ? EMPTY : { kind: 'bool', value: v.trim() === '1' || v.trim().toLowerCase() === 'true' };
+      case 'e':
+        return v === null ? EMPTY : { kind: 'error', error: v.trim() };
+      case 'd': {
+        if (v === null || v.trim() === '') return EMPTY;
+        const iso = v.trim();
+        // Without an offset the moment is a wall-clock date: read it as UTC, as serial dates are.
+        const date = parseISO(/([zZ]|[+-]\d\d:?\d\d)$/.test(iso) || !iso.includes('T') ? iso : `${iso}Z`);
+        if (Number.isNaN(date.getTime())) return { kind: 'text', text: iso };
+        return { kind: 'date', value: iso.includes('T') ? date : new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate())) };
+      }
+      default: {
+        if (v === null) return inline === null ? EMPTY : fromText(inline);
+        const s = v.trim();
+        if (s === '') return EMPTY;
+        if (!XML_NUMBER.test(s)) return { kind: 'bad-number', text: s };
+        const n = Number(s);
+        if (!Number.isFinite(n)) return { kind: 'error', error: s };
+        if (this.dateStyles[style]) return { kind: 'date', value: serialToDate(n, this.date1904) };
+        return { kind: 'number', value: n };
+      }
+    }
+  }
+
+  private readWorkbook(rels: Map<string, Rel>): void {
+    this.parse('xl/workbook.xml', {
+      open: (name, attrs) => {
+        if (name === 'workbookPr') this.date1904 = attrs.date1904 === '1' || attrs.date1904 === 'true';
+        else if (name === 'sheet') {
+          const state = attrs.state === 'hidden' || attrs.state === 'veryHidden' ? attrs.state : 'visible';
+          const id = Object.entries(attrs).find(([k]) => k === 'id' || k.endsWith(':id'))?.[1];
+          const rel = id ? rels.get(id) : undefined;
+          this.sheets.push({ name: attrs.name ?? '', state, path: rel && this.entry(rel.target) ? rel.target : null });
+        }
+      },
+    });
+  }
+
+  private readSharedStrings(path: string): void {
+    const entry = this.entry(path);
+    if (!entry) return;
+    const max = this.limits.maxSharedStringsBytes;
+    if (entry.uncompressedSize > max) throw new Refused(msg.sharedStringsTooLarge(entry.uncompressedSize, max));
+    let current: string | null = null;
+    let inT = false;
+    let phonetic = false;
+    this.parse(
+      path,
+      {
+        open: (name) => {
+          if (name === 'si') current = '';
+          else if (name === 'rPh') phonetic = true;
+          else if (name === 't' && !phonetic) inT = true;
+        },
+        text: (t) => {
+          if (inT && current !== null) current += t;
+        },
+        close: (name) => {
+          if (name === 't') inT = false;
+          else if (name === 'rPh') phonetic = false;
+          else if (name === 'si') {
+            this.sharedStrings.push(current ?? '');
+            current = null;
+          }
+        },
+      },
+      (inflated) => {
+        if (inflated > max) throw new Refused(msg.sharedStringsTooLarge(inflated, max));
+      },
+    );
+  }
+
+  private readStyles(path: string): void {
+    if (!this.entry(path)) return;
+    const custom = new Map<number, string>();
+    const xfFormats: number[] = [];
+    let inCellXfs = false;
+    this.parse(path, {
+      open: (name, attrs) => {
+        if (name === 'numFmt') custom.set(Number(attrs.numFmtId), attrs.formatCode ?? '');
+        else if (name === 'cellXfs') inCellXfs = true;
+        else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attrs.numFmtId ?? 0));
+      },
+      close: (name) => {
+        if (name === 'cellXfs') inCellXfs = false;
+      },
+    });
+    this.dateStyles = xfFormats.map((id) => (custom.has(id) ? isDateFormat(custom.get(id)!) : BUILTIN_DATE_FORMATS.has(id)));
+  }
+
+  private readRels(path: string, base: string): Map<string, Rel> {
+    const rels = new Map<string, Rel>();
+    if (!this.entry(path)) return rels;
+    this.parse(path, {
+      open: (name, attrs) => {
+        if (name !== 'Relationship' || !attrs.Id || !attrs.Target || attrs.TargetMode === 'External') return;
+        rels.set(attrs.Id, { type: attrs.Type ?? '', target: resolvePath(base, attrs.Target) });
+      },
+    });
+    return rels;
+  }
+
+  private entry(path: string): ZipEntry | undefined {
+    return this.entries.get(path.toLowerCase());
+  }
+
+  /**
+   * Inflates one part as a stream into a SAX parser, under what is left of the byte budget. Element names reach
+   * the handlers without their namespace prefix (`x:row` → `row`), so prefixed and Strict parts read like any
+   * other; attributes come as written (`r`, `s`, `t` carry no prefix; `r:id` does). A handler returns `DONE` when
+   * the rest of the part is of no use: what follows is only scanned for hostile nesting, not parsed.
+   * `onSize` sees the running inflated size.
+   */
+  private parse(path: string, handlers: Handlers, onSize?: (inflated: number) => void): void {
+    const entry = this.entry(path);
+    if (!entry) throw new Refused(msg.partMissing(path));
+    const raw = this.raw(entry);
+    const parser = new SaxesParser({ xmlns: false, position: false });
+    let depth = 0;
+    let done = false;
+    parser.on('doctype', () => {
+      throw new Refused(msg.xmlDoctype());
+    });
+    parser.on('error', (err) => {
+      throw new Refused(msg.partDamaged(path, err.message));
+    });
+    let elements = 0;
+    parser.on('opentag', (tag: SaxesTagPlain) => {
+      if (++elements > MAX_ELEMENTS_PER_PART) throw new Refused(msg.tooManyElements(printable(path), MAX_ELEMENTS_PER_PART));
+      if (++depth > MAX_XML_DEPTH) throw new Refused(msg.xmlTooDeep(printable(path), MAX_XML_DEPTH));
+      if (handlers.open?.(localName(tag.name), tag.attributes as Record<string, string>, depth) === DONE) {
+        done = true;
+        throw DONE;
+      }
+    });
+    parser.on('closetag', (tag) => {
+      depth--;
+      handlers.close?.(localName(tag.name));
+    });
+    if (handlers.text) parser.on('text', handlers.text);
+
+    let decoder: TextDecoder | null = null;
+    let head: Uint8Array = new Uint8Array(0);
+    let inflated = 0;
+    let closed = false;
+    let pending: Uint8Array = new Uint8Array(0);
+    let utf8 = false;
+    const tail = { depth: 0, max: 0 };
+    const feed = (chunk: Uint8Array, final: boolean) => {
+      inflated += chunk.length;
+      this.budget -= chunk.length;
+      // A part never inflates past the size the zip directory declares, unless the headers lie (a zip bomb).
+      if (inflated > entry.uncompressedSize) throw new Refused(msg.sizeLies(printable(path), entry.uncompressedSize));
+      if (this.budget < 0) throw new Refused(msg.tooLargeInside(this.limits.maxUncompressedBytes + 1, this.limits.maxUncompressedBytes));
+      onSize?.(inflated);
+      if (!decoder) {
+        // The encoding is known from the first bytes (a BOM, or "<" as one or two bytes).
+        head = concat(head, chunk);
+        if (head.length < 4 && !final) return;
+        decoder = new TextDecoder(encodingOf(head));
+        utf8 = decoder.encoding === 'utf-8';
+        chunk = head;
+      }
+      if (done) {
+        scanTail(decoder.decode(chunk, { stream: !final }), tail, path);
+        closed ||= final;
+        return;
+      }
+      let text: string;
+      if (utf8) {
+        // Runs of empty self-closing rows and cells (a million formatted rows, 16.384 styled columns) are dropped
+        // from the bytes before decoding and parsing, all but the last of each run: it alone fixes where a
+        // following unnumbered row or cell is. Chunks are cut before their last "<" so no tag is split.
+        const bytes = concat(pending, chunk);
+        let cut = final ? bytes.length : bytes.lastIndexOf(0x3c);
+        if (cut <= 0) cut = bytes.length;
+        pending = bytes.slice(cut);
+        text = '';
+        // A small part has no runs worth dropping: it is decoded as it is.
+        const ranges: [number, number][] = final && inflated < 65_536 ? [[0, cut]] : keptRanges(bytes, cut);
+        for (const [from, to] of ranges) text += decoder.decode(bytes.subarray(from, to), { stream: true });
+        if (final) text += decoder.decode();
+      } else text = decoder.decode(chunk, { stream: !final });
+      try {
+        if (text) parser.write(text);
+        if (final) {
+          parser.close();
+          closed = true;
+        }
+      } catch (err) {
+        if (err !== DONE) throw err;
+        // The parser stopped somewhere in this chunk: its rest is scanned with the chunks to come.
+        scanTail(text, tail, path);
+        closed ||= final;
+      }
+    };
+    try {
+      if (entry.method === 0) feed(raw, true);
+      else if (entry.method === 8 && entry.uncompressedSize <= WHOLE_PART_BYTES && raw.length <= WHOLE_PART_BYTES / 8) {
+        // A small part in one go, into a buffer of its declared size plus one byte: a part that lies about its
+        // size fills the extra byte and is refused by feed; nothing grows past the buffer.
+        feed(inflateSync(raw, { out: new Uint8Array(entry.uncompressedSize + 1) }), true);
+      } else if (entry.method === 8) {
+        const inflater = new Inflate((chunk, final) => feed(chunk, final));
+        // Deflate expands at most ~1032×: a small step keeps each inflated chunk (and a bomb's first one) small.
+        const STEP = 16 * 1024;
+        for (let i = 0; i < raw.length || i === 0; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
+      } else throw new Refused(msg.partDamaged(path));
+      if (!closed) throw new Refused(msg.partDamaged(path));
+    } catch (err) {
+      if (err === STOP || err instanceof Refused) throw err;
+      throw new Refused(msg.partDamaged(path, (err as Error).message));
+    }
+  }
+
+  private raw(entry: ZipEntry): Uint8Array {
+    const b = this.bytes;
+    const p = entry.localOffset;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    if (p + 30 > b.length || view.getUint32(p, true) !== 0x04034b50) throw new Refused(msg.partDamaged(entry.name));
+    const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
+    return b.subarray(start, start + entry.compressedSize);
+  }
+}
+
+/** Parts up to this size (declared) are inflated in one call rather than streamed: most parts of a form are. */
+const WHOLE_PART_BYTES = 2 * 1024 * 1024;
+
+/** Thrown from a handler to stop reading a sheet after the rows asked for. */
+const STOP = new Error('stop');
+
+interface Rel {
+  type: string;
+  target: string;
+}
+
+/** Children of <worksheet> up to <mergeCells>, in schema order; the reader stops at the first other one. */
+const SHEET_PARTS_READ = new Set([
+  'sheetPr', 'dimension', 'sheetViews', 'sheetFormatPr', 'cols', 'sheetData', 'sheetCalcPr', 'sheetProtection', 'protectedRanges',
+  'scenarios', 'autoFilter', 'sortState', 'dataConsolidate', 'customSheetViews', 'mergeCells',
+]);
+
+/** Returned by an `open` handler when the rest of the part is not needed. */
+const DONE = new Error('done');
+
+interface Handlers {
+  open?: (name: string, attrs: Record<string, string>, depth: number) => unknown;
+  text?: (text: string) => void;
+  close?: (name: string) => void;
+}
+
+/**
+ * The byte ranges of `bytes[0, end)` to parse: all of it, less every run of two or more adjacent empty
+ * self-closing `<row …/>` (or `<c …/>`) elements but its last, when that last one carries its own `r`.
+ */
+function keptRanges(bytes: Uint8Array, end: number): [number, number][] {
+  const kept: [number, number][] = [];
+  let from = 0;
+  // The run being followed: its kind (1 row, 2 cell), first element and last element.
+  let kind = 0;
+  let first = -1;
+  let last = -1;
+  let lastEnd = -1;
+  let count = 0;
+  const closeRun = () => {
+    if (count >= 2 && hasOwnR(bytes, last, lastEnd)) {
+      kept.push([from, first]);
+      from = last;
+    }
+    kind = count = 0;
+  };
+  for (let i = bytes.indexOf(0x3c); i >= 0 && i < end; ) {
+    const close = bytes.indexOf(0x3e, i);
+    if (close < 0 || close >= end) break;
+    const k = bytes[close - 1] === 0x2f ? emptyKind(bytes, i) : 0;
+    if (k && k === kind && isBlank(bytes, lastEnd + 1, i)) {
+      last = i;
+      lastEnd = close;
+      count++;
+    } else {
+      closeRun();
+      if (k) {
+        kind = k;
+        first = last = i;
+        lastEnd = close;
+        count = 1;
+      }
+    }
+    i = bytes.indexOf(0x3c, close + 1);
+  }
+  closeRun();
+  kept.push([from, end]);
+  return kept;
+}
+
+/** 1 for `<row `, 2 for `<c ` or `<c/`, with or without a namespace prefix; 0 otherwise. */
+function emptyKind(b: Uint8Array, lt: number): number {
+  let n = lt + 1;
+  // Skip a prefix ("x:").
+  for (let j = n; j < n + 12 && j < b.length; j++) {
+    const ch = b[j]!;
+    if (ch === 0x3a) {
+      n = j + 1;
+      break;
+    }
+    if (ch === 0x20 || ch === 0x2f || ch === 0x3e) break;
+  }
+  const after = (len: number) => b[n + len] === 0x20 || b[n + len] === 0x2f || b[n + len] === 0x09 || b[n + len] === 0x0a || b[n + len] === 0x0d;
+  if (b[n] === 0x72 && b[n + 1] === 0x6f && b[n + 2] === 0x77 && after(3)) return 1; // row
+  if (b[n] === 0x63 && after(1)) return 2; // c
+  return 0;
+}
+
+/** Whether the element at [lt, gt] has an `r="…"` attribute. */
+function hasOwnR(b: Uint8Array, lt: number, gt: number): boolean {
+  for (let j = lt + 2; j < gt - 2; j++) if (b[j] === 0x72 && (b[j - 1] === 0x20 || b[j - 1] === 0x09 || b[j - 1] === 0x0a) && (b[j + 1] === 0x3d || b[j + 1] === 0x20)) return true;
+  return false;
+}
+
+function isBlank(b: Uint8Array, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (b[j] !== 0x20 && b[j] !== 0x0a && b[j] !== 0x0d && b[j] !== 0x09) return false;
+  return true;
+}
+
+/** Nesting depth of the part after the parser stopped, by a scan for tags (nothing is parsed any more). */
+function scanTail(text: string, tail: { depth: number; max: number }, path: string): void {
+  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 0x2f) tail.depth--;
+    else if (next === 0x21) {
+      if (text.startsWith('<!DOCTYPE', i) || text.startsWith('<!ENTITY', i)) throw new Refused(msg.xmlDoctype());
+    } else if (next !== 0x3f) {
+      const end = text.indexOf('>', i);
+      if (end < 0) break;
+      if (text.charCodeAt(end - 1) !== 0x2f) tail.depth++;
+      if (tail.depth > tail.max && (tail.max = tail.depth) > MAX_XML_DEPTH) throw new Refused(msg.xmlTooDeep(printable(path), MAX_XML_DEPTH));
+      i = end;
+    }
+  }
+}
+
+function localName(name: string): string {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+}
+
+function encodingOf(head: Uint8Array): string {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head[0] === 0x3c && head[1] === 0x00) return 'utf-16le';
+  if (head[0] === 0x00 && head[1] === 0x3c) return 'utf-16be';
+  return 'utf-8';
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!a.length) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** "../worksheets/sheet1.xml" against "xl/" → "xl/worksheets/sheet1.xml"; "/xl/x.xml" → "xl/x.xml". */
+function resolvePath(base: string, target: string): string {
+  const parts = (target.startsWith('/') ? target.slice(1) : base + target).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '..') out.pop();
+    else if (p !== '.' && p !== '') out.push(p);
+  }
+  return out.join('/');
+}
+
+/** xsd:double as Excel writes it; anything else in a numeric cell is a broken exporter's text. */
+const XML_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function serialToDate(serial: number, date1904: boolean): Date {
+  // Excel counts a 29 February 1900 that never was: serials before it are one day later than plain arithmetic says.
+  const days = date1904 ? serial + 1462 : serial < 60 ? serial + 1 : serial;
+  return new Date(Math.round((days - 25569) * 86400) * 1000);
+}
+
+/** Built-in number formats that show dates or times (ECMA-376 §18.8.30, with the East Asian ones). */
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** Whether a custom format code shows a date: a d, m, y, h or s outside quotes, escapes and [colour] brackets. */
+export function isDateFormat(code: string): boolean {
+  const bare = code
+    .split(';')[0]!
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[(?![hms]+\])[^\]]*\]/gi, '')
+    .replace(/_.|\*./g, '');
+  return /[dmyhs]/i.test(bare) && !/^general$/i.test(bare.trim());
+}
+
+export function columnLetters(col: number): string {
+  let s = '';
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+export function address(row: number, col: number): string {
+  return `${columnLetters(col)}${row}`;
+}
+
+/** "B12" → [12, 2]; null when not an A1 address. */
+export function parseAddress(ref: string): [number, number] | null {
+  let i = 0;
+  let col = 0;
+  let row = 0;
+  if (ref.charCodeAt(i) === 0x24) i++; // $
+  for (; i < ref.length; i++) {
+    const ch = ref.charCodeAt(i) & ~0x20; // upper case
+    if (ch < 0x41 || ch > 0x5a) break;
+    col = col * 26 + (ch - 64);
+  }
+  if (col === 0 || col > MAX_COL) return null;
+  if (ref.charCodeAt(i) === 0x24) i++;
+  const digits = i;
+  for (; i < ref.length; i++) {
+    const d = ref.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    row = row * 10 + d;
+  }
+  return i > digits && row >= 1 ? [row, col] : null;
+}
+
+export function parseRange(ref: string): Range | null {
+  const [a, b = a] = ref.trim().split(':');
+  const from = parseAddress(a!);
+  const to = parseAddress(b!);
+  if (!from || !to) return null;
+  return {
+    top: Math.min(from[0], to[0]),
+    left: Math.min(from[1], to[1]),
+    bottom: Math.max(from[0], to[0]),
+    right: Math.max(from[1], to[1]),
+    ref: ref.trim(),
+  };
+}
+
+const ascii = (s: string) => new TextEncoder().encode(s);
+const utf16le = (s: string) => new Uint8Array(new Uint16Array([...s].map((c) => c.charCodeAt(0))).buffer);
+
+function contains(bytes: Uint8Array, needle: Uint8Array): boolean {
+  const first = needle[0];
+  outer: for (let i = bytes.indexOf(first!); i >= 0 && i + needle.length <= bytes.length; i = bytes.indexOf(first!, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+type Kind = 'zip' | 'cfb' | 'pdf' | 'html' | 'text' | 'unknown';
+
+const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function sniff(buf: Uint8Array): Kind {
+  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) return 'zip';
+  if (buf.length >= 8 && CFB_MAGIC.every((b, i) => buf[i] === b)) return 'cfb';
+  const head = String.fromCharCode(...buf.subarray(0, 512)).trimStart().toLowerCase();
+  if (head.startsWith('%pdf')) return 'pdf';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<table')) return 'html';
+  if (/^[\x09\x0a\x0d\x20-\x7e\x80-\xff]*$/.test(head)) return 'text';
+  return 'unknown';
+}
+
+function notXlsx(kind: Kind, buf: Uint8Array): Issue {
+  // Encrypted OOXML is stored in an OLE compound file too; its directory names the EncryptionInfo stream.
+  if (kind === 'cfb') return contains(buf, utf16le('EncryptionInfo')) ? msg.fileEncrypted() : msg.fileNotXlsx('xls');
+  return msg.fileNotXlsx(kind === 'zip' ? 'unknown' : kind);
+}
+
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f]/g, '?').slice(0, 120);
+}

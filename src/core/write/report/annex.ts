@@ -1,0 +1,241 @@
+import { Paragraph, TextRun } from 'docx';
+import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { MEASURE_LABEL, measuresOf, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import type { Rollup, UnitFigures } from '../../model.js';
+import { formatNumber } from '../../util/number.js';
+
+/**
+ * The annex tables, written as WordprocessingML text rather than docx objects: a national annex has 3.321 rows ×
+ * ~60 columns, which as objects took 32 s and 3 GB. Each table stands in the document as a marker paragraph that
+ * `injectXml` replaces after packing. Cell formatting comes from paragraph styles (report/index.ts), not per run.
+ */
+export interface AnnexTable {
+  indicators: Indicator[];
+  units: UnitFigures[];
+  rollup: Rollup;
+  /** Usable width of the landscape page, twips. */
+  width: number;
+}
+
+const MARKER = 'BDG-ANNEX-TABLE-';
+export const STT_WIDTH = 600;
+export const NAME_WIDTH = 2700;
+
+export function markerParagraph(index: number): Paragraph {
+  return new Paragraph({ children: [new TextRun(`${MARKER}${index}`)] });
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const BORDERS =
+  '<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders>';
+
+interface CellSpec {
+  text: string;
+  width: number;
+  style: string;
+  span?: number;
+  /** 'restart' opens a vertical merge, 'continue' carries it on. */
+  vMerge?: 'restart' | 'continue';
+}
+
+function cellXml(c: CellSpec): string {
+  const span = c.span && c.span > 1 ? `<w:gridSpan w:val="${c.span}"/>` : '';
+  const merge = c.vMerge === 'restart' ? '<w:vMerge w:val="restart"/>' : c.vMerge === 'continue' ? '<w:vMerge/>' : '';
+  const text = c.text ? `<w:r><w:t xml:space="preserve">${escapeXml(c.text)}</w:t></w:r>` : '';
+  return `<w:tc><w:tcPr><w:tcW w:w="${c.width}" w:type="dxa"/>${span}${merge}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="${c.style}"/></w:pPr>${text}</w:p></w:tc>`;
+}
+
+/**
+ * The part's bytes, written in place: a national annex is some 200.000 cells, and as strings (joined, then
+ * encoded) they cost seconds of copying and garbage collection.
+ */
+class ByteWriter {
+  private buf: Uint8Array;
+  length = 0;
+  private readonly encoder = new TextEncoder();
+
+  constructor(expected: number) {
+    this.buf = new Uint8Array(Math.max(1 << 16, expected));
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  /** Digits, dots, commas and dashes: one byte a character. */
+  ascii(s: string): void {
+    this.ensure(s.length);
+    const buf = this.buf;
+    let at = this.length;
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    this.length = at;
+  }
+
+  text(s: string): void {
+    this.ensure(s.length * 3);
+    this.length += this.encoder.encodeInto(s, this.buf.subarray(this.length)).written;
+  }
+
+  result(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+/** A figure cell as small as WordprocessingML allows: the grid gives its width, the style its look. */
+const FIGURE_OPEN = utf8('<w:tc><w:p><w:pPr><w:pStyle w:val="SoLieuPhuLuc"/></w:pPr><w:r><w:t>');
+const FIGURE_CLOSE = utf8('</w:t></w:r></w:p></w:tc>');
+const ROW_OPEN = utf8('<w:tr><w:trPr><w:cantSplit/></w:trPr>');
+const ROW_CLOSE = utf8('</w:tr>');
+
+const HEADER_ROW = '<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>';
+const BODY_ROW = '<w:trPr><w:cantSplit/></w:trPr>';
+const rowXml = (cells: string, header: boolean) => `<w:tr>${header ? HEADER_ROW : BODY_ROW}${cells}</w:tr>`;
+
+const show = (v: number | null | undefined) => (typeof v === 'number' ? formatNumber(v) : '-');
+
+/**
+ * One annex table: names as headers, "Tổng số" and "Trong đó: Nữ | DTTS", the unit row (ĐVT), column numbers
+ * (A), (B), (1)…(n), repeated on every page; one row per unit and a bold "Tổng cộng".
+ */
+function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
+  const columns = t.indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ ind, m })));
+  const figureWidth = Math.floor((t.width - STT_WIDTH - NAME_WIDTH) / columns.length);
+  const widths = [STT_WIDTH, NAME_WIDTH, ...columns.map(() => figureWidth)];
+  const head = 'TieuDePhuLuc';
+  const spanWidth = (ind: Indicator) => figureWidth * measuresOf(ind).length;
+  const rows: string[] = [];
+  // Names of the indicators over their columns.
+  rows.push(
+    rowXml(
+      cellXml({ text: 'STT', width: STT_WIDTH, style: head, vMerge: 'restart' }) +
+        cellXml({ text: 'Đơn vị', width: NAME_WIDTH, style: head, vMerge: 'restart' }) +
+        t.indicators.map((ind) => cellXml({ text: ind.shortName, width: spanWidth(ind), style: head, span: measuresOf(ind).length })).join(''),
+      true,
+    ),
+  );
+  // "Tổng số" (down two rows) and "Trong đó" over the breakdowns.
+  rows.push(
+    rowXml(
+      cellXml({ text: '', width: STT_WIDTH, style: head, vMerge: 'continue' }) +
+        cellXml({ text: '', width: NAME_WIDTH, style: head, vMerge: 'continue' }) +
+        t.indicators
+          .map(
+            (ind) =>
+              cellXml({ text: MEASURE_LABEL.total, width: figureWidth, style: head, vMerge: 'restart' }) +
+              (ind.breakdowns.length ? cellXml({ text: 'Trong đó', width: figureWidth * ind.breakdowns.length, style: head, span: ind.breakdowns.length }) : ''),
+          )
+          .join(''),
+      true,
+    ),
+  );
+  rows.push(
+    rowXml(
+      cellXml({ text: '', width: STT_WIDTH, style: head, vMerge: 'continue' }) +
+        cellXml({ text: '', width: NAME_WIDTH, style: head, vMerge: 'continue' }) +
+        t.indicators
+          .map(
+            (ind) =>
+              cellXml({ text: '', width: figureWidth, style: head, vMerge: 'continue' }) +
+              ind.breakdowns.map((b) => cellXml({ text: MEASURE_LABEL[b as Measure], width: figureWidth, style: head })).join(''),
+          )
+          .join(''),
+      true,
+    ),
+  );
+  rows.push(
+    rowXml(
+      cellXml({ text: '', width: STT_WIDTH, style: head }) +
+        cellXml({ text: 'ĐVT', width: NAME_WIDTH, style: head }) +
+        t.indicators.map((ind) => cellXml({ text: ind.unit, width: spanWidth(ind), style: 'DonViPhuLuc', span: measuresOf(ind).length })).join(''),
+      true,
+    ),
+  );
+  rows.push(
+    rowXml(
+      cellXml({ text: '(A)', width: STT_WIDTH, style: 'DonViPhuLuc' }) +
+        cellXml({ text: '(B)', width: NAME_WIDTH, style: 'DonViPhuLuc' }) +
+        columns.map((_, i) => cellXml({ text: `(${i + 1})`, width: figureWidth, style: 'DonViPhuLuc' })).join(''),
+      true,
+    ),
+  );
+  const figureCells = (get: (c: { ind: Indicator; m: Measure }) => number | null | undefined, style: string) =>
+    columns.map((c) => cellXml({ text: show(get(c)), width: figureWidth, style })).join('');
+  const grid = widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('');
+  const total = widths.reduce((a, b) => a + b, 0);
+  out.text(
+    `<w:tbl><w:tblPr><w:tblW w:w="${total}" w:type="dxa"/>${BORDERS}<w:tblLayout w:type="fixed"/>` +
+      '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="60" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr>' +
+      `<w:tblGrid>${grid}</w:tblGrid>`,
+  );
+  for (const r of rows) out.text(r);
+  rows.length = 0;
+  t.units.forEach((u, i) => {
+    const name = u.name + (u.source === 'missing' ? ' (chưa có số liệu)' : '');
+    out.bytes(ROW_OPEN);
+    out.text(cellXml({ text: String(i + 1), width: STT_WIDTH, style: 'DonViPhuLuc' }) + cellXml({ text: name, width: NAME_WIDTH, style: 'ChuPhuLuc' }));
+    for (const { ind, m } of columns) {
+      out.bytes(FIGURE_OPEN);
+      out.ascii(show(u.values[ind.code]?.[m]));
+      out.bytes(FIGURE_CLOSE);
+    }
+    out.bytes(ROW_CLOSE);
+  });
+  rows.push(
+    rowXml(
+      cellXml({ text: '', width: STT_WIDTH, style: 'TenTongPhuLuc' }) +
+        cellXml({ text: 'Tổng cộng', width: NAME_WIDTH, style: 'TenTongPhuLuc' }) +
+        figureCells(({ ind, m }) => t.rollup.totals[ind.code]?.[m], 'TongPhuLuc'),
+      false,
+    ),
+  );
+  for (const r of rows) out.text(r);
+  out.ascii('</w:tbl>');
+}
+
+/**
+ * Zips the package's parts with each marker paragraph of word/document.xml replaced by its annex table, written
+ * straight into the part's bytes.
+ */
+export function zipWithAnnexTables(parts: Iterable<[string, string | Uint8Array]>, tables: AnnexTable[]): Uint8Array {
+  const files: Zippable = {};
+  let document = '';
+  for (const [path, data] of parts) {
+    if (path === 'word/document.xml') document = typeof data === 'string' ? data : new TextDecoder().decode(data);
+    else files[path] = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  }
+  // About 60 bytes a figure cell and 400 a row beyond them: one allocation in the usual case.
+  const expected = tables.reduce((n, t) => n + t.units.length * (400 + 60 * t.indicators.reduce((k, i) => k + 1 + i.breakdowns.length, 0)), 2 * document.length);
+  const out = new ByteWriter(expected);
+  let from = 0;
+  tables.forEach((table, i) => {
+    const at = document.indexOf(`>${MARKER}${i}<`, from);
+    if (at < 0) throw new Error(`report: marker of annex table ${i} not found`);
+    const start = Math.max(document.lastIndexOf('<w:p>', at), document.lastIndexOf('<w:p ', at));
+    const end = document.indexOf('</w:p>', at) + '</w:p>'.length;
+    out.text(document.slice(from, start));
+    writeAnnexTable(table, out);
+    from = end;
+  });
+  out.text(document.slice(from));
+  // The document part is large and repetitive: a light compression level is nearly as small and several times faster.
+  files['word/document.xml'] = [out.result(), { level: 1 }];
+  return zipSync(files, { level: 6 });
+}
+
+/** The parts of a packed .docx, for `zipWithAnnexTables`. */
+export function unzipParts(docx: Uint8Array): [string, Uint8Array][] {
+  return Object.entries(unzipSync(docx));
+}

@@ -1,0 +1,102 @@
+import type { Config } from '../../config.js';
+import type { Rollup } from '../../model.js';
+
+/** Words that open a unit's name; inside a sentence they are written in lower case (Nghị định 30, Phụ lục II). */
+const UNIT_TYPES = ['Thành phố', 'Thị xã', 'Thị trấn', 'Đặc khu', 'Huyện', 'Quận', 'Phường', 'Xã', 'Tỉnh'];
+
+function splitType(name: string): { type: string | null; rest: string } {
+  for (const t of UNIT_TYPES)
+    if (name.startsWith(`${t} `) || name.toLocaleLowerCase('vi').startsWith(`${t.toLocaleLowerCase('vi')} `))
+      return { type: t.toLocaleLowerCase('vi'), rest: name.slice(t.length + 1) };
+  return { type: null, rest: name };
+}
+
+/** "Huyện Ea Súp" → "huyện Ea Súp" inside a sentence. */
+export function inSentence(name: string): string {
+  const { type, rest } = splitType(name);
+  return type ? `${type} ${rest}` : name;
+}
+
+/** "A, B và C". */
+export function joinVi(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} và ${items[items.length - 1]}`;
+}
+
+/**
+ * Unit names as a sentence says them, the same kind gathered: "thành phố Buôn Ma Thuột, thị xã Buôn Hồ và các
+ * huyện Ea H'Leo, Buôn Đôn". With `plural` false every name keeps its own type word.
+ */
+export function unitList(names: string[], plural = true): string {
+  if (!plural) return joinVi(names.map(inSentence));
+  const groups = new Map<string, string[]>();
+  for (const n of names) {
+    const { type, rest } = splitType(n);
+    const key = type ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), type ? rest : n]);
+  }
+  const parts = [...groups.entries()].map(([type, rests]) =>
+    !type ? rests.join(', ') : rests.length === 1 ? `${type} ${rests[0]}` : `các ${type} ${rests.join(', ')}`,
+  );
+  return joinVi(parts);
+}
+
+const CHILD_UNITS: Record<string, string> = { 'Tỉnh': 'tỉnh, thành phố', 'Huyện': 'đơn vị cấp huyện', 'Xã': 'đơn vị cấp xã' };
+
+/** Level words computed from the roll-up: "toàn tỉnh", the units below ("đơn vị cấp huyện"). */
+export function levelWords(rollup: Rollup): { whole: string; children: string; childUnits: string } {
+  const { type } = splitType(rollup.root.name);
+  // The unit list's words when consolidate recorded them (root level, edition of the period); else from the name.
+  const whole =
+    rollup.scope?.words ?? (type ? `toàn ${type}` : rollup.root.name.toLocaleLowerCase('vi').startsWith('toàn') ? rollup.root.name.toLocaleLowerCase('vi') : 'toàn địa bàn');
+  const childLevel = rollup.units.find((u) => u.parent === rollup.root.code)?.level ?? '';
+  const childUnits = CHILD_UNITS[childLevel] ?? 'đơn vị';
+  const children = childLevel === 'Huyện' ? 'huyện, thị xã, thành phố' : childLevel === 'Xã' ? communeWord(rollup) : childUnits;
+  return { whole, children, childUnits };
+}
+
+/** The commune level's words in the unit list of the period (the district level ended on 1/7/2025). */
+export function communeWord(rollup: Pick<Rollup, 'period' | 'scope'>): string {
+  return rollup.scope?.communeTypes ?? (Number(rollup.period.slice(0, 4)) >= 2025 ? 'xã, phường, đặc khu' : 'xã, phường, thị trấn');
+}
+
+const nameLines = (v: string | string[] | null | undefined): string[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
+
+/** The issuer's name as printed in the header, line by line. */
+export function agencyLines(config: Config): string[] {
+  return nameLines(config.agency.name);
+}
+
+/** The superior's lines; [] for an issuer without one (`"superior": null`); undefined when not given. */
+export function superiorLines(config: Config): string[] | undefined {
+  if (config.agency.superior === undefined) return undefined;
+  return nameLines(config.agency.superior);
+}
+
+const titleWord = (w: string) => w.charAt(0).toLocaleUpperCase('vi') + w.slice(1);
+
+/**
+ * The issuer's name inside a sentence: "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" → "Sở Lao động - Thương binh và Xã
+ * hội"; the agency word and the first word of each field upper case (Nghị định 30, Phụ lục II). `nameInText` wins.
+ */
+export function agencyInText(config: Config): string | null {
+  if (config.agency.nameInText) return config.agency.nameInText;
+  const lines = agencyLines(config);
+  if (!lines.length) return null;
+  const name = lines.join(' ').replace(/\s+/g, ' ').trim();
+  if (name !== name.toLocaleUpperCase('vi')) return name;
+  const words = name.toLocaleLowerCase('vi').split(' ');
+  const ubnd = /^(ủy|uỷ) ban nhân dân /.exec(words.slice(0, 4).join(' ') + ' ');
+  if (ubnd) {
+    // "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK": the level word lower case, the place name in title case.
+    const [level, ...place] = words.slice(4);
+    return ['Ủy ban nhân dân', level, ...place.map(titleWord)].filter(Boolean).join(' ');
+  }
+  return words
+    .map((w, i) => {
+      const prev = words[i - 1];
+      const capital = i === 0 || i === 1 || prev === '-' || prev === '–' || prev === 'và' || (prev?.endsWith(',') ?? false);
+      return capital ? titleWord(w) : w;
+    })
+    .join(' ');
+}
