@@ -45,6 +45,7 @@ const dataFilesPlugin = {
   },
 };
 
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const result = await esbuild.build({
   entryPoints: [join(root, 'src/web/main.ts')],
   bundle: true,
@@ -57,12 +58,11 @@ const result = await esbuild.build({
   charset: 'utf8',
   // The core is written for Node's ESM resolution (.js suffixes on .ts files); esbuild maps them.
   resolveExtensions: ['.ts', '.js', '.mjs'],
-  define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+  define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis', __BDG_VERSION__: JSON.stringify(version) },
   plugins: [dataFilesPlugin],
   logLevel: 'warning',
 });
 const script = result.outputFiles[0].text;
-const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const html = readFileSync(join(root, 'src/web/page.html'), 'utf8');
 const css = readFileSync(join(root, 'src/web/page.css'), 'utf8');
 const scriptSafe = script.replace(/<\/script/gi, '<\\/script');

@@ -1,6 +1,6 @@
 import { format, isValid, parseISO } from 'date-fns';
 import { loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
-import { consolidate, majorityPeriod, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
+import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
 import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
@@ -16,7 +16,9 @@ import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setC
 import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
 import type { UnitsSource, WorkerSetup } from './protocol.js';
 import { prewarmWorkers, readInWorkers, type PageFile } from './read-pool.js';
-import { EDITIONS, editionFor, nationalUnits, smallestContaining, unitsUnder } from './units.js';
+import { editionFor, editionLabel, editions, nationalUnits } from './units.js';
+import type { UnitSource } from '../core/units/source.js';
+import { annotateWorkbook } from '../core/write/annotate.js';
 
 const LIMITS = DEFAULT_LIMITS;
 
@@ -198,8 +200,7 @@ async function validateFile(file: File): Promise<void> {
     } else {
       // The edition follows the file's period: the worker finds it, then checks the file against that list.
       [checked] = (await readInWorkers(job, setupFor({ kind: 'builtin-by-period' }), () => {}, 1)) as [CheckedFile];
-      const edition = editionFor(checked.period ? parsePeriodArg(checked.period) : null);
-      unitsNote = `Đối chiếu với ${edition.label.replace(/^Danh mục/, 'danh mục đơn vị hành chính')}.`;
+      unitsNote = `Đối chiếu với ${editionFor(checked.period ? parsePeriodArg(checked.period) : null).name}.`;
     }
   } catch (err) {
     if (run === validateRun) setContent(out, h('p', { class: 'alert bad' }, `Không kiểm tra được: ${(err as Error).message}`));
@@ -207,6 +208,9 @@ async function validateFile(file: File): Promise<void> {
   }
   if (run !== validateRun) return;
   const json = validationJson(checked);
+  // A copy of the file with its errors marked on the cells and listed on a sheet of their own (null when it cannot be opened).
+  const annotated = checked.errors.length ? annotateWorkbook(new Uint8Array(await file.arrayBuffer()), checked.errors, { file: file.name }) : null;
+  if (run !== validateRun) return;
   const base = file.name.replace(/\.xlsx$/i, '');
   const c = checked;
   const who = c.unit ? [`Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`, c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`, c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`].filter(Boolean).join(' · ') : '';
@@ -222,8 +226,7 @@ async function validateFile(file: File): Promise<void> {
       'div',
       { class: 'downloads' },
       downloadLink('kiem-tra', `kiem-tra-${base}.json`, jsonText(json), MIME.json, 'Tải kết quả kiểm tra (.json)', 'tai-kiem-tra-json'),
-      // Annotated copy of a rejected file (issue 10): when the core offers a builder of the original workbook with
-      // its problems marked, its download goes here, next to the JSON.
+      annotated && downloadLink('kiem-tra', `${base}-danh-dau-loi.xlsx`, annotated, MIME.xlsx, 'Tải bản đánh dấu lỗi', 'tai-danh-dau-loi'),
     ),
     c.errors.length > 0 && issueTables(c.errors, 'error'),
     c.warnings.length > 0 && issueTables(c.warnings, 'warning'),
@@ -237,7 +240,7 @@ function setupFor(units: UnitsSource): WorkerSetup {
 // ───────────────────────────── Tổng hợp ─────────────────────────────
 
 /** Files last read, with what was read of them: a change of report settings rolls up again without re-reading. */
-let lastRead: { files: PageFile[]; found: Found[]; checked: CheckedFile[]; hierarchy: Hierarchy; period?: Period; unitsNote: string } | undefined;
+let lastRead: { files: PageFile[]; found: Found[]; checked: CheckedFile[]; units: UnitSource; period?: Period; runId: string } | undefined;
 
 function periodOptions(select: HTMLSelectElement, withAuto: boolean, chosen?: string): void {
   const year = new Date().getFullYear();
@@ -326,30 +329,15 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined)
   setContent(out, );
   lastRead = undefined;
   try {
-    const { found, byPath } = await foundFromFiles(files, LIMITS);
+    const { found, byPath } = await foundFromFiles(files);
     const period = periodId ? (parsePeriodArg(periodId) ?? undefined) : undefined;
-    const candidates = found.filter((f) => f.kind === 'candidate').map((f) => byPath.get(f.path)!);
-    let hierarchy: Hierarchy;
-    let units: UnitsSource;
-    let unitsNote: string;
-    if (ownUnits) {
-      hierarchy = ownUnits.hierarchy;
-      units = { kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes };
-      unitsNote = `Theo danh mục riêng "${ownUnits.name}".`;
-    } else {
-      // Built-in lists: a first look at every file finds the period (hence the edition) and the units that sent,
-      // so the roll-up is of the smallest unit containing them all.
-      const first = await readInWorkers(candidates, setupFor({ kind: 'none' }), tick('Đang xem kỳ báo cáo và đơn vị của các tệp:', candidates.length, progress));
-      const edition = editionFor(period ?? majorityPeriod(first));
-      const root = smallestContaining(nationalUnits(edition), first.flatMap((c) => (c.unit ? [c.unit.code] : [])));
-      hierarchy = unitsUnder(edition, root);
-      units = { kind: 'builtin', edition: edition.id, root };
-      unitsNote = `Theo ${edition.label.replace(/^Danh mục/, 'danh mục đơn vị hành chính')}, phạm vi: ${hierarchy.root.name} (đơn vị nhỏ nhất chứa mọi đơn vị đã gửi tệp; nếu không đúng, hãy dùng danh mục riêng).${configUnitsName() ? ` (Tệp cấu hình chỉ định danh mục "${configUnitsName()}": muốn dùng danh mục đó, hãy chọn tệp ở ô "Dùng danh mục riêng".)` : ''}`;
-    }
-    if (run !== consolidateRun) return;
-    const setup = setupFor(units);
+    // A list the user gave wins; otherwise each file is checked against the built-in edition of its period and the
+    // core rolls up under the smallest unit containing every unit that sent a file (as the CLI does).
+    const units: UnitSource = ownUnits ? { kind: 'list', hierarchy: ownUnits.hierarchy, file: ownUnits.name } : { kind: 'builtin' };
+    const setup = setupFor(ownUnits ? { kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes } : { kind: 'builtin-by-period' });
+    const runId = newRunId(new Date());
     let checked: CheckedFile[] = [];
-    const read = await consolidateWith(found, hierarchy, period, async (jobs, onDone) => {
+    const read = await consolidateWith(found, units, period, runId, async (jobs, onDone) => {
       checked = await readInWorkers(
         jobs.map((j) => byPath.get(j.path)!),
         setup,
@@ -358,7 +346,7 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined)
       return checked;
     }, (done, total) => progress('Đang đọc và kiểm tra tệp:', done, total));
     if (run !== consolidateRun) return;
-    lastRead = { files, found, checked, hierarchy, period, unitsNote };
+    lastRead = { files, found, checked, units, period, runId };
     await show(read, lastRead);
   } catch (err) {
     if (run === consolidateRun) setContent(out, h('p', { class: 'alert bad' }, `Không tổng hợp được: ${(err as Error).message}`));
@@ -367,25 +355,34 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined)
   }
 }
 
-function tick(text: string, total: number, progress: (text: string, done: number, total: number) => void): () => void {
-  let done = 0;
-  progress(text, 0, total);
-  return () => progress(text, ++done, total);
-}
 
 function consolidateWith(
   found: Found[],
-  hierarchy: Hierarchy,
+  units: UnitSource,
   period: Period | undefined,
+  runId: string,
   readFiles: Parameters<typeof consolidate>[0]['readFiles'],
   onProgress?: (done: number, total: number) => void,
 ): Promise<Consolidation> {
-  return consolidate({ found, hierarchy, config: currentConfig().config, period, readFiles, onProgress });
+  return consolidate({ found, units, config: currentConfig().config, period, runId, readFiles, onProgress });
+}
+
+/** A run id as the CLI makes one: when it started, and a random part ("20241231-235959-3fa2"). */
+function newRunId(now: Date): string {
+  const random = crypto.getRandomValues(new Uint8Array(2));
+  return `${format(now, 'yyyyMMdd-HHmmss')}-${Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** What the page says of the list used and the unit rolled up. */
+function unitsNoteOf(result: Consolidation): string {
+  const scope = result.rollup.scope!;
+  if (scope.rootChosenBy === 'list') return `Theo ${scope.unitList}.`;
+  return `Theo ${scope.unitList}, phạm vi: ${result.hierarchy.root.name} (đơn vị nhỏ nhất chứa mọi đơn vị đã gửi tệp; nếu không đúng, hãy dùng danh mục riêng).${configUnitsName() ? ` (Tệp cấu hình chỉ định danh mục "${configUnitsName()}": muốn dùng danh mục đó, hãy chọn tệp ở ô "Dùng danh mục riêng".)` : ''}`;
 }
 
 async function rollUpAndShow(read: NonNullable<typeof lastRead>): Promise<void> {
   const run = ++consolidateRun;
-  const result = await consolidateWith(read.found, read.hierarchy, read.period, async (jobs, onDone) => {
+  const result = await consolidateWith(read.found, read.units, read.period, read.runId, async (jobs, onDone) => {
     jobs.forEach(() => onDone());
     return read.checked;
   });
@@ -407,7 +404,7 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
   const stem = `${rollup.root.code}-${rollup.period}`;
   const { config } = currentConfig();
   const [xlsx, docx] = await Promise.all([
-    buildSummaryWorkbook(rollup, byUnit, read.hierarchy, catalogue).xlsx.writeBuffer(),
+    buildSummaryWorkbook(rollup, byUnit, result.hierarchy, catalogue, { covered: result.covered, runId: read.runId, madeBy: `bdg ${__BDG_VERSION__}` }).xlsx.writeBuffer(),
     renderReport(rollup, config, { catalogue, previous: previous?.rollup }),
   ]);
   const count = (s: string) => files.filter((f) => f.status === s).length;
@@ -415,7 +412,7 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
   const rejected = files.filter((f) => f.status === 'rejected');
   setContent(out, 
     h('h3', {}, `Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
-    h('p', { class: 'muted' }, read.unitsNote),
+    h('p', { class: 'muted' }, unitsNoteOf(result)),
     h(
       'div',
       { class: 'downloads' },
@@ -565,7 +562,7 @@ function refreshTemplateEditions(): void {
   const select = byId<HTMLSelectElement>('bm-danh-muc');
   const period = parsePeriodArg(byId<HTMLSelectElement>('bm-ky').value);
   const wanted = select.dataset.chosen ?? editionFor(period).id;
-  const options = EDITIONS.map((e) => h('option', { value: e.id, selected: e.id === wanted }, e.label));
+  const options = editions().map((e) => h('option', { value: e.id, selected: e.id === wanted }, editionLabel(e)));
   if (ownUnits) options.push(h('option', { value: 'rieng', selected: wanted === 'rieng' }, `Danh mục riêng "${ownUnits.name}"`));
   select.replaceChildren(...options);
   if (!select.value) select.value = editionFor(period).id;
@@ -575,7 +572,7 @@ function refreshTemplateEditions(): void {
 function templateUnits(): Hierarchy {
   const id = byId<HTMLSelectElement>('bm-danh-muc').value;
   if (id === 'rieng' && ownUnits) return ownUnits.hierarchy;
-  return nationalUnits(EDITIONS.find((e) => e.id === id) ?? EDITIONS[1]!);
+  return nationalUnits(id);
 }
 
 function refreshProvinces(): void {

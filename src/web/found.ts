@@ -1,6 +1,5 @@
 import type { Found } from '../core/consolidate/consolidate.js';
 import { HIDDEN_REASON, classifyFound } from '../core/consolidate/found.js';
-import type { ReadLimits } from '../core/read/limits.js';
 import type { PageFile } from './read-pool.js';
 
 /** Files from `input[multiple]` (names only) or `input[webkitdirectory]` (paths under the chosen folder). */
@@ -60,9 +59,9 @@ function comparePaths(a: string, b: string): number {
 
 /**
  * The files as the CLI's folder walk sees them: in the same order, hidden files and folders passed over (a hidden
- * folder once), every submission with a digest of its bytes so the same file sent twice counts once.
+ * folder once), every submission to be read (its reading thread hashes its bytes, so the same file sent twice counts once).
  */
-export async function foundFromFiles(files: PageFile[], limits: ReadLimits): Promise<{ found: Found[]; byPath: Map<string, PageFile> }> {
+export async function foundFromFiles(files: PageFile[]): Promise<{ found: Found[]; byPath: Map<string, PageFile> }> {
   const sorted = [...files].sort((a, b) => comparePaths(a.rel, b.rel));
   const found: Found[] = [];
   const byPath = new Map<string, PageFile>();
@@ -79,18 +78,7 @@ export async function foundFromFiles(files: PageFile[], limits: ReadLimits): Pro
     if (byPath.has(f.rel)) continue;
     byPath.set(f.rel, f);
     const item = classifyFound(f.rel, f.rel);
-    if (item.kind === 'candidate' && f.file.size <= limits.maxFileBytes) item.digest = await digest(f.file);
     found.push(item);
   }
   return { found, byPath };
-}
-
-async function digest(file: File): Promise<string | null> {
-  try {
-    if (!crypto?.subtle) return null;
-    const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
-    return [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
-  } catch {
-    return null;
-  }
 }

@@ -1,13 +1,10 @@
 import type { ReadLimits } from '../core/read/limits.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
 
-/** Where a reading thread gets its unit list: a file the user gave, a built-in edition (under one unit), or none. */
+/** Where a reading thread gets its unit list: a file the user gave, or the built-in edition of each file's own period (as the CLI's reading threads do). */
 export type UnitsSource =
   | { kind: 'file'; name: string; bytes: Uint8Array }
-  | { kind: 'builtin'; edition: '2024' | '2025'; root: string }
-  /** The built-in edition of each file's own period (a file checked alone). */
-  | { kind: 'builtin-by-period' }
-  | { kind: 'none' };
+  | { kind: 'builtin-by-period' };
 
 /** What every reading thread loads once. */
 export interface WorkerSetup {

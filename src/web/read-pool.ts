@@ -1,5 +1,5 @@
 import { makeIssue } from '../core/issues.js';
-import { fileTooLarge } from '../core/read/open-workbook.js';
+import { fileTooLarge } from '../core/read/messages.js';
 import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
@@ -67,7 +67,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
       const i = retry.length ? retry.shift() : next < files.length ? next++ : undefined;
       if (i === undefined) return undefined;
       const f = files[i]!;
-      if (f.file.size > limits.maxFileBytes) settle(i, unreadable(f.rel, fileTooLarge(f.file.size, limits).issue));
+      if (f.file.size > limits.maxFileBytes) settle(i, unreadable(f.rel, fileTooLarge(f.file.size, limits.maxFileBytes)));
       else return i;
     }
   };

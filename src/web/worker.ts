@@ -4,7 +4,7 @@ import { previousFigures, parseSavedRollup } from '../core/rollup/saved.js';
 import { slimChecked } from '../core/consolidate/found.js';
 import { checkSubmission, type CheckOptions } from '../core/validate/check-file.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
-import { EDITIONS, NATION_CODE, editionFor, nationalUnits, unitsUnder } from './units.js';
+import { builtinUnits, editionForPeriod } from '../core/units/builtin.js';
 import { parsePeriodArg } from '../core/util/period.js';
 
 interface WorkerScope {
@@ -36,9 +36,11 @@ export function runReadingWorker(scope: WorkerScope): void {
         let checked = await checkSubmission(bytes, msg.name, opts);
         if (byPeriod && checked.submission) {
           // Checked again against the list in force in the file's period, now that the period is known.
-          const units = nationalUnits(editionFor(checked.period ? parsePeriodArg(checked.period) : null));
+          const units = builtinUnits(editionForPeriod(checked.period ? parsePeriodArg(checked.period) : null));
           checked = await checkSubmission(bytes, msg.name, { ...opts, units });
         }
+        // Its bytes' digest, so the same file sent twice under two names counts once (as the CLI's reading thread does).
+        checked.digest = await sha256(bytes);
         scope.postMessage({ type: 'read', index: msg.index, checked: slimChecked(checked) });
       } catch (err) {
         scope.postMessage({ type: 'read-failed', index: msg.index, message: (err as Error).message });
@@ -51,10 +53,12 @@ async function prepare(setup: WorkerSetup): Promise<CheckOptions> {
   const options: CheckOptions = { limits: setup.limits };
   const u = setup.units;
   if (u.kind === 'file') options.units = await parseHierarchy(u.bytes, u.name);
-  else if (u.kind === 'builtin') {
-    const edition = EDITIONS.find((e) => e.id === u.edition)!;
-    options.units = u.root === NATION_CODE ? nationalUnits(edition) : unitsUnder(edition, u.root);
-  }
   if (setup.previous) options.previous = previousFigures(parseSavedRollup(setup.previous.text, setup.previous.name));
   return options;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
 }
