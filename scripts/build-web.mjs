@@ -46,6 +46,17 @@ const dataFilesPlugin = {
 };
 
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+/**
+ * csv-parse's Node build uses Node's Buffer; its browser build (dist/esm) carries its own small Buffer. The core
+ * imports `csv-parse/sync` (the built-in unit lists), so the page takes the browser build.
+ */
+const csvParseForBrowser = {
+  name: 'csv-parse-browser',
+  setup(build) {
+    build.onResolve({ filter: /^csv-parse\/sync$/ }, () => ({ path: join(root, 'node_modules/csv-parse/dist/esm/sync.js') }));
+  },
+};
+
 const result = await esbuild.build({
   entryPoints: [join(root, 'src/web/main.ts')],
   bundle: true,
@@ -59,7 +70,7 @@ const result = await esbuild.build({
   // The core is written for Node's ESM resolution (.js suffixes on .ts files); esbuild maps them.
   resolveExtensions: ['.ts', '.js', '.mjs'],
   define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis', __BDG_VERSION__: JSON.stringify(version) },
-  plugins: [dataFilesPlugin],
+  plugins: [dataFilesPlugin, csvParseForBrowser],
   logLevel: 'warning',
 });
 const script = result.outputFiles[0].text;
