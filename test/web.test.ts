@@ -147,9 +147,10 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     await expect.poll(() => page.textContent('#trang-thai-danh-muc')).toContain('Tỉnh Đắk Lắk');
     await page.click('#khung-cau-hinh summary');
     await page.setInputFiles('#cau-hinh', CONFIG);
-    await expect.poll(() => page.inputValue('#ch-co-quan')).toBe('SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI');
+    await expect.poll(() => page.inputValue('#ch-co-quan')).toBe('SỞ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI'); // its printed lines, one a line
     const out = join(work, 'cli-folder');
-    const cliRun = bdgAsync(['consolidate', SUBMISSIONS, '--config', CONFIG, '--out', out, '--json']);
+    // Run beside the list (the config names it), so the CLI names it as the page does: by the file's name.
+    const cliRun = bdgAsync(['consolidate', SUBMISSIONS, '--config', CONFIG, '--out', out, '--json'], dirname(UNITS));
     await page.setInputFiles('#thu-muc-tong-hop', SUBMISSIONS);
     await page.waitForSelector('#tai-tong-hop-json', { timeout: 120_000 });
     const cli = await cliRun;
@@ -197,7 +198,8 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
       ...['zip-bom.xlsx', 'xml-long-sau.xlsx', 'bieu-mau-excel-97.xls', 'rong.xlsx'].map((f) => join(ROOT, 'fixtures/broken', f)),
     ];
     for (const f of picked) copyFileSync(f, join(flat, basename(f)));
-    const cliRun = bdgAsync(['consolidate', flat, '--config', CONFIG, '--units', UNITS, '--out', join(work, 'cli-flat'), '--json']);
+    // Run beside the list, so the CLI names it as the page does (by the file's name: a page knows no paths).
+    const cliRun = bdgAsync(['consolidate', flat, '--config', CONFIG, '--units', basename(UNITS), '--out', join(work, 'cli-flat'), '--json'], dirname(UNITS));
     await page.setInputFiles('#tep-tong-hop', picked);
     await page.waitForFunction(() => document.querySelector('#tai-tong-hop-json') && document.querySelector('#tien-do-tong-hop')?.hasAttribute('hidden'), undefined, { timeout: 120_000 });
     const cli = await cliRun;

@@ -6,7 +6,15 @@ import { byId } from './dom.js';
  * the browser and importable/exportable as the same JSON, so a province can hand one file to the page and the CLI.
  */
 const STORAGE_KEY = 'bdg.cau-hinh';
-const LIST_FIELDS = new Set(['recipients', 'distribution']);
+const LIST_FIELDS = new Set(['recipients', 'distribution', 'basis']);
+/** Printed as one or more lines: one line is a string, more a list (as the config JSON writes them). */
+const LINES_FIELDS = new Set(['agency.superior', 'agency.name']);
+
+/**
+ * What an imported config holds that the form does not show (`units`, `plan`, `agency.nameInText`…): kept as
+ * imported and written back on export, so the page never drops part of a province's file.
+ */
+let kept: Record<string, unknown> = {};
 
 function fields(): (HTMLInputElement | HTMLTextAreaElement)[] {
   return [...byId('cau-hinh-form').querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('[data-key]')];
@@ -14,9 +22,7 @@ function fields(): (HTMLInputElement | HTMLTextAreaElement)[] {
 
 /** The JSON document the form stands for, without empty fields; `units` kept as imported (a path the page cannot open). */
 export function formJson(): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const units = byId('cau-hinh-form').dataset.units;
-  if (units) out.units = units;
+  const out = structuredClone(kept);
   for (const field of fields()) {
     const key = field.dataset.key!;
     const raw = field.value.normalize('NFC').trim();
@@ -27,7 +33,10 @@ export function formJson(): Record<string, unknown> {
         .split(/\r?\n/)
         .map((l) => l.trim().replace(/^[-–•]\s*/, '').replace(/[;.]$/, ''))
         .filter(Boolean);
-    else if (key === 'documentNumber' && /^\d+$/.test(raw)) value = Number(raw);
+    else if (LINES_FIELDS.has(key)) {
+      const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      value = lines.length === 1 ? lines[0] : lines;
+    } else if (key === 'documentNumber' && /^\d+$/.test(raw)) value = Number(raw);
     const [a, b] = key.split('.') as [string, string | undefined];
     if (b) out[a] = { ...((out[a] as object | undefined) ?? {}), [b]: value };
     else out[a] = value;
@@ -37,9 +46,16 @@ export function formJson(): Record<string, unknown> {
 
 /** Fills the form from a config JSON document (already checked by parseConfig). */
 function fill(json: Record<string, unknown>): void {
-  const form = byId('cau-hinh-form');
-  if (typeof json.units === 'string') form.dataset.units = json.units;
-  else delete form.dataset.units;
+  kept = structuredClone(json);
+  for (const field of fields()) {
+    const [ka, kb] = field.dataset.key!.split('.') as [string, string | undefined];
+    if (!kb) delete kept[ka];
+    else if (kept[ka] && typeof kept[ka] === 'object') {
+      const inner = kept[ka] as Record<string, unknown>;
+      delete inner[kb];
+      if (!Object.keys(inner).length) delete kept[ka];
+    }
+  }
   for (const field of fields()) {
     const [a, b] = field.dataset.key!.split('.') as [string, string | undefined];
     const v = b ? (json[a] as Record<string, unknown> | undefined)?.[b] : json[a];
@@ -82,7 +98,7 @@ export function setupConfigForm(onChange: () => void): void {
     // A damaged saved value is forgotten.
   }
   refresh();
-  if (form.dataset.units) byId('khung-cau-hinh').setAttribute('open', '');
+  if (configUnitsName()) byId('khung-cau-hinh').setAttribute('open', '');
   form.addEventListener('input', () => {
     refresh();
     onChange();
@@ -113,5 +129,5 @@ export function setupConfigForm(onChange: () => void): void {
 
 /** The unit list a config names, if any: the page cannot open paths, so the user is told to pick the file. */
 export function configUnitsName(): string | undefined {
-  return byId('cau-hinh-form').dataset.units || undefined;
+  return typeof kept.units === 'string' && kept.units ? kept.units : undefined;
 }
