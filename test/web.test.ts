@@ -157,7 +157,9 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     expect(cli.status).toBe(1); // the sample has one wrong file
     const json = await download('#tai-tong-hop-json');
     expect(json.name).toBe('tong-hop-66-2024.json');
-    expect(stable(readJson(json.path))).toEqual(stable(JSON.parse(cli.stdout)));
+    const pageJson = readJson(json.path);
+    expect(pageJson.runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(stable(pageJson)).toEqual(stable(JSON.parse(cli.stdout)));
 
     const xlsx = await download('#tai-tong-hop-xlsx');
     expect(xlsx.name).toBe('tong-hop-66-2024.xlsx');
@@ -167,9 +169,14 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     expect(mine.worksheets.map((w) => w.name)).toEqual(theirs.worksheets.map((w) => w.name));
     for (const sheet of theirs.worksheets) {
       // Ngày lập of the summary is the run's date.
-      const values = (ws: ExcelJS.Worksheet) => ws.getSheetValues().map((r) => JSON.stringify(r)?.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'thời điểm chạy'));
+      // Each run has its own id (checked below to be the one in its JSON).
+      const values = (ws: ExcelJS.Worksheet) =>
+        ws.getSheetValues().map((r) => JSON.stringify(r)?.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'thời điểm chạy').replace(/\d{8}-\d{6}-[0-9a-f]{4}/g, 'mã lần chạy'));
       expect(values(mine.getWorksheet(sheet.name)!), sheet.name).toEqual(values(sheet));
     }
+    const runIdCell = (wb: ExcelJS.Workbook) => wb.getWorksheet('Thông tin')!.getSheetValues().find((r) => Array.isArray(r) && r[1] === 'Mã lần tổng hợp') as unknown[];
+    expect(runIdCell(mine)[2]).toBe(pageJson.runId);
+    expect(runIdCell(theirs)[2]).toBe(JSON.parse(cli.stdout).runId);
 
     const docx = await download('#tai-bao-cao-docx');
     expect(docx.name).toBe('bao-cao-66-2024.docx');
@@ -177,7 +184,7 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     expect(report.paragraphs.map((p) => p.text)).toEqual(cliReport.paragraphs.map((p) => p.text));
     expect(report.rows).toEqual(cliReport.rows);
     const text = report.paragraphs.map((p) => p.text).join('\n');
-    expect(text).toContain('SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI');
+    expect(text).toMatch(/SỞ LAO ĐỘNG - THƯƠNG BINH\s*VÀ XÃ HỘI/); // the issuer on its two printed lines
 
     const shown = await page.textContent('#ket-qua-tong-hop');
     expect(shown).toContain('Tổng hợp Tỉnh Đắk Lắk – Năm 2024');
