@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { unzipSync } from 'fflate';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,23 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
         expect(row).toContain('breakdown-exceeds-total');
         mkdirSync(DOCS, { recursive: true });
         await page.screenshot({ path: join(DOCS, 'web-kiem-tra.png') });
+      }
+      if (cli.status === 0 || name.startsWith('mat-khau') || name.startsWith('zip-bom') || name.startsWith('xml-')) {
+        // Nothing to mark on a valid file; a file that cannot be opened has no cells to mark.
+        if (cli.status === 0) expect(await page.locator('#tai-danh-dau-loi').count(), name).toBe(0);
+      } else {
+        // The annotated copy is the one `bdg validate --annotate` writes.
+        const theirs = join(work, `cli-${name}`);
+        const annotateRun = await bdgAsync(['validate', name, '--units', UNITS, '--annotate', theirs], dirname(file));
+        expect(annotateRun.status).toBe(1);
+        const mine = await download('#tai-danh-dau-loi');
+        expect(mine.name).toBe(name.replace(/\.xlsx$/, '-danh-dau-loi.xlsx'));
+        // Same parts with the same bytes (the zip's own dates are those of each run).
+        const parts = (path: string) => Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).map(([k, v]) => [k, Buffer.from(v).toString('base64')]);
+        expect(parts(mine.path)).toEqual(parts(theirs));
+        const marked = new ExcelJS.Workbook();
+        await marked.xlsx.readFile(mine.path);
+        expect(marked.getWorksheet('Lỗi cần sửa'), name).toBeDefined();
       }
     }
   });

@@ -209,7 +209,8 @@ async function validateFile(file: File): Promise<void> {
   if (run !== validateRun) return;
   const json = validationJson(checked);
   // A copy of the file with its errors marked on the cells and listed on a sheet of their own (null when it cannot be opened).
-  const annotated = checked.errors.length ? annotateWorkbook(new Uint8Array(await file.arrayBuffer()), checked.errors, { file: file.name }) : null;
+  // The same marks as `bdg validate --annotate`: its errors and its warnings.
+  const annotated = checked.errors.length ? annotateWorkbook(new Uint8Array(await file.arrayBuffer()), [...checked.errors, ...checked.warnings], { file: file.name }) : null;
   if (run !== validateRun) return;
   const base = file.name.replace(/\.xlsx$/i, '');
   const c = checked;
