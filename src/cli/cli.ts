@@ -72,6 +72,16 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('web')
+    .description('ghi trang web dùng ngoại tuyến (một tệp .html) để kiểm tra, tổng hợp không cần cài đặt')
+    .option('--out <file>', 'tệp .html sẽ tạo (mặc định: bdg.html)')
+    .option('--force', 'ghi đè nếu tệp đã có')
+    .action(async (opts) => {
+      const { runWeb } = await import('./commands/web.js');
+      status = await runWeb(opts, io());
+    });
+
+  program
     .command('report')
     .description('viết lại báo cáo DOCX từ tệp tổng hợp JSON đã lưu')
     .argument('<rollup>', 'tệp JSON do lệnh consolidate tạo')

@@ -1,16 +1,9 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Found } from '../core/consolidate/consolidate.js';
+import { HIDDEN_REASON, classifyFound } from '../core/consolidate/found.js';
 import { TRA_LAI } from './output-set.js';
 
-
-const WRONG_FORMATS: Record<string, string> = {
-  '.xls': 'Excel 97-2003 (.xls)',
-  '.ods': 'OpenDocument (.ods)',
-  '.xlsb': 'Excel nhị phân (.xlsb)',
-  '.numbers': 'Apple Numbers',
-  '.et': 'WPS Spreadsheets (.et)',
-};
 
 /**
  * Lists every file under `dir` (subfolders included, in a stable order) and sorts them into submissions to read
@@ -67,7 +60,7 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
       }
       if (isOutput && e.name.startsWith('.bdg-')) continue; // this folder's own lock and records
       if (e.name.startsWith('.')) {
-        if (isFile || isDir) found.push({ kind: 'ignored', path, rel, reason: 'tệp/thư mục ẩn' });
+        if (isFile || isDir) found.push({ kind: 'ignored', path, rel, reason: HIDDEN_REASON });
         continue;
       }
       if (isDir) {
@@ -84,18 +77,10 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
         found.push({ kind: 'ignored', path, rel, reason: 'kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
         continue;
       }
-      found.push(classify(path, rel));
+      found.push(classifyFound(path, rel));
     }
   };
   await walk(dir);
   return found;
 }
 
-function classify(path: string, rel: string): Found {
-  const name = basename(path);
-  const ext = extname(name).toLowerCase();
-  if (name.startsWith('~$')) return { kind: 'ignored', path, rel, reason: 'tệp khóa tạm của Office (~$), không phải báo cáo' };
-  if (ext === '.xlsx' || ext === '.xlsm') return { kind: 'candidate', path, rel };
-  if (WRONG_FORMATS[ext]) return { kind: 'wrong-format', path, rel, format: WRONG_FORMATS[ext] };
-  return { kind: 'ignored', path, rel, reason: `không phải tệp .xlsx (${ext || 'không có phần mở rộng'})` };
-}

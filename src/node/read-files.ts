@@ -10,17 +10,10 @@ import type { Issue } from '../core/model.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
 import { checkFile } from './check-file.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
+import { slimChecked } from '../core/consolidate/found.js';
 
+export { slimChecked };
 
-/**
- * Keeps of a read file only what consolidation uses: the figures, who/when, the words. The cell-by-cell
- * rows go, so memory stays flat in the number of files.
- */
-export function slimChecked(c: CheckedFile): CheckedFile {
-  if (!c.submission) return c;
-  const { info, infoRefs, narrative, file } = c.submission;
-  return { ...c, catalogue: null, submission: { file, info, infoRefs, narrative, rows: new Map() } };
-}
 
 /** Reads files one after the other in this thread. */
 export async function readSequential(files: FileJob[], units: UnitLookup | ((period: Period | null) => UnitLookup | undefined), limits: ReadLimits | undefined, onDone: () => void) {

@@ -232,7 +232,7 @@ function scopeOf(root: AdminUnit, units: UnitSource, period: Period | undefined,
 }
 
 /** The period most valid files declare; on a tie, the latest. */
-function majorityPeriod(checked: CheckedFile[]): Period | undefined {
+export function majorityPeriod(checked: CheckedFile[]): Period | undefined {
   const counts = new Map<string, number>();
   for (const c of checked) if (c.valid && c.period) counts.set(c.period, (counts.get(c.period) ?? 0) + 1);
   const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))[0];

@@ -1,0 +1,87 @@
+// Builds dist/bdg.html: the whole browser edge (src/web) over the pure core, with the shipped data files, the CSS
+// and the worker, in one self-contained page that works opened from disk. Run by `npm run build` after tsc.
+import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Every file under these folders reaches the page, so data added later needs no change here. */
+const DATA_DIRS = ['catalogue', 'templates', 'data'];
+
+function walk(dir) {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+}
+
+/** `import files from 'bdg:data-files'` → { "catalogue/BDG-2024.1.csv": "…", … } */
+const dataFilesPlugin = {
+  name: 'bdg-data-files',
+  setup(build) {
+    build.onResolve({ filter: /^bdg:data-files$/ }, () => ({ path: 'data-files', namespace: 'bdg' }));
+    build.onLoad({ filter: /.*/, namespace: 'bdg' }, () => {
+      const files = {};
+      const watchFiles = [];
+      for (const dir of DATA_DIRS) {
+        const abs = join(root, dir);
+        try {
+          statSync(abs);
+        } catch {
+          continue;
+        }
+        for (const path of walk(abs)) {
+          if (/(^|[\\/])\./.test(relative(root, path))) continue;
+          files[relative(root, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+          watchFiles.push(path);
+        }
+      }
+      return { contents: `export default ${JSON.stringify(files)};`, loader: 'js', watchFiles };
+    });
+  },
+};
+
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+/**
+ * csv-parse's Node build uses Node's Buffer; its browser build (dist/esm) carries its own small Buffer. The core
+ * imports `csv-parse/sync` (the built-in unit lists), so the page takes the browser build.
+ */
+const csvParseForBrowser = {
+  name: 'csv-parse-browser',
+  setup(build) {
+    build.onResolve({ filter: /^csv-parse\/sync$/ }, () => ({ path: join(root, 'node_modules/csv-parse/dist/esm/sync.js') }));
+  },
+};
+
+const result = await esbuild.build({
+  entryPoints: [join(root, 'src/web/main.ts')],
+  bundle: true,
+  write: false,
+  platform: 'browser',
+  format: 'iife',
+  target: ['chrome109', 'firefox115', 'edge109'],
+  minify: true,
+  legalComments: 'none',
+  charset: 'utf8',
+  // The core is written for Node's ESM resolution (.js suffixes on .ts files); esbuild maps them.
+  resolveExtensions: ['.ts', '.js', '.mjs'],
+  define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis', __BDG_VERSION__: JSON.stringify(version) },
+  plugins: [dataFilesPlugin, csvParseForBrowser],
+  logLevel: 'warning',
+});
+const script = result.outputFiles[0].text;
+const html = readFileSync(join(root, 'src/web/page.html'), 'utf8');
+const css = readFileSync(join(root, 'src/web/page.css'), 'utf8');
+const scriptSafe = script.replace(/<\/script/gi, '<\\/script');
+const page = html
+  .replace('/*BDG_CSS*/', () => css)
+  .replaceAll('{{VERSION}}', () => version)
+  .replace('/*BDG_SCRIPT*/', () => scriptSafe);
+mkdirSync(join(root, 'dist'), { recursive: true });
+writeFileSync(join(root, 'dist/bdg.html'), page);
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+if (process.env.BDG_WEB_SIZE) console.error(`dist/bdg.html: ${kb(Buffer.byteLength(page))}, ${kb(gzipSync(page, { level: 9 }).length)} gzipped`);

@@ -1,0 +1,667 @@
+import { format, isValid, parseISO } from 'date-fns';
+import { loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
+import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
+import type { Issue, Period, Rollup } from '../core/model.js';
+import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
+import { DEFAULT_LIMITS } from '../core/read/limits.js';
+import { parseSavedRollup } from '../core/rollup/saved.js';
+import { formatNumber, formatPercent } from '../core/util/number.js';
+import { halfYearPeriod, parsePeriodArg, yearPeriod } from '../core/util/period.js';
+import { validationJson, type CheckedFile } from '../core/validate/check-file.js';
+import { renderReport } from '../core/write/report/index.js';
+import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
+import { buildSummaryWorkbook } from '../core/write/summary-workbook.js';
+import { configUnitsName, currentConfig, setupConfigForm } from './config-form.js';
+import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
+import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
+import type { UnitsSource, WorkerSetup } from './protocol.js';
+import { prewarmWorkers, readInWorkers, type PageFile } from './read-pool.js';
+import { editionFor, editionLabel, editions, nationalUnits } from './units.js';
+import type { UnitSource } from '../core/units/source.js';
+import { annotateWorkbook } from '../core/write/annotate.js';
+
+const LIMITS = DEFAULT_LIMITS;
+
+/** The unit list the user gave (#danh-muc), parsed once; otherwise the built-in editions are used. */
+let ownUnits: { name: string; bytes: Uint8Array; hierarchy: Hierarchy } | undefined;
+/** Last period's roll-up (#ky-truoc). */
+let previous: { name: string; text: string; rollup: Rollup } | undefined;
+
+export function startApp(): void {
+  setupTabs();
+  showChosenNames();
+  setupUnitList();
+  setupValidate();
+  setupConsolidate();
+  setupTemplates();
+  // A file dropped outside the drop areas would make the browser open it in place of the page.
+  for (const type of ['dragover', 'drop']) window.addEventListener(type, (e) => e.preventDefault());
+  document.body.dataset.ready = 'true';
+  setTimeout(prewarmWorkers, 300);
+}
+
+// ───────────────────────────── tabs ─────────────────────────────
+
+/** Beside each file button: what was chosen. */
+function showChosenNames(): void {
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[type="file"]')) {
+    const shown = document.querySelector<HTMLElement>(`.chosen[data-for="${input.id}"]`);
+    if (!shown) continue;
+    const update = () => {
+      const files = [...(input.files ?? [])];
+      const folder = files[0]?.webkitRelativePath.split('/')[0];
+      shown.textContent =
+        files.length === 0 ? 'chưa chọn' : folder ? `thư mục "${folder}" (${formatNumber(files.length)} tệp)` : files.length === 1 ? files[0]!.name : `${formatNumber(files.length)} tệp`;
+    };
+    input.addEventListener('change', update);
+    // Cleared from code (another input chosen, "Bỏ…"): the name goes too.
+    input.addEventListener('bdg-cleared', update);
+  }
+}
+
+function clearInput(input: HTMLInputElement): void {
+  input.value = '';
+  input.dispatchEvent(new Event('bdg-cleared'));
+}
+
+function setupTabs(): void {
+  const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  const select = (tab: HTMLButtonElement, focus: boolean) => {
+    for (const t of tabs) {
+      const on = t === tab;
+      t.setAttribute('aria-selected', String(on));
+      t.tabIndex = on ? 0 : -1;
+      byId(t.getAttribute('aria-controls')!).hidden = !on;
+    }
+    // The unit list serves checking and consolidating; templates choose from the built-in lists.
+    byId('khung-danh-muc').hidden = tab.id === 'the-bieu-mau';
+    if (focus) tab.focus();
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener('click', () => select(tab, false));
+    tab.addEventListener('keydown', (e) => {
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+      if (to === undefined) return;
+      e.preventDefault();
+      select(tabs[(to + tabs.length) % tabs.length]!, true);
+    });
+  });
+}
+
+// ───────────────────────────── unit list ─────────────────────────────
+
+const rerun: (() => void)[] = [];
+
+function setupUnitList(): void {
+  const input = byId<HTMLInputElement>('danh-muc');
+  const status = byId('trang-thai-danh-muc');
+  const clear = byId<HTMLButtonElement>('bo-danh-muc');
+  const builtinText = 'Đang dùng danh mục có sẵn, theo kỳ báo cáo của tệp (trước hoặc từ 1/7/2025).';
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      const hierarchy = await parseHierarchy(bytes, file.name);
+      ownUnits = { name: file.name, bytes, hierarchy };
+      status.className = 'muted';
+      status.textContent = `Đang dùng danh mục riêng "${file.name}": ${hierarchy.root.name} (${formatNumber(hierarchy.units.length)} đơn vị).`;
+      clear.hidden = false;
+    } catch (err) {
+      ownUnits = undefined;
+      status.className = 'alert bad';
+      status.textContent = `Không dùng được danh mục "${file.name}": ${(err as Error).message}. Sửa tệp rồi chọn lại; trong lúc này trang dùng danh mục có sẵn.`;
+      clearInput(input);
+    }
+    refreshTemplateEditions();
+    for (const r of rerun) r();
+  });
+  clear.addEventListener('click', () => {
+    ownUnits = undefined;
+    clearInput(input);
+    status.className = 'muted';
+    status.textContent = builtinText;
+    clear.hidden = true;
+    refreshTemplateEditions();
+    for (const r of rerun) r();
+  });
+}
+
+// ───────────────────────────── issues ─────────────────────────────
+
+function issueTables(issues: Issue[], severity: 'error' | 'warning'): HTMLElement {
+  const title = severity === 'error' ? `✖ ${formatNumber(issues.length)} lỗi` : `⚠ ${formatNumber(issues.length)} cảnh báo`;
+  const bySheet = new Map<string, Issue[]>();
+  for (const i of issues) bySheet.set(i.sheet ?? '', [...(bySheet.get(i.sheet ?? '') ?? []), i]);
+  return h(
+    'div',
+    { class: `issues-${severity}` },
+    h('h3', {}, title),
+    [...bySheet].map(([sheet, list]) =>
+      h(
+        'table',
+        {},
+        h('caption', { class: 'muted', style: 'text-align:left' }, sheet ? `Sheet "${sheet}"` : 'Tệp'),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Ô'), h('th', {}, 'Chỉ tiêu'), h('th', {}, 'Giá trị'), h('th', {}, 'Nội dung và cách sửa'), h('th', {}, 'Mã quy tắc'))),
+        h(
+          'tbody',
+          {},
+          list.map((i) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'code' }, i.cell ?? ''),
+              h('td', { class: 'code' }, i.indicator ?? ''),
+              h('td', { class: 'num' }, i.value === undefined || i.value === null ? '' : typeof i.value === 'number' ? formatNumber(i.value) : i.value),
+              h('td', {}, i.message),
+              h('td', { class: 'code' }, i.rule),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+// ───────────────────────────── Kiểm tra tệp ─────────────────────────────
+
+function setupValidate(): void {
+  const input = byId<HTMLInputElement>('tep-kiem-tra');
+  let current: File | undefined;
+  const run = () => current && void validateFile(current);
+  input.addEventListener('change', () => {
+    current = input.files?.[0];
+    run();
+  });
+  dropZone('tha-kiem-tra', async (data) => {
+    const [first] = await filesFromDrop(data);
+    if (first) {
+      current = first.file;
+      run();
+    }
+  });
+  rerun.push(run);
+}
+
+let validateRun = 0;
+
+async function validateFile(file: File): Promise<void> {
+  const run = ++validateRun;
+  const out = byId('ket-qua-kiem-tra');
+  releaseDownloads('kiem-tra');
+  setContent(out, h('p', { class: 'muted' }, `Đang kiểm tra "${file.name}"…`));
+  const job: PageFile[] = [{ file, rel: file.name.normalize('NFC') }];
+  let checked: CheckedFile;
+  let unitsNote: string;
+  try {
+    if (ownUnits) {
+      [checked] = (await readInWorkers(job, setupFor({ kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes }), () => {}, 1)) as [CheckedFile];
+      unitsNote = `Đối chiếu với danh mục riêng "${ownUnits.name}".`;
+    } else {
+      // The edition follows the file's period: the worker finds it, then checks the file against that list.
+      [checked] = (await readInWorkers(job, setupFor({ kind: 'builtin-by-period' }), () => {}, 1)) as [CheckedFile];
+      unitsNote = `Đối chiếu với ${editionFor(checked.period ? parsePeriodArg(checked.period) : null).name}.`;
+    }
+  } catch (err) {
+    if (run === validateRun) setContent(out, h('p', { class: 'alert bad' }, `Không kiểm tra được: ${(err as Error).message}`));
+    return;
+  }
+  if (run !== validateRun) return;
+  const json = validationJson(checked);
+  // A copy of the file with its errors marked on the cells and listed on a sheet of their own (null when it cannot be opened).
+  // The same marks as `bdg validate --annotate`: its errors and its warnings.
+  const annotated = checked.errors.length ? annotateWorkbook(new Uint8Array(await file.arrayBuffer()), [...checked.errors, ...checked.warnings], { file: file.name }) : null;
+  if (run !== validateRun) return;
+  const base = file.name.replace(/\.xlsx$/i, '');
+  const c = checked;
+  const who = c.unit ? [`Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`, c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`, c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`].filter(Boolean).join(' · ') : '';
+  const verdict = c.valid
+    ? h('p', { class: 'alert good', id: 'ket-luan-kiem-tra' }, c.warnings.length ? `✔ Tệp hợp lệ. Xem lại ${formatNumber(c.warnings.length)} cảnh báo dưới đây trước khi gửi.` : '✔ Tệp hợp lệ, có thể gửi.')
+    : h('p', { class: 'alert bad', id: 'ket-luan-kiem-tra' }, `✖ Tệp CHƯA hợp lệ: sửa ${formatNumber(c.errors.length)} lỗi dưới đây, lưu lại rồi kiểm tra lần nữa.`);
+  setContent(out, 
+    h('h3', {}, `Kết quả kiểm tra: ${file.name}`),
+    who && h('p', {}, who),
+    h('p', { class: 'muted' }, unitsNote),
+    verdict,
+    h(
+      'div',
+      { class: 'downloads' },
+      downloadLink('kiem-tra', `kiem-tra-${base}.json`, jsonText(json), MIME.json, 'Tải kết quả kiểm tra (.json)', 'tai-kiem-tra-json'),
+      annotated && downloadLink('kiem-tra', `${base}-danh-dau-loi.xlsx`, annotated, MIME.xlsx, 'Tải bản đánh dấu lỗi', 'tai-danh-dau-loi'),
+    ),
+    c.errors.length > 0 && issueTables(c.errors, 'error'),
+    c.warnings.length > 0 && issueTables(c.warnings, 'warning'),
+  );
+}
+
+function setupFor(units: UnitsSource): WorkerSetup {
+  return { units, limits: LIMITS, previous: previous && { name: previous.name, text: previous.text } };
+}
+
+// ───────────────────────────── Tổng hợp ─────────────────────────────
+
+/** Files last read, with what was read of them: a change of report settings rolls up again without re-reading. */
+let lastRead: { files: PageFile[]; found: Found[]; checked: CheckedFile[]; units: UnitSource; period?: Period; runId: string } | undefined;
+
+function periodOptions(select: HTMLSelectElement, withAuto: boolean, chosen?: string): void {
+  const year = new Date().getFullYear();
+  const options: HTMLOptionElement[] = [];
+  if (withAuto) options.push(h('option', { value: '' }, 'Theo kỳ của đa số tệp'));
+  for (let y = year + 1; y >= 2020; y--)
+    for (const p of [yearPeriod(y), halfYearPeriod(y)]) options.push(h('option', { value: p.id, selected: p.id === chosen }, p.label));
+  select.replaceChildren(...options);
+}
+
+function setupConsolidate(): void {
+  const files = byId<HTMLInputElement>('tep-tong-hop');
+  const folder = byId<HTMLInputElement>('thu-muc-tong-hop');
+  const period = byId<HTMLSelectElement>('ky-bao-cao');
+  const again = byId<HTMLButtonElement>('nut-tong-hop');
+  const prevInput = byId<HTMLInputElement>('ky-truoc');
+  const prevClear = byId<HTMLButtonElement>('bo-ky-truoc');
+  let chosen: PageFile[] | undefined;
+  periodOptions(period, true);
+  const run = () => {
+    if (!chosen) return;
+    again.disabled = false;
+    void consolidateFiles(chosen, period.value || undefined);
+  };
+  files.addEventListener('change', () => {
+    chosen = filesFromInput(files.files);
+    clearInput(folder);
+    run();
+  });
+  folder.addEventListener('change', () => {
+    chosen = filesFromInput(folder.files);
+    clearInput(files);
+    run();
+  });
+  dropZone('tha-tong-hop', async (data) => {
+    chosen = await filesFromDrop(data);
+    run();
+  });
+  period.addEventListener('change', run);
+  again.addEventListener('click', run);
+  prevInput.addEventListener('change', async () => {
+    const file = prevInput.files?.[0];
+    if (!file) return;
+    const text = await file.text();
+    try {
+      previous = { name: file.name, text, rollup: parseSavedRollup(text, file.name) };
+      prevClear.hidden = false;
+      for (const r of rerun) r();
+    } catch (err) {
+      previous = undefined;
+      clearInput(prevInput);
+      byId('ket-qua-tong-hop').replaceChildren(h('p', { class: 'alert bad' }, `Không dùng được tệp kỳ trước: ${(err as Error).message}`));
+    }
+  });
+  prevClear.addEventListener('click', () => {
+    previous = undefined;
+    clearInput(prevInput);
+    prevClear.hidden = true;
+    for (const r of rerun) r();
+  });
+  rerun.push(run);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  setupConfigForm(() => {
+    clearTimeout(timer);
+    // Settings only change the report and the list of late units: roll up again from what was read.
+    timer = setTimeout(() => lastRead && void rollUpAndShow(lastRead), 400);
+  });
+}
+
+let consolidateRun = 0;
+
+async function consolidateFiles(files: PageFile[], periodId: string | undefined): Promise<void> {
+  const run = ++consolidateRun;
+  const out = byId('ket-qua-tong-hop');
+  const progressBox = byId('tien-do-tong-hop');
+  const bar = byId<HTMLProgressElement>('thanh-tien-do');
+  const label = byId('chu-tien-do');
+  const progress = (text: string, done: number, total: number) => {
+    if (run !== consolidateRun) return;
+    progressBox.hidden = false;
+    label.textContent = `${text} ${formatNumber(done)}/${formatNumber(total)} tệp`;
+    bar.max = Math.max(1, total);
+    bar.value = done;
+  };
+  releaseDownloads('tong-hop');
+  setContent(out, );
+  lastRead = undefined;
+  try {
+    const { found, byPath } = await foundFromFiles(files);
+    const period = periodId ? (parsePeriodArg(periodId) ?? undefined) : undefined;
+    // A list the user gave wins; otherwise each file is checked against the built-in edition of its period and the
+    // core rolls up under the smallest unit containing every unit that sent a file (as the CLI does).
+    const units: UnitSource = ownUnits ? { kind: 'list', hierarchy: ownUnits.hierarchy, file: ownUnits.name } : { kind: 'builtin' };
+    const setup = setupFor(ownUnits ? { kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes } : { kind: 'builtin-by-period' });
+    const runId = newRunId(new Date());
+    let checked: CheckedFile[] = [];
+    const read = await consolidateWith(found, units, period, runId, async (jobs, onDone) => {
+      checked = await readInWorkers(
+        jobs.map((j) => byPath.get(j.path)!),
+        setup,
+        onDone,
+      );
+      return checked;
+    }, (done, total) => progress('Đang đọc và kiểm tra tệp:', done, total));
+    if (run !== consolidateRun) return;
+    lastRead = { files, found, checked, units, period, runId };
+    await show(read, lastRead);
+  } catch (err) {
+    if (run === consolidateRun) setContent(out, h('p', { class: 'alert bad' }, `Không tổng hợp được: ${(err as Error).message}`));
+  } finally {
+    if (run === consolidateRun) progressBox.hidden = true;
+  }
+}
+
+
+function consolidateWith(
+  found: Found[],
+  units: UnitSource,
+  period: Period | undefined,
+  runId: string,
+  readFiles: Parameters<typeof consolidate>[0]['readFiles'],
+  onProgress?: (done: number, total: number) => void,
+): Promise<Consolidation> {
+  return consolidate({ found, units, config: currentConfig().config, period, runId, readFiles, onProgress });
+}
+
+/** A run id as the CLI makes one: when it started, and a random part ("20241231-235959-3fa2"). */
+function newRunId(now: Date): string {
+  const random = crypto.getRandomValues(new Uint8Array(2));
+  return `${format(now, 'yyyyMMdd-HHmmss')}-${Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** What the page says of the list used and the unit rolled up. */
+function unitsNoteOf(result: Consolidation): string {
+  const scope = result.rollup.scope!;
+  if (scope.rootChosenBy === 'list') return `Theo ${scope.unitList}.`;
+  return `Theo ${scope.unitList}, phạm vi: ${result.hierarchy.root.name} (đơn vị nhỏ nhất chứa mọi đơn vị đã gửi tệp; nếu không đúng, hãy dùng danh mục riêng).${configUnitsName() ? ` (Tệp cấu hình chỉ định danh mục "${configUnitsName()}": muốn dùng danh mục đó, hãy chọn tệp ở ô "Dùng danh mục riêng".)` : ''}`;
+}
+
+async function rollUpAndShow(read: NonNullable<typeof lastRead>): Promise<void> {
+  const run = ++consolidateRun;
+  const result = await consolidateWith(read.found, read.units, read.period, read.runId, async (jobs, onDone) => {
+    jobs.forEach(() => onDone());
+    return read.checked;
+  });
+  if (run === consolidateRun) await show(result, read);
+}
+
+async function show(result: Consolidation, read: NonNullable<typeof lastRead>): Promise<void> {
+  const out = byId('ket-qua-tong-hop');
+  releaseDownloads('tong-hop');
+  const { rollup, byUnit, catalogue } = result;
+  const files = rollup.files;
+  if (!files.some((f) => f.status !== 'ignored')) {
+    setContent(out, 
+      h('p', { class: 'alert bad' }, `Không có tệp .xlsx nào để tổng hợp (đã xét ${formatNumber(files.length)} tệp). Chọn lại các tệp báo cáo; không có kết quả nào để tải.`),
+      ignoredList(rollup),
+    );
+    return;
+  }
+  const stem = `${rollup.root.code}-${rollup.period}`;
+  const { config } = currentConfig();
+  const [xlsx, docx] = await Promise.all([
+    buildSummaryWorkbook(rollup, byUnit, result.hierarchy, catalogue, { covered: result.covered, runId: read.runId, madeBy: `bdg ${__BDG_VERSION__}` }).xlsx.writeBuffer(),
+    renderReport(rollup, config, { catalogue, previous: previous?.rollup }),
+  ]);
+  const count = (s: string) => files.filter((f) => f.status === s).length;
+  const k = rollup.completeness;
+  const rejected = files.filter((f) => f.status === 'rejected');
+  setContent(out, 
+    h('h3', {}, `Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
+    h('p', { class: 'muted' }, unitsNoteOf(result)),
+    h(
+      'div',
+      { class: 'downloads' },
+      downloadLink('tong-hop', `tong-hop-${stem}.xlsx`, xlsx as ArrayBuffer, MIME.xlsx, 'Tải bảng tổng hợp (.xlsx)', 'tai-tong-hop-xlsx'),
+      downloadLink('tong-hop', `bao-cao-${stem}.docx`, docx, MIME.docx, 'Tải báo cáo (.docx)', 'tai-bao-cao-docx'),
+      downloadLink('tong-hop', `tong-hop-${stem}.json`, jsonText(rollup), MIME.json, 'Tải dữ liệu tổng hợp (.json)', 'tai-tong-hop-json'),
+    ),
+    h(
+      'div',
+      { class: 'stats' },
+      stat('Tệp đã xét', files.length, `tiếp nhận ${count('accepted')}, từ chối ${count('rejected')}, bỏ qua ${count('ignored')}`),
+      stat('Đơn vị có số liệu', `${formatNumber(k.received)}/${formatNumber(k.expected)}`, k.expected ? formatPercent(k.received / k.expected) : ''),
+      stat('Chưa có số liệu', k.missing.length, k.missing.length ? 'xem danh sách dưới đây' : 'đủ cả'),
+      stat('Tệp bị từ chối', rejected.length, rejected.length ? 'xem lý do dưới đây' : 'không có'),
+    ),
+    k.missing.length > 0 && h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
+    k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
+    rejected.length > 0 && rejectedTable(rejected),
+    ignoredList(rollup),
+    totalsTable(rollup, catalogue),
+    ratiosTable(rollup),
+  );
+}
+
+/** 2024-12-20 → 20/12/2024, as dates are written in Vietnam. */
+function dayMonthYear(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = parseISO(iso);
+  return isValid(date) ? format(date, 'dd/MM/yyyy') : iso;
+}
+
+function stat(title: string, value: number | string, note: string): HTMLElement {
+  return h('div', { class: 'stat' }, h('b', {}, typeof value === 'number' ? formatNumber(value) : value), title, note && h('div', { class: 'muted' }, note));
+}
+
+function rejectedTable(rejected: Rollup['files']): HTMLElement {
+  return h(
+    'div',
+    {},
+    h('h3', {}, `Tệp bị từ chối (${formatNumber(rejected.length)})`),
+    h('p', { class: 'muted' }, 'Gửi lại cho đơn vị: mở tệp, sửa theo từng lỗi (xem chi tiết ở mục "Kiểm tra tệp"), lưu lại rồi gửi lại.'),
+    h(
+      'table',
+      { id: 'bang-tu-choi' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Tệp'), h('th', {}, 'Đơn vị'), h('th', {}, 'Lý do'))),
+      h(
+        'tbody',
+        {},
+        rejected.map((f) => {
+          const errors = f.errors ?? [];
+          return h(
+            'tr',
+            {},
+            h('td', {}, f.path),
+            h('td', { class: 'code' }, f.unit ?? ''),
+            h(
+              'td',
+              {},
+              errors[0]?.message ?? '',
+              errors.length > 1 &&
+                h('details', {}, h('summary', {}, `và ${formatNumber(errors.length - 1)} lỗi khác`), h('ul', {}, errors.slice(1).map((e) => h('li', {}, e.message)))),
+            ),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function ignoredList(rollup: Rollup): HTMLElement | false {
+  const ignored = rollup.files.filter((f) => f.status === 'ignored');
+  return (
+    ignored.length > 0 &&
+    h('details', {}, h('summary', {}, `Bỏ qua ${formatNumber(ignored.length)} tệp`), h('ul', {}, ignored.map((f) => h('li', {}, `${f.path}: ${f.reason ?? ''}`))))
+  );
+}
+
+function totalsTable(rollup: Rollup, catalogue: Catalogue): HTMLElement {
+  const cell = (v: number | null | undefined, applies: boolean) => h('td', { class: 'num' }, !applies ? '' : v === null || v === undefined ? '–' : formatNumber(v));
+  return h(
+    'details',
+    { open: true },
+    h('summary', {}, `Số liệu tổng hợp của ${rollup.root.name}`),
+    h(
+      'table',
+      { id: 'bang-so-lieu' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'Mã'), h('th', {}, 'Chỉ tiêu'), h('th', {}, 'Đơn vị tính'), MEASURES.map((m) => h('th', { class: 'num' }, MEASURE_LABEL[m])), h('th', { class: 'num' }, 'Đơn vị báo cáo')),
+      ),
+      h(
+        'tbody',
+        {},
+        catalogue.indicators.map((ind) => {
+          const t = rollup.totals[ind.code];
+          return h(
+            'tr',
+            {},
+            h('td', { class: 'code' }, ind.code),
+            h('td', {}, ind.name),
+            h('td', {}, ind.unit),
+            MEASURES.map((m) => cell(t?.[m], m === 'total' || ind.breakdowns.includes(m))),
+            h('td', { class: 'num' }, t ? `${formatNumber(t.reported)}/${formatNumber(t.expected)}` : ''),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function ratiosTable(rollup: Rollup): HTMLElement | false {
+  return (
+    rollup.ratios.length > 0 &&
+    h(
+      'details',
+      { open: true },
+      h('summary', {}, 'Các tỷ lệ'),
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Tỷ lệ'), h('th', { class: 'num' }, 'Kết quả'), h('th', { class: 'num' }, 'Mục tiêu'), h('th', {}, 'Đánh giá'))),
+        h(
+          'tbody',
+          {},
+          rollup.ratios.map((r) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, r.name),
+              h('td', { class: 'num' }, r.value === null ? 'không xác định' : formatPercent(r.value)),
+              h('td', { class: 'num' }, r.target === null ? '' : `${formatNumber(r.target, 1)}%`),
+              h('td', {}, r.met === null ? '' : r.met ? 'đạt' : 'chưa đạt'),
+            ),
+          ),
+        ),
+      ),
+    )
+  );
+}
+
+// ───────────────────────────── Biểu mẫu ─────────────────────────────
+
+const TEMPLATE_KEY = 'bdg.bieu-mau';
+
+function refreshTemplateEditions(): void {
+  const select = byId<HTMLSelectElement>('bm-danh-muc');
+  const period = parsePeriodArg(byId<HTMLSelectElement>('bm-ky').value);
+  const wanted = select.dataset.chosen ?? editionFor(period).id;
+  const options = editions().map((e) => h('option', { value: e.id, selected: e.id === wanted }, editionLabel(e)));
+  if (ownUnits) options.push(h('option', { value: 'rieng', selected: wanted === 'rieng' }, `Danh mục riêng "${ownUnits.name}"`));
+  select.replaceChildren(...options);
+  if (!select.value) select.value = editionFor(period).id;
+  refreshProvinces();
+}
+
+function templateUnits(): Hierarchy {
+  const id = byId<HTMLSelectElement>('bm-danh-muc').value;
+  if (id === 'rieng' && ownUnits) return ownUnits.hierarchy;
+  return nationalUnits(id);
+}
+
+function refreshProvinces(): void {
+  const units = templateUnits();
+  const select = byId<HTMLSelectElement>('bm-tinh');
+  const saved = readSaved().province;
+  const provinces = units.root.level === 'Quốc gia' ? units.children(units.root.code) : [units.root];
+  select.replaceChildren(...provinces.map((p) => h('option', { value: p.code, selected: p.code === saved }, `${p.code} – ${p.name}`)));
+  refreshUnits();
+}
+
+function refreshUnits(): void {
+  const units = templateUnits();
+  const province = byId<HTMLSelectElement>('bm-tinh').value;
+  const select = byId<HTMLSelectElement>('bm-don-vi');
+  const saved = readSaved().unit;
+  const top = units.byCode.get(province);
+  if (!top) return void select.replaceChildren();
+  const depth = (code: string) => units.ancestors(code).length - units.ancestors(province).length;
+  select.replaceChildren(
+    ...[top, ...units.descendants(province)].map((u) =>
+      h('option', { value: u.code, selected: u.code === saved }, `${'\u00a0\u00a0\u00a0\u00a0'.repeat(depth(u.code))}${u.code} – ${u.name}`),
+    ),
+  );
+}
+
+function readSaved(): { province?: string; unit?: string } {
+  try {
+    return JSON.parse(localStorage.getItem(TEMPLATE_KEY) ?? '{}') as { province?: string; unit?: string };
+  } catch {
+    return {};
+  }
+}
+
+function remember(): void {
+  try {
+    localStorage.setItem(TEMPLATE_KEY, JSON.stringify({ province: byId<HTMLSelectElement>('bm-tinh').value, unit: byId<HTMLSelectElement>('bm-don-vi').value }));
+  } catch {
+    // Not remembered when storage is off.
+  }
+}
+
+function setupTemplates(): void {
+  const period = byId<HTMLSelectElement>('bm-ky');
+  const edition = byId<HTMLSelectElement>('bm-danh-muc');
+  periodOptions(period, false, String(new Date().getFullYear()));
+  period.addEventListener('change', () => {
+    delete edition.dataset.chosen;
+    refreshTemplateEditions();
+  });
+  edition.addEventListener('change', () => {
+    edition.dataset.chosen = edition.value;
+    refreshProvinces();
+  });
+  byId('bm-tinh').addEventListener('change', () => {
+    refreshUnits();
+    remember();
+  });
+  byId('bm-don-vi').addEventListener('change', remember);
+  refreshTemplateEditions();
+  const status = byId('trang-thai-bieu-mau');
+  byId('tai-bieu-mau').addEventListener('click', async () => {
+    const p = parsePeriodArg(period.value);
+    const unit = templateUnits().byCode.get(byId<HTMLSelectElement>('bm-don-vi').value);
+    if (!p || !unit) {
+      status.textContent = 'Chọn kỳ báo cáo và đơn vị trước.';
+      return;
+    }
+    const wb = buildSubmissionWorkbook({ catalogue: loadCatalogue(), unit: { code: unit.code, name: unit.name }, period: p });
+    const name = `bieu-mau-${unit.code}-${p.id}.xlsx`;
+    saveFile(name, (await wb.xlsx.writeBuffer()) as ArrayBuffer, MIME.xlsx);
+    status.textContent = `Đã tạo ${name} (${unit.name}, ${p.label}).`;
+  });
+}
+
+// ───────────────────────────── drag and drop ─────────────────────────────
+
+function dropZone(id: string, onDrop: (data: DataTransfer) => Promise<void>): void {
+  const zone = byId(id);
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (e.dataTransfer) void onDrop(e.dataTransfer);
+  });
+}
+

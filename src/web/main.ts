@@ -1,0 +1,11 @@
+/**
+ * The page's one script. In the page it runs the interface; started again as a Web Worker (from a Blob URL of its
+ * own text) it reads and checks files. Both halves are thin edges over src/core.
+ */
+import './data-files.js';
+import { startApp } from './app.js';
+import { runReadingWorker } from './worker.js';
+
+if (typeof document === 'undefined') runReadingWorker(self as unknown as Parameters<typeof runReadingWorker>[0]);
+else if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startApp);
+else startApp();

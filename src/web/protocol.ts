@@ -1,0 +1,23 @@
+import type { ReadLimits } from '../core/read/limits.js';
+import type { CheckedFile } from '../core/validate/check-file.js';
+
+/** Where a reading thread gets its unit list: a file the user gave, or the built-in edition of each file's own period (as the CLI's reading threads do). */
+export type UnitsSource =
+  | { kind: 'file'; name: string; bytes: Uint8Array }
+  | { kind: 'builtin-by-period' };
+
+/** What every reading thread loads once. */
+export interface WorkerSetup {
+  units: UnitsSource;
+  /** Last period's roll-up JSON (text) and its file name, for the outlier warnings. */
+  previous?: { name: string; text: string };
+  limits: ReadLimits;
+}
+
+export type ToWorker = { type: 'setup'; setup: WorkerSetup } | { type: 'read'; index: number; name: string; bytes: ArrayBuffer };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'setup-failed'; message: string }
+  | { type: 'read'; index: number; checked: CheckedFile }
+  | { type: 'read-failed'; index: number; message: string };

@@ -1,0 +1,166 @@
+import { makeIssue } from '../core/issues.js';
+import { fileTooLarge } from '../core/read/messages.js';
+import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+
+/** A file to read: the browser's File and the name it is known by in messages (its path in the chosen folder). */
+export interface PageFile {
+  file: File;
+  rel: string;
+}
+
+/** The page's own script, from which every reading thread starts (one copy of the code in the page). */
+let workerUrl: string | undefined;
+function workerScriptUrl(): string {
+  if (!workerUrl) {
+    const code = document.getElementById('bdg-code')?.textContent ?? '';
+    workerUrl = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+  }
+  return workerUrl;
+}
+
+/** Workers left from earlier runs, ready for the next (starting one costs the parse of the whole script). */
+const idle: Worker[] = [];
+
+function acquire(): Worker {
+  return idle.pop() ?? new Worker(workerScriptUrl(), { name: 'bdg-doc-tep' });
+}
+
+function release(worker: Worker): void {
+  worker.onmessage = null;
+  worker.onerror = null;
+  if (idle.length < defaultWorkers()) idle.push(worker);
+  else worker.terminate();
+}
+
+/** Starts the workers while the person is still choosing files. */
+export function prewarmWorkers(): void {
+  while (idle.length < defaultWorkers()) idle.push(new Worker(workerScriptUrl(), { name: 'bdg-doc-tep' }));
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+}
+
+/** Files queued on a thread at once: one being read, one waiting. */
+const PIPELINE_DEPTH = 2;
+
+/**
+ * Reads files on Web Workers, as src/node/read-files.ts does on threads: results in the order of `files`, a file
+ * over the size limit refused unread, a file that takes too long or kills its worker rejected while a fresh worker
+ * carries on with the others. The page never waits on a file.
+ */
+export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDone: () => void, workers = defaultWorkers()): Promise<CheckedFile[]> {
+  const limits = setup.limits;
+  const results: CheckedFile[] = new Array(files.length);
+  const failed = (i: number, rule: string, message: string) => unreadable(files[i]!.rel, makeIssue(rule, 'error', undefined, message));
+  let next = 0;
+  const retry: number[] = [];
+  const settle = (i: number, c: CheckedFile) => {
+    if (results[i]) return;
+    results[i] = c;
+    onDone();
+  };
+  // Too large: refused before reading, as the CLI does from the size on disk.
+  const take = (): number | undefined => {
+    for (;;) {
+      const i = retry.length ? retry.shift() : next < files.length ? next++ : undefined;
+      if (i === undefined) return undefined;
+      const f = files[i]!;
+      if (f.file.size > limits.maxFileBytes) settle(i, unreadable(f.rel, fileTooLarge(f.file.size, limits.maxFileBytes)));
+      else return i;
+    }
+  };
+  let setupError: Error | undefined;
+  const runWorker = () =>
+    new Promise<void>((done) => {
+      const worker = acquire();
+      const inFlight: number[] = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let finished = false;
+      /** Ends this worker's part of the run; a worker stopped mid-file is not reused. */
+      const finish = (reuse: boolean) => {
+        finished = true;
+        clearTimeout(timer);
+        if (reuse) release(worker);
+        else worker.terminate();
+      };
+      const startTimer = () => {
+        clearTimeout(timer);
+        if (inFlight.length)
+          timer = setTimeout(
+            () =>
+              replace(
+                'file-timeout',
+                `Đọc tệp quá ${Math.round(limits.maxMillisPerFile / 1000)} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại rồi gửi lại.`,
+              ),
+            limits.maxMillisPerFile,
+          );
+      };
+      const dispatch = async () => {
+        while (!finished && inFlight.length < PIPELINE_DEPTH) {
+          const i = take();
+          if (i === undefined) break;
+          inFlight.push(i);
+          let bytes: ArrayBuffer;
+          try {
+            bytes = await files[i]!.file.arrayBuffer();
+          } catch {
+            inFlight.splice(inFlight.indexOf(i), 1);
+            settle(i, failed(i, 'file-unreadable', `Không đọc được tệp "${files[i]!.rel}" từ máy (tệp đã bị chuyển, xóa hoặc không có quyền đọc?). Chọn lại tệp.`));
+            continue;
+          }
+          if (finished) return;
+          worker.postMessage({ type: 'read', index: i, name: files[i]!.rel, bytes } satisfies ToWorker, [bytes]);
+          if (inFlight.length === 1) startTimer();
+        }
+        if (!inFlight.length && !finished) {
+          finish(true);
+          done();
+        }
+      };
+      /** The file being read took too long or killed the worker: it is rejected, the others go to a new worker. */
+      const replace = (rule: string, message: string) => {
+        if (finished) return;
+        finish(false);
+        const head = inFlight.shift();
+        if (head !== undefined) settle(head, failed(head, rule, message));
+        retry.unshift(...inFlight);
+        runWorker().then(done);
+      };
+      worker.onmessage = (e: MessageEvent<FromWorker>) => {
+        const msg = e.data;
+        if (msg.type === 'ready') void dispatch();
+        else if (msg.type === 'setup-failed') {
+          setupError ??= new Error(msg.message);
+          finish(true);
+          done();
+        } else {
+          inFlight.splice(inFlight.indexOf(msg.index), 1);
+          settle(
+            msg.index,
+            msg.type === 'read'
+              ? msg.checked
+              : failed(msg.index, 'file-unreadable', `Không đọc được tệp: ${msg.message}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`),
+          );
+          startTimer();
+          void dispatch();
+        }
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        if (!inFlight.length) {
+          setupError ??= new Error(e.message || 'không khởi động được luồng đọc tệp');
+          finish(false);
+          done();
+          return;
+        }
+        replace('file-unreadable', `Không đọc được tệp (${e.message || 'luồng đọc tệp bị dừng'}); tệp có thể quá lớn hoặc hỏng. Mở bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
+      };
+      worker.postMessage({ type: 'setup', setup } satisfies ToWorker);
+    });
+  const count = Math.max(1, Math.min(workers, files.length));
+  await Promise.all(Array.from({ length: count }, runWorker));
+  if (setupError) throw setupError;
+  return results;
+}

@@ -1,0 +1,64 @@
+import './data-files.js';
+import { parseHierarchy } from '../core/read/hierarchy.js';
+import { previousFigures, parseSavedRollup } from '../core/rollup/saved.js';
+import { slimChecked } from '../core/consolidate/found.js';
+import { checkSubmission, type CheckOptions } from '../core/validate/check-file.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import { builtinUnits, editionForPeriod } from '../core/units/builtin.js';
+import { parsePeriodArg } from '../core/util/period.js';
+
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+}
+
+/** One reading thread of the page (the same script as the page, started from a Blob URL): reads the files it is sent. */
+export function runReadingWorker(scope: WorkerScope): void {
+  let options: Promise<CheckOptions> | undefined;
+  let byPeriod = false;
+  // Files may arrive while one is being read: they are read one at a time, in the order sent.
+  let queue: Promise<void> = Promise.resolve();
+  scope.onmessage = (e) => {
+    const msg = e.data;
+    if (msg.type === 'setup') {
+      options = prepare(msg.setup);
+      byPeriod = msg.setup.units.kind === 'builtin-by-period';
+      options.then(
+        () => scope.postMessage({ type: 'ready' }),
+        (err: unknown) => scope.postMessage({ type: 'setup-failed', message: (err as Error).message }),
+      );
+      return;
+    }
+    queue = queue.then(async () => {
+      try {
+        const opts = await options!;
+        const bytes = new Uint8Array(msg.bytes);
+        let checked = await checkSubmission(bytes, msg.name, opts);
+        if (byPeriod && checked.submission) {
+          // Checked again against the list in force in the file's period, now that the period is known.
+          const units = builtinUnits(editionForPeriod(checked.period ? parsePeriodArg(checked.period) : null));
+          checked = await checkSubmission(bytes, msg.name, { ...opts, units });
+        }
+        // Its bytes' digest, so the same file sent twice under two names counts once (as the CLI's reading thread does).
+        checked.digest = await sha256(bytes);
+        scope.postMessage({ type: 'read', index: msg.index, checked: slimChecked(checked) });
+      } catch (err) {
+        scope.postMessage({ type: 'read-failed', index: msg.index, message: (err as Error).message });
+      }
+    });
+  };
+}
+
+async function prepare(setup: WorkerSetup): Promise<CheckOptions> {
+  const options: CheckOptions = { limits: setup.limits };
+  const u = setup.units;
+  if (u.kind === 'file') options.units = await parseHierarchy(u.bytes, u.name);
+  if (setup.previous) options.previous = previousFigures(parseSavedRollup(setup.previous.text, setup.previous.name));
+  return options;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+}

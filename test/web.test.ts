@@ -1,0 +1,301 @@
+// The offline page (dist/bdg.html, built by `npm test`'s pretest) in a real browser: Debian's chromium driven by
+// playwright-core, the page opened from file:// with every request off the machine refused, its three tabs used as a
+// person would (picking files), the downloads caught and compared with what the CLI writes for the same inputs.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { unzipSync } from 'fflate';
+import ExcelJS from 'exceljs';
+import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bdg, ROOT } from './helpers/cli.js';
+import { openDocx } from './helpers/docx.js';
+import { tempDir } from './helpers/workbooks.js';
+
+const PAGE = join(ROOT, 'dist/bdg.html');
+const CHROMIUM = process.env.BDG_CHROMIUM ?? '/usr/bin/chromium';
+const DAK_LAK = join(ROOT, 'fixtures/dak-lak');
+const SUBMISSIONS = join(DAK_LAK, 'nop-bao-cao-2024');
+const UNITS = join(DAK_LAK, 'don-vi.csv');
+const CONFIG = join(DAK_LAK, 'cau-hinh.json');
+const DOCS = join(ROOT, 'docs');
+
+/** The JSON of a run without what differs from run to run. */
+function stable(json: Record<string, unknown>): Record<string, unknown> {
+  const { generatedAt: _g, runId: _r, ...rest } = json;
+  return rest;
+}
+
+/** The CLI run beside the browser (2 cores: one drives the page, one runs bdg), as a person runs it. */
+function bdgAsync(args: string[], cwd = ROOT): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/bdg.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => done({ status: status ?? -1, stdout, stderr }));
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
+}
+
+// Each test drives the page and runs the CLI beside it: slow on a busy 2-core machine, hence the generous limit.
+describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let work: string;
+  /** Every request the page made that did not stay on this machine. */
+  const offMachine: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    work = tempDir('bdg-web-');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    context.on('request', (r) => {
+      if (!/^(file|blob|data):/.test(r.url())) offMachine.push(r.url());
+    });
+    await context.route(/^(?!file:|blob:|data:)/, (route) => route.abort());
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(pathToFileURL(PAGE).href);
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function download(selector: string): Promise<{ name: string; path: string }> {
+    const [dl] = (await Promise.all([page.waitForEvent('download'), page.click(selector)])) as [Download, void];
+    const path = join(work, dl.suggestedFilename());
+    await dl.saveAs(path);
+    return { name: dl.suggestedFilename(), path };
+  }
+
+  const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+  it('is one file of at most 700 KB gzipped, with every shipped data file inside', () => {
+    const html = readFileSync(PAGE, 'utf8');
+    const gz = gzipSync(html, { level: 9 }).length;
+    expect(gz).toBeLessThanOrEqual(700 * 1024);
+    // Nothing to fetch: no script, style or image from elsewhere; the only script is the page's own.
+    const markup = html.slice(0, html.indexOf('<script id="bdg-code">'));
+    expect(markup).not.toMatch(/<script|<link|<img|<iframe|src=|@import|url\(/i);
+    expect(html.indexOf('<script id="bdg-code">')).toBeGreaterThan(0);
+    for (const dir of ['catalogue', 'templates', 'data'])
+      for (const file of filesUnder(join(ROOT, dir))) {
+        // A line the bundler keeps as written (no quote or escape to re-encode).
+        const line = readFileSync(file, 'utf8').split(/\r?\n/).find((l) => l.length > 12 && !/["'`\\$]/.test(l));
+        if (line) expect(html.includes(line), relative(ROOT, file)).toBe(true);
+      }
+    // The page's own words are NFC (composed diacritics), as every text bdg writes.
+    expect(markup.normalize('NFC') === markup).toBe(true);
+  });
+
+  it('Kiểm tra tệp: the same JSON as `bdg validate --json` for good, wrong and hostile files', async () => {
+    await page.setInputFiles('#danh-muc', UNITS);
+    await expect.poll(() => page.textContent('#trang-thai-danh-muc')).toContain('Tỉnh Đắk Lắk');
+    const files = [
+      join(SUBMISSIONS, '646-huyen-ea-sup.xlsx'),
+      join(SUBMISSIONS, '643-thanh-pho-buon-ma-thuot.xlsx'),
+      join(ROOT, 'fixtures/broken/zip-bom.xlsx'),
+      join(ROOT, 'fixtures/broken/mat-khau.xlsx'),
+      join(ROOT, 'fixtures/broken/xml-thuc-the.xlsx'),
+    ];
+    const cliRuns = files.map((file) => bdgAsync(['validate', basename(file), '--units', UNITS, '--json'], dirname(file)));
+    for (const [n, file] of files.entries()) {
+      const name = basename(file);
+      await page.setInputFiles('#tep-kiem-tra', file);
+      await page.waitForFunction((n) => document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes(n) && document.querySelector('#tai-kiem-tra-json'), name);
+      const got = await download('#tai-kiem-tra-json');
+      expect(got.name).toBe(`kiem-tra-${name.replace(/\.xlsx$/, '')}.json`);
+      const cli = await cliRuns[n]!;
+      expect(readJson(got.path), name).toEqual(JSON.parse(cli.stdout));
+      const verdict = await page.textContent('#ket-luan-kiem-tra');
+      expect(verdict).toContain(cli.status === 0 ? 'Tệp hợp lệ' : 'CHƯA hợp lệ');
+      if (name.startsWith('646')) {
+        // Grouped as the CLI prints them: sheet, cell, indicator, value, what to do.
+        const row = await page.locator('#ket-qua-kiem-tra .issues-error tbody tr').first().innerText();
+        expect(row).toMatch(/F12\s+DA8\.05\s+4\.320\s+Ô F12 \(sheet "Số liệu", chỉ tiêu DA8\.05, cột Nữ\)/);
+        expect(row).toContain('breakdown-exceeds-total');
+        mkdirSync(DOCS, { recursive: true });
+        await page.screenshot({ path: join(DOCS, 'web-kiem-tra.png') });
+      }
+      if (cli.status === 0 || name.startsWith('mat-khau') || name.startsWith('zip-bom') || name.startsWith('xml-')) {
+        // Nothing to mark on a valid file; a file that cannot be opened has no cells to mark.
+        if (cli.status === 0) expect(await page.locator('#tai-danh-dau-loi').count(), name).toBe(0);
+      } else {
+        // The annotated copy is the one `bdg validate --annotate` writes.
+        const theirs = join(work, `cli-${name}`);
+        const annotateRun = await bdgAsync(['validate', name, '--units', UNITS, '--annotate', theirs], dirname(file));
+        expect(annotateRun.status).toBe(1);
+        const mine = await download('#tai-danh-dau-loi');
+        expect(mine.name).toBe(name.replace(/\.xlsx$/, '-danh-dau-loi.xlsx'));
+        // Same parts with the same bytes (the zip's own dates are those of each run).
+        const parts = (path: string) => Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).map(([k, v]) => [k, Buffer.from(v).toString('base64')]);
+        expect(parts(mine.path)).toEqual(parts(theirs));
+        const marked = new ExcelJS.Workbook();
+        await marked.xlsx.readFile(mine.path);
+        expect(marked.getWorksheet('Lỗi cần sửa'), name).toBeDefined();
+      }
+    }
+  });
+
+  it('Kiểm tra tệp without a unit list: the built-in list of the file’s period names the unit', async () => {
+    await page.click('#bo-danh-muc');
+    await page.setInputFiles('#tep-kiem-tra', join(SUBMISSIONS, '644-thi-xa-buon-ho.xlsx'));
+    await page.waitForFunction(() => document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes('644-') && document.querySelector('#tai-kiem-tra-json'));
+    expect(await page.textContent('#ket-qua-kiem-tra')).toContain('danh mục đơn vị hành chính trước 1/7/2025');
+    const json = readJson((await download('#tai-kiem-tra-json')).path);
+    expect(json).toMatchObject({ file: '644-thi-xa-buon-ho.xlsx', valid: true, unit: { code: '644', name: 'Thị xã Buôn Hồ' }, period: '2024' });
+  });
+
+  it('Tổng hợp a folder: the JSON of `bdg consolidate --json`, the summary workbook and the DOCX report', async () => {
+    await page.click('#the-tong-hop');
+    await page.setInputFiles('#danh-muc', UNITS);
+    await expect.poll(() => page.textContent('#trang-thai-danh-muc')).toContain('Tỉnh Đắk Lắk');
+    await page.click('#khung-cau-hinh summary');
+    await page.setInputFiles('#cau-hinh', CONFIG);
+    await expect.poll(() => page.inputValue('#ch-co-quan')).toBe('SỞ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI'); // its printed lines, one a line
+    const out = join(work, 'cli-folder');
+    // Run beside the list (the config names it), so the CLI names it as the page does: by the file's name.
+    const cliRun = bdgAsync(['consolidate', SUBMISSIONS, '--config', CONFIG, '--out', out, '--json'], dirname(UNITS));
+    await page.setInputFiles('#thu-muc-tong-hop', SUBMISSIONS);
+    await page.waitForSelector('#tai-tong-hop-json', { timeout: 120_000 });
+    const cli = await cliRun;
+    expect(cli.status).toBe(1); // the sample has one wrong file
+    const json = await download('#tai-tong-hop-json');
+    expect(json.name).toBe('tong-hop-66-2024.json');
+    const pageJson = readJson(json.path);
+    expect(pageJson.runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(stable(pageJson)).toEqual(stable(JSON.parse(cli.stdout)));
+
+    const xlsx = await download('#tai-tong-hop-xlsx');
+    expect(xlsx.name).toBe('tong-hop-66-2024.xlsx');
+    const [mine, theirs] = [new ExcelJS.Workbook(), new ExcelJS.Workbook()];
+    await mine.xlsx.readFile(xlsx.path);
+    await theirs.xlsx.readFile(join(out, 'tong-hop-66-2024.xlsx'));
+    expect(mine.worksheets.map((w) => w.name)).toEqual(theirs.worksheets.map((w) => w.name));
+    for (const sheet of theirs.worksheets) {
+      // Ngày lập of the summary is the run's date.
+      // Each run has its own id (checked below to be the one in its JSON).
+      const values = (ws: ExcelJS.Worksheet) =>
+        ws.getSheetValues().map((r) => JSON.stringify(r)?.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'thời điểm chạy').replace(/\d{8}-\d{6}-[0-9a-f]{4}/g, 'mã lần chạy'));
+      expect(values(mine.getWorksheet(sheet.name)!), sheet.name).toEqual(values(sheet));
+    }
+    const runIdCell = (wb: ExcelJS.Workbook) => wb.getWorksheet('Thông tin')!.getSheetValues().find((r) => Array.isArray(r) && r[1] === 'Mã lần tổng hợp') as unknown[];
+    expect(runIdCell(mine)[2]).toBe(pageJson.runId);
+    expect(runIdCell(theirs)[2]).toBe(JSON.parse(cli.stdout).runId);
+
+    const docx = await download('#tai-bao-cao-docx');
+    expect(docx.name).toBe('bao-cao-66-2024.docx');
+    const [report, cliReport] = [await openDocx(docx.path), await openDocx(join(out, 'bao-cao-66-2024.docx'))];
+    expect(report.paragraphs.map((p) => p.text)).toEqual(cliReport.paragraphs.map((p) => p.text));
+    expect(report.rows).toEqual(cliReport.rows);
+    const text = report.paragraphs.map((p) => p.text).join('\n');
+    expect(text).toMatch(/SỞ LAO ĐỘNG - THƯƠNG BINH\s*VÀ XÃ HỘI/); // the issuer on its two printed lines
+
+    const shown = await page.textContent('#ket-qua-tong-hop');
+    expect(shown).toContain('Tổng hợp Tỉnh Đắk Lắk – Năm 2024');
+    expect(shown).toContain('14/15');
+    expect(shown).toContain('646 Huyện Ea Súp');
+    expect(await page.locator('#bang-tu-choi tbody tr').count()).toBe(1);
+    await page.click('#khung-cau-hinh summary'); // folded away, as after filling it once
+    await page.locator('#trang-tong-hop').evaluate((e) => e.scrollIntoView());
+    await page.screenshot({ path: join(DOCS, 'web-tong-hop.png') });
+  });
+
+  it('Tổng hợp picked files with hostile ones among them: each refused as the CLI refuses it, the others read', async () => {
+    // input#tep-tong-hop gives names without folders: compared with the CLI on the same files in one folder.
+    const flat = join(work, 'phang');
+    mkdirSync(flat);
+    const picked = [
+      ...filesUnder(SUBMISSIONS).filter((f) => !f.includes('/lak/')),
+      ...['zip-bom.xlsx', 'xml-long-sau.xlsx', 'bieu-mau-excel-97.xls', 'rong.xlsx'].map((f) => join(ROOT, 'fixtures/broken', f)),
+    ];
+    for (const f of picked) copyFileSync(f, join(flat, basename(f)));
+    // Run beside the list, so the CLI names it as the page does (by the file's name: a page knows no paths).
+    const cliRun = bdgAsync(['consolidate', flat, '--config', CONFIG, '--units', basename(UNITS), '--out', join(work, 'cli-flat'), '--json'], dirname(UNITS));
+    await page.setInputFiles('#tep-tong-hop', picked);
+    await page.waitForFunction(() => document.querySelector('#tai-tong-hop-json') && document.querySelector('#tien-do-tong-hop')?.hasAttribute('hidden'), undefined, { timeout: 120_000 });
+    const cli = await cliRun;
+    const json = await download('#tai-tong-hop-json');
+    const got = stable(readJson(json.path));
+    expect(got).toEqual(stable(JSON.parse(cli.stdout)));
+    const status = Object.fromEntries((got.files as { path: string; status: string; errors?: { rule: string }[] }[]).map((f) => [f.path, `${f.status} ${f.errors?.[0]?.rule ?? ''}`.trim()]));
+    expect(status).toMatchObject({
+      'zip-bom.xlsx': 'rejected file-too-large',
+      'xml-long-sau.xlsx': 'rejected file-unsafe',
+      'bieu-mau-excel-97.xls': 'rejected file-not-xlsx',
+      'rong.xlsx': 'rejected file-empty',
+      '643-thanh-pho-buon-ma-thuot.xlsx': 'accepted',
+    });
+  });
+
+  it('Tổng hợp settings are remembered in the browser and exported as the CLI’s config JSON', async () => {
+    if (!(await page.locator('#khung-cau-hinh').evaluate((d: HTMLDetailsElement) => d.open))) await page.click('#khung-cau-hinh summary');
+    await page.fill('#ch-nguoi-ky', 'Nguyễn Văn A');
+    const exported = readJson((await download('#xuat-cau-hinh')).path);
+    const original = readJson(CONFIG);
+    expect(exported).toEqual({ ...original, signer: { ...(original.signer as object), name: 'Nguyễn Văn A' } });
+    const again = await context.newPage();
+    await again.goto(pathToFileURL(PAGE).href);
+    await again.waitForSelector('body[data-ready="true"]');
+    expect(await again.inputValue('#ch-nguoi-ky')).toBe('Nguyễn Văn A');
+    expect(await again.inputValue('#ch-han-nop')).toBe('2024-12-20');
+    await again.close();
+  });
+
+  it('Biểu mẫu: province and unit from the built-in lists → that unit’s blank template', async () => {
+    // Keyboard: the tabs are buttons, arrow keys move between them.
+    await page.focus('#the-tong-hop');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getAttribute('#the-bieu-mau', 'aria-selected')).toBe('true');
+    expect(await page.isVisible('#trang-bieu-mau')).toBe(true);
+    const cliOut = join(work, 'cli-bieu-mau.xlsx');
+    const cliRun = bdgAsync(['template', '--unit', '646', '--units', UNITS, '--period', '2024', '--out', cliOut]);
+    await page.selectOption('#bm-ky', '2024');
+    expect(await page.inputValue('#bm-danh-muc')).toBe('2024');
+    await page.selectOption('#bm-tinh', '66');
+    await page.selectOption('#bm-don-vi', '646');
+    await page.screenshot({ path: join(DOCS, 'web-bieu-mau.png') });
+    const got = await download('#tai-bieu-mau');
+    expect(got.name).toBe('bieu-mau-646-2024.xlsx');
+    // What the CLI makes for the same unit.
+    expect((await cliRun).status).toBe(0);
+    const [mine, theirs] = [new ExcelJS.Workbook(), new ExcelJS.Workbook()];
+    await mine.xlsx.readFile(got.path);
+    await theirs.xlsx.readFile(cliOut);
+    for (const sheet of theirs.worksheets)
+      expect(mine.getWorksheet(sheet.name)!.getSheetValues().map((r) => JSON.stringify(r)), sheet.name).toEqual(sheet.getSheetValues().map((r) => JSON.stringify(r)));
+    const info = JSON.stringify(mine.getWorksheet('Thông tin')!.getSheetValues());
+    expect(info).toContain('Huyện Ea Súp');
+  });
+
+  it('asked nothing of the network and threw no error', () => {
+    expect(offMachine).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('bdg web', () => {
+  it('writes the page, and never over an existing file (without --force)', () => {
+    const dir = tempDir('bdg-web-cli-');
+    const out = join(dir, 'trang.html');
+    expect(bdg(['web', '--out', out]).status).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(PAGE))).toBe(true);
+    const again = bdg(['web', '--out', out]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('--force');
+    expect(existsSync(join(dir, 'bdg.html'))).toBe(false);
+  });
+});
