@@ -192,7 +192,7 @@ describe('the catalogue and the code agree', () => {
     expect(emitted.get('breakdown-exceeds-total')).toEqual(['src/core/validate/validate.ts']);
     expect(emitted.get('unit-duplicate')).toContain('src/core/consolidate/conflicts.ts');
     expect(emitted.get('file-timeout')).toEqual(['src/node/read-files.ts']);
-    expect(emitted.get('value-not-whole')).toContain('src/core/validate/figures-schema.ts');
+    expect(emitted.get('value-not-whole')).toContain('src/core/validate/value-checks.ts');
     expect(emitted.size).toBeGreaterThan(30);
   });
 

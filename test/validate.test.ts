@@ -144,6 +144,18 @@ describe('each rule, with the cell it names', () => {
     ]);
   });
 
+  it('value kind: one finding per cell, the first rule broken (negative before not whole), in every column', async () => {
+    const { made, result } = await check({
+      figures: figuresWith({ 'DA8.05': { total: -1.5, nu: 2.5, dtts: 3 }, 'DA8.06': { total: 2e9 }, 'DA8.20': { total: -0.0001 } }),
+    });
+    expect(rules(result.errors)).toEqual([
+      `value-negative@${made.cell('DA8.05')}`,
+      `value-not-whole@${made.cell('DA8.05', 'nu')}`,
+      `value-too-large@${made.cell('DA8.06')}`,
+      `value-negative@${made.cell('DA8.20')}`,
+    ]);
+  });
+
   it('text that is not a number, ambiguous separators, formula errors and formulas without a result', async () => {
     const { made, result } = await check({
       raw: {

@@ -1,8 +1,8 @@
-import { measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
+import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
-import { toIssue, type Finding, type RuleId } from '../rules/rules.js';
+import { toIssue, type Finding } from '../rules/rules.js';
 import { sameUnitName } from '../read/hierarchy.js';
-import { figuresSchema } from './figures-schema.js';
+import { valueFinding } from './value-checks.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
 export interface UnitLookup {
@@ -90,38 +90,35 @@ function figuresOf(sub: Submission, catalogue: Catalogue): Figures {
   return figures;
 }
 
+/**
+ * Each figure alone: of the right kind for its indicator (value-checks.ts), and only in a column that applies to
+ * it (a value in a greyed cell is an error of its own). One finding per cell, in catalogue order.
+ */
 function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, findings: Finding[]): void {
-  const result = figuresSchema(catalogue).safeParse(figures);
-  if (result.success) return;
-  const seen = new Set<string>();
-  for (const zi of result.error.issues) {
-    const code = String(zi.path[0]);
-    const ind = catalogue.byCode.get(code)!;
-    const row = sub.rows.get(code);
-    if (zi.code === 'unrecognized_keys') {
-      for (const key of zi.keys as Measure[]) {
-        const cell = row?.cells[key];
-        findings.push({ rule: 'breakdown-not-applicable', params: { indicator: code, measure: key, value: cell!.value! }, cell: cell?.ref });
-        figures[code]![key] = undefined;
-        delete figures[code]![key];
-      }
-      continue;
+  for (const ind of catalogue.indicators) {
+    const row = sub.rows.get(ind.code);
+    const fig = figures[ind.code]!;
+    for (const m of measuresOf(ind)) {
+      const cell = row?.cells[m];
+      const v = fig[m];
+      if (v === null || v === undefined) continue;
+      const rule = valueFinding(ind, v);
+      if (!rule) continue;
+      const figure = { indicator: ind.code, measure: m, value: cell?.value ?? null, ...(cell?.text ? { text: cell.text } : {}) };
+      findings.push(
+        rule === 'value-not-whole'
+          ? { rule, params: { ...figure, indicatorName: ind.name, unit: ind.unit }, cell: cell?.ref }
+          : { rule, params: figure, cell: cell?.ref },
+      );
+      // A value of the wrong kind takes no part in the cross-field rules.
+      if (cell) cell.invalid = true;
     }
-    const m = zi.path[1] as Measure;
-    const key = `${code}/${m}`;
-    if (seen.has(key)) continue; // one message per cell: "-1,5" is negative first
-    seen.add(key);
-    const cell = row?.cells[m];
-    const figure = { indicator: code, measure: m, value: cell?.value ?? null, ...(cell?.text ? { text: cell.text } : {}) };
-    // The schema's messages are rule ids (figures-schema.ts).
-    const rule = zi.message as Extract<RuleId, 'value-negative' | 'value-too-large' | 'value-not-whole' | 'money-precision'>;
-    findings.push(
-      rule === 'value-not-whole'
-        ? { rule, params: { ...figure, indicatorName: ind.name, unit: ind.unit }, cell: cell?.ref }
-        : { rule, params: figure, cell: cell?.ref },
-    );
-    // A value of the wrong kind takes no part in the cross-field rules.
-    if (cell) cell.invalid = true;
+    for (const m of BREAKDOWNS) {
+      if (ind.breakdowns.includes(m) || fig[m] === undefined) continue;
+      const cell = row?.cells[m];
+      findings.push({ rule: 'breakdown-not-applicable', params: { indicator: ind.code, measure: m, value: cell!.value! }, cell: cell?.ref });
+      delete fig[m];
+    }
   }
 }
 
