@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: all behaviour lives in src/ (compiled to dist/ by `npm ci` via the prepare script).
-import { main } from '../dist/cli/cli.js';
+// Thin launcher: all behaviour lives in src/, bundled into dist/bundle/ by `npm ci` (the prepare script runs the build).
+import { main } from '../dist/bundle/cli.js';
 
 process.exitCode = await main(process.argv);

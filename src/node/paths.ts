@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root, whether running from src/ (tests) or dist/ (the installed CLI): both sit two levels down (src/node, dist/node). */
+/** The package root: this module sits two levels below it whether it runs from src/node (tests), dist/node or dist/bundle (the CLI). */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 

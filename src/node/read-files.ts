@@ -1,29 +1,18 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from './paths.js';
-import type { Period } from '../core/model.js';
-import type { UnitLookup } from '../core/validate/validate.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
-import { checkFile } from './check-file.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
 import { slimChecked } from '../core/consolidate/found.js';
 
 export { slimChecked };
 
-
-/** Reads files one after the other in this thread. */
-export async function readSequential(files: FileJob[], units: UnitLookup | ((period: Period | null) => UnitLookup | undefined), limits: ReadLimits | undefined, onDone: () => void) {
-  const out: CheckedFile[] = [];
-  for (const f of files) {
-    out.push(slimChecked(await checkFile(f.path, { units, limits, displayName: f.rel })));
-    onDone();
-  }
-  return out;
-}
 
 /** Files queued on a thread at once: one being read, one waiting. */
 const PIPELINE_DEPTH = 2;
@@ -70,8 +59,16 @@ export interface Reader {
   failed?: Error;
 }
 
+/**
+ * The reading thread's script: the one beside this module when it runs bundled (dist/bundle/, see
+ * scripts/build-node.mjs) or compiled (dist/node/), the compiled one when this runs from src/ (tests).
+ */
+const WORKER_SCRIPT = ((beside) => (existsSync(beside) ? beside : pathToFileURL(resolve(packageRoot, 'dist/node/read-worker.js'))))(
+  new URL('./read-worker.js', import.meta.url),
+);
+
 function newWorker(setup: WorkerSetup): Worker {
-  return new Worker(resolve(packageRoot, 'dist/node/read-worker.js'), {
+  return new Worker(WORKER_SCRIPT, {
     workerData: { ...setup, limits: setup.limits ?? DEFAULT_LIMITS } satisfies WorkerSetup,
     // A hostile file may exhaust this thread's heap, never the whole run.
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },

@@ -98,13 +98,24 @@ export function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy): 
   }
 
   // A unit's own file against the files below it, from the top of the tree down, so the loser never takes part again.
-  const depth = (code: string) => hierarchy.ancestors(code).length;
   const active = new Set([...byUnit.values()].flat());
-  const tops = [...active].sort((a, b) => depth(a.unit!.code) - depth(b.unit!.code));
+  // Each file under each unit above it, found once (a country has thousands of files: no file-by-file pairing).
+  const under = new Map<string, CheckedFile[]>();
+  const depth = new Map<CheckedFile, number>();
+  for (const c of active) {
+    const above = hierarchy.ancestors(c.unit!.code);
+    depth.set(c, above.length);
+    for (const a of above) {
+      const list = under.get(a.code);
+      if (list) list.push(c);
+      else under.set(a.code, [c]);
+    }
+  }
+  const tops = [...active].sort((a, b) => depth.get(a)! - depth.get(b)!);
   for (const own of tops) {
     if (!active.has(own)) continue;
     const code = own.unit!.code;
-    const below = [...active].filter((c) => c !== own && hierarchy.ancestors(c.unit!.code).some((a) => a.code === code));
+    const below = (under.get(code) ?? []).filter((c) => active.has(c));
     if (!below.length) continue;
     const all = leavesUnder(hierarchy, code).length;
     const ownCover = coveredBy(own, hierarchy).size;
