@@ -101,6 +101,20 @@ describe('bdg consolidate', () => {
     expect(r.json!.completeness).toEqual({ expected: 3, received: 2, missing: [{ code: '102', name: 'Huyện Tây' }], late: [], partial: [] });
     expectTotals(r.json!, sumFigures(Object.values(figs)), () => 2, 3);
     expect(r.json!.units.find((u) => u.code === '102')!.source).toBe('missing');
+    // In the level sheet the unit without figures is greyed and italic; codes stay text, figures keep their format.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(root, 'out-missing', 'tong-hop-10-2024.xlsx'));
+    const level = wb.getWorksheet('Cấp huyện')!;
+    expect([4, 5, 6].map((r) => level.getCell(r, 1).value)).toEqual(['101', '102', '103']);
+    expect([4, 5, 6].map((r) => level.getCell(r, 1).numFmt)).toEqual(['@', '@', '@']);
+    const money = [...Array(level.columnCount).keys()].map((i) => i + 1).find((c) => level.getCell(3, c).value === 'DA8.20')!;
+    for (const r of [4, 6]) {
+      expect(level.getCell(r, 2).font?.italic).toBeFalsy();
+      expect(level.getCell(r, 5).numFmt).toBe('#,##0');
+      expect(level.getCell(r, money).numFmt).toBe('#,##0.###');
+    }
+    for (const c of [1, 2, 5, money]) expect(level.getCell(5, c).font).toMatchObject({ italic: true, color: { argb: 'FF9A9A9A' } });
+    expect(level.getCell(5, 5).value).toBe(null);
   });
 
   it('commune files roll up through their district, next to a district file', async () => {

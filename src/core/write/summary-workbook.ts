@@ -125,6 +125,14 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   ws.getColumn(3).width = 26;
   ws.getColumn(4).width = 18;
   const numFmt = (c: number) => (catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
+  // One style object per kind of cell, shared by every row: exceljs files a style once per object, and a country's
+  // summary has half a million figure cells. (No row-level setter may touch these rows: it would change the shared object.)
+  const rowStyles = (font?: Partial<ExcelJS.Font>) => {
+    const f = font ? { font } : {};
+    return { code: { numFmt: '@', ...f }, plain: { ...f }, figure: [...Array(col).keys()].map((c) => (c > fixed.length ? { numFmt: numFmt(c), ...f } : f)) };
+  };
+  const reported = rowStyles();
+  const missing = rowStyles({ color: { argb: 'FF9A9A9A' }, italic: true });
   for (const u of units) {
     const row = ws.addRow([
       u.code,
@@ -133,9 +141,10 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
       SOURCE_LABEL[u.source],
       ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
     ]);
-    row.getCell(1).numFmt = '@';
-    for (let c = fixed.length + 1; c < col; c++) row.getCell(c).numFmt = numFmt(c);
-    if (u.source === 'missing') row.font = { color: { argb: 'FF9A9A9A' }, italic: true };
+    const style = u.source === 'missing' ? missing : reported;
+    row.getCell(1).style = style.code;
+    for (let c = 2; c <= fixed.length; c++) row.getCell(c).style = style.plain;
+    for (let c = fixed.length + 1; c < col; c++) row.getCell(c).style = style.figure[c]!;
   }
   // The total of the rows shown, as a formula a person can follow; empty where no unit has the figure.
   const first = HEADER_ROWS + 1;
