@@ -4,6 +4,7 @@ import { BREAKDOWN_HEADING, COLUMNS, columnOfHeader, INFO_FIELDS, infoFieldOfLab
 import { readSubmissionBytes } from '../src/core/read/submission.js';
 import { openXlsx, scalarText, type SheetCells } from '../src/core/read/xlsx.js';
 import { parsePeriodArg } from '../src/core/util/period.js';
+import { normalizeLabel } from '../src/core/util/text.js';
 import { buildSubmissionWorkbook, submissionLayout } from '../src/core/write/submission-workbook.js';
 
 /** The template writer and the reader take the form's words from one module: this holds both to it. */
@@ -56,5 +57,17 @@ describe('one form layout for template and reader', () => {
     expect(read.issues).toEqual([]);
     expect(read.submission!.info.unitCode).toBe('655');
     expect(read.submission!.rows.size).toBe(loadCatalogue().indicators.length);
+  });
+});
+
+describe('label folding', () => {
+  it('plain lower case is Vietnamese lower case for every character (normalizeLabel relies on it)', () => {
+    const differ: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      if (ch.toLowerCase() !== ch.toLocaleLowerCase('vi')) differ.push(ch);
+    }
+    expect(differ).toEqual([]);
+    expect(normalizeLabel('  SỐ\u00a0LIỆU  ')).toBe('số liệu');
   });
 });
