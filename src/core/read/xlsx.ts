@@ -432,6 +432,7 @@ export class XlsxBook {
     let pending: Uint8Array = new Uint8Array(0);
     let utf8 = false;
     const tail = { depth: 0, max: 0 };
+    const runs = { past: false };
     const feed = (chunk: Uint8Array, final: boolean) => {
       inflated += chunk.length;
       this.budget -= chunk.length;
@@ -463,7 +464,8 @@ export class XlsxBook {
         pending = bytes.slice(cut);
         text = '';
         // A small part has no runs worth dropping: it is decoded as it is.
-        const ranges: [number, number][] = final && inflated < 65_536 ? [[0, cut]] : keptRanges(bytes, cut);
+        // Past the end of sheetData there are no rows or cells to drop (a sheet's validations and formats follow).
+        const ranges: [number, number][] = (final && inflated < 65_536) || runs.past ? [[0, cut]] : keptRanges(bytes, cut, runs);
         for (const [from, to] of ranges) text += decoder.decode(bytes.subarray(from, to), { stream: true });
         if (final) text += decoder.decode();
       } else text = decoder.decode(chunk, { stream: !final });
@@ -539,7 +541,7 @@ interface Handlers {
  * The byte ranges of `bytes[0, end)` to parse: all of it, less every run of two or more adjacent empty
  * self-closing `<row …/>` (or `<c …/>`) elements but its last, when that last one carries its own `r`.
  */
-function keptRanges(bytes: Uint8Array, end: number): [number, number][] {
+function keptRanges(bytes: Uint8Array, end: number, runs: { past: boolean }): [number, number][] {
   const kept: [number, number][] = [];
   let from = 0;
   // The run being followed: its kind (1 row, 2 cell), first element and last element.
@@ -558,6 +560,10 @@ function keptRanges(bytes: Uint8Array, end: number): [number, number][] {
   for (let i = bytes.indexOf(0x3c); i >= 0 && i < end; ) {
     const close = bytes.indexOf(0x3e, i);
     if (close < 0 || close >= end) break;
+    if (bytes[i + 1] === 0x2f && isSheetDataEnd(bytes, i + 2, close)) {
+      runs.past = true;
+      break;
+    }
     const k = bytes[close - 1] === 0x2f ? emptyKind(bytes, i) : 0;
     if (k && k === kind && isBlank(bytes, lastEnd + 1, i)) {
       last = i;
@@ -577,6 +583,18 @@ function keptRanges(bytes: Uint8Array, end: number): [number, number][] {
   closeRun();
   kept.push([from, end]);
   return kept;
+}
+
+const SHEET_DATA = [...'sheetData'].map((c) => c.charCodeAt(0));
+
+/** Whether the closing tag whose name runs from `from` to `gt` is `</sheetData>`, with or without a prefix. */
+function isSheetDataEnd(b: Uint8Array, from: number, gt: number): boolean {
+  let end = gt;
+  while (end > from && (b[end - 1] === 0x20 || b[end - 1] === 0x09 || b[end - 1] === 0x0a || b[end - 1] === 0x0d)) end--;
+  const start = end - SHEET_DATA.length;
+  if (start < from || (start > from && b[start - 1] !== 0x3a)) return false;
+  for (let j = 0; j < SHEET_DATA.length; j++) if (b[start + j] !== SHEET_DATA[j]) return false;
+  return true;
 }
 
 /** 1 for `<row `, 2 for `<c ` or `<c/`, with or without a namespace prefix; 0 otherwise. */
