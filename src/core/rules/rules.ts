@@ -10,8 +10,8 @@
  *
  * Adding a rule: one entry here (and its sample in test/rules.test.ts), then emit it.
  *
- * Every part of the product emits through here, the reader (src/core/read/, src/web/read-pool.ts) included: no
- * message is written anywhere else.
+ * Every part of the product emits its issues through here, the reader (src/core/read/, src/web/read-pool.ts)
+ * included: no issue's message is written anywhere else.
  */
 import { MEASURE_LABEL, type Measure } from '../catalogue/catalogue.js';
 import { COLUMNS, INFO_FIELDS, type InfoField } from '../form/layout.js';
