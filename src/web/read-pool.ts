@@ -67,7 +67,8 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
       const i = retry.length ? retry.shift() : next < files.length ? next++ : undefined;
       if (i === undefined) return undefined;
       const f = files[i]!;
-      if (f.file.size > limits.maxFileBytes) settle(i, unreadable(f.rel, issue('file-too-large', { part: 'file', size: f.file.size, limit: limits.maxFileBytes })));
+      if (f.file.size > limits.maxFileBytes)
+        settle(i, unreadable(f.rel, issue('file-too-large', { part: 'file', size: f.file.size, limit: limits.maxFileBytes })));
       else return i;
     }
   };
@@ -88,7 +89,10 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
       const startTimer = () => {
         clearTimeout(timer);
         if (inFlight.length)
-          timer = setTimeout(() => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000), page: true })), limits.maxMillisPerFile);
+          timer = setTimeout(
+            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000), page: true })),
+            limits.maxMillisPerFile,
+          );
       };
       const dispatch = async () => {
         while (!finished && inFlight.length < PIPELINE_DEPTH) {

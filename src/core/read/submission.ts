@@ -39,9 +39,11 @@ export async function readSubmissionBytes(bytes: Uint8Array, name: string, limit
 /** A required sheet: exactly one sheet of that name, and not a hidden one. */
 function pickSheet(book: XlsxBook, name: string, issues: Issue[]): SheetEntry | null {
   const matches = book.sheetsNamed(name, normalizeLabel);
-  if (matches.length > 1) issues.push(issue('sheet-ambiguous', { sheet: name, matches: matches.map((m) => ({ name: m.name, hidden: m.state !== 'visible' })) }));
-  else if (matches.length === 1 && matches[0]!.state !== 'visible') issues.push(issue('sheet-hidden', { sheet: matches[0]!.name, veryHidden: matches[0]!.state === 'veryHidden' }));
-  else if (matches.length === 1) return matches[0]!;
+  const [first] = matches;
+  if (matches.length > 1)
+    issues.push(issue('sheet-ambiguous', { sheet: name, matches: matches.map((m) => ({ name: m.name, hidden: m.state !== 'visible' })) }));
+  else if (first && first.state !== 'visible') issues.push(issue('sheet-hidden', { sheet: first.name, veryHidden: first.state === 'veryHidden' }));
+  else if (first) return first;
   return null;
 }
 
@@ -244,7 +246,8 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
   }
   const needed = new Set<Measure>(['total']);
   for (const ind of catalogue.indicators) for (const b of ind.breakdowns) needed.add(b);
-  for (const m of needed) if (header.columns[m] === undefined) issues.push(issue('column-missing', { sheet: ws.name, headerRow: header.row, measure: m }, ws.ref(header.row, 1)));
+  for (const m of needed)
+    if (header.columns[m] === undefined) issues.push(issue('column-missing', { sheet: ws.name, headerRow: header.row, measure: m }, ws.ref(header.row, 1)));
   const codeCol = header.columns.code!;
   const first = header.row + header.height;
   // Only rows holding values are visited: a million formatted empty rows cost nothing here.
@@ -273,7 +276,9 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
     rows.set(raw, { code: raw, ref: cellRef, cells, note });
   }
   checkMerges(ws, header, rows, issues);
-  for (const ind of catalogue.indicators) if (!rows.has(ind.code)) issues.push(issue('code-missing', { sheet: ws.name, indicator: ind.code, indicatorName: ind.name }, ws.ref(header.row, codeCol)));
+  for (const ind of catalogue.indicators)
+    if (!rows.has(ind.code))
+      issues.push(issue('code-missing', { sheet: ws.name, indicator: ind.code, indicatorName: ind.name }, ws.ref(header.row, codeCol)));
   return rows;
 }
 

@@ -116,7 +116,8 @@ export class XlsxBook {
     const zip = probeZip(bytes);
     if (!zip.ok) throw new Refused(issue('file-damaged', { damage: 'zip' }));
     const names = new Set(zip.entries.map((e) => e.name));
-    if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument'))) throw new Refused(issue('file-not-xlsx', { found: 'ods' }));
+    if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument')))
+      throw new Refused(issue('file-not-xlsx', { found: 'ods' }));
     if (names.has('word/document.xml')) throw new Refused(issue('file-not-xlsx', { found: 'docx' }));
     if (!zip.entries.some((e) => e.name.toLowerCase() === 'xl/workbook.xml')) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
     const unsafe = zip.entries.find((e) => /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(e.name));
@@ -128,7 +129,8 @@ export class XlsxBook {
       this.entries.set(key, e);
     }
     const declared = zip.entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-    if (declared > limits.maxUncompressedBytes) throw new Refused(issue('file-too-large', { part: 'unzipped', size: declared, limit: limits.maxUncompressedBytes }));
+    if (declared > limits.maxUncompressedBytes)
+      throw new Refused(issue('file-too-large', { part: 'unzipped', size: declared, limit: limits.maxUncompressedBytes }));
 
     const rels = this.readRels('xl/_rels/workbook.xml.rels', 'xl/');
     this.readWorkbook(rels);
@@ -239,7 +241,8 @@ export class XlsxBook {
           case 'mergeCell': {
             const range = attrs.ref ? parseRange(attrs.ref) : null;
             if (!range || (range.top === range.bottom && range.left === range.right)) break;
-            if (cells.merges.length >= MAX_MERGES_PER_SHEET) throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
+            if (cells.merges.length >= MAX_MERGES_PER_SHEET)
+              throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
             cells.merges.push(range);
             break;
           }
@@ -326,7 +329,8 @@ export class XlsxBook {
     const entry = this.entry(path);
     if (!entry) return;
     const max = this.limits.maxSharedStringsBytes;
-    if (entry.uncompressedSize > max) throw new Refused(issue('file-too-large', { part: 'shared-strings', size: entry.uncompressedSize, limit: max }));
+    if (entry.uncompressedSize > max)
+      throw new Refused(issue('file-too-large', { part: 'shared-strings', size: entry.uncompressedSize, limit: max }));
     let current: string | null = null;
     let inT = false;
     let phonetic = false;
@@ -412,7 +416,8 @@ export class XlsxBook {
     });
     let elements = 0;
     parser.on('opentag', (tag: SaxesTagPlain) => {
-      if (++elements > MAX_ELEMENTS_PER_PART) throw new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }));
+      if (++elements > MAX_ELEMENTS_PER_PART)
+        throw new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }));
       if (++depth > MAX_XML_DEPTH) throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
       if (handlers.open?.(localName(tag.name), tag.attributes as Record<string, string>, depth) === DONE) {
         done = true;
@@ -436,8 +441,12 @@ export class XlsxBook {
       inflated += chunk.length;
       this.budget -= chunk.length;
       // A part never inflates past the size the zip directory declares, unless the headers lie (a zip bomb).
-      if (inflated > entry.uncompressedSize) throw new Refused(issue('file-too-large', { part: 'entry', entry: path, declared: entry.uncompressedSize }));
-      if (this.budget < 0) throw new Refused(issue('file-too-large', { part: 'unzipped', size: this.limits.maxUncompressedBytes + 1, limit: this.limits.maxUncompressedBytes }));
+      if (inflated > entry.uncompressedSize)
+        throw new Refused(issue('file-too-large', { part: 'entry', entry: path, declared: entry.uncompressedSize }));
+      if (this.budget < 0)
+        throw new Refused(
+          issue('file-too-large', { part: 'unzipped', size: this.limits.maxUncompressedBytes + 1, limit: this.limits.maxUncompressedBytes }),
+        );
       onSize?.(inflated);
       if (!decoder) {
         // The encoding is known from the first bytes (a BOM, or "<" as one or two bytes).
@@ -619,7 +628,8 @@ function scanTail(text: string, tail: { depth: number; max: number }, path: stri
       const end = text.indexOf('>', i);
       if (end < 0) break;
       if (text.charCodeAt(end - 1) !== 0x2f) tail.depth++;
-      if (tail.depth > tail.max && (tail.max = tail.depth) > MAX_XML_DEPTH) throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
+      if (tail.depth > tail.max && (tail.max = tail.depth) > MAX_XML_DEPTH)
+        throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
       i = end;
     }
   }
