@@ -1,5 +1,5 @@
-import { makeIssue } from '../core/issues.js';
-import { fileTooLarge } from '../core/read/messages.js';
+import { issue } from '../core/rules/rules.js';
+import type { Issue } from '../core/model.js';
 import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
@@ -53,7 +53,7 @@ const PIPELINE_DEPTH = 2;
 export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDone: () => void, workers = defaultWorkers()): Promise<CheckedFile[]> {
   const limits = setup.limits;
   const results: CheckedFile[] = new Array(files.length);
-  const failed = (i: number, rule: string, message: string) => unreadable(files[i]!.rel, makeIssue(rule, 'error', undefined, message));
+  const failed = (i: number, found: Issue) => unreadable(files[i]!.rel, found);
   let next = 0;
   const retry: number[] = [];
   const settle = (i: number, c: CheckedFile) => {
@@ -67,7 +67,8 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
       const i = retry.length ? retry.shift() : next < files.length ? next++ : undefined;
       if (i === undefined) return undefined;
       const f = files[i]!;
-      if (f.file.size > limits.maxFileBytes) settle(i, unreadable(f.rel, fileTooLarge(f.file.size, limits.maxFileBytes)));
+      if (f.file.size > limits.maxFileBytes)
+        settle(i, unreadable(f.rel, issue('file-too-large', { part: 'file', size: f.file.size, limit: limits.maxFileBytes })));
       else return i;
     }
   };
@@ -89,11 +90,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
         clearTimeout(timer);
         if (inFlight.length)
           timer = setTimeout(
-            () =>
-              replace(
-                'file-timeout',
-                `Đọc tệp quá ${Math.round(limits.maxMillisPerFile / 1000)} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại rồi gửi lại.`,
-              ),
+            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000), page: true })),
             limits.maxMillisPerFile,
           );
       };
@@ -107,7 +104,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
             bytes = await files[i]!.file.arrayBuffer();
           } catch {
             inFlight.splice(inFlight.indexOf(i), 1);
-            settle(i, failed(i, 'file-unreadable', `Không đọc được tệp "${files[i]!.rel}" từ máy (tệp đã bị chuyển, xóa hoặc không có quyền đọc?). Chọn lại tệp.`));
+            settle(i, failed(i, issue('file-unreadable', { problem: 'page-file', path: files[i]!.rel })));
             continue;
           }
           if (finished) return;
@@ -120,11 +117,11 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
         }
       };
       /** The file being read took too long or killed the worker: it is rejected, the others go to a new worker. */
-      const replace = (rule: string, message: string) => {
+      const replace = (found: Issue) => {
         if (finished) return;
         finish(false);
         const head = inFlight.shift();
-        if (head !== undefined) settle(head, failed(head, rule, message));
+        if (head !== undefined) settle(head, failed(head, found));
         retry.unshift(...inFlight);
         runWorker().then(done);
       };
@@ -141,7 +138,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
             msg.index,
             msg.type === 'read'
               ? msg.checked
-              : failed(msg.index, 'file-unreadable', `Không đọc được tệp: ${msg.message}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`),
+              : failed(msg.index, issue('file-unreadable', { problem: 'worker', detail: msg.message })),
           );
           startTimer();
           void dispatch();
@@ -155,7 +152,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
           done();
           return;
         }
-        replace('file-unreadable', `Không đọc được tệp (${e.message || 'luồng đọc tệp bị dừng'}); tệp có thể quá lớn hoặc hỏng. Mở bằng Excel/LibreOffice, lưu lại rồi gửi lại.`);
+        replace(issue('file-unreadable', { problem: 'thread', detail: e.message || 'luồng đọc tệp bị dừng' }));
       };
       worker.postMessage({ type: 'setup', setup } satisfies ToWorker);
     });

@@ -1,19 +1,11 @@
 import { CURRENT_VERSION, knownVersions, loadCatalogue, type Catalogue, type Measure } from '../catalogue/catalogue.js';
-import {
-  COLUMNS,
-  columnOfHeader,
-  infoFieldOfLabel,
-  INFO_FIELDS,
-  narrativeKeyOfLabel,
-  SHEET,
-  type Column,
-} from '../form/layout.js';
+import { columnOfHeader, infoFieldOfLabel, INFO_FIELDS, narrativeKeyOfLabel, SHEET, type Column } from '../form/layout.js';
 import type { CellRef, CellValue, IndicatorRow, Issue, Submission, SubmissionInfo } from '../model.js';
+import { issue } from '../rules/rules.js';
 import { parseNumberText } from '../util/number.js';
 import { parsePeriodLabel } from '../util/period.js';
 import { cleanText, normalizeLabel } from '../util/text.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
-import * as msg from './messages.js';
 import { address, EMPTY, openXlsx, Refused, scalarText, type Scalar, type SheetCells, type SheetEntry, type XlsxBook } from './xlsx.js';
 
 export { SHEET } from '../form/layout.js';
@@ -47,9 +39,11 @@ export async function readSubmissionBytes(bytes: Uint8Array, name: string, limit
 /** A required sheet: exactly one sheet of that name, and not a hidden one. */
 function pickSheet(book: XlsxBook, name: string, issues: Issue[]): SheetEntry | null {
   const matches = book.sheetsNamed(name, normalizeLabel);
-  if (matches.length > 1) issues.push(msg.sheetAmbiguous(name, matches.map((m) => ({ name: m.name, hidden: m.state !== 'visible' }))));
-  else if (matches.length === 1 && matches[0]!.state !== 'visible') issues.push(msg.sheetHidden(matches[0]!.name, matches[0]!.state === 'veryHidden'));
-  else if (matches.length === 1) return matches[0]!;
+  const [first] = matches;
+  if (matches.length > 1)
+    issues.push(issue('sheet-ambiguous', { sheet: name, matches: matches.map((m) => ({ name: m.name, hidden: m.state !== 'visible' })) }));
+  else if (first && first.state !== 'visible') issues.push(issue('sheet-hidden', { sheet: first.name, veryHidden: first.state === 'veryHidden' }));
+  else if (first) return first;
   return null;
 }
 
@@ -64,10 +58,10 @@ function readBook(book: XlsxBook, file: string): ReadResult {
     if (missing.length) {
       // Labels typed with a pre-Unicode font read as garbage: say so instead of "sheet missing".
       const legacy = legacyEncodedText(book);
-      if (legacy) return failed([msg.legacyEncoding(legacy)]);
+      if (legacy) return failed([issue('legacy-encoding', { value: legacy })]);
     }
     // Missing sheets are named first, in form order, then ambiguous or hidden ones.
-    return failed([...missing.map((n) => msg.sheetMissing(n, names)), ...issues]);
+    return failed([...missing.map((n) => issue('sheet-missing', { sheet: n, present: names })), ...issues]);
   }
 
   const infoSheet = new Sheet(book.readSheet(infoEntry));
@@ -77,7 +71,7 @@ function readBook(book: XlsxBook, file: string): ReadResult {
   if (info.version === null) catalogue = loadCatalogue(CURRENT_VERSION);
   else if (knownVersions().includes(info.version)) catalogue = loadCatalogue(info.version);
   else {
-    issues.push(msg.versionUnknown(infoRefs.version, info.version, knownVersions()));
+    issues.push(issue('version-unknown', { value: info.version, known: knownVersions() }, infoRefs.version));
     return failed(issues);
   }
 
@@ -169,11 +163,11 @@ function readInfo(ws: Sheet, issues: Issue[]) {
         break;
       case 'period':
         info.period = parsePeriodLabel(s.kind === 'number' ? String(s.value) : text);
-        if (!info.period) issues.push(msg.periodInvalid(r, cleanText(text)));
+        if (!info.period) issues.push(issue('period-invalid', { value: cleanText(text) }, r));
         break;
       case 'preparedOn':
         info.preparedOn = readDate(s);
-        if (!info.preparedOn) issues.push(msg.dateInvalid(r, cleanText(text)));
+        if (!info.preparedOn) issues.push(issue('date-invalid', { value: cleanText(text) }, r));
         break;
       default:
         info[key] = cleanText(text) || null;
@@ -182,7 +176,7 @@ function readInfo(ws: Sheet, issues: Issue[]) {
   for (const field of INFO_FIELDS) {
     if (!field.required || info[field.key] !== null || (field.key === 'period' && issues.some((i) => i.rule === 'period-invalid'))) continue;
     const r = infoRefs[field.key];
-    issues.push(msg.infoMissing(r ?? ws.ref(ws.rowNumbers.length + 1, 1), ws.name, field.label, Boolean(r), field.expects));
+    issues.push(issue('info-missing', { sheet: ws.name, field: field.key, emptyCell: r?.cell }, r ?? ws.ref(ws.rowNumbers.length + 1, 1)));
   }
   return { info, infoRefs };
 }
@@ -231,7 +225,7 @@ function findHeader(ws: Sheet, issues: Issue[]): Header | null {
       const col = (below ?? top) as ReadColumn | undefined;
       if (!col) continue;
       if (columns[col] !== undefined && columns[col] !== c) {
-        issues.push(msg.columnDuplicate(ws.ref(r, c), ws.text(r, c) || ws.text(r + 1, c)));
+        issues.push(issue('column-duplicate', { header: ws.text(r, c) || ws.text(r + 1, c) }, ws.ref(r, c)));
         continue;
       }
       columns[col] = c;
@@ -247,12 +241,13 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
   const rows = new Map<string, IndicatorRow>();
   const header = findHeader(ws, issues);
   if (!header) {
-    issues.push(msg.headerMissing(ws.name, COLUMNS.map((c) => c.header)));
+    issues.push(issue('header-missing', { sheet: ws.name }, { sheet: ws.name, cell: 'A1' }));
     return rows;
   }
   const needed = new Set<Measure>(['total']);
   for (const ind of catalogue.indicators) for (const b of ind.breakdowns) needed.add(b);
-  for (const m of needed) if (header.columns[m] === undefined) issues.push(msg.columnMissing(ws.ref(header.row, 1), ws.name, header.row, m));
+  for (const m of needed)
+    if (header.columns[m] === undefined) issues.push(issue('column-missing', { sheet: ws.name, headerRow: header.row, measure: m }, ws.ref(header.row, 1)));
   const codeCol = header.columns.code!;
   const first = header.row + header.height;
   // Only rows holding values are visited: a million formatted empty rows cost nothing here.
@@ -263,12 +258,12 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
     const cellRef = ws.ref(r, codeCol);
     if (!catalogue.byCode.has(raw)) {
       // Section headings, column-number rows ("(2)", "B") and notes carry no code; only code-like text is an error.
-      if (/^[A-Z]{2,4}\d*\.\d{1,3}$/.test(raw)) issues.push(msg.codeUnknown(cellRef, raw, catalogue.version));
+      if (/^[A-Z]{2,4}\d*\.\d{1,3}$/.test(raw)) issues.push(issue('code-unknown', { value: raw, catalogueVersion: catalogue.version }, cellRef));
       continue;
     }
     const prev = rows.get(raw);
     if (prev) {
-      issues.push(msg.codeDuplicate(cellRef, raw, prev.ref.cell));
+      issues.push(issue('code-duplicate', { indicator: raw, value: raw, firstCell: prev.ref.cell }, cellRef));
       continue;
     }
     const cells: IndicatorRow['cells'] = {};
@@ -281,7 +276,9 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
     rows.set(raw, { code: raw, ref: cellRef, cells, note });
   }
   checkMerges(ws, header, rows, issues);
-  for (const ind of catalogue.indicators) if (!rows.has(ind.code)) issues.push(msg.codeMissing(ws.ref(header.row, codeCol), ws.name, ind.code, ind.name));
+  for (const ind of catalogue.indicators)
+    if (!rows.has(ind.code))
+      issues.push(issue('code-missing', { sheet: ws.name, indicator: ind.code, indicatorName: ind.name }, ws.ref(header.row, codeCol)));
   return rows;
 }
 
@@ -307,41 +304,44 @@ function checkMerges(ws: Sheet, header: Header, rows: Map<string, IndicatorRow>,
     }
     const covered: { code: string; measure: Measure }[] = [];
     for (let i = lo; i < byRow.length && byRow[i]!.row <= range.bottom; i++) for (const [m] of columns) covered.push({ code: byRow[i]!.code, measure: m });
-    if (covered.length) issues.push(msg.mergedFigureCell(ws.name.normalize('NFC'), range.ref, covered));
+    if (!covered.length) continue;
+    const sheet = ws.name.normalize('NFC');
+    issues.push(issue('merged-figure-cell', { sheet, value: range.ref, indicator: covered[0]!.code, covered }, { sheet, cell: range.ref }));
   }
 }
 
 function readValueCell(ws: Sheet, row: number, col: number, code: string, m: Measure, issues: Issue[]): CellValue {
   const r = ws.ref(row, col);
   const s = ws.at(row, col);
-  const bad = (issue: Issue, text: string): CellValue => {
-    issues.push(issue);
+  const bad = (found: Issue, text: string): CellValue => {
+    issues.push(found);
     return { value: null, ref: r, text, invalid: true };
   };
+  const at = { indicator: code, measure: m };
   switch (s.kind) {
     case 'empty':
       return { value: null, ref: r };
     case 'number':
       return { value: s.value, ref: r };
     case 'formula-no-result':
-      return bad(msg.formulaNoResult(r, code, m, s.formula), `=${s.formula}`);
+      return bad(issue('formula-no-result', { ...at, value: `=${s.formula}` }, r), `=${s.formula}`);
     case 'error':
-      return bad(msg.valueError(r, code, m, s.error), s.error);
+      return bad(issue('value-error', { ...at, value: s.error }, r), s.error);
     case 'bad-number':
-      return bad(msg.valueNotXmlNumber(r, code, m, s.text), s.text);
+      return bad(issue('value-not-xml-number', { ...at, value: s.text }, r), s.text);
     case 'date': {
       const iso = s.value.toISOString().slice(0, 10);
-      return bad(msg.valueIsDate(r, code, m, iso), iso);
+      return bad(issue('value-not-number', { ...at, found: 'date', value: iso }, r), iso);
     }
     case 'bool':
-      return bad(msg.valueIsBool(r, code, m, s.value), String(s.value));
+      return bad(issue('value-not-number', { ...at, found: 'bool', value: s.value ? 'true' : 'false' }, r), String(s.value));
     case 'text': {
       const text = s.text.normalize('NFC').trim();
       const parsed = parseNumberText(text);
       if (parsed.kind === 'empty') return { value: null, ref: r, text };
       if (parsed.kind === 'number') return { value: parsed.value, ref: r, text };
-      if (parsed.kind === 'ambiguous') return bad(msg.valueAmbiguous(r, code, m, text, parsed.reading), text);
-      return bad(msg.valueNotNumber(r, code, m, text), text);
+      if (parsed.kind === 'ambiguous') return bad(issue('value-ambiguous', { ...at, value: text, reading: parsed.reading }, r), text);
+      return bad(issue('value-not-number', { ...at, found: 'text', value: text }, r), text);
     }
   }
 }

@@ -3,7 +3,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { parseISO } from 'date-fns';
 import type { Issue } from '../model.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
-import * as msg from './messages.js';
+import { issue } from '../rules/rules.js';
 import { probeZip, type ZipEntry } from './zip-probe.js';
 
 /**
@@ -109,26 +109,28 @@ export class XlsxBook {
   ) {
     this.budget = limits.maxUncompressedBytes;
     const size = bytes.length;
-    if (size === 0) throw new Refused(msg.fileEmpty());
-    if (size > limits.maxFileBytes) throw new Refused(msg.fileTooLarge(size, limits.maxFileBytes));
+    if (size === 0) throw new Refused(issue('file-empty', {}));
+    if (size > limits.maxFileBytes) throw new Refused(issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
     const kind = sniff(bytes);
     if (kind !== 'zip') throw new Refused(notXlsx(kind, bytes));
     const zip = probeZip(bytes);
-    if (!zip.ok) throw new Refused(msg.fileTruncated());
+    if (!zip.ok) throw new Refused(issue('file-damaged', { damage: 'zip' }));
     const names = new Set(zip.entries.map((e) => e.name));
-    if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument'))) throw new Refused(msg.fileIsOds());
-    if (names.has('word/document.xml')) throw new Refused(msg.fileIsDocx());
-    if (!zip.entries.some((e) => e.name.toLowerCase() === 'xl/workbook.xml')) throw new Refused(msg.fileIsOtherZip());
+    if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument')))
+      throw new Refused(issue('file-not-xlsx', { found: 'ods' }));
+    if (names.has('word/document.xml')) throw new Refused(issue('file-not-xlsx', { found: 'docx' }));
+    if (!zip.entries.some((e) => e.name.toLowerCase() === 'xl/workbook.xml')) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
     const unsafe = zip.entries.find((e) => /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(e.name));
-    if (unsafe) throw new Refused(msg.entryNameUnsafe(printable(unsafe.name)));
+    if (unsafe) throw new Refused(issue('file-unsafe', { danger: 'part-name', name: unsafe.name }));
     for (const e of zip.entries) {
       // Part names are case-insensitive (OPC): two entries of one name leave it to chance which one a program reads.
       const key = e.name.toLowerCase();
-      if (this.entries.has(key)) throw new Refused(msg.entryDuplicate(printable(e.name)));
+      if (this.entries.has(key)) throw new Refused(issue('file-unsafe', { danger: 'duplicate-name', name: e.name }));
       this.entries.set(key, e);
     }
     const declared = zip.entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-    if (declared > limits.maxUncompressedBytes) throw new Refused(msg.tooLargeInside(declared, limits.maxUncompressedBytes));
+    if (declared > limits.maxUncompressedBytes)
+      throw new Refused(issue('file-too-large', { part: 'unzipped', size: declared, limit: limits.maxUncompressedBytes }));
 
     const rels = this.readRels('xl/_rels/workbook.xml.rels', 'xl/');
     this.readWorkbook(rels);
@@ -178,7 +180,7 @@ export class XlsxBook {
     const store = () => {
       const scalar = this.scalar(cType, cStyle, value, formula, inline);
       if (scalar.kind === 'empty' || cRow > untilRow) return;
-      if (++count > MAX_CELLS_PER_SHEET) throw new Refused(msg.tooManyCells(sheetName, MAX_CELLS_PER_SHEET));
+      if (++count > MAX_CELLS_PER_SHEET) throw new Refused(issue('file-too-large', { part: 'cells', sheet: sheetName, limit: MAX_CELLS_PER_SHEET }));
       let r = cRow === rowNum && row ? row : cells.rows.get(cRow);
       if (!r) cells.rows.set(cRow, (r = new Map()));
       if (cRow === rowNum) row = r;
@@ -191,7 +193,7 @@ export class XlsxBook {
         switch (name) {
           case 'row': {
             const r = attrs.r ? Number(attrs.r) : rowNum + 1;
-            if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw new Refused(msg.partDamaged(path));
+            if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             if (r > untilRow) throw STOP;
             rowNum = r;
             row = cells.rows.get(r) ?? null;
@@ -202,13 +204,13 @@ export class XlsxBook {
             inCell = true;
             if (attrs.r) {
               const at = parseAddress(attrs.r);
-              if (!at) throw new Refused(msg.partDamaged(path));
+              if (!at) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
               [cRow, cCol] = at;
             } else {
               cRow = rowNum || 1;
               cCol = col + 1;
             }
-            if (cCol > MAX_COL) throw new Refused(msg.partDamaged(path));
+            if (cCol > MAX_COL) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             col = cCol;
             cType = attrs.t ?? '';
             cStyle = attrs.s ? Number(attrs.s) : 0;
@@ -239,7 +241,8 @@ export class XlsxBook {
           case 'mergeCell': {
             const range = attrs.ref ? parseRange(attrs.ref) : null;
             if (!range || (range.top === range.bottom && range.left === range.right)) break;
-            if (cells.merges.length >= MAX_MERGES_PER_SHEET) throw new Refused(msg.tooManyMerges(sheetName, MAX_MERGES_PER_SHEET));
+            if (cells.merges.length >= MAX_MERGES_PER_SHEET)
+              throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
             cells.merges.push(range);
             break;
           }
@@ -326,7 +329,8 @@ export class XlsxBook {
     const entry = this.entry(path);
     if (!entry) return;
     const max = this.limits.maxSharedStringsBytes;
-    if (entry.uncompressedSize > max) throw new Refused(msg.sharedStringsTooLarge(entry.uncompressedSize, max));
+    if (entry.uncompressedSize > max)
+      throw new Refused(issue('file-too-large', { part: 'shared-strings', size: entry.uncompressedSize, limit: max }));
     let current: string | null = null;
     let inT = false;
     let phonetic = false;
@@ -351,7 +355,7 @@ export class XlsxBook {
         },
       },
       (inflated) => {
-        if (inflated > max) throw new Refused(msg.sharedStringsTooLarge(inflated, max));
+        if (inflated > max) throw new Refused(issue('file-too-large', { part: 'shared-strings', size: inflated, limit: max }));
       },
     );
   }
@@ -399,21 +403,22 @@ export class XlsxBook {
    */
   private parse(path: string, handlers: Handlers, onSize?: (inflated: number) => void): void {
     const entry = this.entry(path);
-    if (!entry) throw new Refused(msg.partMissing(path));
+    if (!entry) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
     const raw = this.raw(entry);
     const parser = new SaxesParser({ xmlns: false, position: false });
     let depth = 0;
     let done = false;
     parser.on('doctype', () => {
-      throw new Refused(msg.xmlDoctype());
+      throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
     });
     parser.on('error', (err) => {
-      throw new Refused(msg.partDamaged(path, err.message));
+      throw new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
     });
     let elements = 0;
     parser.on('opentag', (tag: SaxesTagPlain) => {
-      if (++elements > MAX_ELEMENTS_PER_PART) throw new Refused(msg.tooManyElements(printable(path), MAX_ELEMENTS_PER_PART));
-      if (++depth > MAX_XML_DEPTH) throw new Refused(msg.xmlTooDeep(printable(path), MAX_XML_DEPTH));
+      if (++elements > MAX_ELEMENTS_PER_PART)
+        throw new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }));
+      if (++depth > MAX_XML_DEPTH) throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
       if (handlers.open?.(localName(tag.name), tag.attributes as Record<string, string>, depth) === DONE) {
         done = true;
         throw DONE;
@@ -437,8 +442,12 @@ export class XlsxBook {
       inflated += chunk.length;
       this.budget -= chunk.length;
       // A part never inflates past the size the zip directory declares, unless the headers lie (a zip bomb).
-      if (inflated > entry.uncompressedSize) throw new Refused(msg.sizeLies(printable(path), entry.uncompressedSize));
-      if (this.budget < 0) throw new Refused(msg.tooLargeInside(this.limits.maxUncompressedBytes + 1, this.limits.maxUncompressedBytes));
+      if (inflated > entry.uncompressedSize)
+        throw new Refused(issue('file-too-large', { part: 'entry', entry: path, declared: entry.uncompressedSize }));
+      if (this.budget < 0)
+        throw new Refused(
+          issue('file-too-large', { part: 'unzipped', size: this.limits.maxUncompressedBytes + 1, limit: this.limits.maxUncompressedBytes }),
+        );
       onSize?.(inflated);
       if (!decoder) {
         // The encoding is known from the first bytes (a BOM, or "<" as one or two bytes).
@@ -493,11 +502,11 @@ export class XlsxBook {
         // Deflate expands at most ~1032×: a small step keeps each inflated chunk (and a bomb's first one) small.
         const STEP = 16 * 1024;
         for (let i = 0; i < raw.length || i === 0; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
-      } else throw new Refused(msg.partDamaged(path));
-      if (!closed) throw new Refused(msg.partDamaged(path));
+      } else throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
+      if (!closed) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
     } catch (err) {
       if (err === STOP || err instanceof Refused) throw err;
-      throw new Refused(msg.partDamaged(path, (err as Error).message));
+      throw new Refused(issue('file-damaged', { damage: 'part', part: path, detail: (err as Error).message }));
     }
   }
 
@@ -505,7 +514,7 @@ export class XlsxBook {
     const b = this.bytes;
     const p = entry.localOffset;
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (p + 30 > b.length || view.getUint32(p, true) !== 0x04034b50) throw new Refused(msg.partDamaged(entry.name));
+    if (p + 30 > b.length || view.getUint32(p, true) !== 0x04034b50) throw new Refused(issue('file-damaged', { damage: 'part', part: entry.name }));
     const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
     return b.subarray(start, start + entry.compressedSize);
   }
@@ -632,12 +641,13 @@ function scanTail(text: string, tail: { depth: number; max: number }, path: stri
     const next = text.charCodeAt(i + 1);
     if (next === 0x2f) tail.depth--;
     else if (next === 0x21) {
-      if (text.startsWith('<!DOCTYPE', i) || text.startsWith('<!ENTITY', i)) throw new Refused(msg.xmlDoctype());
+      if (text.startsWith('<!DOCTYPE', i) || text.startsWith('<!ENTITY', i)) throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
     } else if (next !== 0x3f) {
       const end = text.indexOf('>', i);
       if (end < 0) break;
       if (text.charCodeAt(end - 1) !== 0x2f) tail.depth++;
-      if (tail.depth > tail.max && (tail.max = tail.depth) > MAX_XML_DEPTH) throw new Refused(msg.xmlTooDeep(printable(path), MAX_XML_DEPTH));
+      if (tail.depth > tail.max && (tail.max = tail.depth) > MAX_XML_DEPTH)
+        throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
       i = end;
     }
   }
@@ -772,10 +782,6 @@ function sniff(buf: Uint8Array): Kind {
 
 function notXlsx(kind: Kind, buf: Uint8Array): Issue {
   // Encrypted OOXML is stored in an OLE compound file too; its directory names the EncryptionInfo stream.
-  if (kind === 'cfb') return contains(buf, utf16le('EncryptionInfo')) ? msg.fileEncrypted() : msg.fileNotXlsx('xls');
-  return msg.fileNotXlsx(kind === 'zip' ? 'unknown' : kind);
-}
-
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f]/g, '?').slice(0, 120);
+  if (kind === 'cfb') return contains(buf, utf16le('EncryptionInfo')) ? issue('file-encrypted', {}) : issue('file-not-xlsx', { found: 'xls' });
+  return issue('file-not-xlsx', { found: kind === 'zip' ? 'unknown' : kind });
 }

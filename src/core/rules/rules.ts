@@ -10,10 +10,11 @@
  *
  * Adding a rule: one entry here (and its sample in test/rules.test.ts), then emit it.
  *
- * The rules of source 'read' are still emitted by src/core/read/* through `makeIssue` with the same wording
- * (test/rules.test.ts holds the two equal); the reader being rewritten is to emit them through `issue()`.
+ * Every part of the product emits its issues through here, the reader (src/core/read/, src/web/read-pool.ts)
+ * included: no issue's message is written anywhere else.
  */
 import { MEASURE_LABEL, type Measure } from '../catalogue/catalogue.js';
+import { COLUMNS, INFO_FIELDS, type InfoField } from '../form/layout.js';
 import type { CellRef, Issue, Severity } from '../model.js';
 import { formatNumber } from '../util/number.js';
 
@@ -97,13 +98,38 @@ const NOT_XLSX: Record<Exclude<NotXlsx['found'], 'extension'>, string> = {
   unknown: `Tệp không phải bảng tính Excel .xlsx. ${SAVE_AS_XLSX}`,
 };
 
-/** What to write in each required field of `Thông tin`. */
-const INFO_HINT = {
-  unitCode: () => 'mã đơn vị hành chính, ví dụ 655',
-  unitName: () => 'tên đơn vị, ví dụ "Huyện Krông A Na"',
-  period: () => '"Năm 2024" hoặc "6 tháng đầu năm 2024"',
-  version: (current: string) => `"${current}"`,
-} as const;
+/** What is too large, and by how much. */
+type TooLarge =
+  /** The file, what its parts unzip to in all, or its shared strings table: `size` bytes over `limit`. */
+  | { part: 'file' | 'unzipped' | 'shared-strings'; size: number; limit: number }
+  /** A part of the zip that unzips to more than the size the file declares for it. */
+  | { part: 'entry'; entry: string; declared: number }
+  /** A sheet holding more than `limit` cells with a value, or merged ranges. */
+  | { part: 'cells' | 'merges'; sheet: string; limit: number }
+  /** A part of the zip handing the XML parser more than `limit` elements. */
+  | { part: 'elements'; entry: string; limit: number };
+
+function tooLargeMessage(p: TooLarge): string {
+  switch (p.part) {
+    case 'file':
+      return `Tệp nặng ${mb(p.size)}, vượt giới hạn ${mb(p.limit)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy).`;
+    case 'unzipped':
+      return `Khi giải nén, tệp chiếm hơn ${mb(p.size)}, vượt giới hạn ${mb(p.limit)}. Tệp có thể bị lỗi hoặc chứa quá nhiều dòng, cột thừa: xóa chúng rồi lưu lại.`;
+    case 'shared-strings':
+      return `Bảng chữ dùng chung của tệp chiếm ${mb(p.size)}, vượt giới hạn ${mb(p.limit)}; một biểu mẫu thật chỉ vài chục KB. Chép số liệu sang biểu mẫu mới rồi gửi lại.`;
+    case 'entry':
+      return `Khi giải nén, phần "${printable(p.entry)}" lớn hơn kích thước ghi trong tệp (${n(p.declared)} byte): tệp bị hỏng hoặc là "bom nén" cố ý. Mở tệp gốc bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`;
+    case 'cells':
+      return `Sheet "${p.sheet}" có hơn ${n(p.limit)} ô chứa dữ liệu, trong khi một biểu mẫu chỉ có vài trăm ô. Xóa các dòng, cột thừa (hoặc chép số liệu sang biểu mẫu mới do bdg template tạo) rồi lưu lại.`;
+    case 'merges':
+      return `Sheet "${p.sheet}" có hơn ${n(p.limit)} vùng gộp ô, trong khi một biểu mẫu chỉ có vài chục. Bỏ gộp ô thừa (hoặc chép số liệu sang biểu mẫu mới do bdg template tạo) rồi lưu lại.`;
+    case 'elements':
+      return `Phần "${printable(p.entry)}" của tệp có hơn ${n(p.limit)} phần tử (ô, dòng trống có định dạng…), trong khi một biểu mẫu chỉ có vài nghìn. Xóa các dòng, cột thừa (chọn chúng › Delete) hoặc chép số liệu sang biểu mẫu mới do bdg template tạo, rồi lưu lại.`;
+  }
+}
+
+/** A field of `Thông tin`: its label and what to write beside it, as the form has them. */
+const infoField = (key: InfoField['key']): InfoField => INFO_FIELDS.find((f) => f.key === key)!;
 
 export const RULES = {
   // ——— the file as a whole (reader) ———
@@ -114,17 +140,12 @@ export const RULES = {
     summary: 'Tệp rỗng (0 byte), thường do tải về chưa xong.',
     message: () => 'Tệp rỗng (0 byte), có thể tải về chưa xong. Hãy lấy lại tệp gốc.',
   }),
-  'file-too-large': rule<{ part: 'file' | 'unzipped' | 'shared-strings'; size: number; limit: number }>({
+  'file-too-large': rule<TooLarge>({
     severity: 'error',
     level: 'file',
     source: 'read',
     summary: 'Tệp, hoặc nội dung giải nén của tệp, vượt giới hạn dung lượng.',
-    message: (p) =>
-      p.part === 'file'
-        ? `Tệp nặng ${mb(p.size)}, vượt giới hạn ${mb(p.limit)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy).`
-        : p.part === 'unzipped'
-          ? `Khi giải nén, tệp chiếm hơn ${mb(p.size)}, vượt giới hạn ${mb(p.limit)}. Tệp có thể bị lỗi hoặc chứa quá nhiều dòng, cột thừa: xóa chúng rồi lưu lại.`
-          : `Bảng chữ dùng chung của tệp chiếm ${mb(p.size)}, vượt giới hạn ${mb(p.limit)}; một biểu mẫu thật chỉ vài chục KB. Chép số liệu sang biểu mẫu mới rồi gửi lại.`,
+    message: tooLargeMessage,
   }),
   'file-not-xlsx': rule<NotXlsx>({
     severity: 'error',
@@ -136,7 +157,8 @@ export const RULES = {
         ? `Tệp ở định dạng ${p.format}, bdg chỉ đọc .xlsx. Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook).`
         : NOT_XLSX[p.found],
   }),
-  'file-damaged': rule<{ damage: 'zip' } | { damage: 'part'; part: string } | { damage: 'content'; detail: string }>({
+  /** `detail`: what the XML parser said of the damaged part, when it said something. */
+  'file-damaged': rule<{ damage: 'zip' } | { damage: 'part'; part: string; detail?: string } | { damage: 'part-missing'; part: string }>({
     severity: 'error',
     level: 'file',
     source: 'read',
@@ -145,8 +167,8 @@ export const RULES = {
       p.damage === 'zip'
         ? 'Tệp bị hỏng hoặc tải về chưa hết (cấu trúc nén không đầy đủ). Hãy tải lại hoặc xin gửi lại tệp gốc.'
         : p.damage === 'part'
-          ? `Tệp bị hỏng (phần "${printable(p.part)}" không giải nén được). ${SAVE_AS_XLSX}`
-          : `Không đọc được nội dung bảng tính (${printable(p.detail)}). ${SAVE_AS_XLSX}`,
+          ? `Không đọc được nội dung bảng tính (phần "${p.part}" bị hỏng${p.detail ? `: ${p.detail.slice(0, 120)}` : ''}). ${SAVE_AS_XLSX}`
+          : `Không đọc được nội dung bảng tính (thiếu phần "${p.part}"). ${SAVE_AS_XLSX}`,
   }),
   'file-encrypted': rule({
     severity: 'error',
@@ -156,17 +178,26 @@ export const RULES = {
     message: () =>
       'Tệp được đặt mật khẩu nên không đọc được. Mở tệp, bỏ mật khẩu (Excel: File › Info › Protect Workbook › Encrypt with Password, xóa mật khẩu), lưu lại rồi gửi.',
   }),
-  'file-unsafe': rule<{ danger: 'part-name'; name: string } | { danger: 'dtd' } | { danger: 'nesting'; part: string; depth: number }>({
+  /** `limit`: the nesting depth the reader allows, which the part goes past. */
+  'file-unsafe': rule<
+    { danger: 'part-name' | 'duplicate-name'; name: string } | { danger: 'dtd' } | { danger: 'nesting'; part: string; limit: number }
+  >({
     severity: 'error',
     level: 'file',
     source: 'read',
     summary: 'Tệp không do Excel tạo: tên thành phần lạ, khai báo DTD/ENTITY, XML lồng quá sâu.',
-    message: (p) =>
-      p.danger === 'part-name'
-        ? `Tệp chứa thành phần có tên bất thường ("${printable(p.name)}"), không phải tệp do Excel tạo. Hãy mở bằng Excel hoặc LibreOffice và lưu lại thành tệp mới.`
-        : p.danger === 'dtd'
-          ? `Tệp chứa khai báo XML (DOCTYPE/ENTITY) mà Excel không bao giờ tạo ra, có thể là tệp độc hại. ${RESAVE}`
-          : `Phần "${printable(p.part)}" của tệp lồng nhau quá sâu (${p.depth} cấp, Excel không quá vài chục), có thể là tệp độc hại hoặc hỏng. ${RESAVE}`,
+    message: (p) => {
+      switch (p.danger) {
+        case 'part-name':
+          return `Tệp chứa thành phần có tên bất thường ("${printable(p.name)}"), không phải tệp do Excel tạo. Hãy mở bằng Excel hoặc LibreOffice và lưu lại thành tệp mới.`;
+        case 'duplicate-name':
+          return `Tệp chứa hai thành phần cùng tên "${printable(p.name)}" (Excel không bao giờ tạo ra như vậy): không biết phần nào là số liệu thật. ${RESAVE}`;
+        case 'dtd':
+          return `Tệp chứa khai báo XML (DOCTYPE/ENTITY) mà Excel không bao giờ tạo ra, có thể là tệp độc hại. ${RESAVE}`;
+        case 'nesting':
+          return `Phần "${printable(p.part)}" của tệp lồng nhau quá sâu (hơn ${p.limit} cấp, Excel không quá vài chục), có thể là tệp độc hại hoặc hỏng. ${RESAVE}`;
+      }
+    },
   }),
   'legacy-encoding': rule<{ value: string }>({
     severity: 'error',
@@ -178,8 +209,11 @@ export const RULES = {
   }),
 
   // ——— the file, at the edge (files on disk, worker threads) ———
+  /** `page-file`: the web page could not get the bytes of a file the person chose. */
   'file-unreadable': rule<
-    { problem: 'not-a-file' | 'missing' | 'no-access'; path: string } | { problem: 'worker'; detail?: string } | { problem: 'thread'; detail: string }
+    | { problem: 'not-a-file' | 'missing' | 'no-access' | 'page-file'; path: string }
+    | { problem: 'worker'; detail?: string }
+    | { problem: 'thread'; detail: string }
   >({
     severity: 'error',
     level: 'file',
@@ -193,6 +227,8 @@ export const RULES = {
           return `Không tìm thấy tệp "${p.path}". Kiểm tra lại tên và thư mục.`;
         case 'no-access':
           return `Không đọc được tệp "${p.path}" (không có quyền đọc?). Kiểm tra quyền truy cập tệp.`;
+        case 'page-file':
+          return `Không đọc được tệp "${p.path}" từ máy (tệp đã bị chuyển, xóa hoặc không có quyền đọc?). Chọn lại tệp.`;
         case 'worker':
           return `Không đọc được tệp: ${p.detail ?? 'lỗi không rõ'}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`;
         case 'thread':
@@ -200,13 +236,14 @@ export const RULES = {
       }
     },
   }),
-  'file-timeout': rule<{ seconds: number }>({
+  /** `page`: on the web page, which has no --time-limit to suggest. */
+  'file-timeout': rule<{ seconds: number; page?: true }>({
     severity: 'error',
     level: 'file',
     source: 'edge',
     summary: 'Đọc một tệp quá thời gian cho phép (mặc định 60 giây, khi tổng hợp).',
     message: (p) =>
-      `Đọc tệp quá ${p.seconds} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại (hoặc chạy lại với --time-limit lớn hơn).`,
+      `Đọc tệp quá ${p.seconds} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, ${p.page ? 'lưu lại rồi gửi lại' : 'lưu lại (hoặc chạy lại với --time-limit lớn hơn)'}.`,
   }),
 
   // ——— sheets and their structure (reader) ———
@@ -236,7 +273,8 @@ export const RULES = {
         ? `Sheet "${p.sheet}" bị ẩn sâu (very hidden, không hiện được từ menu), nên người lập biểu không thấy số liệu trong đó. Chép số liệu sang biểu mẫu mới do bdg template tạo rồi gửi lại.`
         : `Sheet "${p.sheet}" đang bị ẩn. Hiện sheet (chuột phải vào tên sheet › Unhide), kiểm tra lại số liệu trong đó, lưu lại rồi gửi.`,
   }),
-  'merged-figure-cell': rule<{ sheet: string; range: string; covered: { code: string; measure: Measure }[] }>({
+  /** `value`: the merged range (E12:E13); `indicator`: the first indicator whose figure it covers. */
+  'merged-figure-cell': rule<{ sheet: string; value: string; indicator: string; covered: { code: string; measure: Measure }[] }>({
     severity: 'error',
     level: 'sheet',
     source: 'read',
@@ -245,16 +283,19 @@ export const RULES = {
       const byCode = new Map<string, Measure[]>();
       for (const c of p.covered) byCode.set(c.code, [...(byCode.get(c.code) ?? []), c.measure]);
       const what = [...byCode].map(([code, ms]) => `chỉ tiêu ${code} (cột ${ms.map((m) => MEASURE_LABEL[m]).join(', ')})`).join(' và ');
-      return `Vùng ô ${p.range} (sheet "${p.sheet}") đang gộp lại (Merge) và phủ lên ô số liệu của ${what}: một số trong ô gộp không biết thuộc ô nào. Bỏ gộp vùng này (Home › Merge & Center › Unmerge Cells) rồi nhập lại từng số vào đúng ô của nó.`;
+      return `Vùng ô ${p.value} (sheet "${p.sheet}") đang gộp lại (Merge) và phủ lên ô số liệu của ${what}: một số trong ô gộp không biết thuộc ô nào. Bỏ gộp vùng này (Home › Merge & Center › Unmerge Cells) rồi nhập lại từng số vào đúng ô của nó.`;
     },
   }),
-  'info-missing': rule<{ sheet: string; field: keyof typeof INFO_HINT; label: string; emptyCell?: string; currentVersion: string }>({
+  /** `emptyCell`: the field's cell in column B when its label is there and the cell empty. Label and hint from src/core/form/layout.ts. */
+  'info-missing': rule<{ sheet: string; field: InfoField['key']; emptyCell?: string }>({
     severity: 'error',
     level: 'sheet',
     source: 'read',
     summary: 'Sheet "Thông tin" thiếu Mã đơn vị, Tên đơn vị, Kỳ báo cáo hoặc Phiên bản biểu mẫu.',
-    message: (p) =>
-      `Sheet "${p.sheet}": thiếu "${p.label}"${p.emptyCell ? ` (ô ${p.emptyCell} đang trống)` : ''}. Ghi nhãn "${p.label}" ở cột A và ${INFO_HINT[p.field](p.currentVersion)} ở cột B.`,
+    message: (p) => {
+      const { label, expects } = infoField(p.field);
+      return `Sheet "${p.sheet}": thiếu "${label}"${p.emptyCell ? ` (ô ${p.emptyCell} đang trống)` : ''}. Ghi nhãn "${label}" ở cột A và ${expects} ở cột B.`;
+    },
   }),
   'period-invalid': rule<{ value: string }>({
     severity: 'error',
@@ -284,7 +325,7 @@ export const RULES = {
     source: 'read',
     summary: 'Sheet "Số liệu" không có dòng tiêu đề chứa ô "Mã số".',
     message: (p) =>
-      `Sheet "${p.sheet}" không có dòng tiêu đề chứa ô "Mã số". Thêm lại dòng tiêu đề của biểu mẫu (STT, Mã số, Chỉ tiêu, Đơn vị tính, Tổng số, Nữ, DTTS, Ghi chú).`,
+      `Sheet "${p.sheet}" không có dòng tiêu đề chứa ô "Mã số". Thêm lại dòng tiêu đề của biểu mẫu (${COLUMNS.map((c) => c.header).join(', ')}).`,
   }),
   'column-missing': rule<{ sheet: string; headerRow: number; measure: Measure }>({
     severity: 'error',
