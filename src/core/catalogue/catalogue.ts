@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataFiles, type DataFiles } from '../data-files.js';
 import { csvRecords } from '../util/csv.js';
 
