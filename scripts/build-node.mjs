@@ -1,4 +1,4 @@
-// Builds dist/bundle/: the CLI (bin/bdg.js runs it) and the reading thread, each with every dependency bundled in,
+// Builds dist/bundle/: the CLI (bin/bdg.js runs it), the reading thread and the report thread, each with every dependency bundled in,
 // split into chunks they share and chunks loaded only when needed (the writers, exceljs and docx, load while the
 // threads read). One file per part instead of ~1.500 modules: Node resolves and compiles a few files, which halves
 // the start of the CLI and of each thread. Run by `npm run build` after tsc (tsc's dist/ stays for scripts and tests).
@@ -11,8 +11,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/bundle');
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  // The worker's file name is what src/node/read-files.ts starts next to itself.
-  entryPoints: { cli: join(root, 'src/cli/cli.ts'), 'read-worker': join(root, 'src/node/read-worker.ts') },
+  // The threads' file names are what src/node/thread-script.ts looks for next to the module starting them.
+  entryPoints: {
+    cli: join(root, 'src/cli/cli.ts'),
+    'read-worker': join(root, 'src/node/read-worker.ts'),
+    'report-worker': join(root, 'src/node/report-worker.ts'),
+  },
   bundle: true,
   splitting: true,
   platform: 'node',

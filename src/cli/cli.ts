@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--force', 'ghi đè kết quả đã có')
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
-    .addOption(new Option('--workers <n>', 'số luồng đọc tệp (mặc định: số nhân CPU)').argParser(positiveInt))
+    .addOption(new Option('--workers <n>', 'số luồng đọc tệp tối đa (mặc định: số nhân CPU; thêm một luồng cho mỗi 500 tệp)').argParser(positiveInt))
     .addOption(maxFileOption())
     .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (dir: string, opts) => {

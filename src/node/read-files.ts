@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { packageRoot } from './paths.js';
+import { threadScript } from './thread-script.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
@@ -19,6 +16,18 @@ const PIPELINE_DEPTH = 2;
 
 export function defaultWorkers(): number {
   return availableParallelism();
+}
+
+/**
+ * Files one reading thread takes before a second one is worth its start and warm-up: a thread spends ~0,2 s
+ * starting and its first ~50 files run at a fraction of full speed while the JIT warms up, so a province's few
+ * hundred files are read sooner by one warm thread than by two cold ones (`npm run bench`).
+ */
+export const FILES_PER_THREAD = 500;
+
+/** How many of at most `max` threads read `files` files. */
+export function readingThreads(files: number, max: number): number {
+  return Math.max(1, Math.min(max, Math.ceil(files / FILES_PER_THREAD)));
 }
 
 /**
@@ -59,16 +68,8 @@ export interface Reader {
   failed?: Error;
 }
 
-/**
- * The reading thread's script: the one beside this module when it runs bundled (dist/bundle/, see
- * scripts/build-node.mjs) or compiled (dist/node/), the compiled one when this runs from src/ (tests).
- */
-const WORKER_SCRIPT = ((beside) => (existsSync(beside) ? beside : pathToFileURL(resolve(packageRoot, 'dist/node/read-worker.js'))))(
-  new URL('./read-worker.js', import.meta.url),
-);
-
 function newWorker(setup: WorkerSetup): Worker {
-  return new Worker(WORKER_SCRIPT, {
+  return new Worker(threadScript('read-worker', import.meta.url), {
     workerData: { ...setup, limits: setup.limits ?? DEFAULT_LIMITS } satisfies WorkerSetup,
     // A hostile file may exhaust this thread's heap, never the whole run.
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
@@ -185,7 +186,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         replace(issue('file-unreadable', { problem: 'thread', detail: err.message }));
       });
     });
-  const threads = Math.max(1, Math.min(workers, files.length));
+  const threads = readingThreads(files.length, workers);
   // Threads started ahead and not needed (fewer files than threads) are stopped.
   for (const spare of warm.splice(threads)) void spare.worker.terminate();
   await Promise.all(Array.from({ length: threads }, runWorker));

@@ -19,6 +19,7 @@ import { VERSION } from '../../node/version.js';
 import { annotateWorkbook } from '../../core/write/annotate.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
+import { startReportThread } from '../../node/report-thread.js';
 
 export interface ConsolidateFlags {
   units?: string;
@@ -94,8 +95,9 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // The reading threads start before the folder walk (they load the unit list meanwhile), and the writers (exceljs,
-  // docx) load on this thread while they read.
+  // The reading threads start before the folder walk (they load the unit list meanwhile); the summary workbook's
+  // writer (exceljs) loads on this thread while they read, and the report (docx) is written on a thread of its own,
+  // in parallel with the workbook.
   const setup: WorkerSetup = {
     unitsFile: unitsFile && resolve(unitsFile),
     unitsEdition: flags.unitsEdition,
@@ -104,8 +106,11 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     limits,
   };
   const workers = flags.workers ?? defaultWorkers();
-  const readers = startReaders(setup, workers);
-  const writers = Promise.all([import('../../core/write/summary-workbook.js'), import('../../core/write/report/index.js')]);
+  // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
+  const readers = startReaders(setup, 1);
+  const reportThread = startReportThread();
+  const summaryWriter = import('../../core/write/summary-workbook.js');
+  summaryWriter.catch(() => {}); // awaited once the files are read
   try {
     let result: Consolidation;
     try {
@@ -143,12 +148,13 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     const copies = sendBackCopies(rollup, inputDir, outDir);
     const inputs = rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path));
     await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
-    const [{ buildSummaryWorkbook }, { renderReport }] = await writers;
-
+    const report = reportThread.render(rollup, config, previous);
+    report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
+    const { buildSummaryWorkbook } = await summaryWriter;
     const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` });
     await set.stage(paths.workbook, new Uint8Array(await workbook.xlsx.writeBuffer()));
     await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
-    await set.stage(paths.report, await renderReport(rollup, config, { catalogue, previous }));
+    await set.stage(paths.report, await report);
     const written: string[] = [];
     for (const c of copies) {
       const f = rollup.files.find((x) => x.path === c.path)!;
@@ -168,6 +174,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     await set.abort();
     throw err;
   } finally {
+    reportThread.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await set.release();

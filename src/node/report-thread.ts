@@ -1,0 +1,41 @@
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../core/config.js';
+import type { Rollup } from '../core/model.js';
+import { threadScript } from './thread-script.js';
+
+/** A thread that renders the report (DOCX) in parallel with the summary workbook. */
+export interface ReportThread {
+  render(rollup: Rollup, config: Config, previous?: Rollup): Promise<Uint8Array>;
+  stop(): void;
+}
+
+/** Starts the report thread now, so the report writer loads while the files are read. */
+export function startReportThread(): ReportThread {
+  const worker = new Worker(threadScript('report-worker', import.meta.url));
+  // Until it is given its job, the thread must not keep the process alive (a run that stops early).
+  worker.unref();
+  let failure: Error | undefined;
+  worker.on('error', (err) => (failure = err));
+  return {
+    render(rollup, config, previous) {
+      worker.ref();
+      return new Promise((ok, fail) => {
+        if (failure) return fail(failure);
+        worker.on('message', (msg: { ready?: true; bytes?: Uint8Array; error?: { message: string; stack?: string } }) => {
+          if (msg.ready) return;
+          void worker.terminate();
+          if (msg.bytes) return ok(msg.bytes);
+          const err = new Error(msg.error!.message);
+          err.stack = msg.error!.stack;
+          fail(err);
+        });
+        worker.once('error', fail);
+        worker.once('exit', (code) => fail(new Error(`luồng lập báo cáo dừng bất thường (mã ${code})`)));
+        worker.postMessage({ rollup, config, previous });
+      });
+    },
+    stop() {
+      void worker.terminate();
+    },
+  };
+}

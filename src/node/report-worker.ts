@@ -1,0 +1,19 @@
+import { parentPort } from 'node:worker_threads';
+import type { Config } from '../core/config.js';
+import type { Rollup } from '../core/model.js';
+import './data-files.js';
+
+/**
+ * The report thread: loads the report writer (docx) as soon as it starts, while the files are read, then renders
+ * the one report it is asked for while the main thread writes the summary workbook.
+ */
+const { renderReport } = await import('../core/write/report/index.js');
+parentPort!.once('message', async (job: { rollup: Rollup; config: Config; previous?: Rollup }) => {
+  try {
+    const bytes = await renderReport(job.rollup, job.config, { previous: job.previous });
+    parentPort!.postMessage({ bytes }, [bytes.buffer as ArrayBuffer]);
+  } catch (err) {
+    parentPort!.postMessage({ error: { message: (err as Error).message, stack: (err as Error).stack } });
+  }
+});
+parentPort!.postMessage({ ready: true });

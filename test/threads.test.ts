@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import '../src/node/data-files.js';
+import { EMPTY_CONFIG } from '../src/core/config.js';
+import type { Rollup } from '../src/core/model.js';
+import { renderReport } from '../src/core/write/report/index.js';
+import { FILES_PER_THREAD, readingThreads } from '../src/node/read-files.js';
+import { startReportThread } from '../src/node/report-thread.js';
+import { ROOT } from './helpers/cli.js';
+
+const rollup = (): Rollup => JSON.parse(readFileSync(join(ROOT, 'fixtures/dak-lak/tong-hop-66-2023.json'), 'utf8'));
+const documentXml = (docx: Uint8Array) => strFromU8(unzipSync(docx)['word/document.xml']!);
+
+describe('threads of a consolidation', () => {
+  it('one reading thread for a province, more only as the files pay for them, never more than asked', () => {
+    expect(FILES_PER_THREAD).toBe(500);
+    expect([0, 1, 300, 500].map((n) => readingThreads(n, 2))).toEqual([1, 1, 1, 1]);
+    expect([501, 1000, 3321].map((n) => readingThreads(n, 2))).toEqual([2, 2, 2]);
+    expect(readingThreads(3321, 8)).toBe(7);
+    expect(readingThreads(3321, 1)).toBe(1);
+  });
+
+  it('the report thread writes the report the main thread would write', async () => {
+    const thread = startReportThread();
+    const [there, here] = await Promise.all([thread.render(rollup(), EMPTY_CONFIG), renderReport(rollup(), EMPTY_CONFIG)]);
+    expect(documentXml(there)).toEqual(documentXml(here));
+    expect(documentXml(there)).toContain('Đắk Lắk');
+  }, 60_000);
+
+  it('a report that cannot be written fails the run with its own error, and the thread is gone', async () => {
+    const thread = startReportThread();
+    const broken = { ...rollup(), catalogueVersion: 'BDG-1999.9' };
+    const expected = await renderReport(broken, EMPTY_CONFIG).then(
+      () => 'no error',
+      (err: Error) => err.message,
+    );
+    expect(expected).not.toBe('no error');
+    await expect(thread.render(broken, EMPTY_CONFIG)).rejects.toThrow(expected);
+    thread.stop();
+  }, 60_000);
+});
