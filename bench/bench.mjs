@@ -3,8 +3,8 @@
  * `npm run bench`: consolidation at province and national scale (issue: national scale). Generates the sets once
  * (bench/cache/), then measures in fresh processes, several repetitions each:
  *  - the floor: a bare exceljs readFile loop over the same files;
- *  - `bdg consolidate` end to end (read, validate, roll up, summary workbook, JSON, DOCX) with 1 and with 2
- *    worker threads: wall time, time per file, peak RSS;
+ *  - `bdg consolidate` end to end (read, validate, roll up, summary workbook, JSON, DOCX) with `--workers 1` and
+ *    `--workers 2` (at most that many reading threads: one per 500 files): wall time, time per file, peak RSS;
  *  - writing the DOCX alone from the roll-up.
  *  - the DOCX alone for a roll-up with 300 and with 3.321 units straight under the root (bench/docx-probe.mjs,
  *    fresh processes): wall time, CPU time, peak RSS.
@@ -115,7 +115,7 @@ const saved = (() => {
 })();
 const keep = { results: results.length ? results : (saved.results ?? []), docx: docx.length ? docx : (saved.docx ?? []) };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
-const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'exceljs load', 'đọc/load', 'sàn exceljs', '1 luồng', '2 luồng', '2 luồng/sàn', 'RSS đỉnh', 'DOCX'];
+const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'exceljs load', 'đọc/load', 'sàn exceljs', '--workers 1', '--workers 2', 'w2/sàn', 'RSS đỉnh', 'DOCX'];
 const rows = results.map((r) => [r.set, r.files, (r.bytesPerFile / 1024).toFixed(1), r.readerMsPerFile, r.exceljsLoadMsPerFile, `${r.readerVsExceljsLoad}×`, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, `${r.consolidate2WorkersVsFloor}×`, `${r.peakRssMb2Workers} MB`, `${r.docxMs} ms`].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
