@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { format } from 'date-fns';
@@ -31,11 +30,6 @@ interface SwitchRecord {
   runId: string;
   renames: [temp: string, final: string][];
   remove: string[];
-}
-
-/** A run id: when it started, and a random part so two runs in one second differ ("20241231-235959-3fa2"). */
-export function newRunId(now: Date): string {
-  return `${format(now, 'yyyyMMdd-HHmmss')}-${randomBytes(2).toString('hex')}`;
 }
 
 function alive(pid: number): boolean {

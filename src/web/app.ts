@@ -11,6 +11,7 @@ import { validationJson, type CheckedFile } from '../core/validate/check-file.js
 import { renderReport } from '../core/write/report/index.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { buildSummaryWorkbook } from '../core/write/summary-workbook.js';
+import { newRunId } from '../core/util/run-id.js';
 import { configUnitsName, currentConfig, setupConfigForm } from './config-form.js';
 import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
 import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
@@ -366,12 +367,6 @@ function consolidateWith(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Consolidation> {
   return consolidate({ found, units, config: currentConfig().config, period, runId, readFiles, onProgress });
-}
-
-/** A run id as the CLI makes one: when it started, and a random part ("20241231-235959-3fa2"). */
-function newRunId(now: Date): string {
-  const random = crypto.getRandomValues(new Uint8Array(2));
-  return `${format(now, 'yyyyMMdd-HHmmss')}-${Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** What the page says of the list used and the unit rolled up. */
