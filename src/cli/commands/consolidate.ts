@@ -143,10 +143,9 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     const copies = sendBackCopies(rollup, inputDir, outDir);
     const inputs = rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path));
     await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
-    const [{ buildSummaryWorkbook }, { renderReport }] = await writers;
+    const [{ writeSummaryWorkbook }, { renderReport }] = await writers;
 
-    const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` });
-    await set.stage(paths.workbook, new Uint8Array(await workbook.xlsx.writeBuffer()));
+    await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
     await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
     await set.stage(paths.report, await renderReport(rollup, config, { catalogue, previous }));
     const written: string[] = [];
