@@ -101,7 +101,7 @@ describe('summary workbook: the level sheets written as raw rows', () => {
       expect(row.getCell(2).value).toBe(u.name === ODD_NAME ? 'Xã "Ấp & Bến" <mới> ' : u.name);
       expect(row.getCell(3).value).toBe(parentName(u));
       expect(row.getCell(4).value).toBe(SOURCE[u.source]);
-      const figures = columns.map((c, k) => row.getCell(FIXED + 1 + k).value);
+      const figures = columns.map((_, k) => row.getCell(FIXED + 1 + k).value);
       expect(figures, u.code).toEqual(columns.map((c) => u.values[c.code]?.[c.measure] ?? null));
       columns.forEach((c, k) => expect(row.getCell(FIXED + 1 + k).numFmt).toBe(c.money ? '#,##0.###' : '#,##0'));
       for (const c of [1, 2, 3, 4, FIXED + 1, FIXED + columns.length]) {

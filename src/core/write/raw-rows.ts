@@ -200,8 +200,9 @@ function writeBlock(xml: string, block: RawRowBlock, strings: SharedStrings): Ui
   if (start < 0) throw new Error(`xlsx: the prototype rows of sheet "${block.sheet}" are missing`);
   strings.dropped(xml.slice(start, end).split(' t="s"').length - 1);
 
-  // About 16 bytes a cell beyond its value; rows of some 100 cells.
-  const out = new ByteWriter(xml.length + block.count * 2000);
+  // Some 30 bytes a cell: one allocation in the usual case.
+  const width = Math.max(0, ...prototypes.map((p) => p?.styles.length ?? 0));
+  const out = new ByteWriter(xml.length + block.count * (100 + 36 * width));
   out.text(xml.slice(0, start));
   const references: Uint8Array[] = [];
   for (let i = 0; i < block.count; i++) {
