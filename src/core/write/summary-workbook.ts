@@ -137,8 +137,8 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   ws.getColumn(3).width = 26;
   ws.getColumn(4).width = 18;
   const numFmt = (c: number) => (catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
-  // One style object per kind of cell, shared by every row: exceljs files a style once per object, and a country's
-  // summary has half a million figure cells. (No row-level setter may touch these rows: it would change the shared object.)
+  // One style object per kind of cell, shared by the cells of a prototype row: exceljs files a style once per object.
+  // (No row-level setter may touch these rows: it would change the shared object.)
   const rowStyles = (font?: Partial<ExcelJS.Font>) => {
     const f = font ? { font } : {};
     return { code: { numFmt: '@', ...f }, plain: { ...f }, figure: [...Array(col).keys()].map((c) => (c > fixed.length ? { numFmt: numFmt(c), ...f } : f)) };
