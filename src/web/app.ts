@@ -10,7 +10,7 @@ import { halfYearPeriod, parsePeriodArg, yearPeriod } from '../core/util/period.
 import { validationJson, type CheckedFile } from '../core/validate/check-file.js';
 import { renderReport } from '../core/write/report/index.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
-import { buildSummaryWorkbook } from '../core/write/summary-workbook.js';
+import { writeSummaryWorkbook } from '../core/write/summary-workbook.js';
 import { newRunId } from '../core/util/run-id.js';
 import { configUnitsName, currentConfig, setupConfigForm } from './config-form.js';
 import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
@@ -400,7 +400,7 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
   const stem = `${rollup.root.code}-${rollup.period}`;
   const { config } = currentConfig();
   const [xlsx, docx] = await Promise.all([
-    buildSummaryWorkbook(rollup, byUnit, result.hierarchy, catalogue, { covered: result.covered, runId: read.runId, madeBy: `bdg ${__BDG_VERSION__}` }).xlsx.writeBuffer(),
+    writeSummaryWorkbook(rollup, byUnit, result.hierarchy, catalogue, { covered: result.covered, runId: read.runId, madeBy: `bdg ${__BDG_VERSION__}` }),
     renderReport(rollup, config, { catalogue, previous: previous?.rollup }),
   ]);
   const count = (s: string) => files.filter((f) => f.status === s).length;
@@ -412,7 +412,7 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
     h(
       'div',
       { class: 'downloads' },
-      downloadLink('tong-hop', `tong-hop-${stem}.xlsx`, xlsx as ArrayBuffer, MIME.xlsx, 'Tải bảng tổng hợp (.xlsx)', 'tai-tong-hop-xlsx'),
+      downloadLink('tong-hop', `tong-hop-${stem}.xlsx`, xlsx, MIME.xlsx, 'Tải bảng tổng hợp (.xlsx)', 'tai-tong-hop-xlsx'),
       downloadLink('tong-hop', `bao-cao-${stem}.docx`, docx, MIME.docx, 'Tải báo cáo (.docx)', 'tai-bao-cao-docx'),
       downloadLink('tong-hop', `tong-hop-${stem}.json`, jsonText(rollup), MIME.json, 'Tải dữ liệu tổng hợp (.json)', 'tai-tong-hop-json'),
     ),

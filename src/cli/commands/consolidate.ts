@@ -151,9 +151,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
     const report = reportThread.render(rollup, config, previous);
     report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
-    const { buildSummaryWorkbook } = await summaryWriter;
-    const workbook = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` });
-    await set.stage(paths.workbook, new Uint8Array(await workbook.xlsx.writeBuffer()));
+    const { writeSummaryWorkbook } = await summaryWriter;
+    await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
     await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
     await set.stage(paths.report, await report);
     const written: string[] = [];

@@ -4,6 +4,7 @@ import { NARRATIVE_LABELS, type Narrative, type NarrativeKey, type Rollup, type 
 import type { Hierarchy, Level } from '../read/hierarchy.js';
 import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
+import { withRawRows, type RawRowBlock } from './raw-rows.js';
 import { buildSubmissionWorkbook } from './submission-workbook.js';
 
 const LEVEL_SHEET: Record<Level, string> = { 'Quốc gia': 'Toàn quốc', 'Tỉnh': 'Cấp tỉnh', 'Huyện': 'Cấp huyện', 'Xã': 'Cấp xã' };
@@ -24,11 +25,21 @@ export interface SummaryStamp {
 }
 
 /**
- * The consolidated workbook: `Thông tin` and `Số liệu` for the root unit in the submission format (so it can be
- * sent up and read back by `bdg validate`), the units' words gathered in `Thuyết minh`, a sheet per level with
- * one row per unit, and `Tình hình nộp báo cáo`.
+ * The consolidated workbook, as the bytes of the .xlsx: `Thông tin` and `Số liệu` for the root unit in the
+ * submission format (so it can be sent up and read back by `bdg validate`), the units' words gathered in
+ * `Thuyết minh`, a sheet per level with one row per unit, and `Tình hình nộp báo cáo`. exceljs writes all of it
+ * but the level sheets' unit rows, which are written as bytes (raw-rows.ts): a country's commune sheet is half a
+ * million cells.
  */
-export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue, stamp: SummaryStamp): ExcelJS.Workbook {
+export async function writeSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue, stamp: SummaryStamp): Promise<Uint8Array> {
+  const blocks: RawRowBlock[] = [];
+  const wb = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, stamp, blocks);
+  // Stored, not deflated: the package is opened again at once for the unit rows, and zipped once after.
+  const packed = await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
+  return withRawRows(new Uint8Array(packed), blocks);
+}
+
+function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue, stamp: SummaryStamp, blocks: RawRowBlock[]): ExcelJS.Workbook {
   const root = byUnit.get(rollup.root.code)!;
   const wb = buildSubmissionWorkbook({
     catalogue,
@@ -54,7 +65,7 @@ export function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFig
   const coveredAbove = (u: UnitFigures) => u.source === 'missing' && hierarchy.ancestors(u.code).some((a) => byUnit.get(a.code)?.source === 'file');
   for (const level of levels) {
     const rows = rollup.units.filter((u) => u.level === level && !coveredAbove(u));
-    if (rows.length) addLevelSheet(wb, LEVEL_SHEET[level], rows, catalogue, hierarchy);
+    if (rows.length) blocks.push(addLevelSheet(wb, LEVEL_SHEET[level], rows, catalogue, hierarchy));
   }
   addSubmissionStatusSheet(wb, rollup, hierarchy);
   return wb;
@@ -77,9 +88,10 @@ const HEADER_ROWS = 3;
 /**
  * One row per unit of a level: names over the figure columns (the codes in a small row under them, so a column
  * can still be matched with the form), a "Tổng cộng" row, and on paper A4 landscape with the header rows and the
- * unit columns repeated on every page.
+ * unit columns repeated on every page. exceljs writes one prototype row per kind of unit row; the unit rows are
+ * the block returned, written over them.
  */
-function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[], catalogue: Catalogue, hierarchy: Hierarchy): void {
+function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[], catalogue: Catalogue, hierarchy: Hierarchy): RawRowBlock {
   const ws = wb.addWorksheet(name, {
     views: [{ state: 'frozen', xSplit: 2, ySplit: HEADER_ROWS }],
     pageSetup: {
@@ -125,31 +137,28 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   ws.getColumn(3).width = 26;
   ws.getColumn(4).width = 18;
   const numFmt = (c: number) => (catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
-  // One style object per kind of cell, shared by every row: exceljs files a style once per object, and a country's
-  // summary has half a million figure cells. (No row-level setter may touch these rows: it would change the shared object.)
+  // One style object per kind of cell, shared by the cells of a prototype row: exceljs files a style once per object.
+  // (No row-level setter may touch these rows: it would change the shared object.)
   const rowStyles = (font?: Partial<ExcelJS.Font>) => {
     const f = font ? { font } : {};
     return { code: { numFmt: '@', ...f }, plain: { ...f }, figure: [...Array(col).keys()].map((c) => (c > fixed.length ? { numFmt: numFmt(c), ...f } : f)) };
   };
   const reported = rowStyles();
   const missing = rowStyles({ color: { argb: 'FF9A9A9A' }, italic: true });
-  for (const u of units) {
-    const row = ws.addRow([
-      u.code,
-      u.name,
-      u.parent ? (hierarchy.byCode.get(u.parent)?.name ?? u.parent) : '',
-      SOURCE_LABEL[u.source],
-      ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
-    ]);
-    const style = u.source === 'missing' ? missing : reported;
+  const styleOf = (u: UnitFigures) => (u.source === 'missing' ? missing : reported);
+  // The kinds in the order the rows first show them, so exceljs files their styles in the order it always has.
+  const kinds = [...new Set(units.map(styleOf))];
+  const first = HEADER_ROWS + 1;
+  const last = HEADER_ROWS + units.length;
+  kinds.forEach((style, k) => {
+    const row = ws.getRow(first + k);
     row.getCell(1).style = style.code;
     for (let c = 2; c <= fixed.length; c++) row.getCell(c).style = style.plain;
     for (let c = fixed.length + 1; c < col; c++) row.getCell(c).style = style.figure[c]!;
-  }
+  });
   // The total of the rows shown, as a formula a person can follow; empty where no unit has the figure.
-  const first = HEADER_ROWS + 1;
-  const last = HEADER_ROWS + units.length;
-  const total = ws.addRow(['', 'Tổng cộng', '', '']);
+  const total = ws.getRow(last + 1);
+  ['', 'Tổng cộng', '', ''].forEach((v, i) => (total.getCell(i + 1).value = v));
   for (let c = fixed.length + 1; c < col; c++) {
     const { code, measure } = columns[c - fixed.length - 1]!;
     const values = units.map((u) => u.values[code]?.[measure]).filter((v): v is number => typeof v === 'number');
@@ -161,6 +170,24 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   }
   total.font = { bold: true };
   for (let c = 1; c < col; c++) total.getCell(c).border = { top: { style: 'double' }, bottom: thin };
+  return {
+    sheet: name,
+    first,
+    count: units.length,
+    row: (i) => {
+      const u = units[i]!;
+      return {
+        kind: kinds.indexOf(styleOf(u)),
+        cells: [
+          u.code,
+          u.name,
+          u.parent ? (hierarchy.byCode.get(u.parent)?.name ?? u.parent) : '',
+          SOURCE_LABEL[u.source],
+          ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
+        ],
+      };
+    },
+  };
 }
 
 function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): void {

@@ -3,6 +3,7 @@ import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { MEASURE_LABEL, measuresOf, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import type { Rollup, UnitFigures } from '../../model.js';
 import { formatNumber } from '../../util/number.js';
+import { ByteWriter, utf8 } from '../byte-writer.js';
 
 /**
  * The annex tables, written as WordprocessingML text rather than docx objects: a national annex has 3.321 rows ×
@@ -46,54 +47,6 @@ function cellXml(c: CellSpec): string {
   return `<w:tc><w:tcPr><w:tcW w:w="${c.width}" w:type="dxa"/>${span}${merge}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="${c.style}"/></w:pPr>${text}</w:p></w:tc>`;
 }
 
-/**
- * The part's bytes, written in place: a national annex is some 200.000 cells, and as strings (joined, then
- * encoded) they cost seconds of copying and garbage collection.
- */
-class ByteWriter {
-  private buf: Uint8Array;
-  length = 0;
-  private readonly encoder = new TextEncoder();
-
-  constructor(expected: number) {
-    this.buf = new Uint8Array(Math.max(1 << 16, expected));
-  }
-
-  private ensure(extra: number): void {
-    if (this.length + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
-  }
-
-  /** Digits, dots, commas and dashes: one byte a character. */
-  ascii(s: string): void {
-    this.ensure(s.length);
-    const buf = this.buf;
-    let at = this.length;
-    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
-    this.length = at;
-  }
-
-  text(s: string): void {
-    this.ensure(s.length * 3);
-    this.length += this.encoder.encodeInto(s, this.buf.subarray(this.length)).written;
-  }
-
-  result(): Uint8Array {
-    return this.buf.subarray(0, this.length);
-  }
-}
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
 /** A figure cell as small as WordprocessingML allows: the grid gives its width, the style its look. */
 const FIGURE_OPEN = utf8('<w:tc><w:p><w:pPr><w:pStyle w:val="SoLieuPhuLuc"/></w:pPr><w:r><w:t>');
 const FIGURE_CLOSE = utf8('</w:t></w:r></w:p></w:tc>');

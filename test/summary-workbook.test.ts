@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogue, measuresOf, type Measure } from '../src/core/catalogue/catalogue.js';
+import type { Figures, Rollup, UnitFigures } from '../src/core/model.js';
+import { buildHierarchy, type Hierarchy } from '../src/core/read/hierarchy.js';
+import { openXlsx } from '../src/core/read/xlsx.js';
+import { rollUp, totalsOf } from '../src/core/rollup/rollup.js';
+import { writeSummaryWorkbook } from '../src/core/write/summary-workbook.js';
+import { figuresFor } from './helpers/province.js';
+import { tempDir } from './helpers/workbooks.js';
+
+const catalogue = loadCatalogue();
+const columns = catalogue.indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ code: ind.code, measure: m as Measure, money: ind.kind === 'money' })));
+const FIXED = 4;
+const SOURCE = { file: 'Tệp của đơn vị', rollup: 'Cộng từ cấp dưới', missing: 'Chưa có số liệu' };
+
+// Nine districts of 125 communes. District 9 sends one file for all its communes: they are not listed.
+const DISTRICTS = 9;
+const COMMUNES = 125;
+/** User data as unit lists carry it: markup characters and a control character that XML forbids. */
+const ODD_NAME = 'Xã "Ấp & Bến" <mới>\u0001 ';
+const ODD_DISTRICT = 'Huyện A&B <Đông>';
+
+function province(): Hierarchy {
+  const rows = [{ code: '90', name: 'Tỉnh Kiểm Tra', level: 'Tỉnh', parent: '' }];
+  for (let d = 1; d <= DISTRICTS; d++) {
+    rows.push({ code: `9${d}`, name: d === 2 ? ODD_DISTRICT : `Huyện Số ${d}`, level: 'Huyện', parent: '90' });
+    for (let c = 1; c <= COMMUNES; c++) rows.push({ code: `9${d}${String(c).padStart(3, '0')}`, name: d === 2 && c === 7 ? ODD_NAME : `Xã ${d}-${c}`, level: 'Xã', parent: `9${d}` });
+  }
+  return buildHierarchy(rows);
+}
+
+describe('summary workbook: the level sheets written as raw rows', () => {
+  const hierarchy = province();
+  const submitted = new Map<string, Figures>();
+  let communes: UnitFigures[];
+  let districts: UnitFigures[];
+  let bytes: Uint8Array;
+  let wb: ExcelJS.Workbook;
+
+  beforeAll(async () => {
+    let seed = 1;
+    for (const u of hierarchy.units) {
+      if (u.level !== 'Xã' || u.parent === '99') continue;
+      // Every 13th commune sent nothing; one commune left an indicator empty.
+      if (Number(u.code.slice(2)) % 13 === 0) continue;
+      const f = figuresFor(seed++, 1);
+      if (u.code === '91005') f['DA8.05'] = { total: null, nu: null, dtts: null };
+      submitted.set(u.code, f);
+    }
+    submitted.set('99', figuresFor(999, COMMUNES));
+    const byUnit = rollUp(hierarchy, catalogue, submitted);
+    const units = hierarchy.units.filter((u) => u.code !== '90').map((u) => byUnit.get(u.code)!);
+    communes = units.filter((u) => u.level === 'Xã' && u.parent !== '99');
+    districts = units.filter((u) => u.level === 'Huyện');
+    const root = byUnit.get('90')!;
+    const rollup: Rollup = {
+      runId: '20241210-080000-abcd',
+      root: { code: '90', name: 'Tỉnh Kiểm Tra' },
+      period: '2024',
+      periodLabel: 'Năm 2024',
+      catalogueVersion: catalogue.version,
+      generatedAt: '2024-12-10T08:00:00.000Z',
+      completeness: { expected: DISTRICTS, received: DISTRICTS, missing: [], late: [], partial: [] },
+      files: [],
+      totals: totalsOf(catalogue, root, DISTRICTS),
+      ratios: [],
+      communes: DISTRICTS * COMMUNES,
+      units,
+      narratives: [],
+    };
+    bytes = await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered: [], runId: rollup.runId!, madeBy: 'bdg test' });
+    wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  });
+
+  it('has every sheet of the summary', () => {
+    expect(communes.length).toBe(1000);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Cấp huyện', 'Cấp xã', 'Tình hình nộp báo cáo']);
+  });
+
+  it.each([
+    ['Cấp xã', () => communes],
+    ['Cấp huyện', () => districts],
+  ])('%s: every unit row, cell by cell, with its style; then the total row', (sheet, unitsOf) => {
+    const units = unitsOf();
+    const ws = wb.getWorksheet(sheet)!;
+    const parentName = (u: UnitFigures) => hierarchy.byCode.get(u.parent!)!.name;
+    // The header rows as exceljs wrote them, and nothing after the total row.
+    expect(ws.getCell('A1').value).toBe('Mã');
+    expect(ws.getCell(3, FIXED + 1).value).toBe(columns[0]!.code);
+    expect(ws.rowCount).toBe(3 + units.length + 1);
+    units.forEach((u, i) => {
+      const row = ws.getRow(4 + i);
+      const missing = u.source === 'missing';
+      expect(row.getCell(1).value, `row ${4 + i}`).toBe(u.code);
+      expect(row.getCell(1).numFmt).toBe('@');
+      expect(row.getCell(2).value).toBe(u.name === ODD_NAME ? 'Xã "Ấp & Bến" <mới> ' : u.name);
+      expect(row.getCell(3).value).toBe(parentName(u));
+      expect(row.getCell(4).value).toBe(SOURCE[u.source]);
+      const figures = columns.map((_, k) => row.getCell(FIXED + 1 + k).value);
+      expect(figures, u.code).toEqual(columns.map((c) => u.values[c.code]?.[c.measure] ?? null));
+      columns.forEach((c, k) => expect(row.getCell(FIXED + 1 + k).numFmt).toBe(c.money ? '#,##0.###' : '#,##0'));
+      for (const c of [1, 2, 3, 4, FIXED + 1, FIXED + columns.length]) {
+        if (missing) expect(row.getCell(c).font, `${u.code} col ${c}`).toMatchObject({ italic: true, color: { argb: 'FF9A9A9A' } });
+        else expect(row.getCell(c).font?.italic, `${u.code} col ${c}`).toBeFalsy();
+      }
+    });
+    const last = 3 + units.length;
+    const total = ws.getRow(last + 1);
+    expect(total.getCell(2).value).toBe('Tổng cộng');
+    expect(total.getCell(2).font.bold).toBe(true);
+    columns.forEach((c, k) => {
+      const cell = total.getCell(FIXED + 1 + k);
+      const values = units.map((u) => u.values[c.code]?.[c.measure]).filter((v): v is number => typeof v === 'number');
+      const letter = ws.getColumn(FIXED + 1 + k).letter;
+      if (!values.length) return expect(cell.value, c.code).toBe(null);
+      // (cell.result, not cell.value: exceljs leaves a result of 0 out of the value it gives back.)
+      expect(cell.formula, `${c.code} ${c.measure}`).toBe(`SUM(${letter}4:${letter}${last})`);
+      expect(cell.result, `${c.code} ${c.measure}`).toBe(Math.round(values.reduce((a, b) => a + b, 0) * 1000) / 1000);
+      expect(cell.numFmt).toBe(c.money ? '#,##0.###' : '#,##0');
+      expect(cell.border.top).toEqual({ style: 'double' });
+    });
+  });
+
+  it('the unit without figures and the empty indicator are empty cells, styled like their row', () => {
+    const ws = wb.getWorksheet('Cấp xã')!;
+    const at = (code: string) => 4 + communes.findIndex((u) => u.code === code);
+    const missing = ws.getRow(at('91013'));
+    expect(missing.getCell(4).value).toBe('Chưa có số liệu');
+    expect(missing.getCell(FIXED + 1).value).toBe(null);
+    expect(missing.getCell(FIXED + 1).font).toMatchObject({ italic: true });
+    const gap = columns.findIndex((c) => c.code === 'DA8.05');
+    const row = ws.getRow(at('91005'));
+    expect([0, 1, 2].map((k) => row.getCell(FIXED + 1 + gap + k).value)).toEqual([null, null, null]);
+    expect(row.getCell(FIXED + 1 + gap).numFmt).toBe('#,##0');
+    expect(row.getCell(FIXED + 1 + gap + 3).value).toBe(submitted.get('91005')![columns[gap + 3]!.code]?.[columns[gap + 3]!.measure] ?? null);
+  });
+
+  it('our own reader reads the same cells', () => {
+    const opened = openXlsx(bytes);
+    if (!opened.ok) throw new Error(opened.issue.message);
+    const sheet = opened.book.readSheet(opened.book.sheets.find((s) => s.name === 'Cấp xã')!);
+    const odd = 4 + communes.findIndex((u) => u.name === ODD_NAME);
+    expect(sheet.rows.get(odd)!.get(2)).toEqual({ kind: 'text', text: 'Xã "Ấp & Bến" <mới> ' });
+    expect(sheet.rows.get(odd)!.get(3)).toEqual({ kind: 'text', text: ODD_DISTRICT });
+    const u = communes[500]!;
+    const cells = sheet.rows.get(504)!;
+    expect(cells.get(1)).toEqual({ kind: 'text', text: u.code });
+    columns.forEach((c, k) => {
+      const v = u.values[c.code]?.[c.measure];
+      expect(cells.get(FIXED + 1 + k) ?? { kind: 'empty' }, c.code).toEqual(typeof v === 'number' ? { kind: 'number', value: v } : { kind: 'empty' });
+    });
+  });
+
+  // LibreOffice, when installed, opens it too: every sheet to CSV, the commune sheet's rows as written.
+  it.skipIf(!['/usr/bin/soffice', '/usr/local/bin/soffice'].some(existsSync))('LibreOffice reads the level sheet', () => {
+    const dir = tempDir('bdg-summary-lo-');
+    writeFileSync(join(dir, 'tong-hop.xlsx'), bytes);
+    execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', '--outdir', dir, join(dir, 'tong-hop.xlsx')], {
+      stdio: 'ignore',
+      timeout: 120_000,
+    });
+    const file = readdirSync(dir).find((f) => f.normalize('NFC').endsWith('Cấp xã.csv'))!;
+    const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBe(3 + communes.length + 1);
+    const odd = communes.findIndex((u) => u.name === ODD_NAME);
+    expect(lines[3 + odd]!.startsWith(`${communes[odd]!.code},"Xã ""Ấp & Bến"" <mới> ",${ODD_DISTRICT},Tệp của đơn vị,`)).toBe(true);
+    // Figures as shown, with their number format: a count, and the total row's cached sums.
+    const first = communes[0]!;
+    expect(lines[3]!.split(',').slice(0, 5)).toEqual([first.code, first.name, 'Huyện Số 1', 'Tệp của đơn vị', String(first.values[columns[0]!.code]![columns[0]!.measure])]);
+    expect(lines.at(-1)!.split(',')[1]).toBe('Tổng cộng');
+  });
+});
