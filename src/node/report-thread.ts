@@ -3,15 +3,9 @@ import type { Config } from '../core/config.js';
 import type { Rollup } from '../core/model.js';
 import { threadScript } from './thread-script.js';
 
-/** What the report thread writes: the report (DOCX) and the roll-up as the JSON file holds it (UTF-8). */
-export interface ReportOutputs {
-  report: Uint8Array;
-  json: Uint8Array;
-}
-
-/** A thread that writes the report and the JSON in parallel with the summary workbook. */
+/** A thread that renders the report (DOCX) in parallel with the summary workbook. */
 export interface ReportThread {
-  render(rollup: Rollup, config: Config, previous?: Rollup): Promise<ReportOutputs>;
+  render(rollup: Rollup, config: Config, previous?: Rollup): Promise<Uint8Array>;
   stop(): void;
 }
 
@@ -27,10 +21,10 @@ export function startReportThread(): ReportThread {
       worker.ref();
       return new Promise((ok, fail) => {
         if (failure) return fail(failure);
-        worker.on('message', (msg: { ready?: true; report?: Uint8Array; json?: Uint8Array; error?: { message: string; stack?: string } }) => {
+        worker.on('message', (msg: { ready?: true; bytes?: Uint8Array; error?: { message: string; stack?: string } }) => {
           if (msg.ready) return;
           void worker.terminate();
-          if (msg.report && msg.json) return ok({ report: msg.report, json: msg.json });
+          if (msg.bytes) return ok(msg.bytes);
           const err = new Error(msg.error!.message);
           err.stack = msg.error!.stack;
           fail(err);

@@ -153,9 +153,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
     const { writeSummaryWorkbook } = await summaryWriter;
     await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
-    const { report: docx, json } = await report;
-    await set.stage(paths.json, json);
-    await set.stage(paths.report, docx);
+    await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
+    await set.stage(paths.report, await report);
     const written: string[] = [];
     for (const c of copies) {
       const f = rollup.files.find((x) => x.path === c.path)!;
@@ -168,7 +167,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     await set.commit();
     if (interrupted !== null) await stop(interrupted);
 
-    if (flags.json) io.stdout.write(new TextDecoder().decode(json));
+    if (flags.json) io.stdout.write(`${JSON.stringify(rollup, null, 2)}\n`);
     (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io));
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
