@@ -33,9 +33,13 @@ const reps = Number(opt('reps', '3'));
 const cache = join(here, 'cache');
 mkdirSync(cache, { recursive: true });
 
+/** One fresh process; `ms` is its whole life, from spawn to exit (Node's start and the modules' loading included). */
 function probe(mode, dir, out, workers = '1') {
+  const started = performance.now();
   const line = execFileSync(process.execPath, [join(here, 'probe.mjs'), mode, dir, out, workers], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
-  return JSON.parse(line.trim().split('\n').pop());
+  const ms = performance.now() - started;
+  const result = JSON.parse(line.trim().split('\n').pop());
+  return mode === 'reader' ? result : { ...result, ms };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

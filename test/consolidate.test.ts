@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +226,35 @@ describe('bdg consolidate', () => {
     expect(digest()).toBe(before);
     expect(readdirSync(out1).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }); // four full runs: on a shared 2-core machine they can pass the default minute
+
+  it('never writes over an input, even with --force: an output that is a link to a submission, an annotated copy over its file', async () => {
+    const dir = join(root, 'linked-inputs');
+    const units = writeUnits(root, THREE_LEVEL);
+    await writeSubmission(join(dir, '101.xlsx'), D['101'], figuresFor(101, 4));
+    await writeSubmission(join(dir, '102.xlsx'), D['102'], { ...figuresFor(102, 4), 'DA8.05': { total: 5, nu: 9, dtts: 1 } });
+    const before = readFileSync(join(dir, '102.xlsx'));
+    // Last year's summary replaced by a link to a district's file (a shortcut a person made).
+    const out = join(root, 'out-linked');
+    mkdirSync(out, { recursive: true });
+    symlinkSync(join(dir, '102.xlsx'), join(out, 'tong-hop-10-2024.xlsx'));
+    const r = bdg(['consolidate', dir, '--units', units, '--out', out, '--force']);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`tệp kết quả "${join(out, 'tong-hop-10-2024.xlsx')}" trùng với tệp đầu vào`);
+    // The marked copy of a file over the file itself, by its name or through a linked folder.
+    const linkedDir = join(root, 'linked-folder');
+    symlinkSync(dir, linkedDir);
+    for (const [copy, said] of [
+      [join(dir, '102.xlsx'), 'bản đánh dấu không được ghi đè tệp đang kiểm tra'],
+      [join(linkedDir, '102.xlsx'), `tệp kết quả "${join(linkedDir, '102.xlsx')}" trùng với tệp đầu vào`],
+    ]) {
+      const v = bdg(['validate', join(dir, '102.xlsx'), '--annotate', copy!, '--force']);
+      expect(v.status, v.stderr).toBe(2);
+      expect(v.stderr).toContain(said);
+    }
+    expect(readFileSync(join(dir, '102.xlsx')).equals(before)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['101.xlsx', '102.xlsx']);
+    expect(readdirSync(out)).toEqual(['tong-hop-10-2024.xlsx']);
+  });
 
   it('with last period’s roll-up: outliers flagged per unit, and the report compares', async () => {
     const units = writeUnits(root, THREE_LEVEL);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, measuresOf, type Measure } from '../src/core/catalogue/catalogue.js';
-import type { Figures, Rollup, UnitFigures } from '../src/core/model.js';
+import type { Figures, FileOutcome, Issue, Rollup, UnitFigures } from '../src/core/model.js';
 import { buildHierarchy, type Hierarchy } from '../src/core/read/hierarchy.js';
 import { openXlsx } from '../src/core/read/xlsx.js';
 import { rollUp, totalsOf } from '../src/core/rollup/rollup.js';
@@ -40,6 +40,24 @@ describe('summary workbook: the level sheets written as raw rows', () => {
   let districts: UnitFigures[];
   let bytes: Uint8Array;
   let wb: ExcelJS.Workbook;
+  let rollup: Rollup;
+
+  /** A file of each status: accepted (some with warnings, one message of several lines' length), rejected, ignored, superseded. */
+  function statusFiles(): FileOutcome[] {
+    const warn = (message: string): Issue => ({ rule: 'outlier', severity: 'warning', message });
+    const error = (message: string): Issue => ({ rule: 'value-not-number', severity: 'error', message });
+    const files: FileOutcome[] = [...submitted.keys()].map((code, i) => ({
+      path: `huyen-${code.slice(1, 2)}/${code}.xlsx`,
+      unit: code,
+      status: 'accepted',
+      errors: [],
+      warnings: i % 50 === 0 ? [warn(`Ô D${i + 7} tăng bất thường so với kỳ trước & cần xem lại <ghi chú>.`), warn('x'.repeat(200))] : [],
+    }));
+    files.splice(3, 0, { path: 'hong.xlsx', unit: '91004', status: 'rejected', errors: [error('Ô E12: "12,5" không phải là số.'), error('Thiếu sheet "Thuyết minh".')], warnings: [] });
+    files.push({ path: 'ghi-chu.txt', unit: null, status: 'ignored', reason: 'không phải tệp .xlsx' });
+    files.push({ path: 'cu/91003.xlsx', unit: '91003', status: 'superseded', supersededBy: 'huyen-1/91003.xlsx', reason: 'có bản lập sau' });
+    return files;
+  }
 
   beforeAll(async () => {
     let seed = 1;
@@ -57,15 +75,21 @@ describe('summary workbook: the level sheets written as raw rows', () => {
     communes = units.filter((u) => u.level === 'Xã' && u.parent !== '99');
     districts = units.filter((u) => u.level === 'Huyện');
     const root = byUnit.get('90')!;
-    const rollup: Rollup = {
+    rollup = {
       runId: '20241210-080000-abcd',
       root: { code: '90', name: 'Tỉnh Kiểm Tra' },
       period: '2024',
       periodLabel: 'Năm 2024',
       catalogueVersion: catalogue.version,
       generatedAt: '2024-12-10T08:00:00.000Z',
-      completeness: { expected: DISTRICTS, received: DISTRICTS, missing: [], late: [], partial: [] },
-      files: [],
+      completeness: {
+        expected: DISTRICTS,
+        received: DISTRICTS,
+        missing: communes.filter((u) => u.source === 'missing').map((u) => ({ code: u.code, name: u.name })),
+        late: [{ code: '91002', name: 'Xã 1-2', preparedOn: '2025-01-20' }],
+        partial: [{ code: '99', name: 'Huyện Số 9', reported: 124, expected: 125, missing: [{ code: '99125', name: 'Xã 9-125' }] }],
+      },
+      files: statusFiles(),
       totals: totalsOf(catalogue, root, DISTRICTS),
       ratios: [],
       communes: DISTRICTS * COMMUNES,
@@ -138,6 +162,64 @@ describe('summary workbook: the level sheets written as raw rows', () => {
     expect([0, 1, 2].map((k) => row.getCell(FIXED + 1 + gap + k).value)).toEqual([null, null, null]);
     expect(row.getCell(FIXED + 1 + gap).numFmt).toBe('#,##0');
     expect(row.getCell(FIXED + 1 + gap + 3).value).toBe(submitted.get('91005')![columns[gap + 3]!.code]?.[columns[gap + 3]!.measure] ?? null);
+  });
+
+  it('Tình hình nộp báo cáo: every file with its status and why, then the units missing, partial and late', () => {
+    const ws = wb.getWorksheet('Tình hình nộp báo cáo')!;
+    expect(ws.getCell('A1').value).toBe('TÌNH HÌNH NỘP BÁO CÁO – NĂM 2024');
+    expect(ws.getCell('A1').font).toMatchObject({ bold: true, size: 13 });
+    expect(ws.getCell('A2').value).toBe('Đã có số liệu của 9/9 đơn vị (100%)');
+    expect(ws.getCell('A3').value).toBe('Mã lần tổng hợp: 20241210-080000-abcd');
+    expect(ws.getRow(5).values).toEqual([undefined, 'Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp']);
+    expect(ws.getCell('A5').font.bold).toBe(true);
+    // Printed, the header row is repeated on every page.
+    expect(ws.pageSetup.printTitlesRow).toBe('5:5');
+    const files = rollup.files;
+    const label = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua', superseded: 'Thay bằng tệp khác' };
+    files.forEach((f, i) => {
+      const row = ws.getRow(6 + i);
+      const detail =
+        f.status === 'ignored' || f.status === 'superseded'
+          ? f.reason!
+          : [...f.errors!.map((e) => `Lỗi: ${e.message}`), ...f.warnings!.map((w) => `Cảnh báo: ${w.message}`)].join('\n');
+      const name = f.unit ? hierarchy.byCode.get(f.unit)!.name : null;
+      expect([1, 2, 3, 4, 5, 6].map((c) => row.getCell(c).value), `row ${6 + i}`).toEqual([
+        f.path,
+        f.unit,
+        name === ODD_NAME ? 'Xã "Ấp & Bến" <mới> ' : name,
+        label[f.status],
+        detail || null,
+        f.supersededBy ?? null,
+      ]);
+      expect(row.getCell(2).numFmt).toBe('@');
+      for (const c of [1, 5, 6]) expect(row.getCell(c).alignment).toEqual({ vertical: 'top', wrapText: true });
+      if (f.status === 'rejected') expect(row.getCell(4).font).toMatchObject({ bold: true, color: { argb: 'FFC00000' } });
+      else expect(row.getCell(4).font?.bold).toBeFalsy();
+    });
+    // Rows sized to their text: one line of 15 pt, the two warnings (one of 200 characters) 15 + 45.
+    expect(ws.getRow(6).height).toBe(15 + 45);
+    expect(ws.getRow(7).height).toBe(15);
+    const rejected = 6 + files.findIndex((f) => f.status === 'rejected');
+    expect(ws.getRow(rejected).height).toBe(30);
+    let r = 6 + files.length;
+    const section = (title: string, rows: unknown[][]) => {
+      expect(ws.getRow(r).cellCount, `row ${r}`).toBe(0);
+      expect(ws.getCell(r + 1, 1).value).toBe(title);
+      expect(ws.getCell(r + 1, 1).font.bold).toBe(true);
+      r += 2;
+      for (const cells of rows) {
+        expect(cells.map((_, c) => ws.getCell(r, c + 1).value), `row ${r}`).toEqual(cells);
+        expect(ws.getCell(r, 2).numFmt).toBe('@');
+        r++;
+      }
+    };
+    const { missing, partial, late } = rollup.completeness;
+    expect(missing.length).toBeGreaterThan(50);
+    section(`Đơn vị chưa có số liệu (${missing.length})`, missing.map((m) => [null, m.code, m.name, 'Chưa nộp']));
+    section('Đơn vị có số liệu chưa đầy đủ (1)', [[null, '99', 'Huyện Số 9', '124/125', 'Chưa có: 99125 Xã 9-125']]);
+    section('Đơn vị nộp muộn (1)', [[null, late[0]!.code, 'Xã 1-2', 'Lập ngày 20/01/2025']]);
+    expect(partial.length).toBe(1);
+    expect(ws.rowCount).toBe(r - 1);
   });
 
   it('our own reader reads the same cells', () => {

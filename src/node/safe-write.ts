@@ -12,10 +12,13 @@ export async function exists(path: string): Promise<boolean> {
 
 /** Refuses, before any work is done, to overwrite files a person made (unless --force) or to write over an input. */
 export async function checkOutputs(paths: string[], opts: { force?: boolean; inputs?: string[] }): Promise<void> {
-  const inputs = await Promise.all((opts.inputs ?? []).map((p) => realpath(p).catch(() => resolve(p))));
-  for (const p of paths) {
-    const real = await realpath(p).catch(() => resolve(p));
-    if (inputs.includes(real)) throw new UsageError(`tệp kết quả "${p}" trùng với tệp đầu vào; chọn tên hoặc thư mục khác (--out).`);
+  // Only an output already there can be an input (under another name, through a link): the inputs, a country's
+  // thousands of files, are resolved only then.
+  const there = (await Promise.all(paths.map(async (p) => [p, await realpath(p).catch(() => null)] as const))).filter(([, real]) => real !== null);
+  if (there.length && opts.inputs?.length) {
+    const inputs = new Set(await Promise.all(opts.inputs.map((p) => realpath(p).catch(() => resolve(p)))));
+    const same = there.find(([, real]) => inputs.has(real!));
+    if (same) throw new UsageError(`tệp kết quả "${same[0]}" trùng với tệp đầu vào; chọn tên hoặc thư mục khác (--out).`);
   }
   if (opts.force) return;
   const existing: string[] = [];

@@ -18,8 +18,15 @@ export interface RawRowBlock {
   first: number;
   count: number;
   /** The block's i-th row: the kind of row (its prototype) and its cells from column A. A null cell is empty but
-   * keeps the prototype's style; strings go to the shared strings, as exceljs writes them. */
-  row(i: number): { kind: number; cells: readonly RawCell[] };
+   * keeps the prototype's style; strings go to the shared strings, as exceljs writes them. The row's height in
+   * points, when it has one of its own (the prototype's is not copied). Null: an empty row, not written. */
+  row(i: number): RawRow | null;
+}
+
+export interface RawRow {
+  kind: number;
+  cells: readonly RawCell[];
+  height?: number;
 }
 
 const decoder = new TextDecoder();
@@ -152,7 +159,7 @@ function columnNumber(letters: string): number {
 }
 
 interface Prototype {
-  /** `" spans=… x14ac:dyDescent=…>`: what follows the row number in the row's tag. */
+  /** `" spans=… x14ac:dyDescent=…`: what follows the row number in the row's tag, less any height. */
   rowTail: Uint8Array;
   /** By column (0 = A): `" s="27"` or `"` — what follows the row number in the cell's reference. */
   styles: Uint8Array[];
@@ -161,6 +168,7 @@ interface Prototype {
 
 const ROW_OPEN = utf8('<row r="');
 const ROW_CLOSE = utf8('</row>');
+const TAG_END = utf8('>');
 const NO_STYLE = utf8('"');
 const EMPTY_CELL = utf8('/>');
 const NUMBER_OPEN = utf8('><v>');
@@ -185,7 +193,7 @@ function writeBlock(xml: string, block: RawRowBlock, strings: SharedStrings): Ui
     }
     if (start < 0) start = m.index;
     const selfClosing = m[1]!.endsWith('/');
-    const attrs = (selfClosing ? m[1]!.slice(0, -1) : m[1]!).replace(/\s+r="\d+"/, '');
+    const attrs = (selfClosing ? m[1]!.slice(0, -1) : m[1]!).replace(/\s+(r|ht|customHeight)="[^"]*"/g, '');
     const cellsEnd = selfClosing ? rowTag.lastIndex : xml.indexOf('</row>', rowTag.lastIndex);
     const styles: Uint8Array[] = [];
     const styled: boolean[] = [];
@@ -195,7 +203,7 @@ function writeBlock(xml: string, block: RawRowBlock, strings: SharedStrings): Ui
       styles[column] = s ? utf8(`" s="${s}"`) : NO_STYLE;
       styled[column] = !!s;
     }
-    prototypes[r - block.first] = { rowTail: utf8(`"${attrs}>`), styles, styled };
+    prototypes[r - block.first] = { rowTail: utf8(`"${attrs}`), styles, styled };
   }
   if (start < 0) throw new Error(`xlsx: the prototype rows of sheet "${block.sheet}" are missing`);
   strings.dropped(xml.slice(start, end).split(' t="s"').length - 1);
@@ -206,13 +214,17 @@ function writeBlock(xml: string, block: RawRowBlock, strings: SharedStrings): Ui
   out.text(xml.slice(0, start));
   const references: Uint8Array[] = [];
   for (let i = 0; i < block.count; i++) {
-    const { kind, cells } = block.row(i);
+    const row = block.row(i);
+    if (!row) continue;
+    const { kind, cells, height } = row;
     const prototype = prototypes[kind];
     if (!prototype) throw new Error(`xlsx: no prototype row of kind ${kind} in sheet "${block.sheet}"`);
     const rowNumber = String(block.first + i);
     out.bytes(ROW_OPEN);
     out.ascii(rowNumber);
     out.bytes(prototype.rowTail);
+    if (height !== undefined) out.ascii(` ht="${height}" customHeight="1"`);
+    out.bytes(TAG_END);
     for (let c = 0; c < cells.length; c++) {
       const v = cells[c]!;
       if (v === null && !prototype.styled[c]) continue;

@@ -67,7 +67,7 @@ function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, 
     const rows = rollup.units.filter((u) => u.level === level && !coveredAbove(u));
     if (rows.length) blocks.push(addLevelSheet(wb, LEVEL_SHEET[level], rows, catalogue, hierarchy));
   }
-  addSubmissionStatusSheet(wb, rollup, hierarchy);
+  blocks.push(addSubmissionStatusSheet(wb, rollup, hierarchy));
   return wb;
 }
 
@@ -190,43 +190,72 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   };
 }
 
-function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): void {
+/**
+ * Every file with its status and why, then the units without figures, with figures still partial, and late.
+ * exceljs writes the title and header rows and one prototype row per kind of row; the rows themselves are the
+ * block returned (a country's run lists thousands of files).
+ */
+function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): RawRowBlock {
   const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:4' },
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${STATUS_HEADER_ROW}:${STATUS_HEADER_ROW}` },
   });
   ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }, { width: 34 }];
   const { completeness: c } = rollup;
-  ws.addRow([`TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`]).font = { bold: true, size: 13 };
-  ws.addRow([`Đã có số liệu của ${c.received}/${c.expected} đơn vị${c.expected ? ` (${formatPercent(c.received / c.expected)})` : ''}`]);
-  ws.addRow([`Mã lần tổng hợp: ${rollup.runId ?? ''}`]);
-  ws.addRow([]);
-  const header = ws.addRow(['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp']);
+  ws.getCell('A1').value = `TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`;
+  ws.getCell('A1').font = { bold: true, size: 13 };
+  ws.getCell('A2').value = `Đã có số liệu của ${c.received}/${c.expected} đơn vị${c.expected ? ` (${formatPercent(c.received / c.expected)})` : ''}`;
+  ws.getCell('A3').value = `Mã lần tổng hợp: ${rollup.runId ?? ''}`;
+  const header = ws.getRow(STATUS_HEADER_ROW);
+  ['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp'].forEach((h, i) => (header.getCell(i + 1).value = h));
   header.font = { bold: true };
+
+  // The kinds of row, each a style per column (exceljs files one style per object).
+  const top = { vertical: 'top', wrapText: true } as const;
+  const fileKind = [{ alignment: top }, { alignment: top, numFmt: '@' }, { alignment: top }, { alignment: top }, { alignment: top }, { alignment: top }];
+  const KIND = {
+    file: fileKind,
+    rejected: fileKind.map((st, i) => (i === 3 ? { ...st, font: { bold: true, color: { argb: 'FFC00000' } } } : st)),
+    title: [{ font: { bold: true } }],
+    unit: [{}, { numFmt: '@' }],
+  } satisfies Record<string, Partial<ExcelJS.Style>[]>;
+  const rows: ({ kind: (typeof KIND)[keyof typeof KIND]; cells: (string | null)[]; height?: number } | null)[] = [];
   for (const f of rollup.files) {
     const detail =
       f.status === 'ignored' || f.status === 'superseded'
-        ? f.reason
+        ? (f.reason ?? '')
         : [...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`), ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`)].join('\n');
-    const row = ws.addRow([f.path, f.unit ?? '', f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? '') : '', STATUS_LABEL[f.status], detail ?? '', f.supersededBy ?? '']);
-    row.alignment = { vertical: 'top', wrapText: true };
     // Wrapped text does not grow the row by itself in every program: size it from the text.
-    const lines = (detail ?? '').split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
-    row.height = Math.max(15, 15 * lines);
-    row.getCell(2).numFmt = '@';
-    if (f.status === 'rejected') row.getCell(4).font = { bold: true, color: { argb: 'FFC00000' } };
+    const lines = detail.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
+    rows.push({
+      kind: f.status === 'rejected' ? KIND.rejected : KIND.file,
+      cells: [f.path, f.unit ?? null, f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? null) : null, STATUS_LABEL[f.status], detail || null, f.supersededBy ?? null],
+      height: Math.max(15, 15 * lines),
+    });
   }
-  ws.addRow([]);
-  ws.addRow([`Đơn vị chưa có số liệu (${c.missing.length})`]).font = { bold: true };
-  for (const m of c.missing) ws.addRow(['', m.code, m.name, 'Chưa nộp']).getCell(2).numFmt = '@';
-  if (c.partial.length) {
-    ws.addRow([]);
-    ws.addRow([`Đơn vị có số liệu chưa đầy đủ (${c.partial.length})`]).font = { bold: true };
-    for (const p of c.partial)
-      ws.addRow(['', p.code, p.name, `${p.reported}/${p.expected}`, `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`]).getCell(2).numFmt = '@';
-  }
-  if (c.late.length) {
-    ws.addRow([]);
-    ws.addRow([`Đơn vị nộp muộn (${c.late.length})`]).font = { bold: true };
-    for (const l of c.late) ws.addRow(['', l.code, l.name, `Lập ngày ${l.preparedOn.split('-').reverse().join('/')}`]).getCell(2).numFmt = '@';
-  }
+  const section = (title: string, units: { cells: (string | null)[] }[]) => {
+    rows.push(null, { kind: KIND.title, cells: [title] });
+    for (const u of units) rows.push({ kind: KIND.unit, cells: [null, ...u.cells] });
+  };
+  section(`Đơn vị chưa có số liệu (${c.missing.length})`, c.missing.map((m) => ({ cells: [m.code, m.name, 'Chưa nộp'] })));
+  if (c.partial.length)
+    section(`Đơn vị có số liệu chưa đầy đủ (${c.partial.length})`, c.partial.map((p) => ({ cells: [p.code, p.name, `${p.reported}/${p.expected}`, `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`] })));
+  if (c.late.length)
+    section(`Đơn vị nộp muộn (${c.late.length})`, c.late.map((l) => ({ cells: [l.code, l.name, `Lập ngày ${l.preparedOn.split('-').reverse().join('/')}`] })));
+
+  const first = STATUS_HEADER_ROW + 1;
+  // The kinds in the order the rows first show them, each a prototype row where the block starts.
+  const kinds = [...new Set(rows.flatMap((r) => (r ? [r.kind] : [])))];
+  kinds.forEach((kind, k) => kind.forEach((style, i) => (ws.getRow(first + k).getCell(i + 1).style = style)));
+  return {
+    sheet: ws.name,
+    first,
+    count: rows.length,
+    row: (i) => {
+      const r = rows[i]!;
+      return r && { kind: kinds.indexOf(r.kind), cells: r.cells, height: r.height };
+    },
+  };
 }
+
+/** The status sheet's column headers: under the title and two lines of figures, repeated on every printed page. */
+const STATUS_HEADER_ROW = 5;
