@@ -199,7 +199,7 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
   const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${STATUS_HEADER_ROW}:${STATUS_HEADER_ROW}` },
   });
-  ws.columns = [{ width: 34 }, { width: 9 }, { width: 26 }, { width: 15 }, { width: 80 }, { width: 34 }];
+  ws.columns = [{ width: 34 }, { width: 11 }, { width: 26 }, { width: 15 }, { width: 80 }, { width: 34 }];
   const { completeness: c } = rollup;
   ws.getCell('A1').value = `TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`;
   ws.getCell('A1').font = { bold: true, size: 13 };
