@@ -1,6 +1,6 @@
 // `npm start`: consolidates the bundled sample province into out/. The sample holds a file with a mistake on
 // purpose, so `bdg` exits 1 (data errors); that is the expected outcome here, not a failed start.
-import { main } from '../dist/cli/cli.js';
+import { main } from '../dist/bundle/cli.js';
 
 const status = await main([
   process.argv[0],
