@@ -6,7 +6,8 @@ import '../src/node/data-files.js';
 import { EMPTY_CONFIG } from '../src/core/config.js';
 import type { Rollup } from '../src/core/model.js';
 import { renderReport } from '../src/core/write/report/index.js';
-import { FILES_PER_THREAD, readingThreads } from '../src/node/read-files.js';
+import { checkFileGuarded, FILES_PER_THREAD, readingThreads } from '../src/node/read-files.js';
+import { startEarly, takeEarly } from '../src/node/reader-thread.js';
 import { startReportThread } from '../src/node/report-thread.js';
 import { ROOT } from './helpers/cli.js';
 
@@ -21,6 +22,20 @@ describe('threads of a consolidation', () => {
     expect(readingThreads(3321, 8)).toBe(7);
     expect(readingThreads(3321, 1)).toBe(1);
   });
+
+  it('a reading thread started before the options are read takes its setup later, once, and reads as a new one does', async () => {
+    const file = join(ROOT, 'fixtures/dak-lak/nop-bao-cao-2024/646-huyen-ea-sup.xlsx');
+    const setup = { unitsFile: join(ROOT, 'fixtures/dak-lak/don-vi.csv') };
+    startEarly();
+    const early = await checkFileGuarded(file, setup);
+    // Handed out to that read: none is left for another.
+    expect(takeEarly(setup)).toBeUndefined();
+    const fresh = await checkFileGuarded(file, setup);
+    expect(early).toEqual(fresh);
+    expect(early.unit).toMatchObject({ code: '646' });
+    expect(early.errors.map((e) => e.rule)).toEqual(fresh.errors.map((e) => e.rule));
+    expect(early.errors.length).toBeGreaterThan(0);
+  }, 60_000);
 
   it('the report thread writes the report the main thread would write', async () => {
     const thread = startReportThread();

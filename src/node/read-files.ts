@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { threadScript } from './thread-script.js';
+import type { Worker } from 'node:worker_threads';
+import { readerThread, takeEarly } from './reader-thread.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
@@ -48,12 +48,6 @@ export interface WorkerSetup {
   whole?: boolean;
 }
 
-/**
- * Heap of one reading thread. The reader keeps ranges as ranges and caps cells per sheet, so a real file needs a
- * few MB and a hostile one is refused long before this; a thread that still runs out dies alone.
- */
-const WORKER_HEAP_MB = 160;
-
 /** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */
 export async function checkFileGuarded(path: string, setup: WorkerSetup): Promise<CheckedFile> {
   const [checked] = await readParallel([{ path, rel: path }], { ...setup, whole: true }, 1, () => {});
@@ -68,12 +62,10 @@ export interface Reader {
   failed?: Error;
 }
 
+/** A reading thread for `setup`: the one bin/bdg.js started before the CLI loaded, if any, else a new one. */
 function newWorker(setup: WorkerSetup): Worker {
-  return new Worker(threadScript('read-worker', import.meta.url), {
-    workerData: { ...setup, limits: setup.limits ?? DEFAULT_LIMITS } satisfies WorkerSetup,
-    // A hostile file may exhaust this thread's heap, never the whole run.
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
-  });
+  const data = { ...setup, limits: setup.limits ?? DEFAULT_LIMITS } satisfies WorkerSetup;
+  return takeEarly(data) ?? readerThread(data);
 }
 
 /** Starts `count` reading threads now, so they load while the folder is walked. Hand them to readParallel. */

@@ -9,8 +9,13 @@ import { loadSavedRollup } from './saved-rollup.js';
 import { checkFile } from './check-file.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 
-/** One reading thread: loads the unit list once, then reads and validates the files it is sent. */
-const { unitsFile, unitsEdition, period, previousFile, limits, whole } = workerData as WorkerSetup;
+/**
+ * One reading thread: loads the unit list once, then reads and validates the files it is sent. Started early
+ * (bin/bdg.js, see reader-thread.ts), it gets its setup in the first message, once the options are read.
+ */
+const setup: WorkerSetup =
+  (workerData as WorkerSetup | null) ?? (await new Promise<WorkerSetup>((ok) => parentPort!.once('message', (m: { setup: WorkerSetup }) => ok(m.setup))));
+const { unitsFile, unitsEdition, period, previousFile, limits, whole } = setup;
 const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
 const units = (p: Period | null) => lookupFor(source, p);
 // A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the latest).
