@@ -171,3 +171,44 @@ describe('exact or refused: each figure that cannot be read exactly is named', (
     expect(rulesAt(r)).toEqual(['file-unsafe@']);
   });
 });
+
+describe('what the reader stops before is still scanned for what is hostile', () => {
+  // After the merges the reader parses nothing of a sheet; the rest is scanned, from bytes, for a DTD and nesting.
+  const validations = (n: number) =>
+    `<dataValidations count="${n}">${Array.from({ length: n }, (_, i) => `<dataValidation type="whole" allowBlank="1" prompt="Số nguyên ≥ 0 (người), dòng ${i}." sqref="E${i + 2}"><formula1>0</formula1></dataValidation>`).join('')}</dataValidations>`;
+  const nested = (levels: number) => `<extLst>${'<ext>'.repeat(levels)}${'</ext>'.repeat(levels)}</extLst>`;
+  const withTail = (tail: string, utf16 = false) => {
+    const xml = figuresSheetXml({ after: `<mergeCells count="1"><mergeCell ref="A40:D40"/></mergeCells>${tail}` });
+    return read(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': utf16 ? utf16le(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')) : xml } }));
+  };
+
+  // Short tails, and tails of hundreds of KB (read in pieces, the sheet's runs of empty cells dropped first).
+  it.each([
+    ['short', 10],
+    ['long', 3000],
+  ])('%s: 150 nested levels are refused, 12 are read', async (_, n) => {
+    const deep = await withTail(validations(n) + nested(150));
+    expect(deep.issues.map((i) => i.rule)).toEqual(['file-unsafe']);
+    expect(deep.issues[0]!.message).toContain('Phần "xl/worksheets/sheet2.xml" của tệp lồng nhau quá sâu (hơn 100 cấp');
+    const fine = await withTail(validations(n) + nested(12));
+    expect(fine.issues).toEqual([]);
+    expect(figuresRead(fine)).toEqual(expectedFigures());
+  });
+
+  it.each([
+    ['short', 10],
+    ['long', 3000],
+  ])('%s: an entity declaration after the data is refused', async (_, n) => {
+    const r = await withTail(`${validations(n)}<!ENTITY x "y">`);
+    expect(r.issues.map((i) => i.rule)).toEqual(['file-unsafe']);
+    expect(r.issues[0]!.message).toContain('DOCTYPE/ENTITY');
+  });
+
+  it('the same in a part encoded in UTF-16', async () => {
+    const deep = await withTail(validations(3000) + nested(150), true);
+    expect(deep.issues[0]!.message).toContain('lồng nhau quá sâu');
+    const fine = await withTail(validations(3000) + nested(12), true);
+    expect(fine.issues).toEqual([]);
+    expect(figuresRead(fine)).toEqual(expectedFigures());
+  });
+});
