@@ -1,6 +1,6 @@
-// The offline page (dist/bdg.html, built by `npm test`'s pretest) in a real browser: Debian's chromium driven by
-// playwright-core, the page opened from file:// with every request off the machine refused, its three tabs used as a
-// person would (picking files), the downloads caught and compared with what the CLI writes for the same inputs.
+// The offline page (dist/bdg.html, built by `npm test`'s pretest) in a real browser driven by playwright-core (which
+// Chromium: test/helpers/browser.ts), the page opened from file:// with every request off the machine refused, its
+// three tabs used as a person would (picking files), the downloads caught and compared with what the CLI writes for the same inputs.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -10,12 +10,12 @@ import { unzipSync } from 'fflate';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBrowser } from './helpers/browser.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
 import { tempDir } from './helpers/workbooks.js';
 
 const PAGE = join(ROOT, 'dist/bdg.html');
-const CHROMIUM = process.env.BDG_CHROMIUM ?? '/usr/bin/chromium';
 const DAK_LAK = join(ROOT, 'fixtures/dak-lak');
 const SUBMISSIONS = join(DAK_LAK, 'nop-bao-cao-2024');
 const UNITS = join(DAK_LAK, 'don-vi.csv');
@@ -58,7 +58,7 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
 
   beforeAll(async () => {
     work = tempDir('bdg-web-');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    browser = await chromium.launch(chooseBrowser().launch);
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
     context.on('request', (r) => {
       if (!/^(file|blob|data):/.test(r.url())) offMachine.push(r.url());
