@@ -1,6 +1,7 @@
 // The offline page (dist/bdg.html, built by `npm test`'s pretest) in a real browser driven by playwright-core (which
 // Chromium: test/helpers/browser.ts), the page opened from file:// with every request off the machine refused, its
-// three tabs used as a person would (picking files), the downloads caught and compared with what the CLI writes for the same inputs.
+// three tabs used as a person would (picking files), the downloads caught and compared with what the CLI writes for
+// the same inputs.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -219,13 +220,16 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     expect(shown).toContain('14/15');
     expect(shown).toContain('646 Huyện Ea Súp');
     const counts = cliCounts(cli.stderr);
-    expect(await page.locator('#so-tep').innerText()).toMatch(new RegExp(`^${counts.total}\\s+Tệp đã xét\\s+${counts.parts}$`));
+    const countsShown = new RegExp(`^${counts.total}\\s+Tệp đã xét\\s+${counts.parts}$`);
+    expect(await page.locator('#so-tep').innerText()).toMatch(countsShown);
     expect(await page.textContent('#ma-lan-tong-hop')).toBe(`Mã lần tổng hợp: ${pageJson.runId}`);
     // The CLI's warned unit, with its warning.
     const warned = await page.locator('#canh-bao-tong-hop').innerText();
     expect(warned).toContain('Cảnh báo cần xem lại (1 đơn vị)');
     expect(warned).toContain('657 Huyện Cư Kuin (657-huyen-cu-kuin.xlsx): 1 cảnh báo');
-    for (const line of cli.stderr.split('\n').filter((l) => l.startsWith('      - '))) expect(warned).toContain(line.slice(8));
+    const cliWarnings = cli.stderr.split('\n').filter((l) => l.startsWith('      - '));
+    expect(cliWarnings).toHaveLength(1);
+    for (const line of cliWarnings) expect(warned).toContain(line.slice('      - '.length));
     expect(await page.locator('#bang-tu-choi tbody tr').count()).toBe(1);
     await page.click('#khung-cau-hinh summary'); // folded away, as after filling it once
     await page.locator('#trang-tong-hop').evaluate((e) => e.scrollIntoView());
@@ -266,7 +270,8 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     const picked = [join(SUBMISSIONS, '646-huyen-ea-sup.xlsx'), join(SUBMISSIONS, 'ghi-chu.txt')];
     for (const f of picked) copyFileSync(f, join(dir, basename(f)));
     const cliOut = join(work, 'cli-khong-tiep-nhan');
-    const cliRun = bdgAsync(['consolidate', dir, '--config', CONFIG, '--units', basename(UNITS), '--out', cliOut], dirname(UNITS));
+    const args = ['consolidate', dir, '--config', CONFIG, '--units', basename(UNITS), '--out', cliOut];
+    const cliRun = bdgAsync(args, dirname(UNITS));
     await page.setInputFiles('#tep-tong-hop', picked);
     await page.waitForSelector('#khong-tiep-nhan', { timeout: 120_000 });
     const cli = await cliRun;
@@ -289,20 +294,25 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     const dir = join(work, 'gui-lai');
     mkdirSync(dir);
     const sends = { '655-lan-dau.xlsx': '10/12/2024', '655-gui-lai.xlsx': '18/12/2024' };
-    for (const [name, date] of Object.entries(sends))
-      writeFileSync(join(dir, name), rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml({ 'Ngày lập': date }) }, { name: 'Số liệu', xml: figuresSheetXml() }] }));
-    const args = ['consolidate', dir, '--config', CONFIG, '--units', basename(UNITS), '--out', join(work, 'cli-gui-lai'), '--json'];
+    for (const [name, date] of Object.entries(sends)) {
+      const info = { name: 'Thông tin', xml: infoSheetXml({ 'Ngày lập': date }) };
+      writeFileSync(join(dir, name), rawWorkbook({ sheets: [info, { name: 'Số liệu', xml: figuresSheetXml() }] }));
+    }
+    const cliOut = join(work, 'cli-gui-lai');
+    const args = ['consolidate', dir, '--config', CONFIG, '--units', basename(UNITS), '--out', cliOut, '--json'];
     const cliRun = bdgAsync(args, dirname(UNITS));
     await page.setInputFiles('#tep-tong-hop', Object.keys(sends).map((name) => join(dir, name)));
     await page.waitForSelector('#bang-thay-the', { timeout: 120_000 });
     const cli = await cliRun;
     expect(cli.status).toBe(0);
-    const cliJson = JSON.parse(cli.stdout) as { files: { path: string; status: string; supersededBy?: string; reason?: string }[] };
+    type Outcome = { path: string; status: string; supersededBy?: string; reason?: string };
+    const cliJson = JSON.parse(cli.stdout) as { files: Outcome[] };
     expect(stable(readJson((await download('#tai-tong-hop-json')).path))).toEqual(stable(cliJson));
     const earlier = cliJson.files.find((f) => f.path === '655-lan-dau.xlsx')!;
     expect(earlier).toMatchObject({ status: 'superseded', supersededBy: '655-gui-lai.xlsx' });
     // The CLI's section, and the page's table row: file, unit, the file used, the reason.
-    expect(cli.stderr).toContain(`  Thay bằng tệp khác (1):\n    655-lan-dau.xlsx → 655-gui-lai.xlsx: ${earlier.reason}`);
+    const cliSection = `  Thay bằng tệp khác (1):\n    655-lan-dau.xlsx → 655-gui-lai.xlsx: ${earlier.reason}`;
+    expect(cli.stderr).toContain(cliSection);
     expect(await page.textContent('#ket-qua-tong-hop')).toContain('Thay bằng tệp khác (1)');
     const row = await page.locator('#bang-thay-the tbody tr').allInnerTexts();
     expect(row.map((r) => r.split('\t'))).toEqual([['655-lan-dau.xlsx', '655', '655-gui-lai.xlsx', earlier.reason]]);

@@ -12,7 +12,13 @@ import { renderReport } from '../core/write/report/index.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { writeSummaryWorkbook } from '../core/write/summary-workbook.js';
 import { newRunId } from '../core/util/run-id.js';
-import { filesCounted, nothingAcceptedReason, partialUnitText, spreadOverProvinces, whyNotUsed } from '../core/consolidate/run-summary.js';
+import {
+  filesCounted,
+  nothingAcceptedReason,
+  partialUnitText,
+  spreadOverProvinces,
+  whyNotUsed,
+} from '../core/consolidate/run-summary.js';
 import { configUnitsName, currentConfig, setupConfigForm } from './config-form.js';
 import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
 import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
@@ -448,7 +454,11 @@ function nothingAccepted(rollup: Rollup, period: Period | undefined): HTMLElemen
     { id: 'khong-tiep-nhan' },
     reason.map((line) => h('p', { class: 'alert bad' }, line)),
     h('ul', {}, rollup.files.map((f) => h('li', {}, h('b', {}, f.path), `: ${whyNotUsed(f)}`))),
-    h('p', { class: 'muted' }, 'Không có kết quả nào để tải. Để có bản đánh dấu lỗi gửi lại đơn vị, chọn từng tệp ở mục "Kiểm tra tệp".'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Không có kết quả nào để tải. Để có bản đánh dấu lỗi gửi lại đơn vị, chọn từng tệp ở mục "Kiểm tra tệp".',
+    ),
   );
 }
 
@@ -464,11 +474,20 @@ function supersededTable(files: Rollup['files']): HTMLElement | false {
       h(
         'table',
         { id: 'bang-thay-the' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Tệp'), h('th', {}, 'Đơn vị'), h('th', {}, 'Dùng tệp'), h('th', {}, 'Lý do'))),
+        h('thead', {}, h('tr', {}, ['Tệp', 'Đơn vị', 'Dùng tệp', 'Lý do'].map((title) => h('th', {}, title)))),
         h(
           'tbody',
           {},
-          superseded.map((f) => h('tr', {}, h('td', {}, f.path), h('td', { class: 'code' }, f.unit ?? ''), h('td', {}, f.supersededBy ?? ''), h('td', {}, f.reason ?? ''))),
+          superseded.map((f) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, f.path),
+              h('td', { class: 'code' }, f.unit ?? ''),
+              h('td', {}, f.supersededBy ?? ''),
+              h('td', {}, f.reason ?? ''),
+            ),
+          ),
         ),
       ),
     )
@@ -501,7 +520,12 @@ function warningsList(rollup: Rollup): HTMLElement | false {
             ` (${f.path}): ${formatNumber(ws.length)} cảnh báo`,
             h('ul', {}, ws.slice(0, WARNINGS_SHOWN).map((w) => h('li', {}, w.message))),
             ws.length > WARNINGS_SHOWN &&
-              h('details', {}, h('summary', {}, `và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác`), h('ul', {}, ws.slice(WARNINGS_SHOWN).map((w) => h('li', {}, w.message)))),
+              h(
+                'details',
+                {},
+                h('summary', {}, `và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác`),
+                h('ul', {}, ws.slice(WARNINGS_SHOWN).map((w) => h('li', {}, w.message))),
+              ),
           );
         }),
       ),
@@ -517,7 +541,8 @@ function dayMonthYear(iso: string | undefined): string {
 }
 
 function stat(title: string, value: number | string, note: string, id?: string): HTMLElement {
-  return h('div', { class: 'stat', id }, h('b', {}, typeof value === 'number' ? formatNumber(value) : value), title, note && h('div', { class: 'muted' }, note));
+  const shown = typeof value === 'number' ? formatNumber(value) : value;
+  return h('div', { class: 'stat', id }, h('b', {}, shown), title, note && h('div', { class: 'muted' }, note));
 }
 
 function rejectedTable(rejected: Rollup['files']): HTMLElement {

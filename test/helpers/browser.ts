@@ -64,17 +64,23 @@ function packagedChromium(): string {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const bin = join(pkgDir, 'bin');
-  writeFileSync(join(staging, 'chromium'), brotliDecompressSync(readFileSync(join(bin, 'chromium.br'))), { mode: 0o755 });
+  const unbrotli = (name: string) => brotliDecompressSync(readFileSync(join(bin, name)));
+  writeFileSync(join(staging, 'chromium'), unbrotli('chromium.br'), { mode: 0o755 });
   // Tarballs: the fonts (fonts/), SwiftShader's GL libraries (beside the binary, where Chromium looks) and lib/.
   for (const tarball of ['fonts.tar.br', 'swiftshader.tar.br', 'al2023.tar.br']) {
-    const untar = spawnSync('tar', ['-x', '--no-same-owner', '-C', staging], { input: brotliDecompressSync(readFileSync(join(bin, tarball))) });
+    const untar = spawnSync('tar', ['-x', '--no-same-owner', '-C', staging], { input: unbrotli(tarball) });
     if (untar.status !== 0) throw new Error(`tar -x ${tarball}: ${untar.stderr.toString()}`);
   }
-  writeFileSync(
-    join(staging, 'fonts.conf'),
-    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(dir, 'fonts')}</dir>\n` +
-      `  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
-  );
+  const fontsConf = [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+    '<fontconfig>',
+    `  <dir>${join(dir, 'fonts')}</dir>`,
+    '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>',
+    `  <cachedir>${join(dir, 'fonts-cache')}</cachedir>`,
+    '</fontconfig>',
+  ];
+  writeFileSync(join(staging, 'fonts.conf'), `${fontsConf.join('\n')}\n`);
   try {
     renameSync(staging, dir);
   } catch (err) {

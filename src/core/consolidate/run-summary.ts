@@ -28,9 +28,11 @@ export interface NothingAcceptedWords {
 /** Why a run wrote nothing: no file to read, or none accepted (above all, files of another period). */
 export function nothingAcceptedReason(rollup: Rollup, words: NothingAcceptedWords): string[] {
   const considered = rollup.files.filter((f) => f.status !== 'ignored');
+  const seen = formatNumber(rollup.files.length);
   if (!considered.length)
-    return [`Không có tệp .xlsx nào để tổng hợp ${words.source} (đã xét ${formatNumber(rollup.files.length)} tệp). ${words.recheck}`];
-  const lines = [`Không tệp nào được tiếp nhận (${formatNumber(considered.length)} tệp bị từ chối), nên không lập bảng tổng hợp và báo cáo.`];
+    return [`Không có tệp .xlsx nào để tổng hợp ${words.source} (đã xét ${seen} tệp). ${words.recheck}`];
+  const refused = formatNumber(considered.length);
+  const lines = [`Không tệp nào được tiếp nhận (${refused} tệp bị từ chối), nên không lập bảng tổng hợp và báo cáo.`];
   const mismatched = considered.filter((f) => f.errors?.some((e) => e.rule === 'period-mismatch'));
   if (mismatched.length) {
     const periods = new Map<string, number>();
@@ -74,11 +76,13 @@ export function spreadOverProvinces(rollup: Rollup, fix: string): string | null 
   const provinces = provincesOfFiles(rollup);
   if (provinces.length < 2) return null;
   const names = provinces.map((u) => u.name).join(', ');
-  return `Các tệp thuộc ${formatNumber(provinces.length)} tỉnh, thành phố khác nhau (${names}) nên tổng hợp toàn quốc. ${fix}`;
+  const count = formatNumber(provinces.length);
+  return `Các tệp thuộc ${count} tỉnh, thành phố khác nhau (${names}) nên tổng hợp toàn quốc. ${fix}`;
 }
 
 /** A unit received through a summary that lacks some of the units under it. */
 export function partialUnitText(p: PartialUnit): string {
   const missing = p.missing.map((m) => `${m.code} ${m.name}`).join('; ');
-  return `${p.code} ${p.name} mới tổng hợp ${formatNumber(p.reported)}/${formatNumber(p.expected)} đơn vị trực thuộc (chưa có ${missing})`;
+  const share = `${formatNumber(p.reported)}/${formatNumber(p.expected)}`;
+  return `${p.code} ${p.name} mới tổng hợp ${share} đơn vị trực thuộc (chưa có ${missing})`;
 }
