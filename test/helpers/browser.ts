@@ -25,6 +25,9 @@ export function chooseBrowser(): BrowserChoice {
   if (own) return { launch: { executablePath: own, args, headless: true }, which: `BDG_CHROMIUM=${own}` };
   if (existsSync(DEBIAN_CHROMIUM) && process.env.BDG_PACKAGED_CHROMIUM !== '1')
     return { launch: { executablePath: DEBIAN_CHROMIUM, args, headless: true }, which: DEBIAN_CHROMIUM };
+  // The package holds a Linux x64 build only: elsewhere the tests need a browser named by BDG_CHROMIUM.
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(`no Chromium for ${process.platform}-${process.arch}: set BDG_CHROMIUM to a Chromium or Chrome`);
   const dir = packagedChromium();
   return {
     launch: {
