@@ -1,8 +1,9 @@
-// The offline page (dist/bdg.html, built by `npm test`'s pretest) in a real browser: Debian's chromium driven by
-// playwright-core, the page opened from file:// with every request off the machine refused, its three tabs used as a
-// person would (picking files), the downloads caught and compared with what the CLI writes for the same inputs.
+// The offline page (dist/bdg.html, built by `npm test`'s pretest) in a real browser driven by playwright-core (which
+// Chromium: test/helpers/browser.ts), the page opened from file:// with every request off the machine refused, its
+// three tabs used as a person would (picking files), the downloads caught and compared with what the CLI writes for
+// the same inputs.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -10,12 +11,13 @@ import { unzipSync } from 'fflate';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBrowser } from './helpers/browser.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
+import { figuresSheetXml, infoSheetXml, rawWorkbook } from './helpers/raw-xlsx.js';
 import { tempDir } from './helpers/workbooks.js';
 
 const PAGE = join(ROOT, 'dist/bdg.html');
-const CHROMIUM = process.env.BDG_CHROMIUM ?? '/usr/bin/chromium';
 const DAK_LAK = join(ROOT, 'fixtures/dak-lak');
 const SUBMISSIONS = join(DAK_LAK, 'nop-bao-cao-2024');
 const UNITS = join(DAK_LAK, 'don-vi.csv');
@@ -40,6 +42,15 @@ function bdgAsync(args: string[], cwd = ROOT): Promise<{ status: number; stdout:
   });
 }
 
+/** The CLI's "Tệp đã xét: N (tiếp nhận …)" line, as total and parts; the parts must add up to the total. */
+function cliCounts(summary: string): { total: string; parts: string } {
+  const [, total, parts] = /Tệp đã xét:\s+(\S+) \((.*)\)/.exec(summary) ?? [];
+  expect(parts, summary).toBeDefined();
+  const sum = [...parts!.matchAll(/\d+/g)].reduce((n, m) => n + Number(m[0]), 0);
+  expect(sum, parts).toBe(Number(total!.replace(/\./g, '')));
+  return { total: total!, parts: parts! };
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir)
     .sort()
@@ -58,7 +69,7 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
 
   beforeAll(async () => {
     work = tempDir('bdg-web-');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    browser = await chromium.launch(chooseBrowser().launch);
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
     context.on('request', (r) => {
       if (!/^(file|blob|data):/.test(r.url())) offMachine.push(r.url());
@@ -208,6 +219,17 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     expect(shown).toContain('Tổng hợp Tỉnh Đắk Lắk – Năm 2024');
     expect(shown).toContain('14/15');
     expect(shown).toContain('646 Huyện Ea Súp');
+    const counts = cliCounts(cli.stderr);
+    const countsShown = new RegExp(`^${counts.total}\\s+Tệp đã xét\\s+${counts.parts}$`);
+    expect(await page.locator('#so-tep').innerText()).toMatch(countsShown);
+    expect(await page.textContent('#ma-lan-tong-hop')).toBe(`Mã lần tổng hợp: ${pageJson.runId}`);
+    // The CLI's warned unit, with its warning.
+    const warned = await page.locator('#canh-bao-tong-hop').innerText();
+    expect(warned).toContain('Cảnh báo cần xem lại (1 đơn vị)');
+    expect(warned).toContain('657 Huyện Cư Kuin (657-huyen-cu-kuin.xlsx): 1 cảnh báo');
+    const cliWarnings = cli.stderr.split('\n').filter((l) => l.startsWith('      - '));
+    expect(cliWarnings).toHaveLength(1);
+    for (const line of cliWarnings) expect(warned).toContain(line.slice('      - '.length));
     expect(await page.locator('#bang-tu-choi tbody tr').count()).toBe(1);
     await page.click('#khung-cau-hinh summary'); // folded away, as after filling it once
     await page.locator('#trang-tong-hop').evaluate((e) => e.scrollIntoView());
@@ -239,6 +261,65 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
       'rong.xlsx': 'rejected file-empty',
       '643-thanh-pho-buon-ma-thuot.xlsx': 'accepted',
     });
+  });
+
+  it('Tổng hợp with no file accepted: nothing to download, and why, in the CLI’s words', async () => {
+    // A wrong file and a note: the CLI writes nothing, exits 1 and says why on stderr.
+    const dir = join(work, 'khong-tiep-nhan');
+    mkdirSync(dir);
+    const picked = [join(SUBMISSIONS, '646-huyen-ea-sup.xlsx'), join(SUBMISSIONS, 'ghi-chu.txt')];
+    for (const f of picked) copyFileSync(f, join(dir, basename(f)));
+    const cliOut = join(work, 'cli-khong-tiep-nhan');
+    const args = ['consolidate', dir, '--config', CONFIG, '--units', basename(UNITS), '--out', cliOut];
+    const cliRun = bdgAsync(args, dirname(UNITS));
+    await page.setInputFiles('#tep-tong-hop', picked);
+    await page.waitForSelector('#khong-tiep-nhan', { timeout: 120_000 });
+    const cli = await cliRun;
+    expect(cli.status).toBe(1);
+    expect(existsSync(join(cliOut, 'tong-hop-66-2024.json'))).toBe(false);
+    expect(await page.locator('#ket-qua-tong-hop a, #ket-qua-tong-hop button').count()).toBe(0);
+    const shown = await page.locator('#khong-tiep-nhan').innerText();
+    const [reason, ...rest] = cli.stderr.trim().split('\n');
+    expect(reason).toBe('Không tệp nào được tiếp nhận (1 tệp bị từ chối), nên không lập bảng tổng hợp và báo cáo.');
+    expect(shown).toContain(reason);
+    // Each file and why it was not used, as the CLI lists them.
+    const perFile = rest.filter((l) => l.startsWith('  '));
+    expect(perFile.map((l) => l.trim().split(':')[0])).toEqual(['646-huyen-ea-sup.xlsx', 'ghi-chu.txt']);
+    for (const line of perFile) expect(shown).toContain(line.trim());
+    expect(shown).toContain('Không có kết quả nào để tải.');
+  });
+
+  it('Tổng hợp a unit’s re-send: the earlier file shown as superseded, with why, and counts that add up', async () => {
+    // Two files of one unit, the second dated later: the CLI uses the later one and explains the earlier.
+    const dir = join(work, 'gui-lai');
+    mkdirSync(dir);
+    const sends = { '655-lan-dau.xlsx': '10/12/2024', '655-gui-lai.xlsx': '18/12/2024' };
+    for (const [name, date] of Object.entries(sends)) {
+      const info = { name: 'Thông tin', xml: infoSheetXml({ 'Ngày lập': date }) };
+      writeFileSync(join(dir, name), rawWorkbook({ sheets: [info, { name: 'Số liệu', xml: figuresSheetXml() }] }));
+    }
+    const cliOut = join(work, 'cli-gui-lai');
+    const args = ['consolidate', dir, '--config', CONFIG, '--units', basename(UNITS), '--out', cliOut, '--json'];
+    const cliRun = bdgAsync(args, dirname(UNITS));
+    await page.setInputFiles('#tep-tong-hop', Object.keys(sends).map((name) => join(dir, name)));
+    await page.waitForSelector('#bang-thay-the', { timeout: 120_000 });
+    const cli = await cliRun;
+    expect(cli.status).toBe(0);
+    type Outcome = { path: string; status: string; supersededBy?: string; reason?: string };
+    const cliJson = JSON.parse(cli.stdout) as { files: Outcome[] };
+    expect(stable(readJson((await download('#tai-tong-hop-json')).path))).toEqual(stable(cliJson));
+    const earlier = cliJson.files.find((f) => f.path === '655-lan-dau.xlsx')!;
+    expect(earlier).toMatchObject({ status: 'superseded', supersededBy: '655-gui-lai.xlsx' });
+    // The CLI's section, and the page's table row: file, unit, the file used, the reason.
+    const cliSection = `  Thay bằng tệp khác (1):\n    655-lan-dau.xlsx → 655-gui-lai.xlsx: ${earlier.reason}`;
+    expect(cli.stderr).toContain(cliSection);
+    expect(await page.textContent('#ket-qua-tong-hop')).toContain('Thay bằng tệp khác (1)');
+    const row = await page.locator('#bang-thay-the tbody tr').allInnerTexts();
+    expect(row.map((r) => r.split('\t'))).toEqual([['655-lan-dau.xlsx', '655', '655-gui-lai.xlsx', earlier.reason]]);
+    expect(earlier.reason).toContain('lập ngày 18/12/2024, sau tệp này (lập ngày 10/12/2024)');
+    const counts = cliCounts(cli.stderr);
+    expect(counts).toEqual({ total: '2', parts: 'tiếp nhận 1, từ chối 0, thay bằng tệp khác 1, bỏ qua 0' });
+    expect(await page.locator('#so-tep').innerText()).toMatch(new RegExp(`^2\\s+Tệp đã xét\\s+${counts.parts}$`));
   });
 
   it('Tổng hợp settings are remembered in the browser and exported as the CLI’s config JSON', async () => {

@@ -12,6 +12,13 @@ import { renderReport } from '../core/write/report/index.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { writeSummaryWorkbook } from '../core/write/summary-workbook.js';
 import { newRunId } from '../core/util/run-id.js';
+import {
+  filesCounted,
+  nothingAcceptedReason,
+  partialUnitText,
+  spreadOverProvinces,
+  whyNotUsed,
+} from '../core/consolidate/run-summary.js';
 import { configUnitsName, currentConfig, setupConfigForm } from './config-form.js';
 import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
 import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
@@ -390,25 +397,23 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
   releaseDownloads('tong-hop');
   const { rollup, byUnit, catalogue } = result;
   const files = rollup.files;
-  if (!files.some((f) => f.status !== 'ignored')) {
-    setContent(out, 
-      h('p', { class: 'alert bad' }, `Không có tệp .xlsx nào để tổng hợp (đã xét ${formatNumber(files.length)} tệp). Chọn lại các tệp báo cáo; không có kết quả nào để tải.`),
-      ignoredList(rollup),
-    );
-    return;
-  }
+  // As the CLI: no accepted file, no summary, report or JSON (they would be an empty roll-up), and why.
+  if (!files.some((f) => f.status === 'accepted')) return void setContent(out, nothingAccepted(rollup, read.period));
   const stem = `${rollup.root.code}-${rollup.period}`;
   const { config } = currentConfig();
   const [xlsx, docx] = await Promise.all([
     writeSummaryWorkbook(rollup, byUnit, result.hierarchy, catalogue, { covered: result.covered, runId: read.runId, madeBy: `bdg ${__BDG_VERSION__}` }),
     renderReport(rollup, config, { catalogue, previous: previous?.rollup }),
   ]);
-  const count = (s: string) => files.filter((f) => f.status === s).length;
   const k = rollup.completeness;
+  const counted = filesCounted(files);
   const rejected = files.filter((f) => f.status === 'rejected');
+  const spread = spreadOverProvinces(rollup, 'Nếu có tệp gửi nhầm, bỏ tệp đó ra, hoặc dùng danh mục riêng của tỉnh.');
   setContent(out, 
     h('h3', {}, `Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
     h('p', { class: 'muted' }, unitsNoteOf(result)),
+    spread && h('p', { class: 'alert warn' }, spread),
+    h('p', { class: 'muted', id: 'ma-lan-tong-hop' }, `Mã lần tổng hợp: ${read.runId}`),
     h(
       'div',
       { class: 'downloads' },
@@ -419,17 +424,112 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
     h(
       'div',
       { class: 'stats' },
-      stat('Tệp đã xét', files.length, `tiếp nhận ${count('accepted')}, từ chối ${count('rejected')}, bỏ qua ${count('ignored')}`),
+      stat('Tệp đã xét', counted.total, counted.parts, 'so-tep'),
       stat('Đơn vị có số liệu', `${formatNumber(k.received)}/${formatNumber(k.expected)}`, k.expected ? formatPercent(k.received / k.expected) : ''),
       stat('Chưa có số liệu', k.missing.length, k.missing.length ? 'xem danh sách dưới đây' : 'đủ cả'),
       stat('Tệp bị từ chối', rejected.length, rejected.length ? 'xem lý do dưới đây' : 'không có'),
     ),
     k.missing.length > 0 && h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
+    (k.partial ?? []).map((p) => h('p', { class: 'alert warn' }, `Số liệu chưa đầy đủ: ${partialUnitText(p)}`)),
     k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
+    supersededTable(files),
+    warningsList(rollup),
     rejected.length > 0 && rejectedTable(rejected),
     ignoredList(rollup),
     totalsTable(rollup, catalogue),
     ratiosTable(rollup),
+  );
+}
+
+/** Why nothing can be downloaded, in the CLI's words (core/consolidate/run-summary.ts), and what each file was. */
+function nothingAccepted(rollup: Rollup, period: Period | undefined): HTMLElement {
+  const reason = nothingAcceptedReason(rollup, {
+    source: 'trong các tệp đã chọn',
+    recheck: 'Chọn lại các tệp báo cáo.',
+    periodChosen: period ? ' (chọn ở ô "Kỳ báo cáo")' : '',
+    periodFix: 'Chọn lại ở ô "Kỳ báo cáo".',
+  });
+  return h(
+    'div',
+    { id: 'khong-tiep-nhan' },
+    reason.map((line) => h('p', { class: 'alert bad' }, line)),
+    h('ul', {}, rollup.files.map((f) => h('li', {}, h('b', {}, f.path), `: ${whyNotUsed(f)}`))),
+    h(
+      'p',
+      { class: 'muted' },
+      'Không có kết quả nào để tải. Để có bản đánh dấu lỗi gửi lại đơn vị, chọn từng tệp ở mục "Kiểm tra tệp".',
+    ),
+  );
+}
+
+/** Earlier sends of a unit, or files counted through another: which file was used instead, and why. */
+function supersededTable(files: Rollup['files']): HTMLElement | false {
+  const superseded = files.filter((f) => f.status === 'superseded');
+  return (
+    superseded.length > 0 &&
+    h(
+      'div',
+      {},
+      h('h3', {}, `Thay bằng tệp khác (${formatNumber(superseded.length)})`),
+      h(
+        'table',
+        { id: 'bang-thay-the' },
+        h('thead', {}, h('tr', {}, ['Tệp', 'Đơn vị', 'Dùng tệp', 'Lý do'].map((title) => h('th', {}, title)))),
+        h(
+          'tbody',
+          {},
+          superseded.map((f) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, f.path),
+              h('td', { class: 'code' }, f.unit ?? ''),
+              h('td', {}, f.supersededBy ?? ''),
+              h('td', {}, f.reason ?? ''),
+            ),
+          ),
+        ),
+      ),
+    )
+  );
+}
+
+/** Warnings shown before the first ones are folded away, as the CLI prints them. */
+const WARNINGS_SHOWN = 3;
+
+/** Accepted files with warnings: unit, file, how many, the first ones and the rest folded. */
+function warningsList(rollup: Rollup): HTMLElement | false {
+  const warned = rollup.files.filter((f) => f.status === 'accepted' && (f.warnings?.length ?? 0) > 0);
+  const unitName = (code: string) => rollup.units.find((u) => u.code === code)?.name ?? '';
+  return (
+    warned.length > 0 &&
+    h(
+      'div',
+      { id: 'canh-bao-tong-hop' },
+      h('h3', {}, `Cảnh báo cần xem lại (${formatNumber(warned.length)} đơn vị)`),
+      h(
+        'ul',
+        {},
+        warned.map((f) => {
+          const ws = f.warnings!;
+          const unit = f.unit ? `${f.unit} ${unitName(f.unit)}`.trim() : f.path;
+          return h(
+            'li',
+            {},
+            h('b', {}, unit),
+            ` (${f.path}): ${formatNumber(ws.length)} cảnh báo`,
+            h('ul', {}, ws.slice(0, WARNINGS_SHOWN).map((w) => h('li', {}, w.message))),
+            ws.length > WARNINGS_SHOWN &&
+              h(
+                'details',
+                {},
+                h('summary', {}, `và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác`),
+                h('ul', {}, ws.slice(WARNINGS_SHOWN).map((w) => h('li', {}, w.message))),
+              ),
+          );
+        }),
+      ),
+    )
   );
 }
 
@@ -440,8 +540,9 @@ function dayMonthYear(iso: string | undefined): string {
   return isValid(date) ? format(date, 'dd/MM/yyyy') : iso;
 }
 
-function stat(title: string, value: number | string, note: string): HTMLElement {
-  return h('div', { class: 'stat' }, h('b', {}, typeof value === 'number' ? formatNumber(value) : value), title, note && h('div', { class: 'muted' }, note));
+function stat(title: string, value: number | string, note: string, id?: string): HTMLElement {
+  const shown = typeof value === 'number' ? formatNumber(value) : value;
+  return h('div', { class: 'stat', id }, h('b', {}, shown), title, note && h('div', { class: 'muted' }, note));
 }
 
 function rejectedTable(rejected: Rollup['files']): HTMLElement {

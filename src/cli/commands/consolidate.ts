@@ -18,6 +18,13 @@ import { OutputSet, TRA_LAI } from '../../node/output-set.js';
 import { newRunId } from '../../core/util/run-id.js';
 import { VERSION } from '../../node/version.js';
 import { annotateWorkbook } from '../../core/write/annotate.js';
+import {
+  filesCounted,
+  nothingAcceptedReason,
+  partialUnitText,
+  spreadOverProvinces,
+  whyNotUsed,
+} from '../../core/consolidate/run-summary.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { startReportThread } from '../../node/report-thread.js';
@@ -188,18 +195,9 @@ function scopeLines(rollup: Rollup, io: CommandIO): string[] {
   const lines = [`  Danh mục:       ${scope.unitList}`];
   if (scope.rootChosenBy === 'files') {
     lines.push(`  Đơn vị tổng hợp: ${rollup.root.code} ${rollup.root.name} – đơn vị nhỏ nhất chứa mọi tệp hợp lệ (chọn đơn vị khác bằng --root MÃ)`);
-    if (scope.level === 'Quốc gia') {
-      // The provinces the files come from: one stray file is enough to make the root the whole country.
-      const byCode = new Map(rollup.units.map((u) => [u.code, u]));
-      const provinceOf = (code: string) => {
-        let u = byCode.get(code);
-        while (u && u.parent !== rollup.root.code) u = u.parent ? byCode.get(u.parent) : undefined;
-        return u;
-      };
-      const provinces = [...new Set(rollup.files.flatMap((f) => (f.unit && provinceOf(f.unit) ? [provinceOf(f.unit)!] : [])))];
-      if (provinces.length > 1)
-        lines.push(io.color.yellow(`  Các tệp thuộc ${provinces.length} tỉnh, thành phố khác nhau (${provinces.map((u) => u.name).join(', ')}) nên tổng hợp toàn quốc. Nếu có tệp gửi nhầm, bỏ tệp đó hoặc dùng --root MÃ-TỈNH.`));
-    }
+    // One stray file is enough to make the root the whole country.
+    const spread = spreadOverProvinces(rollup, 'Nếu có tệp gửi nhầm, bỏ tệp đó hoặc dùng --root MÃ-TỈNH.');
+    if (spread) lines.push(io.color.yellow(`  ${spread}`));
   }
   return lines;
 }
@@ -213,23 +211,13 @@ function sendBackCopies(rollup: Rollup, inputDir: string, outDir: string): { pat
 
 /** Why no summary was written: what the files were, and the likely fix (a mistyped --period above all). */
 function nothingAccepted(rollup: Rollup, dir: string, periodFlag: string | undefined): string {
-  const lines: string[] = [];
-  const considered = rollup.files.filter((f) => f.status !== 'ignored');
-  if (!considered.length) lines.push(`Không có tệp .xlsx nào để tổng hợp trong "${dir}" (đã xét ${rollup.files.length} tệp). Kiểm tra lại thư mục.`);
-  else {
-    lines.push(`Không tệp nào được tiếp nhận (${considered.length} tệp bị từ chối), nên không lập bảng tổng hợp và báo cáo.`);
-    const mismatched = considered.filter((f) => f.errors?.some((e) => e.rule === 'period-mismatch'));
-    if (mismatched.length) {
-      const periods = new Map<string, number>();
-      for (const f of mismatched) {
-        const label = String(f.errors!.find((e) => e.rule === 'period-mismatch')!.value ?? 'không rõ kỳ');
-        periods.set(label, (periods.get(label) ?? 0) + 1);
-      }
-      const list = [...periods].map(([label, n]) => `${label} (${n} tệp)`).join(', ');
-      lines.push(`Các tệp ghi kỳ: ${list}; đang tổng hợp ${rollup.periodLabel}${periodFlag ? ` (--period ${periodFlag})` : ''}. Kiểm tra lại --period.`);
-    }
-  }
-  for (const f of rollup.files) lines.push(`  ${f.path}: ${f.status === 'ignored' ? f.reason : (f.errors?.[0]?.message ?? '')}`);
+  const lines = nothingAcceptedReason(rollup, {
+    source: `trong "${dir}"`,
+    recheck: 'Kiểm tra lại thư mục.',
+    periodChosen: periodFlag ? ` (--period ${periodFlag})` : '',
+    periodFix: 'Kiểm tra lại --period.',
+  });
+  for (const f of rollup.files) lines.push(`  ${f.path}: ${whyNotUsed(f)}`);
   lines.push('Không ghi kết quả nào. Để có bản đánh dấu lỗi gửi lại đơn vị: bdg validate <tệp> --annotate <bản-sao>.xlsx');
   return `${lines.join('\n')}\n`;
 }
@@ -241,17 +229,17 @@ const WARNINGS_SHOWN = 3;
 export function formatSummary(rollup: Rollup, written: string[], io: CommandIO): string {
   const c = io.color;
   const { completeness: k, files } = rollup;
-  const count = (s: string) => files.filter((f) => f.status === s).length;
+  const counted = filesCounted(files);
   const lines = [
     c.bold(`Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
     ...scopeLines(rollup, io),
     `  Mã lần tổng hợp: ${rollup.runId ?? ''}`,
-    `  Tệp đã xét:     ${files.length} (tiếp nhận ${count('accepted')}, từ chối ${count('rejected')}, ${count('superseded') ? `thay bằng tệp khác ${count('superseded')}, ` : ''}bỏ qua ${count('ignored')})`,
+    `  Tệp đã xét:     ${counted.total} (${counted.parts})`,
     `  Đơn vị có số liệu: ${k.received}/${k.expected}${k.expected ? ` (${formatPercent(k.received / k.expected)})` : ''}`,
   ];
   if (k.missing.length) lines.push(c.yellow(`  Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`));
   for (const p of k.partial ?? [])
-    lines.push(c.yellow(`  Số liệu chưa đầy đủ: ${p.code} ${p.name} mới tổng hợp ${p.reported}/${p.expected} đơn vị trực thuộc (chưa có ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')})`));
+    lines.push(c.yellow(`  Số liệu chưa đầy đủ: ${partialUnitText(p)}`));
   if (k.late.length) lines.push(c.yellow(`  Nộp muộn: ${k.late.map((m) => `${m.code} ${m.name}`).join('; ')}`));
   const superseded = files.filter((f) => f.status === 'superseded');
   if (superseded.length) {
