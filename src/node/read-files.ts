@@ -6,7 +6,8 @@ import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
 import { UsageError } from '../core/errors.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
-import type { FileJob } from '../core/consolidate/consolidate.js';
+import type { FileJob, FilePath } from '../core/consolidate/consolidate.js';
+import { shownName } from '../core/util/shown-name.js';
 import { slimChecked } from '../core/consolidate/found.js';
 
 export { slimChecked };
@@ -58,8 +59,8 @@ export interface WorkerSetup {
 }
 
 /** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */
-export async function checkFileGuarded(path: string, setup: WorkerSetup): Promise<CheckedFile> {
-  const [checked] = await readParallel([{ path, rel: path }], { ...setup, whole: true }, 1, () => {});
+export async function checkFileGuarded(path: FilePath, setup: WorkerSetup, shown = shownName(path)): Promise<CheckedFile> {
+  const [checked] = await readParallel([{ path, rel: shown }], { ...setup, whole: true }, 1, () => {});
   return checked!;
 }
 
