@@ -131,14 +131,14 @@ describe('a folder of submissions as people keep it', () => {
       const files = JSON.parse(r.stdout).files as { path: string; status: string; reason?: string }[];
       expect(files).toEqual([
         { path: '101.xlsx', unit: '101', status: 'accepted', errors: [], warnings: [], preparedOn: '2024-12-10' },
-        { path: 'socket.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { kind: 'socket' }).message },
-        { path: 'x.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { kind: 'fifo' }).message },
+        { path: 'socket.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'socket' }).message },
+        { path: 'x.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'fifo' }).message },
       ]);
       expect(r.stderr).toContain('  Bỏ qua (2):\n    socket.xlsx: Đây là một socket, không phải tệp dữ liệu thông thường nên bdg không mở.');
       expect(r.stderr).toContain('    x.xlsx: Đây là một đường ống có tên (FIFO), không phải tệp dữ liệu thông thường nên bdg không mở.');
 
       const v = bdg(['validate', join(dir, 'x.xlsx')]);
-      expect(v.stderr).toBe(`Lỗi: ${issue('file-special', { kind: 'fifo', path: join(dir, 'x.xlsx') }).message}\n`);
+      expect(v.stderr).toBe(`Lỗi: ${issue('file-special', { found: 'fifo', path: join(dir, 'x.xlsx') }).message}\n`);
       expect(v.status).toBe(2);
       const s = bdg(['validate', 'special/socket.xlsx'], { cwd: root });
       expect(s.stderr).toContain('Lỗi: "special/socket.xlsx" là một socket, không phải tệp dữ liệu thông thường');

@@ -21,7 +21,7 @@ export async function checkFile(path: FilePath, options: CheckOptions & { displa
     fd = openSync(fsPath(path), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const st = fstatSync(fd);
     const special = specialKind(st);
-    if (special) return unreadable(file, issue('file-special', { kind: special, path: file }));
+    if (special) return unreadable(file, issue('file-special', { found: special, path: file }));
     if (!st.isFile()) return unreadable(file, issue('file-unreadable', { problem: 'not-a-file', path: file }));
     const size = st.size;
     if (size > limits.maxFileBytes) return unreadable(file, issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));

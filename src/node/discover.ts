@@ -85,7 +85,7 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
       }
       if (special) {
         // Listed, never opened: opening a FIFO would wait for a writer that never comes.
-        found.push({ kind: 'ignored', path, rel: entryRel, reason: issue('file-special', { kind: special }).message });
+        found.push({ kind: 'ignored', path, rel: entryRel, reason: issue('file-special', { found: special }).message });
         continue;
       }
       if (!isFile) continue;

@@ -37,7 +37,7 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
     throw new UsageError(`"${shown}" là một thư mục, không phải tệp. Lệnh validate kiểm tra một tệp .xlsx; để tổng hợp cả thư mục, dùng: bdg consolidate "${shown}".`);
   // Never opened: opening a FIFO waits for a writer.
   const special = specialKind(st);
-  if (special) throw new UsageError(issue('file-special', { kind: special, path: shown }).message);
+  if (special) throw new UsageError(issue('file-special', { found: special, path: shown }).message);
   if (opts.annotate) {
     if (resolve(opts.annotate) === resolve(file)) throw new UsageError(`bản đánh dấu không được ghi đè tệp đang kiểm tra "${shown}": chọn tên khác cho --annotate.`);
     await checkOutputs([opts.annotate], { force: opts.force, inputs: [path] });

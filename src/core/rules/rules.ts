@@ -255,13 +255,13 @@ export const RULES = {
     },
   }),
   /** A FIFO, socket or device among the submissions: never opened (opening a FIFO waits for a writer). */
-  'file-special': rule<{ kind: SpecialFile; path?: string }>({
+  'file-special': rule<{ found: SpecialFile; path?: string }>({
     severity: 'error',
     level: 'file',
     source: 'edge',
     summary: 'Một tệp đặc biệt (FIFO, socket, thiết bị) nằm trong thư mục báo cáo: không mở, bỏ qua.',
     message: (p) =>
-      `${p.path ? `"${p.path}" là` : 'Đây là'} ${SPECIAL_FILE[p.kind]}, không phải tệp dữ liệu thông thường nên bdg không mở. Nếu đây là báo cáo, lưu nó thành một tệp .xlsx thông thường rồi chạy lại.`,
+      `${p.path ? `"${p.path}" là` : 'Đây là'} ${SPECIAL_FILE[p.found]}, không phải tệp dữ liệu thông thường nên bdg không mở. Nếu đây là báo cáo, lưu nó thành một tệp .xlsx thông thường rồi chạy lại.`,
   }),
   /** `page`: on the web page, which has no --time-limit to suggest. */
   'file-timeout': rule<{ seconds: number; page?: true }>({
