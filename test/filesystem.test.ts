@@ -22,7 +22,11 @@ const isRoot = process.getuid?.() === 0;
 
 /** Runs the CLI through a shell, so that arguments can carry bytes that are not UTF-8 (`printf '\377'`). */
 function bdgSh(script: string, cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync('sh', ['-c', script], { cwd, env: { ...process.env, NO_COLOR: '1', BDG: BIN, ...env }, timeout: 120_000 });
+  const r = spawnSync('sh', ['-c', script], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', BDG: BIN, ...env },
+    timeout: 120_000,
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 /** A name's bytes in a folder (the name may not be UTF-8). */
@@ -41,7 +45,8 @@ describe('names as shown', () => {
     expect(shownName('Huyện Đông/101.xlsx')).toBe('Huyện Đông/101.xlsx');
     expect(shownName(Buffer.from([0xff, 0xfe, 0x31, 0x2e, 0x78]))).toBe('\\xff\\xfe1.x');
     // Latin-1 "é", a truncated sequence, an overlong "/", an encoded surrogate: each byte on its own.
-    expect(shownName(Buffer.from([0x61, 0xe9, 0x62, 0xe1, 0xba, 0xc0, 0xaf, 0xed, 0xa0, 0x80]))).toBe('a\\xe9b\\xe1\\xba\\xc0\\xaf\\xed\\xa0\\x80');
+    const odd = Buffer.from([0x61, 0xe9, 0x62, 0xe1, 0xba, 0xc0, 0xaf, 0xed, 0xa0, 0x80]);
+    expect(shownName(odd)).toBe('a\\xe9b\\xe1\\xba\\xc0\\xaf\\xed\\xa0\\x80');
     expect(shownName(Buffer.from('Xã Ea Tiêu.xlsx'))).toBe('Xã Ea Tiêu.xlsx');
     expect(shownName('\x1b]0;pwned\x07\x1b[2J.xlsx')).toBe('\\x1b]0;pwned\\x07\\x1b[2J.xlsx');
     expect(shownName('a\u202egpj.xlsx\u009b\u007f\n')).toBe('a\\u202egpj.xlsx\\x9b\\x7f\\x0a');
@@ -53,7 +58,8 @@ describe('names as shown', () => {
   });
 
   it('says every file-system error in Vietnamese, never the system’s English', () => {
-    for (const code of ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EMFILE', 'ENFILE', 'EIO', 'ENAMETOOLONG', 'ENOENT', 'EISDIR', 'EBUSY', 'EFBIG']) {
+    const codes = ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EMFILE', 'ENFILE', 'EIO', 'ENAMETOOLONG', 'ENOENT', 'EISDIR'];
+    for (const code of [...codes, 'EBUSY', 'EFBIG']) {
       const said = describeFsError(Object.assign(new Error(`${code}: no space left on device`), { code }));
       expect(said, code).not.toMatch(/[A-Z]{4}|device|permission|denied/);
       expect(said, code).toMatch(/[ổđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/);
@@ -71,7 +77,7 @@ describe('a folder of submissions as people keep it', () => {
     units = writeUnits(root, THREE_LEVEL);
   });
 
-  it('reads a file whose name is not UTF-8 from its bytes: counted, and shown escaped in messages, JSON and outputs', async () => {
+  it('reads a file whose name is not UTF-8 from its bytes: counted, shown escaped in messages, JSON, outputs', async () => {
     const dir = join(root, 'bytes');
     await writeSubmission(join(dir, 'a.xlsx'), { code: '101', name: 'Huyện Đông' }, figuresFor(1, 4));
     await writeSubmission(join(dir, '102.xlsx'), { code: '102', name: 'Huyện Tây' }, figuresFor(2, 4));
@@ -123,7 +129,8 @@ describe('a folder of submissions as people keep it', () => {
     });
     afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
-    it.skipIf(noMkfifo)('lists a FIFO or a socket named .xlsx as skipped with the reason, never opens it; validate exits 2', { timeout: 150_000 }, () => {
+    const title = 'lists a FIFO or a socket named .xlsx as skipped with the reason, never opens it; validate exits 2';
+    it.skipIf(noMkfifo)(title, { timeout: 150_000 }, () => {
       expect(spawnSync('mkfifo', [join(dir, 'x.xlsx')]).status).toBe(0);
       // A run that opened the FIFO would wait for a writer: the CLI's own timeout (120 s) would end it with no status.
       const r = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'special-out'), '--json']);
@@ -134,8 +141,9 @@ describe('a folder of submissions as people keep it', () => {
         { path: 'socket.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'socket' }).message },
         { path: 'x.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'fifo' }).message },
       ]);
-      expect(r.stderr).toContain('  Bỏ qua (2):\n    socket.xlsx: Đây là một socket, không phải tệp dữ liệu thông thường nên bdg không mở.');
-      expect(r.stderr).toContain('    x.xlsx: Đây là một đường ống có tên (FIFO), không phải tệp dữ liệu thông thường nên bdg không mở.');
+      const plain = 'không phải tệp dữ liệu thông thường nên bdg không mở.';
+      expect(r.stderr).toContain(`  Bỏ qua (2):\n    socket.xlsx: Đây là một socket, ${plain}`);
+      expect(r.stderr).toContain(`    x.xlsx: Đây là một đường ống có tên (FIFO), ${plain}`);
 
       const v = bdg(['validate', join(dir, 'x.xlsx')]);
       expect(v.stderr).toBe(`Lỗi: ${issue('file-special', { found: 'fifo', path: join(dir, 'x.xlsx') }).message}\n`);
@@ -149,11 +157,12 @@ describe('a folder of submissions as people keep it', () => {
     });
   });
 
-  it('never lets a name from a folder or a file drive the terminal: no ESC, C1 or bidi character is printed', async () => {
+  it('never lets a name from a folder or a file drive the terminal: no ESC, C1 or bidi character printed', async () => {
     const dir = join(root, 'control');
     const hostile = '\x1b]0;pwned\x07\x1b[2J';
     // A unit name in the file that is not the list's (a warning quoting it), with a bidi override and a C1 CSI.
-    await writeSubmission(join(dir, `${hostile}101.xlsx`), { code: '101', name: 'Huyện\u202e gnôĐ\u009b2J' }, figuresFor(1, 4));
+    const unit = { code: '101', name: 'Huyện\u202e gnôĐ\u009b2J' };
+    await writeSubmission(join(dir, `${hostile}101.xlsx`), unit, figuresFor(1, 4));
     const bad = figuresFor(2, 4);
     bad['DA8.20'] = { total: 150_000_000 };
     await writeSubmission(join(dir, `${hostile}102.xlsx`), { code: '102', name: 'Huyện Tây' }, bad);
@@ -162,13 +171,15 @@ describe('a folder of submissions as people keep it', () => {
       expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     };
     for (const json of [false, true]) {
-      const r = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'control-out'), '--force', ...(json ? ['--json'] : [])]);
+      const out = join(root, 'control-out');
+      const r = bdg(['consolidate', dir, '--units', units, '--out', out, '--force', ...(json ? ['--json'] : [])]);
       expect(r.status).toBe(1);
       noActive(r.stdout);
       noActive(r.stderr);
       if (json) {
         const files = JSON.parse(r.stdout).files as { path: string; warnings: { message: string }[] }[];
-        expect(files.map((f) => f.path)).toEqual(['\\x1b]0;pwned\\x07\\x1b[2J101.xlsx', '\\x1b]0;pwned\\x07\\x1b[2J102.xlsx']);
+        const shown = '\\x1b]0;pwned\\x07\\x1b[2J';
+        expect(files.map((f) => f.path)).toEqual([`${shown}101.xlsx`, `${shown}102.xlsx`]);
         // The unit name is kept as it was given, as JSON escapes.
         expect(files[0]!.warnings.map((w) => w.message).join()).toContain('Huyện\u202e gnôĐ\u009b2J');
         expect(r.stdout).toContain('\\u202e gnôĐ\\u009b2J');
@@ -201,10 +212,15 @@ describe('a folder of submissions as people keep it', () => {
       await writeSubmission(join(dir, '102.xlsx'), { code: '102', name: 'Huyện Tây' }, figuresFor(2, 4));
       // The test hook lowers the reading thread's heap (160 MB) to 16 MB; an ordinary file needs under 8.
       const env = { BDG_TEST_READER_HEAP_MB: '16' };
-      const r = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'memory-out'), '--json', '--workers', '1'], { env });
+      const out = join(root, 'memory-out');
+      const r = bdg(['consolidate', dir, '--units', units, '--out', out, '--json', '--workers', '1'], { env });
       expect(r.status).toBe(1);
       const files = JSON.parse(r.stdout).files as { path: string; status: string; errors: unknown[] }[];
-      expect(files.map((f) => [f.path, f.status])).toEqual([['101.xlsx', 'accepted'], ['102.xlsx', 'accepted'], ['103.xlsx', 'rejected']]);
+      expect(files.map((f) => [f.path, f.status])).toEqual([
+        ['101.xlsx', 'accepted'],
+        ['102.xlsx', 'accepted'],
+        ['103.xlsx', 'rejected'],
+      ]);
       expect(files[2]!.errors).toEqual([issue('file-unreadable', { problem: 'memory' })]);
       expect(r.stderr).toContain(`    103.xlsx: ${issue('file-unreadable', { problem: 'memory' }).message}`);
       expect(r.stdout + r.stderr).not.toMatch(/Worker|memory limit|terminated/i);
@@ -238,7 +254,8 @@ describe('a folder of submissions as people keep it', () => {
     })();
   });
 
-  it.skipIf(noNamespace)('a full disk or a read-only one when the set is switched: the Vietnamese message, exit 2, the old set intact', () => {
+  const title = 'a full disk or a read-only one when the set is switched: the Vietnamese message, exit 2, old set intact';
+  it.skipIf(noNamespace)(title, () => {
     const dir = join(root, 'full-in');
     return (async () => {
       await writeSubmission(join(dir, '101.xlsx'), { code: '101', name: 'Huyện Đông' }, figuresFor(1, 4));
@@ -286,13 +303,15 @@ describe('a folder of submissions as people keep it', () => {
   });
 });
 
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
 /** Every file of a folder (hidden ones included) with its bytes. */
 function snapshot(dir: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(dir, { recursive: true })
       .map(String)
       .sort()
-      .map((f) => [f, statSync(join(dir, f)).isFile() ? createHash('sha256').update(readFileSync(join(dir, f))).digest('hex') : 'folder']),
+      .map((f) => [f, statSync(join(dir, f)).isFile() ? sha256(readFileSync(join(dir, f))) : 'folder']),
   );
 }
 
@@ -303,7 +322,12 @@ function snapshot(dir: string): Record<string, string> {
 function heavyWorkbook(): Uint8Array {
   const n = 150_000;
   const si = Array.from({ length: n }, (_, i) => `<si><t>Ghi chú số ${i} của đơn vị, viết dài cho đủ</t></si>`).join('');
-  const sst = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${n}" uniqueCount="${n}">${si}</sst>`;
+  const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const sst = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${main}" count="${n}" uniqueCount="${n}">${si}</sst>`;
   const info = infoSheetXml({ 'Mã đơn vị': '103', 'Tên đơn vị': 'Thị xã Nam' });
-  return rawWorkbook({ sheets: [{ name: 'Thông tin', xml: info }, { name: 'Số liệu', xml: figuresSheetXml() }], parts: { 'xl/sharedStrings.xml': sst } });
+  const sheets = [
+    { name: 'Thông tin', xml: info },
+    { name: 'Số liệu', xml: figuresSheetXml() },
+  ];
+  return rawWorkbook({ sheets, parts: { 'xl/sharedStrings.xml': sst } });
 }

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import type { FilePath, Found } from '../core/consolidate/consolidate.js';
 import { HIDDEN_REASON, classifyFound } from '../core/consolidate/found.js';
@@ -5,6 +6,14 @@ import { issue, type SpecialFile } from '../core/rules/rules.js';
 import { shownName } from '../core/util/shown-name.js';
 import { childPath, fsPath, specialKind } from './file-names.js';
 import { TRA_LAI } from './output-set.js';
+
+/** What a folder entry is when it is neither a file, a folder nor a link (null then). */
+function direntSpecial(e: Dirent<Buffer>): SpecialFile | null {
+  if (e.isFIFO()) return 'fifo';
+  if (e.isSocket()) return 'socket';
+  if (e.isCharacterDevice()) return 'char-device';
+  return e.isBlockDevice() ? 'block-device' : null;
+}
 
 /** A folder's identity (its real path's bytes), to see a folder reached twice through links. */
 const realKey = (path: FilePath) => realpath(fsPath(path), { encoding: 'buffer' }).then((b) => b.toString('latin1'));
@@ -19,7 +28,7 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
   const found: Found[] = [];
   const seenDirs = new Set<string>();
   const skipReal = await Promise.all(skip.map((s) => realKey(s).catch(() => s)));
-  /** `rel`: the folder's shown path below `dir` ("" for `dir` itself); `name`, `parent`: its name and the folder it is in. */
+  /** `rel`: the folder's shown path below `dir` ("" for `dir` itself); `name`, `parent`: its name, the folder it is in. */
   const walk = async (current: FilePath, rel = '', name = '', parent: FilePath = dir): Promise<void> => {
     const real = await realKey(current);
     if (seenDirs.has(real)) {
@@ -34,8 +43,10 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
     // Before the root is known (it may be found from the files), any bdg output folder's tra-lai/ copies are passed
     // over (they are annotated copies of files read elsewhere); the root's own summary is ignored once it is known.
     const ownOutputs = new RegExp(`^tong-hop-${rootCode ?? '\\d+'}-.+\\.json$`);
-    const inOutputs = async (folder: FilePath) =>
-      (await readdir(fsPath(folder), { encoding: 'buffer' }).catch(() => [] as Buffer[])).some((n) => ownOutputs.test(n.toString()));
+    const inOutputs = async (folder: FilePath) => {
+      const names = await readdir(fsPath(folder), { encoding: 'buffer' }).catch(() => [] as Buffer[]);
+      return names.some((n) => ownOutputs.test(n.toString()));
+    };
     if (rel && !rootCode && name === TRA_LAI && (await inOutputs(parent))) {
       found.push({ kind: 'ignored', path: current, rel, reason: 'bản đánh dấu lỗi gửi trả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
       return;
@@ -59,7 +70,7 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
       const text = e.name.toString(); // compared below with ASCII names only
       let isDir = e.isDirectory();
       let isFile = e.isFile();
-      let special: SpecialFile | null = e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : e.isCharacterDevice() ? 'char-device' : e.isBlockDevice() ? 'block-device' : null;
+      let special = direntSpecial(e);
       if (e.isSymbolicLink()) {
         const st = await stat(fsPath(path)).catch(() => null);
         if (!st) {

@@ -12,7 +12,8 @@ import { isUtf8 } from '../core/util/shown-name.js';
 
 /** A path Node's fs takes: text, or bytes (a Uint8Array crossing from a thread is made a Buffer again). */
 export function fsPath(path: FilePath): string | Buffer {
-  return typeof path === 'string' || Buffer.isBuffer(path) ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength);
+  if (typeof path === 'string' || Buffer.isBuffer(path)) return path;
+  return Buffer.from(path.buffer, path.byteOffset, path.byteLength);
 }
 
 /** `name` (the bytes of a folder entry) inside `parent`: text while both are UTF-8, bytes otherwise. */

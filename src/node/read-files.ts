@@ -16,8 +16,10 @@ const outOfMemory = (err: Error) => (err as NodeJS.ErrnoException).code === 'ERR
 
 /** A reading thread that failed outside any file (while starting): said in Vietnamese, the run stops (exit 2). */
 function threadFailure(err: Error): Error {
-  if (outOfMemory(err)) return new UsageError('luồng đọc tệp hết bộ nhớ cho phép ngay khi khởi động (danh mục đơn vị quá lớn?). Chạy lại lệnh.');
-  return err instanceof UsageError ? err : new UsageError(`luồng đọc tệp không khởi động được (${err.message}). Chạy lại lệnh.`);
+  if (outOfMemory(err))
+    return new UsageError('luồng đọc tệp hết bộ nhớ cho phép ngay khi khởi động (danh mục đơn vị quá lớn?). Chạy lại lệnh.');
+  if (err instanceof UsageError) return err;
+  return new UsageError(`luồng đọc tệp không khởi động được (${err.message}). Chạy lại lệnh.`);
 }
 
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { FilePath } from '../core/consolidate/consolidate.js';
 import { fsPath } from './file-names.js';
@@ -17,9 +17,10 @@ export async function checkOutputs(paths: string[], opts: { force?: boolean; inp
   // Only an output already there can be an input (under another name, through a link): the inputs, a country's
   // thousands of files, are resolved only then. Compared as bytes: an input's name may not be UTF-8.
   const real = (p: FilePath) => realpath(fsPath(p), { encoding: 'buffer' }).then((b) => b.toString('latin1'));
-  const there = (await Promise.all(paths.map(async (p) => [p, await real(p).catch(() => null)] as const))).filter(([, r]) => r !== null);
+  const resolved = await Promise.all(paths.map(async (p) => [p, await real(p).catch(() => null)] as const));
+  const there = resolved.filter(([, r]) => r !== null);
   if (there.length && opts.inputs?.length) {
-    const inputs = new Set(await Promise.all(opts.inputs.map((p) => real(p).catch(() => (typeof p === 'string' ? resolve(p) : '')))));
+    const inputs = new Set(await Promise.all(opts.inputs.map((p) => real(p).catch(() => ''))));
     const same = there.find(([, real]) => inputs.has(real!));
     if (same) throw new UsageError(`tệp kết quả "${same[0]}" trùng với tệp đầu vào; chọn tên hoặc thư mục khác (--out).`);
   }
