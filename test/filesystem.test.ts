@@ -197,6 +197,18 @@ describe('a folder of submissions as people keep it', () => {
     noActive(missing.stderr);
     expect(missing.stderr).toContain('\\x1b]0;pwned\\x07\\x1b[2J.xlsx');
     expect(missing.status).toBe(2);
+    // Sheet names come from the file: listed when the data sheet is missing, shown escaped.
+    const sheets = rawWorkbook({
+      sheets: [
+        { name: 'Thông tin', xml: infoSheetXml() },
+        { name: 'Số\u202eliệu\u009b', xml: figuresSheetXml() },
+      ],
+    });
+    writeFileSync(join(dir, 'sheets.xlsx'), sheets);
+    const s = bdg(['validate', join(dir, 'sheets.xlsx')]);
+    noActive(s.stdout);
+    expect(s.stdout).toContain('"Số\\u202eliệu\\x9b"');
+    expect(s.status).toBe(1);
     // Commander's own messages echo what was typed.
     const unknown = bdg(['validate', '--\x1b[2J']);
     noActive(unknown.stderr);
