@@ -48,6 +48,13 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
     { problem: 'worker', detail: 'out of memory' },
     { problem: 'worker' },
     { problem: 'thread', detail: 'Worker terminated' },
+    { problem: 'memory' },
+    { problem: 'crashed' },
+    { problem: 'stopped' },
+  ],
+  'file-special': [
+    ...(['fifo', 'socket', 'char-device', 'block-device', 'other'] as const).map((found) => ({ found })),
+    { found: 'fifo', path: 'huyen/655.xlsx' },
   ],
   'file-timeout': [{ seconds: 60 }, { seconds: 60, page: true }],
   'sheet-missing': [{ sheet: 'Số liệu', present: ['Sheet1'] }, { sheet: 'Thông tin', present: [] }],

@@ -1,6 +1,6 @@
 import '../node/data-files.js'; // the core reads the catalogue and wording through it
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, UsageError, processIO } from './io.js';
+import { EXIT, UsageError, printableLines, processIO } from './io.js';
 import { VERSION } from '../node/version.js';
 
 /** Entry point of `bdg`: parses arguments and returns the exit status (0 ok, 1 data errors, 2 could not run). */
@@ -14,7 +14,11 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .helpOption('-h, --help', 'hướng dẫn sử dụng')
     .helpCommand('help [lệnh]', 'hướng dẫn cho một lệnh')
-    .configureOutput({ writeErr: (s) => process.stderr.write(vietnamese(s)), writeOut: (s) => process.stdout.write(vietnamese(s)) });
+    // An argument echoed back ("không có lệnh '…'") may hold control characters: shown escaped.
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(printableLines(vietnamese(s))),
+      writeOut: (s) => process.stdout.write(printableLines(vietnamese(s))),
+    });
 
   const io = () => processIO(program.opts().color !== false);
 
@@ -102,10 +106,10 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.cannotRun;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`Lỗi: ${err.message}\n`);
+      process.stderr.write(`Lỗi: ${printableLines(err.message)}\n`);
       return EXIT.cannotRun;
     }
-    process.stderr.write(`Lỗi không mong đợi: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`Lỗi không mong đợi: ${printableLines(err instanceof Error ? err.message : String(err))}\n`);
     if (process.env.BDG_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return EXIT.cannotRun;
   }

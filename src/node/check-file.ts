@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import type { FilePath } from '../core/consolidate/consolidate.js';
+import { shownName } from '../core/util/shown-name.js';
+import { fsPath, specialKind } from './file-names.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import { checkSubmission, unreadable, type CheckOptions, type CheckedFile } from '../core/validate/check-file.js';
@@ -8,21 +11,25 @@ import { checkSubmission, unreadable, type CheckOptions, type CheckedFile } from
  * Reads a submission file from disk and checks it; the size is checked before the bytes are read. Runs on a
  * reading thread, so the file is read synchronously: no trip through libuv's pool and a promise per call.
  */
-export async function checkFile(path: string, options: CheckOptions & { displayName?: string } = {}): Promise<CheckedFile> {
-  const file = options.displayName ?? path;
+export async function checkFile(path: FilePath, options: CheckOptions & { displayName?: string } = {}): Promise<CheckedFile> {
+  const file = options.displayName ?? shownName(path);
   const limits = options.limits ?? DEFAULT_LIMITS;
   let bytes: Uint8Array;
   let fd: number | undefined;
   try {
-    // Looked at before opening: opening a named pipe would wait for a writer.
-    if (!statSync(path).isFile()) return unreadable(file, issue('file-unreadable', { problem: 'not-a-file', path }));
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
+    // Opened without waiting (a FIFO put in the file's place would wait for a writer), then looked at by handle.
+    fd = openSync(fsPath(path), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    const special = specialKind(st);
+    if (special) return unreadable(file, issue('file-special', { found: special, path: file }));
+    if (!st.isFile()) return unreadable(file, issue('file-unreadable', { problem: 'not-a-file', path: file }));
+    const size = st.size;
     if (size > limits.maxFileBytes) return unreadable(file, issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
     bytes = readFileSync(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return unreadable(file, issue('file-unreadable', { problem: code === 'ENOENT' ? 'missing' : 'no-access', path }));
+    const problem = code === 'ENOENT' ? 'missing' : code === 'EISDIR' ? 'not-a-file' : 'no-access';
+    return unreadable(file, issue('file-unreadable', { problem, path: file }));
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { format } from 'date-fns';
 import { describeFsError } from './safe-write.js';
@@ -50,6 +50,8 @@ export class OutputSet {
   private aborted = false;
   /** True from the moment the switch record exists until the renames are done. */
   switching = false;
+  /** The switch record is in place: what was staged belongs to it and is no longer this run's to remove. */
+  private recorded = false;
 
   private constructor(
     readonly dir: string,
@@ -79,13 +81,17 @@ export class OutputSet {
   private async lock(): Promise<void> {
     const path = join(this.dir, LOCK_FILE);
     for (let attempt = 0; attempt < 3; attempt++) {
+      let handle: FileHandle | undefined;
       try {
-        const handle = await open(path, 'wx');
+        handle = await open(path, 'wx');
         await handle.writeFile(JSON.stringify({ pid: process.pid, runId: this.runId, started: new Date().toISOString() }));
         await handle.close();
         return;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`không tạo được tệp khóa trong "${this.dir}": ${(err as Error).message}.`);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          if (handle) await handle.close().then(() => rm(path, { force: true })).catch(() => undefined);
+          throw new UsageError(`không tạo được tệp khóa trong "${this.dir}": ${describeFsError(err)}.`);
+        }
       }
       const holder = await readFile(path, 'utf8')
         .then((t) => JSON.parse(t) as { pid?: number; started?: string })
@@ -105,10 +111,14 @@ export class OutputSet {
     const record = await readFile(join(this.dir, SWITCH_FILE), 'utf8')
       .then((t) => JSON.parse(t) as SwitchRecord)
       .catch(() => null);
-    if (record) await this.apply(record);
-    for (const path of await walk(this.dir)) {
-      const name = basename(path);
-      if (TEMP.test(name) || OLD_TEMP.test(name)) await rm(path, { force: true });
+    try {
+      if (record) await this.apply(record);
+      for (const path of await walk(this.dir)) {
+        const name = basename(path);
+        if (TEMP.test(name) || OLD_TEMP.test(name)) await rm(path, { force: true });
+      }
+    } catch (err) {
+      throw new UsageError(`không dọn được những gì lần chạy trước để lại trong "${this.dir}": ${describeFsError(err)}.`);
     }
   }
 
@@ -134,10 +144,27 @@ export class OutputSet {
     const previous = (await walk(join(this.dir, TRA_LAI), true)).filter((f) => !finals.includes(f) && !TEMP.test(basename(f)));
     const record: SwitchRecord = { runId: this.runId, renames: this.staged.map(([t, f]) => [rel(t), rel(f)]), remove: previous.map(rel) };
     const recordTemp = join(this.dir, `.bdg-${this.runId}.switch.tmp`);
-    await writeFile(recordTemp, JSON.stringify(record));
-    this.switching = true;
-    await rename(recordTemp, join(this.dir, SWITCH_FILE)); // the commit point
-    await this.apply(record);
+    try {
+      await writeFile(recordTemp, JSON.stringify(record));
+      this.switching = true;
+      await rename(recordTemp, join(this.dir, SWITCH_FILE)); // the commit point
+      this.recorded = true;
+    } catch (err) {
+      // Before the commit point: nothing of the previous set was touched; the caller removes what was staged.
+      this.switching = false;
+      await rm(recordTemp, { force: true }).catch(() => undefined);
+      throw new UsageError(
+        `không ghi được bản ghi chuyển đổi kết quả "${join(this.dir, SWITCH_FILE)}": ${describeFsError(err)}. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.`,
+      );
+    }
+    try {
+      await this.apply(record);
+    } catch (err) {
+      // After it: the record stays, and the next run into this folder finishes the switch before anything else.
+      throw new UsageError(
+        `chưa đặt xong các tệp kết quả mới vào "${this.dir}": ${describeFsError(err)}. Khắc phục lỗi này rồi chạy lại lệnh: lần chạy sau sẽ hoàn tất việc thay kết quả cũ bằng kết quả mới.`,
+      );
+    }
     this.switching = false;
     this.committed = true;
     this.staged = [];
@@ -145,7 +172,11 @@ export class OutputSet {
 
   private async apply(record: SwitchRecord): Promise<void> {
     const abs = (p: string) => join(this.dir, ...p.split('/'));
-    for (const [temp, final] of record.renames) await rename(abs(temp), abs(final)).catch(() => undefined); // done before the interruption
+    // A temporary file already gone was renamed before an interruption; any other failure keeps the record.
+    const gone = (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    };
+    for (const [temp, final] of record.renames) await rename(abs(temp), abs(final)).catch(gone);
     for (const old of record.remove) await rm(abs(old), { force: true });
     await rm(join(this.dir, SWITCH_FILE), { force: true });
   }
@@ -153,11 +184,14 @@ export class OutputSet {
   /** Removes what this run staged (an error or Ctrl-C before the switch). */
   async abort(): Promise<void> {
     this.aborted = true;
-    for (const [temp] of this.staged) await rm(temp, { force: true });
+    if (this.recorded) return; // the next run finishes the switch from the record
+    // Never fails: it runs while another error is being reported; what it cannot remove, the next run removes.
+    const remove = (path: string) => rm(path, { force: true }).catch(() => undefined);
+    for (const [temp] of this.staged) await remove(temp);
     this.staged = [];
     // A write still under way when the run was stopped may have created its file after the removal above.
     const mine = `.bdg-${this.runId}.`;
-    for (const path of await walk(this.dir)) if (basename(path).startsWith(mine)) await rm(path, { force: true });
+    for (const path of await walk(this.dir)) if (basename(path).startsWith(mine)) await remove(path);
   }
 
   /**
@@ -172,7 +206,8 @@ export class OutputSet {
   private async removeLock(): Promise<void> {
     const path = join(this.dir, LOCK_FILE);
     const holder = await readFile(path, 'utf8').then((t) => JSON.parse(t) as { pid?: number }).catch(() => null);
-    if (holder?.pid === process.pid) await rm(path, { force: true });
+    // A lock that cannot be removed is taken over by the next run (its process is gone).
+    if (holder?.pid === process.pid) await rm(path, { force: true }).catch(() => undefined);
     if (this.created && !this.committed) await rmdir(this.dir).catch(() => undefined); // only if nothing else is there
   }
 }

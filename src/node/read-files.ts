@@ -4,11 +4,23 @@ import { readerThread, takeEarly } from './reader-thread.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
+import { UsageError } from '../core/errors.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
-import type { FileJob } from '../core/consolidate/consolidate.js';
+import type { FileJob, FilePath } from '../core/consolidate/consolidate.js';
+import { shownName } from '../core/util/shown-name.js';
 import { slimChecked } from '../core/consolidate/found.js';
 
 export { slimChecked };
+
+const outOfMemory = (err: Error) => (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+
+/** A reading thread that failed outside any file (while starting): said in Vietnamese, the run stops (exit 2). */
+function threadFailure(err: Error): Error {
+  if (outOfMemory(err))
+    return new UsageError('luồng đọc tệp hết bộ nhớ cho phép ngay khi khởi động (danh mục đơn vị quá lớn?). Chạy lại lệnh.');
+  if (err instanceof UsageError) return err;
+  return new UsageError(`luồng đọc tệp không khởi động được (${err.message}). Chạy lại lệnh.`);
+}
 
 
 /** Files queued on a thread at once: one being read, one waiting. */
@@ -49,8 +61,8 @@ export interface WorkerSetup {
 }
 
 /** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */
-export async function checkFileGuarded(path: string, setup: WorkerSetup): Promise<CheckedFile> {
-  const [checked] = await readParallel([{ path, rel: path }], { ...setup, whole: true }, 1, () => {});
+export async function checkFileGuarded(path: FilePath, setup: WorkerSetup, shown = shownName(path)): Promise<CheckedFile> {
+  const [checked] = await readParallel([{ path, rel: shown }], { ...setup, whole: true }, 1, () => {});
   return checked!;
 }
 
@@ -151,7 +163,9 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
       worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
         if (!msg.ready) {
           inFlight.splice(inFlight.indexOf(msg.index!), 1);
-          results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'worker', detail: msg.error }));
+          // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
+          if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index!]!.rel}: ${msg.error}\n`);
+          results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'worker' }));
           onDone();
         }
         dispatch();
@@ -163,19 +177,27 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
           if (reader.failed) {
             // The thread could not even start (unit list unreadable…): the run cannot go on, as when it fails later.
             finished = true;
-            fail(reader.failed);
+            fail(threadFailure(reader.failed));
           } else if (!finished) {
             dispatch();
             if (!finished) startTimer();
           }
         });
       worker.on('error', (err) => {
+        if (finished) return;
         if (!inFlight.length) {
           finished = true;
-          fail(err);
+          fail(threadFailure(err));
           return;
         }
-        replace(issue('file-unreadable', { problem: 'thread', detail: err.message }));
+        replace(issue('file-unreadable', { problem: outOfMemory(err) ? 'memory' : 'crashed' }));
+      });
+      // A thread gone without an error (and not stopped by this run): the file it held is rejected, as for a crash.
+      worker.on('exit', () => {
+        if (finished) return;
+        if (inFlight.length) return replace(issue('file-unreadable', { problem: 'stopped' }));
+        finished = true;
+        fail(new UsageError('luồng đọc tệp dừng bất ngờ trước khi đọc tệp nào. Chạy lại lệnh.'));
       });
     });
   const threads = readingThreads(files.length, workers);

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Period } from '../core/model.js';
+import type { FileJob } from '../core/consolidate/consolidate.js';
 import './data-files.js';
 import { loadUnitSource } from './load-units.js';
 import { hierarchyFor, lookupFor } from '../core/units/source.js';
@@ -23,7 +24,7 @@ hierarchyFor(source, period ? parsePeriodArg(period) : null);
 const previous = previousFile ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước')) : undefined;
 // Jobs may arrive while one is being read: they are read one at a time, in the order sent.
 let queue = Promise.resolve();
-parentPort!.on('message', (job: { index: number; path: string; rel: string }) => {
+parentPort!.on('message', (job: FileJob & { index: number }) => {
   queue = queue.then(async () => {
     try {
       const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });

@@ -7,6 +7,12 @@ import { threadScript } from './thread-script.js';
  */
 const WORKER_HEAP_MB = 160;
 
+/** The heap of a reading thread; BDG_TEST_READER_HEAP_MB lowers it (a test hook: a file that exhausts it). */
+function heapMb(): number {
+  const asked = Number(process.env.BDG_TEST_READER_HEAP_MB);
+  return Number.isFinite(asked) && asked > 0 ? Math.min(asked, WORKER_HEAP_MB) : WORKER_HEAP_MB;
+}
+
 /**
  * A reading thread running `read-worker`. With `workerData` it sets itself up at once; without, it loads its code
  * and waits for `{ setup }` (see `startEarly`). Kept small: bin/bdg.js loads this before the CLI.
@@ -15,7 +21,7 @@ export function readerThread(workerData: unknown): Worker {
   return new Worker(threadScript('read-worker', import.meta.url), {
     workerData,
     // A hostile file may exhaust this thread's heap, never the whole run.
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb(), maxYoungGenerationSizeMb: Math.min(32, heapMb()) },
   });
 }
 

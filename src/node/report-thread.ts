@@ -9,13 +9,19 @@ export interface ReportThread {
   stop(): void;
 }
 
+/** A failure of the report thread in Vietnamese: running out of memory is the one a person can act on. */
+function said(err: Error): Error {
+  if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
+  return new Error('luồng lập báo cáo hết bộ nhớ cho phép; bảng tổng hợp chưa được ghi. Đóng bớt chương trình khác rồi chạy lại');
+}
+
 /** Starts the report thread now, so the report writer loads while the files are read. */
 export function startReportThread(): ReportThread {
   const worker = new Worker(threadScript('report-worker', import.meta.url));
   // Until it is given its job, the thread must not keep the process alive (a run that stops early).
   worker.unref();
   let failure: Error | undefined;
-  worker.on('error', (err) => (failure = err));
+  worker.on('error', (err) => (failure = said(err)));
   return {
     render(rollup, config, previous) {
       worker.ref();
@@ -29,7 +35,7 @@ export function startReportThread(): ReportThread {
           err.stack = msg.error!.stack;
           fail(err);
         });
-        worker.once('error', fail);
+        worker.once('error', (err) => fail(said(err)));
         worker.once('exit', (code) => fail(new Error(`luồng lập báo cáo dừng bất thường (mã ${code})`)));
         worker.postMessage({ rollup, config, previous });
       });

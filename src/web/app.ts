@@ -348,7 +348,7 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined)
     let checked: CheckedFile[] = [];
     const read = await consolidateWith(found, units, period, runId, async (jobs, onDone) => {
       checked = await readInWorkers(
-        jobs.map((j) => byPath.get(j.path)!),
+        jobs.map((j) => byPath.get(j.path as string)!), // the page's paths are the chosen files' names
         setup,
         onDone,
       );

@@ -3,7 +3,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
-import { consolidate, rootUnit, type Consolidation } from '../../core/consolidate/consolidate.js';
+import { consolidate, rootUnit, type Consolidation, type FilePath, type Found } from '../../core/consolidate/consolidate.js';
 import { hierarchyFor } from '../../core/units/source.js';
 import { discover } from '../../node/discover.js';
 import { defaultWorkers, readParallel, startReaders, type WorkerSetup } from '../../node/read-files.js';
@@ -14,6 +14,7 @@ import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs } from '../../node/safe-write.js';
+import { fsPath } from '../../node/file-names.js';
 import { OutputSet, TRA_LAI } from '../../node/output-set.js';
 import { newRunId } from '../../core/util/run-id.js';
 import { VERSION } from '../../node/version.js';
@@ -25,7 +26,7 @@ import {
   spreadOverProvinces,
   whyNotUsed,
 } from '../../core/consolidate/run-summary.js';
-import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { EXIT, UsageError, jsonText, printable, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { startReportThread } from '../../node/report-thread.js';
 
@@ -119,11 +120,13 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const reportThread = startReportThread();
   const summaryWriter = import('../../core/write/summary-workbook.js');
   summaryWriter.catch(() => {}); // awaited once the files are read
+  // Where each file shown as `rel` is (its bytes, when its name is not UTF-8): to mark and send back its copy.
+  let found: Found[] = [];
   try {
     let result: Consolidation;
     try {
       result = await consolidate({
-        found: await discover(dir, [outDir], knownRoot?.code),
+        found: (found = await discover(dir, [outDir], knownRoot?.code)),
         units,
         root: flags.root,
         config,
@@ -147,25 +150,27 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     const { rollup, byUnit, catalogue, covered, hierarchy } = result;
     if (!rollup.files.some((f) => f.status === 'accepted')) {
       // --json still describes every file; only the outputs (an empty summary and report) are not written.
-      if (flags.json) io.stdout.write(`${JSON.stringify(rollup, null, 2)}\n`);
+      if (flags.json) io.stdout.write(jsonText(rollup));
       io.stderr.write(nothingAccepted(rollup, dir, flags.period));
       return EXIT.dataErrors;
     }
     if (previous && flags.previous) checkPreviousPeriod(previous, rollup, flags.previous);
     const paths = outputPaths(outDir, rollup.root.code, rollup.period);
-    const copies = sendBackCopies(rollup, inputDir, outDir);
-    const inputs = rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path));
+    const where = new Map(found.map((f) => [f.rel, f.path]));
+    const copies = sendBackCopies(rollup, where, outDir);
+    const inputs = rollup.files.filter((f) => f.status !== 'ignored' && where.has(f.path)).map((f) => where.get(f.path)!);
     await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
     const report = reportThread.render(rollup, config, previous);
     report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
     const { writeSummaryWorkbook } = await summaryWriter;
     await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
-    await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
+    const json = jsonText(rollup);
+    await set.stage(paths.json, json);
     await set.stage(paths.report, await report);
     const written: string[] = [];
     for (const c of copies) {
       const f = rollup.files.find((x) => x.path === c.path)!;
-      const bytes = await readFile(c.in).catch(() => null);
+      const bytes = await readFile(fsPath(c.in)).catch(() => null);
       const annotated = bytes && annotateWorkbook(bytes, [...(f.errors ?? []), ...(f.warnings ?? [])], { file: basename(c.path) });
       if (!annotated) continue;
       await set.stage(c.out, annotated);
@@ -174,7 +179,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     await set.commit();
     if (interrupted !== null) await stop(interrupted);
 
-    if (flags.json) io.stdout.write(`${JSON.stringify(rollup, null, 2)}\n`);
+    if (flags.json) io.stdout.write(json);
     (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io));
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
@@ -192,21 +197,26 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
 function scopeLines(rollup: Rollup, io: CommandIO): string[] {
   const scope = rollup.scope;
   if (!scope) return [];
-  const lines = [`  Danh mục:       ${scope.unitList}`];
+  const lines = [`  Danh mục:       ${printable(scope.unitList)}`];
   if (scope.rootChosenBy === 'files') {
-    lines.push(`  Đơn vị tổng hợp: ${rollup.root.code} ${rollup.root.name} – đơn vị nhỏ nhất chứa mọi tệp hợp lệ (chọn đơn vị khác bằng --root MÃ)`);
+    lines.push(`  Đơn vị tổng hợp: ${printable(`${rollup.root.code} ${rollup.root.name}`)} – đơn vị nhỏ nhất chứa mọi tệp hợp lệ (chọn đơn vị khác bằng --root MÃ)`);
     // One stray file is enough to make the root the whole country.
     const spread = spreadOverProvinces(rollup, 'Nếu có tệp gửi nhầm, bỏ tệp đó hoặc dùng --root MÃ-TỈNH.');
-    if (spread) lines.push(io.color.yellow(`  ${spread}`));
+    if (spread) lines.push(io.color.yellow(`  ${printable(spread)}`));
   }
   return lines;
 }
 
-/** Rejected files that were read as workbooks get a marked copy in `tra-lai/`, under the same relative path. */
-function sendBackCopies(rollup: Rollup, inputDir: string, outDir: string): { path: string; in: string; out: string }[] {
+/**
+ * Rejected files that were read as workbooks get a marked copy in `tra-lai/`, under the same relative path as shown
+ * (a name that is not UTF-8 or holds control characters is written as it is shown, escaped: a name any mail or
+ * archive program keeps).
+ */
+function sendBackCopies(rollup: Rollup, where: Map<string, FilePath>, outDir: string): { path: string; in: FilePath; out: string }[] {
   return rollup.files
     .filter((f) => f.status === 'rejected' && /\.xlsx$/i.test(f.path) && !(f.errors ?? []).some((e) => e.rule.startsWith('file-')))
-    .map((f) => ({ path: f.path, in: join(inputDir, ...f.path.split('/')), out: join(outDir, TRA_LAI, ...f.path.split('/')) }));
+    .filter((f) => where.has(f.path))
+    .map((f) => ({ path: f.path, in: where.get(f.path)!, out: join(outDir, TRA_LAI, ...f.path.split('/')) }));
 }
 
 /** Why no summary was written: what the files were, and the likely fix (a mistyped --period above all). */
@@ -216,8 +226,8 @@ function nothingAccepted(rollup: Rollup, dir: string, periodFlag: string | undef
     recheck: 'Kiểm tra lại thư mục.',
     periodChosen: periodFlag ? ` (--period ${periodFlag})` : '',
     periodFix: 'Kiểm tra lại --period.',
-  });
-  for (const f of rollup.files) lines.push(`  ${f.path}: ${whyNotUsed(f)}`);
+  }).map(printable);
+  for (const f of rollup.files) lines.push(`  ${printable(`${f.path}: ${whyNotUsed(f)}`)}`);
   lines.push('Không ghi kết quả nào. Để có bản đánh dấu lỗi gửi lại đơn vị: bdg validate <tệp> --annotate <bản-sao>.xlsx');
   return `${lines.join('\n')}\n`;
 }
@@ -231,20 +241,20 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
   const { completeness: k, files } = rollup;
   const counted = filesCounted(files);
   const lines = [
-    c.bold(`Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
+    c.bold(printable(`Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`)),
     ...scopeLines(rollup, io),
-    `  Mã lần tổng hợp: ${rollup.runId ?? ''}`,
+    `  Mã lần tổng hợp: ${printable(rollup.runId ?? '')}`,
     `  Tệp đã xét:     ${counted.total} (${counted.parts})`,
     `  Đơn vị có số liệu: ${k.received}/${k.expected}${k.expected ? ` (${formatPercent(k.received / k.expected)})` : ''}`,
   ];
-  if (k.missing.length) lines.push(c.yellow(`  Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`));
+  if (k.missing.length) lines.push(c.yellow(printable(`  Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`)));
   for (const p of k.partial ?? [])
-    lines.push(c.yellow(`  Số liệu chưa đầy đủ: ${partialUnitText(p)}`));
-  if (k.late.length) lines.push(c.yellow(`  Nộp muộn: ${k.late.map((m) => `${m.code} ${m.name}`).join('; ')}`));
+    lines.push(c.yellow(printable(`  Số liệu chưa đầy đủ: ${partialUnitText(p)}`)));
+  if (k.late.length) lines.push(c.yellow(printable(`  Nộp muộn: ${k.late.map((m) => `${m.code} ${m.name}`).join('; ')}`)));
   const superseded = files.filter((f) => f.status === 'superseded');
   if (superseded.length) {
     lines.push(`  Thay bằng tệp khác (${superseded.length}):`);
-    for (const f of superseded) lines.push(`    ${c.bold(f.path)} → ${f.supersededBy}: ${f.reason}`);
+    for (const f of superseded) lines.push(`    ${c.bold(printable(f.path))} → ${printable(`${f.supersededBy}: ${f.reason}`)}`);
   }
   const warned = files.filter((f) => f.status === 'accepted' && (f.warnings?.length ?? 0) > 0);
   if (warned.length) {
@@ -252,8 +262,8 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
     for (const f of warned) {
       const ws = f.warnings!;
       const unit = f.unit ? `${f.unit} ${rollup.units.find((u) => u.code === f.unit)?.name ?? ''}`.trim() : '';
-      lines.push(`    ${c.bold(unit || f.path)} (${f.path}): ${formatNumber(ws.length)} cảnh báo`);
-      for (const w of ws.slice(0, WARNINGS_SHOWN)) lines.push(`      - ${w.message}`);
+      lines.push(`    ${c.bold(printable(unit || f.path))} (${printable(f.path)}): ${formatNumber(ws.length)} cảnh báo`);
+      for (const w of ws.slice(0, WARNINGS_SHOWN)) lines.push(`      - ${printable(w.message)}`);
       if (ws.length > WARNINGS_SHOWN) lines.push(`      (và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác, xem sheet "Tình hình nộp báo cáo")`);
     }
   }
@@ -263,16 +273,16 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
     for (const f of rejected) {
       const first = f.errors?.[0];
       const more = (f.errors?.length ?? 0) > 1 ? ` (và ${formatNumber(f.errors!.length - 1)} lỗi khác)` : '';
-      lines.push(`    ${c.bold(f.path)}: ${first?.message ?? ''}${more}`);
+      lines.push(`    ${c.bold(printable(f.path))}: ${printable(first?.message ?? '')}${more}`);
     }
     lines.push('    Xem chi tiết từng lỗi: bdg validate <tệp>, hoặc sheet "Tình hình nộp báo cáo".');
   }
   const ignored = files.filter((f) => f.status === 'ignored');
   if (ignored.length) {
     lines.push(c.dim(`  Bỏ qua (${ignored.length}):`));
-    for (const f of ignored) lines.push(c.dim(`    ${f.path}: ${f.reason}`));
+    for (const f of ignored) lines.push(c.dim(printable(`    ${f.path}: ${f.reason}`)));
   }
   lines.push('Đã ghi:');
-  for (const p of written) lines.push(`  ${relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p)}`);
+  for (const p of written) lines.push(`  ${printable(relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p))}`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import { renderReport } from '../../core/write/report/index.js';
-import { EXIT, type CommandIO } from '../io.js';
+import { printable, EXIT, type CommandIO } from '../io.js';
 
 export interface ReportFlags {
   config?: string;
@@ -23,6 +23,6 @@ export async function runReport(rollupPath: string, flags: ReportFlags, io: Comm
   const out = resolve(flags.out ?? join(dirname(rollupPath), `bao-cao-${rollup.root.code}-${rollup.period}.docx`));
   await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...(flags.previous ? [flags.previous] : [])] });
   await writeFileAtomic(out, await renderReport(rollup, config, { previous }));
-  io.stderr.write(`Đã viết báo cáo: ${out}\n`);
+  io.stderr.write(`Đã viết báo cáo: ${printable(out)}\n`);
   return EXIT.ok;
 }

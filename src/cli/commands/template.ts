@@ -7,7 +7,7 @@ import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import { buildSubmissionWorkbook } from '../../core/write/submission-workbook.js';
 import type { Period } from '../../core/model.js';
-import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { printable, EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 
 export interface TemplateFlags {
@@ -50,8 +50,8 @@ async function writeOneTemplate(code: string, list: Hierarchy, source: UnitSourc
   const out = resolve(flags.out ?? `bieu-mau-${unit.code}-${period.id}.xlsx`);
   await checkOutputs([out], { force: flags.force });
   await writeFileAtomic(out, new Uint8Array(await workbookBytes(unit, period)));
-  io.stderr.write(`Đã tạo biểu mẫu ${period.label} cho ${unit.name} (mã ${unit.code}, theo ${describeUnits(source, period)}): ${out}\n`);
-  io.stderr.write(`Điền số liệu, lưu lại, rồi kiểm tra: bdg validate ${basename(out)}${flags.units ? ` --units ${flags.units}` : ''}\n`);
+  io.stderr.write(`${printable(`Đã tạo biểu mẫu ${period.label} cho ${unit.name} (mã ${unit.code}, theo ${describeUnits(source, period)}): ${out}`)}\n`);
+  io.stderr.write(`${printable(`Điền số liệu, lưu lại, rồi kiểm tra: bdg validate ${basename(out)}${flags.units ? ` --units ${flags.units}` : ''}`)}\n`);
   return EXIT.ok;
 }
 
@@ -76,7 +76,7 @@ async function writeTemplatesUnder(code: string, list: Hierarchy, source: UnitSo
   } finally {
     bar?.stop();
   }
-  io.stderr.write(`Đã tạo ${units.length} biểu mẫu ${period.label} cho các đơn vị trực thuộc ${parent.name} (theo ${describeUnits(source, period)}) trong thư mục ${dir}\n`);
+  io.stderr.write(`${printable(`Đã tạo ${units.length} biểu mẫu ${period.label} cho các đơn vị trực thuộc ${parent.name} (theo ${describeUnits(source, period)}) trong thư mục ${dir}`)}\n`);
   io.stderr.write('Gửi mỗi đơn vị tệp mang mã của mình; khi nhận lại, tổng hợp cả thư mục bằng bdg consolidate.\n');
   return EXIT.ok;
 }

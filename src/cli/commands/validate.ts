@@ -8,7 +8,10 @@ import { validationJson, type CheckedFile } from '../../core/validate/check-file
 import { checkFileGuarded } from '../../node/read-files.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
-import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { EXIT, UsageError, jsonText, printable, type CommandIO } from '../io.js';
+import { fsPath, locate, specialKind } from '../../node/file-names.js';
+import { issue } from '../../core/rules/rules.js';
+import { shownName } from '../../core/util/shown-name.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { describeUnits } from '../../core/units/source.js';
 import { parsePeriodArg } from '../../core/util/period.js';
@@ -25,34 +28,40 @@ export interface ValidateFlags {
 }
 
 export async function runValidate(file: string, opts: ValidateFlags, io: CommandIO): Promise<number> {
-  const st = await stat(file).catch(() => null);
-  if (!st) throw new UsageError(`không tìm thấy tệp "${file}". Kiểm tra lại tên và đường dẫn của tệp.`);
+  // A name that is not UTF-8 reaches Node as U+FFFD: the file is found again by its bytes, and shown escaped.
+  const path = await locate(file);
+  const st = path === null ? null : await stat(fsPath(path)).catch(() => null);
+  if (!path || !st) throw new UsageError(`không tìm thấy tệp "${file}". Kiểm tra lại tên và đường dẫn của tệp.`);
+  const shown = shownName(path);
   if (st.isDirectory())
-    throw new UsageError(`"${file}" là một thư mục, không phải tệp. Lệnh validate kiểm tra một tệp .xlsx; để tổng hợp cả thư mục, dùng: bdg consolidate "${file}".`);
+    throw new UsageError(`"${shown}" là một thư mục, không phải tệp. Lệnh validate kiểm tra một tệp .xlsx; để tổng hợp cả thư mục, dùng: bdg consolidate "${shown}".`);
+  // Never opened: opening a FIFO waits for a writer.
+  const special = specialKind(st);
+  if (special) throw new UsageError(issue('file-special', { found: special, path: shown }).message);
   if (opts.annotate) {
-    if (resolve(opts.annotate) === resolve(file)) throw new UsageError(`bản đánh dấu không được ghi đè tệp đang kiểm tra "${file}": chọn tên khác cho --annotate.`);
-    await checkOutputs([opts.annotate], { force: opts.force, inputs: [file] });
+    if (resolve(opts.annotate) === resolve(file)) throw new UsageError(`bản đánh dấu không được ghi đè tệp đang kiểm tra "${shown}": chọn tên khác cho --annotate.`);
+    await checkOutputs([opts.annotate], { force: opts.force, inputs: [path] });
   }
   // Checked here first, so a bad list, edition or roll-up is said before any reading.
   const source = await loadUnitSource({ file: opts.units, edition: opts.unitsEdition });
   if (opts.previous) await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước');
   // Read on a worker thread with a heap limit and the time limit, as consolidate reads: a hostile file cannot hang or
   // exhaust validate. Without a list of its own, the file is checked against the built-in edition of its period.
-  const checked = await checkFileGuarded(file, {
+  const checked = await checkFileGuarded(path, {
     unitsFile: opts.units && resolve(opts.units),
     unitsEdition: opts.unitsEdition,
     previousFile: opts.previous && resolve(opts.previous),
     limits: limitsFrom(opts),
-  });
+  }, shown);
   let annotated: string | null = null;
   if (opts.annotate) {
-    const copy = annotateWorkbook(new Uint8Array(await readFile(file)), [...checked.errors, ...checked.warnings], { file: basename(file) });
+    const copy = annotateWorkbook(new Uint8Array(await readFile(fsPath(path))), [...checked.errors, ...checked.warnings], { file: basename(shown) });
     if (copy && !checked.errors.some((e) => e.rule.startsWith('file-'))) {
       await writeFileAtomic(opts.annotate, copy);
       annotated = opts.annotate;
     }
   }
-  if (opts.json) io.stdout.write(`${JSON.stringify({ ...validationJson(checked), ...coverageJson(checked) }, null, 2)}\n`);
+  if (opts.json) io.stdout.write(jsonText({ ...validationJson(checked), ...coverageJson(checked) }));
   else {
     const period = checked.period ? parsePeriodArg(checked.period) : null;
     const compared = period || source.kind === 'list' || source.edition;
@@ -61,7 +70,7 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
   if (opts.annotate)
     (opts.json ? io.stderr : io.stdout).write(
       annotated
-        ? `Đã ghi bản đánh dấu lỗi: ${annotated} (sheet "${ERRORS_SHEET}" liệt kê từng lỗi; ô lỗi tô đỏ, có ghi chú).\n`
+        ? `Đã ghi bản đánh dấu lỗi: ${printable(annotated)} (sheet "${ERRORS_SHEET}" liệt kê từng lỗi; ô lỗi tô đỏ, có ghi chú).\n`
         : `Không tạo được bản đánh dấu: tệp không mở được như một bảng tính .xlsx.\n`,
     );
   return checked.valid ? EXIT.ok : EXIT.dataErrors;
@@ -84,18 +93,18 @@ function coverageJson(c: CheckedFile) {
 /** The human report: who and when, then errors and warnings grouped by sheet, then a verdict that says what to do. */
 export function formatValidation(c: CheckedFile, color: ChalkInstance, unitList?: string): string {
   const out: string[] = [];
-  out.push(color.bold(`Kiểm tra tệp: ${c.file}`));
+  out.push(color.bold(`Kiểm tra tệp: ${printable(c.file)}`));
   if (c.unit) {
     const parts = [`Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`];
     if (c.periodLabel) parts.push(`Kỳ báo cáo: ${c.periodLabel}`);
     if (c.catalogue) parts.push(`Biểu mẫu: ${c.catalogue.version}`);
-    out.push(parts.join(' · '));
+    out.push(printable(parts.join(' · ')));
   }
-  if (unitList && c.unit) out.push(color.dim(`Đối chiếu với ${unitList}.`));
+  if (unitList && c.unit) out.push(color.dim(printable(`Đối chiếu với ${unitList}.`)));
   const info = c.submission?.info;
   if (info?.coverage || info?.coveredUnits) {
     const codes = info.coveredUnits ? info.coveredUnits.split(/[,;\s]+/).filter(Boolean) : [];
-    out.push(`Bảng tổng hợp: gồm số liệu của ${info.coverage ?? '?'} đơn vị trực thuộc (${codes.length} đơn vị cấp xã)${info.madeBy ? `, lập bởi ${info.madeBy}` : ''}${info.runId ? `, mã lần tổng hợp ${info.runId}` : ''}.`);
+    out.push(printable(`Bảng tổng hợp: gồm số liệu của ${info.coverage ?? '?'} đơn vị trực thuộc (${codes.length} đơn vị cấp xã)${info.madeBy ? `, lập bởi ${info.madeBy}` : ''}${info.runId ? `, mã lần tổng hợp ${info.runId}` : ''}.`));
     const [got, of] = (info.coverage ?? '').split('/').map(Number);
     if (got !== undefined && of !== undefined && got < of) out.push(color.yellow(`Số liệu chưa đầy đủ: mới tổng hợp ${got}/${of} đơn vị trực thuộc.`));
   }
@@ -123,10 +132,10 @@ function section(out: string[], issues: Issue[], title: string, tint: ChalkInsta
     bySheet.set(key, [...(bySheet.get(key) ?? []), i]);
   }
   for (const [sheet, list] of bySheet) {
-    out.push(`  ${color.bold(sheet === 'Tệp' ? 'Tệp' : `Sheet "${sheet}"`)}`);
+    out.push(`  ${color.bold(sheet === 'Tệp' ? 'Tệp' : `Sheet "${printable(sheet)}"`)}`);
     for (const i of list) {
-      const where = [i.cell, i.indicator].filter(Boolean).join(' ');
-      out.push(`    ${tint(where ? where.padEnd(12) : '')} ${i.message} ${color.dim(`[${i.rule}]`)}`);
+      const where = printable([i.cell, i.indicator].filter(Boolean).join(' '));
+      out.push(`    ${tint(where ? where.padEnd(12) : '')} ${printable(i.message)} ${color.dim(`[${i.rule}]`)}`);
     }
   }
   out.push('');

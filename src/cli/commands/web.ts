@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../../node/paths.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
-import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { printable, EXIT, UsageError, type CommandIO } from '../io.js';
 
 /** `bdg web`: writes the offline page (dist/bdg.html, built with the CLI) where a province can hand it on. */
 export async function runWeb(flags: { out?: string; force?: boolean }, io: CommandIO): Promise<number> {
@@ -16,7 +16,7 @@ export async function runWeb(flags: { out?: string; force?: boolean }, io: Comma
   await checkOutputs([out], { force: flags.force });
   await writeFileAtomic(out, page);
   io.stderr.write(
-    `Đã ghi trang ${out} (${Math.round(page.length / 1024)} KB).\n` +
+    `Đã ghi trang ${printable(out)} (${Math.round(page.length / 1024)} KB).\n` +
       'Gửi tệp này (thư điện tử, USB, cổng thông tin) cho xã, huyện: mở bằng Chrome, Edge, Cốc Cốc hoặc Firefox, không cần cài đặt hay mạng.\n',
   );
   return EXIT.ok;

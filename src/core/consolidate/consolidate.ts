@@ -18,14 +18,20 @@ import type { CheckedFile } from '../validate/check-file.js';
  * the bytes hashes them, so no file is read twice.
  */
 export type Found =
-  | { kind: 'candidate'; path: string; rel: string; digest?: string | null }
-  | { kind: 'ignored'; path: string; rel: string; reason: string }
+  | { kind: 'candidate'; path: FilePath; rel: string; digest?: string | null }
+  | { kind: 'ignored'; path: FilePath; rel: string; reason: string }
   /** A spreadsheet in a format bdg cannot read (.xls, .ods): most likely a submission, so it is reported as rejected. */
-  | { kind: 'wrong-format'; path: string; rel: string; format: string };
+  | { kind: 'wrong-format'; path: FilePath; rel: string; format: string };
+
+/**
+ * Where a file is, as the edge knows it (opaque to the core): text, or the bytes of a path whose name is not UTF-8.
+ * `rel` is the name shown for it (see util/shown-name.ts).
+ */
+export type FilePath = string | Uint8Array;
 
 /** A file to read: where it is, and the name it is known by in messages (relative to the folder). */
 export interface FileJob {
-  path: string;
+  path: FilePath;
   rel: string;
 }
 

@@ -1,5 +1,5 @@
 import type { CheckedFile } from '../validate/check-file.js';
-import type { Found } from './consolidate.js';
+import type { FilePath, Found } from './consolidate.js';
 
 const WRONG_FORMATS: Record<string, string> = {
   '.xls': 'Excel 97-2003 (.xls)',
@@ -13,7 +13,7 @@ const WRONG_FORMATS: Record<string, string> = {
  * Sorts one file found among the submissions by its name: a workbook to read, a spreadsheet in a format bdg
  * cannot read, or a file to pass over with the reason. `rel` is its path relative to the chosen folder ("/"-separated).
  */
-export function classifyFound(path: string, rel: string): Found {
+export function classifyFound(path: FilePath, rel: string): Found {
   const name = rel.slice(rel.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot).toLowerCase() : '';

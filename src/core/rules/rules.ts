@@ -58,6 +58,16 @@ export function where(ref: CellRef | undefined, indicator?: string, measure?: Me
 const SAVE_AS_XLSX = 'Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook), rồi gửi lại tệp đó.';
 const RESAVE = 'Mở bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.';
 
+/** The kinds of special file (`file-special`), as a person is told. */
+export type SpecialFile = 'fifo' | 'socket' | 'char-device' | 'block-device' | 'other';
+const SPECIAL_FILE: Record<SpecialFile, string> = {
+  fifo: 'một đường ống có tên (FIFO)',
+  socket: 'một socket',
+  'char-device': 'một thiết bị ký tự',
+  'block-device': 'một thiết bị khối (ổ đĩa)',
+  other: 'một loại tệp đặc biệt',
+};
+
 /** A figure cell: the indicator and column it belongs to. */
 interface FigureCell {
   indicator: string;
@@ -214,6 +224,8 @@ export const RULES = {
     | { problem: 'not-a-file' | 'missing' | 'no-access' | 'page-file'; path: string }
     | { problem: 'worker'; detail?: string }
     | { problem: 'thread'; detail: string }
+    /** The reading thread, at the edge: out of its memory limit, crashed, or gone without a word. */
+    | { problem: 'memory' | 'crashed' | 'stopped' }
   >({
     severity: 'error',
     level: 'file',
@@ -233,8 +245,23 @@ export const RULES = {
           return `Không đọc được tệp: ${p.detail ?? 'lỗi không rõ'}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`;
         case 'thread':
           return `Không đọc được tệp (${p.detail}); tệp có thể quá lớn hoặc hỏng. Mở bằng Excel/LibreOffice, lưu lại rồi gửi lại.`;
+        case 'memory':
+          return `Đọc tệp cần nhiều bộ nhớ hơn mức cho phép nên đã dừng: tệp quá lớn hoặc bất thường (nhiều dòng, cột thừa có định dạng…). Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại rồi gửi lại.`;
+        case 'crashed':
+          return `Việc đọc tệp bị dừng vì lỗi của luồng đọc (tệp có thể hỏng hoặc bất thường). Mở bằng Excel/LibreOffice, lưu thành tệp mới rồi gửi lại.`;
+        case 'stopped':
+          return `Luồng đọc tệp dừng bất ngờ khi đang đọc tệp này nên chưa đọc xong. Chạy lại; nếu vẫn vậy, mở tệp bằng Excel/LibreOffice, lưu thành tệp mới rồi gửi lại.`;
       }
     },
+  }),
+  /** A FIFO, socket or device among the submissions: never opened (opening a FIFO waits for a writer). */
+  'file-special': rule<{ found: SpecialFile; path?: string }>({
+    severity: 'error',
+    level: 'file',
+    source: 'edge',
+    summary: 'Một tệp đặc biệt (FIFO, socket, thiết bị) nằm trong thư mục báo cáo: không mở, bỏ qua.',
+    message: (p) =>
+      `${p.path ? `"${p.path}" là` : 'Đây là'} ${SPECIAL_FILE[p.found]}, không phải tệp dữ liệu thông thường nên bdg không mở. Nếu đây là báo cáo, lưu nó thành một tệp .xlsx thông thường rồi chạy lại.`,
   }),
   /** `page`: on the web page, which has no --time-limit to suggest. */
   'file-timeout': rule<{ seconds: number; page?: true }>({
