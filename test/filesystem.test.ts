@@ -53,6 +53,9 @@ describe('names as shown', () => {
     // Unambiguous: the four characters "\xff" are not the byte 0xff.
     expect(shownName('\\xff')).toBe('\\\\xff');
     expect(shownName(Buffer.from([0xff]))).toBe('\\xff');
+    // Any other "\" (a Windows path, a name with a backslash) is shown as it is.
+    expect(shownName('Huyện Đông\\Xã A.xlsx')).toBe('Huyện Đông\\Xã A.xlsx');
+    expect(shownName('a\\b\\x.xlsx')).toBe('a\\b\\x.xlsx');
     // printable (terminal output) escapes the same characters but leaves "\" as it is (messages hold shown names).
     expect(printable('Sheet \u2066x\u2069 \x1b[2J \\x')).toBe('Sheet \\u2066x\\u2069 \\x1b[2J \\x');
   });

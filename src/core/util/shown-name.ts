@@ -20,9 +20,10 @@ export function printable(text: string): string {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * A file or folder name as bdg shows it everywhere (messages, the JSON's `path`, the outputs): its text, with `\`
- * doubled, control and bidi characters as `\x1b`, `\u202e`, and each byte that is not part of valid UTF-8 as `\xff`.
- * The doubled backslash keeps it unambiguous: a name holding the four characters `\xff` is shown `\\xff`.
+ * A file or folder name as bdg shows it everywhere (messages, the JSON's `path`, the outputs): its text, with control
+ * and bidi characters as `\x1b`, `\u202e`, and each byte that is not part of valid UTF-8 as `\xff`. A `\` that would
+ * read as such an escape is doubled (a name holding the four characters `\xff` is shown `\\xff`); any other `\`, as in
+ * a Windows path, is shown as it is.
  */
 export function shownName(name: string | Uint8Array): string {
   if (typeof name === 'string') return escapeText(name);
@@ -41,7 +42,7 @@ export function shownName(name: string | Uint8Array): string {
   return out + escapeText(utf8.decode(name.subarray(run)));
 }
 
-const escapeText = (text: string) => text.replace(/\\/g, '\\\\').replace(ACTIVE, escape);
+const escapeText = (text: string) => text.replace(/\\(?=x[0-9a-f]{2}|u[0-9a-f]{4})/gi, '\\\\').replace(ACTIVE, escape);
 
 /** True when the bytes are valid UTF-8 (a name Node can use as a string path). */
 export function isUtf8(bytes: Uint8Array): boolean {
