@@ -165,7 +165,7 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
           inFlight.splice(inFlight.indexOf(msg.index!), 1);
           // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
           if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index!]!.rel}: ${msg.error}\n`);
-          results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'worker' }));
+          results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'crashed' }));
           onDone();
         }
         dispatch();

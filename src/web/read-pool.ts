@@ -129,7 +129,8 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
         const msg = e.data;
         if (msg.type === 'ready') void dispatch();
         else if (msg.type === 'setup-failed') {
-          setupError ??= new Error(msg.message);
+          console.warn('bdg: reading worker setup failed:', msg.message);
+          setupError ??= new Error(READER_FAILED);
           finish(true);
           done();
         } else {
@@ -138,7 +139,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
             msg.index,
             msg.type === 'read'
               ? msg.checked
-              : failed(msg.index, issue('file-unreadable', { problem: 'worker', detail: msg.message })),
+              : failed(msg.index, unreadableBy(msg.message)),
           );
           startTimer();
           void dispatch();
@@ -147,12 +148,13 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
       worker.onerror = (e) => {
         e.preventDefault();
         if (!inFlight.length) {
-          setupError ??= new Error(e.message || 'không khởi động được luồng đọc tệp');
+          console.warn('bdg: reading worker failed to start:', e.message);
+          setupError ??= new Error(READER_FAILED);
           finish(false);
           done();
           return;
         }
-        replace(issue('file-unreadable', { problem: 'thread', detail: e.message || 'luồng đọc tệp bị dừng' }));
+        replace(unreadableBy(e.message));
       };
       worker.postMessage({ type: 'setup', setup } satisfies ToWorker);
     });
@@ -160,4 +162,16 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
   await Promise.all(Array.from({ length: count }, runWorker));
   if (setupError) throw setupError;
   return results;
+}
+
+const READER_FAILED = 'Không khởi động được luồng đọc tệp của trang. Tải lại trang (F5) rồi thử lại.';
+
+/**
+ * A file whose reading failed in the worker: the browser's own words (English, often internal) go to the console,
+ * the person reads the catalogue's Vietnamese message, told apart by whether memory ran out.
+ */
+function unreadableBy(detail: string | undefined): Issue {
+  console.warn('bdg: reading a file failed in the worker:', detail);
+  const memory = /memory|allocation|heap/i.test(detail ?? '');
+  return issue('file-unreadable', { problem: memory ? 'memory' : 'crashed' });
 }

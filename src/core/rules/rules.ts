@@ -222,8 +222,6 @@ export const RULES = {
   /** `page-file`: the web page could not get the bytes of a file the person chose. */
   'file-unreadable': rule<
     | { problem: 'not-a-file' | 'missing' | 'no-access' | 'page-file'; path: string }
-    | { problem: 'worker'; detail?: string }
-    | { problem: 'thread'; detail: string }
     /** The reading thread, at the edge: out of its memory limit, crashed, or gone without a word. */
     | { problem: 'memory' | 'crashed' | 'stopped' }
   >({
@@ -241,10 +239,6 @@ export const RULES = {
           return `Không đọc được tệp "${p.path}" (không có quyền đọc?). Kiểm tra quyền truy cập tệp.`;
         case 'page-file':
           return `Không đọc được tệp "${p.path}" từ máy (tệp đã bị chuyển, xóa hoặc không có quyền đọc?). Chọn lại tệp.`;
-        case 'worker':
-          return `Không đọc được tệp: ${p.detail ?? 'lỗi không rõ'}. Mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại.`;
-        case 'thread':
-          return `Không đọc được tệp (${p.detail}); tệp có thể quá lớn hoặc hỏng. Mở bằng Excel/LibreOffice, lưu lại rồi gửi lại.`;
         case 'memory':
           return `Đọc tệp cần nhiều bộ nhớ hơn mức cho phép nên đã dừng: tệp quá lớn hoặc bất thường (nhiều dòng, cột thừa có định dạng…). Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại rồi gửi lại.`;
         case 'crashed':
