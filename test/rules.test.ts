@@ -57,6 +57,13 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   ],
   'period-invalid': [{ value: 'năm nay' }],
   'version-unknown': [{ value: 'BDG-2019', known: ['BDG-2024.1'] }],
+  'edition-converted': [
+    { value: 'BDG-2024.1', edition: 'BDG-2026.1', notConverted: ['DA8.20'], lacking: ['DA8.34'] },
+    { value: 'BDG-2024.1', edition: 'BDG-2026.1', notConverted: [], lacking: [] },
+  ],
+  'edition-incompatible': [{ value: 'BDG-2024.1', edition: 'BDG-2026.1' }],
+  'form-outdated': [{ value: 'BDG-2024.1', edition: 'BDG-2026.1', period: 'Năm 2026' }],
+  'form-newer': [{ value: 'BDG-2026.1', edition: 'BDG-2024.1', period: 'Năm 2025' }],
   'date-invalid': [{ value: '31/02/2024' }],
   'header-missing': [{ sheet: 'Số liệu' }],
   'column-missing': [{ sheet: 'Số liệu', headerRow: 4, measure: 'dtts' }],

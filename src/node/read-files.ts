@@ -4,6 +4,7 @@ import { readerThread, takeEarly } from './reader-thread.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
+import { UsageError } from '../core/errors.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
 import { slimChecked } from '../core/consolidate/found.js';
@@ -148,7 +149,14 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         void worker.terminate();
         runWorker().then(done, fail);
       };
-      worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
+      worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string; fatal?: string }) => {
+        if (msg.fatal !== undefined) {
+          finished = true;
+          clearTimeout(timer);
+          void worker.terminate();
+          fail(new UsageError(msg.fatal));
+          return;
+        }
         if (!msg.ready) {
           inFlight.splice(inFlight.indexOf(msg.index!), 1);
           results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'worker', detail: msg.error }));
