@@ -294,27 +294,33 @@ export function loadCatalogue(version?: string): Catalogue {
   return catalogue;
 }
 
+/** Every reference inside an edition resolves; a CatalogueError names the file of the first problem found. */
 function assertConsistent(c: Catalogue): void {
-  const problems: string[] = [];
+  const problems = new Map<string, string[]>();
+  const add = (name: Parameters<typeof editionFile>[1], text: string) => {
+    const file = editionFile(c.version, name);
+    problems.set(file, [...(problems.get(file) ?? []), text]);
+  };
   const sectionCodes = new Set(c.sections.map((s) => s.code));
   const groupCodes = new Set(c.groups.map((g) => g.code));
-  if (c.byCode.size !== c.indicators.length) problems.push('một mã chỉ tiêu có hai dòng');
+  if (c.byCode.size !== c.indicators.length) add('indicators', 'một mã chỉ tiêu có hai dòng');
   for (const ind of c.indicators) {
-    if (!sectionCodes.has(ind.section)) problems.push(`${ind.code}: mục ${ind.section} không có trong sections.csv`);
-    if (!groupCodes.has(ind.group)) problems.push(`${ind.code}: nhóm ${ind.group} không có trong groups.csv`);
-    if (ind.partOf && !c.byCode.has(ind.partOf)) problems.push(`${ind.code}: part_of ${ind.partOf} không có`);
-    if (ind.includedIn && !c.byCode.has(ind.includedIn)) problems.push(`${ind.code}: included_in ${ind.includedIn} không có (report.csv)`);
-    if (ind.check && 'of' in ind.check && !c.byCode.has(ind.check.of)) problems.push(`${ind.code}: check nói đến ${ind.check.of}, không có`);
+    if (!sectionCodes.has(ind.section)) add('indicators', `${ind.code}: mục ${ind.section} không có trong sections.csv`);
+    if (!groupCodes.has(ind.group)) add('indicators', `${ind.code}: nhóm ${ind.group} không có trong groups.csv`);
+    if (ind.partOf && !c.byCode.has(ind.partOf)) add('indicators', `${ind.code}: part_of ${ind.partOf} không có`);
+    if (ind.check && 'of' in ind.check && !c.byCode.has(ind.check.of)) add('indicators', `${ind.code}: check nói đến ${ind.check.of}, không có`);
+    if (ind.includedIn && !c.byCode.has(ind.includedIn)) add('report', `${ind.code}: included_in ${ind.includedIn} không có`);
   }
   for (const [code, levels] of c.bounds) {
-    if (!c.byCode.has(code)) problems.push(`bounds.csv: chỉ tiêu ${code} không có`);
-    for (const v of Object.values(levels)) if (!(v > 0)) problems.push(`bounds.csv: ${code} có ngưỡng không phải số dương`);
+    if (!c.byCode.has(code)) add('bounds', `chỉ tiêu ${code} không có`);
+    for (const v of Object.values(levels)) if (!(v > 0)) add('bounds', `${code} có ngưỡng không phải số dương`);
   }
   for (const r of c.ratios) {
-    for (const t of [r.numerator, r.denominator]) if ('code' in t && !c.byCode.has(t.code)) problems.push(`ratios.csv ${r.id}: ${t.code} không có`);
-    for (const t of r.targets) if (!Number.isFinite(t.percent)) problems.push(`ratios.csv ${r.id}: chỉ tiêu năm ${t.year} không phải số`);
+    for (const t of [r.numerator, r.denominator]) if ('code' in t && !c.byCode.has(t.code)) add('ratios', `${r.id}: ${t.code} không có`);
+    for (const t of r.targets) if (!Number.isFinite(t.percent)) add('ratios', `${r.id}: chỉ tiêu năm ${t.year} không phải số`);
   }
-  if (problems.length) throw new CatalogueError(`catalogue/${c.version}/`, problems);
+  const [first] = problems;
+  if (first) throw new CatalogueError(first[0], first[1]);
 }
 
 /** The measures a figure of this indicator has: always the total, then its breakdowns. */
