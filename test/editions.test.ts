@@ -14,6 +14,12 @@ import { bdg, ROOT } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
 import { THREE_LEVEL, writeUnits } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
+import { checksRowRule, type CheckRule } from '../src/core/catalogue/check-rules.js';
+import { parseHierarchy } from '../src/core/read/hierarchy.js';
+import { evaluate } from '../src/core/validate/checks.js';
+import { validateSubmission } from '../src/core/validate/validate.js';
+import type { IndicatorRow, Submission } from '../src/core/model.js';
+import { toIssue, type Finding } from '../src/core/rules/rules.js';
 
 /** The second edition, made only of files: a moved (DA8.06 → DA8.31), a split (BDG.30), a retired (BDG.07), a new code (DA8.40). */
 const FIXTURE = join(ROOT, 'test/fixtures/editions');
@@ -258,5 +264,69 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
     }
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, 'broken.xlsx'))).toBe(false);
+  });
+});
+
+/** A submission with these totals, each in column E of its own row (as read). */
+function submissionOf(totals: Record<string, number | null>, unit = '101'): Submission {
+  const rows = new Map<string, IndicatorRow>();
+  Object.entries(totals).forEach(([code, value], i) => {
+    const ref = { sheet: 'Số liệu', cell: `E${i + 5}` };
+    rows.set(code, { code, ref: { sheet: 'Số liệu', cell: `B${i + 5}` }, cells: { total: { value, ref } }, note: null });
+  });
+  const info = { unitCode: unit, unitName: null, period: parsePeriodArg('2024'), version: OLD } as Submission['info'];
+  return { file: 'x.xlsx', info, infoRefs: {}, rows, narrative: {} };
+}
+
+describe('checks as data: one rule shape, one engine', () => {
+  const catalogue = () => loadCatalogue(OLD);
+  const rule = (row: Record<string, string>) => checksRowRule(row) as CheckRule;
+  const message = (f: Finding | undefined) => f && toIssue(f).message;
+
+  it('BDG-2024.1 says Project 8 events are part of all communication events (checks.csv): 157 > 84 is flagged', () => {
+    const v = validateSubmission(submissionOf({ 'DA8.04': 157, 'BDG.05': 84 }), { catalogue: catalogue() });
+    expect(v.errors).toEqual([]);
+    expect(v.warnings.map((w) => [w.rule, w.cell, w.message])).toEqual([
+      [
+        'included-exceeds-total',
+        'E5',
+        'Ô E5 (sheet "Số liệu", chỉ tiêu DA8.04, cột Tổng số): 157 lớn hơn BDG.05 "Số cuộc truyền thông về bình đẳng giới, phòng chống bạo lực trên cơ sở giới" (84, ô E6), trong khi số này đã được tính trong BDG.05. Kiểm tra lại hai ô: BDG.05 phải gồm cả số này.',
+      ],
+    ]);
+    expect(validateSubmission(submissionOf({ 'DA8.04': 84, 'BDG.05': 84 }), { catalogue: catalogue() }).warnings).toEqual([]);
+    expect(validateSubmission(submissionOf({ 'DA8.04': 157, 'BDG.05': null }), { catalogue: catalogue() }).warnings).toEqual([]);
+  });
+
+  it('a sum of parts against a whole, a warning only when every part is filled', () => {
+    const parts = rule({ rule: 'parts-exceed-whole', left: 'DA8.02 + DA8.07 + DA8.09', op: '<=', right: 'DA8.01', severity: 'warning', missing: 'skip-any' });
+    const ctx = (t: Record<string, number | null>) => ({ sub: submissionOf(t), catalogue: catalogue(), unit: null });
+    expect(message(evaluate(parts, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': 3, 'DA8.01': 10 })))).toBe(
+      'Ô E5 (sheet "Số liệu", chỉ tiêu DA8.02, cột Tổng số): tổng DA8.02 + DA8.07 + DA8.09 là 12, lớn hơn DA8.01 (10), trong khi đây là các phần của DA8.01. Kiểm tra lại các ô này.',
+    );
+    expect(evaluate(parts, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': 3, 'DA8.01': 12 }))).toBeUndefined();
+    expect(evaluate(parts, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': null, 'DA8.01': 1 }))).toBeUndefined();
+    const whenAll = { ...parts, missing: 'skip-all' as const };
+    expect(evaluate(whenAll, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': null, 'DA8.01': 1 }))?.rule).toBe('parts-exceed-whole');
+  });
+
+  it('communes of one type under the submitter: xã only, not phường or thị trấn', async () => {
+    const csv = ['Mã,Tên,Cấp,Mã cấp trên', '10,Tỉnh Thử,Tỉnh,', '101,Huyện Đông,Huyện,10', '10101,Thị trấn Một,Thị trấn,101', '10102,Xã Hai,Xã,101', '10103,Xã Ba,Xã,101', '10104,Phường Bốn,Phường,101'].join('\n');
+    const units = await parseHierarchy(new TextEncoder().encode(csv), 'don-vi.csv');
+    const xa = rule({ rule: 'communes-of-type-exceed', left: 'BDG.24', op: '<=', right: 'communes:Xã', severity: 'error', missing: 'skip-any' });
+    const ctx = (n: number) => ({ sub: submissionOf({ 'BDG.24': n }), catalogue: catalogue(), units, unit: { code: '101', name: 'Huyện Đông' } });
+    expect(evaluate(xa, ctx(2))).toBeUndefined();
+    expect(message(evaluate(xa, ctx(3)))).toBe('Ô E5 (sheet "Số liệu", chỉ tiêu BDG.24, cột Tổng số): 3, nhưng theo danh mục, Huyện Đông chỉ có 2 đơn vị loại "Xã". Sửa lại số (không vượt 2).');
+    // The compact `communes` check of the same row counts every commune-level unit.
+    expect(validateSubmission(submissionOf({ 'BDG.24': 4 }), { catalogue: catalogue(), units }).errors).toEqual([]);
+    expect(validateSubmission(submissionOf({ 'BDG.24': 5 }), { catalogue: catalogue(), units }).errors.map((e) => e.rule)).toEqual(['communes-exceed-units']);
+  });
+
+  it('the compact notation and checks.csv are read into the same rules', () => {
+    const c = catalogue();
+    expect(c.rulesAt.get('DA8.02')).toEqual([
+      { rule: 'part-exceeds-whole', severity: 'error', missing: 'skip-any', at: { code: 'DA8.02', measure: 'total' }, params: {}, left: [{ code: 'DA8.02', measure: 'total', factor: 1 }], op: '<=', right: [{ code: 'DA8.01', measure: 'total', factor: 1 }] },
+    ]);
+    expect(c.rulesAt.get('DA8.04')!.map((r) => r.rule)).toEqual(['included-exceeds-total']);
+    expect(c.rulesAt.get('DA8.05')!.map((r) => r.rule)).toEqual(['attendance-without-event', 'event-without-attendance', 'attendance-per-event-high']);
   });
 });

@@ -3,6 +3,7 @@ import { dataFiles, type DataFiles } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import type { Period } from '../model.js';
 import { csvRecords } from '../util/csv.js';
+import { checksRowRule, codesOf, rowRules, type CheckRule } from './check-rules.js';
 
 /** Breakdowns a figure may carry besides its total. */
 export const BREAKDOWNS = ['nu', 'dtts'] as const;
@@ -85,7 +86,14 @@ export interface Catalogue {
   sections: Section[];
   groups: Group[];
   ratios: Ratio[];
+  /** Rules across indicators (part_of, check, checks.csv), in one shape, in the order they are evaluated. */
+  rules: CheckRule[];
+  /** The rules by the indicator whose turn evaluates them (the one their finding points at). */
+  rulesAt: Map<string, CheckRule[]>;
 }
+
+/** `attendance-of`: more people than this per event or class is worth a second look. */
+export const MAX_ATTENDANCE_PER_EVENT = 500;
 
 const checkSchema = z
   .string()
@@ -288,10 +296,28 @@ export function loadCatalogue(version?: string): Catalogue {
     }),
   );
   const edition = findFormEdition(id)!;
-  const catalogue: Catalogue = { version: id, name: edition.name, indicators, byCode, sections, groups, ratios, bounds };
+  const rules = indicators.flatMap((ind) => rowRules(ind, (code) => byCode.get(code), MAX_ATTENDANCE_PER_EVENT));
+  rules.push(...editionChecks(id));
+  const rulesAt = new Map<string, CheckRule[]>();
+  for (const r of rules) rulesAt.set(r.at.code, [...(rulesAt.get(r.at.code) ?? []), r]);
+  const catalogue: Catalogue = { version: id, name: edition.name, indicators, byCode, sections, groups, ratios, bounds, rules, rulesAt };
   assertConsistent(catalogue);
   cache.set(id, catalogue);
   return catalogue;
+}
+
+/** The rules of an edition's checks.csv (rules not tied to one row); none when the edition has no such file. */
+function editionChecks(id: string): CheckRule[] {
+  const path = editionFile(id, 'checks');
+  if (!dataFiles().list(`catalogue/${id}`).includes('checks.csv')) return [];
+  const problems: string[] = [];
+  const rules = readCsv(path).flatMap((r, i) => {
+    const rule = checksRowRule(r);
+    if (typeof rule === 'string') problems.push(`dòng ${i + 2}: ${rule}`);
+    return typeof rule === 'string' ? [] : [rule];
+  });
+  if (problems.length) throw new CatalogueError(path, problems);
+  return rules;
 }
 
 /** Every reference inside an edition resolves; a CatalogueError names the file of the first problem found. */
@@ -315,6 +341,8 @@ function assertConsistent(c: Catalogue): void {
     if (!c.byCode.has(code)) add('bounds', `chỉ tiêu ${code} không có`);
     for (const v of Object.values(levels)) if (!(v > 0)) add('bounds', `${code} có ngưỡng không phải số dương`);
   }
+  for (const r of c.rules)
+    for (const code of codesOf(r)) if (!c.byCode.has(code)) add(r.at.code === code || !c.byCode.has(r.at.code) ? 'checks' : 'indicators', `quy tắc ${r.rule}: ${code} không có`);
   for (const r of c.ratios) {
     for (const t of [r.numerator, r.denominator]) if ('code' in t && !c.byCode.has(t.code)) add('ratios', `${r.id}: ${t.code} không có`);
     for (const t of r.targets) if (!Number.isFinite(t.percent)) add('ratios', `${r.id}: chỉ tiêu năm ${t.year} không phải số`);

@@ -1,6 +1,7 @@
 import { dataFiles } from '../data-files.js';
 import { checkTemplate } from '../write/report/wording.js';
-import { CatalogueError, formEditions, loadCatalogue, wordingFile, type Catalogue } from './catalogue.js';
+import { CHECK_FINDINGS } from '../validate/checks.js';
+import { CatalogueError, editionFile, formEditions, loadCatalogue, wordingFile, type Catalogue } from './catalogue.js';
 import { allCrosswalkProblems } from './crosswalk.js';
 
 export interface CatalogueProblems {
@@ -56,6 +57,8 @@ export function catalogueProblems(): CatalogueProblems[] {
     try {
       const catalogue = loadCatalogue(id);
       sound.push(id);
+      const unknown = [...new Set(catalogue.rules.map((r) => r.rule).filter((rule) => !Object.hasOwn(CHECK_FINDINGS, rule)))];
+      if (unknown.length) found.push({ file: editionFile(id, 'checks'), problems: unknown.map((r) => `quy tắc "${r}" không có (bdg có: ${Object.keys(CHECK_FINDINGS).join(', ')})`) });
       let template: string | undefined;
       try {
         template = dataFiles().read(wordingFile(id));

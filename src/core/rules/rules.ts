@@ -611,6 +611,34 @@ export const RULES = {
     message: (p) =>
       `Đơn vị ${p.value} (${p.unitName}) có nhiều tệp: tệp này và ${quoted(p.otherFiles)} (${p.sameDate ? `cùng ngày lập ${p.sameDate}` : 'không phải tệp nào cũng ghi "Ngày lập"'}, nên không biết tệp nào gửi sau). Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng, hoặc ghi "Ngày lập" của bản sửa sau ngày của bản cũ.`,
   }),
+  // ——— rules an edition's checks.csv may name (src/core/validate/checks.ts) ———
+  'included-exceeds-total': rule<FigureCell & { value: number; whole: string; wholeName: string; wholeValue: number; wholeCell: string; severity: Severity }>({
+    severity: 'warning',
+    severityByIndicator: true,
+    level: 'cell',
+    source: 'validate',
+    summary: 'Một chỉ tiêu đã được tính trong một chỉ tiêu khác lại lớn hơn chỉ tiêu đó (ví dụ cuộc truyền thông của Dự án 8 nhiều hơn tổng số cuộc truyền thông).',
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ${n(p.value)} lớn hơn ${p.whole} "${p.wholeName}" (${n(p.wholeValue)}, ô ${p.wholeCell}), trong khi số này đã được tính trong ${p.whole}. Kiểm tra lại hai ô: ${p.whole} phải gồm cả số này.`,
+  }),
+  'parts-exceed-whole': rule<{ indicator: string; value: number; parts: string[]; whole: string; wholeValue: number; severity: Severity }>({
+    severity: 'warning',
+    severityByIndicator: true,
+    level: 'cell',
+    source: 'validate',
+    summary: 'Tổng các phần lớn hơn chỉ tiêu gốc của chúng.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: tổng ${p.parts.join(' + ')} là ${n(p.value)}, lớn hơn ${p.whole} (${n(p.wholeValue)}), trong khi đây là các phần của ${p.whole}. Kiểm tra lại các ô này.`,
+  }),
+  'communes-of-type-exceed': rule<{ indicator: string; value: number; unitName: string; type: string; max: number; severity: Severity }>({
+    severity: 'error',
+    severityByIndicator: true,
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số xã vượt số đơn vị cấp xã cùng loại (chỉ tính xã, không tính phường, đặc khu) trực thuộc theo danh mục.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng theo danh mục, ${p.unitName} chỉ có ${n(p.max)} đơn vị loại "${p.type}". Sửa lại số (không vượt ${n(p.max)}).`,
+  }),
   // ——— form editions (catalogue/editions.csv, crosswalk/) ———
   'edition-converted': rule<{ value: string; edition: string; notConverted: string[]; lacking: string[] }>({
     severity: 'warning',
