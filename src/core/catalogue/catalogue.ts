@@ -32,9 +32,9 @@ export interface Indicator {
   breakdowns: Breakdown[];
   partOf: string | null;
   check: Check | null;
-  /** Short name for column headers (catalogue/report.csv); the full name when none is given. */
+  /** Short name for column headers (the edition's report.csv); the full name when none is given. */
   shortName: string;
-  /** A total that already counts this figure (catalogue/report.csv): the report then says "trong đó" rather than "ngoài". */
+  /** A total that already counts this figure (the edition's report.csv): the report then says "trong đó" rather than "ngoài". */
   includedIn: string | null;
   /** A core result set against a plan (the report's table of results against the plan). */
   core: boolean;
@@ -79,7 +79,7 @@ export interface Catalogue {
   version: string;
   /** The edition's name for a person (editions.csv `name_vi`). */
   name: string;
-  /** Per indicator, the total above which a unit of a level is warned (catalogue/bounds.csv). */
+  /** Per indicator, the total above which a unit of a level is warned (the edition's bounds.csv). */
   bounds: Map<string, Partial<Record<BoundLevel, number>>>;
   indicators: Indicator[];
   byCode: Map<string, Indicator>;

@@ -127,7 +127,7 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
 /**
  * Figures far beyond what a unit of its level can have. Money ≥ 1.000.000 triệu đồng can only be đồng typed in
  * the triệu column (an error: the report would print thousands of billions); above the level's bound from
- * catalogue/bounds.csv, a warning to look again.
+ * the edition's bounds.csv, a warning to look again.
  */
 function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Finding[]): void {
   const level = sub.info.unitCode === null ? undefined : ctx.units?.resolve(sub.info.unitCode)?.level;

@@ -287,7 +287,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'goal': {
       const r = rollup.ratios.find((x) => x.id === arg);
       const def = ctx.catalogue.ratios.find((x) => x.id === arg);
-      if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong catalogue/ratios.csv {${name}}`);
+      if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
       for (const t of [def.numerator, def.denominator]) if ('code' in t) used.add(t.code);
       if (kind === 'ratio') return r.value === null ? null : percent(r.value);
       if (r.target === null) return null;
