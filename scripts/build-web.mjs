@@ -8,7 +8,7 @@ import * as esbuild from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Every file under these folders reaches the page, so data added later needs no change here. */
-const DATA_DIRS = ['catalogue', 'templates', 'data'];
+const DATA_DIRS = ['catalogue', 'data'];
 
 function walk(dir) {
   return readdirSync(dir)
@@ -19,7 +19,7 @@ function walk(dir) {
     });
 }
 
-/** `import files from 'bdg:data-files'` → { "catalogue/BDG-2024.1.csv": "…", … } */
+/** `import files from 'bdg:data-files'` → { "catalogue/BDG-2024.1/indicators.csv": "…", … } */
 const dataFilesPlugin = {
   name: 'bdg-data-files',
   setup(build) {

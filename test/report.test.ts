@@ -426,7 +426,7 @@ describe('the wording template and the words of the report', () => {
     expect(() => checkTemplate('% ghi chú\ncó [ "nếp nghĩ ] cách làm".')).toThrow(/dòng 2/);
     expect(() => checkTemplate('có [nữ {BDG.06.nu}')).toThrow(/chưa đóng/);
     expect(() => checkTemplate('### a) Nội dung 1\ncho {BDG.06} lượt người[ (trong đó nữ {BDG.06.nu} lượt)].')).not.toThrow();
-    expect(() => checkTemplate(readFileSync(join(import.meta.dirname, '..', 'templates', 'bao-cao.txt'), 'utf8'))).not.toThrow();
+    expect(() => checkTemplate(readFileSync(join(import.meta.dirname, '..', 'catalogue', 'BDG-2024.1', 'bao-cao.txt'), 'utf8'))).not.toThrow();
   });
 
   it('agency names in sentence case inside a sentence (Nghị định 30, Phụ lục II)', () => {

@@ -61,6 +61,18 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   ],
   'period-invalid': [{ value: 'năm nay' }],
   'version-unknown': [{ value: 'BDG-2019', known: ['BDG-2024.1'] }],
+  'edition-converted': [
+    { value: 'BDG-2024.1', edition: 'BDG-2026.1', notConverted: ['DA8.20'], lacking: ['DA8.34'] },
+    { value: 'BDG-2024.1', edition: 'BDG-2026.1', notConverted: [], lacking: [] },
+  ],
+  'edition-incompatible': [{ value: 'BDG-2024.1', edition: 'BDG-2026.1' }],
+  'included-exceeds-total': [
+    { indicator: 'DA8.04', measure: 'total', value: 157, whole: 'BDG.05', wholeName: 'Số cuộc truyền thông', wholeValue: 84, wholeCell: 'E40', severity: 'warning' },
+  ],
+  'parts-exceed-whole': [{ indicator: 'DA8.25', value: 30, parts: ['DA8.25', 'DA8.26', 'DA8.27'], whole: 'DA8.18', wholeValue: 12, severity: 'warning' }],
+  'communes-of-type-exceed': [{ indicator: 'BDG.24', value: 9, unitName: 'Huyện Krông A Na', type: 'Xã', max: 7, severity: 'error' }],
+  'form-outdated': [{ value: 'BDG-2024.1', edition: 'BDG-2026.1', period: 'Năm 2026' }],
+  'form-newer': [{ value: 'BDG-2026.1', edition: 'BDG-2024.1', period: 'Năm 2025' }],
   'date-invalid': [{ value: '31/02/2024' }],
   'header-missing': [{ sheet: 'Số liệu' }],
   'column-missing': [{ sheet: 'Số liệu', headerRow: 4, measure: 'dtts' }],
@@ -170,7 +182,13 @@ describe('the rules catalogue', () => {
     const p = SAMPLES['value-above-reference'];
     expect(issue('value-above-reference', p[0]!, CELL).severity).toBe('warning');
     expect(issue('value-above-reference', p[1]!, CELL).severity).toBe('error');
-    expect(RULE_IDS.filter((id) => ruleSpec(id).severityByIndicator)).toEqual(['value-above-reference']);
+    // The rules an edition's data may set the severity of (checks.csv `severity`).
+    expect(RULE_IDS.filter((id) => ruleSpec(id).severityByIndicator)).toEqual([
+      'value-above-reference',
+      'included-exceeds-total',
+      'parts-exceed-whole',
+      'communes-of-type-exceed',
+    ]);
   });
 
   it('checks the params of a rule at compile time (npm run typecheck)', () => {

@@ -28,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'tệp .xlsx cần kiểm tra')
     .option('--units <file>', UNITS_HELP)
     .option('--units-edition <năm>', EDITION_HELP)
+    .option('--form <phiên-bản>', 'phiên bản biểu mẫu tệp phải theo (mặc định: phiên bản của kỳ báo cáo)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
     .option('--annotate <out.xlsx>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--units <file>', UNITS_HELP)
     .option('--units-edition <năm>', EDITION_HELP)
     .option('--period <period>', 'kỳ báo cáo: 2024 (năm) hoặc 2024-H1 (6 tháng đầu năm)', String(new Date().getFullYear()))
+    .option('--form <phiên-bản>', FORM_HELP)
     .option('--out <file>', 'tệp .xlsx sẽ tạo (với --under: thư mục)')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
@@ -63,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--root <code>', 'chỉ tổng hợp phần danh mục thuộc đơn vị này (mặc định: đơn vị nhỏ nhất chứa mọi tệp)')
     .option('--config <file>', 'tệp cấu hình (JSON)')
     .option('--period <period>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
+    .option('--form <phiên-bản>', FORM_HELP)
     .option('--out <dir>', 'thư mục kết quả (mặc định: out)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--force', 'ghi đè kết quả đã có')
@@ -91,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<rollup>', 'tệp JSON do lệnh consolidate tạo')
     .option('--config <file>', 'tệp cấu hình (JSON)')
     .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước, để so sánh')
+    .option('--form <phiên-bản>', 'viết báo cáo theo phiên bản biểu mẫu này (mặc định: phiên bản của tệp tổng hợp)')
     .option('--out <file>', 'tệp .docx sẽ tạo')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (rollup: string, opts) => {
@@ -116,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const UNITS_HELP = 'danh mục đơn vị hành chính riêng (.csv hoặc .xlsx); mặc định: danh mục có sẵn theo kỳ báo cáo';
+const FORM_HELP = 'phiên bản biểu mẫu (các phiên bản kê trong catalogue/editions.csv); mặc định: phiên bản của kỳ báo cáo';
 const EDITION_HELP = 'dùng danh mục có sẵn của năm này: 2024 (trước 1/7/2025) hoặc 2025 (từ 1/7/2025)';
 
 /** Commander's own words, said in Vietnamese: the users are officials, not programmers. */

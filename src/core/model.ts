@@ -104,6 +104,14 @@ export interface FileOutcome {
   warnings?: Issue[];
   /** `Ngày lập` of the file (ISO yyyy-mm-dd), when given. */
   preparedOn?: string | null;
+  /** The form edition the file was filled in (`Phiên bản biểu mẫu`), when it could be read. */
+  edition?: string;
+  /** When the file's edition is not the roll-up's: the edition it was converted from (its own). */
+  convertedFrom?: string;
+  /** Codes of the file's edition that held figures and could not be converted (split, retired). */
+  notConverted?: string[];
+  /** Codes of the roll-up's edition the converted file lacks (new): the unit counts as not reporting them. */
+  lacking?: string[];
 }
 
 /** A rolled-up figure: sums of the units below, and how many of them reported it. */
@@ -166,6 +174,8 @@ export interface Rollup {
   root: UnitRef;
   period: string;
   periodLabel: string;
+  /** The form edition the figures are in (catalogue/editions.csv); `catalogueVersion` says the same for older readers. */
+  edition?: string;
   catalogueVersion: string;
   generatedAt: string;
   completeness: {

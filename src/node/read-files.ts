@@ -160,7 +160,14 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
         void worker.terminate();
         runWorker().then(done, fail);
       };
-      worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string }) => {
+      worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string; fatal?: string }) => {
+        if (msg.fatal !== undefined) {
+          finished = true;
+          clearTimeout(timer);
+          void worker.terminate();
+          fail(new UsageError(msg.fatal));
+          return;
+        }
         if (!msg.ready) {
           inFlight.splice(inFlight.indexOf(msg.index!), 1);
           // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.

@@ -8,6 +8,7 @@ import { parsePeriodArg } from '../core/util/period.js';
 import { previousFigures } from '../core/rollup/saved.js';
 import { loadSavedRollup } from './saved-rollup.js';
 import { checkFile } from './check-file.js';
+import { CatalogueError } from '../core/catalogue/catalogue.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 
 /**
@@ -30,7 +31,9 @@ parentPort!.on('message', (job: FileJob & { index: number }) => {
       const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
       parentPort!.postMessage({ index: job.index, checked: whole ? checked : slimChecked(checked) });
     } catch (err) {
-      parentPort!.postMessage({ index: job.index, error: (err as Error).message });
+      // A broken catalogue is the program's: it stops the run (exit 2), never rejects the file being read.
+      if (err instanceof CatalogueError) parentPort!.postMessage({ index: job.index, fatal: err.message });
+      else parentPort!.postMessage({ index: job.index, error: (err as Error).message });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { format, isValid, parseISO } from 'date-fns';
-import { loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
+import { chooseEdition, formEditions, loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
 import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
 import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
@@ -7,7 +7,8 @@ import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { parseSavedRollup } from '../core/rollup/saved.js';
 import { formatNumber, formatPercent } from '../core/util/number.js';
 import { halfYearPeriod, parsePeriodArg, yearPeriod } from '../core/util/period.js';
-import { validationJson, type CheckedFile } from '../core/validate/check-file.js';
+import { assertCatalogue } from '../core/catalogue/check.js';
+import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
 import { renderReport } from '../core/write/report/index.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { writeSummaryWorkbook } from '../core/write/summary-workbook.js';
@@ -36,6 +37,13 @@ let ownUnits: { name: string; bytes: Uint8Array; hierarchy: Hierarchy } | undefi
 let previous: { name: string; text: string; rollup: Rollup } | undefined;
 
 export function startApp(): void {
+  try {
+    assertCatalogue();
+  } catch (err) {
+    // The program's own catalogue is broken: said once, before any file is read (never as a refused file).
+    document.body.prepend(h('p', { class: 'alert bad', id: 'loi-danh-muc' }, `Lỗi: ${(err as Error).message}`));
+    return;
+  }
   setupTabs();
   showChosenNames();
   setupUnitList();
@@ -215,6 +223,8 @@ async function validateFile(file: File): Promise<void> {
     return;
   }
   if (run !== validateRun) return;
+  // As `bdg validate`: read against its own edition, warned when its period uses another.
+  checked = withEditionWarning(checked);
   const json = validationJson(checked);
   // A copy of the file with its errors marked on the cells and listed on a sheet of their own (null when it cannot be opened).
   // The same marks as `bdg validate --annotate`: its errors and its warnings.
@@ -249,7 +259,12 @@ function setupFor(units: UnitsSource): WorkerSetup {
 // ───────────────────────────── Tổng hợp ─────────────────────────────
 
 /** Files last read, with what was read of them: a change of report settings rolls up again without re-reading. */
-let lastRead: { files: PageFile[]; found: Found[]; checked: CheckedFile[]; units: UnitSource; period?: Period; runId: string } | undefined;
+let lastRead: { files: PageFile[]; found: Found[]; checked: CheckedFile[]; units: UnitSource; period?: Period; form?: string; runId: string } | undefined;
+
+/** The form editions (catalogue/editions.csv) as options, the first one meaning "the edition of the period". */
+function formOptions(select: HTMLSelectElement, auto: string): void {
+  select.replaceChildren(h('option', { value: '' }, auto), ...formEditions().map((e) => h('option', { value: e.id }, `${e.id} – ${e.name}`)));
+}
 
 function periodOptions(select: HTMLSelectElement, withAuto: boolean, chosen?: string): void {
   const year = new Date().getFullYear();
@@ -267,12 +282,14 @@ function setupConsolidate(): void {
   const again = byId<HTMLButtonElement>('nut-tong-hop');
   const prevInput = byId<HTMLInputElement>('ky-truoc');
   const prevClear = byId<HTMLButtonElement>('bo-ky-truoc');
+  const form = byId<HTMLSelectElement>('bieu-mau-tong-hop');
   let chosen: PageFile[] | undefined;
   periodOptions(period, true);
+  formOptions(form, 'Theo kỳ báo cáo');
   const run = () => {
     if (!chosen) return;
     again.disabled = false;
-    void consolidateFiles(chosen, period.value || undefined);
+    void consolidateFiles(chosen, period.value || undefined, form.value || undefined);
   };
   files.addEventListener('change', () => {
     chosen = filesFromInput(files.files);
@@ -289,6 +306,7 @@ function setupConsolidate(): void {
     run();
   });
   period.addEventListener('change', run);
+  form.addEventListener('change', run);
   again.addEventListener('click', run);
   prevInput.addEventListener('change', async () => {
     const file = prevInput.files?.[0];
@@ -321,7 +339,7 @@ function setupConsolidate(): void {
 
 let consolidateRun = 0;
 
-async function consolidateFiles(files: PageFile[], periodId: string | undefined): Promise<void> {
+async function consolidateFiles(files: PageFile[], periodId: string | undefined, form: string | undefined): Promise<void> {
   const run = ++consolidateRun;
   const out = byId('ket-qua-tong-hop');
   const progressBox = byId('tien-do-tong-hop');
@@ -346,7 +364,7 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined)
     const setup = setupFor(ownUnits ? { kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes } : { kind: 'builtin-by-period' });
     const runId = newRunId(new Date());
     let checked: CheckedFile[] = [];
-    const read = await consolidateWith(found, units, period, runId, async (jobs, onDone) => {
+    const read = await consolidateWith(found, units, period, form, runId, async (jobs, onDone) => {
       checked = await readInWorkers(
         jobs.map((j) => byPath.get(j.path as string)!), // the page's paths are the chosen files' names
         setup,
@@ -355,7 +373,7 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined)
       return checked;
     }, (done, total) => progress('Đang đọc và kiểm tra tệp:', done, total));
     if (run !== consolidateRun) return;
-    lastRead = { files, found, checked, units, period, runId };
+    lastRead = { files, found, checked, units, period, form, runId };
     await show(read, lastRead);
   } catch (err) {
     if (run === consolidateRun) setContent(out, h('p', { class: 'alert bad' }, `Không tổng hợp được: ${(err as Error).message}`));
@@ -369,11 +387,19 @@ function consolidateWith(
   found: Found[],
   units: UnitSource,
   period: Period | undefined,
+  form: string | undefined,
   runId: string,
   readFiles: Parameters<typeof consolidate>[0]['readFiles'],
   onProgress?: (done: number, total: number) => void,
 ): Promise<Consolidation> {
-  return consolidate({ found, units, config: currentConfig().config, period, runId, readFiles, onProgress });
+  return consolidate({ found, units, config: currentConfig().config, period, form, runId, readFiles, onProgress });
+}
+
+/** The edition rolled up in, and the files converted into it (their warnings say what was not converted). */
+function editionNoteOf(rollup: Rollup): string {
+  const converted = rollup.files.filter((f) => f.status === 'accepted' && f.convertedFrom);
+  const from = [...new Set(converted.map((f) => f.convertedFrom!))].join(', ');
+  return `Biểu mẫu ${rollup.edition ?? rollup.catalogueVersion}.${converted.length ? ` Đã chuyển ${formatNumber(converted.length)} tệp theo biểu mẫu ${from} sang biểu mẫu này (xem cảnh báo của từng tệp).` : ''}`;
 }
 
 /** What the page says of the list used and the unit rolled up. */
@@ -385,7 +411,7 @@ function unitsNoteOf(result: Consolidation): string {
 
 async function rollUpAndShow(read: NonNullable<typeof lastRead>): Promise<void> {
   const run = ++consolidateRun;
-  const result = await consolidateWith(read.found, read.units, read.period, read.runId, async (jobs, onDone) => {
+  const result = await consolidateWith(read.found, read.units, read.period, read.form, read.runId, async (jobs, onDone) => {
     jobs.forEach(() => onDone());
     return read.checked;
   });
@@ -412,6 +438,7 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
   setContent(out, 
     h('h3', {}, `Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
     h('p', { class: 'muted' }, unitsNoteOf(result)),
+    h('p', { class: 'muted', id: 'bieu-mau-da-dung' }, editionNoteOf(rollup)),
     spread && h('p', { class: 'alert warn' }, spread),
     h('p', { class: 'muted', id: 'ma-lan-tong-hop' }, `Mã lần tổng hợp: ${read.runId}`),
     h(
@@ -715,7 +742,9 @@ function remember(): void {
 function setupTemplates(): void {
   const period = byId<HTMLSelectElement>('bm-ky');
   const edition = byId<HTMLSelectElement>('bm-danh-muc');
+  const form = byId<HTMLSelectElement>('bm-phien-ban');
   periodOptions(period, false, String(new Date().getFullYear()));
+  formOptions(form, 'Theo kỳ báo cáo');
   period.addEventListener('change', () => {
     delete edition.dataset.chosen;
     refreshTemplateEditions();
@@ -738,10 +767,11 @@ function setupTemplates(): void {
       status.textContent = 'Chọn kỳ báo cáo và đơn vị trước.';
       return;
     }
-    const wb = buildSubmissionWorkbook({ catalogue: loadCatalogue(), unit: { code: unit.code, name: unit.name }, period: p });
+    const catalogue = loadCatalogue(chooseEdition(form.value || undefined, p).id);
+    const wb = buildSubmissionWorkbook({ catalogue, unit: { code: unit.code, name: unit.name }, period: p });
     const name = `bieu-mau-${unit.code}-${p.id}.xlsx`;
     saveFile(name, (await wb.xlsx.writeBuffer()) as ArrayBuffer, MIME.xlsx);
-    status.textContent = `Đã tạo ${name} (${unit.name}, ${p.label}).`;
+    status.textContent = `Đã tạo ${name} (${unit.name}, ${p.label}, biểu mẫu ${catalogue.version}).`;
   });
 }
 

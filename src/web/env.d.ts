@@ -1,4 +1,4 @@
-/** The data files (catalogue/, templates/, data/) inlined by scripts/build-web.mjs, by path relative to the package. */
+/** The data files (catalogue/, data/) inlined by scripts/build-web.mjs, by path relative to the package. */
 declare module 'bdg:data-files' {
   const files: Record<string, string>;
   export default files;

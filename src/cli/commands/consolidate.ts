@@ -11,6 +11,9 @@ import type { Rollup } from '../../core/model.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
+import { rollupInEdition } from '../../core/rollup/convert.js';
+import { chooseEdition } from '../../core/catalogue/catalogue.js';
+import { assertCatalogue } from '../../core/catalogue/check.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs } from '../../node/safe-write.js';
@@ -33,6 +36,8 @@ import { startReportThread } from '../../node/report-thread.js';
 export interface ConsolidateFlags {
   units?: string;
   unitsEdition?: string;
+  /** `--form`: the form edition to roll up in; by default the edition of the period. */
+  form?: string;
   root?: string;
   config?: string;
   period?: string;
@@ -59,6 +64,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   if (!st) throw new UsageError(`không tìm thấy thư mục "${dir}". Kiểm tra lại đường dẫn.`);
   if (!st.isDirectory())
     throw new UsageError(`"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`);
+  assertCatalogue();
   const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;
   const unitsFile = flags.units ?? config.unitsPath;
   const units = await loadUnitSource({ file: unitsFile, edition: flags.unitsEdition });
@@ -73,7 +79,11 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     throw new UsageError(`thư mục kết quả mặc định "${outDir}" nằm trong thư mục báo cáo "${dir}". Chạy lệnh từ thư mục khác, hoặc chỉ rõ nơi ghi bằng --out.`);
   const limits = limitsFrom(flags);
   const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
-  if (previous && period) checkPreviousPeriod(previous, { period: period.id, periodLabel: period.label }, flags.previous!);
+  if (flags.form !== undefined) chooseEdition(flags.form, period);
+  if (previous && period) {
+    checkPreviousPeriod(previous, { period: period.id, periodLabel: period.label }, flags.previous!);
+    rollupInEdition(previous, chooseEdition(flags.form, period).id, `--previous "${flags.previous}"`);
+  }
   // Known before reading when the period is given: the root (a wrong --root stops here), and outputs already there.
   const list = period ? hierarchyFor(units, period) : units.kind === 'list' ? hierarchyFor(units, undefined) : undefined;
   const knownRoot = list && (flags.root ? rootUnit(list, flags.root, units, period) : units.kind === 'list' ? list.root : undefined);
@@ -131,6 +141,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
         root: flags.root,
         config,
         period: period ?? undefined,
+        form: flags.form,
         runId,
         // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
         now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
@@ -154,7 +165,10 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       io.stderr.write(nothingAccepted(rollup, dir, flags.period));
       return EXIT.dataErrors;
     }
-    if (previous && flags.previous) checkPreviousPeriod(previous, rollup, flags.previous);
+    if (previous && flags.previous) {
+      checkPreviousPeriod(previous, rollup, flags.previous);
+      rollupInEdition(previous, rollup.edition!, `--previous "${flags.previous}"`);
+    }
     const paths = outputPaths(outDir, rollup.root.code, rollup.period);
     const where = new Map(found.map((f) => [f.rel, f.path]));
     const copies = sendBackCopies(rollup, where, outDir);
@@ -207,6 +221,18 @@ function scopeLines(rollup: Rollup, io: CommandIO): string[] {
   return lines;
 }
 
+/** The edition rolled up in, and the files converted into it from another edition. */
+function editionLines(rollup: Rollup, io: CommandIO): string[] {
+  if (!rollup.edition) return [];
+  const lines = [`  Biểu mẫu:       ${rollup.edition}`];
+  const converted = rollup.files.filter((f) => f.status === 'accepted' && f.convertedFrom);
+  if (converted.length) {
+    const from = [...new Set(converted.map((f) => f.convertedFrom!))].join(', ');
+    lines.push(io.color.yellow(`  Đã chuyển ${converted.length} tệp theo biểu mẫu ${from} sang ${rollup.edition} (xem cảnh báo của từng tệp)`));
+  }
+  return lines;
+}
+
 /**
  * Rejected files that were read as workbooks get a marked copy in `tra-lai/`, under the same relative path as shown
  * (a name that is not UTF-8 or holds control characters is written as it is shown, escaped: a name any mail or
@@ -243,6 +269,7 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
   const lines = [
     c.bold(printable(`Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`)),
     ...scopeLines(rollup, io),
+    ...editionLines(rollup, io),
     `  Mã lần tổng hợp: ${printable(rollup.runId ?? '')}`,
     `  Tệp đã xét:     ${counted.total} (${counted.parts})`,
     `  Đơn vị có số liệu: ${k.received}/${k.expected}${k.expected ? ` (${formatPercent(k.received / k.expected)})` : ''}`,

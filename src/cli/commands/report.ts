@@ -5,18 +5,25 @@ import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import { renderReport } from '../../core/write/report/index.js';
+import { chooseEdition } from '../../core/catalogue/catalogue.js';
+import { assertCatalogue } from '../../core/catalogue/check.js';
+import { rollupInEdition } from '../../core/rollup/convert.js';
 import { printable, EXIT, type CommandIO } from '../io.js';
 
 export interface ReportFlags {
   config?: string;
   previous?: string;
+  /** `--form`: write the report in another edition (the roll-up converted through the crosswalks). */
+  form?: string;
   out?: string;
   force?: boolean;
 }
 
 /** `bdg report`: rewrites the DOCX from a saved roll-up, e.g. after the config or the wording changed. */
 export async function runReport(rollupPath: string, flags: ReportFlags, io: CommandIO): Promise<number> {
-  const rollup = await loadSavedRollup(rollupPath, 'tệp tổng hợp');
+  assertCatalogue();
+  const saved = await loadSavedRollup(rollupPath, 'tệp tổng hợp');
+  const rollup = flags.form === undefined ? saved : rollupInEdition(saved, chooseEdition(flags.form, null).id, `"${rollupPath}"`);
   const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
   if (previous && flags.previous) checkPreviousPeriod(previous, rollup, flags.previous);
   const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;

@@ -1,6 +1,7 @@
 import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { loadCatalogue } from '../../core/catalogue/catalogue.js';
+import { chooseEdition, loadCatalogue, type Catalogue } from '../../core/catalogue/catalogue.js';
+import { assertCatalogue } from '../../core/catalogue/check.js';
 import type { AdminUnit, Hierarchy } from '../../core/read/hierarchy.js';
 import { describeUnits, hierarchyFor, type UnitSource } from '../../core/units/source.js';
 import { parsePeriodArg } from '../../core/util/period.js';
@@ -15,6 +16,8 @@ export interface TemplateFlags {
   under?: string;
   units?: string;
   unitsEdition?: string;
+  /** `--form`: the form edition; by default the edition of the period. */
+  form?: string;
   period: string;
   out?: string;
   force?: boolean;
@@ -29,9 +32,12 @@ export async function runTemplate(flags: TemplateFlags, io: CommandIO): Promise<
   if (!period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2024 (cả năm) hoặc 2024-H1 (6 tháng đầu năm).`);
   if (Boolean(flags.unit) === Boolean(flags.under))
     throw new UsageError('cần đúng một trong hai: --unit MÃ (một biểu mẫu cho một đơn vị) hoặc --under MÃ --out THƯ-MỤC (mỗi đơn vị trực thuộc một biểu mẫu).');
+  assertCatalogue();
+  const catalogue = loadCatalogue(chooseEdition(flags.form, period).id);
   const source = await loadUnitSource({ file: flags.units, edition: flags.unitsEdition });
   const list = hierarchyFor(source, period);
-  return flags.under ? writeTemplatesUnder(flags.under, list, source, period, flags, io) : writeOneTemplate(flags.unit!, list, source, period, flags, io);
+  const form = { catalogue, period };
+  return flags.under ? writeTemplatesUnder(flags.under, list, source, form, flags, io) : writeOneTemplate(flags.unit!, list, source, form, flags, io);
 }
 
 function findUnit(code: string, list: Hierarchy, source: UnitSource, period: Period, option: string): AdminUnit {
@@ -41,21 +47,30 @@ function findUnit(code: string, list: Hierarchy, source: UnitSource, period: Per
   throw new UsageError(why ? `${option}: ${why}` : `mã đơn vị "${code}" không có trong ${describeUnits(source, period)}. Kiểm tra lại mã.`);
 }
 
-function workbookBytes(unit: AdminUnit, period: Period): Promise<ArrayBuffer> {
-  return buildSubmissionWorkbook({ catalogue: loadCatalogue(), unit: { code: unit.code, name: unit.name }, period }).xlsx.writeBuffer() as Promise<ArrayBuffer>;
+/** The form to write: its edition and period. */
+interface Form {
+  catalogue: Catalogue;
+  period: Period;
 }
 
-async function writeOneTemplate(code: string, list: Hierarchy, source: UnitSource, period: Period, flags: TemplateFlags, io: CommandIO): Promise<number> {
+function workbookBytes(unit: AdminUnit, { catalogue, period }: Form): Promise<ArrayBuffer> {
+  return buildSubmissionWorkbook({ catalogue, unit: { code: unit.code, name: unit.name }, period }).xlsx.writeBuffer() as Promise<ArrayBuffer>;
+}
+
+async function writeOneTemplate(code: string, list: Hierarchy, source: UnitSource, form: Form, flags: TemplateFlags, io: CommandIO): Promise<number> {
+  const { period } = form;
   const unit = findUnit(code, list, source, period, '--unit');
   const out = resolve(flags.out ?? `bieu-mau-${unit.code}-${period.id}.xlsx`);
   await checkOutputs([out], { force: flags.force });
-  await writeFileAtomic(out, new Uint8Array(await workbookBytes(unit, period)));
+  await writeFileAtomic(out, new Uint8Array(await workbookBytes(unit, form)));
   io.stderr.write(`${printable(`Đã tạo biểu mẫu ${period.label} cho ${unit.name} (mã ${unit.code}, theo ${describeUnits(source, period)}): ${out}`)}\n`);
+  io.stderr.write(`Phiên bản biểu mẫu: ${form.catalogue.version} (${form.catalogue.name}).\n`);
   io.stderr.write(`${printable(`Điền số liệu, lưu lại, rồi kiểm tra: bdg validate ${basename(out)}${flags.units ? ` --units ${flags.units}` : ''}`)}\n`);
   return EXIT.ok;
 }
 
-async function writeTemplatesUnder(code: string, list: Hierarchy, source: UnitSource, period: Period, flags: TemplateFlags, io: CommandIO): Promise<number> {
+async function writeTemplatesUnder(code: string, list: Hierarchy, source: UnitSource, form: Form, flags: TemplateFlags, io: CommandIO): Promise<number> {
+  const { period } = form;
   const parent = findUnit(code, list, source, period, '--under');
   const units = list.children(parent.code);
   if (!units.length) throw new UsageError(`${parent.name} (mã ${parent.code}) không có đơn vị trực thuộc trong ${describeUnits(source, period)}: dùng --unit ${parent.code} để tạo biểu mẫu của chính đơn vị này.`);
@@ -70,13 +85,14 @@ async function writeTemplatesUnder(code: string, list: Hierarchy, source: UnitSo
   bar?.start(units.length, 0);
   try {
     for (const [i, unit] of units.entries()) {
-      await writeFileAtomic(paths[i]!, new Uint8Array(await workbookBytes(unit, period)));
+      await writeFileAtomic(paths[i]!, new Uint8Array(await workbookBytes(unit, form)));
       bar?.update(i + 1);
     }
   } finally {
     bar?.stop();
   }
   io.stderr.write(`${printable(`Đã tạo ${units.length} biểu mẫu ${period.label} cho các đơn vị trực thuộc ${parent.name} (theo ${describeUnits(source, period)}) trong thư mục ${dir}`)}\n`);
+  io.stderr.write(`Phiên bản biểu mẫu: ${form.catalogue.version} (${form.catalogue.name}).\n`);
   io.stderr.write('Gửi mỗi đơn vị tệp mang mã của mình; khi nhận lại, tổng hợp cả thư mục bằng bdg consolidate.\n');
   return EXIT.ok;
 }

@@ -4,7 +4,9 @@ import type { ChalkInstance } from 'chalk';
 import { annotateWorkbook, ERRORS_SHEET } from '../../core/write/annotate.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import type { Issue } from '../../core/model.js';
-import { validationJson, type CheckedFile } from '../../core/validate/check-file.js';
+import { validationJson, withEditionWarning, type CheckedFile } from '../../core/validate/check-file.js';
+import { chooseEdition } from '../../core/catalogue/catalogue.js';
+import { assertCatalogue } from '../../core/catalogue/check.js';
 import { checkFileGuarded } from '../../node/read-files.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
@@ -19,6 +21,8 @@ import { parsePeriodArg } from '../../core/util/period.js';
 export interface ValidateFlags {
   units?: string;
   unitsEdition?: string;
+  /** `--form`: the edition the file should be in (by default its period's); the file is read against its own. */
+  form?: string;
   json?: boolean;
   maxFileMb?: number;
   previous?: string;
@@ -42,17 +46,19 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
     if (resolve(opts.annotate) === resolve(file)) throw new UsageError(`bản đánh dấu không được ghi đè tệp đang kiểm tra "${shown}": chọn tên khác cho --annotate.`);
     await checkOutputs([opts.annotate], { force: opts.force, inputs: [path] });
   }
-  // Checked here first, so a bad list, edition or roll-up is said before any reading.
+  // Checked here first, so a bad catalogue, list, edition or roll-up is said before any reading.
+  assertCatalogue();
+  if (opts.form !== undefined) chooseEdition(opts.form, null);
   const source = await loadUnitSource({ file: opts.units, edition: opts.unitsEdition });
   if (opts.previous) await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước');
   // Read on a worker thread with a heap limit and the time limit, as consolidate reads: a hostile file cannot hang or
   // exhaust validate. Without a list of its own, the file is checked against the built-in edition of its period.
-  const checked = await checkFileGuarded(path, {
+  const checked = withEditionWarning(await checkFileGuarded(path, {
     unitsFile: opts.units && resolve(opts.units),
     unitsEdition: opts.unitsEdition,
     previousFile: opts.previous && resolve(opts.previous),
     limits: limitsFrom(opts),
-  }, shown);
+  }, shown), opts.form);
   let annotated: string | null = null;
   if (opts.annotate) {
     const copy = annotateWorkbook(new Uint8Array(await readFile(fsPath(path))), [...checked.errors, ...checked.warnings], { file: basename(shown) });

@@ -1,4 +1,5 @@
-import { loadCatalogue, CURRENT_VERSION, type Catalogue } from '../catalogue/catalogue.js';
+import { formEditionForPeriod, loadCatalogue, type Catalogue } from '../catalogue/catalogue.js';
+import { conversionBetween, convertFigures, notConverted } from '../catalogue/crosswalk.js';
 import type { Config } from '../config.js';
 import type { FileOutcome, Figures, Issue, Period, Rollup, RollupScope, UnitFigures } from '../model.js';
 import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from '../read/hierarchy.js';
@@ -44,6 +45,8 @@ export interface ConsolidateOptions {
   config: Config;
   /** The period to consolidate; by default the period most accepted files declare. */
   period?: Period;
+  /** `--form`: the edition to roll up in; by default the edition of the period (catalogue/editions.csv). */
+  form?: string;
   /** Reads and validates the candidate files, returning them in the given order. */
   readFiles: (files: FileJob[], onDone: () => void) => Promise<CheckedFile[]>;
   onProgress?: (done: number, total: number) => void;
@@ -74,7 +77,6 @@ export function rootUnit(list: Hierarchy, code: string, units: UnitSource, perio
 /** The whole of `consolidate` short of writing: read, validate, settle conflicts, roll up. */
 export async function consolidate(opts: ConsolidateOptions): Promise<Consolidation> {
   const { config } = opts;
-  const catalogue = loadCatalogue(CURRENT_VERSION);
   const found = opts.found;
   const outcomes = new Map<Found, FileOutcome>();
 
@@ -122,6 +124,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   });
 
   const period = opts.period ?? majorityPeriod(checked);
+  const catalogue = loadCatalogue(opts.form ?? formEditionForPeriod(period).id);
   const list = hierarchyFor(opts.units, period);
   const inPeriod = checked.filter((c) => c.valid && (!period || c.period === period.id));
   const chosenBy: RollupScope['rootChosenBy'] = opts.root ? 'option' : opts.units.kind === 'list' ? 'list' : 'files';
@@ -148,9 +151,15 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       ]);
       continue;
     }
+    const incompatible = c.edition && c.edition !== catalogue.version && !conversionBetween(c.edition, catalogue.version);
+    if (incompatible) {
+      rejectedExtra.set(c, [issue('edition-incompatible', { value: c.edition!, edition: catalogue.version }, c.submission?.infoRefs.version)]);
+      continue;
+    }
     accepted.push(c);
   }
   const settled = settleConflicts(accepted, hierarchy);
+  const converted = convertEditions(accepted, catalogue);
 
   for (const [i, c] of checked.entries()) {
     const s = settled.get(c);
@@ -169,16 +178,19 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       continue;
     }
     const ok = c.valid && extra.length === 0;
+    const conversion = ok ? converted.get(c) : undefined;
     outcomes.set(candidates[i]!, {
       ...base,
       status: ok ? 'accepted' : 'rejected',
       errors: [...c.errors, ...extra],
-      warnings: c.warnings,
+      warnings: conversion ? [...c.warnings, conversion.warning] : c.warnings,
       preparedOn: c.submission?.info.preparedOn ?? null,
+      ...(c.edition ? { edition: c.edition } : {}),
+      ...(conversion ? { convertedFrom: c.edition!, notConverted: conversion.notConverted, lacking: conversion.lacking } : {}),
     });
   }
   const final = accepted.filter((c) => !settled.has(c));
-  const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, c.figures!]));
+  const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, converted.get(c)?.figures ?? c.figures!]));
   const byUnit = rollUp(hierarchy, catalogue, submitted);
   const root = byUnit.get(hierarchy.root.code)!;
   const children = hierarchy.children(hierarchy.root.code);
@@ -190,6 +202,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     root: { code: hierarchy.root.code, name: hierarchy.root.name },
     period: period?.id ?? String(year),
     periodLabel: period?.label ?? `Năm ${year}`,
+    edition: catalogue.version,
     catalogueVersion: catalogue.version,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     completeness: {
@@ -220,6 +233,34 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   };
   const covered = new Set(final.flatMap((c) => [...coveredBy(c, hierarchy)]));
   return { rollup, catalogue, byUnit, hierarchy, covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code) };
+}
+
+interface Converted {
+  figures: Figures;
+  notConverted: string[];
+  lacking: string[];
+  warning: Issue;
+}
+
+/**
+ * Files of another edition, their figures put into the roll-up's edition through the crosswalks (spec editions.md):
+ * what cannot be placed (split, retired) is named, and the new indicators they lack stay empty for their unit.
+ */
+function convertEditions(accepted: CheckedFile[], catalogue: Catalogue): Map<CheckedFile, Converted> {
+  const out = new Map<CheckedFile, Converted>();
+  for (const c of accepted) {
+    if (!c.edition || c.edition === catalogue.version) continue;
+    const conversion = conversionBetween(c.edition, catalogue.version)!;
+    const dropped = notConverted(c.figures!, conversion);
+    const params = { value: c.edition, edition: catalogue.version, notConverted: dropped, lacking: conversion.lacking };
+    out.set(c, {
+      figures: convertFigures(c.figures!, conversion, catalogue),
+      notConverted: dropped,
+      lacking: conversion.lacking,
+      warning: issue('edition-converted', params, c.submission?.infoRefs.version),
+    });
+  }
+  return out;
 }
 
 /** The root's level and the report's words for it ("toàn huyện"; "xã, phường, đặc khu"), from the data. */

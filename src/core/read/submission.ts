@@ -1,4 +1,4 @@
-import { CURRENT_VERSION, knownVersions, loadCatalogue, type Catalogue, type Measure } from '../catalogue/catalogue.js';
+import { formEditionForPeriod, knownVersions, loadCatalogue, type Catalogue, type Measure } from '../catalogue/catalogue.js';
 import { columnOfHeader, infoFieldOfLabel, INFO_FIELDS, narrativeKeyOfLabel, SHEET, type Column } from '../form/layout.js';
 import type { CellRef, CellValue, IndicatorRow, Issue, Submission, SubmissionInfo } from '../model.js';
 import { issue } from '../rules/rules.js';
@@ -68,7 +68,8 @@ function readBook(book: XlsxBook, file: string): ReadResult {
   const { info, infoRefs } = readInfo(infoSheet, issues);
   // The version the file declares is the one its figures are read and summed under.
   let catalogue: Catalogue;
-  if (info.version === null) catalogue = loadCatalogue(CURRENT_VERSION);
+  // No edition named (an error of its own): the figures are read against the edition of the period.
+  if (info.version === null) catalogue = loadCatalogue(formEditionForPeriod(info.period).id);
   else if (knownVersions().includes(info.version)) catalogue = loadCatalogue(info.version);
   else {
     issues.push(issue('version-unknown', { value: info.version, known: knownVersions() }, infoRefs.version));

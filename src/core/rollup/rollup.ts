@@ -111,6 +111,12 @@ export function computeRatios(
 }
 
 function targetFor(r: Ratio, year: number): number | null {
-  const next = r.targets.filter((t) => t.year >= year).sort((a, b) => a.year - b.year)[0];
-  return (next ?? r.targets[r.targets.length - 1])?.percent ?? null;
+  const at = milestoneYear(r.targets, year);
+  return r.targets.find((t) => t.year === at)?.percent ?? null;
+}
+
+/** The first milestone on or after `year`, else the last one; null when there is none. */
+export function milestoneYear(targets: { year: number }[], year: number): number | null {
+  const years = targets.map((t) => t.year).sort((a, b) => a - b);
+  return years.find((y) => y >= year) ?? years.at(-1) ?? null;
 }

@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { describeEditions, knownVersions } from '../catalogue/catalogue.js';
 import { UsageError } from '../errors.js';
 import type { Figures, Rollup } from '../model.js';
+import { rollupEdition, rollupInEdition } from './convert.js';
 
 /** Enough of the roll-up's shape to tell a bdg roll-up from any other JSON, with a clear message. */
 const rollupShape = z.looseObject({
@@ -8,6 +10,7 @@ const rollupShape = z.looseObject({
   period: z.string(),
   periodLabel: z.string(),
   catalogueVersion: z.string(),
+  edition: z.string().optional(),
   completeness: z.looseObject({ expected: z.number(), received: z.number() }),
   totals: z.record(z.string(), z.looseObject({ reported: z.number(), expected: z.number() })),
   ratios: z.array(z.looseObject({ id: z.string() })),
@@ -27,16 +30,36 @@ export function parseSavedRollup(text: string, path: string): Rollup {
   const parsed = rollupShape.safeParse(json);
   if (!parsed.success)
     throw new UsageError(`"${path}" không phải tệp tổng hợp của bdg (tong-hop-….json do lệnh consolidate tạo): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`);
+  const edition = (json as Rollup).edition ?? (json as Rollup).catalogueVersion;
+  if (!knownVersions().includes(edition))
+    throw new UsageError(`"${path}" theo biểu mẫu ${edition}, phiên bản mà bdg này không biết (bdg biết: ${describeEditions()}). Dùng bdg mới hơn.`);
   return json as Rollup;
 }
 
-/** Last period's figures of any unit of a saved roll-up (the root's from its totals), for the outlier warning. */
-export function previousFigures(rollup: Rollup): (unitCode: string) => Figures | undefined {
-  const byCode = new Map<string, Figures>(rollup.units.map((u) => [u.code, u.values]));
-  const root: Figures = {};
-  for (const [code, { reported: _r, expected: _e, ...figure }] of Object.entries(rollup.totals)) root[code] = figure;
-  byCode.set(rollup.root.code, root);
-  return (code) => byCode.get(code);
+/**
+ * Last period's figures of any unit of a saved roll-up (the root's from its totals), for the outlier warning, in
+ * the edition asked for (a file's own): through the crosswalks, only same and moved codes are compared.
+ */
+export function previousFigures(rollup: Rollup): (unitCode: string, edition?: string) => Figures | undefined {
+  const byEdition = new Map<string, Map<string, Figures> | null>();
+  const figuresIn = (edition: string) => {
+    if (byEdition.has(edition)) return byEdition.get(edition)!;
+    let inEdition: Rollup | null;
+    try {
+      inEdition = rollupInEdition(rollup, edition);
+    } catch {
+      inEdition = null; // no crosswalk: nothing to compare
+    }
+    const byCode = inEdition && new Map<string, Figures>(inEdition.units.map((u) => [u.code, u.values]));
+    if (inEdition && byCode) {
+      const root: Figures = {};
+      for (const [code, { reported: _r, expected: _e, ...figure }] of Object.entries(inEdition.totals)) root[code] = figure;
+      byCode.set(rollup.root.code, root);
+    }
+    byEdition.set(edition, byCode);
+    return byCode;
+  };
+  return (code, edition) => figuresIn(edition ?? rollupEdition(rollup))?.get(code);
 }
 
 /**

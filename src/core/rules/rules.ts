@@ -632,6 +632,70 @@ export const RULES = {
     message: (p) =>
       `Đơn vị ${p.value} (${p.unitName}) có nhiều tệp: tệp này và ${quoted(p.otherFiles)} (${p.sameDate ? `cùng ngày lập ${p.sameDate}` : 'không phải tệp nào cũng ghi "Ngày lập"'}, nên không biết tệp nào gửi sau). Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng, hoặc ghi "Ngày lập" của bản sửa sau ngày của bản cũ.`,
   }),
+  // ——— rules an edition's checks.csv may name (src/core/validate/checks.ts) ———
+  'included-exceeds-total': rule<FigureCell & { value: number; whole: string; wholeName: string; wholeValue: number; wholeCell: string; severity: Severity }>({
+    severity: 'warning',
+    severityByIndicator: true,
+    level: 'cell',
+    source: 'validate',
+    summary: 'Một chỉ tiêu đã được tính trong một chỉ tiêu khác lại lớn hơn chỉ tiêu đó (ví dụ cuộc truyền thông của Dự án 8 nhiều hơn tổng số cuộc truyền thông).',
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ${n(p.value)} lớn hơn ${p.whole} "${p.wholeName}" (${n(p.wholeValue)}, ô ${p.wholeCell}), trong khi số này đã được tính trong ${p.whole}. Kiểm tra lại hai ô: ${p.whole} phải gồm cả số này.`,
+  }),
+  'parts-exceed-whole': rule<{ indicator: string; value: number; parts: string[]; whole: string; wholeValue: number; severity: Severity }>({
+    severity: 'warning',
+    severityByIndicator: true,
+    level: 'cell',
+    source: 'validate',
+    summary: 'Tổng các phần lớn hơn chỉ tiêu gốc của chúng.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: tổng ${p.parts.join(' + ')} là ${n(p.value)}, lớn hơn ${p.whole} (${n(p.wholeValue)}), trong khi đây là các phần của ${p.whole}. Kiểm tra lại các ô này.`,
+  }),
+  'communes-of-type-exceed': rule<{ indicator: string; value: number; unitName: string; type: string; max: number; severity: Severity }>({
+    severity: 'error',
+    severityByIndicator: true,
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số xã vượt số đơn vị cấp xã cùng loại (chỉ tính xã, không tính phường, đặc khu) trực thuộc theo danh mục.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng theo danh mục, ${p.unitName} chỉ có ${n(p.max)} đơn vị loại "${p.type}". Sửa lại số (không vượt ${n(p.max)}).`,
+  }),
+  // ——— form editions (catalogue/editions.csv, crosswalk/) ———
+  'edition-converted': rule<{ value: string; edition: string; notConverted: string[]; lacking: string[] }>({
+    severity: 'warning',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Tệp theo phiên bản biểu mẫu khác, đã chuyển sang phiên bản đang tổng hợp; chỉ tiêu không chuyển được thì không tính.',
+    message: (p) =>
+      `Tệp theo biểu mẫu ${p.value}, đã chuyển sang biểu mẫu ${p.edition} đang tổng hợp.` +
+      (p.notConverted.length ? ` Không chuyển được (chỉ tiêu đã tách hoặc bỏ): ${p.notConverted.join(', ')}.` : '') +
+      (p.lacking.length ? ` Tệp không có các chỉ tiêu mới ${p.lacking.join(', ')}: đơn vị được tính là chưa báo cáo các chỉ tiêu này.` : '') +
+      ` Để đủ số liệu, đề nghị đơn vị điền biểu mẫu ${p.edition} (bdg template --form ${p.edition}).`,
+  }),
+  'edition-incompatible': rule<{ value: string; edition: string }>({
+    severity: 'error',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Tệp theo phiên bản biểu mẫu không chuyển được sang phiên bản đang tổng hợp.',
+    message: (p) =>
+      `Tệp theo biểu mẫu ${p.value}, không chuyển được sang biểu mẫu ${p.edition} đang tổng hợp (bdg không có bảng chuyển đổi giữa hai phiên bản). Đề nghị đơn vị chép số liệu sang biểu mẫu ${p.edition} (bdg template --form ${p.edition}) rồi gửi lại.`,
+  }),
+  'form-outdated': rule<{ value: string; edition: string; period: string }>({
+    severity: 'warning',
+    level: 'file',
+    source: 'validate',
+    summary: 'Tệp dùng phiên bản biểu mẫu cũ hơn phiên bản của kỳ báo cáo.',
+    message: (p) =>
+      `Tệp theo biểu mẫu ${p.value}; kỳ báo cáo ${p.period} dùng biểu mẫu ${p.edition}. Số liệu vẫn được kiểm tra theo biểu mẫu ${p.value} và sẽ được chuyển khi tổng hợp, nhưng chỉ tiêu mới sẽ thiếu: nên chép sang biểu mẫu mới (bdg template --form ${p.edition}).`,
+  }),
+  'form-newer': rule<{ value: string; edition: string; period: string }>({
+    severity: 'warning',
+    level: 'file',
+    source: 'validate',
+    summary: 'Tệp dùng phiên bản biểu mẫu mới hơn phiên bản của kỳ báo cáo.',
+    message: (p) =>
+      `Tệp theo biểu mẫu ${p.value}, mới hơn biểu mẫu ${p.edition} của kỳ báo cáo ${p.period}. Kiểm tra ô "Kỳ báo cáo"; nếu đúng kỳ, nên dùng biểu mẫu ${p.edition} (bdg template --form ${p.edition}).`,
+  }),
 } as const;
 
 export type RuleId = keyof typeof RULES;

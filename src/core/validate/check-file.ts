@@ -1,4 +1,6 @@
-import type { Catalogue } from '../catalogue/catalogue.js';
+import { chooseEdition, knownVersions, type Catalogue } from '../catalogue/catalogue.js';
+import { issue } from '../rules/rules.js';
+import { parsePeriodArg } from '../util/period.js';
 import type { Figures, Issue, Period, Submission, UnitRef } from '../model.js';
 import type { ReadLimits } from '../read/limits.js';
 import { readSubmissionBytes } from '../read/submission.js';
@@ -15,6 +17,8 @@ export interface CheckedFile {
   warnings: Issue[];
   submission: Submission | null;
   catalogue: Catalogue | null;
+  /** The form edition the file was read against: the one its `Thông tin` names (kept when `catalogue` is dropped). */
+  edition?: string | null;
   figures: Figures | null;
   /** SHA-256 of the file's bytes, when the edge that read them computed it (to recognise a file sent twice). */
   digest?: string | null;
@@ -23,7 +27,8 @@ export interface CheckedFile {
 export interface CheckOptions {
   /** The unit list, or how to choose it from the period the file declares (built-in editions follow the period). */
   units?: UnitLookup | ((period: Period | null) => UnitLookup | undefined);
-  previous?: (unitCode: string) => Figures | undefined;
+  /** Last period's figures of a unit, in the edition asked for (the file's own). */
+  previous?: (unitCode: string, edition: string) => Figures | undefined;
   limits?: ReadLimits;
 }
 
@@ -42,7 +47,7 @@ export async function checkSubmission(bytes: Uint8Array, file: string, options: 
   const { unitCode: code, unitName, period } = read.submission.info;
   const units = typeof options.units === 'function' ? options.units(period) : options.units;
   const resolved = code === null ? null : (units?.resolve(code, unitName)?.code ?? code);
-  const previous = resolved === null ? undefined : options.previous?.(resolved);
+  const previous = resolved === null ? undefined : options.previous?.(resolved, read.catalogue.version);
   const v = validateSubmission(read.submission, { catalogue: read.catalogue, units, previous });
   const errors = [...readErrors, ...v.errors];
   return {
@@ -55,6 +60,7 @@ export async function checkSubmission(bytes: Uint8Array, file: string, options: 
     warnings: [...readWarnings, ...v.warnings],
     submission: read.submission,
     catalogue: read.catalogue,
+    edition: read.catalogue.version,
     figures: v.figures,
   };
 }
@@ -62,4 +68,21 @@ export async function checkSubmission(bytes: Uint8Array, file: string, options: 
 /** The JSON of `validate --json` (submission-workbook.md). */
 export function validationJson(c: CheckedFile) {
   return { file: c.file, valid: c.valid, unit: c.unit, period: c.period, errors: c.errors, warnings: c.warnings };
+}
+
+/**
+ * `validate`'s word on the form: a file filled in another edition than its period's (or `--form`'s) is still
+ * checked against its own, with a warning `form-outdated` or `form-newer` saying which edition to use.
+ */
+export function withEditionWarning(c: CheckedFile, form?: string): CheckedFile {
+  const period = c.period ? parsePeriodArg(c.period) : null;
+  if (!c.edition || !period) return c;
+  const expected = chooseEdition(form, period).id;
+  if (expected === c.edition) return c;
+  const order = knownVersions();
+  const params = { value: c.edition, edition: expected, period: period.label };
+  const at = c.submission?.infoRefs.version;
+  const older = order.indexOf(c.edition) < order.indexOf(expected);
+  const warning = older ? issue('form-outdated', params, at) : issue('form-newer', params, at);
+  return { ...c, warnings: [warning, ...c.warnings] };
 }

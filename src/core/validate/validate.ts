@@ -1,14 +1,17 @@
-import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Measure } from '../catalogue/catalogue.js';
+import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator } from '../catalogue/catalogue.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
 import { toIssue, type Finding } from '../rules/rules.js';
 import { sameUnitName } from '../read/hierarchy.js';
 import { valueFinding } from './value-checks.js';
+import { evaluate } from './checks.js';
 
 /** What validation needs of the unit list: resolving a typed code and counting communes. */
 export interface UnitLookup {
   /** `level` ('Xã', 'Huyện', 'Tỉnh'…) decides the plausibility bounds. */
   resolve(raw: unknown, name?: string | null): { code: string; name: string; level?: string } | undefined;
   communesUnder(code: string): number;
+  /** Every unit under a unit (a hierarchy has it): for rules on the communes of one type. */
+  descendants?(code: string): { name: string; level: string }[];
   /** Why a code is not in the list when another edition has it (built-in lists). */
   explainUnknown?(raw: unknown): string | undefined;
   /** When the name written is what another edition calls this code (built-in lists). */
@@ -31,7 +34,6 @@ export interface Validation {
 }
 
 /** Above this many people per event on average, attendance is flagged for review. */
-const MAX_ATTENDANCE_PER_EVENT = 500;
 
 /** All rules of indicators.md over a read submission. Pure: same input, same issues, in catalogue order. */
 export function validateSubmission(sub: Submission, ctx: ValidationContext): Validation {
@@ -125,7 +127,7 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
 /**
  * Figures far beyond what a unit of its level can have. Money ≥ 1.000.000 triệu đồng can only be đồng typed in
  * the triệu column (an error: the report would print thousands of billions); above the level's bound from
- * catalogue/bounds.csv, a warning to look again.
+ * the edition's bounds.csv, a warning to look again.
  */
 function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Finding[]): void {
   const level = sub.info.unitCode === null ? undefined : ctx.units?.resolve(sub.info.unitCode)?.level;
@@ -161,7 +163,6 @@ function valueOf(cell: CellValue | undefined): number | null | undefined {
 function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext, unit: UnitRef | null, findings: Finding[]): void {
   const row = sub.rows.get(ind.code);
   if (!row) return;
-  const cell = (code: string, m: Measure) => sub.rows.get(code)?.cells[m];
   const total = valueOf(row.cells.total);
 
   for (const b of ind.breakdowns) {
@@ -182,78 +183,10 @@ function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext,
       });
   }
 
-  if (ind.partOf) {
-    const whole = ctx.catalogue.byCode.get(ind.partOf)!;
-    for (const m of measuresOf(ind).filter((x) => measuresOf(whole).includes(x))) {
-      const pv = valueOf(row.cells[m]);
-      const wc = cell(whole.code, m);
-      const wv = valueOf(wc);
-      if (pv == null || wv == null || pv <= wv) continue;
-      findings.push({
-        rule: 'part-exceeds-whole',
-        params: { indicator: ind.code, measure: m, value: pv, whole: whole.code, wholeName: whole.name, wholeValue: wv, wholeCell: wc!.ref.cell },
-        cell: row.cells[m]!.ref,
-      });
-    }
-  }
-
-  const check = ind.check;
-  if (!check) return;
-  const ref = row.cells.total?.ref;
-  const other = check.type === 'communes' ? undefined : ctx.catalogue.byCode.get(check.of)!;
-  const ov = other ? valueOf(cell(other.code, 'total')) : undefined;
-  const oref = other ? cell(other.code, 'total')?.ref : undefined;
-  switch (check.type) {
-    case 'attendance-of': {
-      const against = { indicator: ind.code, unit: ind.unit, other: other!.code, otherUnit: other!.unit, otherCell: oref?.cell ?? '' };
-      if (ov === 0 && total != null && total > 0)
-        findings.push({ rule: 'attendance-without-event', params: { ...against, value: total, otherValue: 0 }, cell: ref });
-      else if (ov != null && ov > 0 && (total === 0 || total === null))
-        findings.push({ rule: 'event-without-attendance', params: { ...against, value: total, otherValue: ov }, cell: ref });
-      else if (ov != null && ov > 0 && total != null && total / ov > MAX_ATTENDANCE_PER_EVENT)
-        findings.push({
-          rule: 'attendance-per-event-high',
-          params: { ...against, value: total, otherValue: ov, max: MAX_ATTENDANCE_PER_EVENT },
-          cell: ref,
-        });
-      break;
-    }
-    case 'members-of': {
-      if (ov == null || total == null || total === 0) break;
-      const per = ov === 0 ? Infinity : total / ov;
-      if (per < check.lo || per > check.hi)
-        findings.push({
-          rule: 'members-per-unit-unusual',
-          params: { indicator: ind.code, value: total, other: other!.code, otherUnit: other!.unit, otherValue: ov, lo: check.lo, hi: check.hi },
-          cell: ref,
-        });
-      break;
-    }
-    case 'victims-of':
-      if (ov != null && total != null && ov > 0 && total < ov)
-        findings.push({
-          rule: 'victims-fewer-than-cases',
-          params: { indicator: ind.code, value: total, other: other!.code, otherValue: ov, otherCell: oref!.cell },
-          cell: ref,
-        });
-      break;
-    case 'not-above':
-      if (ov != null && total != null && total > ov)
-        findings.push({
-          rule: 'value-above-reference',
-          params: { indicator: ind.code, value: total, other: other!.code, otherName: other!.name, otherValue: ov, otherCell: oref!.cell, severity: check.severity },
-          cell: ref,
-        });
-      break;
-    case 'communes': {
-      if (!ctx.units || !unit || total == null) break;
-      const resolved = ctx.units.resolve(unit.code);
-      if (!resolved) break;
-      const max = ctx.units.communesUnder(resolved.code);
-      if (total > max)
-        findings.push({ rule: 'communes-exceed-units', params: { indicator: ind.code, value: total, unitName: resolved.name, max }, cell: ref });
-      break;
-    }
+  // Rules across indicators, from the edition's data (part_of, check, checks.csv): evaluated in this indicator's turn.
+  for (const rule of ctx.catalogue.rulesAt.get(ind.code) ?? []) {
+    const found = evaluate(rule, { sub, catalogue: ctx.catalogue, units: ctx.units, unit });
+    if (found) findings.push(found);
   }
 }
 

@@ -17,10 +17,11 @@ import {
   type ISectionOptions,
   type ParagraphChild,
 } from 'docx';
-import { loadCatalogue, type Catalogue } from '../../catalogue/catalogue.js';
+import { loadCatalogue, wordingFile, type Catalogue } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import type { Rollup } from '../../model.js';
 import { dataFiles } from '../../data-files.js';
+import { rollupInEdition } from '../../rollup/convert.js';
 import { pad2 } from '../../util/number.js';
 import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
 import { fillTemplate, periodPhrase, type Block, type BodyTable } from './wording.js';
@@ -53,20 +54,26 @@ export interface ReportOptions {
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
 
-/** The yearly report as a DOCX (report-format.md), from a roll-up, the config and the wording in templates/. */
+/** The yearly report as a DOCX (report-format.md), from a roll-up, the config and its edition's wording (bao-cao.txt). */
 export async function renderReport(rollup: Rollup, config: Config, options: ReportOptions = {}): Promise<Uint8Array> {
-  const catalogue = options.catalogue ?? loadCatalogue(rollup.catalogueVersion);
-  const template = dataFiles().read('templates/bao-cao.txt');
+  const catalogue = options.catalogue ?? loadCatalogue(rollup.edition ?? rollup.catalogueVersion);
+  // Each edition has its own wording: its placeholders name that edition's codes.
+  const template = dataFiles().read(wordingFile(catalogue.version));
   const annexGroups = catalogue.groups.filter((g) => catalogue.indicators.some((i) => i.group === g.code));
   const annexes = annexGroups.length ? `Phụ lục ${annexGroups.map((_, i) => ROMAN[i]).join(', ')}` : undefined;
-  const blocks = fillTemplate(template, { rollup, catalogue, config, previous: options.previous, annexes });
+  // Last period is compared in this edition: only codes that stayed (same) or moved (crosswalk) have a change.
+  const previous = options.previous && rollupInEdition(options.previous, catalogue.version, 'tệp tổng hợp kỳ trước');
+  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, annexes });
   // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
   const tables: AnnexTable[] = [];
   const doc = new Document({
     creator: 'bdg',
     title: reportTitle(rollup),
     // The run id ties the report to the summary workbook and JSON written with it (docProps/custom.xml).
-    ...(rollup.runId ? { customProperties: [{ name: 'Mã lần tổng hợp', value: rollup.runId }] } : {}),
+    customProperties: [
+      ...(rollup.runId ? [{ name: 'Mã lần tổng hợp', value: rollup.runId }] : []),
+      { name: 'Phiên bản biểu mẫu', value: catalogue.version },
+    ],
     styles: {
       default: {
         document: {

@@ -1,5 +1,6 @@
-import type { Catalogue, Indicator, Measure } from '../../catalogue/catalogue.js';
+import { wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
+import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
@@ -33,21 +34,21 @@ const CODE = /^([A-Z0-9]+\.\d{2})(?:\.(nu|dtts))?(%|\+)?$/;
 const DEFAULT_PROGRAMME =
   'Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2021 - 2030, giai đoạn I: từ năm 2021 đến năm 2025';
 
-/** A mistake in templates/bao-cao.txt: said like any other problem with what the user gave (exit 2), with its line. */
+/** A mistake in an edition's wording (catalogue/<edition>/bao-cao.txt): the program's, said with its file and line (exit 2). */
 export class TemplateError extends UsageError {}
 
 /**
  * Checks the template once, before any figure is filled in: every [ … ] optional part closes the brackets,
  * parentheses and quotes it opens, so dropping one can never leave "(trong đó nữ 350 lượt, chiếm 58,3%." behind.
  */
-export function checkTemplate(template: string): void {
+export function checkTemplate(template: string, file = 'bao-cao.txt'): void {
   template
     .normalize('NFC')
     .split(/\r?\n/)
     .forEach((raw, i) => {
       const line = raw.trim();
       if (!line || line.startsWith('%')) return;
-      const where = `templates/bao-cao.txt, dòng ${i + 1}`;
+      const where = `${file}, dòng ${i + 1}`;
       let depth = 0;
       let segment = '';
       const segments: string[] = [];
@@ -83,12 +84,12 @@ export function checkTemplate(template: string): void {
 }
 
 /**
- * Fills the wording template (templates/bao-cao.txt; its header documents the syntax). Logic-less on purpose:
+ * Fills the wording template (the edition's bao-cao.txt; its header documents the syntax). Logic-less on purpose:
  * substitution, "drop the sentence when a figure is empty", optional [ … ] parts dropped the same way, and a few
  * directives (@…) for the units' words, the reporting status and the tables.
  */
 export function fillTemplate(template: string, ctx: WordingContext): Block[] {
-  checkTemplate(template);
+  checkTemplate(template, wordingFile(ctx.catalogue.version));
   const blocks: Block[] = [];
   for (const raw of template.normalize('NFC').split(/\r?\n/)) {
     const line = raw.trim();
@@ -187,15 +188,18 @@ export function verdict(share: number, target: number): 'vượt' | 'đạt' | '
   return tenths > target * 10 ? 'vượt' : tenths === target * 10 ? 'đạt' : 'chưa đạt';
 }
 
-/** The Nghị quyết 28 milestone year a period is measured against: 2025 up to 2025, then 2030. */
+/**
+ * The milestone year a period is measured against: the first target year of the edition's ratios (ratios.csv,
+ * `target_YYYY` columns) on or after the period's year, else the last one.
+ */
 export function targetYear(ctx: WordingContext): number {
   const year = Number(ctx.rollup.period.slice(0, 4));
-  return year <= 2025 ? 2025 : 2030;
+  return milestoneYear(ctx.catalogue.ratios.flatMap((r) => r.targets), year) ?? year;
 }
 
 function indicator(ctx: WordingContext, code: string, name: string): Indicator {
   const ind = ctx.catalogue.byCode.get(code);
-  if (!ind) throw new TemplateError(`templates/bao-cao.txt: chỉ tiêu không có trong danh mục {${name}}`);
+  if (!ind) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỉ tiêu không có trong danh mục {${name}}`);
   return ind;
 }
 
@@ -265,7 +269,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'part': {
       // {part:DA8.18|trong số|ngoài}: the first words when the catalogue counts this figure inside a total.
       const ind = indicator(ctx, arg!, name);
-      if (rest.length !== 2) throw new TemplateError(`templates/bao-cao.txt: {part:MÃ|khi đã tính trong tổng|khi tính riêng}, không phải {${name}}`);
+      if (rest.length !== 2) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {part:MÃ|khi đã tính trong tổng|khi tính riêng}, không phải {${name}}`);
       return ind.includedIn ? rest[0]! : rest[1]!;
     }
     case 'plan':
@@ -283,7 +287,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'goal': {
       const r = rollup.ratios.find((x) => x.id === arg);
       const def = ctx.catalogue.ratios.find((x) => x.id === arg);
-      if (!r || !def) throw new TemplateError(`templates/bao-cao.txt: tỷ lệ không có trong catalogue/ratios.csv {${name}}`);
+      if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
       for (const t of [def.numerator, def.denominator]) if ('code' in t) used.add(t.code);
       if (kind === 'ratio') return r.value === null ? null : percent(r.value);
       if (r.target === null) return null;
@@ -295,7 +299,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'change':
       return change(arg!, ctx);
     default:
-      throw new TemplateError(`templates/bao-cao.txt: chỗ điền không hợp lệ {${name}}`);
+      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỗ điền không hợp lệ {${name}}`);
   }
 }
 
@@ -312,7 +316,7 @@ function change(arg: string, ctx: WordingContext): string | null {
     if (now === before) return `không thay đổi ${since}`;
     return `${now > before ? 'tăng' : 'giảm'} ${percent(Math.abs(now - before) / before)} ${since}`;
   }
-  if (!ctx.catalogue.ratios.some((r) => r.id === arg)) throw new TemplateError(`templates/bao-cao.txt: {change:${arg}} không phải mã chỉ tiêu hay tỷ lệ`);
+  if (!ctx.catalogue.ratios.some((r) => r.id === arg)) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {change:${arg}} không phải mã chỉ tiêu hay tỷ lệ`);
   const now = ctx.rollup.ratios.find((r) => r.id === arg)?.value ?? null;
   const before = prev.ratios.find((r) => r.id === arg)?.value ?? null;
   if (now === null || before === null) return null;
@@ -330,7 +334,7 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
   switch (name) {
     case 'nhan-xet': {
       const keys = arg.split(/\s+/).filter(Boolean);
-      for (const k of keys) if (!(k in NARRATIVE_LABELS)) throw new TemplateError(`templates/bao-cao.txt: @nhan-xet ${k} không có`);
+      for (const k of keys) if (!(k in NARRATIVE_LABELS)) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @nhan-xet ${k} không có`);
       return statementBlocks(keys as NarrativeKey[], ctx);
     }
     case 'kien-nghi':
@@ -340,9 +344,9 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
     case 'bang':
       if (arg === 'ke-hoach') return [planTable(ctx)];
       if (arg === 'chi-tieu') return [targetTable(ctx)];
-      throw new TemplateError(`templates/bao-cao.txt: @bang ${arg} không có (ke-hoach, chi-tieu)`);
+      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu)`);
     default:
-      throw new TemplateError(`templates/bao-cao.txt: @${name} không có`);
+      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @${name} không có`);
   }
 }
 

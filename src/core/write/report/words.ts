@@ -1,5 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Rollup } from '../../model.js';
+import { editionForPeriod } from '../../units/builtin.js';
+import { parsePeriodArg } from '../../util/period.js';
 
 /** Words that open a unit's name; inside a sentence they are written in lower case (Nghị định 30, Phụ lục II). */
 const UNIT_TYPES = ['Thành phố', 'Thị xã', 'Thị trấn', 'Đặc khu', 'Huyện', 'Quận', 'Phường', 'Xã', 'Tỉnh'];
@@ -57,7 +59,8 @@ export function levelWords(rollup: Rollup): { whole: string; children: string; c
 
 /** The commune level's words in the unit list of the period (the district level ended on 1/7/2025). */
 export function communeWord(rollup: Pick<Rollup, 'period' | 'scope'>): string {
-  return rollup.scope?.communeTypes ?? (Number(rollup.period.slice(0, 4)) >= 2025 ? 'xã, phường, đặc khu' : 'xã, phường, thị trấn');
+  // A roll-up written before `scope` existed: the built-in unit list of its period says it.
+  return rollup.scope?.communeTypes ?? editionForPeriod(parsePeriodArg(rollup.period)).communeTypes;
 }
 
 const nameLines = (v: string | string[] | null | undefined): string[] => (v == null ? [] : Array.isArray(v) ? v : [v]);

@@ -1,0 +1,169 @@
+import type { Catalogue, Indicator } from '../catalogue/catalogue.js';
+import type { CheckRule, Operator, Term } from '../catalogue/check-rules.js';
+import type { CellRef, CellValue, Submission, UnitRef } from '../model.js';
+import type { Finding } from '../rules/rules.js';
+import { unitType } from '../units/builtin.js';
+import type { UnitLookup } from './validate.js';
+
+/** What one rule found: both sides' values, and the figures it names, for the message. */
+interface Evaluated {
+  rule: CheckRule;
+  left: number;
+  right: number;
+  /** The value of the cell the finding points at (null when empty), and its cell. */
+  value: number | null;
+  cell: CellRef | undefined;
+  ind: Indicator;
+  /** The first other indicator the rule reads (right side, else its condition), with its value and cell. */
+  other?: { ind: Indicator; value: number; cell: string };
+  /** The submitting unit, for rules on its communes. */
+  unitName?: string;
+  catalogue: Catalogue;
+}
+
+type Build = (e: Evaluated) => Finding;
+
+const against = (e: Evaluated) => ({ indicator: e.ind.code, other: e.other!.ind.code, otherValue: e.other!.value, otherCell: e.other!.cell });
+
+/**
+ * The message of each rule an edition's data may name, from what the engine found. Adding a rule an edition can
+ * use: its entry in src/core/rules/rules.ts, and here how its parameters are read from an evaluation.
+ */
+export const CHECK_FINDINGS: Record<string, Build> = {
+  'part-exceeds-whole': (e) => ({
+    rule: 'part-exceeds-whole',
+    params: { indicator: e.ind.code, measure: e.rule.at.measure, value: e.left, whole: e.other!.ind.code, wholeName: e.other!.ind.name, wholeValue: e.right, wholeCell: e.other!.cell },
+    cell: e.cell,
+  }),
+  'included-exceeds-total': (e) => ({
+    rule: 'included-exceeds-total',
+    params: { indicator: e.ind.code, measure: e.rule.at.measure, value: e.left, whole: e.other!.ind.code, wholeName: e.other!.ind.name, wholeValue: e.right, wholeCell: e.other!.cell, severity: e.rule.severity },
+    cell: e.cell,
+  }),
+  'parts-exceed-whole': (e) => ({
+    rule: 'parts-exceed-whole',
+    params: {
+      indicator: e.ind.code,
+      value: e.left,
+      parts: e.rule.left.flatMap((t) => ('code' in t ? [t.code] : [])),
+      whole: e.other!.ind.code,
+      wholeValue: e.right,
+      severity: e.rule.severity,
+    },
+    cell: e.cell,
+  }),
+  'attendance-without-event': (e) => ({
+    rule: 'attendance-without-event',
+    params: { ...against(e), value: e.left, unit: e.ind.unit, otherUnit: e.other!.ind.unit },
+    cell: e.cell,
+  }),
+  'event-without-attendance': (e) => ({
+    rule: 'event-without-attendance',
+    params: { ...against(e), value: e.value === null ? null : 0, unit: e.ind.unit, otherUnit: e.other!.ind.unit },
+    cell: e.cell,
+  }),
+  'attendance-per-event-high': (e) => ({
+    rule: 'attendance-per-event-high',
+    params: { ...against(e), value: e.left, unit: e.ind.unit, otherUnit: e.other!.ind.unit, max: e.rule.params.max! },
+    cell: e.cell,
+  }),
+  'members-per-unit-unusual': (e) => ({
+    rule: 'members-per-unit-unusual',
+    params: { indicator: e.ind.code, value: e.left, other: e.other!.ind.code, otherUnit: e.other!.ind.unit, otherValue: e.other!.value, lo: e.rule.params.lo!, hi: e.rule.params.hi! },
+    cell: e.cell,
+  }),
+  'victims-fewer-than-cases': (e) => ({ rule: 'victims-fewer-than-cases', params: { ...against(e), value: e.left }, cell: e.cell }),
+  'value-above-reference': (e) => ({
+    rule: 'value-above-reference',
+    params: { ...against(e), value: e.left, otherName: e.other!.ind.name, severity: e.rule.severity },
+    cell: e.cell,
+  }),
+  'communes-exceed-units': (e) => ({ rule: 'communes-exceed-units', params: { indicator: e.ind.code, value: e.left, unitName: e.unitName!, max: e.right }, cell: e.cell }),
+  'communes-of-type-exceed': (e) => {
+    const type = e.rule.right.find((t): t is Extract<Term, { communes: string | null }> => 'communes' in t)?.communes ?? '';
+    return {
+      rule: 'communes-of-type-exceed',
+      params: { indicator: e.ind.code, value: e.left, unitName: e.unitName!, type, max: e.right, severity: e.rule.severity },
+      cell: e.cell,
+    };
+  },
+};
+
+/** A cell's value for the rules: undefined when it could not be read (its error is already reported). */
+function valueOf(cell: CellValue | undefined): number | null | undefined {
+  if (!cell) return null;
+  return cell.invalid ? undefined : cell.value;
+}
+
+function holds(l: number, op: Operator, r: number): boolean {
+  // A tolerance for money's decimals summed in binary.
+  const eps = 1e-9;
+  return op === '<=' ? l <= r + eps : op === '>=' ? l >= r - eps : op === '<' ? l < r - eps : op === '>' ? l > r + eps : Math.abs(l - r) <= eps;
+}
+
+export interface RuleContext {
+  sub: Submission;
+  catalogue: Catalogue;
+  units?: UnitLookup;
+  unit: UnitRef | null;
+}
+
+/** The sum of a side; undefined when it cannot be evaluated (unreadable figure, unknown units, or skipped as missing). */
+function side(terms: Term[], rule: CheckRule, ctx: RuleContext): { sum: number; missing: number; total: number } | undefined {
+  let sum = 0;
+  let missing = 0;
+  for (const t of terms) {
+    let v: number | null | undefined;
+    if ('code' in t) v = valueOf(ctx.sub.rows.get(t.code)?.cells[t.measure]);
+    else v = communesOf(ctx, t.communes);
+    if (v === undefined) return undefined;
+    if (v === null) missing++;
+    else sum += v * t.factor;
+  }
+  void rule;
+  return { sum, missing, total: terms.length };
+}
+
+function communesOf(ctx: RuleContext, type: string | null): number | undefined {
+  if (!ctx.units || !ctx.unit) return undefined;
+  const unit = ctx.units.resolve(ctx.unit.code);
+  if (!unit) return undefined;
+  if (type === null) return ctx.units.communesUnder(unit.code);
+  if (!ctx.units.descendants) return undefined;
+  const all = [{ name: unit.name, level: unit.level }, ...ctx.units.descendants(unit.code)];
+  return all.filter((u) => u.level === 'Xã' && unitType(u.name, 'Xã') === type).length;
+}
+
+/** Applies the missing value strategy to both sides together: true when the rule is not evaluated. */
+function skipped(rule: CheckRule, sides: { missing: number; total: number }[]): boolean {
+  const missing = sides.reduce((a, s) => a + s.missing, 0);
+  const total = sides.reduce((a, s) => a + s.total, 0);
+  return rule.missing === 'skip-any' ? missing > 0 : rule.missing === 'skip-all' ? missing === total : false;
+}
+
+/** Evaluates one rule on a submission: its finding when it does not hold. */
+export function evaluate(rule: CheckRule, ctx: RuleContext): Finding | undefined {
+  if (rule.when) {
+    const w = side(rule.when.terms, rule, ctx);
+    if (!w || skipped(rule, [w]) || !holds(w.sum, rule.when.op, rule.when.value)) return undefined;
+  }
+  const left = side(rule.left, rule, ctx);
+  const right = side(rule.right, rule, ctx);
+  if (!left || !right || skipped(rule, [left, right]) || holds(left.sum, rule.op, right.sum)) return undefined;
+  const row = ctx.sub.rows.get(rule.at.code);
+  const cell = row?.cells[rule.at.measure];
+  const otherTerm = [...rule.right, ...(rule.when?.terms ?? [])].find((t): t is Extract<Term, { code: string }> => 'code' in t);
+  const otherCell = otherTerm && ctx.sub.rows.get(otherTerm.code)?.cells[otherTerm.measure];
+  const build = CHECK_FINDINGS[rule.rule]!;
+  return build({
+    rule,
+    left: left.sum,
+    right: right.sum,
+    value: cell?.value ?? null,
+    cell: cell?.ref ?? row?.cells.total?.ref,
+    ind: ctx.catalogue.byCode.get(rule.at.code)!,
+    other: otherTerm && { ind: ctx.catalogue.byCode.get(otherTerm.code)!, value: otherCell?.value ?? 0, cell: otherCell?.ref.cell ?? '' },
+    unitName: ctx.unit ? (ctx.units?.resolve(ctx.unit.code)?.name ?? ctx.unit.name) : undefined,
+    catalogue: ctx.catalogue,
+  });
+}
