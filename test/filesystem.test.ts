@@ -140,7 +140,7 @@ describe('a folder of submissions as people keep it', () => {
       expect(r.status).toBe(0);
       const files = JSON.parse(r.stdout).files as { path: string; status: string; reason?: string }[];
       expect(files).toEqual([
-        { path: '101.xlsx', unit: '101', status: 'accepted', errors: [], warnings: [], preparedOn: '2024-12-10' },
+        { path: '101.xlsx', unit: '101', status: 'accepted', edition: 'BDG-2024.1', errors: [], warnings: [], preparedOn: '2024-12-10' },
         { path: 'socket.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'socket' }).message },
         { path: 'x.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'fifo' }).message },
       ]);
