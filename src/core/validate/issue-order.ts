@@ -4,9 +4,9 @@ import { normalizeLabel } from '../util/text.js';
 
 /**
  * Issues in the order a person meets them in the file, the one order every edge lists them in (validate's text and
- * JSON, the page, the copy with marked errors): the file as a whole first, then sheet by sheet in the form's order
- * (Thông tin, Số liệu, Thuyết minh, Hướng dẫn; any other sheet after them, in the order first met), then by row,
- * then by column. Issues at the same place keep the order they were found in (the sort is stable).
+ * JSON, the page, the copy with marked errors): the file as a whole first, then sheet by sheet in the form's
+ * order (Thông tin, Số liệu, Thuyết minh, Hướng dẫn; any other sheet after them, in the order first met), then by
+ * row, then by column. Issues at the same place keep the order they were found in.
  */
 export function sortIssues(issues: readonly Issue[]): Issue[] {
   const formOrder: string[] = [SHEET.info, SHEET.data, SHEET.narrative, SHEET.guide].map(normalizeLabel);
@@ -19,7 +19,12 @@ export function sortIssues(issues: readonly Issue[]): Issue[] {
     if (!others.includes(label)) others.push(label);
     return formOrder.length + others.indexOf(label);
   };
-  const keyed = issues.map((issue, found) => ({ issue, found, sheet: sheetRank(issue.sheet), ...rowAndColumn(issue.cell) }));
+  const keyed = issues.map((issue, found) => ({
+    issue,
+    found,
+    sheet: sheetRank(issue.sheet),
+    ...rowAndColumn(issue.cell),
+  }));
   keyed.sort((a, b) => a.sheet - b.sheet || a.row - b.row || a.column - b.column || a.found - b.found);
   return keyed.map((k) => k.issue);
 }
