@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
+import { emptyFigures, rollUp } from '../src/core/rollup/rollup.js';
 import type { Figures, Rollup } from '../src/core/model.js';
-import { bdg } from './helpers/cli.js';
+import { bdg, ROOT } from './helpers/cli.js';
 import { figuresFor, sumFigures, THREE_LEVEL, TWO_LEVEL, writeSubmission, writeUnits } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 
@@ -288,5 +289,58 @@ describe('bdg consolidate', () => {
     const badRoot = bdg(['consolidate', root, '--root', '99999', '--period', '2025', '--out', join(root, 'bad-root')]);
     expect([badRoot.status, badRoot.stderr]).toEqual([2, expect.stringContaining('--root "99999": không có đơn vị này trong danh mục đơn vị hành chính từ 1/7/2025')]);
     expect(bdg(['consolidate', root, '--units', writeUnits(root, THREE_LEVEL), '--period', 'năm ngoái']).status).toBe(2);
+  });
+});
+
+describe('a blank form is not a report', () => {
+  it('two blank templates among real files: rejected as no-figures, their units still missing, counts that agree', () => {
+    const root = tempDir('bdg-blank-');
+    const dir = join(root, 'nop');
+    const units = join(ROOT, 'fixtures/dak-lak/don-vi.csv');
+    // The districts' own files, without the communes of 655 and 656 (their folders): those two sent nothing, and
+    // here they send the form back as they got it.
+    cpSync(join(ROOT, 'fixtures/dak-lak/nop-bao-cao-2024'), dir, { recursive: true, filter: (from) => !/krong-a-na|[/\\]lak$/.test(from) });
+    for (const unit of ['655', '656'])
+      expect(bdg(['template', '--unit', unit, '--units', units, '--period', '2024', '--out', join(dir, `${unit}-trong.xlsx`)]).status).toBe(0);
+    const r = run(dir, units, join(root, 'out'));
+    expect(r.status, r.stderr).toBe(1); // files were rejected: the outputs are written, the exit says so
+    const json = r.json!;
+    for (const unit of ['655', '656']) {
+      const outcome = json.files.find((f) => f.path === `${unit}-trong.xlsx`)!;
+      expect(outcome).toMatchObject({ unit, status: 'rejected' });
+      expect(outcome.errors!.map((e) => e.rule)).toEqual(['no-figures']);
+      expect(outcome.warnings!.map((e) => e.rule)).toEqual(['date-missing']);
+    }
+    const k = json.completeness;
+    expect(k.missing.map((m) => m.code)).toEqual(['646', '655', '656']); // 646's file has an error of its own
+    expect(k.received).toBe(k.expected - 3);
+    expect(json.units.filter((u) => u.parent === '66' && u.source === 'file').map((u) => u.code)).not.toContain('655');
+    // No figure counts more reporting units than "Đơn vị có số liệu"; the ones every file fills count exactly that.
+    const reported = Object.values(json.totals).map((t) => t.reported);
+    expect(Math.max(...reported)).toBe(k.received);
+    expect(json.totals['DA8.05']).toMatchObject({ reported: k.received, expected: k.expected });
+    // The same count in the text of the run and in the report's sentence.
+    const text = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'out-text')]);
+    expect(text.stdout).toContain(`Đơn vị có số liệu: ${k.received}/${k.expected} `);
+    expect(text.stdout).toContain('Chưa có số liệu: 646 Huyện Ea Súp; 655 Huyện Krông A Na; 656 Huyện Lắk');
+  }, 120_000);
+});
+
+describe('roll-up: a file without a figure never counts as reported', () => {
+  it('even past validation, a unit whose figures are all empty stays missing and adds nothing', () => {
+    const units = new Map([
+      ['R', { code: 'R', name: 'Tỉnh', level: 'Tỉnh', parent: null }],
+      ['A', { code: 'A', name: 'Xã A', level: 'Xã', parent: 'R' }],
+      ['B', { code: 'B', name: 'Xã B', level: 'Xã', parent: 'R' }],
+    ]);
+    const tree = { byCode: units, root: { code: 'R' }, children: (c: string) => (c === 'R' ? [{ code: 'A' }, { code: 'B' }] : []), communesUnder: () => 2 };
+    const blank = emptyFigures(catalogue);
+    const filled = emptyFigures(catalogue);
+    filled['DA8.04'] = { ...filled['DA8.04'], total: 3 };
+    const byUnit = rollUp(tree, catalogue, new Map([['A', blank], ['B', filled]]));
+    expect(byUnit.get('A')!.source).toBe('missing');
+    expect(byUnit.get('B')!.source).toBe('file');
+    expect(byUnit.get('R')!.coverage!['DA8.04']).toEqual({ reported: 1, expected: 2 });
+    expect(rollUp(tree, catalogue, new Map([['A', blank]])).get('R')!.source).toBe('missing');
   });
 });

@@ -116,8 +116,8 @@ describe('exact or refused: each figure that cannot be read exactly is named', (
       `value-not-number@${cellOf('DA8.06')}`,
       `formula-no-result@${cellOf('DA8.07')}`,
     ]);
-    expect(r.issues[2]!.message).toContain('định dạng ngày tháng (1900-02-14)');
-    expect(r.issues[3]!.message).toContain('2024-05-01');
+    expect(r.issues[2]!.message).toContain('định dạng ngày tháng (14/02/1900)');
+    expect(r.issues[3]!.message).toContain('(01/05/2024)');
     expect(r.issues[4]!.message).toContain('=SUM(X1:X9)');
   });
 

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
 import { guideRuleLines, rulesTableMarkdown, withRulesTable } from '../src/core/rules/docs.js';
-import { isRuleId, issue, RULE_IDS, RULES, ruleSpec, toIssue, type RuleId, type RuleParams } from '../src/core/rules/rules.js';
+import { isRuleId, issue, RULE_IDS, RULES, ruleSpec, setMessageAudience, toIssue, type RuleId, type RuleParams } from '../src/core/rules/rules.js';
 import { checkSubmission } from '../src/core/validate/check-file.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { figuresSheetXml, rawWorkbook, renameEntry } from './helpers/raw-xlsx.js';
@@ -53,7 +53,7 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
     ...(['fifo', 'socket', 'char-device', 'block-device', 'other'] as const).map((found) => ({ found })),
     { found: 'fifo', path: 'huyen/655.xlsx' },
   ],
-  'file-timeout': [{ seconds: 60 }, { seconds: 60, page: true }],
+  'file-timeout': [{ seconds: 60 }],
   'sheet-missing': [{ sheet: 'Số liệu', present: ['Sheet1'] }, { sheet: 'Thông tin', present: [] }],
   'info-missing': [
     { sheet: 'Thông tin', field: 'unitCode', emptyCell: 'B2' },
@@ -74,6 +74,7 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'form-outdated': [{ value: 'BDG-2024.1', edition: 'BDG-2026.1', period: 'Năm 2026' }],
   'form-newer': [{ value: 'BDG-2026.1', edition: 'BDG-2024.1', period: 'Năm 2025' }],
   'date-invalid': [{ value: '31/02/2024' }],
+  'date-missing': [{ sheet: 'Thông tin', emptyCell: 'B7' }, { sheet: 'Thông tin' }],
   'header-missing': [{ sheet: 'Số liệu' }],
   'column-missing': [{ sheet: 'Số liệu', headerRow: 4, measure: 'dtts' }],
   'column-duplicate': [{ header: 'Nữ' }],
@@ -88,12 +89,17 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'value-ambiguous': [{ indicator: 'DA8.05', measure: 'total', value: '1,234', reading: 'dấu phẩy hay dấu phân cách hàng nghìn' }],
   'value-error': [{ indicator: 'DA8.05', measure: 'total', value: '#DIV/0!' }],
   'formula-no-result': [{ indicator: 'DA8.05', measure: 'total', value: '=SUM(E5:E9)' }],
-  'unit-unknown': [{ value: '999' }],
+  'unit-unknown': [
+    { value: '999' },
+    { value: '655', otherEdition: { fact: 'mã "655" là mã của danh mục trước 1/7/2025 (Huyện Krông A Na), không còn trong danh mục từ 1/7/2025', older: true } },
+    { value: '24577', otherEdition: { fact: 'mã "24577" là mã của danh mục từ 1/7/2025 (Xã Dray Bhăng), chưa có trong danh mục trước 1/7/2025', older: false } },
+  ],
   'unit-name-mismatch': [{ value: 'Huyện Krông Ana', code: '655', listedName: 'Huyện Krông A Na' }],
   'value-negative': [{ indicator: 'DA8.05', measure: 'total', value: -3 }, { indicator: 'DA8.05', measure: 'total', value: -1.5, text: '-1,5' }],
   'value-too-large': [{ indicator: 'DA8.05', measure: 'total', value: 84912345678 }],
   'value-not-whole': [{ indicator: 'DA8.05', measure: 'nu', value: 12.5, text: '12,5', indicatorName: 'Số lượt người tham dự truyền thông', unit: 'lượt người' }],
   'money-precision': [{ indicator: 'DA8.20', measure: 'total', value: 1.2345 }],
+  'no-figures': [{ sheet: 'Số liệu', firstCell: 'E6' }],
   'breakdown-not-applicable': [{ indicator: 'DA8.04', measure: 'nu', value: 7 }],
   'breakdown-without-total': [{ indicator: 'DA8.05', breakdown: 'nu', breakdownValue: 4320, value: null }],
   'value-not-xml-number': [{ indicator: 'DA8.05', measure: 'total', value: '298,7' }],
@@ -157,6 +163,44 @@ describe('the rules catalogue', () => {
     expect(out.severity).toBe(spec.severityByIndicator ? ((params as { severity?: string }).severity ?? spec.severity) : spec.severity);
     expect(spec.summary.length).toBeGreaterThan(5);
     expect(spec.summary).toMatch(/\.$/);
+  });
+
+  it.each(cases)('%s: on the page, a message suggests no command and no option', (_name, id, params) => {
+    const spec = ruleSpec(id);
+    const at = spec.level === 'cell' || spec.level === 'sheet' ? CELL : undefined;
+    const finding = { rule: id, params, cell: at } as Parameters<typeof toIssue>[0];
+    const page = toIssue(finding, 'page').message;
+    expect(page).not.toContain('bdg ');
+    expect(page).not.toContain('--');
+    expect(page).toBe(page.normalize('NFC'));
+    expect(page).toMatch(/[.)]$/);
+    // Only "what to do" differs: what is wrong and where is said the same way to both.
+    const cli = toIssue(finding, 'cli').message;
+    expect(page.slice(0, 20)).toBe(cli.slice(0, 20));
+  });
+
+  it('says what to do in the words of its reader: a command on the CLI, the page bdg.html on the page', () => {
+    const old = SAMPLES['unit-unknown'][1]!;
+    expect(issue('unit-unknown', old, CELL).message).toContain('(bdg template --unit MÃ-MỚI tạo biểu mẫu đúng mã)');
+    expect(toIssue({ rule: 'unit-unknown', params: old, cell: CELL }, 'page').message).toBe(
+      'Ô F12 (sheet "Số liệu"): mã "655" là mã của danh mục trước 1/7/2025 (Huyện Krông A Na), không còn trong danh mục từ 1/7/2025. ' +
+        'Dùng mã mới của đơn vị (tải biểu mẫu đúng mã ở mục "Tải biểu mẫu" của trang bdg.html); nếu đây là báo cáo của kỳ trước thì sửa ô "Kỳ báo cáo".',
+    );
+    const big = SAMPLES['file-too-large'][0]!;
+    expect(issue('file-too-large', big).message).toContain('--max-file-mb');
+    expect(toIssue({ rule: 'file-too-large', params: big }, 'page').message).toBe(
+      'Tệp nặng 60 MB, vượt giới hạn 50 MB của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại.',
+    );
+    // The edge sets its audience once (the page's script does): issue() then speaks to it.
+    setMessageAudience('page');
+    try {
+      expect(issue('file-timeout', { seconds: 60 }).message).toBe(
+        'Đọc tệp quá 60 giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại rồi gửi lại.',
+      );
+    } finally {
+      setMessageAudience('cli');
+    }
+    expect(issue('file-timeout', { seconds: 60 }).message).toContain('--time-limit');
   });
 
   it('gives the JSON issue of the spec: rule, severity, sheet, cell, indicator, value, message, in that order', () => {

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,14 @@ describe('bdg template', () => {
       ['Ngày lập', null],
       ['Thủ trưởng đơn vị', null],
     ]);
+    // Day first, with slashes (not the computer's date separator): exceljs reads the escapes away, the part has them.
     expect(info.getCell('B7').numFmt).toBe('dd/mm/yyyy');
+    expect(strFromU8(unzipSync(readFileSync(path))['xl/styles.xml']!)).toContain('formatCode="dd\\/mm\\/yyyy"');
+    // A real date or the text dd/mm/yyyy (what Excel in a month-first locale keeps of "15/12/2024") are both let in.
+    const check = info.getCell('B7').dataValidation;
+    expect(check.type).toBe('custom');
+    expect(check.formulae![0]).toMatch(/^OR\(AND\(ISNUMBER\(B7\),B7>36526\),AND\(LEN\(B7\)=10,MID\(B7,3,1\)="\/",MID\(B7,6,1\)="\/"/);
+    expect(check.error).toBe('Nhập ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/12/2024.');
     expect(info.getCell('C1').value).toMatch(/^Bắt buộc/); // required ones are marked beside, not in the label
   });
 
@@ -105,7 +113,13 @@ describe('bdg template', () => {
     wb.getWorksheet('Hướng dẫn')!.eachRow((row) => guide.push(String(row.getCell(1).value)));
     const text = guide.join(' ');
     expect(text).toContain('Để trống khi không có số liệu; ghi 0 khi số liệu bằng không');
-    expect(text).toContain('bdg validate');
+    // A commune officer checks with the page: no command, no option.
+    expect(text).toContain('kiểm tra tệp trên trang kiểm tra bdg.html');
+    expect(text).not.toMatch(/bdg validate|--/);
+    // What a check of this blank form finds, said before: no figure is an error, no Ngày lập a warning, and why.
+    expect(text).toContain('Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi');
+    expect(text).toContain('Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau.');
+    expect(text).toMatch(/\[no-figures\].*• Cảnh báo.*\[date-missing\]/);
     for (const ind of loadCatalogue().indicators.filter((i) => i.partOf)) expect(text).toContain(`${ind.code} (`);
     expect(text).toMatch(/DA8\.05 \(Số lượt người tham dự truyền thông\): DA8\.04 bằng 0 thì DA8\.05 cũng bằng 0/);
     expect(text).toMatch(/BDG\.19 \(.*\) không vượt số đơn vị cấp xã/);

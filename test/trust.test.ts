@@ -271,9 +271,10 @@ describe('consolidation a province can trust', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Lỗi cần sửa', 'Thông tin', 'Số liệu', 'Thuyết minh', 'Hướng dẫn']);
     const list = wb.getWorksheet('Lỗi cần sửa')!;
     expect(list.getCell('A1').value).toBe('Tệp "102 Huyện Tây.xlsx" bị trả lại: 2 lỗi cần sửa');
+    // In the order of the sheet (row 12 before row 31), not the order the rules were checked in.
     expect([4, 5].map((row) => [2, 3, 4, 5, 7].map((c) => list.getRow(row).getCell(c).value))).toEqual([
-      ['Lỗi', 'Số liệu', 'E31', 'DA8.20', 'money-in-dong'],
       ['Lỗi', 'Số liệu', 'F12', 'DA8.05', 'breakdown-exceeds-total'],
+      ['Lỗi', 'Số liệu', 'E31', 'DA8.20', 'money-in-dong'],
     ]);
     const data = wb.getWorksheet('Số liệu')!;
     for (const ref of ['F12', 'E31']) {
@@ -293,7 +294,7 @@ describe('consolidation a province can trust', () => {
     expect((data as unknown as { sheetProtection: unknown }).sheetProtection).toEqual((original.getWorksheet('Số liệu') as unknown as { sheetProtection: unknown }).sheetProtection);
     // The copy reads back as the same submission with the same errors.
     const again = JSON.parse(bdg(['validate', join(out, 'tra-lai', 'tay', '102 Huyện Tây.xlsx'), '--units', units, '--json']).stdout);
-    expect(again.errors.map((e: { rule: string; cell: string }) => `${e.rule}@${e.cell}`)).toEqual(['money-in-dong@E31', 'breakdown-exceeds-total@F12']);
+    expect(again.errors.map((e: { rule: string; cell: string }) => `${e.rule}@${e.cell}`)).toEqual(['breakdown-exceeds-total@F12', 'money-in-dong@E31']);
 
     // validate --annotate: one file, never over an existing file without --force.
     const copy = join(root, 'ban-danh-dau.xlsx');

@@ -7,6 +7,12 @@ import { bdg, ROOT } from './helpers/cli.js';
 import { districtFigures } from './helpers/figures.js';
 import { tempDir, writeHandMade, type HandMadeOptions } from './helpers/workbooks.js';
 import { readHierarchy } from '../src/node/unit-list-file.js';
+import { Command } from 'commander';
+import { commanderError } from '../src/cli/cli.js';
+import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
+import { issue } from '../src/core/rules/rules.js';
+import { sortIssues } from '../src/core/validate/issue-order.js';
+import { verdictLine } from '../src/core/validate/verdict.js';
 
 const UNITS = join(ROOT, 'fixtures/dak-lak/don-vi.csv');
 let dir: string;
@@ -293,15 +299,186 @@ describe('bdg validate (the command)', () => {
   });
 });
 
+describe('a report has figures', () => {
+  it('a blank form from bdg template: exit 1 with exactly no-figures, and the warning for its missing Ngày lập', () => {
+    const blank = join(dir, 'bieu-mau-trong.xlsx');
+    expect(bdg(['template', '--unit', '655', '--units', UNITS, '--period', '2024', '--out', blank]).status).toBe(0);
+    const r = bdg(['validate', blank, '--units', UNITS, '--json']);
+    expect(r.status).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.valid).toBe(false);
+    expect(json.errors).toEqual([
+      {
+        rule: 'no-figures',
+        severity: 'error',
+        sheet: 'Số liệu',
+        cell: 'E8',
+        message:
+          'Biểu mẫu chưa có số liệu nào: mọi ô số liệu của sheet "Số liệu" (cột Tổng số, Nữ, DTTS) đều để trống, nên tệp chưa phải là một báo cáo. ' +
+          'Nhập số liệu của kỳ báo cáo từ ô E8 (ghi 0 khi số liệu bằng không, để trống khi không có số liệu), lưu lại rồi kiểm tra lần nữa.',
+      },
+    ]);
+    expect(json.warnings).toEqual([
+      {
+        rule: 'date-missing',
+        severity: 'warning',
+        sheet: 'Thông tin',
+        cell: 'B7',
+        message:
+          'Sheet "Thông tin": chưa ghi "Ngày lập" (ô B7 đang trống). Khi đơn vị gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau; ' +
+          'thiếu ngày lập thì hai bản không phân biệt được và cả hai không được tổng hợp. Ghi ngày lập dạng dd/mm/yyyy, ví dụ 15/12/2024.',
+      },
+    ]);
+    const text = bdg(['validate', blank, '--units', UNITS]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).not.toContain('✔');
+    expect(text.stdout).toContain('Tệp CHƯA hợp lệ: sửa 1 lỗi ở trên, lưu lại rồi kiểm tra lần nữa.');
+  });
+
+  it('empty and "-" are no figure; a 0, or anything typed that cannot be read, is one', async () => {
+    const none = await check({ figures: {} });
+    expect(rules(none.result.errors)).toEqual([`no-figures@${none.made.cell('DA8.01')}`]);
+    const dashes = await check({ figures: {}, raw: { 'DA8.01': '-', 'DA8.05': '–', 'DA8.05.nu': ' ' } });
+    expect(rules(dashes.result.errors)).toEqual([`no-figures@${dashes.made.cell('DA8.01')}`]);
+    const zero = await check({ figures: {}, raw: { 'DA8.20': 0 } });
+    expect(zero.result.errors).toEqual([]);
+    const typed = await check({ figures: {}, raw: { 'DA8.01': 'không' } });
+    expect(rules(typed.result.errors)).toEqual([`value-not-number@${typed.made.cell('DA8.01')}`]);
+  });
+
+  it('a missing Ngày lập is a warning naming its cell; one that cannot be read is date-invalid alone', async () => {
+    const empty = await check({ info: { 'Ngày lập': null } });
+    expect(empty.result.valid).toBe(true);
+    expect(rules(empty.result.warnings)).toEqual([`date-missing@${empty.made.infoCell('Ngày lập')}`]);
+    const noRow = await check({ info: { 'Ngày lập': undefined } });
+    expect(noRow.result.warnings.map((w) => w.rule)).toEqual(['date-missing']);
+    expect(noRow.result.warnings[0]!.message).toMatch(/^Sheet "Thông tin": chưa ghi "Ngày lập"\. Khi đơn vị gửi lại bản sửa/);
+    const wrong = await check({ info: { 'Ngày lập': '31/02/2024' } });
+    expect(wrong.result.warnings.map((w) => w.rule)).toEqual(['date-invalid']);
+  });
+});
+
+describe('issues in the order of the sheet', () => {
+  it('sheet by sheet, then row, then column, in the JSON and the text of validate, whatever rule found them first', async () => {
+    // Found in this order: the reader's F (DA8.05 Nữ) and its row-40ish error, then validation's E (DA8.05 Tổng số).
+    const last = loadCatalogue().indicators.at(-1)!.code;
+    const made = await writeHandMade(join(dir, 'thu-tu.xlsx'), {
+      figures: figuresWith({ 'DA8.05': { total: 12.5 } }),
+      raw: { 'DA8.05.nu': 'x', [last]: 'y' },
+      info: { 'Kỳ báo cáo': 'năm nay' },
+    });
+    const r = bdg(['validate', made.path, '--units', UNITS, '--json']);
+    expect(r.status).toBe(1);
+    const json = JSON.parse(r.stdout) as { errors: Issue[] };
+    const expected = [
+      `period-invalid@Thông tin!${made.infoCell('Kỳ báo cáo')}`,
+      `value-not-whole@Số liệu!${made.cell('DA8.05')}`,
+      `value-not-number@Số liệu!${made.cell('DA8.05', 'nu')}`,
+      `value-not-number@Số liệu!${made.cell(last)}`,
+    ];
+    expect(json.errors.map((i) => `${i.rule}@${i.sheet}!${i.cell}`)).toEqual(expected);
+    expect(made.cell('DA8.05')).toMatch(/^E/);
+    expect(made.cell('DA8.05', 'nu')).toMatch(/^F/);
+    const text = bdg(['validate', made.path, '--units', UNITS]).stdout;
+    const at = expected.map((e) => text.indexOf(`[${e.split('@')[0]}]`, text.indexOf(e.split('!')[1]!)));
+    expect(at.every((x) => x > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
+  it('sortIssues: the file first, then the form\'s sheets in order, rows as numbers (9 before 12), columns as letters (Z before AA)', () => {
+    const i = (sheet: string | undefined, cell: string | undefined, rule: string): Issue => ({ rule, severity: 'error', message: rule, ...(sheet ? { sheet } : {}), ...(cell ? { cell } : {}) });
+    const sorted = sortIssues([
+      i('Số liệu', 'AA12', 'a'),
+      i('Khác', 'A1', 'b'),
+      i('Số liệu', 'Z12', 'c'),
+      i('SỐ LIỆU ', 'E9', 'd'),
+      i('Thông tin', 'B3', 'e'),
+      i(undefined, undefined, 'f'),
+      i('Số liệu', 'E12:E13', 'g'),
+      i('Số liệu', 'E12', 'h'),
+    ]);
+    expect(sorted.map((x) => x.rule)).toEqual(['f', 'e', 'd', 'g', 'h', 'c', 'a', 'b']);
+  });
+});
+
+describe('the closing line', () => {
+  it('a file that cannot be opened is to be got again, not "fixed and saved"', async () => {
+    const ok = await writeHandMade(join(dir, 'nguyen-ven.xlsx'));
+    const { readFileSync } = await import('node:fs');
+    const cut = join(dir, 'tai-do.xlsx');
+    writeFileSync(cut, readFileSync(ok.path).subarray(0, 2000));
+    const r = bdg(['validate', cut]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      'Tệp CHƯA hợp lệ: không đọc được tệp nên chưa kiểm tra được số liệu. Lấy lại tệp theo hướng dẫn ở trên (tải lại, xin gửi lại, ' +
+        'hoặc mở tệp gốc bằng Excel/LibreOffice rồi lưu, xuất lại thành .xlsx), rồi kiểm tra lần nữa.',
+    );
+    expect(r.stdout).not.toContain('sửa 1 lỗi');
+    // Errors in the cells of a workbook that opens: those are fixed in the file and saved.
+    expect(verdictLine({ valid: false, errors: [issue('file-damaged', { damage: 'zip' }), issue('value-error', { indicator: 'DA8.05', measure: 'total', value: '#REF!' }, { sheet: 'Số liệu', cell: 'E10' })], warnings: [] }, 'below')).toBe(
+      'Tệp CHƯA hợp lệ: sửa 2 lỗi dưới đây, lưu lại rồi kiểm tra lần nữa.',
+    );
+  });
+});
+
 describe('the command line speaks Vietnamese', () => {
-  it('help and usage errors', () => {
+  it('help: Vietnamese words and placeholders', () => {
     const help = bdg(['--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Cách dùng: bdg/);
+    expect(help.stdout).toMatch(/^Cách dùng: bdg \[tùy chọn\] \[lệnh\]/);
     expect(help.stdout).toContain('Lệnh:');
-    const missing = bdg(['validate']);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("Lỗi: thiếu tham số bắt buộc 'file'");
-    expect(bdg(['valdate', 'x']).stderr).toContain("Lỗi: không có lệnh 'valdate'");
+    expect(help.stdout).toMatch(/\n {2}validate \[tùy chọn\] <TỆP> +kiểm tra một tệp/);
+    expect(help.stdout).toMatch(/\n {2}consolidate \[tùy chọn\] <THƯ-MỤC> +tổng hợp/);
+    expect(help.stdout).toMatch(/\n {2}help \[LỆNH\] +hướng dẫn cho một lệnh/);
+    // The descriptions stay aligned in one column, translated words and all.
+    const commands = help.stdout.slice(help.stdout.indexOf('Lệnh:')).split('\n').filter((l) => /^ {2}\S/.test(l));
+    const columns = commands.map((l) => /^ {2}\S.*?\S {2,}/.exec(l)![0].length);
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(columns).size).toBe(1);
+    for (const [command, placeholders] of [
+      ['validate', ['<TỆP>', '--units <TỆP>', '--units-edition <NĂM>', '--previous <TỆP-TỔNG-HỢP>', '--annotate <TỆP-MỚI>', '--time-limit <GIÂY>']],
+      ['consolidate', ['<THƯ-MỤC>', '--root <MÃ>', '--config <TỆP>', '--period <KỲ>', '--out <THƯ-MỤC>', '--workers <SỐ>']],
+      ['template', ['--unit <MÃ>', '--under <MÃ>', '--out <TỆP/THƯ-MỤC>']],
+      ['report', ['<TỆP-TỔNG-HỢP>', '--out <TỆP>']],
+    ] as const) {
+      const out = bdg([command, '--help']).stdout;
+      for (const p of placeholders) expect(out, `${command} ${p}`).toContain(p);
+      expect(out, command).not.toMatch(/<(file|dir|code|period|rollup|n|out\.xlsx)>|Usage|Options|Arguments|default:/);
+    }
+  });
+
+  it("commander's errors, said in Vietnamese, exit 2", () => {
+    const cases: [string[], string][] = [
+      [['validate'], 'Lỗi: thiếu tham số bắt buộc <TỆP> (tệp .xlsx cần kiểm tra).'],
+      [['consolidate'], 'Lỗi: thiếu tham số bắt buộc <THƯ-MỤC> (thư mục chứa các tệp .xlsx).'],
+      [['validate', 'a.xlsx', '--unit', '655'], "Lỗi: không có tùy chọn '--unit'.\n(Có phải ý bạn là --units?)"],
+      [['validate', 'a.xlsx', '--units'], 'Lỗi: tùy chọn --units <TỆP> cần một giá trị.'],
+      [['validate', 'a.xlsx', 'b.xlsx'], "Lỗi: thừa tham số cho lệnh 'validate': cần 1, nhận 2."],
+      [['valdate', 'x'], "Lỗi: không có lệnh 'valdate'.\n(Có phải ý bạn là validate?)"],
+      [['consolidate', '.', '--workers', 'nhiều'], 'Lỗi: giá trị \'nhiều\' của tùy chọn --workers <SỐ> không hợp lệ: cần một số nguyên dương, nhận "nhiều"'],
+    ];
+    for (const [args, said] of cases) {
+      const r = bdg(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.startsWith(said), `${args.join(' ')}\n${r.stderr}`).toBe(true);
+      expect(r.stderr, args.join(' ')).not.toMatch(/error:|missing|unknown|Did you mean|too many|Expected/i);
+    }
+  });
+});
+
+describe('commander error lines not met above', () => {
+  it('choices, a conflicting option, an invalid argument and anything else lose their English', () => {
+    const program = new Command('bdg');
+    program.command('validate').argument('<TỆP>', 'tệp .xlsx cần kiểm tra');
+    expect(commanderError("error: option '--units-edition <NĂM>' argument '2030' is invalid. Allowed choices are 2024, 2025.\n", program)).toBe(
+      "Lỗi: giá trị '2030' của tùy chọn --units-edition <NĂM> không hợp lệ: Chỉ nhận một trong các giá trị: 2024, 2025.\n",
+    );
+    expect(commanderError("error: option '--json' cannot be used with option '--annotate <TỆP-MỚI>'\n", program)).toBe(
+      'Lỗi: không dùng được --json cùng với --annotate <TỆP-MỚI>.\n',
+    );
+    expect(commanderError("error: command-argument value 'x' is invalid for argument 'TỆP'. cần tệp .xlsx\n", program)).toBe(
+      "Lỗi: giá trị 'x' của tham số <TỆP> không hợp lệ: cần tệp .xlsx\n",
+    );
+    expect(commanderError('error: something new\n', program)).toBe('Lỗi: something new\n');
   });
 });

@@ -1,5 +1,5 @@
 import '../node/data-files.js'; // the core reads the catalogue and wording through it
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError, printableLines, processIO } from './io.js';
 import { VERSION } from '../node/version.js';
 
@@ -13,11 +13,15 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride()
     .helpOption('-h, --help', 'hướng dẫn sử dụng')
-    .helpCommand('help [lệnh]', 'hướng dẫn cho một lệnh')
+    .helpCommand('help [LỆNH]', 'hướng dẫn cho một lệnh')
+    // Said in Vietnamese before the columns are measured, so the descriptions stay aligned.
+    .configureHelp({ subcommandTerm: (cmd) => vietnamese(new Help().subcommandTerm(cmd)) })
     // An argument echoed back ("không có lệnh '…'") may hold control characters: shown escaped.
     .configureOutput({
       writeErr: (s) => process.stderr.write(printableLines(vietnamese(s))),
       writeOut: (s) => process.stdout.write(printableLines(vietnamese(s))),
+      // Commander's error lines name arguments by their placeholder; said with what the argument is.
+      outputError: (s, write) => write(commanderError(s, program)),
     });
 
   const io = () => processIO(program.opts().color !== false);
@@ -25,16 +29,16 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('validate')
     .description('kiểm tra một tệp báo cáo (biểu mẫu .xlsx) trước khi gửi')
-    .argument('<file>', 'tệp .xlsx cần kiểm tra')
-    .option('--units <file>', UNITS_HELP)
-    .option('--units-edition <năm>', EDITION_HELP)
-    .option('--form <phiên-bản>', 'phiên bản biểu mẫu tệp phải theo (mặc định: phiên bản của kỳ báo cáo)')
+    .argument('<TỆP>', 'tệp .xlsx cần kiểm tra')
+    .option('--units <TỆP>', UNITS_HELP)
+    .option('--units-edition <NĂM>', EDITION_HELP)
+    .option('--form <PHIÊN-BẢN>', 'phiên bản biểu mẫu tệp phải theo (mặc định: phiên bản của kỳ báo cáo)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
-    .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
-    .option('--annotate <out.xlsx>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
+    .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
+    .option('--annotate <TỆP-MỚI>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
     .option('--force', 'ghi đè bản sao --annotate nếu đã có')
     .addOption(maxFileOption())
-    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveSeconds))
+    .addOption(new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
       status = await runValidate(file, opts, io());
@@ -43,13 +47,13 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('template')
     .description('tạo biểu mẫu trống cho một đơn vị, hoặc cho mọi đơn vị trực thuộc một đơn vị')
-    .option('--unit <code>', 'mã đơn vị')
-    .option('--under <code>', 'tạo biểu mẫu cho mọi đơn vị trực thuộc đơn vị này (vào thư mục --out)')
-    .option('--units <file>', UNITS_HELP)
-    .option('--units-edition <năm>', EDITION_HELP)
-    .option('--period <period>', 'kỳ báo cáo: 2024 (năm) hoặc 2024-H1 (6 tháng đầu năm)', String(new Date().getFullYear()))
-    .option('--form <phiên-bản>', FORM_HELP)
-    .option('--out <file>', 'tệp .xlsx sẽ tạo (với --under: thư mục)')
+    .option('--unit <MÃ>', 'mã đơn vị')
+    .option('--under <MÃ>', 'tạo biểu mẫu cho mọi đơn vị trực thuộc đơn vị này (vào thư mục --out)')
+    .option('--units <TỆP>', UNITS_HELP)
+    .option('--units-edition <NĂM>', EDITION_HELP)
+    .option('--period <KỲ>', 'kỳ báo cáo: 2024 (năm) hoặc 2024-H1 (6 tháng đầu năm)', String(new Date().getFullYear()))
+    .option('--form <PHIÊN-BẢN>', FORM_HELP)
+    .option('--out <TỆP/THƯ-MỤC>', 'tệp .xlsx sẽ tạo (với --under: thư mục)')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
       const { runTemplate } = await import('./commands/template.js');
@@ -59,20 +63,20 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('consolidate')
     .description('tổng hợp một thư mục báo cáo theo cấp hành chính')
-    .argument('<dir>', 'thư mục chứa các tệp .xlsx')
-    .option('--units <file>', UNITS_HELP)
-    .option('--units-edition <năm>', EDITION_HELP)
-    .option('--root <code>', 'chỉ tổng hợp phần danh mục thuộc đơn vị này (mặc định: đơn vị nhỏ nhất chứa mọi tệp)')
-    .option('--config <file>', 'tệp cấu hình (JSON)')
-    .option('--period <period>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
-    .option('--form <phiên-bản>', FORM_HELP)
-    .option('--out <dir>', 'thư mục kết quả (mặc định: out)')
+    .argument('<THƯ-MỤC>', 'thư mục chứa các tệp .xlsx')
+    .option('--units <TỆP>', UNITS_HELP)
+    .option('--units-edition <NĂM>', EDITION_HELP)
+    .option('--root <MÃ>', 'chỉ tổng hợp phần danh mục thuộc đơn vị này (mặc định: đơn vị nhỏ nhất chứa mọi tệp)')
+    .option('--config <TỆP>', 'tệp cấu hình (JSON)')
+    .option('--period <KỲ>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
+    .option('--form <PHIÊN-BẢN>', FORM_HELP)
+    .option('--out <THƯ-MỤC>', 'thư mục kết quả (mặc định: out)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--force', 'ghi đè kết quả đã có')
-    .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
-    .addOption(new Option('--workers <n>', 'số luồng đọc tệp tối đa (mặc định: số nhân CPU; thêm một luồng cho mỗi 500 tệp)').argParser(positiveInt))
+    .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
+    .addOption(new Option('--workers <SỐ>', 'số luồng đọc tệp tối đa (mặc định: số nhân CPU; thêm một luồng cho mỗi 500 tệp)').argParser(positiveInt))
     .addOption(maxFileOption())
-    .addOption(new Option('--time-limit <giây>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
+    .addOption(new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (dir: string, opts) => {
       const { runConsolidate } = await import('./commands/consolidate.js');
       status = await runConsolidate(dir, opts, io());
@@ -81,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('web')
     .description('ghi trang web dùng ngoại tuyến (một tệp .html) để kiểm tra, tổng hợp không cần cài đặt')
-    .option('--out <file>', 'tệp .html sẽ tạo (mặc định: bdg.html)')
+    .option('--out <TỆP>', 'tệp .html sẽ tạo (mặc định: bdg.html)')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
       const { runWeb } = await import('./commands/web.js');
@@ -91,11 +95,11 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('report')
     .description('viết lại báo cáo DOCX từ tệp tổng hợp JSON đã lưu')
-    .argument('<rollup>', 'tệp JSON do lệnh consolidate tạo')
-    .option('--config <file>', 'tệp cấu hình (JSON)')
-    .option('--previous <rollup>', 'tệp JSON tổng hợp kỳ trước, để so sánh')
-    .option('--form <phiên-bản>', 'viết báo cáo theo phiên bản biểu mẫu này (mặc định: phiên bản của tệp tổng hợp)')
-    .option('--out <file>', 'tệp .docx sẽ tạo')
+    .argument('<TỆP-TỔNG-HỢP>', 'tệp JSON do lệnh consolidate tạo')
+    .option('--config <TỆP>', 'tệp cấu hình (JSON)')
+    .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước, để so sánh')
+    .option('--form <PHIÊN-BẢN>', 'viết báo cáo theo phiên bản biểu mẫu này (mặc định: phiên bản của tệp tổng hợp)')
+    .option('--out <TỆP>', 'tệp .docx sẽ tạo')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (rollup: string, opts) => {
       const { runReport } = await import('./commands/report.js');
@@ -123,8 +127,8 @@ const UNITS_HELP = 'danh mục đơn vị hành chính riêng (.csv hoặc .xlsx
 const FORM_HELP = 'phiên bản biểu mẫu (các phiên bản kê trong catalogue/editions.csv); mặc định: phiên bản của kỳ báo cáo';
 const EDITION_HELP = 'dùng danh mục có sẵn của năm này: 2024 (trước 1/7/2025) hoặc 2025 (từ 1/7/2025)';
 
-/** Commander's own words, said in Vietnamese: the users are officials, not programmers. */
-const COMMANDER_VI: [RegExp, string][] = [
+/** Commander's own words in its help, said in Vietnamese: the users are officials, not programmers. */
+const HELP_VI: [RegExp, string][] = [
   [/^Usage:/gm, 'Cách dùng:'],
   [/\[options\]/g, '[tùy chọn]'],
   [/\[command\]/g, '[lệnh]'],
@@ -133,18 +137,44 @@ const COMMANDER_VI: [RegExp, string][] = [
   [/^Commands:/gm, 'Lệnh:'],
   [/display help for command/g, 'hướng dẫn sử dụng'],
   [/\(default: ([^)]*)\)/g, '(mặc định: $1)'],
-  [/error: missing required argument '([^']+)'/g, "Lỗi: thiếu tham số bắt buộc '$1'"],
-  [/error: required option '([^']+)' not specified/g, "Lỗi: thiếu tùy chọn bắt buộc '$1'"],
-  [/error: unknown command '([^']+)'/g, "Lỗi: không có lệnh '$1'"],
-  [/error: unknown option '([^']+)'/g, "Lỗi: không có tùy chọn '$1'"],
-  [/error: too many arguments( for '[^']+')?\. Expected (\d+) arguments? but got (\d+)\./g, 'Lỗi: thừa tham số (cần $2, nhận $3).'],
-  [/error: option '([^']+)' argument missing/g, "Lỗi: tùy chọn '$1' thiếu giá trị"],
-  [/error: option '([^']+)' argument '([^']*)' is invalid\./g, "Lỗi: giá trị '$2' của tùy chọn '$1' không hợp lệ:"],
-  [/\(Did you mean ([^?]+)\?\)/g, '(Có phải ý bạn là $1?)'],
 ];
 
 function vietnamese(text: string): string {
-  return COMMANDER_VI.reduce((t, [from, to]) => t.replace(from, to), text);
+  return HELP_VI.reduce((t, [from, to]) => t.replace(from, to), text);
+}
+
+/**
+ * Commander's error lines (commander 14, lib/command.js: missingArgument, optionMissingArgument, unknownOption,
+ * _excessArguments, unknownCommand, _callParseArg, choices…), said in Vietnamese. An argument is named by its
+ * placeholder and what it is ("thiếu <TỆP> (tệp .xlsx cần kiểm tra)"). A line not known here keeps its words but
+ * loses the English "error:".
+ */
+export function commanderError(text: string, program: Command): string {
+  const what = (name: string) => {
+    const arg = [program, ...program.commands].flatMap((c) => c.registeredArguments).find((a) => a.name() === name);
+    return arg?.description ? ` (${arg.description})` : '';
+  };
+  const rules: [RegExp, (...m: string[]) => string][] = [
+    [/^error: missing required argument '([^']+)'/, (_, name) => `Lỗi: thiếu tham số bắt buộc <${name}>${what(name!)}.`],
+    [/^error: option '([^']+)' argument missing/, (_, flags) => `Lỗi: tùy chọn ${flags} cần một giá trị.`],
+    [/^error: required option '([^']+)' not specified/, (_, flags) => `Lỗi: thiếu tùy chọn bắt buộc ${flags}.`],
+    [/^error: unknown option '([^']+)'/, (_, flag) => `Lỗi: không có tùy chọn '${flag}'.`],
+    [/^error: unknown command '([^']+)'/, (_, name) => `Lỗi: không có lệnh '${name}'.`],
+    [
+      /^error: too many arguments(?: for '([^']+)')?\. Expected (\d+) arguments? but got (\d+)\./,
+      (_, cmd, want, got) => `Lỗi: thừa tham số${cmd ? ` cho lệnh '${cmd}'` : ''}: cần ${want}, nhận ${got}.`,
+    ],
+    [/^error: option '([^']+)' argument '([^']*)' is invalid\./, (_, flags, v) => `Lỗi: giá trị '${v}' của tùy chọn ${flags} không hợp lệ:`],
+    [
+      /^error: command-argument value '([^']*)' is invalid for argument '([^']+)'\./,
+      (_, v, name) => `Lỗi: giá trị '${v}' của tham số <${name}> không hợp lệ:`,
+    ],
+    [/^error: option '([^']+)' cannot be used with option '([^']+)'/, (_, a, b) => `Lỗi: không dùng được ${a} cùng với ${b}.`],
+    [/Allowed choices are ([^\n]*)\./, (_, list) => `Chỉ nhận một trong các giá trị: ${list}.`],
+    [/\(Did you mean ([^?]+)\?\)/, (_, like) => `(Có phải ý bạn là ${like}?)`],
+    [/^error: /, () => 'Lỗi: '],
+  ];
+  return rules.reduce((t, [from, to]) => t.replace(from, (...m: string[]) => to(...m)), text);
 }
 
 function positiveInt(v: string): number {

@@ -9,6 +9,7 @@ import { formatNumber, formatPercent } from '../core/util/number.js';
 import { halfYearPeriod, parsePeriodArg, yearPeriod } from '../core/util/period.js';
 import { assertCatalogue } from '../core/catalogue/check.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
+import { verdictLine } from '../core/validate/verdict.js';
 import { renderReport } from '../core/write/report/index.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { writeSummaryWorkbook } from '../core/write/summary-workbook.js';
@@ -233,9 +234,7 @@ async function validateFile(file: File): Promise<void> {
   const base = file.name.replace(/\.xlsx$/i, '');
   const c = checked;
   const who = c.unit ? [`Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`, c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`, c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`].filter(Boolean).join(' · ') : '';
-  const verdict = c.valid
-    ? h('p', { class: 'alert good', id: 'ket-luan-kiem-tra' }, c.warnings.length ? `✔ Tệp hợp lệ. Xem lại ${formatNumber(c.warnings.length)} cảnh báo dưới đây trước khi gửi.` : '✔ Tệp hợp lệ, có thể gửi.')
-    : h('p', { class: 'alert bad', id: 'ket-luan-kiem-tra' }, `✖ Tệp CHƯA hợp lệ: sửa ${formatNumber(c.errors.length)} lỗi dưới đây, lưu lại rồi kiểm tra lần nữa.`);
+  const verdict = h('p', { class: `alert ${c.valid ? 'good' : 'bad'}`, id: 'ket-luan-kiem-tra' }, `${c.valid ? '' : '✖ '}${verdictLine(c, 'below')}`);
   setContent(out, 
     h('h3', {}, `Kết quả kiểm tra: ${file.name}`),
     who && h('p', {}, who),

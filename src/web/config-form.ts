@@ -1,4 +1,5 @@
 import { EMPTY_CONFIG, parseConfig, type Config } from '../core/config.js';
+import { dayMonthYear, isoFromDayMonthYear } from '../core/util/date.js';
 import { byId } from './dom.js';
 
 /**
@@ -37,6 +38,7 @@ export function formJson(): Record<string, unknown> {
       const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
       value = lines.length === 1 ? lines[0] : lines;
     } else if (key === 'documentNumber' && /^\d+$/.test(raw)) value = Number(raw);
+    else if (field.dataset.date !== undefined) value = isoFromDayMonthYear(raw) ?? raw; // the config keeps ISO dates
     const [a, b] = key.split('.') as [string, string | undefined];
     if (b) out[a] = { ...((out[a] as object | undefined) ?? {}), [b]: value };
     else out[a] = value;
@@ -59,17 +61,36 @@ function fill(json: Record<string, unknown>): void {
   for (const field of fields()) {
     const [a, b] = field.dataset.key!.split('.') as [string, string | undefined];
     const v = b ? (json[a] as Record<string, unknown> | undefined)?.[b] : json[a];
-    field.value = v === undefined || v === null ? '' : Array.isArray(v) ? v.join('\n') : String(v);
+    const text = v === undefined || v === null ? '' : Array.isArray(v) ? v.join('\n') : String(v);
+    field.value = field.dataset.date !== undefined ? dayMonthYear(text) : text;
   }
 }
 
 /** The config for a run, or the problems with the form in Vietnamese. */
 export function currentConfig(): { config: Config; error?: string } {
+  const badDate = badDateField();
+  if (badDate) return { config: EMPTY_CONFIG, error: badDate };
   try {
     return { config: parseConfig(JSON.stringify(formJson()), 'thông tin báo cáo') };
   } catch (err) {
     return { config: EMPTY_CONFIG, error: (err as Error).message };
   }
+}
+
+/**
+ * A date field holding something that is not a day written dd/mm/yyyy, said in Vietnamese. Dates are text fields:
+ * an <input type="date"> shows the browser's own format (mm/dd/yyyy in an English Chrome, whatever the page's lang).
+ */
+function badDateField(): string | undefined {
+  for (const field of fields()) {
+    const raw = field.value.trim();
+    if (field.dataset.date === undefined || !raw || isoFromDayMonthYear(raw)) continue;
+    const label = document.querySelector(`label[for="${field.id}"]`)?.textContent ?? field.dataset.key;
+    field.setAttribute('aria-invalid', 'true');
+    return `${label}: "${raw}" không phải một ngày viết dạng dd/mm/yyyy (ví dụ 15/12/2024).`;
+  }
+  for (const field of fields()) field.removeAttribute('aria-invalid');
+  return undefined;
 }
 
 export function setupConfigForm(onChange: () => void): void {

@@ -3,8 +3,12 @@
  * own text) it reads and checks files. Both halves are thin edges over src/core.
  */
 import './data-files.js';
+import { setMessageAudience } from '../core/rules/rules.js';
 import { startApp } from './app.js';
 import { runReadingWorker } from './worker.js';
+
+// Its readers have the page, not the commands: every message says what to do on the page (rules.ts, ADVICE).
+setMessageAudience('page');
 
 if (typeof document === 'undefined') runReadingWorker(self as unknown as Parameters<typeof runReadingWorker>[0]);
 else if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startApp);

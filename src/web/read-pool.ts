@@ -90,7 +90,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
         clearTimeout(timer);
         if (inFlight.length)
           timer = setTimeout(
-            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000), page: true })),
+            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000) })),
             limits.maxMillisPerFile,
           );
       };

@@ -10,6 +10,7 @@ import { buildSubmissionWorkbook } from '../../core/write/submission-workbook.js
 import type { Period } from '../../core/model.js';
 import { printable, EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
+import { otherEditionText } from '../../core/rules/rules.js';
 
 export interface TemplateFlags {
   unit?: string;
@@ -44,7 +45,7 @@ function findUnit(code: string, list: Hierarchy, source: UnitSource, period: Per
   const found = list.resolve(code);
   if (found) return found;
   const why = list.explainUnknown?.(code);
-  throw new UsageError(why ? `${option}: ${why}` : `mã đơn vị "${code}" không có trong ${describeUnits(source, period)}. Kiểm tra lại mã.`);
+  throw new UsageError(why ? `${option}: ${otherEditionText(why)}` : `mã đơn vị "${code}" không có trong ${describeUnits(source, period)}. Kiểm tra lại mã.`);
 }
 
 /** The form to write: its edition and period. */

@@ -7,6 +7,7 @@ import type { Issue } from '../../core/model.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../../core/validate/check-file.js';
 import { chooseEdition } from '../../core/catalogue/catalogue.js';
 import { assertCatalogue } from '../../core/catalogue/check.js';
+import { verdictLine } from '../../core/validate/verdict.js';
 import { checkFileGuarded } from '../../node/read-files.js';
 import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
@@ -117,15 +118,7 @@ export function formatValidation(c: CheckedFile, color: ChalkInstance, unitList?
   out.push('');
   section(out, c.errors, color.red.bold(`✖ ${c.errors.length} lỗi`), color.red, color);
   section(out, c.warnings, color.yellow.bold(`⚠ ${c.warnings.length} cảnh báo`), color.yellow, color);
-  if (c.valid)
-    out.push(
-      color.green.bold(
-        c.warnings.length
-          ? `✔ Tệp hợp lệ. Xem lại ${c.warnings.length} cảnh báo ở trên trước khi gửi.`
-          : '✔ Tệp hợp lệ, có thể gửi.',
-      ),
-    );
-  else out.push(color.red.bold(`Tệp CHƯA hợp lệ: sửa ${c.errors.length} lỗi ở trên, lưu lại rồi kiểm tra lần nữa.`));
+  out.push((c.valid ? color.green.bold : color.red.bold)(verdictLine(c, 'above')));
   return `${out.join('\n')}\n`;
 }
 

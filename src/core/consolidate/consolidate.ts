@@ -9,9 +9,10 @@ import { describeUnits, editionOf, hierarchyFor, type UnitSource } from '../unit
 import type { PartialUnit } from '../model.js';
 import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
-import { issue } from '../rules/rules.js';
+import { issue, otherEditionText } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
 import type { CheckedFile } from '../validate/check-file.js';
+import { sortIssues } from '../validate/issue-order.js';
 
 /**
  * What the edge found in the folder: files to read and files passed over. A candidate's digest (of its bytes, to
@@ -71,7 +72,7 @@ export function rootUnit(list: Hierarchy, code: string, units: UnitSource, perio
   const found = list.resolve(code);
   if (found) return found;
   const why = list.explainUnknown?.(code);
-  throw new UsageError(why ? `--root: ${why}` : `--root "${code}": không có đơn vị này trong ${describeUnits(units, period)}. Kiểm tra lại mã.`);
+  throw new UsageError(why ? `--root: ${otherEditionText(why)}` : `--root "${code}": không có đơn vị này trong ${describeUnits(units, period)}. Kiểm tra lại mã.`);
 }
 
 /** The whole of `consolidate` short of writing: read, validate, settle conflicts, roll up. */
@@ -182,8 +183,8 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     outcomes.set(candidates[i]!, {
       ...base,
       status: ok ? 'accepted' : 'rejected',
-      errors: [...c.errors, ...extra],
-      warnings: conversion ? [...c.warnings, conversion.warning] : c.warnings,
+      errors: sortIssues([...c.errors, ...extra]),
+      warnings: conversion ? sortIssues([...c.warnings, conversion.warning]) : c.warnings,
       preparedOn: c.submission?.info.preparedOn ?? null,
       ...(c.edition ? { edition: c.edition } : {}),
       ...(conversion ? { convertedFrom: c.edition!, notConverted: conversion.notConverted, lacking: conversion.lacking } : {}),

@@ -1,6 +1,7 @@
 import { EMPTY, openXlsx, scalarText } from './xlsx.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { cleanText, foldName, normalizeLabel } from '../util/text.js';
+import type { OtherEditionCode } from '../rules/rules.js';
 
 /** 'Quốc gia' only as the root of a national roll-up of provinces. */
 export type Level = 'Quốc gia' | 'Tỉnh' | 'Huyện' | 'Xã';
@@ -32,8 +33,8 @@ export interface Hierarchy {
   resolve(raw: unknown, name?: string | null): AdminUnit | undefined;
   /** For a built-in edition: which edition this list is (data/units/editions.csv). */
   edition?: string;
-  /** For a built-in edition: why a code is not in it, when it belongs to another edition (Vietnamese, or undefined). */
-  explainUnknown?(raw: unknown): string | undefined;
+  /** For a built-in edition: why a code is not in it, when it belongs to another edition (or undefined). */
+  explainUnknown?(raw: unknown): OtherEditionCode | undefined;
   /** For a built-in edition: when `name` is what another edition calls this code, says so (Vietnamese, or undefined). */
   explainName?(raw: unknown, name: string): string | undefined;
 }

@@ -179,6 +179,11 @@ function readInfo(ws: Sheet, issues: Issue[]) {
     const r = infoRefs[field.key];
     issues.push(issue('info-missing', { sheet: ws.name, field: field.key, emptyCell: r?.cell }, r ?? ws.ref(ws.rowNumbers.length + 1, 1)));
   }
+  // Not required, but without it a corrected re-send cannot be told from this file (conflicts.ts).
+  if (info.preparedOn === null && !issues.some((i) => i.rule === 'date-invalid')) {
+    const r = infoRefs.preparedOn;
+    issues.push(issue('date-missing', { sheet: ws.name, emptyCell: r?.cell }, r ?? ws.ref(ws.rowNumbers.length + 1, 1)));
+  }
   return { info, infoRefs };
 }
 

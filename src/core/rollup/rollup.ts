@@ -17,7 +17,8 @@ export interface Coverage {
 /**
  * Sums figures up the tree. A unit with its own accepted file keeps its figures; any other unit is the sum
  * of its children. Per indicator and measure: the sum of the children that have a number; null when none has.
- * Coverage counts, per indicator, the children whose total is known, against all children.
+ * Coverage counts, per indicator, the children whose total is known, against all children. A file without a single
+ * figure (a blank form, which validation refuses as no-figures) never makes its unit count as having reported.
  */
 export function rollUp(tree: Tree, catalogue: Catalogue, submitted: Map<string, Figures>): Map<string, UnitFigures> {
   const result = new Map<string, UnitFigures>();
@@ -25,7 +26,7 @@ export function rollUp(tree: Tree, catalogue: Catalogue, submitted: Map<string, 
     const unit = tree.byCode.get(code)!;
     const base = { code, name: unit.name, level: unit.level, parent: unit.parent };
     const children = tree.children(code).map((c) => visit(c.code));
-    const own = submitted.get(code);
+    const own = withFigures(submitted.get(code));
     let uf: UnitFigures;
     if (own) uf = { ...base, source: 'file', values: own };
     else if (children.some((c) => c.source !== 'missing')) {
@@ -47,6 +48,12 @@ export function rollUp(tree: Tree, catalogue: Catalogue, submitted: Map<string, 
   };
   visit(tree.root.code);
   return result;
+}
+
+/** The figures of a file, unless it holds none at all. */
+function withFigures(figures: Figures | undefined): Figures | undefined {
+  if (!figures) return undefined;
+  return Object.values(figures).some((fig) => Object.values(fig).some((v) => v !== null && v !== undefined)) ? figures : undefined;
 }
 
 function sumOrNull(values: (number | null | undefined)[]): number | null {

@@ -16,6 +16,7 @@
 import { MEASURE_LABEL, type Measure } from '../catalogue/catalogue.js';
 import { COLUMNS, INFO_FIELDS, type InfoField } from '../form/layout.js';
 import type { CellRef, Issue, Severity } from '../model.js';
+import { dayMonthYear } from '../util/date.js';
 import { formatNumber } from '../util/number.js';
 
 /** Where a rule applies: the file as a whole, a sheet's structure, one cell, or the files of a consolidation together. */
@@ -32,7 +33,8 @@ export interface RuleSpec<P> {
   source: RuleSource;
   /** One short Vietnamese sentence: when the rule fires. */
   summary: string;
-  message: (params: P, at: CellRef | undefined) => string;
+  /** `say`: the "what to do" phrases of the audience reading the message (CLI or page), see ADVICE. */
+  message: (params: P, at: CellRef | undefined, say: Advice) => string;
 }
 
 /** Declares a rule with its params type; the params type is what `issue()` checks at its call sites. */
@@ -53,6 +55,47 @@ export function where(ref: CellRef | undefined, indicator?: string, measure?: Me
   if (indicator) parts.push(`chỉ tiêu ${indicator}`);
   if (measure) parts.push(`cột ${MEASURE_LABEL[measure]}`);
   return `Ô ${ref.cell} (${parts.join(', ')})`;
+}
+
+/**
+ * Who reads a message. The CLI's user runs commands; the page's user (a commune officer with bdg.html) never does,
+ * so a message shown on the page must not suggest a command or an option. Only "what to do" differs: each phrase
+ * that does is written once per audience here, and the messages use it through `say`.
+ */
+export type Audience = 'cli' | 'page';
+
+const ADVICE = {
+  cli: {
+    /** Where a fresh blank form comes from. */
+    newForm: 'biểu mẫu mới do bdg template tạo',
+    /** The same, for the form of one unit code. */
+    newFormOfUnit: 'bdg template --unit MÃ-MỚI tạo biểu mẫu đúng mã',
+    /** After "lưu lại": a limit the user may raise for a file that is really that large or slow. */
+    raiseSizeLimit: ' (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy)',
+    raiseTimeLimit: ' (hoặc chạy lại với --time-limit lớn hơn)',
+    /** What to do about a file of a unit outside the part of the list being consolidated. */
+    widenRoot: (root: string) => ` (--root ${root}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này`,
+  },
+  page: {
+    newForm: 'biểu mẫu mới tải ở mục "Tải biểu mẫu" của trang bdg.html',
+    newFormOfUnit: 'tải biểu mẫu đúng mã ở mục "Tải biểu mẫu" của trang bdg.html',
+    raiseSizeLimit: '',
+    raiseTimeLimit: '',
+    widenRoot: () => '. Bỏ tệp này khỏi các tệp đã chọn',
+  },
+} satisfies Record<Audience, Record<string, string | ((...args: string[]) => string)>>;
+
+export type Advice = (typeof ADVICE)[Audience];
+
+/**
+ * The audience of the messages this program makes: 'cli' unless the edge says otherwise. The page sets 'page' once,
+ * in its script (page and reading threads alike): issues are made at many places deep in the reader and the checks,
+ * and a process serves one audience only, so the edge says it once rather than every call passing it down.
+ */
+let currentAudience: Audience = 'cli';
+
+export function setMessageAudience(audience: Audience): void {
+  currentAudience = audience;
 }
 
 const SAVE_AS_XLSX = 'Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook), rồi gửi lại tệp đó.';
@@ -119,10 +162,10 @@ type TooLarge =
   /** A part of the zip handing the XML parser more than `limit` elements. */
   | { part: 'elements'; entry: string; limit: number };
 
-function tooLargeMessage(p: TooLarge): string {
+function tooLargeMessage(p: TooLarge, _at: CellRef | undefined, say: Advice): string {
   switch (p.part) {
     case 'file':
-      return `Tệp nặng ${mb(p.size)}, vượt giới hạn ${mb(p.limit)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy).`;
+      return `Tệp nặng ${mb(p.size)}, vượt giới hạn ${mb(p.limit)} của một biểu mẫu. Xóa các sheet, hình ảnh không cần thiết rồi lưu lại${say.raiseSizeLimit}.`;
     case 'unzipped':
       return `Khi giải nén, tệp chiếm hơn ${mb(p.size)}, vượt giới hạn ${mb(p.limit)}. Tệp có thể bị lỗi hoặc chứa quá nhiều dòng, cột thừa: xóa chúng rồi lưu lại.`;
     case 'shared-strings':
@@ -130,12 +173,29 @@ function tooLargeMessage(p: TooLarge): string {
     case 'entry':
       return `Khi giải nén, phần "${printable(p.entry)}" lớn hơn kích thước ghi trong tệp (${n(p.declared)} byte): tệp bị hỏng hoặc là "bom nén" cố ý. Mở tệp gốc bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`;
     case 'cells':
-      return `Sheet "${p.sheet}" có hơn ${n(p.limit)} ô chứa dữ liệu, trong khi một biểu mẫu chỉ có vài trăm ô. Xóa các dòng, cột thừa (hoặc chép số liệu sang biểu mẫu mới do bdg template tạo) rồi lưu lại.`;
+      return `Sheet "${p.sheet}" có hơn ${n(p.limit)} ô chứa dữ liệu, trong khi một biểu mẫu chỉ có vài trăm ô. Xóa các dòng, cột thừa (hoặc chép số liệu sang ${say.newForm}) rồi lưu lại.`;
     case 'merges':
-      return `Sheet "${p.sheet}" có hơn ${n(p.limit)} vùng gộp ô, trong khi một biểu mẫu chỉ có vài chục. Bỏ gộp ô thừa (hoặc chép số liệu sang biểu mẫu mới do bdg template tạo) rồi lưu lại.`;
+      return `Sheet "${p.sheet}" có hơn ${n(p.limit)} vùng gộp ô, trong khi một biểu mẫu chỉ có vài chục. Bỏ gộp ô thừa (hoặc chép số liệu sang ${say.newForm}) rồi lưu lại.`;
     case 'elements':
-      return `Phần "${printable(p.entry)}" của tệp có hơn ${n(p.limit)} phần tử (ô, dòng trống có định dạng…), trong khi một biểu mẫu chỉ có vài nghìn. Xóa các dòng, cột thừa (chọn chúng › Delete) hoặc chép số liệu sang biểu mẫu mới do bdg template tạo, rồi lưu lại.`;
+      return `Phần "${printable(p.entry)}" của tệp có hơn ${n(p.limit)} phần tử (ô, dòng trống có định dạng…), trong khi một biểu mẫu chỉ có vài nghìn. Xóa các dòng, cột thừa (chọn chúng › Delete) hoặc chép số liệu sang ${say.newForm}, rồi lưu lại.`;
   }
+}
+
+/**
+ * A unit code found in another edition of the built-in unit lists, not in the one of the file's period: `fact` says
+ * whose code it is and where (e.g. `mã "655" là mã của danh mục … (Huyện Krông A Na, Tỉnh Đắk Lắk), không còn trong
+ * danh mục … dùng cho kỳ báo cáo này`); `older`: the other edition is the earlier one.
+ */
+export interface OtherEditionCode {
+  fact: string;
+  older: boolean;
+}
+
+/** The fact and what to do about it, in the words of `say`'s audience (also for the CLI's --unit and --root). */
+export function otherEditionText(o: OtherEditionCode, say: Advice = ADVICE[currentAudience]): string {
+  return o.older
+    ? `${o.fact}. Dùng mã mới của đơn vị (${say.newFormOfUnit}); nếu đây là báo cáo của kỳ trước thì sửa ô "Kỳ báo cáo".`
+    : `${o.fact}. Báo cáo của kỳ này dùng mã đơn vị cũ; nếu đây là báo cáo của kỳ sau thì sửa ô "Kỳ báo cáo".`;
 }
 
 /** A field of `Thông tin`: its label and what to write beside it, as the form has them. */
@@ -164,7 +224,7 @@ export const RULES = {
     summary: 'Tệp không phải .xlsx (.xls, .ods, PDF, Word, CSV…).',
     message: (p) =>
       p.found === 'extension'
-        ? `Tệp ở định dạng ${p.format}, bdg chỉ đọc .xlsx. Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook).`
+        ? `Tệp ở định dạng ${p.format}, không phải .xlsx (chỉ đọc được bảng tính .xlsx). Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook).`
         : NOT_XLSX[p.found],
   }),
   /** `detail`: what the XML parser said of the damaged part, when it said something. */
@@ -214,8 +274,8 @@ export const RULES = {
     level: 'file',
     source: 'read',
     summary: 'Chữ gõ bằng bảng mã cũ TCVN3 (.VnTime) hoặc VNI, không đọc được tên sheet và nhãn.',
-    message: (p) =>
-      `Tệp dùng bảng mã tiếng Việt cũ (TCVN3/ABC hoặc VNI, ví dụ "${p.value}"), nên không đọc được tên sheet và nhãn. Chuyển mã sang Unicode (Unikey: Công cụ › Chuyển mã, hoặc dùng biểu mẫu mới do bdg template tạo), lưu lại rồi gửi.`,
+    message: (p, _at, say) =>
+      `Tệp dùng bảng mã tiếng Việt cũ (TCVN3/ABC hoặc VNI, ví dụ "${p.value}"), nên không đọc được tên sheet và nhãn. Chuyển mã sang Unicode (Unikey: Công cụ › Chuyển mã, hoặc dùng ${say.newForm}), lưu lại rồi gửi.`,
   }),
 
   // ——— the file, at the edge (files on disk, worker threads) ———
@@ -257,14 +317,13 @@ export const RULES = {
     message: (p) =>
       `${p.path ? `"${p.path}" là` : 'Đây là'} ${SPECIAL_FILE[p.found]}, không phải tệp dữ liệu thông thường nên bdg không mở. Nếu đây là báo cáo, lưu nó thành một tệp .xlsx thông thường rồi chạy lại.`,
   }),
-  /** `page`: on the web page, which has no --time-limit to suggest. */
-  'file-timeout': rule<{ seconds: number; page?: true }>({
+  'file-timeout': rule<{ seconds: number }>({
     severity: 'error',
     level: 'file',
     source: 'edge',
     summary: 'Đọc một tệp quá thời gian cho phép (mặc định 60 giây, khi tổng hợp).',
-    message: (p) =>
-      `Đọc tệp quá ${p.seconds} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, ${p.page ? 'lưu lại rồi gửi lại' : 'lưu lại (hoặc chạy lại với --time-limit lớn hơn)'}.`,
+    message: (p, _at, say) =>
+      `Đọc tệp quá ${p.seconds} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại rồi gửi lại${say.raiseTimeLimit}.`,
   }),
 
   // ——— sheets and their structure (reader) ———
@@ -273,8 +332,8 @@ export const RULES = {
     level: 'sheet',
     source: 'read',
     summary: 'Thiếu sheet "Thông tin" hoặc "Số liệu".',
-    message: (p) =>
-      `Thiếu sheet "${p.sheet}". Tệp có các sheet: ${quoted(p.present) || '(không có)'}. Hãy dùng biểu mẫu do bdg template tạo, hoặc đổi tên sheet cho đúng.`,
+    message: (p, _at, say) =>
+      `Thiếu sheet "${p.sheet}". Tệp có các sheet: ${quoted(p.present) || '(không có)'}. Hãy dùng ${say.newForm}, hoặc đổi tên sheet cho đúng.`,
   }),
   'sheet-ambiguous': rule<{ sheet: string; matches: { name: string; hidden: boolean }[] }>({
     severity: 'error',
@@ -289,9 +348,9 @@ export const RULES = {
     level: 'sheet',
     source: 'read',
     summary: 'Sheet cần đọc đang bị ẩn (người lập biểu không thấy số liệu trong đó).',
-    message: (p) =>
+    message: (p, _at, say) =>
       p.veryHidden
-        ? `Sheet "${p.sheet}" bị ẩn sâu (very hidden, không hiện được từ menu), nên người lập biểu không thấy số liệu trong đó. Chép số liệu sang biểu mẫu mới do bdg template tạo rồi gửi lại.`
+        ? `Sheet "${p.sheet}" bị ẩn sâu (very hidden, không hiện được từ menu), nên người lập biểu không thấy số liệu trong đó. Chép số liệu sang ${say.newForm} rồi gửi lại.`
         : `Sheet "${p.sheet}" đang bị ẩn. Hiện sheet (chuột phải vào tên sheet › Unhide), kiểm tra lại số liệu trong đó, lưu lại rồi gửi.`,
   }),
   /** `value`: the merged range (E12:E13); `indicator`: the first indicator whose figure it covers. */
@@ -330,8 +389,8 @@ export const RULES = {
     level: 'cell',
     source: 'read',
     summary: 'Phiên bản biểu mẫu không được hỗ trợ.',
-    message: (p, at) =>
-      `${where(at)}: phiên bản biểu mẫu "${p.value}" không được hỗ trợ (bdg biết: ${p.known.join(', ')}). Hãy chép số liệu sang biểu mẫu mới tạo bằng bdg template.`,
+    message: (p, at, say) =>
+      `${where(at)}: phiên bản biểu mẫu "${p.value}" không được hỗ trợ (chỉ đọc được: ${p.known.join(', ')}). Hãy chép số liệu sang ${say.newForm}.`,
   }),
   'date-invalid': rule<{ value: string }>({
     severity: 'warning',
@@ -339,6 +398,15 @@ export const RULES = {
     source: 'read',
     summary: 'Ngày lập không đọc được (ghi dd/mm/yyyy).',
     message: (p, at) => `${where(at)}: ngày lập "${p.value}" không đọc được. Ghi ngày dạng dd/mm/yyyy, ví dụ 15/12/2024.`,
+  }),
+  /** `emptyCell`: the field's cell in column B when its label is there and the cell empty. */
+  'date-missing': rule<{ sheet: string; emptyCell?: string }>({
+    severity: 'warning',
+    level: 'sheet',
+    source: 'read',
+    summary: 'Chưa ghi Ngày lập: bản sửa gửi lại sau sẽ không phân biệt được với bản này.',
+    message: (p) =>
+      `Sheet "${p.sheet}": chưa ghi "Ngày lập"${p.emptyCell ? ` (ô ${p.emptyCell} đang trống)` : ''}. Khi đơn vị gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau; thiếu ngày lập thì hai bản không phân biệt được và cả hai không được tổng hợp. Ghi ngày lập dạng dd/mm/yyyy, ví dụ 15/12/2024.`,
   }),
   'header-missing': rule<{ sheet: string }>({
     severity: 'error',
@@ -405,7 +473,7 @@ export const RULES = {
     message: (p, at) => {
       const head = `${where(at, p.indicator, p.measure)}: `;
       if (p.found === 'date')
-        return `${head}ô đang ở định dạng ngày tháng (${p.value}), có thể do gõ "1.5" hay "1/5". Đổi định dạng ô sang Number và nhập lại số.`;
+        return `${head}ô đang ở định dạng ngày tháng (${dayMonthYear(p.value)}), có thể do gõ "1.5" hay "1/5". Đổi định dạng ô sang Number và nhập lại số.`;
       if (p.found === 'bool')
         return `${head}ô chứa giá trị ${p.value === 'true' ? 'TRUE' : 'FALSE'}, không phải số. Nhập số, hoặc để trống nếu không có số liệu.`;
       return `${head}"${p.value}" không phải là số. Chỉ nhập số (ví dụ 1.234); để trống hoặc ghi "-" nếu không có số liệu; ghi chú đưa vào cột Ghi chú.`;
@@ -436,15 +504,15 @@ export const RULES = {
   }),
 
   // ——— the unit (validation of Thông tin) ———
-  /** `otherEdition`: the code belongs to the other edition of the built-in unit lists, said in full. */
-  'unit-unknown': rule<{ value: string; otherEdition?: string }>({
+  /** `otherEdition`: the code belongs to another edition of the built-in unit lists. */
+  'unit-unknown': rule<{ value: string; otherEdition?: OtherEditionCode }>({
     severity: 'error',
     level: 'cell',
     source: 'validate',
     summary: 'Mã đơn vị không có trong danh mục đơn vị hành chính (hoặc là mã của danh mục khác kỳ).',
-    message: (p, at) =>
+    message: (p, at, say) =>
       p.otherEdition
-        ? `${where(at)}: ${p.otherEdition}`
+        ? `${where(at)}: ${otherEditionText(p.otherEdition, say)}`
         : `${where(at)}: mã đơn vị "${p.value}" không có trong danh mục đơn vị hành chính. Kiểm tra lại mã (ví dụ 655 cho Huyện Krông A Na).`,
   }),
   /** `hint`: what the unit lists know of that name (another edition's name of the code), else a plain check. */
@@ -496,6 +564,16 @@ export const RULES = {
     summary: 'Có số trong ô xám (chỉ tiêu không tách theo Nữ hoặc DTTS).',
     message: (p, at) =>
       `${where(at, p.indicator, p.measure)}: chỉ tiêu này không tách theo "${MEASURE_LABEL[p.measure]}" (ô xám) nhưng có số ${n(p.value)}. Xóa số ở ô này; nếu cần, ghi vào cột Ghi chú.`,
+  }),
+
+  /** `firstCell`: the first figure cell of the form (where to start typing). */
+  'no-figures': rule<{ sheet: string; firstCell: string }>({
+    severity: 'error',
+    level: 'sheet',
+    source: 'validate',
+    summary: 'Biểu mẫu chưa có số liệu nào: mọi ô số liệu đều để trống.',
+    message: (p) =>
+      `Biểu mẫu chưa có số liệu nào: mọi ô số liệu của sheet "${p.sheet}" (cột Tổng số, Nữ, DTTS) đều để trống, nên tệp chưa phải là một báo cáo. Nhập số liệu của kỳ báo cáo từ ô ${p.firstCell} (ghi 0 khi số liệu bằng không, để trống khi không có số liệu), lưu lại rồi kiểm tra lần nữa.`,
   }),
 
   // ——— figures against each other (indicators.md) ———
@@ -619,9 +697,9 @@ export const RULES = {
     severity: 'error',
     level: 'consolidation',
     source: 'consolidate',
-    summary: 'Tệp của đơn vị không thuộc đơn vị đang tổng hợp (--root).',
-    message: (p) =>
-      `Đơn vị ${p.value} (${p.unitName}) không thuộc ${p.rootName}, đơn vị đang tổng hợp (--root ${p.rootCode}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này.`,
+    summary: 'Tệp của đơn vị không thuộc đơn vị đang tổng hợp.',
+    message: (p, _at, say) =>
+      `Đơn vị ${p.value} (${p.unitName}) không thuộc ${p.rootName}, đơn vị đang tổng hợp${say.widenRoot(p.rootCode)}.`,
   }),
   /** `sameDate`: the files' common `Ngày lập` (dd/mm/yyyy); absent when not every file has one. */
   'unit-duplicate': rule<{ value: string; unitName: string; otherFiles: string[]; sameDate?: string }>({
@@ -714,8 +792,11 @@ export function ruleSpec(id: RuleId): RuleSpec<object> {
   return RULES[id] as RuleSpec<object>;
 }
 
-/** The JSON issue of submission-workbook.md for a finding: `rule`, `severity`, `sheet`, `cell`, `indicator`, `value`, `message`. */
-export function toIssue(finding: Finding): Issue {
+/**
+ * The JSON issue of submission-workbook.md for a finding: `rule`, `severity`, `sheet`, `cell`, `indicator`, `value`,
+ * `message`, the message in the words of `audience` (by default, the one the edge set).
+ */
+export function toIssue(finding: Finding, audience: Audience = currentAudience): Issue {
   const spec = ruleSpec(finding.rule);
   const params = finding.params as { indicator?: string; value?: number | string | null; severity?: Severity };
   const severity = spec.severityByIndicator && params.severity ? params.severity : spec.severity;
@@ -726,7 +807,7 @@ export function toIssue(finding: Finding): Issue {
   }
   if (params.indicator) issue.indicator = params.indicator;
   if (params.value !== undefined) issue.value = params.value;
-  issue.message = spec.message(finding.params, finding.cell).normalize('NFC');
+  issue.message = spec.message(finding.params, finding.cell, ADVICE[audience]).normalize('NFC');
   return issue;
 }
 

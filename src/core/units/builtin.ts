@@ -4,6 +4,7 @@ import { dataFiles } from '../data-files.js';
 import type { Period } from '../model.js';
 import { makeHierarchy, parseCsvRows, sameUnitName, type AdminUnit, type Hierarchy, type Level } from '../read/hierarchy.js';
 import { normalizeLabel } from '../util/text.js';
+import type { OtherEditionCode } from '../rules/rules.js';
 
 /**
  * Vietnam's official administrative units, shipped as data (data/units/, one CSV per edition, listed in
@@ -68,7 +69,7 @@ export function builtinUnits(edition: UnitsEdition): Hierarchy {
 }
 
 /** Why a code is missing from `edition`: the other editions that have it, with the unit's name and place. */
-function explainOtherEdition(edition: UnitsEdition, raw: unknown): string | undefined {
+function explainOtherEdition(edition: UnitsEdition, raw: unknown): OtherEditionCode | undefined {
   for (const other of unitsEditions()) {
     if (other.id === edition.id) continue;
     const h = builtinUnits(other);
@@ -76,9 +77,11 @@ function explainOtherEdition(edition: UnitsEdition, raw: unknown): string | unde
     if (!unit) continue;
     const place = [unit, ...h.ancestors(unit.code).filter((a) => a.level !== 'Quốc gia')].map((u) => u.name).join(', ');
     const otherIsOlder = compareAsc(parseISO(other.from), parseISO(edition.from)) < 0;
-    return otherIsOlder
-      ? `mã "${unit.code}" là mã của ${other.name} (${place}), không còn trong ${edition.name} dùng cho kỳ báo cáo này. Dùng mã mới của đơn vị (bdg template --unit MÃ-MỚI tạo biểu mẫu đúng mã); nếu đây là báo cáo của kỳ trước thì sửa ô "Kỳ báo cáo".`
-      : `mã "${unit.code}" là mã của ${other.name} (${place}), chưa có trong ${edition.name} dùng cho kỳ báo cáo này. Báo cáo của kỳ này dùng mã đơn vị cũ; nếu đây là báo cáo của kỳ sau thì sửa ô "Kỳ báo cáo".`;
+    // What to do about it is the rules catalogue's to say (otherEditionText), in the words of its reader.
+    return {
+      fact: `mã "${unit.code}" là mã của ${other.name} (${place}), ${otherIsOlder ? 'không còn' : 'chưa có'} trong ${edition.name} dùng cho kỳ báo cáo này`,
+      older: otherIsOlder,
+    };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { parsePeriodArg } from '../util/period.js';
 import type { Figures, Issue, Period, Submission, UnitRef } from '../model.js';
 import type { ReadLimits } from '../read/limits.js';
 import { readSubmissionBytes } from '../read/submission.js';
+import { sortIssues } from './issue-order.js';
 import { validateSubmission, type UnitLookup } from './validate.js';
 
 /** One file read and validated: everything `validate` prints and `consolidate` keeps. */
@@ -40,8 +41,9 @@ export function unreadable(file: string, issue: Issue): CheckedFile {
 /** Reads and validates one submission from its bytes; `file` is the name it is known by in messages. */
 export async function checkSubmission(bytes: Uint8Array, file: string, options: CheckOptions = {}): Promise<CheckedFile> {
   const read = await readSubmissionBytes(bytes, file, options.limits);
-  const readErrors = read.issues.filter((i) => i.severity === 'error');
-  const readWarnings = read.issues.filter((i) => i.severity === 'warning');
+  // Listed in the order of the sheet (sortIssues), as every edge shows them.
+  const readErrors = sortIssues(read.issues.filter((i) => i.severity === 'error'));
+  const readWarnings = sortIssues(read.issues.filter((i) => i.severity === 'warning'));
   if (!read.submission || !read.catalogue)
     return { file, valid: false, unit: null, period: null, periodLabel: null, errors: readErrors, warnings: readWarnings, submission: null, catalogue: null, figures: null };
   const { unitCode: code, unitName, period } = read.submission.info;
@@ -49,7 +51,7 @@ export async function checkSubmission(bytes: Uint8Array, file: string, options: 
   const resolved = code === null ? null : (units?.resolve(code, unitName)?.code ?? code);
   const previous = resolved === null ? undefined : options.previous?.(resolved, read.catalogue.version);
   const v = validateSubmission(read.submission, { catalogue: read.catalogue, units, previous });
-  const errors = [...readErrors, ...v.errors];
+  const errors = sortIssues([...readErrors, ...v.errors]);
   return {
     file,
     valid: errors.length === 0,
@@ -57,7 +59,7 @@ export async function checkSubmission(bytes: Uint8Array, file: string, options: 
     period: read.submission.info.period?.id ?? null,
     periodLabel: read.submission.info.period?.label ?? null,
     errors,
-    warnings: [...readWarnings, ...v.warnings],
+    warnings: sortIssues([...readWarnings, ...v.warnings]),
     submission: read.submission,
     catalogue: read.catalogue,
     edition: read.catalogue.version,

@@ -1,6 +1,6 @@
 import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator } from '../catalogue/catalogue.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
-import { toIssue, type Finding } from '../rules/rules.js';
+import { toIssue, type Finding, type OtherEditionCode } from '../rules/rules.js';
 import { sameUnitName } from '../read/hierarchy.js';
 import { valueFinding } from './value-checks.js';
 import { evaluate } from './checks.js';
@@ -13,7 +13,7 @@ export interface UnitLookup {
   /** Every unit under a unit (a hierarchy has it): for rules on the communes of one type. */
   descendants?(code: string): { name: string; level: string }[];
   /** Why a code is not in the list when another edition has it (built-in lists). */
-  explainUnknown?(raw: unknown): string | undefined;
+  explainUnknown?(raw: unknown): OtherEditionCode | undefined;
   /** When the name written is what another edition calls this code (built-in lists). */
   explainName?(raw: unknown, name: string): string | undefined;
 }
@@ -39,12 +39,13 @@ export interface Validation {
 export function validateSubmission(sub: Submission, ctx: ValidationContext): Validation {
   const findings: Finding[] = [];
   const unit = checkInfo(sub, ctx, findings);
+  checkHasFigures(sub, ctx.catalogue, findings);
   const figures = figuresOf(sub, ctx.catalogue);
   checkKinds(sub, ctx.catalogue, figures, findings);
   checkMagnitudes(sub, ctx, findings);
   for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, findings);
   if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, findings);
-  const issues = findings.map(toIssue);
+  const issues = findings.map((f) => toIssue(f));
   return {
     errors: issues.filter((i) => i.severity === 'error'),
     warnings: issues.filter((i) => i.severity === 'warning'),
@@ -75,6 +76,21 @@ function checkInfo(sub: Submission, ctx: ValidationContext, findings: Finding[])
   return { code: found.code, name: found.name };
 }
 
+
+/**
+ * A report has figures: a form whose every figure cell is empty (or "-") is a blank form sent back, not a report.
+ * Accepted, it would count its unit as having reported while every figure says it did not. A cell holding anything
+ * unreadable is a figure someone typed (and an error of its own), so it does not count as empty.
+ */
+function checkHasFigures(sub: Submission, catalogue: Catalogue, findings: Finding[]): void {
+  const rows = catalogue.indicators.flatMap((ind) => sub.rows.get(ind.code) ?? []);
+  if (rows.length === 0) return; // no row at all: every code-missing error already says so
+  const typed = rows.some((row) => Object.values(row.cells).some((c) => c && (c.value !== null || c.invalid)));
+  if (typed) return;
+  const first = rows[0]!;
+  const at = first.cells.total?.ref ?? first.ref;
+  findings.push({ rule: 'no-figures', params: { sheet: at.sheet, firstCell: at.cell }, cell: at });
+}
 
 /** Plain figures: readable values only (a cell already reported as unreadable counts as no data). */
 function figuresOf(sub: Submission, catalogue: Catalogue): Figures {

@@ -158,18 +158,30 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     const lines = Math.ceil(String(values[f.key]).length / 44);
     if (lines > 1) ws.getRow(i + 1).height = Math.min(409, 15 * lines + 3);
   });
-  const dateCell = ws.getCell(`B${rowOfField('preparedOn')}`);
-  dateCell.numFmt = 'dd/mm/yyyy';
+  const dateAt = `B${rowOfField('preparedOn')}`;
+  const dateCell = ws.getCell(dateAt);
+  dateCell.numFmt = DATE_FORMAT;
+  // Excel set to a month-first locale keeps a typed "15/12/2024" as text, which a date-type validation would refuse:
+  // a real date (shown dd/mm/yyyy by the format) or the text dd/mm/yyyy are both accepted, as the reader reads both.
+  const day = (from: number, length: number) => `--MID(${dateAt},${from},${length})`;
   dateCell.dataValidation = {
-    type: 'date',
-    operator: 'greaterThan',
-    formulae: [new Date(Date.UTC(2000, 0, 1))],
+    type: 'custom',
+    formulae: [
+      `OR(AND(ISNUMBER(${dateAt}),${dateAt}>36526),AND(LEN(${dateAt})=10,MID(${dateAt},3,1)="/",MID(${dateAt},6,1)="/",` +
+        `${day(1, 2)}>=1,${day(1, 2)}<=31,${day(4, 2)}>=1,${day(4, 2)}<=12,${day(7, 4)}>=2000))`,
+    ],
     allowBlank: true,
+    showInputMessage: true,
+    promptTitle: 'Ngày lập',
+    prompt: 'Ngày/tháng/năm (dd/mm/yyyy), ví dụ 15/12/2024.',
     showErrorMessage: true,
     errorTitle: 'Ngày không hợp lệ',
-    error: 'Nhập ngày dạng dd/mm/yyyy, ví dụ 15/12/2024.',
+    error: 'Nhập ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/12/2024.',
   };
 }
+
+/** Day, month, year, with the slash itself (not the computer's date separator, which "/" stands for in a format). */
+export const DATE_FORMAT = 'dd\\/mm\\/yyyy';
 
 function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): void {
   const { catalogue } = input;
@@ -332,19 +344,21 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
   const text: GuideLine[] = [
     ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', 0, true],
     [`Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi chính tệp .xlsx này (không in ra PDF, không lưu sang .xls).`, 0],
-    ['1. Sheet "Thông tin": Mã đơn vị, Tên đơn vị, Kỳ báo cáo và Phiên bản biểu mẫu là bắt buộc (đã điền sẵn, không sửa phiên bản). Điền thêm người lập biểu, điện thoại, ngày lập (dd/mm/yyyy), thủ trưởng đơn vị.', 0],
+    ['1. Sheet "Thông tin": Mã đơn vị, Tên đơn vị, Kỳ báo cáo và Phiên bản biểu mẫu là bắt buộc (đã điền sẵn, không sửa phiên bản). Điền thêm người lập biểu, điện thoại, thủ trưởng đơn vị và Ngày lập (dd/mm/yyyy, ví dụ 15/12/2024).', 0],
+    ['• Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau. Thiếu ngày lập sẽ có cảnh báo, và hai bản không phân biệt được thì không bản nào được tổng hợp.', 1],
     ['2. Sheet "Số liệu": mỗi dòng là một chỉ tiêu, nhận biết bằng cột "Mã số". Không sửa, không xóa, không chép trùng mã số; có thể thêm dòng trống hay đổi độ rộng cột.', 0],
     ['• Chỉ nhập số vào các ô màu nhạt: cột Tổng số, và cột Nữ, DTTS khi chỉ tiêu có tách. Ô xám là không áp dụng: để trống.', 1],
     ['• Để trống khi không có số liệu; ghi 0 khi số liệu bằng không. Hai trường hợp này khác nhau khi tổng hợp: ô trống không được tính là 0.', 1],
+    ['• Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi, không được tiếp nhận, và đơn vị vẫn được tính là chưa có số liệu.', 1],
     ['• Không gõ chữ hay đơn vị vào ô số (không ghi "10 người", "x", "không"); giải thích đưa vào cột Ghi chú.', 1],
     ['• Số người, số cuộc là số nguyên. Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư. Kinh phí ghi bằng triệu đồng, dấu phẩy cho phần thập phân, tối đa 3 chữ số (1.643,5).', 1],
     ['• Số "Trong đó" (Nữ, DTTS) không lớn hơn Tổng số của cùng dòng.', 1],
     ...(errors.length ? ([['• Các ràng buộc giữa các chỉ tiêu (sai là lỗi, tệp không được tiếp nhận):', 1], ...errors.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
     ...(warnings.length ? ([['• Các điểm sẽ được nhắc xem lại (cảnh báo, không chặn việc tiếp nhận):', 1], ...warnings.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
     [`3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS).map((l) => l.toLowerCase()).join('; ')}.`, 0],
-    ['4. Trước khi gửi, kiểm tra tệp bằng lệnh:  bdg validate <tên tệp>.xlsx --units <danh mục đơn vị>', 0],
-    ['Lệnh chỉ ra từng lỗi theo sheet và ô, kèm cách sửa. Sửa hết lỗi rồi mới gửi; cảnh báo thì xem lại và giải thích ở cột Ghi chú nếu số liệu đúng.', 0],
-    ['5. Các quy tắc bdg kiểm tra trên sheet và từng ô (mã trong ngoặc vuông được in kèm mỗi thông báo):', 0],
+    ['4. Trước khi gửi, kiểm tra tệp trên trang kiểm tra bdg.html (cấp trên gửi cùng biểu mẫu hoặc đăng trên cổng thông tin): mở trang bằng Chrome, Edge, Cốc Cốc hoặc Firefox, chọn mục "Kiểm tra tệp" rồi chọn tệp này. Trang chạy ngay trên máy, không gửi tệp đi đâu.', 0],
+    ['Trang chỉ ra từng lỗi theo thứ tự trên sheet (sheet, dòng, cột), kèm cách sửa. Sửa hết lỗi rồi mới gửi; cảnh báo thì xem lại và giải thích ở cột Ghi chú nếu số liệu đúng.', 0],
+    ['5. Các quy tắc kiểm tra trên sheet và từng ô (mã trong ngoặc vuông được in kèm mỗi thông báo):', 0],
     ['• Lỗi (tệp không được tiếp nhận):', 1],
     ...rules.errors.map((t): GuideLine => [`– ${t}`, 2]),
     ['• Cảnh báo (nên xem lại, không chặn việc tiếp nhận):', 1],
