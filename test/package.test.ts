@@ -110,7 +110,8 @@ describe('the office document is the one _rels/.rels names', () => {
   it.skipIf(!hasSoffice())('LibreOffice reads the same package the same way (saved by it, read back)', async () => {
     const dir = tempDir('bdg-package-');
     writeFileSync(join(dir, 'decoy.xlsx'), decoyPackage());
-    execFileSync('soffice', ['--headless', '--convert-to', 'xlsx', '--outdir', join(dir, 'out'), join(dir, 'decoy.xlsx')], { stdio: 'ignore', timeout: 120_000 });
+    const profile = `-env:UserInstallation=file://${dir}/profile`;
+    execFileSync('soffice', [profile, '--headless', '--convert-to', 'xlsx', '--outdir', join(dir, 'out'), join(dir, 'decoy.xlsx')], { stdio: 'ignore', timeout: 120_000 });
     const saved = join(dir, 'out', 'decoy.xlsx');
     expect(existsSync(saved)).toBe(true);
     const r = await read(new Uint8Array(readFileSync(saved)));
