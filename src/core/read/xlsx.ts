@@ -143,7 +143,7 @@ export class XlsxBook {
     const rels = this.readRels(`${base}_rels/${workbook.slice(base.length)}.rels`, base);
     this.readWorkbook(workbook, rels);
     const byType = (type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
-    // A table the relationships do not lead to is no table: a cell pointing into it is refused (see `checkIndices`).
+    // A table the relationships do not lead to is no table: a cell pointing into it is refused (see parseSheet).
     const strings = byType('sharedStrings');
     if (strings && this.entry(strings)) this.readSharedStrings(strings);
     const styles = byType('styles');
