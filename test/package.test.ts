@@ -98,13 +98,15 @@ describe('the office document is the one _rels/.rels names', () => {
     expect(total(r, 'DA8.06')).toBe(3400);
   });
 
-  it('a relative target and a prefixed, Strict relationship type read the same', async () => {
+  it('a relative target, a Strict relationship type and a target written with a backslash read the same', async () => {
     const strict = decoyPackage({
       extra: {
         '_rels/.rels': `<?xml version="1.0"?><Relationships xmlns="${PKG}"><Relationship Id="R1" Type="http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" Target="xl/book2.xml"/></Relationships>`,
       },
     });
     expect(total(await read(strict), 'DA8.05')).toBe(290);
+    // A Windows exporter's backslashes.
+    expect(total(await read(decoyPackage({ rootTarget: 'xl\\book2.xml' })), 'DA8.05')).toBe(290);
   });
 
   it.skipIf(!hasSoffice())('LibreOffice reads the same package the same way (saved by it, read back)', async () => {

@@ -855,7 +855,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** "../worksheets/sheet1.xml" against "xl/" → "xl/worksheets/sheet1.xml"; "/xl/x.xml" → "xl/x.xml". */
 function resolvePath(base: string, target: string): string {
-  const parts = (target.startsWith('/') ? target.slice(1) : base + target).split('/');
+  // Some Windows exporters write targets with backslashes ("xl\workbook.xml"); zip entries never have them.
+  const t = target.replace(/\\/g, '/');
+  const parts = (t.startsWith('/') ? t.slice(1) : base + t).split('/');
   const out: string[] = [];
   for (const p of parts) {
     if (p === '..') out.pop();
