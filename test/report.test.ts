@@ -6,7 +6,7 @@ import { loadCatalogue, measuresOf } from '../src/core/catalogue/catalogue.js';
 import type { Rollup } from '../src/core/model.js';
 import { formatNumber } from '../src/core/util/number.js';
 import '../src/node/data-files.js';
-import { checkTemplate, percent, TemplateError } from '../src/core/write/report/wording.js';
+import { checkTemplate, cleanLine, percent, TemplateError } from '../src/core/write/report/wording.js';
 import { agencyInText } from '../src/core/write/report/words.js';
 import { configSchema } from '../src/core/config.js';
 import { bdg } from './helpers/cli.js';
@@ -356,6 +356,25 @@ describe('bdg report: empty, partial, zero, change, blanks', () => {
     expect(body(d).map((p) => p.text).join('\n')).not.toContain('103-1');
   });
 
+  it('a leading "-" that is part of a unit’s sentence is kept; a list mark is not', async () => {
+    const d = await rewrite((r) => {
+      r.narratives.push({
+        unit: { code: '103', name: 'Thị xã Nam' },
+        narrative: { goodPractices: '-5% số vụ bạo lực gia đình so với năm 2023\n- Tổ chức 12 lớp tập huấn\n-Thành lập 3 câu lạc bộ\n1.500 lượt người tham gia đối thoại\n2) Lồng ghép vào sinh hoạt cộng đồng' },
+      });
+    });
+    const lines = body(d).map((p) => p.text);
+    const at = lines.findIndex((t) => t === '- Thị xã Nam:');
+    expect(lines.slice(at, at + 6)).toEqual([
+      '- Thị xã Nam:',
+      '+ -5% số vụ bạo lực gia đình so với năm 2023.',
+      '+ Tổ chức 12 lớp tập huấn.',
+      '+ Thành lập 3 câu lạc bộ.',
+      '+ 1.500 lượt người tham gia đối thoại.',
+      '+ Lồng ghép vào sinh hoạt cộng đồng.',
+    ]);
+  });
+
   it('with --previous, counts change in percent and rates in percentage points', async () => {
     const prevPath = join(dir, 'prev.json');
     const prev: Rollup = JSON.parse(JSON.stringify(rollup));
@@ -417,6 +436,27 @@ describe('bdg report: empty, partial, zero, change, blanks', () => {
     execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, join(dir, 'out', 'bao-cao-10-2024.docx')], { stdio: 'ignore', timeout: 120_000 });
     expect(existsSync(join(out, 'bao-cao-10-2024.pdf'))).toBe(true);
   });
+});
+
+describe('a unit’s line: which leading mark is a bullet (cleanLine)', () => {
+  it.each([
+    ['- Tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['-Tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['– Tổ chức 3 lớp;', 'Tổ chức 3 lớp.'],
+    ['+ Tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['• Tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['*Tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['1. Tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['2)Tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['a) tổ chức 3 lớp', 'Tổ chức 3 lớp.'],
+    ['- -5% so với năm trước', '-5% so với năm trước.'],
+    ['-5% so với năm trước', '-5% so với năm trước.'],
+    ['-0,5 điểm phần trăm so với kỳ trước', '-0,5 điểm phần trăm so với kỳ trước.'],
+    ['+3 lớp so với kế hoạch', '+3 lớp so với kế hoạch.'],
+    ['1.500 lượt người được tuyên truyền', '1.500 lượt người được tuyên truyền.'],
+    ['12,5% hộ nghèo là hộ DTTS', '12,5% hộ nghèo là hộ DTTS.'],
+    ['-', ''],
+  ])('%j → %j', (line, clean) => expect(cleanLine(line)).toBe(clean));
 });
 
 describe('the wording template and the words of the report', () => {

@@ -105,6 +105,12 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'value-not-xml-number': [{ indicator: 'DA8.05', measure: 'total', value: '298,7' }],
   'sheet-ambiguous': [{ sheet: 'Số liệu', matches: [{ name: 'Số liệu', hidden: true }, { name: 'SỐ LIỆU ', hidden: false }] }],
   'sheet-hidden': [{ sheet: 'Số liệu', veryHidden: true }, { sheet: 'Số liệu', veryHidden: false }],
+  'sheet-part-missing': [{ sheet: 'Số liệu', target: 'xl/worksheets/sheet9.xml' }, { sheet: 'Số liệu', target: null }],
+  'cell-reference-broken': [
+    { sheet: 'Số liệu', cell: 'E14', part: 'shared-strings', value: '12', count: 10 },
+    { sheet: 'Số liệu', cell: 'E14', part: 'shared-strings', value: '0', count: 0 },
+    { sheet: 'Số liệu', cell: 'E14', part: 'styles', value: '7', count: 3 },
+  ],
   'merged-figure-cell': [
     { sheet: 'Số liệu', value: 'E12:E13', indicator: 'DA8.05', covered: [{ code: 'DA8.05', measure: 'total' }, { code: 'DA8.06', measure: 'total' }] },
   ],

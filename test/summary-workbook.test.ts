@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, measuresOf, type Measure } from '../src/core/catalogue/catalogue.js';
 import type { Figures, FileOutcome, Issue, Rollup, UnitFigures } from '../src/core/model.js';
 import { buildHierarchy, type Hierarchy } from '../src/core/read/hierarchy.js';
+import { readSubmissionBytes } from '../src/core/read/submission.js';
 import { openXlsx } from '../src/core/read/xlsx.js';
 import { rollUp, totalsOf } from '../src/core/rollup/rollup.js';
 import { writeSummaryWorkbook } from '../src/core/write/summary-workbook.js';
@@ -255,5 +256,65 @@ describe('summary workbook: the level sheets written as raw rows', () => {
     const first = communes[0]!;
     expect(lines[3]!.split(',').slice(0, 5)).toEqual([first.code, first.name, 'Huyện Số 1', 'Tệp của đơn vị', String(first.values[columns[0]!.code]![columns[0]!.measure])]);
     expect(lines.at(-1)!.split(',')[1]).toBe('Tổng cộng');
+  });
+});
+
+describe('summary workbook: no cell over Excel’s 32.767 characters', () => {
+  it('a 40.000-character Thuyết minh and a file’s long error list are cut, with a note, and read back', async () => {
+    const hierarchy = buildHierarchy([
+      { code: '80', name: 'Tỉnh Dài', level: 'Tỉnh', parent: '' },
+      { code: '81', name: 'Huyện Một', level: 'Huyện', parent: '80' },
+      { code: '82', name: 'Huyện Hai', level: 'Huyện', parent: '80' },
+    ]);
+    const submitted = new Map<string, Figures>([
+      ['81', figuresFor(1, 10)],
+      ['82', figuresFor(2, 10)],
+    ]);
+    const byUnit = rollUp(hierarchy, catalogue, submitted);
+    const long = 'Cán bộ kiêm nhiệm, thường xuyên thay đổi. '.repeat(1000).slice(0, 40_000);
+    const errors: Issue[] = Array.from({ length: 900 }, (_, i) => ({ rule: 'value-not-number', severity: 'error', message: `Ô E${i + 7} (sheet "Số liệu"): "mười" không phải là số.` }));
+    const rollup: Rollup = {
+      runId: '20250110-080000-abcd',
+      root: { code: '80', name: 'Tỉnh Dài' },
+      period: '2024',
+      periodLabel: 'Năm 2024',
+      catalogueVersion: catalogue.version,
+      generatedAt: '2025-01-10T08:00:00.000Z',
+      completeness: { expected: 2, received: 2, missing: [], late: [], partial: [] },
+      files: [
+        { path: '81.xlsx', unit: '81', status: 'accepted', errors: [], warnings: [] },
+        { path: '82.xlsx', unit: '82', status: 'accepted', errors: [], warnings: [] },
+        { path: 'hong.xlsx', unit: '82', status: 'rejected', errors, warnings: [] },
+      ],
+      totals: totalsOf(catalogue, byUnit.get('80')!, 2),
+      ratios: [],
+      communes: 20,
+      units: ['81', '82'].map((c) => byUnit.get(c)!),
+      narratives: [
+        { unit: { code: '81', name: 'Huyện Một' }, narrative: { difficulties: long, proposals: 'Bố trí kinh phí.' } },
+        { unit: { code: '82', name: 'Huyện Hai' }, narrative: { difficulties: 'Thiếu cán bộ.' } },
+      ],
+    };
+    const bytes = await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered: [], runId: rollup.runId!, madeBy: 'bdg test' });
+
+    // Read back by the reader, as the summary is read when it is sent up.
+    const read = await readSubmissionBytes(bytes, 'tong-hop.xlsx');
+    const difficulties = read.submission!.narrative.difficulties!;
+    const note = '[Đã cắt bớt: văn bản dài 40.036 ký tự, quá giới hạn 32.767 ký tự của một ô Excel; bản đầy đủ có trong tệp tổng hợp .json.]';
+    expect(difficulties.length).toBeLessThanOrEqual(32_767);
+    expect(difficulties.endsWith(`…\n${note}`)).toBe(true);
+    expect(difficulties.startsWith(`Huyện Một: ${long.slice(0, 30_000)}`)).toBe(true);
+    // 11 + 40.000 + 1 + 24 characters in all; cut to the limit, Huyện Hai’s line past it.
+    expect(difficulties.length).toBe(32_767);
+    expect(read.submission!.narrative.proposals).toBe('Huyện Một: Bố trí kinh phí.');
+
+    // The status sheet's error list, written as raw rows.
+    const opened = openXlsx(bytes);
+    if (!opened.ok) throw new Error(opened.issue.message);
+    const status = opened.book.readSheet(opened.book.sheetsNamed('Tình hình nộp báo cáo', (s) => s)[0]!);
+    const detail = [...status.rows.values()].map((r) => r.get(5)).find((c) => c?.kind === 'text' && c.text.startsWith('Lỗi: Ô E7'));
+    const text = (detail as { text: string }).text;
+    expect(text.length).toBeLessThanOrEqual(32_767);
+    expect(text).toMatch(/…\n\[Đã cắt bớt: văn bản dài [\d.]+ ký tự, quá giới hạn 32\.767 ký tự của một ô Excel; bản đầy đủ có trong tệp tổng hợp \.json\.\]$/);
   });
 });

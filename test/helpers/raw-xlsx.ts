@@ -77,6 +77,8 @@ export interface RawWorkbookOptions {
   sheets?: RawSheet[];
   /** Parts added or replaced as they are (e.g. xl/styles.xml, xl/sharedStrings.xml). */
   parts?: Record<string, string | Uint8Array>;
+  /** Parts left out (e.g. _rels/.rels). */
+  omit?: string[];
   date1904?: boolean;
 }
 
@@ -106,6 +108,7 @@ export function rawWorkbook(opts: RawWorkbookOptions = {}): Uint8Array {
   };
   sheets.forEach((s, i) => (files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(s.xml)));
   for (const [name, data] of Object.entries(opts.parts ?? {})) files[name] = typeof data === 'string' ? strToU8(data) : data;
+  for (const name of opts.omit ?? []) delete files[name];
   return zipSync(files, { level: 6 });
 }
 

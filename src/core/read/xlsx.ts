@@ -5,6 +5,7 @@ import type { Issue } from '../model.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { issue } from '../rules/rules.js';
 import { probeZip, type ZipEntry } from './zip-probe.js';
+import { asShown } from '../util/number.js';
 
 /**
  * An .xlsx read straight from its bytes: the zip directory once, then only the parts asked for (workbook, its
@@ -57,6 +58,8 @@ export interface SheetEntry {
   state: 'visible' | 'hidden' | 'veryHidden';
   /** Zip entry of the sheet's XML; null when the workbook points at nothing. */
   path: string | null;
+  /** The part the workbook's relationship names (null: no relationship of the sheet's id). */
+  target: string | null;
 }
 
 /** The non-empty cells of one sheet, by row then column (1-based), and its merged ranges. */
@@ -119,7 +122,8 @@ export class XlsxBook {
     if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument')))
       throw new Refused(issue('file-not-xlsx', { found: 'ods' }));
     if (names.has('word/document.xml')) throw new Refused(issue('file-not-xlsx', { found: 'docx' }));
-    if (!zip.entries.some((e) => e.name.toLowerCase() === 'xl/workbook.xml')) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
+    // A zip that has neither the package's relationships nor a workbook where Excel puts it is some other zip.
+    if (!zip.entries.some((e) => /^(_rels\/\.rels|xl\/workbook\.xml)$/i.test(e.name))) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
     const unsafe = zip.entries.find((e) => /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(e.name));
     if (unsafe) throw new Refused(issue('file-unsafe', { danger: 'part-name', name: unsafe.name }));
     for (const e of zip.entries) {
@@ -132,11 +136,42 @@ export class XlsxBook {
     if (declared > limits.maxUncompressedBytes)
       throw new Refused(issue('file-too-large', { part: 'unzipped', size: declared, limit: limits.maxUncompressedBytes }));
 
-    const rels = this.readRels('xl/_rels/workbook.xml.rels', 'xl/');
-    this.readWorkbook(rels);
+    // The package is followed as OPC says: the office document from _rels/.rels, the rest from its relationships.
+    const workbook = this.officeDocument();
+    if (!workbook) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
+    const base = workbook.slice(0, workbook.lastIndexOf('/') + 1);
+    const rels = this.readRels(`${base}_rels/${workbook.slice(base.length)}.rels`, base);
+    this.readWorkbook(workbook, rels);
     const byType = (type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
-    this.readSharedStrings(byType('sharedStrings') ?? 'xl/sharedStrings.xml');
-    this.readStyles(byType('styles') ?? 'xl/styles.xml');
+    // A table the relationships do not lead to is no table: a cell pointing into it is refused (see parseSheet).
+    const strings = byType('sharedStrings');
+    if (strings && this.entry(strings)) this.readSharedStrings(strings);
+    const styles = byType('styles');
+    if (styles && this.entry(styles)) this.readStyles(styles);
+  }
+
+  /**
+   * The workbook part: the target of the package's officeDocument relationship. Without one (Excel and LibreOffice
+   * then refuse the package; openpyxl reads [Content_Types].xml), the one part [Content_Types].xml declares a
+   * workbook, else xl/workbook.xml; null when there is none.
+   */
+  private officeDocument(): string | null {
+    const main = [...this.readRels('_rels/.rels', '').values()].find((r) => r.type.endsWith('/officeDocument'));
+    if (main) {
+      if (!this.entry(main.target)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: main.target }));
+      return main.target;
+    }
+    const declared: string[] = [];
+    if (this.entry(CONTENT_TYPES))
+      this.parse(CONTENT_TYPES, {
+        open: (name, attrs) => {
+          if (name === 'Override' && WORKBOOK_TYPE.test(attrs.ContentType ?? '') && attrs.PartName) declared.push(resolvePath('', attrs.PartName));
+        },
+      });
+    // Two workbooks and nothing to say which one is the document: whichever a program picks, another may not.
+    if (declared.length > 1) throw new Refused(issue('file-damaged', { damage: 'part', part: CONTENT_TYPES }));
+    const path = declared[0] ?? 'xl/workbook.xml';
+    return this.entry(path) ? path : null;
   }
 
   /** The sheets whose name matches `want` after `normalize`, in workbook order. */
@@ -151,7 +186,7 @@ export class XlsxBook {
    */
   readSheet(sheet: SheetEntry, untilRow = MAX_ROW): SheetCells {
     const cells: SheetCells = { name: sheet.name, rows: new Map(), merges: [] };
-    if (!sheet.path) return cells;
+    if (!sheet.path) throw new Refused(issue('sheet-part-missing', { sheet: sheet.name.normalize('NFC'), target: sheet.target }));
     try {
       this.parseSheet(sheet.path, cells, untilRow);
     } catch (err) {
@@ -171,22 +206,46 @@ export class XlsxBook {
     let cCol = 0;
     let cType = '';
     let cStyle = 0;
+    let cStyleText = '';
     let value: string | null = null;
     let formula: string | null = null;
     let inline: string | null = null;
     let inText: 'v' | 'f' | 't' | null = null;
     let inPhonetic = false;
     let inCell = false;
+    const broken = (part: 'shared-strings' | 'styles', value: string, count: number) => {
+      const at = { sheet: sheetName.normalize('NFC'), cell: address(cRow, cCol) };
+      return new Refused(issue('cell-reference-broken', { ...at, part, value, count }, at));
+    };
     const store = () => {
+      if (cType === 's' && value !== null && !(STRING_INDEX.test(value) && Number(value) < this.sharedStrings.length))
+        throw broken('shared-strings', value.trim(), this.sharedStrings.length);
       const scalar = this.scalar(cType, cStyle, value, formula, inline);
       if (scalar.kind === 'empty' || cRow > untilRow) return;
+      // Style 0 is the default one, there even when the file has no styles.
+      if (cStyle !== 0 && !(Number.isInteger(cStyle) && cStyle > 0 && cStyle < this.dateStyles.length))
+        throw broken('styles', cStyleText, this.dateStyles.length);
       if (++count > MAX_CELLS_PER_SHEET) throw new Refused(issue('file-too-large', { part: 'cells', sheet: sheetName, limit: MAX_CELLS_PER_SHEET }));
       let r = cRow === rowNum && row ? row : cells.rows.get(cRow);
       if (!r) cells.rows.set(cRow, (r = new Map()));
       if (cRow === rowNum) row = r;
       r.set(cCol, scalar);
     };
+    // Merges are read wherever they stand: by the parser up to where it stops, by the scan of the rest after it
+    // (some writers put <mergeCells> after <conditionalFormatting>). A range seen by both counts once.
+    const seen = new Set<string>();
+    const addMerge = (ref: string) => {
+      const range = parseRange(ref);
+      if (!range || (range.top === range.bottom && range.left === range.right)) return;
+      const key = `${range.top}:${range.left}:${range.bottom}:${range.right}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      if (cells.merges.length >= MAX_MERGES_PER_SHEET)
+        throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
+      cells.merges.push(range);
+    };
     this.parse(path, {
+      tailMerge: addMerge,
       open: (name, attrs, depth) => {
         // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
         if (depth === 2 && !SHEET_PARTS_READ.has(name)) return DONE;
@@ -213,6 +272,7 @@ export class XlsxBook {
             if (cCol > MAX_COL) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             col = cCol;
             cType = attrs.t ?? '';
+            cStyleText = attrs.s ?? '';
             cStyle = attrs.s ? Number(attrs.s) : 0;
             value = formula = inline = null;
             break;
@@ -238,14 +298,9 @@ export class XlsxBook {
           case 't':
             if (inline !== null && !inPhonetic) inText = 't';
             break;
-          case 'mergeCell': {
-            const range = attrs.ref ? parseRange(attrs.ref) : null;
-            if (!range || (range.top === range.bottom && range.left === range.right)) break;
-            if (cells.merges.length >= MAX_MERGES_PER_SHEET)
-              throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
-            cells.merges.push(range);
+          case 'mergeCell':
+            if (attrs.ref) addMerge(attrs.ref);
             break;
-          }
         }
       },
       text: (t) => {
@@ -275,17 +330,16 @@ export class XlsxBook {
   /** A cell's scalar from its type attribute, style, stored value, formula and inline text. */
   private scalar(t: string, style: number, v: string | null, f: string | null, inline: string | null): Scalar {
     const fromText = (s: string): Scalar => (s.trim() === '' ? EMPTY : { kind: 'text', text: s });
+    const fromXstring = (s: string): Scalar => fromText(decodeXstring(s));
     if (f !== null && (v === null || (v === '' && t === 'str'))) return { kind: 'formula-no-result', formula: f.trim() };
     switch (t) {
-      case 's': {
-        if (v === null) return EMPTY;
-        const s = this.sharedStrings[Number(v)];
-        return s === undefined ? EMPTY : fromText(s);
-      }
+      case 's':
+        // The index was checked as the cell was stored.
+        return v === null ? EMPTY : fromText(this.sharedStrings[Number(v)]!);
       case 'inlineStr':
-        return inline === null ? (v === null ? EMPTY : fromText(v)) : fromText(inline);
+        return inline === null ? (v === null ? EMPTY : fromXstring(v)) : fromXstring(inline);
       case 'str':
-        return v === null ? EMPTY : fromText(v);
+        return v === null ? EMPTY : fromXstring(v);
       case 'b':
         return v === null ? EMPTY : { kind: 'bool', value: v.trim() === '1' || v.trim().toLowerCase() === 'true' };
       case 'e':
@@ -299,27 +353,28 @@ export class XlsxBook {
         return { kind: 'date', value: iso.includes('T') ? date : new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate())) };
       }
       default: {
-        if (v === null) return inline === null ? EMPTY : fromText(inline);
+        if (v === null) return inline === null ? EMPTY : fromXstring(inline);
         const s = v.trim();
         if (s === '') return EMPTY;
         if (!XML_NUMBER.test(s)) return { kind: 'bad-number', text: s };
         const n = Number(s);
         if (!Number.isFinite(n)) return { kind: 'error', error: s };
         if (this.dateStyles[style]) return { kind: 'date', value: serialToDate(n, this.date1904) };
-        return { kind: 'number', value: n };
+        return { kind: 'number', value: asShown(n) };
       }
     }
   }
 
-  private readWorkbook(rels: Map<string, Rel>): void {
-    this.parse('xl/workbook.xml', {
+  private readWorkbook(path: string, rels: Map<string, Rel>): void {
+    this.parse(path, {
       open: (name, attrs) => {
         if (name === 'workbookPr') this.date1904 = attrs.date1904 === '1' || attrs.date1904 === 'true';
         else if (name === 'sheet') {
           const state = attrs.state === 'hidden' || attrs.state === 'veryHidden' ? attrs.state : 'visible';
           const id = Object.entries(attrs).find(([k]) => k === 'id' || k.endsWith(':id'))?.[1];
           const rel = id ? rels.get(id) : undefined;
-          this.sheets.push({ name: attrs.name ?? '', state, path: rel && this.entry(rel.target) ? rel.target : null });
+          const target = rel?.target ?? null;
+          this.sheets.push({ name: decodeXstring(attrs.name ?? ''), state, path: target && this.entry(target) ? target : null, target });
         }
       },
     });
@@ -349,7 +404,7 @@ export class XlsxBook {
           if (name === 't') inT = false;
           else if (name === 'rPh') phonetic = false;
           else if (name === 'si') {
-            this.sharedStrings.push(current ?? '');
+            this.sharedStrings.push(decodeXstring(current ?? ''));
             current = null;
           }
         },
@@ -437,7 +492,7 @@ export class XlsxBook {
     let closed = false;
     let pending: Uint8Array = new Uint8Array(0);
     let utf8 = false;
-    const tail = { depth: 0, max: 0 };
+    const tail = new TailScan(path, handlers.tailMerge);
     const runs = { past: false };
     const feed = (chunk: Uint8Array, final: boolean) => {
       inflated += chunk.length;
@@ -468,8 +523,7 @@ export class XlsxBook {
       };
       if (sax.stopped()) {
         // Past where the parser stopped, the part is only scanned: UTF-8 as bytes, never decoded.
-        if (utf8) scanTailBytes(chunk, 0, chunk.length, tail, path);
-        else scanTail(decoder.decode(chunk, { stream: !final }), tail, path);
+        tail.scan(utf8 ? chunk : utf8Bytes(decoder.decode(chunk, { stream: !final })), final);
         closed ||= final;
         return;
       }
@@ -505,9 +559,10 @@ export class XlsxBook {
         if (err !== DONE) throw err;
         // The parser stopped inside piece k: the part is scanned from that piece on, at the depth it began with
         // (this chunk's rest now, the chunks to come as they arrive).
+        // What was cut off after the last "<" of the chunk is scanned too: a tag it begins may be a merge.
         tail.depth = tail.max = depthBefore;
-        if (utf8) scanTailBytes(bytes, pieces[k]!.start, end, tail, path);
-        else scanTail(pieces.slice(k).map((p) => p.text).join(''), tail, path);
+        if (utf8) tail.scan(bytes.subarray(pieces[k]!.start), final);
+        else tail.scan(utf8Bytes(pieces.slice(k).map((p) => p.text).join('')), final);
         closed ||= final;
       }
     };
@@ -567,6 +622,23 @@ interface Handlers {
   open?: (name: string, attrs: Record<string, string>, depth: number) => unknown;
   text?: (text: string) => void;
   close?: (name: string) => void;
+  /** The `ref` of each <mergeCell> in what follows where the parser stopped (found by the scan, not parsed). */
+  tailMerge?: (ref: string) => void;
+}
+
+const CONTENT_TYPES = '[Content_Types].xml';
+/** Content types of a workbook part: .xlsx, .xltx, .xlsm, .xltm. */
+const WORKBOOK_TYPE = /\.(sheet|template)(\.macroEnabled)?\.main\+xml$/i;
+/** A shared-string index as a cell holds it. */
+const STRING_INDEX = /^\s*\d{1,10}\s*$/;
+
+/**
+ * Text as ECMA-376 stores it (ST_Xstring): a character XML cannot hold is written `_xHHHH_` (`_x000D_` a carriage
+ * return), and an underscore that would start such an escape as `_x005F_` (`_x005F_x0041_` is the text `_x0041_`).
+ */
+export function decodeXstring(s: string): string {
+  if (!s.includes('_x')) return s;
+  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /**
@@ -658,45 +730,106 @@ function isBlank(b: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
-/** Nesting depth of the part after the parser stopped, by a scan for tags (nothing is parsed any more). */
-function scanTail(text: string, tail: { depth: number; max: number }, path: string): void {
-  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
-    const next = text.charCodeAt(i + 1);
-    if (next === 0x2f) tail.depth--;
-    else if (next === 0x21) {
-      if (text.startsWith('<!DOCTYPE', i) || text.startsWith('<!ENTITY', i)) throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
-    } else if (next !== 0x3f) {
-      const end = text.indexOf('>', i);
-      if (end < 0) break;
-      if (text.charCodeAt(end - 1) !== 0x2f) tail.depth++;
-      if (tail.depth > tail.max && (tail.max = tail.depth) > MAX_XML_DEPTH)
-        throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
-      i = end;
+/** Longest tag kept from one chunk of the scanned rest to the next: a merge's tag is a few dozen bytes. */
+const MAX_CARRIED_TAG = 64 * 1024;
+
+/**
+ * The rest of a part after the parser stopped, scanned as bytes for tags (nothing is parsed any more): its nesting
+ * depth, DTD declarations, and the ranges of <mergeCell> elements. Fed chunk after chunk; a tag cut at the end of
+ * a chunk is kept for the next one when it may be a merge.
+ */
+class TailScan {
+  depth = 0;
+  max = 0;
+  private carry: Uint8Array | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly onMerge?: (ref: string) => void,
+  ) {}
+
+  scan(chunk: Uint8Array, final: boolean): void {
+    const b = this.carry ? concat(this.carry, chunk) : chunk;
+    this.carry = null;
+    for (let i = b.indexOf(0x3c); i >= 0; i = b.indexOf(0x3c, i + 1)) {
+      const next = b[i + 1];
+      if (next === 0x2f) this.depth--;
+      else if (next === 0x21) {
+        if (startsWithBytes(b, i, DOCTYPE_BYTES) || startsWithBytes(b, i, ENTITY_BYTES)) throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
+      } else if (next !== 0x3f) {
+        const merge = this.onMerge ? isMergeTag(b, i) : false;
+        const end = merge === true ? tagEnd(b, i) : b.indexOf(0x3e, i);
+        if (end < 0) {
+          this.keep(b, i, merge, final);
+          return;
+        }
+        if (b[end - 1] !== 0x2f) this.depth++;
+        if (this.depth > this.max && (this.max = this.depth) > MAX_XML_DEPTH)
+          throw new Refused(issue('file-unsafe', { danger: 'nesting', part: this.path, limit: MAX_XML_DEPTH }));
+        if (merge === true) {
+          const ref = attribute(new TextDecoder().decode(b.subarray(i, end)), 'ref');
+          if (ref !== null) this.onMerge!(ref);
+        }
+        i = end;
+      }
     }
+    // A "<!" ending the chunk may begin a DOCTYPE the next one completes.
+    const last = b.lastIndexOf(0x3c);
+    if (!final && last >= 0 && last >= b.length - 9 && b[last + 1] === 0x21 && b.indexOf(0x3e, last) < 0) this.carry = b.slice(last);
+  }
+
+  /** A tag cut by the end of the chunk, from `lt`: kept when it is or may be a merge; others only count depth. */
+  private keep(b: Uint8Array, lt: number, merge: boolean | null, final: boolean): void {
+    if (final || merge === false) return;
+    if (b.length - lt > MAX_CARRIED_TAG) {
+      // No merge is that long; whatever it is, it is not what Excel writes.
+      if (merge === true) throw new Refused(issue('file-damaged', { damage: 'part', part: this.path }));
+      return;
+    }
+    this.carry = b.slice(lt);
   }
 }
+
+/** Whether the tag at `lt` is a <mergeCell> (with or without a prefix); null when its name runs past the bytes. */
+function isMergeTag(b: Uint8Array, lt: number): boolean | null {
+  let from = lt + 1;
+  let i = from;
+  for (; i < b.length; i++) {
+    const ch = b[i]!;
+    if (ch === 0x3a) from = i + 1;
+    else if (ch === 0x20 || ch === 0x2f || ch === 0x3e || ch === 0x09 || ch === 0x0a || ch === 0x0d) break;
+  }
+  if (i === b.length) return null;
+  return i - from === MERGE_CELL.length && startsWithBytes(b, from, MERGE_CELL);
+}
+
+/** Where the tag at `lt` ends: its ">" outside quoted attribute values (which may hold ">"); -1 past the bytes. */
+function tagEnd(b: Uint8Array, lt: number): number {
+  let quote = 0;
+  for (let i = lt + 1; i < b.length; i++) {
+    const ch = b[i]!;
+    if (quote) {
+      if (ch === quote) quote = 0;
+    } else if (ch === 0x22 || ch === 0x27) quote = ch;
+    else if (ch === 0x3e) return i;
+  }
+  return -1;
+}
+
+/** An unprefixed attribute's value in a tag's text, its character and entity references resolved; null if absent. */
+function attribute(tag: string, name: string): string | null {
+  const m = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tag);
+  if (!m) return null;
+  return (m[2] ?? m[3]!).replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : XML_ENTITIES[e]!,
+  );
+}
+
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 function startsWithBytes(b: Uint8Array, at: number, what: Uint8Array): boolean {
   for (let j = 0; j < what.length; j++) if (b[at + j] !== what[j]) return false;
   return true;
-}
-
-/** scanTail over UTF-8 bytes `b[from, to)`: what the parser will not read is scanned without being decoded. */
-function scanTailBytes(b: Uint8Array, from: number, to: number, tail: { depth: number; max: number }, path: string): void {
-  for (let i = b.indexOf(0x3c, from); i >= 0 && i < to; i = b.indexOf(0x3c, i + 1)) {
-    const next = b[i + 1];
-    if (next === 0x2f) tail.depth--;
-    else if (next === 0x21) {
-      if (startsWithBytes(b, i, DOCTYPE_BYTES) || startsWithBytes(b, i, ENTITY_BYTES)) throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
-    } else if (next !== 0x3f) {
-      const end = b.indexOf(0x3e, i);
-      if (end < 0 || end >= to) break;
-      if (b[end - 1] !== 0x2f) tail.depth++;
-      if (tail.depth > tail.max && (tail.max = tail.depth) > MAX_XML_DEPTH)
-        throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
-      i = end;
-    }
-  }
 }
 
 function localName(name: string): string {
@@ -722,7 +855,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** "../worksheets/sheet1.xml" against "xl/" → "xl/worksheets/sheet1.xml"; "/xl/x.xml" → "xl/x.xml". */
 function resolvePath(base: string, target: string): string {
-  const parts = (target.startsWith('/') ? target.slice(1) : base + target).split('/');
+  // Some Windows exporters write targets with backslashes ("xl\workbook.xml"); zip entries never have them.
+  const t = target.replace(/\\/g, '/');
+  const parts = (t.startsWith('/') ? t.slice(1) : base + t).split('/');
   const out: string[] = [];
   for (const p of parts) {
     if (p === '..') out.pop();
@@ -802,6 +937,9 @@ export function parseRange(ref: string): Range | null {
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const DOCTYPE_BYTES = ascii('<!DOCTYPE');
+const MERGE_CELL = ascii('mergeCell');
+/** The text of a part not in UTF-8, as UTF-8 bytes for the scan of its rest. */
+const utf8Bytes = (s: string) => new TextEncoder().encode(s);
 const ENTITY_BYTES = ascii('<!ENTITY');
 const utf16le = (s: string) => new Uint8Array(new Uint16Array([...s].map((c) => c.charCodeAt(0))).buffer);
 

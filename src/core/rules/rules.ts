@@ -122,7 +122,8 @@ interface BadFigure extends FigureCell {
   value: number | null;
   text?: string;
 }
-const shown = (p: BadFigure) => (p.text ? `"${p.text}"` : p.value === null ? '' : n(p.value));
+/** A figure as read, every digit of it (three decimals would show 7,99999999999 as the whole number 8). */
+const shown = (p: BadFigure) => (p.text ? `"${p.text}"` : p.value === null ? '' : formatNumber(p.value, 15));
 
 /** A cross-indicator rule on the Tổng số of `indicator`, read against another indicator. */
 interface Against {
@@ -364,6 +365,34 @@ export const RULES = {
       for (const c of p.covered) byCode.set(c.code, [...(byCode.get(c.code) ?? []), c.measure]);
       const what = [...byCode].map(([code, ms]) => `chỉ tiêu ${code} (cột ${ms.map((m) => MEASURE_LABEL[m]).join(', ')})`).join(' và ');
       return `Vùng ô ${p.value} (sheet "${p.sheet}") đang gộp lại (Merge) và phủ lên ô số liệu của ${what}: một số trong ô gộp không biết thuộc ô nào. Bỏ gộp vùng này (Home › Merge & Center › Unmerge Cells) rồi nhập lại từng số vào đúng ô của nó.`;
+    },
+  }),
+  /**
+   * `target`: the part the workbook's relationship names, null when no relationship of that id is there. The file as
+   * a program wrote it is broken (no one filling the form in Excel can do this): a rule of the file, not the guide's.
+   */
+  'sheet-part-missing': rule<{ sheet: string; target: string | null }>({
+    severity: 'error',
+    level: 'file',
+    source: 'read',
+    summary: 'Sheet có tên trong tệp nhưng tệp không có phần chứa nội dung của nó (tệp hỏng hoặc ghi lỗi).',
+    message: (p) =>
+      `Sheet "${p.sheet}" có tên trong tệp nhưng nội dung của nó không có trong tệp (${p.target ? `thiếu phần "${printable(p.target)}"` : 'không trỏ tới phần nào'}), nên không đọc được số liệu. Tệp bị hỏng hoặc do phần mềm ghi lỗi: xuất lại tệp, hoặc nhập số liệu vào biểu mẫu mới rồi gửi lại.`,
+  }),
+  /**
+   * A cell pointing at what the file does not have: `value` is the index as written, `count` how many entries the
+   * table has (0: the file has no such table). Like sheet-part-missing, a rule of the file; the issue has the cell.
+   */
+  'cell-reference-broken': rule<{ sheet: string; cell: string; part: 'shared-strings' | 'styles'; value: string; count: number }>({
+    severity: 'error',
+    level: 'file',
+    source: 'read',
+    summary: 'Ô trỏ tới mục chữ dùng chung hoặc định dạng ô không có trong tệp (tệp ghi lỗi): không biết ô ghi gì.',
+    message: (p) => {
+      const what = p.part === 'shared-strings' ? 'bảng chữ dùng chung' : 'bảng định dạng ô';
+      const has = p.count ? `${what} của tệp chỉ có ${n(p.count)} mục (từ 0 đến ${n(p.count - 1)})` : `tệp không có ${what}`;
+      const unknown = p.part === 'shared-strings' ? 'không biết ô này ghi gì' : 'không biết ô này là số hay ngày tháng';
+      return `Ô ${p.cell} (sheet "${p.sheet}") trỏ tới mục "${printable(p.value)}" của ${what}, nhưng ${has}: ${unknown}. Tệp do phần mềm ghi lỗi. Mở tệp bằng Excel hoặc LibreOffice, kiểm tra lại ô này, lưu thành tệp mới rồi gửi lại.`;
     },
   }),
   /** `emptyCell`: the field's cell in column B when its label is there and the cell empty. Label and hint from src/core/form/layout.ts. */

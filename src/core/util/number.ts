@@ -31,13 +31,19 @@ export function parseNumberText(input: string): ParsedText {
 }
 
 const grouping = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 3, useGrouping: true });
+const formats = new Map<number, Intl.NumberFormat>();
+/** The format to `decimals` decimals, made once: messages of a file with thousands of errors use it as often. */
+function groupingTo(decimals: number): Intl.NumberFormat {
+  let f = formats.get(decimals);
+  if (!f) formats.set(decimals, (f = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: decimals, useGrouping: true })));
+  return f;
+}
 
 /** 15369 → "15.369"; 1643.5 → "1.643,5". */
 export function formatNumber(n: number, maxDecimals = 3): string {
   // Whole numbers, by far the most common, skip Intl: annexes print hundreds of thousands of them.
   if (Number.isSafeInteger(n)) return (n < 0 ? '-' : '') + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  const f =
-    maxDecimals === 3 ? grouping : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: maxDecimals, useGrouping: true });
+  const f = maxDecimals === 3 ? grouping : groupingTo(maxDecimals);
   // ICU's vi-VN does not group four-digit numbers in some builds; force the office style.
   const [int, frac] = f.format(Math.abs(n)).replace(/\./g, '').split(',');
   const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
@@ -58,4 +64,12 @@ export function pad2(n: number): string {
 export function formatMoney(millions: number): string {
   if (millions >= 1000) return `${formatNumber(millions / 1000, 2)} tỷ đồng`;
   return `${formatNumber(millions, 3)} triệu đồng`;
+}
+
+/**
+ * A number stored in a cell as Excel shows it: to 15 significant digits, so that the floating-point noise of a
+ * stored double goes (7.9999999999999991 → 8, 0.30000000000000004 → 0.3).
+ */
+export function asShown(n: number): number {
+  return Number.isInteger(n) && Math.abs(n) < 1e15 ? n : Number(n.toPrecision(15));
 }

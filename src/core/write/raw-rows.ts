@@ -1,5 +1,6 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { ByteWriter, utf8 } from './byte-writer.js';
+import { fitCellText } from './cell-text.js';
 
 /**
  * Rows of a workbook written as SpreadsheetML bytes straight into their sheet part, for sheets of hundreds of
@@ -116,7 +117,8 @@ class SharedStrings {
   }
 
   ref(s: string): number {
-    const key = s.replace(FORBIDDEN, '');
+    // A cell holds 32.767 characters at most (a file's error list can be longer).
+    const key = fitCellText(s.replace(FORBIDDEN, ''));
     let i = this.indexOf.get(key);
     if (i === undefined) {
       i = this.entries++;

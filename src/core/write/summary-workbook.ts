@@ -4,6 +4,7 @@ import { NARRATIVE_LABELS, type Narrative, type NarrativeKey, type Rollup, type 
 import type { Hierarchy, Level } from '../read/hierarchy.js';
 import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
+import { fitCellText } from './cell-text.js';
 import { withRawRows, type RawRowBlock } from './raw-rows.js';
 import { buildSubmissionWorkbook } from './submission-workbook.js';
 
@@ -75,7 +76,8 @@ function gatherNarrative(rollup: Rollup): Narrative {
   const out: Narrative = {};
   for (const key of Object.keys(NARRATIVE_LABELS) as NarrativeKey[]) {
     const parts = rollup.narratives.filter((n) => n.narrative[key]).map((n) => `${n.unit.name}: ${n.narrative[key]}`);
-    if (parts.length) out[key] = parts.join('\n');
+    // The units' words of a country do not fit in one cell: cut, saying so (the .json has them whole).
+    if (parts.length) out[key] = fitCellText(parts.join('\n'));
   }
   return out;
 }
@@ -229,7 +231,8 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
     rows.push({
       kind: f.status === 'rejected' ? KIND.rejected : KIND.file,
       cells: [f.path, f.unit ?? null, f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? null) : null, STATUS_LABEL[f.status], detail || null, f.supersededBy ?? null],
-      height: Math.max(15, 15 * lines),
+      // Excel's rows are at most 409 points high.
+      height: Math.min(409, Math.max(15, 15 * lines)),
     });
   }
   const section = (title: string, units: { cells: (string | null)[] }[]) => {

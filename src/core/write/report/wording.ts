@@ -358,9 +358,17 @@ function topUnit(code: string, rollup: Rollup): { code: string; name: string } |
   return u && u.parent === rollup.root.code ? { code: u.code, name: u.name } : null;
 }
 
+/**
+ * The list mark a unit's line may open with, stripped as the report sets its own: a bullet (•, *, ▪), a dash or
+ * plus followed by a space or straight by a letter ("- Tổ chức", "-Tổ chức"), a list number or letter ("1.", "2)",
+ * "a)") followed by a space or a letter. A sign before a digit ("-5% so với năm trước", "+3 lớp") and the dot of a
+ * number ("1.500 lượt người") are the sentence's own and stay.
+ */
+const LIST_MARK = /^\s*(?:[•*▪◦●]\s*|[-+–—](?:\s+|(?=\p{L})|$)|(?:\d{1,2}[.)]|[a-zđ]\))(?:\s+|(?=\p{L})|$))/iu;
+
 /** A line a unit wrote, without its own bullet or number, ending with a full stop. */
-function cleanLine(s: string): string {
-  const t = s.replace(/^\s*(?:[-+•*–]|\d+[.)]|[a-zđ]\))\s*/i, '').trim().replace(/[;,]\s*$/, '');
+export function cleanLine(s: string): string {
+  const t = s.replace(LIST_MARK, '').trim().replace(/[;,]\s*$/, '');
   if (!t) return '';
   const body = sentenceCase(t);
   return /[.!?…]$/.test(body) ? body : `${body}.`;
