@@ -28,7 +28,7 @@ export const INFO_FIELDS: readonly InfoField[] = [
   { key: 'unitCode', label: 'Mã đơn vị', required: true, expects: 'mã đơn vị hành chính, ví dụ 655', hint: 'Bắt buộc. Mã theo danh mục đơn vị hành chính.' },
   { key: 'unitName', label: 'Tên đơn vị', required: true, expects: 'tên đơn vị, ví dụ "Huyện Krông A Na"', hint: 'Bắt buộc.' },
   { key: 'period', label: 'Kỳ báo cáo', required: true, expects: '"Năm 2024" hoặc "6 tháng đầu năm 2024"', hint: 'Bắt buộc. "Năm 2024" hoặc "6 tháng đầu năm 2024".' },
-  { key: 'version', label: 'Phiên bản biểu mẫu', required: true, expects: 'tên phiên bản như trong biểu mẫu tạo bằng bdg template', hint: 'Bắt buộc. Không sửa.' },
+  { key: 'version', label: 'Phiên bản biểu mẫu', required: true, expects: 'tên phiên bản như ghi trên biểu mẫu trống', hint: 'Bắt buộc. Không sửa.' },
   { key: 'preparedBy', label: 'Người lập biểu', required: false, expects: 'họ tên', hint: '' },
   { key: 'phone', label: 'Điện thoại', required: false, expects: 'số điện thoại', hint: '' },
   { key: 'preparedOn', label: 'Ngày lập', required: false, expects: 'ngày dạng dd/mm/yyyy', hint: 'Ngày/tháng/năm, ví dụ 15/12/2024.' },

@@ -75,6 +75,8 @@ const ADVICE = {
     raiseTimeLimit: ' (hoặc chạy lại với --time-limit lớn hơn)',
     /** What to do about a file of a unit outside the part of the list being consolidated. */
     widenRoot: (root: string) => ` (--root ${root}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này`,
+    /** Where the blank form of one edition comes from. */
+    formOfEdition: (edition: string) => `bdg template --form ${edition}`,
   },
   page: {
     newForm: 'biểu mẫu mới tải ở mục "Tải biểu mẫu" của trang bdg.html',
@@ -82,6 +84,7 @@ const ADVICE = {
     raiseSizeLimit: '',
     raiseTimeLimit: '',
     widenRoot: () => '. Bỏ tệp này khỏi các tệp đã chọn',
+    formOfEdition: (edition: string) => `tải ở mục "Tải biểu mẫu" của trang bdg.html, chọn phiên bản ${edition}`,
   },
 } satisfies Record<Audience, Record<string, string | ((...args: string[]) => string)>>;
 
@@ -316,7 +319,7 @@ export const RULES = {
     source: 'edge',
     summary: 'Một tệp đặc biệt (FIFO, socket, thiết bị) nằm trong thư mục báo cáo: không mở, bỏ qua.',
     message: (p) =>
-      `${p.path ? `"${p.path}" là` : 'Đây là'} ${SPECIAL_FILE[p.found]}, không phải tệp dữ liệu thông thường nên bdg không mở. Nếu đây là báo cáo, lưu nó thành một tệp .xlsx thông thường rồi chạy lại.`,
+      `${p.path ? `"${p.path}" là` : 'Đây là'} ${SPECIAL_FILE[p.found]}, không phải tệp dữ liệu thông thường nên không mở. Nếu đây là báo cáo, lưu nó thành một tệp .xlsx thông thường rồi chạy lại.`,
   }),
   'file-timeout': rule<{ seconds: number }>({
     severity: 'error',
@@ -773,35 +776,35 @@ export const RULES = {
     level: 'consolidation',
     source: 'consolidate',
     summary: 'Tệp theo phiên bản biểu mẫu khác, đã chuyển sang phiên bản đang tổng hợp; chỉ tiêu không chuyển được thì không tính.',
-    message: (p) =>
+    message: (p, _at, say) =>
       `Tệp theo biểu mẫu ${p.value}, đã chuyển sang biểu mẫu ${p.edition} đang tổng hợp.` +
       (p.notConverted.length ? ` Không chuyển được (chỉ tiêu đã tách hoặc bỏ): ${p.notConverted.join(', ')}.` : '') +
       (p.lacking.length ? ` Tệp không có các chỉ tiêu mới ${p.lacking.join(', ')}: đơn vị được tính là chưa báo cáo các chỉ tiêu này.` : '') +
-      ` Để đủ số liệu, đề nghị đơn vị điền biểu mẫu ${p.edition} (bdg template --form ${p.edition}).`,
+      ` Để đủ số liệu, đề nghị đơn vị điền biểu mẫu ${p.edition} (${say.formOfEdition(p.edition)}).`,
   }),
   'edition-incompatible': rule<{ value: string; edition: string }>({
     severity: 'error',
     level: 'consolidation',
     source: 'consolidate',
     summary: 'Tệp theo phiên bản biểu mẫu không chuyển được sang phiên bản đang tổng hợp.',
-    message: (p) =>
-      `Tệp theo biểu mẫu ${p.value}, không chuyển được sang biểu mẫu ${p.edition} đang tổng hợp (bdg không có bảng chuyển đổi giữa hai phiên bản). Đề nghị đơn vị chép số liệu sang biểu mẫu ${p.edition} (bdg template --form ${p.edition}) rồi gửi lại.`,
+    message: (p, _at, say) =>
+      `Tệp theo biểu mẫu ${p.value}, không chuyển được sang biểu mẫu ${p.edition} đang tổng hợp (chưa có bảng chuyển đổi giữa hai phiên bản). Đề nghị đơn vị chép số liệu sang biểu mẫu ${p.edition} (${say.formOfEdition(p.edition)}) rồi gửi lại.`,
   }),
   'form-outdated': rule<{ value: string; edition: string; period: string }>({
     severity: 'warning',
     level: 'file',
     source: 'validate',
     summary: 'Tệp dùng phiên bản biểu mẫu cũ hơn phiên bản của kỳ báo cáo.',
-    message: (p) =>
-      `Tệp theo biểu mẫu ${p.value}; kỳ báo cáo ${p.period} dùng biểu mẫu ${p.edition}. Số liệu vẫn được kiểm tra theo biểu mẫu ${p.value} và sẽ được chuyển khi tổng hợp, nhưng chỉ tiêu mới sẽ thiếu: nên chép sang biểu mẫu mới (bdg template --form ${p.edition}).`,
+    message: (p, _at, say) =>
+      `Tệp theo biểu mẫu ${p.value}; kỳ báo cáo ${p.period} dùng biểu mẫu ${p.edition}. Số liệu vẫn được kiểm tra theo biểu mẫu ${p.value} và sẽ được chuyển khi tổng hợp, nhưng chỉ tiêu mới sẽ thiếu: nên chép sang biểu mẫu mới (${say.formOfEdition(p.edition)}).`,
   }),
   'form-newer': rule<{ value: string; edition: string; period: string }>({
     severity: 'warning',
     level: 'file',
     source: 'validate',
     summary: 'Tệp dùng phiên bản biểu mẫu mới hơn phiên bản của kỳ báo cáo.',
-    message: (p) =>
-      `Tệp theo biểu mẫu ${p.value}, mới hơn biểu mẫu ${p.edition} của kỳ báo cáo ${p.period}. Kiểm tra ô "Kỳ báo cáo"; nếu đúng kỳ, nên dùng biểu mẫu ${p.edition} (bdg template --form ${p.edition}).`,
+    message: (p, _at, say) =>
+      `Tệp theo biểu mẫu ${p.value}, mới hơn biểu mẫu ${p.edition} của kỳ báo cáo ${p.period}. Kiểm tra ô "Kỳ báo cáo"; nếu đúng kỳ, nên dùng biểu mẫu ${p.edition} (${say.formOfEdition(p.edition)}).`,
   }),
 } as const;
 
