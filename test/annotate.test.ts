@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
 import { annotateWorkbook } from '../src/core/write/annotate.js';
 import { checkSubmission } from '../src/core/validate/check-file.js';
-import { rawWorkbook, figuresSheetXml, infoSheetXml, cellOf } from './helpers/raw-xlsx.js';
+import { rawWorkbook, figuresSheetXml, infoSheetXml } from './helpers/raw-xlsx.js';
 import { districtFigures } from './helpers/figures.js';
 import { writeFileSync } from 'node:fs';
 

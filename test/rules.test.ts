@@ -50,6 +50,7 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
     { problem: 'thread', detail: 'Worker terminated' },
   ],
   'file-timeout': [{ seconds: 60 }, { seconds: 60, page: true }],
+  'annotate-skipped': [{ problem: 'too-large' }, { problem: 'unreadable' }, { problem: 'timeout', seconds: 60 }, { problem: 'memory', page: true }],
   'sheet-missing': [{ sheet: 'Số liệu', present: ['Sheet1'] }, { sheet: 'Thông tin', present: [] }],
   'info-missing': [
     { sheet: 'Thông tin', field: 'unitCode', emptyCell: 'B2' },

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG } from '../../core/config.js';
@@ -17,7 +17,7 @@ import { checkOutputs } from '../../node/safe-write.js';
 import { OutputSet, TRA_LAI } from '../../node/output-set.js';
 import { newRunId } from '../../core/util/run-id.js';
 import { VERSION } from '../../node/version.js';
-import { annotateWorkbook } from '../../core/write/annotate.js';
+import { CopyMarker } from '../../node/annotate-thread.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { startReportThread } from '../../node/report-thread.js';
@@ -156,19 +156,28 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
     await set.stage(paths.report, await report);
     const written: string[] = [];
-    for (const c of copies) {
-      const f = rollup.files.find((x) => x.path === c.path)!;
-      const bytes = await readFile(c.in).catch(() => null);
-      const annotated = bytes && annotateWorkbook(bytes, [...(f.errors ?? []), ...(f.warnings ?? [])], { file: basename(c.path) });
-      if (!annotated) continue;
-      await set.stage(c.out, annotated);
-      written.push(c.out);
+    const skipped: { path: string; reason: string }[] = [];
+    // Each copy is marked on a thread under the limits of the reading; one that cannot be is skipped with the reason.
+    const marker = new CopyMarker(setup.limits);
+    try {
+      for (const c of copies) {
+        const f = rollup.files.find((x) => x.path === c.path)!;
+        const copy = await marker.mark({ path: c.in, issues: [...(f.errors ?? []), ...(f.warnings ?? [])], file: basename(c.path) });
+        if (!copy.ok) {
+          skipped.push({ path: c.out, reason: copy.skipped.message });
+          continue;
+        }
+        await set.stage(c.out, copy.bytes);
+        written.push(c.out);
+      }
+    } finally {
+      marker.stop();
     }
     await set.commit();
     if (interrupted !== null) await stop(interrupted);
 
     if (flags.json) io.stdout.write(`${JSON.stringify(rollup, null, 2)}\n`);
-    (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io));
+    (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io, skipped));
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
     await set.abort();
@@ -238,7 +247,7 @@ function nothingAccepted(rollup: Rollup, dir: string, periodFlag: string | undef
 const WARNINGS_SHOWN = 3;
 
 /** The short table printed after a run: who reported, who did not, which files were refused and why. */
-export function formatSummary(rollup: Rollup, written: string[], io: CommandIO): string {
+export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, skipped: { path: string; reason: string }[] = []): string {
   const c = io.color;
   const { completeness: k, files } = rollup;
   const count = (s: string) => files.filter((f) => f.status === s).length;
@@ -285,6 +294,9 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
     for (const f of ignored) lines.push(c.dim(`    ${f.path}: ${f.reason}`));
   }
   lines.push('Đã ghi:');
-  for (const p of written) lines.push(`  ${relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p)}`);
+  const shown = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
+  for (const p of written) lines.push(`  ${shown(p)}`);
+  // Where the copy would have been announced: why it is not there.
+  for (const s of skipped) lines.push(c.yellow(`  (không ghi) ${shown(s.path)}: ${s.reason} [annotate-skipped]`));
   return `${lines.join('\n')}\n`;
 }

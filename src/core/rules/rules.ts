@@ -245,6 +245,23 @@ export const RULES = {
     message: (p) =>
       `Đọc tệp quá ${p.seconds} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, ${p.page ? 'lưu lại rồi gửi lại' : 'lưu lại (hoặc chạy lại với --time-limit lớn hơn)'}.`,
   }),
+  /** The marked copy of a rejected file (validate --annotate, consolidate's tra-lai/, the page) could not be made within the bounds. */
+  'annotate-skipped': rule<{ problem: 'too-large' | 'unreadable' | 'timeout' | 'memory'; seconds?: number; page?: true }>({
+    severity: 'warning',
+    level: 'file',
+    source: 'edge',
+    summary: 'Không tạo bản đánh dấu lỗi của một tệp bị từ chối (tệp quá lớn, bất thường, hoặc đánh dấu quá thời gian); các lỗi vẫn được liệt kê.',
+    message: (p) => {
+      const why = {
+        'too-large': 'nội dung giải nén của tệp vượt giới hạn dung lượng',
+        unreadable: 'tệp không mở được như một bảng tính .xlsx',
+        timeout: `đánh dấu quá ${p.seconds ?? 60} giây nên đã dừng (tệp quá lớn hoặc bất thường)`,
+        memory: 'đánh dấu cần quá nhiều bộ nhớ nên đã dừng (tệp quá lớn hoặc bất thường)',
+      }[p.problem];
+      const send = p.page ? 'các lỗi vẫn được liệt kê dưới đây' : 'các lỗi của tệp vẫn được liệt kê';
+      return `Không tạo bản đánh dấu lỗi: ${why}; ${send}. Gửi danh sách lỗi này cho đơn vị; đơn vị mở tệp bằng Excel hoặc LibreOffice, xóa dòng, cột thừa, sửa các lỗi rồi gửi lại.`;
+    },
+  }),
 
   // ——— sheets and their structure (reader) ———
   'sheet-missing': rule<{ sheet: string; present: string[] }>({

@@ -42,7 +42,6 @@ export function annotateWorkbook(bytes: Uint8Array, issues: Issue[], options: An
     const copy = annotate(new OfficePackage(bytes, limits), issues, options);
     return copy ? { ok: true, bytes: copy } : { ok: false, reason: 'unreadable' };
   } catch (err) {
-    if (process.env.BDG_DEBUG) console.error(err);
     if (err instanceof PackageError) return { ok: false, reason: err.reason === 'too-large' ? 'too-large' : 'unreadable' };
     if (err instanceof XmlError) return { ok: false, reason: 'unreadable' };
     throw err;
