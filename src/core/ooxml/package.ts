@@ -2,7 +2,7 @@ import { CONTENT_TYPES_PART, addContentTypes } from './content-types.js';
 import { isRelType, MAIN_NAMESPACES, NS, STRICT, TRANSITIONAL, type Flavor } from './namespaces.js';
 import { relsPathOf } from './paths.js';
 import { addRelationships, emptyRelationships, parseRelationships, type Relationship } from './relationships.js';
-import { writeZip, ZipArchive, type NewPart, type ZipLimits } from './zip.js';
+import { writeZip, ZipArchive, type Codec, type NewPart, type ZipLimits } from './zip.js';
 
 /**
  * An Office package (OPC) opened for editing: its parts as the zip holds them, the parts changed or added so far,
@@ -13,8 +13,12 @@ export class OfficePackage {
   readonly zip: ZipArchive;
   private readonly changed = new Map<string, NewPart>();
 
-  constructor(bytes: Uint8Array, limits: ZipLimits) {
-    this.zip = new ZipArchive(bytes, limits);
+  constructor(
+    bytes: Uint8Array,
+    limits: ZipLimits,
+    readonly codec: Codec = {},
+  ) {
+    this.zip = new ZipArchive(bytes, limits, codec);
   }
 
   /** Whether a part exists, in the zip or among the parts added (names are case-insensitive). */

@@ -161,6 +161,11 @@ export interface Edit {
    * its first content — a self-closing tag is opened and closed around it.
    */
   rewrite(set: Record<string, string | null>, content?: string): void;
+  /**
+   * The content of the current element is copied without being visited (its end tag still is): a fast scan that
+   * only follows nesting, for the millions of cells of a row that holds nothing to edit.
+   */
+  skipContent(): void;
 }
 
 export interface Visitor {
@@ -230,6 +235,8 @@ export class XmlEditor {
   private stack: Open[] = [];
   private scope = Scope.ROOT;
   private ended = false;
+  /** While the content of an element is skipped: how many elements inside it are open (-1: not skipping). */
+  private skipInner = -1;
   /** Output of the current chunk before the current tag, not yet written. */
   private out: { from: number; buf: Uint8Array } = { from: 0, buf: new Uint8Array(0) };
 
@@ -255,10 +262,24 @@ export class XmlEditor {
     let textFrom = 0;
     const text = this.visitor.text;
     while (i >= 0) {
-      if (text && i > textFrom && this.stack.length) text(unescapeXml(utf8.decode(b.subarray(textFrom, i))));
+      if (text && i > textFrom && this.stack.length && this.skipInner < 0) text(unescapeXml(utf8.decode(b.subarray(textFrom, i))));
       const next = b[i + 1];
       let end: number;
       if (next === undefined) break;
+      if (this.skipInner >= 0 && next !== BANG && next !== QUESTION) {
+        if (next === SLASH) {
+          end = b.indexOf(GT, i);
+          if (end < 0) break;
+          if (this.skipInner-- === 0) this.endTag(b, i, end);
+        } else {
+          end = tagEnd(b, i);
+          if (end < 0) break;
+          if (b[end - 1] !== SLASH && ++this.skipInner + this.stack.length > MAX_XML_DEPTH) throw new XmlError('nesting too deep');
+        }
+        textFrom = end + 1;
+        i = b.indexOf(LT, end + 1);
+        continue;
+      }
       if (next === BANG || next === QUESTION) {
         end = this.special(b, i);
         if (end < 0) break;
@@ -412,6 +433,9 @@ export class XmlEditor {
         set = { ...set, ...attrs };
         if (first) content += first;
       },
+      skipContent: () => {
+        if (start && !start.selfClosing) this.skipInner = 0;
+      },
     };
     const closeApi: Edit = {
       before: (t) => (start ? (append += t) : (before += t)),
@@ -419,6 +443,7 @@ export class XmlEditor {
       rewrite: () => {
         throw new Error('rewrite is for start tags');
       },
+      skipContent: () => {},
     };
     const flush = () => {
       if (!before && !after && !content && !append && !afterClose && !set) return;

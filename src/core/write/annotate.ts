@@ -4,7 +4,7 @@ import { normalizeLabel } from '../util/text.js';
 import { CONTENT_TYPE, isRelType, MAIN_NAMESPACES, NS, REL_NAMESPACES, relType, type Flavor } from '../ooxml/namespaces.js';
 import { OfficePackage } from '../ooxml/package.js';
 import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
-import { deflateStream, PackageError } from '../ooxml/zip.js';
+import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
 import { asUtf8, editXml, escapeXml, isUtf16, visitXml, XmlEditor, XmlError, type Scope, type StartTag } from '../ooxml/xml.js';
 
 /**
@@ -28,6 +28,8 @@ export interface AnnotateOptions {
   limits?: ReadLimits;
   /** Called now and then with the share of the work done (0…1), for a progress line. */
   onProgress?: (done: number) => void;
+  /** Native (de)compression where the platform has it (Node's zlib); fflate otherwise. */
+  codec?: Codec;
 }
 
 /** Why no copy was made: the file is over the limits, or it is not a workbook package this can edit. */
@@ -39,7 +41,7 @@ export function annotateWorkbook(bytes: Uint8Array, issues: Issue[], options: An
   const limits = options.limits ?? DEFAULT_LIMITS;
   if (bytes.length > limits.maxFileBytes) return { ok: false, reason: 'too-large' };
   try {
-    const copy = annotate(new OfficePackage(bytes, limits), issues, options);
+    const copy = annotate(new OfficePackage(bytes, limits, options.codec), issues, options);
     return copy ? { ok: true, bytes: copy } : { ok: false, reason: 'unreadable' };
   } catch (err) {
     if (err instanceof PackageError) return { ok: false, reason: err.reason === 'too-large' ? 'too-large' : 'unreadable' };
@@ -268,12 +270,15 @@ function markSheet(
           } else if (tag.depth === 2) {
             if (!legacyDone && AFTER_LEGACY_DRAWING.has(tag.local)) edit.before(legacy(tag.scope, tag.ns));
             inData = tag.local === 'sheetData';
+            if (inData && !marks.length) edit.skipContent();
           } else if (inData && tag.depth === 3 && tag.local === 'row') {
             const r = Number(tag.attr('r') ?? rowNum + 1);
             if (!Number.isInteger(r) || r < 1) throw new XmlError('row number');
             if (next < marks.length && marks[next]!.row < r) edit.before(rowsBefore(tag.scope, tag.ns, r));
             rowNum = r;
             col = 0;
+            // A row with nothing to mark is copied unvisited: a hostile sheet's millions of cells cost a byte scan.
+            if (next >= marks.length || marks[next]!.row !== r) edit.skipContent();
           } else if (inData && tag.depth === 4 && tag.local === 'c') {
             const ref = tag.attr('r');
             const at = ref ? /^([A-Z]{1,3})(\d+)$/.exec(ref) : null;
@@ -311,7 +316,7 @@ function markSheet(
       } else editor.feed(chunk, final);
     });
   };
-  pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize));
+  pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
 }
 
 function concatAll(chunks: Uint8Array[]): Uint8Array {
