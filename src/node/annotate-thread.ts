@@ -45,11 +45,15 @@ export class CopyMarker {
         done(result);
       };
       const skipped = (problem: 'too-large' | 'unreadable' | 'timeout' | 'memory') =>
-        ({ ok: false, skipped: issue('annotate-skipped', problem === 'timeout' ? { problem, seconds } : { problem }) }) as const;
+        ({
+          ok: false,
+          skipped: issue('annotate-skipped', problem === 'timeout' ? { problem, seconds } : { problem }),
+        }) as const;
       const onMessage = (msg: { bytes?: Uint8Array; skipped?: 'too-large' | 'unreadable'; error?: string }) =>
         finish(msg.bytes ? { ok: true, bytes: msg.bytes } : skipped(msg.skipped ?? 'unreadable'), false);
       // A thread that dies (out of memory) ends this copy only.
-      const onError = (err: Error & { code?: string }) => finish(skipped(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'unreadable'), true);
+      const onError = (err: Error & { code?: string }) =>
+        finish(skipped(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'unreadable'), true);
       const timer = setTimeout(() => finish(skipped('timeout'), true), this.limits.maxMillisPerFile);
       worker.on('message', onMessage);
       worker.on('error', onError);

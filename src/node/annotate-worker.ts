@@ -10,7 +10,9 @@ import type { CopyJob } from './annotate-thread.js';
  * inflated by fflate as a stream, so no part is ever held uncompressed whole.
  */
 const codec: Codec = {
-  deflateRaw: (piece, final, level) => zlib.deflateRawSync(piece, { level, finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH }),
+  // Each piece ends on a sync flush (the last on finish): the pieces concatenated are one raw deflate stream.
+  deflateRaw: (piece, final, level) =>
+    zlib.deflateRawSync(piece, { level, finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH }),
   crc32: typeof zlib.crc32 === 'function' ? (data, crc) => zlib.crc32(data, crc) : undefined,
 };
 

@@ -15,7 +15,8 @@ export function parseContentTypes(bytes: Uint8Array): ContentTypes {
     open(tag) {
       if (tag.ns !== NS.contentTypes) return;
       const type = tag.attr('ContentType') ?? '';
-      if (tag.local === 'Override') out.overrides.set((tag.attr('PartName') ?? '').replace(/^\//, '').toLowerCase(), type);
+      const part = (tag.attr('PartName') ?? '').replace(/^\//, '').toLowerCase();
+      if (tag.local === 'Override') out.overrides.set(part, type);
       else if (tag.local === 'Default') out.defaults.set((tag.attr('Extension') ?? '').toLowerCase(), type);
     },
   });
@@ -36,14 +37,17 @@ export function addContentTypes(
   if (!overrides.length && !defaults.length) return bytes;
   return editXml(bytes, {
     open(tag) {
-      if (tag.depth === 1 && (tag.local !== 'Types' || tag.ns !== NS.contentTypes)) throw new XmlError('not a content types part');
+      if (tag.depth === 1 && (tag.local !== 'Types' || tag.ns !== NS.contentTypes))
+        throw new XmlError('not a content types part');
     },
     close(tag, edit) {
       if (tag.depth !== 1) return;
       const s = tag.scope;
+      const build = (local: string, key: string, value: string, type: string) =>
+        s.build(NS.contentTypes, local, [[null, key, value], [null, 'ContentType', type]]);
       edit.before(
-        defaults.map(([ext, type]) => s.build(NS.contentTypes, 'Default', [[null, 'Extension', ext], [null, 'ContentType', type]])).join('') +
-          overrides.map(([part, type]) => s.build(NS.contentTypes, 'Override', [[null, 'PartName', `/${part}`], [null, 'ContentType', type]])).join(''),
+        defaults.map(([ext, type]) => build('Default', 'Extension', ext, type)).join('') +
+          overrides.map(([part, type]) => build('Override', 'PartName', `/${part}`, type)).join(''),
       );
     },
   });

@@ -23,12 +23,14 @@ export class OfficePackage {
 
   /** Whether a part exists, in the zip or among the parts added (names are case-insensitive). */
   has(name: string): boolean {
-    return this.zip.has(name) || [...this.changed.keys()].some((k) => k.toLowerCase() === name.toLowerCase());
+    const key = name.toLowerCase();
+    return this.zip.has(name) || [...this.changed.keys()].some((k) => k.toLowerCase() === key);
   }
 
   /** A part's current bytes (as changed, else as the zip holds it); null when there is no such part. */
   part(name: string): Uint8Array | null {
-    for (const [k, v] of this.changed) if (k.toLowerCase() === name.toLowerCase()) return v instanceof Uint8Array ? v : null;
+    const key = name.toLowerCase();
+    for (const [k, v] of this.changed) if (k.toLowerCase() === key) return v instanceof Uint8Array ? v : null;
     return this.zip.has(name) ? this.zip.read(name) : null;
   }
 

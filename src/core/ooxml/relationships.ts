@@ -1,6 +1,6 @@
 import { NS } from './namespaces.js';
 import { resolveTarget } from './paths.js';
-import { editXml, visitXml, XmlError } from './xml.js';
+import { editXml, visitXml, XmlError, type Attr } from './xml.js';
 
 /** One relationship of a part: its id, type, and the part it points at (resolved), or the external address. */
 export interface Relationship {
@@ -21,7 +21,8 @@ export function parseRelationships(bytes: Uint8Array, source: string): Relations
       const target = tag.attr('Target');
       if (!id || target === undefined) return;
       const external = tag.attr('TargetMode') === 'External';
-      out.push({ id, type: tag.attr('Type') ?? '', target: external ? target : resolveTarget(source, target), external });
+      const resolved = external ? target : resolveTarget(source, target);
+      out.push({ id, type: tag.attr('Type') ?? '', target: resolved, external });
     },
   });
   return out;
@@ -29,16 +30,18 @@ export function parseRelationships(bytes: Uint8Array, source: string): Relations
 
 /** An empty .rels part, for a part that had none. */
 export function emptyRelationships(): Uint8Array {
-  return new TextEncoder().encode(
-    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="${NS.packageRels}"></Relationships>`,
-  );
+  const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+  return new TextEncoder().encode(`${xml}<Relationships xmlns="${NS.packageRels}"></Relationships>`);
 }
 
 /**
  * Adds relationships to a .rels part: each gets a fresh id ("rIdBdg1"…, none of the part's ids), written as the
  * last children of <Relationships> in its namespace. Returns the new part and the ids, in the order given.
  */
-export function addRelationships(bytes: Uint8Array, added: { type: string; target: string }[]): { bytes: Uint8Array; ids: string[] } {
+export function addRelationships(
+  bytes: Uint8Array,
+  added: { type: string; target: string }[],
+): { bytes: Uint8Array; ids: string[] } {
   const taken = new Set<string>();
   visitXml(bytes, {
     open(tag) {
@@ -54,13 +57,17 @@ export function addRelationships(bytes: Uint8Array, added: { type: string; targe
   }
   const out = editXml(bytes, {
     open(tag) {
-      if (tag.depth === 1 && (tag.local !== 'Relationships' || tag.ns !== NS.packageRels)) throw new XmlError('not a relationships part');
+      if (tag.depth === 1 && (tag.local !== 'Relationships' || tag.ns !== NS.packageRels))
+        throw new XmlError('not a relationships part');
     },
     close(tag, edit) {
       if (tag.depth !== 1) return;
       edit.before(
         added
-          .map((r, k) => tag.scope.build(NS.packageRels, 'Relationship', [[null, 'Id', ids[k]!], [null, 'Type', r.type], [null, 'Target', r.target]]))
+          .map((r, k) => {
+            const attrs: Attr[] = [[null, 'Id', ids[k]!], [null, 'Type', r.type], [null, 'Target', r.target]];
+            return tag.scope.build(NS.packageRels, 'Relationship', attrs);
+          })
           .join(''),
       );
     },

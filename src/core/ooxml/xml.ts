@@ -7,7 +7,6 @@
  */
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /** Text and attribute values escaped; characters XML 1.0 cannot carry at all are dropped. */
 export function escapeXml(s: string): string {
@@ -211,8 +210,18 @@ function nameOf(b: Uint8Array, from: number, to: number): string {
 function parseAttributes(text: string): RawAttribute[] {
   const out: RawAttribute[] = [];
   const re = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ name: m[1]!, value: unescapeXml(m[2] ?? m[3] ?? ''), raw: m[2] ?? (m[3] ?? '').replace(/"/g, '&quot;') });
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const raw = m[2] ?? (m[3] ?? '').replace(/"/g, '&quot;');
+    out.push({ name: m[1]!, value: unescapeXml(m[2] ?? m[3] ?? ''), raw });
+  }
   return out;
+}
+
+/** What an edit needs of the start tag it rewrites. */
+interface StartOf {
+  selfClosing: boolean;
+  name: string;
+  rawAttrs: () => RawAttribute[];
 }
 
 interface Open {
@@ -262,7 +271,8 @@ export class XmlEditor {
     let textFrom = 0;
     const text = this.visitor.text;
     while (i >= 0) {
-      if (text && i > textFrom && this.stack.length && this.skipInner < 0) text(unescapeXml(utf8.decode(b.subarray(textFrom, i))));
+      if (text && i > textFrom && this.stack.length && this.skipInner < 0)
+        text(unescapeXml(utf8.decode(b.subarray(textFrom, i))));
       const next = b[i + 1];
       let end: number;
       if (next === undefined) break;
@@ -274,7 +284,8 @@ export class XmlEditor {
         } else {
           end = tagEnd(b, i);
           if (end < 0) break;
-          if (b[end - 1] !== SLASH && ++this.skipInner + this.stack.length > MAX_XML_DEPTH) throw new XmlError('nesting too deep');
+          if (b[end - 1] !== SLASH && ++this.skipInner + this.stack.length > MAX_XML_DEPTH)
+            throw new XmlError('nesting too deep');
         }
         textFrom = end + 1;
         i = b.indexOf(LT, end + 1);
@@ -296,7 +307,8 @@ export class XmlEditor {
       i = b.indexOf(LT, end + 1);
     }
     const stop = i < 0 ? b.length : i;
-    if (i < 0 && text && stop > textFrom && this.stack.length && final) text(unescapeXml(utf8.decode(b.subarray(textFrom, stop))));
+    if (i < 0 && text && stop > textFrom && this.stack.length && final)
+      text(unescapeXml(utf8.decode(b.subarray(textFrom, stop))));
     // Text not yet reported stays pending with the incomplete tag only when there is one.
     if (this.out.from < stop) this.write(b.subarray(this.out.from, stop));
     return stop;
@@ -322,7 +334,8 @@ export class XmlEditor {
     if (starts('<!--')) return find('-->');
     if (starts('<![CDATA[')) {
       const end = find(']]>');
-      if (end >= 0 && this.visitor.text && this.stack.length) this.visitor.text(utf8.decode(b.subarray(i + 9, end - 2)));
+      if (end >= 0 && this.visitor.text && this.stack.length)
+        this.visitor.text(utf8.decode(b.subarray(i + 9, end - 2)));
       return end;
     }
     if (b.length - i < 9) return -1;
@@ -340,7 +353,8 @@ export class XmlEditor {
     }
     // An `xmlns` declaration among the attributes: only then are they parsed to find namespaces.
     for (let k = nameEnd + 1; k < gt - 4; k++)
-      if (b[k] === 0x78 && isSpace(b[k - 1]!) && b[k + 1] === 0x6d && b[k + 2] === 0x6c && b[k + 3] === 0x6e && b[k + 4] === 0x73) {
+      if (b[k] === 0x78 && isSpace(b[k - 1]!) &&
+        b[k + 1] === 0x6d && b[k + 2] === 0x6c && b[k + 3] === 0x6e && b[k + 4] === 0x73) {
         hasNs = true;
         break;
       }
@@ -407,7 +421,8 @@ export class XmlEditor {
     if (!open || open.name !== name) throw new XmlError(`unexpected </${name}>`);
     const depth = this.stack.length + 1;
     const edit = this.editAt(b, lt, gt, null);
-    this.visitor.close?.({ name, local: open.local, ns: open.ns, depth, scope: open.scope, at: this.base + lt }, edit.closeApi);
+    const end: EndTag = { name, local: open.local, ns: open.ns, depth, scope: open.scope, at: this.base + lt };
+    this.visitor.close?.(end, edit.closeApi);
     edit.flush();
     this.scope = this.stack.length ? this.stack[this.stack.length - 1]!.scope : Scope.ROOT;
     if (depth === 1) this.ended = true;
@@ -418,7 +433,7 @@ export class XmlEditor {
    * start of a self-closing element), applied to the output once it returns. Content appended to a self-closing
    * element opens it: `<sheets/>` becomes `<sheets>…</sheets>`.
    */
-  private editAt(b: Uint8Array, lt: number, gt: number, start: { selfClosing: boolean; name: string; rawAttrs: () => RawAttribute[] } | null) {
+  private editAt(b: Uint8Array, lt: number, gt: number, start: StartOf | null) {
     let before = '';
     let after = '';
     let content = '';
@@ -531,7 +546,8 @@ export function asUtf8(bytes: Uint8Array): Uint8Array {
   const bom16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   if (!bom16) return bytes;
   const text = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
-  return encoder.encode(text.replace(/^\uFEFF?<\?xml[^?]*\?>/, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'));
+  const declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+  return encoder.encode(text.replace(/^\uFEFF?<\?xml[^?]*\?>/, declaration));
 }
 
 /** Whether a part's bytes start as UTF-16 (then it must be re-encoded whole before a streamed edit). */
@@ -562,4 +578,3 @@ export function joinChunks(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-export { XMLNS_NS };

@@ -77,7 +77,8 @@ export class ZipArchive {
     const utf8 = new TextDecoder();
     let declared = 0;
     for (let n = 0; n < count; n++) {
-      if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL) throw new PackageError('damaged', 'central directory');
+      if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL)
+        throw new PackageError('damaged', 'central directory');
       const nameLength = view.getUint16(p + 28, true);
       const entry: ZipEntry = {
         name: utf8.decode(bytes.subarray(p + 46, p + 46 + nameLength)),
@@ -127,7 +128,8 @@ export class ZipArchive {
       size += chunk.length;
       this.budget -= chunk.length;
       if (size > entry.uncompressedSize) throw new PackageError('too-large', `${name} inflates past its declared size`);
-      if (this.budget < 0) throw new PackageError('too-large', `over ${this.limits.maxUncompressedBytes} bytes unzipped`);
+      if (this.budget < 0)
+        throw new PackageError('too-large', `over ${this.limits.maxUncompressedBytes} bytes unzipped`);
       try {
         onChunk(chunk, final);
       } catch (err) {
@@ -147,7 +149,8 @@ export class ZipArchive {
       take(chunk, final);
     });
     try {
-      for (let i = 0; i < raw.length || i === 0; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
+      for (let i = 0; i < raw.length || i === 0; i += STEP)
+        inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
     } catch (err) {
       if (err instanceof PackageError || (thrown !== undefined && err === thrown)) throw err;
       throw new PackageError('damaged', `${name}: ${(err as Error).message}`);
@@ -161,11 +164,13 @@ export class ZipArchive {
     try {
       data = this.codec.inflateRaw!(raw, Math.max(0, Math.min(entry.uncompressedSize, this.budget)) + 1);
     } catch (err) {
-      if (err instanceof RangeError) throw new PackageError('too-large', `${entry.name} inflates past its declared size or the budget`);
+      if (err instanceof RangeError)
+        throw new PackageError('too-large', `${entry.name} inflates past its declared size or the budget`);
       throw new PackageError('damaged', `${entry.name}: ${(err as Error).message}`);
     }
     if (data.length === 0) return take(data, true);
-    for (let at = 0; at < data.length; at += NATIVE_FROM) take(data.subarray(at, at + NATIVE_FROM), at + NATIVE_FROM >= data.length);
+    for (let at = 0; at < data.length; at += NATIVE_FROM)
+      take(data.subarray(at, at + NATIVE_FROM), at + NATIVE_FROM >= data.length);
   }
 
   /** A whole part, inflated under the budget. */
@@ -206,7 +211,11 @@ export type NewPart = Uint8Array | Deflated;
  * Deflates what `produce` pushes, as it pushes it: a part edited as a stream is never held uncompressed whole.
  * Level 1 past a few MB: a hostile part of 200 MB of empty cells compresses as well and four times sooner.
  */
-export function deflateStream(produce: (push: (chunk: Uint8Array) => void) => void, expectedSize: number, codec: Codec = {}): Deflated {
+export function deflateStream(
+  produce: (push: (chunk: Uint8Array) => void) => void,
+  expectedSize: number,
+  codec: Codec = {},
+): Deflated {
   const level = expectedSize > 4 * 1024 * 1024 ? 1 : 6;
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -276,7 +285,8 @@ export function writeZip(from: ZipArchive, changed: Map<string, NewPart | null>,
   });
   const done = new Set<string>();
   const put = (name: string, part: NewPart) => {
-    if (!(part instanceof Uint8Array)) return copyRaw(zip, { name, method: 8, crc: part.crc, uncompressedSize: part.size }, part.deflated);
+    if (!(part instanceof Uint8Array))
+      return copyRaw(zip, { name, method: 8, crc: part.crc, uncompressedSize: part.size }, part.deflated);
     const file = new ZipDeflate(name, { level });
     zip.add(file);
     file.push(part, true);
@@ -300,7 +310,12 @@ export function writeZip(from: ZipArchive, changed: Map<string, NewPart | null>,
 
 /** An entry copied as it is stored: fflate takes its compressed bytes, size and CRC from the source directory. */
 function copyRaw(zip: Zip, entry: Pick<ZipEntry, 'name' | 'method' | 'crc' | 'uncompressedSize'>, raw: Uint8Array): void {
-  const file: ZipInputFile = { filename: entry.name, size: entry.uncompressedSize, crc: entry.crc, compression: entry.method };
+  const file: ZipInputFile = {
+    filename: entry.name,
+    size: entry.uncompressedSize,
+    crc: entry.crc,
+    compression: entry.method,
+  };
   zip.add(file);
   file.ondata!(null, raw as Uint8Array<ArrayBuffer>, true);
 }
