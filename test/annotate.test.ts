@@ -361,6 +361,23 @@ describe('marking in one pass, within the limits', () => {
     expect(r.stdout).toContain('[annotate-skipped]');
     expect(existsSync(copy)).toBe(false);
   });
+
+  it("consolidate: the copy that cannot be made is named where it would have been, with the reason", () => {
+    const folder = join(dir, 'tong-hop');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, '655.xlsx'), readFileSync(join(dir, 'noi-doi.xlsx')));
+    const info = infoSheetXml({ 'Mã đơn vị': '643', 'Tên đơn vị': 'Thành phố Buôn Ma Thuột' });
+    const other = rawWorkbook({ sheets: [{ name: 'Thông tin', xml: info }, { name: 'Số liệu', xml: figuresSheetXml() }] });
+    writeFileSync(join(folder, '643.xlsx'), other);
+    const out = join(dir, 'tong-hop-out');
+    const r = bdg(['consolidate', folder, '--units', join(ROOT, 'fixtures/dak-lak/don-vi.csv'), '--out', out]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('tiếp nhận 1, từ chối 1');
+    expect(r.stdout).toMatch(/\(không ghi\) \S*tra-lai\/655\.xlsx: Không tạo bản đánh dấu lỗi: nội dung giải nén của tệp vượt giới hạn dung lượng/);
+    expect(existsSync(join(out, 'tra-lai', '655.xlsx'))).toBe(false);
+    // The other outputs are written as usual.
+    expect(readdirSync(out).sort()).toEqual(['bao-cao-66-2024.docx', 'tong-hop-66-2024.json', 'tong-hop-66-2024.xlsx']);
+  });
 });
 
 /** The zip with one entry's uncompressed size rewritten (local header and central directory), as a zip bomb lies. */
