@@ -341,15 +341,7 @@ describe('marking in one pass, within the limits', () => {
   });
 
   it('validate --annotate: a copy over the bounds is skipped with the reason, the errors still listed', () => {
-    // A sheet the reader never opens ("Ghi chú"), selected, whose zip entry says 200 bytes and inflates to 4 MB:
-    // the reader accepts the file and lists its error; making the copy must rewrite that sheet and is refused.
-    const files = unzipSync(excelLike());
-    const big = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData>${'<row><c s="1"/></row>'.repeat(200_000)}</sheetData></worksheet>`;
-    files['xl/worksheets/sheet3.xml'] = strToU8(big);
-    files['xl/workbook.xml'] = strToU8(strFromU8(files['xl/workbook.xml']!).replace('</sheets>', '<sheet name="Ghi chú" sheetId="3" r:id="rId3"/></sheets>'));
-    files['xl/_rels/workbook.xml.rels'] = strToU8(strFromU8(files['xl/_rels/workbook.xml.rels']!).replace('</Relationships>', `<Relationship Id="rId3" Type="${REL}/worksheet" Target="worksheets/sheet3.xml"/></Relationships>`));
-    const zip = zipSync(files, { level: 6 });
-    const lying = declareSize(zip, 'xl/worksheets/sheet3.xml', 200);
+    const lying = lyingWorkbook();
     const path = join(dir, 'noi-doi.xlsx');
     writeFileSync(path, lying);
     const copy = join(dir, 'noi-doi-danh-dau.xlsx');
@@ -365,7 +357,7 @@ describe('marking in one pass, within the limits', () => {
   it("consolidate: the copy that cannot be made is named where it would have been, with the reason", () => {
     const folder = join(dir, 'tong-hop');
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, '655.xlsx'), readFileSync(join(dir, 'noi-doi.xlsx')));
+    writeFileSync(join(folder, '655.xlsx'), lyingWorkbook());
     const info = infoSheetXml({ 'Mã đơn vị': '643', 'Tên đơn vị': 'Thành phố Buôn Ma Thuột' });
     const other = rawWorkbook({ sheets: [{ name: 'Thông tin', xml: info }, { name: 'Số liệu', xml: figuresSheetXml() }] });
     writeFileSync(join(folder, '643.xlsx'), other);
@@ -379,6 +371,20 @@ describe('marking in one pass, within the limits', () => {
     expect(readdirSync(out).sort()).toEqual(['bao-cao-66-2024.docx', 'tong-hop-66-2024.json', 'tong-hop-66-2024.xlsx']);
   });
 });
+
+/**
+ * A sheet the reader never opens ("Ghi chú"), selected, whose zip entry says 200 bytes and inflates to 4 MB: the
+ * reader accepts the file and lists its error; making the copy must rewrite that sheet, and is refused.
+ */
+function lyingWorkbook(): Uint8Array {
+  const files = unzipSync(excelLike());
+  const big = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData>${'<row><c s="1"/></row>'.repeat(200_000)}</sheetData></worksheet>`;
+  files['xl/worksheets/sheet3.xml'] = strToU8(big);
+  files['xl/workbook.xml'] = strToU8(strFromU8(files['xl/workbook.xml']!).replace('</sheets>', '<sheet name="Ghi chú" sheetId="3" r:id="rId3"/></sheets>'));
+  files['xl/_rels/workbook.xml.rels'] = strToU8(strFromU8(files['xl/_rels/workbook.xml.rels']!).replace('</Relationships>', `<Relationship Id="rId3" Type="${REL}/worksheet" Target="worksheets/sheet3.xml"/></Relationships>`));
+  const zip = zipSync(files, { level: 6 });
+  return declareSize(zip, 'xl/worksheets/sheet3.xml', 200);
+}
 
 /** The zip with one entry's uncompressed size rewritten (local header and central directory), as a zip bomb lies. */
 function declareSize(zip: Uint8Array, name: string, size: number): Uint8Array {
