@@ -17,7 +17,7 @@ import { checkOutputs } from '../../node/safe-write.js';
 import { OutputSet, TRA_LAI } from '../../node/output-set.js';
 import { newRunId } from '../../core/util/run-id.js';
 import { VERSION } from '../../node/version.js';
-import { CopyMarker } from '../../node/annotate-thread.js';
+import { CopyMarker, type CopyResult } from '../../node/annotate-thread.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { startReportThread } from '../../node/report-thread.js';
@@ -149,26 +149,35 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     const copies = sendBackCopies(rollup, inputDir, outDir);
     const inputs = rollup.files.filter((f) => f.status !== 'ignored').map((f) => join(dir, f.path));
     await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
-    const report = reportThread.render(rollup, config, previous);
-    report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
-    const { writeSummaryWorkbook } = await summaryWriter;
-    await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
-    await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
-    await set.stage(paths.report, await report);
-    const written: string[] = [];
-    const skipped: { path: string; reason: string }[] = [];
-    // Each copy is marked on a thread under the limits of the reading; one that cannot be is skipped with the reason.
+    // Each copy is marked on a thread under the limits of the reading, while the summary and the report are written;
+    // one that cannot be made within them is skipped with the reason.
     const marker = new CopyMarker(setup.limits);
-    try {
+    const marking = (async () => {
+      const made: { out: string; copy: CopyResult }[] = [];
       for (const c of copies) {
         const f = rollup.files.find((x) => x.path === c.path)!;
-        const copy = await marker.mark({ path: c.in, issues: [...(f.errors ?? []), ...(f.warnings ?? [])], file: basename(c.path) });
+        const issues = [...(f.errors ?? []), ...(f.warnings ?? [])];
+        made.push({ out: c.out, copy: await marker.mark({ path: c.in, issues, file: basename(c.path) }) });
+      }
+      return made;
+    })();
+    marking.catch(() => {}); // awaited below, as the report is
+    const written: string[] = [];
+    const skipped: { path: string; reason: string }[] = [];
+    try {
+      const report = reportThread.render(rollup, config, previous);
+      report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
+      const { writeSummaryWorkbook } = await summaryWriter;
+      await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
+      await set.stage(paths.json, `${JSON.stringify(rollup, null, 2)}\n`);
+      await set.stage(paths.report, await report);
+      for (const { out, copy } of await marking) {
         if (!copy.ok) {
-          skipped.push({ path: c.out, reason: copy.skipped.message });
+          skipped.push({ path: out, reason: copy.skipped.message });
           continue;
         }
-        await set.stage(c.out, copy.bytes);
-        written.push(c.out);
+        await set.stage(out, copy.bytes);
+        written.push(out);
       }
     } finally {
       marker.stop();
