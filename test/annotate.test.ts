@@ -8,9 +8,9 @@ import { checkSubmission, type CheckedFile } from '../src/core/validate/check-fi
 import { annotateWorkbook, ERRORS_SHEET } from '../src/core/write/annotate.js';
 import { DEFAULT_LIMITS } from '../src/core/read/limits.js';
 import { bdg, ROOT } from './helpers/cli.js';
-import { districtFigures } from './helpers/figures.js';
 import { cellOf, figuresSheetXml, infoSheetXml, rawWorkbook } from './helpers/raw-xlsx.js';
 import { tempDir } from './helpers/workbooks.js';
+import { brokenFigures, excelLike, lyingWorkbook, MAIN, REL, STYLES } from './helpers/annotate-sources.js';
 
 /**
  * The marked copy sent back to a unit (issue 18, points 2 and 3): made from files as every producer writes them
@@ -18,24 +18,12 @@ import { tempDir } from './helpers/workbooks.js';
  * read back with bdg's reader as the same figures, and be made in one pass and within the reader's limits.
  */
 
-const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const PKG = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const RED = 'FFFF7C80';
 
 const PYTHON = '/usr/bin/python3';
 const hasOpenpyxl = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import openpyxl']).status === 0;
 const hasSoffice = existsSync('/usr/bin/soffice');
-
-/** A styles part as small exporters write it: one font, the two fills every file has, a number format. */
-const STYLES = `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0"/></numFmts><fonts count="1"><font><sz val="12"/><name val="Times New Roman"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`;
-
-/** The district's figures with one error: more women than people at DA8.05 (cell F of its row). */
-function brokenFigures() {
-  const figures = districtFigures();
-  figures['DA8.05'] = { ...figures['DA8.05'], nu: figures['DA8.05']!.total! + 10 };
-  return figures;
-}
 
 /** Replaces parts of a zip (raw XML as a producer wrote them). */
 function withParts(zip: Uint8Array, parts: Record<string, string | null>): Uint8Array {
@@ -49,11 +37,6 @@ function withParts(zip: Uint8Array, parts: Record<string, string | null>): Uint8
 
 const sheetsXml = (idAttr: (i: number) => string) =>
   ['Thông tin', 'Số liệu'].map((name, i) => `<sheet name="${name}" sheetId="${i + 1}" ${idAttr(i + 1)}/>`).join('');
-
-/** Excel-like: `r` declared on the root of every part. */
-function excelLike(): Uint8Array {
-  return rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', xml: figuresSheetXml({ figures: brokenFigures() }) }], parts: { 'xl/styles.xml': STYLES } });
-}
 
 /** openpyxl-like: the workbook root declares no `r`; each <sheet> declares it on itself; sheets declare none. */
 function openpyxlLike(): Uint8Array {
@@ -372,30 +355,3 @@ describe('marking in one pass, within the limits', () => {
   });
 });
 
-/**
- * A sheet the reader never opens ("Ghi chú"), selected, whose zip entry says 200 bytes and inflates to 4 MB: the
- * reader accepts the file and lists its error; making the copy must rewrite that sheet, and is refused.
- */
-function lyingWorkbook(): Uint8Array {
-  const files = unzipSync(excelLike());
-  const big = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData>${'<row><c s="1"/></row>'.repeat(200_000)}</sheetData></worksheet>`;
-  files['xl/worksheets/sheet3.xml'] = strToU8(big);
-  files['xl/workbook.xml'] = strToU8(strFromU8(files['xl/workbook.xml']!).replace('</sheets>', '<sheet name="Ghi chú" sheetId="3" r:id="rId3"/></sheets>'));
-  files['xl/_rels/workbook.xml.rels'] = strToU8(strFromU8(files['xl/_rels/workbook.xml.rels']!).replace('</Relationships>', `<Relationship Id="rId3" Type="${REL}/worksheet" Target="worksheets/sheet3.xml"/></Relationships>`));
-  const zip = zipSync(files, { level: 6 });
-  return declareSize(zip, 'xl/worksheets/sheet3.xml', 200);
-}
-
-/** The zip with one entry's uncompressed size rewritten (local header and central directory), as a zip bomb lies. */
-function declareSize(zip: Uint8Array, name: string, size: number): Uint8Array {
-  const out = zip.slice();
-  const view = new DataView(out.buffer);
-  const target = strToU8(name);
-  const matches = (at: number) => target.every((b, j) => out[at + j] === b);
-  for (let i = 0; i + 46 < out.length; i++) {
-    const sig = view.getUint32(i, true);
-    if (sig === 0x04034b50 && view.getUint16(i + 26, true) === target.length && matches(i + 30)) view.setUint32(i + 22, size, true);
-    if (sig === 0x02014b50 && view.getUint16(i + 28, true) === target.length && matches(i + 46)) view.setUint32(i + 24, size, true);
-  }
-  return out;
-}
