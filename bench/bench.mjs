@@ -8,8 +8,10 @@
  *  - writing the DOCX alone from the roll-up.
  *  - the DOCX alone for a roll-up with 300 and with 3.321 units straight under the root (bench/docx-probe.mjs,
  *    fresh processes): wall time, CPU time, peak RSS.
+ *  - the set `hostile` (issue 18): `bdg consolidate` over 20 commune files and one of ~22 MB with 108 errors and
+ *    8 million styled empty cells, whose marked copy goes to tra-lai/: wall time and peak RSS (target: 10 s, 500 MB).
  * Prints a table and writes bench/results.json. Options: --sets province-15,province-184,national-3321 (or none)
- * --docx 300,3321 (or none) --reps 3
+ * --docx 300,3321 (or none) --reps 3 --hostile 1 (0: not measured)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -36,7 +38,14 @@ mkdirSync(cache, { recursive: true });
 /** One fresh process; `ms` is its whole life, from spawn to exit (Node's start and the modules' loading included). */
 function probe(mode, dir, out, workers = '1') {
   const started = performance.now();
-  const line = execFileSync(process.execPath, [join(here, 'probe.mjs'), mode, dir, out, workers], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+  let line;
+  try {
+    line = execFileSync(process.execPath, [join(here, 'probe.mjs'), mode, dir, out, workers], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+  } catch (err) {
+    // Exit 1: some file was rejected (the hostile set's is, by design); the run itself went through.
+    if (err.status !== 1 || !err.stdout) throw err;
+    line = err.stdout;
+  }
   const ms = performance.now() - started;
   const result = JSON.parse(line.trim().split('\n').pop());
   return mode === 'reader' ? result : { ...result, ms };
@@ -45,6 +54,7 @@ function probe(mode, dir, out, workers = '1') {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
 for (const name of sets) {
+  if (name === 'hostile') continue;
   const files = plan(name).files.length;
   process.stderr.write(`Chuẩn bị ${name} (${files} tệp)…\n`);
   const dir = await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`));
@@ -108,6 +118,35 @@ for (const units of docxSizes) {
   });
 }
 
+// The hostile set: consolidate end to end, its marked copy included (no floor: exceljs cannot open such a file in time).
+const hostile = [];
+if (Number(opt('hostile', '1')) > 0) {
+  process.stderr.write('Chuẩn bị hostile…\n');
+  const dir = await ensureSet(cache, 'hostile', (m) => process.stderr.write(`${m}\n`));
+  const out = join(cache, 'hostile-out');
+  const runs = [];
+  for (let r = 0; r < reps; r++) {
+    process.stderr.write(`  hostile: lần ${r + 1}/${reps}\n`);
+    runs.push(probe('consolidate', dir, out, '2'));
+  }
+  const copy = join(out, 'tra-lai', '30020.xlsx');
+  hostile.push({
+    set: 'hostile',
+    files: plan('hostile').files.length,
+    hostileBytes: readFileSync(join(dir, 'files', '30020.xlsx')).length,
+    repetitions: reps,
+    consolidateMs: Math.round(median(runs.map((x) => x.ms))),
+    peakRssMb: Math.round(Math.max(...runs.map((x) => x.maxRssMb))),
+    copyBytes: (() => {
+      try {
+        return readFileSync(copy).length;
+      } catch {
+        return 0;
+      }
+    })(),
+  });
+}
+
 const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 // A run of only some measurements keeps the others' last figures.
 const saved = (() => {
@@ -117,7 +156,11 @@ const saved = (() => {
     return {};
   }
 })();
-const keep = { results: results.length ? results : (saved.results ?? []), docx: docx.length ? docx : (saved.docx ?? []) };
+const keep = {
+  results: results.length ? results : (saved.results ?? []),
+  docx: docx.length ? docx : (saved.docx ?? []),
+  hostile: hostile.length ? hostile : (saved.hostile ?? []),
+};
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
 const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'exceljs load', 'đọc/load', 'sàn exceljs', '--workers 1', '--workers 2', 'w2/sàn', 'RSS đỉnh', 'DOCX'];
 const rows = results.map((r) => [r.set, r.files, (r.bytesPerFile / 1024).toFixed(1), r.readerMsPerFile, r.exceljsLoadMsPerFile, `${r.readerVsExceljsLoad}×`, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, `${r.consolidate2WorkersVsFloor}×`, `${r.peakRssMb2Workers} MB`, `${r.docxMs} ms`].map(String));
@@ -127,4 +170,6 @@ console.log(`${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node $
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 for (const d of docx) console.log(`DOCX ${d.units} đơn vị: ${d.ms} ms (CPU ${d.cpuMs} ms), RSS đỉnh ${d.peakRssMb} MB, ${Math.round(d.bytes / 1024)} KB`);
+for (const x of hostile)
+  console.log(`hostile (${x.files} tệp, một tệp ${(x.hostileBytes / 2 ** 20).toFixed(1)} MB): consolidate ${(x.consolidateMs / 1000).toFixed(1)} s, RSS đỉnh ${x.peakRssMb} MB, bản đánh dấu ${x.copyBytes ? `${(x.copyBytes / 2 ** 20).toFixed(1)} MB` : 'không có'}`);
 console.log(`Đã ghi ${resolve(here, 'results.json')}`);

@@ -5,7 +5,10 @@
  *  - province-184: a two-level province, 184 commune files;
  *  - national-3321: the two-level country, 34 provinces, 3.321 commune files;
  *  - commune-300: a two-level province, 300 small commune files written as LibreOffice or openpyxl write them
- *    (shared strings, plain parts, no exceljs), the shape of most real files.
+ *    (shared strings, plain parts, no exceljs), the shape of most real files;
+ *  - hostile: 20 such commune files and one of ~20 MB whose figures break the rules (dozens of errors) and whose
+ *    figures sheet carries millions of styled empty cells (a formatted range of a whole sheet, as a careless
+ *    exporter leaves it): its marked copy in tra-lai/ is what this set measures (issue 18: under 10 s and 500 MB).
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +17,7 @@ import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
 import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
-import { zipSync, strToU8 } from 'fflate';
+import { zipSync, strToU8, Zip, ZipDeflate } from 'fflate';
 
 const GENERATOR_VERSION = '1';
 
@@ -43,6 +46,13 @@ export function plan(name) {
       const code = String(20000 + x);
       units.push([code, `Xã Số ${x + 1}`, 'Xã', '01']);
       files.push({ code, name: `Xã Số ${x + 1}`, communes: 1 });
+    }
+  } else if (name === 'hostile') {
+    units.push(['01', 'Tỉnh Đo Lường', 'Tỉnh', '']);
+    for (let x = 0; x < 21; x++) {
+      const code = String(30000 + x);
+      units.push([code, `Xã Số ${x + 1}`, 'Xã', '01']);
+      files.push({ code, name: `Xã Số ${x + 1}`, communes: 1, hostile: x === 20 });
     }
   } else if (name === 'national-3321') {
     units.push(['00', 'Toàn quốc', 'Quốc gia', '']);
@@ -73,7 +83,11 @@ export async function ensureSet(root, name, log = () => {}) {
   const catalogue = loadCatalogue();
   const period = parsePeriodArg('2025');
   for (const [i, f] of files.entries()) {
-    if (name === 'commune-300') {
+    if (f.hostile) {
+      writeFileSync(join(dir, 'files', `${f.code}.xlsx`), hostileXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)));
+      continue;
+    }
+    if (name === 'commune-300' || name === 'hostile') {
       writeFileSync(join(dir, 'files', `${f.code}.xlsx`), plainXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)));
       continue;
     }
@@ -97,7 +111,7 @@ const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * A filled form as a small writer (LibreOffice, openpyxl) writes it: shared strings, a styles part, column widths,
  * the title merged, a two-row header; written here by hand, no spreadsheet library.
  */
-function plainXlsx(catalogue, unit, figures) {
+function plainXlsx(catalogue, unit, figures, hostile = false) {
   const strings = [];
   const index = new Map();
   const s = (t) => {
@@ -143,5 +157,58 @@ function plainXlsx(catalogue, unit, figures) {
     'xl/worksheets/sheet3.xml': sheet(narrative),
   };
   files['xl/sharedStrings.xml'] = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${NS}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((t) => `<si><t xml:space="preserve">${esc(t)}</t></si>`).join('')}</sst>`;
+  if (hostile) return { files, rows, merges, sheet };
   return zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)])), { level: 6 });
+}
+
+/**
+ * The hostile submission: a plain form whose every breakdown exceeds its total (an error per figure with a
+ * breakdown), and whose figures sheet goes on with 4.000 rows × 2.000 styled empty cells (8 million cells, ~170 MB
+ * unzipped, under the reader's 200 MB), styles varying as a real formatted range does; zipped fast (level 1), ~20 MB.
+ */
+function hostileXlsx(catalogue, unit, figures) {
+  const broken = Object.fromEntries(
+    Object.entries(figures).map(([code, f]) => [code, f.total !== null && f.total !== undefined ? { ...f, nu: f.total + 7, dtts: f.total + 9 } : f]),
+  );
+  const { files, rows, merges } = plainXlsx(catalogue, unit, broken, true);
+  const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  // Two more cell formats for the styled empty range.
+  files['xl/styles.xml'] = files['xl/styles.xml'].replace('<cellXfs count="3">', '<cellXfs count="5">').replace('</cellXfs>', '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="0" fillId="1" borderId="0" applyFill="1"/></cellXfs>');
+  const chunks = [];
+  const zip = new Zip((err, chunk) => {
+    if (err) throw err;
+    chunks.push(chunk);
+  });
+  for (const [name, text] of Object.entries(files)) {
+    if (name === 'xl/worksheets/sheet2.xml') continue;
+    const f = new ZipDeflate(name, { level: 6 });
+    zip.add(f);
+    f.push(strToU8(text), true);
+  }
+  const sheet = new ZipDeflate('xl/worksheets/sheet2.xml', { level: 1 });
+  zip.add(sheet);
+  const first = catalogue.indicators.length + 5;
+  sheet.push(strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}" xmlns:r="${R}"><dimension ref="A1:BXX${first + 4000}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>${rows.join('')}`));
+  const random = rng(7);
+  const letters = (n) => {
+    let s = '';
+    for (let c = n; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+    return s;
+  };
+  const cols = Array.from({ length: 2000 }, (_, i) => letters(i + 9));
+  for (let r = first; r < first + 4000; r++) {
+    let row = `<row r="${r}" s="3" customFormat="1">`;
+    for (const col of cols) row += `<c r="${col}${r}" s="${random() < 0.5 ? 3 : 4}"/>`;
+    sheet.push(strToU8(`${row}</row>`));
+  }
+  sheet.push(strToU8(`</sheetData>${merges}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`), true);
+  zip.end();
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

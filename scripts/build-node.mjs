@@ -16,6 +16,7 @@ await esbuild.build({
     cli: join(root, 'src/cli/cli.ts'),
     'read-worker': join(root, 'src/node/read-worker.ts'),
     'report-worker': join(root, 'src/node/report-worker.ts'),
+    'annotate-worker': join(root, 'src/node/annotate-worker.ts'),
     // Loaded by bin/bdg.js before the CLI, to start the first reading thread sooner; shared with the CLI's chunks.
     'reader-thread': join(root, 'src/node/reader-thread.ts'),
   },

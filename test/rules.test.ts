@@ -54,6 +54,7 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
     { found: 'fifo', path: 'huyen/655.xlsx' },
   ],
   'file-timeout': [{ seconds: 60 }],
+  'annotate-skipped': [{ problem: 'too-large' }, { problem: 'unreadable' }, { problem: 'timeout', seconds: 60 }, { problem: 'memory' }],
   'sheet-missing': [{ sheet: 'Số liệu', present: ['Sheet1'] }, { sheet: 'Thông tin', present: [] }],
   'info-missing': [
     { sheet: 'Thông tin', field: 'unitCode', emptyCell: 'B2' },

@@ -16,6 +16,7 @@ import { bdg, ROOT } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
 import { figuresSheetXml, infoSheetXml, rawWorkbook } from './helpers/raw-xlsx.js';
 import { tempDir } from './helpers/workbooks.js';
+import { excelLike, lyingWorkbook } from './helpers/annotate-sources.js';
 
 const PAGE = join(ROOT, 'dist/bdg.html');
 const DAK_LAK = join(ROOT, 'fixtures/dak-lak');
@@ -159,6 +160,31 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
         expect(marked.getWorksheet('Lỗi cần sửa'), name).toBeDefined();
       }
     }
+  });
+
+  it('Kiểm tra tệp: the marked copy is made on the worker; one over the limits is skipped with the reason, errors listed', async () => {
+    await page.setInputFiles('#danh-muc', UNITS);
+    await expect.poll(() => page.textContent('#trang-thai-danh-muc')).toContain('Tỉnh Đắk Lắk');
+    const lying = join(work, 'noi-doi.xlsx');
+    writeFileSync(lying, lyingWorkbook());
+    await page.setInputFiles('#tep-kiem-tra', lying);
+    await page.waitForSelector('#bo-qua-danh-dau');
+    expect(await page.textContent('#bo-qua-danh-dau')).toBe(
+      'Không tạo bản đánh dấu lỗi: nội dung giải nén của tệp vượt giới hạn dung lượng; các lỗi vẫn được liệt kê dưới đây. Gửi danh sách lỗi này cho đơn vị; đơn vị mở tệp bằng Excel hoặc LibreOffice, xóa dòng, cột thừa, sửa các lỗi rồi gửi lại.',
+    );
+    expect(await page.locator('#tai-danh-dau-loi').count()).toBe(0);
+    expect(await page.locator('#tien-do-danh-dau').count()).toBe(0);
+    expect(await page.textContent('#ket-qua-kiem-tra .issues-error')).toContain('breakdown-exceeds-total');
+    // The same file without the lying sheet: its copy comes from the worker, the progress line replaced by the link.
+    const good = join(work, 'dung.xlsx');
+    writeFileSync(good, excelLike());
+    await page.setInputFiles('#tep-kiem-tra', good);
+    const copy = await download('#tai-danh-dau-loi');
+    expect(copy.name).toBe('dung-danh-dau-loi.xlsx');
+    expect(await page.locator('#tien-do-danh-dau').count()).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(copy.path);
+    expect(wb.worksheets[0]!.name).toBe('Lỗi cần sửa');
   });
 
   it('Kiểm tra tệp without a unit list: the built-in list of the file’s period names the unit', async () => {

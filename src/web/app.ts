@@ -25,10 +25,9 @@ import { configUnitsName, currentConfig, setupConfigForm } from './config-form.j
 import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
 import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
 import type { UnitsSource, WorkerSetup } from './protocol.js';
-import { prewarmWorkers, readInWorkers, type PageFile } from './read-pool.js';
+import { annotateInWorker, prewarmWorkers, readInWorkers, type PageFile } from './read-pool.js';
 import { editionFor, editionLabel, editions, nationalUnits } from './units.js';
 import type { UnitSource } from '../core/units/source.js';
-import { annotateWorkbook } from '../core/write/annotate.js';
 
 const LIMITS = DEFAULT_LIMITS;
 
@@ -227,12 +226,11 @@ async function validateFile(file: File): Promise<void> {
   // As `bdg validate`: read against its own edition, warned when its period uses another.
   checked = withEditionWarning(checked);
   const json = validationJson(checked);
-  // A copy of the file with its errors marked on the cells and listed on a sheet of their own (null when it cannot be opened).
-  // The same marks as `bdg validate --annotate`: its errors and its warnings.
-  const annotated = checked.errors.length ? annotateWorkbook(new Uint8Array(await file.arrayBuffer()), [...checked.errors, ...checked.warnings], { file: file.name }) : null;
-  if (run !== validateRun) return;
   const base = file.name.replace(/\.xlsx$/i, '');
   const c = checked;
+  // A copy with the errors marked on the cells and listed on a sheet of their own (the same as `bdg validate
+  // --annotate`: its errors and its warnings), made on a worker while the results are already shown.
+  const copyLine = c.errors.length && !c.errors.some((e) => e.rule.startsWith('file-')) ? h('span', { class: 'muted', id: 'tien-do-danh-dau' }, 'Đang tạo bản đánh dấu lỗi…') : null;
   const who = c.unit ? [`Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`, c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`, c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`].filter(Boolean).join(' · ') : '';
   const verdict = h('p', { class: `alert ${c.valid ? 'good' : 'bad'}`, id: 'ket-luan-kiem-tra' }, `${c.valid ? '' : '✖ '}${verdictLine(c, 'below')}`);
   setContent(out, 
@@ -244,10 +242,20 @@ async function validateFile(file: File): Promise<void> {
       'div',
       { class: 'downloads' },
       downloadLink('kiem-tra', `kiem-tra-${base}.json`, jsonText(json), MIME.json, 'Tải kết quả kiểm tra (.json)', 'tai-kiem-tra-json'),
-      annotated && downloadLink('kiem-tra', `${base}-danh-dau-loi.xlsx`, annotated, MIME.xlsx, 'Tải bản đánh dấu lỗi', 'tai-danh-dau-loi'),
+      copyLine,
     ),
     c.errors.length > 0 && issueTables(c.errors, 'error'),
     c.warnings.length > 0 && issueTables(c.warnings, 'warning'),
+  );
+  if (!copyLine) return;
+  const copy = await annotateInWorker(file, [...c.errors, ...c.warnings], LIMITS, (done) => {
+    if (run === validateRun) copyLine.textContent = `Đang tạo bản đánh dấu lỗi… ${formatPercent(done)}`;
+  });
+  if (run !== validateRun) return;
+  copyLine.replaceWith(
+    copy.ok
+      ? downloadLink('kiem-tra', `${base}-danh-dau-loi.xlsx`, copy.bytes, MIME.xlsx, 'Tải bản đánh dấu lỗi', 'tai-danh-dau-loi')
+      : h('p', { class: 'alert warn', id: 'bo-qua-danh-dau' }, copy.skipped.message),
   );
 }
 

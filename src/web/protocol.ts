@@ -1,5 +1,7 @@
 import type { ReadLimits } from '../core/read/limits.js';
 import type { CheckedFile } from '../core/validate/check-file.js';
+import type { Issue } from '../core/model.js';
+import type { AnnotateSkip } from '../core/write/annotate.js';
 
 /** Where a reading thread gets its unit list: a file the user gave, or the built-in edition of each file's own period (as the CLI's reading threads do). */
 export type UnitsSource =
@@ -14,10 +16,17 @@ export interface WorkerSetup {
   limits: ReadLimits;
 }
 
-export type ToWorker = { type: 'setup'; setup: WorkerSetup } | { type: 'read'; index: number; name: string; bytes: ArrayBuffer };
+export type ToWorker =
+  | { type: 'setup'; setup: WorkerSetup }
+  | { type: 'read'; index: number; name: string; bytes: ArrayBuffer }
+  /** Make the marked copy of a rejected file (its problems listed and marked on its cells). */
+  | { type: 'annotate'; name: string; bytes: ArrayBuffer; issues: Issue[]; limits: ReadLimits };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'setup-failed'; message: string }
   | { type: 'read'; index: number; checked: CheckedFile }
-  | { type: 'read-failed'; index: number; message: string };
+  | { type: 'read-failed'; index: number; message: string }
+  | { type: 'annotate-progress'; done: number }
+  | { type: 'annotated'; bytes: ArrayBuffer }
+  | { type: 'annotate-skipped'; problem: AnnotateSkip };

@@ -2,6 +2,7 @@ import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
 import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import type { ReadLimits } from '../core/read/limits.js';
 
 /** A file to read: the browser's File and the name it is known by in messages (its path in the chosen folder). */
 export interface PageFile {
@@ -133,7 +134,7 @@ export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDon
           setupError ??= new Error(READER_FAILED);
           finish(true);
           done();
-        } else {
+        } else if (msg.type === 'read' || msg.type === 'read-failed') {
           inFlight.splice(inFlight.indexOf(msg.index), 1);
           settle(
             msg.index,
@@ -174,4 +175,47 @@ function unreadableBy(detail: string | undefined): Issue {
   console.warn('bdg: reading a file failed in the worker:', detail);
   const memory = /memory|allocation|heap/i.test(detail ?? '');
   return issue('file-unreadable', { problem: memory ? 'memory' : 'crashed' });
+}
+
+/** The marked copy of a file, or the `annotate-skipped` issue saying why there is none. */
+export type PageCopy = { ok: true; bytes: Uint8Array } | { ok: false; skipped: Issue };
+
+/**
+ * Makes the marked copy of a rejected file on a worker, under the time limit per file, as the CLI does on a
+ * thread: a copy that takes too long or exhausts the worker is skipped with the reason, and the page never waits.
+ */
+export async function annotateInWorker(file: File, issues: Issue[], limits: ReadLimits, onProgress: (done: number) => void): Promise<PageCopy> {
+  const seconds = Math.round(limits.maxMillisPerFile / 1000);
+  const skipped = (problem: 'too-large' | 'unreadable' | 'timeout' | 'memory'): PageCopy => ({
+    ok: false,
+    skipped: issue('annotate-skipped', problem === 'timeout' ? { problem, seconds } : { problem }),
+  });
+  if (file.size > limits.maxFileBytes) return skipped('too-large');
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await file.arrayBuffer();
+  } catch {
+    return skipped('unreadable');
+  }
+  const worker = acquire();
+  return new Promise((done) => {
+    const finish = (copy: PageCopy, reuse: boolean) => {
+      clearTimeout(timer);
+      if (reuse) release(worker);
+      else worker.terminate();
+      done(copy);
+    };
+    const timer = setTimeout(() => finish(skipped('timeout'), false), limits.maxMillisPerFile);
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const msg = e.data;
+      if (msg.type === 'annotate-progress') onProgress(msg.done);
+      else if (msg.type === 'annotated') finish({ ok: true, bytes: new Uint8Array(msg.bytes) }, true);
+      else if (msg.type === 'annotate-skipped') finish(skipped(msg.problem), true);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      finish(skipped(/memory/i.test(e.message ?? '') ? 'memory' : 'unreadable'), false);
+    };
+    worker.postMessage({ type: 'annotate', name: file.name, bytes, issues, limits } satisfies ToWorker, [bytes]);
+  });
 }

@@ -6,6 +6,7 @@ import { checkSubmission, type CheckOptions } from '../core/validate/check-file.
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { builtinUnits, editionForPeriod } from '../core/units/builtin.js';
 import { parsePeriodArg } from '../core/util/period.js';
+import { annotateWorkbook } from '../core/write/annotate.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker): void;
@@ -20,6 +21,7 @@ export function runReadingWorker(scope: WorkerScope): void {
   let queue: Promise<void> = Promise.resolve();
   scope.onmessage = (e) => {
     const msg = e.data;
+    if (msg.type === 'annotate') return annotate(scope, msg);
     if (msg.type === 'setup') {
       options = prepare(msg.setup);
       byPeriod = msg.setup.units.kind === 'builtin-by-period';
@@ -47,6 +49,19 @@ export function runReadingWorker(scope: WorkerScope): void {
       }
     });
   };
+}
+
+/** The marked copy of one file, made here so the page stays responsive; its progress reported now and then. */
+function annotate(scope: WorkerScope, msg: Extract<ToWorker, { type: 'annotate' }>): void {
+  let shown = 0;
+  const onProgress = (done: number) => {
+    if (done - shown < 0.02 && done < 1) return;
+    shown = done;
+    scope.postMessage({ type: 'annotate-progress', done });
+  };
+  const result = annotateWorkbook(new Uint8Array(msg.bytes), msg.issues, { file: msg.name, limits: msg.limits, onProgress });
+  if (result.ok) scope.postMessage({ type: 'annotated', bytes: result.bytes.buffer.slice(result.bytes.byteOffset, result.bytes.byteOffset + result.bytes.byteLength) as ArrayBuffer });
+  else scope.postMessage({ type: 'annotate-skipped', problem: result.reason });
 }
 
 async function prepare(setup: WorkerSetup): Promise<CheckOptions> {

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG } from '../../core/config.js';
@@ -17,11 +17,10 @@ import { assertCatalogue } from '../../core/catalogue/check.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs } from '../../node/safe-write.js';
-import { fsPath } from '../../node/file-names.js';
 import { OutputSet, TRA_LAI } from '../../node/output-set.js';
 import { newRunId } from '../../core/util/run-id.js';
 import { VERSION } from '../../node/version.js';
-import { annotateWorkbook } from '../../core/write/annotate.js';
+import { CopyMarker, type CopyResult } from '../../node/annotate-thread.js';
 import {
   filesCounted,
   nothingAcceptedReason,
@@ -174,27 +173,45 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     const copies = sendBackCopies(rollup, where, outDir);
     const inputs = rollup.files.filter((f) => f.status !== 'ignored' && where.has(f.path)).map((f) => where.get(f.path)!);
     await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
-    const report = reportThread.render(rollup, config, previous);
-    report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
-    const { writeSummaryWorkbook } = await summaryWriter;
-    await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
-    const json = jsonText(rollup);
-    await set.stage(paths.json, json);
-    await set.stage(paths.report, await report);
+    // Each copy is marked on a thread under the limits of the reading, while the summary and the report are written;
+    // one that cannot be made within them is skipped with the reason.
+    const marker = new CopyMarker(setup.limits);
+    const marking = (async () => {
+      const made: { out: string; copy: CopyResult }[] = [];
+      for (const c of copies) {
+        const f = rollup.files.find((x) => x.path === c.path)!;
+        const issues = [...(f.errors ?? []), ...(f.warnings ?? [])];
+        made.push({ out: c.out, copy: await marker.mark({ path: c.in, issues, file: basename(c.path) }) });
+      }
+      return made;
+    })();
+    marking.catch(() => {}); // awaited below, as the report is
     const written: string[] = [];
-    for (const c of copies) {
-      const f = rollup.files.find((x) => x.path === c.path)!;
-      const bytes = await readFile(fsPath(c.in)).catch(() => null);
-      const annotated = bytes && annotateWorkbook(bytes, [...(f.errors ?? []), ...(f.warnings ?? [])], { file: basename(c.path) });
-      if (!annotated) continue;
-      await set.stage(c.out, annotated);
-      written.push(c.out);
+    const skipped: { path: string; reason: string }[] = [];
+    const json = jsonText(rollup);
+    try {
+      const report = reportThread.render(rollup, config, previous);
+      report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
+      const { writeSummaryWorkbook } = await summaryWriter;
+      await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
+      await set.stage(paths.json, json);
+      await set.stage(paths.report, await report);
+      for (const { out, copy } of await marking) {
+        if (!copy.ok) {
+          skipped.push({ path: out, reason: copy.skipped.message });
+          continue;
+        }
+        await set.stage(out, copy.bytes);
+        written.push(out);
+      }
+    } finally {
+      marker.stop();
     }
     await set.commit();
     if (interrupted !== null) await stop(interrupted);
 
     if (flags.json) io.stdout.write(json);
-    (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io));
+    (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io, skipped));
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
     await set.abort();
@@ -262,7 +279,7 @@ function nothingAccepted(rollup: Rollup, dir: string, periodFlag: string | undef
 const WARNINGS_SHOWN = 3;
 
 /** The short table printed after a run: who reported, who did not, which files were refused and why. */
-export function formatSummary(rollup: Rollup, written: string[], io: CommandIO): string {
+export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, skipped: { path: string; reason: string }[] = []): string {
   const c = io.color;
   const { completeness: k, files } = rollup;
   const counted = filesCounted(files);
@@ -310,6 +327,9 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO):
     for (const f of ignored) lines.push(c.dim(printable(`    ${f.path}: ${f.reason}`)));
   }
   lines.push('Đã ghi:');
-  for (const p of written) lines.push(`  ${printable(relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p))}`);
+  const shown = (p: string) => printable(relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
+  for (const p of written) lines.push(`  ${shown(p)}`);
+  // Where the copy would have been announced: why it is not there.
+  for (const s of skipped) lines.push(c.yellow(`  (không ghi) ${shown(s.path)}: ${printable(s.reason)} [annotate-skipped]`));
   return `${lines.join('\n')}\n`;
 }

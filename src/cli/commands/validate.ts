@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import { annotateWorkbook, ERRORS_SHEET } from '../../core/write/annotate.js';
+import { ERRORS_SHEET } from '../../core/write/annotate.js';
+import { CopyMarker } from '../../node/annotate-thread.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import type { Issue } from '../../core/model.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../../core/validate/check-file.js';
@@ -61,12 +62,19 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
     limits: limitsFrom(opts),
   }, shown), opts.form);
   let annotated: string | null = null;
+  let skipped: Issue | null = null;
   if (opts.annotate) {
-    const copy = annotateWorkbook(new Uint8Array(await readFile(fsPath(path))), [...checked.errors, ...checked.warnings], { file: basename(shown) });
-    if (copy && !checked.errors.some((e) => e.rule.startsWith('file-'))) {
-      await writeFileAtomic(opts.annotate, copy);
+    // Marked on a thread of its own under the same limits as the reading: a file that cannot be marked within them
+    // keeps its errors listed, and the copy is skipped with the reason.
+    const marker = new CopyMarker(limitsFrom(opts));
+    const issues = [...checked.errors, ...checked.warnings];
+    const copy = checked.errors.some((e) => e.rule.startsWith('file-'))
+      ? ({ ok: false, skipped: issue('annotate-skipped', { problem: 'unreadable' }) } as const)
+      : await marker.mark({ path, issues, file: basename(shown) }).finally(() => marker.stop());
+    if (copy.ok) {
+      await writeFileAtomic(opts.annotate, copy.bytes);
       annotated = opts.annotate;
-    }
+    } else skipped = copy.skipped;
   }
   if (opts.json) io.stdout.write(jsonText({ ...validationJson(checked), ...coverageJson(checked) }));
   else {
@@ -78,7 +86,7 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
     (opts.json ? io.stderr : io.stdout).write(
       annotated
         ? `Đã ghi bản đánh dấu lỗi: ${printable(annotated)} (sheet "${ERRORS_SHEET}" liệt kê từng lỗi; ô lỗi tô đỏ, có ghi chú).\n`
-        : `Không tạo được bản đánh dấu: tệp không mở được như một bảng tính .xlsx.\n`,
+        : `${printable(skipped?.message ?? '')} [annotate-skipped]\n`,
     );
   return checked.valid ? EXIT.ok : EXIT.dataErrors;
 }

@@ -77,6 +77,8 @@ const ADVICE = {
     widenRoot: (root: string) => ` (--root ${root}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này`,
     /** Where the blank form of one edition comes from. */
     formOfEdition: (edition: string) => `bdg template --form ${edition}`,
+    /** Where the errors of a file without its marked copy are. */
+    errorsStillListed: 'các lỗi của tệp vẫn được liệt kê',
   },
   page: {
     newForm: 'biểu mẫu mới tải ở mục "Tải biểu mẫu" của trang bdg.html',
@@ -85,6 +87,7 @@ const ADVICE = {
     raiseTimeLimit: '',
     widenRoot: () => '. Bỏ tệp này khỏi các tệp đã chọn',
     formOfEdition: (edition: string) => `tải ở mục "Tải biểu mẫu" của trang bdg.html, chọn phiên bản ${edition}`,
+    errorsStillListed: 'các lỗi vẫn được liệt kê dưới đây',
   },
 } satisfies Record<Audience, Record<string, string | ((...args: string[]) => string)>>;
 
@@ -328,6 +331,23 @@ export const RULES = {
     summary: 'Đọc một tệp quá thời gian cho phép (mặc định 60 giây, khi tổng hợp).',
     message: (p, _at, say) =>
       `Đọc tệp quá ${p.seconds} giây nên đã dừng: tệp quá lớn hoặc bất thường. Mở bằng Excel/LibreOffice, xóa dòng, cột thừa, lưu lại rồi gửi lại${say.raiseTimeLimit}.`,
+  }),
+  /** The marked copy of a rejected file (validate --annotate, consolidate's tra-lai/, the page) could not be made within the bounds. */
+  'annotate-skipped': rule<{ problem: 'too-large' | 'unreadable' | 'timeout' | 'memory'; seconds?: number }>({
+    severity: 'warning',
+    level: 'file',
+    source: 'edge',
+    summary: 'Không tạo bản đánh dấu lỗi của một tệp bị từ chối (tệp quá lớn, bất thường, hoặc đánh dấu quá thời gian); các lỗi vẫn được liệt kê.',
+    message: (p, _at, say) => {
+      const why = {
+        'too-large': 'nội dung giải nén của tệp vượt giới hạn dung lượng',
+        unreadable: 'tệp không mở được như một bảng tính .xlsx',
+        timeout: `đánh dấu quá ${p.seconds ?? 60} giây nên đã dừng (tệp quá lớn hoặc bất thường)`,
+        memory: 'đánh dấu cần quá nhiều bộ nhớ nên đã dừng (tệp quá lớn hoặc bất thường)',
+      }[p.problem];
+      const send = say.errorsStillListed;
+      return `Không tạo bản đánh dấu lỗi: ${why}; ${send}. Gửi danh sách lỗi này cho đơn vị; đơn vị mở tệp bằng Excel hoặc LibreOffice, xóa dòng, cột thừa, sửa các lỗi rồi gửi lại.`;
+    },
   }),
 
   // ——— sheets and their structure (reader) ———

@@ -1,251 +1,136 @@
-import { strFromU8, strToU8, unzipSync, zipSync, type Unzipped } from 'fflate';
 import type { Issue } from '../model.js';
+import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
 import { normalizeLabel } from '../util/text.js';
+import { CONTENT_TYPE, isRelType, MAIN_NAMESPACES, NS, REL_NAMESPACES, relType, type Flavor } from '../ooxml/namespaces.js';
+import { OfficePackage } from '../ooxml/package.js';
+import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
+import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
+import { asUtf8, editXml, escapeXml, isUtf16, visitXml, XmlEditor, XmlError, type Scope, type StartTag } from '../ooxml/xml.js';
 
 /**
  * The copy of a rejected submission sent back to its unit ("tra-lai"): the same workbook, every problem cell
  * filled (red for errors, yellow for warnings) with a comment holding the message, and a first sheet
  * `Lỗi cần sửa` listing every problem with a link to its cell.
  *
- * Built by editing the package's XML parts directly rather than loading and re-saving the workbook: figures,
- * formulas, other sheets, protection and data validation stay byte for byte as the unit made them, and a
- * hostile file costs no more than unzipping it. Pure: bytes in, bytes out; null when the bytes are not an
- * xlsx package this can edit.
+ * Built by editing the package's parts through src/core/ooxml (namespace-aware, streamed) rather than loading and
+ * re-saving the workbook: figures, formulas, other sheets, protection and data validation stay byte for byte as
+ * the unit made them; parts not edited are copied still compressed. Bounded as the reader is: the same limits
+ * (file size, bytes unzipped), each marked sheet edited in one streamed pass. Pure: bytes in, bytes out.
  */
 export const ERRORS_SHEET = 'Lỗi cần sửa';
 
-const NS_MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const REL_WORKSHEET = `${NS_REL}/worksheet`;
-const REL_COMMENTS = `${NS_REL}/comments`;
-const REL_VML = `${NS_REL}/vmlDrawing`;
-const CT_WORKSHEET = 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml';
-const CT_COMMENTS = 'application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml';
-const CT_VML = 'application/vnd.openxmlformats-officedocument.vmlDrawing';
 /** More marks than this on one file are not read by anyone; the list sheet still has them all. */
-const MAX_MARKS = 2000;
+export const MAX_MARKS = 2000;
 
 export interface AnnotateOptions {
   /** The file's name as the unit knows it, for the title of the list sheet. */
   file: string;
+  limits?: ReadLimits;
+  /** Called now and then with the share of the work done (0…1), for a progress line. */
+  onProgress?: (done: number) => void;
+  /** Native (de)compression where the platform has it (Node's zlib); fflate otherwise. */
+  codec?: Codec;
 }
 
-export function annotateWorkbook(bytes: Uint8Array, issues: Issue[], options: AnnotateOptions): Uint8Array | null {
-  let zip: Unzipped;
+/** Why no copy was made: the file is over the limits, or it is not a workbook package this can edit. */
+export type AnnotateSkip = 'too-large' | 'unreadable';
+
+export type AnnotateResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: AnnotateSkip };
+
+export function annotateWorkbook(bytes: Uint8Array, issues: Issue[], options: AnnotateOptions): AnnotateResult {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  if (bytes.length > limits.maxFileBytes) return { ok: false, reason: 'too-large' };
   try {
-    zip = unzipSync(bytes);
-  } catch {
-    return null;
+    const copy = annotate(new OfficePackage(bytes, limits, options.codec), issues, options);
+    return copy ? { ok: true, bytes: copy } : { ok: false, reason: 'unreadable' };
+  } catch (err) {
+    if (err instanceof PackageError) return { ok: false, reason: err.reason === 'too-large' ? 'too-large' : 'unreadable' };
+    if (err instanceof XmlError) return { ok: false, reason: 'unreadable' };
+    throw err;
   }
-  const text = (name: string) => (zip[name] ? strFromU8(zip[name]!) : null);
-  const workbookPath = officeDocument(text('_rels/.rels')) ?? 'xl/workbook.xml';
-  const workbookXml = text(workbookPath);
-  if (!workbookXml || !/<sheets[\s>]/.test(workbookXml)) return null;
-  const baseDir = workbookPath.slice(0, workbookPath.lastIndexOf('/') + 1);
-  const workbookRelsPath = relsPathOf(workbookPath);
-  const workbookRels = text(workbookRelsPath);
-  const contentTypes = text('[Content_Types].xml');
-  if (!workbookRels || !contentTypes) return null;
+}
 
-  const rels = parseRels(workbookRels);
-  const relPrefix = /<sheet\b[^>]*?\s(\w+):id="/.exec(workbookXml)?.[1] ?? 'r';
-  const sheets = [...workbookXml.matchAll(/<sheet\b[^>]*?\/?>/g)].map((m) => {
-    const attrs = attributes(m[0]);
-    const target = rels.get(attrs[`${relPrefix}:id`] ?? '')?.target;
-    return { name: unescapeXml(attrs.name ?? ''), path: target ? resolvePath(baseDir, target) : null };
-  });
+interface SheetInfo {
+  name: string;
+  path: string | null;
+}
+
+/** One marked cell: where, and the colour its most serious problem gives it. */
+interface Mark {
+  row: number;
+  col: number;
+  ref: string;
+  error: boolean;
+  issues: Issue[];
+}
+
+function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions): Uint8Array | null {
+  const doc = pkg.officeDocument() ?? (pkg.has('xl/workbook.xml') ? { path: pkg.nameOf('xl/workbook.xml'), flavor: null } : null);
+  if (!doc) return null;
+  const workbookPath = doc.path;
+  const workbookBytes = pkg.part(workbookPath)!;
+  const rels = pkg.relationships(workbookPath);
+  const book = readWorkbook(workbookBytes, rels);
+  if (!book) return null;
+  const flavor = doc.flavor ?? book.flavor;
+  const sheets = book.sheets;
   const pathOfSheet = new Map(sheets.filter((s) => s.path).map((s) => [normalizeLabel(s.name), s.path!]));
-
-  const out: Record<string, Uint8Array> = { ...zip };
-  const put = (name: string, xml: string) => (out[name] = strToU8(xml));
-  let types = contentTypes;
-
-  // Styles: a red and a yellow fill, each cell keeping its own number format, font and borders.
-  const styles = new StyleEditor(text(`${baseDir}styles.xml`));
+  const stylesPath = rels.find((r) => isRelType(r.type, 'styles') && !r.external)?.target;
+  const styles = new StyleEditor(stylesPath && pkg.has(stylesPath) ? pkg.part(stylesPath) : null);
 
   // Marks per sheet part, one per cell (the first, most serious problem decides the colour).
-  const bySheet = new Map<string, Map<string, Issue[]>>();
+  const bySheet = new Map<string, Map<string, Mark>>();
   let marks = 0;
   for (const issue of issues) {
     if (!issue.sheet || !issue.cell || marks >= MAX_MARKS) continue;
     const path = pathOfSheet.get(normalizeLabel(issue.sheet));
-    if (!path || !zip[path] || !/^[A-Z]{1,3}[1-9]\d{0,6}$/.test(issue.cell)) continue;
+    const at = /^([A-Z]{1,3})([1-9]\d{0,6})$/.exec(issue.cell);
+    if (!path || !pkg.has(path) || !at) continue;
     const cells = bySheet.get(path) ?? bySheet.set(path, new Map()).get(path)!;
-    if (!cells.has(issue.cell)) marks++;
-    cells.set(issue.cell, [...(cells.get(issue.cell) ?? []), issue]);
+    const mark = cells.get(issue.cell);
+    if (mark) {
+      mark.issues.push(issue);
+      mark.error ||= issue.severity === 'error';
+    } else {
+      marks++;
+      cells.set(issue.cell, { row: Number(at[2]), col: columnNumber(at[1]!), ref: issue.cell, error: issue.severity === 'error', issues: [issue] });
+    }
   }
 
-  let vmlIndex = 1;
-  const freeName = (make: (i: number) => string) => {
-    while (out[make(vmlIndex)]) vmlIndex++;
-    return make(vmlIndex);
+  const total = [...bySheet.keys()].reduce((n, p) => n + (pkg.zip.entry(p)?.uncompressedSize ?? 0), 0) || 1;
+  let done = 0;
+  const progress = (bytes: number) => {
+    done += bytes;
+    options.onProgress?.(Math.min(1, done / total));
   };
+  let vmlIndex = 1;
+  const edited = new Set<string>();
   if (styles.ok)
     for (const [path, cells] of bySheet) {
-      let sheet = strFromU8(zip[path]!);
-      if (!/<worksheet[\s>]/.test(sheet) || !/<sheetData[\s>/]/.test(sheet)) continue; // prefixed or odd: listed only
-      for (const [ref, list] of cells) {
-        const error = list.some((i) => i.severity === 'error');
-        sheet = setCellStyle(sheet, ref, (s) => styles.withFill(s, error ? 'error' : 'warning'));
-      }
-      // Comments: into the sheet's comments part if it has one, else a new part with its VML drawing.
-      const sheetRelsPath = relsPathOf(path);
-      let sheetRels = text(sheetRelsPath) ?? `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>`;
-      const existing = parseRels(sheetRels);
-      const sheetDir = path.slice(0, path.lastIndexOf('/') + 1);
-      const commentsRel = [...existing.values()].find((r) => r.type === REL_COMMENTS);
-      const vmlRel = [...existing.values()].find((r) => r.type === REL_VML);
-      let commentsPath: string;
-      let commentsXml: string;
-      if (commentsRel) {
-        commentsPath = resolvePath(sheetDir, commentsRel.target);
-        commentsXml = text(commentsPath) ?? '';
-      } else {
-        commentsPath = freeName((i) => `${baseDir}comments${i}.xml`);
-        commentsXml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="${NS_MAIN}"><authors><author>bdg</author></authors><commentList></commentList></comments>`;
-        sheetRels = addRel(sheetRels, REL_COMMENTS, relativePath(sheetDir, commentsPath)).xml;
-        types = addOverride(types, commentsPath, CT_COMMENTS);
-      }
-      let vmlPath: string;
-      let vmlXml: string;
-      if (vmlRel) {
-        vmlPath = resolvePath(sheetDir, vmlRel.target);
-        vmlXml = text(vmlPath) ?? '';
-      } else {
-        vmlPath = freeName((i) => `${baseDir}drawings/vmlDrawing${i}.vml`);
-        vmlXml = newVml(vmlIndex);
-        const added = addRel(sheetRels, REL_VML, relativePath(sheetDir, vmlPath));
-        sheetRels = added.xml;
-        sheet = insertLegacyDrawing(sheet, added.id, /<worksheet\b[^>]*\sxmlns:(\w+)="http:\/\/schemas\.openxmlformats\.org\/officeDocument\/2006\/relationships"/.exec(sheet)?.[1]);
-        if (!/<Default\b[^>]*Extension="vml"/i.test(types)) types = types.replace('</Types>', `<Default Extension="vml" ContentType="${CT_VML}"/></Types>`);
-      }
-      if (!/<commentList[\s>/]/.test(commentsXml) || !/<\/xml>\s*$/.test(vmlXml)) continue;
-      const authorId = authorIndex(commentsXml);
-      commentsXml = authorId.xml;
-      const taken = new Set([...commentsXml.matchAll(/<comment\b[^>]*\sref="([A-Z]+\d+)"/g)].map((m) => m[1]));
-      let shapes = '';
-      let shapeNo = 0;
-      const entries: string[] = [];
-      for (const [ref, list] of cells) {
-        if (taken.has(ref)) continue; // the unit's own comment stays; the message is in the list sheet
-        const body = list.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
-        entries.push(`<comment ref="${ref}" authorId="${authorId.id}"><text><r><rPr><b/><sz val="9"/><rFont val="Tahoma"/></rPr><t xml:space="preserve">bdg:\n</t></r><r><rPr><sz val="9"/><rFont val="Tahoma"/></rPr><t xml:space="preserve">${escapeXml(body)}</t></r></text></comment>`);
-        shapes += vmlShape(ref, vmlIndex * 1024 + 512 + shapeNo++, body.length);
-      }
-      commentsXml = commentsXml.replace(/<commentList\s*\/>/, '<commentList></commentList>').replace('</commentList>', `${entries.join('')}</commentList>`);
-      vmlXml = vmlXml.replace(/<\/xml>\s*$/, `${shapes}</xml>`);
-      put(commentsPath, commentsXml);
-      put(vmlPath, vmlXml);
-      put(sheetRelsPath, sheetRels);
-      put(path, sheet);
-      vmlIndex++;
+      const legacy = addComments(pkg, path, [...cells.values()], flavor, () => vmlIndex++);
+      markSheet(pkg, path, sortMarks(cells), styles, legacy, flavor, progress);
+      edited.add(path.toLowerCase());
     }
+  // Only the list sheet is selected: several selected sheets would make every edit apply to all of them.
+  for (const s of sheets)
+    if (s.path && !edited.has(s.path.toLowerCase()) && pkg.has(s.path) && isSelected(pkg, s.path))
+      markSheet(pkg, s.path, [], styles, null, flavor, () => {});
 
   // The list sheet, first in the workbook and the one that opens.
-  let n = 1;
-  while (out[`${baseDir}worksheets/sheet${n}.xml`]) n++;
-  const listPath = `${baseDir}worksheets/sheet${n}.xml`;
-  put(listPath, listSheet(issues, options.file, sheets.map((s) => s.name), styles));
-  if (styles.ok) put(`${baseDir}styles.xml`, styles.xml());
-  const rel = addRel(workbookRels, REL_WORKSHEET, relativePath(baseDir, listPath));
-  put(workbookRelsPath, rel.xml);
-  types = addOverride(types, listPath, CT_WORKSHEET);
-  put('[Content_Types].xml', types);
+  const baseDir = folderOf(workbookPath);
+  const listPath = freeName((n) => pkg.has(n), (n) => `${baseDir}worksheets/sheet${n}.xml`);
+  pkg.set(listPath, encode(listSheet(issues, options.file, sheets.map((s) => s.name), styles, flavor)));
+  if (styles.ok && stylesPath) pkg.set(stylesPath, styles.write(pkg.part(stylesPath)!));
+  const [listId] = pkg.addRelationships(workbookPath, [{ type: relType(flavor, 'worksheet'), target: relativeTarget(workbookPath, listPath) }]);
+  pkg.addContentTypes({ overrides: [[listPath, CONTENT_TYPE.worksheet]] });
   const names = new Set(sheets.map((s) => normalizeLabel(s.name)));
   let listName = ERRORS_SHEET;
   for (let i = 2; names.has(normalizeLabel(listName)); i++) listName = `${ERRORS_SHEET} (${i})`;
-  const maxId = Math.max(0, ...[...workbookXml.matchAll(/<sheet\b[^>]*\ssheetId="(\d+)"/g)].map((m) => Number(m[1])));
-  let wb = workbookXml.replace(/<sheets(\s[^>]*)?>/, (open) => `${open}<sheet name="${escapeXml(listName)}" sheetId="${maxId + 1}" ${relPrefix}:id="${rel.id}"/>`);
-  // Sheet-scoped names (print titles, filters) point at sheets by position: everything moved one place right.
-  wb = wb.replace(/(<definedName\b[^>]*\slocalSheetId=")(\d+)"/g, (_, head: string, i: string) => `${head}${Number(i) + 1}"`);
-  wb = wb.replace(/<workbookView\b[^>]*?\/?>/g, (view) => view.replace(/\s(activeTab|firstSheet)="\d+"/g, '').replace(/<workbookView/, '<workbookView activeTab="0"'));
-  put(workbookPath, wb);
-  // Only the list sheet is selected: several selected sheets would make every edit apply to all of them.
-  for (const s of sheets)
-    if (s.path && out[s.path]) {
-      const xml = strFromU8(out[s.path]!);
-      if (/\stabSelected="(1|true)"/.test(xml)) put(s.path, xml.replace(/\stabSelected="(1|true)"/g, ''));
-    }
-  return zipSync(out, { level: 6 });
+  pkg.set(workbookPath, editWorkbook(workbookBytes, { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor }));
+  return pkg.write();
 }
 
-function escapeXml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // Characters XML 1.0 cannot carry at all.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
-
-function unescapeXml(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&amp;/g, '&');
-}
-
-function attributes(tag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) out[m[1]!] = m[3] ?? m[4] ?? '';
-  return out;
-}
-
-function officeDocument(rootRels: string | null): string | null {
-  if (!rootRels) return null;
-  for (const r of parseRels(rootRels).values()) if (r.type.endsWith('/officeDocument')) return r.target.replace(/^\//, '');
-  return null;
-}
-
-function parseRels(xml: string): Map<string, { type: string; target: string }> {
-  const out = new Map<string, { type: string; target: string }>();
-  for (const m of xml.matchAll(/<Relationship\b[^>]*?\/?>/g)) {
-    const a = attributes(m[0]);
-    if (a.Id && a.Target && a.TargetMode !== 'External') out.set(a.Id, { type: a.Type ?? '', target: unescapeXml(a.Target) });
-  }
-  return out;
-}
-
-function addRel(xml: string, type: string, target: string): { xml: string; id: string } {
-  let i = 1;
-  while (new RegExp(`\\sId="rIdBdg${i}"`).test(xml)) i++;
-  const id = `rIdBdg${i}`;
-  const rel = `<Relationship Id="${id}" Type="${type}" Target="${escapeXml(target)}"/>`;
-  return { xml: /<Relationships\b[^>]*\/>/.test(xml) ? xml.replace(/<Relationships\b([^>]*)\/>/, `<Relationships$1>${rel}</Relationships>`) : xml.replace('</Relationships>', `${rel}</Relationships>`), id };
-}
-
-function addOverride(types: string, part: string, contentType: string): string {
-  return types.replace('</Types>', `<Override PartName="/${escapeXml(part)}" ContentType="${contentType}"/></Types>`);
-}
-
-function relsPathOf(part: string): string {
-  const slash = part.lastIndexOf('/');
-  return `${part.slice(0, slash + 1)}_rels/${part.slice(slash + 1)}.rels`;
-}
-
-/** A relationship target resolved against the folder of its source part ("../comments1.xml", "/xl/x.xml"). */
-function resolvePath(dir: string, target: string): string {
-  const parts = (target.startsWith('/') ? target.slice(1) : dir + target).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '..') out.pop();
-    else if (p !== '.' && p !== '') out.push(p);
-  }
-  return out.join('/');
-}
-
-function relativePath(fromDir: string, to: string): string {
-  const from = fromDir.split('/').filter(Boolean);
-  const parts = to.split('/');
-  let common = 0;
-  while (common < from.length && common < parts.length - 1 && from[common] === parts[common]) common++;
-  return [...Array(from.length - common).fill('..'), ...parts.slice(common)].join('/');
-}
+const encode = (s: string) => new TextEncoder().encode(s);
 
 function columnNumber(letters: string): number {
   let n = 0;
@@ -253,85 +138,338 @@ function columnNumber(letters: string): number {
   return n;
 }
 
-function splitRef(ref: string): { col: number; row: number } {
-  const m = /^([A-Z]+)(\d+)$/.exec(ref)!;
-  return { col: columnNumber(m[1]!), row: Number(m[2]) };
+function sortMarks(cells: Map<string, Mark>): Mark[] {
+  return [...cells.values()].sort((a, b) => a.row - b.row || a.col - b.col);
 }
 
-/** Sets the style of one cell of a worksheet part, adding the cell (and its row) when the file has none there. */
-function setCellStyle(sheet: string, ref: string, style: (current: number) => number): string {
-  const cell = new RegExp(`<c\\b[^>]*?\\sr="${ref}"[^>]*?(/?)>`);
-  const found = cell.exec(sheet);
-  if (found) {
-    const tag = found[0];
-    const current = Number(/\ss="(\d+)"/.exec(tag)?.[1] ?? 0);
-    const next = /\ss="\d+"/.test(tag) ? tag.replace(/\ss="\d+"/, ` s="${style(current)}"`) : tag.replace(/^<c\b/, `<c s="${style(current)}"`);
-    return sheet.slice(0, found.index) + next + sheet.slice(found.index + tag.length);
-  }
-  const { col, row } = splitRef(ref);
-  const newCell = `<c r="${ref}" s="${style(0)}"/>`;
-  const rowTag = new RegExp(`<row\\b[^>]*?\\sr="${row}"[^>]*?(/?)>`).exec(sheet);
-  if (rowTag) {
-    const start = rowTag.index + rowTag[0].length;
-    if (rowTag[1] === '/') return sheet.slice(0, rowTag.index) + rowTag[0].replace(/\/>$/, '>') + newCell + '</row>' + sheet.slice(start);
-    const end = sheet.indexOf('</row>', start);
-    const inner = sheet.slice(start, end);
-    // Cells of a row are in column order: the new one goes before the first cell to its right.
-    let at = inner.length;
-    for (const m of inner.matchAll(/<c\b[^>]*?\sr="([A-Z]+)\d+"/g))
-      if (columnNumber(m[1]!) > col) {
-        at = m.index!;
-        break;
+/** The sheets of the workbook part, each with its part; null when it is not a workbook. */
+function readWorkbook(bytes: Uint8Array, rels: { id: string; target: string; external: boolean }[]) {
+  const sheets: SheetInfo[] = [];
+  let maxSheetId = 0;
+  let flavor: Flavor | null = null;
+  let hasSheets = false;
+  visitXml(bytes, {
+    open(tag) {
+      if (tag.depth === 1) {
+        if (tag.local !== 'workbook' || !MAIN_NAMESPACES.includes(tag.ns as never)) throw new XmlError('not a workbook');
+        flavor = tag.ns === NS.mainStrict ? { main: NS.mainStrict, rel: NS.relStrict, strict: true } : { main: NS.main, rel: NS.rel, strict: false };
+      } else if (tag.local === 'sheets') hasSheets = true;
+      else if (tag.local === 'sheet' && tag.depth === 3) {
+        const id = tag.attr('id', REL_NAMESPACES) ?? anyPrefixedId(tag);
+        const rel = id ? rels.find((r) => r.id === id && !r.external) : undefined;
+        sheets.push({ name: tag.attr('name') ?? '', path: rel?.target ?? null });
+        maxSheetId = Math.max(maxSheetId, Number(tag.attr('sheetId')) || 0);
       }
-    return sheet.slice(0, start) + inner.slice(0, at) + newCell + inner.slice(at) + sheet.slice(end);
+    },
+  });
+  return flavor && hasSheets ? { sheets, maxSheetId, flavor: flavor as Flavor } : null;
+}
+
+/** A `…:id` attribute whose prefix the part never declared (a copy made by an older bdg): still the sheet's id. */
+function anyPrefixedId(tag: StartTag): string | undefined {
+  return tag.attributes().find((a) => /^[^:]+:id$/.test(a.name) && !a.name.startsWith('xmlns:'))?.value;
+}
+
+/** The workbook part with the list sheet first and active, sheet-scoped names shifted one place right. */
+function editWorkbook(bytes: Uint8Array, list: { name: string; sheetId: number; relId: string; flavor: Flavor }): Uint8Array {
+  return editXml(bytes, {
+    open(tag, edit) {
+      if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
+      if (tag.local === 'sheets' && tag.depth === 2) {
+        const attrs: [string | null, string, string, string?][] = [[null, 'name', list.name], [null, 'sheetId', String(list.sheetId)]];
+        attrs.push([list.flavor.rel, 'id', list.relId, 'r']);
+        edit.rewrite({}, tag.scope.build(tag.ns, 'sheet', attrs));
+      } else if (tag.local === 'definedName') {
+        // Sheet-scoped names (print titles, filters) point at sheets by position: everything moved one place right.
+        const local = tag.attr('localSheetId');
+        if (local !== undefined && /^\d+$/.test(local)) edit.rewrite({ localSheetId: String(Number(local) + 1) });
+      } else if (tag.local === 'workbookView') edit.rewrite({ activeTab: '0', firstSheet: null });
+    },
+  });
+}
+
+/** Whether a sheet part selects its tab: read only up to its data. */
+function isSelected(pkg: OfficePackage, path: string): boolean {
+  let selected = false;
+  const STOP = new Error('stop');
+  const editor = new XmlEditor(
+    {
+      open(tag) {
+        if (tag.local === 'sheetView' && /^(1|true)$/.test(tag.attr('tabSelected') ?? '')) selected = true;
+        if (tag.local === 'sheetData' || selected) throw STOP;
+      },
+    },
+    () => {},
+  );
+  let utf16 = false;
+  try {
+    pkg.zip.stream(path, (chunk, final) => {
+      // A UTF-16 part is edited whole (rare, and small); whether it selects its tab is left to that pass.
+      if (isUtf16(chunk)) utf16 = true;
+      if (utf16) throw STOP;
+      editor.feed(chunk, final);
+    });
+  } catch (err) {
+    if (err !== STOP) throw err;
   }
-  const newRow = `<row r="${row}">${newCell}</row>`;
-  if (/<sheetData\s*\/>/.test(sheet)) return sheet.replace(/<sheetData\s*\/>/, `<sheetData>${newRow}</sheetData>`);
-  const dataStart = sheet.search(/<sheetData[\s>]/);
-  const dataEnd = sheet.indexOf('</sheetData>');
-  for (const m of sheet.slice(dataStart, dataEnd).matchAll(/<row\b[^>]*?\sr="(\d+)"/g))
-    if (Number(m[1]) > row) return sheet.slice(0, dataStart + m.index!) + newRow + sheet.slice(dataStart + m.index!);
-  return sheet.slice(0, dataEnd) + newRow + sheet.slice(dataEnd);
+  return selected || utf16;
 }
 
 /** Elements that follow `legacyDrawing` in a worksheet (ECMA-376 CT_Worksheet order). */
-const AFTER_LEGACY_DRAWING = ['legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst'];
+const AFTER_LEGACY_DRAWING = new Set(['legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst']);
 
-function insertLegacyDrawing(sheet: string, id: string, prefix: string | undefined): string {
-  let xml = sheet;
-  let p = prefix;
-  if (!p) {
-    p = 'r';
-    xml = xml.replace(/<worksheet\b/, `<worksheet xmlns:r="${NS_REL}"`);
+/**
+ * Edits one sheet part in a single streamed pass: marked cells take their fill (cells the file does not have are
+ * added, rows too, in order), `<legacyDrawing>` is added for new comments, and the tab is no longer selected.
+ * The edited part is deflated as it streams: a sheet of millions of styled empty cells is never held whole.
+ */
+function markSheet(
+  pkg: OfficePackage,
+  path: string,
+  marks: Mark[],
+  styles: StyleEditor,
+  legacyId: string | null,
+  flavor: Flavor,
+  progress: (bytes: number) => void,
+): void {
+  let next = 0;
+  let rowNum = 0;
+  let col = 0;
+  let inData = false;
+  let legacyDone = !legacyId;
+  const styleOf = (m: Mark, current: number) => styles.withFill(current, m.error ? 'error' : 'warning');
+  const cellXml = (scope: Scope, ns: string, m: Mark) => scope.build(ns, 'c', [[null, 'r', m.ref], [null, 's', String(styleOf(m, 0))]]);
+  /** New cells of the current row left of column `before`. */
+  const cellsBefore = (scope: Scope, ns: string, before: number) => {
+    let text = '';
+    while (next < marks.length && marks[next]!.row === rowNum && marks[next]!.col < before) text += cellXml(scope, ns, marks[next++]!);
+    return text;
+  };
+  /** New rows above row `before`, each with its marked cells. */
+  const rowsBefore = (scope: Scope, ns: string, before: number) => {
+    let text = '';
+    while (next < marks.length && marks[next]!.row < before) {
+      const row = marks[next]!.row;
+      let cells = '';
+      while (next < marks.length && marks[next]!.row === row) cells += cellXml(scope, ns, marks[next++]!);
+      text += scope.build(ns, 'row', [[null, 'r', String(row)]], () => cells);
+    }
+    return text;
+  };
+  const legacy = (scope: Scope, ns: string) => {
+    legacyDone = true;
+    return scope.build(ns, 'legacyDrawing', [[flavor.rel, 'id', legacyId!, 'r']]);
+  };
+  const run = (push: (chunk: Uint8Array) => void) => {
+    const editor = new XmlEditor(
+      {
+        open(tag, edit) {
+          if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
+          if (tag.depth === 1) {
+            if (tag.local !== 'worksheet') throw new XmlError('not a worksheet');
+          } else if (tag.depth === 2) {
+            if (!legacyDone && AFTER_LEGACY_DRAWING.has(tag.local)) edit.before(legacy(tag.scope, tag.ns));
+            inData = tag.local === 'sheetData';
+            if (inData && !marks.length) edit.skipContent();
+          } else if (inData && tag.depth === 3 && tag.local === 'row') {
+            const r = Number(tag.attr('r') ?? rowNum + 1);
+            if (!Number.isInteger(r) || r < 1) throw new XmlError('row number');
+            if (next < marks.length && marks[next]!.row < r) edit.before(rowsBefore(tag.scope, tag.ns, r));
+            rowNum = r;
+            col = 0;
+            // A row with nothing to mark is copied unvisited: a hostile sheet's millions of cells cost a byte scan.
+            if (next >= marks.length || marks[next]!.row !== r) edit.skipContent();
+          } else if (inData && tag.depth === 4 && tag.local === 'c') {
+            const ref = tag.attr('r');
+            const at = ref ? /^([A-Z]{1,3})(\d+)$/.exec(ref) : null;
+            col = at ? columnNumber(at[1]!) : col + 1;
+            if (next >= marks.length || marks[next]!.row !== rowNum) return;
+            if (marks[next]!.col < col) edit.before(cellsBefore(tag.scope, tag.ns, col));
+            const m = marks[next];
+            if (m && m.row === rowNum && m.col === col) {
+              next++;
+              edit.rewrite({ s: String(styleOf(m, Number(tag.attr('s') ?? 0) || 0)) });
+            }
+          } else if (tag.local === 'sheetView' && tag.attr('tabSelected') !== undefined) edit.rewrite({ tabSelected: null });
+        },
+        close(tag, edit) {
+          if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
+          if (inData && tag.depth === 3 && tag.local === 'row') {
+            if (next < marks.length && marks[next]!.row === rowNum) edit.before(cellsBefore(tag.scope, tag.ns, Infinity));
+          } else if (tag.depth === 2 && tag.local === 'sheetData') {
+            inData = false;
+            if (next < marks.length) edit.before(rowsBefore(tag.scope, tag.ns, Infinity));
+          } else if (tag.depth === 1 && !legacyDone) edit.before(legacy(tag.scope, tag.ns));
+        },
+      },
+      push,
+    );
+    let first = true;
+    let whole: Uint8Array[] | null = null;
+    pkg.zip.stream(path, (chunk, final) => {
+      progress(chunk.length);
+      if (first && isUtf16(chunk)) whole = [];
+      first = false;
+      if (whole) {
+        whole.push(chunk);
+        if (final) editor.feed(asUtf8(concatAll(whole)), true);
+      } else editor.feed(chunk, final);
+    });
+  };
+  pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
+}
+
+function concatAll(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
   }
-  const element = `<legacyDrawing ${p}:id="${id}"/>`;
-  const next = AFTER_LEGACY_DRAWING.map((name) => xml.search(new RegExp(`<${name}[\\s>/]`))).filter((i) => i >= 0);
-  const at = next.length ? Math.min(...next) : xml.lastIndexOf('</worksheet>');
-  return xml.slice(0, at) + element + xml.slice(at);
+  return out;
 }
 
-function authorIndex(comments: string): { xml: string; id: number } {
-  const authors = [...comments.matchAll(/<author>([\s\S]*?)<\/author>/g)].map((m) => m[1]);
-  const i = authors.indexOf('bdg');
-  if (i >= 0) return { xml: comments, id: i };
-  if (/<authors\s*\/>/.test(comments)) return { xml: comments.replace(/<authors\s*\/>/, '<authors><author>bdg</author></authors>'), id: 0 };
-  return { xml: comments.replace('</authors>', '<author>bdg</author></authors>'), id: authors.length };
+/** Element names in namespace `ns` as written at `scope`, and the declaration the outermost one must carry. */
+function namesIn(scope: Scope, ns: string): { n: (local: string) => string; decl: string } {
+  const el = scope.element(ns, 'x');
+  const prefix = el.name.slice(0, el.name.length - 1);
+  return { n: (local) => prefix + local, decl: el.decl };
 }
 
-function newVml(index: number): string {
-  return (
-    '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">' +
-    `<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>` +
-    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>' +
-    '</xml>'
-  );
+const VML_DECLS = ` xmlns:v="${NS.vml}" xmlns:o="${NS.office}" xmlns:x="${NS.excel}"`;
+
+/**
+ * Comments for the marked cells of one sheet: into its comments part if it has one (the unit's own comments stay;
+ * a cell that has one keeps it, its message is in the list sheet), else a new part with its VML drawing. Returns
+ * the id of a new VML relationship, for the sheet's `<legacyDrawing>`; null when the sheet needs none (or when its
+ * comments cannot be followed: its cells are still coloured and listed).
+ */
+function addComments(pkg: OfficePackage, path: string, marks: Mark[], flavor: Flavor, vmlNumber: () => number): string | null {
+  const rels = pkg.relationships(path);
+  const commentsRel = rels.find((r) => isRelType(r.type, 'comments') && !r.external && pkg.has(r.target));
+  const vmlRel = rels.find((r) => isRelType(r.type, 'vmlDrawing') && !r.external && pkg.has(r.target));
+  const index = vmlNumber();
+  const baseDir = folderOf(path).replace(/worksheets\/$/, '');
+  let existing: { bytes: Uint8Array; taken: Set<string>; authors: string[] } | null = null;
+  let vml: { bytes: Uint8Array; hasType: boolean } | null = null;
+  try {
+    if (commentsRel) existing = readComments(pkg.part(commentsRel.target)!);
+    if (vmlRel) vml = readVml(pkg.part(vmlRel.target)!);
+  } catch (err) {
+    if (err instanceof XmlError) return null;
+    throw err;
+  }
+  const shown = marks.filter((m) => !existing?.taken.has(m.ref));
+  if (!shown.length) return null;
+  const body = (m: Mark) => m.issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
+  let shapes = '';
+  shown.forEach((m, k) => (shapes += vmlShape(m.ref, index * 1024 + 512 + k, body(m).length)));
+  const comment = (n: (l: string) => string, decl: string, m: Mark, author: number) =>
+    `<${n('comment')}${decl} ref="${m.ref}" authorId="${author}"><${n('text')}>` +
+    `<${n('r')}><${n('rPr')}><${n('b')}/><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">bdg:\n</${n('t')}></${n('r')}>` +
+    `<${n('r')}><${n('rPr')}><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">${escapeXml(body(m))}</${n('t')}></${n('r')}>` +
+    `</${n('text')}></${n('comment')}>`;
+
+  const added: { type: string; target: string }[] = [];
+  let commentsPath: string;
+  if (existing) {
+    commentsPath = commentsRel!.target;
+    const author = existing.authors.indexOf('bdg');
+    const authorId = author >= 0 ? author : existing.authors.length;
+    pkg.set(
+      commentsPath,
+      editXml(existing.bytes, {
+        close(tag, edit) {
+          if (!MAIN_NAMESPACES.includes(tag.ns as never) || tag.depth !== 2) return;
+          const { n, decl } = namesIn(tag.scope, tag.ns);
+          if (tag.local === 'authors' && author < 0) edit.before(`<${n('author')}${decl}>bdg</${n('author')}>`);
+          else if (tag.local === 'commentList') edit.before(shown.map((m) => comment(n, decl, m, authorId)).join(''));
+        },
+      }),
+    );
+  } else {
+    commentsPath = freeName((name) => pkg.has(name), (i) => `${baseDir}comments${i}.xml`);
+    const n = (l: string) => l;
+    pkg.set(
+      commentsPath,
+      encode(
+        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
+          `<commentList>${shown.map((m) => comment(n, '', m, 0)).join('')}</commentList></comments>`,
+      ),
+    );
+    added.push({ type: relType(flavor, 'comments'), target: relativeTarget(path, commentsPath) });
+    pkg.addContentTypes({ overrides: [[commentsPath, CONTENT_TYPE.comments]] });
+  }
+  const shapeType = '<v:shapetype' + VML_DECLS + ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
+  let legacyId: string | null = null;
+  if (vml) {
+    pkg.set(
+      vmlRel!.target,
+      editXml(vml.bytes, {
+        close(tag, edit) {
+          if (tag.depth === 1) edit.before((vml!.hasType ? '' : shapeType) + shapes);
+        },
+      }),
+    );
+  } else {
+    const vmlPath = freeName((name) => pkg.has(name), (i) => `${baseDir}drawings/vmlDrawing${i}.vml`);
+    pkg.set(
+      vmlPath,
+      encode(`<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>${shapeType}${shapes}</xml>`),
+    );
+    added.push({ type: relType(flavor, 'vmlDrawing'), target: relativeTarget(path, vmlPath) });
+    pkg.addContentTypes({ defaults: [['vml', CONTENT_TYPE.vml]] });
+  }
+  if (added.length) {
+    const ids = pkg.addRelationships(path, added);
+    if (!vml) legacyId = ids[ids.length - 1]!;
+  }
+  return legacyId;
+}
+
+function readComments(bytes: Uint8Array): { bytes: Uint8Array; taken: Set<string>; authors: string[] } {
+  const taken = new Set<string>();
+  const authors: string[] = [];
+  let author: string | null = null;
+  let hasList = false;
+  visitXml(bytes, {
+    open(tag) {
+      if (tag.depth === 1 && (tag.local !== 'comments' || !MAIN_NAMESPACES.includes(tag.ns as never))) throw new XmlError('not a comments part');
+      if (tag.local === 'commentList') hasList = true;
+      else if (tag.local === 'comment') taken.add(tag.attr('ref') ?? '');
+      else if (tag.local === 'author') author = '';
+    },
+    text(t) {
+      if (author !== null) author += t;
+    },
+    close(tag) {
+      if (tag.local === 'author') {
+        authors.push(author ?? '');
+        author = null;
+      }
+    },
+  });
+  if (!hasList) throw new XmlError('comments without a list');
+  return { bytes, taken, authors };
+}
+
+function readVml(bytes: Uint8Array): { bytes: Uint8Array; hasType: boolean } {
+  let hasType = false;
+  visitXml(bytes, {
+    open(tag) {
+      if (tag.local === 'shapetype' && tag.attr('id') === '_x0000_t202') hasType = true;
+    },
+  });
+  return { bytes, hasType };
 }
 
 function vmlShape(ref: string, id: number, length: number): string {
-  const { col, row } = splitRef(ref);
+  const at = /^([A-Z]+)(\d+)$/.exec(ref)!;
+  const col = columnNumber(at[1]!);
+  const row = Number(at[2]);
   const rows = Math.min(20, 3 + Math.ceil(length / 60));
   return (
-    `<v:shape id="_x0000_s${id}" type="#_x0000_t202" style="position:absolute;margin-left:60pt;margin-top:2pt;width:240pt;height:${rows * 15}pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">` +
+    `<v:shape${VML_DECLS} id="_x0000_s${id}" type="#_x0000_t202" style="position:absolute;margin-left:60pt;margin-top:2pt;width:240pt;height:${rows * 15}pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">` +
     '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>' +
     '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></v:textbox>' +
     `<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>${col}, 15, ${Math.max(0, row - 2)}, 2, ${col + 4}, 15, ${row - 2 + rows}, 2</x:Anchor>` +
@@ -339,40 +477,76 @@ function vmlShape(ref: string, id: number, length: number): string {
   );
 }
 
-/** Appends fills, fonts and cell formats to styles.xml, reusing what it added for the same base style. */
+type Snippet = (n: (local: string) => string) => string;
+
+/** Appends fills, fonts and cell formats to the styles part, reusing what it added for the same base style. */
 class StyleEditor {
-  ok: boolean;
-  private source: string;
-  private fills: string[] = [];
-  private fonts: string[] = [];
-  private xfs: string[] = [];
-  private baseFillCount = 0;
-  private baseFontCount = 0;
-  private baseXfCount = 0;
-  private baseXfs: string[] = [];
+  ok = false;
+  private fills: Snippet[] = [];
+  private fonts: Snippet[] = [];
+  private xfs: Snippet[] = [];
+  private baseCount = { fills: 0, fonts: 0, cellXfs: 0 };
+  private baseXfs: { name: string; attrs: { name: string; raw: string }[]; inner: string | null }[] = [];
   private cache = new Map<string, number>();
 
-  constructor(xml: string | null) {
-    this.source = xml ?? '';
-    const fills = /<fills\b[^>]*>([\s\S]*?)<\/fills>/.exec(this.source);
-    const fonts = /<fonts\b[^>]*>([\s\S]*?)<\/fonts>/.exec(this.source);
-    const xfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(this.source);
-    this.ok = Boolean(fills && fonts && xfs);
-    if (!this.ok) return;
-    this.baseFillCount = [...fills![1]!.matchAll(/<fill[\s>/]/g)].length;
-    this.baseFontCount = [...fonts![1]!.matchAll(/<font[\s>/]/g)].length;
-    this.baseXfs = [...xfs![1]!.matchAll(/<xf\b[^>]*\/>|<xf\b[^>]*>[\s\S]*?<\/xf>/g)].map((m) => m[0]);
-    this.baseXfCount = this.baseXfs.length;
+  constructor(bytes: Uint8Array | null) {
+    if (!bytes) return;
+    const seen = new Set<string>();
+    let container: keyof StyleEditor['baseCount'] | null = null;
+    let xf: { name: string; attrs: { name: string; raw: string }[]; innerFrom: number; selfClosing: boolean } | null = null;
+    const utf8 = asUtf8(bytes);
+    const decoder = new TextDecoder();
+    try {
+      visitXml(utf8, {
+        open: (tag) => {
+          if (tag.depth === 1 && (tag.local !== 'styleSheet' || !MAIN_NAMESPACES.includes(tag.ns as never))) throw new XmlError('not a styles part');
+          if (tag.depth === 2 && (tag.local === 'fills' || tag.local === 'fonts' || tag.local === 'cellXfs')) {
+            container = tag.local;
+            seen.add(tag.local);
+          } else if (tag.depth === 3 && container) {
+            this.baseCount[container]++;
+            if (container === 'cellXfs')
+              xf = { name: tag.name, attrs: tag.attributes(), innerFrom: tag.end + 1, selfClosing: tag.selfClosing };
+          }
+        },
+        close: (tag) => {
+          if (tag.depth === 2) container = null;
+          else if (tag.depth === 3 && xf) {
+            this.baseXfs.push({ name: xf.name, attrs: xf.attrs, inner: xf.selfClosing ? null : decoder.decode(utf8.subarray(xf.innerFrom, tag.at)) });
+            xf = null;
+          }
+        },
+      });
+    } catch (err) {
+      if (err instanceof XmlError) return;
+      throw err;
+    }
+    this.ok = seen.size === 3;
   }
 
   private fill(kind: 'error' | 'warning'): number {
     const key = `fill:${kind}`;
     if (!this.cache.has(key)) {
       const rgb = kind === 'error' ? 'FFFF7C80' : 'FFFFE699';
-      this.fills.push(`<fill><patternFill patternType="solid"><fgColor rgb="${rgb}"/><bgColor indexed="64"/></patternFill></fill>`);
-      this.cache.set(key, this.baseFillCount + this.fills.length - 1);
+      this.cache.set(key, this.addFill(rgb));
     }
     return this.cache.get(key)!;
+  }
+
+  private addFill(rgb: string): number {
+    this.fills.push((n) => `<${n('fill')}><${n('patternFill')} patternType="solid"><${n('fgColor')} rgb="${rgb}"/><${n('bgColor')} indexed="64"/></${n('patternFill')}></${n('fill')}>`);
+    return this.baseCount.fills + this.fills.length - 1;
+  }
+
+  private addFont(inner: string): number {
+    // `inner` is written with bare names; each becomes the part's own spelling.
+    this.fonts.push((n) => `<${n('font')}>${inner.replace(/<(\/?)(\w+)/g, (_, slash: string, local: string) => `<${slash}${n(local)}`)}</${n('font')}>`);
+    return this.baseCount.fonts + this.fonts.length - 1;
+  }
+
+  private addXf(snippet: Snippet): number {
+    this.xfs.push(snippet);
+    return this.baseCount.cellXfs + this.xfs.length - 1;
   }
 
   /** The index of a cell format like `base` but filled red (error) or yellow (warning). */
@@ -380,13 +554,18 @@ class StyleEditor {
     const key = `${base}:${kind}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
     const fillId = this.fill(kind);
-    const xf = this.baseXfs[base] ?? this.baseXfs[0] ?? '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>';
-    const open = /^<xf\b[^>]*?(\/?)>/.exec(xf)![0];
-    let tag = open.replace(/\s(fillId|applyFill)="[^"]*"/g, '');
-    tag = tag.replace(/^<xf\b/, `<xf fillId="${fillId}" applyFill="1"`);
-    this.xfs.push(tag + xf.slice(open.length));
-    this.cache.set(key, this.baseXfCount + this.xfs.length - 1);
-    return this.cache.get(key)!;
+    const xf = this.baseXfs[base] ?? this.baseXfs[0];
+    let index: number;
+    if (!xf) index = this.addXf((n) => `<${n('xf')} numFmtId="0" fontId="0" fillId="${fillId}" borderId="0" applyFill="1"/>`);
+    else {
+      // The unit's own format, copied as written (its prefix included), with the fill set.
+      const attrs = xf.attrs.filter((a) => a.name !== 'fillId' && a.name !== 'applyFill').map((a) => ` ${a.name}="${a.raw}"`).join('');
+      const open = `<${xf.name}${attrs} fillId="${fillId}" applyFill="1"`;
+      const text = xf.inner === null ? `${open}/>` : `${open}>${xf.inner}</${xf.name}>`;
+      index = this.addXf(() => text);
+    }
+    this.cache.set(key, index);
+    return index;
   }
 
   /** Formats of the list sheet: bold header, wrapped text at the top of the cell, a link. */
@@ -394,36 +573,44 @@ class StyleEditor {
     if (!this.ok) return 0;
     const key = `list:${kind}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
-    const font = (xml: string) => {
-      this.fonts.push(xml);
-      return this.baseFontCount + this.fonts.length - 1;
-    };
-    let xf: string;
-    if (kind === 'title') xf = `<xf numFmtId="0" fontId="${font('<font><b/><sz val="13"/><name val="Times New Roman"/></font>')}" fillId="0" borderId="0" applyFont="1"/>`;
-    else if (kind === 'note') xf = `<xf numFmtId="0" fontId="${font('<font><i/><sz val="11"/><name val="Times New Roman"/></font>')}" fillId="0" borderId="0" applyFont="1"/>`;
+    let index: number;
+    const plain = (fontId: number, align = '') => (n: (l: string) => string) =>
+      `<${n('xf')} numFmtId="0" fontId="${fontId}" fillId="0" borderId="0" applyFont="1"${align ? ` applyAlignment="1"><${n('alignment')} ${align}/></${n('xf')}>` : '/>'}`;
+    if (kind === 'title') index = this.addXf(plain(this.addFont('<b/><sz val="13"/><name val="Times New Roman"/>')));
+    else if (kind === 'note') index = this.addXf(plain(this.addFont('<i/><sz val="11"/><name val="Times New Roman"/>')));
     else if (kind === 'header') {
-      this.fills.push('<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/></patternFill></fill>');
-      xf = `<xf numFmtId="0" fontId="${font('<font><b/><sz val="12"/><name val="Times New Roman"/></font>')}" fillId="${this.baseFillCount + this.fills.length - 1}" borderId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>`;
-    } else if (kind === 'link') xf = `<xf numFmtId="0" fontId="${font('<font><u/><sz val="12"/><color rgb="FF0563C1"/><name val="Times New Roman"/></font>')}" fillId="0" borderId="0" applyFont="1" applyAlignment="1"><alignment vertical="top"/></xf>`;
-    else xf = `<xf numFmtId="0" fontId="${font('<font><sz val="12"/><name val="Times New Roman"/></font>')}" fillId="0" borderId="0" applyFont="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>`;
-    this.xfs.push(xf);
-    this.cache.set(key, this.baseXfCount + this.xfs.length - 1);
-    return this.cache.get(key)!;
+      const fillId = this.addFill('FFD9D9D9');
+      const fontId = this.addFont('<b/><sz val="12"/><name val="Times New Roman"/>');
+      index = this.addXf(
+        (n) => `<${n('xf')} numFmtId="0" fontId="${fontId}" fillId="${fillId}" borderId="0" applyFont="1" applyFill="1" applyAlignment="1"><${n('alignment')} vertical="center" wrapText="1"/></${n('xf')}>`,
+      );
+    } else if (kind === 'link') index = this.addXf(plain(this.addFont('<u/><sz val="12"/><color rgb="FF0563C1"/><name val="Times New Roman"/>'), 'vertical="top"'));
+    else index = this.addXf(plain(this.addFont('<sz val="12"/><name val="Times New Roman"/>'), 'vertical="top" wrapText="1"'));
+    this.cache.set(key, index);
+    return index;
   }
 
-  xml(): string {
-    const append = (xml: string, element: string, added: string[], total: number) =>
-      added.length
-        ? xml.replace(new RegExp(`(<${element}\\b[^>]*>)([\\s\\S]*?)(</${element}>)`), (_, open: string, body: string, close: string) => `${open.replace(/\scount="\d+"/, '').replace(`<${element}`, `<${element} count="${total}"`)}${body}${added.join('')}${close}`)
-        : xml;
-    let xml = append(this.source, 'fills', this.fills, this.baseFillCount + this.fills.length);
-    xml = append(xml, 'fonts', this.fonts, this.baseFontCount + this.fonts.length);
-    xml = append(xml, 'cellXfs', this.xfs, this.baseXfCount + this.xfs.length);
-    return xml;
+  /** The styles part with what was added, the counts updated. */
+  write(bytes: Uint8Array): Uint8Array {
+    const added = { fills: this.fills, fonts: this.fonts, cellXfs: this.xfs };
+    return editXml(bytes, {
+      open: (tag, edit) => {
+        if (tag.depth === 2 && tag.local in added && added[tag.local as keyof typeof added].length)
+          edit.rewrite({ count: String(this.baseCount[tag.local as keyof typeof added] + added[tag.local as keyof typeof added].length) });
+      },
+      close: (tag, edit) => {
+        if (tag.depth !== 2 || !(tag.local in added)) return;
+        const list = added[tag.local as keyof typeof added];
+        if (!list.length) return;
+        const { n, decl } = namesIn(tag.scope, tag.ns);
+        // A declaration, when one is needed, goes on each added element (the outermost of each snippet).
+        edit.before(list.map((s) => (decl ? s(n).replace(/^<([\w:]+)/, `<$1${decl}`) : s(n))).join(''));
+      },
+    });
   }
 }
 
-function listSheet(issues: Issue[], file: string, sheetNames: string[], styles: StyleEditor): string {
+function listSheet(issues: Issue[], file: string, sheetNames: string[], styles: StyleEditor, flavor: Flavor): string {
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
   const rows: string[] = [];
@@ -458,7 +645,7 @@ function listSheet(issues: Issue[], file: string, sheetNames: string[], styles: 
   });
   const widths = [6, 10, 14, 8, 10, 90, 26];
   return (
-    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">` +
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${flavor.main}" xmlns:r="${flavor.rel}">` +
     '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
     '<sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="3" topLeftCell="A4" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
     '<sheetFormatPr defaultRowHeight="15"/>' +

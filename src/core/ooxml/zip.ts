@@ -1,0 +1,321 @@
+import { Deflate, Inflate, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
+
+/**
+ * The zip of an Office package, read under a byte budget and written with fflate. Reading: the central directory
+ * once; an entry is inflated only when asked, as a stream, and the whole archive may not inflate to more than
+ * the budget (nor an entry to more than the size its header declares: a zip bomb lies there). Writing: entries
+ * not changed are copied as their compressed bytes, never inflated; changed ones are deflated as they stream in.
+ */
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localOffset: number;
+}
+
+/** Why a package cannot be read: not a zip, damaged, over the byte budget, or a part name that is a trick. */
+export class PackageError extends Error {
+  constructor(
+    readonly reason: 'not-zip' | 'damaged' | 'too-large' | 'unsafe',
+    detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+}
+
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+/** Compressed bytes handed to the inflater at a time: deflate expands ~1032× at most, so one step stays small. */
+const STEP = 16 * 1024;
+
+export interface ZipLimits {
+  /** What all the entries read may inflate to, together. */
+  maxUncompressedBytes: number;
+}
+
+/**
+ * Native deflate, when the platform has one (Node's zlib, given by src/node): several times faster than fflate on
+ * a part of 100 MB. Without it, fflate does the work. `inflateRaw` throws a RangeError rather than produce more
+ * than `maxOutput` bytes; `deflateRaw` pieces, concatenated, form one raw deflate stream (the last one `final`);
+ * `crc32` continues a CRC-32 as zlib's does.
+ */
+export interface Codec {
+  inflateRaw?(raw: Uint8Array, maxOutput: number): Uint8Array;
+  deflateRaw?(piece: Uint8Array, final: boolean, level: number): Uint8Array;
+  crc32?(data: Uint8Array, crc: number): number;
+}
+
+/** Parts above this size go through the native codec when there is one. */
+const NATIVE_FROM = 1024 * 1024;
+
+export class ZipArchive {
+  /** Entries in the order of the directory. */
+  readonly entries: ZipEntry[] = [];
+  private readonly byName = new Map<string, ZipEntry>();
+  private budget: number;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly limits: ZipLimits,
+    private readonly codec: Codec = {},
+  ) {
+    this.budget = limits.maxUncompressedBytes;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let eocd = -1;
+    for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--)
+      if (view.getUint32(i, true) === EOCD) {
+        eocd = i;
+        break;
+      }
+    if (eocd < 0) throw new PackageError('not-zip', 'no central directory');
+    const count = view.getUint16(eocd + 10, true);
+    let p = view.getUint32(eocd + 16, true);
+    const utf8 = new TextDecoder();
+    let declared = 0;
+    for (let n = 0; n < count; n++) {
+      if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL)
+        throw new PackageError('damaged', 'central directory');
+      const nameLength = view.getUint16(p + 28, true);
+      const entry: ZipEntry = {
+        name: utf8.decode(bytes.subarray(p + 46, p + 46 + nameLength)),
+        method: view.getUint16(p + 10, true),
+        crc: view.getUint32(p + 16, true),
+        compressedSize: view.getUint32(p + 20, true),
+        uncompressedSize: view.getUint32(p + 24, true),
+        localOffset: view.getUint32(p + 42, true),
+      };
+      if (entry.localOffset + entry.compressedSize > bytes.length) throw new PackageError('damaged', entry.name);
+      if (/(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(entry.name)) throw new PackageError('unsafe', entry.name);
+      // Part names are case-insensitive (OPC): two of one name leave it to chance which one a program reads.
+      const key = entry.name.toLowerCase();
+      if (this.byName.has(key)) throw new PackageError('unsafe', `duplicate ${entry.name}`);
+      this.byName.set(key, entry);
+      this.entries.push(entry);
+      declared += entry.uncompressedSize;
+      p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+    }
+    if (declared > limits.maxUncompressedBytes) throw new PackageError('too-large', `${declared} bytes declared`);
+  }
+
+  /** The entry of a part name, matched without regard to case; undefined when there is none. */
+  entry(name: string): ZipEntry | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name.toLowerCase());
+  }
+
+  /** An entry's compressed bytes as stored. */
+  raw(entry: ZipEntry): Uint8Array {
+    const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    const p = entry.localOffset;
+    if (p + 30 > this.bytes.length || view.getUint32(p, true) !== LOCAL) throw new PackageError('damaged', entry.name);
+    const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
+    return this.bytes.subarray(start, start + entry.compressedSize);
+  }
+
+  /** Inflates a part chunk by chunk into `onChunk`, counting every byte against the budget. */
+  stream(name: string, onChunk: (chunk: Uint8Array, final: boolean) => void): void {
+    const entry = this.entry(name);
+    if (!entry) throw new PackageError('damaged', `no part ${name}`);
+    let size = 0;
+    const take = (chunk: Uint8Array, final: boolean) => {
+      size += chunk.length;
+      this.budget -= chunk.length;
+      if (size > entry.uncompressedSize) throw new PackageError('too-large', `${name} inflates past its declared size`);
+      if (this.budget < 0)
+        throw new PackageError('too-large', `over ${this.limits.maxUncompressedBytes} bytes unzipped`);
+      try {
+        onChunk(chunk, final);
+      } catch (err) {
+        thrown = err;
+        throw err;
+      }
+    };
+    // What the consumer throws passes through as it is; only the inflater's own errors mean a damaged part.
+    let thrown: unknown = undefined;
+    const raw = this.raw(entry);
+    if (entry.method === 0) return take(raw, true);
+    if (entry.method !== 8) throw new PackageError('damaged', `${name}: compression ${entry.method}`);
+    if (this.codec.inflateRaw && entry.uncompressedSize > NATIVE_FROM) return this.streamNative(entry, raw, take);
+    let ended = false;
+    const inflater = new Inflate((chunk, final) => {
+      ended ||= final;
+      take(chunk, final);
+    });
+    try {
+      for (let i = 0; i < raw.length || i === 0; i += STEP)
+        inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
+    } catch (err) {
+      if (err instanceof PackageError || (thrown !== undefined && err === thrown)) throw err;
+      throw new PackageError('damaged', `${name}: ${(err as Error).message}`);
+    }
+    if (!ended) throw new PackageError('damaged', `${name} is cut short`);
+  }
+
+  /** A large part inflated natively, never past its declared size nor the budget, then handed on in pieces. */
+  private streamNative(entry: ZipEntry, raw: Uint8Array, take: (chunk: Uint8Array, final: boolean) => void): void {
+    let data: Uint8Array;
+    try {
+      data = this.codec.inflateRaw!(raw, Math.max(0, Math.min(entry.uncompressedSize, this.budget)) + 1);
+    } catch (err) {
+      if (err instanceof RangeError)
+        throw new PackageError('too-large', `${entry.name} inflates past its declared size or the budget`);
+      throw new PackageError('damaged', `${entry.name}: ${(err as Error).message}`);
+    }
+    if (data.length === 0) return take(data, true);
+    for (let at = 0; at < data.length; at += NATIVE_FROM)
+      take(data.subarray(at, at + NATIVE_FROM), at + NATIVE_FROM >= data.length);
+  }
+
+  /** A whole part, inflated under the budget. */
+  read(name: string): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    this.stream(name, (c) => {
+      chunks.push(c);
+      size += c.length;
+    });
+    if (chunks.length === 1) return chunks[0]!;
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  /** Bytes of the budget not yet used. */
+  remaining(): number {
+    return this.budget;
+  }
+}
+
+/** A part already deflated (a large part edited as it streamed), with what the zip directory says of it. */
+export interface Deflated {
+  deflated: Uint8Array;
+  crc: number;
+  size: number;
+}
+
+/** A part of the package being written: its bytes whole, or already deflated. */
+export type NewPart = Uint8Array | Deflated;
+
+/**
+ * Deflates what `produce` pushes, as it pushes it: a part edited as a stream is never held uncompressed whole.
+ * Level 1 past a few MB: a hostile part of 200 MB of empty cells compresses as well and four times sooner.
+ */
+export function deflateStream(
+  produce: (push: (chunk: Uint8Array) => void) => void,
+  expectedSize: number,
+  codec: Codec = {},
+): Deflated {
+  const level = expectedSize > 4 * 1024 * 1024 ? 1 : 6;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let crc = 0;
+  const native = codec.deflateRaw && expectedSize > NATIVE_FROM ? codec.deflateRaw.bind(codec) : null;
+  const deflater = native ? null : new Deflate({ level }, (chunk) => chunks.push(chunk));
+  // The native deflater takes pieces of ~1 MB: the editor pushes many small chunks.
+  let piece: Uint8Array[] = [];
+  let pieceSize = 0;
+  const flush = (final: boolean) => {
+    chunks.push(native!(joinBytes(piece), final, level));
+    piece = [];
+    pieceSize = 0;
+  };
+  produce((chunk) => {
+    if (!chunk.length) return;
+    crc = codec.crc32 ? codec.crc32(chunk, crc) : crc32(chunk, crc);
+    size += chunk.length;
+    if (deflater) return deflater.push(chunk, false);
+    piece.push(chunk.slice());
+    pieceSize += chunk.length;
+    if (pieceSize >= NATIVE_FROM) flush(false);
+  });
+  if (deflater) deflater.push(new Uint8Array(0), true);
+  else flush(true);
+  return { deflated: joinBytes(chunks), crc: crc >>> 0, size };
+}
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+/** CRC-32 of `b` continued from `crc` (0 to start), as zlib's crc32. */
+function crc32(b: Uint8Array, crc: number): number {
+  let c = ~crc;
+  for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+function joinBytes(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Writes a zip: every entry of `from` in its order, each replaced by `changed` when named there (or left out when
+ * `changed` maps it to null), then the new parts of `changed` in their order. Unchanged entries keep their
+ * compressed bytes.
+ */
+export function writeZip(from: ZipArchive, changed: Map<string, NewPart | null>, level: 1 | 6 = 6): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else chunks.push(chunk);
+  });
+  const done = new Set<string>();
+  const put = (name: string, part: NewPart) => {
+    if (!(part instanceof Uint8Array))
+      return copyRaw(zip, { name, method: 8, crc: part.crc, uncompressedSize: part.size }, part.deflated);
+    const file = new ZipDeflate(name, { level });
+    zip.add(file);
+    file.push(part, true);
+  };
+  for (const entry of from.entries) {
+    const key = entry.name.toLowerCase();
+    done.add(key);
+    const replacement = [...changed].find(([name]) => name.toLowerCase() === key);
+    if (replacement) {
+      if (replacement[1]) put(entry.name, replacement[1]);
+      continue;
+    }
+    if (entry.name.endsWith('/') && entry.uncompressedSize === 0) continue; // folder entries carry nothing
+    copyRaw(zip, entry, from.raw(entry));
+  }
+  for (const [name, part] of changed) if (!done.has(name.toLowerCase()) && part) put(name, part);
+  zip.end();
+  if (failure) throw failure;
+  return joinBytes(chunks);
+}
+
+/** An entry copied as it is stored: fflate takes its compressed bytes, size and CRC from the source directory. */
+function copyRaw(zip: Zip, entry: Pick<ZipEntry, 'name' | 'method' | 'crc' | 'uncompressedSize'>, raw: Uint8Array): void {
+  const file: ZipInputFile = {
+    filename: entry.name,
+    size: entry.uncompressedSize,
+    crc: entry.crc,
+    compression: entry.method,
+  };
+  zip.add(file);
+  file.ondata!(null, raw as Uint8Array<ArrayBuffer>, true);
+}
