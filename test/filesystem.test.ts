@@ -144,7 +144,7 @@ describe('a folder of submissions as people keep it', () => {
         { path: 'socket.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'socket' }).message },
         { path: 'x.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'fifo' }).message },
       ]);
-      const plain = 'không phải tệp dữ liệu thông thường nên bdg không mở.';
+      const plain = 'không phải tệp dữ liệu thông thường nên không mở.';
       expect(r.stderr).toContain(`  Bỏ qua (2):\n    socket.xlsx: Đây là một socket, ${plain}`);
       expect(r.stderr).toContain(`    x.xlsx: Đây là một đường ống có tên (FIFO), ${plain}`);
 
