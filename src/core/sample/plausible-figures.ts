@@ -72,8 +72,7 @@ export function plausibleFigures(r: () => number, communes: number): Figures {
   f['BDG.03'] = { total: int(0, laws) };
   const staff = int(c + 2, 2 * c + 4);
   f['BDG.04'] = { total: staff, nu: share(staff, 0.5, 0.8) };
-  // All communication events include Project 8's (DA8.04 is part of BDG.05).
-  const comms = talks + int(c, 4 * c);
+  const comms = int(4 * c, 12 * c);
   f['BDG.05'] = { total: comms };
   f['BDG.06'] = withBreakdowns(comms * int(40, 100), [0.5, 0.62], [0.3, 0.7]);
   f['BDG.07'] = { total: int(c, 4 * c) };
