@@ -139,8 +139,10 @@ describe('outputs as one set', () => {
     const child = spawn(process.execPath, [resolve(ROOT, 'bin/bdg.js'), ...args(out)], { env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    while (!files(out).some((f) => /\.tmp$/.test(f))) await new Promise((r) => setImmediate(r));
+    let running = true;
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => ((running = false), done(code))));
+    while (running && !files(out).some((f) => /\.tmp$/.test(f))) await new Promise((r) => setImmediate(r));
+    expect(running, `the run ended before writing: ${stderr}`).toBe(true);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toContain('Đã dừng. Kết quả đã có (nếu có) vẫn giữ nguyên.');

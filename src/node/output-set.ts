@@ -146,6 +146,11 @@ export class OutputSet {
     const recordTemp = join(this.dir, `.bdg-${this.runId}.switch.tmp`);
     try {
       await writeFile(recordTemp, JSON.stringify(record));
+      // Stopped meanwhile (Ctrl-C): no switch; the record and what was staged are removed by the abort.
+      if (this.aborted) {
+        await rm(recordTemp, { force: true });
+        throw new UsageError('đã dừng.');
+      }
       this.switching = true;
       await rename(recordTemp, join(this.dir, SWITCH_FILE)); // the commit point
       this.recorded = true;
@@ -153,6 +158,7 @@ export class OutputSet {
       // Before the commit point: nothing of the previous set was touched; the caller removes what was staged.
       this.switching = false;
       await rm(recordTemp, { force: true }).catch(() => undefined);
+      if (this.aborted) throw err;
       throw new UsageError(
         `không ghi được bản ghi chuyển đổi kết quả "${join(this.dir, SWITCH_FILE)}": ${describeFsError(err)}. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.`,
       );

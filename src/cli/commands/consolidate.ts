@@ -207,6 +207,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     } finally {
       marker.stop();
     }
+    // A Ctrl-C that came while the last outputs were staged stops the run here, before the switch.
+    if (interrupted !== null) await stop(interrupted);
     await set.commit();
     if (interrupted !== null) await stop(interrupted);
 
@@ -214,6 +216,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io, skipped));
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
+    if (interrupted !== null) await stop(interrupted); // the run was stopped: exit 130, not the error it caused
     await set.abort();
     throw err;
   } finally {
