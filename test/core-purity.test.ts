@@ -8,6 +8,8 @@ const files = readdirSync(coreDir, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.ts'))
   .map((f) => join(coreDir, f));
 
+// The compiler proves most of this too (tsconfig.core.json, in `npm run typecheck`: no Node or DOM types); this
+// test stays because it is fast, says which file, and alone sees the core importing an edge (src/node, src/cli).
 describe('the core is pure (the web page runs the same files)', () => {
   it('has files to check', () => expect(files.length).toBeGreaterThan(20));
 

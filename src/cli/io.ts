@@ -15,7 +15,7 @@ export function processIO(useColor: boolean): CommandIO {
   return { stdout: process.stdout, stderr: process.stderr, color: new Chalk({ level: enabled ? Math.max(chalk.level, 1) as 1 | 2 | 3 : 0 }) };
 }
 
-/** Exit statuses of every command (submission-workbook.md, "Commands"). */
+/** Exit statuses of every command (docs/json.md, "Exit status"). */
 export const EXIT = { ok: 0, dataErrors: 1, cannotRun: 2 } as const;
 
 export { UsageError } from '../core/errors.js';

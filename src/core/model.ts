@@ -167,7 +167,7 @@ export interface PartialUnit extends UnitRef {
   missing: UnitRef[];
 }
 
-/** The result of `consolidate`: the spec's JSON (submission-workbook.md, "consolidate --json") plus what the report needs. */
+/** The result of `consolidate`: its JSON (docs/json.md, "consolidate --json") plus what the report needs. */
 export interface Rollup {
   /** The id shared by every output of one run (JSON, summary workbook, DOCX). */
   runId?: string;

@@ -355,8 +355,3 @@ function assertConsistent(c: Catalogue): void {
 export function measuresOf(ind: Indicator): Measure[] {
   return ['total', ...ind.breakdowns];
 }
-
-/** Indicators of one section, in catalogue order. */
-export function indicatorsIn(c: Catalogue, section: string): Indicator[] {
-  return c.indicators.filter((i) => i.section === section);
-}

@@ -68,7 +68,7 @@ export function crosswalkRows(older: string, newer: string): CrosswalkRow[] | nu
 }
 
 /**
- * What a crosswalk must be (spec editions.md): every code of the older edition named (once, or once per target
+ * What a crosswalk must be (docs/editions.md): every code of the older edition named (once, or once per target
  * for `split`), every code of the newer edition reached once, each relation consistent with both editions.
  */
 export function crosswalkProblems(older: Catalogue, newer: Catalogue, rows: CrosswalkRow[]): string[] {

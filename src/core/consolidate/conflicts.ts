@@ -20,7 +20,7 @@ export function leavesUnder(hierarchy: Hierarchy, code: string): AdminUnit[] {
 
 /**
  * The commune-level units whose figures a file includes: those named in its `Đơn vị đã tổng hợp` row when it is a
- * summary that says so, otherwise every unit under it (submission-workbook.md, Additions).
+ * summary that says so, otherwise every unit under it (docs/submission-workbook.md, "A summary workbook…").
  */
 export function coveredBy(c: CheckedFile, hierarchy: Hierarchy): Set<string> {
   const all = leavesUnder(hierarchy, c.unit!.code);

@@ -52,7 +52,7 @@ export interface ConsolidateOptions {
   readFiles: (files: FileJob[], onDone: () => void) => Promise<CheckedFile[]>;
   onProgress?: (done: number, total: number) => void;
   now?: Date;
-  /** The run's id, carried by every output (submission-workbook.md, Additions). */
+  /** The run's id, carried by every output (docs/json.md, "runId"). */
   runId?: string;
 }
 
@@ -244,7 +244,7 @@ interface Converted {
 }
 
 /**
- * Files of another edition, their figures put into the roll-up's edition through the crosswalks (spec editions.md):
+ * Files of another edition, their figures put into the roll-up's edition through the crosswalks (docs/editions.md):
  * what cannot be placed (split, retired) is named, and the new indicators they lack stay empty for their unit.
  */
 function convertEditions(accepted: CheckedFile[], catalogue: Catalogue): Map<CheckedFile, Converted> {

@@ -4,7 +4,7 @@ import { normalizeLabel } from '../util/text.js';
 
 /**
  * The form as people see it: sheet names, the labels of `Thông tin` and `Thuyết minh`, the headers of `Số liệu`
- * and the other spellings people give them (submission-workbook.md). The template writer writes these words and
+ * and the other spellings people give them (docs/submission-workbook.md). The template writer writes these words and
  * the reader looks for them; neither has a copy of its own.
  */
 
@@ -19,7 +19,7 @@ export interface InfoField {
   expects: string;
   /** The template's hint in column C. */
   hint: string;
-  /** Written only by a consolidation's summary workbook (its coverage and run, submission-workbook.md "Additions"). */
+  /** Written only by a consolidation's summary workbook (docs/submission-workbook.md, "A summary workbook…"). */
   summaryOnly?: true;
 }
 

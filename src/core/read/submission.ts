@@ -22,7 +22,7 @@ export interface ReadResult {
 const failed = (issues: Issue[]): ReadResult => ({ submission: null, catalogue: null, issues });
 
 /**
- * Reads a submission from the bytes of a file following every rule of submission-workbook.md, in one pass over
+ * Reads a submission from the bytes of a file following every rule of docs/submission-workbook.md, in one pass over
  * the parts it needs; `name` is the file name used in messages. Every figure is read exactly or the file is refused.
  */
 export async function readSubmissionBytes(bytes: Uint8Array, name: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ReadResult> {

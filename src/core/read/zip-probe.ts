@@ -1,8 +1,6 @@
-import { Inflate } from 'fflate';
-
 /**
- * Reads a zip's central directory, and inflates entries under a byte budget, so a file can be recognised
- * (xlsx, docx, ods) and refused (zip bomb, lying sizes, path tricks) before its parts are parsed.
+ * Reads a zip's central directory, so a file can be recognised (xlsx, docx, ods) and refused (zip bomb, lying
+ * sizes, path tricks) before its parts are parsed.
  */
 export interface ZipEntry {
   name: string;
@@ -16,7 +14,6 @@ export type ZipProbe = { ok: true; entries: ZipEntry[] } | { ok: false; reason: 
 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
 const utf8 = new TextDecoder('utf-8');
 
 export function probeZip(buf: Uint8Array): ZipProbe {
@@ -53,42 +50,4 @@ export function probeZip(buf: Uint8Array): ZipProbe {
     p += 46 + nameLen + extraLen + commentLen;
   }
   return { ok: true, entries };
-}
-
-export type Inflated = { ok: true; data: Uint8Array } | { ok: false; reason: 'too-large' | 'damaged' | 'unsupported' };
-
-/** Compressed bytes fed to the inflater at a time: deflate expands at most ~1032×, so one step stays small. */
-const STEP = 16 * 1024;
-
-class OverBudget extends Error {}
-
-/** Inflates one entry, refusing to produce more than `budget` bytes whatever its header claims. */
-export function inflateEntry(buf: Uint8Array, entry: ZipEntry, budget: number): Inflated {
-  const p = entry.localOffset;
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (p + 30 > buf.length || view.getUint32(p, true) !== LOCAL_SIGNATURE) return { ok: false, reason: 'damaged' };
-  const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
-  const raw = buf.subarray(start, start + entry.compressedSize);
-  if (entry.method === 0) return raw.length <= budget ? { ok: true, data: raw } : { ok: false, reason: 'too-large' };
-  if (entry.method !== 8) return { ok: false, reason: 'unsupported' };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const inflater = new Inflate((chunk) => {
-    size += chunk.length;
-    if (size > budget) throw new OverBudget();
-    chunks.push(chunk);
-  });
-  try {
-    for (let i = 0; i < raw.length || i === 0; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
-  } catch (err) {
-    return { ok: false, reason: err instanceof OverBudget ? 'too-large' : 'damaged' };
-  }
-  if (chunks.length === 1) return { ok: true, data: chunks[0]! };
-  const data = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    data.set(c, at);
-    at += c.length;
-  }
-  return { ok: true, data };
 }

@@ -69,7 +69,7 @@ export function emptyFigures(catalogue: Catalogue): Figures {
   );
 }
 
-/** Root totals with `reported`/`expected` (submission-workbook.md, "consolidate --json"). */
+/** Root totals with `reported`/`expected` (docs/json.md, "totals"). */
 export function totalsOf(catalogue: Catalogue, unit: UnitFigures, childCount: number): Record<string, TotalFigure> {
   const totals: Record<string, TotalFigure> = {};
   for (const ind of catalogue.indicators) {
@@ -87,7 +87,7 @@ export function totalsOf(catalogue: Catalogue, unit: UnitFigures, childCount: nu
 }
 
 /**
- * Ratios of indicators.md recomputed from summed parts (never averaged). Null ("không xác định") when a part
+ * Ratios (docs/json.md) recomputed from summed parts (never averaged). Null ("không xác định") when a part
  * is missing or the denominator is 0. Targets: the Nghị quyết 28 milestone for the period's year.
  */
 export function computeRatios(

@@ -4,7 +4,7 @@
  * gives, and the Vietnamese message built from them (what is wrong, where, what to do).
  *
  * A check emits a `Finding` — `{ rule, params, cell }` — and `toIssue` turns it into the JSON issue of
- * submission-workbook.md. The params are typed per rule, so `issue('breakdown-exceeds-total', { … })` is
+ * docs/json.md ("An issue"). The params are typed per rule, so `issue('breakdown-exceeds-total', { … })` is
  * checked by tsc. By convention the params' `indicator` and `value` become the issue's fields of that name
  * (`value`: the value of the cell the issue points at, or the text it is about).
  *
@@ -628,7 +628,7 @@ export const RULES = {
       `Biểu mẫu chưa có số liệu nào: mọi ô số liệu của sheet "${p.sheet}" (cột Tổng số, Nữ, DTTS) đều để trống, nên tệp chưa phải là một báo cáo. Nhập số liệu của kỳ báo cáo từ ô ${p.firstCell} (ghi 0 khi số liệu bằng không, để trống khi không có số liệu), lưu lại rồi kiểm tra lần nữa.`,
   }),
 
-  // ——— figures against each other (indicators.md) ———
+  // ——— figures against each other (docs/editions.md, "Checks as data") ———
   'breakdown-without-total': rule<{ indicator: string; breakdown: Measure; breakdownValue: number; value: null }>({
     severity: 'error',
     level: 'cell',
@@ -845,7 +845,7 @@ export function ruleSpec(id: RuleId): RuleSpec<object> {
 }
 
 /**
- * The JSON issue of submission-workbook.md for a finding: `rule`, `severity`, `sheet`, `cell`, `indicator`, `value`,
+ * The JSON issue (docs/json.md, "An issue") for a finding: `rule`, `severity`, `sheet`, `cell`, `indicator`, `value`,
  * `message`, the message in the words of `audience` (by default, the one the edge set).
  */
 export function toIssue(finding: Finding, audience: Audience = currentAudience): Issue {

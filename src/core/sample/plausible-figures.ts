@@ -2,7 +2,7 @@ import type { Figures } from '../model.js';
 
 /**
  * Figures in the ranges real provincial reports print (../shared/reference/): a unit of `communes` communes
- * (a commune itself: 1), every rule of indicators.md respected. Deterministic for a given seed.
+ * (a commune itself: 1), every rule of the edition respected (docs/editions.md). Deterministic for a given seed.
  */
 
 /** mulberry32: a tiny seeded generator, so fixtures are the same on every machine. */

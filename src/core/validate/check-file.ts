@@ -67,7 +67,7 @@ export async function checkSubmission(bytes: Uint8Array, file: string, options: 
   };
 }
 
-/** The JSON of `validate --json` (submission-workbook.md). */
+/** The JSON of `validate --json` (docs/json.md, "validate --json"). */
 export function validationJson(c: CheckedFile) {
   return { file: c.file, valid: c.valid, unit: c.unit, period: c.period, errors: c.errors, warnings: c.warnings };
 }

@@ -35,7 +35,7 @@ export interface Validation {
 
 /** Above this many people per event on average, attendance is flagged for review. */
 
-/** All rules of indicators.md over a read submission. Pure: same input, same issues, in catalogue order. */
+/** All rules of the edition (docs/editions.md) over a submission. Pure: same input, same issues, in catalogue order. */
 export function validateSubmission(sub: Submission, ctx: ValidationContext): Validation {
   const findings: Finding[] = [];
   const unit = checkInfo(sub, ctx, findings);

@@ -108,7 +108,7 @@ export function submissionLayout(catalogue: Catalogue): Layout {
 }
 
 /**
- * The submission workbook of submission-workbook.md, entirely from the catalogue: the blank template, a filled
+ * The submission workbook of docs/submission-workbook.md, entirely from the catalogue: the blank template, a filled
  * sample, and the `Thông tin`/`Số liệu` of a consolidated summary are all this one workbook.
  */
 export function buildSubmissionWorkbook(input: SubmissionWorkbookInput): ExcelJS.Workbook {
@@ -379,7 +379,7 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
   }
 }
 
-/** The cross-indicator rules of indicators.md in plain words, from the catalogue's part_of and check columns. */
+/** The cross-indicator rules (docs/editions.md, "Checks as data") in plain words, from part_of and check. */
 function ruleLines(catalogue: Catalogue): { errors: string[]; warnings: string[] } {
   const name = (code: string) => catalogue.byCode.get(code)?.name.replace(/^Trong đó:\s*/i, '') ?? code;
   const errors: string[] = [];

@@ -16,7 +16,7 @@ const SOURCE_LABEL: Record<UnitFigures['source'], string> = {
 };
 const STATUS_LABEL = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua', superseded: 'Thay bằng tệp khác' } as const;
 
-/** What a summary says about itself in `Thông tin` (submission-workbook.md, Additions). */
+/** What a summary says about itself in `Thông tin` (docs/submission-workbook.md, "A summary workbook…"). */
 export interface SummaryStamp {
   /** Codes of the commune-level units whose figures are included. */
   covered: string[];

@@ -54,7 +54,7 @@ export interface ReportOptions {
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
 
-/** The yearly report as a DOCX (report-format.md), from a roll-up, the config and its edition's wording (bao-cao.txt). */
+/** The yearly report as a DOCX (docs/report.md), from a roll-up, the config and its edition's wording (bao-cao.txt). */
 export async function renderReport(rollup: Rollup, config: Config, options: ReportOptions = {}): Promise<Uint8Array> {
   const catalogue = options.catalogue ?? loadCatalogue(rollup.edition ?? rollup.catalogueVersion);
   // Each edition has its own wording: its placeholders name that edition's codes.
