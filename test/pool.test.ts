@@ -1,7 +1,7 @@
-// The reading pool of the core (src/core/read/pool.ts), which the Node threads and the page's workers both use,
+// The reading pool of the core (src/core/pool/reading-pool.ts), which the Node threads and the page's workers both use,
 // driven with workers made here: each reads a "file" after the delay the test gives it, or dies on it.
 import { describe, expect, it } from 'vitest';
-import { runPool, type PoolWorker, type WorkerEvents } from '../src/core/read/pool.js';
+import { runPool, type PoolWorker, type WorkerEvents } from '../src/core/pool/reading-pool.js';
 import type { Issue } from '../src/core/model.js';
 
 /** What a file does on its worker: read in `ms`, hang, or kill the worker. */

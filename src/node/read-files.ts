@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { readerThread, takeEarly } from './reader-thread.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
-import { runPool, type PoolWorker, type WorkerEvents } from '../core/read/pool.js';
+import { runPool, type PoolWorker, type WorkerEvents } from '../core/pool/reading-pool.js';
 import { UsageError } from '../core/errors.js';
 import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FileJob, FilePath } from '../core/consolidate/consolidate.js';
@@ -89,7 +89,7 @@ export function startReaders(setup: WorkerSetup, count: number): Reader[] {
 }
 
 /**
- * Reads files on `workers` threads, scheduled by the core's pool (src/core/read/pool.ts): results in the order of
+ * Reads files on `workers` threads, scheduled by the core's pool (src/core/pool/reading-pool.ts): results in the order of
  * `files`, a file over the time limit or that kills its thread rejected while a fresh thread carries on.
  */
 export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void, started: Reader[] = []): Promise<CheckedFile[]> {

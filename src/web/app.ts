@@ -11,7 +11,7 @@ import { assertCatalogue } from '../core/catalogue/check.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
 import { verdictLine } from '../core/validate/verdict.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
-import { consolidationOutputs, type OutputFile, type OutputKind } from '../core/outputs/outputs.js';
+import { consolidationOutputs, type Made, type OutputFile, type OutputKind } from '../core/outputs/outputs.js';
 import { newRunId } from '../core/util/run-id.js';
 import {
   filesCounted,
@@ -439,7 +439,7 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
     previous: previous?.rollup,
     runId: read.runId,
     madeBy: `bdg ${__BDG_VERSION__}`,
-    makers: { copy: (job) => annotateInWorker(byRel.get(job.source)!, job.issues, LIMITS, () => {}) },
+    makers: { copy: (job) => copyOf(read, job.source, () => annotateInWorker(byRel.get(job.source)!, job.issues, LIMITS, () => {})) },
   }).filter((o) => o.kind !== 'copy' || byRel.has(o.source!));
   const main = outputs.filter((o) => o.kind !== 'copy');
   const made = await Promise.all(main.map((o) => o.make()));
@@ -487,6 +487,16 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
     ratiosTable(rollup),
   );
   await markCopies(outputs, copies, () => run === consolidateRun);
+}
+
+/** Copies already made for the files last read: a change of report settings does not mark them again. */
+const copiesMade = new WeakMap<object, Map<string, Promise<Made>>>();
+
+function copyOf(read: object, source: string, make: () => Promise<Made>): Promise<Made> {
+  const made = copiesMade.get(read) ?? new Map<string, Promise<Made>>();
+  copiesMade.set(read, made);
+  if (!made.has(source)) made.set(source, make());
+  return made.get(source)!;
 }
 
 /** What each output is offered as. */

@@ -1,6 +1,6 @@
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
-import { runPool, type PoolWorker, type WorkerEvents } from '../core/read/pool.js';
+import { runPool, type PoolWorker, type WorkerEvents } from '../core/pool/reading-pool.js';
 import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import type { ReadLimits } from '../core/read/limits.js';
@@ -45,7 +45,7 @@ export function defaultWorkers(): number {
 }
 
 /**
- * Reads files on Web Workers, scheduled by the core's pool (src/core/read/pool.ts) as the CLI's threads are:
+ * Reads files on Web Workers, scheduled by the core's pool (src/core/pool/reading-pool.ts) as the CLI's threads are:
  * results in the order of `files`, a file over the size limit refused unread, a file that takes too long or kills
  * its worker rejected while a fresh worker carries on with the others. The page never waits on a file.
  */
