@@ -9,6 +9,13 @@ import * as esbuild from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Every file under these folders reaches the page, so data added later needs no change here. */
 const DATA_DIRS = ['catalogue', 'data'];
+/**
+ * BDG_CATALOGUE_OVERLAY: a folder laid out like catalogue/ whose files the page takes before the package's, as the
+ * CLI does (src/node/data-files.ts): a maintainer tries an edition in the page, the tests build a page with two.
+ */
+const OVERLAY = process.env.BDG_CATALOGUE_OVERLAY;
+/** BDG_WEB_OUT: where the page is written (dist/bdg.html by default), so a page built for a test leaves dist/ alone. */
+const OUT = process.env.BDG_WEB_OUT ? resolve(process.env.BDG_WEB_OUT) : join(root, 'dist/bdg.html');
 
 function walk(dir) {
   return readdirSync(dir)
@@ -27,16 +34,18 @@ const dataFilesPlugin = {
     build.onLoad({ filter: /.*/, namespace: 'bdg' }, () => {
       const files = {};
       const watchFiles = [];
-      for (const dir of DATA_DIRS) {
-        const abs = join(root, dir);
+      // The overlay's files come after the package's, so they replace them (as src/node/data-files.ts reads them).
+      const sources = DATA_DIRS.map((dir) => ({ abs: join(root, dir), name: dir }));
+      if (OVERLAY) sources.push({ abs: resolve(OVERLAY), name: 'catalogue' });
+      for (const { abs, name } of sources) {
         try {
           statSync(abs);
         } catch {
           continue;
         }
         for (const path of walk(abs)) {
-          if (/(^|[\\/])\./.test(relative(root, path))) continue;
-          files[relative(root, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+          if (/(^|[\\/])\./.test(relative(abs, path))) continue;
+          files[[name, ...relative(abs, path).split(sep)].join('/')] = readFileSync(path, 'utf8');
           watchFiles.push(path);
         }
       }
@@ -81,7 +90,7 @@ const page = html
   .replace('/*BDG_CSS*/', () => css)
   .replaceAll('{{VERSION}}', () => version)
   .replace('/*BDG_SCRIPT*/', () => scriptSafe);
-mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist/bdg.html'), page);
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, page);
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 if (process.env.BDG_WEB_SIZE) console.error(`dist/bdg.html: ${kb(Buffer.byteLength(page))}, ${kb(gzipSync(page, { level: 9 }).length)} gzipped`);

@@ -321,6 +321,38 @@ describe('checks as data: one rule shape, one engine', () => {
     expect(validateSubmission(submissionOf({ 'BDG.24': 5 }), { catalogue: catalogue(), units }).errors.map((e) => e.rule)).toEqual(['communes-exceed-units']);
   });
 
+  it("an edition's checks reach its template's guide with no code: the rules of its checks.csv, in words", () => {
+    const overlay = fixtureCopy();
+    writeFileSync(
+      join(overlay, TEST, 'checks.csv'),
+      [
+        'rule,left,op,right,severity,missing,note',
+        'parts-exceed-whole,DA8.02 + DA8.07,<=,DA8.01,warning,skip-any,',
+        'communes-of-type-exceed,BDG.24,<=,communes:Xã,error,skip-any,',
+        '',
+      ].join('\n'),
+    );
+    installDataFiles(packageDataFiles(overlay));
+    try {
+      const guide: string[] = [];
+      const wb = buildSubmissionWorkbook({ catalogue: loadCatalogue(TEST), unit: { code: '101', name: 'Huyện Đông' }, period: parsePeriodArg('2026')! });
+      wb.getWorksheet('Hướng dẫn')!.eachRow((row) => guide.push(String(row.getCell(1).value)));
+      const text = guide.join(' ');
+      const errors = text.slice(text.indexOf('Các ràng buộc giữa các chỉ tiêu'), text.indexOf('Các điểm sẽ được nhắc xem lại'));
+      const warnings = text.slice(text.indexOf('Các điểm sẽ được nhắc xem lại'), text.indexOf('3. Sheet "Thuyết minh"'));
+      expect(errors).toMatch(/– BDG\.24 \(.*\) không lớn hơn số đơn vị cấp xã loại "Xã" trực thuộc\./);
+      expect(warnings).toContain('– DA8.02 + DA8.07 không lớn hơn DA8.01.');
+      // The old edition's guide does not have them.
+      withPackage();
+      const old: string[] = [];
+      const wbOld = buildSubmissionWorkbook({ catalogue: loadCatalogue(OLD), unit: { code: '101', name: 'Huyện Đông' }, period: parsePeriodArg('2024')! });
+      wbOld.getWorksheet('Hướng dẫn')!.eachRow((row) => old.push(String(row.getCell(1).value)));
+      expect(old.join(' ')).not.toContain('DA8.02 + DA8.07');
+    } finally {
+      withPackage();
+    }
+  });
+
   it('the compact notation and checks.csv are read into the same rules', () => {
     const c = catalogue();
     expect(c.rulesAt.get('DA8.02')).toEqual([

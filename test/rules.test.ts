@@ -282,7 +282,7 @@ describe('the catalogue and the code agree', () => {
   it('finds the emitting call sites (the scan itself works)', () => {
     expect(emitted.get('breakdown-exceeds-total')).toEqual(['src/core/validate/validate.ts']);
     expect(emitted.get('unit-duplicate')).toContain('src/core/consolidate/conflicts.ts');
-    expect(emitted.get('file-timeout')).toContain('src/node/read-files.ts');
+    expect(emitted.get('file-timeout')).toContain('src/core/pool/reading-pool.ts');
     expect(emitted.get('value-ambiguous')).toEqual(['src/core/read/submission.ts']);
     expect(new Set(emitted.get('file-damaged'))).toEqual(new Set(['src/core/read/xlsx.ts']));
     expect(emitted.get('value-not-whole')).toContain('src/core/validate/value-checks.ts');

@@ -17,6 +17,12 @@ import { openDocx } from './helpers/docx.js';
 import { figuresSheetXml, infoSheetXml, rawWorkbook } from './helpers/raw-xlsx.js';
 import { tempDir } from './helpers/workbooks.js';
 import { excelLike, lyingWorkbook } from './helpers/annotate-sources.js';
+import { THREE_LEVEL, writeUnits } from './helpers/province.js';
+import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
+import { installDataFiles } from '../src/core/data-files.js';
+import { parsePeriodArg } from '../src/core/util/period.js';
+import { buildSubmissionWorkbook } from '../src/core/write/submission-workbook.js';
+import { packageDataFiles } from '../src/node/data-files.js';
 
 const PAGE = join(ROOT, 'dist/bdg.html');
 const DAK_LAK = join(ROOT, 'fixtures/dak-lak');
@@ -32,9 +38,9 @@ function stable(json: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The CLI run beside the browser (2 cores: one drives the page, one runs bdg), as a person runs it. */
-function bdgAsync(args: string[], cwd = ROOT): Promise<{ status: number; stdout: string; stderr: string }> {
+function bdgAsync(args: string[], cwd = ROOT, env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/bdg.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/bdg.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -249,6 +255,13 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     const countsShown = new RegExp(`^${counts.total}\\s+Tệp đã xét\\s+${counts.parts}$`);
     expect(await page.locator('#so-tep').innerText()).toMatch(countsShown);
     expect(await page.textContent('#ma-lan-tong-hop')).toBe(`Mã lần tổng hợp: ${pageJson.runId}`);
+    // The copy sent back, as the CLI's tra-lai/: made on the page's worker, a link in the refused file's row.
+    const copyLink = '#bang-tu-choi tbody tr a.button';
+    await page.waitForSelector(copyLink, { timeout: 60_000 });
+    const copy = await download(copyLink);
+    expect(copy.name).toBe('646-huyen-ea-sup.xlsx');
+    const parts = (path: string) => Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).map(([k, v]) => [k, Buffer.from(v).toString('base64')]);
+    expect(parts(copy.path)).toEqual(parts(join(out, 'tra-lai/646-huyen-ea-sup.xlsx')));
     // The CLI's warned unit, with its warning.
     const warned = await page.locator('#canh-bao-tong-hop').innerText();
     // Cư Kuin's disbursement above its allocation, and four units whose Project 8 events exceed all events (BDG.05).
@@ -406,5 +419,118 @@ describe('bdg web', () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('--force');
     expect(existsSync(join(dir, 'bdg.html'))).toBe(false);
+  });
+});
+
+/** The second edition of test/fixtures/editions, built into a page of its own (BDG_CATALOGUE_OVERLAY). */
+const EDITIONS = join(ROOT, 'test/fixtures/editions');
+const [OLD, TEST] = ['BDG-2024.1', 'TEST-2026.1'];
+
+describe('the page making and reading both editions (a page built with BDG_CATALOGUE_OVERLAY)', { timeout: 240_000 }, () => {
+  const env = { BDG_CATALOGUE_OVERLAY: EDITIONS };
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+  let units: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    work = tempDir('bdg-web-editions-');
+    const built = join(work, 'bdg.html');
+    const build = spawn(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { env: { ...process.env, ...env, BDG_WEB_OUT: built } });
+    expect(await new Promise((done) => build.on('close', done))).toBe(0);
+    units = writeUnits(work, THREE_LEVEL);
+    // A file of each edition for 2026, written as the editions' own templates are.
+    installDataFiles(packageDataFiles(EDITIONS));
+    try {
+      for (const [edition, figures] of [
+        [TEST, { 'DA8.31': { total: 25 }, 'DA8.04': { total: 8 }, 'DA8.05': { total: 240 }, 'DA8.01': { total: 3 } }],
+        [OLD, { 'DA8.06': { total: 40 }, 'DA8.04': { total: 10 }, 'DA8.05': { total: 300 }, 'DA8.01': { total: 5 } }],
+      ] as const) {
+        const wb = buildSubmissionWorkbook({
+          catalogue: loadCatalogue(edition),
+          unit: { code: '101', name: 'Huyện Đông' },
+          period: parsePeriodArg('2026')!,
+          figures,
+          info: { preparedOn: new Date('2026-12-10T00:00:00Z') },
+        });
+        await wb.xlsx.writeFile(join(work, `101-${edition}.xlsx`));
+      }
+    } finally {
+      installDataFiles(packageDataFiles(undefined));
+    }
+    browser = await chromium.launch(chooseBrowser().launch);
+    const context = await browser.newContext({ acceptDownloads: true, locale: 'vi-VN' });
+    await context.route(/^(?!file:|blob:|data:)/, (route) => route.abort());
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(pathToFileURL(built).href);
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function download(selector: string, as: string): Promise<{ name: string; path: string }> {
+    const [dl] = (await Promise.all([page.waitForEvent('download'), page.click(selector)])) as [Download, void];
+    const path = join(work, as);
+    await dl.saveAs(path);
+    return { name: dl.suggestedFilename(), path };
+  }
+
+  const sheets = async (path: string) => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    return Object.fromEntries(wb.worksheets.map((ws) => [ws.name, ws.getSheetValues().map((r) => JSON.stringify(r))]));
+  };
+
+  it('Biểu mẫu: a template of each edition, chosen in "Phiên bản biểu mẫu", as `bdg template --form` writes it', async () => {
+    await page.click('#the-bieu-mau');
+    await page.selectOption('#bm-ky', '2026');
+    const offered = await page.locator('#bm-phien-ban option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['', OLD, TEST]);
+    const unit = await page.inputValue('#bm-don-vi');
+    for (const edition of [TEST, OLD]) {
+      await page.selectOption('#bm-phien-ban', edition);
+      const got = await download('#tai-bieu-mau', `bieu-mau-${edition}.xlsx`);
+      expect(got.name).toBe(`bieu-mau-${unit}-2026.xlsx`);
+      expect(await page.textContent('#trang-thai-bieu-mau')).toContain(`biểu mẫu ${edition})`);
+      const cliOut = join(work, `cli-bieu-mau-${edition}.xlsx`);
+      const cli = await bdgAsync(['template', '--unit', unit, '--period', '2026', '--form', edition, '--out', cliOut], ROOT, env);
+      expect(cli.status, cli.stderr).toBe(0);
+      const [mine, theirs] = [await sheets(got.path), await sheets(cliOut)];
+      expect(mine).toEqual(theirs);
+      const codes = mine['Số liệu']!.join(' ');
+      expect(codes.includes('"DA8.31"'), edition).toBe(edition === TEST);
+      expect(codes.includes('"DA8.06"'), edition).toBe(edition === OLD);
+      expect(mine['Thông tin']!.join(' ')).toContain(`"Phiên bản biểu mẫu","${edition}"`);
+    }
+  });
+
+  it('Kiểm tra tệp: a file of each edition checked against its own, as `bdg validate --json`; the old one warned', async () => {
+    await page.click('#the-kiem-tra');
+    await page.setInputFiles('#danh-muc', units);
+    await expect.poll(() => page.textContent('#trang-thai-danh-muc')).toContain('Tỉnh Thử Nghiệm');
+    for (const edition of [TEST, OLD]) {
+      const name = `101-${edition}.xlsx`;
+      await page.setInputFiles('#tep-kiem-tra', join(work, name));
+      await page.waitForFunction((n) => document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes(n) && document.querySelector('#tai-kiem-tra-json'), name);
+      const got = JSON.parse(readFileSync((await download('#tai-kiem-tra-json', `kiem-tra-${edition}.json`)).path, 'utf8'));
+      const cli = await bdgAsync(['validate', name, '--units', units, '--json'], work, env);
+      expect(cli.status, cli.stdout).toBe(0);
+      // The same findings; the page words what to do without a command (its own tab, see web-words.test.ts).
+      type Json = { warnings: { message: string }[] };
+      const unworded = (j: Json) => ({ ...j, warnings: j.warnings.map(({ message: _m, ...w }) => w) });
+      expect(unworded(got)).toEqual(unworded(JSON.parse(cli.stdout)));
+      expect(got.valid).toBe(true);
+      expect(got.warnings.map((w: { rule: string }) => w.rule)).toEqual(edition === OLD ? ['form-outdated'] : []);
+      if (edition === OLD) expect(got.warnings[0].message).toContain(`chọn phiên bản ${TEST}`);
+      expect(await page.textContent('#ket-qua-kiem-tra')).toContain(`Biểu mẫu: ${edition}`);
+    }
+  });
+
+  it('threw no error', () => {
+    expect(pageErrors).toEqual([]);
   });
 });

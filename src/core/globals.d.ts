@@ -34,3 +34,9 @@ interface Crypto {
 }
 
 declare var crypto: Crypto;
+
+// HTML timers (WindowOrWorkerGlobalScope; Node has them too): the reading pool's time limit per file. The handle is
+// opaque: a number in browsers, an object in Node.
+type TimerHandle = { readonly __timer: unique symbol } | number;
+declare function setTimeout(handler: () => void, ms?: number): TimerHandle;
+declare function clearTimeout(handle: TimerHandle | undefined): void;

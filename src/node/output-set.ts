@@ -3,6 +3,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { format } from 'date-fns';
 import { describeFsError } from './safe-write.js';
 import { UsageError } from '../core/errors.js';
+import { TRA_LAI } from '../core/outputs/outputs.js';
 
 /**
  * The outputs of one run, put in place as one set.
@@ -21,7 +22,7 @@ import { UsageError } from '../core/errors.js';
 export const LOCK_FILE = '.bdg-lock';
 export const SWITCH_FILE = '.bdg-switch.json';
 /** The subfolder of copies sent back to their units. */
-export const TRA_LAI = 'tra-lai';
+export { TRA_LAI } from '../core/outputs/outputs.js';
 const TEMP = /^\.bdg-.+\.tmp$/;
 /** Temporary files of writeFileAtomic (".name.1a2b3c4d.tmp"). */
 const OLD_TEMP = /^\..+\.[0-9a-f]{8}\.tmp$/;

@@ -3,9 +3,9 @@ import type { Worker } from 'node:worker_threads';
 import { readerThread, takeEarly } from './reader-thread.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
-import type { Issue } from '../core/model.js';
+import { runPool, type PoolWorker, type WorkerEvents } from '../core/pool/reading-pool.js';
 import { UsageError } from '../core/errors.js';
-import type { CheckedFile } from '../core/validate/check-file.js';
+import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FileJob, FilePath } from '../core/consolidate/consolidate.js';
 import { shownName } from '../core/util/shown-name.js';
 import { slimChecked } from '../core/consolidate/found.js';
@@ -23,9 +23,6 @@ function threadFailure(err: Error): Error {
 }
 
 
-/** Files queued on a thread at once: one being read, one waiting. */
-const PIPELINE_DEPTH = 2;
-
 export function defaultWorkers(): number {
   return availableParallelism();
 }
@@ -42,11 +39,6 @@ export function readingThreads(files: number, max: number): number {
   return Math.max(1, Math.min(max, Math.ceil(files / FILES_PER_THREAD)));
 }
 
-/**
- * Reads files on `workers` threads. Results are put back in the order of `files`, so the outcome is identical to
- * a single-threaded run whatever finishes first. A file that takes longer than the limit, or kills its thread
- * (out of memory), becomes a rejected result and a fresh thread carries on with the rest.
- */
 /** What every reading thread loads once: the unit list (a file, or a built-in edition), last period's roll-up (optional), the limits. */
 export interface WorkerSetup {
   unitsFile?: string;
@@ -96,120 +88,50 @@ export function startReaders(setup: WorkerSetup, count: number): Reader[] {
   });
 }
 
+/**
+ * Reads files on `workers` threads, scheduled by the core's pool (src/core/pool/reading-pool.ts): results in the order of
+ * `files`, a file over the time limit or that kills its thread rejected while a fresh thread carries on.
+ */
 export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void, started: Reader[] = []): Promise<CheckedFile[]> {
   const limits = setup.limits ?? DEFAULT_LIMITS;
   const warm = [...started];
-  const results: CheckedFile[] = new Array(files.length);
-  let next = 0;
-  const failed = (i: number, error: Issue): CheckedFile => ({
-    file: files[i]!.rel,
-    valid: false,
-    unit: null,
-    period: null,
-    periodLabel: null,
-    errors: [error],
-    warnings: [],
-    submission: null,
-    catalogue: null,
-    figures: null,
-  });
-  // Files put back when their thread was replaced, read again before new ones.
-  const retry: number[] = [];
-  const take = () => (retry.length ? retry.shift() : next < files.length ? next++ : undefined);
-  const runWorker = () =>
-    new Promise<void>((done, fail) => {
-      const reader = warm.shift();
-      const worker = reader?.worker ?? newWorker(setup);
-      // Files sent to this thread, in the order it reads them; the next one is sent before the current one ends,
-      // so the thread never waits for the main thread between files.
-      const inFlight: number[] = [];
-      let timer: NodeJS.Timeout | undefined;
-      let finished = false;
-      const startTimer = () => {
-        clearTimeout(timer);
-        if (inFlight.length)
-          timer = setTimeout(
-            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000) })),
-            limits.maxMillisPerFile,
-          );
-      };
-      const dispatch = () => {
-        while (inFlight.length < PIPELINE_DEPTH) {
-          const i = take();
-          if (i === undefined) break;
-          inFlight.push(i);
-          worker.postMessage({ index: i, ...files[i]! });
-        }
-        if (!inFlight.length) {
-          finished = true;
-          clearTimeout(timer);
-          void worker.terminate().then(() => done());
-        }
-      };
-      /** The file being read took too long or killed the thread: it is rejected, the others go to a new thread. */
-      const replace = (error: Issue) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        const head = inFlight.shift();
-        if (head !== undefined && !results[head]) {
-          results[head] = failed(head, error);
-          onDone();
-        }
-        retry.unshift(...inFlight);
-        void worker.terminate();
-        runWorker().then(done, fail);
-      };
-      worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string; fatal?: string }) => {
-        if (msg.fatal !== undefined) {
-          finished = true;
-          clearTimeout(timer);
-          void worker.terminate();
-          fail(new UsageError(msg.fatal));
-          return;
-        }
-        if (!msg.ready) {
-          inFlight.splice(inFlight.indexOf(msg.index!), 1);
-          // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
-          if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index!]!.rel}: ${msg.error}\n`);
-          results[msg.index!] = msg.checked ?? failed(msg.index!, issue('file-unreadable', { problem: 'crashed' }));
-          onDone();
-        }
-        dispatch();
-        if (!finished) startTimer();
-      });
-      if (reader)
-        void reader.ready.then(() => {
-          // Its "ready" may have come before these handlers were attached: start it here (dispatch only tops up).
-          if (reader.failed) {
-            // The thread could not even start (unit list unreadable…): the run cannot go on, as when it fails later.
-            finished = true;
-            fail(threadFailure(reader.failed));
-          } else if (!finished) {
-            dispatch();
-            if (!finished) startTimer();
-          }
-        });
-      worker.on('error', (err) => {
-        if (finished) return;
-        if (!inFlight.length) {
-          finished = true;
-          fail(threadFailure(err));
-          return;
-        }
-        replace(issue('file-unreadable', { problem: outOfMemory(err) ? 'memory' : 'crashed' }));
-      });
-      // A thread gone without an error (and not stopped by this run): the file it held is rejected, as for a crash.
-      worker.on('exit', () => {
-        if (finished) return;
-        if (inFlight.length) return replace(issue('file-unreadable', { problem: 'stopped' }));
-        finished = true;
-        fail(new UsageError('luồng đọc tệp dừng bất ngờ trước khi đọc tệp nào. Chạy lại lệnh.'));
-      });
-    });
-  const threads = readingThreads(files.length, workers);
+  const threads = files.length ? readingThreads(files.length, workers) : 0;
   // Threads started ahead and not needed (fewer files than threads) are stopped.
   for (const spare of warm.splice(threads)) void spare.worker.terminate();
-  await Promise.all(Array.from({ length: threads }, runWorker));
-  return results;
+  return runPool<CheckedFile>({
+    files: files.length,
+    workers: threads,
+    maxMillisPerFile: limits.maxMillisPerFile,
+    start: (events) => readingThread(warm.shift(), setup, files, events),
+    failed: (i, found) => unreadable(files[i]!.rel, found),
+    onDone,
+  });
+}
+
+/** A reading thread (one started ahead, or a new one) as the pool drives it. */
+function readingThread(reader: Reader | undefined, setup: WorkerSetup, files: FileJob[], events: WorkerEvents<CheckedFile>): PoolWorker {
+  const worker = reader?.worker ?? newWorker(setup);
+  worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string; fatal?: string }) => {
+    if (msg.fatal !== undefined) return events.fatal(new UsageError(msg.fatal));
+    if (msg.ready) return events.ready();
+    // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
+    if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index!]!.rel}: ${msg.error}\n`);
+    events.result(msg.index!, msg.checked ?? unreadable(files[msg.index!]!.rel, issue('file-unreadable', { problem: 'crashed' })));
+  });
+  // A thread started ahead may have said "ready" before this listened: its promise says it again (or its failure).
+  if (reader) void reader.ready.then(() => (reader.failed ? events.fatal(threadFailure(reader.failed)) : events.ready()));
+  worker.on('error', (err) =>
+    events.lost(issue('file-unreadable', { problem: outOfMemory(err) ? 'memory' : 'crashed' }), threadFailure(err)),
+  );
+  // A thread gone without an error (and not stopped by this run): the file it held is rejected, as for a crash.
+  worker.on('exit', () =>
+    events.lost(
+      issue('file-unreadable', { problem: 'stopped' }),
+      new UsageError('luồng đọc tệp dừng bất ngờ trước khi đọc tệp nào. Chạy lại lệnh.'),
+    ),
+  );
+  return {
+    send: (index) => worker.postMessage({ index, ...files[index]! }),
+    stop: () => worker.terminate().then(() => {}),
+  };
 }

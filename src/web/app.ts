@@ -10,9 +10,8 @@ import { halfYearPeriod, parsePeriodArg, yearPeriod } from '../core/util/period.
 import { assertCatalogue } from '../core/catalogue/check.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
 import { verdictLine } from '../core/validate/verdict.js';
-import { renderReport } from '../core/write/report/index.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
-import { writeSummaryWorkbook } from '../core/write/summary-workbook.js';
+import { consolidationOutputs, type Made, type OutputFile, type OutputKind } from '../core/outputs/outputs.js';
 import { newRunId } from '../core/util/run-id.js';
 import {
   filesCounted,
@@ -381,7 +380,7 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined,
     }, (done, total) => progress('Đang đọc và kiểm tra tệp:', done, total));
     if (run !== consolidateRun) return;
     lastRead = { files, found, checked, units, period, form, runId };
-    await show(read, lastRead);
+    await show(read, lastRead, run);
   } catch (err) {
     if (run === consolidateRun) setContent(out, h('p', { class: 'alert bad' }, `Không tổng hợp được: ${(err as Error).message}`));
   } finally {
@@ -422,22 +421,37 @@ async function rollUpAndShow(read: NonNullable<typeof lastRead>): Promise<void> 
     jobs.forEach(() => onDone());
     return read.checked;
   });
-  if (run === consolidateRun) await show(result, read);
+  if (run === consolidateRun) await show(result, read, run);
 }
 
-async function show(result: Consolidation, read: NonNullable<typeof lastRead>): Promise<void> {
+async function show(result: Consolidation, read: NonNullable<typeof lastRead>, run: number): Promise<void> {
   const out = byId('ket-qua-tong-hop');
   releaseDownloads('tong-hop');
-  const { rollup, byUnit, catalogue } = result;
+  const { rollup, catalogue } = result;
   const files = rollup.files;
   // As the CLI: no accepted file, no summary, report or JSON (they would be an empty roll-up), and why.
   if (!files.some((f) => f.status === 'accepted')) return void setContent(out, nothingAccepted(rollup, read.period));
-  const stem = `${rollup.root.code}-${rollup.period}`;
   const { config } = currentConfig();
-  const [xlsx, docx] = await Promise.all([
-    writeSummaryWorkbook(rollup, byUnit, result.hierarchy, catalogue, { covered: result.covered, runId: read.runId, madeBy: `bdg ${__BDG_VERSION__}` }),
-    renderReport(rollup, config, { catalogue, previous: previous?.rollup }),
-  ]);
+  const byRel = new Map(read.files.map((f) => [f.rel, f.file]));
+  // The same outputs, under the same names, as `bdg consolidate`: the copies sent back are marked on a worker.
+  const outputs = consolidationOutputs(result, {
+    config,
+    previous: previous?.rollup,
+    runId: read.runId,
+    madeBy: `bdg ${__BDG_VERSION__}`,
+    makers: { copy: (job) => copyOf(read, job.source, () => annotateInWorker(byRel.get(job.source)!, job.issues, LIMITS, () => {})) },
+  }).filter((o) => o.kind !== 'copy' || byRel.has(o.source!));
+  const main = outputs.filter((o) => o.kind !== 'copy');
+  const made = await Promise.all(main.map((o) => o.make()));
+  const links = new Map(
+    main.map((o, i) => {
+      const m = made[i]!;
+      if (!m.ok) throw new Error(m.skipped.message);
+      const { mime, label, id } = DOWNLOADS[o.kind as Exclude<OutputKind, 'copy'>];
+      return [o.kind, downloadLink('tong-hop', o.name, m.bytes, mime, label, id)];
+    }),
+  );
+  const copies = new Map(outputs.filter((o) => o.kind === 'copy').map((o) => [o.source!, copyPlaceholder(o)]));
   const k = rollup.completeness;
   const counted = filesCounted(files);
   const rejected = files.filter((f) => f.status === 'rejected');
@@ -451,9 +465,8 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
     h(
       'div',
       { class: 'downloads' },
-      downloadLink('tong-hop', `tong-hop-${stem}.xlsx`, xlsx, MIME.xlsx, 'Tải bảng tổng hợp (.xlsx)', 'tai-tong-hop-xlsx'),
-      downloadLink('tong-hop', `bao-cao-${stem}.docx`, docx, MIME.docx, 'Tải báo cáo (.docx)', 'tai-bao-cao-docx'),
-      downloadLink('tong-hop', `tong-hop-${stem}.json`, jsonText(rollup), MIME.json, 'Tải dữ liệu tổng hợp (.json)', 'tai-tong-hop-json'),
+      // Offered in the order people look for them: the summary, the report, the data.
+      (['summary', 'report', 'json'] as const).map((kind) => links.get(kind)),
     ),
     h(
       'div',
@@ -468,11 +481,53 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
     k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
     supersededTable(files),
     warningsList(rollup),
-    rejected.length > 0 && rejectedTable(rejected),
+    rejected.length > 0 && rejectedTable(rejected, copies),
     ignoredList(rollup),
     totalsTable(rollup, catalogue),
     ratiosTable(rollup),
   );
+  await markCopies(outputs, copies, () => run === consolidateRun);
+}
+
+/** Copies already made for the files last read: a change of report settings does not mark them again. */
+const copiesMade = new WeakMap<object, Map<string, Promise<Made>>>();
+
+function copyOf(read: object, source: string, make: () => Promise<Made>): Promise<Made> {
+  const made = copiesMade.get(read) ?? new Map<string, Promise<Made>>();
+  copiesMade.set(read, made);
+  if (!made.has(source)) made.set(source, make());
+  return made.get(source)!;
+}
+
+/** What each output is offered as. */
+const DOWNLOADS: Record<Exclude<OutputKind, 'copy'>, { mime: string; label: string; id: string }> = {
+  summary: { mime: MIME.xlsx, label: 'Tải bảng tổng hợp (.xlsx)', id: 'tai-tong-hop-xlsx' },
+  report: { mime: MIME.docx, label: 'Tải báo cáo (.docx)', id: 'tai-bao-cao-docx' },
+  json: { mime: MIME.json, label: 'Tải dữ liệu tổng hợp (.json)', id: 'tai-tong-hop-json' },
+};
+
+/** Where a copy's link will be, in its row of the refused files, while it is being made. */
+function copyPlaceholder(out: OutputFile): HTMLElement {
+  return h('span', { class: 'muted ban-danh-dau', 'data-tep': out.source }, 'Đang tạo bản đánh dấu lỗi…');
+}
+
+/**
+ * The copies sent back, one at a time on a worker (as the CLI's marking thread does): each becomes a link in its
+ * row, saved under the file's own name, or the reason it could not be made. One link per file, not one archive:
+ * each copy goes back to its own unit, as the CLI's tra-lai/ holds one file per refused file.
+ */
+async function markCopies(outputs: OutputFile[], shown: Map<string, HTMLElement>, current: () => boolean): Promise<void> {
+  for (const out of outputs.filter((o) => o.kind === 'copy')) {
+    if (!current()) return;
+    const made = await out.make();
+    if (!current()) return;
+    const name = out.name.slice(out.name.lastIndexOf('/') + 1);
+    shown.get(out.source!)?.replaceWith(
+      made.ok
+        ? downloadLink('tong-hop', name, made.bytes, MIME.xlsx, 'Tải bản đánh dấu lỗi', undefined)
+        : h('span', { class: 'alert warn bo-qua-danh-dau' }, made.skipped.message),
+    );
+  }
 }
 
 /** Why nothing can be downloaded, in the CLI's words (core/consolidate/run-summary.ts), and what each file was. */
@@ -579,7 +634,7 @@ function stat(title: string, value: number | string, note: string, id?: string):
   return h('div', { class: 'stat', id }, h('b', {}, shown), title, note && h('div', { class: 'muted' }, note));
 }
 
-function rejectedTable(rejected: Rollup['files']): HTMLElement {
+function rejectedTable(rejected: Rollup['files'], copies: Map<string, HTMLElement>): HTMLElement {
   return h(
     'div',
     {},
@@ -588,7 +643,7 @@ function rejectedTable(rejected: Rollup['files']): HTMLElement {
     h(
       'table',
       { id: 'bang-tu-choi' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Tệp'), h('th', {}, 'Đơn vị'), h('th', {}, 'Lý do'))),
+      h('thead', {}, h('tr', {}, ['Tệp', 'Đơn vị', 'Lý do', 'Bản đánh dấu lỗi'].map((title) => h('th', {}, title)))),
       h(
         'tbody',
         {},
@@ -606,6 +661,7 @@ function rejectedTable(rejected: Rollup['files']): HTMLElement {
               errors.length > 1 &&
                 h('details', {}, h('summary', {}, `và ${formatNumber(errors.length - 1)} lỗi khác`), h('ul', {}, errors.slice(1).map((e) => h('li', {}, e.message)))),
             ),
+            h('td', {}, copies.get(f.path) ?? ''),
           );
         }),
       ),

@@ -1,5 +1,6 @@
 import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
+import { runPool, type PoolWorker, type WorkerEvents } from '../core/pool/reading-pool.js';
 import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import type { ReadLimits } from '../core/read/limits.js';
@@ -43,126 +44,60 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
 }
 
-/** Files queued on a thread at once: one being read, one waiting. */
-const PIPELINE_DEPTH = 2;
-
 /**
- * Reads files on Web Workers, as src/node/read-files.ts does on threads: results in the order of `files`, a file
- * over the size limit refused unread, a file that takes too long or kills its worker rejected while a fresh worker
- * carries on with the others. The page never waits on a file.
+ * Reads files on Web Workers, scheduled by the core's pool (src/core/pool/reading-pool.ts) as the CLI's threads are:
+ * results in the order of `files`, a file over the size limit refused unread, a file that takes too long or kills
+ * its worker rejected while a fresh worker carries on with the others. The page never waits on a file.
  */
-export async function readInWorkers(files: PageFile[], setup: WorkerSetup, onDone: () => void, workers = defaultWorkers()): Promise<CheckedFile[]> {
+export function readInWorkers(files: PageFile[], setup: WorkerSetup, onDone: () => void, workers = defaultWorkers()): Promise<CheckedFile[]> {
   const limits = setup.limits;
-  const results: CheckedFile[] = new Array(files.length);
-  const failed = (i: number, found: Issue) => unreadable(files[i]!.rel, found);
-  let next = 0;
-  const retry: number[] = [];
-  const settle = (i: number, c: CheckedFile) => {
-    if (results[i]) return;
-    results[i] = c;
-    onDone();
+  return runPool<CheckedFile>({
+    files: files.length,
+    workers,
+    maxMillisPerFile: limits.maxMillisPerFile,
+    start: (events) => readingWorker(files, setup, events),
+    failed: (i, found) => unreadable(files[i]!.rel, found),
+    // Too large: refused before reading, as the CLI does from the size on disk.
+    refuse: (i) => {
+      const { file, rel } = files[i]!;
+      if (file.size <= limits.maxFileBytes) return undefined;
+      return unreadable(rel, issue('file-too-large', { part: 'file', size: file.size, limit: limits.maxFileBytes }));
+    },
+    onDone,
+  });
+}
+
+/** A worker (kept from an earlier run, or new) as the pool drives it. */
+function readingWorker(files: PageFile[], setup: WorkerSetup, events: WorkerEvents<CheckedFile>): PoolWorker {
+  const worker = acquire();
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const msg = e.data;
+    if (msg.type === 'ready') events.ready();
+    else if (msg.type === 'setup-failed') {
+      console.warn('bdg: reading worker setup failed:', msg.message);
+      events.fatal(new Error(READER_FAILED));
+    } else if (msg.type === 'read') events.result(msg.index, msg.checked);
+    else if (msg.type === 'read-failed') events.result(msg.index, unreadable(files[msg.index]!.rel, unreadableBy(msg.message)));
   };
-  // Too large: refused before reading, as the CLI does from the size on disk.
-  const take = (): number | undefined => {
-    for (;;) {
-      const i = retry.length ? retry.shift() : next < files.length ? next++ : undefined;
-      if (i === undefined) return undefined;
-      const f = files[i]!;
-      if (f.file.size > limits.maxFileBytes)
-        settle(i, unreadable(f.rel, issue('file-too-large', { part: 'file', size: f.file.size, limit: limits.maxFileBytes })));
-      else return i;
-    }
+  worker.onerror = (e) => {
+    e.preventDefault();
+    events.lost(unreadableBy(e.message), new Error(READER_FAILED));
   };
-  let setupError: Error | undefined;
-  const runWorker = () =>
-    new Promise<void>((done) => {
-      const worker = acquire();
-      const inFlight: number[] = [];
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let finished = false;
-      /** Ends this worker's part of the run; a worker stopped mid-file is not reused. */
-      const finish = (reuse: boolean) => {
-        finished = true;
-        clearTimeout(timer);
-        if (reuse) release(worker);
-        else worker.terminate();
-      };
-      const startTimer = () => {
-        clearTimeout(timer);
-        if (inFlight.length)
-          timer = setTimeout(
-            () => replace(issue('file-timeout', { seconds: Math.round(limits.maxMillisPerFile / 1000) })),
-            limits.maxMillisPerFile,
-          );
-      };
-      const dispatch = async () => {
-        while (!finished && inFlight.length < PIPELINE_DEPTH) {
-          const i = take();
-          if (i === undefined) break;
-          inFlight.push(i);
-          let bytes: ArrayBuffer;
-          try {
-            bytes = await files[i]!.file.arrayBuffer();
-          } catch {
-            inFlight.splice(inFlight.indexOf(i), 1);
-            settle(i, failed(i, issue('file-unreadable', { problem: 'page-file', path: files[i]!.rel })));
-            continue;
-          }
-          if (finished) return;
-          worker.postMessage({ type: 'read', index: i, name: files[i]!.rel, bytes } satisfies ToWorker, [bytes]);
-          if (inFlight.length === 1) startTimer();
-        }
-        if (!inFlight.length && !finished) {
-          finish(true);
-          done();
-        }
-      };
-      /** The file being read took too long or killed the worker: it is rejected, the others go to a new worker. */
-      const replace = (found: Issue) => {
-        if (finished) return;
-        finish(false);
-        const head = inFlight.shift();
-        if (head !== undefined) settle(head, failed(head, found));
-        retry.unshift(...inFlight);
-        runWorker().then(done);
-      };
-      worker.onmessage = (e: MessageEvent<FromWorker>) => {
-        const msg = e.data;
-        if (msg.type === 'ready') void dispatch();
-        else if (msg.type === 'setup-failed') {
-          console.warn('bdg: reading worker setup failed:', msg.message);
-          setupError ??= new Error(READER_FAILED);
-          finish(true);
-          done();
-        } else if (msg.type === 'read' || msg.type === 'read-failed') {
-          inFlight.splice(inFlight.indexOf(msg.index), 1);
-          settle(
-            msg.index,
-            msg.type === 'read'
-              ? msg.checked
-              : failed(msg.index, unreadableBy(msg.message)),
-          );
-          startTimer();
-          void dispatch();
-        }
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        if (!inFlight.length) {
-          console.warn('bdg: reading worker failed to start:', e.message);
-          setupError ??= new Error(READER_FAILED);
-          finish(false);
-          done();
-          return;
-        }
-        replace(unreadableBy(e.message));
-      };
-      worker.postMessage({ type: 'setup', setup } satisfies ToWorker);
-    });
-  const count = Math.max(1, Math.min(workers, files.length));
-  await Promise.all(Array.from({ length: count }, runWorker));
-  if (setupError) throw setupError;
-  return results;
+  worker.postMessage({ type: 'setup', setup } satisfies ToWorker);
+  // Files are sent in the order given (their bytes are read first), so the first in flight is the one being read.
+  let sending = Promise.resolve();
+  return {
+    send: (i) => {
+      const { file, rel } = files[i]!;
+      sending = sending.then(() =>
+        file.arrayBuffer().then(
+          (bytes) => worker.postMessage({ type: 'read', index: i, name: rel, bytes } satisfies ToWorker, [bytes]),
+          () => events.result(i, unreadable(rel, issue('file-unreadable', { problem: 'page-file', path: rel }))),
+        ),
+      );
+    },
+    stop: (clean) => (clean ? release(worker) : worker.terminate()),
+  };
 }
 
 const READER_FAILED = 'Không khởi động được luồng đọc tệp của trang. Tải lại trang (F5) rồi thử lại.';

@@ -4,8 +4,7 @@ import { previousFigures, parseSavedRollup } from '../core/rollup/saved.js';
 import { slimChecked } from '../core/consolidate/found.js';
 import { checkSubmission, type CheckOptions } from '../core/validate/check-file.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
-import { builtinUnits, editionForPeriod } from '../core/units/builtin.js';
-import { parsePeriodArg } from '../core/util/period.js';
+import { lookupFor } from '../core/units/source.js';
 import { annotateWorkbook } from '../core/write/annotate.js';
 
 interface WorkerScope {
@@ -16,7 +15,6 @@ interface WorkerScope {
 /** One reading thread of the page (the same script as the page, started from a Blob URL): reads the files it is sent. */
 export function runReadingWorker(scope: WorkerScope): void {
   let options: Promise<CheckOptions> | undefined;
-  let byPeriod = false;
   // Files may arrive while one is being read: they are read one at a time, in the order sent.
   let queue: Promise<void> = Promise.resolve();
   scope.onmessage = (e) => {
@@ -24,7 +22,6 @@ export function runReadingWorker(scope: WorkerScope): void {
     if (msg.type === 'annotate') return annotate(scope, msg);
     if (msg.type === 'setup') {
       options = prepare(msg.setup);
-      byPeriod = msg.setup.units.kind === 'builtin-by-period';
       options.then(
         () => scope.postMessage({ type: 'ready' }),
         (err: unknown) => scope.postMessage({ type: 'setup-failed', message: (err as Error).message }),
@@ -35,12 +32,7 @@ export function runReadingWorker(scope: WorkerScope): void {
       try {
         const opts = await options!;
         const bytes = new Uint8Array(msg.bytes);
-        let checked = await checkSubmission(bytes, msg.name, opts);
-        if (byPeriod && checked.submission) {
-          // Checked again against the list in force in the file's period, now that the period is known.
-          const units = builtinUnits(editionForPeriod(checked.period ? parsePeriodArg(checked.period) : null));
-          checked = await checkSubmission(bytes, msg.name, { ...opts, units });
-        }
+        const checked = await checkSubmission(bytes, msg.name, opts);
         // Its bytes' digest, so the same file sent twice under two names counts once (as the CLI's reading thread does).
         checked.digest = await sha256(bytes);
         scope.postMessage({ type: 'read', index: msg.index, checked: slimChecked(checked) });
@@ -68,6 +60,8 @@ async function prepare(setup: WorkerSetup): Promise<CheckOptions> {
   const options: CheckOptions = { limits: setup.limits };
   const u = setup.units;
   if (u.kind === 'file') options.units = await parseHierarchy(u.bytes, u.name);
+  // Read once: the list in force in the file's period, chosen once its Thông tin is read (as the CLI's threads do).
+  else options.units = (period) => lookupFor({ kind: 'builtin' }, period);
   if (setup.previous) options.previous = previousFigures(parseSavedRollup(setup.previous.text, setup.previous.name));
   return options;
 }

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
-import { consolidate, rootUnit, type Consolidation, type FilePath, type Found } from '../../core/consolidate/consolidate.js';
+import { consolidate, rootUnit, type Consolidation, type Found } from '../../core/consolidate/consolidate.js';
 import { hierarchyFor } from '../../core/units/source.js';
 import { discover } from '../../node/discover.js';
 import { defaultWorkers, readParallel, startReaders, type WorkerSetup } from '../../node/read-files.js';
@@ -17,10 +17,11 @@ import { assertCatalogue } from '../../core/catalogue/check.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs } from '../../node/safe-write.js';
-import { OutputSet, TRA_LAI } from '../../node/output-set.js';
+import { OutputSet } from '../../node/output-set.js';
+import { consolidationOutputs, outputNames, type Made, type OutputFile } from '../../core/outputs/outputs.js';
 import { newRunId } from '../../core/util/run-id.js';
 import { VERSION } from '../../node/version.js';
-import { CopyMarker, type CopyResult } from '../../node/annotate-thread.js';
+import { CopyMarker } from '../../node/annotate-thread.js';
 import {
   filesCounted,
   nothingAcceptedReason,
@@ -49,13 +50,9 @@ export interface ConsolidateFlags {
   previous?: string;
 }
 
-/** The names of the three outputs of one consolidation. */
-export function outputPaths(outDir: string, rootCode: string, period: string) {
-  return {
-    workbook: join(outDir, `tong-hop-${rootCode}-${period}.xlsx`),
-    json: join(outDir, `tong-hop-${rootCode}-${period}.json`),
-    report: join(outDir, `bao-cao-${rootCode}-${period}.docx`),
-  };
+/** The paths of the three outputs of one consolidation (the names are the core's). */
+function outputPaths(outDir: string, rootCode: string, period: string): string[] {
+  return Object.values(outputNames(rootCode, period)).map((name) => join(outDir, name));
 }
 
 export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: CommandIO): Promise<number> {
@@ -86,7 +83,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   // Known before reading when the period is given: the root (a wrong --root stops here), and outputs already there.
   const list = period ? hierarchyFor(units, period) : units.kind === 'list' ? hierarchyFor(units, undefined) : undefined;
   const knownRoot = list && (flags.root ? rootUnit(list, flags.root, units, period) : units.kind === 'list' ? list.root : undefined);
-  if (knownRoot && period) await checkOutputs(Object.values(outputPaths(outDir, knownRoot.code, period.id)), { force: flags.force });
+  if (knownRoot && period) await checkOutputs(outputPaths(outDir, knownRoot.code, period.id), { force: flags.force });
 
   const runId = newRunId(new Date());
   const set = await OutputSet.open(outDir, runId);
@@ -127,8 +124,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
   const readers = startReaders(setup, 1);
   const reportThread = startReportThread();
-  const summaryWriter = import('../../core/write/summary-workbook.js');
-  summaryWriter.catch(() => {}); // awaited once the files are read
+  // Loaded now, so the core's summary writer finds it loaded once the files are read.
+  import('../../core/write/summary-workbook.js').catch(() => {});
   // Where each file shown as `rel` is (its bytes, when its name is not UTF-8): to mark and send back its copy.
   let found: Found[] = [];
   try {
@@ -157,7 +154,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       // Threads not handed out (the walk failed) must not keep the process alive.
       for (const r of readers) void r.worker.terminate();
     }
-    const { rollup, byUnit, catalogue, covered, hierarchy } = result;
+    const { rollup } = result;
     if (!rollup.files.some((f) => f.status === 'accepted')) {
       // --json still describes every file; only the outputs (an empty summary and report) are not written.
       if (flags.json) io.stdout.write(jsonText(rollup));
@@ -168,41 +165,49 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       checkPreviousPeriod(previous, rollup, flags.previous);
       rollupInEdition(previous, rollup.edition!, `--previous "${flags.previous}"`);
     }
-    const paths = outputPaths(outDir, rollup.root.code, rollup.period);
     const where = new Map(found.map((f) => [f.rel, f.path]));
-    const copies = sendBackCopies(rollup, where, outDir);
-    const inputs = rollup.files.filter((f) => f.status !== 'ignored' && where.has(f.path)).map((f) => where.get(f.path)!);
-    await checkOutputs([...Object.values(paths), ...copies.map((c) => c.out)], { force: flags.force, inputs });
-    // Each copy is marked on a thread under the limits of the reading, while the summary and the report are written;
-    // one that cannot be made within them is skipped with the reason.
+    // Each copy is marked on a thread under the limits of the reading, while the summary and the report (on a
+    // thread of its own) are written; one that cannot be made within them is skipped with the reason.
     const marker = new CopyMarker(setup.limits);
-    const marking = (async () => {
-      const made: { out: string; copy: CopyResult }[] = [];
-      for (const c of copies) {
-        const f = rollup.files.find((x) => x.path === c.path)!;
-        const issues = [...(f.errors ?? []), ...(f.warnings ?? [])];
-        made.push({ out: c.out, copy: await marker.mark({ path: c.in, issues, file: basename(c.path) }) });
-      }
-      return made;
-    })();
-    marking.catch(() => {}); // awaited below, as the report is
+    const outputs = consolidationOutputs(result, {
+      config,
+      previous,
+      runId,
+      madeBy: `bdg ${VERSION}`,
+      makers: {
+        copy: (job) => marker.mark({ path: where.get(job.source)!, issues: job.issues, file: job.file }),
+        report: (r, c, p) => reportThread.render(r, c, p),
+      },
+    }).filter((o) => o.kind !== 'copy' || where.has(o.source!));
+    const pathOf = (o: OutputFile) => join(outDir, ...o.name.split('/'));
+    const inputs = rollup.files.filter((f) => f.status !== 'ignored' && where.has(f.path)).map((f) => where.get(f.path)!);
     const written: string[] = [];
     const skipped: { path: string; reason: string }[] = [];
-    const json = jsonText(rollup);
     try {
-      const report = reportThread.render(rollup, config, previous);
-      report.catch(() => {}); // awaited below; a failure while the workbook is written is not unhandled
-      const { writeSummaryWorkbook } = await summaryWriter;
-      await set.stage(paths.workbook, await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, runId, madeBy: `bdg ${VERSION}` }));
-      await set.stage(paths.json, json);
-      await set.stage(paths.report, await report);
-      for (const { out, copy } of await marking) {
-        if (!copy.ok) {
-          skipped.push({ path: out, reason: copy.skipped.message });
+      await checkOutputs(outputs.map(pathOf), { force: flags.force, inputs });
+      const copies = outputs.filter((o) => o.kind === 'copy');
+      // One copy at a time: the marking thread takes one file at once.
+      const marking = (async () => {
+        const made: { out: OutputFile; made: Made }[] = [];
+        for (const out of copies) made.push({ out, made: await out.make() });
+        return made;
+      })();
+      marking.catch(() => {}); // awaited below, as the report is
+      const making = outputs.filter((o) => o.kind !== 'copy').map((out) => ({ out, made: out.make() }));
+      for (const m of making) m.made.catch(() => {}); // a failure while another output is written is not unhandled
+      for (const m of making) {
+        const made = await m.made;
+        if (!made.ok) throw new Error(made.skipped.message);
+        await set.stage(pathOf(m.out), made.bytes);
+        written.push(pathOf(m.out));
+      }
+      for (const { out, made } of await marking) {
+        if (!made.ok) {
+          skipped.push({ path: pathOf(out), reason: made.skipped.message });
           continue;
         }
-        await set.stage(out, copy.bytes);
-        written.push(out);
+        await set.stage(pathOf(out), made.bytes);
+        written.push(pathOf(out));
       }
     } finally {
       marker.stop();
@@ -212,8 +217,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     await set.commit();
     if (interrupted !== null) await stop(interrupted);
 
-    if (flags.json) io.stdout.write(json);
-    (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io, skipped));
+    if (flags.json) io.stdout.write(jsonText(rollup));
+    (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, written, io, skipped));
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
     if (interrupted !== null) await stop(interrupted); // the run was stopped: exit 130, not the error it caused
@@ -251,18 +256,6 @@ function editionLines(rollup: Rollup, io: CommandIO): string[] {
     lines.push(io.color.yellow(`  Đã chuyển ${converted.length} tệp theo biểu mẫu ${from} sang ${rollup.edition} (xem cảnh báo của từng tệp)`));
   }
   return lines;
-}
-
-/**
- * Rejected files that were read as workbooks get a marked copy in `tra-lai/`, under the same relative path as shown
- * (a name that is not UTF-8 or holds control characters is written as it is shown, escaped: a name any mail or
- * archive program keeps).
- */
-function sendBackCopies(rollup: Rollup, where: Map<string, FilePath>, outDir: string): { path: string; in: FilePath; out: string }[] {
-  return rollup.files
-    .filter((f) => f.status === 'rejected' && /\.xlsx$/i.test(f.path) && !(f.errors ?? []).some((e) => e.rule.startsWith('file-')))
-    .filter((f) => where.has(f.path))
-    .map((f) => ({ path: f.path, in: where.get(f.path)!, out: join(outDir, TRA_LAI, ...f.path.split('/')) }));
 }
 
 /** Why no summary was written: what the files were, and the likely fix (a mistyped --period above all). */

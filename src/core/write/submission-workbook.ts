@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { MEASURE_LABEL, type Catalogue, type Indicator } from '../catalogue/catalogue.js';
+import { ruleSentences } from '../catalogue/rule-words.js';
 import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
 import { guideRuleLines } from '../rules/docs.js';
@@ -339,7 +340,7 @@ type GuideLine = [text: string, depth: 0 | 1 | 2, bold?: boolean];
 function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
   const ws = wb.addWorksheet(SHEET.guide, { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 110 }];
-  const { errors, warnings } = ruleLines(catalogue);
+  const { errors, warnings } = ruleSentences(catalogue);
   const rules = guideRuleLines();
   const text: GuideLine[] = [
     ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', 0, true],
@@ -377,38 +378,6 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
       cell.alignment = { horizontal: 'left', indent: 2 * depth + (hang ? 1 : 0) }; // indent needs an explicit left
     });
   }
-}
-
-/** The cross-indicator rules (docs/editions.md, "Checks as data") in plain words, from part_of and check. */
-function ruleLines(catalogue: Catalogue): { errors: string[]; warnings: string[] } {
-  const name = (code: string) => catalogue.byCode.get(code)?.name.replace(/^Trong đó:\s*/i, '') ?? code;
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  for (const ind of catalogue.indicators) {
-    if (ind.partOf) errors.push(`${ind.code} (${name(ind.code)}) không lớn hơn ${ind.partOf}.`);
-    const check = ind.check;
-    if (!check) continue;
-    switch (check.type) {
-      case 'attendance-of':
-        errors.push(`${ind.code} (${name(ind.code)}): ${check.of} bằng 0 thì ${ind.code} cũng bằng 0; ${check.of} lớn hơn 0 thì ${ind.code} phải có số.`);
-        warnings.push(`${ind.code}: trung bình trên 500 ${ind.unit} mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of}.`);
-        break;
-      case 'communes':
-        errors.push(`${ind.code} (${name(ind.code)}) không vượt số đơn vị cấp xã trực thuộc (đơn vị cấp xã ghi 0 hoặc 1).`);
-        break;
-      case 'not-above':
-        (check.severity === 'error' ? errors : warnings).push(`${ind.code} (${name(ind.code)}) ${check.severity === 'error' ? 'không' : 'thường không'} lớn hơn ${check.of}.`);
-        break;
-      case 'members-of':
-        warnings.push(`${ind.code}: số ${ind.unit} trên mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of} ngoài khoảng ${check.lo}–${check.hi}.`);
-        break;
-      case 'victims-of':
-        warnings.push(`${ind.code} (${name(ind.code)}) ít hơn số ${catalogue.byCode.get(check.of)?.unit ?? ''} ở ${check.of}.`);
-        break;
-    }
-  }
-  // Rules not tied to an indicator (the outlier check, …) are listed from the rules catalogue (guideRuleLines).
-  return { errors, warnings };
 }
 
 /** Splits text at spaces into lines of at most `width` characters. */
