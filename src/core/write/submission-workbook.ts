@@ -4,6 +4,7 @@ import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NAR
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
 import { guideRuleLines } from '../rules/docs.js';
 import { formLines as lines } from '../form/lines.js';
+import { typingChecks, type TypingCheck } from './typing-checks.js';
 
 export interface SubmissionWorkbookInput {
   catalogue: Catalogue;
@@ -17,6 +18,8 @@ export interface SubmissionWorkbookInput {
   info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string; coverage: string; coveredUnits: string; runId: string; madeBy: string }>;
   /** Overrides the title line (the consolidated summary uses it). */
   title?: string;
+  /** Red fill and a note on a figure that breaks a rule as it is typed (typing-checks.ts); a summary has none. */
+  typingChecks?: boolean;
 }
 
 /** The columns of `Số liệu` in the order of the form layout (src/core/form/layout.ts). */
@@ -274,8 +277,53 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
             };
     }
   });
+  if (input.typingChecks !== false) addTypingChecks(ws, catalogue);
   // Protection keeps the greyed cells and the codes as they are; no password, so a user can lift it if needed.
   void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, formatCells: true });
+}
+
+/** The column beside `Ghi chú` where the notes of typing-checks.ts appear. */
+const CHECK_COLUMN = 'I';
+const CHECK_HEADER = 'Kiểm tra khi nhập';
+const RED = { type: 'pattern', pattern: 'solid', bgColor: { argb: 'FFFF9999' }, fgColor: { argb: 'FFFF9999' } } as const;
+
+/**
+ * Conditional formats that turn a figure red while it breaks a rule, and a formula beside each row that says
+ * which: the checks are the edition's (typing-checks.ts), in functions every program evaluates.
+ */
+function addTypingChecks(ws: ExcelJS.Worksheet, catalogue: Catalogue): void {
+  const layout = submissionLayout(catalogue);
+  const checks = typingChecks(catalogue, { columns: { total: LETTER.total, nu: LETTER.nu, dtts: LETTER.dtts }, rowOf: layout.rowOf });
+  const byCell = new Map<string, string[]>();
+  const byRow = new Map<number, TypingCheck[]>();
+  for (const c of checks) {
+    byCell.set(c.cell, [...(byCell.get(c.cell) ?? []), c.condition]);
+    byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
+  }
+  let priority = 1;
+  for (const [cell, conditions] of byCell)
+    ws.addConditionalFormatting({
+      ref: cell,
+      rules: [{ type: 'expression', priority: priority++, formulae: [conditions.length === 1 ? conditions[0]! : `OR(${conditions.join(',')})`], style: { fill: RED, font: { color: { argb: 'FF9C0006' }, bold: true } } }],
+    });
+  ws.getColumn(CHECK_COLUMN).width = 34;
+  const header = ws.getCell(`${CHECK_COLUMN}${HEADER_ROW}`);
+  header.value = CHECK_HEADER;
+  ws.mergeCells(`${CHECK_COLUMN}${HEADER_ROW}:${CHECK_COLUMN}${HEADER_ROW + 1}`);
+  header.font = { name: FONT, size: 12, bold: true };
+  header.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  header.fill = HEADING_FILL;
+  header.border = BORDER;
+  const quoted = (text: string) => `"${text.slice(0, 250).replace(/"/g, '""')}"`;
+  for (const [row, list] of byRow) {
+    const cell = ws.getCell(`${CHECK_COLUMN}${row}`);
+    cell.value = { formula: list.map((c) => `IF(${c.condition},${quoted(`${c.note} `)},"")`).join('&') } as ExcelJS.CellFormulaValue;
+    cell.font = { name: FONT, size: 10, color: { argb: 'FF9C0006' } };
+    cell.alignment = { vertical: 'middle', wrapText: true };
+    cell.border = BORDER;
+  }
+  // Programs compute the notes when the file is opened (the file carries no results of its own).
+  ws.workbook.calcProperties.fullCalcOnLoad = true;
 }
 
 function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefined): void {
