@@ -90,6 +90,8 @@ describe('the data-entry tab in chromium', { timeout: 180_000 }, () => {
     expect(await jump.innerText()).toMatch(/^Số liệu F\d+$/);
     await jump.click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('BDG.06 – Nữ');
+    // The README's picture of the tab (1024 px wide), the mistake marked at its cell.
+    await page.screenshot({ path: join(ROOT, 'docs/web-nhap-so-lieu.png') });
     // Typed the plain way, shown the Vietnamese way once left.
     await nu.fill('700');
     await nu.press('Enter'); // Enter moves down the column to the next open cell
