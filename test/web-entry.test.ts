@@ -72,6 +72,8 @@ describe('the data-entry tab in chromium', { timeout: 180_000 }, () => {
 
   it('types a report, shows the core’s message at the cell, keeps the draft, and saves a file bdg validate accepts', async () => {
     await openTab();
+    // The whole form fits 1024 px: nothing to scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
     // Inapplicable cells are greyed and closed.
     await expect.poll(() => cell('BDG.05 – Nữ').isDisabled()).toBe(true);
     await cell('BDG.05 – Tổng số').fill('12');
