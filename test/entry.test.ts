@@ -3,7 +3,7 @@
 // by `bdg validate` with the same findings, rule by rule and cell by cell.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
 import { checkDraft, draftOfSubmission, emptyDraft, tidyTyped, type EntryDraft } from '../src/core/form/entry.js';
 import type { Issue } from '../src/core/model.js';
@@ -11,7 +11,10 @@ import { readSubmissionBytes } from '../src/core/read/submission.js';
 import { builtinUnits, editionForPeriod } from '../src/core/units/builtin.js';
 import { yearPeriod } from '../src/core/util/period.js';
 import { draftWorkbook } from '../src/core/write/entry-workbook.js';
-import { bdg } from './helpers/cli.js';
+import { installDataFiles } from '../src/core/data-files.js';
+import { buildSubmissionWorkbook } from '../src/core/write/submission-workbook.js';
+import { packageDataFiles } from '../src/node/data-files.js';
+import { bdg, ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';
 
 const catalogue = loadCatalogue('BDG-2024.1');
@@ -91,5 +94,24 @@ describe('the entry form read and checked by the core', () => {
     expect(opened.draft.info).toEqual({ preparedOn: '15/12/2026', head: 'Lê Văn A' });
     expect(opened.draft.notes).toEqual(d.notes);
     expect(opened.draft.narrative).toEqual(d.narrative);
+  });
+});
+
+describe('a file of an older edition opened into the form', () => {
+  afterAll(() => installDataFiles(packageDataFiles(undefined)));
+
+  it('goes through the crosswalk, and names what could not be carried over', async () => {
+    // The fixture edition of test/editions.test.ts: DA8.06 moved to DA8.31, BDG.07 retired, BDG.30 split.
+    installDataFiles(packageDataFiles(join(ROOT, 'test/fixtures/editions')));
+    const old = loadCatalogue('BDG-2024.1');
+    const figures = { 'BDG.05': { total: 12 }, 'DA8.06': { total: 7 }, 'BDG.07': { total: 3 } };
+    const wb = buildSubmissionWorkbook({ catalogue: old, unit: EA_KAO, period: yearPeriod(2026), figures });
+    const read = await readSubmissionBytes(new Uint8Array(await wb.xlsx.writeBuffer()), 'cu.xlsx');
+    expect(read.catalogue!.version).toBe('BDG-2024.1');
+    const opened = draftOfSubmission(read.submission!, read.catalogue!, 'TEST-2026.1', EA_KAO, '2026-H1')!;
+    expect(opened.convertedFrom).toBe('BDG-2024.1');
+    expect(opened.notCarried).toEqual(['BDG.07']);
+    expect(opened.draft.edition).toBe('TEST-2026.1');
+    expect(opened.draft.figures).toEqual({ 'BDG.05': { total: '12' }, 'DA8.31': { total: '7' } });
   });
 });
