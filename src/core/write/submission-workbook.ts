@@ -80,7 +80,7 @@ export function buildSubmissionWorkbook(input: SubmissionWorkbookInput): ExcelJS
   addInfoSheet(wb, input);
   addFiguresSheet(wb, input);
   addNarrativeSheet(wb, input.narrative);
-  addGuideSheet(wb, input.catalogue);
+  addGuideSheet(wb, input.catalogue, input.typingChecks !== false);
   return wb;
 }
 
@@ -344,7 +344,7 @@ function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefine
 /** One line of the guide: its text and its depth (0 title or numbered step, 1 bullet, 2 item of a list). */
 type GuideLine = [text: string, depth: 0 | 1 | 2, bold?: boolean];
 
-function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
+function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue, withTypingChecks: boolean): void {
   const ws = wb.addWorksheet(SHEET.guide, { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 110 }];
   const { errors, warnings } = ruleLines(catalogue);
@@ -361,6 +361,7 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
     ['• Không gõ chữ hay đơn vị vào ô số (không ghi "10 người", "x", "không"); giải thích đưa vào cột Ghi chú.', 1],
     ['• Số người, số cuộc là số nguyên. Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư. Kinh phí ghi bằng triệu đồng, dấu phẩy cho phần thập phân, tối đa 3 chữ số (1.643,5).', 1],
     ['• Số "Trong đó" (Nữ, DTTS) không lớn hơn Tổng số của cùng dòng.', 1],
+    ...(withTypingChecks ? [[`• Ô số liệu tự tô đỏ khi số vừa nhập chưa hợp lệ; cột "${CHECK_HEADER}" bên phải ghi lý do. Sửa cho hết ô đỏ trước khi gửi.`, 1] as GuideLine] : []),
     ...(errors.length ? ([['• Các ràng buộc giữa các chỉ tiêu (sai là lỗi, tệp không được tiếp nhận):', 1], ...errors.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
     ...(warnings.length ? ([['• Các điểm sẽ được nhắc xem lại (cảnh báo, không chặn việc tiếp nhận):', 1], ...warnings.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
     [`3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS).map((l) => l.toLowerCase()).join('; ')}.`, 0],
