@@ -2,7 +2,7 @@ import { loadCatalogue, measuresOf, type Catalogue, type Measure } from '../cata
 import { conversionBetween } from '../catalogue/crosswalk.js';
 import type { Narrative, NarrativeKey, Submission } from '../model.js';
 import { readSubmissionSheets, type ReadResult } from '../read/submission.js';
-import { address, columnLetters, type Scalar, type SheetCells } from '../read/xlsx.js';
+import { address, type Scalar, type SheetCells } from '../read/xlsx.js';
 import { asShown, formatNumber, parseNumberText } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { checkRead, withEditionWarning, type CheckedFile, type CheckOptions } from '../validate/check-file.js';
@@ -195,9 +195,4 @@ export function draftOfSubmission(sub: Submission, from: Catalogue, edition: str
   };
   draft.narrative = { ...sub.narrative };
   return { draft, notCarried, ...(from.version === edition ? {} : { convertedFrom: from.version }) };
-}
-
-/** Column letters of the template's columns, for the writer's edges. */
-export function columnLetter(col: number): string {
-  return columnLetters(col);
 }

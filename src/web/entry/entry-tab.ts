@@ -87,16 +87,17 @@ function unitList(): Hierarchy {
   return ownList() ?? nationalUnits(editionFor(parsePeriodArg(byId<HTMLSelectElement>('nh-ky').value)).id);
 }
 
-function refreshProvinces(wanted?: string): void {
+function refreshProvinces(wanted?: string, open = true): void {
   const units = unitList();
   const select = byId<HTMLSelectElement>('nh-tinh');
   const keep = wanted ?? select.value;
   const provinces = units.root.level === 'Quốc gia' ? units.children(units.root.code) : [units.root];
   select.replaceChildren(...provinces.map((p) => h('option', { value: p.code, selected: p.code === keep }, p.name)));
-  refreshUnits();
+  refreshUnits(undefined, open);
 }
 
-function refreshUnits(wanted?: string): void {
+/** The units of the chosen province; the form of the chosen one opened unless `open` is false. */
+function refreshUnits(wanted?: string, open = true): void {
   const units = unitList();
   const province = byId<HTMLSelectElement>('nh-tinh').value;
   const select = byId<HTMLSelectElement>('nh-don-vi');
@@ -108,7 +109,7 @@ function refreshUnits(wanted?: string): void {
     h('option', { value: '' }, '— chọn đơn vị —'),
     ...list.map((u) => h('option', { value: u.code, selected: u.code === keep }, `${'\u00a0\u00a0'.repeat(depth(u.code))}${u.name} (${u.code})`)),
   );
-  openForm();
+  if (open) openForm();
 }
 
 /** Lays out the form of the chosen unit and period, with its draft if there is one. */
@@ -417,10 +418,9 @@ async function openFile(file: File): Promise<void> {
   }
   const before = loadDraft(found.code, period.id, edition);
   if (before) keepPrevious(before.draft);
-  byId<HTMLSelectElement>('nh-tinh').value = province.code;
-  const select = byId<HTMLSelectElement>('nh-don-vi');
-  refreshUnitsQuiet(found.code);
-  select.value = found.code;
+  refreshProvinces(province.code, false);
+  refreshUnits(found.code, false);
+  byId<HTMLSelectElement>('nh-don-vi').value = found.code;
   openForm(opened.draft);
   const lines = [`Đã mở "${file.name}" (${found.name}, ${period.label}).`];
   if (opened.convertedFrom)
@@ -431,18 +431,6 @@ async function openFile(file: File): Promise<void> {
   if (before) lines.push('Bản nháp trước đó của đơn vị và kỳ này được giữ lại một bản sao ("Khôi phục bản nháp trước").');
   note.textContent = lines.join(' ');
   byId('nh-khoi-phuc').hidden = !before;
-}
-
-function refreshUnitsQuiet(code: string): void {
-  const units = unitList();
-  const province = byId<HTMLSelectElement>('nh-tinh').value;
-  const top = units.byCode.get(province);
-  const list = top ? [top, ...units.descendants(province)] : [];
-  const depth = (c: string) => units.ancestors(c).length - units.ancestors(province).length;
-  byId<HTMLSelectElement>('nh-don-vi').replaceChildren(
-    h('option', { value: '' }, '— chọn đơn vị —'),
-    ...list.map((u) => h('option', { value: u.code, selected: u.code === code }, `${'\u00a0\u00a0'.repeat(depth(u.code))}${u.name} (${u.code})`)),
-  );
 }
 
 let previousDraft: EntryDraft | undefined;
