@@ -77,7 +77,7 @@ export function emptyDraft(unit: { code: string; name: string }, period: string,
 
 const text = (t: string | undefined): Scalar | undefined => (t && t.trim() ? { kind: 'text', text: t } : undefined);
 
-function sheet(name: string, cells: [row: number, col: number, value: Scalar | undefined][]): SheetCells {
+function sheet(name: string, cells: readonly (readonly [row: number, col: number, value: Scalar | undefined])[]): SheetCells {
   const rows = new Map<number, Map<number, Scalar>>();
   for (const [r, c, v] of cells) if (v) (rows.get(r) ?? rows.set(r, new Map()).get(r)!).set(c, v);
   return { name, rows, merges: [] };
@@ -94,7 +94,8 @@ export function draftSheets(draft: EntryDraft, catalogue: Catalogue) {
     version: catalogue.version,
     ...draft.info,
   };
-  const info = sheet(SHEET.info, INFO_ROWS.flatMap((f, i) => [[i + 1, 1, text(f.label)], [i + 1, 2, text(given[f.key])]] as const));
+  const infoCells = INFO_ROWS.flatMap((f, i) => [[i + 1, 1, text(f.label)], [i + 1, 2, text(given[f.key])]] as const);
+  const info = sheet(SHEET.info, infoCells);
   const h = layout.headerRow;
   const data: [number, number, Scalar | undefined][] = [
     [h, layout.col.code, text(HEADER_OF.code)],
@@ -111,7 +112,9 @@ export function draftSheets(draft: EntryDraft, catalogue: Catalogue) {
   }
   const narrative = sheet(
     SHEET.narrative,
-    Object.entries(NARRATIVE_LABELS).flatMap(([k, label], i) => [[i + 1, 1, text(label)], [i + 1, 2, text(draft.narrative[k as NarrativeKey])]] as const),
+    Object.entries(NARRATIVE_LABELS).flatMap(
+      ([k, label], i) => [[i + 1, 1, text(label)], [i + 1, 2, text(draft.narrative[k as NarrativeKey])]] as const,
+    ),
   );
   return { info, data: sheet(SHEET.data, data), narrative };
 }
@@ -122,7 +125,12 @@ export function readDraft(draft: EntryDraft, catalogue: Catalogue, file: string)
 }
 
 /** What `bdg validate` would say of the saved file: the reader's findings, every rule, the edition warning. */
-export function checkDraft(draft: EntryDraft, catalogue: Catalogue, file: string, options: CheckOptions = {}): CheckedFile {
+export function checkDraft(
+  draft: EntryDraft,
+  catalogue: Catalogue,
+  file: string,
+  options: CheckOptions = {},
+): CheckedFile {
   return withEditionWarning(checkRead(readDraft(draft, catalogue, file), file, options));
 }
 
@@ -158,7 +166,13 @@ export interface OpenedDraft {
  * another edition goes through the crosswalk: carried codes keep what was typed, and the codes that held figures
  * with nowhere to go are named, never silently dropped.
  */
-export function draftOfSubmission(sub: Submission, from: Catalogue, edition: string, unit: EntryDraft['unit'], period: string): OpenedDraft | null {
+export function draftOfSubmission(
+  sub: Submission,
+  from: Catalogue,
+  edition: string,
+  unit: EntryDraft['unit'],
+  period: string,
+): OpenedDraft | null {
   const carried = new Map<string, string>();
   let notCarried: string[] = [];
   if (from.version === edition) for (const ind of from.indicators) carried.set(ind.code, ind.code);

@@ -37,11 +37,13 @@ export function draftWorkbook(draft: EntryDraft, catalogue: Catalogue): ExcelJS.
     ...(iso ? { preparedOn: new Date(`${iso}T00:00:00Z`) } : {}),
   };
   const notes = Object.fromEntries(Object.entries(draft.notes).filter(([, t]) => t.trim()));
-  const wb = buildSubmissionWorkbook({ catalogue, unit: draft.unit, period, figures, notes, narrative: draft.narrative, info });
+  const { unit, narrative } = draft;
+  const wb = buildSubmissionWorkbook({ catalogue, unit, period, figures, notes, narrative, info });
   const data = wb.getWorksheet('Số liệu')!;
   for (const [at, t] of texts) data.getCell(at).value = t;
   // A date typed that is not one stays as typed, for the reader to say so.
   const typedDate = draft.info.preparedOn?.trim();
-  if (typedDate && !iso) wb.getWorksheet('Thông tin')!.getCell(`B${layout.infoRow.get('preparedOn')}`).value = typedDate;
+  if (typedDate && !iso)
+    wb.getWorksheet('Thông tin')!.getCell(`B${layout.infoRow.get('preparedOn')}`).value = typedDate;
   return wb;
 }

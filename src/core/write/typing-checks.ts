@@ -41,7 +41,8 @@ export function typingChecks(catalogue: Catalogue, at: FigureCells): TypingCheck
       add(ind.code, m, 'value-negative', `AND(${num(x)},${x}<0)`);
       if (ind.kind === 'count') add(ind.code, m, 'value-not-whole', `AND(${num(x)},${x}>=0,${x}<>INT(${x}))`);
       else add(ind.code, m, 'money-in-dong', `AND(${num(x)},${x}>=${MONEY_IN_DONG_AT})`);
-      if (m !== 'total') add(ind.code, m, 'breakdown-exceeds-total', `AND(${num(x)},${num(ref(ind.code, 'total'))},${x}>${ref(ind.code, 'total')})`);
+      const total = ref(ind.code, 'total');
+      if (m !== 'total') add(ind.code, m, 'breakdown-exceeds-total', `AND(${num(x)},${num(total)},${x}>${total})`);
     }
     for (const rule of catalogue.rulesAt.get(ind.code) ?? []) {
       const condition = ruleCondition(rule, ref);
@@ -63,8 +64,10 @@ export function ruleCondition(rule: CheckRule, ref: (code: string, m: Measure) =
   const terms = all.filter((t): t is Extract<Term, { code: string }> => 'code' in t);
   if (terms.length < all.length) return undefined; // communes: needs the unit list
   const cells = terms.map((t) => ref(t.code, t.measure));
-  const value = (t: Extract<Term, { code: string }>) => (rule.missing === 'zero' ? `N(${ref(t.code, t.measure)})` : ref(t.code, t.measure));
-  const needed = rule.missing === 'skip-any' ? cells.map(num) : rule.missing === 'skip-all' ? [`OR(${cells.map(num).join(',')})`] : [];
+  const value = (t: Extract<Term, { code: string }>) =>
+    rule.missing === 'zero' ? `N(${ref(t.code, t.measure)})` : ref(t.code, t.measure);
+  const needed =
+    rule.missing === 'skip-any' ? cells.map(num) : rule.missing === 'skip-all' ? [`OR(${cells.map(num).join(',')})`] : [];
   const broken = `NOT(${holds(sideFormula(rule.left, value), rule.op, sideFormula(rule.right, value))})`;
   const when = rule.when ? [holds(sideFormula(rule.when.terms, value), rule.when.op, String(rule.when.value))] : [];
   return `AND(${[...needed, ...when, broken].join(',')})`;

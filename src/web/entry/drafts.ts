@@ -14,7 +14,8 @@ interface Stored {
 export function saveDraft(draft: EntryDraft): Date | null {
   const savedAt = new Date();
   try {
-    localStorage.setItem(keyOf(draft.unit.code, draft.period, draft.edition), JSON.stringify({ savedAt: savedAt.toISOString(), draft }));
+    const stored: Stored = { savedAt: savedAt.toISOString(), draft };
+    localStorage.setItem(keyOf(draft.unit.code, draft.period, draft.edition), JSON.stringify(stored));
     return savedAt;
   } catch {
     return null;

@@ -1,4 +1,11 @@
-import { chooseEdition, loadCatalogue, MEASURE_LABEL, measuresOf, type Catalogue, type Measure } from '../../core/catalogue/catalogue.js';
+import {
+  chooseEdition,
+  loadCatalogue,
+  MEASURE_LABEL,
+  measuresOf,
+  type Catalogue,
+  type Measure,
+} from '../../core/catalogue/catalogue.js';
 import {
   checkDraft,
   emptyDraft,
@@ -60,7 +67,8 @@ export function setupEntry(own: () => Hierarchy | undefined): () => void {
   const year = new Date().getFullYear();
   const options: HTMLOptionElement[] = [];
   for (let y = year + 1; y >= 2020; y--)
-    for (const p of [yearPeriod(y), halfYearPeriod(y)]) options.push(h('option', { value: p.id, selected: p.id === String(year) }, p.label));
+    for (const p of [yearPeriod(y), halfYearPeriod(y)])
+      options.push(h('option', { value: p.id, selected: p.id === String(year) }, p.label));
   period.replaceChildren(...options);
   period.addEventListener('change', () => refreshProvinces());
   byId('nh-tinh').addEventListener('change', () => refreshUnits());
@@ -107,7 +115,9 @@ function refreshUnits(wanted?: string, open = true): void {
   const depth = (code: string) => units.ancestors(code).length - units.ancestors(province).length;
   select.replaceChildren(
     h('option', { value: '' }, '— chọn đơn vị —'),
-    ...list.map((u) => h('option', { value: u.code, selected: u.code === keep }, `${'\u00a0\u00a0'.repeat(depth(u.code))}${u.name} (${u.code})`)),
+    ...list.map((u) =>
+      h('option', { value: u.code, selected: u.code === keep }, `${'\u00a0\u00a0'.repeat(depth(u.code))}${u.name} (${u.code})`),
+    ),
   );
   if (open) openForm();
 }
@@ -128,11 +138,13 @@ function openForm(replacement?: EntryDraft): void {
   }
   const catalogue = loadCatalogue(chooseEdition(undefined, period).id);
   const saved = replacement ? undefined : loadDraft(unit.code, periodId, catalogue.version);
-  const draft = replacement ?? saved?.draft ?? emptyDraft({ code: unit.code, name: unit.name }, periodId, catalogue.version);
+  const draft =
+    replacement ?? saved?.draft ?? emptyDraft({ code: unit.code, name: unit.name }, periodId, catalogue.version);
   draft.unit = { code: unit.code, name: unit.name };
   state = { catalogue, draft, units, cells: new Map(), columns: { total: [], nu: [], dtts: [] }, marked: new Set() };
   shown = '\u0000'; // a new form: its cells have not been marked yet
-  setContent(area, h('p', { class: 'muted' }, `Biểu mẫu ${catalogue.version} · ${unit.name} · ${period.label}`), infoPart(state), figuresPart(state), narrativePart(state));
+  const title = h('p', { class: 'muted' }, `Biểu mẫu ${catalogue.version} · ${unit.name} · ${period.label}`);
+  setContent(area, title, infoPart(state), figuresPart(state), narrativePart(state));
   byId('nh-luu').textContent = saved ? savedAtText(saved.savedAt) : 'Chưa có bản nháp.';
   if (replacement) persist();
   recheck();
@@ -160,7 +172,8 @@ function infoPart(s: State): HTMLElement {
     s.cells.set(key(SHEET.info, infoCell(entryLayout(s.catalogue), k)), { input, note });
     return [h('label', { for: id }, labels.get(k)!), h('div', {}, input, note)];
   });
-  return h('fieldset', { class: 'entry-info' }, h('legend', {}, SHEET.info), h('div', { class: 'grid narrow' }, ...rows.flat()));
+  const grid = h('div', { class: 'grid narrow' }, ...rows.flat());
+  return h('fieldset', { class: 'entry-info' }, h('legend', {}, SHEET.info), grid);
 }
 
 function figuresPart(s: State): HTMLElement {
@@ -168,7 +181,9 @@ function figuresPart(s: State): HTMLElement {
   const head = h(
     'tr',
     {},
-    ...(['stt', 'code', 'name', 'unit', 'total', 'nu', 'dtts', 'note'] as const).map((c) => h('th', { scope: 'col', class: `c-${c}` }, HEADER_OF[c])),
+    ...(['stt', 'code', 'name', 'unit', 'total', 'nu', 'dtts', 'note'] as const).map((c) =>
+      h('th', { scope: 'col', class: `c-${c}` }, HEADER_OF[c]),
+    ),
   );
   const body = h('tbody', {});
   for (const line of formLines(s.catalogue)) {
@@ -183,7 +198,15 @@ function figuresPart(s: State): HTMLElement {
     msgRow.append(note);
     const figure = (m: Measure) => {
       const name = `${ind.code} – ${MEASURE_LABEL[m]}`;
-      const input = h('input', { type: 'text', 'aria-label': name, inputmode: 'decimal', autocomplete: 'off', class: 'fig', 'data-code': ind.code, 'data-m': m });
+      const input = h('input', {
+        type: 'text',
+        'aria-label': name,
+        inputmode: 'decimal',
+        autocomplete: 'off',
+        class: 'fig',
+        'data-code': ind.code,
+        'data-m': m,
+      });
       input.value = s.draft.figures[ind.code]?.[m] ?? '';
       if (!applies.has(m)) {
         input.disabled = true;
@@ -227,7 +250,12 @@ function figuresPart(s: State): HTMLElement {
     'fieldset',
     { class: 'entry-figures' },
     h('legend', {}, SHEET.data),
-    h('p', { class: 'muted' }, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu bằng không. Số viết kiểu Việt Nam: 1.234; 1.643,5. Enter: xuống dòng dưới; Tab: sang ô bên.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu bằng không. ' +
+        'Số viết kiểu Việt Nam: 1.234; 1.643,5. Enter: xuống dòng dưới; Tab: sang ô bên.',
+    ),
     h('table', { class: 'entry-table' }, h('thead', {}, head), body),
   );
 }
@@ -243,7 +271,8 @@ function narrativePart(s: State): HTMLElement {
     });
     return [h('label', { for: id }, label), area];
   });
-  return h('fieldset', { class: 'entry-narrative' }, h('legend', {}, SHEET.narrative), h('div', { class: 'grid' }, ...parts.flat()));
+  const grid = h('div', { class: 'grid' }, ...parts.flat());
+  return h('fieldset', { class: 'entry-narrative' }, h('legend', {}, SHEET.narrative), grid);
 }
 
 // ───────── typing ─────────
@@ -264,7 +293,9 @@ function changed(): void {
 function persist(): void {
   if (!state) return;
   const at = saveDraft(state.draft);
-  byId('nh-luu').textContent = at ? savedAtText(at) : 'Không lưu được bản nháp trên máy này (trình duyệt chặn bộ nhớ).';
+  byId('nh-luu').textContent = at
+    ? savedAtText(at)
+    : 'Không lưu được bản nháp trên máy này (trình duyệt chặn bộ nhớ).';
 }
 
 /** Enter moves down the column as in a spreadsheet (Shift+Enter up); Tab is the browser's own. */
@@ -305,7 +336,8 @@ function paste(e: ClipboardEvent, m: Measure, input: HTMLInputElement): void {
       else delete row[col];
     });
   });
-  byId('nh-thong-bao').textContent = `Đã dán ${formatNumber(lines.length)} dòng.${skipped ? ` ${formatNumber(skipped)} giá trị rơi vào ô xám (không áp dụng) nên không được nhập.` : ''}`;
+  const dropped = skipped ? ` ${formatNumber(skipped)} giá trị rơi vào ô xám (không áp dụng) nên không được nhập.` : '';
+  byId('nh-thong-bao').textContent = `Đã dán ${formatNumber(lines.length)} dòng.${dropped}`;
   changed();
 }
 
@@ -350,17 +382,24 @@ function show(c: CheckedFile): void {
       (cell.note.closest('tr.entry-msgs') ?? cell.note).toggleAttribute('hidden', false);
     }
     const where = issue.cell ? `${issue.sheet ?? ''} ${issue.cell}`.trim() : '';
-    const jump = cell ? h('button', { type: 'button', class: 'link-button' }, where || 'Đến ô') : where ? h('span', { class: 'muted' }, where) : null;
+    const jump = cell
+      ? h('button', { type: 'button', class: 'link-button' }, where || 'Đến ô')
+      : where
+        ? h('span', { class: 'muted' }, where)
+        : null;
     jump?.addEventListener('click', () => {
       cell!.input.scrollIntoView({ block: 'center' });
       cell!.input.focus();
     });
-    items.push(h('li', { class: kind, 'data-rule': issue.rule, 'data-cell': where }, jump, jump ? ' ' : '', issue.message));
+    const attrs = { class: kind, 'data-rule': issue.rule, 'data-cell': where };
+    items.push(h('li', attrs, jump, jump ? ' ' : '', issue.message));
   }
   const verdict =
     c.errors.length === 0
-      ? `Chưa thấy lỗi${c.warnings.length ? `; ${formatNumber(c.warnings.length)} cảnh báo nên xem lại` : ''}. Có thể tải tệp .xlsx để gửi.`
-      : `${formatNumber(c.errors.length)} lỗi${c.warnings.length ? `, ${formatNumber(c.warnings.length)} cảnh báo` : ''}: sửa các ô được đánh dấu trước khi gửi.`;
+      ? `Chưa thấy lỗi${c.warnings.length ? `; ${formatNumber(c.warnings.length)} cảnh báo nên xem lại` : ''}. ` +
+        'Có thể tải tệp .xlsx để gửi.'
+      : `${formatNumber(c.errors.length)} lỗi${c.warnings.length ? `, ${formatNumber(c.warnings.length)} cảnh báo` : ''}: ` +
+        'sửa các ô được đánh dấu trước khi gửi.';
   setContent(
     byId('nh-tong-ket'),
     h('p', { class: `alert ${c.errors.length ? 'bad' : 'good'}`, id: 'nh-ket-luan' }, verdict),
@@ -384,7 +423,8 @@ async function download(): Promise<void> {
   const name = fileName(state.draft);
   saveFile(name, (await wb.xlsx.writeBuffer()) as ArrayBuffer, MIME.xlsx);
   const errors = state.last?.errors.length ?? 0;
-  note.textContent = `Đã tạo ${name}.${errors ? ` Tệp còn ${formatNumber(errors)} lỗi: sửa rồi tải lại trước khi gửi.` : ''}`;
+  const left = errors ? ` Tệp còn ${formatNumber(errors)} lỗi: sửa rồi tải lại trước khi gửi.` : '';
+  note.textContent = `Đã tạo ${name}.${left}`;
 }
 
 /** Opens a filled workbook into the form: its unit and period are chosen, its figures typed in as they were. */
@@ -392,7 +432,8 @@ async function openFile(file: File): Promise<void> {
   const note = byId('nh-thong-bao');
   const read = await readSubmissionBytes(new Uint8Array(await file.arrayBuffer()), file.name);
   if (!read.submission || !read.catalogue) {
-    setContent(note, h('span', { class: 'alert bad' }, `Không mở được "${file.name}": ${read.issues.map((i) => i.message).join(' ')}`));
+    const why = read.issues.map((i) => i.message).join(' ');
+    setContent(note, h('span', { class: 'alert bad' }, `Không mở được "${file.name}": ${why}`));
     return;
   }
   const { info } = read.submission;
@@ -406,14 +447,18 @@ async function openFile(file: File): Promise<void> {
   const unit = info.unitCode === null ? undefined : units.resolve(info.unitCode, info.unitName);
   const found = unit && units.byCode.get(unit.code);
   if (!found) {
-    note.textContent = `Không mở được "${file.name}": mã đơn vị "${info.unitCode ?? ''}" không có trong danh mục đang dùng.`;
+    note.textContent =
+      `Không mở được "${file.name}": mã đơn vị "${info.unitCode ?? ''}" không có trong danh mục đang dùng.`;
     return;
   }
-  const province = units.root.level === 'Quốc gia' ? units.ancestors(found.code).find((u) => u.level === 'Tỉnh') ?? found : units.root;
+  const province =
+    units.root.level === 'Quốc gia' ? (units.ancestors(found.code).find((u) => u.level === 'Tỉnh') ?? found) : units.root;
   const edition = chooseEdition(undefined, period).id;
-  const opened = draftOfSubmission(read.submission, read.catalogue, edition, { code: found.code, name: found.name }, period.id);
+  const unitRef = { code: found.code, name: found.name };
+  const opened = draftOfSubmission(read.submission, read.catalogue, edition, unitRef, period.id);
   if (!opened) {
-    note.textContent = `Không mở được "${file.name}": chưa có bảng chuyển đổi từ biểu mẫu ${read.catalogue.version} sang ${edition}.`;
+    note.textContent =
+      `Không mở được "${file.name}": chưa có bảng chuyển đổi từ biểu mẫu ${read.catalogue.version} sang ${edition}.`;
     return;
   }
   const before = loadDraft(found.code, period.id, edition);
@@ -426,9 +471,13 @@ async function openFile(file: File): Promise<void> {
   if (opened.convertedFrom)
     lines.push(
       `Tệp theo biểu mẫu ${opened.convertedFrom}, đã chuyển sang ${edition}.` +
-        (opened.notCarried.length ? ` Không chuyển được số liệu của: ${opened.notCarried.join(', ')} (chỉ tiêu đã tách hoặc bỏ): nhập lại theo biểu mẫu mới.` : ''),
+        (opened.notCarried.length
+          ? ` Không chuyển được số liệu của: ${opened.notCarried.join(', ')} (chỉ tiêu đã tách hoặc bỏ): ` +
+            'nhập lại theo biểu mẫu mới.'
+          : ''),
     );
-  if (before) lines.push('Bản nháp trước đó của đơn vị và kỳ này được giữ lại một bản sao ("Khôi phục bản nháp trước").');
+  if (before)
+    lines.push('Bản nháp trước đó của đơn vị và kỳ này được giữ lại một bản sao ("Khôi phục bản nháp trước").');
   note.textContent = lines.join(' ');
   byId('nh-khoi-phuc').hidden = !before;
 }
