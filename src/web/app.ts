@@ -26,6 +26,7 @@ import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
 import type { UnitsSource, WorkerSetup } from './protocol.js';
 import { annotateInWorker, prewarmWorkers, readInWorkers, type PageFile } from './read-pool.js';
 import { editionFor, editionLabel, editions, nationalUnits } from './units.js';
+import { setupEntry } from './entry/entry-tab.js';
 import type { UnitSource } from '../core/units/source.js';
 
 const LIMITS = DEFAULT_LIMITS;
@@ -49,6 +50,7 @@ export function startApp(): void {
   setupValidate();
   setupConsolidate();
   setupTemplates();
+  rerun.push(setupEntry(() => ownUnits?.hierarchy));
   // A file dropped outside the drop areas would make the browser open it in place of the page.
   for (const type of ['dragover', 'drop']) window.addEventListener(type, (e) => e.preventDefault());
   document.body.dataset.ready = 'true';

@@ -64,7 +64,42 @@ function readBook(book: XlsxBook, file: string): ReadResult {
     return failed([...missing.map((n) => issue('sheet-missing', { sheet: n, present: names })), ...issues]);
   }
 
-  const infoSheet = new Sheet(book.readSheet(infoEntry));
+  const narrativeEntry = book.sheetsNamed(SHEET.narrative, normalizeLabel).find((s) => s.state === 'visible');
+  // Getters: Số liệu is parsed only once Thông tin names an edition it can be read against.
+  const sheets: SubmissionSheets = {
+    info: book.readSheet(infoEntry),
+    get data() {
+      return book.readSheet(dataEntry);
+    },
+    get narrative() {
+      return narrativeEntry && book.readSheet(narrativeEntry);
+    },
+  };
+  return readSheets(sheets, file, issues);
+}
+
+/** The cells of a submission's sheets, however they were obtained (a workbook's parts, or a form typed on the page). */
+export interface SubmissionSheets {
+  info: SheetCells;
+  data: SheetCells;
+  narrative?: SheetCells;
+}
+
+/**
+ * Reads a submission from its sheets' cells: the one reading of Thông tin, Số liệu and Thuyết minh, used for a file
+ * and for the page's data-entry form alike (so that what is typed there is read exactly as the saved file will be).
+ */
+export function readSubmissionSheets(sheets: SubmissionSheets, file: string): ReadResult {
+  try {
+    return readSheets(sheets, file, []);
+  } catch (err) {
+    if (err instanceof Refused) return failed([err.issue]);
+    throw err;
+  }
+}
+
+function readSheets(sheets: SubmissionSheets, file: string, issues: Issue[]): ReadResult {
+  const infoSheet = new Sheet(sheets.info);
   const { info, infoRefs } = readInfo(infoSheet, issues);
   // The version the file declares is the one its figures are read and summed under.
   let catalogue: Catalogue;
@@ -76,9 +111,8 @@ function readBook(book: XlsxBook, file: string): ReadResult {
     return failed(issues);
   }
 
-  const rows = readFigures(new Sheet(book.readSheet(dataEntry)), catalogue, issues);
-  const narrativeEntry = book.sheetsNamed(SHEET.narrative, normalizeLabel).find((s) => s.state === 'visible');
-  const narrative = narrativeEntry ? readNarrative(new Sheet(book.readSheet(narrativeEntry))) : {};
+  const rows = readFigures(new Sheet(sheets.data), catalogue, issues);
+  const narrative = sheets.narrative ? readNarrative(new Sheet(sheets.narrative)) : {};
   return { submission: { file, info, infoRefs, rows, narrative }, catalogue, issues };
 }
 

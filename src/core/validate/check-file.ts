@@ -3,7 +3,7 @@ import { issue } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
 import type { Figures, Issue, Period, Submission, UnitRef } from '../model.js';
 import type { ReadLimits } from '../read/limits.js';
-import { readSubmissionBytes } from '../read/submission.js';
+import { readSubmissionBytes, type ReadResult } from '../read/submission.js';
 import { sortIssues } from './issue-order.js';
 import { validateSubmission, type UnitLookup } from './validate.js';
 
@@ -40,7 +40,11 @@ export function unreadable(file: string, issue: Issue): CheckedFile {
 
 /** Reads and validates one submission from its bytes; `file` is the name it is known by in messages. */
 export async function checkSubmission(bytes: Uint8Array, file: string, options: CheckOptions = {}): Promise<CheckedFile> {
-  const read = await readSubmissionBytes(bytes, file, options.limits);
+  return checkRead(await readSubmissionBytes(bytes, file, options.limits), file, options);
+}
+
+/** Validates what the reader read (of a file, or of the page's form): read errors first, then every rule. */
+export function checkRead(read: ReadResult, file: string, options: CheckOptions = {}): CheckedFile {
   // Listed in the order of the sheet (sortIssues), as every edge shows them.
   const readErrors = sortIssues(read.issues.filter((i) => i.severity === 'error'));
   const readWarnings = sortIssues(read.issues.filter((i) => i.severity === 'warning'));

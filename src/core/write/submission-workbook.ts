@@ -4,6 +4,8 @@ import { ruleSentences } from '../catalogue/rule-words.js';
 import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
 import { guideRuleLines } from '../rules/docs.js';
+import { formLines as lines } from '../form/lines.js';
+import { typingChecks, type TypingCheck } from './typing-checks.js';
 
 export interface SubmissionWorkbookInput {
   catalogue: Catalogue;
@@ -17,6 +19,8 @@ export interface SubmissionWorkbookInput {
   info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string; coverage: string; coveredUnits: string; runId: string; madeBy: string }>;
   /** Overrides the title line (the consolidated summary uses it). */
   title?: string;
+  /** Red fill and a note on a figure that breaks a rule as it is typed (typing-checks.ts); a summary has none. */
+  typingChecks?: boolean;
 }
 
 /** The columns of `Số liệu` in the order of the form layout (src/core/form/layout.ts). */
@@ -44,47 +48,6 @@ export interface Layout {
   columns: Record<Column, string>;
   /** Row of each indicator code in `Số liệu`. */
   rowOf: Map<string, number>;
-}
-
-type Line = { kind: 'group'; text: string } | { kind: 'section'; text: string } | { kind: 'indicator'; ind: Indicator; stt: number };
-
-/**
- * The rows of `Số liệu` in order: a heading per group, a heading per section within it, then its indicators.
- * Groups and sections come in the order their first indicator has in the catalogue, and the indicators in catalogue
- * order within them, so an indicator appended at the end of the CSV still lands under its own heading.
- */
-function lines(catalogue: Catalogue): Line[] {
-  const groups = new Map<string, Map<string, Indicator[]>>();
-  for (const ind of catalogue.indicators) {
-    const sections = groups.get(ind.group) ?? groups.set(ind.group, new Map()).get(ind.group)!;
-    const list = sections.get(ind.section) ?? sections.set(ind.section, []).get(ind.section)!;
-    list.push(ind);
-  }
-  const out: Line[] = [];
-  let stt = 0;
-  [...groups].forEach(([group, sections], g) => {
-    const heading = catalogue.groups.find((x) => x.code === group)?.heading ?? group;
-    out.push({ kind: 'group', text: `${letter(g)}. ${heading}` });
-    [...sections].forEach(([section, indicators], s) => {
-      const heading = catalogue.sections.find((x) => x.code === section)?.heading ?? section;
-      out.push({ kind: 'section', text: `${roman(s + 1)}. ${heading}` });
-      for (const ind of indicators) out.push({ kind: 'indicator', ind, stt: ++stt });
-    });
-  });
-  return out;
-}
-
-/** A, B, … Z, AA, AB… */
-function letter(i: number): string {
-  return (i >= 26 ? letter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
-}
-
-function roman(n: number): string {
-  const digits: [number, string][] = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
-  let out = '';
-  for (const [value, symbol] of digits)
-    for (; n >= value; n -= value) out += symbol;
-  return out;
 }
 
 /**
@@ -118,7 +81,7 @@ export function buildSubmissionWorkbook(input: SubmissionWorkbookInput): ExcelJS
   addInfoSheet(wb, input);
   addFiguresSheet(wb, input);
   addNarrativeSheet(wb, input.narrative);
-  addGuideSheet(wb, input.catalogue);
+  addGuideSheet(wb, input.catalogue, input.typingChecks !== false);
   return wb;
 }
 
@@ -315,8 +278,53 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
             };
     }
   });
+  if (input.typingChecks !== false) addTypingChecks(ws, catalogue);
   // Protection keeps the greyed cells and the codes as they are; no password, so a user can lift it if needed.
   void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, formatCells: true });
+}
+
+/** The column beside `Ghi chú` where the notes of typing-checks.ts appear. */
+const CHECK_COLUMN = 'I';
+const CHECK_HEADER = 'Kiểm tra khi nhập';
+const RED = { type: 'pattern', pattern: 'solid', bgColor: { argb: 'FFFF9999' }, fgColor: { argb: 'FFFF9999' } } as const;
+
+/**
+ * Conditional formats that turn a figure red while it breaks a rule, and a formula beside each row that says
+ * which: the checks are the edition's (typing-checks.ts), in functions every program evaluates.
+ */
+function addTypingChecks(ws: ExcelJS.Worksheet, catalogue: Catalogue): void {
+  const layout = submissionLayout(catalogue);
+  const checks = typingChecks(catalogue, { columns: { total: LETTER.total, nu: LETTER.nu, dtts: LETTER.dtts }, rowOf: layout.rowOf });
+  const byCell = new Map<string, string[]>();
+  const byRow = new Map<number, TypingCheck[]>();
+  for (const c of checks) {
+    byCell.set(c.cell, [...(byCell.get(c.cell) ?? []), c.condition]);
+    byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
+  }
+  let priority = 1;
+  for (const [cell, conditions] of byCell)
+    ws.addConditionalFormatting({
+      ref: cell,
+      rules: [{ type: 'expression', priority: priority++, formulae: [conditions.length === 1 ? conditions[0]! : `OR(${conditions.join(',')})`], style: { fill: RED, font: { color: { argb: 'FF9C0006' }, bold: true } } }],
+    });
+  ws.getColumn(CHECK_COLUMN).width = 34;
+  const header = ws.getCell(`${CHECK_COLUMN}${HEADER_ROW}`);
+  header.value = CHECK_HEADER;
+  ws.mergeCells(`${CHECK_COLUMN}${HEADER_ROW}:${CHECK_COLUMN}${HEADER_ROW + 1}`);
+  header.font = { name: FONT, size: 12, bold: true };
+  header.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  header.fill = HEADING_FILL;
+  header.border = BORDER;
+  const quoted = (text: string) => `"${text.slice(0, 250).replace(/"/g, '""')}"`;
+  for (const [row, list] of byRow) {
+    const cell = ws.getCell(`${CHECK_COLUMN}${row}`);
+    cell.value = { formula: list.map((c) => `IF(${c.condition},${quoted(`${c.note} `)},"")`).join('&') } as ExcelJS.CellFormulaValue;
+    cell.font = { name: FONT, size: 10, color: { argb: 'FF9C0006' } };
+    cell.alignment = { vertical: 'middle', wrapText: true };
+    cell.border = BORDER;
+  }
+  // Programs compute the notes when the file is opened (the file carries no results of its own).
+  ws.workbook.calcProperties.fullCalcOnLoad = true;
 }
 
 function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefined): void {
@@ -337,7 +345,7 @@ function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefine
 /** One line of the guide: its text and its depth (0 title or numbered step, 1 bullet, 2 item of a list). */
 type GuideLine = [text: string, depth: 0 | 1 | 2, bold?: boolean];
 
-function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
+function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue, withTypingChecks: boolean): void {
   const ws = wb.addWorksheet(SHEET.guide, { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 110 }];
   const { errors, warnings } = ruleSentences(catalogue);
@@ -354,6 +362,7 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue): void {
     ['• Không gõ chữ hay đơn vị vào ô số (không ghi "10 người", "x", "không"); giải thích đưa vào cột Ghi chú.', 1],
     ['• Số người, số cuộc là số nguyên. Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư. Kinh phí ghi bằng triệu đồng, dấu phẩy cho phần thập phân, tối đa 3 chữ số (1.643,5).', 1],
     ['• Số "Trong đó" (Nữ, DTTS) không lớn hơn Tổng số của cùng dòng.', 1],
+    ...(withTypingChecks ? [[`• Ô số liệu tự tô đỏ khi số vừa nhập chưa hợp lệ; cột "${CHECK_HEADER}" bên phải ghi lý do. Sửa cho hết ô đỏ trước khi gửi.`, 1] as GuideLine] : []),
     ...(errors.length ? ([['• Các ràng buộc giữa các chỉ tiêu (sai là lỗi, tệp không được tiếp nhận):', 1], ...errors.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
     ...(warnings.length ? ([['• Các điểm sẽ được nhắc xem lại (cảnh báo, không chặn việc tiếp nhận):', 1], ...warnings.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
     [`3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS).map((l) => l.toLowerCase()).join('; ')}.`, 0],

@@ -55,6 +55,7 @@ function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, 
       runId: stamp.runId,
       madeBy: stamp.madeBy,
     },
+    typingChecks: false,
     title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
   });
   wb.created = wb.modified = new Date(rollup.generatedAt);
