@@ -2,7 +2,9 @@
 /**
  * `npm run bench`: consolidation at province and national scale (issue: national scale). Generates the sets once
  * (bench/cache/), then measures in fresh processes, several repetitions each:
- *  - the floor: a bare exceljs readFile loop over the same files;
+ *  - per file, over bytes in memory, the contenders taking turns: bdg's reader, SheetJS (`xlsx`, dense, only the
+ *    form's two sheets), exceljs `load`, and the floor (fflate unzip of the parts bdg needs + decoding them to text);
+ *  - whole processes: a bare exceljs readFile loop and a bare SheetJS read loop over the same files;
  *  - `bdg consolidate` end to end (read, validate, roll up, summary workbook, JSON, DOCX) with `--workers 1` and
  *    `--workers 2` (at most that many reading threads: one per 500 files): wall time, time per file, peak RSS;
  *  - writing the DOCX alone from the roll-up.
@@ -59,11 +61,13 @@ for (const name of sets) {
   process.stderr.write(`Chuẩn bị ${name} (${files} tệp)…\n`);
   const dir = await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`));
   const out = join(cache, `${name}-out`);
-  const runs = { floor: [], w1: [], w2: [], docx: [], reader: [] };
+  const loadBefore = os.loadavg()[0];
+  const runs = { floor: [], sheetjs: [], w1: [], w2: [], docx: [], reader: [] };
   for (let r = 0; r < reps; r++) {
     process.stderr.write(`  ${name}: lần ${r + 1}/${reps}\n`);
     runs.reader.push(probe('reader', dir, out));
     runs.floor.push(probe('floor', dir, out));
+    runs.sheetjs.push(probe('sheetjs', dir, out));
     runs.w1.push(probe('consolidate', dir, out, '1'));
     runs.w2.push(probe('consolidate', dir, out, '2'));
   }
@@ -77,9 +81,13 @@ for (const name of sets) {
   const floor = median(runs.floor.map((x) => x.ms));
   const w1 = median(runs.w1.map((x) => x.ms));
   const w2 = median(runs.w2.map((x) => x.ms));
+  const sheetjsLoop = median(runs.sheetjs.map((x) => x.ms));
+  const perFile = (key) => median(runs.reader.map((x) => x[key]));
   results.push({
     set: name,
     files,
+    /** The machine's 1-minute load average before and after the set (2 vCPU shared: above 2 means waiting). */
+    load: [+loadBefore.toFixed(1), +os.loadavg()[0].toFixed(1)],
     repetitions: reps,
     floorMs: Math.round(floor),
     consolidate1WorkerMs: Math.round(w1),
@@ -96,6 +104,15 @@ for (const name of sets) {
     readerVsExceljsLoad: +(median(runs.reader.map((x) => x.readerMs)) / median(runs.reader.map((x) => x.exceljsMs))).toFixed(2),
     consolidate1WorkerVsFloor: +(w1 / floor).toFixed(2),
     consolidate2WorkersVsFloor: +(w2 / floor).toFixed(2),
+    sheetjsMsPerFile: +perFile('sheetjsMs').toFixed(2),
+    floorMsPerFile: +perFile('floorMs').toFixed(2),
+    readerVsSheetjs: +(perFile('readerMs') / perFile('sheetjsMs')).toFixed(2),
+    readerVsFloor: +(perFile('readerMs') / perFile('floorMs')).toFixed(2),
+    sheetjsLoopMs: Math.round(sheetjsLoop),
+    consolidate2WorkersVsSheetjsLoop: +(w2 / sheetjsLoop).toFixed(2),
+    /** Per-file times of the reader in each repetition: how noisy the machine was. */
+    readerMsPerFileRuns: runs.reader.map((x) => +x.readerMs.toFixed(2)),
+    consolidate2WorkersRunsMs: runs.w2.map((x) => Math.round(x.ms)),
   });
 }
 
@@ -162,13 +179,15 @@ const keep = {
   hostile: hostile.length ? hostile : (saved.hostile ?? []),
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
-const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'exceljs load', 'đọc/load', 'sàn exceljs', '--workers 1', '--workers 2', 'w2/sàn', 'RSS đỉnh', 'DOCX'];
-const rows = results.map((r) => [r.set, r.files, (r.bytesPerFile / 1024).toFixed(1), r.readerMsPerFile, r.exceljsLoadMsPerFile, `${r.readerVsExceljsLoad}×`, `${(r.floorMs / 1000).toFixed(1)} s`, `${(r.consolidate1WorkerMs / 1000).toFixed(1)} s`, `${(r.consolidate2WorkersMs / 1000).toFixed(1)} s`, `${r.consolidate2WorkersVsFloor}×`, `${r.peakRssMb2Workers} MB`, `${r.docxMs} ms`].map(String));
+const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'SheetJS', 'sàn', 'exceljs', 'đọc/SheetJS', 'đọc/sàn', 'đọc/exceljs', 'vòng SheetJS', 'vòng exceljs', '--workers 1', '--workers 2', 'w2/SheetJS', 'RSS đỉnh', 'DOCX'];
+const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const rows = results.map((r) => [r.set, r.files, (r.bytesPerFile / 1024).toFixed(1), r.readerMsPerFile, r.sheetjsMsPerFile, r.floorMsPerFile, r.exceljsLoadMsPerFile, `${r.readerVsSheetjs}×`, `${r.readerVsFloor}×`, `${r.readerVsExceljsLoad}×`, s(r.sheetjsLoopMs), s(r.floorMs), s(r.consolidate1WorkerMs), s(r.consolidate2WorkersMs), `${r.consolidate2WorkersVsSheetjsLoop}×`, `${r.peakRssMb2Workers} MB`, `${r.docxMs} ms`].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
 console.log(`${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
+for (const r of results) console.log(`${r.set}: tải máy ${r.load.join(' → ')}; đọc ms/tệp từng lần ${r.readerMsPerFileRuns.join(', ')}; --workers 2 từng lần ${r.consolidate2WorkersRunsMs.join(', ')} ms`);
 for (const d of docx) console.log(`DOCX ${d.units} đơn vị: ${d.ms} ms (CPU ${d.cpuMs} ms), RSS đỉnh ${d.peakRssMb} MB, ${Math.round(d.bytes / 1024)} KB`);
 for (const x of hostile)
   console.log(`hostile (${x.files} tệp, một tệp ${(x.hostileBytes / 2 ** 20).toFixed(1)} MB): consolidate ${(x.consolidateMs / 1000).toFixed(1)} s, RSS đỉnh ${x.peakRssMb} MB, bản đánh dấu ${x.copyBytes ? `${(x.copyBytes / 2 ** 20).toFixed(1)} MB` : 'không có'}`);
