@@ -14,7 +14,7 @@ import { openDocx, paragraphsOf, parseVn, type OpenedDocx } from './helpers/docx
 import { figuresFor, THREE_LEVEL, writeSubmission, writeUnits } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue('BDG-2024.1');
 const CONFIG = {
   agency: { superior: 'UBND tỉnh Thử Nghiệm', name: 'Sở Nội vụ', symbol: 'SNV' },
   place: 'Thử Nghiệm',

@@ -73,7 +73,7 @@ describe('bdg template', () => {
       const v = row.getCell('B').value;
       if (typeof v === 'string' && /^[A-Z0-9]+\.\d\d$/.test(v)) codes.push(v);
     });
-    expect(codes).toEqual(loadCatalogue().indicators.map((i) => i.code));
+    expect(codes).toEqual(loadCatalogue('BDG-2024.1').indicators.map((i) => i.code));
   });
 
   it('greys and locks what does not apply, validates what does, freezes and fits the page', () => {
@@ -96,7 +96,7 @@ describe('bdg template', () => {
     expect(protection.password ?? protection.hashValue).toBeUndefined(); // no password: a user can lift it
     expect(ws.getCell('H12').protection?.locked).toBe(false); // Ghi chú
     expect([ws.getCell('E12').numFmt, ws.getCell(`E${moneyRow}`).numFmt]).toEqual(['#,##0', '#,##0.0##']);
-    const layout = submissionLayout(loadCatalogue());
+    const layout = submissionLayout(loadCatalogue('BDG-2024.1'));
     expect(layout).toMatchObject({
       headerRow: 4,
       firstDataRow: 6,
@@ -120,7 +120,7 @@ describe('bdg template', () => {
     expect(text).toContain('Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi');
     expect(text).toContain('Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau.');
     expect(text).toMatch(/\[no-figures\].*• Cảnh báo.*\[date-missing\]/);
-    for (const ind of loadCatalogue().indicators.filter((i) => i.partOf)) expect(text).toContain(`${ind.code} (`);
+    for (const ind of loadCatalogue('BDG-2024.1').indicators.filter((i) => i.partOf)) expect(text).toContain(`${ind.code} (`);
     expect(text).toMatch(/DA8\.05 \(Số lượt người tham dự truyền thông\): DA8\.04 bằng 0 thì DA8\.05 cũng bằng 0/);
     expect(text).toMatch(/BDG\.19 \(.*\) không vượt số đơn vị cấp xã/);
     expect(Math.max(...guide.map((l) => l.length))).toBeLessThanOrEqual(100); // broken to the page, not wrapped
@@ -178,7 +178,7 @@ describe('bdg template', () => {
 });
 
 describe('buildSubmissionWorkbook', () => {
-  const catalogue = loadCatalogue();
+  const catalogue = loadCatalogue('BDG-2024.1');
   const unit = { code: '655', name: 'Huyện Krông A Na' };
 
   it('writes figures as numbers (null stays empty), notes, words, who and when, and a title of its own', async () => {

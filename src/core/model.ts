@@ -35,13 +35,15 @@ export interface IndicatorRow {
   note: string | null;
 }
 
-export type PeriodKind = 'year' | 'half';
+export type PeriodKind = 'year' | 'half' | 'nine' | 'quarter';
 
 export interface Period {
-  /** "2024" for a year, "2024-H1" for the first six months. */
+  /** "2024" for a year, "2024-H1" for the first six months, "2026-M9" for nine months, "2026-Q3" for a quarter. */
   id: string;
   year: number;
   kind: PeriodKind;
+  /** 1–4 for a quarter. */
+  quarter?: number;
   /** Vietnamese label: "Năm 2024", "6 tháng đầu năm 2024". */
   label: string;
 }

@@ -1,4 +1,4 @@
-import { MEASURES, measuresOf, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
+import { MEASURES, measuresOf, ratioTermCodes, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
 import type { Figure, Figures, RatioValue, TotalFigure, UnitFigures } from '../model.js';
 
 /** What roll-up needs of the unit list. */
@@ -96,9 +96,17 @@ export function computeRatios(
   communes: number,
   year: number,
   coverage?: Record<string, Coverage>,
+  communesOfType?: (type: string) => number | null,
 ): RatioValue[] {
-  const term = (t: RatioTerm): number | null => ('communes' in t ? communes : (figures[t.code]?.[t.measure] ?? null));
-  const partialTerm = (t: RatioTerm) => ('code' in t && coverage?.[t.code] ? coverage[t.code]!.reported < coverage[t.code]!.expected : false);
+  const term = (t: RatioTerm): number | null => {
+    if ('communes' in t) return t.type === undefined ? communes : (communesOfType?.(t.type) ?? null);
+    if ('code' in t) return figures[t.code]?.[t.measure] ?? null;
+    // A sum counts its empty terms as 0 and is empty only when every term is.
+    const values = t.sum.map((p) => ({ v: figures[p.code]?.[p.measure] ?? null, sign: p.sign }));
+    if (values.every((x) => x.v === null)) return null;
+    return Math.round(values.reduce((a, x) => a + (x.v ?? 0) * x.sign, 0) * 1000) / 1000;
+  };
+  const partialTerm = (t: RatioTerm) => ratioTermCodes(t).some((code) => (coverage?.[code] ? coverage[code]!.reported < coverage[code]!.expected : false));
   return catalogue.ratios.map((r: Ratio) => {
     const numerator = term(r.numerator);
     const denominator = term(r.denominator);

@@ -699,14 +699,16 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)} nạn nhân, ít hơn số vụ ở ${p.other} (${n(p.otherValue)}, ô ${p.otherCell}). Mỗi vụ có ít nhất một nạn nhân: kiểm tra lại.`,
   }),
-  'value-above-reference': rule<Omit<Against, 'otherUnit'> & { otherName: string; severity: Severity }>({
+  /** `money`: a sum of money, which funds carried over from earlier years can explain. */
+  'value-above-reference': rule<Omit<Against, 'otherUnit'> & { otherName: string; severity: Severity; money?: boolean }>({
     severity: 'warning',
     severityByIndicator: true,
     level: 'cell',
     source: 'validate',
     summary: 'Số lớn hơn chỉ tiêu đối chiếu (ví dụ kinh phí giải ngân lớn hơn kinh phí được giao).',
     message: (p, at) =>
-      `${where(at, p.indicator, 'total')}: ${n(p.value)} lớn hơn ${p.other} "${p.otherName}" (${n(p.otherValue)}, ô ${p.otherCell}). Có thể do kinh phí năm trước chuyển sang; nếu không, kiểm tra lại.`,
+      `${where(at, p.indicator, 'total')}: ${n(p.value)} lớn hơn ${p.other} "${p.otherName}" (${n(p.otherValue)}, ô ${p.otherCell}). ` +
+      (p.money === false ? 'Kiểm tra lại hai số này.' : 'Có thể do kinh phí năm trước chuyển sang; nếu không, kiểm tra lại.'),
   }),
   'outlier-vs-previous': rule<{ indicator: string; value: number; previous: number }>({
     severity: 'warning',
@@ -769,6 +771,45 @@ export const RULES = {
     summary: 'Số xã vượt số đơn vị cấp xã cùng loại (chỉ tính xã, không tính phường, đặc khu) trực thuộc theo danh mục.',
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng theo danh mục, ${p.unitName} chỉ có ${n(p.max)} đơn vị loại "${p.type}". Sửa lại số (không vượt ${n(p.max)}).`,
+  }),
+  'parts-differ-from-total': rule<{ indicator: string; value: number; parts: string[]; partsValue: number }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Đã ghi đủ các phần nhưng tổng các phần khác tổng số (ví dụ kinh phí trung ương + địa phương khác kinh phí được giao).',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: tổng số là ${n(p.value)}, nhưng ${p.parts.join(' + ')} = ${n(p.partsValue)}. Các phần phải cộng lại bằng tổng số: kiểm tra lại các ô này.`,
+  }),
+  'value-above-max': rule<{ indicator: string; value: number; max: number }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số lớn hơn mức tối đa của chỉ tiêu (ví dụ quá 2 cơ quan chính quyền cấp tỉnh).',
+    message: (p, at) => `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng chỉ tiêu này không quá ${n(p.max)}. Sửa lại số.`,
+  }),
+  'value-above-max-per-commune': rule<{ indicator: string; value: number; max: number; communes: number; unitName: string }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số lớn hơn mức tối đa cho mỗi đơn vị cấp xã nhân với số đơn vị cấp xã trực thuộc.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng mỗi đơn vị cấp xã có nhiều nhất ${n(p.max)} và ${p.unitName} có ${n(p.communes)} đơn vị cấp xã, nên không quá ${n(p.max * p.communes)}. Sửa lại số.`,
+  }),
+  'term-out-of-window': rule<{ indicator: string; value: number; term: string; period: string }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số liệu của một nhiệm kỳ Hội đồng nhân dân ghi trong kỳ báo cáo không thuộc nhiệm kỳ đó.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)} người của nhiệm kỳ ${p.term}, nhưng kỳ báo cáo ${p.period} không thuộc nhiệm kỳ này. Ghi số đại biểu vào dòng của nhiệm kỳ đương nhiệm; để trống dòng này.`,
+  }),
+  'event-out-of-period': rule<{ indicator: string; value: number; date: string; period: string }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số liệu của một sự kiện (ví dụ cuộc bầu cử) ghi trong kỳ báo cáo không chứa ngày diễn ra sự kiện.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng sự kiện này diễn ra ngày ${p.date}, ngoài kỳ báo cáo ${p.period}. Để trống hoặc ghi "không phát sinh"; số liệu này báo cáo trong kỳ có ngày đó.`,
   }),
   // ——— form editions (catalogue/editions.csv, crosswalk/) ———
   'edition-converted': rule<{ value: string; edition: string; notConverted: string[]; lacking: string[] }>({

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { MEASURE_LABEL, type Catalogue, type Indicator } from '../catalogue/catalogue.js';
+import { MEASURE_LABEL, type Catalogue, type Check, type Indicator } from '../catalogue/catalogue.js';
 import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
 import { guideRuleLines } from '../rules/docs.js';
@@ -386,29 +386,60 @@ function ruleLines(catalogue: Catalogue): { errors: string[]; warnings: string[]
   const warnings: string[] = [];
   for (const ind of catalogue.indicators) {
     if (ind.partOf) errors.push(`${ind.code} (${name(ind.code)}) không lớn hơn ${ind.partOf}.`);
-    const check = ind.check;
-    if (!check) continue;
-    switch (check.type) {
-      case 'attendance-of':
-        errors.push(`${ind.code} (${name(ind.code)}): ${check.of} bằng 0 thì ${ind.code} cũng bằng 0; ${check.of} lớn hơn 0 thì ${ind.code} phải có số.`);
-        warnings.push(`${ind.code}: trung bình trên 500 ${ind.unit} mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of}.`);
-        break;
-      case 'communes':
-        errors.push(`${ind.code} (${name(ind.code)}) không vượt số đơn vị cấp xã trực thuộc (đơn vị cấp xã ghi 0 hoặc 1).`);
-        break;
-      case 'not-above':
-        (check.severity === 'error' ? errors : warnings).push(`${ind.code} (${name(ind.code)}) ${check.severity === 'error' ? 'không' : 'thường không'} lớn hơn ${check.of}.`);
-        break;
-      case 'members-of':
-        warnings.push(`${ind.code}: số ${ind.unit} trên mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of} ngoài khoảng ${check.lo}–${check.hi}.`);
-        break;
-      case 'victims-of':
-        warnings.push(`${ind.code} (${name(ind.code)}) ít hơn số ${catalogue.byCode.get(check.of)?.unit ?? ''} ở ${check.of}.`);
-        break;
-    }
+    for (const check of ind.checks) ruleLine(catalogue, ind, check, name, errors, warnings);
   }
   // Rules not tied to an indicator (the outlier check, …) are listed from the rules catalogue (guideRuleLines).
   return { errors, warnings };
+}
+
+/** One rule of a row's `check` column in plain words, for the guide. */
+function ruleLine(
+  catalogue: Catalogue,
+  ind: Indicator,
+  check: Check,
+  name: (code: string) => string,
+  errors: string[],
+  warnings: string[],
+): void {
+  switch (check.type) {
+    case 'attendance-of':
+      errors.push(`${ind.code} (${name(ind.code)}): ${check.of} bằng 0 thì ${ind.code} cũng bằng 0; ${check.of} lớn hơn 0 thì ${ind.code} phải có số.`);
+      warnings.push(`${ind.code}: trung bình trên 500 ${ind.unit} mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of}.`);
+      break;
+    case 'communes':
+      errors.push(`${ind.code} (${name(ind.code)}) không vượt số đơn vị cấp xã trực thuộc (đơn vị cấp xã ghi 0 hoặc 1).`);
+      break;
+    case 'not-above':
+      (check.severity === 'error' ? errors : warnings).push(
+        `${ind.code} (${name(ind.code)}) ${check.severity === 'error' ? 'không' : 'thường không'} lớn hơn ${check.of.join(' + ')}.`,
+      );
+      break;
+    case 'sum-of':
+      errors.push(`${check.parts.join(' + ')} không lớn hơn ${ind.code} (${name(ind.code)}).`);
+      if (check.exact) warnings.push(`${ind.code}: khi đã ghi đủ ${check.parts.join(', ')}, tổng của chúng phải bằng ${ind.code}.`);
+      break;
+    case 'rural-communes':
+      errors.push(`${ind.code} (${name(ind.code)}) không vượt số xã (không tính phường, đặc khu) trực thuộc; một xã ghi 0 hoặc 1, phường và đặc khu để trống hoặc ghi "không phát sinh".`);
+      break;
+    case 'max':
+      errors.push(`${ind.code} (${name(ind.code)}) không lớn hơn ${check.max}.`);
+      break;
+    case 'max-per-commune':
+      errors.push(`${ind.code} (${name(ind.code)}) không lớn hơn ${check.max} nhân với số đơn vị cấp xã trực thuộc.`);
+      break;
+    case 'term':
+      warnings.push(`${ind.code}: số liệu của nhiệm kỳ ${check.term.replace('-', '–')}, chỉ ghi trong các kỳ báo cáo thuộc nhiệm kỳ này.`);
+      break;
+    case 'event':
+      warnings.push(`${ind.code}: chỉ ghi trong kỳ báo cáo có ngày ${check.date.split('-').reverse().join('/')}; kỳ khác để trống hoặc ghi "không phát sinh".`);
+      break;
+    case 'members-of':
+      warnings.push(`${ind.code}: số ${ind.unit} trên mỗi ${catalogue.byCode.get(check.of)?.unit ?? 'đơn vị'} của ${check.of} ngoài khoảng ${check.lo}–${check.hi}.`);
+      break;
+    case 'victims-of':
+      warnings.push(`${ind.code} (${name(ind.code)}) ít hơn số ${catalogue.byCode.get(check.of)?.unit ?? ''} ở ${check.of}.`);
+      break;
+  }
 }
 
 /** Splits text at spaces into lines of at most `width` characters. */

@@ -1,4 +1,4 @@
-import { wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { ratioTermCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
@@ -235,8 +235,8 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       return communeWord(rollup);
     case 'agency':
       return agencyInText(config) ?? '[tên cơ quan]';
-    case 'programme':
-      return config.programme ?? DEFAULT_PROGRAMME;
+    case 'programme': // {programme:Tên} in an edition's wording: the edition's programme unless the config names one
+      return config.programme ?? (arg ? [arg, ...rest].join(', ').trim() : DEFAULT_PROGRAMME);
     case 'basis':
       return config.basis.length
         ? joinVi(config.basis)
@@ -288,7 +288,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       const r = rollup.ratios.find((x) => x.id === arg);
       const def = ctx.catalogue.ratios.find((x) => x.id === arg);
       if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
-      for (const t of [def.numerator, def.denominator]) if ('code' in t) used.add(t.code);
+      for (const t of [def.numerator, def.denominator]) for (const code of ratioTermCodes(t)) used.add(code);
       if (kind === 'ratio') return r.value === null ? null : percent(r.value);
       if (r.target === null) return null;
       if (kind === 'target') return `${formatNumber(r.target)}%`;
