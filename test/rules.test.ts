@@ -71,6 +71,12 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   ],
   'parts-exceed-whole': [{ indicator: 'DA8.25', value: 30, parts: ['DA8.25', 'DA8.26', 'DA8.27'], whole: 'DA8.18', wholeValue: 12, severity: 'warning' }],
   'communes-of-type-exceed': [{ indicator: 'BDG.24', value: 9, unitName: 'Huyện Krông A Na', type: 'Xã', max: 7, severity: 'error' }],
+  'province-file-ambiguous': [{ value: '66', unitName: 'Tỉnh Đắk Lắk' }],
+  'province-own-duplicate-stock': [{ indicator: 'BDG.13', value: 40, otherFiles: ['so-noi-vu.xlsx'] }],
+  'level-not-applicable': [
+    { indicator: 'BDG.40', measure: 'total', value: 50, own: false, levels: ['cơ quan, đơn vị cấp tỉnh (tệp riêng của tỉnh)'] },
+    { indicator: 'BDG.14', measure: 'total', value: 3, own: true, levels: ['đơn vị cấp xã'] },
+  ],
   'parts-differ-from-total': [{ indicator: 'DA8.20', value: 500, parts: ['DA8.39', 'DA8.40'], partsValue: 450 }],
   'value-above-max': [{ indicator: 'BDG.52', value: 3, max: 2 }],
   'value-above-max-per-commune': [{ indicator: 'BDG.54', value: 9, max: 2, communes: 4, unitName: 'Tỉnh Đắk Lắk' }],

@@ -35,6 +35,9 @@ export function rollUp(tree: Tree, catalogue: Catalogue, submitted: Map<string, 
       for (const ind of catalogue.indicators) {
         const fig: Figure = {};
         for (const m of measuresOf(ind)) fig[m] = sumOrNull(children.map((c) => c.values[ind.code]?.[m]));
+        // Every child that reported wrote "không phát sinh": the sum is 0 and the report says it did not arise.
+        const reporting = children.filter((c) => c.values[ind.code]?.total != null);
+        if (reporting.length && reporting.every((c) => c.values[ind.code]?.kps)) fig.kps = true;
         values[ind.code] = fig;
         coverage[ind.code] = {
           reported: children.filter((c) => c.values[ind.code]?.total != null).length,
@@ -79,6 +82,7 @@ export function totalsOf(catalogue: Catalogue, unit: UnitFigures, childCount: nu
     const cov = unit.coverage?.[ind.code] ?? { reported: fig.total == null ? 0 : expected, expected };
     const t = {} as TotalFigure;
     for (const m of MEASURES) if (m in fig) t[m] = fig[m] ?? null;
+    if (fig.kps) t.kps = true;
     t.reported = cov.reported;
     t.expected = cov.expected;
     totals[ind.code] = t;

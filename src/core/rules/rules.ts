@@ -14,7 +14,7 @@
  * included: no issue's message is written anywhere else.
  */
 import { MEASURE_LABEL, type Measure } from '../catalogue/catalogue.js';
-import { COLUMNS, INFO_FIELDS, type InfoField } from '../form/layout.js';
+import { COLUMNS, INFO_FIELDS, PROVINCE_OWN_SCOPE, type InfoField } from '../form/layout.js';
 import type { CellRef, Issue, Severity } from '../model.js';
 import { dayMonthYear } from '../util/date.js';
 import { formatNumber } from '../util/number.js';
@@ -744,6 +744,22 @@ export const RULES = {
     message: (p) =>
       `Đơn vị ${p.value} (${p.unitName}) có nhiều tệp: tệp này và ${quoted(p.otherFiles)} (${p.sameDate ? `cùng ngày lập ${p.sameDate}` : 'không phải tệp nào cũng ghi "Ngày lập"'}, nên không biết tệp nào gửi sau). Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng, hoặc ghi "Ngày lập" của bản sửa sau ngày của bản cũ.`,
   }),
+  'province-file-ambiguous': rule<{ value: string; unitName: string }>({
+    severity: 'error',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Tệp mang mã của chính tỉnh nhưng không nói là tệp riêng của các cơ quan cấp tỉnh hay bảng tổng hợp.',
+    message: (p) =>
+      `Tệp mang mã ${p.value} của chính ${p.unitName}, nhưng sheet "Thông tin" không có "Phạm vi số liệu" = "${PROVINCE_OWN_SCOPE}" (tệp riêng của các cơ quan, đơn vị cấp tỉnh) cũng không có "Số đơn vị đã tổng hợp" (bảng tổng hợp), nên không biết có cộng vào tổng hay không. Nếu đây là số liệu do các cơ quan cấp tỉnh tự thực hiện, dùng biểu mẫu riêng của tỉnh (có dòng "Phạm vi số liệu"); nếu là bảng tổng hợp cũ, bỏ tệp khỏi thư mục.`,
+  }),
+  'province-own-duplicate-stock': rule<{ indicator: string; value: number; otherFiles: string[] }>({
+    severity: 'error',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Hai tệp riêng của các cơ quan cấp tỉnh cùng ghi một chỉ tiêu thời điểm (số hiện có), không cộng được.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng ${quoted(p.otherFiles)} cũng ghi chỉ tiêu ${p.indicator}. Đây là số hiện có tại cuối kỳ của một cơ quan, không cộng giữa các tệp: chỉ một cơ quan ghi chỉ tiêu này, các tệp khác để trống, rồi gửi lại.`,
+  }),
   // ——— rules an edition's checks.csv may name (src/core/validate/checks.ts) ———
   'included-exceeds-total': rule<FigureCell & { value: number; whole: string; wholeName: string; wholeValue: number; wholeCell: string; severity: Severity }>({
     severity: 'warning',
@@ -771,6 +787,14 @@ export const RULES = {
     summary: 'Số xã vượt số đơn vị cấp xã cùng loại (chỉ tính xã, không tính phường, đặc khu) trực thuộc theo danh mục.',
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng theo danh mục, ${p.unitName} chỉ có ${n(p.max)} đơn vị loại "${p.type}". Sửa lại số (không vượt ${n(p.max)}).`,
+  }),
+  'level-not-applicable': rule<FigureCell & { value: number; own: boolean; levels: string[] }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Có số ở dòng mà cấp của tệp này không báo cáo (ô xám trong biểu mẫu).',
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ${n(p.value)}, nhưng chỉ tiêu này do ${p.levels.join(' và ')} báo cáo, không phải ${p.own ? 'tệp riêng của các cơ quan, đơn vị cấp tỉnh' : 'đơn vị cấp xã'} (ô xám trong biểu mẫu). Xóa số ở ô này (hoặc ghi "không phát sinh"); nếu số này là của cấp khác, gửi trong tệp của cấp đó.`,
   }),
   'parts-differ-from-total': rule<{ indicator: string; value: number; parts: string[]; partsValue: number }>({
     severity: 'warning',

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { MEASURE_LABEL, type Catalogue, type Check, type Indicator } from '../catalogue/catalogue.js';
+import { MEASURE_LABEL, type Catalogue, type Check, type Indicator, type Level } from '../catalogue/catalogue.js';
 import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
 import { guideRuleLines } from '../rules/docs.js';
@@ -13,7 +13,20 @@ export interface SubmissionWorkbookInput {
   /** Ghi chú per indicator code. */
   notes?: Record<string, string>;
   narrative?: Narrative;
-  info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string; coverage: string; coveredUnits: string; runId: string; madeBy: string }>;
+  info?: Partial<{
+    preparedBy: string;
+    phone: string;
+    preparedOn: Date;
+    head: string;
+    scope: string;
+    agency: string;
+    coverage: string;
+    coveredUnits: string;
+    runId: string;
+    madeBy: string;
+  }>;
+  /** The level that fills this form (a commune, or the province's own submission): other levels' rows are greyed. */
+  level?: Level;
   /** Overrides the title line (the consolidated summary uses it). */
   title?: string;
 }
@@ -135,7 +148,7 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     ...input.info,
   };
   // A summary's coverage and run rows only where they are given: a unit's blank form has none.
-  const fields = INFO_FIELDS.filter((f) => !f.summaryOnly || values[f.key] != null);
+  const fields = INFO_FIELDS.filter((f) => (!f.summaryOnly && !f.ownOnly) || values[f.key] != null);
   const rows = fields.map((f) => [f.label, values[f.key] ?? null, f.hint, f.required] as const);
   for (const [label, value, hint, required] of rows) {
     const row = ws.addRow([label, value, hint]);
@@ -177,6 +190,24 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     showErrorMessage: true,
     errorTitle: 'Ngày không hợp lệ',
     error: 'Nhập ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/12/2024.',
+  };
+}
+
+const LEVEL_WORDS: Record<Level, string> = { xa: 'đơn vị cấp xã', tinh: 'cơ quan, đơn vị cấp tỉnh' };
+
+/** A cell of a row another level fills: greyed; empty or "không phát sinh" only (form-2026.md §3). */
+function greyForLevel(cell: ExcelJS.Cell, ind: Indicator): void {
+  const at = cell.address;
+  cell.fill = GREY;
+  cell.protection = { locked: true };
+  cell.dataValidation = {
+    type: 'custom',
+    formulae: [`OR(LEN(${at})=0,LOWER(TRIM(${at}))="không phát sinh",LOWER(TRIM(${at}))="kps")`],
+    allowBlank: true,
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: 'Không áp dụng',
+    error: `Chỉ tiêu ${ind.code} do ${ind.levels.map((l) => LEVEL_WORDS[l]).join(' và ')} báo cáo. Để trống ô này.`,
   };
 }
 
@@ -262,8 +293,13 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       cell.alignment = { vertical: 'middle', wrapText: c === 'name' || c === 'note', horizontal: c === 'stt' || c === 'code' || c === 'unit' ? 'center' : undefined };
     }
     row.getCell(LETTER.note).protection = { locked: false };
+    const otherLevel = input.level !== undefined && !ind.levels.includes(input.level);
     for (const m of ['total', 'nu', 'dtts'] as const) {
       const cell = row.getCell(LETTER[m]);
+      if (otherLevel) {
+        greyForLevel(cell, ind);
+        continue;
+      }
       if (m !== 'total' && !ind.breakdowns.includes(m)) {
         cell.fill = GREY;
         cell.protection = { locked: true };
