@@ -231,7 +231,8 @@ describe('consolidating a 2026 province folder', () => {
       'BC.01': { total: 2 },
     });
     // A ward: BDG.24 does not arise there.
-    await write(join(folder, 'tuy-hoa.xlsx'), TUY_HOA, '2026', { 'BDG.08': { total: 2 }, 'BDG.09': { total: 50 }, 'BDG.47': { total: 30, nu: 12 } }, { kps: ['BDG.24'] });
+    // A ward outside the Project 8 area: BDG.24 does not arise there; it reported Project 8 leaflets all the same.
+    await write(join(folder, 'tuy-hoa.xlsx'), TUY_HOA, '2026', { 'BDG.08': { total: 2 }, 'BDG.09': { total: 50 }, 'BDG.47': { total: 30, nu: 12 }, 'DA8.06': { total: 20 } }, { kps: ['BDG.24'] });
     // Still on the 2024 form.
     await write(join(folder, 'song-cau.xlsx'), SONG_CAU, '2026', { 'DA8.18': { total: 4 }, 'DA8.19': { total: 80 }, 'BDG.08': { total: 4 }, 'BDG.09': { total: 80 }, 'BDG.10': { total: 50, nu: 10 }, 'DA8.22': { total: 1 }, 'DA8.24': { total: 30 } }, { edition: OLD });
     // The province's own: two agencies.
@@ -246,7 +247,8 @@ describe('consolidating a 2026 province folder', () => {
     await write(join(folder, 'hoi-lhpn.xlsx'), PROVINCE, '2026', { 'DA8.18': { total: 2 }, 'DA8.26': { total: 2 }, 'DA8.19': { total: 70, nu: 65 }, 'BDG.08': { total: 2 }, 'BDG.09': { total: 70 } }, own('Hội Liên hiệp Phụ nữ tỉnh'));
     // A quarter's file beside the year's.
     await write(join(folder, 'quy-3/xuan-loc-q3.xlsx'), XUAN_LOC, '2026-Q3', { 'DA8.18': { total: 1 }, 'DA8.26': { total: 1 }, 'DA8.19': { total: 20 } });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ agency: { name: 'SỞ NỘI VỤ', nameInText: 'Sở Nội vụ tỉnh Đắk Lắk' } }));
+    const programmeArea = { '2026': [XUAN_LOC.code, XUAN_CANH.code, SONG_CAU.code, '22081'] };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ agency: { name: 'SỞ NỘI VỤ', nameInText: 'Sở Nội vụ tỉnh Đắk Lắk' }, programmeArea }));
 
     const r = bdg(['consolidate', folder, '--root', '66', '--out', out, '--json', '--previous', join(dir, 'out25/tong-hop-66-2025.json'), '--config', join(dir, 'config.json')]);
     // 1: the quarter's file is refused (another period); every other output is written.
@@ -260,10 +262,13 @@ describe('consolidating a 2026 province folder', () => {
     expect(rollup.period).toBe('2026');
     // Classes: 5 + 3 (xã) + 4 (the ward on the 2024 form) + 2 (Hội LHPN tỉnh), each counted once by its organiser;
     // all classes: 6 + 3 + 2 + 4 + 7 (Sở Nội vụ) + 2 (Hội LHPN tỉnh).
-    expect(rollup.totals['DA8.18']).toEqual({ total: 14, reported: 4, expected: 103 });
+    // Project 8 rows over the area (4 communes of the config) and the province: the ward is never missing for them.
+    expect(rollup.totals['DA8.18']).toEqual({ total: 14, reported: 4, expected: 5 });
+    expect(rollup.totals['DA8.06']).toEqual({ total: 20, reported: 0, expected: 5 });
+    expect(rollup.programmeArea).toEqual({ source: 'config', communes: 4 });
     expect(rollup.totals['BDG.08']).toEqual({ total: 24, reported: 5, expected: 103 });
     expect(rollup.totals['BDG.09']).toMatchObject({ total: 1023, reported: 5 });
-    expect(rollup.totals['DA8.19']).toMatchObject({ total: 310, nu: 155, reported: 4 });
+    expect(rollup.totals['DA8.19']).toMatchObject({ total: 310, nu: 155, reported: 4, expected: 5 });
     // HĐND cấp xã from the communes only, HĐND cấp tỉnh from the province only: two figures, never one sum.
     expect(rollup.totals['BDG.47']).toMatchObject({ total: 75, nu: 26, reported: 3, expected: 102 });
     expect(rollup.totals['BDG.46']).toEqual({ total: 50, nu: 16, dtts: 9, reported: 1, expected: 1 });
@@ -292,6 +297,11 @@ describe('consolidating a 2026 province folder', () => {
     expect(song).toMatchObject({ status: 'accepted', convertedFrom: OLD });
     expect(song.notConverted).toEqual(['BDG.10']);
     expect(song.warnings!.map((w) => w.rule)).toContain('edition-converted');
+    const ward = rollup.files.find((f) => f.path === 'tuy-hoa.xlsx')!;
+    expect(ward.status).toBe('accepted');
+    expect(ward.warnings!.map((w) => w.message)).toEqual([
+      'Phường Tuy Hòa (mã 22015) không thuộc địa bàn Dự án 8 trong cấu hình, nhưng có số liệu ở DA8.06. Số liệu vẫn được cộng; kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình.',
+    ]);
     const q3 = rollup.files.find((f) => f.path.endsWith('xuan-loc-q3.xlsx'))!;
     expect(q3.status).toBe('rejected');
     expect(q3.errors!.map((e) => e.rule)).toEqual(['period-mismatch']);
@@ -309,6 +319,7 @@ describe('consolidating a 2026 province folder', () => {
     expect(paragraphs.some((t) => t.includes('các cấp … '))).toBe(false);
     expect(find('Dự án 8 "Thực hiện bình đẳng giới')).toContain('giai đoạn 2026 - 2035');
     expect(find('Dự án 8 "Thực hiện bình đẳng giới')).not.toContain('giai đoạn I');
+    expect(paragraphs).toContain('Số liệu Dự án 8 được tổng hợp trên 4 đơn vị cấp xã thuộc địa bàn Dự án 8 (theo danh sách địa bàn trong cấu hình).');
     expect(find('Theo chương trình tập huấn:')).toMatch(/^Theo chương trình tập huấn: 2 lớp Chương trình 1, 5 lớp Chương trình 2, 3 lớp Chương trình 3/);
     expect(find('Trong số 24 lớp tập huấn nêu tại mục 2, Dự án 8 đã tổ chức 14 lớp')).toBeDefined();
     expect(find('Kinh phí Dự án 8 được giao')).toMatch(/^Kinh phí Dự án 8 được giao năm 2026 là 100 triệu đồng, trong đó ngân sách trung ương 60 triệu đồng, ngân sách địa phương 40 triệu đồng/);
@@ -333,5 +344,9 @@ describe('the province’s own files that cannot be added', () => {
     // Nothing of the refused files is added; the province's bodies are counted missing.
     expect(rollup.totals['BDG.08']).toMatchObject({ total: 6, reported: 1, expected: 103 });
     expect(rollup.completeness.missing.at(-1)).toEqual({ code: '66', name: 'Các cơ quan, đơn vị cấp tỉnh' });
+    // No area in the config: the communes that filled a Project 8 figure (none here), and the report says so.
+    expect(rollup.programmeArea).toEqual({ source: 'filled', communes: 0 });
+    const paragraphs = (await openDocx(join(dir, 'out/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
+    expect(paragraphs.some((t) => t.startsWith('Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên 0 đơn vị cấp xã'))).toBe(true);
   });
 });

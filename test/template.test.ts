@@ -222,7 +222,7 @@ describe('buildSubmissionWorkbook', () => {
       indicators: [...catalogue.indicators, added, extra],
       byCode: new Map([...catalogue.byCode, [added.code, added], [extra.code, extra]]),
       sections: [...catalogue.sections, { code: 'ZZ', group: 'XX', heading: 'Phần mới' }],
-      groups: [...catalogue.groups, { code: 'XX', heading: 'NHÓM MỚI' }],
+      groups: [...catalogue.groups, { code: 'XX', heading: 'NHÓM MỚI', programmeArea: false }],
     };
     const layout = submissionLayout(changed);
     const ws = buildSubmissionWorkbook({ catalogue: changed, unit, period: yearPeriod(2024) }).getWorksheet('Số liệu')!;

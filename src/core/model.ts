@@ -200,6 +200,11 @@ export interface Rollup {
   };
   files: FileOutcome[];
   totals: Record<string, TotalFigure>;
+  /**
+   * The programme's area its rows were expected from (form-2026.md §6): the config's list, or, without one, the
+   * communes that filled any of its figures; `communes` of them are under the root.
+   */
+  programmeArea?: { source: 'config' | 'filled'; communes: number };
   /** The province's own submissions added to the totals (form-2026.md §5), one per agency; absent before 2026. */
   provinceOwn?: { file: string; agency: string | null }[];
   ratios: RatioValue[];

@@ -68,6 +68,8 @@ export interface Section {
 export interface Group {
   code: string;
   heading: string;
+  /** Expected only from the communes of the programme's area (groups.csv `area` = `programme`, form-2026.md §6). */
+  programmeArea: boolean;
 }
 
 /** A term of a ratio: one measure of one indicator, or the number of commune-level units. */
@@ -355,7 +357,7 @@ export function loadCatalogue(version?: string): Catalogue {
   });
   const byCode = new Map(indicators.map((ind) => [ind.code, ind]));
   const sections = readCsv(file('sections')).map((r) => ({ code: r.section!, group: r.group!, heading: r.heading_vi! }));
-  const groups = readCsv(file('groups')).map((r) => ({ code: r.group!, heading: r.heading_vi! }));
+  const groups = readCsv(file('groups')).map((r) => ({ code: r.group!, heading: r.heading_vi!, programmeArea: r.area === 'programme' }));
   const ratios: Ratio[] = readCsv(file('ratios')).map((r) => ({
     id: r.id!,
     name: r.name_vi!,

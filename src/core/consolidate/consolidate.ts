@@ -10,6 +10,7 @@ import type { PartialUnit } from '../model.js';
 import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { addProvinceOwn, combineOwn, duplicateStocks, hasProvinceOwnRows } from '../rollup/province-own.js';
+import { areaCodes, areaFiguresAboveZero, coverageOverArea, programmeArea } from '../rollup/programme-area.js';
 import { isProvinceOwn } from '../validate/validate.js';
 import { issue, otherEditionText } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
@@ -217,6 +218,12 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, converted.get(c)?.figures ?? c.figures!]));
   const byUnit = rollUp(hierarchy, catalogue, submitted);
   const children = hierarchy.children(hierarchy.root.code);
+  const year = period?.year ?? (opts.now ?? new Date()).getFullYear();
+  // The programme's rows are expected from its area only (form-2026.md §6), where the root's children are communes.
+  const programme = areaCodes(catalogue);
+  const communeChildren = children.filter((u) => u.level === 'Xã');
+  const area = programme.size && communeChildren.length ? programmeArea(config.programmeArea, year, communeChildren, byUnit, programme) : null;
+  if (area) byUnit.set(hierarchy.root.code, coverageOverArea(byUnit.get(hierarchy.root.code)!, area, programme, byUnit));
   if (ownRows) {
     const own = goodOwn.length
       ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: converted.get(c)?.figures ?? c.figures! })))
@@ -225,7 +232,13 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   }
   const root = byUnit.get(hierarchy.root.code)!;
   const ownUnit = { code: hierarchy.root.code, name: PROVINCE_OWN_UNIT };
-  const year = period?.year ?? (opts.now ?? new Date()).getFullYear();
+  // A commune outside the configured area that reported a figure of the programme's rows: said, never dropped.
+  if (area?.source === 'config')
+    for (const c of final) {
+      const codes = hierarchy.byCode.get(c.unit!.code)?.level === 'Xã' && !area.units.has(c.unit!.code) ? areaFiguresAboveZero(submitted.get(c.unit!.code)!, programme) : [];
+      const outcome = codes.length ? outcomes.get(candidates[checked.indexOf(c)]!) : undefined;
+      if (outcome) outcome.warnings = [...(outcome.warnings ?? []), issue('outside-programme-area', { value: c.unit!.code, unitName: c.unit!.name, codes })];
+    }
   const order = new Map(hierarchy.units.map((u, i) => [u.code, i]));
 
   const rollup: Rollup = {
@@ -257,6 +270,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     },
     files: found.map((f) => outcomes.get(f)!),
     totals: totalsOf(catalogue, root, children.length),
+    ...(area ? { programmeArea: { source: area.source, communes: area.units.size } } : {}),
     ...(ownRows ? { provinceOwn: goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency })) } : {}),
     ratios: computeRatios(catalogue, root.values, hierarchy.communesUnder(root.code), year, root.coverage, (type) =>
       communesOfType(hierarchy, root.code, type),

@@ -752,6 +752,14 @@ export const RULES = {
     message: (p) =>
       `Tệp mang mã ${p.value} của chính ${p.unitName}, nhưng sheet "Thông tin" không có "Phạm vi số liệu" = "${PROVINCE_OWN_SCOPE}" (tệp riêng của các cơ quan, đơn vị cấp tỉnh) cũng không có "Số đơn vị đã tổng hợp" (bảng tổng hợp), nên không biết có cộng vào tổng hay không. Nếu đây là số liệu do các cơ quan cấp tỉnh tự thực hiện, dùng biểu mẫu riêng của tỉnh (có dòng "Phạm vi số liệu"); nếu là bảng tổng hợp cũ, bỏ tệp khỏi thư mục.`,
   }),
+  'outside-programme-area': rule<{ value: string; unitName: string; codes: string[] }>({
+    severity: 'warning',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Đơn vị cấp xã ngoài địa bàn Dự án 8 (theo cấu hình) có số liệu Dự án 8.',
+    message: (p) =>
+      `${p.unitName} (mã ${p.value}) không thuộc địa bàn Dự án 8 trong cấu hình, nhưng có số liệu ở ${p.codes.join(', ')}. Số liệu vẫn được cộng; kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình.`,
+  }),
   'province-own-duplicate-stock': rule<{ indicator: string; value: number; otherFiles: string[] }>({
     severity: 'error',
     level: 'consolidation',

@@ -1,4 +1,5 @@
 import { ratioTermCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { programmeAreaPhrase } from './edition-blocks.js';
 import type { Config } from '../../config.js';
 import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
@@ -243,6 +244,8 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
         : '[Kế hoạch số …/KH-UBND ngày … của Ủy ban nhân dân tỉnh về công tác bình đẳng giới năm …] và [Công văn số … ngày … của … về việc báo cáo kết quả thực hiện]';
     case 'annexes':
       return ctx.annexes ?? null;
+    case 'programmeArea':
+      return programmeAreaPhrase(rollup);
     case 'communeCount':
       return formatNumber(rollup.communes);
     case 'scope': // the same words as {level} and {communeWord}, under the names the unit lists give them
