@@ -217,7 +217,9 @@ describe('consolidating a 2026 province folder', () => {
       'DA8.39': { total: 60 },
       'DA8.40': { total: 40 },
       'DA8.21': { total: 90 },
-    });
+      'BDG.54': { total: 2 },
+      'BDG.55': { total: 1 },
+    }, { kps: ['BDG.15', 'BDG.16'] });
     await write(join(folder, 'xuan-canh.xlsx'), XUAN_CANH, '2026', {
       'DA8.01': { total: 1 },
       'DA8.18': { total: 3 },
@@ -229,6 +231,8 @@ describe('consolidating a 2026 province folder', () => {
       'BDG.24': { total: 0 },
       'BC.03': { total: 40 },
       'BC.01': { total: 2 },
+      'BDG.54': { total: 2 },
+      'BDG.55': { total: 2 },
     });
     // A ward: BDG.24 does not arise there.
     // A ward outside the Project 8 area: BDG.24 does not arise there; it reported Project 8 leaflets all the same.
@@ -323,6 +327,23 @@ describe('consolidating a 2026 province folder', () => {
     expect(find('Theo chương trình tập huấn:')).toMatch(/^Theo chương trình tập huấn: 2 lớp Chương trình 1, 5 lớp Chương trình 2, 3 lớp Chương trình 3/);
     expect(find('Trong số 24 lớp tập huấn nêu tại mục 2, Dự án 8 đã tổ chức 14 lớp')).toBeDefined();
     expect(find('Kinh phí Dự án 8 được giao')).toMatch(/^Kinh phí Dự án 8 được giao năm 2026 là 100 triệu đồng, trong đó ngân sách trung ương 60 triệu đồng, ngân sách địa phương 40 triệu đồng/);
+    // The twenty indicators of Nghị quyết 28, from the edition's targets-nq28.csv.
+    const table = (await openDocx(join(out, 'bao-cao-66-2026.docx'))).rows;
+    const head = table.findIndex((r) => r[3] === 'Mốc năm 2025');
+    const nq28 = table.slice(head + 1, head + 21);
+    expect(nq28.map((r) => r[0])).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    expect(nq28[0]).toEqual([
+      '1',
+      'Tỷ lệ cơ quan quản lý nhà nước, chính quyền địa phương các cấp có lãnh đạo chủ chốt là nữ',
+      '66,7% (4/6)',
+      '60%',
+      '75%',
+      'Đạt mốc 2025, chưa đạt mục tiêu 2030',
+    ]);
+    expect(nq28[1]![5]).toBe('Chưa có số liệu: nguồn Cục Thống kê (điều tra lao động việc làm)');
+    expect(nq28[5]!.slice(2)).toEqual(['Không phát sinh', '80%', '90%', 'Không phát sinh']);
+    expect(nq28[6]!.slice(2)).toEqual(['-', '50%', '70%', 'Chưa có số liệu']);
+    expect(nq28[11]!.slice(3)).toEqual(['Chưa xác định', 'Chưa xác định', 'Chưa có số liệu: nguồn Sở Y tế / Cục Thống kê']);
     // Compared with 2025 through the crosswalk: BDG.06 kept its code.
     expect(find('Trong năm 2026, các cấp, các ngành đã tổ chức 10 cuộc truyền thông')).toContain('tăng 25,0% so với năm 2025');
   });

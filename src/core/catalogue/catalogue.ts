@@ -97,6 +97,22 @@ export interface Ratio {
   targetSource: string | null;
 }
 
+/** One indicator of the Nghị quyết 28 table (the edition's targets-nq28.csv, form-2026.md §10). */
+export interface Nq28Row {
+  no: number;
+  name: string;
+  /** How a result meets a target: at least (>=), at most (<=), below (<); null for a yes/no indicator. */
+  direction: '>=' | '<=' | '<' | null;
+  /** Milestones by year (2025, 2030), in the row's unit; a missing one is "chưa xác định". */
+  targets: { year: number; value: number }[];
+  /** "%", or empty for a ratio printed ×100 (tỷ số giới tính khi sinh), or "lần". */
+  unit: string;
+  /** The ratio of ratios.csv that computes it, or null when the form does not collect it. */
+  ratio: string | null;
+  /** Who holds the figure the form does not collect ("Sở Y tế"). */
+  source: string | null;
+}
+
 /** Administrative levels a submission comes from, for the plausibility bounds. */
 export type BoundLevel = 'Xã' | 'Huyện' | 'Tỉnh';
 
@@ -119,6 +135,8 @@ export interface Catalogue {
   ratios: Ratio[];
   /** Windows of the HĐND terms `term:` rows name (terms.csv): the periods ending from `from` to `to`, inclusive. */
   terms: Map<string, { from: string | null; to: string | null }>;
+  /** The Nghị quyết 28 table, when the edition has targets-nq28.csv. */
+  nq28: Nq28Row[];
   /** Rules across indicators (part_of, check, checks.csv), in one shape, in the order they are evaluated. */
   rules: CheckRule[];
   /** The rules by the indicator whose turn evaluates them (the one their finding points at). */
@@ -315,7 +333,7 @@ const cache = new Map<string, Catalogue>();
 /** The files of one edition, by what they hold. */
 export function editionFile(
   version: string,
-  name: 'indicators' | 'sections' | 'groups' | 'ratios' | 'bounds' | 'report' | 'checks' | 'terms',
+  name: 'indicators' | 'sections' | 'groups' | 'ratios' | 'bounds' | 'report' | 'checks' | 'terms' | 'targets-nq28',
 ): string {
   return `catalogue/${version}/${name}.csv`;
 }
@@ -385,7 +403,8 @@ export function loadCatalogue(version?: string): Catalogue {
   rules.push(...editionChecks(id));
   const rulesAt = new Map<string, CheckRule[]>();
   for (const r of rules) rulesAt.set(r.at.code, [...(rulesAt.get(r.at.code) ?? []), r]);
-  const catalogue: Catalogue = { version: id, name: edition.name, indicators, byCode, sections, groups, ratios, bounds, terms, rules, rulesAt };
+  const nq28 = editionNq28(id);
+  const catalogue: Catalogue = { version: id, name: edition.name, indicators, byCode, sections, groups, ratios, bounds, terms, nq28, rules, rulesAt };
   assertConsistent(catalogue);
   cache.set(id, catalogue);
   return catalogue;
@@ -400,6 +419,26 @@ function editionTerms(id: string): Catalogue['terms'] {
   const bad = rows.filter((r) => ![r.first_period_end, r.last_period_end].every((d) => !d || /^\d{4}-\d{2}-\d{2}$/.test(d)));
   if (bad.length) throw new CatalogueError(path, bad.map((r) => `${r.term}: ngày không đúng dạng yyyy-mm-dd`));
   return new Map(rows.map((r) => [r.term!, { from: date(r.first_period_end), to: date(r.last_period_end) }]));
+}
+
+/** The Nghị quyết 28 table of an edition's targets-nq28.csv; none without the file. */
+function editionNq28(id: string): Nq28Row[] {
+  if (!dataFiles().list(`catalogue/${id}`).includes('targets-nq28.csv')) return [];
+  const path = editionFile(id, 'targets-nq28');
+  const rows = readCsv(path).map((r) => ({
+    no: Number(r.no),
+    name: r.indicator_vi ?? '',
+    direction: (r.direction || null) as Nq28Row['direction'],
+    targets: Object.entries(r)
+      .filter(([key, value]) => /^target_\d{4}$/.test(key) && value)
+      .map(([key, value]) => ({ year: Number(key.slice(7)), value: Number(value) })),
+    unit: r.unit ?? '',
+    ratio: r.ratio || null,
+    source: r.not_collected_source || null,
+  }));
+  const bad = rows.filter((r) => !r.name || ![null, '>=', '<=', '<'].includes(r.direction) || r.targets.some((t) => !Number.isFinite(t.value)));
+  if (bad.length) throw new CatalogueError(path, bad.map((r) => `dòng ${r.no}: tên, direction hoặc chỉ tiêu không hợp lệ`));
+  return rows;
 }
 
 /** The rules of an edition's checks.csv (rules not tied to one row); none when the edition has no such file. */
@@ -446,6 +485,11 @@ function assertConsistent(c: Catalogue): void {
     for (const t of [r.numerator, r.denominator])
       for (const code of ratioTermCodes(t)) if (!c.byCode.has(code)) add('ratios', `${r.id}: ${code} không có`);
     for (const t of r.targets) if (!Number.isFinite(t.percent)) add('ratios', `${r.id}: chỉ tiêu năm ${t.year} không phải số`);
+  }
+  const ratioIds = new Set(c.ratios.map((r) => r.id));
+  for (const r of c.nq28) {
+    if (r.ratio && !ratioIds.has(r.ratio)) add('targets-nq28', `dòng ${r.no}: tỷ lệ ${r.ratio} không có trong ratios.csv`);
+    if (!r.ratio && !r.source) add('targets-nq28', `dòng ${r.no}: cần ratio hoặc not_collected_source`);
   }
   const [first] = problems;
   if (first) throw new CatalogueError(first[0], first[1]);

@@ -1,5 +1,6 @@
 import { ratioTermCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import { programmeAreaPhrase } from './edition-blocks.js';
+import { nq28Table } from './nq28.js';
 import type { Config } from '../../config.js';
 import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
@@ -347,7 +348,8 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
     case 'bang':
       if (arg === 'ke-hoach') return [planTable(ctx)];
       if (arg === 'chi-tieu') return [targetTable(ctx)];
-      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu)`);
+      if (arg === 'nq28' && ctx.catalogue.nq28.length) return [nq28Table(ctx.catalogue, ctx.rollup)];
+      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu, nq28 khi có targets-nq28.csv)`);
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @${name} không có`);
   }
