@@ -364,10 +364,31 @@ describe('the province’s own files that cannot be added', () => {
     expect(file('tinh.xlsx').errors!.map((e) => e.rule)).toEqual(['province-file-ambiguous']);
     // Nothing of the refused files is added; the province's bodies are counted missing.
     expect(rollup.totals['BDG.08']).toMatchObject({ total: 6, reported: 1, expected: 103 });
-    expect(rollup.completeness.missing.at(-1)).toEqual({ code: '66', name: 'Các cơ quan, đơn vị cấp tỉnh' });
+    expect(rollup.completeness.missing.at(-1)).toEqual({ code: '66', name: 'các cơ quan, đơn vị cấp tỉnh' });
     // No area in the config: the communes that filled a Project 8 figure (none here), and the report says so.
     expect(rollup.programmeArea).toEqual({ source: 'filled', communes: 0 });
     const paragraphs = (await openDocx(join(dir, 'out/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
     expect(paragraphs.some((t) => t.startsWith('Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên 0 đơn vị cấp xã'))).toBe(true);
+  });
+});
+
+describe('a quarter compared with the same quarter of last year', () => {
+  it('cùng kỳ: a 2025 Quý III on the 2024 form as --previous of 2026 Quý III; a year is refused', async () => {
+    const dir = tempDir('bdg-2026-q-');
+    await write(join(dir, '2025q3/xuan-loc.xlsx'), XUAN_LOC, 'Quý III năm 2025', { 'BDG.05': { total: 4 }, 'BDG.06': { total: 200 } }, { edition: OLD });
+    await write(join(dir, '2026q3/xuan-loc.xlsx'), XUAN_LOC, '2026-Q3', { 'BDG.05': { total: 6 }, 'BDG.06': { total: 300 } });
+    const prev = bdg(['consolidate', join(dir, '2025q3'), '--root', '66', '--out', join(dir, 'o25'), '--json']);
+    expect(prev.status, prev.stderr).toBe(0);
+    expect(JSON.parse(prev.stdout)).toMatchObject({ period: '2025-Q3', periodLabel: 'Quý III năm 2025', edition: OLD });
+    const r = bdg(['consolidate', join(dir, '2026q3'), '--root', '66', '--out', join(dir, 'o26'), '--previous', join(dir, 'o25/tong-hop-66-2025-Q3.json')]);
+    expect(r.status, r.stderr).toBe(0);
+    const paragraphs = (await openDocx(join(dir, 'o26/bao-cao-66-2026-Q3.docx'))).paragraphs.map((p) => p.text);
+    expect(paragraphs.find((t) => t.startsWith('Trong quý III năm 2026, các cấp, các ngành đã tổ chức 6 cuộc'))).toContain('tăng 50,0% so với cùng kỳ năm 2025');
+
+    await write(join(dir, '2025/xuan-loc.xlsx'), XUAN_LOC, '2025', { 'BDG.05': { total: 4 }, 'BDG.06': { total: 200 } }, { edition: OLD });
+    expect(bdg(['consolidate', join(dir, '2025'), '--root', '66', '--out', join(dir, 'y25')]).status).toBe(0);
+    const mixed = bdg(['consolidate', join(dir, '2026q3'), '--root', '66', '--out', join(dir, 'o26b'), '--previous', join(dir, 'y25/tong-hop-66-2025.json')]);
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toContain('là số liệu năm 2025, khác loại kỳ với quý III năm 2026: chỉ so sánh cùng kỳ');
   });
 });

@@ -331,7 +331,7 @@ function scopeOf(root: AdminUnit, units: UnitSource, period: Period | undefined,
 }
 
 /** The name the province's own submission goes by among the senders (completeness, missing). */
-export const PROVINCE_OWN_UNIT = 'Các cơ quan, đơn vị cấp tỉnh';
+export const PROVINCE_OWN_UNIT = 'các cơ quan, đơn vị cấp tỉnh';
 
 /** Commune-level units of one type ("Xã") under a unit, by the first word(s) of their names. */
 function communesOfType(hierarchy: Hierarchy, code: string, type: string): number {

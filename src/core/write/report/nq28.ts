@@ -18,12 +18,12 @@ export function nq28Table(catalogue: Catalogue, rollup: Rollup): Block {
     kind: 'table',
     table: {
       columns: [
-        { title: 'STT', width: 6, align: 'center' },
-        { title: 'Chỉ tiêu', width: 40, align: 'left' },
-        { title: `Kết quả ${periodPhrase(rollup.periodLabel)}`, width: 16, align: 'center' },
+        { title: 'STT', width: 7, align: 'center' },
+        { title: 'Chỉ tiêu', width: 36, align: 'left' },
+        { title: `Kết quả ${periodPhrase(rollup.periodLabel)}`, width: 15, align: 'center' },
         { title: 'Mốc năm 2025', width: 11, align: 'center' },
         { title: 'Mục tiêu năm 2030', width: 11, align: 'center' },
-        { title: 'Đánh giá', width: 16, align: 'center' },
+        { title: 'Đánh giá', width: 20, align: 'center' },
       ],
       rows,
     },

@@ -311,7 +311,8 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
 function change(arg: string, ctx: WordingContext): string | null {
   const prev = ctx.previous;
   if (!prev) return null;
-  const since = `so với ${periodPhrase(prev.periodLabel)}`;
+  // A part of a year is compared with the same part of an earlier year: "so với cùng kỳ năm 2025".
+  const since = /^\d{4}$/.test(prev.period) ? `so với ${periodPhrase(prev.periodLabel)}` : `so với cùng kỳ năm ${prev.period.slice(0, 4)}`;
   if (CODE.test(arg)) {
     indicator(ctx, arg, `change:${arg}`);
     const now = value(ctx, arg, 'total');
