@@ -125,6 +125,12 @@ describe('templates of each period and of the province itself', () => {
     const ws = wb.getWorksheet('Số liệu')!;
     expect([grey(ws, 'BDG.46'), grey(ws, 'BDG.47'), grey(ws, 'DA8.18'), grey(ws, 'BDG.14')]).toEqual(['FFFFFFF0', 'FFD9D9D9', 'FFFFFFF0', 'FFD9D9D9']);
     expect(ws.getCell(`E${layout.rowOf.get('BDG.47')}`).dataValidation.error).toBe('Chỉ tiêu BDG.47 do đơn vị cấp xã báo cáo. Để trống ô này.');
+    // A figure cell takes a number or "không phát sinh".
+    const at = `E${layout.rowOf.get('BDG.46')}`;
+    expect(ws.getCell(at).dataValidation).toMatchObject({
+      type: 'custom',
+      formulae: [`OR(AND(ISNUMBER(${at}),${at}>=0,INT(${at})=${at}),LOWER(TRIM(${at}))="không phát sinh",LOWER(TRIM(${at}))="kps")`],
+    });
 
     const commune2 = bdg(['template', '--unit', XUAN_LOC.code, '--province-own', '--period', '2026', '--out', join(dir, 'x.xlsx')]);
     expect(commune2.status).toBe(2);

@@ -193,6 +193,25 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
   };
 }
 
+/** A figure cell that takes a number ≥ 0 (whole for counts) or "không phát sinh"/KPS. */
+function kpsValidation(cell: ExcelJS.Cell, ind: Indicator, m: 'total' | 'nu' | 'dtts'): ExcelJS.DataValidation {
+  const at = cell.address;
+  const number = ind.kind === 'count' ? `AND(ISNUMBER(${at}),${at}>=0,INT(${at})=${at})` : `AND(ISNUMBER(${at}),${at}>=0)`;
+  const what = ind.kind === 'count' ? `Số nguyên ≥ 0 (${ind.unit})` : 'Số tiền bằng triệu đồng, ≥ 0, tối đa 3 chữ số thập phân';
+  return {
+    type: 'custom',
+    formulae: [`OR(${number},LOWER(TRIM(${at}))="không phát sinh",LOWER(TRIM(${at}))="kps")`],
+    allowBlank: true,
+    showInputMessage: true,
+    promptTitle: `${ind.code} – ${ind.kind === 'count' ? MEASURE_LABEL[m] : 'triệu đồng'}`,
+    prompt: `${what}. Để trống nếu không có số liệu; ghi 0 nếu bằng không; ghi "không phát sinh" nếu việc này không phát sinh ở đơn vị.`,
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: 'Số không hợp lệ',
+    error: 'Nhập số không âm (không gõ chữ hay đơn vị), hoặc "không phát sinh".',
+  };
+}
+
 const LEVEL_WORDS: Record<Level, string> = { xa: 'đơn vị cấp xã', tinh: 'cơ quan, đơn vị cấp tỉnh' };
 
 /** A cell of a row another level fills: greyed; empty or "không phát sinh" only (form-2026.md §3). */
@@ -263,6 +282,8 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       cell.border = BORDER;
     }
 
+  // An edition with levels (2026 on) takes "không phát sinh" in a figure cell (form-2026.md §4).
+  const levelled = catalogue.indicators.some((i) => i.levels.length < 2);
   lines(catalogue).forEach((line, i) => {
     const r = FIRST_DATA_ROW + i;
     const row = ws.getRow(r);
@@ -320,6 +341,10 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       cell.numFmt = NUMBER_FORMAT[ind.kind];
       const v = input.figures?.[ind.code]?.[m];
       if (v !== undefined && v !== null) cell.value = v;
+      if (levelled) {
+        cell.dataValidation = kpsValidation(cell, ind, m);
+        continue;
+      }
       cell.dataValidation =
         ind.kind === 'count'
           ? {
