@@ -321,6 +321,7 @@ describe('consolidating a 2026 province folder', () => {
   it('the report reads HĐND by level and term, the election and Project 8 by its contents, and compares with 2025', async () => {
     const paragraphs = (await openDocx(join(out, 'bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
     const find = (start: string) => paragraphs.find((t) => t.startsWith(start));
+    expect(find('Đã tổng hợp số liệu của 4/102 ')).toMatch(/ và của các cơ quan, đơn vị cấp tỉnh \(Hội Liên hiệp Phụ nữ tỉnh, Sở Nội vụ\); chưa có số liệu: /);
     expect(find('Hội đồng nhân dân cấp tỉnh nhiệm kỳ 2026 - 2031')).toBe(
       'Hội đồng nhân dân cấp tỉnh nhiệm kỳ 2026 - 2031 có 50 đại biểu, trong đó nữ 16 đại biểu, chiếm 32,0%; người dân tộc thiểu số 9 đại biểu.',
     );
@@ -374,6 +375,7 @@ describe('the province’s own files that cannot be added', () => {
     // No area in the config: the communes that filled a Project 8 figure (none here), and the report says so.
     expect(rollup.programmeArea).toEqual({ source: 'filled', communes: 0 });
     const paragraphs = (await openDocx(join(dir, 'out/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
+    expect(paragraphs.find((t) => t.startsWith('Đã tổng hợp số liệu của 1/102 '))).toMatch(/; chưa có báo cáo của các cơ quan, đơn vị cấp tỉnh; chưa có số liệu: .* và xã Nam Ka\.$/);
     expect(paragraphs.some((t) => t.startsWith('Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên 0 đơn vị cấp xã'))).toBe(true);
   });
 });

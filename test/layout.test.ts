@@ -27,7 +27,7 @@ describe('one form layout for template and reader', () => {
 
     const info = book.readSheet(book.sheets[0]!);
     // A unit's form has the unit's rows; the summary-only ones (coverage, run) are written by consolidate alone.
-    expect(column(info, 1)).toEqual(INFO_FIELDS.filter((f) => !f.summaryOnly).map((f) => f.label));
+    expect(column(info, 1)).toEqual(INFO_FIELDS.filter((f) => !f.summaryOnly && !f.ownOnly).map((f) => f.label));
     const narrative = book.readSheet(book.sheets[2]!);
     expect(column(narrative, 1)).toEqual(Object.values(NARRATIVE_LABELS));
 

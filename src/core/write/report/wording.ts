@@ -1,5 +1,5 @@
 import { ratioTermCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
-import { programmeAreaPhrase } from './edition-blocks.js';
+import { programmeAreaPhrase, provinceOwnReception } from './edition-blocks.js';
 import { nq28Table } from './nq28.js';
 import type { Config } from '../../config.js';
 import { milestoneYear } from '../../rollup/rollup.js';
@@ -466,8 +466,10 @@ function receptionSentence(ctx: WordingContext): string {
   const { rollup } = ctx;
   const c = rollup.completeness;
   const words = levelWords(rollup);
-  const head = `Đã tổng hợp số liệu của ${c.received}/${c.expected} ${words.childUnits}`;
-  const missing = c.missing.length ? `; chưa có số liệu: ${unitList(c.missing.map((m) => m.name), false)}` : '';
+  const own = provinceOwnReception(rollup); // the province's own bodies: said apart from the communes
+  const head = `Đã tổng hợp số liệu của ${c.received - (own?.received ?? 0)}/${c.expected - (own?.expected ?? 0)} ${words.childUnits}${own?.clause ?? ''}`;
+  const names = c.missing.filter((m) => !own || m.code !== rollup.root.code).map((m) => m.name);
+  const missing = names.length ? `; chưa có số liệu: ${unitList(names, false)}` : '';
   // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
   const partial = (c.partial ?? []).map(
     (p) => `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${p.missing.length ? `, chưa có số liệu của ${unitList(p.missing.map((m) => m.name), false)}` : ''})`,
