@@ -334,6 +334,12 @@ describe('consolidating a 2026 province folder', () => {
     expect(find('Theo chương trình tập huấn:')).toMatch(/^Theo chương trình tập huấn: 2 lớp Chương trình 1, 5 lớp Chương trình 2, 3 lớp Chương trình 3/);
     expect(find('Trong số 24 lớp tập huấn nêu tại mục 2, Dự án 8 đã tổ chức 14 lớp')).toBeDefined();
     expect(find('Kinh phí Dự án 8 được giao')).toMatch(/^Kinh phí Dự án 8 được giao năm 2026 là 100 triệu đồng, trong đó ngân sách trung ương 60 triệu đồng, ngân sách địa phương 40 triệu đồng/);
+    // Child marriage in the context group (the 2024-form ward's DA8.22/24 moved to BC.01/03); no cận huyết figure.
+    expect(find('Trong năm 2026, toàn tỉnh có 70 cặp kết hôn')).toMatch(/^Trong năm 2026, toàn tỉnh có 70 cặp kết hôn, trong đó 3 cặp tảo hôn, chiếm 4,3%/);
+    // Disbursed of the year's allocation: DA8.42 (from carried-over funds) empty counts 0, not as unreported.
+    expect(find('Đến thời điểm báo cáo đã giải ngân 90 triệu đồng')).toBe(
+      'Đến thời điểm báo cáo đã giải ngân 90 triệu đồng; tỷ lệ giải ngân vốn giao trong kỳ đạt 90,0% (số liệu của 1/5 đơn vị).',
+    );
     // The twenty indicators of Nghị quyết 28, from the edition's targets-nq28.csv.
     const table = (await openDocx(join(out, 'bao-cao-66-2026.docx'))).rows;
     const head = table.findIndex((r) => r[3] === 'Mốc năm 2025');

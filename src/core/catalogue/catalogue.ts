@@ -80,6 +80,14 @@ export type RatioTerm =
   /** A sum and difference of measures: `BDG.53:total+BDG.55:total`, `DA8.21:total-DA8.42:total`. */
   | { sum: { code: string; measure: Measure; sign: 1 | -1 }[] };
 
+/**
+ * The codes whose coverage a ratio term's result depends on: a sum counts an empty term as 0, so it is as covered
+ * as its leading term (DA8.21 in DA8.21 − DA8.42), not as its least reported one.
+ */
+export function ratioCoverageCodes(t: RatioTerm): string[] {
+  return 'sum' in t ? t.sum.slice(0, 1).map((p) => p.code) : ratioTermCodes(t);
+}
+
 /** The indicator codes a ratio term reads. */
 export function ratioTermCodes(t: RatioTerm): string[] {
   return 'code' in t ? [t.code] : 'sum' in t ? t.sum.map((p) => p.code) : [];

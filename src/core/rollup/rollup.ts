@@ -1,4 +1,4 @@
-import { MEASURES, measuresOf, ratioTermCodes, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
+import { MEASURES, measuresOf, ratioCoverageCodes, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
 import type { Figure, Figures, RatioValue, TotalFigure, UnitFigures } from '../model.js';
 
 /** What roll-up needs of the unit list. */
@@ -110,7 +110,7 @@ export function computeRatios(
     if (values.every((x) => x.v === null)) return null;
     return Math.round(values.reduce((a, x) => a + (x.v ?? 0) * x.sign, 0) * 1000) / 1000;
   };
-  const partialTerm = (t: RatioTerm) => ratioTermCodes(t).some((code) => (coverage?.[code] ? coverage[code]!.reported < coverage[code]!.expected : false));
+  const partialTerm = (t: RatioTerm) => ratioCoverageCodes(t).some((code) => (coverage?.[code] ? coverage[code]!.reported < coverage[code]!.expected : false));
   return catalogue.ratios.map((r: Ratio) => {
     const numerator = term(r.numerator);
     const denominator = term(r.denominator);

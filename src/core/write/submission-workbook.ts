@@ -258,7 +258,8 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
   };
   title(1, input.title ?? 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8', { size: 13, bold: true });
   ws.getRow(1).height = 34;
-  title(2, `Đơn vị: ${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`, { size: 12, italic: true });
+  const who = input.info?.scope ? `${input.info.scope}${input.info.agency ? ` (${input.info.agency})` : ''} – ` : '';
+  title(2, `Đơn vị: ${who}${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`, { size: 12, italic: true });
   title(3, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng không.', { size: 10, italic: true, color: { argb: 'FF595959' } });
 
   // Two-row header: "Trong đó" over Nữ and DTTS; every other header merged down both rows.

@@ -1,4 +1,4 @@
-import { ratioTermCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { ratioCoverageCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import { programmeAreaPhrase, provinceOwnReception } from './edition-blocks.js';
 import { nq28Table } from './nq28.js';
 import type { Config } from '../../config.js';
@@ -292,7 +292,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       const r = rollup.ratios.find((x) => x.id === arg);
       const def = ctx.catalogue.ratios.find((x) => x.id === arg);
       if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
-      for (const t of [def.numerator, def.denominator]) for (const code of ratioTermCodes(t)) used.add(code);
+      for (const t of [def.numerator, def.denominator]) for (const code of ratioCoverageCodes(t)) used.add(code);
       if (kind === 'ratio') return r.value === null ? null : percent(r.value);
       if (r.target === null) return null;
       if (kind === 'target') return `${formatNumber(r.target)}%`;
