@@ -276,7 +276,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       communesOfType(hierarchy, root.code, type),
     ),
     communes: hierarchy.communesUnder(root.code),
-    scope: scopeOf(hierarchy.root, opts.units, period, chosenBy),
+    scope: { ...scopeOf(hierarchy.root, opts.units, period, chosenBy), ...typesPresent(hierarchy) },
     units: hierarchy.units.filter((u) => u.code !== root.code).map((u) => byUnit.get(u.code)!),
     narratives: final
       .filter((c) => Object.keys(c.submission!.narrative).length > 0)
@@ -328,6 +328,20 @@ function scopeOf(root: AdminUnit, units: UnitSource, period: Period | undefined,
     unitsEdition: units.kind === 'builtin' ? edition.id : null,
     unitList: describeUnits(units, period),
   };
+}
+
+/** The order form-2026.md §8 names commune-level types in: "xã, phường, thị trấn, đặc khu". */
+const TYPE_ORDER = ['xã', 'phường', 'thị trấn', 'đặc khu'];
+
+/**
+ * The commune-level types present under the root, from the list in force at the period's end (form-2026.md §8):
+ * "45/126 xã, phường" where there is no đặc khu; nothing to say (the list's words stay) when there is no commune.
+ */
+function typesPresent(hierarchy: Hierarchy): Partial<RollupScope> {
+  const types = new Set(hierarchy.units.filter((u) => u.level === 'Xã').map((u) => unitType(u.name, 'Xã').toLocaleLowerCase('vi')));
+  if (!types.size) return {};
+  const rank = (t: string) => (TYPE_ORDER.includes(t) ? TYPE_ORDER.indexOf(t) : TYPE_ORDER.length);
+  return { communeTypes: [...types].sort((a, b) => rank(a) - rank(b)).join(', ') };
 }
 
 /** The name the province's own submission goes by among the senders (completeness, missing). */
