@@ -43,17 +43,25 @@ export function programmeArea(
     const wanted = new Set(list.map((c) => c.trim()));
     return { units: new Set(communes.filter((u) => wanted.has(u.code)).map((u) => u.code)), source: 'config' };
   }
-  return { units: new Set(communes.filter((u) => fillsArea(byUnit.get(u.code)?.values, codes)).map((u) => u.code)), source: 'filled' };
+  const filled = communes.filter((u) => fillsArea(byUnit.get(u.code)?.values, codes));
+  return { units: new Set(filled.map((u) => u.code)), source: 'filled' };
 }
 
 /**
  * The root's coverage of the area's rows counted over the area only: a commune outside it is never missing for
  * them (the province's own submission is added on top by addProvinceOwn).
  */
-export function coverageOverArea(root: UnitFigures, area: Area, codes: Set<string>, byUnit: Map<string, UnitFigures>): UnitFigures {
+export function coverageOverArea(
+  root: UnitFigures,
+  area: Area,
+  codes: Set<string>,
+  byUnit: Map<string, UnitFigures>,
+): UnitFigures {
   const coverage = { ...root.coverage };
   const inArea = [...area.units];
-  for (const code of codes)
-    coverage[code] = { reported: inArea.filter((u) => byUnit.get(u)?.values[code]?.total != null).length, expected: inArea.length };
+  for (const code of codes) {
+    const reported = inArea.filter((u) => byUnit.get(u)?.values[code]?.total != null).length;
+    coverage[code] = { reported, expected: inArea.length };
+  }
   return { ...root, coverage };
 }

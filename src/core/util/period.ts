@@ -41,7 +41,8 @@ export function periodEnd(p: Period): string {
 
 /** The same period of the year before ("so với cùng kỳ"). */
 export function samePeriodBefore(p: Period): Period {
-  return p.kind === 'quarter' ? quarterPeriod(p.year - 1, p.quarter!) : parsePeriodArg(p.id.replace(/^\d{4}/, String(p.year - 1)))!;
+  if (p.kind === 'quarter') return quarterPeriod(p.year - 1, p.quarter!);
+  return parsePeriodArg(p.id.replace(/^\d{4}/, String(p.year - 1)))!;
 }
 
 function romanOrDigit(s: string): number | null {

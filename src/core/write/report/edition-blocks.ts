@@ -12,8 +12,10 @@ export function programmeAreaPhrase(rollup: Rollup): string | null {
   if (!area) return null;
   const n = formatNumber(area.communes);
   return area.source === 'config'
-    ? `Số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã thuộc địa bàn Dự án 8 (theo danh sách địa bàn trong cấu hình)`
-    : `Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã đã có số liệu Dự án 8; các đơn vị khác không được tính là chưa báo cáo`;
+    ? `Số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã thuộc địa bàn Dự án 8 ` +
+        '(theo danh sách địa bàn trong cấu hình)'
+    : 'Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên ' +
+        `${n} đơn vị cấp xã đã có số liệu Dự án 8; các đơn vị khác không được tính là chưa báo cáo`;
 }
 
 /**
