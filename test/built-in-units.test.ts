@@ -142,7 +142,8 @@ describe('built-in units: no --units needed', () => {
     expect(rollup.completeness).toMatchObject({ expected: 38, received: 5 });
     expect(rollup.completeness.missing).toEqual(communes.slice(5).map((u) => ({ code: u.code, name: u.name })));
     expect(rollup.communes).toBe(38);
-    expect(rollup.scope).toMatchObject({ level: 'Tỉnh', type: 'Tỉnh', words: 'toàn tỉnh', communeTypes: 'xã, phường, đặc khu', rootChosenBy: 'files', unitsEdition: '2025' });
+    // The types present in Lai Châu (form-2026.md §8): xã and phường, no đặc khu.
+    expect(rollup.scope).toMatchObject({ level: 'Tỉnh', type: 'Tỉnh', words: 'toàn tỉnh', communeTypes: 'xã, phường', rootChosenBy: 'files', unitsEdition: '2025' });
     const sum = sumFigures(figures);
     expect(rollup.totals['DA8.05']).toEqual({ ...sum['DA8.05'], reported: 5, expected: 38 });
     expect(rollup.units).toHaveLength(38);
@@ -151,7 +152,7 @@ describe('built-in units: no --units needed', () => {
     expect(readdirSync(out).sort()).toEqual(['bao-cao-12-2025.docx', 'tong-hop-12-2025.json', 'tong-hop-12-2025.xlsx']);
     const doc = await openDocx(join(out, 'bao-cao-12-2025.docx'));
     const bdg19 = sum['BDG.19']!.total!;
-    expect(doc.paragraphs.map((p) => p.text)).toContainEqual(expect.stringContaining(`Toàn tỉnh có ${formatNumber(bdg19)}/38 xã, phường, đặc khu (${formatPercent(bdg19 / 38)})`));
+    expect(doc.paragraphs.map((p) => p.text)).toContainEqual(expect.stringContaining(`Toàn tỉnh có ${formatNumber(bdg19)}/38 xã, phường (${formatPercent(bdg19 / 38)})`));
   });
 
   it('files of two provinces make the whole country the root, and the summary says which provinces', async () => {
@@ -189,7 +190,7 @@ describe('built-in units: no --units needed', () => {
     const rollup = json<Rollup>(r);
     expect(rollup.root).toEqual({ code: '655', name: 'Huyện Krông A Na' });
     expect(rollup.completeness).toMatchObject({ expected: 8, received: 6, missing: [{ code: '24574', name: 'Xã Bình Hòa' }, { code: '24577', name: 'Xã Quảng Điền' }] });
-    expect(rollup.scope).toMatchObject({ level: 'Huyện', words: 'toàn huyện', communeTypes: 'xã, phường, thị trấn', rootChosenBy: 'option', unitsEdition: '2024' });
+    expect(rollup.scope).toMatchObject({ level: 'Huyện', words: 'toàn huyện', communeTypes: 'xã, thị trấn', rootChosenBy: 'option', unitsEdition: '2024' });
     const stray = rollup.files.find((f) => f.path === 'nham-huyen.xlsx')!;
     expect(stray).toMatchObject({ unit: '24595', status: 'rejected' });
     expect(stray.errors!.map((e) => [e.rule, e.message])).toEqual([
@@ -200,7 +201,7 @@ describe('built-in units: no --units needed', () => {
     const doc = await openDocx(join(out, 'bao-cao-655-2024.docx'));
     const texts = doc.paragraphs.map((p) => p.text);
     const bdg19 = sum['BDG.19']!.total!;
-    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện có ${formatNumber(bdg19)}/8 xã, phường, thị trấn`));
+    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện có ${formatNumber(bdg19)}/8 xã, thị trấn`));
     expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện duy trì ${formatNumber(sum['DA8.07']!.total!)} Địa chỉ tin cậy`));
     expect(texts.join('\n')).not.toContain('Toàn tỉnh');
   });

@@ -10,7 +10,7 @@ import { bdg, ROOT } from './helpers/cli.js';
 import { figuresFor, sumFigures, THREE_LEVEL, TWO_LEVEL, writeSubmission, writeUnits } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue('BDG-2024.1');
 const D = {
   '101': { code: '101', name: 'Huyện Đông' },
   '102': { code: '102', name: 'Huyện Tây' },

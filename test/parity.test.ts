@@ -30,7 +30,8 @@ function* workbooks(dir: string): Generator<string> {
   }
 }
 
-const SUMMARY_ONLY = new Set(INFO_FIELDS.filter((f) => f.summaryOnly).map((f) => f.key as string));
+// Rows written only on a summary or on the province's own submission (issue 20) came after the dump.
+const SUMMARY_ONLY = new Set(INFO_FIELDS.filter((f) => f.summaryOnly || f.ownOnly).map((f) => f.key as string));
 const withoutEmptySummaryRows = (info: object) => Object.fromEntries(Object.entries(info).filter(([k, v]) => v !== null || !SUMMARY_ONLY.has(k)));
 
 function plain(read: ReadResult) {

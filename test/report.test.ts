@@ -14,7 +14,7 @@ import { openDocx, paragraphsOf, parseVn, type OpenedDocx } from './helpers/docx
 import { figuresFor, THREE_LEVEL, writeSubmission, writeUnits } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue('BDG-2024.1');
 const CONFIG = {
   agency: { superior: 'UBND tỉnh Thử Nghiệm', name: 'Sở Nội vụ', symbol: 'SNV' },
   place: 'Thử Nghiệm',
@@ -248,7 +248,8 @@ describe('the report DOCX: every figure is the roll-up figure', () => {
     expect(para(doc, /^Trong năm 2024, các cấp, các ngành đã tổ chức/)!.text).toBe(
       `Trong năm 2024, các cấp, các ngành đã tổ chức ${formatNumber(total('BDG.05'))} cuộc truyền thông về bình đẳng giới, phòng, chống bạo lực trên cơ sở giới cho ${formatNumber(total('BDG.06'))} lượt người; trong đó nữ ${formatNumber(total('BDG.06', 'nu'))} lượt, chiếm ${percent(total('BDG.06', 'nu') / total('BDG.06'))}; người dân tộc thiểu số ${formatNumber(total('BDG.06', 'dtts'))} lượt, chiếm ${percent(total('BDG.06', 'dtts') / total('BDG.06'))}.`,
     );
-    expect(para(doc, /mô hình phòng, chống bạo lực gia đình;/)!.text).toContain(`${formatNumber(total('BDG.19'))}/12 xã, phường, thị trấn (${percent(total('BDG.19') / 12)})`);
+    // The commune-level types present in the province (form-2026.md §8): it has xã and thị trấn, no phường.
+    expect(para(doc, /mô hình phòng, chống bạo lực gia đình;/)!.text).toContain(`${formatNumber(total('BDG.19'))}/12 xã, thị trấn (${percent(total('BDG.19') / 12)})`);
     expect(percent(0.02034)).toBe('2,0%');
     expect(percent(0.5169)).toBe('51,7%');
     expect(percent(1)).toBe('100%');

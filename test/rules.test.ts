@@ -72,6 +72,18 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   ],
   'parts-exceed-whole': [{ indicator: 'DA8.25', value: 30, parts: ['DA8.25', 'DA8.26', 'DA8.27'], whole: 'DA8.18', wholeValue: 12, severity: 'warning' }],
   'communes-of-type-exceed': [{ indicator: 'BDG.24', value: 9, unitName: 'Huyện Krông A Na', type: 'Xã', max: 7, severity: 'error' }],
+  'outside-programme-area': [{ value: '22015', unitName: 'Phường Tuy Hòa', codes: ['DA8.04', 'DA8.05'] }],
+  'province-file-ambiguous': [{ value: '66', unitName: 'Tỉnh Đắk Lắk' }],
+  'province-own-duplicate-stock': [{ indicator: 'BDG.13', value: 40, otherFiles: ['so-noi-vu.xlsx'] }],
+  'level-not-applicable': [
+    { indicator: 'BDG.40', measure: 'total', value: 50, own: false, levels: ['cơ quan, đơn vị cấp tỉnh (tệp riêng của tỉnh)'] },
+    { indicator: 'BDG.14', measure: 'total', value: 3, own: true, levels: ['đơn vị cấp xã'] },
+  ],
+  'parts-differ-from-total': [{ indicator: 'DA8.20', value: 500, parts: ['DA8.39', 'DA8.40'], partsValue: 450 }],
+  'value-above-max': [{ indicator: 'BDG.52', value: 3, max: 2 }],
+  'value-above-max-per-commune': [{ indicator: 'BDG.54', value: 9, max: 2, communes: 4, unitName: 'Tỉnh Đắk Lắk' }],
+  'term-out-of-window': [{ indicator: 'BDG.40', value: 85, term: '2021-2026', period: 'Năm 2026' }],
+  'event-out-of-period': [{ indicator: 'BDG.42', value: 120, date: '15/03/2026', period: 'Quý II năm 2026' }],
   'form-outdated': [{ value: 'BDG-2024.1', edition: 'BDG-2026.1', period: 'Năm 2026' }],
   'form-newer': [{ value: 'BDG-2026.1', edition: 'BDG-2024.1', period: 'Năm 2025' }],
   'date-invalid': [{ value: '31/02/2024' }],
@@ -134,6 +146,7 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'value-above-reference': [
     { indicator: 'DA8.21', value: 900, other: 'DA8.20', otherName: 'Kinh phí được giao', otherValue: 850, otherCell: 'E30', severity: 'warning' },
     { indicator: 'DA8.21', value: 900, other: 'DA8.20', otherName: 'Kinh phí được giao', otherValue: 850, otherCell: 'E30', severity: 'error' },
+    { indicator: 'DA8.13', value: 90, other: 'DA8.35', otherName: 'Số phụ nữ DTTS mang thai', otherValue: 80, otherCell: 'E31', severity: 'warning', money: false },
   ],
   'outlier-vs-previous': [{ indicator: 'DA8.05', value: 9000, previous: 120 }],
   'period-mismatch': [{ value: 'Năm 2023', period: 'Năm 2024' }, { value: null, period: 'Năm 2024' }],
@@ -426,7 +439,7 @@ describe('the reader’s findings are the catalogue’s issues', () => {
         { sheet: 'Số liệu', cell: 'F3:G3' },
       ),
     ]);
-    const catalogue = loadCatalogue();
+    const catalogue = loadCatalogue('BDG-2024.1');
     expect(byRule('code-missing')).toEqual(
       catalogue.indicators
         .filter((ind) => !['DA8.04', 'DA8.05'].includes(ind.code))

@@ -13,7 +13,7 @@ import { writeSummaryWorkbook } from '../src/core/write/summary-workbook.js';
 import { figuresFor } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 
-const catalogue = loadCatalogue();
+const catalogue = loadCatalogue('BDG-2024.1');
 const columns = catalogue.indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ code: ind.code, measure: m as Measure, money: ind.kind === 'money' })));
 const FIXED = 4;
 const SOURCE = { file: 'Tệp của đơn vị', rollup: 'Cộng từ cấp dưới', missing: 'Chưa có số liệu' };

@@ -73,7 +73,7 @@ describe('bdg template', () => {
       const v = row.getCell('B').value;
       if (typeof v === 'string' && /^[A-Z0-9]+\.\d\d$/.test(v)) codes.push(v);
     });
-    expect(codes).toEqual(loadCatalogue().indicators.map((i) => i.code));
+    expect(codes).toEqual(loadCatalogue('BDG-2024.1').indicators.map((i) => i.code));
   });
 
   it('greys and locks what does not apply, validates what does, freezes and fits the page', () => {
@@ -96,7 +96,7 @@ describe('bdg template', () => {
     expect(protection.password ?? protection.hashValue).toBeUndefined(); // no password: a user can lift it
     expect(ws.getCell('H12').protection?.locked).toBe(false); // Ghi chú
     expect([ws.getCell('E12').numFmt, ws.getCell(`E${moneyRow}`).numFmt]).toEqual(['#,##0', '#,##0.0##']);
-    const layout = submissionLayout(loadCatalogue());
+    const layout = submissionLayout(loadCatalogue('BDG-2024.1'));
     expect(layout).toMatchObject({
       headerRow: 4,
       firstDataRow: 6,
@@ -120,7 +120,7 @@ describe('bdg template', () => {
     expect(text).toContain('Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi');
     expect(text).toContain('Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau.');
     expect(text).toMatch(/\[no-figures\].*• Cảnh báo.*\[date-missing\]/);
-    for (const ind of loadCatalogue().indicators.filter((i) => i.partOf)) expect(text).toContain(`${ind.code} (`);
+    for (const ind of loadCatalogue('BDG-2024.1').indicators.filter((i) => i.partOf)) expect(text).toContain(`${ind.code} (`);
     // The cross-indicator checks are said from the edition's rules (part_of, check, checks.csv), in one wording.
     const errors = guide.slice(guide.findIndex((l) => l.includes('Các ràng buộc giữa các chỉ tiêu')));
     const said = errors.join(' ');
@@ -186,7 +186,7 @@ describe('bdg template', () => {
 });
 
 describe('buildSubmissionWorkbook', () => {
-  const catalogue = loadCatalogue();
+  const catalogue = loadCatalogue('BDG-2024.1');
   const unit = { code: '655', name: 'Huyện Krông A Na' };
 
   it('writes figures as numbers (null stays empty), notes, words, who and when, and a title of its own', async () => {
@@ -230,7 +230,7 @@ describe('buildSubmissionWorkbook', () => {
       indicators: [...catalogue.indicators, added, extra],
       byCode: new Map([...catalogue.byCode, [added.code, added], [extra.code, extra]]),
       sections: [...catalogue.sections, { code: 'ZZ', group: 'XX', heading: 'Phần mới' }],
-      groups: [...catalogue.groups, { code: 'XX', heading: 'NHÓM MỚI' }],
+      groups: [...catalogue.groups, { code: 'XX', heading: 'NHÓM MỚI', programmeArea: false }],
     };
     const layout = submissionLayout(changed);
     const ws = buildSubmissionWorkbook({ catalogue: changed, unit, period: yearPeriod(2024) }).getWorksheet('Số liệu')!;

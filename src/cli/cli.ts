@@ -51,8 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--under <MÃ>', 'tạo biểu mẫu cho mọi đơn vị trực thuộc đơn vị này (vào thư mục --out)')
     .option('--units <TỆP>', UNITS_HELP)
     .option('--units-edition <NĂM>', EDITION_HELP)
-    .option('--period <KỲ>', 'kỳ báo cáo: 2024 (năm) hoặc 2024-H1 (6 tháng đầu năm)', String(new Date().getFullYear()))
+    .option('--period <KỲ>', PERIOD_HELP, String(new Date().getFullYear()))
     .option('--form <PHIÊN-BẢN>', FORM_HELP)
+    .option('--province-own', 'biểu mẫu riêng của các cơ quan, đơn vị cấp tỉnh (với --unit là mã tỉnh)')
+    .option('--agency <TÊN>', 'với --province-own: cơ quan lập biểu, ví dụ "Sở Nội vụ"')
     .option('--out <TỆP/THƯ-MỤC>', 'tệp .xlsx sẽ tạo (với --under: thư mục)')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
@@ -68,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--units-edition <NĂM>', EDITION_HELP)
     .option('--root <MÃ>', 'chỉ tổng hợp phần danh mục thuộc đơn vị này (mặc định: đơn vị nhỏ nhất chứa mọi tệp)')
     .option('--config <TỆP>', 'tệp cấu hình (JSON)')
-    .option('--period <KỲ>', 'kỳ báo cáo (mặc định: kỳ của đa số tệp)')
+    .option('--period <KỲ>', `${PERIOD_HELP} (mặc định: kỳ của đa số tệp)`)
     .option('--form <PHIÊN-BẢN>', FORM_HELP)
     .option('--out <THƯ-MỤC>', 'thư mục kết quả (mặc định: out)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
@@ -125,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const UNITS_HELP = 'danh mục đơn vị hành chính riêng (.csv hoặc .xlsx); mặc định: danh mục có sẵn theo kỳ báo cáo';
 const FORM_HELP = 'phiên bản biểu mẫu (các phiên bản kê trong catalogue/editions.csv); mặc định: phiên bản của kỳ báo cáo';
+const PERIOD_HELP = 'kỳ báo cáo: 2026 (năm), 2026-H1 (6 tháng đầu năm), 2026-M9 (9 tháng), 2026-Q1…2026-Q4 (quý), hoặc "Quý III năm 2026"';
 const EDITION_HELP = 'dùng danh mục có sẵn của năm này: 2024 (trước 1/7/2025) hoặc 2025 (từ 1/7/2025)';
 
 /** Commander's own words in its help, said in Vietnamese: the users are officials, not programmers. */

@@ -32,6 +32,11 @@ export const configSchema = z
     basis: z.array(z.string().min(1)).default([]),
     /** The programme Project 8 belongs to, as the province names it; the national programme's name when missing. */
     programme: z.string().min(1).optional(),
+    /**
+     * Địa bàn Dự án 8 by year: the post-2025 codes of the communes where the programme's rows are expected
+     * ({"2026": ["22057", "22060"]}); without it, the communes that filled a figure of those rows (form-2026.md §6).
+     */
+    programmeArea: z.record(z.string().regex(/^\d{4}$/), z.array(z.string().min(1))).optional(),
     /** Kế hoạch giao: indicator code → the figure assigned for the period ({"DA8.01": 312}). */
     plan: z.record(z.string().regex(/^[A-Z0-9]+\.\d{2}$/), z.number().nonnegative()).default({}),
     /** Địa danh in the date line: "Đắk Lắk". */

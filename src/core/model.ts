@@ -26,6 +26,8 @@ export interface CellValue {
   /** What the person typed, when it was text (kept for messages). */
   text?: string;
   invalid?: boolean;
+  /** "không phát sinh" (or KPS): reported, adds 0 (form-2026.md §4). */
+  kps?: true;
 }
 
 export interface IndicatorRow {
@@ -35,13 +37,15 @@ export interface IndicatorRow {
   note: string | null;
 }
 
-export type PeriodKind = 'year' | 'half';
+export type PeriodKind = 'year' | 'half' | 'nine' | 'quarter';
 
 export interface Period {
-  /** "2024" for a year, "2024-H1" for the first six months. */
+  /** "2024" for a year, "2024-H1" for the first six months, "2026-M9" for nine months, "2026-Q3" for a quarter. */
   id: string;
   year: number;
   kind: PeriodKind;
+  /** 1–4 for a quarter. */
+  quarter?: number;
   /** Vietnamese label: "Năm 2024", "6 tháng đầu năm 2024". */
   label: string;
 }
@@ -55,6 +59,10 @@ export interface SubmissionInfo {
   phone: string | null;
   preparedOn: string | null;
   head: string | null;
+  /** `Phạm vi số liệu`: "Cơ quan, đơn vị cấp tỉnh" on the province's own submission (form-2026.md §5). */
+  scope: string | null;
+  /** `Cơ quan lập biểu`: the province-level body that filled an own submission. */
+  agency: string | null;
   /** A summary written by `consolidate` (Additions): "7/8", the commune-level codes it includes, its run id, "bdg x.y.z". */
   coverage: string | null;
   coveredUnits: string | null;
@@ -84,7 +92,10 @@ export interface Submission {
 }
 
 /** Plain figures by indicator code, as rolled up and written out. A missing breakdown key = not applicable. */
-export type Figure = Partial<Record<Measure, number | null>>;
+export type Figure = Partial<Record<Measure, number | null>> & {
+  /** Every figure behind the total was "không phát sinh": the total is 0 and the report says so (form-2026.md §4). */
+  kps?: true;
+};
 export type Figures = Record<string, Figure>;
 
 export interface UnitRef {
@@ -189,6 +200,13 @@ export interface Rollup {
   };
   files: FileOutcome[];
   totals: Record<string, TotalFigure>;
+  /**
+   * The programme's area its rows were expected from (form-2026.md §6): the config's list, or, without one, the
+   * communes that filled any of its figures; `communes` of them are under the root.
+   */
+  programmeArea?: { source: 'config' | 'filled'; communes: number };
+  /** The province's own submissions added to the totals (form-2026.md §5), one per agency; absent before 2026. */
+  provinceOwn?: { file: string; agency: string | null }[];
   ratios: RatioValue[];
   /** Number of commune-level units under the root (for "x/y xã"). */
   communes: number;

@@ -26,6 +26,9 @@ export function packageDataFiles(overlay = process.env.BDG_CATALOGUE_OVERLAY): D
     list: (dir) => {
       const over = overlaid(dir);
       const own = over ? listDir(join(packageRoot, dir)) : readdirSync(join(packageRoot, dir));
+      // A folder the overlay has inside the catalogue (crosswalk/, an edition's) is the overlay's alone: the
+      // package's crosswalks to editions the overlay's editions.csv does not list are not part of its catalogue.
+      if (over && dir !== 'catalogue' && listDir(over).length) return listDir(over).sort();
       return over ? [...new Set([...own, ...listDir(over)])].sort() : own.sort();
     },
     read: (path) => {

@@ -6,7 +6,7 @@ import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { parseSavedRollup } from '../core/rollup/saved.js';
 import { formatNumber, formatPercent } from '../core/util/number.js';
-import { halfYearPeriod, parsePeriodArg, yearPeriod } from '../core/util/period.js';
+import { parsePeriodArg, periodsOfYear } from '../core/util/period.js';
 import { assertCatalogue } from '../core/catalogue/check.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
 import { verdictLine } from '../core/validate/verdict.js';
@@ -279,7 +279,7 @@ function periodOptions(select: HTMLSelectElement, withAuto: boolean, chosen?: st
   const options: HTMLOptionElement[] = [];
   if (withAuto) options.push(h('option', { value: '' }, 'Theo kỳ của đa số tệp'));
   for (let y = year + 1; y >= 2020; y--)
-    for (const p of [yearPeriod(y), halfYearPeriod(y)]) options.push(h('option', { value: p.id, selected: p.id === chosen }, p.label));
+    for (const p of periodsOfYear(y)) options.push(h('option', { value: p.id, selected: p.id === chosen }, p.label));
   select.replaceChildren(...options);
 }
 

@@ -36,7 +36,7 @@ export async function writeSubmission(
   opts: { period?: string; narrative?: Narrative; preparedOn?: string } = {},
 ): Promise<void> {
   const wb = buildSubmissionWorkbook({
-    catalogue: loadCatalogue(),
+    catalogue: loadCatalogue('BDG-2024.1'),
     unit,
     period: parsePeriodArg(opts.period ?? '2024')!,
     figures,
@@ -50,7 +50,7 @@ export async function writeSubmission(
 /** Sums figures the plain way, for expected values: null when no unit has the number. */
 export function sumFigures(list: Figures[]): Figures {
   const out: Figures = {};
-  for (const ind of loadCatalogue().indicators)
+  for (const ind of loadCatalogue('BDG-2024.1').indicators)
     out[ind.code] = Object.fromEntries(
       measuresOf(ind).map((m) => {
         const vs = list.map((f) => f[ind.code]?.[m]).filter((v): v is number => typeof v === 'number');

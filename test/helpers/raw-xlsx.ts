@@ -26,7 +26,7 @@ export interface RawSheet {
 
 /** The row of each indicator code in the `Số liệu` sheet made by `figuresSheet`. */
 export function rowOf(code: string): number {
-  return loadCatalogue().indicators.findIndex((i) => i.code === code) + 2;
+  return loadCatalogue('BDG-2024.1').indicators.findIndex((i) => i.code === code) + 2;
 }
 
 export function cellOf(code: string, m: Measure = 'total'): string {
@@ -46,7 +46,7 @@ export interface FiguresSheetOptions {
 }
 
 export function figuresSheetXml(opts: FiguresSheetOptions = {}): string {
-  const catalogue = loadCatalogue();
+  const catalogue = loadCatalogue('BDG-2024.1');
   const figures = opts.figures ?? districtFigures();
   const r = (ref: string) => (opts.positional ? '' : ` r="${ref}"`);
   const text = (ref: string, t: string) => `<c${r(ref)} t="inlineStr"><is><t>${esc(t)}</t></is></c>`;

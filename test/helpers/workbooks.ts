@@ -52,7 +52,7 @@ const DEFAULT_INFO: Record<string, unknown> = {
 
 /** Builds a submission by hand, cell by cell, the way a person retypes the form: no template involved. */
 export async function writeHandMade(path: string, opts: HandMadeOptions = {}): Promise<HandMade> {
-  const catalogue = loadCatalogue();
+  const catalogue = loadCatalogue('BDG-2024.1');
   const wb = new ExcelJS.Workbook();
   const info = wb.addWorksheet(opts.sheetNames?.info ?? 'Thông tin');
   const infoCells = new Map<string, string>();

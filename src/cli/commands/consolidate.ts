@@ -65,7 +65,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const unitsFile = flags.units ?? config.unitsPath;
   const units = await loadUnitSource({ file: unitsFile, edition: flags.unitsEdition });
   const period = flags.period ? parsePeriodArg(flags.period) : undefined;
-  if (flags.period && !period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2024 hoặc 2024-H1.`);
+  if (flags.period && !period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2026 (cả năm), 2026-H1 (6 tháng đầu năm), 2026-M9 (9 tháng) hoặc 2026-Q1…2026-Q4 (quý).`);
   const outDir = resolve(flags.out ?? 'out');
   const inputDir = resolve(dir);
   const outStat = await stat(outDir).catch(() => null);

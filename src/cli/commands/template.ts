@@ -11,6 +11,8 @@ import type { Period } from '../../core/model.js';
 import { printable, EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { otherEditionText } from '../../core/rules/rules.js';
+import { PROVINCE_OWN_SCOPE } from '../../core/form/layout.js';
+import { hasProvinceOwnRows } from '../../core/rollup/province-own.js';
 
 export interface TemplateFlags {
   unit?: string;
@@ -22,6 +24,9 @@ export interface TemplateFlags {
   period: string;
   out?: string;
   force?: boolean;
+  /** The province's own submission (form-2026.md §5): `--unit` is the province. */
+  provinceOwn?: boolean;
+  agency?: string;
 }
 
 /**
@@ -30,14 +35,17 @@ export interface TemplateFlags {
  */
 export async function runTemplate(flags: TemplateFlags, io: CommandIO): Promise<number> {
   const period = parsePeriodArg(flags.period);
-  if (!period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2024 (cả năm) hoặc 2024-H1 (6 tháng đầu năm).`);
+  if (!period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2026 (cả năm), 2026-H1 (6 tháng đầu năm), 2026-M9 (9 tháng) hoặc 2026-Q1…2026-Q4 (quý).`);
   if (Boolean(flags.unit) === Boolean(flags.under))
     throw new UsageError('cần đúng một trong hai: --unit MÃ (một biểu mẫu cho một đơn vị) hoặc --under MÃ --out THƯ-MỤC (mỗi đơn vị trực thuộc một biểu mẫu).');
   assertCatalogue();
   const catalogue = loadCatalogue(chooseEdition(flags.form, period).id);
   const source = await loadUnitSource({ file: flags.units, edition: flags.unitsEdition });
   const list = hierarchyFor(source, period);
-  const form = { catalogue, period };
+  if (flags.provinceOwn && !flags.unit) throw new UsageError('--province-own cần --unit MÃ-TỈNH (biểu mẫu riêng của các cơ quan, đơn vị cấp tỉnh).');
+  if (flags.provinceOwn && !hasProvinceOwnRows(catalogue))
+    throw new UsageError(`--province-own: biểu mẫu ${catalogue.version} không có phần riêng của các cơ quan, đơn vị cấp tỉnh.`);
+  const form = { catalogue, period, own: flags.provinceOwn ? { agency: flags.agency } : undefined };
   return flags.under ? writeTemplatesUnder(flags.under, list, source, form, flags, io) : writeOneTemplate(flags.unit!, list, source, form, flags, io);
 }
 
@@ -48,23 +56,30 @@ function findUnit(code: string, list: Hierarchy, source: UnitSource, period: Per
   throw new UsageError(why ? `${option}: ${otherEditionText(why)}` : `mã đơn vị "${code}" không có trong ${describeUnits(source, period)}. Kiểm tra lại mã.`);
 }
 
-/** The form to write: its edition and period. */
+/** The form to write: its edition and period, and whether it is the province's own submission. */
 interface Form {
   catalogue: Catalogue;
   period: Period;
+  own?: { agency?: string };
 }
 
-function workbookBytes(unit: AdminUnit, { catalogue, period }: Form): Promise<ArrayBuffer> {
-  return buildSubmissionWorkbook({ catalogue, unit: { code: unit.code, name: unit.name }, period }).xlsx.writeBuffer() as Promise<ArrayBuffer>;
+/** A commune's form greys the rows of the province's own bodies; the province's own form greys the communes' rows. */
+function workbookBytes(unit: AdminUnit, { catalogue, period, own }: Form): Promise<ArrayBuffer> {
+  const level = own ? 'tinh' : unit.level === 'Xã' && hasProvinceOwnRows(catalogue) ? 'xa' : undefined;
+  const info = own ? { scope: PROVINCE_OWN_SCOPE, ...(own.agency ? { agency: own.agency } : {}) } : undefined;
+  const wb = buildSubmissionWorkbook({ catalogue, unit: { code: unit.code, name: unit.name }, period, level, info });
+  return wb.xlsx.writeBuffer() as Promise<ArrayBuffer>;
 }
 
 async function writeOneTemplate(code: string, list: Hierarchy, source: UnitSource, form: Form, flags: TemplateFlags, io: CommandIO): Promise<number> {
   const { period } = form;
   const unit = findUnit(code, list, source, period, '--unit');
-  const out = resolve(flags.out ?? `bieu-mau-${unit.code}-${period.id}.xlsx`);
+  if (form.own && unit.level !== 'Tỉnh') throw new UsageError(`--province-own: ${unit.name} (mã ${unit.code}) không phải đơn vị cấp tỉnh.`);
+  const out = resolve(flags.out ?? `bieu-mau-${unit.code}${form.own ? '-cap-tinh' : ''}-${period.id}.xlsx`);
   await checkOutputs([out], { force: flags.force });
   await writeFileAtomic(out, new Uint8Array(await workbookBytes(unit, form)));
-  io.stderr.write(`${printable(`Đã tạo biểu mẫu ${period.label} cho ${unit.name} (mã ${unit.code}, theo ${describeUnits(source, period)}): ${out}`)}\n`);
+  const whose = form.own ? `các cơ quan, đơn vị cấp tỉnh của ${unit.name}` : unit.name;
+  io.stderr.write(`${printable(`Đã tạo biểu mẫu ${period.label} cho ${whose} (mã ${unit.code}, theo ${describeUnits(source, period)}): ${out}`)}\n`);
   io.stderr.write(`Phiên bản biểu mẫu: ${form.catalogue.version} (${form.catalogue.name}).\n`);
   io.stderr.write(`${printable(`Điền số liệu, lưu lại, rồi kiểm tra: bdg validate ${basename(out)}${flags.units ? ` --units ${flags.units}` : ''}`)}\n`);
   return EXIT.ok;

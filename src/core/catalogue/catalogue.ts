@@ -18,8 +18,22 @@ export type Check =
   | { type: 'members-of'; of: string; lo: number; hi: number }
   | { type: 'attendance-of'; of: string }
   | { type: 'victims-of'; of: string }
-  | { type: 'not-above'; of: string; severity: 'error' | 'warning' }
-  | { type: 'communes' };
+  | { type: 'not-above'; of: string[]; severity: 'error' | 'warning' }
+  | { type: 'communes' }
+  /** The filled parts never sum above this row; `exact`: when every part is filled, they sum to it. */
+  | { type: 'sum-of'; parts: string[]; exact: boolean }
+  /** A count of xã (the unit type) under the submitter: phường and đặc khu cannot meet a new-rural criterion. */
+  | { type: 'rural-communes' }
+  | { type: 'max'; max: number }
+  | { type: 'max-per-commune'; max: number }
+  /** A stock of one HĐND term: filled only in the periods the edition's terms.csv gives that term. */
+  | { type: 'term'; term: string }
+  /** An event of one day: filled only in periods containing it. */
+  | { type: 'event'; date: string };
+
+/** Who fills a row: the commune-level units, the province's own submission, or both (form-2026.md §3). */
+export const LEVELS = ['xa', 'tinh'] as const;
+export type Level = (typeof LEVELS)[number];
 
 export interface Indicator {
   code: string;
@@ -31,7 +45,12 @@ export interface Indicator {
   nature: 'stock' | 'flow';
   breakdowns: Breakdown[];
   partOf: string | null;
-  check: Check | null;
+  /** The rules of the `check` column, in the order written (several separated by a space). */
+  checks: Check[];
+  /** Who fills the row; an edition without the `levels` column: every level. */
+  levels: Level[];
+  /** The citation of the row (the edition's `source` column), for maintainers. */
+  source: string | null;
   /** Short name for column headers (the edition's report.csv); the full name when none is given. */
   shortName: string;
   /** A total that already counts this figure (the edition's report.csv): the report then says "trong đó" rather than "ngoài". */
@@ -49,10 +68,30 @@ export interface Section {
 export interface Group {
   code: string;
   heading: string;
+  /** Expected only from the communes of the programme's area (groups.csv `area` = `programme`, form-2026.md §6). */
+  programmeArea: boolean;
 }
 
 /** A term of a ratio: one measure of one indicator, or the number of commune-level units. */
-export type RatioTerm = { code: string; measure: Measure } | { communes: true };
+export type RatioTerm =
+  | { code: string; measure: Measure }
+  /** The commune-level units under the root; of one type ("Xã") when `type` is given. */
+  | { communes: true; type?: string }
+  /** A sum and difference of measures: `BDG.53:total+BDG.55:total`, `DA8.21:total-DA8.42:total`. */
+  | { sum: { code: string; measure: Measure; sign: 1 | -1 }[] };
+
+/**
+ * The codes whose coverage a ratio term's result depends on: a sum counts an empty term as 0, so it is as covered
+ * as its leading term (DA8.21 in DA8.21 − DA8.42), not as its least reported one.
+ */
+export function ratioCoverageCodes(t: RatioTerm): string[] {
+  return 'sum' in t ? t.sum.slice(0, 1).map((p) => p.code) : ratioTermCodes(t);
+}
+
+/** The indicator codes a ratio term reads. */
+export function ratioTermCodes(t: RatioTerm): string[] {
+  return 'code' in t ? [t.code] : 'sum' in t ? t.sum.map((p) => p.code) : [];
+}
 
 export interface Ratio {
   id: string;
@@ -64,6 +103,22 @@ export interface Ratio {
   targetNote: string | null;
   /** Where the target is set ("Nghị quyết số 28/NQ-CP"). */
   targetSource: string | null;
+}
+
+/** One indicator of the Nghị quyết 28 table (the edition's targets-nq28.csv, form-2026.md §10). */
+export interface Nq28Row {
+  no: number;
+  name: string;
+  /** How a result meets a target: at least (>=), at most (<=), below (<); null for a yes/no indicator. */
+  direction: '>=' | '<=' | '<' | null;
+  /** Milestones by year (2025, 2030), in the row's unit; a missing one is "chưa xác định". */
+  targets: { year: number; value: number }[];
+  /** "%", or empty for a ratio printed ×100 (tỷ số giới tính khi sinh), or "lần". */
+  unit: string;
+  /** The ratio of ratios.csv that computes it, or null when the form does not collect it. */
+  ratio: string | null;
+  /** Who holds the figure the form does not collect ("Sở Y tế"). */
+  source: string | null;
 }
 
 /** Administrative levels a submission comes from, for the plausibility bounds. */
@@ -86,6 +141,10 @@ export interface Catalogue {
   sections: Section[];
   groups: Group[];
   ratios: Ratio[];
+  /** Windows of the HĐND terms `term:` rows name (terms.csv): the periods ending from `from` to `to`, inclusive. */
+  terms: Map<string, { from: string | null; to: string | null }>;
+  /** The Nghị quyết 28 table, when the edition has targets-nq28.csv. */
+  nq28: Nq28Row[];
   /** Rules across indicators (part_of, check, checks.csv), in one shape, in the order they are evaluated. */
   rules: CheckRule[];
   /** The rules by the indicator whose turn evaluates them (the one their finding points at). */
@@ -95,26 +154,57 @@ export interface Catalogue {
 /** `attendance-of`: more people than this per event or class is worth a second look. */
 export const MAX_ATTENDANCE_PER_EVENT = 500;
 
-const checkSchema = z
-  .string()
-  .transform((s, ctx): Check | null => {
-    if (s === '') return null;
-    const [type, ...args] = s.split(':');
-    switch (type) {
-      case 'members-of':
-        return { type, of: args[0]!, lo: Number(args[1]), hi: Number(args[2]) };
-      case 'attendance-of':
-      case 'victims-of':
-        return { type, of: args[0]! };
-      case 'not-above':
-        return { type, of: args[0]!, severity: args[1] === 'warning' ? 'warning' : 'error' };
-      case 'communes':
-        return { type };
-      default:
-        ctx.addIssue({ code: 'custom', message: `unknown check "${s}"` });
-        return z.NEVER;
+const CODE_RE = /^[A-Z0-9]+\.\d{2}$/;
+
+/** One rule of the compact `check` notation, or the problem with it. */
+function parseCheck(s: string): Check | string {
+  const [type, ...args] = s.split(':');
+  const codes = (text = '') => text.split('+').map((c) => c.trim());
+  const number = (text = '') => (/^\d+$/.test(text) ? Number(text) : NaN);
+  switch (type) {
+    case 'members-of':
+      return { type, of: args[0]!, lo: Number(args[1]), hi: Number(args[2]) };
+    case 'attendance-of':
+    case 'victims-of':
+      return { type, of: args[0]! };
+    case 'not-above':
+      return { type, of: codes(args[0]), severity: args[1] === 'warning' ? 'warning' : 'error' };
+    case 'sum-of':
+      if (args[1] !== undefined && args[1] !== 'exact') return `sum-of: "${args[1]}" không phải exact`;
+      return { type, parts: codes(args[0]), exact: args[1] === 'exact' };
+    case 'communes':
+    case 'rural-communes':
+      return { type };
+    case 'max':
+    case 'max-per-commune':
+      return Number.isFinite(number(args[0])) ? { type, max: number(args[0]) } : `${type}: "${args[0] ?? ''}" không phải số`;
+    case 'term':
+      return /^\d{4}-\d{4}$/.test(args[0] ?? '') ? { type, term: args[0]! } : `term: "${args[0] ?? ''}" không phải YYYY-YYYY`;
+    case 'event':
+      return /^\d{4}-\d{2}-\d{2}$/.test(args[0] ?? '') ? { type, date: args[0]! } : `event: "${args[0] ?? ''}" không phải YYYY-MM-DD`;
+    default:
+      return `unknown check "${s}"`;
+  }
+}
+
+/** The `check` column: several rules separated by spaces, each applied. */
+const checkSchema = z.string().transform((s, ctx): Check[] => {
+  const checks: Check[] = [];
+  for (const part of s.split(/\s+/).filter(Boolean)) {
+    const check = parseCheck(part);
+    if (typeof check === 'string') {
+      ctx.addIssue({ code: 'custom', message: check });
+      return z.NEVER;
     }
-  });
+    for (const code of 'of' in check ? [check.of].flat() : 'parts' in check ? check.parts : [])
+      if (!CODE_RE.test(code)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}": "${code}" không phải mã chỉ tiêu` });
+        return z.NEVER;
+      }
+    checks.push(check);
+  }
+  return checks;
+});
 
 const indicatorRowSchema = z.object({
   code: z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
@@ -130,12 +220,27 @@ const indicatorRowSchema = z.object({
     .pipe(z.array(z.enum(BREAKDOWNS))),
   part_of: z.string().transform((s) => (s === '' ? null : s)),
   check: checkSchema,
+  levels: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(';') : [...LEVELS]))
+    .pipe(z.array(z.enum(LEVELS)).min(1)),
+  source: z
+    .string()
+    .optional()
+    .transform((s) => s || null),
 });
 
 function parseTerm(s: string): RatioTerm {
   if (s === 'communes') return { communes: true };
-  const [code, measure] = s.split(':');
-  return { code: code!, measure: z.enum(MEASURES).parse(measure ?? 'total') };
+  if (s.startsWith('communes:')) return { communes: true, type: s.slice(9).trim() };
+  const one = (text: string) => {
+    const [code, measure] = text.trim().split(':');
+    return { code: code!, measure: z.enum(MEASURES).parse(measure ?? 'total') };
+  };
+  if (!/[+-]/.test(s)) return one(s);
+  const sum = [...s.matchAll(/([+-]?)\s*([A-Z0-9]+\.\d{2}(?::\w+)?)/g)].map((m) => ({ ...one(m[2]!), sign: (m[1] === '-' ? -1 : 1) as 1 | -1 }));
+  return { sum };
 }
 
 /**
@@ -234,7 +339,10 @@ export function describeEditions(): string {
 const cache = new Map<string, Catalogue>();
 
 /** The files of one edition, by what they hold. */
-export function editionFile(version: string, name: 'indicators' | 'sections' | 'groups' | 'ratios' | 'bounds' | 'report' | 'checks'): string {
+export function editionFile(
+  version: string,
+  name: 'indicators' | 'sections' | 'groups' | 'ratios' | 'bounds' | 'report' | 'checks' | 'terms' | 'targets-nq28',
+): string {
   return `catalogue/${version}/${name}.csv`;
 }
 
@@ -265,7 +373,9 @@ export function loadCatalogue(version?: string): Catalogue {
       nature: r.nature,
       breakdowns: r.breakdowns,
       partOf: r.part_of,
-      check: r.check,
+      checks: r.check,
+      levels: r.levels,
+      source: r.source,
       shortName: reportRows.get(r.code)?.short_name_vi || r.name_vi,
       includedIn: reportRows.get(r.code)?.included_in || null,
       core: reportRows.get(r.code)?.core === '1',
@@ -273,7 +383,7 @@ export function loadCatalogue(version?: string): Catalogue {
   });
   const byCode = new Map(indicators.map((ind) => [ind.code, ind]));
   const sections = readCsv(file('sections')).map((r) => ({ code: r.section!, group: r.group!, heading: r.heading_vi! }));
-  const groups = readCsv(file('groups')).map((r) => ({ code: r.group!, heading: r.heading_vi! }));
+  const groups = readCsv(file('groups')).map((r) => ({ code: r.group!, heading: r.heading_vi!, programmeArea: r.area === 'programme' }));
   const ratios: Ratio[] = readCsv(file('ratios')).map((r) => ({
     id: r.id!,
     name: r.name_vi!,
@@ -296,14 +406,47 @@ export function loadCatalogue(version?: string): Catalogue {
     }),
   );
   const edition = findFormEdition(id)!;
-  const rules = indicators.flatMap((ind) => rowRules(ind, (code) => byCode.get(code), MAX_ATTENDANCE_PER_EVENT));
+  const terms = editionTerms(id);
+  const rules = indicators.flatMap((ind) => rowRules(ind, (code) => byCode.get(code), MAX_ATTENDANCE_PER_EVENT, terms));
   rules.push(...editionChecks(id));
   const rulesAt = new Map<string, CheckRule[]>();
   for (const r of rules) rulesAt.set(r.at.code, [...(rulesAt.get(r.at.code) ?? []), r]);
-  const catalogue: Catalogue = { version: id, name: edition.name, indicators, byCode, sections, groups, ratios, bounds, rules, rulesAt };
+  const nq28 = editionNq28(id);
+  const catalogue: Catalogue = { version: id, name: edition.name, indicators, byCode, sections, groups, ratios, bounds, terms, nq28, rules, rulesAt };
   assertConsistent(catalogue);
   cache.set(id, catalogue);
   return catalogue;
+}
+
+/** The HĐND terms of an edition's terms.csv (`term,first_period_end,last_period_end`); none without the file. */
+function editionTerms(id: string): Catalogue['terms'] {
+  const path = editionFile(id, 'terms');
+  if (!dataFiles().list(`catalogue/${id}`).includes('terms.csv')) return new Map();
+  const date = (s: string | undefined) => (s ? s : null);
+  const rows = readCsv(path);
+  const bad = rows.filter((r) => ![r.first_period_end, r.last_period_end].every((d) => !d || /^\d{4}-\d{2}-\d{2}$/.test(d)));
+  if (bad.length) throw new CatalogueError(path, bad.map((r) => `${r.term}: ngày không đúng dạng yyyy-mm-dd`));
+  return new Map(rows.map((r) => [r.term!, { from: date(r.first_period_end), to: date(r.last_period_end) }]));
+}
+
+/** The Nghị quyết 28 table of an edition's targets-nq28.csv; none without the file. */
+function editionNq28(id: string): Nq28Row[] {
+  if (!dataFiles().list(`catalogue/${id}`).includes('targets-nq28.csv')) return [];
+  const path = editionFile(id, 'targets-nq28');
+  const rows = readCsv(path).map((r) => ({
+    no: Number(r.no),
+    name: r.indicator_vi ?? '',
+    direction: (r.direction || null) as Nq28Row['direction'],
+    targets: Object.entries(r)
+      .filter(([key, value]) => /^target_\d{4}$/.test(key) && value)
+      .map(([key, value]) => ({ year: Number(key.slice(7)), value: Number(value) })),
+    unit: r.unit ?? '',
+    ratio: r.ratio || null,
+    source: r.not_collected_source || null,
+  }));
+  const bad = rows.filter((r) => !r.name || ![null, '>=', '<=', '<'].includes(r.direction) || r.targets.some((t) => !Number.isFinite(t.value)));
+  if (bad.length) throw new CatalogueError(path, bad.map((r) => `dòng ${r.no}: tên, direction hoặc chỉ tiêu không hợp lệ`));
+  return rows;
 }
 
 /** The rules of an edition's checks.csv (rules not tied to one row); none when the edition has no such file. */
@@ -334,7 +477,10 @@ function assertConsistent(c: Catalogue): void {
     if (!sectionCodes.has(ind.section)) add('indicators', `${ind.code}: mục ${ind.section} không có trong sections.csv`);
     if (!groupCodes.has(ind.group)) add('indicators', `${ind.code}: nhóm ${ind.group} không có trong groups.csv`);
     if (ind.partOf && !c.byCode.has(ind.partOf)) add('indicators', `${ind.code}: part_of ${ind.partOf} không có`);
-    if (ind.check && 'of' in ind.check && !c.byCode.has(ind.check.of)) add('indicators', `${ind.code}: check nói đến ${ind.check.of}, không có`);
+    for (const check of ind.checks) {
+      if (check.type === 'term' && !c.terms.has(check.term)) add('terms', `${ind.code}: nhiệm kỳ ${check.term} không có trong terms.csv`);
+      if (check.type === 'rural-communes' && !ind.levels.includes('xa')) add('indicators', `${ind.code}: rural-communes cần levels xa`);
+    }
     if (ind.includedIn && !c.byCode.has(ind.includedIn)) add('report', `${ind.code}: included_in ${ind.includedIn} không có`);
   }
   for (const [code, levels] of c.bounds) {
@@ -344,8 +490,14 @@ function assertConsistent(c: Catalogue): void {
   for (const r of c.rules)
     for (const code of codesOf(r)) if (!c.byCode.has(code)) add(r.at.code === code || !c.byCode.has(r.at.code) ? 'checks' : 'indicators', `quy tắc ${r.rule}: ${code} không có`);
   for (const r of c.ratios) {
-    for (const t of [r.numerator, r.denominator]) if ('code' in t && !c.byCode.has(t.code)) add('ratios', `${r.id}: ${t.code} không có`);
+    for (const t of [r.numerator, r.denominator])
+      for (const code of ratioTermCodes(t)) if (!c.byCode.has(code)) add('ratios', `${r.id}: ${code} không có`);
     for (const t of r.targets) if (!Number.isFinite(t.percent)) add('ratios', `${r.id}: chỉ tiêu năm ${t.year} không phải số`);
+  }
+  const ratioIds = new Set(c.ratios.map((r) => r.id));
+  for (const r of c.nq28) {
+    if (r.ratio && !ratioIds.has(r.ratio)) add('targets-nq28', `dòng ${r.no}: tỷ lệ ${r.ratio} không có trong ratios.csv`);
+    if (!r.ratio && !r.source) add('targets-nq28', `dòng ${r.no}: cần ratio hoặc not_collected_source`);
   }
   const [first] = problems;
   if (first) throw new CatalogueError(first[0], first[1]);

@@ -1,4 +1,4 @@
-import type { Indicator, Measure } from './catalogue.js';
+import type { Check, Indicator, Measure } from './catalogue.js';
 
 /**
  * Cross-indicator rules as data, in the shape of DHIS2's validation rules: a left side, an operator, a right side,
@@ -10,12 +10,29 @@ export type Term =
   /** One measure of one indicator, times a factor. */
   | { code: string; measure: Measure; factor: number }
   /** The number of commune-level units under the submitting unit (of one type: "Xã"; or all), times a factor. */
-  | { communes: string | null; factor: number };
+  | { communes: string | null; factor: number }
+  /** A fixed number (`max:2`). */
+  | { constant: number; factor: number };
 
 export type Operator = '<=' | '>=' | '<' | '>' | '=';
 
-/** DHIS2's missing value strategy: skip when any figure is missing, only when all are, or count a missing figure as 0. */
-export type Missing = 'skip-any' | 'skip-all' | 'zero';
+/**
+ * DHIS2's missing value strategy: skip when any figure is missing, only when all are, or count a missing figure as
+ * 0; `sum`: a side of several figures counts an empty one as 0 and is skipped only when all its figures are empty,
+ * a side of one figure is skipped when it is empty (`sum-of`, `not-above:A+B`).
+ */
+export type Missing = 'skip-any' | 'skip-all' | 'zero' | 'sum';
+
+/**
+ * The periods a rule is about, by their last day (yyyy-mm-dd, inclusive): the rule is evaluated only for a period
+ * outside them (`term:`: a stock of a term outside its window; `event:`: an event outside the periods containing it).
+ */
+export interface PeriodWindow {
+  endsFrom?: string | null;
+  endsBy?: string | null;
+  /** A day the period must contain. */
+  contains?: string;
+}
 
 export interface CheckRule {
   /** The rule of src/core/rules that says what is wrong (its message). */
@@ -31,6 +48,10 @@ export interface CheckRule {
   at: { code: string; measure: Measure };
   /** Numbers the message needs (`lo`, `hi`, `max`). */
   params: Record<string, number>;
+  /** Evaluated only for periods outside this window. */
+  outsidePeriod?: PeriodWindow;
+  /** The words the message needs (`term`, `date`). */
+  words?: Record<string, string>;
 }
 
 const OPERATORS: Operator[] = ['<=', '>=', '<', '>', '='];
@@ -43,7 +64,12 @@ const base = (ind: Indicator, rule: string, severity: CheckRule['severity'] = 'e
  * `check` column (`members-of:X:lo:hi`, `attendance-of:X`, `victims-of:X`, `not-above:X[:warning]`, `communes`).
  * `whole` gives the measures of the indicator a part belongs to.
  */
-export function rowRules(ind: Indicator, whole: (code: string) => Indicator | undefined, maxPerEvent: number): CheckRule[] {
+export function rowRules(
+  ind: Indicator,
+  whole: (code: string) => Indicator | undefined,
+  maxPerEvent: number,
+  terms: Map<string, { from: string | null; to: string | null }> = new Map(),
+): CheckRule[] {
   const rules: CheckRule[] = [];
   if (ind.partOf) {
     const of = whole(ind.partOf);
@@ -51,9 +77,15 @@ export function rowRules(ind: Indicator, whole: (code: string) => Indicator | un
       if (of && (m === 'total' || of.breakdowns.includes(m)))
         rules.push({ ...base(ind, 'part-exceeds-whole'), at: { code: ind.code, measure: m }, left: [term(ind.code, m)], op: '<=', right: [term(of.code, m)] });
   }
-  const check = ind.check;
-  if (!check) return rules;
+  for (const check of ind.checks) rules.push(...checkRules(ind, check, maxPerEvent, terms));
+  return rules;
+}
+
+/** The rules of one `check` of a row. */
+function checkRules(ind: Indicator, check: Check, maxPerEvent: number, terms: Map<string, { from: string | null; to: string | null }>): CheckRule[] {
+  const rules: CheckRule[] = [];
   const me = [term(ind.code)];
+  const zero = [{ constant: 0, factor: 1 }];
   switch (check.type) {
     case 'members-of': {
       const params = { lo: check.lo, hi: check.hi };
@@ -79,11 +111,37 @@ export function rowRules(ind: Indicator, whole: (code: string) => Indicator | un
     case 'victims-of':
       rules.push({ ...base(ind, 'victims-fewer-than-cases', 'warning'), left: me, op: '>=', right: [term(check.of)] });
       break;
-    case 'not-above':
-      rules.push({ ...base(ind, 'value-above-reference', check.severity), left: me, op: '<=', right: [term(check.of)] });
+    case 'not-above': {
+      const right = check.of.map((c) => term(c));
+      rules.push({ ...base(ind, 'value-above-reference', check.severity), missing: 'sum', left: me, op: '<=', right });
       break;
+    }
     case 'communes':
       rules.push({ ...base(ind, 'communes-exceed-units'), left: me, op: '<=', right: [{ communes: null, factor: 1 }] });
+      break;
+    case 'sum-of': {
+      const parts = check.parts.map((c) => term(c));
+      rules.push({ ...base(ind, 'parts-exceed-whole'), missing: 'sum', left: parts, op: '<=', right: me });
+      if (check.exact) rules.push({ ...base(ind, 'parts-differ-from-total', 'warning'), left: parts, op: '=', right: me });
+      break;
+    }
+    case 'rural-communes':
+      rules.push({ ...base(ind, 'communes-of-type-exceed'), left: me, op: '<=', right: [{ communes: 'Xã', factor: 1 }] });
+      break;
+    case 'max':
+      rules.push({ ...base(ind, 'value-above-max'), left: me, op: '<=', right: [{ constant: check.max, factor: 1 }], params: { max: check.max } });
+      break;
+    case 'max-per-commune':
+      rules.push({ ...base(ind, 'value-above-max-per-commune'), left: me, op: '<=', right: [{ communes: null, factor: check.max }], params: { max: check.max } });
+      break;
+    case 'term': {
+      const window = terms.get(check.term);
+      const outsidePeriod = { endsFrom: window?.from ?? null, endsBy: window?.to ?? null };
+      rules.push({ ...base(ind, 'term-out-of-window', 'warning'), left: me, op: '<=', right: zero, outsidePeriod, words: { term: check.term } });
+      break;
+    }
+    case 'event':
+      rules.push({ ...base(ind, 'event-out-of-period', 'warning'), left: me, op: '<=', right: zero, outsidePeriod: { contains: check.date }, words: { date: check.date } });
       break;
   }
   return rules;
@@ -116,7 +174,7 @@ export function checksRowRule(r: Record<string, string>): CheckRule | string {
   const severity = r.severity as CheckRule['severity'];
   if (severity !== 'error' && severity !== 'warning') return `severity "${r.severity}" không phải error hoặc warning`;
   const missing = (r.missing || 'skip-any') as Missing;
-  if (!['skip-any', 'skip-all', 'zero'].includes(missing)) return `missing "${r.missing}" không phải skip-any, skip-all hoặc zero`;
+  if (!['skip-any', 'skip-all', 'zero', 'sum'].includes(missing)) return `missing "${r.missing}" không phải skip-any, skip-all, zero hoặc sum`;
   const first = left.find((t): t is Extract<Term, { code: string }> => 'code' in t);
   if (!first) return 'vế trái cần ít nhất một mã chỉ tiêu';
   if (!r.rule) return 'thiếu rule';

@@ -25,15 +25,16 @@ export function ruleSentences(catalogue: Catalogue): { errors: string[]; warning
 function sameRuleGroups(rules: CheckRule[]): CheckRule[][] {
   const groups = new Map<string, CheckRule[]>();
   for (const r of rules) {
-    const right = r.right.map((t) => ('code' in t ? t.code : t.communes));
-    const key = JSON.stringify([r.rule, r.severity, shape(r.left), right, r.when && shape(r.when.terms), r.when?.op, r.when?.value]);
+    const right = shape(r.right);
+    const key = JSON.stringify([r.rule, r.severity, shape(r.left), right, r.when && shape(r.when.terms), r.when?.op, r.when?.value, r.outsidePeriod]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()];
 }
 
 /** The codes and factors of a side, without its measures. */
-const shape = (terms: Term[]) => terms.map((t) => ('code' in t ? [t.code, t.factor] : ['communes', t.communes, t.factor]));
+const shape = (terms: Term[]) =>
+  terms.map((t) => ('code' in t ? [t.code, t.factor] : 'communes' in t ? ['communes', t.communes, t.factor] : ['constant', t.constant, t.factor]));
 
 function sentences(group: CheckRule[], name: (code: string) => string): string[] {
   const [first, second] = group;
@@ -55,7 +56,7 @@ function sentence(r: CheckRule, name: (code: string) => string, withMeasure: boo
   const claim = claimed ?? (r.right.length === 0 && r.op === '<=' ? 'bằng 0' : `${OP_WORDS[r.op]} ${sideText(r.right, withMeasure)}`);
   const when = r.when ? `, khi ${sideText(r.when.terms, withMeasure)} ${OP_WORDS[r.when.op]} ${formatNumber(r.when.value)}` : '';
   const blank = r.missing === 'zero' ? ' (ô để trống tính là 0)' : '';
-  return `${subject} ${claim}${when}${blank}.`;
+  return `${subject} ${claim}${when}${blank}${periodText(r.outsidePeriod)}.`;
 }
 
 const sideText = (terms: Term[], withMeasure: boolean) =>
@@ -69,8 +70,19 @@ const OP_WORDS: Record<Operator, string> = {
   '=': 'bằng',
 };
 
+/** The periods a rule holds in (`term:`, `event:`): it is checked only outside them. */
+function periodText(w: CheckRule['outsidePeriod']): string {
+  if (!w) return '';
+  const day = (iso: string) => iso.split('-').reverse().join('/');
+  if (w.contains) return `, chỉ ghi trong kỳ báo cáo có ngày ${day(w.contains)}`;
+  const from = w.endsFrom ? ` kết thúc từ ${day(w.endsFrom)}` : '';
+  const by = w.endsBy ? `${from ? ' và' : ''} kết thúc đến ${day(w.endsBy)}` : '';
+  return from || by ? `, chỉ ghi trong kỳ báo cáo${from}${by}` : '';
+}
+
 function termText(t: Term, withMeasure: boolean): string {
   const factor = t.factor === 1 ? '' : `${formatNumber(t.factor)} × `;
+  if ('constant' in t) return `${factor}${formatNumber(t.constant)}`;
   if (!('code' in t)) return `${factor}số đơn vị cấp xã${t.communes ? ` loại "${t.communes}"` : ''} trực thuộc`;
   const measure = withMeasure && t.measure !== 'total' ? ` (${MEASURE_LABEL[t.measure]})` : '';
   return `${factor}${t.code}${measure}`;

@@ -9,6 +9,9 @@ import { describeUnits, editionOf, hierarchyFor, type UnitSource } from '../unit
 import type { PartialUnit } from '../model.js';
 import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
+import { addProvinceOwn, combineOwn, duplicateStocks, hasProvinceOwnRows } from '../rollup/province-own.js';
+import { areaCodes, areaFiguresAboveZero, coverageOverArea, programmeArea } from '../rollup/programme-area.js';
+import { isProvinceOwn } from '../validate/validate.js';
 import { issue, otherEditionText } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
 import type { CheckedFile } from '../validate/check-file.js';
@@ -134,12 +137,22 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     : chosenBy === 'list' ? list.root
     : smallestContaining(list, (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])));
   const hierarchy = subHierarchy(list, top.code);
-  // The root's own summary (an earlier run's output, or the file this run will replace) is never its own input.
-  const isRootOwn = (c: CheckedFile) => c.unit?.code === hierarchy.root.code;
+  // The root's own summary (an earlier run's output, or the file this run will replace) is never its own input; the
+  // province's own submission (Phạm vi số liệu, form-2026.md §5) is, where the edition has rows for it.
+  const ownRows = hasProvinceOwnRows(catalogue);
+  const isOwnSubmission = (c: CheckedFile) => ownRows && c.unit?.code === hierarchy.root.code && c.submission !== null && isProvinceOwn(c.submission.info);
+  const isRootOwn = (c: CheckedFile) => c.unit?.code === hierarchy.root.code && !isOwnSubmission(c) && !ambiguous(c);
+  // Neither a summary (Số đơn vị đã tổng hợp) nor the province's own submission: which one it is cannot be guessed.
+  const ambiguous = (c: CheckedFile) =>
+    ownRows && c.valid && c.unit?.code === hierarchy.root.code && !isProvinceOwn(c.submission?.info ?? { scope: null }) && !c.submission?.info.coverage;
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();
   for (const c of checked) {
     if (!c.valid || isRootOwn(c)) continue;
+    if (ambiguous(c)) {
+      rejectedExtra.set(c, [issue('province-file-ambiguous', { value: c.unit!.code, unitName: hierarchy.root.name }, c.submission?.infoRefs.unitCode)]);
+      continue;
+    }
     if (period && c.period !== period.id) {
       rejectedExtra.set(c, [
         issue('period-mismatch', { value: c.periodLabel, period: period.label }, c.submission?.infoRefs.period),
@@ -159,7 +172,18 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     }
     accepted.push(c);
   }
-  const settled = settleConflicts(accepted, hierarchy);
+  const ownFiles = accepted.filter(isOwnSubmission);
+  const duplicates = duplicateStocks(catalogue, ownFiles.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: c.figures! })));
+  for (const [code, files] of duplicates)
+    for (const f of files) {
+      const c = ownFiles.find((x) => x.file === f.file)!;
+      const others = files.filter((x) => x !== f).map((x) => x.file);
+      const cell = c.submission!.rows.get(code)?.cells.total?.ref;
+      rejectedExtra.set(c, [...(rejectedExtra.get(c) ?? []), issue('province-own-duplicate-stock', { indicator: code, value: c.figures![code]!.total!, otherFiles: others }, cell)]);
+    }
+  const goodOwn = ownFiles.filter((c) => !rejectedExtra.has(c));
+  const communeFiles = accepted.filter((c) => !isOwnSubmission(c));
+  const settled = settleConflicts(communeFiles, hierarchy);
   const converted = convertEditions(accepted, catalogue);
 
   for (const [i, c] of checked.entries()) {
@@ -190,12 +214,31 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       ...(conversion ? { convertedFrom: c.edition!, notConverted: conversion.notConverted, lacking: conversion.lacking } : {}),
     });
   }
-  const final = accepted.filter((c) => !settled.has(c));
+  const final = communeFiles.filter((c) => !settled.has(c));
   const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, converted.get(c)?.figures ?? c.figures!]));
   const byUnit = rollUp(hierarchy, catalogue, submitted);
-  const root = byUnit.get(hierarchy.root.code)!;
   const children = hierarchy.children(hierarchy.root.code);
   const year = period?.year ?? (opts.now ?? new Date()).getFullYear();
+  // The programme's rows are expected from its area only (form-2026.md §6), where the root's children are communes.
+  const programme = areaCodes(catalogue);
+  const communeChildren = children.filter((u) => u.level === 'Xã');
+  const area = programme.size && communeChildren.length ? programmeArea(config.programmeArea, year, communeChildren, byUnit, programme) : null;
+  if (area) byUnit.set(hierarchy.root.code, coverageOverArea(byUnit.get(hierarchy.root.code)!, area, programme, byUnit));
+  if (ownRows) {
+    const own = goodOwn.length
+      ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: converted.get(c)?.figures ?? c.figures! })))
+      : null;
+    byUnit.set(hierarchy.root.code, addProvinceOwn(catalogue, byUnit.get(hierarchy.root.code)!, own, children.length));
+  }
+  const root = byUnit.get(hierarchy.root.code)!;
+  const ownUnit = { code: hierarchy.root.code, name: PROVINCE_OWN_UNIT };
+  // A commune outside the configured area that reported a figure of the programme's rows: said, never dropped.
+  if (area?.source === 'config')
+    for (const c of final) {
+      const codes = hierarchy.byCode.get(c.unit!.code)?.level === 'Xã' && !area.units.has(c.unit!.code) ? areaFiguresAboveZero(submitted.get(c.unit!.code)!, programme) : [];
+      const outcome = codes.length ? outcomes.get(candidates[checked.indexOf(c)]!) : undefined;
+      if (outcome) outcome.warnings = [...(outcome.warnings ?? []), issue('outside-programme-area', { value: c.unit!.code, unitName: c.unit!.name, codes })];
+    }
   const order = new Map(hierarchy.units.map((u, i) => [u.code, i]));
 
   const rollup: Rollup = {
@@ -207,9 +250,13 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     catalogueVersion: catalogue.version,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     completeness: {
-      expected: children.length,
-      received: children.filter((u) => byUnit.get(u.code)!.source !== 'missing').length,
-      missing: children.filter((u) => byUnit.get(u.code)!.source === 'missing').map((u) => ({ code: u.code, name: u.name })),
+      // The province's own bodies are one more expected sender where the edition has rows for them.
+      expected: children.length + (ownRows ? 1 : 0),
+      received: children.filter((u) => byUnit.get(u.code)!.source !== 'missing').length + (ownRows && goodOwn.length ? 1 : 0),
+      missing: [
+        ...children.filter((u) => byUnit.get(u.code)!.source === 'missing').map((u) => ({ code: u.code, name: u.name })),
+        ...(ownRows && !goodOwn.length ? [ownUnit] : []),
+      ],
       late: config.deadline
         ? final
             .filter((c) => c.submission!.info.preparedOn && c.submission!.info.preparedOn > config.deadline!)
@@ -223,9 +270,13 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     },
     files: found.map((f) => outcomes.get(f)!),
     totals: totalsOf(catalogue, root, children.length),
-    ratios: computeRatios(catalogue, root.values, hierarchy.communesUnder(root.code), year, root.coverage),
+    ...(area ? { programmeArea: { source: area.source, communes: area.units.size } } : {}),
+    ...(ownRows ? { provinceOwn: goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency })) } : {}),
+    ratios: computeRatios(catalogue, root.values, hierarchy.communesUnder(root.code), year, root.coverage, (type) =>
+      communesOfType(hierarchy, root.code, type),
+    ),
     communes: hierarchy.communesUnder(root.code),
-    scope: scopeOf(hierarchy.root, opts.units, period, chosenBy),
+    scope: { ...scopeOf(hierarchy.root, opts.units, period, chosenBy), ...typesPresent(hierarchy) },
     units: hierarchy.units.filter((u) => u.code !== root.code).map((u) => byUnit.get(u.code)!),
     narratives: final
       .filter((c) => Object.keys(c.submission!.narrative).length > 0)
@@ -277,6 +328,33 @@ function scopeOf(root: AdminUnit, units: UnitSource, period: Period | undefined,
     unitsEdition: units.kind === 'builtin' ? edition.id : null,
     unitList: describeUnits(units, period),
   };
+}
+
+/** The order form-2026.md §8 names commune-level types in: "xã, phường, thị trấn, đặc khu". */
+const TYPE_ORDER = ['xã', 'phường', 'thị trấn', 'đặc khu'];
+
+/**
+ * The commune-level types present under the root, from the list in force at the period's end (form-2026.md §8):
+ * "45/126 xã, phường" where there is no đặc khu; nothing to say (the list's words stay) when there is no commune.
+ */
+function typesPresent(hierarchy: Hierarchy): Partial<RollupScope> {
+  const types = new Set(hierarchy.units.filter((u) => u.level === 'Xã').map((u) => unitType(u.name, 'Xã').toLocaleLowerCase('vi')));
+  if (!types.size) return {};
+  const rank = (t: string) => (TYPE_ORDER.includes(t) ? TYPE_ORDER.indexOf(t) : TYPE_ORDER.length);
+  return { communeTypes: [...types].sort((a, b) => rank(a) - rank(b)).join(', ') };
+}
+
+/** The name the province's own submission goes by among the senders (completeness, missing). */
+export const PROVINCE_OWN_UNIT = 'các cơ quan, đơn vị cấp tỉnh';
+
+/** Commune-level units of one type ("Xã") under a unit, by the first word(s) of their names. */
+function communesOfType(hierarchy: Hierarchy, code: string, type: string): number {
+  const all = [hierarchy.byCode.get(code)!, ...descendantsOf(hierarchy, code)];
+  return all.filter((u) => u.level === 'Xã' && unitType(u.name, 'Xã') === type).length;
+}
+
+function descendantsOf(hierarchy: Hierarchy, code: string): AdminUnit[] {
+  return hierarchy.children(code).flatMap((c) => [c, ...descendantsOf(hierarchy, c.code)]);
 }
 
 /** The period most valid files declare; on a tie, the latest. */

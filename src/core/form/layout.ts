@@ -21,7 +21,12 @@ export interface InfoField {
   hint: string;
   /** Written only by a consolidation's summary workbook (docs/submission-workbook.md, "A summary workbook…"). */
   summaryOnly?: true;
+  /** Written only on the province's own submission (form-2026.md §5). */
+  ownOnly?: true;
 }
+
+/** `Phạm vi số liệu` of the province's own submission: what the province's bodies did themselves (form-2026.md §5). */
+export const PROVINCE_OWN_SCOPE = 'Cơ quan, đơn vị cấp tỉnh';
 
 /** The rows of `Thông tin`, in template order. Adding a label is one line here (and its key in SubmissionInfo). */
 export const INFO_FIELDS: readonly InfoField[] = [
@@ -33,6 +38,22 @@ export const INFO_FIELDS: readonly InfoField[] = [
   { key: 'phone', label: 'Điện thoại', required: false, expects: 'số điện thoại', hint: '' },
   { key: 'preparedOn', label: 'Ngày lập', required: false, expects: 'ngày dạng dd/mm/yyyy', hint: 'Ngày/tháng/năm, ví dụ 15/12/2024.' },
   { key: 'head', label: 'Thủ trưởng đơn vị', required: false, expects: 'họ tên', hint: '' },
+  {
+    key: 'scope',
+    label: 'Phạm vi số liệu',
+    required: false,
+    expects: `"${PROVINCE_OWN_SCOPE}"`,
+    hint: 'Không sửa: số liệu do chính các cơ quan, đơn vị cấp tỉnh thực hiện (không gồm số của cấp xã).',
+    ownOnly: true,
+  },
+  {
+    key: 'agency',
+    label: 'Cơ quan lập biểu',
+    required: false,
+    expects: 'tên cơ quan, ví dụ "Sở Nội vụ"',
+    hint: 'Mỗi cơ quan cấp tỉnh một tệp: ghi tên cơ quan lập biểu này.',
+    ownOnly: true,
+  },
   { key: 'coverage', label: 'Số đơn vị đã tổng hợp', required: false, expects: 'số đơn vị đã có / phải báo cáo, ví dụ 7/8', hint: 'Đơn vị cấp dưới trực tiếp đã có số liệu / phải báo cáo.', summaryOnly: true },
   { key: 'coveredUnits', label: 'Đơn vị đã tổng hợp', required: false, expects: 'mã các đơn vị cấp xã, cách nhau bởi dấu phẩy', hint: 'Mã các đơn vị cấp xã có số liệu trong bảng này.', summaryOnly: true },
   { key: 'runId', label: 'Mã lần tổng hợp', required: false, expects: 'mã lần tổng hợp', hint: 'Giống mã trong tệp JSON và báo cáo DOCX cùng lần.', summaryOnly: true },

@@ -177,6 +177,8 @@ function readInfo(ws: Sheet, issues: Issue[]) {
     phone: null,
     preparedOn: null,
     head: null,
+    scope: null,
+    agency: null,
     coverage: null,
     coveredUnits: null,
     runId: null,
@@ -377,6 +379,7 @@ function readValueCell(ws: Sheet, row: number, col: number, code: string, m: Mea
       return bad(issue('value-not-number', { ...at, found: 'bool', value: s.value ? 'true' : 'false' }, r), String(s.value));
     case 'text': {
       const text = s.text.normalize('NFC').trim();
+      if (isKps(text)) return { value: 0, ref: r, text, kps: true };
       const parsed = parseNumberText(text);
       if (parsed.kind === 'empty') return { value: null, ref: r, text };
       if (parsed.kind === 'number') return { value: parsed.value, ref: r, text };
@@ -384,6 +387,11 @@ function readValueCell(ws: Sheet, row: number, col: number, code: string, m: Mea
       return bad(issue('value-not-number', { ...at, found: 'text', value: text }, r), text);
     }
   }
+}
+
+/** "Không phát sinh" and "KPS", in any case and spacing; "không" alone stays refused (form-2026.md §4). */
+export function isKps(text: string): boolean {
+  return /^(?:không phát sinh|kps)$/.test(text.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase());
 }
 
 function readNarrative(ws: Sheet) {

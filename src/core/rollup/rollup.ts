@@ -1,4 +1,4 @@
-import { MEASURES, measuresOf, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
+import { MEASURES, measuresOf, ratioCoverageCodes, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
 import type { Figure, Figures, RatioValue, TotalFigure, UnitFigures } from '../model.js';
 
 /** What roll-up needs of the unit list. */
@@ -35,6 +35,9 @@ export function rollUp(tree: Tree, catalogue: Catalogue, submitted: Map<string, 
       for (const ind of catalogue.indicators) {
         const fig: Figure = {};
         for (const m of measuresOf(ind)) fig[m] = sumOrNull(children.map((c) => c.values[ind.code]?.[m]));
+        // Every child that reported wrote "không phát sinh": the sum is 0 and the report says it did not arise.
+        const reporting = children.filter((c) => c.values[ind.code]?.total != null);
+        if (reporting.length && reporting.every((c) => c.values[ind.code]?.kps)) fig.kps = true;
         values[ind.code] = fig;
         coverage[ind.code] = {
           reported: children.filter((c) => c.values[ind.code]?.total != null).length,
@@ -79,6 +82,7 @@ export function totalsOf(catalogue: Catalogue, unit: UnitFigures, childCount: nu
     const cov = unit.coverage?.[ind.code] ?? { reported: fig.total == null ? 0 : expected, expected };
     const t = {} as TotalFigure;
     for (const m of MEASURES) if (m in fig) t[m] = fig[m] ?? null;
+    if (fig.kps) t.kps = true;
     t.reported = cov.reported;
     t.expected = cov.expected;
     totals[ind.code] = t;
@@ -96,9 +100,17 @@ export function computeRatios(
   communes: number,
   year: number,
   coverage?: Record<string, Coverage>,
+  communesOfType?: (type: string) => number | null,
 ): RatioValue[] {
-  const term = (t: RatioTerm): number | null => ('communes' in t ? communes : (figures[t.code]?.[t.measure] ?? null));
-  const partialTerm = (t: RatioTerm) => ('code' in t && coverage?.[t.code] ? coverage[t.code]!.reported < coverage[t.code]!.expected : false);
+  const term = (t: RatioTerm): number | null => {
+    if ('communes' in t) return t.type === undefined ? communes : (communesOfType?.(t.type) ?? null);
+    if ('code' in t) return figures[t.code]?.[t.measure] ?? null;
+    // A sum counts its empty terms as 0 and is empty only when every term is.
+    const values = t.sum.map((p) => ({ v: figures[p.code]?.[p.measure] ?? null, sign: p.sign }));
+    if (values.every((x) => x.v === null)) return null;
+    return Math.round(values.reduce((a, x) => a + (x.v ?? 0) * x.sign, 0) * 1000) / 1000;
+  };
+  const partialTerm = (t: RatioTerm) => ratioCoverageCodes(t).some((code) => (coverage?.[code] ? coverage[code]!.reported < coverage[code]!.expected : false));
   return catalogue.ratios.map((r: Ratio) => {
     const numerator = term(r.numerator);
     const denominator = term(r.denominator);

@@ -66,8 +66,18 @@ export function previousFigures(rollup: Rollup): (unitCode: string, edition?: st
  * `--previous` must be an earlier period than the one reported: a roll-up of the same (or a later) period would
  * print "so với năm 2024" in the 2024 report. Periods are compared by year ("2023" and "2023-H1" both precede 2024).
  */
+/** "Quý III năm 2026" → "quý III năm 2026" (the roman numerals stay). */
+const lower = (label: string) => label.charAt(0).toLocaleLowerCase('vi') + label.slice(1);
+
 export function checkPreviousPeriod(previous: Rollup, current: { period: string; periodLabel: string }, path: string): void {
   const year = (p: string) => Number(p.slice(0, 4));
+  // Like with like: a year with an earlier year, a quarter with the same quarter of an earlier year (cùng kỳ).
+  const kind = (p: string) => p.slice(4).replace(/^-?/, '').replace(/^S1$/, 'H1');
+  const same = `${year(current.period) - 1}${current.period.slice(4)}`;
+  if (kind(previous.period) !== kind(current.period))
+    throw new UsageError(
+      `--previous "${path}" là số liệu ${lower(previous.periodLabel)}, khác loại kỳ với ${lower(current.periodLabel)}: chỉ so sánh cùng kỳ, dùng tệp tổng hợp cùng kỳ năm trước (ví dụ tong-hop-…-${same}.json).`,
+    );
   if (year(previous.period) < year(current.period)) return;
   throw new UsageError(
     `--previous "${path}" là số liệu ${previous.periodLabel.toLocaleLowerCase('vi')}, không phải kỳ trước của ${current.periodLabel.toLocaleLowerCase('vi')}: dùng tệp tổng hợp của một năm trước đó (ví dụ tong-hop-…-${year(current.period) - 1}.json).`,

@@ -14,7 +14,7 @@
  * included: no issue's message is written anywhere else.
  */
 import { MEASURE_LABEL, type Measure } from '../catalogue/catalogue.js';
-import { COLUMNS, INFO_FIELDS, type InfoField } from '../form/layout.js';
+import { COLUMNS, INFO_FIELDS, PROVINCE_OWN_SCOPE, type InfoField } from '../form/layout.js';
 import type { CellRef, Issue, Severity } from '../model.js';
 import { dayMonthYear } from '../util/date.js';
 import { formatNumber } from '../util/number.js';
@@ -719,14 +719,16 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)} nạn nhân, ít hơn số vụ ở ${p.other} (${n(p.otherValue)}, ô ${p.otherCell}). Mỗi vụ có ít nhất một nạn nhân: kiểm tra lại.`,
   }),
-  'value-above-reference': rule<Omit<Against, 'otherUnit'> & { otherName: string; severity: Severity }>({
+  /** `money`: a sum of money, which funds carried over from earlier years can explain. */
+  'value-above-reference': rule<Omit<Against, 'otherUnit'> & { otherName: string; severity: Severity; money?: boolean }>({
     severity: 'warning',
     severityByIndicator: true,
     level: 'cell',
     source: 'validate',
     summary: 'Số lớn hơn chỉ tiêu đối chiếu (ví dụ kinh phí giải ngân lớn hơn kinh phí được giao).',
     message: (p, at) =>
-      `${where(at, p.indicator, 'total')}: ${n(p.value)} lớn hơn ${p.other} "${p.otherName}" (${n(p.otherValue)}, ô ${p.otherCell}). Có thể do kinh phí năm trước chuyển sang; nếu không, kiểm tra lại.`,
+      `${where(at, p.indicator, 'total')}: ${n(p.value)} lớn hơn ${p.other} "${p.otherName}" (${n(p.otherValue)}, ô ${p.otherCell}). ` +
+      (p.money === false ? 'Kiểm tra lại hai số này.' : 'Có thể do kinh phí năm trước chuyển sang; nếu không, kiểm tra lại.'),
   }),
   'outlier-vs-previous': rule<{ indicator: string; value: number; previous: number }>({
     severity: 'warning',
@@ -762,6 +764,30 @@ export const RULES = {
     message: (p) =>
       `Đơn vị ${p.value} (${p.unitName}) có nhiều tệp: tệp này và ${quoted(p.otherFiles)} (${p.sameDate ? `cùng ngày lập ${p.sameDate}` : 'không phải tệp nào cũng ghi "Ngày lập"'}, nên không biết tệp nào gửi sau). Không tệp nào được tổng hợp để tránh cộng hai lần: giữ lại một tệp đúng, hoặc ghi "Ngày lập" của bản sửa sau ngày của bản cũ.`,
   }),
+  'province-file-ambiguous': rule<{ value: string; unitName: string }>({
+    severity: 'error',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Tệp mang mã của chính tỉnh nhưng không nói là tệp riêng của các cơ quan cấp tỉnh hay bảng tổng hợp.',
+    message: (p) =>
+      `Tệp mang mã ${p.value} của chính ${p.unitName}, nhưng sheet "Thông tin" không có "Phạm vi số liệu" = "${PROVINCE_OWN_SCOPE}" (tệp riêng của các cơ quan, đơn vị cấp tỉnh) cũng không có "Số đơn vị đã tổng hợp" (bảng tổng hợp), nên không biết có cộng vào tổng hay không. Nếu đây là số liệu do các cơ quan cấp tỉnh tự thực hiện, dùng biểu mẫu riêng của tỉnh (có dòng "Phạm vi số liệu"); nếu là bảng tổng hợp cũ, bỏ tệp khỏi thư mục.`,
+  }),
+  'outside-programme-area': rule<{ value: string; unitName: string; codes: string[] }>({
+    severity: 'warning',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Đơn vị cấp xã ngoài địa bàn Dự án 8 (theo cấu hình) có số liệu Dự án 8.',
+    message: (p) =>
+      `${p.unitName} (mã ${p.value}) không thuộc địa bàn Dự án 8 trong cấu hình, nhưng có số liệu ở ${p.codes.join(', ')}. Số liệu vẫn được cộng; kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình.`,
+  }),
+  'province-own-duplicate-stock': rule<{ indicator: string; value: number; otherFiles: string[] }>({
+    severity: 'error',
+    level: 'consolidation',
+    source: 'consolidate',
+    summary: 'Hai tệp riêng của các cơ quan cấp tỉnh cùng ghi một chỉ tiêu thời điểm (số hiện có), không cộng được.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng ${quoted(p.otherFiles)} cũng ghi chỉ tiêu ${p.indicator}. Đây là số hiện có tại cuối kỳ của một cơ quan, không cộng giữa các tệp: chỉ một cơ quan ghi chỉ tiêu này, các tệp khác để trống, rồi gửi lại.`,
+  }),
   // ——— rules an edition's checks.csv may name (src/core/validate/checks.ts) ———
   'included-exceeds-total': rule<FigureCell & { value: number; whole: string; wholeName: string; wholeValue: number; wholeCell: string; severity: Severity }>({
     severity: 'warning',
@@ -789,6 +815,53 @@ export const RULES = {
     summary: 'Số xã vượt số đơn vị cấp xã cùng loại (chỉ tính xã, không tính phường, đặc khu) trực thuộc theo danh mục.',
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng theo danh mục, ${p.unitName} chỉ có ${n(p.max)} đơn vị loại "${p.type}". Sửa lại số (không vượt ${n(p.max)}).`,
+  }),
+  'level-not-applicable': rule<FigureCell & { value: number; own: boolean; levels: string[] }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Có số ở dòng mà cấp của tệp này không báo cáo (ô xám trong biểu mẫu).',
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ${n(p.value)}, nhưng chỉ tiêu này do ${p.levels.join(' và ')} báo cáo, không phải ${p.own ? 'tệp riêng của các cơ quan, đơn vị cấp tỉnh' : 'đơn vị cấp xã'} (ô xám trong biểu mẫu). Xóa số ở ô này (hoặc ghi "không phát sinh"); nếu số này là của cấp khác, gửi trong tệp của cấp đó.`,
+  }),
+  'parts-differ-from-total': rule<{ indicator: string; value: number; parts: string[]; partsValue: number }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Đã ghi đủ các phần nhưng tổng các phần khác tổng số (ví dụ kinh phí trung ương + địa phương khác kinh phí được giao).',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: tổng số là ${n(p.value)}, nhưng ${p.parts.join(' + ')} = ${n(p.partsValue)}. Các phần phải cộng lại bằng tổng số: kiểm tra lại các ô này.`,
+  }),
+  'value-above-max': rule<{ indicator: string; value: number; max: number }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số lớn hơn mức tối đa của chỉ tiêu (ví dụ quá 2 cơ quan chính quyền cấp tỉnh).',
+    message: (p, at) => `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng chỉ tiêu này không quá ${n(p.max)}. Sửa lại số.`,
+  }),
+  'value-above-max-per-commune': rule<{ indicator: string; value: number; max: number; communes: number; unitName: string }>({
+    severity: 'error',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số lớn hơn mức tối đa cho mỗi đơn vị cấp xã nhân với số đơn vị cấp xã trực thuộc.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng mỗi đơn vị cấp xã có nhiều nhất ${n(p.max)} và ${p.unitName} có ${n(p.communes)} đơn vị cấp xã, nên không quá ${n(p.max * p.communes)}. Sửa lại số.`,
+  }),
+  'term-out-of-window': rule<{ indicator: string; value: number; term: string; period: string }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số liệu của một nhiệm kỳ Hội đồng nhân dân ghi trong kỳ báo cáo không thuộc nhiệm kỳ đó.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)} người của nhiệm kỳ ${p.term}, nhưng kỳ báo cáo ${p.period} không thuộc nhiệm kỳ này. Ghi số đại biểu vào dòng của nhiệm kỳ đương nhiệm; để trống dòng này.`,
+  }),
+  'event-out-of-period': rule<{ indicator: string; value: number; date: string; period: string }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số liệu của một sự kiện (ví dụ cuộc bầu cử) ghi trong kỳ báo cáo không chứa ngày diễn ra sự kiện.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng sự kiện này diễn ra ngày ${p.date}, ngoài kỳ báo cáo ${p.period}. Để trống hoặc ghi "không phát sinh"; số liệu này báo cáo trong kỳ có ngày đó.`,
   }),
   // ——— form editions (catalogue/editions.csv, crosswalk/) ———
   'edition-converted': rule<{ value: string; edition: string; notConverted: string[]; lacking: string[] }>({

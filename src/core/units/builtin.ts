@@ -1,8 +1,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { compareAsc, lastDayOfMonth, parseISO } from 'date-fns';
+import { compareAsc, parseISO } from 'date-fns';
 import { dataFiles } from '../data-files.js';
 import type { Period } from '../model.js';
 import { makeHierarchy, parseCsvRows, sameUnitName, type AdminUnit, type Hierarchy, type Level } from '../read/hierarchy.js';
+import { periodEnd } from '../util/period.js';
 import { normalizeLabel } from '../util/text.js';
 import type { OtherEditionCode } from '../rules/rules.js';
 
@@ -41,8 +42,8 @@ export function findEdition(id: string): UnitsEdition | undefined {
 export function editionForPeriod(period: Period | null | undefined): UnitsEdition {
   const editions = unitsEditions();
   if (!period) return editions[editions.length - 1]!;
-  const end = lastDayOfMonth(new Date(period.year, period.kind === 'half' ? 5 : 11, 1));
-  return editions.filter((e) => compareAsc(parseISO(e.from), end) <= 0).pop() ?? editions[0]!;
+  const end = periodEnd(period);
+  return editions.filter((e) => e.from.slice(0, 10) <= end).pop() ?? editions[0]!;
 }
 
 const cache = new Map<string, Hierarchy>();

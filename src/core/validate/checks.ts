@@ -1,6 +1,7 @@
 import type { Catalogue, Indicator } from '../catalogue/catalogue.js';
-import type { CheckRule, Operator, Term } from '../catalogue/check-rules.js';
-import type { CellRef, CellValue, Submission, UnitRef } from '../model.js';
+import type { CheckRule, Operator, PeriodWindow, Term } from '../catalogue/check-rules.js';
+import type { CellRef, CellValue, Period, Submission, UnitRef } from '../model.js';
+import { periodEnd, periodStart } from '../util/period.js';
 import type { Finding } from '../rules/rules.js';
 import { unitType } from '../units/builtin.js';
 import type { UnitLookup } from './validate.js';
@@ -18,11 +19,14 @@ interface Evaluated {
   other?: { ind: Indicator; value: number; cell: string };
   /** The submitting unit, for rules on its communes. */
   unitName?: string;
+  /** The submission's period, for rules about periods. */
+  periodLabel?: string;
   catalogue: Catalogue;
 }
 
 type Build = (e: Evaluated) => Finding;
 
+const codesIn = (terms: Term[]) => terms.flatMap((t) => ('code' in t ? [t.code] : []));
 const against = (e: Evaluated) => ({ indicator: e.ind.code, other: e.other!.ind.code, otherValue: e.other!.value, otherCell: e.other!.cell });
 
 /**
@@ -73,9 +77,35 @@ export const CHECK_FINDINGS: Record<string, Build> = {
     cell: e.cell,
   }),
   'victims-fewer-than-cases': (e) => ({ rule: 'victims-fewer-than-cases', params: { ...against(e), value: e.left }, cell: e.cell }),
-  'value-above-reference': (e) => ({
-    rule: 'value-above-reference',
-    params: { ...against(e), value: e.left, otherName: e.other!.ind.name, severity: e.rule.severity },
+  'value-above-reference': (e) => {
+    const codes = e.rule.right.flatMap((t) => ('code' in t ? [t.code] : []));
+    const sum = codes.length > 1 ? { other: codes.join(' + '), otherValue: e.right } : {};
+    const money = e.ind.kind === 'money';
+    return {
+      rule: 'value-above-reference',
+      params: { ...against(e), ...sum, value: e.left, otherName: codes.length > 1 ? 'tổng' : e.other!.ind.name, severity: e.rule.severity, money },
+      cell: e.cell,
+    };
+  },
+  'parts-differ-from-total': (e) => ({
+    rule: 'parts-differ-from-total',
+    params: { indicator: e.ind.code, value: e.right, parts: codesIn(e.rule.left), partsValue: e.left },
+    cell: e.cell,
+  }),
+  'value-above-max': (e) => ({ rule: 'value-above-max', params: { indicator: e.ind.code, value: e.left, max: e.rule.params.max! }, cell: e.cell }),
+  'value-above-max-per-commune': (e) => ({
+    rule: 'value-above-max-per-commune',
+    params: { indicator: e.ind.code, value: e.left, max: e.rule.params.max!, communes: e.right / e.rule.params.max!, unitName: e.unitName ?? '' },
+    cell: e.cell,
+  }),
+  'term-out-of-window': (e) => ({
+    rule: 'term-out-of-window',
+    params: { indicator: e.ind.code, value: e.left, term: e.rule.words!.term!, period: e.periodLabel ?? '' },
+    cell: e.cell,
+  }),
+  'event-out-of-period': (e) => ({
+    rule: 'event-out-of-period',
+    params: { indicator: e.ind.code, value: e.left, date: e.rule.words!.date!.split('-').reverse().join('/'), period: e.periodLabel ?? '' },
     cell: e.cell,
   }),
   'communes-exceed-units': (e) => ({ rule: 'communes-exceed-units', params: { indicator: e.ind.code, value: e.left, unitName: e.unitName!, max: e.right }, cell: e.cell }),
@@ -115,6 +145,7 @@ function side(terms: Term[], rule: CheckRule, ctx: RuleContext): { sum: number; 
   for (const t of terms) {
     let v: number | null | undefined;
     if ('code' in t) v = valueOf(ctx.sub.rows.get(t.code)?.cells[t.measure]);
+    else if ('constant' in t) v = t.constant;
     else v = communesOf(ctx, t.communes);
     if (v === undefined) return undefined;
     if (v === null) missing++;
@@ -136,13 +167,23 @@ function communesOf(ctx: RuleContext, type: string | null): number | undefined {
 
 /** Applies the missing value strategy to both sides together: true when the rule is not evaluated. */
 function skipped(rule: CheckRule, sides: { missing: number; total: number }[]): boolean {
+  if (rule.missing === 'sum') return sides.some((s) => s.total > 0 && s.missing === s.total);
   const missing = sides.reduce((a, s) => a + s.missing, 0);
   const total = sides.reduce((a, s) => a + s.total, 0);
   return rule.missing === 'skip-any' ? missing > 0 : rule.missing === 'skip-all' ? missing === total : false;
 }
 
+/** Whether a period lies outside a rule's window (an unknown period is never outside: nothing to say). */
+function outside(w: PeriodWindow, period: Period | null): boolean {
+  if (!period) return false;
+  const end = periodEnd(period);
+  if (w.contains) return !(periodStart(period) <= w.contains && w.contains <= end);
+  return (!!w.endsFrom && end < w.endsFrom) || (!!w.endsBy && end > w.endsBy);
+}
+
 /** Evaluates one rule on a submission: its finding when it does not hold. */
 export function evaluate(rule: CheckRule, ctx: RuleContext): Finding | undefined {
+  if (rule.outsidePeriod && !outside(rule.outsidePeriod, ctx.sub.info.period)) return undefined;
   if (rule.when) {
     const w = side(rule.when.terms, rule, ctx);
     if (!w || skipped(rule, [w]) || !holds(w.sum, rule.when.op, rule.when.value)) return undefined;
@@ -164,6 +205,7 @@ export function evaluate(rule: CheckRule, ctx: RuleContext): Finding | undefined
     ind: ctx.catalogue.byCode.get(rule.at.code)!,
     other: otherTerm && { ind: ctx.catalogue.byCode.get(otherTerm.code)!, value: otherCell?.value ?? 0, cell: otherCell?.ref.cell ?? '' },
     unitName: ctx.unit ? (ctx.units?.resolve(ctx.unit.code)?.name ?? ctx.unit.name) : undefined,
+    periodLabel: ctx.sub.info.period?.label,
     catalogue: ctx.catalogue,
   });
 }

@@ -1,4 +1,6 @@
-import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator } from '../catalogue/catalogue.js';
+import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Level } from '../catalogue/catalogue.js';
+import { PROVINCE_OWN_SCOPE } from '../form/layout.js';
+import { normalizeLabel } from '../util/text.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
 import { toIssue, type Finding, type OtherEditionCode } from '../rules/rules.js';
 import { sameUnitName } from '../read/hierarchy.js';
@@ -42,6 +44,7 @@ export function validateSubmission(sub: Submission, ctx: ValidationContext): Val
   checkHasFigures(sub, ctx.catalogue, findings);
   const figures = figuresOf(sub, ctx.catalogue);
   checkKinds(sub, ctx.catalogue, figures, findings);
+  checkLevels(sub, ctx, findings);
   checkMagnitudes(sub, ctx, findings);
   for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, findings);
   if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, findings);
@@ -98,6 +101,7 @@ function figuresOf(sub: Submission, catalogue: Catalogue): Figures {
   for (const ind of catalogue.indicators) {
     const row = sub.rows.get(ind.code);
     const fig: Figures[string] = { total: row?.cells.total?.value ?? null };
+    if (row?.cells.total?.kps) fig.kps = true;
     for (const m of ['nu', 'dtts'] as const) {
       const v = row?.cells[m]?.value ?? null;
       if (ind.breakdowns.includes(m)) fig[m] = v;
@@ -139,6 +143,40 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
     }
   }
 }
+
+/** The level whose rows a submission fills: the province's own submission, a commune, or none (a summary). */
+export function submissionLevel(sub: Submission, units?: UnitLookup): Level | null {
+  if (isProvinceOwn(sub.info)) return 'tinh';
+  const level = sub.info.unitCode === null ? undefined : units?.resolve(sub.info.unitCode)?.level;
+  return level === 'Xã' ? 'xa' : null;
+}
+
+/** `Phạm vi số liệu` says the file holds what the province's own bodies did (form-2026.md §5). */
+export function isProvinceOwn(info: { scope: string | null }): boolean {
+  return info.scope !== null && normalizeLabel(info.scope) === normalizeLabel(PROVINCE_OWN_SCOPE);
+}
+
+/** A figure in a row another level fills (greyed in the template): refused, unless "không phát sinh". */
+function checkLevels(sub: Submission, ctx: ValidationContext, findings: Finding[]): void {
+  const level = submissionLevel(sub, ctx.units);
+  if (!level) return;
+  for (const ind of ctx.catalogue.indicators) {
+    if (ind.levels.includes(level)) continue;
+    const row = sub.rows.get(ind.code);
+    for (const m of measuresOf(ind)) {
+      const cell = row?.cells[m];
+      if (!cell || cell.value === null || cell.kps || cell.invalid) continue;
+      findings.push({
+        rule: 'level-not-applicable',
+        params: { indicator: ind.code, measure: m, value: cell.value, own: level === 'tinh', levels: ind.levels.map((l) => LEVEL_NAMES[l]) },
+        cell: cell.ref,
+      });
+      cell.invalid = true; // no cross rule on a figure that is not this level's
+    }
+  }
+}
+
+const LEVEL_NAMES: Record<Level, string> = { xa: 'đơn vị cấp xã', tinh: 'cơ quan, đơn vị cấp tỉnh (tệp riêng của tỉnh)' };
 
 /**
  * Figures far beyond what a unit of its level can have. Money ≥ 1.000.000 triệu đồng can only be đồng typed in

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { MEASURE_LABEL, type Catalogue, type Indicator } from '../catalogue/catalogue.js';
+import { MEASURE_LABEL, type Catalogue, type Indicator, type Level } from '../catalogue/catalogue.js';
 import { ruleSentences } from '../catalogue/rule-words.js';
 import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
@@ -16,7 +16,20 @@ export interface SubmissionWorkbookInput {
   /** Ghi chú per indicator code. */
   notes?: Record<string, string>;
   narrative?: Narrative;
-  info?: Partial<{ preparedBy: string; phone: string; preparedOn: Date; head: string; coverage: string; coveredUnits: string; runId: string; madeBy: string }>;
+  info?: Partial<{
+    preparedBy: string;
+    phone: string;
+    preparedOn: Date;
+    head: string;
+    scope: string;
+    agency: string;
+    coverage: string;
+    coveredUnits: string;
+    runId: string;
+    madeBy: string;
+  }>;
+  /** The level that fills this form (a commune, or the province's own submission): other levels' rows are greyed. */
+  level?: Level;
   /** Overrides the title line (the consolidated summary uses it). */
   title?: string;
   /** Red fill and a note on a figure that breaks a rule as it is typed (typing-checks.ts); a summary has none. */
@@ -99,7 +112,7 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
     ...input.info,
   };
   // A summary's coverage and run rows only where they are given: a unit's blank form has none.
-  const fields = INFO_FIELDS.filter((f) => !f.summaryOnly || values[f.key] != null);
+  const fields = INFO_FIELDS.filter((f) => (!f.summaryOnly && !f.ownOnly) || values[f.key] != null);
   const rows = fields.map((f) => [f.label, values[f.key] ?? null, f.hint, f.required] as const);
   for (const [label, value, hint, required] of rows) {
     const row = ws.addRow([label, value, hint]);
@@ -144,6 +157,43 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
   };
 }
 
+/** A figure cell that takes a number ≥ 0 (whole for counts) or "không phát sinh"/KPS. */
+function kpsValidation(cell: ExcelJS.Cell, ind: Indicator, m: 'total' | 'nu' | 'dtts'): ExcelJS.DataValidation {
+  const at = cell.address;
+  const number = ind.kind === 'count' ? `AND(ISNUMBER(${at}),${at}>=0,INT(${at})=${at})` : `AND(ISNUMBER(${at}),${at}>=0)`;
+  const what = ind.kind === 'count' ? `Số nguyên ≥ 0 (${ind.unit})` : 'Số tiền bằng triệu đồng, ≥ 0, tối đa 3 chữ số thập phân';
+  return {
+    type: 'custom',
+    formulae: [`OR(${number},LOWER(TRIM(${at}))="không phát sinh",LOWER(TRIM(${at}))="kps")`],
+    allowBlank: true,
+    showInputMessage: true,
+    promptTitle: `${ind.code} – ${ind.kind === 'count' ? MEASURE_LABEL[m] : 'triệu đồng'}`,
+    prompt: `${what}. Để trống nếu không có số liệu; ghi 0 nếu bằng không; ghi "không phát sinh" nếu việc này không phát sinh ở đơn vị.`,
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: 'Số không hợp lệ',
+    error: 'Nhập số không âm (không gõ chữ hay đơn vị), hoặc "không phát sinh".',
+  };
+}
+
+const LEVEL_WORDS: Record<Level, string> = { xa: 'đơn vị cấp xã', tinh: 'cơ quan, đơn vị cấp tỉnh' };
+
+/** A cell of a row another level fills: greyed; empty or "không phát sinh" only (form-2026.md §3). */
+function greyForLevel(cell: ExcelJS.Cell, ind: Indicator): void {
+  const at = cell.address;
+  cell.fill = GREY;
+  cell.protection = { locked: true };
+  cell.dataValidation = {
+    type: 'custom',
+    formulae: [`OR(LEN(${at})=0,LOWER(TRIM(${at}))="không phát sinh",LOWER(TRIM(${at}))="kps")`],
+    allowBlank: true,
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: 'Không áp dụng',
+    error: `Chỉ tiêu ${ind.code} do ${ind.levels.map((l) => LEVEL_WORDS[l]).join(' và ')} báo cáo. Để trống ô này.`,
+  };
+}
+
 /** Day, month, year, with the slash itself (not the computer's date separator, which "/" stands for in a format). */
 export const DATE_FORMAT = 'dd\\/mm\\/yyyy';
 
@@ -172,7 +222,8 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
   };
   title(1, input.title ?? 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8', { size: 13, bold: true });
   ws.getRow(1).height = 34;
-  title(2, `Đơn vị: ${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`, { size: 12, italic: true });
+  const who = input.info?.scope ? `${input.info.scope}${input.info.agency ? ` (${input.info.agency})` : ''} – ` : '';
+  title(2, `Đơn vị: ${who}${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`, { size: 12, italic: true });
   title(3, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng không.', { size: 10, italic: true, color: { argb: 'FF595959' } });
 
   // Two-row header: "Trong đó" over Nữ and DTTS; every other header merged down both rows.
@@ -196,6 +247,8 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       cell.border = BORDER;
     }
 
+  // An edition with levels (2026 on) takes "không phát sinh" in a figure cell (form-2026.md §4).
+  const levelled = catalogue.indicators.some((i) => i.levels.length < 2);
   lines(catalogue).forEach((line, i) => {
     const r = FIRST_DATA_ROW + i;
     const row = ws.getRow(r);
@@ -226,8 +279,13 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       cell.alignment = { vertical: 'middle', wrapText: c === 'name' || c === 'note', horizontal: c === 'stt' || c === 'code' || c === 'unit' ? 'center' : undefined };
     }
     row.getCell(LETTER.note).protection = { locked: false };
+    const otherLevel = input.level !== undefined && !ind.levels.includes(input.level);
     for (const m of ['total', 'nu', 'dtts'] as const) {
       const cell = row.getCell(LETTER[m]);
+      if (otherLevel) {
+        greyForLevel(cell, ind);
+        continue;
+      }
       if (m !== 'total' && !ind.breakdowns.includes(m)) {
         cell.fill = GREY;
         cell.protection = { locked: true };
@@ -248,6 +306,10 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       cell.numFmt = NUMBER_FORMAT[ind.kind];
       const v = input.figures?.[ind.code]?.[m];
       if (v !== undefined && v !== null) cell.value = v;
+      if (levelled) {
+        cell.dataValidation = kpsValidation(cell, ind, m);
+        continue;
+      }
       cell.dataValidation =
         ind.kind === 'count'
           ? {

@@ -1,4 +1,6 @@
-import { wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { ratioCoverageCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { programmeAreaPhrase, provinceOwnReception } from './edition-blocks.js';
+import { nq28Table } from './nq28.js';
 import type { Config } from '../../config.js';
 import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
@@ -235,14 +237,16 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       return communeWord(rollup);
     case 'agency':
       return agencyInText(config) ?? '[tên cơ quan]';
-    case 'programme':
-      return config.programme ?? DEFAULT_PROGRAMME;
+    case 'programme': // {programme:Tên} in an edition's wording: the edition's programme unless the config names one
+      return config.programme ?? (arg ? [arg, ...rest].join(', ').trim() : DEFAULT_PROGRAMME);
     case 'basis':
       return config.basis.length
         ? joinVi(config.basis)
         : '[Kế hoạch số …/KH-UBND ngày … của Ủy ban nhân dân tỉnh về công tác bình đẳng giới năm …] và [Công văn số … ngày … của … về việc báo cáo kết quả thực hiện]';
     case 'annexes':
       return ctx.annexes ?? null;
+    case 'programmeArea':
+      return programmeAreaPhrase(rollup);
     case 'communeCount':
       return formatNumber(rollup.communes);
     case 'scope': // the same words as {level} and {communeWord}, under the names the unit lists give them
@@ -288,7 +292,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       const r = rollup.ratios.find((x) => x.id === arg);
       const def = ctx.catalogue.ratios.find((x) => x.id === arg);
       if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
-      for (const t of [def.numerator, def.denominator]) if ('code' in t) used.add(t.code);
+      for (const t of [def.numerator, def.denominator]) for (const code of ratioCoverageCodes(t)) used.add(code);
       if (kind === 'ratio') return r.value === null ? null : percent(r.value);
       if (r.target === null) return null;
       if (kind === 'target') return `${formatNumber(r.target)}%`;
@@ -307,7 +311,8 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
 function change(arg: string, ctx: WordingContext): string | null {
   const prev = ctx.previous;
   if (!prev) return null;
-  const since = `so với ${periodPhrase(prev.periodLabel)}`;
+  // A part of a year is compared with the same part of an earlier year: "so với cùng kỳ năm 2025".
+  const since = /^\d{4}$/.test(prev.period) ? `so với ${periodPhrase(prev.periodLabel)}` : `so với cùng kỳ năm ${prev.period.slice(0, 4)}`;
   if (CODE.test(arg)) {
     indicator(ctx, arg, `change:${arg}`);
     const now = value(ctx, arg, 'total');
@@ -344,7 +349,8 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
     case 'bang':
       if (arg === 'ke-hoach') return [planTable(ctx)];
       if (arg === 'chi-tieu') return [targetTable(ctx)];
-      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu)`);
+      if (arg === 'nq28' && ctx.catalogue.nq28.length) return [nq28Table(ctx.catalogue, ctx.rollup)];
+      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu, nq28 khi có targets-nq28.csv)`);
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @${name} không có`);
   }
@@ -460,8 +466,10 @@ function receptionSentence(ctx: WordingContext): string {
   const { rollup } = ctx;
   const c = rollup.completeness;
   const words = levelWords(rollup);
-  const head = `Đã tổng hợp số liệu của ${c.received}/${c.expected} ${words.childUnits}`;
-  const missing = c.missing.length ? `; chưa có số liệu: ${unitList(c.missing.map((m) => m.name), false)}` : '';
+  const own = provinceOwnReception(rollup); // the province's own bodies: said apart from the communes
+  const head = `Đã tổng hợp số liệu của ${c.received - (own?.received ?? 0)}/${c.expected - (own?.expected ?? 0)} ${words.childUnits}${own?.clause ?? ''}`;
+  const names = c.missing.filter((m) => !own || m.code !== rollup.root.code).map((m) => m.name);
+  const missing = names.length ? `; chưa có số liệu: ${unitList(names, false)}` : '';
   // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
   const partial = (c.partial ?? []).map(
     (p) => `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${p.missing.length ? `, chưa có số liệu của ${unitList(p.missing.map((m) => m.name), false)}` : ''})`,

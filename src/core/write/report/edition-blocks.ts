@@ -1,0 +1,33 @@
+import type { Rollup } from '../../model.js';
+import { formatNumber } from '../../util/number.js';
+
+/**
+ * Words an edition's wording (bao-cao.txt) can call that the 2024 form had no use for; each returns null when the
+ * roll-up has nothing to say (the sentence is then left out, as for an empty figure).
+ */
+
+/** `{programmeArea}`: the base of the programme's figures (form-2026.md §6), and whether the config gave it. */
+export function programmeAreaPhrase(rollup: Rollup): string | null {
+  const area = rollup.programmeArea;
+  if (!area) return null;
+  const n = formatNumber(area.communes);
+  return area.source === 'config'
+    ? `Số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã thuộc địa bàn Dự án 8 ` +
+        '(theo danh sách địa bàn trong cấu hình)'
+    : 'Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên ' +
+        `${n} đơn vị cấp xã đã có số liệu Dự án 8; các đơn vị khác không được tính là chưa báo cáo`;
+}
+
+/**
+ * The province's own submission in the reception sentence (form-2026.md §5): it is not a commune, so it is taken out
+ * of "x/y xã, phường" and said on its own; null before 2026 (no own submission in the edition).
+ */
+export function provinceOwnReception(rollup: Rollup): { received: number; expected: number; clause: string } | null {
+  const own = rollup.provinceOwn;
+  if (!own) return null;
+  const agencies = own.map((o) => o.agency).filter((a): a is string => !!a);
+  const clause = own.length
+    ? ` và của các cơ quan, đơn vị cấp tỉnh${agencies.length ? ` (${agencies.join(', ')})` : ''}`
+    : '; chưa có báo cáo của các cơ quan, đơn vị cấp tỉnh';
+  return { received: own.length ? 1 : 0, expected: 1, clause };
+}
