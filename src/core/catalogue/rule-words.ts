@@ -25,7 +25,8 @@ export function ruleSentences(catalogue: Catalogue): { errors: string[]; warning
 function sameRuleGroups(rules: CheckRule[]): CheckRule[][] {
   const groups = new Map<string, CheckRule[]>();
   for (const r of rules) {
-    const right = shape(r.right);
+    // The right side by its codes alone: a lower and an upper bound (3 × X, 30 × X) are said together.
+    const right = r.right.map((t) => ('code' in t ? t.code : 'communes' in t ? t.communes : t.constant));
     const key = JSON.stringify([r.rule, r.severity, shape(r.left), right, r.when && shape(r.when.terms), r.when?.op, r.when?.value, r.outsidePeriod]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
