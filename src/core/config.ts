@@ -32,8 +32,26 @@ export const configSchema = z
     basis: z.array(z.string().min(1)).default([]),
     /** The programme Project 8 belongs to, as the province names it; the national programme's name when missing. */
     programme: z.string().min(1).optional(),
-    /** Kế hoạch giao: indicator code → the figure assigned for the period ({"DA8.01": 312}). */
-    plan: z.record(z.string().regex(/^[A-Z0-9]+\.\d{2}$/), z.number().nonnegative()).default({}),
+    /**
+     * Kế hoạch giao: indicator code → the figure assigned. A bare number is the year's plan ({"DA8.01": 40}); a
+     * phase target says its phase: {"DA8.01": {"value": 312, "for": "giai đoạn 2021–2025"}}.
+     */
+    plan: z
+      .record(
+        z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
+        z.union([z.number().nonnegative(), z.object({ value: z.number().nonnegative(), for: z.string().min(1) }).strict()]),
+      )
+      .default({}),
+    /** Share of the units that must report a figure below which no verdict (đạt / chưa đạt, % of plan) is printed. */
+    coverageForVerdict: z.number().min(0).max(1).default(0.9),
+    /** Communes of Project 8's area, by year of the period ({"2026": ["25174", …]}); its indicators count these. */
+    programmeArea: z.record(z.string().regex(/^\d{4}$/), z.array(z.string().min(1))).optional(),
+    /** Cơ quan chủ trì of the programme, to whom requests about programme money go ("Trung ương Hội LHPN Việt Nam"). */
+    programmeLead: z.string().min(1).optional(),
+    /** Who issues the report: the Sở (default), the provincial People's Committee, or the provincial Women's Union. */
+    issuer: z.enum(['so', 'ubnd', 'hoi-phu-nu']).default('so'),
+    /** Units' quotes beyond this many lines in one part go to an annex, the body keeping a pointer to it. */
+    quoteLines: z.number().int().positive().default(15),
     /** Địa danh in the date line: "Đắk Lắk". */
     place: z.string().min(1).optional(),
     documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),

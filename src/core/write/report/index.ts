@@ -24,8 +24,9 @@ import { dataFiles } from '../../data-files.js';
 import { rollupInEdition } from '../../rollup/convert.js';
 import { pad2 } from '../../util/number.js';
 import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
-import { fillTemplate, periodPhrase, type Block, type BodyTable } from './wording.js';
+import { fillTemplate, MISSING_IN_BODY, periodPhrase, type Block, type BodyTable } from './wording.js';
 import { agencyInText, agencyLines, inSentence, superiorLines } from './words.js';
+import { formatNumber } from '../../util/number.js';
 
 /** Nghị định 30/2020, Phụ lục I: A4, margins in twips (20 mm top/bottom, 30 mm left, 15 mm right). */
 export const PAGE = { width: 11906, height: 16838, top: 1134, bottom: 1134, left: 1701, right: 850 } as const;
@@ -63,16 +64,26 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
   const annexes = annexGroups.length ? `Phụ lục ${annexGroups.map((_, i) => ROMAN[i]).join(', ')}` : undefined;
   // Last period is compared in this edition: only codes that stayed (same) or moved (crosswalk) have a change.
   const previous = options.previous && rollupInEdition(options.previous, catalogue.version, 'tệp tổng hợp kỳ trước');
-  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, annexes });
+  // More missing units than the body names: listed in an annex of their own, after the figure tables.
+  const missing = rollup.completeness.missing;
+  const missingAnnex = missing.length > MISSING_IN_BODY ? `Phụ lục ${ROMAN[annexGroups.length]}` : undefined;
+  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, annexes, missingAnnex });
   // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
   const tables: AnnexTable[] = [];
+  const issuer = agencyInText(config);
   const doc = new Document({
-    creator: 'bdg',
+    creator: issuer ?? 'bdg',
+    lastModifiedBy: 'bdg',
     title: reportTitle(rollup),
+    subject: `Báo cáo ${inSentence(rollup.root.name)}, ${periodPhrase(rollup.periodLabel)}`,
+    description: 'Lập bằng bdg từ tệp tổng hợp số liệu; cán bộ rà soát, bổ sung các chỗ tô vàng trước khi ký.',
+    keywords: 'bình đẳng giới; Dự án 8; báo cáo',
     // The run id ties the report to the summary workbook and JSON written with it (docProps/custom.xml).
     customProperties: [
       ...(rollup.runId ? [{ name: 'Mã lần tổng hợp', value: rollup.runId }] : []),
       { name: 'Phiên bản biểu mẫu', value: catalogue.version },
+      { name: 'Cơ quan ban hành', value: issuer ?? 'chưa khai báo trong tệp cấu hình' },
+      { name: 'Phần mềm lập', value: 'bdg' },
     ],
     styles: {
       default: {
@@ -92,7 +103,8 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
     },
     sections: [
       mainSection(rollup, config, blocks),
-      ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables)),
+      ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables, missingAnnex)),
+      ...(missingAnnex ? [missingSection(rollup, config, annexGroups.length)] : []),
     ],
   });
   // docx's own compiler gives the parts before zipping, so they are zipped once; through Packer when it is not there.
@@ -130,12 +142,12 @@ function run(text: string, opts: RunOptions = {}): TextRun {
   return new TextRun({ text, size: pt(opts.size ?? 14), bold: opts.bold, italics: opts.italics, highlight: opts.highlight ? 'yellow' : undefined, break: opts.breakBefore ? 1 : undefined });
 }
 
-/** Text with the officer's blanks "[…]" highlighted, so none is missed before signing. */
+/** Text with the officer's blanks "[…]" and the config's missing fields "…………" highlighted, so none is missed. */
 function runs(text: string, opts: RunOptions = {}): TextRun[] {
   return text
-    .split(/(\[[^\]]*\])/)
+    .split(/(\[[^\]]*\]|…………)/)
     .filter(Boolean)
-    .map((part) => run(part, { ...opts, highlight: part.startsWith('[') && part.endsWith(']') }));
+    .map((part) => run(part, { ...opts, highlight: (part.startsWith('[') && part.endsWith(']')) || part === BLANK }));
 }
 
 function centred(children: ParagraphChild[] | string, opts: RunOptions & { before?: number; after?: number; keepNext?: boolean } = {}): Paragraph {
@@ -143,7 +155,7 @@ function centred(children: ParagraphChild[] | string, opts: RunOptions & { befor
     alignment: AlignmentType.CENTER,
     spacing: { before: opts.before ?? 0, after: opts.after ?? 0 },
     keepNext: opts.keepNext,
-    children: typeof children === 'string' ? [run(children, opts)] : children,
+    children: typeof children === 'string' ? runs(children, opts) : children,
   });
 }
 
@@ -280,15 +292,15 @@ function closingBlock(config: Config): Table {
     new Paragraph({ keepNext: true, keepLines: true, alignment: p.alignment, children: p.children });
   const left = [
     keep({ children: [run('Nơi nhận:', { size: 12, bold: true, italics: true })] }),
-    ...lines.map((l) => keep({ children: [run(`- ${l.replace(/[;.]\s*$/, '')};`, { size: 11 })] })),
-    keep({ children: [run(`- Lưu: ${(config.archive ?? `VT, ${BLANK}`).replace(/\.\s*$/, '')}.`, { size: 11 })] }),
+    ...lines.map((l) => keep({ children: runs(`- ${l.replace(/[;.]\s*$/, '')};`, { size: 11 }) })),
+    keep({ children: runs(`- Lưu: ${(config.archive ?? `VT, ${BLANK}`).replace(/\.\s*$/, '')}.`, { size: 11 }) }),
   ];
   const signer = config.signer;
   const right = [
     ...(signer.prefix ? [keep({ alignment: AlignmentType.CENTER, children: [run(signer.prefix.toLocaleUpperCase('vi'), { bold: true })] })] : []),
-    keep({ alignment: AlignmentType.CENTER, children: [run((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true })] }),
+    keep({ alignment: AlignmentType.CENTER, children: runs((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true }) }),
     ...[1, 2, 3, 4].map(() => keep({ alignment: AlignmentType.CENTER, children: [run('')] })),
-    keep({ alignment: AlignmentType.CENTER, children: [run(signer.name ?? BLANK, { bold: true })] }),
+    keep({ alignment: AlignmentType.CENTER, children: runs(signer.name ?? BLANK, { bold: true }) }),
   ];
   return new Table({
     layout: TableLayoutType.FIXED,
@@ -362,8 +374,23 @@ function referenceLine(rollup: Rollup, config: Config): string {
 }
 
 /** One annex per catalogue group, in its own landscape section numbered from 1. */
-function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue, group: string, index: number, tables: AnnexTable[]): ISectionOptions {
-  const units = rollup.units.filter((u) => u.parent === rollup.root.code);
+function annexSection(
+  rollup: Rollup,
+  config: Config,
+  catalogue: Catalogue,
+  group: string,
+  index: number,
+  tables: AnnexTable[],
+  missingAnnex: string | undefined,
+): ISectionOptions {
+  // The units that reported, one row each; those that did not, one line (named, or counted with the annex listing them).
+  const units = rollup.units.filter((u) => u.parent === rollup.root.code && u.source !== 'missing');
+  const absent = rollup.units.filter((u) => u.parent === rollup.root.code && u.source === 'missing');
+  const missingLine = !absent.length
+    ? undefined
+    : missingAnnex
+      ? `Các đơn vị chưa gửi báo cáo: ${formatNumber(absent.length)} đơn vị (danh sách tại ${missingAnnex})`
+      : `Chưa gửi báo cáo: ${absent.map((u) => u.name).join(', ')}`;
   const heading = catalogue.groups.find((g) => g.code === group)!.heading;
   const indicators = catalogue.indicators.filter((i) => i.group === group);
   const children: Paragraph[] = [
@@ -373,7 +400,7 @@ function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue, grou
   ];
   for (const chunk of chunks(indicators)) {
     children.push(markerParagraph(tables.length));
-    tables.push({ indicators: chunk, units, rollup, width: PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right });
+    tables.push({ indicators: chunk, units, rollup, width: PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right, missingLine });
     children.push(new Paragraph({ spacing: { before: 60, after: 200 }, children: [run('Ghi chú: dấu "-" là không có số liệu.', { size: 10, italics: true })] }));
   }
   return {
@@ -386,6 +413,39 @@ function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue, grou
     },
     headers: { default: pageNumberHeader() },
     children,
+  };
+}
+
+/** The annex listing the units that sent nothing: a short portrait table, numbered on its own. */
+function missingSection(rollup: Rollup, config: Config, index: number): ISectionOptions {
+  const missing = rollup.completeness.missing;
+  const byCode = new Map(rollup.units.map((u) => [u.code, u]));
+  const parentName = (code: string) => {
+    const p = byCode.get(byCode.get(code)?.parent ?? '');
+    return p && p.code !== rollup.root.code ? p.name : '';
+  };
+  const withParent = missing.some((m) => parentName(m.code));
+  const table = bodyTable({
+    columns: [
+      { title: 'STT', width: 8, align: 'center' },
+      { title: 'Mã đơn vị', width: 16, align: 'center' },
+      { title: 'Tên đơn vị', width: withParent ? 40 : 76, align: 'left' },
+      ...(withParent ? [{ title: 'Thuộc', width: 36, align: 'left' as const }] : []),
+    ],
+    rows: missing.map((m, i) => [String(i + 1), m.code, m.name, ...(withParent ? [parentName(m.code)] : [])]),
+  });
+  return {
+    properties: {
+      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 }, pageNumbers: { start: 1 } },
+    },
+    headers: { default: pageNumberHeader() },
+    children: [
+      centred(`Phụ lục ${ROMAN[index]}`, { bold: true }),
+      centred(`DANH SÁCH ĐƠN VỊ CHƯA GỬI BÁO CÁO ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
+      centred(`(${formatNumber(missing.length)}/${formatNumber(rollup.completeness.expected)} đơn vị)`, { size: 13 }),
+      centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
+      table,
+    ],
   };
 }
 

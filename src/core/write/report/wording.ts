@@ -1,10 +1,11 @@
-import { wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { wordingFile, type Catalogue, type Indicator, type Measure, type Ratio } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import { milestoneYear } from '../../rollup/rollup.js';
-import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
+import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } from '../../model.js';
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
-import { agencyInText, communeWord, inSentence, joinVi, levelWords, unitList } from './words.js';
+import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './words.js';
+import { baseOf, communesUnder, enoughForVerdict, notEnough, worstBase, type Base } from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */
 export interface BodyTable {
@@ -28,7 +29,12 @@ export interface WordingContext {
   previous?: Rollup;
   /** "Phụ lục I, II": the annexes the body cites. */
   annexes?: string;
+  /** "Phụ lục III": the annex listing the units that sent nothing, when there are more than the body names. */
+  missingAnnex?: string;
 }
+
+/** Missing units the body names one by one; more are counted there and listed in an annex. */
+export const MISSING_IN_BODY = 10;
 
 const CODE = /^([A-Z0-9]+\.\d{2})(?:\.(nu|dtts))?(%|\+)?$/;
 const DEFAULT_PROGRAMME =
@@ -125,8 +131,27 @@ function dropEmptyHeadings(blocks: Block[]): Block[] {
   return out;
 }
 
-/** One sentence: null when a figure outside [ ] is empty. A partial figure adds "(số liệu của r/e đơn vị)". */
+/** Stands for the level words ("toàn tỉnh") of a sentence whose base is not the whole, until the base is named. */
+const LEVEL_MARK = '\u0001';
+
+/**
+ * One sentence: null when a figure outside [ ] is empty. Whose figures it is: the whole ("toàn tỉnh …") when every
+ * unit that must report them did; otherwise the sentence names its base ("8/102 đơn vị cấp xã đã báo cáo: …", or
+ * "(số liệu của 8/102 đơn vị cấp xã)" when it has no level words), and verdicts wait for enough of them.
+ */
 export function renderLine(line: string, ctx: WordingContext): string | null {
+  // First with the base of every code the line names, then with that of the codes actually printed.
+  const first = renderWith(line, { ...ctx, base: baseFor(codesIn(line, ctx), ctx) });
+  if (!first) return null;
+  const base = baseFor(first.codes, ctx);
+  const again = renderWith(line, { ...ctx, base });
+  if (!again) return null;
+  return nameBase(again.text, base);
+}
+
+type LineContext = WordingContext & { base: Base | null };
+
+function renderWith(line: string, ctx: LineContext): { text: string; codes: Set<string> } | null {
   const parts: { text: string; optional: boolean }[] = [];
   const re = /\[([^\]]*)\]/g;
   let last = 0;
@@ -152,22 +177,40 @@ export function renderLine(line: string, ctx: WordingContext): string | null {
     used.forEach((c) => codes.add(c));
     out += text;
   }
-  return addPartialNote(out.replace(/\s+/g, ' ').replace(/\s+([,.;:)])/g, '$1').trim(), codes, ctx);
+  return { text: out.replace(/\s+/g, ' ').replace(/\s+([,.;:)])/g, '$1').trim(), codes };
 }
 
-function addPartialNote(text: string, codes: Set<string>, ctx: WordingContext): string {
-  let worst: { reported: number; expected: number } | null = null;
-  // Missing units are named once at the top; a sentence notes only a figure fewer units gave.
-  const received = ctx.rollup.completeness.received;
-  for (const code of codes) {
-    const t = ctx.rollup.totals[code];
-    if (!t || t.reported >= t.expected || t.reported >= received) continue;
-    if (!worst || t.reported < worst.reported) worst = { reported: t.reported, expected: t.expected };
+/** The indicator codes a line names, in any part: the first guess of its base. */
+function codesIn(line: string, ctx: WordingContext): Set<string> {
+  const out = new Set<string>();
+  for (const m of line.matchAll(/\{([^}]+)\}/g)) {
+    const name = m[1]!.trim();
+    const code = CODE.exec(name.replace(/=0$/, ''));
+    if (code) out.add(code[1]!);
+    else for (const c of name.matchAll(/[A-Z0-9]+\.\d{2}/g)) if (ctx.catalogue.byCode.has(c[0])) out.add(c[0]);
+    const ratio = /^(?:ratio|goal|target|change):(.+)$/.exec(name);
+    const def = ratio && ctx.catalogue.ratios.find((r) => r.id === ratio[1]);
+    if (def) for (const t of [def.numerator, def.denominator]) if ('code' in t) out.add(t.code);
   }
-  if (!worst) return text;
-  const note = ` (số liệu của ${worst.reported}/${worst.expected} đơn vị)`;
-  const m = /(\.\/\.|[.:;])$/.exec(text);
-  return m ? `${text.slice(0, -m[0].length)}${note}${m[0]}` : text + note;
+  return out;
+}
+
+function baseFor(codes: Set<string>, ctx: WordingContext): Base | null {
+  const inds = [...codes].map((c) => ctx.catalogue.byCode.get(c)).filter((i): i is Indicator => !!i);
+  return worstBase(inds.map((i) => baseOf(i, ctx.rollup, ctx.catalogue, ctx.config)));
+}
+
+/** The base named in the sentence: in place of its level words, or as a note before the full stop. */
+function nameBase(text: string, base: Base | null): string {
+  if (!text.includes(LEVEL_MARK)) {
+    if (!base || base.complete) return text;
+    if (text.includes(`(${base.reported}/${base.expected} đơn vị)`)) return text; // its verdict already says it
+    const note = ` (${base.note})`;
+    const m = /(\.\/\.|[.:;])$/.exec(text);
+    return m ? `${text.slice(0, -m[0].length)}${note}${m[0]}` : text + note;
+  }
+  const rest = text.replace(new RegExp(`\\s*${LEVEL_MARK}\\s*`, 'g'), ' ').trim();
+  return `${base!.words}: ${rest.charAt(0).toLocaleLowerCase('vi')}${rest.slice(1)}`;
 }
 
 function value(ctx: WordingContext, code: string, measure: Measure, rollup = ctx.rollup): number | null {
@@ -203,8 +246,16 @@ function indicator(ctx: WordingContext, code: string, name: string): Indicator {
   return ind;
 }
 
-function resolve(name: string, ctx: WordingContext, used: Set<string>): string | null {
+function resolve(name: string, ctx: LineContext, used: Set<string>): string | null {
   const { rollup, config } = ctx;
+  const zero = /^(.+)=0$/.exec(name);
+  if (zero && CODE.test(zero[1]!)) {
+    // {BDG.27=0}: present (and empty) only when the figure is 0, for the negative sentence reports write instead.
+    const [, c, breakdown] = CODE.exec(zero[1]!)!;
+    indicator(ctx, c!, name);
+    used.add(c!);
+    return value(ctx, c!, (breakdown as Measure) ?? 'total') === 0 ? '' : null;
+  }
   const code = CODE.exec(name);
   if (code) {
     const [, c, breakdown, suffix] = code;
@@ -228,11 +279,13 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'root':
       return inSentence(rollup.root.name);
     case 'level':
-      return levelWords(rollup).whole;
+      return ctx.base && (!ctx.base.complete || ctx.base.named) ? LEVEL_MARK : (ctx.base?.whole ?? levelWords(rollup).whole);
+    case 'actors':
+      return actors(rollup);
     case 'children':
       return levelWords(rollup).children;
     case 'communeWord':
-      return communeWord(rollup);
+      return presentCommuneWord(rollup);
     case 'agency':
       return agencyInText(config) ?? '[tên cơ quan]';
     case 'programme':
@@ -252,7 +305,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       return words.charAt(0).toLocaleUpperCase('vi') + words.slice(1);
     }
     case 'communeTypes':
-      return communeWord(rollup);
+      return presentCommuneWord(rollup);
     case 'money': {
       indicator(ctx, arg!, name);
       used.add(arg!);
@@ -263,8 +316,25 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       indicator(ctx, arg!, name);
       used.add(arg!);
       const v = value(ctx, arg!, 'total');
-      if (v === null || !rollup.communes) return null;
-      return `${formatNumber(v)}/${formatNumber(rollup.communes)} ${communeWord(rollup)} (${percent(v / rollup.communes)})`;
+      // Over the communes of the units that reported, when not all did.
+      const base = baseOf(indicator(ctx, arg!, name), rollup, ctx.catalogue, config);
+      const of = base.complete ? rollup.communes : communesUnder(base.units, rollup);
+      if (v === null || !of) return null;
+      return `${formatNumber(v)}/${formatNumber(of)} ${presentCommuneWord(rollup)} (${percent(v / of)})`;
+    }
+    case 'rate': {
+      // {rate:DA8.22.dtts/DA8.24.dtts}: one figure over another, as a percent.
+      const [top, bottom] = (arg ?? '').split('/').map((x) => CODE.exec(x.trim()));
+      if (!top || !bottom) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {rate:MÃ/MÃ}, không phải {${name}}`);
+      const n = value(ctx, top[1]!, (top[2] as Measure) ?? 'total');
+      const d = value(ctx, bottom[1]!, (bottom[2] as Measure) ?? 'total');
+      used.add(top[1]!).add(bottom[1]!);
+      return n === null || !d ? null : percent(n / d);
+    }
+    case 'planFor': {
+      // "năm 2024" for the year's plan, "giai đoạn 2021–2025" for a phase target.
+      const planned = planOf(config, indicator(ctx, arg!, name).code);
+      return planned ? (planned.for ?? periodPhrase(rollup.periodLabel)) : null;
     }
     case 'part': {
       // {part:DA8.18|trong số|ngoài}: the first words when the catalogue counts this figure inside a total.
@@ -275,8 +345,10 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'plan':
     case 'plan%': {
       const ind = indicator(ctx, arg!, name);
-      const planned = config.plan[ind.code];
+      const planned = planOf(config, ind.code)?.value;
       if (planned === undefined) return null;
+      // A figure of part of the units is never set against the whole's plan.
+      if (!enoughForVerdict(baseOf(ind, rollup, ctx.catalogue, config), config)) return null;
       if (kind === 'plan') return ind.kind === 'money' ? formatMoney(planned) : formatNumber(planned);
       used.add(ind.code);
       const v = value(ctx, ind.code, 'total');
@@ -293,6 +365,8 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       if (r.target === null) return null;
       if (kind === 'target') return `${formatNumber(r.target)}%`;
       if (r.value === null) return null;
+      const base = ratioBase(def, ctx);
+      if (base && !enoughForVerdict(base, config)) return notEnough(base);
       const source = def.targetSource ? ` theo ${def.targetSource}` : '';
       return `${verdict(r.value, r.target)} chỉ tiêu ${formatNumber(r.target)}% đến năm ${targetYear(ctx)}${source}`;
     }
@@ -301,6 +375,18 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỗ điền không hợp lệ {${name}}`);
   }
+}
+
+/** The base a ratio rests on: the smaller of its parts'. */
+function ratioBase(def: Ratio, ctx: WordingContext): Base | null {
+  const inds = [def.numerator, def.denominator].flatMap((t) => ('code' in t ? [ctx.catalogue.byCode.get(t.code)!] : []));
+  return worstBase(inds.filter(Boolean).map((i) => baseOf(i, ctx.rollup, ctx.catalogue, ctx.config)));
+}
+
+/** A plan entry of the config: the year's plan (a bare number) or a phase target ({value, for}). */
+export function planOf(config: Config, code: string): { value: number; for?: string } | undefined {
+  const p = config.plan[code];
+  return p === undefined ? undefined : typeof p === 'number' ? { value: p } : p;
 }
 
 /** A count against last period in percent; a ratio in percentage points (a rate is never compared by a count's change). */
@@ -338,7 +424,8 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
       return statementBlocks(keys as NarrativeKey[], ctx);
     }
     case 'kien-nghi':
-      return proposalBlocks(ctx);
+      // "@kien-nghi <cơ quan chủ trì>": the edition may name the programme's lead agency.
+      return proposalBlocks(ctx, arg || undefined);
     case 'tiep-nhan':
       return [{ kind: 'paragraph', text: receptionSentence(ctx) }];
     case 'bang':
@@ -396,6 +483,18 @@ function similar(a: string, b: string): boolean {
   return (2 * common) / (ga.size + gb.size) >= 0.85;
 }
 
+/** Near-identical requests: one's words nearly all in the other's ("Sớm phân bổ kinh phí" / "Đề nghị sớm phân bổ kinh phí"). */
+function sameRequest(a: string, b: string): boolean {
+  if (similar(a, b)) return true;
+  const wa = new Set(a.split(' '));
+  const wb = new Set(b.split(' '));
+  const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa];
+  if (small.size < 3) return false;
+  let common = 0;
+  for (const w of small) if (large.has(w)) common++;
+  return common / small.size >= 0.8 && small.size / large.size >= 0.6;
+}
+
 interface Statement {
   key: string;
   text: string;
@@ -403,7 +502,12 @@ interface Statement {
 }
 
 /** The units' lines for some narrative keys, identical or near-identical ones gathered, attributed to units one level below the root. */
-export function gatherStatements(keys: NarrativeKey[], rollup: Rollup, rewrite: (line: string) => string = (l) => l): Statement[] {
+export function gatherStatements(
+  keys: NarrativeKey[],
+  rollup: Rollup,
+  rewrite: (line: string) => string = (l) => l,
+  same: (a: string, b: string) => boolean = similar,
+): Statement[] {
   const statements: Statement[] = [];
   for (const n of rollup.narratives) {
     const unit = topUnit(n.unit.code, rollup) ?? n.unit;
@@ -412,7 +516,7 @@ export function gatherStatements(keys: NarrativeKey[], rollup: Rollup, rewrite: 
         const text = cleanLine(rewrite(cleanLine(raw)));
         if (!text) continue;
         const norm = normalizeStatement(text);
-        const found = statements.find((s) => s.key === norm || similar(s.key, norm));
+        const found = statements.find((s) => s.key === norm || same(s.key, norm));
         if (!found) statements.push({ key: norm, text, units: [unit] });
         else if (!found.units.some((u) => u.code === unit.code)) found.units.push(unit);
       }
@@ -429,7 +533,11 @@ function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
     const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ');
     return [{ kind: 'paragraph', text: `[Bổ sung ${what.replace('kỳ tới', `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`)}.]` }];
   }
-  // Statements made by the same units are listed together, one bullet per line.
+  return attributed(statements);
+}
+
+/** Statements made by the same units are listed together, one bullet per line, the most shared first. */
+function attributed(statements: Statement[]): Block[] {
   const byUnits = new Map<string, { units: Statement['units']; lines: string[] }>();
   for (const s of statements) {
     const k = s.units.map((u) => u.code).join(',');
@@ -442,26 +550,78 @@ function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
     .map((e) => ({ kind: 'attributed', unit: sentenceCase(unitList(e.units.map((u) => u.name), true)), lines: e.lines }));
 }
 
-/** Units' requests, turned into the issuer's own proposals to its superior: "Đề nghị tỉnh tăng cường …" → "Tăng cường …". */
-function proposalBlocks(ctx: WordingContext): Block[] {
-  const strip = (l: string) =>
-    l.replace(/^(?:kiến nghị|đề nghị|đề xuất)\s+(?:(?:ubnd|ủy ban nhân dân|sở [^,]+?|tỉnh|cấp trên|trung ương|bộ)\s+)?(?:tỉnh\s+)?(?:quan tâm\s+)?/iu, '');
-  const statements = gatherStatements(['proposals'], ctx.rollup, strip);
-  const to = ctx.config.recipients[0] ?? '[cơ quan cấp trên]';
-  if (!statements.length) return [{ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` }];
-  return [
-    { kind: 'paragraph', text: `Đề nghị ${to} quan tâm:` },
-    ...statements.map((s, i): Block => ({ kind: 'bullet', text: `- ${s.text.replace(/\.$/, i === statements.length - 1 ? '.' : ';')}` })),
-  ];
+/** Who a unit's request is for (issue 21, point 5). */
+export type Addressee = 'province' | 'central' | 'programme';
+
+const OPENING = /^(?:kiến nghị|đề nghị|đề xuất)(?=\s)/iu;
+/** A named central body: "Bộ Nội vụ", "Chính phủ", "Trung ương Hội …", "Ủy ban Dân tộc". */
+const CENTRAL = /(?:^|\s)(?:Bộ\s+\p{Lu}|Chính phủ|Thủ tướng|Quốc hội|Trung ương|Ủy ban Dân tộc|Uỷ ban Dân tộc)/u;
+const MONEY = /(?:^|\s)(?:kinh phí|vốn|ngân sách)(?=\s|$)/iu;
+const PROGRAMME = /(?:^|\s)(?:dự án\s*\d|chương trình|mục tiêu quốc gia|mtqg)/iu;
+
+/** A request to a named central body, about the programme's money, or else to the province (the units' superior). */
+export function addresseeOf(line: string): Addressee {
+  if (CENTRAL.test(line)) return 'central';
+  if (MONEY.test(line) && PROGRAMME.test(line)) return 'programme';
+  return 'province';
 }
 
-/** "Đã tổng hợp số liệu của 14/15 đơn vị cấp huyện; chưa có số liệu: huyện Ea Súp." */
+/**
+ * A request without its opening verb and a generic addressee, for a list under "Đề nghị <addressee>:". Only whole
+ * words are taken away, and never a named body's ("Đề nghị Bộ Nội vụ ban hành …" is kept as written).
+ */
+export function requestContent(line: string): string {
+  if (CENTRAL.test(line.replace(OPENING, ''))) return line;
+  return line.replace(
+    /^(?:kiến nghị|đề nghị|đề xuất)\s+(?:(?:(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+tỉnh|tỉnh|cấp trên|các cấp)(?=\s)\s*)?(?:quan tâm(?=\s)\s*)?/iu,
+    '',
+  );
+}
+
+const bulletList = (lines: string[]): Block[] =>
+  lines.map((l, i): Block => ({ kind: 'bullet', text: `- ${l.replace(/[.;]$/, '')}${i === lines.length - 1 ? '.' : ';'}` }));
+
+/** "(các xã A, B)" after a request several units wrote. */
+const byWhom = (s: Statement) => (s.units.length > 1 ? ` (${unitList(s.units.map((u) => u.name), true)})` : '');
+
+/**
+ * Units' requests routed by addressee: about the programme's money, to the programme's lead agency (config, else a
+ * blank: never the report's recipient by default); to a named central body, as the issuer's recommendation to it, in
+ * the unit's words; to the province, kept in their own part for the province to act on. Near-identical ones merged.
+ */
+function proposalBlocks(ctx: WordingContext, lead: string | undefined): Block[] {
+  const all = gatherStatements(['proposals'], ctx.rollup, (l) => l, sameRequest);
+  const of = (a: Addressee) => all.filter((s) => addresseeOf(s.text) === a);
+  const to = ctx.config.recipients[0] ?? '[cơ quan cấp trên]';
+  const blocks: Block[] = [];
+  const central = of('central');
+  const programme = of('programme');
+  const province = of('province');
+  if (central.length) blocks.push(...bulletList(central.map((s) => sentenceCase(s.text) + byWhom(s))));
+  if (programme.length) {
+    const who = ctx.config.programmeLead ?? lead ?? '[cơ quan chủ trì Chương trình]';
+    blocks.push({ kind: 'paragraph', text: `Đề nghị ${who}:` });
+    blocks.push(...bulletList(programme.map((s) => sentenceCase(requestContent(s.text)) + byWhom(s))));
+  }
+  if (!central.length && !programme.length) blocks.push({ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` });
+  if (province.length) {
+    blocks.push({ kind: 'paragraph', text: 'Kiến nghị của các đơn vị với tỉnh:' });
+    blocks.push(...attributed(province));
+  }
+  return blocks;
+}
+
+/** "Đã tổng hợp số liệu của 14/15 đơn vị cấp huyện; chưa có số liệu: huyện Ea Súp." Many missing: counted, listed in an annex. */
 function receptionSentence(ctx: WordingContext): string {
   const { rollup } = ctx;
   const c = rollup.completeness;
   const words = levelWords(rollup);
   const head = `Đã tổng hợp số liệu của ${c.received}/${c.expected} ${words.childUnits}`;
-  const missing = c.missing.length ? `; chưa có số liệu: ${unitList(c.missing.map((m) => m.name), false)}` : '';
+  const missing = !c.missing.length
+    ? ''
+    : c.missing.length <= MISSING_IN_BODY || !ctx.missingAnnex
+      ? `; chưa có số liệu: ${unitList(c.missing.map((m) => m.name), false)}`
+      : `; ${formatNumber(c.missing.length)} đơn vị chưa gửi báo cáo (danh sách tại ${ctx.missingAnnex} kèm theo)`;
   // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
   const partial = (c.partial ?? []).map(
     (p) => `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${p.missing.length ? `, chưa có số liệu của ${unitList(p.missing.map((m) => m.name), false)}` : ''})`,
@@ -471,24 +631,21 @@ function receptionSentence(ctx: WordingContext): string {
 
 function planTable(ctx: WordingContext): Block {
   const { catalogue, config, rollup } = ctx;
-  const year = rollup.period.slice(0, 4);
   const codes = [...new Set([...catalogue.indicators.filter((i) => i.core).map((i) => i.code), ...Object.keys(config.plan)])];
-  const rows = codes
-    .map((c) => catalogue.byCode.get(c))
-    .filter((i): i is Indicator => !!i)
-    .map((ind, n) => {
-      const done = value(ctx, ind.code, 'total');
-      const planned = config.plan[ind.code];
-      const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
-      return [
-        String(n + 1),
-        ind.shortName,
-        ind.unit,
-        planned === undefined ? '…' : show(planned),
-        done === null ? '-' : show(done),
-        planned && done !== null ? percent(done / planned) : '…',
-      ];
-    });
+  const inds = codes.map((c) => catalogue.byCode.get(c)).filter((i): i is Indicator => !!i);
+  // The header says what the plan is: the year's, a phase's, or each row says its own.
+  const fors = new Set(inds.map((i) => planOf(config, i.code)).filter((p) => p).map((p) => p!.for ?? ''));
+  const one = fors.size <= 1 ? ([...fors][0] ?? '') : null;
+  const rows = inds.map((ind, n) => {
+    const done = value(ctx, ind.code, 'total');
+    const planned = planOf(config, ind.code);
+    const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
+    const base = baseOf(ind, rollup, catalogue, config);
+    const rate = !planned || done === null || !planned.value ? '…' : enoughForVerdict(base, config) ? percent(done / planned.value) : sentenceCase(notEnough(base));
+    const plan = planned === undefined ? '…' : one === null ? `${show(planned.value)} (${planned.for ?? periodPhrase(rollup.periodLabel)})` : show(planned.value);
+    return [String(n + 1), ind.shortName, ind.unit, plan, done === null ? '-' : show(done), rate];
+  });
+  const planTitle = one === null ? 'Kế hoạch giao' : one ? `Kế hoạch ${one}` : `Kế hoạch ${periodPhrase(rollup.periodLabel)}`;
   return {
     kind: 'table',
     table: {
@@ -496,13 +653,35 @@ function planTable(ctx: WordingContext): Block {
         { title: 'STT', width: 8, align: 'center' },
         { title: 'Chỉ tiêu', width: 40, align: 'left' },
         { title: 'ĐVT', width: 12, align: 'center' },
-        { title: `Kế hoạch năm ${year}`, width: 14, align: 'right' },
+        { title: planTitle, width: 14, align: 'right' },
         { title: 'Thực hiện', width: 14, align: 'right' },
         { title: 'Tỷ lệ so với kế hoạch', width: 14, align: 'right' },
       ],
       rows,
     },
   };
+}
+
+/**
+ * The words of a Nghị quyết 28 assessment, the same in the DOCX and on the page: "Vượt" / "Đạt" / "Chưa đạt", "Không
+ * phát sinh" for 0 of 0, "Chưa có số liệu", or "Chưa đủ số liệu để đánh giá (x/y đơn vị)" below the coverage threshold.
+ */
+export function assessment(r: RatioValue | undefined, target: number | null, base: Base | null, config: Pick<Config, 'coverageForVerdict'>): string {
+  if (r && r.numerator === 0 && r.denominator === 0) return 'Không phát sinh';
+  if (!r || r.value === null || target === null) return 'Chưa có số liệu';
+  if (base && !enoughForVerdict(base, config)) return sentenceCase(notEnough(base));
+  return sentenceCase(verdict(r.value, target));
+}
+
+/** The assessment of each ratio of a roll-up, for a reader without the report (the page). */
+export function assessments(rollup: Rollup, catalogue: Catalogue, config: Config): Map<string, string> {
+  const ctx: WordingContext = { rollup, catalogue, config };
+  const out = new Map<string, string>();
+  for (const def of catalogue.ratios) {
+    const r = rollup.ratios.find((x) => x.id === def.id);
+    out.set(def.id, r?.target == null ? '' : assessment(r, r.target, ratioBase(def, ctx), config));
+  }
+  return out;
 }
 
 /** The Nghị quyết 28 targets: result, target and year, and whether it is met. */
@@ -518,8 +697,9 @@ function targetTable(ctx: WordingContext): Block {
           ? `${percent(r.value)} (${formatNumber(r.numerator)}/${formatNumber(r.denominator)})`
           : '-';
       const target = r?.target ?? def.targets.find((t) => t.year === year)?.percent ?? null;
-      const assessment = r && r.value !== null && target !== null ? sentenceCase(verdict(r.value, target)) : 'Chưa có số liệu';
-      return [String(n + 1), def.name, result, target === null ? '-' : `${formatNumber(target)}%`, assessment];
+      const zero = r && r.numerator === 0 && r.denominator === 0;
+      const words = assessment(r, target, ratioBase(def, ctx), ctx.config);
+      return [String(n + 1), def.name, zero ? 'Không phát sinh' : result, target === null ? '-' : `${formatNumber(target)}%`, words];
     });
   return {
     kind: 'table',
