@@ -87,7 +87,8 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
       reported: reported.length,
       expected: active.length,
       complete: reported.length === active.length,
-      named: true,
+      // Every unit below the root reported some of the programme: then the base is the whole.
+      named: active.length < tops.length,
       words: `${formatNumber(active.length)}/${formatNumber(tops.length)} ${words.childUnits} có số liệu ${programme.name}${of}`,
       note: `số liệu của ${formatNumber(reported.length)} ${words.childUnits} có số liệu ${programme.name}`,
       whole: words.whole,
