@@ -181,6 +181,7 @@ describe('the report DOCX: page and header (Nghị định 30/2020)', () => {
 describe('the report DOCX: what a head of department reads', () => {
   it('opens by citing the plans and letters of the config, and says in one sentence who reported', () => {
     const paras = body(partial);
+    expect(partialRollup.completeness.received).toBe(2);
     expect(paras[0]!.text).toBe(
       'Thực hiện Kế hoạch số 25/KH-UBND ngày 12/02/2024 của Ủy ban nhân dân tỉnh và Công văn số 458/BNV-BĐG ngày 15/11/2024 của Bộ Nội vụ, Sở Nội vụ báo cáo kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2024 trên địa bàn tỉnh Thử Nghiệm như sau:',
     );

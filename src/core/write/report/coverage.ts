@@ -22,6 +22,8 @@ export interface Base {
   note: string;
   /** The level words when the base is the whole ("toàn tỉnh"), or the programme area's. */
   whole: string;
+  /** What a withheld verdict cites, when not the base itself: the programme's units among all ("8/102"). */
+  among?: { reported: number; expected: number };
   /** The reporting units one level below the root (for rates over the reporting units). */
   units: UnitFigures[];
 }
@@ -89,6 +91,7 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
       complete: reported.length === active.length,
       // Every unit below the root reported some of the programme: then the base is the whole.
       named: active.length < tops.length,
+      among: { reported: active.length, expected: tops.length },
       words: `${formatNumber(active.length)}/${formatNumber(tops.length)} ${words.childUnits} có số liệu ${programme.name}${of}`,
       note: `số liệu của ${formatNumber(reported.length)} ${words.childUnits} có số liệu ${programme.name}`,
       whole: words.whole,
@@ -121,7 +124,8 @@ export function enoughForVerdict(base: Base, config: Pick<Config, 'coverageForVe
 
 /** "chưa đủ số liệu để đánh giá (8/102 đơn vị)". */
 export function notEnough(base: Base): string {
-  return `chưa đủ số liệu để đánh giá (${formatNumber(base.reported)}/${formatNumber(base.expected)} đơn vị)`;
+  const b = base.among ?? base;
+  return `chưa đủ số liệu để đánh giá (${formatNumber(b.reported)}/${formatNumber(b.expected)} đơn vị)`;
 }
 
 /** The smallest base of several indicators: the one a sentence using all of them rests on. */

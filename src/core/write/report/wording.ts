@@ -348,7 +348,8 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
       const planned = planOf(config, ind.code)?.value;
       if (planned === undefined) return null;
       // A figure of part of the units is never set against the whole's plan.
-      if (!enoughForVerdict(baseOf(ind, rollup, ctx.catalogue, config), config)) return null;
+      const base = baseOf(ind, rollup, ctx.catalogue, config);
+      if (base.named || !enoughForVerdict(base, config)) return null;
       if (kind === 'plan') return ind.kind === 'money' ? formatMoney(planned) : formatNumber(planned);
       used.add(ind.code);
       const v = value(ctx, ind.code, 'total');
@@ -583,6 +584,7 @@ const bulletList = (lines: string[]): Block[] =>
 
 /** "(các xã A, B)" after a request several units wrote. */
 const byWhom = (s: Statement) => (s.units.length > 1 ? ` (${unitList(s.units.map((u) => u.name), true)})` : '');
+const unstop = (t: string) => t.replace(/[.;]$/, '');
 
 /**
  * Units' requests routed by addressee: about the programme's money, to the programme's lead agency (config, else a
@@ -597,11 +599,11 @@ function proposalBlocks(ctx: WordingContext, lead: string | undefined): Block[] 
   const central = of('central');
   const programme = of('programme');
   const province = of('province');
-  if (central.length) blocks.push(...bulletList(central.map((s) => sentenceCase(s.text) + byWhom(s))));
+  if (central.length) blocks.push(...bulletList(central.map((s) => unstop(sentenceCase(s.text)) + byWhom(s))));
   if (programme.length) {
     const who = ctx.config.programmeLead ?? lead ?? '[cơ quan chủ trì Chương trình]';
     blocks.push({ kind: 'paragraph', text: `Đề nghị ${who}:` });
-    blocks.push(...bulletList(programme.map((s) => sentenceCase(requestContent(s.text)) + byWhom(s))));
+    blocks.push(...bulletList(programme.map((s) => unstop(sentenceCase(requestContent(s.text))) + byWhom(s))));
   }
   if (!central.length && !programme.length) blocks.push({ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` });
   if (province.length) {
@@ -641,7 +643,8 @@ function planTable(ctx: WordingContext): Block {
     const planned = planOf(config, ind.code);
     const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
     const base = baseOf(ind, rollup, catalogue, config);
-    const rate = !planned || done === null || !planned.value ? '…' : enoughForVerdict(base, config) ? percent(done / planned.value) : sentenceCase(notEnough(base));
+    const comparable = !base.named && enoughForVerdict(base, config);
+    const rate = !planned || done === null || !planned.value ? '…' : comparable ? percent(done / planned.value) : sentenceCase(notEnough(base));
     const plan = planned === undefined ? '…' : one === null ? `${show(planned.value)} (${planned.for ?? periodPhrase(rollup.periodLabel)})` : show(planned.value);
     return [String(n + 1), ind.shortName, ind.unit, plan, done === null ? '-' : show(done), rate];
   });

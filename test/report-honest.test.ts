@@ -1,0 +1,192 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Rollup } from '../src/core/model.js';
+import { formatNumber } from '../src/core/util/number.js';
+import '../src/node/data-files.js';
+import { addresseeOf, percent, requestContent } from '../src/core/write/report/wording.js';
+import { bdg } from './helpers/cli.js';
+import { openDocx, type OpenedDocx } from './helpers/docx.js';
+import { figuresFor, writeSubmission, writeUnits } from './helpers/province.js';
+import { tempDir } from './helpers/workbooks.js';
+
+/** Issue 21: a report a province signs without rewriting it. A 2025 province of 102 communes, 8 of which reported. */
+const COMMUNES = Array.from({ length: 102 }, (_, i) => ({ code: String(30001 + i), name: i % 10 === 9 ? `Phường Số ${i + 1}` : `Xã Số ${i + 1}` }));
+const UNITS = ['Mã,Tên,Cấp,Mã cấp trên', '30,Tỉnh Một Trăm,Tỉnh,', ...COMMUNES.map((c) => `${c.code},${c.name},Xã,30`)].join('\n');
+const CONFIG = {
+  agency: { superior: 'UBND TỈNH MỘT TRĂM', name: 'SỞ NỘI VỤ', symbol: 'SNV' },
+  place: 'Một Trăm',
+  documentNumber: 12,
+  documentDate: '2026-01-10',
+  recipients: ['Bộ Nội vụ'],
+  signer: { prefix: 'KT. GIÁM ĐỐC', title: 'PHÓ GIÁM ĐỐC', name: 'Trần Thị Lan' },
+  distribution: ['Như trên', 'UBND tỉnh (để b/c)'],
+  archive: 'VT, BĐG',
+  plan: { 'DA8.01': { value: 312, for: 'giai đoạn 2021–2025' } },
+};
+
+let dir: string;
+let rollup: Rollup;
+let doc: OpenedDocx;
+
+const texts = (d: OpenedDocx) => d.paragraphs.map((p) => p.text);
+const para = (d: OpenedDocx, re: RegExp) => d.paragraphs.find((p) => re.test(p.text));
+const total = (code: string, m: 'total' | 'nu' | 'dtts' = 'total') => rollup.totals[code]![m] as number;
+
+beforeAll(async () => {
+  dir = tempDir('bdg-report21-');
+  writeUnits(dir, UNITS);
+  const proposals = [
+    'Đề nghị tỉnh sớm phân bổ kinh phí Dự án 8.',
+    'Đề nghị sớm phân bổ kinh phí thực hiện Dự án 8',
+    'Sớm phân bổ kinh phí Dự án 8 cho xã',
+    'Đề nghị Bộ Nội vụ ban hành biểu mẫu báo cáo thống nhất.',
+    'Đề nghị tỉnh tăng cường tập huấn cho cán bộ cấp xã.',
+    'Đề nghị tỉnh tăng cường tập huấn cho cán bộ cấp xã',
+    '',
+    '',
+  ];
+  for (let i = 0; i < 8; i++) {
+    const f = figuresFor(100 + i, 1);
+    await writeSubmission(join(dir, 'in', `${COMMUNES[i]!.code}.xlsx`), COMMUNES[i]!, f, {
+      period: '2025',
+      preparedOn: '2025-12-10',
+      narrative: proposals[i] ? { proposals: proposals[i] } : {},
+    });
+  }
+  writeFileSync(join(dir, 'cau-hinh.json'), JSON.stringify({ ...CONFIG, units: 'don-vi.csv' }));
+  const r = bdg(['consolidate', join(dir, 'in'), '--config', join(dir, 'cau-hinh.json'), '--out', join(dir, 'out')]);
+  expect(r.status, r.stderr).toBe(0);
+  rollup = JSON.parse(readFileSync(join(dir, 'out', 'tong-hop-30-2025.json'), 'utf8'));
+  doc = await openDocx(join(dir, 'out', 'bao-cao-30-2025.docx'));
+}, 60_000);
+
+async function rewrite(edit: (r: Rollup) => void, config: object = CONFIG, extra: string[] = []): Promise<OpenedDocx> {
+  const r: Rollup = JSON.parse(JSON.stringify(rollup));
+  edit(r);
+  const id = Math.random().toString(36).slice(2);
+  writeFileSync(join(dir, `r-${id}.json`), JSON.stringify(r));
+  writeFileSync(join(dir, `c-${id}.json`), JSON.stringify(config));
+  const res = bdg(['report', join(dir, `r-${id}.json`), '--config', join(dir, `c-${id}.json`), '--out', join(dir, `${id}.docx`), ...extra]);
+  expect(res.status, res.stderr).toBe(0);
+  return openDocx(join(dir, `${id}.docx`));
+}
+
+describe('partial coverage (8/102 communes): every aggregate says whose figures it is', () => {
+  it('no "toàn tỉnh" sentence; the base is named; rates over the reporting units', () => {
+    expect(rollup.completeness.received).toBe(8);
+    const all = texts(doc).join('\n');
+    expect(all).not.toMatch(/toàn tỉnh/i);
+    const models = para(doc, /có mô hình phòng, chống bạo lực gia đình/)!.text;
+    expect(models.startsWith(`8/102 đơn vị cấp xã đã báo cáo: có ${formatNumber(total('BDG.19'))}/8 xã, phường (${percent(total('BDG.19') / 8)})`), models).toBe(true);
+    // The unit words are those present: this province has no đặc khu.
+    expect(all).not.toContain('đặc khu');
+    // A sentence without level words carries its base as a note.
+    expect(para(doc, /tin, bài, chuyên mục/)!.text).toMatch(/ \(số liệu của 8\/102 đơn vị cấp xã\)\.$/);
+  });
+
+  it('no verdict and no percent of plan from partial data', () => {
+    const leaders = para(doc, /cơ quan quản lý nhà nước, chính quyền địa phương có lãnh đạo chủ chốt là nữ/)!.text;
+    expect(leaders).toMatch(/, chưa đủ số liệu để đánh giá \(8\/102 đơn vị\)\.$/);
+    expect(texts(doc).join('\n')).not.toMatch(/(?:vượt|đạt|chưa đạt) chỉ tiêu \d+%/);
+    const nq28 = doc.rows.filter((r) => r.length === 5 && /^\d$/.test(r[0]!));
+    expect(nq28.length).toBe(4);
+    for (const row of nq28) expect(row[4], row.join(' | ')).toMatch(/^(Chưa đủ số liệu để đánh giá \(8\/102 đơn vị\)|Không phát sinh|Chưa có số liệu)$/);
+    const teams = doc.rows.find((r) => r[1] === 'Tổ truyền thông cộng đồng' && r.length === 6)!;
+    expect(teams[3]).toBe('312');
+    expect(teams[5]).toMatch(/^Chưa đủ số liệu để đánh giá \(\d+\/102 đơn vị\)$/);
+    expect(para(doc, /Tổ truyền thông cộng đồng/)!.text).not.toMatch(/đạt .*kế hoạch|\/312/);
+  });
+
+  it('94 missing communes: counted in the body, listed once in an annex; figure annexes print one line for them', () => {
+    expect(para(doc, /^Đã tổng hợp số liệu/)!.text).toBe('Đã tổng hợp số liệu của 8/102 đơn vị cấp xã; 94 đơn vị chưa gửi báo cáo (danh sách tại Phụ lục III kèm theo).');
+    expect(texts(doc).filter((t) => t.includes('Xã Số 51'))).toEqual(['Xã Số 51']);
+    expect(para(doc, /^DANH SÁCH ĐƠN VỊ CHƯA GỬI BÁO CÁO NĂM 2025$/)).toBeDefined();
+    const listed = doc.rows.filter((r) => r.length === 3 && /^\d+$/.test(r[0]!) && /^30\d{3}$/.test(r[1]!));
+    expect(listed).toHaveLength(94);
+    expect(listed[0]).toEqual(['1', '30009', 'Xã Số 9']);
+    const annexRows = doc.rows.filter((r) => r[1] === 'Xã Số 1' || r[1] === 'Xã Số 51');
+    expect(annexRows.every((r) => r[1] === 'Xã Số 1')).toBe(true);
+    const line = doc.rows.filter((r) => r.some((c) => c === 'Các đơn vị chưa gửi báo cáo: 94 đơn vị (danh sách tại Phụ lục III)'));
+    expect(line.length).toBeGreaterThanOrEqual(4); // one per annex table
+  });
+
+  it('the plan is marked as a phase target', async () => {
+    const table = doc.rows.find((r) => r[0] === 'STT' && r.length === 6)!;
+    expect(table[3]).toBe('Kế hoạch giai đoạn 2021–2025');
+    // With every commune reporting, the sentence compares with the phase target and says so.
+    const d = await rewrite((r) => {
+      for (const t of Object.values(r.totals)) t.reported = t.expected;
+      for (const u of r.units) if (u.source === 'missing' && u.parent === r.root.code) u.values['DA8.01'] = { total: 0 };
+    });
+    expect(para(d, /hiện có .*Tổ truyền thông cộng đồng/)!.text).toBe(
+      `Toàn tỉnh hiện có ${formatNumber(total('DA8.01'))}/312 Tổ truyền thông cộng đồng, đạt ${percent(total('DA8.01') / 312)} kế hoạch giai đoạn 2021–2025.`,
+    );
+  });
+});
+
+describe('zeros and "no case"', () => {
+  it('0 is a negative sentence, 0 of 0 is "không phát sinh" in the text and the Nghị quyết 28 table', async () => {
+    const d = await rewrite((r) => {
+      for (const t of Object.values(r.totals)) t.reported = t.expected;
+      for (const c of ['BDG.27', 'BDG.28', 'BDG.29', 'BDG.21', 'BDG.15', 'BDG.16', 'BDG.22', 'BDG.23', 'DA8.22', 'DA8.23']) r.totals[c] = { ...r.totals[c]!, total: 0 };
+      for (const x of r.ratios)
+        if (x.id === 'nan-nhan-tiep-can-dich-vu' || x.id === 'nan-nhan-mua-ban-ho-tro') Object.assign(x, { numerator: 0, denominator: 0, value: null, met: null });
+    });
+    const all = texts(d);
+    expect(all).toContain('Trong năm 2025, chưa tổ chức thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; không phát hiện vụ vi phạm.');
+    expect(all).toContain('Không phát sinh nạn nhân bạo lực gia đình, bạo lực trên cơ sở giới.');
+    expect(all).toContain('Nạn nhân bị mua bán trở về có nhu cầu hỗ trợ: không phát sinh.');
+    expect(all).toContain('Không phát hiện trường hợp tảo hôn.');
+    expect(all).toContain('Không phát hiện trường hợp kết hôn cận huyết thống.');
+    for (const t of all) expect(t).not.toMatch(/(?<![\d.,])0 (?:cuộc|vụ|đường dây|cặp|nạn nhân|người)/);
+    const row = d.rows.find((r) => r[1] === 'Tỷ lệ nạn nhân bị mua bán được hỗ trợ')!;
+    expect(row).toEqual(['4', 'Tỷ lệ nạn nhân bị mua bán được hỗ trợ', 'Không phát sinh', '100%', 'Không phát sinh']);
+  });
+});
+
+describe('requests routed by addressee, merged, no addressee word cut', () => {
+  it('classifies and keeps "Đề nghị Bộ Nội vụ ban hành…" whole', () => {
+    expect(addresseeOf('Đề nghị Bộ Nội vụ ban hành biểu mẫu.')).toBe('central');
+    expect(requestContent('Đề nghị Bộ Nội vụ ban hành biểu mẫu.')).toBe('Đề nghị Bộ Nội vụ ban hành biểu mẫu.');
+    expect(addresseeOf('Đề nghị sớm phân bổ kinh phí Dự án 8')).toBe('programme');
+    expect(requestContent('Đề nghị tỉnh sớm phân bổ kinh phí Dự án 8')).toBe('sớm phân bổ kinh phí Dự án 8');
+    expect(requestContent('Đề nghị tỉnhthành lập')).toBe('tỉnhthành lập'); // a word that only begins like one stays whole
+    expect(addresseeOf('Đề nghị tỉnh tăng cường tập huấn')).toBe('province');
+    expect(addresseeOf('Bố trí kinh phí hỗ trợ phụ nữ dân tộc thiểu số sinh đẻ an toàn')).toBe('province');
+  });
+
+  it('to a ministry, about programme money (to the lead agency), to the province: each routed and merged', () => {
+    const all = texts(doc);
+    const at = all.indexOf('V. KIẾN NGHỊ, ĐỀ XUẤT');
+    expect(all.slice(at + 1, at + 7)).toEqual([
+      '- Đề nghị Bộ Nội vụ ban hành biểu mẫu báo cáo thống nhất.',
+      'Đề nghị Trung ương Hội Liên hiệp Phụ nữ Việt Nam (cơ quan chủ trì Dự án 8):',
+      '- Sớm phân bổ kinh phí Dự án 8 (các xã Số 1, Số 2, Số 3).',
+      'Kiến nghị của các đơn vị với tỉnh:',
+      '- Các xã Số 5, Số 6: Đề nghị tỉnh tăng cường tập huấn cho cán bộ cấp xã.',
+      'Trên đây là báo cáo kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2025 của Sở Nội vụ./.',
+    ]);
+    expect(all.join('\n')).not.toMatch(/Đề nghị Bộ Nội vụ quan tâm|^- Nội vụ ban hành/m);
+  });
+
+  it('the programme lead named in the config wins over the edition', async () => {
+    const d = await rewrite(() => {}, { ...CONFIG, programmeLead: 'Ban Dân tộc tỉnh' });
+    expect(texts(d)).toContain('Đề nghị Ban Dân tộc tỉnh:');
+  });
+});
+
+describe('nothing blank without saying so', () => {
+  it('empty header fields are highlighted; the DOCX carries real properties', async () => {
+    const d = await rewrite(() => {}, {});
+    const blank = d.paragraphs.find((p) => p.text === 'Kính gửi: …………')!;
+    expect(blank.xml).toMatch(/<w:highlight w:val="yellow"\/><\/w:rPr><w:t[^>]*>…………/);
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'out', 'bao-cao-30-2025.docx')));
+    const core = await zip.file('docProps/core.xml')!.async('string');
+    expect(core).not.toContain('Un-named');
+    expect(core).toContain('<cp:lastModifiedBy>bdg</cp:lastModifiedBy>');
+    expect(core).toContain('<dc:creator>Sở Nội vụ</dc:creator>');
+    expect(core).toContain('<dc:title>Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2025</dc:title>');
+  });
+});
