@@ -190,3 +190,34 @@ describe('nothing blank without saying so', () => {
     expect(core).toContain('<dc:title>Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2025</dc:title>');
   });
 });
+
+describe('the CLI, the page and the summary workbook say what is blank and print readably', () => {
+  it('the CLI lists the empty config fields', () => {
+    const id = Math.random().toString(36).slice(2);
+    writeFileSync(join(dir, `c-${id}.json`), JSON.stringify({ agency: { name: 'SỞ NỘI VỤ' } }));
+    const res = bdg(['report', join(dir, 'out', 'tong-hop-30-2025.json'), '--config', join(dir, `c-${id}.json`), '--out', join(dir, `${id}.docx`)]);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toContain('Tệp cấu hình chưa có 11 mục, để trống và tô vàng trong báo cáo để điền trước khi ký: agency.superior (cơ quan chủ quản), agency.symbol');
+    expect(res.stderr).not.toContain('agency.name');
+    const full = bdg(['report', join(dir, 'out', 'tong-hop-30-2025.json'), '--config', join(dir, 'cau-hinh.json'), '--out', join(dir, `${id}-full.docx`)]);
+    expect(full.stderr).toContain('Tệp cấu hình chưa có 1 mục');
+    expect(full.stderr).toContain('basis (văn bản căn cứ)');
+  });
+
+  it('the summary workbook: real properties; level sheets landscape, fitted to the width, titles repeated', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'out', 'tong-hop-30-2025.xlsx')));
+    const core = await zip.file('docProps/core.xml')!.async('string');
+    expect(core).toContain('<dc:title>Tổng hợp kết quả thực hiện công tác bình đẳng giới – Tỉnh Một Trăm – Năm 2025</dc:title>');
+    expect(core).toContain('<dc:creator>bdg</dc:creator>');
+    const wbXml = await zip.file('xl/workbook.xml')!.async('string');
+    const level = /<sheet [^>]*name="(Cấp xã)"[^>]*r:id="(rId\d+)"/.exec(wbXml)!;
+    expect(level, wbXml).toBeDefined();
+    const rels = await zip.file('xl/_rels/workbook.xml.rels')!.async('string');
+    const target = new RegExp(`Id="${level[2]}"[^>]*Target="([^"]+)"`).exec(rels)![1]!.replace(/^\/?xl\//, '');
+    const sheet = await zip.file(`xl/${target}`)!.async('string');
+    expect(sheet).toMatch(/<pageSetUpPr fitToPage="1"\/>/);
+    expect(sheet).toMatch(/<pageSetup[^>]*orientation="landscape"/);
+    expect(sheet).toMatch(/<pageSetup[^>]*fitToWidth="1"[^>]*fitToHeight="0"|<pageSetup[^>]*fitToHeight="0"[^>]*fitToWidth="1"/);
+    expect(wbXml).toMatch(/_xlnm\.Print_Titles/);
+  });
+});

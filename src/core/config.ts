@@ -97,3 +97,34 @@ export function parseConfig(text: string, file: string): Config {
   }
   return parsed.data;
 }
+
+/** The fields the report's header and closing print, with what each is, in the order they appear on the page. */
+const PRINTED_FIELDS: [string, string, (c: Config) => unknown][] = [
+  ['agency.superior', 'cơ quan chủ quản', (c) => c.agency.superior],
+  ['agency.name', 'tên cơ quan ban hành', (c) => c.agency.name],
+  ['agency.symbol', 'chữ viết tắt trong số ký hiệu', (c) => c.agency.symbol],
+  ['documentNumber', 'số văn bản', (c) => c.documentNumber],
+  ['place', 'địa danh', (c) => c.place],
+  ['documentDate', 'ngày ban hành', (c) => c.documentDate],
+  ['recipients', 'Kính gửi', (c) => (c.recipients.length ? c.recipients : undefined)],
+  ['basis', 'văn bản căn cứ', (c) => (c.basis.length ? c.basis : undefined)],
+  ['signer.title', 'chức vụ người ký', (c) => c.signer.title],
+  ['signer.name', 'họ tên người ký', (c) => c.signer.name],
+  ['distribution', 'Nơi nhận', (c) => (c.distribution.length ? c.distribution : undefined)],
+  ['archive', 'Lưu', (c) => c.archive],
+];
+
+/**
+ * The config fields the report needs and does not have: each is a highlighted blank in the DOCX, and the CLI and
+ * the page say which ("agency.name (tên cơ quan ban hành)").
+ */
+export function emptyConfigFields(config: Config): string[] {
+  return PRINTED_FIELDS.filter(([, , get]) => get(config) === undefined).map(([key, what]) => `${key} (${what})`);
+}
+
+/** One line for the CLI and the page, or null when nothing the report prints is missing. */
+export function emptyConfigNotice(config: Config): string | null {
+  const empty = emptyConfigFields(config);
+  if (!empty.length) return null;
+  return `Tệp cấu hình chưa có ${empty.length} mục, để trống và tô vàng trong báo cáo để điền trước khi ký: ${empty.join(', ')}.`;
+}

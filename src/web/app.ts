@@ -11,6 +11,8 @@ import { assertCatalogue } from '../core/catalogue/check.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
 import { verdictLine } from '../core/validate/verdict.js';
 import { renderReport } from '../core/write/report/index.js';
+import { assessments } from '../core/write/report/wording.js';
+import { emptyConfigNotice } from '../core/config.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { writeSummaryWorkbook } from '../core/write/summary-workbook.js';
 import { newRunId } from '../core/util/run-id.js';
@@ -457,13 +459,14 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
     ),
     k.missing.length > 0 && h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
     (k.partial ?? []).map((p) => h('p', { class: 'alert warn' }, `Số liệu chưa đầy đủ: ${partialUnitText(p)}`)),
+    emptyConfigNotice(config) && h('p', { class: 'alert warn', id: 'cau-hinh-con-trong' }, emptyConfigNotice(config)!),
     k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
     supersededTable(files),
     warningsList(rollup),
     rejected.length > 0 && rejectedTable(rejected),
     ignoredList(rollup),
     totalsTable(rollup, catalogue),
-    ratiosTable(rollup),
+    ratiosTable(rollup, assessments(rollup, catalogue, config)),
   );
 }
 
@@ -647,7 +650,8 @@ function totalsTable(rollup: Rollup, catalogue: Catalogue): HTMLElement {
   );
 }
 
-function ratiosTable(rollup: Rollup): HTMLElement | false {
+/** The ratios, assessed in the DOCX's own words (report/wording.ts `assessment`). */
+function ratiosTable(rollup: Rollup, words: Map<string, string>): HTMLElement | false {
   return (
     rollup.ratios.length > 0 &&
     h(
@@ -666,9 +670,9 @@ function ratiosTable(rollup: Rollup): HTMLElement | false {
               'tr',
               {},
               h('td', {}, r.name),
-              h('td', { class: 'num' }, r.value === null ? 'không xác định' : formatPercent(r.value)),
+              h('td', { class: 'num' }, r.numerator === 0 && r.denominator === 0 ? 'Không phát sinh' : r.value === null ? 'Chưa có số liệu' : formatPercent(r.value)),
               h('td', { class: 'num' }, r.target === null ? '' : `${formatNumber(r.target, 1)}%`),
-              h('td', {}, r.met === null ? '' : r.met ? 'đạt' : 'chưa đạt'),
+              h('td', {}, words.get(r.id) ?? ''),
             ),
           ),
         ),

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
-import { EMPTY_CONFIG } from '../../core/config.js';
+import { EMPTY_CONFIG, emptyConfigNotice } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { consolidate, rootUnit, type Consolidation, type FilePath, type Found } from '../../core/consolidate/consolidate.js';
 import { hierarchyFor } from '../../core/units/source.js';
@@ -195,6 +195,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
 
     if (flags.json) io.stdout.write(json);
     (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io));
+    const notice = emptyConfigNotice(config);
+    if (notice) (flags.json ? io.stderr : io.stdout).write(`${io.color.yellow(printable(notice))}\n`);
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
     await set.abort();

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { EMPTY_CONFIG } from '../../core/config.js';
+import { EMPTY_CONFIG, emptyConfigNotice } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
@@ -31,5 +31,7 @@ export async function runReport(rollupPath: string, flags: ReportFlags, io: Comm
   await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...(flags.previous ? [flags.previous] : [])] });
   await writeFileAtomic(out, await renderReport(rollup, config, { previous }));
   io.stderr.write(`Đã viết báo cáo: ${printable(out)}\n`);
+  const notice = emptyConfigNotice(config);
+  if (notice) io.stderr.write(`${io.color.yellow(notice)}\n`);
   return EXIT.ok;
 }
