@@ -221,3 +221,46 @@ describe('the CLI, the page and the summary workbook say what is blank and print
     expect(wbXml).toMatch(/_xlnm\.Print_Titles/);
   });
 });
+
+describe('three issuers from one roll-up', () => {
+  const closing = (d: OpenedDocx) => d.rows.find((r) => r[0]?.startsWith('Nơi nhận:'))!;
+  const lines = (cell: string) => cell.split('\n').filter(Boolean);
+
+  it('the Sở (default): its header and "KT. GIÁM ĐỐC"', () => {
+    expect(lines(doc.rows[0]![0]!)).toEqual(['UBND TỈNH MỘT TRĂM', 'SỞ NỘI VỤ']);
+    expect(lines(closing(doc)[1]!)).toEqual(['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', 'Trần Thị Lan']);
+  });
+
+  it('the provincial People\'s Committee (--issuer ubnd): no superior, "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"', async () => {
+    const d = await rewrite(() => {}, { ...CONFIG, issuers: { ubnd: { documentNumber: 8, recipients: ['Bộ Nội vụ'], signer: { name: 'Lê Văn Hùng' } } } }, ['--issuer', 'ubnd']);
+    expect(lines(d.rows[0]![0]!)).toEqual(['ỦY BAN NHÂN DÂN', 'TỈNH MỘT TRĂM']);
+    expect(d.rows[1]).toEqual(['Số: 08/BC-UBND', 'Một Trăm, ngày     tháng     năm     ']);
+    expect(lines(closing(d)[1]!)).toEqual(['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'Lê Văn Hùng']);
+    expect(para(d, /^Thực hiện /)!.text).toContain(', Ủy ban nhân dân tỉnh Một Trăm báo cáo kết quả thực hiện công tác bình đẳng giới');
+    // The Sở's number and distribution are not the committee's: blanks to fill.
+    expect(lines(closing(d)[0]!)).toEqual(['Nơi nhận:', '- …………;', '- Lưu: VT, ………….']);
+  });
+
+  it('the provincial Women\'s Union (issuer in the config): "TM. BAN THƯỜNG VỤ", the programme only, against the phase target', async () => {
+    const d = await rewrite(() => {}, { ...CONFIG, issuer: 'hoi-phu-nu', issuers: { 'hoi-phu-nu': { agency: { superior: 'HỘI LHPN VIỆT NAM', symbol: 'HPN' }, signer: { title: 'CHỦ TỊCH', name: 'Hoàng Thị Mai' } } } });
+    expect(lines(d.rows[0]![0]!)).toEqual(['HỘI LHPN VIỆT NAM', 'HỘI LIÊN HIỆP PHỤ NỮ', 'TỈNH MỘT TRĂM']);
+    expect(d.rows[1]![0]).toBe('Số:       /BC-HPN');
+    expect(lines(closing(d)[1]!)).toEqual(['TM. BAN THƯỜNG VỤ', 'CHỦ TỊCH', 'Hoàng Thị Mai']);
+    const all = texts(d);
+    expect(all).toContain('Kết quả thực hiện Dự án 8 năm 2025');
+    for (const n of [1, 2, 3, 4]) expect(all.some((t) => t.startsWith(`${n}. Nội dung ${n}: `)), `Nội dung ${n}`).toBe(true);
+    expect(all).toContain('6. Kinh phí');
+    // Only the programme: no Nghị quyết 28, no general gender-equality figures, one annex.
+    expect(all.join('\n')).not.toMatch(/Nghị quyết số 28|thanh tra|Phụ lục III/);
+    expect(all).toContain('Đã tổng hợp số liệu của 8/102 đơn vị cấp xã; 94 đơn vị chưa gửi báo cáo (danh sách tại Phụ lục II kèm theo).');
+    expect(all.some((t) => t.startsWith('Trên đây là báo cáo kết quả thực hiện Dự án 8 năm 2025 của Hội Liên hiệp Phụ nữ tỉnh Một Trăm./.'))).toBe(true);
+    const table = d.rows.find((r) => r[0] === 'STT' && r.length === 6)!;
+    expect(table[3]).toBe('Kế hoạch giai đoạn 2021–2025');
+  });
+
+  it('an unknown --issuer is refused in Vietnamese', () => {
+    const res = bdg(['report', join(dir, 'out', 'tong-hop-30-2025.json'), '--issuer', 'tinh-uy', '--out', join(dir, 'x.docx')]);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('--issuer "tinh-uy" không hợp lệ');
+  });
+});

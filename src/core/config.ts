@@ -50,6 +50,36 @@ export const configSchema = z
     programmeLead: z.string().min(1).optional(),
     /** Who issues the report: the Sở (default), the provincial People's Committee, or the provincial Women's Union. */
     issuer: z.enum(['so', 'ubnd', 'hoi-phu-nu']).default('so'),
+    /**
+     * What differs when another issuer signs the same roll-up: {"ubnd": {"signer": {"name": "…"}, "documentNumber": 8},
+     * "hoi-phu-nu": {"agency": {"superior": "HỘI LHPN VIỆT NAM"}}}. Header, number, date, recipients, signer and
+     * distribution are the issuer's own; what is not given is derived from the province's name or left blank.
+     */
+    issuers: z
+      .partialRecord(
+        z.enum(['so', 'ubnd', 'hoi-phu-nu']),
+        z
+          .object({
+            agency: z
+              .object({
+                superior: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), z.null()]).optional(),
+                name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+                nameInText: z.string().min(1).optional(),
+                symbol: z.string().min(1).optional(),
+              })
+              .strict()
+              .optional(),
+            signer: z.object({ prefix: z.string().min(1).optional(), title: z.string().min(1).optional(), name: z.string().min(1).optional() }).strict().optional(),
+            documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+            documentDate: z.iso.date().optional(),
+            recipients: z.array(z.string().min(1)).optional(),
+            distribution: z.array(z.string().min(1)).optional(),
+            archive: z.string().min(1).optional(),
+            basis: z.array(z.string().min(1)).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
     /** Units' quotes beyond this many lines in one part go to an annex, the body keeping a pointer to it. */
     quoteLines: z.number().int().positive().default(15),
     /** Địa danh in the date line: "Đắk Lắk". */
@@ -127,4 +157,12 @@ export function emptyConfigNotice(config: Config): string | null {
   const empty = emptyConfigFields(config);
   if (!empty.length) return null;
   return `Tệp cấu hình chưa có ${empty.length} mục, để trống và tô vàng trong báo cáo để điền trước khi ký: ${empty.join(', ')}.`;
+}
+
+/** The config with `--issuer` applied; an unknown issuer is a UsageError naming the three. */
+export function withIssuer(config: Config, issuer: string | undefined): Config {
+  if (issuer === undefined) return config;
+  const parsed = configSchema.shape.issuer.safeParse(issuer);
+  if (!parsed.success) throw new UsageError(`--issuer "${issuer}" không hợp lệ: dùng so (Sở), ubnd (Ủy ban nhân dân tỉnh) hoặc hoi-phu-nu (Hội Liên hiệp Phụ nữ tỉnh).`);
+  return { ...config, issuer: parsed.data };
 }

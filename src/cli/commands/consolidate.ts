@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
-import { EMPTY_CONFIG, emptyConfigNotice } from '../../core/config.js';
+import { EMPTY_CONFIG, emptyConfigNotice, withIssuer } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { consolidate, rootUnit, type Consolidation, type FilePath, type Found } from '../../core/consolidate/consolidate.js';
 import { hierarchyFor } from '../../core/units/source.js';
@@ -48,6 +48,8 @@ export interface ConsolidateFlags {
   maxFileMb?: number;
   timeLimit?: number;
   previous?: string;
+  /** `--issuer`: who signs the report (so, ubnd, hoi-phu-nu); the config's `issuer` otherwise. */
+  issuer?: string;
 }
 
 /** The names of the three outputs of one consolidation. */
@@ -65,7 +67,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   if (!st.isDirectory())
     throw new UsageError(`"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`);
   assertCatalogue();
-  const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;
+  const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
   const unitsFile = flags.units ?? config.unitsPath;
   const units = await loadUnitSource({ file: unitsFile, edition: flags.unitsEdition });
   const period = flags.period ? parsePeriodArg(flags.period) : undefined;

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { EMPTY_CONFIG, emptyConfigNotice } from '../../core/config.js';
+import { EMPTY_CONFIG, emptyConfigNotice, withIssuer } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
@@ -17,6 +17,8 @@ export interface ReportFlags {
   form?: string;
   out?: string;
   force?: boolean;
+  /** `--issuer`: who signs (so, ubnd, hoi-phu-nu); the config's `issuer` otherwise. */
+  issuer?: string;
 }
 
 /** `bdg report`: rewrites the DOCX from a saved roll-up, e.g. after the config or the wording changed. */
@@ -26,8 +28,10 @@ export async function runReport(rollupPath: string, flags: ReportFlags, io: Comm
   const rollup = flags.form === undefined ? saved : rollupInEdition(saved, chooseEdition(flags.form, null).id, `"${rollupPath}"`);
   const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
   if (previous && flags.previous) checkPreviousPeriod(previous, rollup, flags.previous);
-  const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;
-  const out = resolve(flags.out ?? join(dirname(rollupPath), `bao-cao-${rollup.root.code}-${rollup.period}.docx`));
+  const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
+  // Each issuer's report has its own default name, so the three can stand side by side.
+  const who = config.issuer === 'so' ? '' : `${config.issuer}-`;
+  const out = resolve(flags.out ?? join(dirname(rollupPath), `bao-cao-${who}${rollup.root.code}-${rollup.period}.docx`));
   await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...(flags.previous ? [flags.previous] : [])] });
   await writeFileAtomic(out, await renderReport(rollup, config, { previous }));
   io.stderr.write(`Đã viết báo cáo: ${printable(out)}\n`);

@@ -239,8 +239,8 @@ export function editionFile(version: string, name: 'indicators' | 'sections' | '
 }
 
 /** The report's wording of an edition. */
-export function wordingFile(version: string): string {
-  return `catalogue/${version}/bao-cao.txt`;
+export function wordingFile(version: string, variant?: string): string {
+  return `catalogue/${version}/bao-cao${variant ? `-${variant}` : ''}.txt`;
 }
 
 /** Loads and checks one edition (by default the latest); every reference inside it must resolve. */

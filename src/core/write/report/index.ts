@@ -26,6 +26,9 @@ import { pad2 } from '../../util/number.js';
 import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
 import { fillTemplate, MISSING_IN_BODY, periodPhrase, type Block, type BodyTable } from './wording.js';
 import { agencyInText, agencyLines, inSentence, superiorLines } from './words.js';
+import { programmeGroup } from './coverage.js';
+import { issuerConfig, wordingVariant } from './issuer.js';
+import { UsageError } from '../../errors.js';
 import { formatNumber } from '../../util/number.js';
 
 /** Nghị định 30/2020, Phụ lục I: A4, margins in twips (20 mm top/bottom, 30 mm left, 15 mm right). */
@@ -53,14 +56,26 @@ export interface ReportOptions {
   catalogue?: Catalogue;
 }
 
+/** An issuer whose report this edition has no wording for (exit 2). */
+export class IssuerWordingMissing extends UsageError {}
+
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
 
 /** The yearly report as a DOCX (report-format.md), from a roll-up, the config and its edition's wording (bao-cao.txt). */
-export async function renderReport(rollup: Rollup, config: Config, options: ReportOptions = {}): Promise<Uint8Array> {
+export async function renderReport(rollup: Rollup, given: Config, options: ReportOptions = {}): Promise<Uint8Array> {
   const catalogue = options.catalogue ?? loadCatalogue(rollup.edition ?? rollup.catalogueVersion);
-  // Each edition has its own wording: its placeholders name that edition's codes.
-  const template = dataFiles().read(wordingFile(catalogue.version));
-  const annexGroups = catalogue.groups.filter((g) => catalogue.indicators.some((i) => i.group === g.code));
+  const config = issuerConfig(given, rollup);
+  // Each edition has its own wording (its placeholders name that edition's codes); an issuer may have its own too.
+  const variant = wordingVariant(config.issuer);
+  const file = wordingFile(catalogue.version, variant);
+  if (variant && !dataFiles().list(`catalogue/${catalogue.version}`).includes(file.split('/').pop()!))
+    throw new IssuerWordingMissing(`phiên bản biểu mẫu ${catalogue.version} chưa có lời văn cho báo cáo này (${file}).`);
+  const template = dataFiles().read(file);
+  // The Women's Union reports the programme only: its annex is the programme's.
+  const programme = programmeGroup(catalogue);
+  const annexGroups = catalogue.groups.filter(
+    (g) => catalogue.indicators.some((i) => i.group === g.code) && (!variant || g.code === programme?.code),
+  );
   const annexes = annexGroups.length ? `Phụ lục ${annexGroups.map((_, i) => ROMAN[i]).join(', ')}` : undefined;
   // Last period is compared in this edition: only codes that stayed (same) or moved (crosswalk) have a change.
   const previous = options.previous && rollupInEdition(options.previous, catalogue.version, 'tệp tổng hợp kỳ trước');
@@ -74,7 +89,7 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
   const doc = new Document({
     creator: issuer ?? 'bdg',
     lastModifiedBy: 'bdg',
-    title: reportTitle(rollup),
+    title: reportTitle(rollup, config, catalogue),
     subject: `Báo cáo ${inSentence(rollup.root.name)}, ${periodPhrase(rollup.periodLabel)}`,
     description: 'Lập bằng bdg từ tệp tổng hợp số liệu; cán bộ rà soát, bổ sung các chỗ tô vàng trước khi ký.',
     keywords: 'bình đẳng giới; Dự án 8; báo cáo',
@@ -102,7 +117,7 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
       ],
     },
     sections: [
-      mainSection(rollup, config, blocks),
+      mainSection(config, blocks, reportTitle(rollup, config, catalogue)),
       ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables, missingAnnex)),
       ...(missingAnnex ? [missingSection(rollup, config, annexGroups.length)] : []),
     ],
@@ -113,7 +128,9 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
   return zipWithAnnexTables(parts, tables);
 }
 
-export function reportTitle(rollup: Rollup): string {
+export function reportTitle(rollup: Rollup, config?: Config, catalogue?: Catalogue): string {
+  const programme = catalogue && programmeGroup(catalogue);
+  if (config && wordingVariant(config.issuer) && programme) return `Kết quả thực hiện ${programme.name} ${periodPhrase(rollup.periodLabel)}`;
   return `Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ ${periodPhrase(rollup.periodLabel)}`;
 }
 
@@ -297,7 +314,11 @@ function closingBlock(config: Config): Table {
   ];
   const signer = config.signer;
   const right = [
-    ...(signer.prefix ? [keep({ alignment: AlignmentType.CENTER, children: [run(signer.prefix.toLocaleUpperCase('vi'), { bold: true })] })] : []),
+    // "TM. ỦY BAN NHÂN DÂN" and "KT. CHỦ TỊCH" on lines of their own.
+    ...(signer.prefix ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => keep({ alignment: AlignmentType.CENTER, children: [run(l.trim().toLocaleUpperCase('vi'), { bold: true })] })),
     keep({ alignment: AlignmentType.CENTER, children: runs((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true }) }),
     ...[1, 2, 3, 4].map(() => keep({ alignment: AlignmentType.CENTER, children: [run('')] })),
     keep({ alignment: AlignmentType.CENTER, children: runs(signer.name ?? BLANK, { bold: true }) }),
@@ -315,7 +336,7 @@ function pageNumberHeader(): Header {
   return new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], size: pt(14) })] })] });
 }
 
-function mainSection(rollup: Rollup, config: Config, blocks: Block[]): ISectionOptions {
+function mainSection(config: Config, blocks: Block[], fullTitle: string): ISectionOptions {
   const recipients = config.recipients;
   const kinhGui =
     recipients.length === 0
@@ -326,7 +347,7 @@ function mainSection(rollup: Rollup, config: Config, blocks: Block[]): ISectionO
             new Paragraph({ indent: { left: 2200 }, spacing: { before: 120 }, children: [run('Kính gửi:')] }),
             ...recipients.map((r, i) => new Paragraph({ indent: { left: 3300 }, children: [run(`- ${r}${i === recipients.length - 1 ? '.' : ';'}`)] })),
           ];
-  const title = balancedLines(reportTitle(rollup), 62);
+  const title = balancedLines(fullTitle, 62);
   const body = blocks.flatMap(blockElements);
   // The closing sentence travels with the signature: never a signature alone on the last page.
   const closing = body.pop() as Paragraph;

@@ -5,7 +5,7 @@ import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } fro
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
 import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './words.js';
-import { baseOf, communesUnder, enoughForVerdict, notEnough, worstBase, type Base } from './coverage.js';
+import { baseOf, communesUnder, enoughForVerdict, notEnough, programmeGroup, worstBase, type Base } from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */
 export interface BodyTable {
@@ -431,6 +431,7 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
       return [{ kind: 'paragraph', text: receptionSentence(ctx) }];
     case 'bang':
       if (arg === 'ke-hoach') return [planTable(ctx)];
+      if (arg === 'ke-hoach-du-an') return [planTable(ctx, true)];
       if (arg === 'chi-tieu') return [targetTable(ctx)];
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu)`);
     default:
@@ -631,10 +632,11 @@ function receptionSentence(ctx: WordingContext): string {
   return `${head}${missing}${partial.join('')}.`;
 }
 
-function planTable(ctx: WordingContext): Block {
+function planTable(ctx: WordingContext, programmeOnly = false): Block {
   const { catalogue, config, rollup } = ctx;
   const codes = [...new Set([...catalogue.indicators.filter((i) => i.core).map((i) => i.code), ...Object.keys(config.plan)])];
-  const inds = codes.map((c) => catalogue.byCode.get(c)).filter((i): i is Indicator => !!i);
+  const group = programmeOnly ? programmeGroup(catalogue)?.code : undefined;
+  const inds = codes.map((c) => catalogue.byCode.get(c)).filter((i): i is Indicator => !!i && (!group || i.group === group));
   // The header says what the plan is: the year's, a phase's, or each row says its own.
   const fors = new Set(inds.map((i) => planOf(config, i.code)).filter((p) => p).map((p) => p!.for ?? ''));
   const one = fors.size <= 1 ? ([...fors][0] ?? '') : null;
