@@ -151,7 +151,10 @@ describe('built-in units: no --units needed', () => {
     expect(readdirSync(out).sort()).toEqual(['bao-cao-12-2025.docx', 'tong-hop-12-2025.json', 'tong-hop-12-2025.xlsx']);
     const doc = await openDocx(join(out, 'bao-cao-12-2025.docx'));
     const bdg19 = sum['BDG.19']!.total!;
-    expect(doc.paragraphs.map((p) => p.text)).toContainEqual(expect.stringContaining(`Toàn tỉnh có ${formatNumber(bdg19)}/38 xã, phường, đặc khu (${formatPercent(bdg19 / 38)})`));
+    // 5 of 38 communes reported: the sentence names its base and rates over the 5 (issue 21), never "toàn tỉnh".
+    const texts = doc.paragraphs.map((p) => p.text);
+    expect(texts).toContainEqual(expect.stringMatching(new RegExp(`^5/38 đơn vị cấp xã đã báo cáo: có ${formatNumber(bdg19)}/5 (?:xã|phường)[^(]* [(][\\d,]+%[)]`)));
+    expect(texts.join('\n')).not.toMatch(/toàn tỉnh/i);
   });
 
   it('files of two provinces make the whole country the root, and the summary says which provinces', async () => {
@@ -200,8 +203,9 @@ describe('built-in units: no --units needed', () => {
     const doc = await openDocx(join(out, 'bao-cao-655-2024.docx'));
     const texts = doc.paragraphs.map((p) => p.text);
     const bdg19 = sum['BDG.19']!.total!;
-    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện có ${formatNumber(bdg19)}/8 xã, phường, thị trấn`));
-    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện duy trì ${formatNumber(sum['DA8.07']!.total!)} Địa chỉ tin cậy`));
+    // 6 of 8 communes reported: the base is named and the rate is over the 6 (issue 21); the unit words are the types present.
+    expect(texts).toContainEqual(expect.stringContaining(`6/8 đơn vị cấp xã đã báo cáo: có ${formatNumber(bdg19)}/6 xã, thị trấn`));
+    expect(texts).toContainEqual(expect.stringContaining(`: duy trì ${formatNumber(sum['DA8.07']!.total!)} Địa chỉ tin cậy`));
     expect(texts.join('\n')).not.toContain('Toàn tỉnh');
   });
 

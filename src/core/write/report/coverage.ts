@@ -93,7 +93,7 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
       named: active.length < tops.length,
       among: { reported: active.length, expected: tops.length },
       words: `${formatNumber(active.length)}/${formatNumber(tops.length)} ${words.childUnits} có số liệu ${programme.name}${of}`,
-      note: `số liệu của ${formatNumber(reported.length)} ${words.childUnits} có số liệu ${programme.name}`,
+      note: `số liệu của ${formatNumber(reported.length)}/${formatNumber(active.length)} ${words.childUnits}${active.length < tops.length ? ` có số liệu ${programme.name}` : ''}`,
       whole: words.whole,
       units: reported,
     };
