@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Figures, Rollup } from '../src/core/model.js';
 import { builtinUnits, findEdition } from '../src/core/units/builtin.js';
-import { formatNumber, formatPercent } from '../src/core/util/number.js';
+import { formatNumber } from '../src/core/util/number.js';
 import { bdg } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
 import { figuresFor, sumFigures, writeSubmission } from './helpers/province.js';
