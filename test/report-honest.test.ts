@@ -264,3 +264,33 @@ describe('three issuers from one roll-up', () => {
     expect(res.stderr).toContain('--issuer "tinh-uy" không hợp lệ');
   });
 });
+
+describe('a judgement, not only quotes', () => {
+  it('Đánh giá chung opens with the figures: units active per core result, most and least active, Nghị quyết 28 with coverage', () => {
+    const all = texts(doc);
+    const at = all.indexOf('1. Kết quả đạt được');
+    expect(all[at + 1]).toMatch(/^Số đơn vị cấp xã có kết quả ở các chỉ tiêu chủ yếu năm 2025: tổ truyền thông cộng đồng \d\/102; .*CLB "Thủ lĩnh/);
+    expect(all[at + 2]).toMatch(/^Triển khai nhiều chỉ tiêu chủ yếu nhất là .+ \(\d\/7 chỉ tiêu\); ít nhất là .+ \(\d\/7 chỉ tiêu\)\.$/);
+    expect(all[at + 3]).toBe(
+      'Về các chỉ tiêu của Chiến lược quốc gia về bình đẳng giới đến năm 2025, theo số liệu của 8/102 đơn vị cấp xã: chưa đủ số liệu để đánh giá 4 chỉ tiêu (tỷ lệ cơ quan có lãnh đạo chủ chốt là nữ; tỷ lệ nạn nhân bạo lực được tiếp cận dịch vụ hỗ trợ; tỷ lệ người gây bạo lực được tư vấn; tỷ lệ nạn nhân bị mua bán được hỗ trợ).',
+    );
+  });
+
+  it('units\' words beyond quoteLines go to an annex; the body says where', async () => {
+    const d = await rewrite(
+      (r) => {
+        r.narratives = [];
+        for (let i = 0; i < 8; i++) r.narratives.push({ unit: COMMUNES[i]!, narrative: { difficulties: `Khó khăn riêng số ${i + 1} của xã.\nThiếu cán bộ chuyên trách ở thôn ${i + 1}.` } });
+      },
+      { ...CONFIG, quoteLines: 5 },
+    );
+    const all = texts(d);
+    expect(all).toContain('Ý kiến của 8 đơn vị về khó khăn, hạn chế; nguyên nhân (9 ý) được tổng hợp tại Phụ lục IV kèm theo.');
+    const annex = all.indexOf('Ý KIẾN CỦA CÁC ĐƠN VỊ NĂM 2025');
+    expect(all[annex - 1]).toBe('Phụ lục IV');
+    // Near-identical lines (differing by a number) gathered once with the units that wrote them.
+    expect(all[annex + 2]).toBe('1. Khó khăn, hạn chế; nguyên nhân');
+    expect(all[annex + 3]).toMatch(/^- Các xã Số 1, Số 2, .*Số 8: Thiếu cán bộ chuyên trách ở thôn \d\.$/);
+    expect(all).toContain('- Xã Số 1: Khó khăn riêng số 1 của xã.');
+  });
+});

@@ -221,7 +221,10 @@ describe('the report DOCX: what a head of department reads', () => {
     ]);
     expect(texts).not.toContain('Đề nghị Bộ Nội vụ quan tâm:');
     const next = texts.indexOf('IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025');
-    expect(texts[next + 1]).toBe('[Bổ sung phương hướng, nhiệm vụ năm 2025.]');
+    // The year's fixed tasks first, highlighted for the officer; then the units' words, here none.
+    expect(texts[next + 1]).toBe('- [Tiếp tục triển khai Kế hoạch thực hiện Chiến lược quốc gia về bình đẳng giới năm 2025 trên địa bàn tỉnh Thử Nghiệm.]');
+    expect(para(doc, /^- \[Tiếp tục triển khai/)!.xml).toContain('<w:highlight w:val="yellow"/>');
+    expect(texts[next + 4]).toBe('[Bổ sung phương hướng, nhiệm vụ năm 2025.]');
     expect(texts.filter((t) => t.startsWith('Kiến nghị của các đơn vị với tỉnh'))).toHaveLength(1);
     const blank = para(doc, '[Bổ sung phương hướng, nhiệm vụ năm 2025.]')!;
     expect(blank.xml).toContain('<w:highlight w:val="yellow"/>');

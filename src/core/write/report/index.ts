@@ -82,7 +82,8 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
   // More missing units than the body names: listed in an annex of their own, after the figure tables.
   const missing = rollup.completeness.missing;
   const missingAnnex = missing.length > MISSING_IN_BODY ? `Phụ lục ${ROMAN[annexGroups.length]}` : undefined;
-  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, annexes, missingAnnex });
+  const quoteAnnex = { name: `Phụ lục ${ROMAN[annexGroups.length + (missingAnnex ? 1 : 0)]}`, parts: [] as { title: string; blocks: Block[] }[] };
+  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, annexes, missingAnnex, quoteAnnex });
   // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
   const tables: AnnexTable[] = [];
   const issuer = agencyInText(config);
@@ -120,6 +121,7 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
       mainSection(config, blocks, reportTitle(rollup, config, catalogue)),
       ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables, missingAnnex)),
       ...(missingAnnex ? [missingSection(rollup, config, annexGroups.length)] : []),
+      ...(quoteAnnex.parts.length ? [quoteSection(rollup, config, quoteAnnex)] : []),
     ],
   });
   // docx's own compiler gives the parts before zipping, so they are zipped once; through Packer when it is not there.
@@ -466,6 +468,25 @@ function missingSection(rollup: Rollup, config: Config, index: number): ISection
       centred(`(${formatNumber(missing.length)}/${formatNumber(rollup.completeness.expected)} đơn vị)`, { size: 13 }),
       centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
       table,
+    ],
+  };
+}
+
+/** The units' own words, when too long for the body: one part per heading of the body that points here. */
+function quoteSection(rollup: Rollup, config: Config, annex: { name: string; parts: { title: string; blocks: Block[] }[] }): ISectionOptions {
+  return {
+    properties: {
+      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 }, pageNumbers: { start: 1 } },
+    },
+    headers: { default: pageNumberHeader() },
+    children: [
+      centred(annex.name, { bold: true }),
+      centred(`Ý KIẾN CỦA CÁC ĐƠN VỊ ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
+      centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
+      ...annex.parts.flatMap((p, i) => [
+        ...blockElements({ kind: 'heading', level: 2, text: `${i + 1}. ${p.title}` }),
+        ...p.blocks.flatMap(blockElements),
+      ]),
     ],
   };
 }

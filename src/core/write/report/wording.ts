@@ -5,7 +5,7 @@ import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } fro
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
 import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './words.js';
-import { baseOf, communesUnder, enoughForVerdict, notEnough, programmeGroup, worstBase, type Base } from './coverage.js';
+import { baseOf, communesUnder, enoughForVerdict, notEnough, programmeGroup, topUnits, worstBase, type Base } from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */
 export interface BodyTable {
@@ -31,6 +31,8 @@ export interface WordingContext {
   annexes?: string;
   /** "Phụ lục III": the annex listing the units that sent nothing, when there are more than the body names. */
   missingAnnex?: string;
+  /** "Phụ lục IV": where the units' words go when a part has more lines than `quoteLines`; filled as the text is. */
+  quoteAnnex?: { name: string; parts: { title: string; blocks: Block[] }[] };
 }
 
 /** Missing units the body names one by one; more are counted there and listed in an annex. */
@@ -118,6 +120,8 @@ export function fillTemplate(template: string, ctx: WordingContext): Block[] {
 }
 
 const sentenceCase = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+/** The first letter in lower case inside a sentence, unless the word is an abbreviation ("CLB", "DTTS"). */
+const lowerFirst = (s: string) => (/^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLocaleLowerCase('vi') + s.slice(1) : s);
 
 /** A heading left with nothing under it gets a blank for the officer, rather than standing alone. */
 function dropEmptyHeadings(blocks: Block[]): Block[] {
@@ -210,7 +214,7 @@ function nameBase(text: string, base: Base | null): string {
     return m ? `${text.slice(0, -m[0].length)}${note}${m[0]}` : text + note;
   }
   const rest = text.replace(new RegExp(`\\s*${LEVEL_MARK}\\s*`, 'g'), ' ').trim();
-  return `${base!.words}: ${rest.charAt(0).toLocaleLowerCase('vi')}${rest.slice(1)}`;
+  return `${base!.words}: ${lowerFirst(rest)}`;
 }
 
 function value(ctx: WordingContext, code: string, measure: Measure, rollup = ctx.rollup): number | null {
@@ -427,6 +431,11 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
     case 'kien-nghi':
       // "@kien-nghi <cơ quan chủ trì>": the edition may name the programme's lead agency.
       return proposalBlocks(ctx, arg || undefined);
+    case 'danh-gia':
+      return judgementBlocks(ctx);
+    case 'dien':
+      // "@dien Tổ chức …": a task of the year for the officer to keep, adapt or drop, highlighted as a blank.
+      return [{ kind: 'bullet', text: `- [${(renderLine(arg, ctx) ?? arg).replace(/[.;]$/, '')}.]` }];
     case 'tiep-nhan':
       return [{ kind: 'paragraph', text: receptionSentence(ctx) }];
     case 'bang':
@@ -531,11 +540,78 @@ export function gatherStatements(
 
 function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
   const statements = gatherStatements(keys, ctx.rollup);
-  if (!statements.length) {
-    const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ');
-    return [{ kind: 'paragraph', text: `[Bổ sung ${what.replace('kỳ tới', `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`)}.]` }];
+  const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ').replace('kỳ tới', `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`);
+  if (!statements.length) return [{ kind: 'paragraph', text: `[Bổ sung ${what}.]` }];
+  const blocks = attributed(statements);
+  // Beyond what a reader takes in, the units' words go to an annex; the body says where and how many units wrote.
+  const lines = blocks.reduce((n, b) => n + (b.kind === 'attributed' ? Math.max(1, b.lines.length) : 1), 0);
+  if (!ctx.quoteAnnex || lines <= ctx.config.quoteLines) return blocks;
+  const title = sentenceCase(what);
+  ctx.quoteAnnex.parts.push({ title, blocks });
+  const units = new Set(statements.flatMap((s) => s.units.map((u) => u.code))).size;
+  return [
+    {
+      kind: 'paragraph',
+      text: `Ý kiến của ${formatNumber(units)} đơn vị về ${what} (${formatNumber(statements.length)} ý) được tổng hợp tại ${ctx.quoteAnnex.name} kèm theo.`,
+    },
+  ];
+}
+
+/**
+ * The province's own judgement, computed from the data, before the units' words: how many units were active in each
+ * core result (x/y), the change against the previous period, the most and least active units, and the Nghị quyết 28
+ * targets met and not met with their coverage.
+ */
+function judgementBlocks(ctx: WordingContext): Block[] {
+  const { rollup, catalogue, config } = ctx;
+  const tops = topUnits(rollup).filter((u) => u.source !== 'missing');
+  const all = topUnits(rollup).length;
+  if (!tops.length) return [];
+  const words = levelWords(rollup);
+  const core = catalogue.indicators.filter((i) => i.core);
+  const active = (u: (typeof tops)[number], code: string) => (u.values[code]?.total ?? 0) > 0;
+  const fields = core
+    .map((i) => ({ i, n: tops.filter((u) => active(u, i.code)).length }))
+    .filter((f) => f.n > 0)
+    .map((f) => `${lowerFirst(f.i.shortName)} ${formatNumber(f.n)}/${formatNumber(all)}`);
+  const out: Block[] = [];
+  if (fields.length)
+    out.push({ kind: 'paragraph', text: `Số ${words.childUnits} có kết quả ở các chỉ tiêu chủ yếu ${periodPhrase(rollup.periodLabel)}: ${fields.join('; ')}.` });
+  const changes = core.map((i) => ({ i, c: change(i.code, ctx) })).filter((x) => x.c);
+  if (changes.length) out.push({ kind: 'paragraph', text: `So với kỳ trước: ${changes.map((x) => `${lowerFirst(x.i.shortName)} ${x.c!.replace(/ so với .*$/, '')}`).join('; ')}.` });
+  if (tops.length > 1 && core.length) {
+    const score = (u: (typeof tops)[number]) => core.filter((i) => active(u, i.code)).length;
+    const max = Math.max(...tops.map(score));
+    const min = Math.min(...tops.map(score));
+    if (max > min) {
+      const most = tops.filter((u) => score(u) === max).map((u) => u.name);
+      const least = tops.filter((u) => score(u) === min).map((u) => u.name);
+      const name = (list: string[]) => (list.length > 5 ? `${formatNumber(list.length)} đơn vị` : unitList(list, false));
+      out.push({
+        kind: 'paragraph',
+        text: `Triển khai nhiều chỉ tiêu chủ yếu nhất là ${name(most)} (${max}/${core.length} chỉ tiêu); ít nhất là ${name(least)} (${min}/${core.length} chỉ tiêu).`,
+      });
+    }
   }
-  return attributed(statements);
+  const judged = catalogue.ratios
+    .filter((d) => d.targets.length)
+    .map((d) => {
+      const r = rollup.ratios.find((x) => x.id === d.id);
+      return { d, a: assessment(r, r?.target ?? null, ratioBase(d, ctx), config) };
+    });
+  const named = (a: RegExp) => judged.filter((j) => a.test(j.a)).map((j) => lowerFirst(j.d.name));
+  const parts = [
+    [named(/^(Vượt|Đạt)$/), 'đạt hoặc vượt'],
+    [named(/^Chưa đạt$/), 'chưa đạt'],
+    [named(/^Chưa đủ số liệu/), 'chưa đủ số liệu để đánh giá'],
+  ] as const;
+  const said = parts.filter(([list]) => list.length).map(([list, w]) => `${w} ${formatNumber(list.length)} chỉ tiêu (${list.join('; ')})`);
+  if (said.length) {
+    const base = judged.map((j) => ratioBase(j.d, ctx)).find((b) => b && !b.complete);
+    const cov = base ? `, theo ${base.note}` : '';
+    out.push({ kind: 'paragraph', text: `Về các chỉ tiêu của Chiến lược quốc gia về bình đẳng giới đến năm ${targetYear(ctx)}${cov}: ${said.join('; ')}.` });
+  }
+  return out;
 }
 
 /** Statements made by the same units are listed together, one bullet per line, the most shared first. */
