@@ -153,8 +153,8 @@ export function emptyConfigFields(config: Config): string[] {
 }
 
 /** One line for the CLI and the page, or null when nothing the report prints is missing. */
-export function emptyConfigNotice(config: Config): string | null {
-  const empty = emptyConfigFields(config);
+export function emptyConfigNotice(config: Config, fields: (c: Config) => string[] = emptyConfigFields): string | null {
+  const empty = fields(config);
   if (!empty.length) return null;
   return `Tệp cấu hình chưa có ${empty.length} mục, để trống và tô vàng trong báo cáo để điền trước khi ký: ${empty.join(', ')}.`;
 }

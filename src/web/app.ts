@@ -1,4 +1,5 @@
 import { format, isValid, parseISO } from 'date-fns';
+import { emptyIssuerFields } from '../core/write/report/issuer.js';
 import { chooseEdition, formEditions, loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
 import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
@@ -459,7 +460,8 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>): 
     ),
     k.missing.length > 0 && h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
     (k.partial ?? []).map((p) => h('p', { class: 'alert warn' }, `Số liệu chưa đầy đủ: ${partialUnitText(p)}`)),
-    emptyConfigNotice(config) && h('p', { class: 'alert warn', id: 'cau-hinh-con-trong' }, emptyConfigNotice(config)!),
+    emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup)) &&
+      h('p', { class: 'alert warn', id: 'cau-hinh-con-trong' }, emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup))!),
     k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
     supersededTable(files),
     warningsList(rollup),

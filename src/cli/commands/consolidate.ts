@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { emptyIssuerFields } from '../../core/write/report/issuer.js';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG, emptyConfigNotice, withIssuer } from '../../core/config.js';
@@ -197,7 +198,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
 
     if (flags.json) io.stdout.write(json);
     (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, [...Object.values(paths), ...written], io));
-    const notice = emptyConfigNotice(config);
+    const notice = emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup));
     if (notice) (flags.json ? io.stderr : io.stdout).write(`${io.color.yellow(printable(notice))}\n`);
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {

@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { emptyIssuerFields } from '../../core/write/report/issuer.js';
 import { EMPTY_CONFIG, emptyConfigNotice, withIssuer } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
@@ -35,7 +36,7 @@ export async function runReport(rollupPath: string, flags: ReportFlags, io: Comm
   await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...(flags.previous ? [flags.previous] : [])] });
   await writeFileAtomic(out, await renderReport(rollup, config, { previous }));
   io.stderr.write(`Đã viết báo cáo: ${printable(out)}\n`);
-  const notice = emptyConfigNotice(config);
+  const notice = emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup));
   if (notice) io.stderr.write(`${io.color.yellow(notice)}\n`);
   return EXIT.ok;
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js';
+import { emptyConfigFields, type Config } from '../../config.js';
 import type { Rollup } from '../../model.js';
 
 /** Who signs the report made from one roll-up (issue 21, point 8). */
@@ -43,4 +43,12 @@ const inText = (name: string) => name.charAt(0).toLocaleLowerCase('vi') + name.s
 /** The wording of an issuer whose report has its own content (the Women's Union's: the programme only). */
 export function wordingVariant(issuer: Issuer): string | undefined {
   return issuer === 'hoi-phu-nu' ? 'hoi-phu-nu' : undefined;
+}
+
+/** The empty fields of the report as this issuer signs it, named where to fill them ("issuers.ubnd.signer.name"). */
+export function emptyIssuerFields(config: Config, rollup: Rollup): string[] {
+  const effective = issuerConfig(config, rollup);
+  const prefix = effective.issuer === 'so' ? '' : `issuers.${effective.issuer}.`;
+  // What the issuer shares with the Sở (place, basis) stays where it is written.
+  return emptyConfigFields(effective).map((f) => (/^(place|basis) /.test(f) ? f : prefix + f));
 }

@@ -722,7 +722,9 @@ function planTable(ctx: WordingContext, programmeOnly = false): Block {
     const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
     const base = baseOf(ind, rollup, catalogue, config);
     const comparable = !base.named && enoughForVerdict(base, config);
-    const rate = !planned || done === null || !planned.value ? '…' : comparable ? percent(done / planned.value) : sentenceCase(notEnough(base));
+    const among = base.among ?? base;
+    const short = `Chưa đủ số liệu (${formatNumber(among.reported)}/${formatNumber(among.expected)} đơn vị)`;
+    const rate = !planned || done === null || !planned.value ? '…' : comparable ? percent(done / planned.value) : short;
     const plan = planned === undefined ? '…' : one === null ? `${show(planned.value)} (${planned.for ?? periodPhrase(rollup.periodLabel)})` : show(planned.value);
     return [String(n + 1), ind.shortName, ind.unit, plan, done === null ? '-' : show(done), rate];
   });
