@@ -296,3 +296,22 @@ describe('a judgement, not only quotes', () => {
     expect(all).toContain('- Xã Số 1: Khó khăn riêng số 1 của xã.');
   });
 });
+
+describe('the Women\'s Union: cumulative over the phase with --previous more than once', () => {
+  it('sums the flows of this year and the earlier ones; compares with the latest', async () => {
+    const earlier = ['2024', '2023'].map((year) => {
+      const r: Rollup = JSON.parse(JSON.stringify(rollup));
+      r.period = year;
+      r.periodLabel = `Năm ${year}`;
+      const path = join(dir, `prev-${year}.json`);
+      writeFileSync(path, JSON.stringify(r));
+      return path;
+    });
+    const d = await rewrite(() => {}, { ...CONFIG, issuer: 'hoi-phu-nu' }, ['--previous', earlier[1]!, '--previous', earlier[0]!]);
+    const line = texts(d).find((t) => t.startsWith('Lũy kế '))!;
+    expect(line).toContain(`Lũy kế năm 2023–2025: tổ chức ${formatNumber(3 * total('DA8.04'))} cuộc truyền thông cho ${formatNumber(3 * total('DA8.05'))} lượt người`);
+    // The change is against the latest earlier year, not the first given.
+    expect(texts(d).join('\n')).toContain('so với năm 2024');
+    expect(texts(d).join('\n')).not.toContain('so với năm 2023');
+  });
+});

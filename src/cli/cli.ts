@@ -98,7 +98,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('viết lại báo cáo DOCX từ tệp tổng hợp JSON đã lưu')
     .argument('<TỆP-TỔNG-HỢP>', 'tệp JSON do lệnh consolidate tạo')
     .option('--config <TỆP>', 'tệp cấu hình (JSON)')
-    .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước, để so sánh')
+    .option(
+      '--previous <TỆP-TỔNG-HỢP>',
+      'tệp JSON tổng hợp kỳ trước, để so sánh; ghi nhiều lần (các năm trước trong giai đoạn) để có số lũy kế giai đoạn',
+      (v: string, all: string[] | undefined) => [...(all ?? []), v],
+    )
     .option('--form <PHIÊN-BẢN>', 'viết báo cáo theo phiên bản biểu mẫu này (mặc định: phiên bản của tệp tổng hợp)')
     .option('--issuer <CƠ-QUAN>', 'cơ quan ký báo cáo: so (Sở, mặc định), ubnd (Ủy ban nhân dân tỉnh), hoi-phu-nu (Hội LHPN tỉnh, Dự án 8)')
     .option('--out <TỆP>', 'tệp .docx sẽ tạo')

@@ -53,6 +53,8 @@ const THIN = { style: BorderStyle.SINGLE, size: 4, color: '000000' } as const;
 
 export interface ReportOptions {
   previous?: Rollup;
+  /** Earlier roll-ups of the phase (`--previous` given more than once): cumulative figures ({phase:MÃ}). */
+  phase?: Rollup[];
   catalogue?: Catalogue;
 }
 
@@ -83,7 +85,8 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
   const missing = rollup.completeness.missing;
   const missingAnnex = missing.length > MISSING_IN_BODY ? `Phụ lục ${ROMAN[annexGroups.length]}` : undefined;
   const quoteAnnex = { name: `Phụ lục ${ROMAN[annexGroups.length + (missingAnnex ? 1 : 0)]}`, parts: [] as { title: string; blocks: Block[] }[] };
-  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, annexes, missingAnnex, quoteAnnex });
+  const phase = (options.phase ?? []).map((r) => rollupInEdition(r, catalogue.version, 'tệp tổng hợp kỳ trước'));
+  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, phase, annexes, missingAnnex, quoteAnnex });
   // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
   const tables: AnnexTable[] = [];
   const issuer = agencyInText(config);

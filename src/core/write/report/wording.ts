@@ -27,6 +27,8 @@ export interface WordingContext {
   catalogue: Catalogue;
   config: Config;
   previous?: Rollup;
+  /** Earlier roll-ups of the phase, for cumulative figures. */
+  phase?: Rollup[];
   /** "Phụ lục I, II": the annexes the body cites. */
   annexes?: string;
   /** "Phụ lục III": the annex listing the units that sent nothing, when there are more than the body names. */
@@ -377,6 +379,23 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
     }
     case 'change':
       return change(arg!, ctx);
+    case 'phase': {
+      // {phase:DA8.05}: a flow summed over this period and the earlier ones given (--previous more than once).
+      const ind = indicator(ctx, arg!, name);
+      const earlier = ctx.phase ?? [];
+      if (!earlier.length || ind.nature !== 'flow') return null;
+      const values = [rollup, ...earlier].map((r) => value(ctx, ind.code, 'total', r));
+      if (values.some((v) => v === null)) return null;
+      used.add(ind.code);
+      const sum = Math.round(values.reduce((a, b) => a! + b!, 0)! * 1000) / 1000;
+      return ind.kind === 'money' ? formatMoney(sum) : formatNumber(sum);
+    }
+    case 'phaseYears': {
+      // "năm 2022–2024": the years the cumulative figures cover.
+      if (!ctx.phase?.length) return null;
+      const years = [rollup, ...ctx.phase].map((r) => Number(r.period.slice(0, 4)));
+      return `năm ${Math.min(...years)}–${Math.max(...years)}`;
+    }
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỗ điền không hợp lệ {${name}}`);
   }
