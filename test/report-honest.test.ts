@@ -315,3 +315,25 @@ describe('the Women\'s Union: cumulative over the phase with --previous more tha
     expect(texts(d).join('\n')).not.toContain('so với năm 2023');
   });
 });
+
+describe('the programme area and the page\'s words', () => {
+  it('with programmeArea in the config, Project 8 figures are counted against its communes', async () => {
+    const area = COMMUNES.slice(0, 10).map((c) => c.code);
+    const d = await rewrite(() => {}, { ...CONFIG, programmeArea: { '2025': area } });
+    expect(para(d, /hiện có \d+ Tổ truyền thông/)?.text ?? '').toMatch(/^8\/10 xã, phường thuộc địa bàn Dự án 8 đã báo cáo: hiện có \d+ Tổ truyền thông cộng đồng/);
+    // A general indicator keeps the units under the root as its base.
+    expect(para(d, /tin, bài, chuyên mục/)!.text).toMatch(/\(số liệu của 8\/102 đơn vị cấp xã\)\.$/);
+  });
+
+  it('the page assesses each ratio in the DOCX\'s words', async () => {
+    const { assessments } = await import('../src/core/write/report/wording.js');
+    const { loadCatalogue } = await import('../src/core/catalogue/catalogue.js');
+    const { configSchema } = await import('../src/core/config.js');
+    const words = assessments(rollup, loadCatalogue(rollup.edition), configSchema.parse(CONFIG));
+    const nq28 = doc.rows.filter((r) => r.length === 5 && /^\d$/.test(r[0]!));
+    for (const row of nq28) {
+      const id = rollup.ratios.find((r) => r.name === row[1])!.id;
+      expect(words.get(id)).toBe(row[4]);
+    }
+  });
+});

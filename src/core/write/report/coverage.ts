@@ -2,7 +2,7 @@ import type { Catalogue, Indicator } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import type { Rollup, UnitFigures } from '../../model.js';
 import { formatNumber } from '../../util/number.js';
-import { communeWord, levelWords } from './words.js';
+import { levelWords, presentCommuneWord } from './words.js';
 
 /**
  * Whose figures an aggregate is (issue 21, point 1). Coverage is counted per indicator against the units that
@@ -67,14 +67,14 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
       // A commune counts as reported when its own figure is there, or its district sent a summary giving it.
       const reported = inArea.filter((u) => hasFigure(u, ind.code) || (u.source === 'missing' && sentFor(u, byCode, rollup, ind.code)));
       const expected = inArea.length;
-      const whole = `địa bàn ${programme.name} (${formatNumber(expected)} ${communeWord(rollup)})`;
+      const whole = `địa bàn ${programme.name} (${formatNumber(expected)} ${presentCommuneWord(rollup)})`;
       const tops = [...new Set(reported.map((u) => topOf(u.code, byCode, rollup.root.code)).filter((u): u is UnitFigures => !!u))];
       return {
         reported: reported.length,
         expected,
         complete: reported.length === expected,
-        words: `${formatNumber(reported.length)}/${formatNumber(expected)} ${communeWord(rollup)} thuộc địa bàn ${programme.name} đã báo cáo`,
-        note: `số liệu của ${formatNumber(reported.length)}/${formatNumber(expected)} ${communeWord(rollup)} thuộc địa bàn ${programme.name}`,
+        words: `${formatNumber(reported.length)}/${formatNumber(expected)} ${presentCommuneWord(rollup)} thuộc địa bàn ${programme.name} đã báo cáo`,
+        note: `số liệu của ${formatNumber(reported.length)}/${formatNumber(expected)} ${presentCommuneWord(rollup)} thuộc địa bàn ${programme.name}`,
         whole,
         units: tops,
       };
