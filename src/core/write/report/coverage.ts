@@ -65,18 +65,22 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
       const byCode = new Map(rollup.units.map((u) => [u.code, u]));
       const inArea = [...area].map((c) => byCode.get(c)).filter((u): u is UnitFigures => !!u);
       // A commune counts as reported when its own figure is there, or its district sent a summary giving it.
-      const reported = inArea.filter((u) => hasFigure(u, ind.code) || (u.source === 'missing' && sentFor(u, byCode, rollup, ind.code)));
+      const reported = inArea.filter(
+        (u) => hasFigure(u, ind.code) || (u.source === 'missing' && sentFor(u, byCode, rollup, ind.code)),
+      );
       const expected = inArea.length;
-      const whole = `địa bàn ${programme.name} (${formatNumber(expected)} ${presentCommuneWord(rollup)})`;
-      const tops = [...new Set(reported.map((u) => topOf(u.code, byCode, rollup.root.code)).filter((u): u is UnitFigures => !!u))];
+      const communes = presentCommuneWord(rollup);
+      const whole = `địa bàn ${programme.name} (${formatNumber(expected)} ${communes})`;
+      const above = reported.map((u) => topOf(u.code, byCode, rollup.root.code)).filter((u): u is UnitFigures => !!u);
+      const fraction = `${formatNumber(reported.length)}/${formatNumber(expected)}`;
       return {
         reported: reported.length,
         expected,
         complete: reported.length === expected,
-        words: `${formatNumber(reported.length)}/${formatNumber(expected)} ${presentCommuneWord(rollup)} thuộc địa bàn ${programme.name} đã báo cáo`,
-        note: `số liệu của ${formatNumber(reported.length)}/${formatNumber(expected)} ${presentCommuneWord(rollup)} thuộc địa bàn ${programme.name}`,
+        words: `${fraction} ${communes} thuộc địa bàn ${programme.name} đã báo cáo`,
+        note: `số liệu của ${fraction} ${communes} thuộc địa bàn ${programme.name}`,
         whole,
-        units: tops,
+        units: [...new Set(above)],
       };
     }
     // No area named: the units that reported any of the programme's figures, and the sentence says so.
@@ -84,16 +88,19 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
     const active = tops.filter((u) => codes.some((c) => hasFigure(u, c)));
     const reported = active.filter((u) => hasFigure(u, ind.code));
     const of = reported.length < active.length ? ` (số liệu của ${reported.length}/${active.length} đơn vị)` : '';
+    const someOnly = active.length < tops.length;
     // Named against the units below the root, so a reader sees how many did not report the programme at all.
     return {
       reported: reported.length,
       expected: active.length,
       complete: reported.length === active.length,
       // Every unit below the root reported some of the programme: then the base is the whole.
-      named: active.length < tops.length,
+      named: someOnly,
       among: { reported: active.length, expected: tops.length },
       words: `${formatNumber(active.length)}/${formatNumber(tops.length)} ${words.childUnits} có số liệu ${programme.name}${of}`,
-      note: `số liệu của ${formatNumber(reported.length)}/${formatNumber(active.length)} ${words.childUnits}${active.length < tops.length ? ` có số liệu ${programme.name}` : ''}`,
+      note:
+        `số liệu của ${formatNumber(reported.length)}/${formatNumber(active.length)} ${words.childUnits}` +
+        (someOnly ? ` có số liệu ${programme.name}` : ''),
       whole: words.whole,
       units: reported,
     };
@@ -143,7 +150,8 @@ export function worstBase(bases: Base[]): Base | null {
 export function communesUnder(tops: UnitFigures[], rollup: Rollup): number {
   const byCode = new Map(rollup.units.map((u) => [u.code, u]));
   const set = new Set(tops.map((u) => u.code));
-  const communeLevel = rollup.units.filter((u) => !rollup.units.some((c) => c.parent === u.code) && u.code !== rollup.root.code);
+  const parents = new Set(rollup.units.map((u) => u.parent));
+  const communeLevel = rollup.units.filter((u) => !parents.has(u.code) && u.code !== rollup.root.code);
   return communeLevel.filter((u) => {
     const top = topOf(u.code, byCode, rollup.root.code);
     return top && set.has(top.code);

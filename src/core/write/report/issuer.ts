@@ -21,8 +21,14 @@ export function issuerConfig(config: Config, rollup: Rollup, issuer: Issuer = co
           agency:
             issuer === 'ubnd'
               ? { superior: null, name: ['ỦY BAN NHÂN DÂN', province], symbol: 'UBND' }
-              : { name: ['HỘI LIÊN HIỆP PHỤ NỮ', province], nameInText: `Hội Liên hiệp Phụ nữ ${inText(rollup.root.name)}` },
-          signer: issuer === 'ubnd' ? { prefix: 'TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH', title: 'PHÓ CHỦ TỊCH' } : { prefix: 'TM. BAN THƯỜNG VỤ' },
+              : {
+                  name: ['HỘI LIÊN HIỆP PHỤ NỮ', province],
+                  nameInText: `Hội Liên hiệp Phụ nữ ${inText(rollup.root.name)}`,
+                },
+          signer:
+            issuer === 'ubnd'
+              ? { prefix: 'TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH', title: 'PHÓ CHỦ TỊCH' }
+              : { prefix: 'TM. BAN THƯỜNG VỤ' },
           documentNumber: undefined,
           documentDate: undefined,
           recipients: [],

@@ -559,7 +559,8 @@ export function gatherStatements(
 
 function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
   const statements = gatherStatements(keys, ctx.rollup);
-  const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ').replace('kỳ tới', `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`);
+  const next = `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`;
+  const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ').replace('kỳ tới', next);
   if (!statements.length) return [{ kind: 'paragraph', text: `[Bổ sung ${what}.]` }];
   const blocks = attributed(statements);
   // Beyond what a reader takes in, the units' words go to an annex; the body says where and how many units wrote.
@@ -571,7 +572,9 @@ function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
   return [
     {
       kind: 'paragraph',
-      text: `Ý kiến của ${formatNumber(units)} đơn vị về ${what} (${formatNumber(statements.length)} ý) được tổng hợp tại ${ctx.quoteAnnex.name} kèm theo.`,
+      text:
+        `Ý kiến của ${formatNumber(units)} đơn vị về ${what} (${formatNumber(statements.length)} ý) ` +
+        `được tổng hợp tại ${ctx.quoteAnnex.name} kèm theo.`,
     },
   ];
 }
@@ -594,10 +597,14 @@ function judgementBlocks(ctx: WordingContext): Block[] {
     .filter((f) => f.n > 0)
     .map((f) => `${lowerFirst(f.i.shortName)} ${formatNumber(f.n)}/${formatNumber(all)}`);
   const out: Block[] = [];
+  const period = periodPhrase(rollup.periodLabel);
   if (fields.length)
-    out.push({ kind: 'paragraph', text: `Số ${words.childUnits} có kết quả ở các chỉ tiêu chủ yếu ${periodPhrase(rollup.periodLabel)}: ${fields.join('; ')}.` });
-  const changes = core.map((i) => ({ i, c: change(i.code, ctx) })).filter((x) => x.c);
-  if (changes.length) out.push({ kind: 'paragraph', text: `So với kỳ trước: ${changes.map((x) => `${lowerFirst(x.i.shortName)} ${x.c!.replace(/ so với .*$/, '')}`).join('; ')}.` });
+    out.push({ kind: 'paragraph', text: `Số ${words.childUnits} có kết quả ở các chỉ tiêu chủ yếu ${period}: ${fields.join('; ')}.` });
+  const changes = core
+    .map((i) => ({ i, c: change(i.code, ctx) }))
+    .filter((x) => x.c)
+    .map((x) => `${lowerFirst(x.i.shortName)} ${x.c!.replace(/ so với .*$/, '')}`);
+  if (changes.length) out.push({ kind: 'paragraph', text: `So với kỳ trước: ${changes.join('; ')}.` });
   if (tops.length > 1 && core.length) {
     const score = (u: (typeof tops)[number]) => core.filter((i) => active(u, i.code)).length;
     const max = Math.max(...tops.map(score));
@@ -608,7 +615,9 @@ function judgementBlocks(ctx: WordingContext): Block[] {
       const name = (list: string[]) => (list.length > 5 ? `${formatNumber(list.length)} đơn vị` : unitList(list, false));
       out.push({
         kind: 'paragraph',
-        text: `Triển khai nhiều chỉ tiêu chủ yếu nhất là ${name(most)} (${max}/${core.length} chỉ tiêu); ít nhất là ${name(least)} (${min}/${core.length} chỉ tiêu).`,
+        text:
+          `Triển khai nhiều chỉ tiêu chủ yếu nhất là ${name(most)} (${max}/${core.length} chỉ tiêu); ` +
+          `ít nhất là ${name(least)} (${min}/${core.length} chỉ tiêu).`,
       });
     }
   }
@@ -624,11 +633,13 @@ function judgementBlocks(ctx: WordingContext): Block[] {
     [named(/^Chưa đạt$/), 'chưa đạt'],
     [named(/^Chưa đủ số liệu/), 'chưa đủ số liệu để đánh giá'],
   ] as const;
-  const said = parts.filter(([list]) => list.length).map(([list, w]) => `${w} ${formatNumber(list.length)} chỉ tiêu (${list.join('; ')})`);
+  const said = parts
+    .filter(([list]) => list.length)
+    .map(([list, w]) => `${w} ${formatNumber(list.length)} chỉ tiêu (${list.join('; ')})`);
   if (said.length) {
     const base = judged.map((j) => ratioBase(j.d, ctx)).find((b) => b && !b.complete);
-    const cov = base ? `, theo ${base.note}` : '';
-    out.push({ kind: 'paragraph', text: `Về các chỉ tiêu của Chiến lược quốc gia về bình đẳng giới đến năm ${targetYear(ctx)}${cov}: ${said.join('; ')}.` });
+    const strategy = `Về các chỉ tiêu của Chiến lược quốc gia về bình đẳng giới đến năm ${targetYear(ctx)}`;
+    out.push({ kind: 'paragraph', text: `${strategy}${base ? `, theo ${base.note}` : ''}: ${said.join('; ')}.` });
   }
   return out;
 }
