@@ -138,8 +138,9 @@ describe('zeros and "no case"', () => {
     expect(all).toContain('Trong năm 2025, chưa tổ chức thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; không phát hiện vụ vi phạm.');
     expect(all).toContain('Không phát sinh nạn nhân bạo lực gia đình, bạo lực trên cơ sở giới.');
     expect(all).toContain('Nạn nhân bị mua bán trở về có nhu cầu hỗ trợ: không phát sinh.');
-    expect(all).toContain('Không phát hiện trường hợp tảo hôn.');
-    expect(all).toContain('Không phát hiện trường hợp kết hôn cận huyết thống.');
+    // Project 8 figures of the communes that reported the programme: the sentence says whose.
+    expect(all).toContain('Không phát hiện trường hợp tảo hôn (số liệu của 8/8 đơn vị cấp xã có số liệu Dự án 8).');
+    expect(all).toContain('Không phát hiện trường hợp kết hôn cận huyết thống (số liệu của 8/8 đơn vị cấp xã có số liệu Dự án 8).');
     for (const t of all) expect(t).not.toMatch(/(?<![\d.,])0 (?:cuộc|vụ|đường dây|cặp|nạn nhân|người)/);
     const row = d.rows.find((r) => r[1] === 'Tỷ lệ nạn nhân bị mua bán được hỗ trợ')!;
     expect(row).toEqual(['4', 'Tỷ lệ nạn nhân bị mua bán được hỗ trợ', 'Không phát sinh', '100%', 'Không phát sinh']);

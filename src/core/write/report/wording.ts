@@ -209,7 +209,8 @@ function baseFor(codes: Set<string>, ctx: WordingContext): Base | null {
 /** The base named in the sentence: in place of its level words, or as a note before the full stop. */
 function nameBase(text: string, base: Base | null): string {
   if (!text.includes(LEVEL_MARK)) {
-    if (!base || base.complete) return text;
+    // A base that is not the whole (the units with the programme's figures) is said even when all of them gave it.
+    if (!base || (base.complete && !base.named)) return text;
     if (text.includes(`(${base.reported}/${base.expected} đơn vị)`)) return text; // its verdict already says it
     const note = ` (${base.note})`;
     const m = /(\.\/\.|[.:;])$/.exec(text);
