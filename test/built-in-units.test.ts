@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Figures, Rollup } from '../src/core/model.js';
 import { builtinUnits, findEdition } from '../src/core/units/builtin.js';
-import { formatNumber, formatPercent } from '../src/core/util/number.js';
+import { formatNumber } from '../src/core/util/number.js';
 import { bdg } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
 import { figuresFor, sumFigures, writeSubmission } from './helpers/province.js';
@@ -152,7 +152,10 @@ describe('built-in units: no --units needed', () => {
     expect(readdirSync(out).sort()).toEqual(['bao-cao-12-2025.docx', 'tong-hop-12-2025.json', 'tong-hop-12-2025.xlsx']);
     const doc = await openDocx(join(out, 'bao-cao-12-2025.docx'));
     const bdg19 = sum['BDG.19']!.total!;
-    expect(doc.paragraphs.map((p) => p.text)).toContainEqual(expect.stringContaining(`Toàn tỉnh có ${formatNumber(bdg19)}/38 xã, phường (${formatPercent(bdg19 / 38)})`));
+    // 5 of 38 communes reported: the sentence names its base and rates over the 5 (issue 21), never "toàn tỉnh".
+    const texts = doc.paragraphs.map((p) => p.text);
+    expect(texts).toContainEqual(expect.stringMatching(new RegExp(`^5/38 đơn vị cấp xã đã báo cáo: có ${formatNumber(bdg19)}/5 (?:xã|phường)[^(]* [(][\\d,]+%[)]`)));
+    expect(texts.join('\n')).not.toMatch(/toàn tỉnh/i);
   });
 
   it('files of two provinces make the whole country the root, and the summary says which provinces', async () => {
@@ -201,8 +204,9 @@ describe('built-in units: no --units needed', () => {
     const doc = await openDocx(join(out, 'bao-cao-655-2024.docx'));
     const texts = doc.paragraphs.map((p) => p.text);
     const bdg19 = sum['BDG.19']!.total!;
-    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện có ${formatNumber(bdg19)}/8 xã, thị trấn`));
-    expect(texts).toContainEqual(expect.stringContaining(`Toàn huyện duy trì ${formatNumber(sum['DA8.07']!.total!)} Địa chỉ tin cậy`));
+    // 6 of 8 communes reported: the base is named and the rate is over the 6 (issue 21); the unit words are the types present.
+    expect(texts).toContainEqual(expect.stringContaining(`6/8 đơn vị cấp xã đã báo cáo: có ${formatNumber(bdg19)}/6 xã, thị trấn`));
+    expect(texts).toContainEqual(expect.stringContaining(`: duy trì ${formatNumber(sum['DA8.07']!.total!)} Địa chỉ tin cậy`));
     expect(texts.join('\n')).not.toContain('Toàn tỉnh');
   });
 

@@ -219,10 +219,10 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
     const report = (await openDocx(join(dir, 'out26/bao-cao-10-2026.docx'))).paragraphs.map((p) => p.text);
     expect(report.some((t) => t.startsWith('Theo biểu mẫu thử năm 2026'))).toBe(true);
     expect(report).toContain('Các địa phương đã phát hành 80 sản phẩm truyền thông, tăng 100% so với năm 2025.');
-    expect(report).toContain('Dự án 8 đã tổ chức 18 cuộc truyền thông, tăng 125,0% so với năm 2025 (số liệu của 2/3 đơn vị).');
+    expect(report).toContain('Dự án 8 đã tổ chức 18 cuộc truyền thông, tăng 125,0% so với năm 2025 (số liệu của 2/3 đơn vị cấp huyện).');
     // The milestone year is the edition's own (its ratios.csv has target_2030 only).
     expect(report).toContain('Chỉ tiêu đến năm 2030');
-    expect(report).toContain('Hiện có 3 mô hình can thiệp giảm thiểu tảo hôn, hôn nhân cận huyết thống (số liệu của 2/3 đơn vị).');
+    expect(report).toContain('Hiện có 3 mô hình can thiệp giảm thiểu tảo hôn, hôn nhân cận huyết thống (số liệu của 2/3 đơn vị cấp huyện).');
     expect(report.find((t) => t.startsWith('Kinh phí từ ngân sách trung ương'))).not.toContain('so với');
     // The old year's report keeps its own wording.
     const old = (await openDocx(join(dir, 'out25/bao-cao-10-2025.docx'))).paragraphs.map((p) => p.text);

@@ -29,8 +29,12 @@ const CONFIG = {
 };
 
 let dir: string;
+/** All three districts reported: complete coverage. */
 let rollup: Rollup;
 let doc: OpenedDocx;
+/** Two of the three: partial coverage (2/3 < coverageForVerdict 0,9). */
+let partialRollup: Rollup;
+let partial: OpenedDocx;
 let configPath: string;
 
 beforeAll(async () => {
@@ -54,6 +58,15 @@ beforeAll(async () => {
   });
   configPath = join(dir, 'cau-hinh.json');
   writeFileSync(configPath, JSON.stringify({ ...CONFIG, units: 'don-vi.csv' }));
+  const p = bdg(['consolidate', join(dir, 'in'), '--config', configPath, '--out', join(dir, 'out-partial')]);
+  expect(p.status, p.stderr).toBe(0);
+  partialRollup = JSON.parse(readFileSync(join(dir, 'out-partial', 'tong-hop-10-2024.json'), 'utf8'));
+  partial = await openDocx(join(dir, 'out-partial', 'bao-cao-10-2024.docx'));
+  const c = figuresFor(73, 4);
+  c['BDG.28'] = { total: 0 };
+  c['BDG.29'] = { total: 0 };
+  c['DA8.02'] = { total: 0 };
+  await writeSubmission(join(dir, 'in', '103.xlsx'), { code: '103', name: 'Thị xã Nam' }, c);
   const r = bdg(['consolidate', join(dir, 'in'), '--config', configPath, '--out', join(dir, 'out')]);
   expect(r.status, r.stderr).toBe(0);
   rollup = JSON.parse(readFileSync(join(dir, 'out', 'tong-hop-10-2024.json'), 'utf8'));
@@ -167,11 +180,13 @@ describe('the report DOCX: page and header (Nghị định 30/2020)', () => {
 
 describe('the report DOCX: what a head of department reads', () => {
   it('opens by citing the plans and letters of the config, and says in one sentence who reported', () => {
-    const paras = body(doc);
+    const paras = body(partial);
+    expect(partialRollup.completeness.received).toBe(2);
     expect(paras[0]!.text).toBe(
       'Thực hiện Kế hoạch số 25/KH-UBND ngày 12/02/2024 của Ủy ban nhân dân tỉnh và Công văn số 458/BNV-BĐG ngày 15/11/2024 của Bộ Nội vụ, Sở Nội vụ báo cáo kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2024 trên địa bàn tỉnh Thử Nghiệm như sau:',
     );
     expect(paras[1]!.text).toBe('Đã tổng hợp số liệu của 2/3 đơn vị cấp huyện; chưa có số liệu: thị xã Nam.');
+    expect(body(doc)[1]!.text).toBe('Đã tổng hợp số liệu của 3/3 đơn vị cấp huyện.');
     expect(para(doc, /chi tiết theo từng đơn vị tại Phụ lục I, II kèm theo/)).toBeDefined();
   });
 
@@ -197,10 +212,20 @@ describe('the report DOCX: what a head of department reads', () => {
   it('the units’ requests become the issuer’s own proposals to its superior; a part nobody wrote is a blank to fill', () => {
     const texts = body(doc).map((p) => p.text);
     const at = texts.indexOf('V. KIẾN NGHỊ, ĐỀ XUẤT');
-    expect(texts.slice(at + 1, at + 4)).toEqual(['Đề nghị Bộ Nội vụ quan tâm:', '- Tăng cường tập huấn cho cán bộ cấp xã;', '- Bố trí kinh phí sớm.']);
-    expect(texts).not.toContain('Đề nghị tỉnh');
+    // Requests with no named central body are the province's to act on: kept as the units wrote them, never re-addressed.
+    expect(texts.slice(at + 1, at + 5)).toEqual([
+      '[Bổ sung kiến nghị, đề xuất với Bộ Nội vụ.]',
+      'Kiến nghị của các đơn vị với tỉnh:',
+      '- Huyện Đông: Đề nghị tỉnh tăng cường tập huấn cho cán bộ cấp xã.',
+      '- Huyện Tây: Đề nghị bố trí kinh phí sớm.',
+    ]);
+    expect(texts).not.toContain('Đề nghị Bộ Nội vụ quan tâm:');
     const next = texts.indexOf('IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025');
-    expect(texts[next + 1]).toBe('[Bổ sung phương hướng, nhiệm vụ năm 2025.]');
+    // The year's fixed tasks first, highlighted for the officer; then the units' words, here none.
+    expect(texts[next + 1]).toBe('- [Tiếp tục triển khai Kế hoạch thực hiện Chiến lược quốc gia về bình đẳng giới năm 2025 trên địa bàn tỉnh Thử Nghiệm.]');
+    expect(para(doc, /^- \[Tiếp tục triển khai/)!.xml).toContain('<w:highlight w:val="yellow"/>');
+    expect(texts[next + 4]).toBe('[Bổ sung phương hướng, nhiệm vụ năm 2025.]');
+    expect(texts.filter((t) => t.startsWith('Kiến nghị của các đơn vị với tỉnh'))).toHaveLength(1);
     const blank = para(doc, '[Bổ sung phương hướng, nhiệm vụ năm 2025.]')!;
     expect(blank.xml).toContain('<w:highlight w:val="yellow"/>');
   });
@@ -227,7 +252,7 @@ describe('the report DOCX: what a head of department reads', () => {
   it('Project 8 by its four contents, its core results against the plan of the config', () => {
     for (const n of [1, 2, 3, 4]) expect(para(doc, new RegExp(`^[a-d]\\) Nội dung ${n}: `)), `Nội dung ${n}`).toBeDefined();
     const teams = para(doc, /Tổ truyền thông cộng đồng, đạt /)!.text;
-    expect(teams).toBe(`Toàn tỉnh hiện có ${formatNumber(total('DA8.01'))}/50 Tổ truyền thông cộng đồng, đạt ${percent(total('DA8.01') / 50)} kế hoạch.`);
+    expect(teams).toBe(`Toàn tỉnh hiện có ${formatNumber(total('DA8.01'))}/50 Tổ truyền thông cộng đồng, đạt ${percent(total('DA8.01') / 50)} kế hoạch năm 2024.`);
     const planRow = doc.rows.find((r) => r[1] === 'Tổ truyền thông cộng đồng' && r.length === 6)!;
     expect(planRow).toEqual(['1', 'Tổ truyền thông cộng đồng', 'tổ', '50', formatNumber(total('DA8.01')), percent(total('DA8.01') / 50)]);
     // No plan given: a visible blank to fill, never an invented figure.
@@ -248,8 +273,8 @@ describe('the report DOCX: every figure is the roll-up figure', () => {
     expect(para(doc, /^Trong năm 2024, các cấp, các ngành đã tổ chức/)!.text).toBe(
       `Trong năm 2024, các cấp, các ngành đã tổ chức ${formatNumber(total('BDG.05'))} cuộc truyền thông về bình đẳng giới, phòng, chống bạo lực trên cơ sở giới cho ${formatNumber(total('BDG.06'))} lượt người; trong đó nữ ${formatNumber(total('BDG.06', 'nu'))} lượt, chiếm ${percent(total('BDG.06', 'nu') / total('BDG.06'))}; người dân tộc thiểu số ${formatNumber(total('BDG.06', 'dtts'))} lượt, chiếm ${percent(total('BDG.06', 'dtts') / total('BDG.06'))}.`,
     );
-    // The commune-level types present in the province (form-2026.md §8): it has xã and thị trấn, no phường.
-    expect(para(doc, /mô hình phòng, chống bạo lực gia đình;/)!.text).toContain(`${formatNumber(total('BDG.19'))}/12 xã, thị trấn (${percent(total('BDG.19') / 12)})`);
+    // The province has no phường: the words are those of the unit types present.
+    expect(para(doc, /mô hình phòng, chống bạo lực gia đình;/)!.text).toContain(`Toàn tỉnh có ${formatNumber(total('BDG.19'))}/12 xã, thị trấn (${percent(total('BDG.19') / 12)})`);
     expect(percent(0.02034)).toBe('2,0%');
     expect(percent(0.5169)).toBe('51,7%');
     expect(percent(1)).toBe('100%');
@@ -257,7 +282,7 @@ describe('the report DOCX: every figure is the roll-up figure', () => {
   });
 
   it('every number in the body parses back to a figure of the roll-up, the config or a cited document', () => {
-    const known = new Set<number>([2021, 2030, 2024, 2025, 2023, 28, 3, 8, 1, 2, 4, 9, 12, 458, 25, 50, 60, 80, 90, 70, 100, rollup.communes, rollup.completeness.received, rollup.completeness.expected]);
+    const known = new Set<number>([2021, 2030, 2024, 2025, 2023, 28, 3, 8, 1, 2, 4, 5, 6, 7, 9, 12, 458, 25, 50, 60, 80, 90, 70, 100, rollup.communes, rollup.completeness.received, rollup.completeness.expected]);
     for (const t of Object.values(rollup.totals)) for (const m of ['total', 'nu', 'dtts'] as const) if (typeof t[m] === 'number') known.add(t[m] as number);
     const percents = new Set<string>();
     for (const r of rollup.ratios) {
@@ -268,6 +293,7 @@ describe('the report DOCX: every figure is the roll-up figure', () => {
       for (const m of ['nu', 'dtts'] as const) if (typeof t[m] === 'number' && t.total) percents.add(percent((t[m] as number) / (t.total as number)));
     for (const c of ['BDG.19', 'BDG.24']) percents.add(percent(total(c) / rollup.communes));
     percents.add(percent(total('DA8.01') / 50));
+    percents.add(percent(total('DA8.22', 'dtts') / total('DA8.24', 'dtts'))); // child marriage among ethnic minorities
     const money = (v: number) => (v >= 1000 ? formatNumber(v / 1000, 2) : formatNumber(v));
     const moneyTexts = new Set(['DA8.20', 'DA8.21', 'BDG.26', 'BDG.30'].map((c) => money(total(c))));
     let checked = 0;
@@ -309,7 +335,7 @@ describe('the report DOCX: every figure is the roll-up figure', () => {
           expect(row[i + 2], `${row[1]} ${c} ${m}`).toBe(typeof v === 'number' ? formatNumber(v) : '-');
         });
       }
-      expect(rows.map((r) => r[1]).slice(5)).toEqual(['Huyện Đông', 'Huyện Tây', 'Thị xã Nam (chưa có số liệu)', 'Tổng cộng']);
+      expect(rows.map((r) => r[1]).slice(5)).toEqual(['Huyện Đông', 'Huyện Tây', 'Thị xã Nam', 'Tổng cộng']);
       expect(t).toMatch(/<w:pStyle w:val="TenTongPhuLuc"\/><\/w:pPr><w:r><w:t xml:space="preserve">Tổng cộng/);
     }
     expect(seen.size).toBe(catalogue.indicators.length);
@@ -323,17 +349,19 @@ describe('the report DOCX: every figure is the roll-up figure', () => {
 });
 
 describe('bdg report: empty, partial, zero, change, blanks', () => {
-  it('a sentence whose figures are empty is left out; zero reads as zero; partial says so', async () => {
+  it('a sentence whose figures are empty is left out; zero reads as a negative sentence; partial says so', async () => {
     const d = await rewrite((r) => {
       r.totals['BDG.27'] = { total: null, reported: 0, expected: 3 };
-      r.totals['DA8.13'] = { total: 0, reported: 2, expected: 3 };
+      r.totals['DA8.13'] = { total: 0, reported: 3, expected: 3 };
     });
     expect(para(d, /^Các cơ quan chức năng đã tiến hành/)).toBeUndefined();
+    expect(para(d, /chưa tổ chức thanh tra/)).toBeUndefined();
     expect(para(doc, /^Các cơ quan chức năng đã tiến hành/)).toBeDefined();
-    expect(para(d, /^Các địa phương đã tư vấn, hỗ trợ 0 phụ nữ dân tộc thiểu số/)).toBeDefined();
-    expect(para(d, /tin, bài, chuyên mục/)!.text).toBe(`Các cơ quan thông tin đại chúng đã đăng, phát ${formatNumber(total('BDG.07'))} tin, bài, chuyên mục về bình đẳng giới (số liệu của 1/3 đơn vị).`);
-    // "trong đó 0 vụ đã bị xử phạt" is left out; the 0 violations stay.
-    expect(para(doc, /phát hiện 0 vụ vi phạm\.$/)).toBeDefined();
+    expect(para(d, /tư vấn, hỗ trợ/)).toBeUndefined();
+    expect(para(d, /tin, bài, chuyên mục/)!.text).toBe(`Các cơ quan thông tin đại chúng đã đăng, phát ${formatNumber(total('BDG.07'))} tin, bài, chuyên mục về bình đẳng giới (số liệu của 2/3 đơn vị cấp huyện).`);
+    // "trong đó 0 vụ đã bị xử phạt" is left out; 0 violations is a negative sentence, never "0 vụ".
+    expect(para(doc, /^Các cơ quan chức năng đã tiến hành/)!.text).toBe(`Các cơ quan chức năng đã tiến hành ${formatNumber(total('BDG.27'))} cuộc thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; không phát hiện vụ vi phạm.`);
+    for (const p of body(doc)) expect(p.text, p.text).not.toMatch(/(?<![\d.,])0 (?:cuộc|vụ|đường dây|cặp|tổ|người|lượt)/);
     // "0 tổ thành lập mới" is left out.
     expect(para(doc, /Tổ truyền thông cộng đồng/)!.text).not.toContain('thành lập mới');
   });
@@ -389,7 +417,11 @@ describe('bdg report: empty, partial, zero, change, blanks', () => {
     const d = await rewrite(() => {}, ['--previous', prevPath]);
     const change = percent(Math.abs(total('BDG.06') - 4000) / 4000);
     expect(para(d, /^Trong năm 2024, các cấp, các ngành đã tổ chức/)!.text).toContain(` lượt người, ${total('BDG.06') > 4000 ? 'tăng' : 'giảm'} ${change} so với năm 2023; trong đó nữ`);
-    expect(para(d, /cặp tảo hôn/)!.text).toContain(`cặp tảo hôn, chiếm ${percent(now)}, giảm 0,4 điểm phần trăm so với năm 2023 và `);
+    // Child marriage: the change in couples (Đề án 498), the ethnic-minority rate, the overall rate last.
+    const couples = total('DA8.22');
+    expect(para(d, /cặp tảo hôn/)!.text).toBe(
+      `Số cặp tảo hôn là ${formatNumber(couples)} cặp, không thay đổi so với năm 2023; trong đó người dân tộc thiểu số ${formatNumber(total('DA8.22', 'dtts'))} cặp, chiếm ${percent(total('DA8.22', 'dtts') / total('DA8.24', 'dtts'))} số cặp kết hôn là người dân tộc thiểu số (tỷ lệ tảo hôn chung ${percent(now)}).`,
+    );
   });
 
   it('--previous of the same or a later period is refused', () => {

@@ -76,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--force', 'ghi đè kết quả đã có')
     .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
+    .option('--issuer <CƠ-QUAN>', 'cơ quan ký báo cáo: so (Sở, mặc định), ubnd (Ủy ban nhân dân tỉnh), hoi-phu-nu (Hội LHPN tỉnh, Dự án 8)')
     .addOption(new Option('--workers <SỐ>', 'số luồng đọc tệp tối đa (mặc định: số nhân CPU; thêm một luồng cho mỗi 500 tệp)').argParser(positiveInt))
     .addOption(maxFileOption())
     .addOption(new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
@@ -99,8 +100,13 @@ export async function main(argv: string[]): Promise<number> {
     .description('viết lại báo cáo DOCX từ tệp tổng hợp JSON đã lưu')
     .argument('<TỆP-TỔNG-HỢP>', 'tệp JSON do lệnh consolidate tạo')
     .option('--config <TỆP>', 'tệp cấu hình (JSON)')
-    .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước, để so sánh')
+    .option(
+      '--previous <TỆP-TỔNG-HỢP>',
+      'tệp JSON tổng hợp kỳ trước, để so sánh; ghi nhiều lần (các năm trước trong giai đoạn) để có số lũy kế giai đoạn',
+      (v: string, all: string[] | undefined) => [...(all ?? []), v],
+    )
     .option('--form <PHIÊN-BẢN>', 'viết báo cáo theo phiên bản biểu mẫu này (mặc định: phiên bản của tệp tổng hợp)')
+    .option('--issuer <CƠ-QUAN>', 'cơ quan ký báo cáo: so (Sở, mặc định), ubnd (Ủy ban nhân dân tỉnh), hoi-phu-nu (Hội LHPN tỉnh, Dự án 8)')
     .option('--out <TỆP>', 'tệp .docx sẽ tạo')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (rollup: string, opts) => {

@@ -33,12 +33,55 @@ export const configSchema = z
     /** The programme Project 8 belongs to, as the province names it; the national programme's name when missing. */
     programme: z.string().min(1).optional(),
     /**
-     * Địa bàn Dự án 8 by year: the post-2025 codes of the communes where the programme's rows are expected
-     * ({"2026": ["22057", "22060"]}); without it, the communes that filled a figure of those rows (form-2026.md §6).
+     * Kế hoạch giao: indicator code → the figure assigned. A bare number is the year's plan ({"DA8.01": 40}); a
+     * phase target says its phase: {"DA8.01": {"value": 312, "for": "giai đoạn 2021–2025"}}.
      */
+    plan: z
+      .record(
+        z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
+        z.union([z.number().nonnegative(), z.object({ value: z.number().nonnegative(), for: z.string().min(1) }).strict()]),
+      )
+      .default({}),
+    /** Share of the units that must report a figure below which no verdict (đạt / chưa đạt, % of plan) is printed. */
+    coverageForVerdict: z.number().min(0).max(1).default(0.9),
+    /** Communes of Project 8's area, by year of the period ({"2026": ["25174", …]}); its indicators count these. */
     programmeArea: z.record(z.string().regex(/^\d{4}$/), z.array(z.string().min(1))).optional(),
-    /** Kế hoạch giao: indicator code → the figure assigned for the period ({"DA8.01": 312}). */
-    plan: z.record(z.string().regex(/^[A-Z0-9]+\.\d{2}$/), z.number().nonnegative()).default({}),
+    /** Cơ quan chủ trì of the programme, to whom requests about programme money go ("Trung ương Hội LHPN Việt Nam"). */
+    programmeLead: z.string().min(1).optional(),
+    /** Who issues the report: the Sở (default), the provincial People's Committee, or the provincial Women's Union. */
+    issuer: z.enum(['so', 'ubnd', 'hoi-phu-nu']).default('so'),
+    /**
+     * What differs when another issuer signs the same roll-up: {"ubnd": {"signer": {"name": "…"}, "documentNumber": 8},
+     * "hoi-phu-nu": {"agency": {"superior": "HỘI LHPN VIỆT NAM"}}}. Header, number, date, recipients, signer and
+     * distribution are the issuer's own; what is not given is derived from the province's name or left blank.
+     */
+    issuers: z
+      .partialRecord(
+        z.enum(['so', 'ubnd', 'hoi-phu-nu']),
+        z
+          .object({
+            agency: z
+              .object({
+                superior: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), z.null()]).optional(),
+                name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+                nameInText: z.string().min(1).optional(),
+                symbol: z.string().min(1).optional(),
+              })
+              .strict()
+              .optional(),
+            signer: z.object({ prefix: z.string().min(1).optional(), title: z.string().min(1).optional(), name: z.string().min(1).optional() }).strict().optional(),
+            documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+            documentDate: z.iso.date().optional(),
+            recipients: z.array(z.string().min(1)).optional(),
+            distribution: z.array(z.string().min(1)).optional(),
+            archive: z.string().min(1).optional(),
+            basis: z.array(z.string().min(1)).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    /** Units' quotes beyond this many lines in one part go to an annex, the body keeping a pointer to it. */
+    quoteLines: z.number().int().positive().default(15),
     /** Địa danh in the date line: "Đắk Lắk". */
     place: z.string().min(1).optional(),
     documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
@@ -83,4 +126,43 @@ export function parseConfig(text: string, file: string): Config {
     throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** The fields the report's header and closing print, with what each is, in the order they appear on the page. */
+const PRINTED_FIELDS: [string, string, (c: Config) => unknown][] = [
+  ['agency.superior', 'cơ quan chủ quản', (c) => c.agency.superior],
+  ['agency.name', 'tên cơ quan ban hành', (c) => c.agency.name],
+  ['agency.symbol', 'chữ viết tắt trong số ký hiệu', (c) => c.agency.symbol],
+  ['documentNumber', 'số văn bản', (c) => c.documentNumber],
+  ['place', 'địa danh', (c) => c.place],
+  ['documentDate', 'ngày ban hành', (c) => c.documentDate],
+  ['recipients', 'Kính gửi', (c) => (c.recipients.length ? c.recipients : undefined)],
+  ['basis', 'văn bản căn cứ', (c) => (c.basis.length ? c.basis : undefined)],
+  ['signer.title', 'chức vụ người ký', (c) => c.signer.title],
+  ['signer.name', 'họ tên người ký', (c) => c.signer.name],
+  ['distribution', 'Nơi nhận', (c) => (c.distribution.length ? c.distribution : undefined)],
+  ['archive', 'Lưu', (c) => c.archive],
+];
+
+/**
+ * The config fields the report needs and does not have: each is a highlighted blank in the DOCX, and the CLI and
+ * the page say which ("agency.name (tên cơ quan ban hành)").
+ */
+export function emptyConfigFields(config: Config): string[] {
+  return PRINTED_FIELDS.filter(([, , get]) => get(config) === undefined).map(([key, what]) => `${key} (${what})`);
+}
+
+/** One line for the CLI and the page, or null when nothing the report prints is missing. */
+export function emptyConfigNotice(config: Config, fields: (c: Config) => string[] = emptyConfigFields): string | null {
+  const empty = fields(config);
+  if (!empty.length) return null;
+  return `Tệp cấu hình chưa có ${empty.length} mục, để trống và tô vàng trong báo cáo để điền trước khi ký: ${empty.join(', ')}.`;
+}
+
+/** The config with `--issuer` applied; an unknown issuer is a UsageError naming the three. */
+export function withIssuer(config: Config, issuer: string | undefined): Config {
+  if (issuer === undefined) return config;
+  const parsed = configSchema.shape.issuer.safeParse(issuer);
+  if (!parsed.success) throw new UsageError(`--issuer "${issuer}" không hợp lệ: dùng so (Sở), ubnd (Ủy ban nhân dân tỉnh) hoặc hoi-phu-nu (Hội Liên hiệp Phụ nữ tỉnh).`);
+  return { ...config, issuer: parsed.data };
 }

@@ -1,4 +1,5 @@
 import { format, isValid, parseISO } from 'date-fns';
+import { emptyIssuerFields } from '../core/write/report/issuer.js';
 import { chooseEdition, formEditions, loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
 import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
@@ -10,6 +11,8 @@ import { parsePeriodArg, periodsOfYear } from '../core/util/period.js';
 import { assertCatalogue } from '../core/catalogue/check.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
 import { verdictLine } from '../core/validate/verdict.js';
+import { assessments } from '../core/write/report/wording.js';
+import { emptyConfigNotice } from '../core/config.js';
 import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { consolidationOutputs, type Made, type OutputFile, type OutputKind } from '../core/outputs/outputs.js';
 import { newRunId } from '../core/util/run-id.js';
@@ -480,13 +483,15 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
     ),
     k.missing.length > 0 && h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
     (k.partial ?? []).map((p) => h('p', { class: 'alert warn' }, `Số liệu chưa đầy đủ: ${partialUnitText(p)}`)),
+    emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup)) &&
+      h('p', { class: 'alert warn', id: 'cau-hinh-con-trong' }, emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup))!),
     k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
     supersededTable(files),
     warningsList(rollup),
     rejected.length > 0 && rejectedTable(rejected, copies),
     ignoredList(rollup),
     totalsTable(rollup, catalogue),
-    ratiosTable(rollup),
+    ratiosTable(rollup, assessments(rollup, catalogue, config)),
   );
   await markCopies(outputs, copies, () => run === consolidateRun);
 }
@@ -713,7 +718,8 @@ function totalsTable(rollup: Rollup, catalogue: Catalogue): HTMLElement {
   );
 }
 
-function ratiosTable(rollup: Rollup): HTMLElement | false {
+/** The ratios, assessed in the DOCX's own words (report/wording.ts `assessment`). */
+function ratiosTable(rollup: Rollup, words: Map<string, string>): HTMLElement | false {
   return (
     rollup.ratios.length > 0 &&
     h(
@@ -732,9 +738,9 @@ function ratiosTable(rollup: Rollup): HTMLElement | false {
               'tr',
               {},
               h('td', {}, r.name),
-              h('td', { class: 'num' }, r.value === null ? 'không xác định' : formatPercent(r.value)),
+              h('td', { class: 'num' }, r.numerator === 0 && r.denominator === 0 ? 'Không phát sinh' : r.value === null ? 'Chưa có số liệu' : formatPercent(r.value)),
               h('td', { class: 'num' }, r.target === null ? '' : `${formatNumber(r.target, 1)}%`),
-              h('td', {}, r.met === null ? '' : r.met ? 'đạt' : 'chưa đạt'),
+              h('td', {}, words.get(r.id) ?? ''),
             ),
           ),
         ),

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { emptyIssuerFields } from '../../core/write/report/issuer.js';
 import cliProgress from 'cli-progress';
-import { EMPTY_CONFIG } from '../../core/config.js';
+import { EMPTY_CONFIG, emptyConfigNotice, withIssuer } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { consolidate, rootUnit, type Consolidation, type Found } from '../../core/consolidate/consolidate.js';
 import { hierarchyFor } from '../../core/units/source.js';
@@ -48,6 +49,8 @@ export interface ConsolidateFlags {
   maxFileMb?: number;
   timeLimit?: number;
   previous?: string;
+  /** `--issuer`: who signs the report (so, ubnd, hoi-phu-nu); the config's `issuer` otherwise. */
+  issuer?: string;
 }
 
 /** The paths of the three outputs of one consolidation (the names are the core's). */
@@ -61,7 +64,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   if (!st.isDirectory())
     throw new UsageError(`"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`);
   assertCatalogue();
-  const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;
+  const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
   const unitsFile = flags.units ?? config.unitsPath;
   const units = await loadUnitSource({ file: unitsFile, edition: flags.unitsEdition });
   const period = flags.period ? parsePeriodArg(flags.period) : undefined;
@@ -219,6 +222,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
 
     if (flags.json) io.stdout.write(jsonText(rollup));
     (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, written, io, skipped));
+    const notice = emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup));
+    if (notice) (flags.json ? io.stderr : io.stdout).write(`${io.color.yellow(printable(notice))}\n`);
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
     if (interrupted !== null) await stop(interrupted); // the run was stopped: exit 130, not the error it caused

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
-import { EMPTY_CONFIG } from '../../core/config.js';
+import { emptyIssuerFields } from '../../core/write/report/issuer.js';
+import { EMPTY_CONFIG, emptyConfigNotice, withIssuer } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
@@ -9,14 +10,18 @@ import { chooseEdition } from '../../core/catalogue/catalogue.js';
 import { assertCatalogue } from '../../core/catalogue/check.js';
 import { rollupInEdition } from '../../core/rollup/convert.js';
 import { printable, EXIT, type CommandIO } from '../io.js';
+import type { Rollup } from '../../core/model.js';
 
 export interface ReportFlags {
   config?: string;
-  previous?: string;
+  /** One or more earlier roll-ups: the latest is compared with, all of them make the phase's cumulative figures. */
+  previous?: string | string[];
   /** `--form`: write the report in another edition (the roll-up converted through the crosswalks). */
   form?: string;
   out?: string;
   force?: boolean;
+  /** `--issuer`: who signs (so, ubnd, hoi-phu-nu); the config's `issuer` otherwise. */
+  issuer?: string;
 }
 
 /** `bdg report`: rewrites the DOCX from a saved roll-up, e.g. after the config or the wording changed. */
@@ -24,12 +29,24 @@ export async function runReport(rollupPath: string, flags: ReportFlags, io: Comm
   assertCatalogue();
   const saved = await loadSavedRollup(rollupPath, 'tệp tổng hợp');
   const rollup = flags.form === undefined ? saved : rollupInEdition(saved, chooseEdition(flags.form, null).id, `"${rollupPath}"`);
-  const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
-  if (previous && flags.previous) checkPreviousPeriod(previous, rollup, flags.previous);
-  const config = flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG;
-  const out = resolve(flags.out ?? join(dirname(rollupPath), `bao-cao-${rollup.root.code}-${rollup.period}.docx`));
-  await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...(flags.previous ? [flags.previous] : [])] });
-  await writeFileAtomic(out, await renderReport(rollup, config, { previous }));
+  const paths = flags.previous === undefined ? [] : Array.isArray(flags.previous) ? flags.previous : [flags.previous];
+  const earlier: Rollup[] = [];
+  for (const p of paths) {
+    const r = await loadSavedRollup(p, 'tệp tổng hợp kỳ trước');
+    checkPreviousPeriod(r, rollup, p);
+    earlier.push(r);
+  }
+  // The latest earlier period is the one compared with; the others only add up the phase.
+  earlier.sort((a, b) => b.period.localeCompare(a.period));
+  const previous = earlier[0];
+  const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
+  // Each issuer's report has its own default name, so the three can stand side by side.
+  const who = config.issuer === 'so' ? '' : `${config.issuer}-`;
+  const out = resolve(flags.out ?? join(dirname(rollupPath), `bao-cao-${who}${rollup.root.code}-${rollup.period}.docx`));
+  await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...paths] });
+  await writeFileAtomic(out, await renderReport(rollup, config, { previous, phase: earlier }));
   io.stderr.write(`Đã viết báo cáo: ${printable(out)}\n`);
+  const notice = emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup));
+  if (notice) io.stderr.write(`${io.color.yellow(notice)}\n`);
   return EXIT.ok;
 }

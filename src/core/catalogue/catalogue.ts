@@ -347,8 +347,8 @@ export function editionFile(
 }
 
 /** The report's wording of an edition. */
-export function wordingFile(version: string): string {
-  return `catalogue/${version}/bao-cao.txt`;
+export function wordingFile(version: string, variant?: string): string {
+  return `catalogue/${version}/bao-cao${variant ? `-${variant}` : ''}.txt`;
 }
 
 /** Loads and checks one edition (by default the latest); every reference inside it must resolve. */

@@ -59,6 +59,12 @@ function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, 
     title: `BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8 – ${rollup.root.name.toUpperCase()}`,
   });
   wb.created = wb.modified = new Date(rollup.generatedAt);
+  // Real document properties: what it is and who made it, never the library's defaults.
+  wb.title = `Tổng hợp kết quả thực hiện công tác bình đẳng giới – ${rollup.root.name} – ${rollup.periodLabel}`;
+  wb.subject = 'Biểu tổng hợp số liệu bình đẳng giới và Dự án 8';
+  wb.creator = wb.lastModifiedBy = 'bdg';
+  wb.description = `Lập bằng ${stamp.madeBy} từ ${rollup.completeness.received}/${rollup.completeness.expected} đơn vị; mã lần tổng hợp ${stamp.runId}.`;
+  wb.keywords = 'bình đẳng giới; Dự án 8; tổng hợp';
   // The form's guide is for people filling it in; a summary is read, not filled.
   const guide = wb.getWorksheet('Hướng dẫn');
   if (guide) wb.removeWorksheet(guide.id);
@@ -100,6 +106,10 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
     pageSetup: {
       paperSize: 9,
       orientation: 'landscape',
+      // Fitted to the page width, as many pages down as the units need: one unit a row, never split across pages.
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
       printTitlesRow: `1:${HEADER_ROWS}`,
       printTitlesColumn: 'A:B',
       margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },

@@ -16,6 +16,8 @@ export interface AnnexTable {
   rollup: Rollup;
   /** Usable width of the landscape page, twips. */
   width: number;
+  /** One line for the units that sent nothing, in place of an empty row each. */
+  missingLine?: string;
 }
 
 const MARKER = 'BDG-ANNEX-TABLE-';
@@ -146,6 +148,10 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
     }
     out.bytes(ROW_CLOSE);
   });
+  if (t.missingLine) {
+    const span = widths.length - 1;
+    rows.push(rowXml(cellXml({ text: '', width: STT_WIDTH, style: 'DonViPhuLuc' }) + cellXml({ text: t.missingLine, width: total - STT_WIDTH, style: 'ChuPhuLuc', span }), false));
+  }
   rows.push(
     rowXml(
       cellXml({ text: '', width: STT_WIDTH, style: 'TenTongPhuLuc' }) +

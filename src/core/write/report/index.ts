@@ -24,8 +24,12 @@ import { dataFiles } from '../../data-files.js';
 import { rollupInEdition } from '../../rollup/convert.js';
 import { pad2 } from '../../util/number.js';
 import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
-import { fillTemplate, periodPhrase, type Block, type BodyTable } from './wording.js';
+import { fillTemplate, MISSING_IN_BODY, periodPhrase, type Block, type BodyTable } from './wording.js';
 import { agencyInText, agencyLines, inSentence, superiorLines } from './words.js';
+import { programmeGroup } from './coverage.js';
+import { issuerConfig, wordingVariant } from './issuer.js';
+import { UsageError } from '../../errors.js';
+import { formatNumber } from '../../util/number.js';
 
 /** Nghị định 30/2020, Phụ lục I: A4, margins in twips (20 mm top/bottom, 30 mm left, 15 mm right). */
 export const PAGE = { width: 11906, height: 16838, top: 1134, bottom: 1134, left: 1701, right: 850 } as const;
@@ -49,30 +53,56 @@ const THIN = { style: BorderStyle.SINGLE, size: 4, color: '000000' } as const;
 
 export interface ReportOptions {
   previous?: Rollup;
+  /** Earlier roll-ups of the phase (`--previous` given more than once): cumulative figures ({phase:MÃ}). */
+  phase?: Rollup[];
   catalogue?: Catalogue;
 }
+
+/** An issuer whose report this edition has no wording for (exit 2). */
+export class IssuerWordingMissing extends UsageError {}
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
 
 /** The yearly report as a DOCX (docs/report.md), from a roll-up, the config and its edition's wording (bao-cao.txt). */
-export async function renderReport(rollup: Rollup, config: Config, options: ReportOptions = {}): Promise<Uint8Array> {
+export async function renderReport(rollup: Rollup, given: Config, options: ReportOptions = {}): Promise<Uint8Array> {
   const catalogue = options.catalogue ?? loadCatalogue(rollup.edition ?? rollup.catalogueVersion);
-  // Each edition has its own wording: its placeholders name that edition's codes.
-  const template = dataFiles().read(wordingFile(catalogue.version));
-  const annexGroups = catalogue.groups.filter((g) => catalogue.indicators.some((i) => i.group === g.code));
+  const config = issuerConfig(given, rollup);
+  // Each edition has its own wording (its placeholders name that edition's codes); an issuer may have its own too.
+  const variant = wordingVariant(config.issuer);
+  const file = wordingFile(catalogue.version, variant);
+  if (variant && !dataFiles().list(`catalogue/${catalogue.version}`).includes(file.split('/').pop()!))
+    throw new IssuerWordingMissing(`phiên bản biểu mẫu ${catalogue.version} chưa có lời văn cho báo cáo này (${file}).`);
+  const template = dataFiles().read(file);
+  // The Women's Union reports the programme only: its annex is the programme's.
+  const programme = programmeGroup(catalogue);
+  const annexGroups = catalogue.groups.filter(
+    (g) => catalogue.indicators.some((i) => i.group === g.code) && (!variant || g.code === programme?.code),
+  );
   const annexes = annexGroups.length ? `Phụ lục ${annexGroups.map((_, i) => ROMAN[i]).join(', ')}` : undefined;
   // Last period is compared in this edition: only codes that stayed (same) or moved (crosswalk) have a change.
   const previous = options.previous && rollupInEdition(options.previous, catalogue.version, 'tệp tổng hợp kỳ trước');
-  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, annexes });
+  // More missing units than the body names: listed in an annex of their own, after the figure tables.
+  const missing = rollup.completeness.missing;
+  const missingAnnex = missing.length > MISSING_IN_BODY ? `Phụ lục ${ROMAN[annexGroups.length]}` : undefined;
+  const quoteAnnex = { name: `Phụ lục ${ROMAN[annexGroups.length + (missingAnnex ? 1 : 0)]}`, parts: [] as { title: string; blocks: Block[] }[] };
+  const phase = (options.phase ?? []).map((r) => rollupInEdition(r, catalogue.version, 'tệp tổng hợp kỳ trước'));
+  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, phase, annexes, missingAnnex, quoteAnnex });
   // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
   const tables: AnnexTable[] = [];
+  const issuer = agencyInText(config);
   const doc = new Document({
-    creator: 'bdg',
-    title: reportTitle(rollup),
+    creator: issuer ?? 'bdg',
+    lastModifiedBy: 'bdg',
+    title: reportTitle(rollup, config, catalogue),
+    subject: `Báo cáo ${inSentence(rollup.root.name)}, ${periodPhrase(rollup.periodLabel)}`,
+    description: 'Lập bằng bdg từ tệp tổng hợp số liệu; cán bộ rà soát, bổ sung các chỗ tô vàng trước khi ký.',
+    keywords: 'bình đẳng giới; Dự án 8; báo cáo',
     // The run id ties the report to the summary workbook and JSON written with it (docProps/custom.xml).
     customProperties: [
       ...(rollup.runId ? [{ name: 'Mã lần tổng hợp', value: rollup.runId }] : []),
       { name: 'Phiên bản biểu mẫu', value: catalogue.version },
+      { name: 'Cơ quan ban hành', value: issuer ?? 'chưa khai báo trong tệp cấu hình' },
+      { name: 'Phần mềm lập', value: 'bdg' },
     ],
     styles: {
       default: {
@@ -91,8 +121,10 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
       ],
     },
     sections: [
-      mainSection(rollup, config, blocks),
-      ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables)),
+      mainSection(config, blocks, reportTitle(rollup, config, catalogue)),
+      ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables, missingAnnex)),
+      ...(missingAnnex ? [missingSection(rollup, config, annexGroups.length)] : []),
+      ...(quoteAnnex.parts.length ? [quoteSection(rollup, config, quoteAnnex)] : []),
     ],
   });
   // docx's own compiler gives the parts before zipping, so they are zipped once; through Packer when it is not there.
@@ -101,7 +133,9 @@ export async function renderReport(rollup: Rollup, config: Config, options: Repo
   return zipWithAnnexTables(parts, tables);
 }
 
-export function reportTitle(rollup: Rollup): string {
+export function reportTitle(rollup: Rollup, config?: Config, catalogue?: Catalogue): string {
+  const programme = catalogue && programmeGroup(catalogue);
+  if (config && wordingVariant(config.issuer) && programme) return `Kết quả thực hiện ${programme.name} ${periodPhrase(rollup.periodLabel)}`;
   return `Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ ${periodPhrase(rollup.periodLabel)}`;
 }
 
@@ -130,12 +164,12 @@ function run(text: string, opts: RunOptions = {}): TextRun {
   return new TextRun({ text, size: pt(opts.size ?? 14), bold: opts.bold, italics: opts.italics, highlight: opts.highlight ? 'yellow' : undefined, break: opts.breakBefore ? 1 : undefined });
 }
 
-/** Text with the officer's blanks "[…]" highlighted, so none is missed before signing. */
+/** Text with the officer's blanks "[…]" and the config's missing fields "…………" highlighted, so none is missed. */
 function runs(text: string, opts: RunOptions = {}): TextRun[] {
   return text
-    .split(/(\[[^\]]*\])/)
+    .split(/(\[[^\]]*\]|…………)/)
     .filter(Boolean)
-    .map((part) => run(part, { ...opts, highlight: part.startsWith('[') && part.endsWith(']') }));
+    .map((part) => run(part, { ...opts, highlight: (part.startsWith('[') && part.endsWith(']')) || part === BLANK }));
 }
 
 function centred(children: ParagraphChild[] | string, opts: RunOptions & { before?: number; after?: number; keepNext?: boolean } = {}): Paragraph {
@@ -143,7 +177,7 @@ function centred(children: ParagraphChild[] | string, opts: RunOptions & { befor
     alignment: AlignmentType.CENTER,
     spacing: { before: opts.before ?? 0, after: opts.after ?? 0 },
     keepNext: opts.keepNext,
-    children: typeof children === 'string' ? [run(children, opts)] : children,
+    children: typeof children === 'string' ? runs(children, opts) : children,
   });
 }
 
@@ -280,15 +314,19 @@ function closingBlock(config: Config): Table {
     new Paragraph({ keepNext: true, keepLines: true, alignment: p.alignment, children: p.children });
   const left = [
     keep({ children: [run('Nơi nhận:', { size: 12, bold: true, italics: true })] }),
-    ...lines.map((l) => keep({ children: [run(`- ${l.replace(/[;.]\s*$/, '')};`, { size: 11 })] })),
-    keep({ children: [run(`- Lưu: ${(config.archive ?? `VT, ${BLANK}`).replace(/\.\s*$/, '')}.`, { size: 11 })] }),
+    ...lines.map((l) => keep({ children: runs(`- ${l.replace(/[;.]\s*$/, '')};`, { size: 11 }) })),
+    keep({ children: runs(`- Lưu: ${(config.archive ?? `VT, ${BLANK}`).replace(/\.\s*$/, '')}.`, { size: 11 }) }),
   ];
   const signer = config.signer;
   const right = [
-    ...(signer.prefix ? [keep({ alignment: AlignmentType.CENTER, children: [run(signer.prefix.toLocaleUpperCase('vi'), { bold: true })] })] : []),
-    keep({ alignment: AlignmentType.CENTER, children: [run((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true })] }),
+    // "TM. ỦY BAN NHÂN DÂN" and "KT. CHỦ TỊCH" on lines of their own.
+    ...(signer.prefix ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => keep({ alignment: AlignmentType.CENTER, children: [run(l.trim().toLocaleUpperCase('vi'), { bold: true })] })),
+    keep({ alignment: AlignmentType.CENTER, children: runs((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true }) }),
     ...[1, 2, 3, 4].map(() => keep({ alignment: AlignmentType.CENTER, children: [run('')] })),
-    keep({ alignment: AlignmentType.CENTER, children: [run(signer.name ?? BLANK, { bold: true })] }),
+    keep({ alignment: AlignmentType.CENTER, children: runs(signer.name ?? BLANK, { bold: true }) }),
   ];
   return new Table({
     layout: TableLayoutType.FIXED,
@@ -303,7 +341,7 @@ function pageNumberHeader(): Header {
   return new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], size: pt(14) })] })] });
 }
 
-function mainSection(rollup: Rollup, config: Config, blocks: Block[]): ISectionOptions {
+function mainSection(config: Config, blocks: Block[], fullTitle: string): ISectionOptions {
   const recipients = config.recipients;
   const kinhGui =
     recipients.length === 0
@@ -314,7 +352,7 @@ function mainSection(rollup: Rollup, config: Config, blocks: Block[]): ISectionO
             new Paragraph({ indent: { left: 2200 }, spacing: { before: 120 }, children: [run('Kính gửi:')] }),
             ...recipients.map((r, i) => new Paragraph({ indent: { left: 3300 }, children: [run(`- ${r}${i === recipients.length - 1 ? '.' : ';'}`)] })),
           ];
-  const title = balancedLines(reportTitle(rollup), 62);
+  const title = balancedLines(fullTitle, 62);
   const body = blocks.flatMap(blockElements);
   // The closing sentence travels with the signature: never a signature alone on the last page.
   const closing = body.pop() as Paragraph;
@@ -362,8 +400,23 @@ function referenceLine(rollup: Rollup, config: Config): string {
 }
 
 /** One annex per catalogue group, in its own landscape section numbered from 1. */
-function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue, group: string, index: number, tables: AnnexTable[]): ISectionOptions {
-  const units = rollup.units.filter((u) => u.parent === rollup.root.code);
+function annexSection(
+  rollup: Rollup,
+  config: Config,
+  catalogue: Catalogue,
+  group: string,
+  index: number,
+  tables: AnnexTable[],
+  missingAnnex: string | undefined,
+): ISectionOptions {
+  // The units that reported, one row each; those that did not, one line (named, or counted with the annex listing them).
+  const units = rollup.units.filter((u) => u.parent === rollup.root.code && u.source !== 'missing');
+  const absent = rollup.units.filter((u) => u.parent === rollup.root.code && u.source === 'missing');
+  const missingLine = !absent.length
+    ? undefined
+    : missingAnnex
+      ? `Các đơn vị chưa gửi báo cáo: ${formatNumber(absent.length)} đơn vị (danh sách tại ${missingAnnex})`
+      : `Chưa gửi báo cáo: ${absent.map((u) => u.name).join(', ')}`;
   const heading = catalogue.groups.find((g) => g.code === group)!.heading;
   const indicators = catalogue.indicators.filter((i) => i.group === group);
   const children: Paragraph[] = [
@@ -373,7 +426,7 @@ function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue, grou
   ];
   for (const chunk of chunks(indicators)) {
     children.push(markerParagraph(tables.length));
-    tables.push({ indicators: chunk, units, rollup, width: PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right });
+    tables.push({ indicators: chunk, units, rollup, width: PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right, missingLine });
     children.push(new Paragraph({ spacing: { before: 60, after: 200 }, children: [run('Ghi chú: dấu "-" là không có số liệu.', { size: 10, italics: true })] }));
   }
   return {
@@ -386,6 +439,58 @@ function annexSection(rollup: Rollup, config: Config, catalogue: Catalogue, grou
     },
     headers: { default: pageNumberHeader() },
     children,
+  };
+}
+
+/** The annex listing the units that sent nothing: a short portrait table, numbered on its own. */
+function missingSection(rollup: Rollup, config: Config, index: number): ISectionOptions {
+  const missing = rollup.completeness.missing;
+  const byCode = new Map(rollup.units.map((u) => [u.code, u]));
+  const parentName = (code: string) => {
+    const p = byCode.get(byCode.get(code)?.parent ?? '');
+    return p && p.code !== rollup.root.code ? p.name : '';
+  };
+  const withParent = missing.some((m) => parentName(m.code));
+  const table = bodyTable({
+    columns: [
+      { title: 'STT', width: 8, align: 'center' },
+      { title: 'Mã đơn vị', width: 16, align: 'center' },
+      { title: 'Tên đơn vị', width: withParent ? 40 : 76, align: 'left' },
+      ...(withParent ? [{ title: 'Thuộc', width: 36, align: 'left' as const }] : []),
+    ],
+    rows: missing.map((m, i) => [String(i + 1), m.code, m.name, ...(withParent ? [parentName(m.code)] : [])]),
+  });
+  return {
+    properties: {
+      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 }, pageNumbers: { start: 1 } },
+    },
+    headers: { default: pageNumberHeader() },
+    children: [
+      centred(`Phụ lục ${ROMAN[index]}`, { bold: true }),
+      centred(`DANH SÁCH ĐƠN VỊ CHƯA GỬI BÁO CÁO ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
+      centred(`(${formatNumber(missing.length)}/${formatNumber(rollup.completeness.expected)} đơn vị)`, { size: 13 }),
+      centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
+      table,
+    ],
+  };
+}
+
+/** The units' own words, when too long for the body: one part per heading of the body that points here. */
+function quoteSection(rollup: Rollup, config: Config, annex: { name: string; parts: { title: string; blocks: Block[] }[] }): ISectionOptions {
+  return {
+    properties: {
+      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 }, pageNumbers: { start: 1 } },
+    },
+    headers: { default: pageNumberHeader() },
+    children: [
+      centred(annex.name, { bold: true }),
+      centred(`Ý KIẾN CỦA CÁC ĐƠN VỊ ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
+      centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
+      ...annex.parts.flatMap((p, i) => [
+        ...blockElements({ kind: 'heading', level: 2, text: `${i + 1}. ${p.title}` }),
+        ...p.blocks.flatMap(blockElements),
+      ]),
+    ],
   };
 }
 

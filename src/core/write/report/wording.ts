@@ -1,12 +1,13 @@
-import { ratioCoverageCodes, wordingFile, type Catalogue, type Indicator, type Measure } from '../../catalogue/catalogue.js';
+import { ratioCoverageCodes, wordingFile, type Catalogue, type Indicator, type Measure, type Ratio } from '../../catalogue/catalogue.js';
 import { programmeAreaPhrase, provinceOwnReception } from './edition-blocks.js';
 import { nq28Table } from './nq28.js';
 import type { Config } from '../../config.js';
 import { milestoneYear } from '../../rollup/rollup.js';
-import { NARRATIVE_LABELS, type NarrativeKey, type Rollup } from '../../model.js';
+import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } from '../../model.js';
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
-import { agencyInText, communeWord, inSentence, joinVi, levelWords, unitList } from './words.js';
+import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './words.js';
+import { baseOf, communesUnder, enoughForVerdict, notEnough, programmeGroup, topUnits, worstBase, type Base } from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */
 export interface BodyTable {
@@ -28,9 +29,18 @@ export interface WordingContext {
   catalogue: Catalogue;
   config: Config;
   previous?: Rollup;
+  /** Earlier roll-ups of the phase, for cumulative figures. */
+  phase?: Rollup[];
   /** "Phụ lục I, II": the annexes the body cites. */
   annexes?: string;
+  /** "Phụ lục III": the annex listing the units that sent nothing, when there are more than the body names. */
+  missingAnnex?: string;
+  /** "Phụ lục IV": where the units' words go when a part has more lines than `quoteLines`; filled as the text is. */
+  quoteAnnex?: { name: string; parts: { title: string; blocks: Block[] }[] };
 }
+
+/** Missing units the body names one by one; more are counted there and listed in an annex. */
+export const MISSING_IN_BODY = 10;
 
 const CODE = /^([A-Z0-9]+\.\d{2})(?:\.(nu|dtts))?(%|\+)?$/;
 const DEFAULT_PROGRAMME =
@@ -114,6 +124,8 @@ export function fillTemplate(template: string, ctx: WordingContext): Block[] {
 }
 
 const sentenceCase = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+/** The first letter in lower case inside a sentence, unless the word is an abbreviation ("CLB", "DTTS"). */
+const lowerFirst = (s: string) => (/^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLocaleLowerCase('vi') + s.slice(1) : s);
 
 /** A heading left with nothing under it gets a blank for the officer, rather than standing alone. */
 function dropEmptyHeadings(blocks: Block[]): Block[] {
@@ -127,8 +139,27 @@ function dropEmptyHeadings(blocks: Block[]): Block[] {
   return out;
 }
 
-/** One sentence: null when a figure outside [ ] is empty. A partial figure adds "(số liệu của r/e đơn vị)". */
+/** Stands for the level words ("toàn tỉnh") of a sentence whose base is not the whole, until the base is named. */
+const LEVEL_MARK = '\u0001';
+
+/**
+ * One sentence: null when a figure outside [ ] is empty. Whose figures it is: the whole ("toàn tỉnh …") when every
+ * unit that must report them did; otherwise the sentence names its base ("8/102 đơn vị cấp xã đã báo cáo: …", or
+ * "(số liệu của 8/102 đơn vị cấp xã)" when it has no level words), and verdicts wait for enough of them.
+ */
 export function renderLine(line: string, ctx: WordingContext): string | null {
+  // First with the base of every code the line names, then with that of the codes actually printed.
+  const first = renderWith(line, { ...ctx, base: baseFor(codesIn(line, ctx), ctx) });
+  if (!first) return null;
+  const base = baseFor(first.codes, ctx);
+  const again = renderWith(line, { ...ctx, base });
+  if (!again) return null;
+  return nameBase(again.text, base);
+}
+
+type LineContext = WordingContext & { base: Base | null };
+
+function renderWith(line: string, ctx: LineContext): { text: string; codes: Set<string> } | null {
   const parts: { text: string; optional: boolean }[] = [];
   const re = /\[([^\]]*)\]/g;
   let last = 0;
@@ -154,22 +185,41 @@ export function renderLine(line: string, ctx: WordingContext): string | null {
     used.forEach((c) => codes.add(c));
     out += text;
   }
-  return addPartialNote(out.replace(/\s+/g, ' ').replace(/\s+([,.;:)])/g, '$1').trim(), codes, ctx);
+  return { text: out.replace(/\s+/g, ' ').replace(/\s+([,.;:)])/g, '$1').trim(), codes };
 }
 
-function addPartialNote(text: string, codes: Set<string>, ctx: WordingContext): string {
-  let worst: { reported: number; expected: number } | null = null;
-  // Missing units are named once at the top; a sentence notes only a figure fewer units gave.
-  const received = ctx.rollup.completeness.received;
-  for (const code of codes) {
-    const t = ctx.rollup.totals[code];
-    if (!t || t.reported >= t.expected || t.reported >= received) continue;
-    if (!worst || t.reported < worst.reported) worst = { reported: t.reported, expected: t.expected };
+/** The indicator codes a line names, in any part: the first guess of its base. */
+function codesIn(line: string, ctx: WordingContext): Set<string> {
+  const out = new Set<string>();
+  for (const m of line.matchAll(/\{([^}]+)\}/g)) {
+    const name = m[1]!.trim();
+    const code = CODE.exec(name.replace(/=0$/, ''));
+    if (code) out.add(code[1]!);
+    else for (const c of name.matchAll(/[A-Z0-9]+\.\d{2}/g)) if (ctx.catalogue.byCode.has(c[0])) out.add(c[0]);
+    const ratio = /^(?:ratio|goal|target|change):(.+)$/.exec(name);
+    const def = ratio && ctx.catalogue.ratios.find((r) => r.id === ratio[1]);
+    if (def) for (const t of [def.numerator, def.denominator]) if ('code' in t) out.add(t.code);
   }
-  if (!worst) return text;
-  const note = ` (số liệu của ${worst.reported}/${worst.expected} đơn vị)`;
-  const m = /(\.\/\.|[.:;])$/.exec(text);
-  return m ? `${text.slice(0, -m[0].length)}${note}${m[0]}` : text + note;
+  return out;
+}
+
+function baseFor(codes: Set<string>, ctx: WordingContext): Base | null {
+  const inds = [...codes].map((c) => ctx.catalogue.byCode.get(c)).filter((i): i is Indicator => !!i);
+  return worstBase(inds.map((i) => baseOf(i, ctx.rollup, ctx.catalogue, ctx.config)));
+}
+
+/** The base named in the sentence: in place of its level words, or as a note before the full stop. */
+function nameBase(text: string, base: Base | null): string {
+  if (!text.includes(LEVEL_MARK)) {
+    // A base that is not the whole (the units with the programme's figures) is said even when all of them gave it.
+    if (!base || (base.complete && !base.named)) return text;
+    if (text.includes(`(${base.reported}/${base.expected} đơn vị)`)) return text; // its verdict already says it
+    const note = ` (${base.note})`;
+    const m = /(\.\/\.|[.:;])$/.exec(text);
+    return m ? `${text.slice(0, -m[0].length)}${note}${m[0]}` : text + note;
+  }
+  const rest = text.replace(new RegExp(`\\s*${LEVEL_MARK}\\s*`, 'g'), ' ').trim();
+  return `${base!.words}: ${lowerFirst(rest)}`;
 }
 
 function value(ctx: WordingContext, code: string, measure: Measure, rollup = ctx.rollup): number | null {
@@ -205,8 +255,16 @@ function indicator(ctx: WordingContext, code: string, name: string): Indicator {
   return ind;
 }
 
-function resolve(name: string, ctx: WordingContext, used: Set<string>): string | null {
+function resolve(name: string, ctx: LineContext, used: Set<string>): string | null {
   const { rollup, config } = ctx;
+  const zero = /^(.+)=0$/.exec(name);
+  if (zero && CODE.test(zero[1]!)) {
+    // {BDG.27=0}: present (and empty) only when the figure is 0, for the negative sentence reports write instead.
+    const [, c, breakdown] = CODE.exec(zero[1]!)!;
+    indicator(ctx, c!, name);
+    used.add(c!);
+    return value(ctx, c!, (breakdown as Measure) ?? 'total') === 0 ? '' : null;
+  }
   const code = CODE.exec(name);
   if (code) {
     const [, c, breakdown, suffix] = code;
@@ -230,11 +288,13 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'root':
       return inSentence(rollup.root.name);
     case 'level':
-      return levelWords(rollup).whole;
+      return ctx.base && (!ctx.base.complete || ctx.base.named) ? LEVEL_MARK : (ctx.base?.whole ?? levelWords(rollup).whole);
+    case 'actors':
+      return actors(rollup);
     case 'children':
       return levelWords(rollup).children;
     case 'communeWord':
-      return communeWord(rollup);
+      return presentCommuneWord(rollup);
     case 'agency':
       return agencyInText(config) ?? '[tên cơ quan]';
     case 'programme': // {programme:Tên} in an edition's wording: the edition's programme unless the config names one
@@ -256,7 +316,7 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       return words.charAt(0).toLocaleUpperCase('vi') + words.slice(1);
     }
     case 'communeTypes':
-      return communeWord(rollup);
+      return presentCommuneWord(rollup);
     case 'money': {
       indicator(ctx, arg!, name);
       used.add(arg!);
@@ -267,8 +327,25 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       indicator(ctx, arg!, name);
       used.add(arg!);
       const v = value(ctx, arg!, 'total');
-      if (v === null || !rollup.communes) return null;
-      return `${formatNumber(v)}/${formatNumber(rollup.communes)} ${communeWord(rollup)} (${percent(v / rollup.communes)})`;
+      // Over the communes of the units that reported, when not all did.
+      const base = baseOf(indicator(ctx, arg!, name), rollup, ctx.catalogue, config);
+      const of = base.complete ? rollup.communes : communesUnder(base.units, rollup);
+      if (v === null || !of) return null;
+      return `${formatNumber(v)}/${formatNumber(of)} ${presentCommuneWord(rollup)} (${percent(v / of)})`;
+    }
+    case 'rate': {
+      // {rate:DA8.22.dtts/DA8.24.dtts}: one figure over another, as a percent.
+      const [top, bottom] = (arg ?? '').split('/').map((x) => CODE.exec(x.trim()));
+      if (!top || !bottom) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {rate:MÃ/MÃ}, không phải {${name}}`);
+      const n = value(ctx, top[1]!, (top[2] as Measure) ?? 'total');
+      const d = value(ctx, bottom[1]!, (bottom[2] as Measure) ?? 'total');
+      used.add(top[1]!).add(bottom[1]!);
+      return n === null || !d ? null : percent(n / d);
+    }
+    case 'planFor': {
+      // "năm 2024" for the year's plan, "giai đoạn 2021–2025" for a phase target.
+      const planned = planOf(config, indicator(ctx, arg!, name).code);
+      return planned ? (planned.for ?? periodPhrase(rollup.periodLabel)) : null;
     }
     case 'part': {
       // {part:DA8.18|trong số|ngoài}: the first words when the catalogue counts this figure inside a total.
@@ -279,8 +356,11 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
     case 'plan':
     case 'plan%': {
       const ind = indicator(ctx, arg!, name);
-      const planned = config.plan[ind.code];
+      const planned = planOf(config, ind.code)?.value;
       if (planned === undefined) return null;
+      // A figure of part of the units is never set against the whole's plan.
+      const base = baseOf(ind, rollup, ctx.catalogue, config);
+      if (base.named || !enoughForVerdict(base, config)) return null;
       if (kind === 'plan') return ind.kind === 'money' ? formatMoney(planned) : formatNumber(planned);
       used.add(ind.code);
       const v = value(ctx, ind.code, 'total');
@@ -297,14 +377,45 @@ function resolve(name: string, ctx: WordingContext, used: Set<string>): string |
       if (r.target === null) return null;
       if (kind === 'target') return `${formatNumber(r.target)}%`;
       if (r.value === null) return null;
+      const base = ratioBase(def, ctx);
+      if (base && !enoughForVerdict(base, config)) return notEnough(base);
       const source = def.targetSource ? ` theo ${def.targetSource}` : '';
       return `${verdict(r.value, r.target)} chỉ tiêu ${formatNumber(r.target)}% đến năm ${targetYear(ctx)}${source}`;
     }
     case 'change':
       return change(arg!, ctx);
+    case 'phase': {
+      // {phase:DA8.05}: a flow summed over this period and the earlier ones given (--previous more than once).
+      const ind = indicator(ctx, arg!, name);
+      const earlier = ctx.phase ?? [];
+      if (!earlier.length || ind.nature !== 'flow') return null;
+      const values = [rollup, ...earlier].map((r) => value(ctx, ind.code, 'total', r));
+      if (values.some((v) => v === null)) return null;
+      used.add(ind.code);
+      const sum = Math.round(values.reduce((a, b) => a! + b!, 0)! * 1000) / 1000;
+      return ind.kind === 'money' ? formatMoney(sum) : formatNumber(sum);
+    }
+    case 'phaseYears': {
+      // "năm 2022–2024": the years the cumulative figures cover.
+      if (!ctx.phase?.length) return null;
+      const years = [rollup, ...ctx.phase].map((r) => Number(r.period.slice(0, 4)));
+      return `năm ${Math.min(...years)}–${Math.max(...years)}`;
+    }
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỗ điền không hợp lệ {${name}}`);
   }
+}
+
+/** The base a ratio rests on: the smaller of its parts'. */
+function ratioBase(def: Ratio, ctx: WordingContext): Base | null {
+  const inds = [def.numerator, def.denominator].flatMap((t) => ('code' in t ? [ctx.catalogue.byCode.get(t.code)!] : []));
+  return worstBase(inds.filter(Boolean).map((i) => baseOf(i, ctx.rollup, ctx.catalogue, ctx.config)));
+}
+
+/** A plan entry of the config: the year's plan (a bare number) or a phase target ({value, for}). */
+export function planOf(config: Config, code: string): { value: number; for?: string } | undefined {
+  const p = config.plan[code];
+  return p === undefined ? undefined : typeof p === 'number' ? { value: p } : p;
 }
 
 /** A count against last period in percent; a ratio in percentage points (a rate is never compared by a count's change). */
@@ -343,11 +454,18 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
       return statementBlocks(keys as NarrativeKey[], ctx);
     }
     case 'kien-nghi':
-      return proposalBlocks(ctx);
+      // "@kien-nghi <cơ quan chủ trì>": the edition may name the programme's lead agency.
+      return proposalBlocks(ctx, arg || undefined);
+    case 'danh-gia':
+      return judgementBlocks(ctx);
+    case 'dien':
+      // "@dien Tổ chức …": a task of the year for the officer to keep, adapt or drop, highlighted as a blank.
+      return [{ kind: 'bullet', text: `- [${(renderLine(arg, ctx) ?? arg).replace(/[.;]$/, '')}.]` }];
     case 'tiep-nhan':
       return [{ kind: 'paragraph', text: receptionSentence(ctx) }];
     case 'bang':
       if (arg === 'ke-hoach') return [planTable(ctx)];
+      if (arg === 'ke-hoach-du-an') return [planTable(ctx, true)];
       if (arg === 'chi-tieu') return [targetTable(ctx)];
       if (arg === 'nq28' && ctx.catalogue.nq28.length) return [nq28Table(ctx.catalogue, ctx.rollup)];
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu, nq28 khi có targets-nq28.csv)`);
@@ -402,6 +520,18 @@ function similar(a: string, b: string): boolean {
   return (2 * common) / (ga.size + gb.size) >= 0.85;
 }
 
+/** Near-identical requests: one's words nearly all in the other's ("Sớm phân bổ kinh phí" / "Đề nghị sớm phân bổ kinh phí"). */
+function sameRequest(a: string, b: string): boolean {
+  if (similar(a, b)) return true;
+  const wa = new Set(a.split(' '));
+  const wb = new Set(b.split(' '));
+  const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa];
+  if (small.size < 3) return false;
+  let common = 0;
+  for (const w of small) if (large.has(w)) common++;
+  return common / small.size >= 0.8 && small.size / large.size >= 0.6;
+}
+
 interface Statement {
   key: string;
   text: string;
@@ -409,7 +539,12 @@ interface Statement {
 }
 
 /** The units' lines for some narrative keys, identical or near-identical ones gathered, attributed to units one level below the root. */
-export function gatherStatements(keys: NarrativeKey[], rollup: Rollup, rewrite: (line: string) => string = (l) => l): Statement[] {
+export function gatherStatements(
+  keys: NarrativeKey[],
+  rollup: Rollup,
+  rewrite: (line: string) => string = (l) => l,
+  same: (a: string, b: string) => boolean = similar,
+): Statement[] {
   const statements: Statement[] = [];
   for (const n of rollup.narratives) {
     const unit = topUnit(n.unit.code, rollup) ?? n.unit;
@@ -418,7 +553,7 @@ export function gatherStatements(keys: NarrativeKey[], rollup: Rollup, rewrite: 
         const text = cleanLine(rewrite(cleanLine(raw)));
         if (!text) continue;
         const norm = normalizeStatement(text);
-        const found = statements.find((s) => s.key === norm || similar(s.key, norm));
+        const found = statements.find((s) => s.key === norm || same(s.key, norm));
         if (!found) statements.push({ key: norm, text, units: [unit] });
         else if (!found.units.some((u) => u.code === unit.code)) found.units.push(unit);
       }
@@ -431,11 +566,93 @@ export function gatherStatements(keys: NarrativeKey[], rollup: Rollup, rewrite: 
 
 function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
   const statements = gatherStatements(keys, ctx.rollup);
-  if (!statements.length) {
-    const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ');
-    return [{ kind: 'paragraph', text: `[Bổ sung ${what.replace('kỳ tới', `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`)}.]` }];
+  const next = `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`;
+  const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ').replace('kỳ tới', next);
+  if (!statements.length) return [{ kind: 'paragraph', text: `[Bổ sung ${what}.]` }];
+  const blocks = attributed(statements);
+  // Beyond what a reader takes in, the units' words go to an annex; the body says where and how many units wrote.
+  const lines = blocks.reduce((n, b) => n + (b.kind === 'attributed' ? Math.max(1, b.lines.length) : 1), 0);
+  if (!ctx.quoteAnnex || lines <= ctx.config.quoteLines) return blocks;
+  const title = sentenceCase(what);
+  ctx.quoteAnnex.parts.push({ title, blocks });
+  const units = new Set(statements.flatMap((s) => s.units.map((u) => u.code))).size;
+  return [
+    {
+      kind: 'paragraph',
+      text:
+        `Ý kiến của ${formatNumber(units)} đơn vị về ${what} (${formatNumber(statements.length)} ý) ` +
+        `được tổng hợp tại ${ctx.quoteAnnex.name} kèm theo.`,
+    },
+  ];
+}
+
+/**
+ * The province's own judgement, computed from the data, before the units' words: how many units were active in each
+ * core result (x/y), the change against the previous period, the most and least active units, and the Nghị quyết 28
+ * targets met and not met with their coverage.
+ */
+function judgementBlocks(ctx: WordingContext): Block[] {
+  const { rollup, catalogue, config } = ctx;
+  const tops = topUnits(rollup).filter((u) => u.source !== 'missing');
+  const all = topUnits(rollup).length;
+  if (!tops.length) return [];
+  const words = levelWords(rollup);
+  const core = catalogue.indicators.filter((i) => i.core);
+  const active = (u: (typeof tops)[number], code: string) => (u.values[code]?.total ?? 0) > 0;
+  const fields = core
+    .map((i) => ({ i, n: tops.filter((u) => active(u, i.code)).length }))
+    .filter((f) => f.n > 0)
+    .map((f) => `${lowerFirst(f.i.shortName)} ${formatNumber(f.n)}/${formatNumber(all)}`);
+  const out: Block[] = [];
+  const period = periodPhrase(rollup.periodLabel);
+  if (fields.length)
+    out.push({ kind: 'paragraph', text: `Số ${words.childUnits} có kết quả ở các chỉ tiêu chủ yếu ${period}: ${fields.join('; ')}.` });
+  const changes = core
+    .map((i) => ({ i, c: change(i.code, ctx) }))
+    .filter((x) => x.c)
+    .map((x) => `${lowerFirst(x.i.shortName)} ${x.c!.replace(/ so với .*$/, '')}`);
+  if (changes.length) out.push({ kind: 'paragraph', text: `So với kỳ trước: ${changes.join('; ')}.` });
+  if (tops.length > 1 && core.length) {
+    const score = (u: (typeof tops)[number]) => core.filter((i) => active(u, i.code)).length;
+    const max = Math.max(...tops.map(score));
+    const min = Math.min(...tops.map(score));
+    if (max > min) {
+      const most = tops.filter((u) => score(u) === max).map((u) => u.name);
+      const least = tops.filter((u) => score(u) === min).map((u) => u.name);
+      const name = (list: string[]) => (list.length > 5 ? `${formatNumber(list.length)} đơn vị` : unitList(list, false));
+      out.push({
+        kind: 'paragraph',
+        text:
+          `Triển khai nhiều chỉ tiêu chủ yếu nhất là ${name(most)} (${max}/${core.length} chỉ tiêu); ` +
+          `ít nhất là ${name(least)} (${min}/${core.length} chỉ tiêu).`,
+      });
+    }
   }
-  // Statements made by the same units are listed together, one bullet per line.
+  const judged = catalogue.ratios
+    .filter((d) => d.targets.length)
+    .map((d) => {
+      const r = rollup.ratios.find((x) => x.id === d.id);
+      return { d, a: assessment(r, r?.target ?? null, ratioBase(d, ctx), config) };
+    });
+  const named = (a: RegExp) => judged.filter((j) => a.test(j.a)).map((j) => lowerFirst(j.d.name));
+  const parts = [
+    [named(/^(Vượt|Đạt)$/), 'đạt hoặc vượt'],
+    [named(/^Chưa đạt$/), 'chưa đạt'],
+    [named(/^Chưa đủ số liệu/), 'chưa đủ số liệu để đánh giá'],
+  ] as const;
+  const said = parts
+    .filter(([list]) => list.length)
+    .map(([list, w]) => `${w} ${formatNumber(list.length)} chỉ tiêu (${list.join('; ')})`);
+  if (said.length) {
+    const base = judged.map((j) => ratioBase(j.d, ctx)).find((b) => b && !b.complete);
+    const strategy = `Về các chỉ tiêu của Chiến lược quốc gia về bình đẳng giới đến năm ${targetYear(ctx)}`;
+    out.push({ kind: 'paragraph', text: `${strategy}${base ? `, theo ${base.note}` : ''}: ${said.join('; ')}.` });
+  }
+  return out;
+}
+
+/** Statements made by the same units are listed together, one bullet per line, the most shared first. */
+function attributed(statements: Statement[]): Block[] {
   const byUnits = new Map<string, { units: Statement['units']; lines: string[] }>();
   for (const s of statements) {
     const k = s.units.map((u) => u.code).join(',');
@@ -448,28 +665,81 @@ function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
     .map((e) => ({ kind: 'attributed', unit: sentenceCase(unitList(e.units.map((u) => u.name), true)), lines: e.lines }));
 }
 
-/** Units' requests, turned into the issuer's own proposals to its superior: "Đề nghị tỉnh tăng cường …" → "Tăng cường …". */
-function proposalBlocks(ctx: WordingContext): Block[] {
-  const strip = (l: string) =>
-    l.replace(/^(?:kiến nghị|đề nghị|đề xuất)\s+(?:(?:ubnd|ủy ban nhân dân|sở [^,]+?|tỉnh|cấp trên|trung ương|bộ)\s+)?(?:tỉnh\s+)?(?:quan tâm\s+)?/iu, '');
-  const statements = gatherStatements(['proposals'], ctx.rollup, strip);
-  const to = ctx.config.recipients[0] ?? '[cơ quan cấp trên]';
-  if (!statements.length) return [{ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` }];
-  return [
-    { kind: 'paragraph', text: `Đề nghị ${to} quan tâm:` },
-    ...statements.map((s, i): Block => ({ kind: 'bullet', text: `- ${s.text.replace(/\.$/, i === statements.length - 1 ? '.' : ';')}` })),
-  ];
+/** Who a unit's request is for (issue 21, point 5). */
+export type Addressee = 'province' | 'central' | 'programme';
+
+const OPENING = /^(?:kiến nghị|đề nghị|đề xuất)(?=\s)/iu;
+/** A named central body: "Bộ Nội vụ", "Chính phủ", "Trung ương Hội …", "Ủy ban Dân tộc". */
+const CENTRAL = /(?:^|\s)(?:Bộ\s+\p{Lu}|Chính phủ|Thủ tướng|Quốc hội|Trung ương|Ủy ban Dân tộc|Uỷ ban Dân tộc)/u;
+const MONEY = /(?:^|\s)(?:kinh phí|vốn|ngân sách)(?=\s|$)/iu;
+const PROGRAMME = /(?:^|\s)(?:dự án\s*\d|chương trình|mục tiêu quốc gia|mtqg)/iu;
+
+/** A request to a named central body, about the programme's money, or else to the province (the units' superior). */
+export function addresseeOf(line: string): Addressee {
+  if (CENTRAL.test(line)) return 'central';
+  if (MONEY.test(line) && PROGRAMME.test(line)) return 'programme';
+  return 'province';
 }
 
-/** "Đã tổng hợp số liệu của 14/15 đơn vị cấp huyện; chưa có số liệu: huyện Ea Súp." */
+/**
+ * A request without its opening verb and a generic addressee, for a list under "Đề nghị <addressee>:". Only whole
+ * words are taken away, and never a named body's ("Đề nghị Bộ Nội vụ ban hành …" is kept as written).
+ */
+export function requestContent(line: string): string {
+  if (CENTRAL.test(line.replace(OPENING, ''))) return line;
+  return line.replace(
+    /^(?:kiến nghị|đề nghị|đề xuất)\s+(?:(?:(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+tỉnh|tỉnh|cấp trên|các cấp)(?=\s)\s*)?(?:quan tâm(?=\s)\s*)?/iu,
+    '',
+  );
+}
+
+const bulletList = (lines: string[]): Block[] =>
+  lines.map((l, i): Block => ({ kind: 'bullet', text: `- ${l.replace(/[.;]$/, '')}${i === lines.length - 1 ? '.' : ';'}` }));
+
+/** "(các xã A, B)" after a request several units wrote. */
+const byWhom = (s: Statement) => (s.units.length > 1 ? ` (${unitList(s.units.map((u) => u.name), true)})` : '');
+const unstop = (t: string) => t.replace(/[.;]$/, '');
+
+/**
+ * Units' requests routed by addressee: about the programme's money, to the programme's lead agency (config, else a
+ * blank: never the report's recipient by default); to a named central body, as the issuer's recommendation to it, in
+ * the unit's words; to the province, kept in their own part for the province to act on. Near-identical ones merged.
+ */
+function proposalBlocks(ctx: WordingContext, lead: string | undefined): Block[] {
+  const all = gatherStatements(['proposals'], ctx.rollup, (l) => l, sameRequest);
+  const of = (a: Addressee) => all.filter((s) => addresseeOf(s.text) === a);
+  const to = ctx.config.recipients[0] ?? '[cơ quan cấp trên]';
+  const blocks: Block[] = [];
+  const central = of('central');
+  const programme = of('programme');
+  const province = of('province');
+  if (central.length) blocks.push(...bulletList(central.map((s) => unstop(sentenceCase(s.text)) + byWhom(s))));
+  if (programme.length) {
+    const who = ctx.config.programmeLead ?? lead ?? '[cơ quan chủ trì Chương trình]';
+    blocks.push({ kind: 'paragraph', text: `Đề nghị ${who}:` });
+    blocks.push(...bulletList(programme.map((s) => unstop(sentenceCase(requestContent(s.text))) + byWhom(s))));
+  }
+  if (!central.length && !programme.length) blocks.push({ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` });
+  if (province.length) {
+    blocks.push({ kind: 'paragraph', text: 'Kiến nghị của các đơn vị với tỉnh:' });
+    blocks.push(...attributed(province));
+  }
+  return blocks;
+}
+
+/** "Đã tổng hợp số liệu của 14/15 đơn vị cấp huyện; chưa có số liệu: huyện Ea Súp." Many missing: counted, listed in an annex. */
 function receptionSentence(ctx: WordingContext): string {
   const { rollup } = ctx;
   const c = rollup.completeness;
   const words = levelWords(rollup);
   const own = provinceOwnReception(rollup); // the province's own bodies: said apart from the communes
   const head = `Đã tổng hợp số liệu của ${c.received - (own?.received ?? 0)}/${c.expected - (own?.expected ?? 0)} ${words.childUnits}${own?.clause ?? ''}`;
-  const names = c.missing.filter((m) => !own || m.code !== rollup.root.code).map((m) => m.name);
-  const missing = names.length ? `; chưa có số liệu: ${unitList(names, false)}` : '';
+  const lacking = c.missing.filter((m) => !own || m.code !== rollup.root.code);
+  const missing = !lacking.length
+    ? ''
+    : lacking.length <= MISSING_IN_BODY || !ctx.missingAnnex
+      ? `; chưa có số liệu: ${unitList(lacking.map((m) => m.name), false)}`
+      : `; ${formatNumber(lacking.length)} đơn vị chưa gửi báo cáo (danh sách tại ${ctx.missingAnnex} kèm theo)`;
   // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
   const partial = (c.partial ?? []).map(
     (p) => `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${p.missing.length ? `, chưa có số liệu của ${unitList(p.missing.map((m) => m.name), false)}` : ''})`,
@@ -477,26 +747,27 @@ function receptionSentence(ctx: WordingContext): string {
   return `${head}${missing}${partial.join('')}.`;
 }
 
-function planTable(ctx: WordingContext): Block {
+function planTable(ctx: WordingContext, programmeOnly = false): Block {
   const { catalogue, config, rollup } = ctx;
-  const year = rollup.period.slice(0, 4);
   const codes = [...new Set([...catalogue.indicators.filter((i) => i.core).map((i) => i.code), ...Object.keys(config.plan)])];
-  const rows = codes
-    .map((c) => catalogue.byCode.get(c))
-    .filter((i): i is Indicator => !!i)
-    .map((ind, n) => {
-      const done = value(ctx, ind.code, 'total');
-      const planned = config.plan[ind.code];
-      const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
-      return [
-        String(n + 1),
-        ind.shortName,
-        ind.unit,
-        planned === undefined ? '…' : show(planned),
-        done === null ? '-' : show(done),
-        planned && done !== null ? percent(done / planned) : '…',
-      ];
-    });
+  const group = programmeOnly ? programmeGroup(catalogue)?.code : undefined;
+  const inds = codes.map((c) => catalogue.byCode.get(c)).filter((i): i is Indicator => !!i && (!group || i.group === group));
+  // The header says what the plan is: the year's, a phase's, or each row says its own.
+  const fors = new Set(inds.map((i) => planOf(config, i.code)).filter((p) => p).map((p) => p!.for ?? ''));
+  const one = fors.size <= 1 ? ([...fors][0] ?? '') : null;
+  const rows = inds.map((ind, n) => {
+    const done = value(ctx, ind.code, 'total');
+    const planned = planOf(config, ind.code);
+    const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
+    const base = baseOf(ind, rollup, catalogue, config);
+    const comparable = !base.named && enoughForVerdict(base, config);
+    const among = base.among ?? base;
+    const short = `Chưa đủ số liệu (${formatNumber(among.reported)}/${formatNumber(among.expected)} đơn vị)`;
+    const rate = !planned || done === null || !planned.value ? '…' : comparable ? percent(done / planned.value) : short;
+    const plan = planned === undefined ? '…' : one === null ? `${show(planned.value)} (${planned.for ?? periodPhrase(rollup.periodLabel)})` : show(planned.value);
+    return [String(n + 1), ind.shortName, ind.unit, plan, done === null ? '-' : show(done), rate];
+  });
+  const planTitle = one === null ? 'Kế hoạch giao' : one ? `Kế hoạch ${one}` : `Kế hoạch ${periodPhrase(rollup.periodLabel)}`;
   return {
     kind: 'table',
     table: {
@@ -504,13 +775,35 @@ function planTable(ctx: WordingContext): Block {
         { title: 'STT', width: 8, align: 'center' },
         { title: 'Chỉ tiêu', width: 40, align: 'left' },
         { title: 'ĐVT', width: 12, align: 'center' },
-        { title: `Kế hoạch năm ${year}`, width: 14, align: 'right' },
+        { title: planTitle, width: 14, align: 'right' },
         { title: 'Thực hiện', width: 14, align: 'right' },
         { title: 'Tỷ lệ so với kế hoạch', width: 14, align: 'right' },
       ],
       rows,
     },
   };
+}
+
+/**
+ * The words of a Nghị quyết 28 assessment, the same in the DOCX and on the page: "Vượt" / "Đạt" / "Chưa đạt", "Không
+ * phát sinh" for 0 of 0, "Chưa có số liệu", or "Chưa đủ số liệu để đánh giá (x/y đơn vị)" below the coverage threshold.
+ */
+export function assessment(r: RatioValue | undefined, target: number | null, base: Base | null, config: Pick<Config, 'coverageForVerdict'>): string {
+  if (r && r.numerator === 0 && r.denominator === 0) return 'Không phát sinh';
+  if (!r || r.value === null || target === null) return 'Chưa có số liệu';
+  if (base && !enoughForVerdict(base, config)) return sentenceCase(notEnough(base));
+  return sentenceCase(verdict(r.value, target));
+}
+
+/** The assessment of each ratio of a roll-up, for a reader without the report (the page). */
+export function assessments(rollup: Rollup, catalogue: Catalogue, config: Config): Map<string, string> {
+  const ctx: WordingContext = { rollup, catalogue, config };
+  const out = new Map<string, string>();
+  for (const def of catalogue.ratios) {
+    const r = rollup.ratios.find((x) => x.id === def.id);
+    out.set(def.id, r?.target == null ? '' : assessment(r, r.target, ratioBase(def, ctx), config));
+  }
+  return out;
 }
 
 /** The Nghị quyết 28 targets: result, target and year, and whether it is met. */
@@ -526,8 +819,9 @@ function targetTable(ctx: WordingContext): Block {
           ? `${percent(r.value)} (${formatNumber(r.numerator)}/${formatNumber(r.denominator)})`
           : '-';
       const target = r?.target ?? def.targets.find((t) => t.year === year)?.percent ?? null;
-      const assessment = r && r.value !== null && target !== null ? sentenceCase(verdict(r.value, target)) : 'Chưa có số liệu';
-      return [String(n + 1), def.name, result, target === null ? '-' : `${formatNumber(target)}%`, assessment];
+      const zero = r && r.numerator === 0 && r.denominator === 0;
+      const words = assessment(r, target, ratioBase(def, ctx), ctx.config);
+      return [String(n + 1), def.name, zero ? 'Không phát sinh' : result, target === null ? '-' : `${formatNumber(target)}%`, words];
     });
   return {
     kind: 'table',

@@ -103,3 +103,36 @@ export function agencyInText(config: Config): string | null {
     })
     .join(' ');
 }
+
+/** The type words of some units, in the order of `order` ("xã, phường, đặc khu"); others after it. */
+function typesOf(names: string[], order: string[]): string[] {
+  const present = new Set(names.map((n) => splitType(n).type).filter((t): t is string => !!t));
+  return [...order.filter((t) => present.has(t)), ...[...present].filter((t) => !order.includes(t))];
+}
+
+const isLeaf = (rollup: Rollup, code: string) => !rollup.units.some((u) => u.parent === code);
+
+/** The commune level's words for the types the province actually has: "xã, phường" where it has no đặc khu. */
+export function presentCommuneWord(rollup: Rollup): string {
+  const listed = communeWord(rollup);
+  const names = rollup.units.filter((u) => u.code !== rollup.root.code && isLeaf(rollup, u.code)).map((u) => u.name);
+  const types = typesOf(names, listed.split(/,\s*/));
+  return types.length ? types.join(', ') : listed;
+}
+
+/**
+ * Who did what the roll-up counts, from the data: the People's Committees of the units that reported (their types
+ * as present), and the province's own bodies when the roll-up carries the province's own submission.
+ */
+export function actors(rollup: Rollup): string {
+  const tops = rollup.units.filter((u) => u.parent === rollup.root.code && u.source !== 'missing');
+  const order = ['huyện', 'quận', 'thị xã', 'thành phố', ...communeWord(rollup).split(/,\s*/)];
+  const types = typesOf(tops.map((u) => u.name), order);
+  const local = tops.length === 1 ? `Ủy ban nhân dân ${inSentence(tops[0]!.name)}` : types.length ? `Ủy ban nhân dân các ${types.join(', ')}` : 'các địa phương';
+  return ownSubmission(rollup) ? `các sở, ban, ngành, Hội Liên hiệp Phụ nữ tỉnh và ${local}` : local;
+}
+
+/** The province's own submission ("Cơ quan, đơn vị cấp tỉnh") is in the roll-up: an accepted file of the root itself. */
+export function ownSubmission(rollup: Rollup): boolean {
+  return rollup.files.some((f) => f.status === 'accepted' && f.unit === rollup.root.code);
+}
