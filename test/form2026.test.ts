@@ -321,7 +321,7 @@ describe('consolidating a 2026 province folder', () => {
   it('the report reads HĐND by level and term, the election and Project 8 by its contents, and compares with 2025', async () => {
     const paragraphs = (await openDocx(join(out, 'bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
     const find = (start: string) => paragraphs.find((t) => t.startsWith(start));
-    expect(find('Đã tổng hợp số liệu của 4/102 ')).toMatch(/ và của các cơ quan, đơn vị cấp tỉnh \(Hội Liên hiệp Phụ nữ tỉnh, Sở Nội vụ\); chưa có số liệu: /);
+    expect(find('Đã tổng hợp số liệu của 4/102 ')).toMatch(/ và của các cơ quan, đơn vị cấp tỉnh \(Hội Liên hiệp Phụ nữ tỉnh, Sở Nội vụ\); 98 đơn vị chưa gửi báo cáo \(danh sách tại Phụ lục [IVX]+ kèm theo\)\.$/);
     expect(find('Hội đồng nhân dân cấp tỉnh nhiệm kỳ 2026 - 2031')).toBe(
       'Hội đồng nhân dân cấp tỉnh nhiệm kỳ 2026 - 2031 có 50 đại biểu, trong đó nữ 16 đại biểu, chiếm 32,0%; người dân tộc thiểu số 9 đại biểu.',
     );
@@ -335,10 +335,13 @@ describe('consolidating a 2026 province folder', () => {
     expect(find('Trong số 24 lớp tập huấn nêu tại mục 2, Dự án 8 đã tổ chức 14 lớp')).toBeDefined();
     expect(find('Kinh phí Dự án 8 được giao')).toMatch(/^Kinh phí Dự án 8 được giao năm 2026 là 100 triệu đồng, trong đó ngân sách trung ương 60 triệu đồng, ngân sách địa phương 40 triệu đồng/);
     // Child marriage in the context group (the 2024-form ward's DA8.22/24 moved to BC.01/03); no cận huyết figure.
-    expect(find('Trong năm 2026, toàn tỉnh có 70 cặp kết hôn')).toMatch(/^Trong năm 2026, toàn tỉnh có 70 cặp kết hôn, trong đó 3 cặp tảo hôn, chiếm 4,3%/);
+    // Two of 102 communes gave these figures: the sentence names its base, never "toàn tỉnh" (issue 21).
+    expect(find('2/102 đơn vị cấp xã đã báo cáo: trong năm 2026')).toBe(
+      '2/102 đơn vị cấp xã đã báo cáo: trong năm 2026, có 70 cặp kết hôn, trong đó 3 cặp tảo hôn, chiếm 4,3%.',
+    );
     // Disbursed of the year's allocation: DA8.42 (from carried-over funds) empty counts 0, not as unreported.
     expect(find('Đến thời điểm báo cáo đã giải ngân 90 triệu đồng')).toBe(
-      'Đến thời điểm báo cáo đã giải ngân 90 triệu đồng; tỷ lệ giải ngân vốn giao trong kỳ đạt 90,0% (số liệu của 1/5 đơn vị).',
+      'Đến thời điểm báo cáo đã giải ngân 90 triệu đồng; tỷ lệ giải ngân vốn giao trong kỳ đạt 90,0% (số liệu của 1/4 xã, phường thuộc địa bàn Dự án 8).',
     );
     // The twenty indicators of Nghị quyết 28, from the edition's targets-nq28.csv.
     const table = (await openDocx(join(out, 'bao-cao-66-2026.docx'))).rows;
@@ -381,7 +384,7 @@ describe('the province’s own files that cannot be added', () => {
     // No area in the config: the communes that filled a Project 8 figure (none here), and the report says so.
     expect(rollup.programmeArea).toEqual({ source: 'filled', communes: 0 });
     const paragraphs = (await openDocx(join(dir, 'out/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
-    expect(paragraphs.find((t) => t.startsWith('Đã tổng hợp số liệu của 1/102 '))).toMatch(/; chưa có báo cáo của các cơ quan, đơn vị cấp tỉnh; chưa có số liệu: .* và xã Nam Ka\.$/);
+    expect(paragraphs.find((t) => t.startsWith('Đã tổng hợp số liệu của 1/102 '))).toMatch(/; chưa có báo cáo của các cơ quan, đơn vị cấp tỉnh; 101 đơn vị chưa gửi báo cáo \(danh sách tại Phụ lục [IVX]+ kèm theo\)\.$/);
     expect(paragraphs.some((t) => t.startsWith('Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên 0 đơn vị cấp xã'))).toBe(true);
   });
 });

@@ -136,7 +136,9 @@ describe('outputs as one set', () => {
     const out = join(root, 'interrupted');
     expect(bdg(args(out)).status).toBe(1);
     const first = await expectOneSet(out);
-    const child = spawn(process.execPath, [resolve(ROOT, 'bin/bdg.js'), ...args(out)], { env: { ...process.env, NO_COLOR: '1' } });
+    // The outputs stay staged 3 s before the switch (a test hook): a run this small is otherwise over in a few ms.
+    const env = { ...process.env, NO_COLOR: '1', BDG_TEST_PAUSE_BEFORE_SWITCH_MS: '3000' };
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin/bdg.js'), ...args(out)], { env });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let running = true;

@@ -139,6 +139,10 @@ export class OutputSet {
 
   /** Puts every staged output in place at once (see the class comment), dropping the previous set's leftovers. */
   async commit(): Promise<void> {
+    // Test hook: the outputs stay staged this long before the switch, so that a test can stop the run in between.
+    const pause = Number(process.env.BDG_TEST_PAUSE_BEFORE_SWITCH_MS ?? 0);
+    if (pause > 0) await new Promise((done) => setTimeout(done, pause));
+    if (this.aborted) throw new UsageError('đã dừng.');
     const finals = this.staged.map(([, f]) => f);
     const rel = (p: string) => relative(this.dir, p).split(sep).join('/');
     // Copies sent back by the previous run that this run does not send again (the unit's file is now accepted).
