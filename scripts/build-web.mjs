@@ -43,6 +43,11 @@ const dataFilesPlugin = {
         } catch {
           continue;
         }
+        // A folder the overlay has inside the catalogue (crosswalk/, an edition's) is the overlay's alone, as
+        // src/node/data-files.ts reads it: the package's crosswalks to editions the overlay does not list go.
+        if (abs === resolve(OVERLAY ?? '') && name === 'catalogue')
+          for (const sub of readdirSync(abs).filter((d) => statSync(join(abs, d)).isDirectory()))
+            for (const key of Object.keys(files)) if (key.startsWith(`catalogue/${sub}/`)) delete files[key];
         for (const path of walk(abs)) {
           if (/(^|[\\/])\./.test(relative(abs, path))) continue;
           files[[name, ...relative(abs, path).split(sep)].join('/')] = readFileSync(path, 'utf8');
