@@ -1,4 +1,5 @@
 import { Deflate, Inflate, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
+import { joinChunks } from './xml.js';
 
 /**
  * The zip of an Office package, read under a byte budget and written with fflate. Reading: the central directory
@@ -226,7 +227,7 @@ export function deflateStream(
   let piece: Uint8Array[] = [];
   let pieceSize = 0;
   const flush = (final: boolean) => {
-    chunks.push(native!(joinBytes(piece), final, level));
+    chunks.push(native!(joinChunks(piece), final, level));
     piece = [];
     pieceSize = 0;
   };
@@ -241,7 +242,7 @@ export function deflateStream(
   });
   if (deflater) deflater.push(new Uint8Array(0), true);
   else flush(true);
-  return { deflated: joinBytes(chunks), crc: crc >>> 0, size };
+  return { deflated: joinChunks(chunks), crc: crc >>> 0, size };
 }
 
 const CRC_TABLE = (() => {
@@ -261,15 +262,6 @@ function crc32(b: Uint8Array, crc: number): number {
   return ~c >>> 0;
 }
 
-function joinBytes(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /**
  * Writes a zip: every entry of `from` in its order, each replaced by `changed` when named there (or left out when
@@ -305,7 +297,7 @@ export function writeZip(from: ZipArchive, changed: Map<string, NewPart | null>,
   for (const [name, part] of changed) if (!done.has(name.toLowerCase()) && part) put(name, part);
   zip.end();
   if (failure) throw failure;
-  return joinBytes(chunks);
+  return joinChunks(chunks);
 }
 
 /** An entry copied as it is stored: fflate takes its compressed bytes, size and CRC from the source directory. */

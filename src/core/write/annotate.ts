@@ -5,7 +5,7 @@ import { CONTENT_TYPE, isRelType, MAIN_NAMESPACES, NS, REL_NAMESPACES, relType, 
 import { OfficePackage } from '../ooxml/package.js';
 import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
 import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
-import { asUtf8, editXml, escapeXml, isUtf16, visitXml, XmlEditor, XmlError, type Scope, type StartTag } from '../ooxml/xml.js';
+import { asUtf8, editXml, escapeXml, isUtf16, joinChunks, visitXml, XmlEditor, XmlError, type Scope, type StartTag } from '../ooxml/xml.js';
 
 /**
  * The copy of a rejected submission sent back to its unit ("tra-lai"): the same workbook, every problem cell
@@ -312,22 +312,13 @@ function markSheet(
       first = false;
       if (whole) {
         whole.push(chunk);
-        if (final) editor.feed(asUtf8(concatAll(whole)), true);
+        if (final) editor.feed(asUtf8(joinChunks(whole)), true);
       } else editor.feed(chunk, final);
     });
   };
   pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
 }
 
-function concatAll(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /** Element names in namespace `ns` as written at `scope`, and the declaration the outermost one must carry. */
 function namesIn(scope: Scope, ns: string): { n: (local: string) => string; decl: string } {
