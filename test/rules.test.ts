@@ -73,6 +73,8 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   'parts-exceed-whole': [{ indicator: 'DA8.25', value: 30, parts: ['DA8.25', 'DA8.26', 'DA8.27'], whole: 'DA8.18', wholeValue: 12, severity: 'warning' }],
   'communes-of-type-exceed': [{ indicator: 'BDG.24', value: 9, unitName: 'Huyện Krông A Na', type: 'Xã', max: 7, severity: 'error' }],
   'outside-programme-area': [{ value: '22015', unitName: 'Phường Tuy Hòa', codes: ['DA8.04', 'DA8.05'] }],
+  'term-both-filled': [{ indicator: 'BDG.47', value: 30, term: '2026-2031', other: 'BDG.41', otherValue: 25, otherCell: 'E70', otherTerm: '2021-2026' }],
+  'value-outside-year-to-date': [{ indicator: 'DA8.41', value: 50, period: 'Quý II năm 2026', money: true }],
   'province-file-ambiguous': [{ value: '66', unitName: 'Tỉnh Đắk Lắk' }],
   'province-own-duplicate-stock': [{ indicator: 'BDG.13', value: 40, otherFiles: ['so-noi-vu.xlsx'] }],
   'level-not-applicable': [

@@ -204,7 +204,14 @@ export interface Rollup {
    * The programme's area its rows were expected from (form-2026.md §6): the config's list, or, without one, the
    * communes that filled any of its figures; `communes` of them are under the root.
    */
-  programmeArea?: { source: 'config' | 'filled'; communes: number };
+  programmeArea?: {
+    source: 'config' | 'units' | 'filled';
+    communes: number;
+    /** The area's communes, when the unit list's column gave them (the config's list is in the config). */
+    codes?: string[];
+    /** Communes outside the configured area that reported its figures above 0: not added to the totals. */
+    outside?: { code: string; name: string; figures: Record<string, number> }[];
+  };
   /** The province's own submissions added to the totals (form-2026.md §5), one per agency; absent before 2026. */
   provinceOwn?: { file: string; agency: string | null }[];
   ratios: RatioValue[];

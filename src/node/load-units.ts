@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
+import { programmeAreaColumn } from '../core/units/programme-column.js';
 import { HierarchyError } from '../core/read/hierarchy.js';
 import { findEdition, unitsEditions } from '../core/units/builtin.js';
 import type { UnitSource } from '../core/units/source.js';
@@ -23,7 +25,10 @@ export async function loadUnitSource(choice: UnitsChoice): Promise<UnitSource> {
   try {
     // Named in messages as the person would type it: relative to where they are, when it is below.
     const shown = relative(process.cwd(), choice.file);
-    return { kind: 'list', hierarchy: await readHierarchy(choice.file), file: shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : choice.file };
+    const file = shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : choice.file;
+    const hierarchy = await readHierarchy(choice.file);
+    const area = programmeAreaColumn(await readFile(choice.file), file);
+    return { kind: 'list', hierarchy, file, ...(area ? { programmeArea: area } : {}) };
   } catch (err) {
     if (err instanceof HierarchyError) throw new UsageError(err.message);
     throw err;

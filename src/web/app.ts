@@ -3,6 +3,7 @@ import { emptyIssuerFields } from '../core/write/report/issuer.js';
 import { chooseEdition, formEditions, loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
 import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
+import { programmeAreaColumn } from '../core/units/programme-column.js';
 import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { parseSavedRollup } from '../core/rollup/saved.js';
@@ -35,7 +36,7 @@ import type { UnitSource } from '../core/units/source.js';
 const LIMITS = DEFAULT_LIMITS;
 
 /** The unit list the user gave (#danh-muc), parsed once; otherwise the built-in editions are used. */
-let ownUnits: { name: string; bytes: Uint8Array; hierarchy: Hierarchy } | undefined;
+let ownUnits: { name: string; bytes: Uint8Array; hierarchy: Hierarchy; programmeArea?: string[] } | undefined;
 /** Last period's roll-up (#ky-truoc). */
 let previous: { name: string; text: string; rollup: Rollup } | undefined;
 
@@ -123,7 +124,7 @@ function setupUnitList(): void {
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
       const hierarchy = await parseHierarchy(bytes, file.name);
-      ownUnits = { name: file.name, bytes, hierarchy };
+      ownUnits = { name: file.name, bytes, hierarchy, programmeArea: programmeAreaColumn(bytes, file.name) };
       status.className = 'muted';
       status.textContent = `Đang dùng danh mục riêng "${file.name}": ${hierarchy.root.name} (${formatNumber(hierarchy.units.length)} đơn vị).`;
       clear.hidden = false;
@@ -371,7 +372,9 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined,
     const period = periodId ? (parsePeriodArg(periodId) ?? undefined) : undefined;
     // A list the user gave wins; otherwise each file is checked against the built-in edition of its period and the
     // core rolls up under the smallest unit containing every unit that sent a file (as the CLI does).
-    const units: UnitSource = ownUnits ? { kind: 'list', hierarchy: ownUnits.hierarchy, file: ownUnits.name } : { kind: 'builtin' };
+    const units: UnitSource = ownUnits
+      ? { kind: 'list', hierarchy: ownUnits.hierarchy, file: ownUnits.name, programmeArea: ownUnits.programmeArea }
+      : { kind: 'builtin' };
     const setup = setupFor(ownUnits ? { kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes } : { kind: 'builtin-by-period' });
     const runId = newRunId(new Date());
     let checked: CheckedFile[] = [];

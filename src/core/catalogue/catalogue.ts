@@ -3,7 +3,7 @@ import { dataFiles, type DataFiles } from '../data-files.js';
 import { UsageError } from '../errors.js';
 import type { Period } from '../model.js';
 import { csvRecords } from '../util/csv.js';
-import { checksRowRule, codesOf, rowRules, type CheckRule } from './check-rules.js';
+import { checksRowRule, codesOf, rowRules, termPairRules, type CheckRule } from './check-rules.js';
 
 /** Breakdowns a figure may carry besides its total. */
 export const BREAKDOWNS = ['nu', 'dtts'] as const;
@@ -29,7 +29,9 @@ export type Check =
   /** A stock of one HĐND term: filled only in the periods the edition's terms.csv gives that term. */
   | { type: 'term'; term: string }
   /** An event of one day: filled only in periods containing it. */
-  | { type: 'event'; date: string };
+  | { type: 'event'; date: string }
+  /** Recognised only in periods counted from the year's start (Quý I, 6 tháng, 9 tháng, Năm): DA8.41 (§7). */
+  | { type: 'year-to-date' };
 
 /** Who fills a row: the commune-level units, the province's own submission, or both (form-2026.md §3). */
 export const LEVELS = ['xa', 'tinh'] as const;
@@ -174,6 +176,7 @@ function parseCheck(s: string): Check | string {
       return { type, parts: codes(args[0]), exact: args[1] === 'exact' };
     case 'communes':
     case 'rural-communes':
+    case 'year-to-date':
       return { type };
     case 'max':
     case 'max-per-commune':
@@ -408,6 +411,7 @@ export function loadCatalogue(version?: string): Catalogue {
   const edition = findFormEdition(id)!;
   const terms = editionTerms(id);
   const rules = indicators.flatMap((ind) => rowRules(ind, (code) => byCode.get(code), MAX_ATTENDANCE_PER_EVENT, terms));
+  rules.push(...termPairRules(indicators));
   rules.push(...editionChecks(id));
   const rulesAt = new Map<string, CheckRule[]>();
   for (const r of rules) rulesAt.set(r.at.code, [...(rulesAt.get(r.at.code) ?? []), r]);

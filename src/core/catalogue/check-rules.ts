@@ -32,6 +32,8 @@ export interface PeriodWindow {
   endsBy?: string | null;
   /** A day the period must contain. */
   contains?: string;
+  /** The period must be counted from the year's start (Quý I, 6 tháng, 9 tháng, Năm): not Quý II–IV. */
+  fromYearStart?: true;
 }
 
 export interface CheckRule {
@@ -143,7 +145,33 @@ function checkRules(ind: Indicator, check: Check, maxPerEvent: number, terms: Ma
     case 'event':
       rules.push({ ...base(ind, 'event-out-of-period', 'warning'), left: me, op: '<=', right: zero, outsidePeriod: { contains: check.date }, words: { date: check.date } });
       break;
+    case 'year-to-date':
+      rules.push({ ...base(ind, 'value-outside-year-to-date', 'warning'), left: me, op: '<=', right: zero, outsidePeriod: { fromYearStart: true } });
+      break;
   }
+  return rules;
+}
+
+/**
+ * One unit filling two HĐND terms of the same level (form-2026.md §3, `term:`): a warning on the later term's row
+ * when the earlier one holds a figure too. Rows pair by their `levels`: BDG.40/46 (tỉnh), BDG.41/47 (xã).
+ */
+export function termPairRules(indicators: Indicator[]): CheckRule[] {
+  const termOf = (ind: Indicator) => ind.checks.find((c) => c.type === 'term')?.term;
+  const withTerm = indicators.filter((ind) => termOf(ind) !== undefined);
+  const rules: CheckRule[] = [];
+  for (const later of withTerm)
+    for (const earlier of withTerm) {
+      if (termOf(earlier)! >= termOf(later)! || earlier.levels.join(';') !== later.levels.join(';')) continue;
+      rules.push({
+        ...base(later, 'term-both-filled', 'warning'),
+        when: { terms: [term(earlier.code)], op: '>', value: 0 },
+        left: [term(later.code)],
+        op: '<=',
+        right: [{ constant: 0, factor: 1 }],
+        words: { term: termOf(later)!, otherTerm: termOf(earlier)! },
+      });
+    }
   return rules;
 }
 

@@ -76,6 +76,7 @@ function periodText(w: CheckRule['outsidePeriod']): string {
   if (!w) return '';
   const day = (iso: string) => iso.split('-').reverse().join('/');
   if (w.contains) return `, chỉ ghi trong kỳ báo cáo có ngày ${day(w.contains)}`;
+  if (w.fromYearStart) return ', chỉ ghi trong Quý I và các kỳ tính từ đầu năm (6 tháng, 9 tháng, Năm)';
   const from = w.endsFrom ? ` kết thúc từ ${day(w.endsFrom)}` : '';
   const by = w.endsBy ? `${from ? ' và' : ''} kết thúc đến ${day(w.endsBy)}` : '';
   return from || by ? `, chỉ ghi trong kỳ báo cáo${from}${by}` : '';

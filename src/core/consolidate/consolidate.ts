@@ -1,4 +1,4 @@
-import { formEditionForPeriod, loadCatalogue, type Catalogue } from '../catalogue/catalogue.js';
+import { formEditionForPeriod, loadCatalogue, measuresOf, type Catalogue } from '../catalogue/catalogue.js';
 import { conversionBetween, convertFigures, notConverted } from '../catalogue/crosswalk.js';
 import type { Config } from '../config.js';
 import type { FileOutcome, Figures, Issue, Period, Rollup, RollupScope, UnitFigures } from '../model.js';
@@ -10,7 +10,7 @@ import type { PartialUnit } from '../model.js';
 import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { addProvinceOwn, combineOwn, duplicateStocks, hasProvinceOwnRows } from '../rollup/province-own.js';
-import { areaCodes, areaFiguresAboveZero, coverageOverArea, programmeArea } from '../rollup/programme-area.js';
+import { areaCodes, areaFiguresAboveZero, coverageOverArea, outsideArea, programmeArea, type Area } from '../rollup/programme-area.js';
 import { isProvinceOwn } from '../validate/validate.js';
 import { issue, otherEditionText } from '../rules/rules.js';
 import { parsePeriodArg } from '../util/period.js';
@@ -222,8 +222,11 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   // The programme's rows are expected from its area only (form-2026.md §6), where the root's children are communes.
   const programme = areaCodes(catalogue);
   const communeChildren = children.filter((u) => u.level === 'Xã');
-  const area = programme.size && communeChildren.length ? programmeArea(config.programmeArea, year, communeChildren, byUnit, programme) : null;
-  if (area) byUnit.set(hierarchy.root.code, coverageOverArea(byUnit.get(hierarchy.root.code)!, area, programme, byUnit));
+  const listArea = opts.units.kind === 'list' ? opts.units.programmeArea : undefined;
+  const area = programme.size && communeChildren.length ? programmeArea(config.programmeArea, year, communeChildren, byUnit, programme, listArea) : null;
+  const measures = (code: string) => measuresOf(catalogue.byCode.get(code)!);
+  const outside = area && area.source !== 'filled' ? outsideArea(area, programme, communeChildren, byUnit) : [];
+  if (area) byUnit.set(hierarchy.root.code, coverageOverArea(byUnit.get(hierarchy.root.code)!, area, programme, byUnit, measures));
   if (ownRows) {
     const own = goodOwn.length
       ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: converted.get(c)?.figures ?? c.figures! })))
@@ -232,8 +235,8 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   }
   const root = byUnit.get(hierarchy.root.code)!;
   const ownUnit = { code: hierarchy.root.code, name: PROVINCE_OWN_UNIT };
-  // A commune outside the configured area that reported a figure of the programme's rows: said, never dropped.
-  if (area?.source === 'config')
+  // A commune outside the configured area that reported a figure of the programme's rows: said, and not added.
+  if (area && area.source !== 'filled')
     for (const c of final) {
       const codes = hierarchy.byCode.get(c.unit!.code)?.level === 'Xã' && !area.units.has(c.unit!.code) ? areaFiguresAboveZero(submitted.get(c.unit!.code)!, programme) : [];
       const outcome = codes.length ? outcomes.get(candidates[checked.indexOf(c)]!) : undefined;
@@ -270,7 +273,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     },
     files: found.map((f) => outcomes.get(f)!),
     totals: totalsOf(catalogue, root, children.length),
-    ...(area ? { programmeArea: { source: area.source, communes: area.units.size } } : {}),
+    ...(area ? { programmeArea: areaJson(area, outside) } : {}),
     ...(ownRows ? { provinceOwn: goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency })) } : {}),
     ratios: computeRatios(catalogue, root.values, hierarchy.communesUnder(root.code), year, root.coverage, (type) =>
       communesOfType(hierarchy, root.code, type),
@@ -342,6 +345,16 @@ function typesPresent(hierarchy: Hierarchy): Partial<RollupScope> {
   if (!types.size) return {};
   const rank = (t: string) => (TYPE_ORDER.includes(t) ? TYPE_ORDER.indexOf(t) : TYPE_ORDER.length);
   return { communeTypes: [...types].sort((a, b) => rank(a) - rank(b)).join(', ') };
+}
+
+/** The area in the JSON: its source and size; its codes when the unit list gave them; the figures left out. */
+function areaJson(area: Area, outside: NonNullable<Rollup['programmeArea']>['outside'] & object): Rollup['programmeArea'] {
+  return {
+    source: area.source,
+    communes: area.units.size,
+    ...(area.source === 'units' ? { codes: [...area.units] } : {}),
+    ...(outside.length ? { outside } : {}),
+  };
 }
 
 /** The name the province's own submission goes by among the senders (completeness, missing). */

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import type { Figures, UnitFigures } from '../model.js';
+import type { Measure } from '../catalogue/catalogue.js';
+import type { Figure, Figures, UnitFigures } from '../model.js';
 
 /** The codes of the rows expected only from the programme's area (groups.csv `area` = `programme`). */
 export function areaCodes(catalogue: Catalogue): Set<string> {
@@ -24,7 +25,8 @@ export function areaFiguresAboveZero(figures: Figures, codes: Set<string>): stri
 export interface Area {
   /** The communes of the area under the root. */
   units: Set<string>;
-  source: 'config' | 'filled';
+  /** The config's list for the year, the unit list's column "Địa bàn Dự án 8", or the communes that filled a figure. */
+  source: 'config' | 'units' | 'filled';
 }
 
 /**
@@ -37,31 +39,63 @@ export function programmeArea(
   communes: { code: string }[],
   byUnit: Map<string, UnitFigures>,
   codes: Set<string>,
+  fromUnitList?: string[],
 ): Area {
-  const list = configured?.[String(year)];
+  const list = configured?.[String(year)] ?? fromUnitList;
   if (list) {
     const wanted = new Set(list.map((c) => c.trim()));
-    return { units: new Set(communes.filter((u) => wanted.has(u.code)).map((u) => u.code)), source: 'config' };
+    const source = configured?.[String(year)] ? 'config' : 'units';
+    return { units: new Set(communes.filter((u) => wanted.has(u.code)).map((u) => u.code)), source };
   }
   const filled = communes.filter((u) => fillsArea(byUnit.get(u.code)?.values, codes));
   return { units: new Set(filled.map((u) => u.code)), source: 'filled' };
 }
 
 /**
- * The root's coverage of the area's rows counted over the area only: a commune outside it is never missing for
- * them (the province's own submission is added on top by addProvinceOwn).
+ * The root's figures of the area's rows summed over the area only, with their coverage: a commune outside it is never
+ * missing for them, and a figure it reported anyway is not added (form-2026.md §6: the area's totals and ratios are
+ * the area's; the warning `outside-programme-area` and the report say what was left out). The province's own
+ * submission is added on top by addProvinceOwn.
  */
 export function coverageOverArea(
   root: UnitFigures,
   area: Area,
   codes: Set<string>,
   byUnit: Map<string, UnitFigures>,
+  measures: (code: string) => Measure[] = () => ['total'],
 ): UnitFigures {
   const coverage = { ...root.coverage };
-  const inArea = [...area.units];
+  const values = { ...root.values };
+  const inArea = [...area.units].map((u) => byUnit.get(u)?.values ?? {});
   for (const code of codes) {
-    const reported = inArea.filter((u) => byUnit.get(u)?.values[code]?.total != null).length;
-    coverage[code] = { reported, expected: inArea.length };
+    const reporting = inArea.filter((v) => v[code]?.total != null);
+    coverage[code] = { reported: reporting.length, expected: inArea.length };
+    const fig: Figure = {};
+    for (const m of measures(code)) fig[m] = sum(inArea.map((v) => v[code]?.[m]));
+    if (reporting.length && reporting.every((v) => v[code]?.kps)) fig.kps = true;
+    values[code] = fig;
   }
-  return { ...root, coverage };
+  return { ...root, values, coverage };
+}
+
+/** The communes outside the area that reported a figure of its rows above 0, and what they reported. */
+export function outsideArea(
+  area: Area,
+  codes: Set<string>,
+  communes: { code: string; name: string }[],
+  byUnit: Map<string, UnitFigures>,
+): { code: string; name: string; figures: Record<string, number> }[] {
+  return communes
+    .filter((u) => !area.units.has(u.code))
+    .flatMap((u) => {
+      const values = byUnit.get(u.code)?.values ?? {};
+      const above = areaFiguresAboveZero(values, codes);
+      return above.length ? [{ code: u.code, name: u.name, figures: Object.fromEntries(above.map((c) => [c, values[c]!.total!])) }] : [];
+    });
+}
+
+function sum(values: (number | null | undefined)[]): number | null {
+  let total: number | null = null;
+  for (const v of values) if (v !== null && v !== undefined) total = (total ?? 0) + v;
+  return total === null ? null : Math.round(total * 1000) / 1000;
 }

@@ -48,6 +48,28 @@ const mb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024 / 1024))} M
 const printable = (s: string) => s.replace(/[\u0000-\u001f]/g, '?').slice(0, 120);
 const quoted = (names: string[]) => names.map((s) => `"${s}"`).join(', ');
 
+/**
+ * Codes as runs of consecutive numbers, "DA8.25–DA8.36, BDG.40–BDG.61": 41 new codes of an edition in one short
+ * line; beyond `max` runs, the first ones and "…" (the full list is in the JSON, `lacking`).
+ */
+export function codeRanges(codes: string[], max = 8): string {
+  const runs: [string, string][] = [];
+  const parse = (c: string) => /^(.*\.)(\d+)$/.exec(c);
+  // In each prefix's order of first appearance, by number: the form lists "Trong đó" rows beside their whole.
+  const prefixes = [...new Set(codes.map((c) => parse(c)?.[1] ?? c))];
+  const key = (c: string) => [prefixes.indexOf(parse(c)?.[1] ?? c), Number(parse(c)?.[2] ?? 0)] as const;
+  const sorted = [...codes].sort((x, y) => key(x)[0] - key(y)[0] || key(x)[1] - key(y)[1]);
+  for (const code of sorted) {
+    const last = runs.at(-1);
+    const [a, b] = [last && parse(last[1]), parse(code)];
+    const next = a && b && a[1] === b[1] && Number(b[2]) === Number(a[2]) + 1;
+    if (next) last![1] = code;
+    else runs.push([code, code]);
+  }
+  const shown = runs.slice(0, max).map(([from, to]) => (from === to ? from : `${from}–${to}`));
+  return shown.join(', ') + (runs.length > max ? ', …' : '');
+}
+
 /** "Ô F14 (sheet "Số liệu", chỉ tiêu DA8.05, cột Nữ)": where a person should look. */
 export function where(ref: CellRef | undefined, indicator?: string, measure?: Measure): string {
   if (!ref) return `sheet "${indicator ?? ''}"`;
@@ -776,9 +798,9 @@ export const RULES = {
     severity: 'warning',
     level: 'consolidation',
     source: 'consolidate',
-    summary: 'Đơn vị cấp xã ngoài địa bàn Dự án 8 (theo cấu hình) có số liệu Dự án 8.',
+    summary: 'Đơn vị cấp xã ngoài địa bàn Dự án 8 (theo cấu hình hoặc danh mục đơn vị) có số liệu Dự án 8; số liệu đó không được cộng.',
     message: (p) =>
-      `${p.unitName} (mã ${p.value}) không thuộc địa bàn Dự án 8 trong cấu hình, nhưng có số liệu ở ${p.codes.join(', ')}. Số liệu vẫn được cộng; kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình.`,
+      `${p.unitName} (mã ${p.value}) không thuộc địa bàn Dự án 8 đã khai báo (trong cấu hình hoặc danh mục đơn vị), nhưng có số liệu ở ${p.codes.join(', ')}. Số liệu này không được cộng vào số liệu Dự án 8 của địa bàn (báo cáo nêu rõ); kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình (hoặc đánh dấu x ở cột "Địa bàn Dự án 8" của danh mục đơn vị) rồi tổng hợp lại.`,
   }),
   'province-own-duplicate-stock': rule<{ indicator: string; value: number; otherFiles: string[] }>({
     severity: 'error',
@@ -863,6 +885,22 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng sự kiện này diễn ra ngày ${p.date}, ngoài kỳ báo cáo ${p.period}. Để trống hoặc ghi "không phát sinh"; số liệu này báo cáo trong kỳ có ngày đó.`,
   }),
+  'term-both-filled': rule<{ indicator: string; value: number; term: string; other: string; otherValue: number; otherCell: string; otherTerm: string }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Một đơn vị ghi số đại biểu của cả hai nhiệm kỳ Hội đồng nhân dân cùng cấp trong một kỳ báo cáo.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)} người của nhiệm kỳ ${p.term}, nhưng ô ${p.otherCell} (chỉ tiêu ${p.other}, nhiệm kỳ ${p.otherTerm}) cũng ghi ${n(p.otherValue)} người. Mỗi đơn vị chỉ ghi số đại biểu của nhiệm kỳ đương nhiệm vào cuối kỳ báo cáo: để trống dòng của nhiệm kỳ kia.`,
+  }),
+  'value-outside-year-to-date': rule<{ indicator: string; value: number; period: string; money: boolean }>({
+    severity: 'warning',
+    level: 'cell',
+    source: 'validate',
+    summary: 'Số liệu chỉ tính trong Quý I và các kỳ tính từ đầu năm (kinh phí năm trước chuyển sang) được ghi trong Quý II, III hoặc IV; số này không được cộng.',
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}${p.money ? ' triệu đồng' : ''}, nhưng chỉ tiêu này chỉ ghi trong Quý I và các kỳ tính từ đầu năm (6 tháng, 9 tháng, Năm), không ghi trong ${p.period}. Số này không được cộng khi tổng hợp; để trống ô hoặc ghi "không phát sinh".`,
+  }),
   // ——— form editions (catalogue/editions.csv, crosswalk/) ———
   'edition-converted': rule<{ value: string; edition: string; notConverted: string[]; lacking: string[] }>({
     severity: 'warning',
@@ -872,7 +910,9 @@ export const RULES = {
     message: (p, _at, say) =>
       `Tệp theo biểu mẫu ${p.value}, đã chuyển sang biểu mẫu ${p.edition} đang tổng hợp.` +
       (p.notConverted.length ? ` Không chuyển được (chỉ tiêu đã tách hoặc bỏ): ${p.notConverted.join(', ')}.` : '') +
-      (p.lacking.length ? ` Tệp không có các chỉ tiêu mới ${p.lacking.join(', ')}: đơn vị được tính là chưa báo cáo các chỉ tiêu này.` : '') +
+      (p.lacking.length
+        ? ` Tệp không có ${n(p.lacking.length)} chỉ tiêu mới (${codeRanges(p.lacking)}): đơn vị được tính là chưa báo cáo các chỉ tiêu này.`
+        : '') +
       ` Để đủ số liệu, đề nghị đơn vị điền biểu mẫu ${p.edition} (${say.formOfEdition(p.edition)}).`,
   }),
   'edition-incompatible': rule<{ value: string; edition: string }>({

@@ -6,7 +6,10 @@ import { builtinUnits, editionForPeriod, type UnitsEdition } from './builtin.js'
  * Where a command's units come from: a province's own list (`--units`, config `units`), which always wins, or a
  * built-in edition, fixed by `--units-edition` or else following the period of the report.
  */
-export type UnitSource = { kind: 'list'; hierarchy: Hierarchy; file: string } | { kind: 'builtin'; edition?: UnitsEdition };
+export type UnitSource =
+  /** `programmeArea`: the communes its column "Địa bàn Dự án 8" marks (units/programme-column.ts), when it has one. */
+  | { kind: 'list'; hierarchy: Hierarchy; file: string; programmeArea?: string[] }
+  | { kind: 'builtin'; edition?: UnitsEdition };
 
 export function editionOf(source: UnitSource, period: Period | null | undefined): UnitsEdition {
   return source.kind === 'builtin' && source.edition ? source.edition : editionForPeriod(period);

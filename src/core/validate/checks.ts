@@ -103,6 +103,24 @@ export const CHECK_FINDINGS: Record<string, Build> = {
     params: { indicator: e.ind.code, value: e.left, term: e.rule.words!.term!, period: e.periodLabel ?? '' },
     cell: e.cell,
   }),
+  'term-both-filled': (e) => ({
+    rule: 'term-both-filled',
+    params: {
+      indicator: e.ind.code,
+      value: e.left,
+      term: e.rule.words!.term!,
+      other: e.other!.ind.code,
+      otherValue: e.other!.value,
+      otherCell: e.other!.cell,
+      otherTerm: e.rule.words!.otherTerm!,
+    },
+    cell: e.cell,
+  }),
+  'value-outside-year-to-date': (e) => ({
+    rule: 'value-outside-year-to-date',
+    params: { indicator: e.ind.code, value: e.left, period: e.periodLabel ?? '', money: e.ind.kind === 'money' },
+    cell: e.cell,
+  }),
   'event-out-of-period': (e) => ({
     rule: 'event-out-of-period',
     params: { indicator: e.ind.code, value: e.left, date: e.rule.words!.date!.split('-').reverse().join('/'), period: e.periodLabel ?? '' },
@@ -176,6 +194,7 @@ function skipped(rule: CheckRule, sides: { missing: number; total: number }[]): 
 /** Whether a period lies outside a rule's window (an unknown period is never outside: nothing to say). */
 function outside(w: PeriodWindow, period: Period | null): boolean {
   if (!period) return false;
+  if (w.fromYearStart) return period.kind === 'quarter' && period.quarter !== 1;
   const end = periodEnd(period);
   if (w.contains) return !(periodStart(period) <= w.contains && w.contains <= end);
   return (!!w.endsFrom && end < w.endsFrom) || (!!w.endsBy && end > w.endsBy);

@@ -42,9 +42,9 @@ export function topUnits(rollup: Rollup): UnitFigures[] {
 
 const hasFigure = (u: UnitFigures, code: string) => typeof u.values[code]?.total === 'number';
 
-/** The commune codes of the programme area for the period's year, when the config lists them. */
+/** The commune codes of the programme area for the period's year, when the config or the unit list gives them. */
 function areaOf(rollup: Rollup, config: Config): Set<string> | null {
-  const list = config.programmeArea?.[rollup.period.slice(0, 4)];
+  const list = config.programmeArea?.[rollup.period.slice(0, 4)] ?? rollup.programmeArea?.codes;
   return list && list.length ? new Set(list) : null;
 }
 

@@ -1,5 +1,6 @@
 import type { Rollup } from '../../model.js';
 import { formatNumber } from '../../util/number.js';
+import { PROGRAMME_AREA_COLUMN } from '../../units/programme-column.js';
 
 /**
  * Words an edition's wording (bao-cao.txt) can call that the 2024 form had no use for; each returns null when the
@@ -11,11 +12,25 @@ export function programmeAreaPhrase(rollup: Rollup): string | null {
   const area = rollup.programmeArea;
   if (!area) return null;
   const n = formatNumber(area.communes);
-  return area.source === 'config'
-    ? `Số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã thuộc địa bàn Dự án 8 ` +
-        '(theo danh sách địa bàn trong cấu hình)'
+  const listed = area.source === 'config' ? 'theo danh sách địa bàn trong cấu hình' : `theo cột "${PROGRAMME_AREA_COLUMN}" của danh mục đơn vị`;
+  return area.source !== 'filled'
+    ? `Số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã thuộc địa bàn Dự án 8 (${listed})` + outsideClause(area.outside ?? [])
     : 'Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên ' +
         `${n} đơn vị cấp xã đã có số liệu Dự án 8; các đơn vị khác không được tính là chưa báo cáo`;
+}
+
+/**
+ * The communes outside the area that reported the programme's figures: named with what they gave, and said not to be
+ * added (form-2026.md §6: the totals and ratios are the area's).
+ */
+function outsideClause(outside: NonNullable<Rollup['programmeArea']>['outside'] & object): string {
+  if (!outside.length) return '';
+  const shown = outside.slice(0, 5).map((u) => {
+    const figures = Object.entries(u.figures).map(([code, v]) => `${code}: ${formatNumber(v)}`);
+    return `${u.name} (${figures.join('; ')})`;
+  });
+  const more = outside.length > 5 ? ` và ${formatNumber(outside.length - 5)} đơn vị khác` : '';
+  return `; số liệu Dự án 8 của ${formatNumber(outside.length)} đơn vị cấp xã ngoài địa bàn đã gửi (${shown.join(', ')}${more}) không được cộng vào các số liệu trên`;
 }
 
 /**

@@ -382,6 +382,13 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
       const source = def.targetSource ? ` theo ${def.targetSource}` : '';
       return `${verdict(r.value, r.target)} chỉ tiêu ${formatNumber(r.target)}% đến năm ${targetYear(ctx)}${source}`;
     }
+    case 'kps':
+    case '!kps': {
+      // {kps:BDG.14}, {kps:BDG.23/BDG.22}: present (and empty) only when the figures did not arise (form-2026.md §4);
+      // {!kps:…} only when they did, for the sentence that gives them.
+      const arises = !notArising(arg ?? '', ctx, name, used);
+      return (kind === 'kps') !== arises ? '' : null;
+    }
     case 'change':
       return change(arg!, ctx);
     case 'phase': {
@@ -404,6 +411,21 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỗ điền không hợp lệ {${name}}`);
   }
+}
+
+/**
+ * Whether every figure of `A+B` was "không phát sinh" (every unit that reported wrote it: the total's `kps`), or the
+ * ratio `A/B` is 0 of 0 or over a "không phát sinh" denominator; false when a figure is missing (nothing known).
+ */
+function notArising(arg: string, ctx: LineContext, name: string, used: Set<string>): boolean {
+  const codes = arg.split(/[+/]/).map((c) => c.trim());
+  for (const c of codes) used.add(indicator(ctx, c, name).code);
+  const kps = (c: string) => ctx.rollup.totals[c]?.kps === true;
+  if (arg.includes('/')) {
+    const [top, bottom] = codes as [string, string];
+    return kps(bottom) || (value(ctx, top, 'total') === 0 && value(ctx, bottom, 'total') === 0);
+  }
+  return codes.every(kps);
 }
 
 /** The base a ratio rests on: the smaller of its parts'. */
