@@ -173,7 +173,13 @@ describe('validating a 2026 file: levels, không phát sinh and the new checks',
     });
     const r = rules(file);
     expect(r.errors.map((e) => e.rule).sort()).toEqual(['communes-of-type-exceed', 'parts-exceed-whole', 'value-above-max-per-commune']);
-    expect(r.warnings.map((w) => w.rule).sort()).toEqual(['event-out-of-period', 'parts-differ-from-total', 'term-out-of-window', 'value-above-reference']);
+    expect(r.warnings.map((w) => w.rule).sort()).toEqual([
+      'event-out-of-period',
+      'parts-differ-from-total',
+      'term-out-of-window',
+      'value-above-reference',
+      'value-outside-year-to-date',
+    ]);
     const msg = (rule: string) => [...r.errors, ...r.warnings].find((i) => i.rule === rule)!.message;
     expect(msg('parts-exceed-whole')).toContain('tổng DA8.25 + DA8.26 + DA8.27 + DA8.28 là 4, lớn hơn DA8.18 (3)');
     expect(msg('parts-differ-from-total')).toContain('tổng số là 100, nhưng DA8.39 + DA8.40 = 90');
@@ -182,6 +188,10 @@ describe('validating a 2026 file: levels, không phát sinh and the new checks',
     expect(msg('communes-of-type-exceed')).toContain('Phường Tuy Hòa chỉ có 0 đơn vị loại "Xã"');
     expect(msg('term-out-of-window')).toContain('25 người của nhiệm kỳ 2021-2026, nhưng kỳ báo cáo Quý II năm 2026 không thuộc nhiệm kỳ này');
     expect(msg('event-out-of-period')).toContain('diễn ra ngày 15/03/2026, ngoài kỳ báo cáo Quý II năm 2026');
+    // Funds carried over (DA8.41) are recognised in Quý I and the periods counted from the year's start only.
+    expect(msg('value-outside-year-to-date')).toMatch(
+      /^Ô E\d+ \(sheet "Số liệu", chỉ tiêu DA8\.41, cột Tổng số\): 10 triệu đồng, nhưng chỉ tiêu này chỉ ghi trong Quý I và các kỳ tính từ đầu năm \(6 tháng, 9 tháng, Năm\), không ghi trong Quý II năm 2026\. Số này không được cộng khi tổng hợp/,
+    );
 
     // The same figures of Quý I: the old term and the election belong there.
     const q1 = join(dir, 'q1.xlsx');
@@ -274,8 +284,10 @@ describe('consolidating a 2026 province folder', () => {
     // all classes: 6 + 3 + 2 + 4 + 7 (Sở Nội vụ) + 2 (Hội LHPN tỉnh).
     // Project 8 rows over the area (4 communes of the config) and the province: the ward is never missing for them.
     expect(rollup.totals['DA8.18']).toEqual({ total: 14, reported: 4, expected: 5 });
-    expect(rollup.totals['DA8.06']).toEqual({ total: 20, reported: 0, expected: 5 });
-    expect(rollup.programmeArea).toEqual({ source: 'config', communes: 4 });
+    // The ward outside the area gave 20 leaflets: warned, kept in its own figures, not added to the area's total.
+    expect(rollup.totals['DA8.06']).toEqual({ total: null, reported: 0, expected: 5 });
+    expect(rollup.units.find((u) => u.code === TUY_HOA.code)!.values['DA8.06']).toMatchObject({ total: 20 });
+    expect(rollup.programmeArea).toEqual({ source: 'config', communes: 4, outside: [{ ...TUY_HOA, figures: { 'DA8.06': 20 } }] });
     expect(rollup.totals['BDG.08']).toEqual({ total: 24, reported: 5, expected: 103 });
     expect(rollup.totals['BDG.09']).toMatchObject({ total: 1023, reported: 5 });
     expect(rollup.totals['DA8.19']).toMatchObject({ total: 310, nu: 155, reported: 4, expected: 5 });
@@ -306,11 +318,17 @@ describe('consolidating a 2026 province folder', () => {
     const song = rollup.files.find((f) => f.path === 'song-cau.xlsx')!;
     expect(song).toMatchObject({ status: 'accepted', convertedFrom: OLD });
     expect(song.notConverted).toEqual(['BDG.10']);
-    expect(song.warnings!.map((w) => w.rule)).toContain('edition-converted');
+    // The 41 new codes said as runs of codes, not one by one; the JSON keeps the whole list.
+    expect(song.warnings!.find((w) => w.rule === 'edition-converted')!.message).toBe(
+      'Tệp theo biểu mẫu BDG-2024.1, đã chuyển sang biểu mẫu BDG-2026.1 đang tổng hợp. Không chuyển được (chỉ tiêu đã tách hoặc bỏ): BDG.10. ' +
+        'Tệp không có 41 chỉ tiêu mới (DA8.25–DA8.36, DA8.39–DA8.42, BDG.35–BDG.37, BDG.40–BDG.61): đơn vị được tính là chưa báo cáo các chỉ tiêu này. ' +
+        'Để đủ số liệu, đề nghị đơn vị điền biểu mẫu BDG-2026.1 (bdg template --form BDG-2026.1).',
+    );
+    expect(song.lacking).toHaveLength(41);
     const ward = rollup.files.find((f) => f.path === 'tuy-hoa.xlsx')!;
     expect(ward.status).toBe('accepted');
     expect(ward.warnings!.map((w) => w.message)).toEqual([
-      'Phường Tuy Hòa (mã 22015) không thuộc địa bàn Dự án 8 trong cấu hình, nhưng có số liệu ở DA8.06. Số liệu vẫn được cộng; kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình.',
+      'Phường Tuy Hòa (mã 22015) không thuộc địa bàn Dự án 8 đã khai báo (trong cấu hình hoặc danh mục đơn vị), nhưng có số liệu ở DA8.06. Số liệu này không được cộng vào số liệu Dự án 8 của địa bàn (báo cáo nêu rõ); kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình (hoặc đánh dấu x ở cột "Địa bàn Dự án 8" của danh mục đơn vị) rồi tổng hợp lại.',
     ]);
     const q3 = rollup.files.find((f) => f.path.endsWith('xuan-loc-q3.xlsx'))!;
     expect(q3.status).toBe('rejected');
@@ -330,7 +348,14 @@ describe('consolidating a 2026 province folder', () => {
     expect(paragraphs.some((t) => t.includes('các cấp … '))).toBe(false);
     expect(find('Dự án 8 "Thực hiện bình đẳng giới')).toContain('giai đoạn 2026 - 2035');
     expect(find('Dự án 8 "Thực hiện bình đẳng giới')).not.toContain('giai đoạn I');
-    expect(paragraphs).toContain('Số liệu Dự án 8 được tổng hợp trên 4 đơn vị cấp xã thuộc địa bàn Dự án 8 (theo danh sách địa bàn trong cấu hình).');
+    expect(paragraphs).toContain(
+      'Số liệu Dự án 8 được tổng hợp trên 4 đơn vị cấp xã thuộc địa bàn Dự án 8 (theo danh sách địa bàn trong cấu hình); ' +
+        'số liệu Dự án 8 của 1 đơn vị cấp xã ngoài địa bàn đã gửi (Phường Tuy Hòa (DA8.06: 20)) không được cộng vào các số liệu trên.',
+    );
+    // "Không phát sinh" said where every unit that gave the figures wrote it (Xuân Lộc: BDG.15, BDG.16).
+    expect(find('Trong năm 2026, không phát sinh')).toBe(
+      'Trong năm 2026, không phát sinh nạn nhân bạo lực gia đình, bạo lực trên cơ sở giới (số liệu của 1/102 đơn vị cấp xã).',
+    );
     expect(find('Theo chương trình tập huấn:')).toMatch(/^Theo chương trình tập huấn: 2 lớp Chương trình 1, 5 lớp Chương trình 2, 3 lớp Chương trình 3/);
     expect(find('Trong số 24 lớp tập huấn nêu tại mục 2, Dự án 8 đã tổ chức 14 lớp')).toBeDefined();
     expect(find('Kinh phí Dự án 8 được giao')).toMatch(/^Kinh phí Dự án 8 được giao năm 2026 là 100 triệu đồng, trong đó ngân sách trung ương 60 triệu đồng, ngân sách địa phương 40 triệu đồng/);

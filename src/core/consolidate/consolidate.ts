@@ -215,7 +215,10 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     });
   }
   const final = communeFiles.filter((c) => !settled.has(c));
-  const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, converted.get(c)?.figures ?? c.figures!]));
+  // Rows the period does not recognise (DA8.41 in Quý II–IV) were warned about and are not added.
+  const unrecognised = notRecognised(catalogue, period);
+  const figuresOf = (c: CheckedFile) => without(converted.get(c)?.figures ?? c.figures!, unrecognised);
+  const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, figuresOf(c)]));
   const byUnit = rollUp(hierarchy, catalogue, submitted);
   const children = hierarchy.children(hierarchy.root.code);
   const year = period?.year ?? (opts.now ?? new Date()).getFullYear();
@@ -229,7 +232,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   if (area) byUnit.set(hierarchy.root.code, coverageOverArea(byUnit.get(hierarchy.root.code)!, area, programme, byUnit, measures));
   if (ownRows) {
     const own = goodOwn.length
-      ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: converted.get(c)?.figures ?? c.figures! })))
+      ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: figuresOf(c) })))
       : null;
     byUnit.set(hierarchy.root.code, addProvinceOwn(catalogue, byUnit.get(hierarchy.root.code)!, own, children.length));
   }
@@ -345,6 +348,22 @@ function typesPresent(hierarchy: Hierarchy): Partial<RollupScope> {
   if (!types.size) return {};
   const rank = (t: string) => (TYPE_ORDER.includes(t) ? TYPE_ORDER.indexOf(t) : TYPE_ORDER.length);
   return { communeTypes: [...types].sort((a, b) => rank(a) - rank(b)).join(', ') };
+}
+
+/**
+ * The rows a period does not recognise: a `year-to-date` row (DA8.41, funds carried over, form-2026.md §7) in Quý
+ * II–IV, where the carried-over funds were already counted in Quý I. Its figures are warned about
+ * (`value-outside-year-to-date`) and not added.
+ */
+function notRecognised(catalogue: Catalogue, period: Period | undefined): Set<string> {
+  if (!period || period.kind !== 'quarter' || period.quarter === 1) return new Set();
+  return new Set(catalogue.indicators.filter((i) => i.checks.some((k) => k.type === 'year-to-date')).map((i) => i.code));
+}
+
+/** A unit's figures without some rows (left empty: not reported, never 0). */
+function without(figures: Figures, codes: Set<string>): Figures {
+  if (!codes.size) return figures;
+  return Object.fromEntries(Object.entries(figures).filter(([code]) => !codes.has(code)));
 }
 
 /** The area in the JSON: its source and size; its codes when the unit list gave them; the figures left out. */

@@ -386,7 +386,8 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
     case '!kps': {
       // {kps:BDG.14}, {kps:BDG.23/BDG.22}: present (and empty) only when the figures did not arise (form-2026.md §4);
       // {!kps:…} only when they did, for the sentence that gives them.
-      const arises = !notArising(arg ?? '', ctx, name, used);
+      // A guard's codes are not the sentence's figures: they do not change its base.
+      const arises = !notArising(arg ?? '', ctx, name, kind === 'kps' ? used : new Set());
       return (kind === 'kps') !== arises ? '' : null;
     }
     case 'change':
