@@ -434,3 +434,110 @@ describe('a quarter compared with the same quarter of last year', () => {
     expect(mixed.stderr).toContain('là số liệu năm 2025, khác loại kỳ với quý III năm 2026: chỉ so sánh cùng kỳ');
   });
 });
+
+describe('không phát sinh in the report, both HĐND terms, DA8.41 outside the year-to-date periods', () => {
+  it('says "không phát sinh" where every unit that reported wrote it, or reported 0 of 0', async () => {
+    const dir = tempDir('bdg-2026-kps-');
+    const figures = { 'BDG.22': { total: 0 }, 'BDG.23': { total: 0 }, 'BDG.27': { total: 2 }, 'BDG.08': { total: 1 }, 'BDG.09': { total: 30 } };
+    await write(join(dir, 'in/xuan-loc.xlsx'), XUAN_LOC, '2026', figures, { kps: ['BDG.14', 'BDG.15', 'BDG.28'] });
+    await write(join(dir, 'in/xuan-canh.xlsx'), XUAN_CANH, '2026', figures, { kps: ['BDG.14', 'BDG.15', 'BDG.28'] });
+    const r = bdg(['consolidate', join(dir, 'in'), '--root', '66', '--out', join(dir, 'out'), '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Rollup).totals['BDG.14']).toEqual({ total: 0, kps: true, reported: 2, expected: 102 });
+    const paragraphs = (await openDocx(join(dir, 'out/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
+    expect(paragraphs).toContain('Trong năm 2026, không phát sinh vụ bạo lực gia đình, bạo lực trên cơ sở giới (số liệu của 2/102 đơn vị cấp xã).');
+    // 0 of 0 victims of trafficking needing support: nothing arose.
+    expect(paragraphs).toContain('Trong năm 2026, không phát sinh nạn nhân bị mua bán trở về có nhu cầu hỗ trợ (số liệu của 2/102 đơn vị cấp xã).');
+    // (BDG.27/28 are also the province's rows: its own file, not sent, is one more expected sender.)
+    expect(paragraphs.find((t) => t.startsWith('Các cơ quan chức năng đã tiến hành'))).toMatch(
+      /^Các cơ quan chức năng đã tiến hành 4 cuộc thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; không phát sinh vụ vi phạm \(số liệu của 2\/103 /,
+    );
+    // Never both the figures and "không phát sinh" of the same thing, and never "0 vụ".
+    expect(paragraphs.filter((t) => /phát hiện 0 vụ|không phát sinh nạn nhân bạo lực/.test(t))).toEqual([]);
+  });
+
+  it('a commune giving both HĐND terms is warned, with the two cells', async () => {
+    const dir = tempDir('bdg-2026-terms-');
+    const file = join(dir, 'h1.xlsx');
+    await write(file, XUAN_LOC, '2026-H1', { 'BDG.41': { total: 25, nu: 8 }, 'BDG.47': { total: 30, nu: 9 } });
+    const r = bdg(['validate', file, '--json']);
+    const json = JSON.parse(r.stdout) as { warnings: { rule: string; message: string; cell?: string }[] };
+    const rowOf = submissionLayout(loadCatalogue(NEW)).rowOf;
+    const both = json.warnings.find((w) => w.rule === 'term-both-filled')!;
+    expect(both.message).toBe(
+      `Ô E${rowOf.get('BDG.47')} (sheet "Số liệu", chỉ tiêu BDG.47, cột Tổng số): 30 người của nhiệm kỳ 2026-2031, nhưng ô E${rowOf.get('BDG.41')} ` +
+        '(chỉ tiêu BDG.41, nhiệm kỳ 2021-2026) cũng ghi 25 người. Mỗi đơn vị chỉ ghi số đại biểu của nhiệm kỳ đương nhiệm vào cuối kỳ báo cáo: để trống dòng của nhiệm kỳ kia.',
+    );
+    // The old term is also outside the window of a period ending on 30/6/2026.
+    expect(json.warnings.map((w) => w.rule).sort()).toEqual(['term-both-filled', 'term-out-of-window']);
+    // One term only: no such warning.
+    await write(join(dir, 'one.xlsx'), XUAN_LOC, '2026-H1', { 'BDG.47': { total: 30, nu: 9 } });
+    expect(JSON.parse(bdg(['validate', join(dir, 'one.xlsx'), '--json']).stdout).warnings).toEqual([]);
+  });
+
+  it('DA8.41 (funds carried over) is added in Quý I and not in Quý II, where it is warned about', async () => {
+    const dir = tempDir('bdg-2026-da841-');
+    const figures = { 'DA8.20': { total: 100 }, 'DA8.39': { total: 100 }, 'DA8.41': { total: 30 }, 'DA8.21': { total: 50 } };
+    const totals: Record<string, Rollup> = {};
+    for (const q of ['2026-Q1', '2026-Q2']) {
+      await write(join(dir, q, 'xuan-loc.xlsx'), XUAN_LOC, q, figures);
+      const r = bdg(['consolidate', join(dir, q), '--root', '66', '--out', join(dir, `out-${q}`), '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      totals[q] = JSON.parse(r.stdout) as Rollup;
+    }
+    expect(totals['2026-Q1']!.totals['DA8.41']).toMatchObject({ total: 30, reported: 1 });
+    expect(totals['2026-Q1']!.files[0]!.warnings!.map((w) => w.rule)).toEqual([]);
+    expect(totals['2026-Q2']!.totals['DA8.41']).toMatchObject({ total: null, reported: 0 });
+    expect(totals['2026-Q2']!.totals['DA8.20']).toMatchObject({ total: 100 });
+    expect(totals['2026-Q2']!.files[0]!.warnings!.map((w) => w.rule)).toEqual(['value-outside-year-to-date']);
+    // The total-source disbursement ratio of Quý II does not count the carried-over funds again.
+    expect(totals['2026-Q2']!.ratios.find((x) => x.id === 'giai-ngan-tong-nguon')).toMatchObject({ numerator: 50, denominator: 100 });
+  });
+});
+
+describe('the programme area from a column of the province’s own unit list', () => {
+  const list = (marks: [string, string, string][]) =>
+    ['Mã,Tên,Cấp,Mã cấp trên,Địa bàn Dự án 8', '66,Tỉnh Đắk Lắk,Tỉnh,,', ...marks.map(([code, name, mark]) => `${code},${name},Xã,66,${mark}`)].join('\r\n');
+
+  it('expects Project 8 figures from the communes it marks, and leaves out the others’ figures', async () => {
+    const dir = tempDir('bdg-2026-area-');
+    writeFileSync(join(dir, 'don-vi.csv'), '\uFEFF' + list([[XUAN_LOC.code, XUAN_LOC.name, 'x'], [XUAN_CANH.code, XUAN_CANH.name, 'Có'], [TUY_HOA.code, TUY_HOA.name, '']]));
+    await write(join(dir, 'in/xuan-loc.xlsx'), XUAN_LOC, '2026', { 'DA8.01': { total: 2 }, 'BDG.05': { total: 3 }, 'BDG.06': { total: 90 } });
+    await write(join(dir, 'in/tuy-hoa.xlsx'), TUY_HOA, '2026', { 'DA8.01': { total: 1 }, 'BDG.05': { total: 2 }, 'BDG.06': { total: 40 } });
+    const r = bdg(['consolidate', join(dir, 'in'), '--units', join(dir, 'don-vi.csv'), '--out', join(dir, 'out'), '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const rollup = JSON.parse(r.stdout) as Rollup;
+    expect(rollup.programmeArea).toEqual({
+      source: 'units',
+      communes: 2,
+      codes: [XUAN_LOC.code, XUAN_CANH.code],
+      outside: [{ ...TUY_HOA, figures: { 'DA8.01': 1 } }],
+    });
+    // DA8.01 is the communes' row: expected from the 2 area communes; Tuy Hòa's tổ is not added.
+    expect(rollup.totals['DA8.01']).toEqual({ total: 2, reported: 1, expected: 2 });
+    expect(rollup.totals['BDG.05']).toMatchObject({ total: 5, reported: 2, expected: 4 });
+    expect(rollup.files.find((f) => f.path === 'tuy-hoa.xlsx')!.warnings!.map((w) => w.rule)).toEqual(['outside-programme-area']);
+    const paragraphs = (await openDocx(join(dir, 'out/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
+    expect(paragraphs).toContain(
+      'Số liệu Dự án 8 được tổng hợp trên 2 đơn vị cấp xã thuộc địa bàn Dự án 8 (theo cột "Địa bàn Dự án 8" của danh mục đơn vị); ' +
+        'số liệu Dự án 8 của 1 đơn vị cấp xã ngoài địa bàn đã gửi (Phường Tuy Hòa (DA8.01: 1)) không được cộng vào các số liệu trên.',
+    );
+
+    // The config's list for the year wins over the column.
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ programmeArea: { '2026': [XUAN_LOC.code, TUY_HOA.code] } }));
+    const c = bdg(['consolidate', join(dir, 'in'), '--units', join(dir, 'don-vi.csv'), '--config', join(dir, 'config.json'), '--out', join(dir, 'out2'), '--json']);
+    expect(c.status, c.stderr).toBe(0);
+    const withConfig = JSON.parse(c.stdout) as Rollup;
+    expect(withConfig.programmeArea).toEqual({ source: 'config', communes: 2 });
+    expect(withConfig.totals['DA8.01']).toEqual({ total: 3, reported: 2, expected: 2 });
+  });
+
+  it('a mark that is neither yes nor no stops the run, naming the row', () => {
+    const dir = tempDir('bdg-2026-area-bad-');
+    writeFileSync(join(dir, 'don-vi.csv'), list([[XUAN_LOC.code, XUAN_LOC.name, 'x'], [TUY_HOA.code, TUY_HOA.name, 'một phần']]));
+    mkdirSync(join(dir, 'in'));
+    const r = bdg(['consolidate', join(dir, 'in'), '--units', join(dir, 'don-vi.csv'), '--out', join(dir, 'out')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('dòng 4: cột "Địa bàn Dự án 8" ghi "một phần"; ghi x (hoặc có, 1) cho xã thuộc địa bàn Dự án 8');
+  });
+});
