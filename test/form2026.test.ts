@@ -7,6 +7,7 @@ import { conversionBetween } from '../src/core/catalogue/crosswalk.js';
 import type { Figures, Rollup } from '../src/core/model.js';
 import { parsePeriodArg, periodEnd, periodStart } from '../src/core/util/period.js';
 import { buildSubmissionWorkbook, submissionLayout, type SubmissionWorkbookInput } from '../src/core/write/submission-workbook.js';
+import { provinceOwnRefusal, templateFileName, templateWorkbook } from '../src/core/form/template.js';
 import '../src/node/data-files.js';
 import { bdg } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
@@ -539,5 +540,38 @@ describe('the programme area from a column of the province’s own unit list', (
     const r = bdg(['consolidate', join(dir, 'in'), '--units', join(dir, 'don-vi.csv'), '--out', join(dir, 'out')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('dòng 4: cột "Địa bàn Dự án 8" ghi "một phần"; ghi x (hoặc có, 1) cho xã thuộc địa bàn Dự án 8');
+  });
+});
+
+describe('the page’s province-own form is the CLI’s (one core function)', () => {
+  it('templateWorkbook makes what bdg template --province-own writes; a commune is refused in words for the page', async () => {
+    const dir = tempDir('bdg-2026-page-tpl-');
+    const out = join(dir, 'cli.xlsx');
+    const r = bdg(['template', '--unit', '66', '--province-own', '--agency', 'Hội Liên hiệp Phụ nữ tỉnh', '--period', '2026-Q2', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const catalogue = loadCatalogue(NEW);
+    const form = { catalogue, period: parsePeriodArg('2026-Q2')!, own: { agency: ' Hội Liên hiệp Phụ nữ tỉnh ' } };
+    const province = { ...PROVINCE, level: 'Tỉnh' };
+    expect(templateFileName(province, form)).toBe('bieu-mau-66-cap-tinh-2026-Q2.xlsx');
+    const mine = new ExcelJS.Workbook();
+    await mine.xlsx.load((await templateWorkbook(province, form).xlsx.writeBuffer()) as ArrayBuffer);
+    const theirs = new ExcelJS.Workbook();
+    await theirs.xlsx.readFile(out);
+    for (const sheet of theirs.worksheets)
+      expect(mine.getWorksheet(sheet.name)!.getSheetValues().map((row) => JSON.stringify(row)), sheet.name).toEqual(
+        sheet.getSheetValues().map((row) => JSON.stringify(row)),
+      );
+    const rowOf = submissionLayout(catalogue).rowOf;
+    const fill = (wb: ExcelJS.Workbook, code: string) => (wb.getWorksheet('Số liệu')!.getCell(`E${rowOf.get(code)}`).fill as ExcelJS.FillPattern).fgColor?.argb;
+    expect([fill(mine, 'BDG.47'), fill(mine, 'BDG.46')]).toEqual([fill(theirs, 'BDG.47'), fill(theirs, 'BDG.46')]);
+    expect(fill(mine, 'BDG.47')).toBe('FFD9D9D9');
+
+    const refusal = provinceOwnRefusal({ ...XUAN_LOC, level: 'Xã' }, catalogue);
+    expect(refusal).toBe('Xã Xuân Lộc (mã 22057) không phải đơn vị cấp tỉnh.');
+    expect(provinceOwnRefusal(province, loadCatalogue(OLD))).toBe('biểu mẫu BDG-2024.1 không có phần riêng của các cơ quan, đơn vị cấp tỉnh.');
+    expect(provinceOwnRefusal(province, catalogue)).toBeNull();
+    // A commune's form from the page greys the province's rows, as the CLI's does.
+    const commune = templateWorkbook({ ...XUAN_LOC, level: 'Xã' }, { catalogue, period: form.period });
+    expect(fill(commune, 'BDG.46')).toBe('FFD9D9D9');
   });
 });

@@ -403,6 +403,37 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     expect(info).toContain('Huyện Ea Súp');
   });
 
+  it('Biểu mẫu: the province’s own form (form-2026.md §5), as bdg template --province-own makes it', async () => {
+    if (!(await page.isVisible('#trang-bieu-mau'))) await page.click('#the-bieu-mau');
+    const cliOut = join(work, 'cli-cap-tinh.xlsx');
+    const cliRun = bdgAsync(['template', '--unit', '66', '--province-own', '--agency', 'Sở Nội vụ', '--period', '2026-Q3', '--out', cliOut]);
+    await page.selectOption('#bm-ky', '2026-Q3');
+    await page.selectOption('#bm-tinh', '66');
+    await page.selectOption('#bm-don-vi', '22057');
+    expect(await page.isDisabled('#bm-co-quan')).toBe(true);
+    await page.check('#bm-cap-tinh');
+    await page.fill('#bm-co-quan', 'Sở Nội vụ');
+    // A commune cannot send the province's own form: said, nothing downloaded.
+    await page.click('#tai-bieu-mau');
+    expect(await page.textContent('#trang-thai-bieu-mau')).toBe(
+      'Không tạo được biểu mẫu riêng của các cơ quan, đơn vị cấp tỉnh: Xã Xuân Lộc (mã 22057) không phải đơn vị cấp tỉnh.',
+    );
+    await page.selectOption('#bm-don-vi', '66');
+    const got = await download('#tai-bieu-mau');
+    expect(got.name).toBe('bieu-mau-66-cap-tinh-2026-Q3.xlsx');
+    expect(await page.textContent('#trang-thai-bieu-mau')).toBe(
+      'Đã tạo bieu-mau-66-cap-tinh-2026-Q3.xlsx (các cơ quan, đơn vị cấp tỉnh của Tỉnh Đắk Lắk, Quý III năm 2026, biểu mẫu BDG-2026.1).',
+    );
+    expect((await cliRun).status).toBe(0);
+    const [mine, theirs] = [new ExcelJS.Workbook(), new ExcelJS.Workbook()];
+    await mine.xlsx.readFile(got.path);
+    await theirs.xlsx.readFile(cliOut);
+    for (const sheet of theirs.worksheets)
+      expect(mine.getWorksheet(sheet.name)!.getSheetValues().map((r) => JSON.stringify(r)), sheet.name).toEqual(sheet.getSheetValues().map((r) => JSON.stringify(r)));
+    expect(JSON.stringify(mine.getWorksheet('Thông tin')!.getSheetValues())).toContain('Cơ quan, đơn vị cấp tỉnh');
+    await page.uncheck('#bm-cap-tinh');
+  });
+
   it('asked nothing of the network and threw no error', () => {
     expect(offMachine).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -3,6 +3,7 @@ import { emptyIssuerFields } from '../core/write/report/issuer.js';
 import { chooseEdition, formEditions, loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
 import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
+import { provinceOwnRefusal, templateFileName, templateWorkbook } from '../core/form/template.js';
 import { programmeAreaColumn } from '../core/units/programme-column.js';
 import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
@@ -14,7 +15,6 @@ import { validationJson, withEditionWarning, type CheckedFile } from '../core/va
 import { verdictLine } from '../core/validate/verdict.js';
 import { assessments } from '../core/write/report/wording.js';
 import { emptyConfigNotice } from '../core/config.js';
-import { buildSubmissionWorkbook } from '../core/write/submission-workbook.js';
 import { consolidationOutputs, type Made, type OutputFile, type OutputKind } from '../core/outputs/outputs.js';
 import { newRunId } from '../core/util/run-id.js';
 import {
@@ -834,6 +834,9 @@ function setupTemplates(): void {
   byId('bm-don-vi').addEventListener('change', remember);
   refreshTemplateEditions();
   const status = byId('trang-thai-bieu-mau');
+  const provinceOwn = byId<HTMLInputElement>('bm-cap-tinh');
+  const agency = byId<HTMLInputElement>('bm-co-quan');
+  provinceOwn.addEventListener('change', () => (agency.disabled = !provinceOwn.checked));
   byId('tai-bieu-mau').addEventListener('click', async () => {
     const p = parsePeriodArg(period.value);
     const unit = templateUnits().byCode.get(byId<HTMLSelectElement>('bm-don-vi').value);
@@ -842,10 +845,18 @@ function setupTemplates(): void {
       return;
     }
     const catalogue = loadCatalogue(chooseEdition(form.value || undefined, p).id);
-    const wb = buildSubmissionWorkbook({ catalogue, unit: { code: unit.code, name: unit.name }, period: p });
-    const name = `bieu-mau-${unit.code}-${p.id}.xlsx`;
-    saveFile(name, (await wb.xlsx.writeBuffer()) as ArrayBuffer, MIME.xlsx);
-    status.textContent = `Đã tạo ${name} (${unit.name}, ${p.label}, biểu mẫu ${catalogue.version}).`;
+    // The province's own form (form-2026.md §5), made by the same core function as the CLI's.
+    const own = provinceOwn.checked ? { agency: agency.value } : undefined;
+    const refused = own ? provinceOwnRefusal(unit, catalogue) : null;
+    if (refused) {
+      status.textContent = `Không tạo được biểu mẫu riêng của các cơ quan, đơn vị cấp tỉnh: ${refused}`;
+      return;
+    }
+    const chosen = { catalogue, period: p, own };
+    const name = templateFileName(unit, chosen);
+    saveFile(name, (await templateWorkbook(unit, chosen).xlsx.writeBuffer()) as ArrayBuffer, MIME.xlsx);
+    const whose = own ? `các cơ quan, đơn vị cấp tỉnh của ${unit.name}` : unit.name;
+    status.textContent = `Đã tạo ${name} (${whose}, ${p.label}, biểu mẫu ${catalogue.version}).`;
   });
 }
 

@@ -1,18 +1,16 @@
 import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { chooseEdition, loadCatalogue, type Catalogue } from '../../core/catalogue/catalogue.js';
+import { chooseEdition, loadCatalogue } from '../../core/catalogue/catalogue.js';
 import { assertCatalogue } from '../../core/catalogue/check.js';
 import type { AdminUnit, Hierarchy } from '../../core/read/hierarchy.js';
 import { describeUnits, hierarchyFor, type UnitSource } from '../../core/units/source.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
-import { buildSubmissionWorkbook } from '../../core/write/submission-workbook.js';
+import { provinceOwnRefusal, templateFileName, templateWorkbook, type TemplateForm } from '../../core/form/template.js';
 import type { Period } from '../../core/model.js';
 import { printable, EXIT, UsageError, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { otherEditionText } from '../../core/rules/rules.js';
-import { PROVINCE_OWN_SCOPE } from '../../core/form/layout.js';
-import { hasProvinceOwnRows } from '../../core/rollup/province-own.js';
 
 export interface TemplateFlags {
   unit?: string;
@@ -43,8 +41,6 @@ export async function runTemplate(flags: TemplateFlags, io: CommandIO): Promise<
   const source = await loadUnitSource({ file: flags.units, edition: flags.unitsEdition });
   const list = hierarchyFor(source, period);
   if (flags.provinceOwn && !flags.unit) throw new UsageError('--province-own cần --unit MÃ-TỈNH (biểu mẫu riêng của các cơ quan, đơn vị cấp tỉnh).');
-  if (flags.provinceOwn && !hasProvinceOwnRows(catalogue))
-    throw new UsageError(`--province-own: biểu mẫu ${catalogue.version} không có phần riêng của các cơ quan, đơn vị cấp tỉnh.`);
   const form = { catalogue, period, own: flags.provinceOwn ? { agency: flags.agency } : undefined };
   return flags.under ? writeTemplatesUnder(flags.under, list, source, form, flags, io) : writeOneTemplate(flags.unit!, list, source, form, flags, io);
 }
@@ -56,26 +52,18 @@ function findUnit(code: string, list: Hierarchy, source: UnitSource, period: Per
   throw new UsageError(why ? `${option}: ${otherEditionText(why)}` : `mã đơn vị "${code}" không có trong ${describeUnits(source, period)}. Kiểm tra lại mã.`);
 }
 
-/** The form to write: its edition and period, and whether it is the province's own submission. */
-interface Form {
-  catalogue: Catalogue;
-  period: Period;
-  own?: { agency?: string };
-}
+type Form = TemplateForm;
 
-/** A commune's form greys the rows of the province's own bodies; the province's own form greys the communes' rows. */
-function workbookBytes(unit: AdminUnit, { catalogue, period, own }: Form): Promise<ArrayBuffer> {
-  const level = own ? 'tinh' : unit.level === 'Xã' && hasProvinceOwnRows(catalogue) ? 'xa' : undefined;
-  const info = own ? { scope: PROVINCE_OWN_SCOPE, ...(own.agency ? { agency: own.agency } : {}) } : undefined;
-  const wb = buildSubmissionWorkbook({ catalogue, unit: { code: unit.code, name: unit.name }, period, level, info });
-  return wb.xlsx.writeBuffer() as Promise<ArrayBuffer>;
+function workbookBytes(unit: AdminUnit, form: Form): Promise<ArrayBuffer> {
+  return templateWorkbook(unit, form).xlsx.writeBuffer() as Promise<ArrayBuffer>;
 }
 
 async function writeOneTemplate(code: string, list: Hierarchy, source: UnitSource, form: Form, flags: TemplateFlags, io: CommandIO): Promise<number> {
   const { period } = form;
   const unit = findUnit(code, list, source, period, '--unit');
-  if (form.own && unit.level !== 'Tỉnh') throw new UsageError(`--province-own: ${unit.name} (mã ${unit.code}) không phải đơn vị cấp tỉnh.`);
-  const out = resolve(flags.out ?? `bieu-mau-${unit.code}${form.own ? '-cap-tinh' : ''}-${period.id}.xlsx`);
+  const refused = form.own ? provinceOwnRefusal(unit, form.catalogue) : null;
+  if (refused) throw new UsageError(`--province-own: ${refused}`);
+  const out = resolve(flags.out ?? templateFileName(unit, form));
   await checkOutputs([out], { force: flags.force });
   await writeFileAtomic(out, new Uint8Array(await workbookBytes(unit, form)));
   const whose = form.own ? `các cơ quan, đơn vị cấp tỉnh của ${unit.name}` : unit.name;
