@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formEditionForPeriod, loadCatalogue } from '../src/core/catalogue/catalogue.js';
 import { conversionBetween } from '../src/core/catalogue/crosswalk.js';
 import type { Figures, Rollup } from '../src/core/model.js';
-import { parsePeriodArg, periodEnd, periodStart } from '../src/core/util/period.js';
+import { parsePeriodArg, periodDates, periodEnd, periodStart } from '../src/core/util/period.js';
 import { buildSubmissionWorkbook, submissionLayout, type SubmissionWorkbookInput } from '../src/core/write/submission-workbook.js';
 import { provinceOwnRefusal, templateFileName, templateWorkbook } from '../src/core/form/template.js';
 import '../src/node/data-files.js';
@@ -573,5 +573,47 @@ describe('the page’s province-own form is the CLI’s (one core function)', ()
     // A commune's form from the page greys the province's rows, as the CLI's does.
     const commune = templateWorkbook({ ...XUAN_LOC, level: 'Xã' }, { catalogue, period: form.period });
     expect(fill(commune, 'BDG.46')).toBe('FFD9D9D9');
+  });
+});
+
+describe('the cut-off of NĐ 09/2019 (config "cutoff": "nd09", catalogue/cutoffs.csv)', () => {
+  it('counts a period from the 15th of the month before to the 14th; labels do not change', () => {
+    const cases: [string, string, string][] = [
+      ['2026', '2025-12-15', '2026-12-14'],
+      ['2026-Q1', '2025-12-15', '2026-03-14'],
+      ['2026-H1', '2025-12-15', '2026-06-14'],
+      ['2026-M9', '2025-12-15', '2026-09-14'],
+      ['2026-Q3', '2026-06-15', '2026-09-14'],
+    ];
+    for (const [id, from, to] of cases) expect(periodDates(parsePeriodArg(id)!, 15), id).toEqual({ from, to });
+    expect(periodDates(parsePeriodArg('2026-Q3')!)).toEqual({ from: '2026-07-01', to: '2026-09-30' });
+  });
+
+  it('the roll-up and the report say the dates; an unknown cut-off stops the run naming the known ones', async () => {
+    const dir = tempDir('bdg-2026-cutoff-');
+    await write(join(dir, 'in/xuan-loc.xlsx'), XUAN_LOC, '2026', { 'BDG.05': { total: 3 }, 'BDG.06': { total: 90 } });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ cutoff: 'nd09' }));
+    const r = bdg(['consolidate', join(dir, 'in'), '--root', '66', '--config', join(dir, 'config.json'), '--out', join(dir, 'out'), '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const rollup = JSON.parse(r.stdout) as Rollup;
+    expect(rollup.periodLabel).toBe('Năm 2026');
+    expect(rollup.periodDates).toEqual({
+      cutoff: 'nd09',
+      from: '2025-12-15',
+      to: '2026-12-14',
+      name: 'theo thời điểm chốt số liệu của Nghị định số 09/2019/NĐ-CP',
+    });
+    const paragraphs = (await openDocx(join(dir, 'out/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
+    expect(paragraphs).toContain('Số liệu năm 2026 được tính từ ngày 15/12/2025 đến ngày 14/12/2026 (theo thời điểm chốt số liệu của Nghị định số 09/2019/NĐ-CP).');
+    // Without a cut-off the sentence is left out (calendar months, as before).
+    const plain = bdg(['consolidate', join(dir, 'in'), '--root', '66', '--out', join(dir, 'out2'), '--json']);
+    expect((JSON.parse(plain.stdout) as Rollup).periodDates).toBeUndefined();
+    const plainText = (await openDocx(join(dir, 'out2/bao-cao-66-2026.docx'))).paragraphs.map((p) => p.text);
+    expect(plainText.some((t) => t.startsWith('Số liệu năm 2026 được tính'))).toBe(false);
+
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ cutoff: 'nd9' }));
+    const bad = bdg(['consolidate', join(dir, 'in'), '--root', '66', '--config', join(dir, 'bad.json'), '--out', join(dir, 'out3')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('cutoff: "nd9" không có; dùng "calendar" (theo tháng dương lịch) hoặc "nd09" (theo thời điểm chốt số liệu của Nghị định số 09/2019/NĐ-CP)');
   });
 });

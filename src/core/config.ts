@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { UsageError } from './errors.js';
+import { cutoffs, findCutoff } from './catalogue/cutoffs.js';
 
 /**
  * What a province sets once (README, "Tệp cấu hình"). Every field is optional: a missing one is printed in the
@@ -103,6 +104,11 @@ export const configSchema = z
     distribution: z.array(z.string().min(1)).default([]),
     /** Lưu: "VT, BĐG". */
     archive: z.string().min(1).optional(),
+    /**
+     * How the period's days are counted (form-2026.md §7): "calendar" (default) or "nd09" (from the 15th of the month
+     * before to the 14th), as catalogue/cutoffs.csv defines them. The report says the dates; labels do not change.
+     */
+    cutoff: z.string().min(1).optional(),
     /** Hạn nộp báo cáo, yyyy-mm-dd: files whose `Ngày lập` is after it are listed as late. */
     deadline: z.iso.date().optional(),
   })
@@ -125,6 +131,9 @@ export function parseConfig(text: string, file: string): Config {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(gốc)'}: ${i.message}`);
     throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n${lines.join('\n')}`);
   }
+  const cutoff = parsed.data.cutoff;
+  if (cutoff !== undefined && !findCutoff(cutoff))
+    throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n  - cutoff: "${cutoff}" không có; dùng ${cutoffs().map((c) => `"${c.id}" (${c.name})`).join(' hoặc ')}`);
   return parsed.data;
 }
 

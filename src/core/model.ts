@@ -212,6 +212,11 @@ export interface Rollup {
     /** Communes outside the configured area that reported its figures above 0: not added to the totals. */
     outside?: { code: string; name: string; figures: Record<string, number> }[];
   };
+  /**
+   * The days the period covers when the config sets a cut-off (`cutoff`, catalogue/cutoffs.csv): "nd09" counts Năm
+   * 2026 from 2025-12-15 to 2026-12-14. Absent: calendar months. The period's label is the same either way.
+   */
+  periodDates?: { cutoff: string; from: string; to: string; name: string };
   /** The province's own submissions added to the totals (form-2026.md §5), one per agency; absent before 2026. */
   provinceOwn?: { file: string; agency: string | null }[];
   ratios: RatioValue[];

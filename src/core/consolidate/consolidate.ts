@@ -13,7 +13,8 @@ import { addProvinceOwn, combineOwn, duplicateStocks, hasProvinceOwnRows } from 
 import { areaCodes, areaFiguresAboveZero, coverageOverArea, outsideArea, programmeArea, type Area } from '../rollup/programme-area.js';
 import { isProvinceOwn } from '../validate/validate.js';
 import { issue, otherEditionText } from '../rules/rules.js';
-import { parsePeriodArg } from '../util/period.js';
+import { parsePeriodArg, periodDates } from '../util/period.js';
+import { findCutoff } from '../catalogue/cutoffs.js';
 import type { CheckedFile } from '../validate/check-file.js';
 import { sortIssues } from '../validate/issue-order.js';
 
@@ -277,6 +278,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     files: found.map((f) => outcomes.get(f)!),
     totals: totalsOf(catalogue, root, children.length),
     ...(area ? { programmeArea: areaJson(area, outside) } : {}),
+    ...(config.cutoff && period ? { periodDates: datesOf(config.cutoff, period) } : {}),
     ...(ownRows ? { provinceOwn: goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency })) } : {}),
     ratios: computeRatios(catalogue, root.values, hierarchy.communesUnder(root.code), year, root.coverage, (type) =>
       communesOfType(hierarchy, root.code, type),
@@ -364,6 +366,13 @@ function notRecognised(catalogue: Catalogue, period: Period | undefined): Set<st
 function without(figures: Figures, codes: Set<string>): Figures {
   if (!codes.size) return figures;
   return Object.fromEntries(Object.entries(figures).filter(([code]) => !codes.has(code)));
+}
+
+/** The days the period covers under the config's cut-off (form-2026.md §7). */
+function datesOf(id: string, period: Period): NonNullable<Rollup['periodDates']> {
+  const cutoff = findCutoff(id);
+  if (!cutoff) throw new UsageError(`cutoff "${id}" không có trong catalogue/cutoffs.csv.`);
+  return { cutoff: id, ...periodDates(period, cutoff.firstDay), name: cutoff.name };
 }
 
 /** The area in the JSON: its source and size; its codes when the unit list gave them; the figures left out. */

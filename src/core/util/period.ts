@@ -39,6 +39,19 @@ export function periodEnd(p: Period): string {
   return `${String(p.year).padStart(4, '0')}-${pad(month)}-${pad(lastDay(p.year, month))}`;
 }
 
+/**
+ * The days a period covers under a cut-off whose periods start on `firstDay` (form-2026.md §7): 1 is the calendar
+ * (01/01–31/12); 15 starts on the 15th of the month before the calendar start and ends on the 14th of its last month
+ * (Năm 2026: 15/12/2025–14/12/2026).
+ */
+export function periodDates(p: Period, firstDay = 1): { from: string; to: string } {
+  if (firstDay === 1) return { from: periodStart(p), to: periodEnd(p) };
+  const [y, m] = periodStart(p).split('-').map(Number) as [number, number];
+  const [ey, em] = periodEnd(p).split('-').map(Number) as [number, number];
+  const before = m === 1 ? [y - 1, 12] : [y, m - 1];
+  return { from: `${before[0]}-${pad(before[1]!)}-${pad(firstDay)}`, to: `${ey}-${pad(em)}-${pad(firstDay - 1)}` };
+}
+
 /** The same period of the year before ("so với cùng kỳ"). */
 export function samePeriodBefore(p: Period): Period {
   if (p.kind === 'quarter') return quarterPeriod(p.year - 1, p.quarter!);

@@ -307,6 +307,12 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
       return ctx.annexes ?? null;
     case 'programmeArea':
       return programmeAreaPhrase(rollup);
+    case 'periodDates': {
+      // Said only when the config sets a cut-off: "từ ngày 15/12/2025 đến ngày 14/12/2026 (theo …)".
+      const d = rollup.periodDates;
+      const day = (iso: string) => iso.split('-').reverse().join('/');
+      return d ? `từ ngày ${day(d.from)} đến ngày ${day(d.to)} (${d.name})` : null;
+    }
     case 'communeCount':
       return formatNumber(rollup.communes);
     case 'scope': // the same words as {level} and {communeWord}, under the names the unit lists give them
