@@ -209,7 +209,7 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
     const converted = rollup.files.find((f) => f.path === '102.xlsx')!;
     expect(converted).toMatchObject({ status: 'accepted', edition: OLD, convertedFrom: OLD, notConverted: ['BDG.07', 'BDG.30'], lacking: ['DA8.40', 'BDG.31', 'BDG.32'] });
     expect(converted.warnings!.map((w) => w.message)).toContain(
-      `Tệp theo biểu mẫu ${OLD}, đã chuyển sang biểu mẫu ${TEST} đang tổng hợp. Không chuyển được (chỉ tiêu đã tách hoặc bỏ): BDG.07, BDG.30. Tệp không có các chỉ tiêu mới DA8.40, BDG.31, BDG.32: đơn vị được tính là chưa báo cáo các chỉ tiêu này. Để đủ số liệu, đề nghị đơn vị điền biểu mẫu ${TEST} (bdg template --form ${TEST}).`,
+      `Tệp theo biểu mẫu ${OLD}, đã chuyển sang biểu mẫu ${TEST} đang tổng hợp. Không chuyển được (chỉ tiêu đã tách hoặc bỏ): BDG.07, BDG.30. Tệp không có 3 chỉ tiêu mới (DA8.40, BDG.31–BDG.32): đơn vị được tính là chưa báo cáo các chỉ tiêu này. Để đủ số liệu, đề nghị đơn vị điền biểu mẫu ${TEST} (bdg template --form ${TEST}).`,
     );
     expect(rollup.files.find((f) => f.path === '101.xlsx')).toMatchObject({ status: 'accepted', edition: TEST });
     expect(rollup.files.find((f) => f.path === '101.xlsx')!.convertedFrom).toBeUndefined();
