@@ -442,6 +442,9 @@ describe('không phát sinh in the report, both HĐND terms, DA8.41 outside the 
     const figures = { 'BDG.22': { total: 0 }, 'BDG.23': { total: 0 }, 'BDG.27': { total: 2 }, 'BDG.08': { total: 1 }, 'BDG.09': { total: 30 } };
     await write(join(dir, 'in/xuan-loc.xlsx'), XUAN_LOC, '2026', figures, { kps: ['BDG.14', 'BDG.15', 'BDG.28'] });
     await write(join(dir, 'in/xuan-canh.xlsx'), XUAN_CANH, '2026', figures, { kps: ['BDG.14', 'BDG.15', 'BDG.28'] });
+    // Two wards: the new-rural criterion does not arise there.
+    await write(join(dir, 'in/tuy-hoa.xlsx'), TUY_HOA, '2026', { 'BDG.08': { total: 1 }, 'BDG.09': { total: 20 } }, { kps: ['BDG.24'] });
+    await write(join(dir, 'in/song-cau.xlsx'), SONG_CAU, '2026', { 'BDG.08': { total: 1 }, 'BDG.09': { total: 20 } }, { kps: ['BDG.24'] });
     const r = bdg(['consolidate', join(dir, 'in'), '--root', '66', '--out', join(dir, 'out'), '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as Rollup).totals['BDG.14']).toEqual({ total: 0, kps: true, reported: 2, expected: 102 });
@@ -453,6 +456,10 @@ describe('không phát sinh in the report, both HĐND terms, DA8.41 outside the 
     expect(paragraphs.find((t) => t.startsWith('Các cơ quan chức năng đã tiến hành'))).toMatch(
       /^Các cơ quan chức năng đã tiến hành 4 cuộc thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; không phát sinh vụ vi phạm \(số liệu của 2\/103 /,
     );
+    expect(paragraphs).toContain(
+      '2/102 đơn vị cấp xã đã báo cáo: không phát sinh chỉ tiêu về bảo đảm bình đẳng giới theo Bộ tiêu chí quốc gia về xã nông thôn mới.',
+    );
+    expect(paragraphs.filter((t) => t.includes('xã đạt chỉ tiêu về bảo đảm bình đẳng giới'))).toEqual([]);
     // Never both the figures and "không phát sinh" of the same thing, and never "0 vụ".
     expect(paragraphs.filter((t) => /phát hiện 0 vụ|không phát sinh nạn nhân bạo lực/.test(t))).toEqual([]);
   });
