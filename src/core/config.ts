@@ -132,8 +132,10 @@ export function parseConfig(text: string, file: string): Config {
     throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n${lines.join('\n')}`);
   }
   const cutoff = parsed.data.cutoff;
-  if (cutoff !== undefined && !findCutoff(cutoff))
-    throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n  - cutoff: "${cutoff}" không có; dùng ${cutoffs().map((c) => `"${c.id}" (${c.name})`).join(' hoặc ')}`);
+  if (cutoff !== undefined && !findCutoff(cutoff)) {
+    const known = cutoffs().map((c) => `"${c.id}" (${c.name})`);
+    throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n  - cutoff: "${cutoff}" không có; dùng ${known.join(' hoặc ')}`);
+  }
   return parsed.data;
 }
 

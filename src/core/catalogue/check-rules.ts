@@ -146,7 +146,13 @@ function checkRules(ind: Indicator, check: Check, maxPerEvent: number, terms: Ma
       rules.push({ ...base(ind, 'event-out-of-period', 'warning'), left: me, op: '<=', right: zero, outsidePeriod: { contains: check.date }, words: { date: check.date } });
       break;
     case 'year-to-date':
-      rules.push({ ...base(ind, 'value-outside-year-to-date', 'warning'), left: me, op: '<=', right: zero, outsidePeriod: { fromYearStart: true } });
+      rules.push({
+        ...base(ind, 'value-outside-year-to-date', 'warning'),
+        left: me,
+        op: '<=',
+        right: zero,
+        outsidePeriod: { fromYearStart: true },
+      });
       break;
   }
   return rules;

@@ -10,7 +10,8 @@ import type { PartialUnit } from '../model.js';
 import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { addProvinceOwn, combineOwn, duplicateStocks, hasProvinceOwnRows } from '../rollup/province-own.js';
-import { areaCodes, areaFiguresAboveZero, coverageOverArea, outsideArea, programmeArea, type Area } from '../rollup/programme-area.js';
+import { areaCodes, areaFiguresAboveZero, coverageOverArea, outsideArea, programmeArea } from '../rollup/programme-area.js';
+import type { Area } from '../rollup/programme-area.js';
 import { isProvinceOwn } from '../validate/validate.js';
 import { issue, otherEditionText } from '../rules/rules.js';
 import { parsePeriodArg, periodDates } from '../util/period.js';
@@ -227,13 +228,20 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const programme = areaCodes(catalogue);
   const communeChildren = children.filter((u) => u.level === 'Xã');
   const listArea = opts.units.kind === 'list' ? opts.units.programmeArea : undefined;
-  const area = programme.size && communeChildren.length ? programmeArea(config.programmeArea, year, communeChildren, byUnit, programme, listArea) : null;
+  const area =
+    programme.size && communeChildren.length
+      ? programmeArea(config.programmeArea, year, communeChildren, byUnit, programme, listArea)
+      : null;
   const measures = (code: string) => measuresOf(catalogue.byCode.get(code)!);
   const outside = area && area.source !== 'filled' ? outsideArea(area, programme, communeChildren, byUnit) : [];
-  if (area) byUnit.set(hierarchy.root.code, coverageOverArea(byUnit.get(hierarchy.root.code)!, area, programme, byUnit, measures));
+  const rootCode = hierarchy.root.code;
+  if (area) byUnit.set(rootCode, coverageOverArea(byUnit.get(rootCode)!, area, programme, byUnit, measures));
   if (ownRows) {
     const own = goodOwn.length
-      ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: figuresOf(c) })))
+      ? combineOwn(
+          catalogue,
+          goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: figuresOf(c) })),
+        )
       : null;
     byUnit.set(hierarchy.root.code, addProvinceOwn(catalogue, byUnit.get(hierarchy.root.code)!, own, children.length));
   }
@@ -359,7 +367,8 @@ function typesPresent(hierarchy: Hierarchy): Partial<RollupScope> {
  */
 function notRecognised(catalogue: Catalogue, period: Period | undefined): Set<string> {
   if (!period || period.kind !== 'quarter' || period.quarter === 1) return new Set();
-  return new Set(catalogue.indicators.filter((i) => i.checks.some((k) => k.type === 'year-to-date')).map((i) => i.code));
+  const yearToDate = catalogue.indicators.filter((i) => i.checks.some((k) => k.type === 'year-to-date'));
+  return new Set(yearToDate.map((i) => i.code));
 }
 
 /** A unit's figures without some rows (left empty: not reported, never 0). */
@@ -376,7 +385,9 @@ function datesOf(id: string, period: Period): NonNullable<Rollup['periodDates']>
 }
 
 /** The area in the JSON: its source and size; its codes when the unit list gave them; the figures left out. */
-function areaJson(area: Area, outside: NonNullable<Rollup['programmeArea']>['outside'] & object): Rollup['programmeArea'] {
+type Outside = NonNullable<NonNullable<Rollup['programmeArea']>['outside']>;
+
+function areaJson(area: Area, outside: Outside): Rollup['programmeArea'] {
   return {
     source: area.source,
     communes: area.units.size,

@@ -24,7 +24,8 @@ interface TemplateUnit {
 
 /** Why the province's own form cannot be made for this unit in this edition (said to the person), or null. */
 export function provinceOwnRefusal(unit: TemplateUnit, catalogue: Catalogue): string | null {
-  if (!hasProvinceOwnRows(catalogue)) return `biểu mẫu ${catalogue.version} không có phần riêng của các cơ quan, đơn vị cấp tỉnh.`;
+  if (!hasProvinceOwnRows(catalogue))
+    return `biểu mẫu ${catalogue.version} không có phần riêng của các cơ quan, đơn vị cấp tỉnh.`;
   if (unit.level !== 'Tỉnh') return `${unit.name} (mã ${unit.code}) không phải đơn vị cấp tỉnh.`;
   return null;
 }

@@ -90,7 +90,8 @@ export function outsideArea(
     .flatMap((u) => {
       const values = byUnit.get(u.code)?.values ?? {};
       const above = areaFiguresAboveZero(values, codes);
-      return above.length ? [{ code: u.code, name: u.name, figures: Object.fromEntries(above.map((c) => [c, values[c]!.total!])) }] : [];
+      const figures = Object.fromEntries(above.map((c) => [c, values[c]!.total!]));
+      return above.length ? [{ code: u.code, name: u.name, figures }] : [];
     });
 }
 

@@ -885,7 +885,15 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng sự kiện này diễn ra ngày ${p.date}, ngoài kỳ báo cáo ${p.period}. Để trống hoặc ghi "không phát sinh"; số liệu này báo cáo trong kỳ có ngày đó.`,
   }),
-  'term-both-filled': rule<{ indicator: string; value: number; term: string; other: string; otherValue: number; otherCell: string; otherTerm: string }>({
+  'term-both-filled': rule<{
+    indicator: string;
+    value: number;
+    term: string;
+    other: string;
+    otherValue: number;
+    otherCell: string;
+    otherTerm: string;
+  }>({
     severity: 'warning',
     level: 'cell',
     source: 'validate',

@@ -12,9 +12,13 @@ export function programmeAreaPhrase(rollup: Rollup): string | null {
   const area = rollup.programmeArea;
   if (!area) return null;
   const n = formatNumber(area.communes);
-  const listed = area.source === 'config' ? 'theo danh sách địa bàn trong cấu hình' : `theo cột "${PROGRAMME_AREA_COLUMN}" của danh mục đơn vị`;
+  const listed =
+    area.source === 'config'
+      ? 'theo danh sách địa bàn trong cấu hình'
+      : `theo cột "${PROGRAMME_AREA_COLUMN}" của danh mục đơn vị`;
   return area.source !== 'filled'
-    ? `Số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã thuộc địa bàn Dự án 8 (${listed})` + outsideClause(area.outside ?? [])
+    ? `Số liệu Dự án 8 được tổng hợp trên ${n} đơn vị cấp xã thuộc địa bàn Dự án 8 (${listed})` +
+        outsideClause(area.outside ?? [])
     : 'Chưa có danh sách địa bàn Dự án 8 trong cấu hình, nên số liệu Dự án 8 được tổng hợp trên ' +
         `${n} đơn vị cấp xã đã có số liệu Dự án 8; các đơn vị khác không được tính là chưa báo cáo`;
 }
@@ -23,14 +27,15 @@ export function programmeAreaPhrase(rollup: Rollup): string | null {
  * The communes outside the area that reported the programme's figures: named with what they gave, and said not to be
  * added (form-2026.md §6: the totals and ratios are the area's).
  */
-function outsideClause(outside: NonNullable<Rollup['programmeArea']>['outside'] & object): string {
+function outsideClause(outside: NonNullable<NonNullable<Rollup['programmeArea']>['outside']>): string {
   if (!outside.length) return '';
   const shown = outside.slice(0, 5).map((u) => {
     const figures = Object.entries(u.figures).map(([code, v]) => `${code}: ${formatNumber(v)}`);
     return `${u.name} (${figures.join('; ')})`;
   });
   const more = outside.length > 5 ? ` và ${formatNumber(outside.length - 5)} đơn vị khác` : '';
-  return `; số liệu Dự án 8 của ${formatNumber(outside.length)} đơn vị cấp xã ngoài địa bàn đã gửi (${shown.join(', ')}${more}) không được cộng vào các số liệu trên`;
+  const who = `${formatNumber(outside.length)} đơn vị cấp xã ngoài địa bàn đã gửi (${shown.join(', ')}${more})`;
+  return `; số liệu Dự án 8 của ${who} không được cộng vào các số liệu trên`;
 }
 
 /**
