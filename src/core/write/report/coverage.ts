@@ -108,6 +108,8 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
   const t = rollup.totals[ind.code];
   const reported = t?.reported ?? 0;
   const expected = t?.expected ?? tops.length;
+  const own = withProvinceOwn(rollup, ind, reported, expected);
+  if (own) return { reported, expected, complete: reported >= expected, ...own, whole: words.whole, units: own.units };
   return {
     reported,
     expected,
@@ -116,6 +118,24 @@ export function baseOf(ind: Indicator, rollup: Rollup, catalogue: Catalogue, con
     note: `số liệu của ${formatNumber(reported)}/${formatNumber(expected)} ${words.childUnits}`,
     whole: words.whole,
     units: tops.filter((u) => hasFigure(u, ind.code)),
+  };
+}
+
+/**
+ * A row the communes and the province's own bodies both fill (levels `xa;tinh`, form-2026.md §5): its expected
+ * senders are the communes and one more, the province's bodies, so the base names both ("3/102 đơn vị cấp xã và
+ * các cơ quan, đơn vị cấp tỉnh"), never "4/103 đơn vị cấp xã".
+ */
+function withProvinceOwn(rollup: Rollup, ind: Indicator, reported: number, expected: number) {
+  const tops = topUnits(rollup);
+  if (!rollup.provinceOwn || !ind.levels.includes('tinh') || expected !== tops.length + 1) return null;
+  const units = tops.filter((u) => hasFigure(u, ind.code));
+  const ownGave = reported > units.length;
+  const communes = `${formatNumber(units.length)}/${formatNumber(tops.length)} ${levelWords(rollup).childUnits}`;
+  return {
+    units,
+    words: `${communes}${ownGave ? ' và các cơ quan, đơn vị cấp tỉnh' : ''} đã báo cáo`,
+    note: `số liệu của ${communes}${ownGave ? ' và của' : '; chưa có số liệu của'} các cơ quan, đơn vị cấp tỉnh`,
   };
 }
 
