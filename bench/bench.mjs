@@ -13,7 +13,8 @@
  *  - the set `hostile` (issue 18): `bdg consolidate` over 20 commune files and one of ~22 MB with 108 errors and
  *    8 million styled empty cells, whose marked copy goes to tra-lai/: wall time and peak RSS (target: 10 s, 500 MB).
  * Prints a table and writes bench/results.json. Options: --sets province-15,province-184,national-3321 (or none)
- * --docx 300,3321 (or none) --reps 3 --hostile 1 (0: not measured)
+ * --docx 300,3321 (or none) --reps 3 --hostile 1 (0: not measured) --conversion 1 (0: not measured; the pair of sets
+ * commune-300-2026 and commune-300-from-2024: what converting the 2024 form costs)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -164,6 +165,31 @@ if (Number(opt('hostile', '1')) > 0) {
   });
 }
 
+// What converting costs (issue 19): the same 300 communes' year 2026 on the 2026 form and on the 2024 form (converted
+// by the crosswalk), consolidated in turns; the ratio of their medians, wall time and CPU.
+const conversion = [];
+if (Number(opt('conversion', '1')) > 0) {
+  const [native, converted] = ['commune-300-2026', 'commune-300-from-2024'];
+  const dirs = [];
+  for (const name of [native, converted]) dirs.push(await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`)));
+  const runs = [[], []];
+  for (let r = 0; r < reps; r++) {
+    process.stderr.write(`  chuyển biểu mẫu: lần ${r + 1}/${reps}\n`);
+    dirs.forEach((dir, i) => runs[i].push(probe('consolidate', dir, join(cache, `${[native, converted][i]}-out`), '2')));
+  }
+  const [ms, cpuMs] = ['ms', 'cpuMs'].map((k) => runs.map((rs) => median(rs.map((x) => x[k]))));
+  conversion.push({
+    files: plan(native).files.length,
+    repetitions: reps,
+    nativeMs: Math.round(ms[0]),
+    convertedMs: Math.round(ms[1]),
+    nativeCpuMs: Math.round(cpuMs[0]),
+    convertedCpuMs: Math.round(cpuMs[1]),
+    convertedVsNative: +(ms[1] / ms[0]).toFixed(2),
+    convertedVsNativeCpu: +(cpuMs[1] / cpuMs[0]).toFixed(2),
+  });
+}
+
 const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 // A run of only some measurements keeps the others' last figures.
 const saved = (() => {
@@ -177,6 +203,7 @@ const keep = {
   results: results.length ? results : (saved.results ?? []),
   docx: docx.length ? docx : (saved.docx ?? []),
   hostile: hostile.length ? hostile : (saved.hostile ?? []),
+  conversion: conversion.length ? conversion : (saved.conversion ?? []),
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
 const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'SheetJS', 'sàn', 'exceljs', 'đọc/SheetJS', 'đọc/sàn', 'đọc/exceljs', 'vòng SheetJS', 'vòng exceljs', '--workers 1', '--workers 2', 'w2/SheetJS', 'RSS đỉnh', 'DOCX'];
@@ -191,4 +218,6 @@ for (const r of results) console.log(`${r.set}: tải máy ${r.load.join(' → '
 for (const d of docx) console.log(`DOCX ${d.units} đơn vị: ${d.ms} ms (CPU ${d.cpuMs} ms), RSS đỉnh ${d.peakRssMb} MB, ${Math.round(d.bytes / 1024)} KB`);
 for (const x of hostile)
   console.log(`hostile (${x.files} tệp, một tệp ${(x.hostileBytes / 2 ** 20).toFixed(1)} MB): consolidate ${(x.consolidateMs / 1000).toFixed(1)} s, RSS đỉnh ${x.peakRssMb} MB, bản đánh dấu ${x.copyBytes ? `${(x.copyBytes / 2 ** 20).toFixed(1)} MB` : 'không có'}`);
+for (const c of conversion)
+  console.log(`chuyển biểu mẫu (${c.files} tệp năm 2026, --workers 2): biểu mẫu 2026 ${s(c.nativeMs)} (CPU ${s(c.nativeCpuMs)}), biểu mẫu 2024 được chuyển ${s(c.convertedMs)} (CPU ${s(c.convertedCpuMs)}): ${c.convertedVsNative}× (CPU ${c.convertedVsNativeCpu}×)`);
 console.log(`Đã ghi ${resolve(here, 'results.json')}`);

@@ -8,18 +8,24 @@
  *    (shared strings, plain parts, no exceljs), the shape of most real files;
  *  - hostile: 20 such commune files and one of ~20 MB whose figures break the rules (dozens of errors) and whose
  *    figures sheet carries millions of styled empty cells (a formatted range of a whole sheet, as a careless
- *    exporter leaves it): its marked copy in tra-lai/ is what this set measures (issue 18: under 10 s and 500 MB).
+ *    exporter leaves it): its marked copy in tra-lai/ is what this set measures (issue 18: under 10 s and 500 MB);
+ *  - commune-300-2026 and commune-300-from-2024: the same 300 communes reporting the year 2026, once on the 2026
+ *    form and once on the 2024 form (each file converted by the crosswalk when consolidated), the same figures
+ *    where the forms share a code: the pair measures what conversion costs (issue 19: at most 10 % more).
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../dist/node/data-files.js';
-import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
+import { formEditionForPeriod, loadCatalogue } from '../dist/core/catalogue/catalogue.js';
+import { conversionBetween, convertFigures } from '../dist/core/catalogue/crosswalk.js';
 import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
 import { zipSync, strToU8, Zip, ZipDeflate } from 'fflate';
 
-const GENERATOR_VERSION = '1';
+// 2: each set on the form of its period (version 1 wrote the newest form, 2026's, into files of 2025, so every
+// file was converted back to the 2024 form when consolidated).
+const GENERATOR_VERSION = '2';
 
 /** @returns {{ name: string, units: string[][], files: { code: string, name: string, communes: number }[] }} */
 export function plan(name) {
@@ -40,7 +46,7 @@ export function plan(name) {
       units.push([code, `Xã Số ${x + 1}`, 'Xã', '01']);
       files.push({ code, name: `Xã Số ${x + 1}`, communes: 1 });
     }
-  } else if (name === 'commune-300') {
+  } else if (name === 'commune-300' || name === 'commune-300-2026' || name === 'commune-300-from-2024') {
     units.push(['01', 'Tỉnh Đo Lường', 'Tỉnh', '']);
     for (let x = 0; x < 300; x++) {
       const code = String(20000 + x);
@@ -80,8 +86,8 @@ export async function ensureSet(root, name, log = () => {}) {
   mkdirSync(join(dir, 'files'), { recursive: true });
   const { units, files } = plan(name);
   writeFileSync(join(dir, 'units.csv'), units.map((r) => r.join(',')).join('\n') + '\n');
-  const catalogue = loadCatalogue();
   const period = parsePeriodArg('2025');
+  const catalogue = loadCatalogue(formEditionForPeriod(period).id);
   for (const [i, f] of files.entries()) {
     if (f.hostile) {
       writeFileSync(join(dir, 'files', `${f.code}.xlsx`), hostileXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)));
@@ -89,6 +95,16 @@ export async function ensureSet(root, name, log = () => {}) {
     }
     if (name === 'commune-300' || name === 'hostile') {
       writeFileSync(join(dir, 'files', `${f.code}.xlsx`), plainXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)));
+      continue;
+    }
+    if (name === 'commune-300-from-2024') {
+      const figures = plausibleFigures(rng(Number(f.code)), 1);
+      writeFileSync(join(dir, 'files', `${f.code}.xlsx`), plainXlsx(catalogue, f, figures, false, YEAR_2026));
+      continue;
+    }
+    if (name === 'commune-300-2026') {
+      const figures = figuresOn2026Form(plausibleFigures(rng(Number(f.code)), 1));
+      writeFileSync(join(dir, 'files', `${f.code}.xlsx`), plainXlsx(loadCatalogue('BDG-2026.1'), f, figures, false, YEAR_2026));
       continue;
     }
     const wb = buildSubmissionWorkbook({
@@ -105,13 +121,23 @@ export async function ensureSet(root, name, log = () => {}) {
   return dir;
 }
 
+const YEAR_2026 = { label: 'Năm 2026', preparedOn: '10/12/2026' };
+
+/** A commune's 2024-form figures as the 2026 form holds them: carried codes only, those a commune (xã) fills. */
+function figuresOn2026Form(figures) {
+  const target = loadCatalogue('BDG-2026.1');
+  const converted = convertFigures(figures, conversionBetween('BDG-2024.1', 'BDG-2026.1'), target);
+  const forCommunes = target.indicators.filter((ind) => ind.levels.includes('xa')).map((ind) => ind.code);
+  return Object.fromEntries(forCommunes.filter((code) => converted[code]).map((code) => [code, converted[code]]));
+}
+
 const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * A filled form as a small writer (LibreOffice, openpyxl) writes it: shared strings, a styles part, column widths,
  * the title merged, a two-row header; written here by hand, no spreadsheet library.
  */
-function plainXlsx(catalogue, unit, figures, hostile = false) {
+function plainXlsx(catalogue, unit, figures, hostile = false, period = { label: 'Năm 2025', preparedOn: '10/12/2025' }) {
   const strings = [];
   const index = new Map();
   const s = (t) => {
@@ -123,11 +149,11 @@ function plainXlsx(catalogue, unit, figures, hostile = false) {
   const info = [
     ['Mã đơn vị', unit.code],
     ['Tên đơn vị', unit.name],
-    ['Kỳ báo cáo', 'Năm 2025'],
+    ['Kỳ báo cáo', period.label],
     ['Phiên bản biểu mẫu', catalogue.version],
     ['Người lập biểu', 'Nguyễn Thị Hoa'],
     ['Điện thoại', '0262 3851 234'],
-    ['Ngày lập', '10/12/2025'],
+    ['Ngày lập', period.preparedOn],
     ['Thủ trưởng đơn vị', 'Y Bluin Niê'],
   ];
   const infoXml = info.map(([l, v], i) => `<row r="${i + 1}">${str(`A${i + 1}`, l)}${str(`B${i + 1}`, v)}</row>`).join('');

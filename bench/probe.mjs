@@ -89,7 +89,9 @@ if (mode === 'floor') {
   process.argv = [process.argv[0], join(here, '../bin/bdg.js'), 'consolidate', join(dir, 'files'), '--units', join(dir, 'units.csv'), '--out', out, '--workers', workers];
   process.on('exit', (status) => {
     if (status > 1) return;
-    console.log(JSON.stringify({ ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+    const use = process.resourceUsage();
+    const cpuMs = (use.userCPUTime + use.systemCPUTime) / 1000;
+    console.log(JSON.stringify({ ms: performance.now() - started, cpuMs, maxRssMb: use.maxRSS / 1024 }));
   });
   // The line is printed once the process ends, after the CLI's own output.
   await import('../bin/bdg.js');
