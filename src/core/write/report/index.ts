@@ -23,7 +23,7 @@ import type { Rollup } from '../../model.js';
 import { dataFiles } from '../../data-files.js';
 import { rollupInEdition } from '../../rollup/convert.js';
 import { pad2 } from '../../util/number.js';
-import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
+import { markerParagraph, withAnnexTables, type AnnexTable } from './annex.js';
 import { fillTemplate, MISSING_IN_BODY, periodPhrase, type Block, type BodyTable } from './wording.js';
 import { agencyInText, agencyLines, inSentence, superiorLines } from './words.js';
 import { programmeGroup } from './coverage.js';
@@ -127,10 +127,8 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
       ...(quoteAnnex.parts.length ? [quoteSection(rollup, config, quoteAnnex)] : []),
     ],
   });
-  // docx's own compiler gives the parts before zipping, so they are zipped once; through Packer when it is not there.
-  const compiler = (Packer as unknown as { compiler?: { compile(d: Document): Iterable<[string, string | Uint8Array]> } }).compiler;
-  const parts = compiler ? compiler.compile(doc) : unzipParts(new Uint8Array(await Packer.toArrayBuffer(doc)));
-  return zipWithAnnexTables(parts, tables);
+  // Packed through docx's public API, then the annex tables written into the document part (ooxml).
+  return withAnnexTables(new Uint8Array(await Packer.toArrayBuffer(doc)), tables);
 }
 
 export function reportTitle(rollup: Rollup, config?: Config, catalogue?: Catalogue): string {
