@@ -62,7 +62,7 @@ const dataFilesPlugin = {
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 /**
  * csv-parse's Node build uses Node's Buffer; its browser build (dist/esm) carries its own small Buffer. The core
- * imports `csv-parse/sync` (the built-in unit lists), so the page takes the browser build.
+ * imports `csv-parse/sync` (src/core/util/csv.ts: every CSV), so the page takes the browser build.
  */
 const csvParseForBrowser = {
   name: 'csv-parse-browser',

@@ -57,7 +57,7 @@ export function crosswalkRows(older: string, newer: string): CrosswalkRow[] | nu
   const rows =
     text === null
       ? null
-      : csvRecords(text.normalize('NFC')).map((r) => ({
+      : csvRecords(text).map((r) => ({
           from: r.from_code ?? '',
           to: r.to_code ?? '',
           relation: r.relation as Relation,
