@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
 import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
 import { parsePeriodArg } from '../dist/core/util/period.js';

@@ -13,7 +13,7 @@ import { copyFileSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
 import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
 import { parsePeriodArg } from '../dist/core/util/period.js';

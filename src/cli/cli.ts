@@ -1,4 +1,4 @@
-import '../node/data-files.js'; // the core reads the catalogue and wording through it
+import '../node/package-data-files.js'; // the core reads the catalogue and wording through it
 import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError, printableLines, processIO } from './io.js';
 import { VERSION } from '../node/version.js';

@@ -3,7 +3,7 @@ import { emptyIssuerFields } from '../core/write/report/issuer.js';
 import { chooseEdition, formEditions, loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
 import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
-import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
+import { parseHierarchy, type Hierarchy } from '../core/units/hierarchy.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { parseSavedRollup } from '../core/rollup/saved.js';
 import { formatNumber, formatPercent } from '../core/util/number.js';
@@ -25,8 +25,8 @@ import {
 } from '../core/consolidate/run-summary.js';
 import { configUnitsName, currentConfig, setupConfigForm } from './config-form.js';
 import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
-import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
-import type { UnitsSource, WorkerSetup } from './protocol.js';
+import { filesFromDrop, filesFromInput, foundFromFiles } from './picked-files.js';
+import type { PageWorkerUnits, PageWorkerSetup } from './protocol.js';
 import { annotateInWorker, prewarmWorkers, readInWorkers, type PageFile } from './read-pool.js';
 import { editionFor, editionLabel, editions, nationalUnits } from './units.js';
 import { setupEntry } from './entry/entry-tab.js';
@@ -263,7 +263,7 @@ async function validateFile(file: File): Promise<void> {
   );
 }
 
-function setupFor(units: UnitsSource): WorkerSetup {
+function setupFor(units: PageWorkerUnits): PageWorkerSetup {
   return { units, limits: LIMITS, previous: previous && { name: previous.name, text: previous.text } };
 }
 

@@ -2,7 +2,7 @@ import { formEditionForPeriod, loadCatalogue, type Catalogue } from '../catalogu
 import { conversionBetween, convertFigures, notConverted } from '../catalogue/crosswalk.js';
 import type { Config } from '../config.js';
 import type { FileOutcome, Figures, Issue, Period, Rollup, RollupScope, UnitFigures } from '../model.js';
-import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from '../read/hierarchy.js';
+import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from '../units/hierarchy.js';
 import { UsageError } from '../errors.js';
 import { unitType } from '../units/builtin.js';
 import { describeUnits, editionOf, hierarchyFor, type UnitSource } from '../units/source.js';

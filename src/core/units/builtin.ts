@@ -1,7 +1,7 @@
 import { compareAsc, parseISO } from 'date-fns';
 import { dataFiles } from '../data-files.js';
 import type { Period } from '../model.js';
-import { makeHierarchy, sameUnitName, type AdminUnit, type Hierarchy, type Level } from '../read/hierarchy.js';
+import { makeHierarchy, sameUnitName, type AdminUnit, type Hierarchy, type Level } from './hierarchy.js';
 import { parseCsv } from '../util/csv.js';
 import { periodEnd } from '../util/period.js';
 import { normalizeLabel } from '../util/text.js';

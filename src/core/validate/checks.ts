@@ -4,7 +4,7 @@ import type { CellRef, CellValue, Period, Submission, UnitRef } from '../model.j
 import { periodEnd, periodStart } from '../util/period.js';
 import type { Finding } from '../rules/rules.js';
 import { unitType } from '../units/builtin.js';
-import type { UnitLookup } from './validate.js';
+import type { Hierarchy } from '../units/hierarchy.js';
 
 /** What one rule found: both sides' values, and the figures it names, for the message. */
 interface Evaluated {
@@ -134,7 +134,7 @@ function holds(l: number, op: Operator, r: number): boolean {
 export interface RuleContext {
   sub: Submission;
   catalogue: Catalogue;
-  units?: UnitLookup;
+  units?: Hierarchy;
   unit: UnitRef | null;
 }
 

@@ -2,27 +2,14 @@ import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalog
 import { PROVINCE_OWN_SCOPE } from '../form/layout.js';
 import { normalizeLabel } from '../util/text.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
-import { toIssue, type Finding, type OtherEditionCode } from '../rules/rules.js';
-import { sameUnitName } from '../read/hierarchy.js';
+import { toIssue, type Finding } from '../rules/rules.js';
+import { sameUnitName, type Hierarchy } from '../units/hierarchy.js';
 import { valueFinding } from './value-checks.js';
 import { evaluate } from './checks.js';
 
-/** What validation needs of the unit list: resolving a typed code and counting communes. */
-export interface UnitLookup {
-  /** `level` ('Xã', 'Huyện', 'Tỉnh'…) decides the plausibility bounds. */
-  resolve(raw: unknown, name?: string | null): { code: string; name: string; level?: string } | undefined;
-  communesUnder(code: string): number;
-  /** Every unit under a unit (a hierarchy has it): for rules on the communes of one type. */
-  descendants?(code: string): { name: string; level: string }[];
-  /** Why a code is not in the list when another edition has it (built-in lists). */
-  explainUnknown?(raw: unknown): OtherEditionCode | undefined;
-  /** When the name written is what another edition calls this code (built-in lists). */
-  explainName?(raw: unknown, name: string): string | undefined;
-}
-
 export interface ValidationContext {
   catalogue: Catalogue;
-  units?: UnitLookup;
+  units?: Hierarchy;
   /** Last period's figures of the same unit, for the outlier warning. */
   previous?: Figures;
 }
@@ -145,7 +132,7 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
 }
 
 /** The level whose rows a submission fills: the province's own submission, a commune, or none (a summary). */
-export function submissionLevel(sub: Submission, units?: UnitLookup): Level | null {
+export function submissionLevel(sub: Submission, units?: Hierarchy): Level | null {
   if (isProvinceOwn(sub.info)) return 'tinh';
   const level = sub.info.unitCode === null ? undefined : units?.resolve(sub.info.unitCode)?.level;
   return level === 'Xã' ? 'xa' : null;

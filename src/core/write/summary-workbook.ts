@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { MEASURE_LABEL, measuresOf, type Catalogue, type Measure } from '../catalogue/catalogue.js';
 import { NARRATIVE_LABELS, type Narrative, type NarrativeKey, type Rollup, type UnitFigures } from '../model.js';
-import type { Hierarchy, Level } from '../read/hierarchy.js';
+import type { Hierarchy, Level } from '../units/hierarchy.js';
 import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { fitCellText } from './cell-text.js';

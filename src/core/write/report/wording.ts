@@ -6,7 +6,7 @@ import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } from '../../model.js';
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
-import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './words.js';
+import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './names.js';
 import { baseOf, communesUnder, enoughForVerdict, notEnough, programmeGroup, topUnits, worstBase, type Base } from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */

@@ -1,4 +1,4 @@
-import { EMPTY, openXlsx, scalarText } from './xlsx.js';
+import { EMPTY, openXlsx, scalarText } from '../read/xlsx.js';
 import { parseCsv } from '../util/csv.js';
 import { cleanText, foldName, normalizeLabel } from '../util/text.js';
 import type { OtherEditionCode } from '../rules/rules.js';
