@@ -6,7 +6,7 @@ import '../dist/node/package-data-files.js';
 import { loadCatalogue, measuresOf } from '../dist/core/catalogue/catalogue.js';
 import { EMPTY_CONFIG } from '../dist/core/config.js';
 import { computeRatios } from '../dist/core/rollup/rollup.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 import { renderReport } from '../dist/core/write/report/index.js';
 
 const n = Number(process.argv[2] ?? 300);

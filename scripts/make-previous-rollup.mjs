@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import '../dist/node/package-data-files.js';
 import { main } from '../dist/cli/cli.js';
 import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
 import { readHierarchy } from '../dist/node/unit-list-file.js';

@@ -14,7 +14,7 @@ import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
 import { readHierarchy } from '../dist/node/unit-list-file.js';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const catalogue = loadCatalogue();

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rollup } from '../src/core/model.js';
 import type { Hierarchy } from '../src/core/units/hierarchy.js';
 import { readHierarchy } from '../src/node/unit-list-file.js';
-import { plausibleFigures, rng } from '../src/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from './helpers/plausible-figures.mjs';
 import { checkFile } from '../src/node/check-path.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { sumFigures } from './helpers/province.js';

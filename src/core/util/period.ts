@@ -39,12 +39,6 @@ export function periodEnd(p: Period): string {
   return `${String(p.year).padStart(4, '0')}-${pad(month)}-${pad(lastDay(p.year, month))}`;
 }
 
-/** The same period of the year before ("so với cùng kỳ"). */
-export function samePeriodBefore(p: Period): Period {
-  if (p.kind === 'quarter') return quarterPeriod(p.year - 1, p.quarter!);
-  return parsePeriodArg(p.id.replace(/^\d{4}/, String(p.year - 1)))!;
-}
-
 function romanOrDigit(s: string): number | null {
   const q = /^\d$/.test(s) ? Number(s) : ROMAN.indexOf(s.toUpperCase()) + 1;
   return q >= 1 && q <= 4 ? q : null;
