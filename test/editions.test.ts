@@ -297,6 +297,16 @@ describe('checks as data: one rule shape, one engine', () => {
     expect(validateSubmission(submissionOf({ 'DA8.04': 157, 'BDG.05': null }), { catalogue: catalogue() }).warnings).toEqual([]);
   });
 
+  it('a figure of the wrong kind is set aside from the rules across cells, and the submission is left as read', () => {
+    const sub = submissionOf({ 'DA8.04': 157.5, 'BDG.05': 84 });
+    const asRead = structuredClone(sub);
+    const v = validateSubmission(sub, { catalogue: catalogue() });
+    expect(v.errors.map((e) => [e.rule, e.cell])).toEqual([['value-not-whole', 'E5']]);
+    expect(v.warnings).toEqual([]);
+    expect([...v.setAside]).toEqual([sub.rows.get('DA8.04')!.cells.total]);
+    expect(sub).toEqual(asRead);
+  });
+
   it('a sum of parts against a whole, a warning only when every part is filled', () => {
     const parts = rule({ rule: 'parts-exceed-whole', left: 'DA8.02 + DA8.07 + DA8.09', op: '<=', right: 'DA8.01', severity: 'warning', missing: 'skip-any' });
     const ctx = (t: Record<string, number | null>) => ({ sub: submissionOf(t), catalogue: catalogue(), unit: null });
