@@ -69,6 +69,23 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
   const columns = t.indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ ind, m })));
   const figureWidth = Math.floor((t.width - STT_WIDTH - NAME_WIDTH) / columns.length);
   const widths = [STT_WIDTH, NAME_WIDTH, ...columns.map(() => figureWidth)];
+  const grid = widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('');
+  const total = widths.reduce((a, b) => a + b, 0);
+  out.text(
+    `<w:tbl><w:tblPr><w:tblW w:w="${total}" w:type="dxa"/>${BORDERS}<w:tblLayout w:type="fixed"/>` +
+      '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="60" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr>' +
+      `<w:tblGrid>${grid}</w:tblGrid>`,
+  );
+  for (const r of headerRows(t, columns.length, figureWidth)) out.text(r);
+  writeUnitRows(t, columns, out);
+  for (const r of closingRows(t, columns, figureWidth, widths.length, total)) out.text(r);
+  out.ascii('</w:tbl>');
+}
+
+type AnnexColumn = { ind: Indicator; m: Measure };
+
+/** The header rows, repeated on every page: names, "Tổng số" and "Trong đó", the units (ĐVT), column numbers. */
+function headerRows(t: AnnexTable, columnCount: number, figureWidth: number): string[] {
   const head = 'TieuDePhuLuc';
   const spanWidth = (ind: Indicator) => figureWidth * measuresOf(ind).length;
   const rows: string[] = [];
@@ -122,21 +139,15 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
     rowXml(
       cellXml({ text: '(A)', width: STT_WIDTH, style: 'DonViPhuLuc' }) +
         cellXml({ text: '(B)', width: NAME_WIDTH, style: 'DonViPhuLuc' }) +
-        columns.map((_, i) => cellXml({ text: `(${i + 1})`, width: figureWidth, style: 'DonViPhuLuc' })).join(''),
+        [...Array(columnCount).keys()].map((i) => cellXml({ text: `(${i + 1})`, width: figureWidth, style: 'DonViPhuLuc' })).join(''),
       true,
     ),
   );
-  const figureCells = (get: (c: { ind: Indicator; m: Measure }) => number | null | undefined, style: string) =>
-    columns.map((c) => cellXml({ text: show(get(c)), width: figureWidth, style })).join('');
-  const grid = widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('');
-  const total = widths.reduce((a, b) => a + b, 0);
-  out.text(
-    `<w:tbl><w:tblPr><w:tblW w:w="${total}" w:type="dxa"/>${BORDERS}<w:tblLayout w:type="fixed"/>` +
-      '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="60" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr>' +
-      `<w:tblGrid>${grid}</w:tblGrid>`,
-  );
-  for (const r of rows) out.text(r);
-  rows.length = 0;
+  return rows;
+}
+
+/** One row per unit, written as bytes: a national annex has thousands. */
+function writeUnitRows(t: AnnexTable, columns: AnnexColumn[], out: ByteWriter): void {
   t.units.forEach((u, i) => {
     const name = u.name + (u.source === 'missing' ? ' (chưa có số liệu)' : '');
     out.bytes(ROW_OPEN);
@@ -148,8 +159,15 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
     }
     out.bytes(ROW_CLOSE);
   });
+}
+
+/** The line for the units that sent nothing (when given), then the bold "Tổng cộng". */
+function closingRows(t: AnnexTable, columns: AnnexColumn[], figureWidth: number, gridColumns: number, total: number): string[] {
+  const figureCells = (get: (c: AnnexColumn) => number | null | undefined, style: string) =>
+    columns.map((c) => cellXml({ text: show(get(c)), width: figureWidth, style })).join('');
+  const rows: string[] = [];
   if (t.missingLine) {
-    const span = widths.length - 1;
+    const span = gridColumns - 1;
     rows.push(rowXml(cellXml({ text: '', width: STT_WIDTH, style: 'DonViPhuLuc' }) + cellXml({ text: t.missingLine, width: total - STT_WIDTH, style: 'ChuPhuLuc', span }), false));
   }
   rows.push(
@@ -160,8 +178,7 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
       false,
     ),
   );
-  for (const r of rows) out.text(r);
-  out.ascii('</w:tbl>');
+  return rows;
 }
 
 /**
