@@ -2,7 +2,7 @@ import { isRelType, MAIN_NAMESPACES, REL_NAMESPACES } from '../ooxml/namespaces.
 import { OfficePackage } from '../ooxml/package.js';
 import type { Relationship } from '../ooxml/relationships.js';
 import { escapeXml, unescapeXml, visitXml } from '../ooxml/xml.js';
-import { deflateStream } from '../ooxml/zip.js';
+import { deflatePart } from '../ooxml/zip.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { fitCellText } from './cell-text.js';
 
@@ -61,7 +61,7 @@ export function withRawRows(xlsx: Uint8Array, blocks: RawRowBlock[]): Uint8Array
     rewritten.add(path);
     const sheet = writeBlock(text(path), block, strings);
     // A large, repetitive part: a light level is nearly as small and several times faster.
-    pkg.set(path, deflateStream((push) => push(sheet), sheet.length));
+    pkg.set(path, deflatePart(sheet));
   }
   pkg.set(stringsPath, strings.bytes());
   // exceljs stored the package without compression (summary-workbook.ts): the parts left are deflated once here.

@@ -3,7 +3,7 @@ import { MEASURE_LABEL, measuresOf, type Indicator, type Measure } from '../../c
 import type { Rollup, UnitFigures } from '../../model.js';
 import { OfficePackage } from '../../ooxml/package.js';
 import { escapeXml } from '../../ooxml/xml.js';
-import { deflateStream } from '../../ooxml/zip.js';
+import { deflatePart } from '../../ooxml/zip.js';
 import { formatNumber } from '../../util/number.js';
 import { ByteWriter, utf8 } from '../byte-writer.js';
 
@@ -207,6 +207,6 @@ export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[]): Uint8Ar
   out.text(document.slice(from));
   const bytes = out.result();
   // The document part is large and repetitive: a light compression level is nearly as small and several times faster.
-  pkg.set(documentPath, deflateStream((push) => push(bytes), bytes.length));
+  pkg.set(documentPath, deflatePart(bytes));
   return pkg.write();
 }
