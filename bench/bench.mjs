@@ -21,7 +21,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { renderReport } from '../dist/core/write/report/index.js';
 import { EMPTY_CONFIG } from '../dist/core/config.js';
 import { ensureSet, plan } from './generate.mjs';

@@ -2,11 +2,11 @@
 // The DOCX alone, in a fresh process: a roll-up with N units straight under the root (a two-level province of
 // 300 communes, or all 3.321 communes of the country under one root), figures from the seeded generator.
 // Prints one JSON line: { units, ms, cpuMs, maxRssMb, bytes }. Usage: node bench/docx-probe.mjs 3321
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { loadCatalogue, measuresOf } from '../dist/core/catalogue/catalogue.js';
 import { EMPTY_CONFIG } from '../dist/core/config.js';
 import { computeRatios } from '../dist/core/rollup/rollup.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 import { renderReport } from '../dist/core/write/report/index.js';
 
 const n = Number(process.argv[2] ?? 300);

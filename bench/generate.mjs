@@ -15,10 +15,10 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { formEditionForPeriod, loadCatalogue } from '../dist/core/catalogue/catalogue.js';
 import { conversionBetween, convertFigures } from '../dist/core/catalogue/crosswalk.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
 import { zipSync, strToU8, Zip, ZipDeflate } from 'fflate';

@@ -14,7 +14,7 @@ if (mode === 'reader') {
   // The reader alone against SheetJS, exceljs `load` and the floor, per file, in one warm process over bytes already
   // in memory. The contenders take turns file by file (the order rotating), so a slow phase of a shared machine
   // falls on all of them alike.
-  await import('../dist/node/data-files.js');
+  await import('../dist/node/package-data-files.js');
   const { readSubmissionBytes } = await import('../dist/core/read/submission.js');
   const { SHEET } = await import('../dist/core/form/layout.js');
   const XLSX = await import('xlsx');

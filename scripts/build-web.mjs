@@ -11,7 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA_DIRS = ['catalogue', 'data'];
 /**
  * BDG_CATALOGUE_OVERLAY: a folder laid out like catalogue/ whose files the page takes before the package's, as the
- * CLI does (src/node/data-files.ts): a maintainer tries an edition in the page, the tests build a page with two.
+ * CLI does (src/node/package-data-files.ts): a maintainer tries an edition in the page, the tests build a page with two.
  */
 const OVERLAY = process.env.BDG_CATALOGUE_OVERLAY;
 /** BDG_WEB_OUT: where the page is written (dist/bdg.html by default), so a page built for a test leaves dist/ alone. */
@@ -34,7 +34,7 @@ const dataFilesPlugin = {
     build.onLoad({ filter: /.*/, namespace: 'bdg' }, () => {
       const files = {};
       const watchFiles = [];
-      // The overlay's files come after the package's, so they replace them (as src/node/data-files.ts reads them).
+      // The overlay's files come after the package's, so they replace them (as src/node/package-data-files.ts reads them).
       const sources = DATA_DIRS.map((dir) => ({ abs: join(root, dir), name: dir }));
       if (OVERLAY) sources.push({ abs: resolve(OVERLAY), name: 'catalogue' });
       for (const { abs, name } of sources) {
@@ -44,7 +44,7 @@ const dataFilesPlugin = {
           continue;
         }
         // A folder the overlay has inside the catalogue (crosswalk/, an edition's) is the overlay's alone, as
-        // src/node/data-files.ts reads it: the package's crosswalks to editions the overlay does not list go.
+        // src/node/package-data-files.ts reads it: the package's crosswalks to editions the overlay does not list go.
         if (abs === resolve(OVERLAY ?? '') && name === 'catalogue')
           for (const sub of readdirSync(abs).filter((d) => statSync(join(abs, d)).isDirectory()))
             for (const key of Object.keys(files)) if (key.startsWith(`catalogue/${sub}/`)) delete files[key];
@@ -62,7 +62,7 @@ const dataFilesPlugin = {
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 /**
  * csv-parse's Node build uses Node's Buffer; its browser build (dist/esm) carries its own small Buffer. The core
- * imports `csv-parse/sync` (the built-in unit lists), so the page takes the browser build.
+ * imports `csv-parse/sync` (src/core/util/csv.ts: every CSV), so the page takes the browser build.
  */
 const csvParseForBrowser = {
   name: 'csv-parse-browser',

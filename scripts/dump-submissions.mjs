@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { readSubmissionBytes } from '../dist/core/read/submission.js';
 
 const root = join(import.meta.dirname, '..');

@@ -13,9 +13,9 @@ import { copyFileSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook, submissionLayout } from '../dist/core/write/submission-workbook.js';
 

@@ -11,10 +11,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { main } from '../dist/cli/cli.js';
 import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
 import { readHierarchy } from '../dist/node/unit-list-file.js';

@@ -9,12 +9,12 @@
 import { mkdirSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '../dist/node/data-files.js';
+import '../dist/node/package-data-files.js';
 import { loadCatalogue } from '../dist/core/catalogue/catalogue.js';
 import { readHierarchy } from '../dist/node/unit-list-file.js';
 import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.js';
-import { plausibleFigures, rng } from '../dist/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const catalogue = loadCatalogue();

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
 import { emptyFigures, rollUp } from '../src/core/rollup/rollup.js';
+import { buildHierarchy } from '../src/core/units/hierarchy.js';
 import type { Figures, Rollup } from '../src/core/model.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { figuresFor, sumFigures, THREE_LEVEL, TWO_LEVEL, writeSubmission, writeUnits } from './helpers/province.js';
@@ -328,19 +329,18 @@ describe('a blank form is not a report', () => {
 
 describe('roll-up: a file without a figure never counts as reported', () => {
   it('even past validation, a unit whose figures are all empty stays missing and adds nothing', () => {
-    const units = new Map([
-      ['R', { code: 'R', name: 'Tỉnh', level: 'Tỉnh', parent: null }],
-      ['A', { code: 'A', name: 'Xã A', level: 'Xã', parent: 'R' }],
-      ['B', { code: 'B', name: 'Xã B', level: 'Xã', parent: 'R' }],
+    const tree = buildHierarchy([
+      { code: '1', name: 'Tỉnh Một', level: 'Tỉnh', parent: '' },
+      { code: '2', name: 'Xã A', level: 'Xã', parent: '1' },
+      { code: '3', name: 'Xã B', level: 'Xã', parent: '1' },
     ]);
-    const tree = { byCode: units, root: { code: 'R' }, children: (c: string) => (c === 'R' ? [{ code: 'A' }, { code: 'B' }] : []), communesUnder: () => 2 };
     const blank = emptyFigures(catalogue);
     const filled = emptyFigures(catalogue);
     filled['DA8.04'] = { ...filled['DA8.04'], total: 3 };
-    const byUnit = rollUp(tree, catalogue, new Map([['A', blank], ['B', filled]]));
-    expect(byUnit.get('A')!.source).toBe('missing');
-    expect(byUnit.get('B')!.source).toBe('file');
-    expect(byUnit.get('R')!.coverage!['DA8.04']).toEqual({ reported: 1, expected: 2 });
-    expect(rollUp(tree, catalogue, new Map([['A', blank]])).get('R')!.source).toBe('missing');
+    const byUnit = rollUp(tree, catalogue, new Map([['2', blank], ['3', filled]]));
+    expect(byUnit.get('2')!.source).toBe('missing');
+    expect(byUnit.get('3')!.source).toBe('file');
+    expect(byUnit.get('1')!.coverage!['DA8.04']).toEqual({ reported: 1, expected: 2 });
+    expect(rollUp(tree, catalogue, new Map([['2', blank]])).get('1')!.source).toBe('missing');
   });
 });

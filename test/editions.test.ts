@@ -9,13 +9,13 @@ import { installDataFiles } from '../src/core/data-files.js';
 import type { Figures, Rollup } from '../src/core/model.js';
 import { parsePeriodArg } from '../src/core/util/period.js';
 import { buildSubmissionWorkbook } from '../src/core/write/submission-workbook.js';
-import { packageDataFiles } from '../src/node/data-files.js';
+import { packageDataFiles } from '../src/node/package-data-files.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
 import { THREE_LEVEL, writeUnits } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 import { checksRowRule, type CheckRule } from '../src/core/catalogue/check-rules.js';
-import { parseHierarchy } from '../src/core/read/hierarchy.js';
+import { parseHierarchy } from '../src/core/units/hierarchy.js';
 import { evaluate } from '../src/core/validate/checks.js';
 import { validateSubmission } from '../src/core/validate/validate.js';
 import type { IndicatorRow, Submission } from '../src/core/model.js';
@@ -295,6 +295,16 @@ describe('checks as data: one rule shape, one engine', () => {
     ]);
     expect(validateSubmission(submissionOf({ 'DA8.04': 84, 'BDG.05': 84 }), { catalogue: catalogue() }).warnings).toEqual([]);
     expect(validateSubmission(submissionOf({ 'DA8.04': 157, 'BDG.05': null }), { catalogue: catalogue() }).warnings).toEqual([]);
+  });
+
+  it('a figure of the wrong kind is set aside from the rules across cells, and the submission is left as read', () => {
+    const sub = submissionOf({ 'DA8.04': 157.5, 'BDG.05': 84 });
+    const asRead = structuredClone(sub);
+    const v = validateSubmission(sub, { catalogue: catalogue() });
+    expect(v.errors.map((e) => [e.rule, e.cell])).toEqual([['value-not-whole', 'E5']]);
+    expect(v.warnings).toEqual([]);
+    expect([...v.setAside]).toEqual([sub.rows.get('DA8.04')!.cells.total]);
+    expect(sub).toEqual(asRead);
   });
 
   it('a sum of parts against a whole, a warning only when every part is filled', () => {

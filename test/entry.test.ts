@@ -13,7 +13,7 @@ import { yearPeriod } from '../src/core/util/period.js';
 import { draftWorkbook } from '../src/core/write/entry-workbook.js';
 import { installDataFiles } from '../src/core/data-files.js';
 import { buildSubmissionWorkbook } from '../src/core/write/submission-workbook.js';
-import { packageDataFiles } from '../src/node/data-files.js';
+import { packageDataFiles } from '../src/node/package-data-files.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';
 

@@ -8,7 +8,7 @@ import type { Figures, Rollup } from '../src/core/model.js';
 import { parsePeriodArg, periodDates, periodEnd, periodStart } from '../src/core/util/period.js';
 import { buildSubmissionWorkbook, submissionLayout, type SubmissionWorkbookInput } from '../src/core/write/submission-workbook.js';
 import { provinceOwnRefusal, templateFileName, templateWorkbook } from '../src/core/form/template.js';
-import '../src/node/data-files.js';
+import '../src/node/package-data-files.js';
 import { bdg } from './helpers/cli.js';
 import { openDocx } from './helpers/docx.js';
 import { tempDir } from './helpers/workbooks.js';

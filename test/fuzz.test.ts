@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../src/core/sample/plausible-figures.js';
-import { checkFile } from '../src/node/check-file.js';
+import { rng } from './helpers/plausible-figures.mjs';
+import { checkFile } from '../src/node/check-path.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { buildHierarchy, HierarchyError, type UnitRow } from '../src/core/read/hierarchy.js';
+import { buildHierarchy, HierarchyError, type UnitRow } from '../src/core/units/hierarchy.js';
 import { readHierarchy } from '../src/node/unit-list-file.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Document, Packer, Paragraph } from 'docx';
 import { describe, expect, it } from 'vitest';
 import { readHierarchy } from '../src/node/unit-list-file.js';
-import { plausibleFigures, rng } from '../src/core/sample/plausible-figures.js';
-import { checkFile } from '../src/node/check-file.js';
+import { plausibleFigures, rng } from './helpers/plausible-figures.mjs';
+import { checkFile } from '../src/node/check-path.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';
 

@@ -4,7 +4,7 @@ import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rollup } from '../src/core/model.js';
 import { formatNumber } from '../src/core/util/number.js';
-import '../src/node/data-files.js';
+import '../src/node/package-data-files.js';
 import { addresseeOf, percent, requestContent } from '../src/core/write/report/wording.js';
 import { bdg } from './helpers/cli.js';
 import { openDocx, type OpenedDocx } from './helpers/docx.js';

@@ -1,2 +1,2 @@
 // Tests call the core directly: give it the package's data files, as the CLI does.
-import '../src/node/data-files.js';
+import '../src/node/package-data-files.js';

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, measuresOf, type Measure } from '../src/core/catalogue/catalogue.js';
 import type { Figures, FileOutcome, Issue, Rollup, UnitFigures } from '../src/core/model.js';
-import { buildHierarchy, type Hierarchy } from '../src/core/read/hierarchy.js';
+import { buildHierarchy, type Hierarchy } from '../src/core/units/hierarchy.js';
 import { readSubmissionBytes } from '../src/core/read/submission.js';
 import { openXlsx } from '../src/core/read/xlsx.js';
 import { rollUp, totalsOf } from '../src/core/rollup/rollup.js';

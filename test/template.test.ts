@@ -147,7 +147,7 @@ describe('bdg template', () => {
     });
     const filled = join(dir, 'filled.xlsx');
     await wb.xlsx.writeFile(filled);
-    const { checkFile } = await import('../src/node/check-file.js');
+    const { checkFile } = await import('../src/node/check-path.js');
     const { readHierarchy } = await import('../src/node/unit-list-file.js');
     const checked = await checkFile(filled, { units: await readHierarchy(UNITS) });
     expect(checked.errors).toEqual([]);

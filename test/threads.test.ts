@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import '../src/node/data-files.js';
+import '../src/node/package-data-files.js';
 import { EMPTY_CONFIG } from '../src/core/config.js';
 import type { Rollup } from '../src/core/model.js';
 import { renderReport } from '../src/core/write/report/index.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinUnits, communeTypesPhrase, editionForPeriod, findEdition, unitsEditions, unitType } from '../src/core/units/builtin.js';
 import { halfYearPeriod, yearPeriod } from '../src/core/util/period.js';
 import { foldName } from '../src/core/util/text.js';
-import { sameUnitName } from '../src/core/read/hierarchy.js';
+import { sameUnitName } from '../src/core/units/hierarchy.js';
 import { ROOT } from './helpers/cli.js';
 
 // The digests of the reference lists (../shared/reference/units/SOURCES.md), as the shipped attribution repeats them;

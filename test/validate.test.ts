@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Figures, Issue } from '../src/core/model.js';
-import { checkFile } from '../src/node/check-file.js';
+import { checkFile } from '../src/node/check-path.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { districtFigures } from './helpers/figures.js';
 import { tempDir, writeHandMade, type HandMadeOptions } from './helpers/workbooks.js';

@@ -22,7 +22,7 @@ import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
 import { installDataFiles } from '../src/core/data-files.js';
 import { parsePeriodArg } from '../src/core/util/period.js';
 import { buildSubmissionWorkbook } from '../src/core/write/submission-workbook.js';
-import { packageDataFiles } from '../src/node/data-files.js';
+import { packageDataFiles } from '../src/node/package-data-files.js';
 
 const PAGE = join(ROOT, 'dist/bdg.html');
 const DAK_LAK = join(ROOT, 'fixtures/dak-lak');

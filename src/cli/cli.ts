@@ -1,11 +1,37 @@
-import '../node/data-files.js'; // the core reads the catalogue and wording through it
+import '../node/package-data-files.js'; // the core reads the catalogue and wording through it
 import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
-import { EXIT, UsageError, printableLines, processIO } from './io.js';
+import { EXIT, UsageError, printableLines, processIO, type CommandIO } from './io.js';
 import { VERSION } from '../node/version.js';
 
 /** Entry point of `bdg`: parses arguments and returns the exit status (0 ok, 1 data errors, 2 could not run). */
 export async function main(argv: string[]): Promise<number> {
   let status: number = EXIT.ok;
+  const program = bdgProgram();
+  const io = () => processIO(program.opts().color !== false);
+  const done = (s: number) => {
+    status = s;
+  };
+  for (const add of [addValidate, addTemplate, addConsolidate, addWeb, addReport]) add(program, io, done);
+
+  try {
+    await program.parseAsync(argv);
+    return status;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.cannotRun;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`Lỗi: ${printableLines(err.message)}\n`);
+      return EXIT.cannotRun;
+    }
+    process.stderr.write(`Lỗi không mong đợi: ${printableLines(err instanceof Error ? err.message : String(err))}\n`);
+    if (process.env.BDG_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return EXIT.cannotRun;
+  }
+}
+
+/** The program with its global options, help and error output said in Vietnamese (commands added after). */
+function bdgProgram(): Command {
   const program = new Command('bdg')
     .description('Kiểm tra, tổng hợp và lập báo cáo bình đẳng giới, Dự án 8')
     .option('--no-color', 'không tô màu kết quả')
@@ -23,9 +49,13 @@ export async function main(argv: string[]): Promise<number> {
       // Commander's error lines name arguments by their placeholder; said with what the argument is.
       outputError: (s, write) => write(commanderError(s, program)),
     });
+  return program;
+}
 
-  const io = () => processIO(program.opts().color !== false);
+/** Each command's options, and its runner loaded only when it runs; `done` takes its exit status. */
+type AddCommand = (program: Command, io: () => CommandIO, done: (status: number) => void) => void;
 
+const addValidate: AddCommand = (program, io, done) => {
   program
     .command('validate')
     .description('kiểm tra một tệp báo cáo (biểu mẫu .xlsx) trước khi gửi')
@@ -41,9 +71,11 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (file: string, opts) => {
       const { runValidate } = await import('./commands/validate.js');
-      status = await runValidate(file, opts, io());
+      done(await runValidate(file, opts, io()));
     });
+};
 
+const addTemplate: AddCommand = (program, io, done) => {
   program
     .command('template')
     .description('tạo biểu mẫu trống cho một đơn vị, hoặc cho mọi đơn vị trực thuộc một đơn vị')
@@ -59,9 +91,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
       const { runTemplate } = await import('./commands/template.js');
-      status = await runTemplate(opts, io());
+      done(await runTemplate(opts, io()));
     });
+};
 
+const addConsolidate: AddCommand = (program, io, done) => {
   program
     .command('consolidate')
     .description('tổng hợp một thư mục báo cáo theo cấp hành chính')
@@ -82,9 +116,11 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
     .action(async (dir: string, opts) => {
       const { runConsolidate } = await import('./commands/consolidate.js');
-      status = await runConsolidate(dir, opts, io());
+      done(await runConsolidate(dir, opts, io()));
     });
+};
 
+const addWeb: AddCommand = (program, io, done) => {
   program
     .command('web')
     .description('ghi trang web dùng ngoại tuyến (một tệp .html) để kiểm tra, tổng hợp không cần cài đặt')
@@ -92,9 +128,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (opts) => {
       const { runWeb } = await import('./commands/web.js');
-      status = await runWeb(opts, io());
+      done(await runWeb(opts, io()));
     });
+};
 
+const addReport: AddCommand = (program, io, done) => {
   program
     .command('report')
     .description('viết lại báo cáo DOCX từ tệp tổng hợp JSON đã lưu')
@@ -111,25 +149,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (rollup: string, opts) => {
       const { runReport } = await import('./commands/report.js');
-      status = await runReport(rollup, opts, io());
+      done(await runReport(rollup, opts, io()));
     });
-
-  try {
-    await program.parseAsync(argv);
-    return status;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT.ok : EXIT.cannotRun;
-    }
-    if (err instanceof UsageError) {
-      process.stderr.write(`Lỗi: ${printableLines(err.message)}\n`);
-      return EXIT.cannotRun;
-    }
-    process.stderr.write(`Lỗi không mong đợi: ${printableLines(err instanceof Error ? err.message : String(err))}\n`);
-    if (process.env.BDG_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    return EXIT.cannotRun;
-  }
-}
+};
 
 const UNITS_HELP = 'danh mục đơn vị hành chính riêng (.csv hoặc .xlsx); mặc định: danh mục có sẵn theo kỳ báo cáo';
 const FORM_HELP = 'phiên bản biểu mẫu (các phiên bản kê trong catalogue/editions.csv); mặc định: phiên bản của kỳ báo cáo';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import { programmeAreaColumn } from '../core/units/programme-column.js';
-import { HierarchyError } from '../core/read/hierarchy.js';
+import { HierarchyError } from '../core/units/hierarchy.js';
 import { findEdition, unitsEditions } from '../core/units/builtin.js';
 import type { UnitSource } from '../core/units/source.js';
 import { readHierarchy } from './unit-list-file.js';

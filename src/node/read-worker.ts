@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Period } from '../core/model.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
-import './data-files.js';
+import './package-data-files.js';
 import { loadUnitSource } from './load-units.js';
 import { hierarchyFor, lookupFor } from '../core/units/source.js';
 import { parsePeriodArg } from '../core/util/period.js';
 import { previousFigures } from '../core/rollup/saved.js';
 import { loadSavedRollup } from './saved-rollup.js';
-import { checkFile } from './check-file.js';
+import { checkFile } from './check-path.js';
 import { CatalogueError } from '../core/catalogue/catalogue.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 

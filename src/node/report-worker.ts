@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Config } from '../core/config.js';
 import type { Rollup } from '../core/model.js';
-import './data-files.js';
+import './package-data-files.js';
 
 /**
  * The report thread: loads the report writer (docx) as soon as it starts, while the files are read, then renders

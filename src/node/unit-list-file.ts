@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { HierarchyError, parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
+import { HierarchyError, parseHierarchy, type Hierarchy } from '../core/units/hierarchy.js';
 
 /** Reads a unit list file (CSV or XLSX). */
 export async function readHierarchy(file: string): Promise<Hierarchy> {

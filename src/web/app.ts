@@ -5,7 +5,7 @@ import { consolidate, type Consolidation, type Found } from '../core/consolidate
 import type { Issue, Period, Rollup } from '../core/model.js';
 import { provinceOwnRefusal, templateFileName, templateWorkbook } from '../core/form/template.js';
 import { programmeAreaColumn } from '../core/units/programme-column.js';
-import { parseHierarchy, type Hierarchy } from '../core/read/hierarchy.js';
+import { parseHierarchy, type Hierarchy } from '../core/units/hierarchy.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { parseSavedRollup } from '../core/rollup/saved.js';
 import { formatNumber, formatPercent } from '../core/util/number.js';
@@ -26,8 +26,8 @@ import {
 } from '../core/consolidate/run-summary.js';
 import { configUnitsName, currentConfig, setupConfigForm } from './config-form.js';
 import { MIME, byId, downloadLink, h, jsonText, releaseDownloads, saveFile, setContent } from './dom.js';
-import { filesFromDrop, filesFromInput, foundFromFiles } from './found.js';
-import type { UnitsSource, WorkerSetup } from './protocol.js';
+import { filesFromDrop, filesFromInput, foundFromFiles } from './picked-files.js';
+import type { PageWorkerUnits, PageWorkerSetup } from './protocol.js';
 import { annotateInWorker, prewarmWorkers, readInWorkers, type PageFile } from './read-pool.js';
 import { editionFor, editionLabel, editions, nationalUnits } from './units.js';
 import { setupEntry } from './entry/entry-tab.js';
@@ -264,7 +264,7 @@ async function validateFile(file: File): Promise<void> {
   );
 }
 
-function setupFor(units: UnitsSource): WorkerSetup {
+function setupFor(units: PageWorkerUnits): PageWorkerSetup {
   return { units, limits: LIMITS, previous: previous && { name: previous.name, text: previous.text } };
 }
 

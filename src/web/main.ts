@@ -2,7 +2,7 @@
  * The page's one script. In the page it runs the interface; started again as a Web Worker (from a Blob URL of its
  * own text) it reads and checks files. Both halves are thin edges over src/core.
  */
-import './data-files.js';
+import './page-data-files.js';
 import { setMessageAudience } from '../core/rules/rules.js';
 import { startApp } from './app.js';
 import { runReadingWorker } from './worker.js';

@@ -4,20 +4,20 @@ import type { Issue } from '../core/model.js';
 import type { AnnotateSkip } from '../core/write/annotate.js';
 
 /** Where a reading thread gets its unit list: a file the user gave, or the built-in edition of each file's own period (as the CLI's reading threads do). */
-export type UnitsSource =
+export type PageWorkerUnits =
   | { kind: 'file'; name: string; bytes: Uint8Array }
   | { kind: 'builtin-by-period' };
 
 /** What every reading thread loads once. */
-export interface WorkerSetup {
-  units: UnitsSource;
+export interface PageWorkerSetup {
+  units: PageWorkerUnits;
   /** Last period's roll-up JSON (text) and its file name, for the outlier warnings. */
   previous?: { name: string; text: string };
   limits: ReadLimits;
 }
 
 export type ToWorker =
-  | { type: 'setup'; setup: WorkerSetup }
+  | { type: 'setup'; setup: PageWorkerSetup }
   | { type: 'read'; index: number; name: string; bytes: ArrayBuffer }
   /** Make the marked copy of a rejected file (its problems listed and marked on its cells). */
   | { type: 'annotate'; name: string; bytes: ArrayBuffer; issues: Issue[]; limits: ReadLimits };

@@ -2,7 +2,7 @@ import { issue } from '../core/rules/rules.js';
 import type { Issue } from '../core/model.js';
 import { runPool, type PoolWorker, type WorkerEvents } from '../core/pool/reading-pool.js';
 import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import type { FromWorker, ToWorker, PageWorkerSetup } from './protocol.js';
 import type { ReadLimits } from '../core/read/limits.js';
 
 /** A file to read: the browser's File and the name it is known by in messages (its path in the chosen folder). */
@@ -49,7 +49,7 @@ export function defaultWorkers(): number {
  * results in the order of `files`, a file over the size limit refused unread, a file that takes too long or kills
  * its worker rejected while a fresh worker carries on with the others. The page never waits on a file.
  */
-export function readInWorkers(files: PageFile[], setup: WorkerSetup, onDone: () => void, workers = defaultWorkers()): Promise<CheckedFile[]> {
+export function readInWorkers(files: PageFile[], setup: PageWorkerSetup, onDone: () => void, workers = defaultWorkers()): Promise<CheckedFile[]> {
   const limits = setup.limits;
   return runPool<CheckedFile>({
     files: files.length,
@@ -68,7 +68,7 @@ export function readInWorkers(files: PageFile[], setup: WorkerSetup, onDone: () 
 }
 
 /** A worker (kept from an earlier run, or new) as the pool drives it. */
-function readingWorker(files: PageFile[], setup: WorkerSetup, events: WorkerEvents<CheckedFile>): PoolWorker {
+function readingWorker(files: PageFile[], setup: PageWorkerSetup, events: WorkerEvents<CheckedFile>): PoolWorker {
   const worker = acquire();
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     const msg = e.data;

@@ -1,5 +1,5 @@
 import { builtinUnits, editionForPeriod, findEdition, unitsEditions, type UnitsEdition } from '../core/units/builtin.js';
-import type { Hierarchy } from '../core/read/hierarchy.js';
+import type { Hierarchy } from '../core/units/hierarchy.js';
 import type { Period } from '../core/model.js';
 
 /* The built-in unit lists for the Biểu mẫu tab's pickers: the core's editions (src/core/units/builtin.ts), with a label. */

@@ -1,9 +1,9 @@
-import './data-files.js';
-import { parseHierarchy } from '../core/read/hierarchy.js';
+import './page-data-files.js';
+import { parseHierarchy } from '../core/units/hierarchy.js';
 import { previousFigures, parseSavedRollup } from '../core/rollup/saved.js';
 import { slimChecked } from '../core/consolidate/found.js';
 import { checkSubmission, type CheckOptions } from '../core/validate/check-file.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import type { FromWorker, ToWorker, PageWorkerSetup } from './protocol.js';
 import { lookupFor } from '../core/units/source.js';
 import { annotateWorkbook } from '../core/write/annotate.js';
 
@@ -56,7 +56,7 @@ function annotate(scope: WorkerScope, msg: Extract<ToWorker, { type: 'annotate' 
   else scope.postMessage({ type: 'annotate-skipped', problem: result.reason });
 }
 
-async function prepare(setup: WorkerSetup): Promise<CheckOptions> {
+async function prepare(setup: PageWorkerSetup): Promise<CheckOptions> {
   const options: CheckOptions = { limits: setup.limits };
   const u = setup.units;
   if (u.kind === 'file') options.units = await parseHierarchy(u.bytes, u.name);

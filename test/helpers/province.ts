@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadCatalogue, measuresOf } from '../../src/core/catalogue/catalogue.js';
 import type { Figures, Narrative } from '../../src/core/model.js';
-import { plausibleFigures, rng } from '../../src/core/sample/plausible-figures.js';
+import { plausibleFigures, rng } from './plausible-figures.mjs';
 import { parsePeriodArg } from '../../src/core/util/period.js';
 import { buildSubmissionWorkbook } from '../../src/core/write/submission-workbook.js';
 

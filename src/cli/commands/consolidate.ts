@@ -2,14 +2,14 @@ import { stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { emptyIssuerFields } from '../../core/write/report/issuer.js';
 import cliProgress from 'cli-progress';
-import { EMPTY_CONFIG, emptyConfigNotice, withIssuer } from '../../core/config.js';
+import { EMPTY_CONFIG, emptyConfigNotice, withIssuer, type Config } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { consolidate, rootUnit, type Consolidation, type Found } from '../../core/consolidate/consolidate.js';
 import { hierarchyFor } from '../../core/units/source.js';
 import { discover } from '../../node/discover.js';
 import { defaultWorkers, readParallel, startReaders, type WorkerSetup } from '../../node/read-files.js';
-import type { Rollup } from '../../core/model.js';
-import { limitsFrom } from '../../core/read/limits.js';
+import type { Period, Rollup } from '../../core/model.js';
+import { limitsFrom, type ReadLimits } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { rollupInEdition } from '../../core/rollup/convert.js';
@@ -53,12 +53,27 @@ export interface ConsolidateFlags {
   issuer?: string;
 }
 
+/** The reading's progress bar, on a terminal that is not CI's. */
+function progressBar(io: CommandIO): cliProgress.SingleBar | null {
+  return io.stderr.isTTY && !process.env.CI
+    ? new cliProgress.SingleBar(
+        { stream: io.stderr, format: 'Đang đọc {bar} {value}/{total} tệp', hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+}
+
 /** The paths of the three outputs of one consolidation (the names are the core's). */
 function outputPaths(outDir: string, rootCode: string, period: string): string[] {
   return Object.values(outputNames(rootCode, period)).map((name) => join(outDir, name));
 }
 
-export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: CommandIO): Promise<number> {
+/**
+ * What is known before reading, each checked so that a mistake stops the run before any work: the folder, the
+ * config, the unit list, the period, the output folder, the limits, last period's roll-up, the root when it can be
+ * known, and outputs already there.
+ */
+async function runArguments(dir: string, flags: ConsolidateFlags) {
   const st = await stat(dir).catch(() => null);
   if (!st) throw new UsageError(`không tìm thấy thư mục "${dir}". Kiểm tra lại đường dẫn.`);
   if (!st.isDirectory())
@@ -87,48 +102,17 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const list = period ? hierarchyFor(units, period) : units.kind === 'list' ? hierarchyFor(units, undefined) : undefined;
   const knownRoot = list && (flags.root ? rootUnit(list, flags.root, units, period) : units.kind === 'list' ? list.root : undefined);
   if (knownRoot && period) await checkOutputs(outputPaths(outDir, knownRoot.code, period.id), { force: flags.force });
+  return { config, unitsFile, units, period, outDir, limits, previous, knownRoot };
+}
+
+export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: CommandIO): Promise<number> {
+  const { config, unitsFile, units, period, outDir, limits, previous, knownRoot } = await runArguments(dir, flags);
 
   const runId = newRunId(new Date());
   const set = await OutputSet.open(outDir, runId);
-  const bar =
-    io.stderr.isTTY && !process.env.CI
-      ? new cliProgress.SingleBar(
-          { stream: io.stderr, format: 'Đang đọc {bar} {value}/{total} tệp', hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
-  // Ctrl-C: the cursor comes back, this run's temporary files and lock go, the previous outputs stay; a switch
-  // already under way is finished first so the folder never holds half of each set.
-  let interrupted: number | null = null;
-  const stop = async (status: number) => {
-    await set.abort();
-    await set.release();
-    io.stderr.write('\nĐã dừng. Kết quả đã có (nếu có) vẫn giữ nguyên.\n');
-    process.exit(status);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    bar?.stop();
-    interrupted = signal === 'SIGINT' ? 130 : 143;
-    if (!set.switching) void stop(interrupted);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // The reading threads start before the folder walk (they load the unit list meanwhile); the summary workbook's
-  // writer (exceljs) loads on this thread while they read, and the report (docx) is written on a thread of its own,
-  // in parallel with the workbook.
-  const setup: WorkerSetup = {
-    unitsFile: unitsFile && resolve(unitsFile),
-    unitsEdition: flags.unitsEdition,
-    period: period?.id,
-    previousFile: flags.previous && resolve(flags.previous),
-    limits,
-  };
-  const workers = flags.workers ?? defaultWorkers();
-  // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
-  const readers = startReaders(setup, 1);
-  const reportThread = startReportThread();
-  // Loaded now, so the core's summary writer finds it loaded once the files are read.
-  import('../../core/write/summary-workbook.js').catch(() => {});
+  const bar = progressBar(io);
+  const signals = watchInterrupts(set, bar, io);
+  const { setup, workers, readers, reportThread } = startThreads(flags, unitsFile, period, limits);
   // Where each file shown as `rel` is (its bytes, when its name is not UTF-8): to mark and send back its copy.
   let found: Found[] = [];
   try {
@@ -168,57 +152,22 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       checkPreviousPeriod(previous, rollup, flags.previous);
       rollupInEdition(previous, rollup.edition!, `--previous "${flags.previous}"`);
     }
-    const where = new Map(found.map((f) => [f.rel, f.path]));
     // Each copy is marked on a thread under the limits of the reading, while the summary and the report (on a
     // thread of its own) are written; one that cannot be made within them is skipped with the reason.
     const marker = new CopyMarker(setup.limits);
-    const outputs = consolidationOutputs(result, {
-      config,
-      previous,
-      runId,
-      madeBy: `bdg ${VERSION}`,
-      makers: {
-        copy: (job) => marker.mark({ path: where.get(job.source)!, issues: job.issues, file: job.file }),
-        report: (r, c, p) => reportThread.render(r, c, p),
-      },
-    }).filter((o) => o.kind !== 'copy' || where.has(o.source!));
-    const pathOf = (o: OutputFile) => join(outDir, ...o.name.split('/'));
-    const inputs = rollup.files.filter((f) => f.status !== 'ignored' && where.has(f.path)).map((f) => where.get(f.path)!);
-    const written: string[] = [];
-    const skipped: { path: string; reason: string }[] = [];
+    const { outputs, pathOf, inputs } = plannedOutputs(result, found, outDir, { config, previous, runId, marker, reportThread });
+    let staged: Staged;
     try {
       await checkOutputs(outputs.map(pathOf), { force: flags.force, inputs });
-      const copies = outputs.filter((o) => o.kind === 'copy');
-      // One copy at a time: the marking thread takes one file at once.
-      const marking = (async () => {
-        const made: { out: OutputFile; made: Made }[] = [];
-        for (const out of copies) made.push({ out, made: await out.make() });
-        return made;
-      })();
-      marking.catch(() => {}); // awaited below, as the report is
-      const making = outputs.filter((o) => o.kind !== 'copy').map((out) => ({ out, made: out.make() }));
-      for (const m of making) m.made.catch(() => {}); // a failure while another output is written is not unhandled
-      for (const m of making) {
-        const made = await m.made;
-        if (!made.ok) throw new Error(made.skipped.message);
-        await set.stage(pathOf(m.out), made.bytes);
-        written.push(pathOf(m.out));
-      }
-      for (const { out, made } of await marking) {
-        if (!made.ok) {
-          skipped.push({ path: pathOf(out), reason: made.skipped.message });
-          continue;
-        }
-        await set.stage(pathOf(out), made.bytes);
-        written.push(pathOf(out));
-      }
+      staged = await stageOutputs(outputs, set, pathOf);
     } finally {
       marker.stop();
     }
+    const { written, skipped } = staged;
     // A Ctrl-C that came while the last outputs were staged stops the run here, before the switch.
-    if (interrupted !== null) await stop(interrupted);
+    if (signals.interrupted !== null) await signals.stop(signals.interrupted);
     await set.commit();
-    if (interrupted !== null) await stop(interrupted);
+    if (signals.interrupted !== null) await signals.stop(signals.interrupted);
 
     if (flags.json) io.stdout.write(jsonText(rollup));
     (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, written, io, skipped));
@@ -226,15 +175,142 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     if (notice) (flags.json ? io.stderr : io.stdout).write(`${io.color.yellow(printable(notice))}\n`);
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
-    if (interrupted !== null) await stop(interrupted); // the run was stopped: exit 130, not the error it caused
+    if (signals.interrupted !== null) await signals.stop(signals.interrupted); // the run was stopped: exit 130, not the error it caused
     await set.abort();
     throw err;
   } finally {
     reportThread.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.detach();
     await set.release();
   }
+}
+
+/**
+ * The reading threads start before the folder walk (they load the unit list meanwhile); the summary workbook's
+ * writer (exceljs) loads on this thread while they read, and the report (docx) is written on a thread of its own,
+ * in parallel with the workbook.
+ */
+function startThreads(flags: ConsolidateFlags, unitsFile: string | undefined, period: Period | null | undefined, limits: ReadLimits) {
+  const setup: WorkerSetup = {
+    unitsFile: unitsFile && resolve(unitsFile),
+    unitsEdition: flags.unitsEdition,
+    period: period?.id,
+    previousFile: flags.previous && resolve(flags.previous),
+    limits,
+  };
+  const workers = flags.workers ?? defaultWorkers();
+  // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
+  const readers = startReaders(setup, 1);
+  const reportThread = startReportThread();
+  // Loaded now, so the core's summary writer finds it loaded once the files are read.
+  import('../../core/write/summary-workbook.js').catch(() => {});
+  return { setup, workers, readers, reportThread };
+}
+
+/**
+ * Ctrl-C: the cursor comes back, this run's temporary files and lock go, the previous outputs stay; a switch
+ * already under way is finished first so the folder never holds half of each set. `interrupted`: the exit status
+ * of a signal that came (130, 143), for the run to stop at its next safe point.
+ */
+function watchInterrupts(set: OutputSet, bar: cliProgress.SingleBar | null, io: CommandIO) {
+  let interrupted: number | null = null;
+  const stop = async (status: number) => {
+    await set.abort();
+    await set.release();
+    io.stderr.write('\nĐã dừng. Kết quả đã có (nếu có) vẫn giữ nguyên.\n');
+    process.exit(status);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    bar?.stop();
+    interrupted = signal === 'SIGINT' ? 130 : 143;
+    if (!set.switching) void stop(interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get interrupted() {
+      return interrupted;
+    },
+    stop,
+    detach() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * The outputs of the run, each copy only of a file found (`where`: a name shown → where it is), where they go, and
+ * the inputs they must not overwrite.
+ */
+function plannedOutputs(
+  result: Consolidation,
+  found: Found[],
+  outDir: string,
+  run: {
+    config: Config;
+    previous: Rollup | undefined;
+    runId: string;
+    marker: CopyMarker;
+    reportThread: ReturnType<typeof startReportThread>;
+  },
+) {
+  const { marker, reportThread } = run;
+  const where = new Map(found.map((f) => [f.rel, f.path]));
+  const outputs = consolidationOutputs(result, {
+    config: run.config,
+    previous: run.previous,
+    runId: run.runId,
+    madeBy: `bdg ${VERSION}`,
+    makers: {
+      copy: (job) => marker.mark({ path: where.get(job.source)!, issues: job.issues, file: job.file }),
+      report: (r, c, p) => reportThread.render(r, c, p),
+    },
+  }).filter((o) => o.kind !== 'copy' || where.has(o.source!));
+  const pathOf = (o: OutputFile) => join(outDir, ...o.name.split('/'));
+  const inputs = result.rollup.files.filter((f) => f.status !== 'ignored' && where.has(f.path)).map((f) => where.get(f.path)!);
+  return { outputs, pathOf, inputs };
+}
+
+/** The outputs written and the copies that could not be made, with why. */
+interface Staged {
+  written: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+/**
+ * Makes every output and stages it in the set: the summary and the report together, the copies one at a time (the
+ * marking thread takes one file at once). A copy that cannot be made is skipped with its reason; any other output
+ * that cannot be made stops the run.
+ */
+async function stageOutputs(outputs: OutputFile[], set: OutputSet, pathOf: (o: OutputFile) => string): Promise<Staged> {
+  const written: string[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  const copies = outputs.filter((o) => o.kind === 'copy');
+  // One copy at a time: the marking thread takes one file at once.
+  const marking = (async () => {
+    const made: { out: OutputFile; made: Made }[] = [];
+    for (const out of copies) made.push({ out, made: await out.make() });
+    return made;
+  })();
+  marking.catch(() => {}); // awaited below, as the report is
+  const making = outputs.filter((o) => o.kind !== 'copy').map((out) => ({ out, made: out.make() }));
+  for (const m of making) m.made.catch(() => {}); // a failure while another output is written is not unhandled
+  for (const m of making) {
+    const made = await m.made;
+    if (!made.ok) throw new Error(made.skipped.message);
+    await set.stage(pathOf(m.out), made.bytes);
+    written.push(pathOf(m.out));
+  }
+  for (const { out, made } of await marking) {
+    if (!made.ok) {
+      skipped.push({ path: pathOf(out), reason: made.skipped.message });
+      continue;
+    }
+    await set.stage(pathOf(out), made.bytes);
+    written.push(pathOf(out));
+  }
+  return { written, skipped };
 }
 
 /** Which list was used and how the root was chosen, so a surprising root is explained where it is seen. */

@@ -2,7 +2,7 @@ import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { chooseEdition, loadCatalogue } from '../../core/catalogue/catalogue.js';
 import { assertCatalogue } from '../../core/catalogue/check.js';
-import type { AdminUnit, Hierarchy } from '../../core/read/hierarchy.js';
+import type { AdminUnit, Hierarchy } from '../../core/units/hierarchy.js';
 import { describeUnits, hierarchyFor, type UnitSource } from '../../core/units/source.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';

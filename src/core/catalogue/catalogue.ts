@@ -269,7 +269,7 @@ function readCsv(path: string): Record<string, string>[] {
   } catch {
     throw new CatalogueError(path, ['không có tệp này']);
   }
-  return csvRecords(text.normalize('NFC'));
+  return csvRecords(text);
 }
 
 /** One edition of the form, as listed in catalogue/editions.csv. */

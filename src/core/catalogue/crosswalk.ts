@@ -1,7 +1,7 @@
 import { dataFiles, type DataFiles } from '../data-files.js';
 import type { Figure, Figures } from '../model.js';
 import { csvRecords } from '../util/csv.js';
-import { CatalogueError, formEditions, loadCatalogue, measuresOf, type Catalogue } from './catalogue.js';
+import { formEditions, loadCatalogue, measuresOf, type Catalogue } from './catalogue.js';
 
 export const RELATIONS = ['same', 'moved', 'split', 'retired', 'new'] as const;
 export type Relation = (typeof RELATIONS)[number];
@@ -57,7 +57,7 @@ export function crosswalkRows(older: string, newer: string): CrosswalkRow[] | nu
   const rows =
     text === null
       ? null
-      : csvRecords(text.normalize('NFC')).map((r) => ({
+      : csvRecords(text).map((r) => ({
           from: r.from_code ?? '',
           to: r.to_code ?? '',
           relation: r.relation as Relation,
@@ -209,10 +209,3 @@ export function allCrosswalkProblems(): { file: string; problems: string[] }[] {
     return { file, problems: [...problems, ...crosswalkProblems(loadCatalogue(a), loadCatalogue(b), crosswalkRows(a, b)!)] };
   });
 }
-
-/** Throws a CatalogueError naming the first broken crosswalk. */
-export function assertCrosswalks(): void {
-  for (const { file, problems } of allCrosswalkProblems()) if (problems.length) throw new CatalogueError(file, problems);
-}
-
-export { CatalogueError };

@@ -1,6 +1,6 @@
 import { issue } from '../rules/rules.js';
 import type { Issue, PartialUnit, UnitRef } from '../model.js';
-import type { AdminUnit, Hierarchy } from '../read/hierarchy.js';
+import type { AdminUnit, Hierarchy } from '../units/hierarchy.js';
 import type { CheckedFile } from '../validate/check-file.js';
 
 /** What settling conflicts decided for a file that was not simply accepted. */

@@ -2,7 +2,7 @@ import { formEditionForPeriod, loadCatalogue, measuresOf, type Catalogue } from 
 import { conversionBetween, convertFigures, notConverted } from '../catalogue/crosswalk.js';
 import type { Config } from '../config.js';
 import type { FileOutcome, Figures, Issue, Period, Rollup, RollupScope, UnitFigures } from '../model.js';
-import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from '../read/hierarchy.js';
+import { smallestContaining, subHierarchy, type AdminUnit, type Hierarchy } from '../units/hierarchy.js';
 import { UsageError } from '../errors.js';
 import { unitType } from '../units/builtin.js';
 import { describeUnits, editionOf, hierarchyFor, type UnitSource } from '../units/source.js';
@@ -82,11 +82,47 @@ export function rootUnit(list: Hierarchy, code: string, units: UnitSource, perio
 
 /** The whole of `consolidate` short of writing: read, validate, settle conflicts, roll up. */
 export async function consolidate(opts: ConsolidateOptions): Promise<Consolidation> {
-  const { config } = opts;
-  const found = opts.found;
   const outcomes = new Map<Found, FileOutcome>();
+  const read = passOver(opts.found, outcomes);
+  const readings = await readCandidates(opts, read);
+  const { candidates, checked } = withoutCopies(read, readings, outcomes);
+  const scope = chooseScope(opts, checked);
+  const { hierarchy, catalogue } = scope;
+  const roles = rolesAt(hierarchy, catalogue);
+  const { accepted, rejectedExtra } = admit(checked, scope, roles);
+  const ownFiles = accepted.filter(roles.isOwnSubmission);
+  rejectDuplicateStocks(catalogue, ownFiles, rejectedExtra);
+  const goodOwn = ownFiles.filter((c) => !rejectedExtra.has(c));
+  const communeFiles = accepted.filter((c) => !roles.isOwnSubmission(c));
+  const settled = settleConflicts(communeFiles, hierarchy);
+  const converted = convertEditions(accepted, catalogue);
+  recordOutcomes(checked, candidates, { settled, rejectedExtra, converted, roles, hierarchy }, outcomes);
+  const final = communeFiles.filter((c) => !settled.has(c));
+  // Rows the period does not recognise (DA8.41 in Quý II–IV) were warned about and are not added.
+  const unrecognised = notRecognised(catalogue, scope.period);
+  const figuresOf = (c: CheckedFile) => without(converted.get(c)?.figures ?? c.figures!, unrecognised);
+  const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, figuresOf(c)]));
+  const year = scope.period?.year ?? (opts.now ?? new Date()).getFullYear();
+  const listArea = opts.units.kind === 'list' ? opts.units.programmeArea : undefined;
+  const own = roles.ownRows ? { goodOwn, figuresOf } : null;
+  const { byUnit, area, programme, outside } = rollUpFigures(scope, opts.config, submitted, year, own, listArea);
+  // A commune outside the configured area that reported a figure of the programme's rows: said, and not added.
+  if (area && area.source !== 'filled')
+    for (const c of final) {
+      const codes = hierarchy.byCode.get(c.unit!.code)?.level === 'Xã' && !area.units.has(c.unit!.code) ? areaFiguresAboveZero(submitted.get(c.unit!.code)!, programme) : [];
+      const outcome = codes.length ? outcomes.get(candidates[checked.indexOf(c)]!) : undefined;
+      if (outcome) outcome.warnings = [...(outcome.warnings ?? []), issue('outside-programme-area', { value: c.unit!.code, unitName: c.unit!.name, codes })];
+    }
+  const rollup = rollupOf(opts, scope, { byUnit, area, outside, year, final, goodOwn, ownRows: roles.ownRows, files: opts.found.map((f) => outcomes.get(f)!) });
+  const covered = new Set(final.flatMap((c) => [...coveredBy(c, hierarchy)]));
+  return { rollup, catalogue, byUnit, hierarchy, covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code) };
+}
 
-  const read: Extract<Found, { kind: 'candidate' }>[] = [];
+type Candidate = Extract<Found, { kind: 'candidate' }>;
+
+/** The files passed over without reading (their outcomes recorded); the candidates to read, in order. */
+function passOver(found: Found[], outcomes: Map<Found, FileOutcome>): Candidate[] {
+  const read: Candidate[] = [];
   for (const f of found) {
     if (f.kind === 'ignored') outcomes.set(f, { path: f.rel, unit: null, status: 'ignored', reason: f.reason });
     else if (f.kind === 'wrong-format')
@@ -99,14 +135,24 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       });
     else read.push(f);
   }
+  return read;
+}
 
+/** Reads and validates the candidates through the edge, telling progress. */
+async function readCandidates(opts: ConsolidateOptions, read: Candidate[]): Promise<CheckedFile[]> {
   let done = 0;
   opts.onProgress?.(0, read.length);
   const onDone = () => opts.onProgress?.(++done, read.length);
-  const readings = await opts.readFiles(read, onDone);
+  return opts.readFiles(read, onDone);
+}
 
-  // The same bytes under two names is one submission sent twice: keep the first, pass over the copy.
-  const candidates: Extract<Found, { kind: 'candidate' }>[] = [];
+/** The same bytes under two names is one submission sent twice: keep the first, pass over the copy. */
+function withoutCopies(
+  read: Candidate[],
+  readings: CheckedFile[],
+  outcomes: Map<Found, FileOutcome>,
+): { candidates: Candidate[]; checked: CheckedFile[] } {
+  const candidates: Candidate[] = [];
   const checked: CheckedFile[] = [];
   const firstByDigest = new Map<string, number>();
   read.forEach((f, i) => {
@@ -128,7 +174,20 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     }
     outcomes.set(copy, { path: copy.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần` });
   });
+  return { candidates, checked };
+}
 
+/** What the run covers: its period, edition, the unit list of the period and the part of it under the root. */
+interface Scope {
+  period: Period | undefined;
+  catalogue: Catalogue;
+  list: Hierarchy;
+  chosenBy: RollupScope['rootChosenBy'];
+  top: AdminUnit;
+  hierarchy: Hierarchy;
+}
+
+function chooseScope(opts: ConsolidateOptions, checked: CheckedFile[]): Scope {
   const period = opts.period ?? majorityPeriod(checked);
   const catalogue = loadCatalogue(opts.form ?? formEditionForPeriod(period).id);
   const list = hierarchyFor(opts.units, period);
@@ -138,7 +197,18 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     chosenBy === 'option' ? rootUnit(list, opts.root!, opts.units, period)
     : chosenBy === 'list' ? list.root
     : smallestContaining(list, (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])));
-  const hierarchy = subHierarchy(list, top.code);
+  return { period, catalogue, list, chosenBy, top, hierarchy: subHierarchy(list, top.code) };
+}
+
+/** What a file of the root's own code is: the province's own submission, the root's own summary, or unclear. */
+interface Roles {
+  ownRows: boolean;
+  isOwnSubmission(c: CheckedFile): boolean;
+  isRootOwn(c: CheckedFile): boolean;
+  ambiguous(c: CheckedFile): boolean;
+}
+
+function rolesAt(hierarchy: Hierarchy, catalogue: Catalogue): Roles {
   // The root's own summary (an earlier run's output, or the file this run will replace) is never its own input; the
   // province's own submission (Phạm vi số liệu, form-2026.md §5) is, where the edition has rows for it.
   const ownRows = hasProvinceOwnRows(catalogue);
@@ -147,11 +217,17 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   // Neither a summary (Số đơn vị đã tổng hợp) nor the province's own submission: which one it is cannot be guessed.
   const ambiguous = (c: CheckedFile) =>
     ownRows && c.valid && c.unit?.code === hierarchy.root.code && !isProvinceOwn(c.submission?.info ?? { scope: null }) && !c.submission?.info.coverage;
+  return { ownRows, isOwnSubmission, isRootOwn, ambiguous };
+}
+
+/** The valid files this run takes; the others valid on their own but refused here, with why. */
+function admit(checked: CheckedFile[], scope: Scope, roles: Roles): { accepted: CheckedFile[]; rejectedExtra: Map<CheckedFile, Issue[]> } {
+  const { period, catalogue, list, top, hierarchy } = scope;
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();
   for (const c of checked) {
-    if (!c.valid || isRootOwn(c)) continue;
-    if (ambiguous(c)) {
+    if (!c.valid || roles.isRootOwn(c)) continue;
+    if (roles.ambiguous(c)) {
       rejectedExtra.set(c, [issue('province-file-ambiguous', { value: c.unit!.code, unitName: hierarchy.root.name }, c.submission?.infoRefs.unitCode)]);
       continue;
     }
@@ -174,7 +250,11 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
     }
     accepted.push(c);
   }
-  const ownFiles = accepted.filter(isOwnSubmission);
+  return { accepted, rejectedExtra };
+}
+
+/** The province's own files that both give a stock (a count that does not add up across bodies) are refused. */
+function rejectDuplicateStocks(catalogue: Catalogue, ownFiles: CheckedFile[], rejectedExtra: Map<CheckedFile, Issue[]>): void {
   const duplicates = duplicateStocks(catalogue, ownFiles.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: c.figures! })));
   for (const [code, files] of duplicates)
     for (const f of files) {
@@ -183,16 +263,27 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       const cell = c.submission!.rows.get(code)?.cells.total?.ref;
       rejectedExtra.set(c, [...(rejectedExtra.get(c) ?? []), issue('province-own-duplicate-stock', { indicator: code, value: c.figures![code]!.total!, otherFiles: others }, cell)]);
     }
-  const goodOwn = ownFiles.filter((c) => !rejectedExtra.has(c));
-  const communeFiles = accepted.filter((c) => !isOwnSubmission(c));
-  const settled = settleConflicts(communeFiles, hierarchy);
-  const converted = convertEditions(accepted, catalogue);
+}
 
+/** What became of each file read: the root's own (ignored), superseded, accepted (perhaps converted) or rejected. */
+function recordOutcomes(
+  checked: CheckedFile[],
+  candidates: Candidate[],
+  run: {
+    settled: ReturnType<typeof settleConflicts>;
+    rejectedExtra: Map<CheckedFile, Issue[]>;
+    converted: Map<CheckedFile, Converted>;
+    roles: Roles;
+    hierarchy: Hierarchy;
+  },
+  outcomes: Map<Found, FileOutcome>,
+): void {
+  const { settled, rejectedExtra, converted, roles, hierarchy } = run;
   for (const [i, c] of checked.entries()) {
     const s = settled.get(c);
     const extra = [...(rejectedExtra.get(c) ?? []), ...(s?.kind === 'rejected' ? s.errors : [])];
     const base = { path: c.file, unit: c.unit?.code ?? null };
-    if (isRootOwn(c)) {
+    if (roles.isRootOwn(c)) {
       outcomes.set(candidates[i]!, {
         ...base,
         status: 'ignored',
@@ -216,18 +307,26 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       ...(conversion ? { convertedFrom: c.edition!, notConverted: conversion.notConverted, lacking: conversion.lacking } : {}),
     });
   }
-  const final = communeFiles.filter((c) => !settled.has(c));
-  // Rows the period does not recognise (DA8.41 in Quý II–IV) were warned about and are not added.
-  const unrecognised = notRecognised(catalogue, period);
-  const figuresOf = (c: CheckedFile) => without(converted.get(c)?.figures ?? c.figures!, unrecognised);
-  const submitted = new Map<string, Figures>(final.map((c) => [c.unit!.code, figuresOf(c)]));
+}
+
+/**
+ * Every unit's figures, summed up the tree; at the root, the programme's coverage over its area and the province's
+ * own submissions (`own`, where the edition has rows for them).
+ */
+function rollUpFigures(
+  scope: Scope,
+  config: Config,
+  submitted: Map<string, Figures>,
+  year: number,
+  own: { goodOwn: CheckedFile[]; figuresOf: (c: CheckedFile) => Figures } | null,
+  listArea: Parameters<typeof programmeArea>[5],
+) {
+  const { hierarchy, catalogue } = scope;
   const byUnit = rollUp(hierarchy, catalogue, submitted);
   const children = hierarchy.children(hierarchy.root.code);
-  const year = period?.year ?? (opts.now ?? new Date()).getFullYear();
   // The programme's rows are expected from its area only (form-2026.md §6), where the root's children are communes.
   const programme = areaCodes(catalogue);
   const communeChildren = children.filter((u) => u.level === 'Xã');
-  const listArea = opts.units.kind === 'list' ? opts.units.programmeArea : undefined;
   const area =
     programme.size && communeChildren.length
       ? programmeArea(config.programmeArea, year, communeChildren, byUnit, programme, listArea)
@@ -236,27 +335,39 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   const outside = area && area.source !== 'filled' ? outsideArea(area, programme, communeChildren, byUnit) : [];
   const rootCode = hierarchy.root.code;
   if (area) byUnit.set(rootCode, coverageOverArea(byUnit.get(rootCode)!, area, programme, byUnit, measures));
-  if (ownRows) {
-    const own = goodOwn.length
-      ? combineOwn(
-          catalogue,
-          goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: figuresOf(c) })),
-        )
+  if (own) {
+    const { goodOwn, figuresOf } = own;
+    const combined = goodOwn.length
+      ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: figuresOf(c) })))
       : null;
-    byUnit.set(hierarchy.root.code, addProvinceOwn(catalogue, byUnit.get(hierarchy.root.code)!, own, children.length));
+    byUnit.set(hierarchy.root.code, addProvinceOwn(catalogue, byUnit.get(hierarchy.root.code)!, combined, children.length));
   }
+  return { byUnit, area, programme, outside };
+}
+
+/** The roll-up as the outputs and the JSON give it (docs/json.md). */
+function rollupOf(
+  opts: ConsolidateOptions,
+  scope: Scope,
+  run: {
+    byUnit: Map<string, UnitFigures>;
+    area: ReturnType<typeof programmeArea> | null;
+    outside: Outside;
+    year: number;
+    final: CheckedFile[];
+    goodOwn: CheckedFile[];
+    ownRows: boolean;
+    files: FileOutcome[];
+  },
+): Rollup {
+  const { config } = opts;
+  const { period, catalogue, hierarchy, chosenBy } = scope;
+  const { byUnit, area, outside, year, final, goodOwn, ownRows } = run;
+  const children = hierarchy.children(hierarchy.root.code);
   const root = byUnit.get(hierarchy.root.code)!;
   const ownUnit = { code: hierarchy.root.code, name: PROVINCE_OWN_UNIT };
-  // A commune outside the configured area that reported a figure of the programme's rows: said, and not added.
-  if (area && area.source !== 'filled')
-    for (const c of final) {
-      const codes = hierarchy.byCode.get(c.unit!.code)?.level === 'Xã' && !area.units.has(c.unit!.code) ? areaFiguresAboveZero(submitted.get(c.unit!.code)!, programme) : [];
-      const outcome = codes.length ? outcomes.get(candidates[checked.indexOf(c)]!) : undefined;
-      if (outcome) outcome.warnings = [...(outcome.warnings ?? []), issue('outside-programme-area', { value: c.unit!.code, unitName: c.unit!.name, codes })];
-    }
   const order = new Map(hierarchy.units.map((u, i) => [u.code, i]));
-
-  const rollup: Rollup = {
+  return {
     ...(opts.runId ? { runId: opts.runId } : {}),
     root: { code: hierarchy.root.code, name: hierarchy.root.name },
     period: period?.id ?? String(year),
@@ -283,7 +394,7 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
         .filter((p): p is PartialUnit => p !== null)
         .sort((a, b) => order.get(a.code)! - order.get(b.code)!),
     },
-    files: found.map((f) => outcomes.get(f)!),
+    files: run.files,
     totals: totalsOf(catalogue, root, children.length),
     ...(area ? { programmeArea: areaJson(area, outside) } : {}),
     ...(config.cutoff && period ? { periodDates: datesOf(config.cutoff, period) } : {}),
@@ -299,8 +410,6 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
       .sort((a, b) => order.get(a.unit!.code)! - order.get(b.unit!.code)!)
       .map((c) => ({ unit: c.unit!, narrative: c.submission!.narrative })),
   };
-  const covered = new Set(final.flatMap((c) => [...coveredBy(c, hierarchy)]));
-  return { rollup, catalogue, byUnit, hierarchy, covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code) };
 }
 
 interface Converted {
@@ -360,6 +469,27 @@ function typesPresent(hierarchy: Hierarchy): Partial<RollupScope> {
   return { communeTypes: [...types].sort((a, b) => rank(a) - rank(b)).join(', ') };
 }
 
+/** The name the province's own submission goes by among the senders (completeness, missing). */
+export const PROVINCE_OWN_UNIT = 'các cơ quan, đơn vị cấp tỉnh';
+
+/** Commune-level units of one type ("Xã") under a unit, by the first word(s) of their names. */
+function communesOfType(hierarchy: Hierarchy, code: string, type: string): number {
+  const all = [hierarchy.byCode.get(code)!, ...descendantsOf(hierarchy, code)];
+  return all.filter((u) => u.level === 'Xã' && unitType(u.name, 'Xã') === type).length;
+}
+
+function descendantsOf(hierarchy: Hierarchy, code: string): AdminUnit[] {
+  return hierarchy.children(code).flatMap((c) => [c, ...descendantsOf(hierarchy, c.code)]);
+}
+
+/** The period most valid files declare; on a tie, the latest. */
+export function majorityPeriod(checked: CheckedFile[]): Period | undefined {
+  const counts = new Map<string, number>();
+  for (const c of checked) if (c.valid && c.period) counts.set(c.period, (counts.get(c.period) ?? 0) + 1);
+  const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))[0];
+  return best ? (parsePeriodArg(best[0]) ?? undefined) : undefined;
+}
+
 /**
  * The rows a period does not recognise: a `year-to-date` row (DA8.41, funds carried over, form-2026.md §7) in Quý
  * II–IV, where the carried-over funds were already counted in Quý I. Its figures are warned about
@@ -394,25 +524,4 @@ function areaJson(area: Area, outside: Outside): Rollup['programmeArea'] {
     ...(area.source === 'units' ? { codes: [...area.units] } : {}),
     ...(outside.length ? { outside } : {}),
   };
-}
-
-/** The name the province's own submission goes by among the senders (completeness, missing). */
-export const PROVINCE_OWN_UNIT = 'các cơ quan, đơn vị cấp tỉnh';
-
-/** Commune-level units of one type ("Xã") under a unit, by the first word(s) of their names. */
-function communesOfType(hierarchy: Hierarchy, code: string, type: string): number {
-  const all = [hierarchy.byCode.get(code)!, ...descendantsOf(hierarchy, code)];
-  return all.filter((u) => u.level === 'Xã' && unitType(u.name, 'Xã') === type).length;
-}
-
-function descendantsOf(hierarchy: Hierarchy, code: string): AdminUnit[] {
-  return hierarchy.children(code).flatMap((c) => [c, ...descendantsOf(hierarchy, c.code)]);
-}
-
-/** The period most valid files declare; on a tie, the latest. */
-export function majorityPeriod(checked: CheckedFile[]): Period | undefined {
-  const counts = new Map<string, number>();
-  for (const c of checked) if (c.valid && c.period) counts.set(c.period, (counts.get(c.period) ?? 0) + 1);
-  const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))[0];
-  return best ? (parsePeriodArg(best[0]) ?? undefined) : undefined;
 }

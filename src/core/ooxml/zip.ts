@@ -311,3 +311,17 @@ function copyRaw(zip: Zip, entry: Pick<ZipEntry, 'name' | 'method' | 'crc' | 'un
   zip.add(file);
   file.ondata!(null, raw as Uint8Array<ArrayBuffer>, true);
 }
+
+/**
+ * A whole part deflated as `deflateStream` does, handed over in pieces of 1 MB: pushed whole, a part of tens of MB
+ * would be copied once more into the deflater's own buffer.
+ */
+export function deflatePart(bytes: Uint8Array, codec: Codec = {}): Deflated {
+  return deflateStream(
+    (push) => {
+      for (let at = 0; at < bytes.length; at += NATIVE_FROM) push(bytes.subarray(at, at + NATIVE_FROM));
+    },
+    bytes.length,
+    codec,
+  );
+}

@@ -1,13 +1,6 @@
 import { MEASURES, measuresOf, ratioCoverageCodes, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
 import type { Figure, Figures, RatioValue, TotalFigure, UnitFigures } from '../model.js';
-
-/** What roll-up needs of the unit list. */
-export interface Tree {
-  byCode: Map<string, { code: string; name: string; level: string; parent: string | null }>;
-  root: { code: string };
-  children(code: string): { code: string }[];
-  communesUnder(code: string): number;
-}
+import type { Hierarchy } from '../units/hierarchy.js';
 
 export interface Coverage {
   reported: number;
@@ -20,7 +13,7 @@ export interface Coverage {
  * Coverage counts, per indicator, the children whose total is known, against all children. A file without a single
  * figure (a blank form, which validation refuses as no-figures) never makes its unit count as having reported.
  */
-export function rollUp(tree: Tree, catalogue: Catalogue, submitted: Map<string, Figures>): Map<string, UnitFigures> {
+export function rollUp(tree: Hierarchy, catalogue: Catalogue, submitted: Map<string, Figures>): Map<string, UnitFigures> {
   const result = new Map<string, UnitFigures>();
   const visit = (code: string): UnitFigures => {
     const unit = tree.byCode.get(code)!;

@@ -44,8 +44,8 @@ const rule = <P extends object = Record<never, never>>(spec: RuleSpec<P>): RuleS
 
 const n = (v: number) => formatNumber(v);
 const mb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024 / 1024))} MB`;
-/** A name taken from a hostile file, made safe to print. */
-const printable = (s: string) => s.replace(/[\u0000-\u001f]/g, '?').slice(0, 120);
+/** A name taken from a hostile file, quoted in a message: control characters as "?", at most 120 characters. */
+const snippet = (s: string) => s.replace(/[\u0000-\u001f]/g, '?').slice(0, 120);
 const quoted = (names: string[]) => names.map((s) => `"${s}"`).join(', ');
 
 /**
@@ -200,13 +200,13 @@ function tooLargeMessage(p: TooLarge, _at: CellRef | undefined, say: Advice): st
     case 'shared-strings':
       return `Bảng chữ dùng chung của tệp chiếm ${mb(p.size)}, vượt giới hạn ${mb(p.limit)}; một biểu mẫu thật chỉ vài chục KB. Chép số liệu sang biểu mẫu mới rồi gửi lại.`;
     case 'entry':
-      return `Khi giải nén, phần "${printable(p.entry)}" lớn hơn kích thước ghi trong tệp (${n(p.declared)} byte): tệp bị hỏng hoặc là "bom nén" cố ý. Mở tệp gốc bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`;
+      return `Khi giải nén, phần "${snippet(p.entry)}" lớn hơn kích thước ghi trong tệp (${n(p.declared)} byte): tệp bị hỏng hoặc là "bom nén" cố ý. Mở tệp gốc bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.`;
     case 'cells':
       return `Sheet "${p.sheet}" có hơn ${n(p.limit)} ô chứa dữ liệu, trong khi một biểu mẫu chỉ có vài trăm ô. Xóa các dòng, cột thừa (hoặc chép số liệu sang ${say.newForm}) rồi lưu lại.`;
     case 'merges':
       return `Sheet "${p.sheet}" có hơn ${n(p.limit)} vùng gộp ô, trong khi một biểu mẫu chỉ có vài chục. Bỏ gộp ô thừa (hoặc chép số liệu sang ${say.newForm}) rồi lưu lại.`;
     case 'elements':
-      return `Phần "${printable(p.entry)}" của tệp có hơn ${n(p.limit)} phần tử (ô, dòng trống có định dạng…), trong khi một biểu mẫu chỉ có vài nghìn. Xóa các dòng, cột thừa (chọn chúng › Delete) hoặc chép số liệu sang ${say.newForm}, rồi lưu lại.`;
+      return `Phần "${snippet(p.entry)}" của tệp có hơn ${n(p.limit)} phần tử (ô, dòng trống có định dạng…), trong khi một biểu mẫu chỉ có vài nghìn. Xóa các dòng, cột thừa (chọn chúng › Delete) hoặc chép số liệu sang ${say.newForm}, rồi lưu lại.`;
   }
 }
 
@@ -288,13 +288,13 @@ export const RULES = {
     message: (p) => {
       switch (p.danger) {
         case 'part-name':
-          return `Tệp chứa thành phần có tên bất thường ("${printable(p.name)}"), không phải tệp do Excel tạo. Hãy mở bằng Excel hoặc LibreOffice và lưu lại thành tệp mới.`;
+          return `Tệp chứa thành phần có tên bất thường ("${snippet(p.name)}"), không phải tệp do Excel tạo. Hãy mở bằng Excel hoặc LibreOffice và lưu lại thành tệp mới.`;
         case 'duplicate-name':
-          return `Tệp chứa hai thành phần cùng tên "${printable(p.name)}" (Excel không bao giờ tạo ra như vậy): không biết phần nào là số liệu thật. ${RESAVE}`;
+          return `Tệp chứa hai thành phần cùng tên "${snippet(p.name)}" (Excel không bao giờ tạo ra như vậy): không biết phần nào là số liệu thật. ${RESAVE}`;
         case 'dtd':
           return `Tệp chứa khai báo XML (DOCTYPE/ENTITY) mà Excel không bao giờ tạo ra, có thể là tệp độc hại. ${RESAVE}`;
         case 'nesting':
-          return `Phần "${printable(p.part)}" của tệp lồng nhau quá sâu (hơn ${p.limit} cấp, Excel không quá vài chục), có thể là tệp độc hại hoặc hỏng. ${RESAVE}`;
+          return `Phần "${snippet(p.part)}" của tệp lồng nhau quá sâu (hơn ${p.limit} cấp, Excel không quá vài chục), có thể là tệp độc hại hoặc hỏng. ${RESAVE}`;
       }
     },
   }),
@@ -422,7 +422,7 @@ export const RULES = {
     source: 'read',
     summary: 'Sheet có tên trong tệp nhưng tệp không có phần chứa nội dung của nó (tệp hỏng hoặc ghi lỗi).',
     message: (p) =>
-      `Sheet "${p.sheet}" có tên trong tệp nhưng nội dung của nó không có trong tệp (${p.target ? `thiếu phần "${printable(p.target)}"` : 'không trỏ tới phần nào'}), nên không đọc được số liệu. Tệp bị hỏng hoặc do phần mềm ghi lỗi: xuất lại tệp, hoặc nhập số liệu vào biểu mẫu mới rồi gửi lại.`,
+      `Sheet "${p.sheet}" có tên trong tệp nhưng nội dung của nó không có trong tệp (${p.target ? `thiếu phần "${snippet(p.target)}"` : 'không trỏ tới phần nào'}), nên không đọc được số liệu. Tệp bị hỏng hoặc do phần mềm ghi lỗi: xuất lại tệp, hoặc nhập số liệu vào biểu mẫu mới rồi gửi lại.`,
   }),
   /**
    * A cell pointing at what the file does not have: `value` is the index as written, `count` how many entries the
@@ -437,7 +437,7 @@ export const RULES = {
       const what = p.part === 'shared-strings' ? 'bảng chữ dùng chung' : 'bảng định dạng ô';
       const has = p.count ? `${what} của tệp chỉ có ${n(p.count)} mục (từ 0 đến ${n(p.count - 1)})` : `tệp không có ${what}`;
       const unknown = p.part === 'shared-strings' ? 'không biết ô này ghi gì' : 'không biết ô này là số hay ngày tháng';
-      return `Ô ${p.cell} (sheet "${p.sheet}") trỏ tới mục "${printable(p.value)}" của ${what}, nhưng ${has}: ${unknown}. Tệp do phần mềm ghi lỗi. Mở tệp bằng Excel hoặc LibreOffice, kiểm tra lại ô này, lưu thành tệp mới rồi gửi lại.`;
+      return `Ô ${p.cell} (sheet "${p.sheet}") trỏ tới mục "${snippet(p.value)}" của ${what}, nhưng ${has}: ${unknown}. Tệp do phần mềm ghi lỗi. Mở tệp bằng Excel hoặc LibreOffice, kiểm tra lại ô này, lưu thành tệp mới rồi gửi lại.`;
     },
   }),
   /** `emptyCell`: the field's cell in column B when its label is there and the cell empty. Label and hint from src/core/form/layout.ts. */

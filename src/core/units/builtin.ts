@@ -1,8 +1,8 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import { compareAsc, parseISO } from 'date-fns';
 import { dataFiles } from '../data-files.js';
 import type { Period } from '../model.js';
-import { makeHierarchy, parseCsvRows, sameUnitName, type AdminUnit, type Hierarchy, type Level } from '../read/hierarchy.js';
+import { makeHierarchy, sameUnitName, type AdminUnit, type Hierarchy, type Level } from './hierarchy.js';
+import { parseCsv } from '../util/csv.js';
 import { periodEnd } from '../util/period.js';
 import { normalizeLabel } from '../util/text.js';
 import type { OtherEditionCode } from '../rules/rules.js';
@@ -52,13 +52,12 @@ const cache = new Map<string, Hierarchy>();
 export function builtinUnits(edition: UnitsEdition): Hierarchy {
   let h = cache.get(edition.id);
   if (h) return h;
-  // The shipped files are plain (no BOM, no quotes, four fields a row: tested), so csv-parse runs with no extra options.
-  const [header, ...rows]: string[][] = parseCsv(dataFiles().read(`data/units/${edition.file}`), { delimiter: ',' });
+  const [header, ...rows] = parseCsv(dataFiles().read(`data/units/${edition.file}`));
   const col = (name: string) => header!.findIndex((x) => normalizeLabel(x) === name);
   const [code, name, level, parent] = [col('mã'), col('tên'), col('cấp'), col('mã cấp trên')];
   const root: AdminUnit = { ...NATION };
   const units: AdminUnit[] = [root];
-  // …and clean NFC with no stray spaces: taken as they are, for speed.
+  // The shipped files are clean (no stray spaces, four fields a row: tested): taken as they are, for speed.
   for (const r of rows) units.push({ code: r[code]!, name: r[name]!, level: r[level] as Level, levelLabel: r[level]!, parent: r[parent] || root.code });
   h = makeHierarchy(units, root, {
     edition: edition.id,
@@ -126,6 +125,6 @@ export function communeTypesPhrase(edition: UnitsEdition): string {
 }
 
 function records(path: string): Record<string, string>[] {
-  const [header, ...rows] = parseCsvRows(dataFiles().read(path));
+  const [header, ...rows] = parseCsv(dataFiles().read(path));
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h.trim(), (r[i] ?? '').trim()])));
 }

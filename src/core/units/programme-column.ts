@@ -1,4 +1,4 @@
-import { parseCsvRows } from '../read/hierarchy.js';
+import { parseCsv } from '../util/csv.js';
 import { UsageError } from '../errors.js';
 import { normalizeLabel } from '../util/text.js';
 
@@ -19,7 +19,7 @@ const NO = ['', 'không', '0'];
  */
 export function programmeAreaColumn(bytes: Uint8Array, file: string): string[] | undefined {
   if (/\.xlsx$/i.test(file)) return undefined;
-  const [header, ...rows] = parseCsvRows(new TextDecoder().decode(bytes));
+  const [header, ...rows] = parseCsv(new TextDecoder().decode(bytes));
   const norm = (header ?? []).map((h) => normalizeLabel(h));
   const at = norm.indexOf(normalizeLabel(PROGRAMME_AREA_COLUMN));
   const code = norm.findIndex((h) => h === 'mã' || h === 'code');

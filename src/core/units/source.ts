@@ -1,5 +1,5 @@
 import type { Period } from '../model.js';
-import type { Hierarchy } from '../read/hierarchy.js';
+import type { Hierarchy } from './hierarchy.js';
 import { builtinUnits, editionForPeriod, type UnitsEdition } from './builtin.js';
 
 /**

@@ -1,39 +1,17 @@
+import { parse } from 'csv-parse/sync';
+
 /**
- * A small RFC 4180 CSV parser: quoted fields, doubled quotes, CRLF, a UTF-8 BOM, and the `;` separator
- * that Excel writes on machines whose decimal mark is a comma (common in Vietnam).
+ * Every CSV the program reads (the catalogue, crosswalks, unit lists, shipped or given) goes through here, parsed
+ * by csv-parse: quoted fields, doubled quotes, CRLF, a UTF-8 BOM, and the `;` separator that Excel writes on
+ * machines whose decimal mark is a comma (common in Vietnam), told from `,` by the header line. Text is taken in
+ * NFC; rows with no text in any field are left out; rows may be shorter or longer than the header.
  */
 export function parseCsv(text: string): string[][] {
-  const src = text.replace(/^\uFEFF/, '');
+  const src = text.normalize('NFC').replace(/^\uFEFF/, '');
   const firstLine = src.slice(0, src.search(/\r?\n|$/));
   const delimiter = count(firstLine, ';') > count(firstLine, ',') ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
+  // relax_quotes: a quote inside an unquoted field is a character of it, as Excel reads it.
+  const rows: string[][] = parse(src, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true });
   return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }
 

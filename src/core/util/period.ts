@@ -52,12 +52,6 @@ export function periodDates(p: Period, firstDay = 1): { from: string; to: string
   return { from: `${before[0]}-${pad(before[1]!)}-${pad(firstDay)}`, to: `${ey}-${pad(em)}-${pad(firstDay - 1)}` };
 }
 
-/** The same period of the year before ("so với cùng kỳ"). */
-export function samePeriodBefore(p: Period): Period {
-  if (p.kind === 'quarter') return quarterPeriod(p.year - 1, p.quarter!);
-  return parsePeriodArg(p.id.replace(/^\d{4}/, String(p.year - 1)))!;
-}
-
 function romanOrDigit(s: string): number | null {
   const q = /^\d$/.test(s) ? Number(s) : ROMAN.indexOf(s.toUpperCase()) + 1;
   return q >= 1 && q <= 4 ? q : null;

@@ -5,7 +5,8 @@ import type { Figures, Issue, Period, Submission, UnitRef } from '../model.js';
 import type { ReadLimits } from '../read/limits.js';
 import { readSubmissionBytes, type ReadResult } from '../read/submission.js';
 import { sortIssues } from './issue-order.js';
-import { validateSubmission, type UnitLookup } from './validate.js';
+import { validateSubmission } from './validate.js';
+import type { Hierarchy } from '../units/hierarchy.js';
 
 /** One file read and validated: everything `validate` prints and `consolidate` keeps. */
 export interface CheckedFile {
@@ -27,7 +28,7 @@ export interface CheckedFile {
 
 export interface CheckOptions {
   /** The unit list, or how to choose it from the period the file declares (built-in editions follow the period). */
-  units?: UnitLookup | ((period: Period | null) => UnitLookup | undefined);
+  units?: Hierarchy | ((period: Period | null) => Hierarchy | undefined);
   /** Last period's figures of a unit, in the edition asked for (the file's own). */
   previous?: (unitCode: string, edition: string) => Figures | undefined;
   limits?: ReadLimits;

@@ -4,7 +4,7 @@ import type { CellRef, CellValue, Period, Submission, UnitRef } from '../model.j
 import { periodEnd, periodStart } from '../util/period.js';
 import type { Finding } from '../rules/rules.js';
 import { unitType } from '../units/builtin.js';
-import type { UnitLookup } from './validate.js';
+import type { Hierarchy } from '../units/hierarchy.js';
 
 /** What one rule found: both sides' values, and the figures it names, for the message. */
 interface Evaluated {
@@ -137,10 +137,10 @@ export const CHECK_FINDINGS: Record<string, Build> = {
   },
 };
 
-/** A cell's value for the rules: undefined when it could not be read (its error is already reported). */
-function valueOf(cell: CellValue | undefined): number | null | undefined {
+/** A cell's value for the rules across cells: undefined when unreadable or set aside (its error is already reported). */
+export function valueOf(cell: CellValue | undefined, setAside?: ReadonlySet<CellValue>): number | null | undefined {
   if (!cell) return null;
-  return cell.invalid ? undefined : cell.value;
+  return cell.invalid || setAside?.has(cell) ? undefined : cell.value;
 }
 
 function holds(l: number, op: Operator, r: number): boolean {
@@ -152,8 +152,10 @@ function holds(l: number, op: Operator, r: number): boolean {
 export interface RuleContext {
   sub: Submission;
   catalogue: Catalogue;
-  units?: UnitLookup;
+  units?: Hierarchy;
   unit: UnitRef | null;
+  /** Cells validation set aside (validate.ts): no rule across cells reads them. */
+  setAside?: ReadonlySet<CellValue>;
 }
 
 /** The sum of a side; undefined when it cannot be evaluated (unreadable figure, unknown units, or skipped as missing). */
@@ -162,7 +164,7 @@ function side(terms: Term[], rule: CheckRule, ctx: RuleContext): { sum: number; 
   let missing = 0;
   for (const t of terms) {
     let v: number | null | undefined;
-    if ('code' in t) v = valueOf(ctx.sub.rows.get(t.code)?.cells[t.measure]);
+    if ('code' in t) v = valueOf(ctx.sub.rows.get(t.code)?.cells[t.measure], ctx.setAside);
     else if ('constant' in t) v = t.constant;
     else v = communesOf(ctx, t.communes);
     if (v === undefined) return undefined;

@@ -2,27 +2,14 @@ import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalog
 import { PROVINCE_OWN_SCOPE } from '../form/layout.js';
 import { normalizeLabel } from '../util/text.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
-import { toIssue, type Finding, type OtherEditionCode } from '../rules/rules.js';
-import { sameUnitName } from '../read/hierarchy.js';
+import { toIssue, type Finding } from '../rules/rules.js';
+import { sameUnitName, type Hierarchy } from '../units/hierarchy.js';
 import { valueFinding } from './value-checks.js';
-import { evaluate } from './checks.js';
-
-/** What validation needs of the unit list: resolving a typed code and counting communes. */
-export interface UnitLookup {
-  /** `level` ('Xã', 'Huyện', 'Tỉnh'…) decides the plausibility bounds. */
-  resolve(raw: unknown, name?: string | null): { code: string; name: string; level?: string } | undefined;
-  communesUnder(code: string): number;
-  /** Every unit under a unit (a hierarchy has it): for rules on the communes of one type. */
-  descendants?(code: string): { name: string; level: string }[];
-  /** Why a code is not in the list when another edition has it (built-in lists). */
-  explainUnknown?(raw: unknown): OtherEditionCode | undefined;
-  /** When the name written is what another edition calls this code (built-in lists). */
-  explainName?(raw: unknown, name: string): string | undefined;
-}
+import { evaluate, valueOf } from './checks.js';
 
 export interface ValidationContext {
   catalogue: Catalogue;
-  units?: UnitLookup;
+  units?: Hierarchy;
   /** Last period's figures of the same unit, for the outlier warning. */
   previous?: Figures;
 }
@@ -33,27 +20,40 @@ export interface Validation {
   /** The unit as resolved against the unit list (or as written when there is none). */
   unit: UnitRef | null;
   figures: Figures;
+  /**
+   * Cells read as numbers that take no part in the rules across cells (their own error already said): of the wrong
+   * kind, in a row of another level, money typed in đồng. The submission itself is left as it was read.
+   */
+  setAside: ReadonlySet<CellValue>;
 }
+
+/** The cells validation has set aside so far (see `Validation.setAside`). */
+type SetAside = Set<CellValue>;
 
 /** Above this many people per event on average, attendance is flagged for review. */
 
-/** All rules of the edition (docs/editions.md) over a submission. Pure: same input, same issues, in catalogue order. */
+/**
+ * All rules of the edition (docs/editions.md) over a submission. Pure: same input, same issues, in catalogue order;
+ * the submission is not changed.
+ */
 export function validateSubmission(sub: Submission, ctx: ValidationContext): Validation {
   const findings: Finding[] = [];
+  const setAside: SetAside = new Set();
   const unit = checkInfo(sub, ctx, findings);
   checkHasFigures(sub, ctx.catalogue, findings);
   const figures = figuresOf(sub, ctx.catalogue);
-  checkKinds(sub, ctx.catalogue, figures, findings);
-  checkLevels(sub, ctx, findings);
-  checkMagnitudes(sub, ctx, findings);
-  for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, findings);
-  if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, findings);
+  checkKinds(sub, ctx.catalogue, figures, findings, setAside);
+  checkLevels(sub, ctx, findings, setAside);
+  checkMagnitudes(sub, ctx, findings, setAside);
+  for (const ind of ctx.catalogue.indicators) checkIndicator(ind, sub, ctx, unit, findings, setAside);
+  if (ctx.previous) checkOutliers(sub, ctx, ctx.previous, findings, setAside);
   const issues = findings.map((f) => toIssue(f));
   return {
     errors: issues.filter((i) => i.severity === 'error'),
     warnings: issues.filter((i) => i.severity === 'warning'),
     unit,
     figures,
+    setAside,
   };
 }
 
@@ -116,7 +116,7 @@ function figuresOf(sub: Submission, catalogue: Catalogue): Figures {
  * Each figure alone: of the right kind for its indicator (value-checks.ts), and only in a column that applies to
  * it (a value in a greyed cell is an error of its own). One finding per cell, in catalogue order.
  */
-function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, findings: Finding[]): void {
+function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, findings: Finding[], setAside: SetAside): void {
   for (const ind of catalogue.indicators) {
     const row = sub.rows.get(ind.code);
     const fig = figures[ind.code]!;
@@ -133,7 +133,7 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
           : { rule, params: figure, cell: cell?.ref },
       );
       // A value of the wrong kind takes no part in the cross-field rules.
-      if (cell) cell.invalid = true;
+      if (cell) setAside.add(cell);
     }
     for (const m of BREAKDOWNS) {
       if (ind.breakdowns.includes(m) || fig[m] === undefined) continue;
@@ -145,7 +145,7 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
 }
 
 /** The level whose rows a submission fills: the province's own submission, a commune, or none (a summary). */
-export function submissionLevel(sub: Submission, units?: UnitLookup): Level | null {
+export function submissionLevel(sub: Submission, units?: Hierarchy): Level | null {
   if (isProvinceOwn(sub.info)) return 'tinh';
   const level = sub.info.unitCode === null ? undefined : units?.resolve(sub.info.unitCode)?.level;
   return level === 'Xã' ? 'xa' : null;
@@ -157,7 +157,7 @@ export function isProvinceOwn(info: { scope: string | null }): boolean {
 }
 
 /** A figure in a row another level fills (greyed in the template): refused, unless "không phát sinh". */
-function checkLevels(sub: Submission, ctx: ValidationContext, findings: Finding[]): void {
+function checkLevels(sub: Submission, ctx: ValidationContext, findings: Finding[], setAside: SetAside): void {
   const level = submissionLevel(sub, ctx.units);
   if (!level) return;
   for (const ind of ctx.catalogue.indicators) {
@@ -165,13 +165,13 @@ function checkLevels(sub: Submission, ctx: ValidationContext, findings: Finding[
     const row = sub.rows.get(ind.code);
     for (const m of measuresOf(ind)) {
       const cell = row?.cells[m];
-      if (!cell || cell.value === null || cell.kps || cell.invalid) continue;
+      if (!cell || cell.value === null || cell.kps || cell.invalid || setAside.has(cell)) continue;
       findings.push({
         rule: 'level-not-applicable',
         params: { indicator: ind.code, measure: m, value: cell.value, own: level === 'tinh', levels: ind.levels.map((l) => LEVEL_NAMES[l]) },
         cell: cell.ref,
       });
-      cell.invalid = true; // no cross rule on a figure that is not this level's
+      setAside.add(cell); // no cross rule on a figure that is not this level's
     }
   }
 }
@@ -183,18 +183,18 @@ const LEVEL_NAMES: Record<Level, string> = { xa: 'đơn vị cấp xã', tinh: '
  * the triệu column (an error: the report would print thousands of billions); above the level's bound from
  * the edition's bounds.csv, a warning to look again.
  */
-function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Finding[]): void {
+function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Finding[], setAside: SetAside): void {
   const level = sub.info.unitCode === null ? undefined : ctx.units?.resolve(sub.info.unitCode)?.level;
   for (const ind of ctx.catalogue.indicators) {
     const row = sub.rows.get(ind.code);
     if (!row) continue;
     for (const m of measuresOf(ind)) {
       const cell = row.cells[m];
-      const v = valueOf(cell);
+      const v = valueOf(cell, setAside);
       if (v == null || !cell) continue;
       if (ind.kind === 'money' && v >= MONEY_IN_DONG_AT) {
         findings.push({ rule: 'money-in-dong', params: { indicator: ind.code, measure: m, value: v }, cell: cell.ref });
-        cell.invalid = true; // no cross rule on a figure in the wrong unit
+        setAside.add(cell); // no cross rule on a figure in the wrong unit
         continue;
       }
       const bound = m === 'total' && level ? ctx.catalogue.bounds.get(ind.code)?.[level as BoundLevel] : undefined;
@@ -208,20 +208,21 @@ function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Find
   }
 }
 
-/** The value of a cell for the cross rules: undefined when unreadable (its error is already reported). */
-function valueOf(cell: CellValue | undefined): number | null | undefined {
-  if (!cell) return null;
-  return cell.invalid ? undefined : cell.value;
-}
-
-function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext, unit: UnitRef | null, findings: Finding[]): void {
+function checkIndicator(
+  ind: Indicator,
+  sub: Submission,
+  ctx: ValidationContext,
+  unit: UnitRef | null,
+  findings: Finding[],
+  setAside: SetAside,
+): void {
   const row = sub.rows.get(ind.code);
   if (!row) return;
-  const total = valueOf(row.cells.total);
+  const total = valueOf(row.cells.total, setAside);
 
   for (const b of ind.breakdowns) {
     const bc = row.cells[b];
-    const bv = valueOf(bc);
+    const bv = valueOf(bc, setAside);
     if (bv === undefined || bv === null || total === undefined) continue;
     if (total === null)
       findings.push({
@@ -239,16 +240,16 @@ function checkIndicator(ind: Indicator, sub: Submission, ctx: ValidationContext,
 
   // Rules across indicators, from the edition's data (part_of, check, checks.csv): evaluated in this indicator's turn.
   for (const rule of ctx.catalogue.rulesAt.get(ind.code) ?? []) {
-    const found = evaluate(rule, { sub, catalogue: ctx.catalogue, units: ctx.units, unit });
+    const found = evaluate(rule, { sub, catalogue: ctx.catalogue, units: ctx.units, unit, setAside });
     if (found) findings.push(found);
   }
 }
 
 /** DHIS2-style outlier flag against last period: more than 5× up or down, and at least 20 in absolute change. */
-function checkOutliers(sub: Submission, ctx: ValidationContext, previous: Figures, findings: Finding[]): void {
+function checkOutliers(sub: Submission, ctx: ValidationContext, previous: Figures, findings: Finding[], setAside: SetAside): void {
   for (const ind of ctx.catalogue.indicators) {
     const row = sub.rows.get(ind.code);
-    const now = valueOf(row?.cells.total);
+    const now = valueOf(row?.cells.total, setAside);
     const before = previous[ind.code]?.total;
     if (now == null || before == null || Math.abs(now - before) < 20) continue;
     if (now > before * 5 || now * 5 < before)

@@ -1,4 +1,8 @@
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { isRelType, MAIN_NAMESPACES, REL_NAMESPACES } from '../ooxml/namespaces.js';
+import { OfficePackage } from '../ooxml/package.js';
+import type { Relationship } from '../ooxml/relationships.js';
+import { escapeXml, unescapeXml, visitXml } from '../ooxml/xml.js';
+import { deflatePart } from '../ooxml/zip.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { fitCellText } from './cell-text.js';
 
@@ -34,66 +38,58 @@ const decoder = new TextDecoder();
 
 /** The package with each block's rows in place of its prototype rows; the sheets with blocks at a light level. */
 export function withRawRows(xlsx: Uint8Array, blocks: RawRowBlock[]): Uint8Array {
-  const parts = unzipSync(xlsx);
+  // exceljs's own output, just written: no budget of a submitter's file to keep.
+  const pkg = new OfficePackage(xlsx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER });
   const text = (path: string) => {
-    const part = parts[path];
+    const part = pkg.part(path);
     if (!part) throw new Error(`xlsx: part ${path} not found`);
     return decoder.decode(part);
   };
-  const rels = relationshipTargets(text('xl/_rels/workbook.xml.rels'));
-  const sheets = sheetParts(text('xl/workbook.xml'), rels);
-  const stringsPath = [...rels.values()].find((r) => r.type.endsWith('/sharedStrings'))?.path;
+  const workbook = pkg.officeDocument()?.path;
+  if (!workbook) throw new Error('xlsx: no workbook part');
+  const rels = pkg.relationships(workbook);
+  const sheets = sheetParts(pkg.part(workbook)!, rels);
+  const stringsPath = rels.find((r) => isRelType(r.type, 'sharedStrings') && !r.external)?.target;
   // exceljs always has strings here (the sheets' headers); a package without them is not one it wrote.
   if (!stringsPath) throw new Error('xlsx: no shared strings part');
   const strings = new SharedStrings(text(stringsPath));
-  const rewritten = new Map<string, Uint8Array>();
+  const rewritten = new Set<string>();
   for (const block of blocks) {
     const path = sheets.get(block.sheet);
     if (!path) throw new Error(`xlsx: sheet "${block.sheet}" not found`);
     if (rewritten.has(path)) throw new Error(`xlsx: two row blocks for sheet "${block.sheet}"`);
-    rewritten.set(path, writeBlock(text(path), block, strings));
-  }
-  const files: Zippable = {};
-  for (const [path, data] of Object.entries(parts)) {
-    const sheet = rewritten.get(path);
+    rewritten.add(path);
+    const sheet = writeBlock(text(path), block, strings);
     // A large, repetitive part: a light level is nearly as small and several times faster.
-    files[path] = sheet ? [sheet, { level: 1 }] : path === stringsPath ? strings.bytes() : data;
+    pkg.set(path, deflatePart(sheet));
   }
-  return zipSync(files, { level: 6 });
+  pkg.set(stringsPath, strings.bytes());
+  // exceljs stored the package without compression (summary-workbook.ts): the parts left are deflated once here.
+  for (const entry of pkg.zip.entries)
+    if (entry.method === 0 && !entry.name.endsWith('/') && !rewritten.has(entry.name) && entry.name !== stringsPath)
+      pkg.set(entry.name, pkg.zip.read(entry.name));
+  return pkg.write();
 }
 
 const attr = (attrs: string, name: string) => new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attrs)?.[1];
 
-const ENTITY: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const decodeXml = (s: string) =>
-  s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITY[e]!,
-  );
-
-function relationshipTargets(rels: string): Map<string, { type: string; path: string }> {
-  const out = new Map<string, { type: string; path: string }>();
-  for (const m of rels.matchAll(/<Relationship\b([^>]*)>/g)) {
-    const id = attr(m[1]!, 'Id');
-    const target = attr(m[1]!, 'Target');
-    if (!id || !target) continue;
-    out.set(id, { type: attr(m[1]!, 'Type') ?? '', path: target.startsWith('/') ? target.slice(1) : `xl/${target}` });
-  }
-  return out;
-}
-
-function sheetParts(workbook: string, rels: Map<string, { path: string }>): Map<string, string> {
+/** The part of each sheet of the workbook, by the sheet's name. */
+function sheetParts(workbook: Uint8Array, rels: Relationship[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of workbook.matchAll(/<sheet\b([^>]*)>/g)) {
-    const name = attr(m[1]!, 'name');
-    const path = rels.get(attr(m[1]!, 'r:id') ?? '')?.path;
-    if (name !== undefined && path) out.set(decodeXml(name), path);
-  }
+  visitXml(workbook, {
+    open(tag) {
+      if (tag.local !== 'sheet' || !MAIN_NAMESPACES.some((ns) => ns === tag.ns)) return;
+      const name = tag.attr('name');
+      const id = tag.attr('id', REL_NAMESPACES);
+      const path = rels.find((r) => r.id === id && !r.external)?.target;
+      if (name !== undefined && path) out.set(name, path);
+    },
+  });
   return out;
 }
 
 /** What XML 1.0 forbids in text, and DEL, which exceljs drops from every other cell too. */
 const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/g;
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** exceljs's shared strings, with the blocks' strings added once each (a country's parent names and sources repeat). */
 class SharedStrings {
@@ -111,7 +107,7 @@ class SharedStrings {
       // Plain entries only; rich text keeps its index and is not reused.
       const plain = /^<t(?:\s[^>]*)?>([^<]*)<\/t>$|^<t(?:\s[^>]*)?\/>$|^$/.exec(m[1] ?? '');
       if (!plain) continue;
-      const s = decodeXml(plain[1] ?? '');
+      const s = unescapeXml(plain[1] ?? '');
       if (!this.indexOf.has(s)) this.indexOf.set(s, i);
     }
   }

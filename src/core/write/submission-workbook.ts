@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
-import { MEASURE_LABEL, type Catalogue, type Indicator, type Level } from '../catalogue/catalogue.js';
+import { MEASURE_LABEL, type Catalogue, type Indicator, type Level, type Measure } from '../catalogue/catalogue.js';
 import { ruleSentences } from '../catalogue/rule-words.js';
 import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
 import { guideRuleLines } from '../rules/docs.js';
-import { formLines as lines } from '../form/lines.js';
+import { formLines as lines, type FormLine } from '../form/lines.js';
 import { typingChecks, type TypingCheck } from './typing-checks.js';
 
 export interface SubmissionWorkbookInput {
@@ -212,6 +212,22 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
     },
   });
   ws.columns = COLUMNS.map((c) => ({ key: c, width: WIDTH[c] }));
+  addFiguresTitles(ws, input);
+  addFiguresHeader(ws);
+  // An edition with levels (2026 on) takes "không phát sinh" in a figure cell (form-2026.md §4).
+  const levelled = catalogue.indicators.some((i) => i.levels.length < 2);
+  lines(catalogue).forEach((line, i) => {
+    const r = FIRST_DATA_ROW + i;
+    if (line.kind !== 'indicator') writeHeadingLine(ws, r, line);
+    else writeIndicatorLine(ws.getRow(r), line, input, levelled);
+  });
+  if (input.typingChecks !== false) addTypingChecks(ws, catalogue);
+  // Protection keeps the greyed cells and the codes as they are; no password, so a user can lift it if needed.
+  void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, formatCells: true });
+}
+
+/** The three title lines above the figures: the form's title, whose figures for which period, how to fill in. */
+function addFiguresTitles(ws: ExcelJS.Worksheet, input: SubmissionWorkbookInput): void {
   const last = LETTER.note;
   const title = (row: number, text: string, font: Partial<ExcelJS.Font>) => {
     ws.mergeCells(`A${row}:${last}${row}`);
@@ -225,7 +241,10 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
   const who = input.info?.scope ? `${input.info.scope}${input.info.agency ? ` (${input.info.agency})` : ''} – ` : '';
   title(2, `Đơn vị: ${who}${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`, { size: 12, italic: true });
   title(3, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng không.', { size: 10, italic: true, color: { argb: 'FF595959' } });
+}
 
+/** The figures' header over two rows. */
+function addFiguresHeader(ws: ExcelJS.Worksheet): void {
   // Two-row header: "Trong đó" over Nữ and DTTS; every other header merged down both rows.
   const headers = HEADER_OF;
   for (const c of COLUMNS) {
@@ -246,103 +265,109 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
       cell.fill = HEADING_FILL;
       cell.border = BORDER;
     }
+}
 
-  // An edition with levels (2026 on) takes "không phát sinh" in a figure cell (form-2026.md §4).
-  const levelled = catalogue.indicators.some((i) => i.levels.length < 2);
-  lines(catalogue).forEach((line, i) => {
-    const r = FIRST_DATA_ROW + i;
-    const row = ws.getRow(r);
-    if (line.kind !== 'indicator') {
-      ws.mergeCells(`${LETTER.name}${r}:${last}${r}`);
-      row.getCell(LETTER.name).value = line.text;
-      for (const c of COLUMNS) {
-        const cell = row.getCell(LETTER[c]);
-        cell.font = { name: FONT, size: 12, bold: true, italic: line.kind === 'section' };
-        cell.border = BORDER;
-        cell.alignment = { vertical: 'middle', wrapText: true };
-        if (line.kind === 'group') cell.fill = HEADING_FILL;
-      }
-      row.height = rowHeight([line.text, WIDTH.name + WIDTH.unit + WIDTH.total + WIDTH.nu + WIDTH.dtts + WIDTH.note]);
-      return;
+/** A section or group heading across the row. */
+function writeHeadingLine(ws: ExcelJS.Worksheet, r: number, line: Exclude<FormLine, { kind: 'indicator' }>): void {
+  const last = LETTER.note;
+  const row = ws.getRow(r);
+  ws.mergeCells(`${LETTER.name}${r}:${last}${r}`);
+  row.getCell(LETTER.name).value = line.text;
+  for (const c of COLUMNS) {
+    const cell = row.getCell(LETTER[c]);
+    cell.font = { name: FONT, size: 12, bold: true, italic: line.kind === 'section' };
+    cell.border = BORDER;
+    cell.alignment = { vertical: 'middle', wrapText: true };
+    if (line.kind === 'group') cell.fill = HEADING_FILL;
+  }
+  row.height = rowHeight([line.text, WIDTH.name + WIDTH.unit + WIDTH.total + WIDTH.nu + WIDTH.dtts + WIDTH.note]);
+}
+
+/** An indicator's row: its names, and its figure cells open, greyed or holding the figures given. */
+function writeIndicatorLine(
+  row: ExcelJS.Row,
+  line: Extract<FormLine, { kind: 'indicator' }>,
+  input: SubmissionWorkbookInput,
+  levelled: boolean,
+): void {
+  const { ind } = line;
+  row.getCell(LETTER.stt).value = line.stt;
+  row.getCell(LETTER.code).value = ind.code;
+  row.getCell(LETTER.name).value = ind.name;
+  row.getCell(LETTER.unit).value = ind.unit;
+  row.getCell(LETTER.note).value = input.notes?.[ind.code] ?? null;
+  row.height = rowHeight([ind.name, WIDTH.name], [input.notes?.[ind.code], WIDTH.note]);
+  for (const c of COLUMNS) {
+    const cell = row.getCell(LETTER[c]);
+    cell.font = { name: FONT, size: 12 };
+    cell.border = BORDER;
+    cell.alignment = { vertical: 'middle', wrapText: c === 'name' || c === 'note', horizontal: c === 'stt' || c === 'code' || c === 'unit' ? 'center' : undefined };
+  }
+  row.getCell(LETTER.note).protection = { locked: false };
+  const otherLevel = input.level !== undefined && !ind.levels.includes(input.level);
+  for (const m of ['total', 'nu', 'dtts'] as const) {
+    const cell = row.getCell(LETTER[m]);
+    if (otherLevel) {
+      greyForLevel(cell, ind);
+      continue;
     }
-    const { ind } = line;
-    row.getCell(LETTER.stt).value = line.stt;
-    row.getCell(LETTER.code).value = ind.code;
-    row.getCell(LETTER.name).value = ind.name;
-    row.getCell(LETTER.unit).value = ind.unit;
-    row.getCell(LETTER.note).value = input.notes?.[ind.code] ?? null;
-    row.height = rowHeight([ind.name, WIDTH.name], [input.notes?.[ind.code], WIDTH.note]);
-    for (const c of COLUMNS) {
-      const cell = row.getCell(LETTER[c]);
-      cell.font = { name: FONT, size: 12 };
-      cell.border = BORDER;
-      cell.alignment = { vertical: 'middle', wrapText: c === 'name' || c === 'note', horizontal: c === 'stt' || c === 'code' || c === 'unit' ? 'center' : undefined };
+    if (m !== 'total' && !ind.breakdowns.includes(m)) {
+      cell.fill = GREY;
+      cell.protection = { locked: true };
+      cell.dataValidation = {
+        type: 'textLength',
+        operator: 'equal',
+        formulae: [0],
+        allowBlank: true,
+        showErrorMessage: true,
+        errorStyle: 'stop',
+        errorTitle: 'Không áp dụng',
+        error: `Chỉ tiêu ${ind.code} không tách theo "${MEASURE_LABEL[m]}". Để trống ô này.`,
+      };
+      continue;
     }
-    row.getCell(LETTER.note).protection = { locked: false };
-    const otherLevel = input.level !== undefined && !ind.levels.includes(input.level);
-    for (const m of ['total', 'nu', 'dtts'] as const) {
-      const cell = row.getCell(LETTER[m]);
-      if (otherLevel) {
-        greyForLevel(cell, ind);
-        continue;
-      }
-      if (m !== 'total' && !ind.breakdowns.includes(m)) {
-        cell.fill = GREY;
-        cell.protection = { locked: true };
-        cell.dataValidation = {
-          type: 'textLength',
-          operator: 'equal',
-          formulae: [0],
-          allowBlank: true,
-          showErrorMessage: true,
-          errorStyle: 'stop',
-          errorTitle: 'Không áp dụng',
-          error: `Chỉ tiêu ${ind.code} không tách theo "${MEASURE_LABEL[m]}". Để trống ô này.`,
-        };
-        continue;
-      }
-      cell.protection = { locked: false };
-      cell.fill = INPUT_FILL;
-      cell.numFmt = NUMBER_FORMAT[ind.kind];
-      const v = input.figures?.[ind.code]?.[m];
-      if (v !== undefined && v !== null) cell.value = v;
-      if (levelled) {
-        cell.dataValidation = kpsValidation(cell, ind, m);
-        continue;
-      }
-      cell.dataValidation =
-        ind.kind === 'count'
-          ? {
-              type: 'whole',
-              operator: 'greaterThanOrEqual',
-              formulae: [0],
-              allowBlank: true,
-              showInputMessage: true,
-              promptTitle: `${ind.code} – ${MEASURE_LABEL[m]}`,
-              prompt: `Số nguyên ≥ 0 (${ind.unit}). Để trống nếu không có số liệu; ghi 0 nếu bằng không.`,
-              showErrorMessage: true,
-              errorStyle: 'stop',
-              errorTitle: 'Số không hợp lệ',
-              error: 'Chỉ nhập số nguyên không âm, không gõ chữ hay đơn vị.',
-            }
-          : {
-              type: 'decimal',
-              operator: 'greaterThanOrEqual',
-              formulae: [0],
-              allowBlank: true,
-              showInputMessage: true,
-              promptTitle: `${ind.code} – triệu đồng`,
-              prompt: 'Số tiền bằng triệu đồng, ≥ 0, tối đa 3 chữ số thập phân. Để trống nếu không có số liệu.',
-              showErrorMessage: true,
-              errorStyle: 'stop',
-              errorTitle: 'Số tiền không hợp lệ',
-              error: 'Nhập số tiền (triệu đồng) không âm, ví dụ 1643,5.',
-            };
+    cell.protection = { locked: false };
+    cell.fill = INPUT_FILL;
+    cell.numFmt = NUMBER_FORMAT[ind.kind];
+    const v = input.figures?.[ind.code]?.[m];
+    if (v !== undefined && v !== null) cell.value = v;
+    if (levelled) {
+      cell.dataValidation = kpsValidation(cell, ind, m);
+      continue;
     }
-  });
-  if (input.typingChecks !== false) addTypingChecks(ws, catalogue);
-  // Protection keeps the greyed cells and the codes as they are; no password, so a user can lift it if needed.
-  void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, formatCells: true });
+    cell.dataValidation = figureValidation(ind, m);
+  }
+}
+
+/** What Excel lets a figure cell of an edition without levels hold: a whole number, or money in triệu đồng. */
+function figureValidation(ind: Indicator, m: Measure): ExcelJS.DataValidation {
+  return ind.kind === 'count'
+    ? {
+        type: 'whole',
+        operator: 'greaterThanOrEqual',
+        formulae: [0],
+        allowBlank: true,
+        showInputMessage: true,
+        promptTitle: `${ind.code} – ${MEASURE_LABEL[m]}`,
+        prompt: `Số nguyên ≥ 0 (${ind.unit}). Để trống nếu không có số liệu; ghi 0 nếu bằng không.`,
+        showErrorMessage: true,
+        errorStyle: 'stop',
+        errorTitle: 'Số không hợp lệ',
+        error: 'Chỉ nhập số nguyên không âm, không gõ chữ hay đơn vị.',
+      }
+    : {
+        type: 'decimal',
+        operator: 'greaterThanOrEqual',
+        formulae: [0],
+        allowBlank: true,
+        showInputMessage: true,
+        promptTitle: `${ind.code} – triệu đồng`,
+        prompt: 'Số tiền bằng triệu đồng, ≥ 0, tối đa 3 chữ số thập phân. Để trống nếu không có số liệu.',
+        showErrorMessage: true,
+        errorStyle: 'stop',
+        errorTitle: 'Số tiền không hợp lệ',
+        error: 'Nhập số tiền (triệu đồng) không âm, ví dụ 1643,5.',
+      };
 }
 
 /** The column beside `Ghi chú` where the notes of typing-checks.ts appear. */

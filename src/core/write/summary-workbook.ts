@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { MEASURE_LABEL, measuresOf, type Catalogue, type Measure } from '../catalogue/catalogue.js';
 import { NARRATIVE_LABELS, type Narrative, type NarrativeKey, type Rollup, type UnitFigures } from '../model.js';
-import type { Hierarchy, Level } from '../read/hierarchy.js';
+import type { Hierarchy, Level } from '../units/hierarchy.js';
 import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { fitCellText } from './cell-text.js';
@@ -115,7 +115,38 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
       margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
     },
   });
-  const fixed = ['Mã', 'Tên đơn vị', 'Thuộc', 'Nguồn số liệu'];
+  const columns = addLevelHeader(ws, catalogue);
+  const col = LEVEL_FIXED.length + columns.length + 1;
+  const numFmt = (c: number) => (catalogue.byCode.get(columns[c - LEVEL_FIXED.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
+  const { kinds, styleOf } = addPrototypeRows(ws, units, col, numFmt);
+  const first = HEADER_ROWS + 1;
+  addLevelTotal(ws, units, columns, numFmt, first, HEADER_ROWS + units.length);
+  return {
+    sheet: name,
+    first,
+    count: units.length,
+    row: (i) => {
+      const u = units[i]!;
+      return {
+        kind: kinds.indexOf(styleOf(u)),
+        cells: [
+          u.code,
+          u.name,
+          u.parent ? (hierarchy.byCode.get(u.parent)?.name ?? u.parent) : '',
+          SOURCE_LABEL[u.source],
+          ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
+        ],
+      };
+    },
+  };
+}
+
+/** The columns of a level sheet before the figures. */
+const LEVEL_FIXED = ['Mã', 'Tên đơn vị', 'Thuộc', 'Nguồn số liệu'];
+
+/** A level sheet's three header rows; the figure columns in order, from the column after LEVEL_FIXED. */
+function addLevelHeader(ws: ExcelJS.Worksheet, catalogue: Catalogue): { code: string; measure: Measure }[] {
+  const fixed = LEVEL_FIXED;
   fixed.forEach((h, i) => {
     ws.getCell(1, i + 1).value = h;
     ws.mergeCells(1, i + 1, 2, i + 1);
@@ -149,7 +180,15 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   ws.getColumn(2).width = 30;
   ws.getColumn(3).width = 26;
   ws.getColumn(4).width = 18;
-  const numFmt = (c: number) => (catalogue.byCode.get(columns[c - fixed.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
+  return columns;
+}
+
+/**
+ * One prototype row per kind of unit row (reported, missing), styled, under the header: raw-rows.ts writes the
+ * unit rows over them. `kinds` in the order the rows first show them.
+ */
+function addPrototypeRows(ws: ExcelJS.Worksheet, units: UnitFigures[], col: number, numFmt: (c: number) => string) {
+  const fixed = LEVEL_FIXED;
   // One style object per kind of cell, shared by the cells of a prototype row: exceljs files a style once per object.
   // (No row-level setter may touch these rows: it would change the shared object.)
   const rowStyles = (font?: Partial<ExcelJS.Font>) => {
@@ -162,14 +201,26 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   // The kinds in the order the rows first show them, so exceljs files their styles in the order it always has.
   const kinds = [...new Set(units.map(styleOf))];
   const first = HEADER_ROWS + 1;
-  const last = HEADER_ROWS + units.length;
   kinds.forEach((style, k) => {
     const row = ws.getRow(first + k);
     row.getCell(1).style = style.code;
     for (let c = 2; c <= fixed.length; c++) row.getCell(c).style = style.plain;
     for (let c = fixed.length + 1; c < col; c++) row.getCell(c).style = style.figure[c]!;
   });
-  // The total of the rows shown, as a formula a person can follow; empty where no unit has the figure.
+  return { kinds, styleOf };
+}
+
+/** The total of the rows shown, as a formula a person can follow; empty where no unit has the figure. */
+function addLevelTotal(
+  ws: ExcelJS.Worksheet,
+  units: UnitFigures[],
+  columns: { code: string; measure: Measure }[],
+  numFmt: (c: number) => string,
+  first: number,
+  last: number,
+): void {
+  const fixed = LEVEL_FIXED;
+  const col = fixed.length + columns.length + 1;
   const total = ws.getRow(last + 1);
   ['', 'Tổng cộng', '', ''].forEach((v, i) => (total.getCell(i + 1).value = v));
   for (let c = fixed.length + 1; c < col; c++) {
@@ -183,24 +234,6 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   }
   total.font = { bold: true };
   for (let c = 1; c < col; c++) total.getCell(c).border = { top: { style: 'double' }, bottom: thin };
-  return {
-    sheet: name,
-    first,
-    count: units.length,
-    row: (i) => {
-      const u = units[i]!;
-      return {
-        kind: kinds.indexOf(styleOf(u)),
-        cells: [
-          u.code,
-          u.name,
-          u.parent ? (hierarchy.byCode.get(u.parent)?.name ?? u.parent) : '',
-          SOURCE_LABEL[u.source],
-          ...columns.map((c) => u.values[c.code]?.[c.measure] ?? null),
-        ],
-      };
-    },
-  };
 }
 
 /**

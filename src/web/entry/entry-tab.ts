@@ -21,7 +21,7 @@ import {
 import { HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET } from '../../core/form/layout.js';
 import { formLines } from '../../core/form/lines.js';
 import type { Issue, NarrativeKey } from '../../core/model.js';
-import type { Hierarchy } from '../../core/read/hierarchy.js';
+import type { Hierarchy } from '../../core/units/hierarchy.js';
 import { readSubmissionBytes } from '../../core/read/submission.js';
 import { formatNumber } from '../../core/util/number.js';
 import { halfYearPeriod, parsePeriodArg, yearPeriod } from '../../core/util/period.js';

@@ -1,14 +1,16 @@
 import { Paragraph, TextRun } from 'docx';
-import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { MEASURE_LABEL, measuresOf, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import type { Rollup, UnitFigures } from '../../model.js';
+import { OfficePackage } from '../../ooxml/package.js';
+import { escapeXml } from '../../ooxml/xml.js';
+import { deflatePart } from '../../ooxml/zip.js';
 import { formatNumber } from '../../util/number.js';
 import { ByteWriter, utf8 } from '../byte-writer.js';
 
 /**
  * The annex tables, written as WordprocessingML text rather than docx objects: a national annex has 3.321 rows ×
  * ~60 columns, which as objects took 32 s and 3 GB. Each table stands in the document as a marker paragraph that
- * `injectXml` replaces after packing. Cell formatting comes from paragraph styles (report/index.ts), not per run.
+ * `withAnnexTables` replaces after packing. Cell formatting comes from paragraph styles (report/index.ts), not per run.
  */
 export interface AnnexTable {
   indicators: Indicator[];
@@ -27,8 +29,6 @@ export const NAME_WIDTH = 2700;
 export function markerParagraph(index: number): Paragraph {
   return new Paragraph({ children: [new TextRun(`${MARKER}${index}`)] });
 }
-
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const BORDERS =
   '<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders>';
@@ -69,6 +69,23 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
   const columns = t.indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ ind, m })));
   const figureWidth = Math.floor((t.width - STT_WIDTH - NAME_WIDTH) / columns.length);
   const widths = [STT_WIDTH, NAME_WIDTH, ...columns.map(() => figureWidth)];
+  const grid = widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('');
+  const total = widths.reduce((a, b) => a + b, 0);
+  out.text(
+    `<w:tbl><w:tblPr><w:tblW w:w="${total}" w:type="dxa"/>${BORDERS}<w:tblLayout w:type="fixed"/>` +
+      '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="60" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr>' +
+      `<w:tblGrid>${grid}</w:tblGrid>`,
+  );
+  for (const r of headerRows(t, columns.length, figureWidth)) out.text(r);
+  writeUnitRows(t, columns, out);
+  for (const r of closingRows(t, columns, figureWidth, widths.length, total)) out.text(r);
+  out.ascii('</w:tbl>');
+}
+
+type AnnexColumn = { ind: Indicator; m: Measure };
+
+/** The header rows, repeated on every page: names, "Tổng số" and "Trong đó", the units (ĐVT), column numbers. */
+function headerRows(t: AnnexTable, columnCount: number, figureWidth: number): string[] {
   const head = 'TieuDePhuLuc';
   const spanWidth = (ind: Indicator) => figureWidth * measuresOf(ind).length;
   const rows: string[] = [];
@@ -122,21 +139,15 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
     rowXml(
       cellXml({ text: '(A)', width: STT_WIDTH, style: 'DonViPhuLuc' }) +
         cellXml({ text: '(B)', width: NAME_WIDTH, style: 'DonViPhuLuc' }) +
-        columns.map((_, i) => cellXml({ text: `(${i + 1})`, width: figureWidth, style: 'DonViPhuLuc' })).join(''),
+        [...Array(columnCount).keys()].map((i) => cellXml({ text: `(${i + 1})`, width: figureWidth, style: 'DonViPhuLuc' })).join(''),
       true,
     ),
   );
-  const figureCells = (get: (c: { ind: Indicator; m: Measure }) => number | null | undefined, style: string) =>
-    columns.map((c) => cellXml({ text: show(get(c)), width: figureWidth, style })).join('');
-  const grid = widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('');
-  const total = widths.reduce((a, b) => a + b, 0);
-  out.text(
-    `<w:tbl><w:tblPr><w:tblW w:w="${total}" w:type="dxa"/>${BORDERS}<w:tblLayout w:type="fixed"/>` +
-      '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="60" w:type="dxa"/><w:bottom w:w="20" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr>' +
-      `<w:tblGrid>${grid}</w:tblGrid>`,
-  );
-  for (const r of rows) out.text(r);
-  rows.length = 0;
+  return rows;
+}
+
+/** One row per unit, written as bytes: a national annex has thousands. */
+function writeUnitRows(t: AnnexTable, columns: AnnexColumn[], out: ByteWriter): void {
   t.units.forEach((u, i) => {
     const name = u.name + (u.source === 'missing' ? ' (chưa có số liệu)' : '');
     out.bytes(ROW_OPEN);
@@ -148,8 +159,15 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
     }
     out.bytes(ROW_CLOSE);
   });
+}
+
+/** The line for the units that sent nothing (when given), then the bold "Tổng cộng". */
+function closingRows(t: AnnexTable, columns: AnnexColumn[], figureWidth: number, gridColumns: number, total: number): string[] {
+  const figureCells = (get: (c: AnnexColumn) => number | null | undefined, style: string) =>
+    columns.map((c) => cellXml({ text: show(get(c)), width: figureWidth, style })).join('');
+  const rows: string[] = [];
   if (t.missingLine) {
-    const span = widths.length - 1;
+    const span = gridColumns - 1;
     rows.push(rowXml(cellXml({ text: '', width: STT_WIDTH, style: 'DonViPhuLuc' }) + cellXml({ text: t.missingLine, width: total - STT_WIDTH, style: 'ChuPhuLuc', span }), false));
   }
   rows.push(
@@ -160,21 +178,19 @@ function writeAnnexTable(t: AnnexTable, out: ByteWriter): void {
       false,
     ),
   );
-  for (const r of rows) out.text(r);
-  out.ascii('</w:tbl>');
+  return rows;
 }
 
 /**
- * Zips the package's parts with each marker paragraph of word/document.xml replaced by its annex table, written
- * straight into the part's bytes.
+ * The packed .docx with each marker paragraph of its document part replaced by its annex table, written straight
+ * into the part's bytes; the other parts are copied as they were packed.
  */
-export function zipWithAnnexTables(parts: Iterable<[string, string | Uint8Array]>, tables: AnnexTable[]): Uint8Array {
-  const files: Zippable = {};
-  let document = '';
-  for (const [path, data] of parts) {
-    if (path === 'word/document.xml') document = typeof data === 'string' ? data : new TextDecoder().decode(data);
-    else files[path] = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  }
+export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[]): Uint8Array {
+  // The docx library's own output, just packed: no budget of a submitter's file to keep.
+  const pkg = new OfficePackage(docx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER });
+  const documentPath = pkg.officeDocument()?.path;
+  if (!documentPath) throw new Error('report: no document part');
+  const document = new TextDecoder().decode(pkg.part(documentPath)!);
   // About 60 bytes a figure cell and 400 a row beyond them: one allocation in the usual case.
   const expected = tables.reduce((n, t) => n + t.units.length * (400 + 60 * t.indicators.reduce((k, i) => k + 1 + i.breakdowns.length, 0)), 2 * document.length);
   const out = new ByteWriter(expected);
@@ -189,12 +205,8 @@ export function zipWithAnnexTables(parts: Iterable<[string, string | Uint8Array]
     from = end;
   });
   out.text(document.slice(from));
+  const bytes = out.result();
   // The document part is large and repetitive: a light compression level is nearly as small and several times faster.
-  files['word/document.xml'] = [out.result(), { level: 1 }];
-  return zipSync(files, { level: 6 });
-}
-
-/** The parts of a packed .docx, for `zipWithAnnexTables`. */
-export function unzipParts(docx: Uint8Array): [string, Uint8Array][] {
-  return Object.entries(unzipSync(docx));
+  pkg.set(documentPath, deflatePart(bytes));
+  return pkg.write();
 }

@@ -2,7 +2,7 @@ import type { Catalogue, Indicator } from '../../catalogue/catalogue.js';
 import type { Config } from '../../config.js';
 import type { Rollup, UnitFigures } from '../../model.js';
 import { formatNumber } from '../../util/number.js';
-import { levelWords, presentCommuneWord } from './words.js';
+import { levelWords, presentCommuneWord } from './names.js';
 
 /**
  * Whose figures an aggregate is (issue 21, point 1). Coverage is counted per indicator against the units that

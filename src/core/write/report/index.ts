@@ -23,9 +23,9 @@ import type { Rollup } from '../../model.js';
 import { dataFiles } from '../../data-files.js';
 import { rollupInEdition } from '../../rollup/convert.js';
 import { pad2 } from '../../util/number.js';
-import { markerParagraph, unzipParts, zipWithAnnexTables, type AnnexTable } from './annex.js';
+import { markerParagraph, withAnnexTables, type AnnexTable } from './annex.js';
 import { fillTemplate, MISSING_IN_BODY, periodPhrase, type Block, type BodyTable } from './wording.js';
-import { agencyInText, agencyLines, inSentence, superiorLines } from './words.js';
+import { agencyInText, agencyLines, inSentence, superiorLines } from './names.js';
 import { programmeGroup } from './coverage.js';
 import { issuerConfig, wordingVariant } from './issuer.js';
 import { UsageError } from '../../errors.js';
@@ -127,10 +127,8 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
       ...(quoteAnnex.parts.length ? [quoteSection(rollup, config, quoteAnnex)] : []),
     ],
   });
-  // docx's own compiler gives the parts before zipping, so they are zipped once; through Packer when it is not there.
-  const compiler = (Packer as unknown as { compiler?: { compile(d: Document): Iterable<[string, string | Uint8Array]> } }).compiler;
-  const parts = compiler ? compiler.compile(doc) : unzipParts(new Uint8Array(await Packer.toArrayBuffer(doc)));
-  return zipWithAnnexTables(parts, tables);
+  // Packed through docx's public API, then the annex tables written into the document part (ooxml).
+  return withAnnexTables(new Uint8Array(await Packer.toArrayBuffer(doc)), tables);
 }
 
 export function reportTitle(rollup: Rollup, config?: Config, catalogue?: Catalogue): string {
@@ -182,7 +180,7 @@ function centred(children: ParagraphChild[] | string, opts: RunOptions & { befor
 }
 
 /** A short centred rule: a bottom border on an empty paragraph narrowed by equal indents. */
-function rule(columnWidth: number, ruleWidth: number): Paragraph {
+function horizontalLine(columnWidth: number, ruleWidth: number): Paragraph {
   const indent = Math.max(0, Math.round((columnWidth - ruleWidth) / 2));
   return new Paragraph({ indent: { left: indent, right: indent }, border: { bottom: LINE }, spacing: { before: 0, after: 0 }, children: [run('', { size: 4 })] });
 }
@@ -225,12 +223,12 @@ function headerBlock(config: Config): Table {
   const left = [
     ...(superior === undefined ? [BLANK] : superior).map((l) => centred(l.toLocaleUpperCase('vi'), { size: 13 })),
     ...(agency.length ? agency : [BLANK]).map((l) => centred(l.toLocaleUpperCase('vi'), { size: 13, bold: true })),
-    rule(HEADER_LEFT, 1300),
+    horizontalLine(HEADER_LEFT, 1300),
   ];
   const right = [
     centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { size: 13, bold: true }),
     centred('Độc lập - Tự do - Hạnh phúc', { size: 14, bold: true }),
-    rule(HEADER_RIGHT, 3200),
+    horizontalLine(HEADER_RIGHT, 3200),
   ];
   return new Table({
     layout: TableLayoutType.FIXED,
@@ -371,7 +369,7 @@ function mainSection(config: Config, blocks: Block[], fullTitle: string): ISecti
         title.map((line, i) => run(i < title.length - 1 ? `${line} ` : line, { bold: true, breakBefore: i > 0 })),
         { keepNext: true },
       ),
-      rule(BODY_WIDTH, 2400),
+      horizontalLine(BODY_WIDTH, 2400),
       ...kinhGui,
       new Paragraph({ spacing: { after: 120 }, children: [] }),
       ...body,

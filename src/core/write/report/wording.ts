@@ -6,7 +6,7 @@ import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } from '../../model.js';
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
-import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './words.js';
+import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './names.js';
 import { baseOf, communesUnder, enoughForVerdict, notEnough, programmeGroup, topUnits, worstBase, type Base } from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */
@@ -256,7 +256,16 @@ function indicator(ctx: WordingContext, code: string, name: string): Indicator {
 }
 
 function resolve(name: string, ctx: LineContext, used: Set<string>): string | null {
-  const { rollup, config } = ctx;
+  const figure = figureOf(name, ctx, used);
+  if (figure !== undefined) return figure;
+  const [kind, arg, ...rest] = name.split(/[:|]/) as [string, string | undefined, ...string[]];
+  const words = wordsOf(kind, arg, rest, ctx);
+  if (words !== undefined) return words;
+  return computedOf(kind, arg, rest, name, ctx, used);
+}
+
+/** A figure's placeholder ({BDG.27}, {DA8.05.nu%}, {BDG.27=0}…); undefined when `name` is not one. */
+function figureOf(name: string, ctx: LineContext, used: Set<string>): string | null | undefined {
   const zero = /^(.+)=0$/.exec(name);
   if (zero && CODE.test(zero[1]!)) {
     // {BDG.27=0}: present (and empty) only when the figure is 0, for the negative sentence reports write instead.
@@ -277,7 +286,12 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
     const total = value(ctx, c!, 'total');
     return total ? percent(v / total) : null;
   }
-  const [kind, arg, ...rest] = name.split(/[:|]/) as [string, string | undefined, ...string[]];
+  return undefined;
+}
+
+/** A placeholder of words from the roll-up and the config ({period}, {root}, {agency}…); undefined if not one. */
+function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: LineContext): string | null | undefined {
+  const { rollup, config } = ctx;
   switch (kind) {
     case 'period':
       return periodPhrase(rollup.periodLabel);
@@ -323,6 +337,22 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
     }
     case 'communeTypes':
       return presentCommuneWord(rollup);
+    default:
+      return undefined;
+  }
+}
+
+/** A placeholder computed from figures, plans, ratios or earlier periods ({money:…}, {ratio:…}, {phase:…}…). */
+function computedOf(
+  kind: string,
+  arg: string | undefined,
+  rest: string[],
+  name: string,
+  ctx: LineContext,
+  used: Set<string>,
+): string | null {
+  const { rollup, config } = ctx;
+  switch (kind) {
     case 'money': {
       indicator(ctx, arg!, name);
       used.add(arg!);
@@ -374,20 +404,8 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
     }
     case 'ratio':
     case 'target':
-    case 'goal': {
-      const r = rollup.ratios.find((x) => x.id === arg);
-      const def = ctx.catalogue.ratios.find((x) => x.id === arg);
-      if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
-      for (const t of [def.numerator, def.denominator]) for (const code of ratioCoverageCodes(t)) used.add(code);
-      if (kind === 'ratio') return r.value === null ? null : percent(r.value);
-      if (r.target === null) return null;
-      if (kind === 'target') return `${formatNumber(r.target)}%`;
-      if (r.value === null) return null;
-      const base = ratioBase(def, ctx);
-      if (base && !enoughForVerdict(base, config)) return notEnough(base);
-      const source = def.targetSource ? ` theo ${def.targetSource}` : '';
-      return `${verdict(r.value, r.target)} chỉ tiêu ${formatNumber(r.target)}% đến năm ${targetYear(ctx)}${source}`;
-    }
+    case 'goal':
+      return ratioWords(kind, arg, name, ctx, used);
     case 'kps':
     case '!kps': {
       // {kps:BDG.14}, {kps:BDG.23/BDG.22}: present (and empty) only when the figures did not arise (form-2026.md §4);
@@ -433,6 +451,29 @@ function notArising(arg: string, ctx: LineContext, name: string, used: Set<strin
     return kps(bottom) || (value(ctx, top, 'total') === 0 && value(ctx, bottom, 'total') === 0);
   }
   return codes.every(kps);
+}
+
+/** {ratio:…} the value, {target:…} the target, {goal:…} the verdict against it: of one of the edition's ratios. */
+function ratioWords(
+  kind: 'ratio' | 'target' | 'goal',
+  arg: string | undefined,
+  name: string,
+  ctx: LineContext,
+  used: Set<string>,
+): string | null {
+  const { rollup, config } = ctx;
+  const r = rollup.ratios.find((x) => x.id === arg);
+  const def = ctx.catalogue.ratios.find((x) => x.id === arg);
+  if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
+  for (const t of [def.numerator, def.denominator]) for (const code of ratioCoverageCodes(t)) used.add(code);
+  if (kind === 'ratio') return r.value === null ? null : percent(r.value);
+  if (r.target === null) return null;
+  if (kind === 'target') return `${formatNumber(r.target)}%`;
+  if (r.value === null) return null;
+  const base = ratioBase(def, ctx);
+  if (base && !enoughForVerdict(base, config)) return notEnough(base);
+  const source = def.targetSource ? ` theo ${def.targetSource}` : '';
+  return `${verdict(r.value, r.target)} chỉ tiêu ${formatNumber(r.target)}% đến năm ${targetYear(ctx)}${source}`;
 }
 
 /** The base a ratio rests on: the smaller of its parts'. */

@@ -1,12 +1,16 @@
-import type { Figures } from '../model.js';
-
 /**
- * Figures in the ranges real provincial reports print (../shared/reference/): a unit of `communes` communes
- * (a commune itself: 1), every rule of the edition respected (docs/editions.md). Deterministic for a given seed.
+ * Test data, for the tests and the fixture scripts (never the product; plain JavaScript so that the scripts run it
+ * as it is; types in plausible-figures.d.mts). Figures in the ranges real provincial reports print
+ * (../shared/reference/): a unit of `communes` communes (a commune itself: 1), every rule of the edition respected
+ * (docs/editions.md). Deterministic for a given seed: committed fixtures depend on its exact output.
  */
 
-/** mulberry32: a tiny seeded generator, so fixtures are the same on every machine. */
-export function rng(seed: number): () => number {
+/**
+ * mulberry32: a tiny seeded generator, so fixtures are the same on every machine.
+ * @param {number} seed
+ * @returns {() => number}
+ */
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -17,14 +21,20 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** Figures of a unit with `communes` commune-level units (1 for a commune itself). */
-export function plausibleFigures(r: () => number, communes: number): Figures {
-  const int = (lo: number, hi: number) => Math.floor(lo + r() * (hi - lo + 1));
-  const share = (n: number, lo: number, hi: number) => Math.round(n * (lo + r() * (hi - lo)));
-  const money = (lo: number, hi: number) => Math.round((lo + r() * (hi - lo)) * 10) / 10;
+/**
+ * Figures of a unit with `communes` commune-level units (1 for a commune itself).
+ * @param {() => number} r
+ * @param {number} communes
+ * @returns {import('../../src/core/model.js').Figures}
+ */
+export function plausibleFigures(r, communes) {
+  const int = (lo, hi) => Math.floor(lo + r() * (hi - lo + 1));
+  const share = (n, lo, hi) => Math.round(n * (lo + r() * (hi - lo)));
+  const money = (lo, hi) => Math.round((lo + r() * (hi - lo)) * 10) / 10;
   const c = Math.max(1, communes);
-  const f: Figures = {};
-  const withBreakdowns = (total: number, nu: [number, number], dtts: [number, number]) => ({
+  /** @type {import('../../src/core/model.js').Figures} */
+  const f = {};
+  const withBreakdowns = (total, nu, dtts) => ({
     total,
     nu: share(total, ...nu),
     dtts: share(total, ...dtts),

@@ -1,5 +1,5 @@
-import { EMPTY, openXlsx, scalarText } from './xlsx.js';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { EMPTY, openXlsx, scalarText } from '../read/xlsx.js';
+import { parseCsv } from '../util/csv.js';
 import { cleanText, foldName, normalizeLabel } from '../util/text.js';
 import type { OtherEditionCode } from '../rules/rules.js';
 
@@ -108,17 +108,8 @@ function headerIndex(header: string[], file: string): Record<keyof typeof COLUMN
   return index;
 }
 
-/** CSV as Excel writes it: a BOM, CRLF, and `;` between fields on machines whose decimal mark is a comma. */
-export function parseCsvRows(text: string): string[][] {
-  const src = text.normalize('NFC').replace(/^\uFEFF/, '');
-  const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : ',';
-  const rows: string[][] = parseCsv(src, { delimiter, relax_column_count: true, skip_empty_lines: true });
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
-}
-
 function readCsvRows(text: string, file: string): UnitRow[] {
-  const [header, ...rows] = parseCsvRows(text);
+  const [header, ...rows] = parseCsv(text);
   if (!header) throw new HierarchyError(['tệp trống'], file);
   const ix = headerIndex(header, file);
   return rows.map((r, i) => ({
