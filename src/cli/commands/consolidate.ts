@@ -33,6 +33,7 @@ import {
 import { EXIT, UsageError, jsonText, printable, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { startReportThread } from '../../node/report-thread.js';
+import { phase } from '../../node/phase-clock.js';
 
 export interface ConsolidateFlags {
   units?: string;
@@ -63,6 +64,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   if (!st) throw new UsageError(`không tìm thấy thư mục "${dir}". Kiểm tra lại đường dẫn.`);
   if (!st.isDirectory())
     throw new UsageError(`"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`);
+  phase('consolidate: start');
   assertCatalogue();
   const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
   const unitsFile = flags.units ?? config.unitsPath;
@@ -88,6 +90,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const knownRoot = list && (flags.root ? rootUnit(list, flags.root, units, period) : units.kind === 'list' ? list.root : undefined);
   if (knownRoot && period) await checkOutputs(outputPaths(outDir, knownRoot.code, period.id), { force: flags.force });
 
+  phase('options, unit list read');
   const runId = newRunId(new Date());
   const set = await OutputSet.open(outDir, runId);
   const bar =
@@ -126,6 +129,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const workers = flags.workers ?? defaultWorkers();
   // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
   const readers = startReaders(setup, 1);
+  void readers[0]!.ready.then(() => phase('first reading thread ready'));
   const reportThread = startReportThread();
   // Loaded now, so the core's summary writer finds it loaded once the files are read.
   import('../../core/write/summary-workbook.js').catch(() => {});
@@ -134,8 +138,10 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   try {
     let result: Consolidation;
     try {
+      found = await discover(dir, [outDir], knownRoot?.code);
+      phase(`folder walked: ${found.length} files`);
       result = await consolidate({
-        found: (found = await discover(dir, [outDir], knownRoot?.code)),
+        found,
         units,
         root: flags.root,
         config,
@@ -145,7 +151,11 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
         // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
         now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
         // Files are read on worker threads even with --workers 1, so the time limit per file holds.
-        readFiles: (files, tick) => readParallel(files, setup, workers, tick, readers),
+        readFiles: async (files, tick) => {
+          const read = await readParallel(files, setup, workers, tick, readers);
+          phase('files read');
+          return read;
+        },
         onProgress: (done, total) => {
           if (!bar) return;
           if (done === 0) bar.start(total, 0);
@@ -157,6 +167,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       // Threads not handed out (the walk failed) must not keep the process alive.
       for (const r of readers) void r.worker.terminate();
     }
+    phase('read and rolled up');
     const { rollup } = result;
     if (!rollup.files.some((f) => f.status === 'accepted')) {
       // --json still describes every file; only the outputs (an empty summary and report) are not written.
@@ -203,6 +214,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
         if (!made.ok) throw new Error(made.skipped.message);
         await set.stage(pathOf(m.out), made.bytes);
         written.push(pathOf(m.out));
+        phase(`staged ${m.out.name}`);
       }
       for (const { out, made } of await marking) {
         if (!made.ok) {
@@ -218,6 +230,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     // A Ctrl-C that came while the last outputs were staged stops the run here, before the switch.
     if (interrupted !== null) await stop(interrupted);
     await set.commit();
+    phase('outputs in place');
     if (interrupted !== null) await stop(interrupted);
 
     if (flags.json) io.stdout.write(jsonText(rollup));
