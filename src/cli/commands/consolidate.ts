@@ -316,10 +316,12 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, 
   }
   const warned = files.filter((f) => f.status === 'accepted' && (f.warnings?.length ?? 0) > 0);
   if (warned.length) {
+    // Looked up by code: a country's run warns thousands of units.
+    const names = new Map(rollup.units.map((u) => [u.code, u.name]));
     lines.push(c.yellow(`  Cảnh báo cần xem lại (${warned.length} đơn vị):`));
     for (const f of warned) {
       const ws = f.warnings!;
-      const unit = f.unit ? `${f.unit} ${rollup.units.find((u) => u.code === f.unit)?.name ?? ''}`.trim() : '';
+      const unit = f.unit ? `${f.unit} ${names.get(f.unit) ?? ''}`.trim() : '';
       lines.push(`    ${c.bold(printable(unit || f.path))} (${printable(f.path)}): ${formatNumber(ws.length)} cảnh báo`);
       for (const w of ws.slice(0, WARNINGS_SHOWN)) lines.push(`      - ${printable(w.message)}`);
       if (ws.length > WARNINGS_SHOWN) lines.push(`      (và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác, xem sheet "Tình hình nộp báo cáo")`);
