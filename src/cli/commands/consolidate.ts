@@ -207,9 +207,14 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
         return made;
       })();
       marking.catch(() => {}); // awaited below, as the report is
-      const making = outputs.filter((o) => o.kind !== 'copy').map((out) => ({ out, made: out.make() }));
-      for (const m of making) m.made.catch(() => {}); // a failure while another output is written is not unhandled
-      for (const m of making) {
+      const main = outputs.filter((o) => o.kind !== 'copy');
+      // The report first, so its thread renders while this one writes the summary; the JSON (a country's is tens of
+      // MB of text) only when its turn comes, once the summary is staged and gone.
+      const early = new Map(['report', 'summary'].flatMap((kind) => main.filter((o) => o.kind === kind)).map((o) => [o, o.make()]));
+      for (const made of early.values()) made.catch(() => {}); // a failure while another output is written is not unhandled
+      for (const out of main) {
+        const m = { out, made: early.get(out) ?? out.make() };
+        early.delete(out);
         const made = await m.made;
         if (!made.ok) throw new Error(made.skipped.message);
         await set.stage(pathOf(m.out), made.bytes);
