@@ -12,9 +12,14 @@
  *    fresh processes): wall time, CPU time, peak RSS.
  *  - the set `hostile` (issue 18): `bdg consolidate` over 20 commune files and one of ~22 MB with 108 errors and
  *    8 million styled empty cells, whose marked copy goes to tra-lai/: wall time and peak RSS (target: 10 s, 500 MB).
+ *  - the curve (issue 24): `bdg consolidate --workers 2` over the first N files of the national set (its unit list cut
+ *    to them, see ensureNationalFirst): wall time and peak RSS per N, to see the cost grow linearly with the files.
+ *  - the page (bench/page.mjs): the "Tổng hợp" tab of dist/bdg.html in Chromium over a set, from choosing the files
+ *    to the three download links, in a fresh page (cold) then again (warm).
  * Prints a table and writes bench/results.json. Options: --sets province-15,province-184,national-3321 (or none)
- * --docx 300,3321 (or none) --reps 3 --hostile 1 (0: not measured) --conversion 1 (0: not measured; the pair of sets
- * commune-300-2026 and commune-300-from-2024: what converting the 2024 form costs)
+ * --docx 300,3321 (or none) --reps 3 --hostile 1 (0: not measured) --curve 300,1000,2000,3321 (or none)
+ * --page province-184 (or none) --conversion 1 (0: not measured; the pair of sets commune-300-2026 and
+ * commune-300-from-2024: what converting the 2024 form costs)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -24,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import '../dist/node/package-data-files.js';
 import { renderReport } from '../dist/core/write/report/index.js';
 import { EMPTY_CONFIG } from '../dist/core/config.js';
-import { ensureSet, plan } from './generate.mjs';
+import { ensureNationalFirst, ensureSet, plan } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -35,6 +40,8 @@ const opt = (name, dflt) => {
 const sets = opt('sets', 'commune-300,province-15,province-184,national-3321').split(',').filter((s) => s && s !== 'none');
 const docxSizes = opt('docx', '300,3321').split(',').filter((s) => s && s !== 'none').map(Number);
 const reps = Number(opt('reps', '3'));
+const curveSizes = opt('curve', '300,1000,2000,3321').split(',').filter((s) => s && s !== 'none').map(Number);
+const pageSet = opt('page', 'province-184');
 const cache = join(here, 'cache');
 mkdirSync(cache, { recursive: true });
 
@@ -190,6 +197,37 @@ if (Number(opt('conversion', '1')) > 0) {
   });
 }
 
+// The curve: the first N files of the country, the same run each time.
+const curve = [];
+for (const n of curveSizes) {
+  process.stderr.write(`Đường cong: ${n} tệp đầu của national-3321…\n`);
+  const dir = n >= 3321 ? await ensureSet(cache, 'national-3321') : await ensureNationalFirst(cache, n);
+  const out = join(cache, `national-first-${n}-out`);
+  const loadBefore = os.loadavg()[0];
+  const runs = [];
+  for (let r = 0; r < reps; r++) runs.push(probe('consolidate', dir, out, '2'));
+  const ms = median(runs.map((x) => x.ms));
+  curve.push({
+    files: Math.min(n, 3321),
+    repetitions: reps,
+    load: [+loadBefore.toFixed(1), +os.loadavg()[0].toFixed(1)],
+    consolidate2WorkersMs: Math.round(ms),
+    msPerFile: +(ms / Math.min(n, 3321)).toFixed(2),
+    peakRssMb: Math.round(Math.max(...runs.map((x) => x.maxRssMb))),
+    runsMs: runs.map((x) => Math.round(x.ms)),
+  });
+}
+
+// The page, in Chromium: choosing a province's files to the download links.
+const page = [];
+if (pageSet !== 'none') {
+  process.stderr.write(`Trang bdg.html: tổng hợp ${pageSet}…\n`);
+  const loadBefore = os.loadavg()[0];
+  const line = execFileSync(process.execPath, [join(here, 'page.mjs'), '--set', pageSet, '--reps', String(Math.max(2, reps))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const run = JSON.parse(line.trim().split('\n').pop());
+  page.push({ ...run, load: [+loadBefore.toFixed(1), +os.loadavg()[0].toFixed(1)], coldMs: run.ms[0], warmMs: median(run.ms.slice(1)) });
+}
+
 const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 // A run of only some measurements keeps the others' last figures.
 const saved = (() => {
@@ -204,6 +242,8 @@ const keep = {
   docx: docx.length ? docx : (saved.docx ?? []),
   hostile: hostile.length ? hostile : (saved.hostile ?? []),
   conversion: conversion.length ? conversion : (saved.conversion ?? []),
+  curve: curve.length ? curve : (saved.curve ?? []),
+  page: page.length ? page : (saved.page ?? []),
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
 const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'SheetJS', 'sàn', 'exceljs', 'đọc/SheetJS', 'đọc/sàn', 'đọc/exceljs', 'vòng SheetJS', 'vòng exceljs', '--workers 1', '--workers 2', 'w2/SheetJS', 'RSS đỉnh', 'DOCX'];
@@ -220,4 +260,9 @@ for (const x of hostile)
   console.log(`hostile (${x.files} tệp, một tệp ${(x.hostileBytes / 2 ** 20).toFixed(1)} MB): consolidate ${(x.consolidateMs / 1000).toFixed(1)} s, RSS đỉnh ${x.peakRssMb} MB, bản đánh dấu ${x.copyBytes ? `${(x.copyBytes / 2 ** 20).toFixed(1)} MB` : 'không có'}`);
 for (const c of conversion)
   console.log(`chuyển biểu mẫu (${c.files} tệp năm 2026, --workers 2): biểu mẫu 2026 ${s(c.nativeMs)} (CPU ${s(c.nativeCpuMs)}), biểu mẫu 2024 được chuyển ${s(c.convertedMs)} (CPU ${s(c.convertedCpuMs)}): ${c.convertedVsNative}× (CPU ${c.convertedVsNativeCpu}×)`);
+const sec = (ms) => `${(ms / 1000).toFixed(1).replace('.', ',')} s`;
+for (const c of curve)
+  console.log(`đường cong, ${c.files} tệp đầu của national-3321, --workers 2: ${sec(c.consolidate2WorkersMs)} (${String(c.msPerFile).replace('.', ',')} ms/tệp), RSS đỉnh ${c.peakRssMb} MB; tải máy ${c.load.join(' → ')}`);
+for (const p of page)
+  console.log(`trang bdg.html, tổng hợp ${p.set} (${p.files} tệp), từ lúc chọn tệp đến các liên kết tải: lần đầu ${sec(p.coldMs)}, các lần sau ${sec(p.warmMs)}; tải máy ${p.load.join(' → ')}`);
 console.log(`Đã ghi ${resolve(here, 'results.json')}`);

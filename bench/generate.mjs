@@ -13,7 +13,7 @@
  *    form and once on the 2024 form (each file converted by the crosswalk when consolidated), the same figures
  *    where the forms share a code: the pair measures what conversion costs (issue 19: at most 10 % more).
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../dist/node/package-data-files.js';
 import { formEditionForPeriod, loadCatalogue } from '../dist/core/catalogue/catalogue.js';
@@ -237,4 +237,35 @@ function hostileXlsx(catalogue, unit, figures) {
     at += c.length;
   }
   return out;
+}
+
+/**
+ * The first `count` files of the national set as a set of their own (bench/cache/national-first-<count>/): the files
+ * linked (copied where a link cannot be made), the unit list cut to the country, the provinces and the communes of
+ * those files — so the whole run, outputs included, grows with the number of files (the curve of `npm run bench`).
+ */
+export async function ensureNationalFirst(root, count, log = () => {}) {
+  const whole = plan('national-3321');
+  const source = await ensureSet(root, 'national-3321', log);
+  const dir = join(root, `national-first-${count}`);
+  const marker = join(dir, `.done-${GENERATOR_VERSION}`);
+  if (existsSync(marker)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'files'), { recursive: true });
+  const files = whole.files.slice(0, count);
+  const communes = new Set(files.map((f) => f.code));
+  const parents = new Set(whole.units.filter((u) => communes.has(u[0])).map((u) => u[3]));
+  const units = whole.units.filter((u, i) => i === 0 || u[3] === '' || communes.has(u[0]) || parents.has(u[0]));
+  writeFileSync(join(dir, 'units.csv'), units.map((r) => r.join(',')).join('\n') + '\n');
+  for (const f of files) {
+    const from = join(source, 'files', `${f.code}.xlsx`);
+    const to = join(dir, 'files', `${f.code}.xlsx`);
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  }
+  writeFileSync(marker, '');
+  return dir;
 }

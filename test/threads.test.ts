@@ -44,6 +44,14 @@ describe('threads of a consolidation', () => {
     expect(documentXml(there)).toContain('Đắk Lắk');
   }, 60_000);
 
+  it('the report thread, sent only the files the report reads, still sees the province’s own submission', async () => {
+    const own = rollup();
+    own.files = [...own.files, { path: 'so-lao-dong.xlsx', unit: own.root.code, status: 'accepted', errors: [], warnings: [] }];
+    const [there, here] = await Promise.all([startReportThread().render(own, EMPTY_CONFIG), renderReport(own, EMPTY_CONFIG)]);
+    expect(documentXml(there)).toEqual(documentXml(here));
+    expect(documentXml(there)).toContain('các sở, ban, ngành, Hội Liên hiệp Phụ nữ tỉnh và');
+  }, 60_000);
+
   it('a report that cannot be written fails the run with its own error, and the thread is gone', async () => {
     const thread = startReportThread();
     const broken = { ...rollup(), catalogueVersion: 'BDG-1999.9' };

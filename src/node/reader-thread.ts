@@ -21,7 +21,7 @@ export function readerThread(workerData: unknown): Worker {
   return new Worker(threadScript('read-worker', import.meta.url), {
     workerData,
     // A hostile file may exhaust this thread's heap, never the whole run.
-    resourceLimits: { maxOldGenerationSizeMb: heapMb(), maxYoungGenerationSizeMb: Math.min(32, heapMb()) },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb(), maxYoungGenerationSizeMb: Math.min(16, heapMb()) },
   });
 }
 

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../core/config.js';
 import type { Rollup } from '../core/model.js';
 import { threadScript } from './thread-script.js';
+import { forReport } from '../core/write/report/names.js';
 
 /** A thread that renders the report (DOCX) in parallel with the summary workbook. */
 export interface ReportThread {
@@ -37,7 +38,7 @@ export function startReportThread(): ReportThread {
         });
         worker.once('error', (err) => fail(said(err)));
         worker.once('exit', (code) => fail(new Error(`luồng lập báo cáo dừng bất thường (mã ${code})`)));
-        worker.postMessage({ rollup, config, previous });
+        worker.postMessage({ rollup: forReport(rollup), config, previous: previous && forReport(previous) });
       });
     },
     stop() {

@@ -33,6 +33,7 @@ import {
 import { EXIT, UsageError, jsonText, printable, type CommandIO } from '../io.js';
 import { loadUnitSource } from '../../node/load-units.js';
 import { startReportThread } from '../../node/report-thread.js';
+import { phase } from '../../node/phase-clock.js';
 
 export interface ConsolidateFlags {
   units?: string;
@@ -78,6 +79,7 @@ async function runArguments(dir: string, flags: ConsolidateFlags) {
   if (!st) throw new UsageError(`không tìm thấy thư mục "${dir}". Kiểm tra lại đường dẫn.`);
   if (!st.isDirectory())
     throw new UsageError(`"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`);
+  phase('consolidate: start');
   assertCatalogue();
   const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
   const unitsFile = flags.units ?? config.unitsPath;
@@ -108,6 +110,7 @@ async function runArguments(dir: string, flags: ConsolidateFlags) {
 export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: CommandIO): Promise<number> {
   const { config, unitsFile, units, period, outDir, limits, previous, knownRoot } = await runArguments(dir, flags);
 
+  phase('options, unit list read');
   const runId = newRunId(new Date());
   const set = await OutputSet.open(outDir, runId);
   const bar = progressBar(io);
@@ -118,8 +121,10 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   try {
     let result: Consolidation;
     try {
+      found = await discover(dir, [outDir], knownRoot?.code);
+      phase(`folder walked: ${found.length} files`);
       result = await consolidate({
-        found: (found = await discover(dir, [outDir], knownRoot?.code)),
+        found,
         units,
         root: flags.root,
         config,
@@ -129,7 +134,11 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
         // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
         now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
         // Files are read on worker threads even with --workers 1, so the time limit per file holds.
-        readFiles: (files, tick) => readParallel(files, setup, workers, tick, readers),
+        readFiles: async (files, tick) => {
+          const read = await readParallel(files, setup, workers, tick, readers);
+          phase('files read');
+          return read;
+        },
         onProgress: (done, total) => {
           if (!bar) return;
           if (done === 0) bar.start(total, 0);
@@ -141,6 +150,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       // Threads not handed out (the walk failed) must not keep the process alive.
       for (const r of readers) void r.worker.terminate();
     }
+    phase('read and rolled up');
     const { rollup } = result;
     if (!rollup.files.some((f) => f.status === 'accepted')) {
       // --json still describes every file; only the outputs (an empty summary and report) are not written.
@@ -167,6 +177,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     // A Ctrl-C that came while the last outputs were staged stops the run here, before the switch.
     if (signals.interrupted !== null) await signals.stop(signals.interrupted);
     await set.commit();
+    phase('outputs in place');
     if (signals.interrupted !== null) await signals.stop(signals.interrupted);
 
     if (flags.json) io.stdout.write(jsonText(rollup));
@@ -201,6 +212,7 @@ function startThreads(flags: ConsolidateFlags, unitsFile: string | undefined, pe
   const workers = flags.workers ?? defaultWorkers();
   // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
   const readers = startReaders(setup, 1);
+  void readers[0]!.ready.then(() => phase('first reading thread ready'));
   const reportThread = startReportThread();
   // Loaded now, so the core's summary writer finds it loaded once the files are read.
   import('../../core/write/summary-workbook.js').catch(() => {});
@@ -294,13 +306,18 @@ async function stageOutputs(outputs: OutputFile[], set: OutputSet, pathOf: (o: O
     return made;
   })();
   marking.catch(() => {}); // awaited below, as the report is
-  const making = outputs.filter((o) => o.kind !== 'copy').map((out) => ({ out, made: out.make() }));
-  for (const m of making) m.made.catch(() => {}); // a failure while another output is written is not unhandled
-  for (const m of making) {
-    const made = await m.made;
+  const main = outputs.filter((o) => o.kind !== 'copy');
+  // The report first, so its thread renders while this one writes the summary; the JSON (a country's is tens of
+  // MB of text) only when its turn comes, once the summary is staged and gone.
+  const early = new Map(['report', 'summary'].flatMap((kind) => main.filter((o) => o.kind === kind)).map((o) => [o, o.make()]));
+  for (const made of early.values()) made.catch(() => {}); // a failure while another output is written is not unhandled
+  for (const out of main) {
+    const made = await (early.get(out) ?? out.make());
+    early.delete(out);
     if (!made.ok) throw new Error(made.skipped.message);
-    await set.stage(pathOf(m.out), made.bytes);
-    written.push(pathOf(m.out));
+    await set.stage(pathOf(out), made.bytes);
+    written.push(pathOf(out));
+    phase(`staged ${out.name}`);
   }
   for (const { out, made } of await marking) {
     if (!made.ok) {
@@ -379,10 +396,12 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, 
   }
   const warned = files.filter((f) => f.status === 'accepted' && (f.warnings?.length ?? 0) > 0);
   if (warned.length) {
+    // Looked up by code: a country's run warns thousands of units.
+    const names = new Map(rollup.units.map((u) => [u.code, u.name]));
     lines.push(c.yellow(`  Cảnh báo cần xem lại (${warned.length} đơn vị):`));
     for (const f of warned) {
       const ws = f.warnings!;
-      const unit = f.unit ? `${f.unit} ${rollup.units.find((u) => u.code === f.unit)?.name ?? ''}`.trim() : '';
+      const unit = f.unit ? `${f.unit} ${names.get(f.unit) ?? ''}`.trim() : '';
       lines.push(`    ${c.bold(printable(unit || f.path))} (${printable(f.path)}): ${formatNumber(ws.length)} cảnh báo`);
       for (const w of ws.slice(0, WARNINGS_SHOWN)) lines.push(`      - ${printable(w.message)}`);
       if (ws.length > WARNINGS_SHOWN) lines.push(`      (và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác, xem sheet "Tình hình nộp báo cáo")`);

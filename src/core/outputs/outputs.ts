@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Consolidation } from '../consolidate/consolidate.js';
 import type { Issue, Rollup } from '../model.js';
-import { jsonText } from '../util/json-text.js';
+import { jsonBytes } from '../util/json-text.js';
 
 /** The folder of the outputs holding the marked copies sent back to the units (`tra-lai/<path as shown>`). */
 export const TRA_LAI = 'tra-lai';
@@ -89,7 +89,7 @@ export function consolidationOutputs(result: Consolidation, options: OutputOptio
   const report = makers.report ?? ((r, c, p) => writeReport(r, c, p, result));
   return [
     { kind: 'summary', name: names.summary, make: () => made(summary(result, { runId, madeBy })) },
-    { kind: 'json', name: names.json, make: () => made(Promise.resolve(jsonText(rollup))) },
+    { kind: 'json', name: names.json, make: () => made(Promise.resolve(jsonBytes(rollup))) },
     { kind: 'report', name: names.report, make: () => made(report(rollup, config, previous)) },
     ...copiesToSendBack(rollup).map(
       (job): OutputFile => ({

@@ -134,5 +134,15 @@ export function actors(rollup: Rollup): string {
 
 /** The province's own submission ("Cơ quan, đơn vị cấp tỉnh") is in the roll-up: an accepted file of the root itself. */
 export function ownSubmission(rollup: Rollup): boolean {
-  return rollup.files.some((f) => f.status === 'accepted' && f.unit === rollup.root.code);
+  return rollup.files.some(isOwnFile(rollup));
+}
+
+const isOwnFile = (rollup: Rollup) => (f: Rollup['files'][number]) => f.status === 'accepted' && f.unit === rollup.root.code;
+
+/**
+ * The roll-up as the report reads it: of its files, only those `ownSubmission` looks at (the report reads no other).
+ * What the CLI sends to its report thread: a country's list of files, every warning included, is tens of MB to copy.
+ */
+export function forReport(rollup: Rollup): Rollup {
+  return { ...rollup, files: rollup.files.filter(isOwnFile(rollup)) };
 }
