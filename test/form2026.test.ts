@@ -629,4 +629,27 @@ describe('the cut-off of NĐ 09/2019 (config "cutoff": "nd09", catalogue/cutoffs
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('cutoff: "nd9" không có; dùng "calendar" (theo tháng dương lịch) hoặc "nd09" (theo thời điểm chốt số liệu của Nghị định số 09/2019/NĐ-CP)');
   });
+
+  it('the rules with dates follow the cut-off: the election of 15/3 lies in Quý II (15/3–14/6), not in Quý I', () => {
+    const dir = tempDir('bdg-2026-cutoff-event-');
+    const election = { 'BDG.44': { total: 40, nu: 15 }, 'BDG.45': { total: 20, nu: 8 } };
+    const consolidated = async (period: string, config: object) => {
+      const folder = join(dir, period, JSON.stringify(config).length > 2 ? 'nd09' : 'calendar');
+      await write(join(folder, 'in/xuan-loc.xlsx'), XUAN_LOC, period, election);
+      writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
+      const args = ['consolidate', join(folder, 'in'), '--root', '66', '--out', join(folder, 'out'), '--json'];
+      const r = bdg([...args, '--config', join(folder, 'config.json')]);
+      expect(r.status, r.stderr).toBe(0);
+      const warnings = (JSON.parse(r.stdout) as Rollup).files[0]!.warnings ?? [];
+      return warnings.filter((w) => w.rule === 'event-out-of-period').map((w) => (w as { cell?: string }).cell);
+    };
+    return (async () => {
+      // Calendar months: 15/3 is in Quý I, so Quý II's election figures are warned about (both rows).
+      expect(await consolidated('2026-Q2', {})).toEqual(['E73', 'E74']);
+      expect(await consolidated('2026-Q1', {})).toEqual([]);
+      // NĐ 09's cut-off: Quý I ends on 14/3, the election falls in Quý II.
+      expect(await consolidated('2026-Q2', { cutoff: 'nd09' })).toEqual([]);
+      expect(await consolidated('2026-Q1', { cutoff: 'nd09' })).toEqual(['E73', 'E74']);
+    })();
+  });
 });

@@ -48,6 +48,8 @@ export interface WorkerSetup {
   period?: string;
   previousFile?: string;
   limits?: ReadLimits;
+  /** The config's cut-off (`cutoff`): the dates of the rules with a window follow it. */
+  cutoff?: string;
   /** Send back the whole reading (validate prints it), not only what consolidation keeps. */
   whole?: boolean;
 }

@@ -17,7 +17,7 @@ import { slimChecked, type WorkerSetup } from './read-files.js';
  */
 const setup: WorkerSetup =
   (workerData as WorkerSetup | null) ?? (await new Promise<WorkerSetup>((ok) => parentPort!.once('message', (m: { setup: WorkerSetup }) => ok(m.setup))));
-const { unitsFile, unitsEdition, period, previousFile, limits, whole } = setup;
+const { unitsFile, unitsEdition, period, previousFile, limits, whole, cutoff } = setup;
 const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
 const units = (p: Period | null) => lookupFor(source, p);
 // A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the latest).
@@ -28,7 +28,7 @@ let queue = Promise.resolve();
 parentPort!.on('message', (job: FileJob & { index: number }) => {
   queue = queue.then(async () => {
     try {
-      const checked = await checkFile(job.path, { units, limits, previous, displayName: job.rel });
+      const checked = await checkFile(job.path, { units, limits, previous, cutoff, displayName: job.rel });
       parentPort!.postMessage({ index: job.index, checked: whole ? checked : slimChecked(checked) });
     } catch (err) {
       // A broken catalogue is the program's: it stops the run (exit 2), never rejects the file being read.

@@ -265,7 +265,8 @@ async function validateFile(file: File): Promise<void> {
 }
 
 function setupFor(units: PageWorkerUnits): PageWorkerSetup {
-  return { units, limits: LIMITS, previous: previous && { name: previous.name, text: previous.text } };
+  const { cutoff } = currentConfig().config;
+  return { units, limits: LIMITS, previous: previous && { name: previous.name, text: previous.text }, ...(cutoff ? { cutoff } : {}) };
 }
 
 // ───────────────────────────── Tổng hợp ─────────────────────────────

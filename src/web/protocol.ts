@@ -14,6 +14,8 @@ export interface PageWorkerSetup {
   /** Last period's roll-up JSON (text) and its file name, for the outlier warnings. */
   previous?: { name: string; text: string };
   limits: ReadLimits;
+  /** The config's cut-off (`cutoff`): the dates of the rules with a window follow it. */
+  cutoff?: string;
 }
 
 export type ToWorker =

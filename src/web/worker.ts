@@ -57,7 +57,7 @@ function annotate(scope: WorkerScope, msg: Extract<ToWorker, { type: 'annotate' 
 }
 
 async function prepare(setup: PageWorkerSetup): Promise<CheckOptions> {
-  const options: CheckOptions = { limits: setup.limits };
+  const options: CheckOptions = { limits: setup.limits, cutoff: setup.cutoff };
   const u = setup.units;
   if (u.kind === 'file') options.units = await parseHierarchy(u.bytes, u.name);
   // Read once: the list in force in the file's period, chosen once its Thông tin is read (as the CLI's threads do).

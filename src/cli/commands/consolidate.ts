@@ -115,7 +115,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const set = await OutputSet.open(outDir, runId);
   const bar = progressBar(io);
   const signals = watchInterrupts(set, bar, io);
-  const { setup, workers, readers, reportThread } = startThreads(flags, unitsFile, period, limits);
+  const { setup, workers, readers, reportThread } = startThreads(flags, unitsFile, period, limits, config.cutoff);
   // Where each file shown as `rel` is (its bytes, when its name is not UTF-8): to mark and send back its copy.
   let found: Found[] = [];
   try {
@@ -201,13 +201,20 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
  * writer (exceljs) loads on this thread while they read, and the report (docx) is written on a thread of its own,
  * in parallel with the workbook.
  */
-function startThreads(flags: ConsolidateFlags, unitsFile: string | undefined, period: Period | null | undefined, limits: ReadLimits) {
+function startThreads(
+  flags: ConsolidateFlags,
+  unitsFile: string | undefined,
+  period: Period | null | undefined,
+  limits: ReadLimits,
+  cutoff: string | undefined,
+) {
   const setup: WorkerSetup = {
     unitsFile: unitsFile && resolve(unitsFile),
     unitsEdition: flags.unitsEdition,
     period: period?.id,
     previousFile: flags.previous && resolve(flags.previous),
     limits,
+    cutoff,
   };
   const workers = flags.workers ?? defaultWorkers();
   // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.

@@ -5,6 +5,7 @@ import type { Figures, Issue, Period, Submission, UnitRef } from '../model.js';
 import type { ReadLimits } from '../read/limits.js';
 import { readSubmissionBytes, type ReadResult } from '../read/submission.js';
 import { sortIssues } from './issue-order.js';
+import { findCutoff } from '../catalogue/cutoffs.js';
 import { validateSubmission } from './validate.js';
 import type { Hierarchy } from '../units/hierarchy.js';
 
@@ -32,6 +33,8 @@ export interface CheckOptions {
   /** Last period's figures of a unit, in the edition asked for (the file's own). */
   previous?: (unitCode: string, edition: string) => Figures | undefined;
   limits?: ReadLimits;
+  /** The config's cut-off (`cutoff`, catalogue/cutoffs.csv): the days a period covers, for the rules with dates. */
+  cutoff?: string;
 }
 
 /** The result for a file that could not be read at all (missing, too large, not a workbook…). */
@@ -55,7 +58,8 @@ export function checkRead(read: ReadResult, file: string, options: CheckOptions 
   const units = typeof options.units === 'function' ? options.units(period) : options.units;
   const resolved = code === null ? null : (units?.resolve(code, unitName)?.code ?? code);
   const previous = resolved === null ? undefined : options.previous?.(resolved, read.catalogue.version);
-  const v = validateSubmission(read.submission, { catalogue: read.catalogue, units, previous });
+  const firstDay = options.cutoff ? findCutoff(options.cutoff)?.firstDay : undefined;
+  const v = validateSubmission(read.submission, { catalogue: read.catalogue, units, previous, firstDay });
   const errors = sortIssues([...readErrors, ...v.errors]);
   return {
     file,

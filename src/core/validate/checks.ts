@@ -1,7 +1,7 @@
 import type { Catalogue, Indicator } from '../catalogue/catalogue.js';
 import type { CheckRule, Operator, PeriodWindow, Term } from '../catalogue/check-rules.js';
 import type { CellRef, CellValue, Period, Submission, UnitRef } from '../model.js';
-import { periodEnd, periodStart } from '../util/period.js';
+import { periodDates } from '../util/period.js';
 import type { Finding } from '../rules/rules.js';
 import { unitType } from '../units/builtin.js';
 import type { Hierarchy } from '../units/hierarchy.js';
@@ -156,6 +156,8 @@ export interface RuleContext {
   unit: UnitRef | null;
   /** Cells validation set aside (validate.ts): no rule across cells reads them. */
   setAside?: ReadonlySet<CellValue>;
+  /** The day periods start under the config's cut-off (catalogue/cutoffs.csv): 1, the calendar, unless said. */
+  firstDay?: number;
 }
 
 /** The sum of a side; undefined when it cannot be evaluated (unreadable figure, unknown units, or skipped as missing). */
@@ -194,17 +196,17 @@ function skipped(rule: CheckRule, sides: { missing: number; total: number }[]): 
 }
 
 /** Whether a period lies outside a rule's window (an unknown period is never outside: nothing to say). */
-function outside(w: PeriodWindow, period: Period | null): boolean {
+function outside(w: PeriodWindow, period: Period | null, firstDay = 1): boolean {
   if (!period) return false;
   if (w.fromYearStart) return period.kind === 'quarter' && period.quarter !== 1;
-  const end = periodEnd(period);
-  if (w.contains) return !(periodStart(period) <= w.contains && w.contains <= end);
+  const { from, to: end } = periodDates(period, firstDay);
+  if (w.contains) return !(from <= w.contains && w.contains <= end);
   return (!!w.endsFrom && end < w.endsFrom) || (!!w.endsBy && end > w.endsBy);
 }
 
 /** Evaluates one rule on a submission: its finding when it does not hold. */
 export function evaluate(rule: CheckRule, ctx: RuleContext): Finding | undefined {
-  if (rule.outsidePeriod && !outside(rule.outsidePeriod, ctx.sub.info.period)) return undefined;
+  if (rule.outsidePeriod && !outside(rule.outsidePeriod, ctx.sub.info.period, ctx.firstDay)) return undefined;
   if (rule.when) {
     const w = side(rule.when.terms, rule, ctx);
     if (!w || skipped(rule, [w]) || !holds(w.sum, rule.when.op, rule.when.value)) return undefined;

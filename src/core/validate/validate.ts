@@ -12,6 +12,8 @@ export interface ValidationContext {
   units?: Hierarchy;
   /** Last period's figures of the same unit, for the outlier warning. */
   previous?: Figures;
+  /** The day periods start under the config's cut-off (1: the calendar): the dates of a rule's window follow it. */
+  firstDay?: number;
 }
 
 export interface Validation {
@@ -240,7 +242,7 @@ function checkIndicator(
 
   // Rules across indicators, from the edition's data (part_of, check, checks.csv): evaluated in this indicator's turn.
   for (const rule of ctx.catalogue.rulesAt.get(ind.code) ?? []) {
-    const found = evaluate(rule, { sub, catalogue: ctx.catalogue, units: ctx.units, unit, setAside });
+    const found = evaluate(rule, { sub, catalogue: ctx.catalogue, units: ctx.units, unit, setAside, firstDay: ctx.firstDay });
     if (found) findings.push(found);
   }
 }
