@@ -1,11 +1,13 @@
-import { Inflate, inflateSync } from 'fflate';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { Inflate } from 'fflate';
+import { inflateWhole, OutputTooLarge } from '../ooxml/inflate.js';
 import { parseISO } from 'date-fns';
 import type { Issue } from '../model.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { issue } from '../rules/rules.js';
 import { probeZip, type ZipEntry } from './zip-probe.js';
 import { asShown } from '../util/number.js';
+import { type Attrs, XmlError, XmlTokenizer, XmlTooDeep } from '../ooxml/tokenizer.js';
+import { MAX_XML_DEPTH } from '../ooxml/xml.js';
 
 /**
  * An .xlsx read straight from its bytes: the zip directory once, then only the parts asked for (workbook, its
@@ -81,8 +83,8 @@ export const MAX_CELLS_PER_SHEET = 250_000;
 export const MAX_MERGES_PER_SHEET = 50_000;
 /** Elements one part may hand the parser once runs of empty rows and cells are dropped: a form has a few thousand. */
 export const MAX_ELEMENTS_PER_PART = 1_000_000;
-/** SpreadsheetML nests a dozen levels at most; more means a hostile or broken part. */
-export const MAX_XML_DEPTH = 100;
+/** SpreadsheetML nests a dozen levels at most; more means a hostile or broken part (one limit, in ooxml/xml.ts). */
+export { MAX_XML_DEPTH };
 
 const MAX_ROW = 1_048_576;
 const MAX_COL = 16_384;
@@ -165,7 +167,8 @@ export class XlsxBook {
     if (this.entry(CONTENT_TYPES))
       this.parse(CONTENT_TYPES, {
         open: (name, attrs) => {
-          if (name === 'Override' && WORKBOOK_TYPE.test(attrs.ContentType ?? '') && attrs.PartName) declared.push(resolvePath('', attrs.PartName));
+          const part = name === 'Override' ? attrs.get('PartName') : undefined;
+          if (part && WORKBOOK_TYPE.test(attrs.get('ContentType') ?? '')) declared.push(resolvePath('', part));
         },
       });
     // Two workbooks and nothing to say which one is the document: whichever a program picks, another may not.
@@ -218,7 +221,7 @@ export class XlsxBook {
       return new Refused(issue('cell-reference-broken', { ...at, part, value, count }, at));
     };
     const store = () => {
-      if (cType === 's' && value !== null && !(STRING_INDEX.test(value) && Number(value) < this.sharedStrings.length))
+      if (cType === 's' && value !== null && !(isStringIndex(value) && Number(value) < this.sharedStrings.length))
         throw broken('shared-strings', value.trim(), this.sharedStrings.length);
       const scalar = this.scalar(cType, cStyle, value, formula, inline);
       if (scalar.kind === 'empty' || cRow > untilRow) return;
@@ -251,7 +254,8 @@ export class XlsxBook {
         if (depth === 2 && !SHEET_PARTS_READ.has(name)) return DONE;
         switch (name) {
           case 'row': {
-            const r = attrs.r ? Number(attrs.r) : rowNum + 1;
+            const at = attrs.get('r');
+            const r = at ? Number(at) : rowNum + 1;
             if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             if (r > untilRow) throw STOP;
             rowNum = r;
@@ -261,8 +265,9 @@ export class XlsxBook {
           }
           case 'c': {
             inCell = true;
-            if (attrs.r) {
-              const at = parseAddress(attrs.r);
+            const ref = attrs.get('r');
+            if (ref) {
+              const at = parseAddress(ref);
               if (!at) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
               [cRow, cCol] = at;
             } else {
@@ -271,9 +276,9 @@ export class XlsxBook {
             }
             if (cCol > MAX_COL) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             col = cCol;
-            cType = attrs.t ?? '';
-            cStyleText = attrs.s ?? '';
-            cStyle = attrs.s ? Number(attrs.s) : 0;
+            cType = attrs.get('t') ?? '';
+            cStyleText = attrs.get('s') ?? '';
+            cStyle = cStyleText ? Number(cStyleText) : 0;
             value = formula = inline = null;
             break;
           }
@@ -298,9 +303,11 @@ export class XlsxBook {
           case 't':
             if (inline !== null && !inPhonetic) inText = 't';
             break;
-          case 'mergeCell':
-            if (attrs.ref) addMerge(attrs.ref);
+          case 'mergeCell': {
+            const ref = attrs.get('ref');
+            if (ref) addMerge(ref);
             break;
+          }
         }
       },
       text: (t) => {
@@ -329,8 +336,6 @@ export class XlsxBook {
 
   /** A cell's scalar from its type attribute, style, stored value, formula and inline text. */
   private scalar(t: string, style: number, v: string | null, f: string | null, inline: string | null): Scalar {
-    const fromText = (s: string): Scalar => (s.trim() === '' ? EMPTY : { kind: 'text', text: s });
-    const fromXstring = (s: string): Scalar => fromText(decodeXstring(s));
     if (f !== null && (v === null || (v === '' && t === 'str'))) return { kind: 'formula-no-result', formula: f.trim() };
     switch (t) {
       case 's':
@@ -368,13 +373,14 @@ export class XlsxBook {
   private readWorkbook(path: string, rels: Map<string, Rel>): void {
     this.parse(path, {
       open: (name, attrs) => {
-        if (name === 'workbookPr') this.date1904 = attrs.date1904 === '1' || attrs.date1904 === 'true';
+        if (name === 'workbookPr') this.date1904 = attrs.get('date1904') === '1' || attrs.get('date1904') === 'true';
         else if (name === 'sheet') {
-          const state = attrs.state === 'hidden' || attrs.state === 'veryHidden' ? attrs.state : 'visible';
-          const id = Object.entries(attrs).find(([k]) => k === 'id' || k.endsWith(':id'))?.[1];
+          const given = attrs.get('state');
+          const state = given === 'hidden' || given === 'veryHidden' ? given : 'visible';
+          const id = attrs.find((k) => k === 'id' || k.endsWith(':id'));
           const rel = id ? rels.get(id) : undefined;
           const target = rel?.target ?? null;
-          this.sheets.push({ name: decodeXstring(attrs.name ?? ''), state, path: target && this.entry(target) ? target : null, target });
+          this.sheets.push({ name: decodeXstring(attrs.get('name') ?? ''), state, path: target && this.entry(target) ? target : null, target });
         }
       },
     });
@@ -422,9 +428,9 @@ export class XlsxBook {
     let inCellXfs = false;
     this.parse(path, {
       open: (name, attrs) => {
-        if (name === 'numFmt') custom.set(Number(attrs.numFmtId), attrs.formatCode ?? '');
+        if (name === 'numFmt') custom.set(Number(attrs.get('numFmtId')), attrs.get('formatCode') ?? '');
         else if (name === 'cellXfs') inCellXfs = true;
-        else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attrs.numFmtId ?? 0));
+        else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attrs.get('numFmtId') ?? 0));
       },
       close: (name) => {
         if (name === 'cellXfs') inCellXfs = false;
@@ -438,8 +444,11 @@ export class XlsxBook {
     if (!this.entry(path)) return rels;
     this.parse(path, {
       open: (name, attrs) => {
-        if (name !== 'Relationship' || !attrs.Id || !attrs.Target || attrs.TargetMode === 'External') return;
-        rels.set(attrs.Id, { type: attrs.Type ?? '', target: resolvePath(base, attrs.Target) });
+        if (name !== 'Relationship') return;
+        const id = attrs.get('Id');
+        const target = attrs.get('Target');
+        if (!id || !target || attrs.get('TargetMode') === 'External') return;
+        rels.set(id, { type: attrs.get('Type') ?? '', target: resolvePath(base, target) });
       },
     });
     return rels;
@@ -460,31 +469,32 @@ export class XlsxBook {
     const entry = this.entry(path);
     if (!entry) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
     const raw = this.raw(entry);
-    const parser = new SaxesParser({ xmlns: false, position: false });
     let depth = 0;
     let done = false;
-    const sax = { stopped: () => done, depth: () => depth };
-    parser.on('doctype', () => {
-      throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
-    });
-    parser.on('error', (err) => {
-      throw new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
-    });
     let elements = 0;
-    parser.on('opentag', (tag: SaxesTagPlain) => {
-      if (++elements > MAX_ELEMENTS_PER_PART)
-        throw new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }));
-      if (++depth > MAX_XML_DEPTH) throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
-      if (handlers.open?.(localName(tag.name), tag.attributes as Record<string, string>, depth) === DONE) {
-        done = true;
-        throw DONE;
-      }
+    const parser = new XmlTokenizer({
+      doctype: () => {
+        throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
+      },
+      open: (name, attrs) => {
+        if (++elements > MAX_ELEMENTS_PER_PART)
+          throw new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }));
+        ++depth;
+        if (handlers.open?.(name, attrs, depth) === DONE) {
+          done = true;
+          throw DONE;
+        }
+      },
+      close: (name) => {
+        depth--;
+        handlers.close?.(name);
+      },
+      text: handlers.text,
     });
-    parser.on('closetag', (tag) => {
-      depth--;
-      handlers.close?.(localName(tag.name));
-    });
-    if (handlers.text) parser.on('text', handlers.text);
+    const damaged = (err: XmlError) =>
+      err instanceof XmlTooDeep
+        ? new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }))
+        : new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
 
     let decoder: TextDecoder | null = null;
     let head: Uint8Array = new Uint8Array(0);
@@ -509,19 +519,11 @@ export class XlsxBook {
         // The encoding is known from the first bytes (a BOM, or "<" as one or two bytes).
         head = concat(head, chunk);
         if (head.length < 4 && !final) return;
-        decoder = new TextDecoder(encodingOf(head));
+        decoder = decoderFor(encodingOf(head));
         utf8 = decoder.encoding === 'utf-8';
         chunk = head;
       }
-      // The text in pieces of at most DECODE_PIECE bytes, each written to the parser as it is, with where it starts
-      // in `bytes` (UTF-8) and the nesting depth before it: TextDecoder decodes one input past ~70 KB 15 times
-      // slower per byte than the same bytes in pieces.
-      const pieces: { text: string; start: number }[] = [];
-      const decode = (b: Uint8Array, from: number, to: number) => {
-        for (let at = from; at < to; at += DECODE_PIECE)
-          pieces.push({ text: decoder!.decode(b.subarray(at, Math.min(to, at + DECODE_PIECE)), { stream: true }), start: at });
-      };
-      if (sax.stopped()) {
+      if (done) {
         // Past where the parser stopped, the part is only scanned: UTF-8 as bytes, never decoded.
         tail.scan(utf8 ? chunk : utf8Bytes(decoder.decode(chunk, { stream: !final })), final);
         closed ||= final;
@@ -529,6 +531,7 @@ export class XlsxBook {
       }
       let bytes = chunk;
       let end = chunk.length;
+      let ranges: [number, number][] = [[0, end]];
       if (utf8) {
         // Runs of empty self-closing rows and cells (a million formatted rows, 16.384 styled columns) are dropped
         // from the bytes before decoding and parsing, all but the last of each run: it alone fixes where a
@@ -540,38 +543,53 @@ export class XlsxBook {
         end = cut;
         // A small part has no runs worth dropping: it is decoded as it is.
         // Past the end of sheetData there are no rows or cells to drop (a sheet's validations and formats follow).
-        const ranges: [number, number][] = (final && inflated < 65_536) || runs.past ? [[0, cut]] : keptRanges(bytes, cut, runs);
-        for (const [from, to] of ranges) decode(bytes, from, to);
-      } else decode(chunk, 0, chunk.length);
-      if (final) pieces.push({ text: decoder.decode(), start: end });
+        ranges = (final && inflated < SMALL_PART) || runs.past ? [[0, cut]] : keptRanges(bytes, cut, runs);
+      }
+      // The text in pieces of at most DECODE_PIECE bytes, each decoded only when the parser gets to it (what follows
+      // where it stops is scanned as bytes, never decoded): TextDecoder decodes one input past ~70 KB 15 times
+      // slower per byte than the same bytes in pieces.
+      const pieces: [number, number][] = [];
+      for (const [from, to] of ranges)
+        for (let at = from; at < to; at += DECODE_PIECE) pieces.push([at, Math.min(to, at + DECODE_PIECE)]);
       let k = 0;
-      let depthBefore = sax.depth();
       try {
         for (; k < pieces.length; k++) {
-          depthBefore = sax.depth();
-          if (pieces[k]!.text) parser.write(pieces[k]!.text);
+          const text = decoder.decode(bytes.subarray(pieces[k]![0], pieces[k]![1]), { stream: true });
+          if (text) parser.write(text);
         }
         if (final) {
+          const text = decoder.decode();
+          if (text) parser.write(text);
           parser.close();
           closed = true;
         }
       } catch (err) {
+        if (err instanceof XmlError) throw damaged(err);
         if (err !== DONE) throw err;
-        // The parser stopped inside piece k: the part is scanned from that piece on, at the depth it began with
-        // (this chunk's rest now, the chunks to come as they arrive).
-        // What was cut off after the last "<" of the chunk is scanned too: a tag it begins may be a merge.
-        tail.depth = tail.max = depthBefore;
-        if (utf8) tail.scan(bytes.subarray(pieces[k]!.start), final);
-        else tail.scan(utf8Bytes(pieces.slice(k).map((p) => p.text).join('')), final);
+        // The parser stopped at a tag in piece k: the part is scanned from that tag on, at the depth before it (the
+        // rest of this chunk now, the chunks to come as they arrive). What was cut off after the last "<" of the
+        // chunk is scanned too: a tag it begins may be a merge.
+        tail.depth = tail.max = depth - 1;
+        const rest = utf8Bytes(parser.rest());
+        const next = k + 1 < pieces.length ? pieces[k + 1]![0] : end;
+        if (utf8) tail.scan(concat(rest, bytes.subarray(next)), final);
+        else tail.scan(concat(rest, utf8Bytes(decoder.decode(bytes.subarray(next), { stream: !final }))), final);
         closed ||= final;
       }
     };
     try {
       if (entry.method === 0) feed(raw, true);
       else if (entry.method === 8 && entry.uncompressedSize <= WHOLE_PART_BYTES && raw.length <= WHOLE_PART_BYTES / 8) {
-        // A small part in one go, into a buffer of its declared size plus one byte: a part that lies about its
-        // size fills the extra byte and is refused by feed; nothing grows past the buffer.
-        feed(inflateSync(raw, { out: new Uint8Array(entry.uncompressedSize + 1) }), true);
+        // A small part in one go, never past its declared size: a part that lies about its size is refused.
+        let whole: Uint8Array;
+        try {
+          whole = inflateWhole(raw, entry.uncompressedSize);
+        } catch (err) {
+          if (err instanceof OutputTooLarge)
+            throw new Refused(issue('file-too-large', { part: 'entry', entry: path, declared: entry.uncompressedSize }));
+          throw err;
+        }
+        feed(whole, true);
       } else if (entry.method === 8) {
         const inflater = new Inflate((chunk, final) => feed(chunk, final));
         // Deflate expands at most ~1032×: a small step keeps each inflated chunk (and a bomb's first one) small.
@@ -596,7 +614,10 @@ export class XlsxBook {
 }
 
 /** Bytes decoded to text at a time (see `feed`); in stream mode a piece may end inside a character. */
-const DECODE_PIECE = 32 * 1024;
+const DECODE_PIECE = 16 * 1024;
+
+/** A part smaller than this has no runs of empty rows or cells worth dropping before it is parsed. */
+const SMALL_PART = 256 * 1024;
 
 /** Parts up to this size (declared) are inflated in one call rather than streamed: most parts of a form are. */
 const WHOLE_PART_BYTES = 2 * 1024 * 1024;
@@ -619,7 +640,7 @@ const SHEET_PARTS_READ = new Set([
 const DONE = new Error('done');
 
 interface Handlers {
-  open?: (name: string, attrs: Record<string, string>, depth: number) => unknown;
+  open?: (name: string, attrs: Attrs, depth: number) => unknown;
   text?: (text: string) => void;
   close?: (name: string) => void;
   /** The `ref` of each <mergeCell> in what follows where the parser stopped (found by the scan, not parsed). */
@@ -629,8 +650,26 @@ interface Handlers {
 const CONTENT_TYPES = '[Content_Types].xml';
 /** Content types of a workbook part: .xlsx, .xltx, .xlsm, .xltm. */
 const WORKBOOK_TYPE = /\.(sheet|template)(\.macroEnabled)?\.main\+xml$/i;
-/** A shared-string index as a cell holds it. */
+/** A shared-string index as a cell holds it: up to 10 digits, white space around them allowed. */
 const STRING_INDEX = /^\s*\d{1,10}\s*$/;
+
+function isStringIndex(v: string): boolean {
+  // The common case, digits only, without a regular expression.
+  if (v.length > 0 && v.length <= 10) {
+    let i = 0;
+    while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) i++;
+    if (i === v.length) return true;
+  }
+  return STRING_INDEX.test(v);
+}
+
+function fromText(s: string): Scalar {
+  return s.trim() === '' ? EMPTY : { kind: 'text', text: s };
+}
+
+function fromXstring(s: string): Scalar {
+  return fromText(decodeXstring(s));
+}
 
 /**
  * Text as ECMA-376 stores it (ST_Xstring): a character XML cannot hold is written `_xHHHH_` (`_x000D_` a carriage
@@ -832,9 +871,14 @@ function startsWithBytes(b: Uint8Array, at: number, what: Uint8Array): boolean {
   return true;
 }
 
-function localName(name: string): string {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
+/** One UTF-8 decoder for every part (making one costs more than decoding a small part). */
+const UTF8 = new TextDecoder('utf-8');
+
+function decoderFor(encoding: string): TextDecoder {
+  if (encoding !== 'utf-8') return new TextDecoder(encoding);
+  // A part given up half way may have left the start of a character behind: flushed, it is dropped.
+  UTF8.decode();
+  return UTF8;
 }
 
 function encodingOf(head: Uint8Array): string {

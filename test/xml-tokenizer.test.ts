@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { XmlError, XmlTokenizer } from '../src/core/ooxml/tokenizer.js';
+
+/** The events a text gives, written in pieces cut at `cuts`. */
+function events(xml: string, cuts: number[] = [], read: string[] = ['r', 's', 't', 'ref', 'r:id']): string[] {
+  const out: string[] = [];
+  const t = new XmlTokenizer({
+    open: (name, attrs) => {
+      const given = read.map((k) => [k, attrs.get(k)]).filter(([, v]) => v !== undefined);
+      out.push(`<${name}${given.map(([k, v]) => ` ${k}=${JSON.stringify(v)}`).join('')}>`);
+    },
+    close: (name) => out.push(`</${name}>`),
+    text: (s) => {
+      // Text may come in pieces: joined, as the reader joins it.
+      const last = out.at(-1);
+      if (last?.startsWith('"')) out[out.length - 1] = JSON.stringify(JSON.parse(last) + s);
+      else out.push(JSON.stringify(s));
+    },
+    doctype: () => {
+      throw new Error('doctype');
+    },
+  });
+  let from = 0;
+  for (const at of [...cuts, xml.length]) {
+    t.write(xml.slice(from, at));
+    from = at;
+  }
+  t.close();
+  return out;
+}
+
+const SHEET =
+  '<?xml version="1.0" encoding="UTF-8"?>\r\n<x:worksheet xmlns:x="urn:x" xmlns:r="urn:r"><!-- a comment -->' +
+  '<x:sheetData><x:row r="1"><x:c r="A1" s="3" t="s"><x:v>12</x:v></x:c>' +
+  '<x:c r=\'B1\'\tt="inlineStr" ><x:is><x:t>a &amp; b&#x1EA1;\r\nc</x:t>' +
+  '</x:is></x:c><x:c r="C1" t="str"><x:v><![CDATA[<not a tag>]]></x:v></x:c></x:row></x:sheetData>' +
+  '<x:mergeCells><x:mergeCell ref="A1:&#66;1"/></x:mergeCells><sheet r:id="rId1" spans="1:8"\n/></x:worksheet>';
+
+describe('the XML tokenizer', () => {
+  it('hands on local names, the attributes asked for, text with references resolved and line ends as XML says', () => {
+    expect(events(SHEET)).toEqual([
+      '<worksheet>',
+      '<sheetData>',
+      '<row r="1">',
+      '<c r="A1" s="3" t="s">',
+      '<v>',
+      '"12"',
+      '</v>',
+      '</c>',
+      '<c r="B1" t="inlineStr">',
+      '<is>',
+      '<t>',
+      '"a & bạ\\nc"',
+      '</t>',
+      '</is>',
+      '</c>',
+      '<c r="C1" t="str">',
+      '<v>',
+      '"<not a tag>"',
+      '</v>',
+      '</c>',
+      '</row>',
+      '</sheetData>',
+      '<mergeCells>',
+      '<mergeCell ref="A1:B1">',
+      '</mergeCell>',
+      '</mergeCells>',
+      '<sheet r:id="rId1">',
+      '</sheet>',
+      '</worksheet>',
+    ]);
+  });
+
+  it('gives the same events however the text is cut into pieces', () => {
+    const whole = events(SHEET);
+    for (let at = 1; at < SHEET.length; at++) expect(events(SHEET, [at]), `cut at ${at}`).toEqual(whole);
+    for (let at = 1; at + 7 < SHEET.length; at += 7)
+      expect(events(SHEET, [at, at + 3, at + 7]), `cuts at ${at}`).toEqual(whole);
+  });
+
+  it('normalises white space in attribute values, not in references', () => {
+    expect(events('<a r="x\ty\r\nz&#10;"/>')).toEqual(['<a r="x y z\\n">', '</a>']);
+  });
+
+  const refused: [string, string][] = [
+    ['<a><b></a></b>', 'mismatched tags'],
+    ['<a>', 'an unclosed element'],
+    ['<a></a><b/>', 'a second root'],
+    ['x<a/>', 'text before the root'],
+    ['<a/>x', 'text after the root'],
+    ['<a>&nbsp;</a>', 'an undefined entity'],
+    ['<a>a & b</a>', 'a bare ampersand'],
+    ['<a>&#0;</a>', 'a reference to a character XML cannot hold'],
+    ['<a>\u0001</a>', 'a control character'],
+    ['<a r="1" r="2"/>', 'a repeated attribute'],
+    ['<a r=1/>', 'an unquoted value'],
+    ['<a r/>', 'an attribute without value'],
+    ['<a r="<"/>', '"<" in a value'],
+    ['<a r="1"s="2"/>', 'attributes without space between them'],
+    ['<a><!-- a -- b --></a>', '"--" in a comment'],
+    ['<a>]]></a>', '"]]>" in text'],
+    ['<1a/>', 'a name that starts with a digit'],
+    ['<a></ a>', 'a space before a closing name'],
+    ['', 'no root'],
+  ];
+  it.each(refused)('refuses %j (%s)', (xml) => {
+    expect(() => events(xml)).toThrow(XmlError);
+  });
+
+  it('hands a DOCTYPE to the sink, which refuses it', () => {
+    expect(() => events('<!DOCTYPE a [<!ENTITY x "y">]><a/>')).toThrow('doctype');
+    expect(() => events('<!DOCTYPE a [<!ENTITY x "y">]><a/>', [3])).toThrow('doctype');
+  });
+});
