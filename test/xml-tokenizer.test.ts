@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { XmlError, XmlTokenizer } from '../src/core/ooxml/tokenizer.js';
+import { XmlError, XmlTokenizer, XmlTooDeep } from '../src/core/ooxml/tokenizer.js';
+import { MAX_XML_DEPTH } from '../src/core/ooxml/xml.js';
 
 /** The events a text gives, written in pieces cut at `cuts`. */
 function events(xml: string, cuts: number[] = [], read: string[] = ['r', 's', 't', 'ref', 'r:id']): string[] {
@@ -110,5 +111,33 @@ describe('the XML tokenizer', () => {
   it('hands a DOCTYPE to the sink, which refuses it', () => {
     expect(() => events('<!DOCTYPE a [<!ENTITY x "y">]><a/>')).toThrow('doctype');
     expect(() => events('<!DOCTYPE a [<!ENTITY x "y">]><a/>', [3])).toThrow('doctype');
+  });
+});
+
+describe('references', () => {
+  it('resolves the five predefined entities and character references, in text and in values', () => {
+    expect(events('<a r="&lt;&gt;&amp;&quot;&apos;&#65;&#x42;">&lt;&gt;&amp;&quot;&apos;&#x1EA1;&#104;</a>')).toEqual([
+      '<a r="<>&\\"\'AB">',
+      '"<>&\\"\'ạh"',
+      '</a>',
+    ]);
+  });
+
+  it.each(['&toString;', '&constructor;', '&;', '&#;', '&#x;', '&#xD800;', '&amp', '&a&b;'])('refuses %j', (ref) => {
+    expect(() => events(`<a>x${ref}y</a>`)).toThrow(XmlError);
+    expect(() => events(`<a r="${ref}"/>`)).toThrow(XmlError);
+  });
+});
+
+describe('nesting', () => {
+  const nested = (n: number) => '<a>'.repeat(n) + '</a>'.repeat(n);
+  it(`reads ${MAX_XML_DEPTH} levels and refuses one more as too deep, before handing it on`, () => {
+    expect(events(nested(MAX_XML_DEPTH))).toHaveLength(2 * MAX_XML_DEPTH);
+    expect(() => events(nested(MAX_XML_DEPTH + 1))).toThrow(XmlTooDeep);
+    expect(() => events(nested(MAX_XML_DEPTH + 1), [7, 350])).toThrow(XmlTooDeep);
+  });
+
+  it('counts self-closing elements as a level too', () => {
+    expect(() => events('<a>'.repeat(MAX_XML_DEPTH) + '<b/>' + '</a>'.repeat(MAX_XML_DEPTH))).toThrow(XmlTooDeep);
   });
 });

@@ -96,8 +96,6 @@ export interface XmlSink {
 
 /** Characters XML 1.0 cannot hold (TextDecoder never yields lone surrogates: it writes U+FFFD for them). */
 const DISALLOWED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-const ENTITY = /&([^;]*);/g;
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -331,21 +329,40 @@ function scanName(b: string, from: number): number {
 
 /** Entity and character references resolved; an unknown, empty or unterminated one is an error. */
 function resolveEntities(s: string): string {
-  let ended = 0;
-  const out = s.replace(ENTITY, (whole, e: string, at: number) => {
-    if (s.lastIndexOf('&', at + whole.length - 2) !== at) throw new XmlError('malformed entity');
-    ended = at + whole.length;
-    if (e in PREDEFINED) return PREDEFINED[e]!;
-    if (e[0] !== '#') throw new XmlError(`undefined entity: ${e}`);
-    const hex = e[1] === 'x';
-    const digits = e.slice(hex ? 2 : 1);
-    if (!(hex ? /^[0-9a-fA-F]{1,8}$/ : /^[0-9]{1,10}$/).test(digits)) throw new XmlError('malformed character entity');
-    const cp = parseInt(digits, hex ? 16 : 10);
-    if (!isXmlChar(cp)) throw new XmlError('malformed character entity');
-    return String.fromCodePoint(cp);
-  });
-  if (s.indexOf('&', ended) >= 0) throw new XmlError('malformed entity');
-  return out;
+  let out = '';
+  let from = 0;
+  for (let amp = s.indexOf('&'); amp >= 0; amp = s.indexOf('&', from)) {
+    const semi = s.indexOf(';', amp + 1);
+    const next = s.indexOf('&', amp + 1);
+    if (semi < 0 || (next >= 0 && next < semi)) throw new XmlError('malformed entity');
+    out += s.slice(from, amp) + entityValue(s, amp + 1, semi);
+    from = semi + 1;
+  }
+  return out + s.slice(from);
+}
+
+/** The text of the reference whose name is s[from, to) ("amp", "#x1EA1"). */
+function entityValue(s: string, from: number, to: number): string {
+  switch (s.slice(from, to)) {
+    case 'lt':
+      return '<';
+    case 'gt':
+      return '>';
+    case 'amp':
+      return '&';
+    case 'quot':
+      return '"';
+    case 'apos':
+      return "'";
+  }
+  const e = s.slice(from, to);
+  if (e[0] !== '#') throw new XmlError(`undefined entity: ${e}`);
+  const hex = e[1] === 'x';
+  const digits = e.slice(hex ? 2 : 1);
+  if (!(hex ? /^[0-9a-fA-F]{1,8}$/ : /^[0-9]{1,10}$/).test(digits)) throw new XmlError('malformed character entity');
+  const cp = parseInt(digits, hex ? 16 : 10);
+  if (!isXmlChar(cp)) throw new XmlError('malformed character entity');
+  return String.fromCodePoint(cp);
 }
 
 function isXmlChar(c: number): boolean {
