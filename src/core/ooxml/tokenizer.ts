@@ -104,6 +104,9 @@ const EQ = 0x3d;
 const QUOT = 0x22;
 const APOS = 0x27;
 const AMP = 0x26;
+const COLON = 0x3a;
+/** White space as XML has it (CR already read as LF). */
+const BLANK = /^[ \t\n]*$/;
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 
@@ -142,12 +145,13 @@ export class XmlTokenizer {
       b = b.slice(0, -1);
     }
     if (b.includes('\r')) b = b.replace(/\r\n?/g, '\n');
-    if (DISALLOWED.test(b)) throw new XmlError('disallowed character');
+    // Characters XML cannot hold are looked for where each construct is scanned (names, values, text), not here.
     this.current = b;
     const n = b.length;
     let i = 0;
     while (i < n) {
-      const lt = b.indexOf('<', i);
+      // Tags mostly follow each other: the next "<" is looked for only when it is not the next character.
+      const lt = b.charCodeAt(i) === LT ? i : b.indexOf('<', i);
       if (lt !== i) {
         let end = lt < 0 ? n : lt;
         // An entity cut by the end of the text waits for the rest.
@@ -175,9 +179,10 @@ export class XmlTokenizer {
 
   private chars(t: string): void {
     if (!this.stack.length) {
-      if (t.trim() !== '') throw new XmlError('text data outside of root node');
+      if (!BLANK.test(t)) throw new XmlError('text data outside of root node');
       return;
     }
+    if (DISALLOWED.test(t)) throw new XmlError('disallowed character');
     if (t.includes(']]>')) throw new XmlError('the string "]]>" is disallowed in char data');
     const s = t.includes('&') ? resolveEntities(t) : t;
     this.sink.text?.(s);
@@ -190,6 +195,7 @@ export class XmlTokenizer {
     if (c === 0x3f) {
       // A processing instruction (the XML declaration): nothing in it is read.
       const end = b.indexOf('?>', lt + 2);
+      if (end >= 0) disallow(b, lt, end);
       return end < 0 ? -1 : end + 2;
     }
     if (c === 0x21) return this.bang(b, lt);
@@ -203,12 +209,14 @@ export class XmlTokenizer {
       const end = b.indexOf('-->', lt + 4);
       if (end < 0) return -1;
       if (b.slice(lt + 4, end).includes('--')) throw new XmlError('double dash in comment');
+      disallow(b, lt, end);
       return end + 3;
     }
     if (b.startsWith('<![CDATA[', lt)) {
       const end = b.indexOf(']]>', lt + 9);
       if (end < 0) return -1;
       if (!this.stack.length) throw new XmlError('text data outside of root node');
+      disallow(b, lt, end);
       this.sink.text?.(b.slice(lt + 9, end));
       return end + 3;
     }
@@ -222,17 +230,20 @@ export class XmlTokenizer {
   }
 
   private endTag(b: string, lt: number): number {
-    const gt = b.indexOf('>', lt + 2);
-    if (gt < 0) return -1;
-    const open = this.stack.pop();
-    const local = this.locals.pop()!;
-    // The name as opened, then nothing but white space up to ">".
-    let i = lt + 2 + (open?.length ?? 0);
-    if (open === undefined || !b.startsWith(open, lt + 2) || i > gt) throw new XmlError('unexpected close tag.');
-    while (i < gt && isSpace(b.charCodeAt(i))) i++;
-    if (i !== gt) throw new XmlError('unexpected close tag.');
-    this.sink.close(local);
-    return gt + 1;
+    const n = b.length;
+    const top = this.stack.length - 1;
+    if (top < 0) throw new XmlError('unexpected close tag.');
+    // The name as opened, then nothing but white space up to ">" (compared in place: no search for the ">").
+    const open = this.stack[top]!;
+    let i = lt + 2 + open.length;
+    if (i >= n) return -1;
+    if (!b.startsWith(open, lt + 2)) throw new XmlError('unexpected close tag.');
+    while (i < n && isSpace(b.charCodeAt(i))) i++;
+    if (i >= n) return -1;
+    if (b.charCodeAt(i) !== GT) throw new XmlError('unexpected close tag.');
+    this.stack.pop();
+    this.sink.close(this.locals.pop()!);
+    return i + 1;
   }
 
   private startTag(b: string, lt: number): number {
@@ -241,8 +252,7 @@ export class XmlTokenizer {
     if (i >= n) return -1;
     if (i < 0) throw new XmlError('disallowed character in tag name');
     const name = b.slice(lt + 1, i);
-    const colon = name.indexOf(':');
-    const local = colon < 0 ? name : name.slice(colon + 1);
+    const local = nameColon < 0 ? name : b.slice(nameColon + 1, i);
     const attrs = this.attrs;
     attrs.reset(b);
     for (;;) {
@@ -290,8 +300,12 @@ export class XmlTokenizer {
       for (; j < n; j++) {
         const ch = b.charCodeAt(j);
         if (ch === quote) break;
-        if (ch === LT) throw new XmlError('disallowed character');
-        if (ch === AMP || ch === 0x0a || ch === 0x09) special |= ch === AMP ? 1 : 2;
+        if (ch <= 0x3c) {
+          if (ch === LT) throw new XmlError('disallowed character');
+          if (ch === AMP) special |= 1;
+          else if (ch === 0x0a || ch === 0x09) special |= 2;
+          else if (ch < 0x20) throw new XmlError('disallowed character');
+        } else if (ch >= 0xfffe) throw new XmlError('disallowed character');
       }
       if (j >= n) return -1;
       let value: string | undefined;
@@ -307,12 +321,21 @@ export class XmlTokenizer {
   }
 }
 
+/** Where the last name `scanName` scanned has its last ":" (-1: none). */
+let nameColon = -1;
+
+/** Refuses a construct b[from, to) holding a character XML cannot hold. */
+function disallow(b: string, from: number, to: number): void {
+  if (DISALLOWED.test(b.slice(from, to))) throw new XmlError('disallowed character');
+}
+
 /**
  * Where the name starting at `from` ends (at white space, "/", ">" or "="); the text's length when it runs past
  * it; -1 when it is empty, starts as no name does or holds a character no name holds.
  */
 function scanName(b: string, from: number): number {
   const n = b.length;
+  nameColon = -1;
   if (from >= n) return n;
   const first = b.charCodeAt(from);
   if (first === 0x2d || first === 0x2e || (first >= 0x30 && first <= 0x39)) return -1;
@@ -321,8 +344,10 @@ function scanName(b: string, from: number): number {
     const c = b.charCodeAt(i);
     if (c <= 0x3f) {
       if (c === 0x20 || c === SLASH || c === GT || c === EQ || c === 0x0a || c === 0x09 || c === 0x0d) break;
-      if (c === QUOT || c === APOS || c === LT || c === AMP || c === 0x3b || c === 0x3f || c === 0x21) return -1;
-    }
+      if (c === COLON) nameColon = i;
+      else if (c < 0x20 || c === QUOT || c === APOS || c === LT || c === AMP || c === 0x3b || c === 0x3f || c === 0x21)
+        return -1;
+    } else if (c >= 0xfffe) return -1;
   }
   return i === from && i < n ? -1 : i;
 }
