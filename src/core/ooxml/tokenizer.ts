@@ -182,10 +182,18 @@ export class XmlTokenizer {
       if (!BLANK.test(t)) throw new XmlError('text data outside of root node');
       return;
     }
-    if (DISALLOWED.test(t)) throw new XmlError('disallowed character');
-    if (t.includes(']]>')) throw new XmlError('the string "]]>" is disallowed in char data');
-    const s = t.includes('&') ? resolveEntities(t) : t;
-    this.sink.text?.(s);
+    // One pass over the text for what it may not hold and whether it has references.
+    let refs = false;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c <= 0x26) {
+        if (c === AMP) refs = true;
+        else if (c < 0x20 && c !== 0x0a && c !== 0x09) throw new XmlError('disallowed character');
+      } else if (c === 0x5d) {
+        if (t.startsWith(']]>', i)) throw new XmlError('the string "]]>" is disallowed in char data');
+      } else if (c >= 0xfffe) throw new XmlError('disallowed character');
+    }
+    this.sink.text?.(refs ? resolveEntities(t) : t);
   }
 
   /** Tokenizes the construct at `lt`; returns where the next one starts, or -1 when it runs past the text. */

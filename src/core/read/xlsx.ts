@@ -267,9 +267,10 @@ export class XlsxBook {
             inCell = true;
             const ref = attrs.get('r');
             if (ref) {
-              const at = parseAddress(ref);
-              if (!at) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
-              [cRow, cCol] = at;
+              // Read into cRow/cCol without an array per cell.
+              if (!readAddress(ref)) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
+              cRow = address1.row;
+              cCol = address1.col;
             } else {
               cRow = rowNum || 1;
               cCol = col + 1;
@@ -943,8 +944,11 @@ export function address(row: number, col: number): string {
   return `${columnLetters(col)}${row}`;
 }
 
-/** "B12" → [12, 2]; null when not an A1 address. */
-export function parseAddress(ref: string): [number, number] | null {
+/** Where `readAddress` puts what it read (no array per cell). */
+const address1 = { row: 0, col: 0 };
+
+/** "B12" → address1 = { row: 12, col: 2 }, true; false when not an A1 address. */
+function readAddress(ref: string): boolean {
   let i = 0;
   let col = 0;
   let row = 0;
@@ -954,15 +958,23 @@ export function parseAddress(ref: string): [number, number] | null {
     if (ch < 0x41 || ch > 0x5a) break;
     col = col * 26 + (ch - 64);
   }
-  if (col === 0 || col > MAX_COL) return null;
+  if (col === 0 || col > MAX_COL) return false;
   if (ref.charCodeAt(i) === 0x24) i++;
   const digits = i;
   for (; i < ref.length; i++) {
     const d = ref.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return null;
+    if (d < 0 || d > 9) return false;
     row = row * 10 + d;
   }
-  return i > digits && row >= 1 ? [row, col] : null;
+  if (!(i > digits && row >= 1)) return false;
+  address1.row = row;
+  address1.col = col;
+  return true;
+}
+
+/** "B12" → [12, 2]; null when not an A1 address. */
+export function parseAddress(ref: string): [number, number] | null {
+  return readAddress(ref) ? [address1.row, address1.col] : null;
 }
 
 export function parseRange(ref: string): Range | null {
