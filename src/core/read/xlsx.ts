@@ -1,19 +1,18 @@
-import { Inflate } from 'fflate';
-import { inflateWhole, OutputTooLarge } from '../ooxml/inflate.js';
 import { parseISO } from 'date-fns';
 import type { Issue } from '../model.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { issue } from '../rules/rules.js';
-import { probeZip, type ZipEntry } from './zip-probe.js';
+import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
 import { asShown } from '../util/number.js';
 import { type Attrs, XmlError, XmlTokenizer, XmlTooDeep } from '../ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml.js';
 
 /**
- * An .xlsx read straight from its bytes: the zip directory once, then only the parts asked for (workbook, its
- * relationships, shared strings, styles, the sheets the caller names), each inflated as a stream under one byte
- * budget and parsed by SAX as it inflates, so no part is ever held whole. Ranges (merges) stay ranges; empty
- * cells and rows are never stored. Anything hostile or broken throws `Refused` with the issue to report.
+ * An .xlsx read straight from its bytes: the zip directory once (src/core/ooxml/zip.ts), then only the parts asked
+ * for (workbook, its relationships, shared strings, styles, the sheets the caller names), each inflated under the
+ * archive's byte budget (a form's parts in one call, a large part as a stream) and tokenized (ooxml/tokenizer.ts)
+ * only as far as it is needed. Ranges (merges) stay ranges; empty cells and rows are never stored. Anything hostile
+ * or broken throws `Refused` with the issue to report.
  */
 
 /** What one cell holds. */
@@ -102,41 +101,40 @@ export function openXlsx(bytes: Uint8Array, limits: ReadLimits = DEFAULT_LIMITS)
 export class XlsxBook {
   readonly sheets: SheetEntry[] = [];
   date1904 = false;
-  private readonly entries = new Map<string, ZipEntry>();
-  private budget: number;
+  private readonly zip: ZipArchive;
   private sharedStrings: string[] = [];
   /** Per cell style index (`s`), whether its number format shows a date. */
   private dateStyles: boolean[] = [];
 
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     private readonly limits: ReadLimits,
   ) {
-    this.budget = limits.maxUncompressedBytes;
     const size = bytes.length;
     if (size === 0) throw new Refused(issue('file-empty', {}));
     if (size > limits.maxFileBytes) throw new Refused(issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
     const kind = sniff(bytes);
     if (kind !== 'zip') throw new Refused(notXlsx(kind, bytes));
-    const zip = probeZip(bytes);
-    if (!zip.ok) throw new Refused(issue('file-damaged', { damage: 'zip' }));
-    const names = new Set(zip.entries.map((e) => e.name));
+    let entries: ZipEntry[];
+    try {
+      entries = readDirectory(bytes);
+    } catch (err) {
+      if (err instanceof PackageError) throw new Refused(issue('file-damaged', { damage: 'zip' }));
+      throw err;
+    }
+    const names = new Set(entries.map((e) => e.name));
     if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument')))
       throw new Refused(issue('file-not-xlsx', { found: 'ods' }));
     if (names.has('word/document.xml')) throw new Refused(issue('file-not-xlsx', { found: 'docx' }));
     // A zip that has neither the package's relationships nor a workbook where Excel puts it is some other zip.
-    if (!zip.entries.some((e) => /^(_rels\/\.rels|xl\/workbook\.xml)$/i.test(e.name))) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
-    const unsafe = zip.entries.find((e) => /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(e.name));
-    if (unsafe) throw new Refused(issue('file-unsafe', { danger: 'part-name', name: unsafe.name }));
-    for (const e of zip.entries) {
-      // Part names are case-insensitive (OPC): two entries of one name leave it to chance which one a program reads.
-      const key = e.name.toLowerCase();
-      if (this.entries.has(key)) throw new Refused(issue('file-unsafe', { danger: 'duplicate-name', name: e.name }));
-      this.entries.set(key, e);
+    if (!entries.some((e) => /^(_rels\/\.rels|xl\/workbook\.xml)$/i.test(e.name)))
+      throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
+    try {
+      // Unsafe and repeated names, and what the entries declare against the budget, are judged by the archive.
+      this.zip = new ZipArchive(bytes, { maxUncompressedBytes: limits.maxUncompressedBytes }, {}, entries);
+    } catch (err) {
+      throw err instanceof PackageError ? this.refusal(err, '') : err;
     }
-    const declared = zip.entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-    if (declared > limits.maxUncompressedBytes)
-      throw new Refused(issue('file-too-large', { part: 'unzipped', size: declared, limit: limits.maxUncompressedBytes }));
 
     // The package is followed as OPC says: the office document from _rels/.rels, the rest from its relationships.
     const workbook = this.officeDocument();
@@ -456,20 +454,18 @@ export class XlsxBook {
   }
 
   private entry(path: string): ZipEntry | undefined {
-    return this.entries.get(path.toLowerCase());
+    return this.zip.entry(path);
   }
 
   /**
-   * Inflates one part as a stream into a SAX parser, under what is left of the byte budget. Element names reach
+   * Inflates one part into the tokenizer, under what is left of the archive's byte budget. Element names reach
    * the handlers without their namespace prefix (`x:row` → `row`), so prefixed and Strict parts read like any
    * other; attributes come as written (`r`, `s`, `t` carry no prefix; `r:id` does). A handler returns `DONE` when
    * the rest of the part is of no use: what follows is only scanned for hostile nesting, not parsed.
    * `onSize` sees the running inflated size.
    */
   private parse(path: string, handlers: Handlers, onSize?: (inflated: number) => void): void {
-    const entry = this.entry(path);
-    if (!entry) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
-    const raw = this.raw(entry);
+    if (!this.entry(path)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
     let depth = 0;
     let done = false;
     let elements = 0;
@@ -505,16 +501,9 @@ export class XlsxBook {
     let utf8 = false;
     const tail = new TailScan(path, handlers.tailMerge);
     const runs = { past: false };
+    // The archive inflates the part under its byte budget, never past the size its directory declares.
     const feed = (chunk: Uint8Array, final: boolean) => {
       inflated += chunk.length;
-      this.budget -= chunk.length;
-      // A part never inflates past the size the zip directory declares, unless the headers lie (a zip bomb).
-      if (inflated > entry.uncompressedSize)
-        throw new Refused(issue('file-too-large', { part: 'entry', entry: path, declared: entry.uncompressedSize }));
-      if (this.budget < 0)
-        throw new Refused(
-          issue('file-too-large', { part: 'unzipped', size: this.limits.maxUncompressedBytes + 1, limit: this.limits.maxUncompressedBytes }),
-        );
       onSize?.(inflated);
       if (!decoder) {
         // The encoding is known from the first bytes (a BOM, or "<" as one or two bytes).
@@ -579,39 +568,26 @@ export class XlsxBook {
       }
     };
     try {
-      if (entry.method === 0) feed(raw, true);
-      else if (entry.method === 8 && entry.uncompressedSize <= WHOLE_PART_BYTES && raw.length <= WHOLE_PART_BYTES / 8) {
-        // A small part in one go, never past its declared size: a part that lies about its size is refused.
-        let whole: Uint8Array;
-        try {
-          whole = inflateWhole(raw, entry.uncompressedSize);
-        } catch (err) {
-          if (err instanceof OutputTooLarge)
-            throw new Refused(issue('file-too-large', { part: 'entry', entry: path, declared: entry.uncompressedSize }));
-          throw err;
-        }
-        feed(whole, true);
-      } else if (entry.method === 8) {
-        const inflater = new Inflate((chunk, final) => feed(chunk, final));
-        // Deflate expands at most ~1032×: a small step keeps each inflated chunk (and a bomb's first one) small.
-        const STEP = 16 * 1024;
-        for (let i = 0; i < raw.length || i === 0; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
-      } else throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
+      this.zip.stream(path, feed);
       if (!closed) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
     } catch (err) {
       if (err === STOP || err instanceof Refused) throw err;
+      if (err instanceof PackageError) throw this.refusal(err, path);
       throw new Refused(issue('file-damaged', { damage: 'part', part: path, detail: (err as Error).message }));
     }
   }
 
-  private raw(entry: ZipEntry): Uint8Array {
-    const b = this.bytes;
-    const p = entry.localOffset;
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (p + 30 > b.length || view.getUint32(p, true) !== 0x04034b50) throw new Refused(issue('file-damaged', { damage: 'part', part: entry.name }));
-    const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
-    return b.subarray(start, start + entry.compressedSize);
+  /** The refusal of what the archive found: a name that is a trick, a bomb, or a part it cannot inflate. */
+  private refusal(err: PackageError, path: string): Refused {
+    const { name = path, danger, part, size, declared } = err.facts;
+    const limit = this.limits.maxUncompressedBytes;
+    if (err.reason === 'unsafe') return new Refused(issue('file-unsafe', { danger: danger ?? 'part-name', name }));
+    if (err.reason === 'too-large' && part === 'entry')
+      return new Refused(issue('file-too-large', { part: 'entry', entry: path || name, declared: declared ?? 0 }));
+    if (err.reason === 'too-large') return new Refused(issue('file-too-large', { part: 'unzipped', size: size ?? limit + 1, limit }));
+    return new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
   }
+
 }
 
 /** Bytes decoded to text at a time (see `feed`); in stream mode a piece may end inside a character. */
@@ -620,8 +596,6 @@ const DECODE_PIECE = 16 * 1024;
 /** A part smaller than this has no runs of empty rows or cells worth dropping before it is parsed. */
 const SMALL_PART = 256 * 1024;
 
-/** Parts up to this size (declared) are inflated in one call rather than streamed: most parts of a form are. */
-const WHOLE_PART_BYTES = 2 * 1024 * 1024;
 
 /** Thrown from a handler to stop reading a sheet after the rows asked for. */
 const STOP = new Error('stop');
