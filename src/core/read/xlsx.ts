@@ -3,6 +3,7 @@ import type { Issue } from '../model.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { issue } from '../rules/rules.js';
 import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
+import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
 import { asShown } from '../util/number.js';
 import { type Attrs, XmlError, XmlTokenizer, XmlTooDeep } from '../ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml.js';
@@ -139,8 +140,7 @@ export class XlsxBook {
     // The package is followed as OPC says: the office document from _rels/.rels, the rest from its relationships.
     const workbook = this.officeDocument();
     if (!workbook) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
-    const base = workbook.slice(0, workbook.lastIndexOf('/') + 1);
-    const rels = this.readRels(`${base}_rels/${workbook.slice(base.length)}.rels`, base);
+    const rels = this.readRels(workbook);
     this.readWorkbook(workbook, rels);
     const byType = (type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
     // A table the relationships do not lead to is no table: a cell pointing into it is refused (see parseSheet).
@@ -156,7 +156,7 @@ export class XlsxBook {
    * workbook, else xl/workbook.xml; null when there is none.
    */
   private officeDocument(): string | null {
-    const main = [...this.readRels('_rels/.rels', '').values()].find((r) => r.type.endsWith('/officeDocument'));
+    const main = [...this.readRels('').values()].find((r) => r.type.endsWith('/officeDocument'));
     if (main) {
       if (!this.entry(main.target)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: main.target }));
       return main.target;
@@ -166,7 +166,7 @@ export class XlsxBook {
       this.parse(CONTENT_TYPES, {
         open: (name, attrs) => {
           const part = name === 'Override' ? attrs.get('PartName') : undefined;
-          if (part && WORKBOOK_TYPE.test(attrs.get('ContentType') ?? '')) declared.push(resolvePath('', part));
+          if (part && WORKBOOK_TYPE.test(attrs.get('ContentType') ?? '')) declared.push(resolveTarget('', part));
         },
       });
     // Two workbooks and nothing to say which one is the document: whichever a program picks, another may not.
@@ -438,8 +438,10 @@ export class XlsxBook {
     this.dateStyles = xfFormats.map((id) => (custom.has(id) ? isDateFormat(custom.get(id)!) : BUILTIN_DATE_FORMATS.has(id)));
   }
 
-  private readRels(path: string, base: string): Map<string, Rel> {
+  /** The relationships of `source` ('' for the package), by id, their targets resolved to part names. */
+  private readRels(source: string): Map<string, Rel> {
     const rels = new Map<string, Rel>();
+    const path = relsPathOf(source);
     if (!this.entry(path)) return rels;
     this.parse(path, {
       open: (name, attrs) => {
@@ -447,7 +449,7 @@ export class XlsxBook {
         const id = attrs.get('Id');
         const target = attrs.get('Target');
         if (!id || !target || attrs.get('TargetMode') === 'External') return;
-        rels.set(id, { type: attrs.get('Type') ?? '', target: resolvePath(base, target) });
+        rels.set(id, { type: attrs.get('Type') ?? '', target: resolveTarget(source, target) });
       },
     });
     return rels;
@@ -870,19 +872,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** "../worksheets/sheet1.xml" against "xl/" → "xl/worksheets/sheet1.xml"; "/xl/x.xml" → "xl/x.xml". */
-function resolvePath(base: string, target: string): string {
-  // Some Windows exporters write targets with backslashes ("xl\workbook.xml"); zip entries never have them.
-  const t = target.replace(/\\/g, '/');
-  const parts = (t.startsWith('/') ? t.slice(1) : base + t).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '..') out.pop();
-    else if (p !== '.' && p !== '') out.push(p);
-  }
-  return out.join('/');
 }
 
 /** xsd:double as Excel writes it; anything else in a numeric cell is a broken exporter's text. */
