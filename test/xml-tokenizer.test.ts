@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { XmlError, XmlTokenizer, XmlTooDeep } from '../src/core/ooxml/tokenizer.js';
+import { XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../src/core/ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../src/core/ooxml/xml.js';
 
 /** The events a text gives, written in pieces cut at `cuts`. */
@@ -149,5 +149,30 @@ describe('nesting', () => {
 
   it('counts self-closing elements as a level too', () => {
     expect(() => events('<a>'.repeat(MAX_XML_DEPTH) + '<b/>' + '</a>'.repeat(MAX_XML_DEPTH))).toThrow(XmlTooDeep);
+  });
+});
+
+describe('limits and numbers', () => {
+  it('refuses more elements than it was told to take', () => {
+    const sink = { open() {}, close() {}, doctype() {} };
+    const t = new XmlTokenizer(sink, { maxElements: 3 });
+    expect(() => t.write('<a><b/><c/><d/></a>')).toThrow(XmlTooMany);
+    const ok = new XmlTokenizer(sink, { maxElements: 3 });
+    ok.write('<a><b/><c/></a>');
+    ok.close();
+  });
+
+  it('hands on the depth of each element, the root at 1', () => {
+    const depths: string[] = [];
+    const t = new XmlTokenizer({ open: (n, _a, d) => depths.push(`${n}${d}`), close() {}, doctype() {} });
+    t.write('<a><b><c/></b><d/></a>');
+    expect(depths).toEqual(['a1', 'b2', 'c3', 'd2']);
+  });
+
+  it('reads digits in place only when String gives them back; anything else is to be read as text', () => {
+    const got: number[] = [];
+    const t = new XmlTokenizer({ open: (_n, a) => got.push(a.digits('s')), close() {}, doctype() {} });
+    t.write(`<r><c s="12"/><c s="0"/><c/><c s="007"/><c s=" 3"/><c s="&#49;"/><c s=""/><c s="1234567890"/><c s='5'/></r>`);
+    expect(got).toEqual([-1, 12, 0, -1, -2, -2, -2, -2, -2, 5]);
   });
 });

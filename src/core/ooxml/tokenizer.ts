@@ -20,6 +20,16 @@ export { XmlError };
 /** Nesting past the tokenizer's limit: a hostile part rather than a broken one. */
 export class XmlTooDeep extends XmlError {}
 
+/** More elements than the tokenizer was told to take from one part. */
+export class XmlTooMany extends XmlError {}
+
+export interface TokenizerLimits {
+  /** Deepest nesting handed on (MAX_XML_DEPTH unless told). */
+  maxDepth?: number;
+  /** Elements handed on in all (no limit unless told). */
+  maxElements?: number;
+}
+
 /**
  * The attributes of the start tag being handed on, valid only during `open`: where they stand in the text, each
  * value cut out (and its references resolved) only when asked for — most attributes of a part are never read.
@@ -55,6 +65,27 @@ export class Attrs {
     return this.resolved[i] ?? this.text.slice(this.at[i * 4 + 2], this.at[i * 4 + 3]);
   }
 
+  /**
+   * The value of `name` as a number when it is written as digits alone, without a leading zero, up to 9 of them
+   * (so that `String` of the number gives the value back): no string is made for it. -1 when there is no such
+   * attribute, -2 when its value is anything else (then `get` it).
+   */
+  digits(name: string): number {
+    const i = this.indexOf(name, 0, name.length);
+    if (i < 0) return -1;
+    if (this.resolved[i] !== undefined) return -2;
+    const from = this.at[i * 4 + 2]!;
+    const to = this.at[i * 4 + 3]!;
+    if (to === from || to - from > 9 || (to - from > 1 && this.text.charCodeAt(from) === 0x30)) return -2;
+    let n = 0;
+    for (let k = from; k < to; k++) {
+      const d = this.text.charCodeAt(k) - 0x30;
+      if (d < 0 || d > 9) return -2;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+
   /** The value of the first attribute whose name passes `test`. */
   find(test: (name: string) => boolean): string | undefined {
     for (let i = 0; i < this.count; i++) {
@@ -87,7 +118,7 @@ export const MAX_ATTRIBUTES = 256;
 
 export interface XmlSink {
   /** A start tag, its name without its prefix (`x:row` → `row`); a self-closing one is followed by `close`. */
-  open(name: string, attrs: Attrs): void;
+  open(name: string, attrs: Attrs, depth: number): void;
   close(name: string): void;
   /** Character data inside the root, entities resolved; may come in several pieces. */
   text?: (text: string) => void;
@@ -122,10 +153,17 @@ export class XmlTokenizer {
   private at = 0;
   private readonly attrs = new Attrs();
 
+  private readonly maxDepth: number;
+  private readonly maxElements: number;
+  private elements = 0;
+
   constructor(
     private readonly sink: XmlSink,
-    private readonly maxDepth = MAX_XML_DEPTH,
-  ) {}
+    limits: TokenizerLimits = {},
+  ) {
+    this.maxDepth = limits.maxDepth ?? MAX_XML_DEPTH;
+    this.maxElements = limits.maxElements ?? Infinity;
+  }
 
   get depth(): number {
     return this.stack.length;
@@ -276,10 +314,11 @@ export class XmlTokenizer {
         }
         if (!this.stack.length && this.rootSeen) throw new XmlError('text data outside of root node');
         if (this.stack.length >= this.maxDepth) throw new XmlTooDeep('nesting too deep');
+        if (++this.elements > this.maxElements) throw new XmlTooMany('too many elements');
         this.rootSeen = true;
         this.stack.push(name);
         this.locals.push(local);
-        this.sink.open(local, attrs);
+        this.sink.open(local, attrs, this.stack.length);
         if (c === SLASH) {
           this.stack.pop();
           this.locals.pop();

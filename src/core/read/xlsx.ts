@@ -5,7 +5,7 @@ import { issue } from '../rules/rules.js';
 import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
 import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
 import { asShown } from '../util/number.js';
-import { type Attrs, XmlError, XmlTokenizer, XmlTooDeep } from '../ooxml/tokenizer.js';
+import { type Attrs, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml.js';
 
 /**
@@ -225,7 +225,7 @@ export class XlsxBook {
       if (scalar.kind === 'empty' || cRow > untilRow) return;
       // Style 0 is the default one, there even when the file has no styles.
       if (cStyle !== 0 && !(Number.isInteger(cStyle) && cStyle > 0 && cStyle < this.dateStyles.length))
-        throw broken('styles', cStyleText, this.dateStyles.length);
+        throw broken('styles', cStyleText || String(cStyle), this.dateStyles.length);
       if (++count > MAX_CELLS_PER_SHEET) throw new Refused(issue('file-too-large', { part: 'cells', sheet: sheetName, limit: MAX_CELLS_PER_SHEET }));
       let r = cRow === rowNum && row ? row : cells.rows.get(cRow);
       if (!r) cells.rows.set(cRow, (r = new Map()));
@@ -249,11 +249,12 @@ export class XlsxBook {
       tailMerge: addMerge,
       open: (name, attrs, depth) => {
         // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
-        if (depth === 2 && !SHEET_PARTS_READ.has(name)) return DONE;
+        if (depth === 2 && !SHEET_PARTS_READ.has(name)) throw DONE;
         switch (name) {
           case 'row': {
-            const at = attrs.get('r');
-            const r = at ? Number(at) : rowNum + 1;
+            const given = attrs.digits('r');
+            const text = given === -2 ? attrs.get('r') : '';
+            const r = given >= 0 ? given : text ? Number(text) : rowNum + 1;
             if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             if (r > untilRow) throw STOP;
             rowNum = r;
@@ -276,8 +277,10 @@ export class XlsxBook {
             if (cCol > MAX_COL) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             col = cCol;
             cType = attrs.get('t') ?? '';
-            cStyleText = attrs.get('s') ?? '';
-            cStyle = cStyleText ? Number(cStyleText) : 0;
+            // Style indexes are digits: read in place, the text kept only when it is something else.
+            const style = attrs.digits('s');
+            cStyleText = style === -2 ? attrs.get('s')! : '';
+            cStyle = style >= 0 ? style : cStyleText ? Number(cStyleText) : 0;
             value = formula = inline = null;
             break;
           }
@@ -462,38 +465,29 @@ export class XlsxBook {
   /**
    * Inflates one part into the tokenizer, under what is left of the archive's byte budget. Element names reach
    * the handlers without their namespace prefix (`x:row` → `row`), so prefixed and Strict parts read like any
-   * other; attributes come as written (`r`, `s`, `t` carry no prefix; `r:id` does). A handler returns `DONE` when
+   * other; attributes come as written (`r`, `s`, `t` carry no prefix; `r:id` does). A handler throws `DONE` when
    * the rest of the part is of no use: what follows is only scanned for hostile nesting, not parsed.
    * `onSize` sees the running inflated size.
    */
   private parse(path: string, handlers: Handlers, onSize?: (inflated: number) => void): void {
     if (!this.entry(path)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
-    let depth = 0;
     let done = false;
-    let elements = 0;
-    const parser = new XmlTokenizer({
+    // The handlers are the tokenizer's sink as they are: no call in between per element.
+    const sink = {
+      open: handlers.open ?? ignore,
+      close: handlers.close ?? ignore,
+      text: handlers.text,
       doctype: () => {
         throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
       },
-      open: (name, attrs) => {
-        if (++elements > MAX_ELEMENTS_PER_PART)
-          throw new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }));
-        ++depth;
-        if (handlers.open?.(name, attrs, depth) === DONE) {
-          done = true;
-          throw DONE;
-        }
-      },
-      close: (name) => {
-        depth--;
-        handlers.close?.(name);
-      },
-      text: handlers.text,
-    });
+    };
+    const parser = new XmlTokenizer(sink, { maxElements: MAX_ELEMENTS_PER_PART });
     const damaged = (err: XmlError) =>
       err instanceof XmlTooDeep
         ? new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }))
-        : new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
+        : err instanceof XmlTooMany
+          ? new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }))
+          : new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
 
     let decoder: TextDecoder | null = null;
     let head: Uint8Array = new Uint8Array(0);
@@ -558,10 +552,11 @@ export class XlsxBook {
       } catch (err) {
         if (err instanceof XmlError) throw damaged(err);
         if (err !== DONE) throw err;
+        done = true;
         // The parser stopped at a tag in piece k: the part is scanned from that tag on, at the depth before it (the
         // rest of this chunk now, the chunks to come as they arrive). What was cut off after the last "<" of the
         // chunk is scanned too: a tag it begins may be a merge.
-        tail.depth = tail.max = depth - 1;
+        tail.depth = tail.max = parser.depth - 1;
         const rest = utf8Bytes(parser.rest());
         const next = k + 1 < pieces.length ? pieces[k + 1]![0] : end;
         if (utf8) tail.scan(concat(rest, bytes.subarray(next)), final);
@@ -613,11 +608,14 @@ const SHEET_PARTS_READ = new Set([
   'scenarios', 'autoFilter', 'sortState', 'dataConsolidate', 'customSheetViews', 'mergeCells',
 ]);
 
-/** Returned by an `open` handler when the rest of the part is not needed. */
+/** Thrown by an `open` handler when the rest of the part is not needed. */
 const DONE = new Error('done');
 
+const ignore = () => {};
+
 interface Handlers {
-  open?: (name: string, attrs: Attrs, depth: number) => unknown;
+  /** `depth`: 1 for the root element. */
+  open?: (name: string, attrs: Attrs, depth: number) => void;
   text?: (text: string) => void;
   close?: (name: string) => void;
   /** The `ref` of each <mergeCell> in what follows where the parser stopped (found by the scan, not parsed). */
