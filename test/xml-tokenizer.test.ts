@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../src/core/ooxml/tokenizer.js';
+import { resolveReferences, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../src/core/ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../src/core/ooxml/xml.js';
 
 /** The events a text gives, written in pieces cut at `cuts`. */
@@ -174,5 +174,29 @@ describe('limits and numbers', () => {
     const t = new XmlTokenizer({ open: (_n, a) => got.push(a.digits('s')), close() {}, doctype() {} });
     t.write(`<r><c s="12"/><c s="0"/><c/><c s="007"/><c s=" 3"/><c s="&#49;"/><c s=""/><c s="1234567890"/><c s='5'/></r>`);
     expect(got).toEqual([-1, 12, 0, -1, -2, -2, -2, -2, -2, 5]);
+  });
+});
+
+describe('raw text', () => {
+  it('hands text on as written while the sink asks for it, references checked, CDATA escaped so that it resolves back', () => {
+    const got: string[] = [];
+    const sink = {
+      rawText: false,
+      open(name: string) {
+        sink.rawText = name === 'f';
+      },
+      close() {
+        sink.rawText = false;
+      },
+      text: (t: string) => got.push(t),
+      doctype() {},
+    };
+    const t = new XmlTokenizer(sink);
+    t.write('<c><f>A&lt;1&amp;&#66;<![CDATA[&x<]]></f><v>&lt;2</v></c>');
+    t.close();
+    expect(got).toEqual(['A&lt;1&amp;&#66;', '&amp;x&lt;', '<2']);
+    expect(resolveReferences(got.slice(0, 2).join(''))).toBe('A<1&B&x<');
+    const bad = new XmlTokenizer({ ...sink, rawText: true, open() {}, close() {} });
+    expect(() => bad.write('<f>&nbsp;</f>')).toThrow(XmlError);
   });
 });

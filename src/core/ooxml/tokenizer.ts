@@ -122,6 +122,11 @@ export interface XmlSink {
   close(name: string): void;
   /** Character data inside the root, entities resolved; may come in several pieces. */
   text?: (text: string) => void;
+  /**
+   * While true, text is handed on as written (its references checked, not resolved: `resolveReferences` gives
+   * the text when it is needed), for text that is mostly not used (a sheet's formulas).
+   */
+  rawText?: boolean;
   doctype(): void;
 }
 
@@ -231,7 +236,11 @@ export class XmlTokenizer {
         if (t.startsWith(']]>', i)) throw new XmlError('the string "]]>" is disallowed in char data');
       } else if (c >= 0xfffe) throw new XmlError('disallowed character');
     }
-    this.sink.text?.(refs ? resolveEntities(t) : t);
+    if (this.sink.rawText) {
+      // Handed on as written: the references only checked, resolved by whoever needs the text (rarely).
+      if (refs) checkReferences(t);
+      this.sink.text?.(t);
+    } else this.sink.text?.(refs ? resolveReferences(t) : t);
   }
 
   /** Tokenizes the construct at `lt`; returns where the next one starts, or -1 when it runs past the text. */
@@ -263,7 +272,9 @@ export class XmlTokenizer {
       if (end < 0) return -1;
       if (!this.stack.length) throw new XmlError('text data outside of root node');
       disallow(b, lt, end);
-      this.sink.text?.(b.slice(lt + 9, end));
+      const data = b.slice(lt + 9, end);
+      // Raw text is text as written: CDATA's "&" and "<" are written as references there.
+      this.sink.text?.(this.sink.rawText ? data.replace(/&/g, '&amp;').replace(/</g, '&lt;') : data);
       return end + 3;
     }
     if (b.startsWith('<!DOCTYPE', lt)) {
@@ -359,7 +370,7 @@ export class XmlTokenizer {
       if (special) {
         value = b.slice(i + 1, j);
         if (special & 2) value = value.replace(/[\n\t]/g, ' ');
-        if (special & 1) value = resolveEntities(value);
+        if (special & 1) value = resolveReferences(value);
       }
       if (attrs.count >= MAX_ATTRIBUTES) throw new XmlError('too many attributes');
       if (!attrs.add(from, keyTo, i + 1, j, value)) throw new XmlError(`duplicate attribute: ${b.slice(from, keyTo)}`);
@@ -399,8 +410,8 @@ function scanName(b: string, from: number): number {
   return i === from && i < n ? -1 : i;
 }
 
-/** Entity and character references resolved; an unknown, empty or unterminated one is an error. */
-function resolveEntities(s: string): string {
+/** Entity and character references resolved; an unknown, empty or unterminated one is an error (XmlError). */
+export function resolveReferences(s: string): string {
   let out = '';
   let from = 0;
   for (let amp = s.indexOf('&'); amp >= 0; amp = s.indexOf('&', from)) {
@@ -411,6 +422,17 @@ function resolveEntities(s: string): string {
     from = semi + 1;
   }
   return out + s.slice(from);
+}
+
+/** Throws as `resolveReferences` would, without making the text. */
+function checkReferences(s: string): void {
+  for (let amp = s.indexOf('&'); amp >= 0; ) {
+    const semi = s.indexOf(';', amp + 1);
+    const next = s.indexOf('&', amp + 1);
+    if (semi < 0 || (next >= 0 && next < semi)) throw new XmlError('malformed entity');
+    entityValue(s, amp + 1, semi);
+    amp = next;
+  }
 }
 
 /** The text of the reference whose name is s[from, to) ("amp", "#x1EA1"). */

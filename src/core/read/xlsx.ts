@@ -5,7 +5,7 @@ import { issue } from '../rules/rules.js';
 import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
 import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
 import { asShown } from '../util/number.js';
-import { type Attrs, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../ooxml/tokenizer.js';
+import { type Attrs, resolveReferences, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml.js';
 
 /**
@@ -245,7 +245,7 @@ export class XlsxBook {
         throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
       cells.merges.push(range);
     };
-    this.parse(path, {
+    const handlers: Handlers = {
       tailMerge: addMerge,
       open: (name, attrs, depth) => {
         // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
@@ -294,6 +294,8 @@ export class XlsxBook {
             if (inCell) {
               inText = 'f';
               formula = '';
+              // A formula's text is needed only when the cell has no value: resolved then (formulaNoResult).
+              handlers.rawText = true;
             }
             break;
           case 'is':
@@ -319,8 +321,11 @@ export class XlsxBook {
       },
       close: (name) => {
         switch (name) {
-          case 'v':
           case 'f':
+            handlers.rawText = false;
+            inText = null;
+            break;
+          case 'v':
           case 't':
             inText = null;
             break;
@@ -333,12 +338,13 @@ export class XlsxBook {
             break;
         }
       },
-    });
+    };
+    this.parse(path, handlers);
   }
 
   /** A cell's scalar from its type attribute, style, stored value, formula and inline text. */
   private scalar(t: string, style: number, v: string | null, f: string | null, inline: string | null): Scalar {
-    if (f !== null && (v === null || (v === '' && t === 'str'))) return { kind: 'formula-no-result', formula: f.trim() };
+    if (f !== null && (v === null || (v === '' && t === 'str'))) return formulaNoResult(f);
     switch (t) {
       case 's':
         // The index was checked as the cell was stored.
@@ -473,14 +479,13 @@ export class XlsxBook {
     if (!this.entry(path)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
     let done = false;
     // The handlers are the tokenizer's sink as they are: no call in between per element.
-    const sink = {
+    const sink = Object.assign(handlers, {
       open: handlers.open ?? ignore,
       close: handlers.close ?? ignore,
-      text: handlers.text,
       doctype: () => {
         throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
       },
-    };
+    });
     const parser = new XmlTokenizer(sink, { maxElements: MAX_ELEMENTS_PER_PART });
     const damaged = (err: XmlError) =>
       err instanceof XmlTooDeep
@@ -614,6 +619,8 @@ const DONE = new Error('done');
 const ignore = () => {};
 
 interface Handlers {
+  /** Set while the text coming is to be handed on as written (see XmlSink.rawText). */
+  rawText?: boolean;
   /** `depth`: 1 for the root element. */
   open?: (name: string, attrs: Attrs, depth: number) => void;
   text?: (text: string) => void;
@@ -636,6 +643,17 @@ function isStringIndex(v: string): boolean {
     if (i === v.length) return true;
   }
   return STRING_INDEX.test(v);
+}
+
+/** A formula without a value, from its text as written: the text resolved only when asked for (most never are). */
+function formulaNoResult(written: string): Scalar {
+  let formula: string | null = null;
+  return {
+    kind: 'formula-no-result',
+    get formula() {
+      return (formula ??= resolveReferences(written).trim());
+    },
+  };
 }
 
 function fromText(s: string): Scalar {
