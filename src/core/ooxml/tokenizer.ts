@@ -37,14 +37,16 @@ export interface TokenizerLimits {
 export class Attrs {
   private text = '';
   /** Per attribute: name from, name to, value from, value to. */
-  private readonly at: number[] = [];
-  /** Values that needed more than a cut (references, white space), by attribute. */
+  private readonly at = new Int32Array(4 * MAX_ATTRIBUTES);
+  /** Values that needed more than a cut (references, white space), by attribute; looked at only when there are. */
   private readonly resolved: (string | undefined)[] = [];
+  private resolvedAny = false;
   count = 0;
 
   reset(text: string): void {
     this.text = text;
     this.count = 0;
+    this.resolvedAny = false;
   }
 
   /** Adds one; false when the tag already has an attribute of that name. */
@@ -55,14 +57,18 @@ export class Attrs {
     this.at[k + 1] = kTo;
     this.at[k + 2] = vFrom;
     this.at[k + 3] = vTo;
-    this.resolved[this.count - 1] = resolved;
+    if (resolved !== undefined) {
+      if (!this.resolvedAny) this.resolved.length = 0;
+      this.resolvedAny = true;
+      this.resolved[this.count - 1] = resolved;
+    }
     return true;
   }
 
   get(name: string): string | undefined {
     const i = this.indexOf(name, 0, name.length);
     if (i < 0) return undefined;
-    return this.resolved[i] ?? this.text.slice(this.at[i * 4 + 2], this.at[i * 4 + 3]);
+    return (this.resolvedAny ? this.resolved[i] : undefined) ?? this.text.slice(this.at[i * 4 + 2]!, this.at[i * 4 + 3]);
   }
 
   /**
@@ -73,7 +79,7 @@ export class Attrs {
   digits(name: string): number {
     const i = this.indexOf(name, 0, name.length);
     if (i < 0) return -1;
-    if (this.resolved[i] !== undefined) return -2;
+    if (this.resolvedAny && this.resolved[i] !== undefined) return -2;
     const from = this.at[i * 4 + 2]!;
     const to = this.at[i * 4 + 3]!;
     if (to === from || to - from > 9 || (to - from > 1 && this.text.charCodeAt(from) === 0x30)) return -2;
@@ -118,7 +124,8 @@ export const MAX_ATTRIBUTES = 256;
 
 export interface XmlSink {
   /** A start tag, its name without its prefix (`x:row` → `row`); a self-closing one is followed by `close`. */
-  open(name: string, attrs: Attrs, depth: number): void;
+  /** `selfClosing`: the element has no content (its `close` follows at once). */
+  open(name: string, attrs: Attrs, depth: number, selfClosing: boolean): void;
   close(name: string): void;
   /** Character data inside the root, entities resolved; may come in several pieces. */
   text?: (text: string) => void;
@@ -329,7 +336,7 @@ export class XmlTokenizer {
         this.rootSeen = true;
         this.stack.push(name);
         this.locals.push(local);
-        this.sink.open(local, attrs, this.stack.length);
+        this.sink.open(local, attrs, this.stack.length, c === SLASH);
         if (c === SLASH) {
           this.stack.pop();
           this.locals.pop();

@@ -214,6 +214,8 @@ export class XlsxBook {
     let inText: 'v' | 'f' | 't' | null = null;
     let inPhonetic = false;
     let inCell = false;
+    /** The cell being read is self-closing. */
+    let bare = false;
     const broken = (part: 'shared-strings' | 'styles', value: string, count: number) => {
       const at = { sheet: sheetName.normalize('NFC'), cell: address(cRow, cCol) };
       return new Refused(issue('cell-reference-broken', { ...at, part, value, count }, at));
@@ -247,7 +249,7 @@ export class XlsxBook {
     };
     const handlers: Handlers = {
       tailMerge: addMerge,
-      open: (name, attrs, depth) => {
+      open: (name, attrs, depth, selfClosing) => {
         // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
         if (depth === 2 && !SHEET_PARTS_READ.has(name)) throw DONE;
         switch (name) {
@@ -276,6 +278,8 @@ export class XlsxBook {
             }
             if (cCol > MAX_COL) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             col = cCol;
+            // A cell with no content holds nothing, whatever its type and style (half a form's cells are such).
+            if ((bare = selfClosing)) break;
             cType = attrs.get('t') ?? '';
             // Style indexes are digits: read in place, the text kept only when it is something else.
             const style = attrs.digits('s');
@@ -334,7 +338,7 @@ export class XlsxBook {
             break;
           case 'c':
             inCell = false;
-            store();
+            if (!bare) store();
             break;
         }
       },
@@ -622,7 +626,7 @@ interface Handlers {
   /** Set while the text coming is to be handed on as written (see XmlSink.rawText). */
   rawText?: boolean;
   /** `depth`: 1 for the root element. */
-  open?: (name: string, attrs: Attrs, depth: number) => void;
+  open?: (name: string, attrs: Attrs, depth: number, selfClosing: boolean) => void;
   text?: (text: string) => void;
   close?: (name: string) => void;
   /** The `ref` of each <mergeCell> in what follows where the parser stopped (found by the scan, not parsed). */
