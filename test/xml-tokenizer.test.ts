@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveReferences, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../src/core/ooxml/tokenizer.js';
+import { MAX_ATTRIBUTES, resolveReferences, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../src/core/ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../src/core/ooxml/xml.js';
 
 /** The events a text gives, written in pieces cut at `cuts`. */
@@ -198,5 +198,17 @@ describe('raw text', () => {
     expect(resolveReferences(got.slice(0, 2).join(''))).toBe('A<1&B&x<');
     const bad = new XmlTokenizer({ ...sink, rawText: true, open() {}, close() {} });
     expect(() => bad.write('<f>&nbsp;</f>')).toThrow(XmlError);
+  });
+});
+
+describe('many attributes', () => {
+  it('reads every attribute of a tag with many, and refuses more than MAX_ATTRIBUTES', () => {
+    const tag = (n: number) => `<a ${Array.from({ length: n }, (_, i) => `k${i}="${i}"`).join(' ')}/>`;
+    const got: (string | undefined)[] = [];
+    const t = new XmlTokenizer({ open: (_n, a) => got.push(a.get('k0'), a.get('k39'), a.get(`k${a.count - 1}`)), close() {}, doctype() {} });
+    t.write(tag(40));
+    expect(got).toEqual(['0', '39', '39']);
+    expect(() => events(tag(MAX_ATTRIBUTES))).not.toThrow();
+    expect(() => events(tag(MAX_ATTRIBUTES + 1))).toThrow(XmlError);
   });
 });

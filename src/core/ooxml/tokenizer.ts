@@ -37,7 +37,7 @@ export interface TokenizerLimits {
 export class Attrs {
   private text = '';
   /** Per attribute: name from, name to, value from, value to. */
-  private readonly at = new Int32Array(4 * MAX_ATTRIBUTES);
+  private at = new Int32Array(4 * 8);
   /** Values that needed more than a cut (references, white space), by attribute; looked at only when there are. */
   private readonly resolved: (string | undefined)[] = [];
   private resolvedAny = false;
@@ -53,6 +53,11 @@ export class Attrs {
   add(kFrom: number, kTo: number, vFrom: number, vTo: number, resolved: string | undefined): boolean {
     if (this.indexOf(this.text, kFrom, kTo) >= 0) return false;
     const k = this.count++ * 4;
+    if (k + 4 > this.at.length) {
+      const grown = new Int32Array(this.at.length * 2);
+      grown.set(this.at);
+      this.at = grown;
+    }
     this.at[k] = kFrom;
     this.at[k + 1] = kTo;
     this.at[k + 2] = vFrom;
