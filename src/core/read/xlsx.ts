@@ -371,9 +371,11 @@ export class XlsxBook {
       }
       default: {
         if (v === null) return inline === null ? EMPTY : fromXstring(inline);
-        const s = v.trim();
+        // Most figures are whole numbers written as digits alone: they need no trimming nor the pattern.
+        const plain = isSmallInteger(v);
+        const s = plain ? v : v.trim();
         if (s === '') return EMPTY;
-        if (!XML_NUMBER.test(s)) return { kind: 'bad-number', text: s };
+        if (!plain && !XML_NUMBER.test(s)) return { kind: 'bad-number', text: s };
         const n = Number(s);
         if (!Number.isFinite(n)) return { kind: 'error', error: s };
         if (this.dateStyles[style]) return { kind: 'date', value: serialToDate(n, this.date1904) };
@@ -658,6 +660,16 @@ function formulaNoResult(written: string): Scalar {
       return (formula ??= resolveReferences(written).trim());
     },
   };
+}
+
+/** Digits alone, at most 15 of them: an XML number that is a whole number read exactly. */
+function isSmallInteger(v: string): boolean {
+  if (v.length === 0 || v.length > 15) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 function fromText(s: string): Scalar {
