@@ -15,6 +15,7 @@ if (mode === 'reader') {
   // in memory. The contenders take turns file by file (the order rotating), so a slow phase of a shared machine
   // falls on all of them alike.
   await import('../dist/node/package-data-files.js');
+  await import('../dist/node/native-inflate.js'); // as the CLI's reading threads do (src/node/check-path.ts)
   const { readSubmissionBytes } = await import('../dist/core/read/submission.js');
   const { SHEET } = await import('../dist/core/form/layout.js');
   const XLSX = await import('xlsx');

@@ -6,6 +6,7 @@ import { fsPath, specialKind } from './file-names.js';
 import { DEFAULT_LIMITS } from '../core/read/limits.js';
 import { issue } from '../core/rules/rules.js';
 import { checkSubmission, unreadable, type CheckOptions, type CheckedFile } from '../core/validate/check-file.js';
+import './native-inflate.js'; // the reader's parts inflated by Node's zlib
 
 /**
  * Reads a submission file from disk and checks it; the size is checked before the bytes are read. Runs on a

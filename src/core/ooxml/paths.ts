@@ -16,9 +16,10 @@ export function relsPathOf(part: string): string {
 
 /** A relationship target of `source` resolved to a part name ("../comments1.xml", "/xl/x.xml", "a%20b.xml"). */
 export function resolveTarget(source: string, target: string): string {
-  let t = target;
+  // Some Windows exporters write targets with backslashes ("xl\workbook.xml"); part names never have them.
+  let t = target.replace(/\\/g, '/');
   try {
-    t = decodeURI(target);
+    t = decodeURI(t);
   } catch {
     // A target that is not valid percent-encoding is taken as written.
   }

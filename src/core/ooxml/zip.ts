@@ -1,4 +1,5 @@
 import { Deflate, Inflate, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
+import { inflateWhole, OutputTooLarge } from './inflate.js';
 import { joinChunks } from './xml.js';
 
 /**
@@ -17,15 +18,71 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-/** Why a package cannot be read: not a zip, damaged, over the byte budget, or a part name that is a trick. */
+/**
+ * Why a package cannot be read: not a zip, damaged, over the byte budget, or a part name that is a trick; `facts`
+ * say which, for a message (the reader's refusals).
+ */
 export class PackageError extends Error {
   constructor(
     readonly reason: 'not-zip' | 'damaged' | 'too-large' | 'unsafe',
     detail: string,
+    readonly facts: PackageFacts = {},
   ) {
     super(`${reason}: ${detail}`);
   }
 }
+
+export interface PackageFacts {
+  /** The entry concerned. */
+  name?: string;
+  /** unsafe: a name that climbs out, is absolute or holds control characters; or one that repeats another. */
+  danger?: 'part-name' | 'duplicate-name';
+  /** too-large: the whole archive ('unzipped', `size` declared or reached) or one entry past its declared size. */
+  part?: 'unzipped' | 'entry';
+  size?: number;
+  declared?: number;
+}
+
+/** A part name no package may hold: one that climbs out of the package, is absolute, or holds control characters. */
+const UNSAFE_NAME = /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/;
+
+/**
+ * The zip's central directory, entries in order; throws PackageError (not-zip, damaged) when there is none or it
+ * does not fit in the bytes. Names are not judged here (see ZipArchive).
+ */
+export function readDirectory(bytes: Uint8Array): ZipEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--)
+    if (view.getUint32(i, true) === EOCD) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) throw new PackageError('not-zip', 'no central directory');
+  const count = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  if (p + view.getUint32(eocd + 12, true) > eocd) throw new PackageError('damaged', 'central directory');
+  const entries: ZipEntry[] = [];
+  for (let n = 0; n < count; n++) {
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL) throw new PackageError('damaged', 'central directory');
+    const nameLength = view.getUint16(p + 28, true);
+    if (p + 46 + nameLength > bytes.length) throw new PackageError('damaged', 'central directory');
+    const entry: ZipEntry = {
+      name: utf8.decode(bytes.subarray(p + 46, p + 46 + nameLength)),
+      method: view.getUint16(p + 10, true),
+      crc: view.getUint32(p + 16, true),
+      compressedSize: view.getUint32(p + 20, true),
+      uncompressedSize: view.getUint32(p + 24, true),
+      localOffset: view.getUint32(p + 42, true),
+    };
+    if (entry.localOffset + entry.compressedSize > bytes.length) throw new PackageError('damaged', entry.name);
+    entries.push(entry);
+    p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+  }
+  return entries;
+}
+
+const utf8 = new TextDecoder();
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -52,6 +109,8 @@ export interface Codec {
 
 /** Parts above this size go through the native codec when there is one. */
 const NATIVE_FROM = 1024 * 1024;
+/** Parts up to this size (declared) are inflated in one call rather than streamed: most parts of a form are. */
+const WHOLE_PART_BYTES = 2 * 1024 * 1024;
 
 export class ZipArchive {
   /** Entries in the order of the directory. */
@@ -59,47 +118,29 @@ export class ZipArchive {
   private readonly byName = new Map<string, ZipEntry>();
   private budget: number;
 
+  /** `entries`: the directory when the caller has read it already (readDirectory). */
   constructor(
     private readonly bytes: Uint8Array,
     private readonly limits: ZipLimits,
     private readonly codec: Codec = {},
+    entries: ZipEntry[] = readDirectory(bytes),
   ) {
     this.budget = limits.maxUncompressedBytes;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let eocd = -1;
-    for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--)
-      if (view.getUint32(i, true) === EOCD) {
-        eocd = i;
-        break;
-      }
-    if (eocd < 0) throw new PackageError('not-zip', 'no central directory');
-    const count = view.getUint16(eocd + 10, true);
-    let p = view.getUint32(eocd + 16, true);
-    const utf8 = new TextDecoder();
+    const unsafe = entries.find((e) => UNSAFE_NAME.test(e.name));
+    if (unsafe) throw new PackageError('unsafe', unsafe.name, { name: unsafe.name, danger: 'part-name' });
     let declared = 0;
-    for (let n = 0; n < count; n++) {
-      if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL)
-        throw new PackageError('damaged', 'central directory');
-      const nameLength = view.getUint16(p + 28, true);
-      const entry: ZipEntry = {
-        name: utf8.decode(bytes.subarray(p + 46, p + 46 + nameLength)),
-        method: view.getUint16(p + 10, true),
-        crc: view.getUint32(p + 16, true),
-        compressedSize: view.getUint32(p + 20, true),
-        uncompressedSize: view.getUint32(p + 24, true),
-        localOffset: view.getUint32(p + 42, true),
-      };
-      if (entry.localOffset + entry.compressedSize > bytes.length) throw new PackageError('damaged', entry.name);
-      if (/(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(entry.name)) throw new PackageError('unsafe', entry.name);
+    for (const entry of entries) {
       // Part names are case-insensitive (OPC): two of one name leave it to chance which one a program reads.
       const key = entry.name.toLowerCase();
-      if (this.byName.has(key)) throw new PackageError('unsafe', `duplicate ${entry.name}`);
+      if (this.byName.has(key))
+        throw new PackageError('unsafe', `duplicate ${entry.name}`, { name: entry.name, danger: 'duplicate-name' });
       this.byName.set(key, entry);
       this.entries.push(entry);
       declared += entry.uncompressedSize;
-      p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
     }
-    if (declared > limits.maxUncompressedBytes) throw new PackageError('too-large', `${declared} bytes declared`);
+    const limit = limits.maxUncompressedBytes;
+    if (declared > limit)
+      throw new PackageError('too-large', `${declared} bytes declared`, { part: 'unzipped', size: declared });
   }
 
   /** The entry of a part name, matched without regard to case; undefined when there is none. */
@@ -128,9 +169,8 @@ export class ZipArchive {
     const take = (chunk: Uint8Array, final: boolean) => {
       size += chunk.length;
       this.budget -= chunk.length;
-      if (size > entry.uncompressedSize) throw new PackageError('too-large', `${name} inflates past its declared size`);
-      if (this.budget < 0)
-        throw new PackageError('too-large', `over ${this.limits.maxUncompressedBytes} bytes unzipped`);
+      if (size > entry.uncompressedSize) throw this.pastDeclared(entry);
+      if (this.budget < 0) throw this.overBudget();
       try {
         onChunk(chunk, final);
       } catch (err) {
@@ -144,6 +184,8 @@ export class ZipArchive {
     if (entry.method === 0) return take(raw, true);
     if (entry.method !== 8) throw new PackageError('damaged', `${name}: compression ${entry.method}`);
     if (this.codec.inflateRaw && entry.uncompressedSize > NATIVE_FROM) return this.streamNative(entry, raw, take);
+    if (entry.uncompressedSize <= WHOLE_PART_BYTES && raw.length <= WHOLE_PART_BYTES / 8)
+      return this.streamWhole(entry, raw, take);
     let ended = false;
     const inflater = new Inflate((chunk, final) => {
       ended ||= final;
@@ -157,6 +199,31 @@ export class ZipArchive {
       throw new PackageError('damaged', `${name}: ${(err as Error).message}`);
     }
     if (!ended) throw new PackageError('damaged', `${name} is cut short`);
+  }
+
+  /**
+   * A part of a few MB at most, inflated in one call (by the inflater an edge installed, else fflate) into at most
+   * its declared size: one that says less than it holds is refused as a bomb is.
+   */
+  private streamWhole(entry: ZipEntry, raw: Uint8Array, take: (chunk: Uint8Array, final: boolean) => void): void {
+    let data: Uint8Array;
+    try {
+      data = inflateWhole(raw, entry.uncompressedSize);
+    } catch (err) {
+      if (err instanceof OutputTooLarge) throw this.pastDeclared(entry);
+      throw new PackageError('damaged', `${entry.name}: ${(err as Error).message}`, { name: entry.name });
+    }
+    take(data, true);
+  }
+
+  private pastDeclared(entry: ZipEntry): PackageError {
+    const facts = { part: 'entry', name: entry.name, declared: entry.uncompressedSize } as const;
+    return new PackageError('too-large', `${entry.name} inflates past its declared size`, facts);
+  }
+
+  private overBudget(): PackageError {
+    const limit = this.limits.maxUncompressedBytes;
+    return new PackageError('too-large', `over ${limit} bytes unzipped`, { part: 'unzipped', size: limit + 1 });
   }
 
   /** A large part inflated natively, never past its declared size nor the budget, then handed on in pieces. */

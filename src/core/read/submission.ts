@@ -119,10 +119,13 @@ function readSheets(sheets: SubmissionSheets, file: string, issues: Issue[]): Re
 /** A sheet's cells with the lookups the reader needs. */
 class Sheet {
   readonly name: string;
+  /** The name as cell references carry it (NFC), made once: every figure has a reference. */
+  private readonly refName: string;
   /** Row numbers holding a value, ascending. */
   readonly rowNumbers: number[];
   constructor(readonly cells: SheetCells) {
     this.name = cells.name;
+    this.refName = cells.name.normalize('NFC');
     this.rowNumbers = [...cells.rows.keys()].sort((a, b) => a - b);
   }
   at(row: number, col: number): Scalar {
@@ -132,7 +135,7 @@ class Sheet {
     return scalarText(this.at(row, col));
   }
   ref(row: number, col: number): CellRef {
-    return { sheet: this.name.normalize('NFC'), cell: address(row, col) };
+    return { sheet: this.refName, cell: address(row, col) };
   }
   /** Columns holding a value in a row, ascending. */
   columns(row: number): number[] {

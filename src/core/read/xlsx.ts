@@ -1,17 +1,19 @@
-import { Inflate, inflateSync } from 'fflate';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { parseISO } from 'date-fns';
 import type { Issue } from '../model.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { issue } from '../rules/rules.js';
-import { probeZip, type ZipEntry } from './zip-probe.js';
+import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
+import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
 import { asShown } from '../util/number.js';
+import { type Attrs, resolveReferences, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../ooxml/tokenizer.js';
+import { MAX_XML_DEPTH } from '../ooxml/xml.js';
 
 /**
- * An .xlsx read straight from its bytes: the zip directory once, then only the parts asked for (workbook, its
- * relationships, shared strings, styles, the sheets the caller names), each inflated as a stream under one byte
- * budget and parsed by SAX as it inflates, so no part is ever held whole. Ranges (merges) stay ranges; empty
- * cells and rows are never stored. Anything hostile or broken throws `Refused` with the issue to report.
+ * An .xlsx read straight from its bytes: the zip directory once (src/core/ooxml/zip.ts), then only the parts asked
+ * for (workbook, its relationships, shared strings, styles, the sheets the caller names), each inflated under the
+ * archive's byte budget (a form's parts in one call, a large part as a stream) and tokenized (ooxml/tokenizer.ts)
+ * only as far as it is needed. Ranges (merges) stay ranges; empty cells and rows are never stored. Anything hostile
+ * or broken throws `Refused` with the issue to report.
  */
 
 /** What one cell holds. */
@@ -81,8 +83,8 @@ export const MAX_CELLS_PER_SHEET = 250_000;
 export const MAX_MERGES_PER_SHEET = 50_000;
 /** Elements one part may hand the parser once runs of empty rows and cells are dropped: a form has a few thousand. */
 export const MAX_ELEMENTS_PER_PART = 1_000_000;
-/** SpreadsheetML nests a dozen levels at most; more means a hostile or broken part. */
-export const MAX_XML_DEPTH = 100;
+/** SpreadsheetML nests a dozen levels at most; more means a hostile or broken part (one limit, in ooxml/xml.ts). */
+export { MAX_XML_DEPTH };
 
 const MAX_ROW = 1_048_576;
 const MAX_COL = 16_384;
@@ -100,47 +102,45 @@ export function openXlsx(bytes: Uint8Array, limits: ReadLimits = DEFAULT_LIMITS)
 export class XlsxBook {
   readonly sheets: SheetEntry[] = [];
   date1904 = false;
-  private readonly entries = new Map<string, ZipEntry>();
-  private budget: number;
+  private readonly zip: ZipArchive;
   private sharedStrings: string[] = [];
   /** Per cell style index (`s`), whether its number format shows a date. */
   private dateStyles: boolean[] = [];
 
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     private readonly limits: ReadLimits,
   ) {
-    this.budget = limits.maxUncompressedBytes;
     const size = bytes.length;
     if (size === 0) throw new Refused(issue('file-empty', {}));
     if (size > limits.maxFileBytes) throw new Refused(issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
     const kind = sniff(bytes);
     if (kind !== 'zip') throw new Refused(notXlsx(kind, bytes));
-    const zip = probeZip(bytes);
-    if (!zip.ok) throw new Refused(issue('file-damaged', { damage: 'zip' }));
-    const names = new Set(zip.entries.map((e) => e.name));
+    let entries: ZipEntry[];
+    try {
+      entries = readDirectory(bytes);
+    } catch (err) {
+      if (err instanceof PackageError) throw new Refused(issue('file-damaged', { damage: 'zip' }));
+      throw err;
+    }
+    const names = new Set(entries.map((e) => e.name));
     if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument')))
       throw new Refused(issue('file-not-xlsx', { found: 'ods' }));
     if (names.has('word/document.xml')) throw new Refused(issue('file-not-xlsx', { found: 'docx' }));
     // A zip that has neither the package's relationships nor a workbook where Excel puts it is some other zip.
-    if (!zip.entries.some((e) => /^(_rels\/\.rels|xl\/workbook\.xml)$/i.test(e.name))) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
-    const unsafe = zip.entries.find((e) => /(^|\/)\.\.(\/|$)|^\/|\\|[\u0000-\u001f]/.test(e.name));
-    if (unsafe) throw new Refused(issue('file-unsafe', { danger: 'part-name', name: unsafe.name }));
-    for (const e of zip.entries) {
-      // Part names are case-insensitive (OPC): two entries of one name leave it to chance which one a program reads.
-      const key = e.name.toLowerCase();
-      if (this.entries.has(key)) throw new Refused(issue('file-unsafe', { danger: 'duplicate-name', name: e.name }));
-      this.entries.set(key, e);
+    if (!entries.some((e) => /^(_rels\/\.rels|xl\/workbook\.xml)$/i.test(e.name)))
+      throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
+    try {
+      // Unsafe and repeated names, and what the entries declare against the budget, are judged by the archive.
+      this.zip = new ZipArchive(bytes, { maxUncompressedBytes: limits.maxUncompressedBytes }, {}, entries);
+    } catch (err) {
+      throw err instanceof PackageError ? this.refusal(err, '') : err;
     }
-    const declared = zip.entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-    if (declared > limits.maxUncompressedBytes)
-      throw new Refused(issue('file-too-large', { part: 'unzipped', size: declared, limit: limits.maxUncompressedBytes }));
 
     // The package is followed as OPC says: the office document from _rels/.rels, the rest from its relationships.
     const workbook = this.officeDocument();
     if (!workbook) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
-    const base = workbook.slice(0, workbook.lastIndexOf('/') + 1);
-    const rels = this.readRels(`${base}_rels/${workbook.slice(base.length)}.rels`, base);
+    const rels = this.readRels(workbook);
     this.readWorkbook(workbook, rels);
     const byType = (type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
     // A table the relationships do not lead to is no table: a cell pointing into it is refused (see parseSheet).
@@ -156,7 +156,7 @@ export class XlsxBook {
    * workbook, else xl/workbook.xml; null when there is none.
    */
   private officeDocument(): string | null {
-    const main = [...this.readRels('_rels/.rels', '').values()].find((r) => r.type.endsWith('/officeDocument'));
+    const main = [...this.readRels('').values()].find((r) => r.type.endsWith('/officeDocument'));
     if (main) {
       if (!this.entry(main.target)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: main.target }));
       return main.target;
@@ -165,7 +165,8 @@ export class XlsxBook {
     if (this.entry(CONTENT_TYPES))
       this.parse(CONTENT_TYPES, {
         open: (name, attrs) => {
-          if (name === 'Override' && WORKBOOK_TYPE.test(attrs.ContentType ?? '') && attrs.PartName) declared.push(resolvePath('', attrs.PartName));
+          const part = name === 'Override' ? attrs.get('PartName') : undefined;
+          if (part && WORKBOOK_TYPE.test(attrs.get('ContentType') ?? '')) declared.push(resolveTarget('', part));
         },
       });
     // Two workbooks and nothing to say which one is the document: whichever a program picks, another may not.
@@ -213,18 +214,20 @@ export class XlsxBook {
     let inText: 'v' | 'f' | 't' | null = null;
     let inPhonetic = false;
     let inCell = false;
+    /** The cell being read is self-closing. */
+    let bare = false;
     const broken = (part: 'shared-strings' | 'styles', value: string, count: number) => {
       const at = { sheet: sheetName.normalize('NFC'), cell: address(cRow, cCol) };
       return new Refused(issue('cell-reference-broken', { ...at, part, value, count }, at));
     };
     const store = () => {
-      if (cType === 's' && value !== null && !(STRING_INDEX.test(value) && Number(value) < this.sharedStrings.length))
+      if (cType === 's' && value !== null && !(isStringIndex(value) && Number(value) < this.sharedStrings.length))
         throw broken('shared-strings', value.trim(), this.sharedStrings.length);
       const scalar = this.scalar(cType, cStyle, value, formula, inline);
       if (scalar.kind === 'empty' || cRow > untilRow) return;
       // Style 0 is the default one, there even when the file has no styles.
       if (cStyle !== 0 && !(Number.isInteger(cStyle) && cStyle > 0 && cStyle < this.dateStyles.length))
-        throw broken('styles', cStyleText, this.dateStyles.length);
+        throw broken('styles', cStyleText || String(cStyle), this.dateStyles.length);
       if (++count > MAX_CELLS_PER_SHEET) throw new Refused(issue('file-too-large', { part: 'cells', sheet: sheetName, limit: MAX_CELLS_PER_SHEET }));
       let r = cRow === rowNum && row ? row : cells.rows.get(cRow);
       if (!r) cells.rows.set(cRow, (r = new Map()));
@@ -244,14 +247,16 @@ export class XlsxBook {
         throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
       cells.merges.push(range);
     };
-    this.parse(path, {
+    const handlers: Handlers = {
       tailMerge: addMerge,
-      open: (name, attrs, depth) => {
+      open: (name, attrs, depth, selfClosing) => {
         // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
-        if (depth === 2 && !SHEET_PARTS_READ.has(name)) return DONE;
+        if (depth === 2 && !SHEET_PARTS_READ.has(name)) throw DONE;
         switch (name) {
           case 'row': {
-            const r = attrs.r ? Number(attrs.r) : rowNum + 1;
+            const given = attrs.digits('r');
+            const text = given === -2 ? attrs.get('r') : '';
+            const r = given >= 0 ? given : text ? Number(text) : rowNum + 1;
             if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             if (r > untilRow) throw STOP;
             rowNum = r;
@@ -261,19 +266,25 @@ export class XlsxBook {
           }
           case 'c': {
             inCell = true;
-            if (attrs.r) {
-              const at = parseAddress(attrs.r);
-              if (!at) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
-              [cRow, cCol] = at;
+            const ref = attrs.get('r');
+            if (ref) {
+              // Read into cRow/cCol without an array per cell.
+              if (!readAddress(ref)) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
+              cRow = address1.row;
+              cCol = address1.col;
             } else {
               cRow = rowNum || 1;
               cCol = col + 1;
             }
             if (cCol > MAX_COL) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             col = cCol;
-            cType = attrs.t ?? '';
-            cStyleText = attrs.s ?? '';
-            cStyle = attrs.s ? Number(attrs.s) : 0;
+            // A cell with no content holds nothing, whatever its type and style (half a form's cells are such).
+            if ((bare = selfClosing)) break;
+            cType = attrs.get('t') ?? '';
+            // Style indexes are digits: read in place, the text kept only when it is something else.
+            const style = attrs.digits('s');
+            cStyleText = style === -2 ? attrs.get('s')! : '';
+            cStyle = style >= 0 ? style : cStyleText ? Number(cStyleText) : 0;
             value = formula = inline = null;
             break;
           }
@@ -287,6 +298,8 @@ export class XlsxBook {
             if (inCell) {
               inText = 'f';
               formula = '';
+              // A formula's text is needed only when the cell has no value: resolved then (formulaNoResult).
+              handlers.rawText = true;
             }
             break;
           case 'is':
@@ -298,9 +311,11 @@ export class XlsxBook {
           case 't':
             if (inline !== null && !inPhonetic) inText = 't';
             break;
-          case 'mergeCell':
-            if (attrs.ref) addMerge(attrs.ref);
+          case 'mergeCell': {
+            const ref = attrs.get('ref');
+            if (ref) addMerge(ref);
             break;
+          }
         }
       },
       text: (t) => {
@@ -310,8 +325,11 @@ export class XlsxBook {
       },
       close: (name) => {
         switch (name) {
-          case 'v':
           case 'f':
+            handlers.rawText = false;
+            inText = null;
+            break;
+          case 'v':
           case 't':
             inText = null;
             break;
@@ -320,18 +338,17 @@ export class XlsxBook {
             break;
           case 'c':
             inCell = false;
-            store();
+            if (!bare) store();
             break;
         }
       },
-    });
+    };
+    this.parse(path, handlers);
   }
 
   /** A cell's scalar from its type attribute, style, stored value, formula and inline text. */
   private scalar(t: string, style: number, v: string | null, f: string | null, inline: string | null): Scalar {
-    const fromText = (s: string): Scalar => (s.trim() === '' ? EMPTY : { kind: 'text', text: s });
-    const fromXstring = (s: string): Scalar => fromText(decodeXstring(s));
-    if (f !== null && (v === null || (v === '' && t === 'str'))) return { kind: 'formula-no-result', formula: f.trim() };
+    if (f !== null && (v === null || (v === '' && t === 'str'))) return formulaNoResult(f);
     switch (t) {
       case 's':
         // The index was checked as the cell was stored.
@@ -354,9 +371,11 @@ export class XlsxBook {
       }
       default: {
         if (v === null) return inline === null ? EMPTY : fromXstring(inline);
-        const s = v.trim();
+        // Most figures are whole numbers written as digits alone: they need no trimming nor the pattern.
+        const plain = isSmallInteger(v);
+        const s = plain ? v : v.trim();
         if (s === '') return EMPTY;
-        if (!XML_NUMBER.test(s)) return { kind: 'bad-number', text: s };
+        if (!plain && !XML_NUMBER.test(s)) return { kind: 'bad-number', text: s };
         const n = Number(s);
         if (!Number.isFinite(n)) return { kind: 'error', error: s };
         if (this.dateStyles[style]) return { kind: 'date', value: serialToDate(n, this.date1904) };
@@ -368,13 +387,14 @@ export class XlsxBook {
   private readWorkbook(path: string, rels: Map<string, Rel>): void {
     this.parse(path, {
       open: (name, attrs) => {
-        if (name === 'workbookPr') this.date1904 = attrs.date1904 === '1' || attrs.date1904 === 'true';
+        if (name === 'workbookPr') this.date1904 = attrs.get('date1904') === '1' || attrs.get('date1904') === 'true';
         else if (name === 'sheet') {
-          const state = attrs.state === 'hidden' || attrs.state === 'veryHidden' ? attrs.state : 'visible';
-          const id = Object.entries(attrs).find(([k]) => k === 'id' || k.endsWith(':id'))?.[1];
+          const given = attrs.get('state');
+          const state = given === 'hidden' || given === 'veryHidden' ? given : 'visible';
+          const id = attrs.find((k) => k === 'id' || k.endsWith(':id'));
           const rel = id ? rels.get(id) : undefined;
           const target = rel?.target ?? null;
-          this.sheets.push({ name: decodeXstring(attrs.name ?? ''), state, path: target && this.entry(target) ? target : null, target });
+          this.sheets.push({ name: decodeXstring(attrs.get('name') ?? ''), state, path: target && this.entry(target) ? target : null, target });
         }
       },
     });
@@ -422,9 +442,9 @@ export class XlsxBook {
     let inCellXfs = false;
     this.parse(path, {
       open: (name, attrs) => {
-        if (name === 'numFmt') custom.set(Number(attrs.numFmtId), attrs.formatCode ?? '');
+        if (name === 'numFmt') custom.set(Number(attrs.get('numFmtId')), attrs.get('formatCode') ?? '');
         else if (name === 'cellXfs') inCellXfs = true;
-        else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attrs.numFmtId ?? 0));
+        else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attrs.get('numFmtId') ?? 0));
       },
       close: (name) => {
         if (name === 'cellXfs') inCellXfs = false;
@@ -433,58 +453,52 @@ export class XlsxBook {
     this.dateStyles = xfFormats.map((id) => (custom.has(id) ? isDateFormat(custom.get(id)!) : BUILTIN_DATE_FORMATS.has(id)));
   }
 
-  private readRels(path: string, base: string): Map<string, Rel> {
+  /** The relationships of `source` ('' for the package), by id, their targets resolved to part names. */
+  private readRels(source: string): Map<string, Rel> {
     const rels = new Map<string, Rel>();
+    const path = relsPathOf(source);
     if (!this.entry(path)) return rels;
     this.parse(path, {
       open: (name, attrs) => {
-        if (name !== 'Relationship' || !attrs.Id || !attrs.Target || attrs.TargetMode === 'External') return;
-        rels.set(attrs.Id, { type: attrs.Type ?? '', target: resolvePath(base, attrs.Target) });
+        if (name !== 'Relationship') return;
+        const id = attrs.get('Id');
+        const target = attrs.get('Target');
+        if (!id || !target || attrs.get('TargetMode') === 'External') return;
+        rels.set(id, { type: attrs.get('Type') ?? '', target: resolveTarget(source, target) });
       },
     });
     return rels;
   }
 
   private entry(path: string): ZipEntry | undefined {
-    return this.entries.get(path.toLowerCase());
+    return this.zip.entry(path);
   }
 
   /**
-   * Inflates one part as a stream into a SAX parser, under what is left of the byte budget. Element names reach
+   * Inflates one part into the tokenizer, under what is left of the archive's byte budget. Element names reach
    * the handlers without their namespace prefix (`x:row` → `row`), so prefixed and Strict parts read like any
-   * other; attributes come as written (`r`, `s`, `t` carry no prefix; `r:id` does). A handler returns `DONE` when
+   * other; attributes come as written (`r`, `s`, `t` carry no prefix; `r:id` does). A handler throws `DONE` when
    * the rest of the part is of no use: what follows is only scanned for hostile nesting, not parsed.
    * `onSize` sees the running inflated size.
    */
   private parse(path: string, handlers: Handlers, onSize?: (inflated: number) => void): void {
-    const entry = this.entry(path);
-    if (!entry) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
-    const raw = this.raw(entry);
-    const parser = new SaxesParser({ xmlns: false, position: false });
-    let depth = 0;
+    if (!this.entry(path)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
     let done = false;
-    const sax = { stopped: () => done, depth: () => depth };
-    parser.on('doctype', () => {
-      throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
+    // The handlers are the tokenizer's sink as they are: no call in between per element.
+    const sink = Object.assign(handlers, {
+      open: handlers.open ?? ignore,
+      close: handlers.close ?? ignore,
+      doctype: () => {
+        throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
+      },
     });
-    parser.on('error', (err) => {
-      throw new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
-    });
-    let elements = 0;
-    parser.on('opentag', (tag: SaxesTagPlain) => {
-      if (++elements > MAX_ELEMENTS_PER_PART)
-        throw new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }));
-      if (++depth > MAX_XML_DEPTH) throw new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }));
-      if (handlers.open?.(localName(tag.name), tag.attributes as Record<string, string>, depth) === DONE) {
-        done = true;
-        throw DONE;
-      }
-    });
-    parser.on('closetag', (tag) => {
-      depth--;
-      handlers.close?.(localName(tag.name));
-    });
-    if (handlers.text) parser.on('text', handlers.text);
+    const parser = new XmlTokenizer(sink, { maxElements: MAX_ELEMENTS_PER_PART });
+    const damaged = (err: XmlError) =>
+      err instanceof XmlTooDeep
+        ? new Refused(issue('file-unsafe', { danger: 'nesting', part: path, limit: MAX_XML_DEPTH }))
+        : err instanceof XmlTooMany
+          ? new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }))
+          : new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
 
     let decoder: TextDecoder | null = null;
     let head: Uint8Array = new Uint8Array(0);
@@ -494,34 +508,19 @@ export class XlsxBook {
     let utf8 = false;
     const tail = new TailScan(path, handlers.tailMerge);
     const runs = { past: false };
+    // The archive inflates the part under its byte budget, never past the size its directory declares.
     const feed = (chunk: Uint8Array, final: boolean) => {
       inflated += chunk.length;
-      this.budget -= chunk.length;
-      // A part never inflates past the size the zip directory declares, unless the headers lie (a zip bomb).
-      if (inflated > entry.uncompressedSize)
-        throw new Refused(issue('file-too-large', { part: 'entry', entry: path, declared: entry.uncompressedSize }));
-      if (this.budget < 0)
-        throw new Refused(
-          issue('file-too-large', { part: 'unzipped', size: this.limits.maxUncompressedBytes + 1, limit: this.limits.maxUncompressedBytes }),
-        );
       onSize?.(inflated);
       if (!decoder) {
         // The encoding is known from the first bytes (a BOM, or "<" as one or two bytes).
         head = concat(head, chunk);
         if (head.length < 4 && !final) return;
-        decoder = new TextDecoder(encodingOf(head));
+        decoder = decoderFor(encodingOf(head));
         utf8 = decoder.encoding === 'utf-8';
         chunk = head;
       }
-      // The text in pieces of at most DECODE_PIECE bytes, each written to the parser as it is, with where it starts
-      // in `bytes` (UTF-8) and the nesting depth before it: TextDecoder decodes one input past ~70 KB 15 times
-      // slower per byte than the same bytes in pieces.
-      const pieces: { text: string; start: number }[] = [];
-      const decode = (b: Uint8Array, from: number, to: number) => {
-        for (let at = from; at < to; at += DECODE_PIECE)
-          pieces.push({ text: decoder!.decode(b.subarray(at, Math.min(to, at + DECODE_PIECE)), { stream: true }), start: at });
-      };
-      if (sax.stopped()) {
+      if (done) {
         // Past where the parser stopped, the part is only scanned: UTF-8 as bytes, never decoded.
         tail.scan(utf8 ? chunk : utf8Bytes(decoder.decode(chunk, { stream: !final })), final);
         closed ||= final;
@@ -529,6 +528,7 @@ export class XlsxBook {
       }
       let bytes = chunk;
       let end = chunk.length;
+      let ranges: [number, number][] = [[0, end]];
       if (utf8) {
         // Runs of empty self-closing rows and cells (a million formatted rows, 16.384 styled columns) are dropped
         // from the bytes before decoding and parsing, all but the last of each run: it alone fixes where a
@@ -540,66 +540,70 @@ export class XlsxBook {
         end = cut;
         // A small part has no runs worth dropping: it is decoded as it is.
         // Past the end of sheetData there are no rows or cells to drop (a sheet's validations and formats follow).
-        const ranges: [number, number][] = (final && inflated < 65_536) || runs.past ? [[0, cut]] : keptRanges(bytes, cut, runs);
-        for (const [from, to] of ranges) decode(bytes, from, to);
-      } else decode(chunk, 0, chunk.length);
-      if (final) pieces.push({ text: decoder.decode(), start: end });
+        ranges = (final && inflated < SMALL_PART) || runs.past ? [[0, cut]] : keptRanges(bytes, cut, runs);
+      }
+      // The text in pieces of at most DECODE_PIECE bytes, each decoded only when the parser gets to it (what follows
+      // where it stops is scanned as bytes, never decoded): TextDecoder decodes one input past ~70 KB 15 times
+      // slower per byte than the same bytes in pieces.
+      const pieces: [number, number][] = [];
+      for (const [from, to] of ranges)
+        for (let at = from; at < to; at += DECODE_PIECE) pieces.push([at, Math.min(to, at + DECODE_PIECE)]);
       let k = 0;
-      let depthBefore = sax.depth();
       try {
         for (; k < pieces.length; k++) {
-          depthBefore = sax.depth();
-          if (pieces[k]!.text) parser.write(pieces[k]!.text);
+          const text = decoder.decode(bytes.subarray(pieces[k]![0], pieces[k]![1]), { stream: true });
+          if (text) parser.write(text);
         }
         if (final) {
+          const text = decoder.decode();
+          if (text) parser.write(text);
           parser.close();
           closed = true;
         }
       } catch (err) {
+        if (err instanceof XmlError) throw damaged(err);
         if (err !== DONE) throw err;
-        // The parser stopped inside piece k: the part is scanned from that piece on, at the depth it began with
-        // (this chunk's rest now, the chunks to come as they arrive).
-        // What was cut off after the last "<" of the chunk is scanned too: a tag it begins may be a merge.
-        tail.depth = tail.max = depthBefore;
-        if (utf8) tail.scan(bytes.subarray(pieces[k]!.start), final);
-        else tail.scan(utf8Bytes(pieces.slice(k).map((p) => p.text).join('')), final);
+        done = true;
+        // The parser stopped at a tag in piece k: the part is scanned from that tag on, at the depth before it (the
+        // rest of this chunk now, the chunks to come as they arrive). What was cut off after the last "<" of the
+        // chunk is scanned too: a tag it begins may be a merge.
+        tail.depth = tail.max = parser.depth - 1;
+        const rest = utf8Bytes(parser.rest());
+        const next = k + 1 < pieces.length ? pieces[k + 1]![0] : end;
+        if (utf8) tail.scan(concat(rest, bytes.subarray(next)), final);
+        else tail.scan(concat(rest, utf8Bytes(decoder.decode(bytes.subarray(next), { stream: !final }))), final);
         closed ||= final;
       }
     };
     try {
-      if (entry.method === 0) feed(raw, true);
-      else if (entry.method === 8 && entry.uncompressedSize <= WHOLE_PART_BYTES && raw.length <= WHOLE_PART_BYTES / 8) {
-        // A small part in one go, into a buffer of its declared size plus one byte: a part that lies about its
-        // size fills the extra byte and is refused by feed; nothing grows past the buffer.
-        feed(inflateSync(raw, { out: new Uint8Array(entry.uncompressedSize + 1) }), true);
-      } else if (entry.method === 8) {
-        const inflater = new Inflate((chunk, final) => feed(chunk, final));
-        // Deflate expands at most ~1032×: a small step keeps each inflated chunk (and a bomb's first one) small.
-        const STEP = 16 * 1024;
-        for (let i = 0; i < raw.length || i === 0; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
-      } else throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
+      this.zip.stream(path, feed);
       if (!closed) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
     } catch (err) {
       if (err === STOP || err instanceof Refused) throw err;
+      if (err instanceof PackageError) throw this.refusal(err, path);
       throw new Refused(issue('file-damaged', { damage: 'part', part: path, detail: (err as Error).message }));
     }
   }
 
-  private raw(entry: ZipEntry): Uint8Array {
-    const b = this.bytes;
-    const p = entry.localOffset;
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (p + 30 > b.length || view.getUint32(p, true) !== 0x04034b50) throw new Refused(issue('file-damaged', { damage: 'part', part: entry.name }));
-    const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
-    return b.subarray(start, start + entry.compressedSize);
+  /** The refusal of what the archive found: a name that is a trick, a bomb, or a part it cannot inflate. */
+  private refusal(err: PackageError, path: string): Refused {
+    const { name = path, danger, part, size, declared } = err.facts;
+    const limit = this.limits.maxUncompressedBytes;
+    if (err.reason === 'unsafe') return new Refused(issue('file-unsafe', { danger: danger ?? 'part-name', name }));
+    if (err.reason === 'too-large' && part === 'entry')
+      return new Refused(issue('file-too-large', { part: 'entry', entry: path || name, declared: declared ?? 0 }));
+    if (err.reason === 'too-large') return new Refused(issue('file-too-large', { part: 'unzipped', size: size ?? limit + 1, limit }));
+    return new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
   }
+
 }
 
 /** Bytes decoded to text at a time (see `feed`); in stream mode a piece may end inside a character. */
-const DECODE_PIECE = 32 * 1024;
+const DECODE_PIECE = 16 * 1024;
 
-/** Parts up to this size (declared) are inflated in one call rather than streamed: most parts of a form are. */
-const WHOLE_PART_BYTES = 2 * 1024 * 1024;
+/** A part smaller than this has no runs of empty rows or cells worth dropping before it is parsed. */
+const SMALL_PART = 256 * 1024;
+
 
 /** Thrown from a handler to stop reading a sheet after the rows asked for. */
 const STOP = new Error('stop');
@@ -615,11 +619,16 @@ const SHEET_PARTS_READ = new Set([
   'scenarios', 'autoFilter', 'sortState', 'dataConsolidate', 'customSheetViews', 'mergeCells',
 ]);
 
-/** Returned by an `open` handler when the rest of the part is not needed. */
+/** Thrown by an `open` handler when the rest of the part is not needed. */
 const DONE = new Error('done');
 
+const ignore = () => {};
+
 interface Handlers {
-  open?: (name: string, attrs: Record<string, string>, depth: number) => unknown;
+  /** Set while the text coming is to be handed on as written (see XmlSink.rawText). */
+  rawText?: boolean;
+  /** `depth`: 1 for the root element. */
+  open?: (name: string, attrs: Attrs, depth: number, selfClosing: boolean) => void;
   text?: (text: string) => void;
   close?: (name: string) => void;
   /** The `ref` of each <mergeCell> in what follows where the parser stopped (found by the scan, not parsed). */
@@ -629,8 +638,47 @@ interface Handlers {
 const CONTENT_TYPES = '[Content_Types].xml';
 /** Content types of a workbook part: .xlsx, .xltx, .xlsm, .xltm. */
 const WORKBOOK_TYPE = /\.(sheet|template)(\.macroEnabled)?\.main\+xml$/i;
-/** A shared-string index as a cell holds it. */
+/** A shared-string index as a cell holds it: up to 10 digits, white space around them allowed. */
 const STRING_INDEX = /^\s*\d{1,10}\s*$/;
+
+function isStringIndex(v: string): boolean {
+  // The common case, digits only, without a regular expression.
+  if (v.length > 0 && v.length <= 10) {
+    let i = 0;
+    while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) i++;
+    if (i === v.length) return true;
+  }
+  return STRING_INDEX.test(v);
+}
+
+/** A formula without a value, from its text as written: the text resolved only when asked for (most never are). */
+function formulaNoResult(written: string): Scalar {
+  let formula: string | null = null;
+  return {
+    kind: 'formula-no-result',
+    get formula() {
+      return (formula ??= resolveReferences(written).trim());
+    },
+  };
+}
+
+/** Digits alone, at most 15 of them: an XML number that is a whole number read exactly. */
+function isSmallInteger(v: string): boolean {
+  if (v.length === 0 || v.length > 15) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function fromText(s: string): Scalar {
+  return s.trim() === '' ? EMPTY : { kind: 'text', text: s };
+}
+
+function fromXstring(s: string): Scalar {
+  return fromText(decodeXstring(s));
+}
 
 /**
  * Text as ECMA-376 stores it (ST_Xstring): a character XML cannot hold is written `_xHHHH_` (`_x000D_` a carriage
@@ -832,9 +880,14 @@ function startsWithBytes(b: Uint8Array, at: number, what: Uint8Array): boolean {
   return true;
 }
 
-function localName(name: string): string {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
+/** One UTF-8 decoder for every part (making one costs more than decoding a small part). */
+const UTF8 = new TextDecoder('utf-8');
+
+function decoderFor(encoding: string): TextDecoder {
+  if (encoding !== 'utf-8') return new TextDecoder(encoding);
+  // A part given up half way may have left the start of a character behind: flushed, it is dropped.
+  UTF8.decode();
+  return UTF8;
 }
 
 function encodingOf(head: Uint8Array): string {
@@ -851,19 +904,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** "../worksheets/sheet1.xml" against "xl/" → "xl/worksheets/sheet1.xml"; "/xl/x.xml" → "xl/x.xml". */
-function resolvePath(base: string, target: string): string {
-  // Some Windows exporters write targets with backslashes ("xl\workbook.xml"); zip entries never have them.
-  const t = target.replace(/\\/g, '/');
-  const parts = (t.startsWith('/') ? t.slice(1) : base + t).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '..') out.pop();
-    else if (p !== '.' && p !== '') out.push(p);
-  }
-  return out.join('/');
 }
 
 /** xsd:double as Excel writes it; anything else in a numeric cell is a broken exporter's text. */
@@ -899,8 +939,11 @@ export function address(row: number, col: number): string {
   return `${columnLetters(col)}${row}`;
 }
 
-/** "B12" → [12, 2]; null when not an A1 address. */
-export function parseAddress(ref: string): [number, number] | null {
+/** Where `readAddress` puts what it read (no array per cell). */
+const address1 = { row: 0, col: 0 };
+
+/** "B12" → address1 = { row: 12, col: 2 }, true; false when not an A1 address. */
+function readAddress(ref: string): boolean {
   let i = 0;
   let col = 0;
   let row = 0;
@@ -910,15 +953,23 @@ export function parseAddress(ref: string): [number, number] | null {
     if (ch < 0x41 || ch > 0x5a) break;
     col = col * 26 + (ch - 64);
   }
-  if (col === 0 || col > MAX_COL) return null;
+  if (col === 0 || col > MAX_COL) return false;
   if (ref.charCodeAt(i) === 0x24) i++;
   const digits = i;
   for (; i < ref.length; i++) {
     const d = ref.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return null;
+    if (d < 0 || d > 9) return false;
     row = row * 10 + d;
   }
-  return i > digits && row >= 1 ? [row, col] : null;
+  if (!(i > digits && row >= 1)) return false;
+  address1.row = row;
+  address1.col = col;
+  return true;
+}
+
+/** "B12" → [12, 2]; null when not an A1 address. */
+export function parseAddress(ref: string): [number, number] | null {
+  return readAddress(ref) ? [address1.row, address1.col] : null;
 }
 
 export function parseRange(ref: string): Range | null {
