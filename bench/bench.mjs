@@ -37,10 +37,18 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const sets = opt('sets', 'commune-300,province-15,province-184,national-3321').split(',').filter((s) => s && s !== 'none');
-const docxSizes = opt('docx', '300,3321').split(',').filter((s) => s && s !== 'none').map(Number);
+const sets = opt('sets', 'commune-300,province-15,province-184,national-3321')
+  .split(',')
+  .filter((s) => s && s !== 'none');
+const docxSizes = opt('docx', '300,3321')
+  .split(',')
+  .filter((s) => s && s !== 'none')
+  .map(Number);
 const reps = Number(opt('reps', '3'));
-const curveSizes = opt('curve', '300,1000,2000,3321').split(',').filter((s) => s && s !== 'none').map(Number);
+const curveSizes = opt('curve', '300,1000,2000,3321')
+  .split(',')
+  .filter((s) => s && s !== 'none')
+  .map(Number);
 const pageSet = opt('page', 'province-184');
 const cache = join(here, 'cache');
 mkdirSync(cache, { recursive: true });
@@ -50,7 +58,11 @@ function probe(mode, dir, out, workers = '1') {
   const started = performance.now();
   let line;
   try {
-    line = execFileSync(process.execPath, [join(here, 'probe.mjs'), mode, dir, out, workers], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+    line = execFileSync(process.execPath, [join(here, 'probe.mjs'), mode, dir, out, workers], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 1 << 26,
+    });
   } catch (err) {
     // Exit 1: some file was rejected (the hostile set's is, by design); the run itself went through.
     if (err.status !== 1 || !err.stdout) throw err;
@@ -109,7 +121,9 @@ for (const name of sets) {
     bytesPerFile: runs.reader[0].bytes,
     readerMsPerFile: +median(runs.reader.map((x) => x.readerMs)).toFixed(2),
     exceljsLoadMsPerFile: +median(runs.reader.map((x) => x.exceljsMs)).toFixed(2),
-    readerVsExceljsLoad: +(median(runs.reader.map((x) => x.readerMs)) / median(runs.reader.map((x) => x.exceljsMs))).toFixed(2),
+    readerVsExceljsLoad: +(
+      median(runs.reader.map((x) => x.readerMs)) / median(runs.reader.map((x) => x.exceljsMs))
+    ).toFixed(2),
     consolidate1WorkerVsFloor: +(w1 / floor).toFixed(2),
     consolidate2WorkersVsFloor: +(w2 / floor).toFixed(2),
     sheetjsMsPerFile: +perFile('sheetjsMs').toFixed(2),
@@ -130,7 +144,10 @@ for (const units of docxSizes) {
   process.stderr.write(`  DOCX ${units} đơn vị\n`);
   const runs = [];
   for (let r = 0; r < reps; r++) {
-    const line = execFileSync(process.execPath, [join(here, 'docx-probe.mjs'), String(units)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const line = execFileSync(process.execPath, [join(here, 'docx-probe.mjs'), String(units)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     runs.push(JSON.parse(line.trim().split('\n').pop()));
   }
   docx.push({
@@ -178,11 +195,14 @@ const conversion = [];
 if (Number(opt('conversion', '1')) > 0) {
   const [native, converted] = ['commune-300-2026', 'commune-300-from-2024'];
   const dirs = [];
-  for (const name of [native, converted]) dirs.push(await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`)));
+  for (const name of [native, converted])
+    dirs.push(await ensureSet(cache, name, (m) => process.stderr.write(`${m}\n`)));
   const runs = [[], []];
   for (let r = 0; r < reps; r++) {
     process.stderr.write(`  chuyển biểu mẫu: lần ${r + 1}/${reps}\n`);
-    dirs.forEach((dir, i) => runs[i].push(probe('consolidate', dir, join(cache, `${[native, converted][i]}-out`), '2')));
+    dirs.forEach((dir, i) =>
+      runs[i].push(probe('consolidate', dir, join(cache, `${[native, converted][i]}-out`), '2')),
+    );
   }
   const [ms, cpuMs] = ['ms', 'cpuMs'].map((k) => runs.map((rs) => median(rs.map((x) => x[k]))));
   conversion.push({
@@ -223,12 +243,27 @@ const page = [];
 if (pageSet !== 'none') {
   process.stderr.write(`Trang bdg.html: tổng hợp ${pageSet}…\n`);
   const loadBefore = os.loadavg()[0];
-  const line = execFileSync(process.execPath, [join(here, 'page.mjs'), '--set', pageSet, '--reps', String(Math.max(2, reps))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const line = execFileSync(
+    process.execPath,
+    [join(here, 'page.mjs'), '--set', pageSet, '--reps', String(Math.max(2, reps))],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const run = JSON.parse(line.trim().split('\n').pop());
-  page.push({ ...run, load: [+loadBefore.toFixed(1), +os.loadavg()[0].toFixed(1)], coldMs: run.ms[0], warmMs: median(run.ms.slice(1)) });
+  page.push({
+    ...run,
+    load: [+loadBefore.toFixed(1), +os.loadavg()[0].toFixed(1)],
+    coldMs: run.ms[0],
+    warmMs: median(run.ms.slice(1)),
+  });
 }
 
-const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+const machine = {
+  cpus: os.cpus().length,
+  model: os.cpus()[0]?.model ?? '?',
+  memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+};
 // A run of only some measurements keeps the others' last figures.
 const saved = (() => {
   try {
@@ -245,24 +280,79 @@ const keep = {
   curve: curve.length ? curve : (saved.curve ?? []),
   page: page.length ? page : (saved.page ?? []),
 };
-writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`);
-const header = ['tập', 'tệp', 'KB/tệp', 'đọc ms/tệp', 'SheetJS', 'sàn', 'exceljs', 'đọc/SheetJS', 'đọc/sàn', 'đọc/exceljs', 'vòng SheetJS', 'vòng exceljs', '--workers 1', '--workers 2', 'w2/SheetJS', 'RSS đỉnh', 'DOCX'];
+writeFileSync(
+  join(here, 'results.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), machine, ...keep }, null, 2)}\n`,
+);
+const header = [
+  'tập',
+  'tệp',
+  'KB/tệp',
+  'đọc ms/tệp',
+  'SheetJS',
+  'sàn',
+  'exceljs',
+  'đọc/SheetJS',
+  'đọc/sàn',
+  'đọc/exceljs',
+  'vòng SheetJS',
+  'vòng exceljs',
+  '--workers 1',
+  '--workers 2',
+  'w2/SheetJS',
+  'RSS đỉnh',
+  'DOCX',
+];
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const rows = results.map((r) => [r.set, r.files, (r.bytesPerFile / 1024).toFixed(1), r.readerMsPerFile, r.sheetjsMsPerFile, r.floorMsPerFile, r.exceljsLoadMsPerFile, `${r.readerVsSheetjs}×`, `${r.readerVsFloor}×`, `${r.readerVsExceljsLoad}×`, s(r.sheetjsLoopMs), s(r.floorMs), s(r.consolidate1WorkerMs), s(r.consolidate2WorkersMs), `${r.consolidate2WorkersVsSheetjsLoop}×`, `${r.peakRssMb2Workers} MB`, `${r.docxMs} ms`].map(String));
+const rows = results.map((r) =>
+  [
+    r.set,
+    r.files,
+    (r.bytesPerFile / 1024).toFixed(1),
+    r.readerMsPerFile,
+    r.sheetjsMsPerFile,
+    r.floorMsPerFile,
+    r.exceljsLoadMsPerFile,
+    `${r.readerVsSheetjs}×`,
+    `${r.readerVsFloor}×`,
+    `${r.readerVsExceljsLoad}×`,
+    s(r.sheetjsLoopMs),
+    s(r.floorMs),
+    s(r.consolidate1WorkerMs),
+    s(r.consolidate2WorkersMs),
+    `${r.consolidate2WorkersVsSheetjsLoop}×`,
+    `${r.peakRssMb2Workers} MB`,
+    `${r.docxMs} ms`,
+  ].map(String),
+);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
 console.log(`${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
-for (const r of results) console.log(`${r.set}: tải máy ${r.load.join(' → ')}; đọc ms/tệp từng lần ${r.readerMsPerFileRuns.join(', ')}; --workers 2 từng lần ${r.consolidate2WorkersRunsMs.join(', ')} ms`);
-for (const d of docx) console.log(`DOCX ${d.units} đơn vị: ${d.ms} ms (CPU ${d.cpuMs} ms), RSS đỉnh ${d.peakRssMb} MB, ${Math.round(d.bytes / 1024)} KB`);
+for (const r of results)
+  console.log(
+    `${r.set}: tải máy ${r.load.join(' → ')}; đọc ms/tệp từng lần ${r.readerMsPerFileRuns.join(', ')}; --workers 2 từng lần ${r.consolidate2WorkersRunsMs.join(', ')} ms`,
+  );
+for (const d of docx)
+  console.log(
+    `DOCX ${d.units} đơn vị: ${d.ms} ms (CPU ${d.cpuMs} ms), RSS đỉnh ${d.peakRssMb} MB, ${Math.round(d.bytes / 1024)} KB`,
+  );
 for (const x of hostile)
-  console.log(`hostile (${x.files} tệp, một tệp ${(x.hostileBytes / 2 ** 20).toFixed(1)} MB): consolidate ${(x.consolidateMs / 1000).toFixed(1)} s, RSS đỉnh ${x.peakRssMb} MB, bản đánh dấu ${x.copyBytes ? `${(x.copyBytes / 2 ** 20).toFixed(1)} MB` : 'không có'}`);
+  console.log(
+    `hostile (${x.files} tệp, một tệp ${(x.hostileBytes / 2 ** 20).toFixed(1)} MB): consolidate ${(x.consolidateMs / 1000).toFixed(1)} s, RSS đỉnh ${x.peakRssMb} MB, bản đánh dấu ${x.copyBytes ? `${(x.copyBytes / 2 ** 20).toFixed(1)} MB` : 'không có'}`,
+  );
 for (const c of conversion)
-  console.log(`chuyển biểu mẫu (${c.files} tệp năm 2026, --workers 2): biểu mẫu 2026 ${s(c.nativeMs)} (CPU ${s(c.nativeCpuMs)}), biểu mẫu 2024 được chuyển ${s(c.convertedMs)} (CPU ${s(c.convertedCpuMs)}): ${c.convertedVsNative}× (CPU ${c.convertedVsNativeCpu}×)`);
+  console.log(
+    `chuyển biểu mẫu (${c.files} tệp năm 2026, --workers 2): biểu mẫu 2026 ${s(c.nativeMs)} (CPU ${s(c.nativeCpuMs)}), biểu mẫu 2024 được chuyển ${s(c.convertedMs)} (CPU ${s(c.convertedCpuMs)}): ${c.convertedVsNative}× (CPU ${c.convertedVsNativeCpu}×)`,
+  );
 const sec = (ms) => `${(ms / 1000).toFixed(1).replace('.', ',')} s`;
 for (const c of curve)
-  console.log(`đường cong, ${c.files} tệp đầu của national-3321, --workers 2: ${sec(c.consolidate2WorkersMs)} (${String(c.msPerFile).replace('.', ',')} ms/tệp), RSS đỉnh ${c.peakRssMb} MB; tải máy ${c.load.join(' → ')}`);
+  console.log(
+    `đường cong, ${c.files} tệp đầu của national-3321, --workers 2: ${sec(c.consolidate2WorkersMs)} (${String(c.msPerFile).replace('.', ',')} ms/tệp), RSS đỉnh ${c.peakRssMb} MB; tải máy ${c.load.join(' → ')}`,
+  );
 for (const p of page)
-  console.log(`trang bdg.html, tổng hợp ${p.set} (${p.files} tệp), từ lúc chọn tệp đến các liên kết tải: lần đầu ${sec(p.coldMs)}, các lần sau ${sec(p.warmMs)}; tải máy ${p.load.join(' → ')}`);
+  console.log(
+    `trang bdg.html, tổng hợp ${p.set} (${p.files} tệp), từ lúc chọn tệp đến các liên kết tải: lần đầu ${sec(p.coldMs)}, các lần sau ${sec(p.warmMs)}; tải máy ${p.load.join(' → ')}`,
+  );
 console.log(`Đã ghi ${resolve(here, 'results.json')}`);

@@ -24,7 +24,8 @@ const units = Array.from({ length: n }, (_, i) => ({
 const totals = {};
 for (const ind of catalogue.indicators) {
   const t = { reported: n, expected: n };
-  for (const m of measuresOf(ind)) t[m] = Math.round(units.reduce((a, u) => a + (u.values[ind.code]?.[m] ?? 0), 0) * 1000) / 1000;
+  for (const m of measuresOf(ind))
+    t[m] = Math.round(units.reduce((a, u) => a + (u.values[ind.code]?.[m] ?? 0), 0) * 1000) / 1000;
   totals[ind.code] = t;
 }
 const rollup = {
@@ -48,4 +49,12 @@ const ms = performance.now() - started;
 const used = process.cpuUsage(cpu);
 // CPU time too: on a shared machine the wall clock also counts the time other processes held the cores.
 const cpuMs = Math.round((used.user + used.system) / 1000);
-console.log(JSON.stringify({ units: n, ms: Math.round(ms), cpuMs, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), bytes: bytes.length }));
+console.log(
+  JSON.stringify({
+    units: n,
+    ms: Math.round(ms),
+    cpuMs,
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    bytes: bytes.length,
+  }),
+);

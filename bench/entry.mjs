@@ -17,7 +17,11 @@ const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 20) || 20;
 
 // As the tests choose it (test/helpers/browser.ts), short: BDG_CHROMIUM, else Debian's.
-const browser = await chromium.launch({ executablePath: process.env.BDG_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'], headless: true });
+const browser = await chromium.launch({
+  executablePath: process.env.BDG_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+  headless: true,
+});
 const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
 await page.goto(pathToFileURL(join(root, 'dist/bdg.html')).href);
 await page.locator('body[data-ready="true"]').waitFor();
@@ -62,5 +66,9 @@ const fmt = (ms) => `${ms.toFixed(1).replace('.', ',')} ms`;
 const o = stats(opening);
 const r = stats(rechecks);
 console.log(`Nhập số liệu (${reps} lần), Phường Ea Kao, năm 2026:`);
-console.log(`  mở biểu mẫu:      lần đầu ${fmt(o.first)}, trung vị ${fmt(o.median)}, chậm nhất ${fmt(o.worst)} (mục tiêu < 500 ms)`);
-console.log(`  kiểm tra lại:     lần đầu ${fmt(r.first)}, trung vị ${fmt(r.median)}, chậm nhất ${fmt(r.worst)} (mục tiêu < 50 ms)`);
+console.log(
+  `  mở biểu mẫu:      lần đầu ${fmt(o.first)}, trung vị ${fmt(o.median)}, chậm nhất ${fmt(o.worst)} (mục tiêu < 500 ms)`,
+);
+console.log(
+  `  kiểm tra lại:     lần đầu ${fmt(r.first)}, trung vị ${fmt(r.median)}, chậm nhất ${fmt(r.worst)} (mục tiêu < 50 ms)`,
+);

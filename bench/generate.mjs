@@ -90,11 +90,17 @@ export async function ensureSet(root, name, log = () => {}) {
   const catalogue = loadCatalogue(formEditionForPeriod(period).id);
   for (const [i, f] of files.entries()) {
     if (f.hostile) {
-      writeFileSync(join(dir, 'files', `${f.code}.xlsx`), hostileXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)));
+      writeFileSync(
+        join(dir, 'files', `${f.code}.xlsx`),
+        hostileXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)),
+      );
       continue;
     }
     if (name === 'commune-300' || name === 'hostile') {
-      writeFileSync(join(dir, 'files', `${f.code}.xlsx`), plainXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)));
+      writeFileSync(
+        join(dir, 'files', `${f.code}.xlsx`),
+        plainXlsx(catalogue, f, plausibleFigures(rng(Number(f.code)), 1)),
+      );
       continue;
     }
     if (name === 'commune-300-from-2024') {
@@ -104,7 +110,10 @@ export async function ensureSet(root, name, log = () => {}) {
     }
     if (name === 'commune-300-2026') {
       const figures = figuresOn2026Form(plausibleFigures(rng(Number(f.code)), 1));
-      writeFileSync(join(dir, 'files', `${f.code}.xlsx`), plainXlsx(loadCatalogue('BDG-2026.1'), f, figures, false, YEAR_2026));
+      writeFileSync(
+        join(dir, 'files', `${f.code}.xlsx`),
+        plainXlsx(loadCatalogue('BDG-2026.1'), f, figures, false, YEAR_2026),
+      );
       continue;
     }
     const wb = buildSubmissionWorkbook({
@@ -137,7 +146,13 @@ const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * A filled form as a small writer (LibreOffice, openpyxl) writes it: shared strings, a styles part, column widths,
  * the title merged, a two-row header; written here by hand, no spreadsheet library.
  */
-function plainXlsx(catalogue, unit, figures, hostile = false, period = { label: 'Năm 2025', preparedOn: '10/12/2025' }) {
+function plainXlsx(
+  catalogue,
+  unit,
+  figures,
+  hostile = false,
+  period = { label: 'Năm 2025', preparedOn: '10/12/2025' },
+) {
   const strings = [];
   const index = new Map();
   const s = (t) => {
@@ -145,7 +160,8 @@ function plainXlsx(catalogue, unit, figures, hostile = false, period = { label: 
     return index.get(t);
   };
   const str = (ref, t) => `<c r="${ref}" s="1" t="s"><v>${s(t)}</v></c>`;
-  const num = (ref, v) => (v === undefined || v === null ? `<c r="${ref}" s="2"/>` : `<c r="${ref}" s="2"><v>${v}</v></c>`);
+  const num = (ref, v) =>
+    v === undefined || v === null ? `<c r="${ref}" s="2"/>` : `<c r="${ref}" s="2"><v>${v}</v></c>`;
   const info = [
     ['Mã đơn vị', unit.code],
     ['Tên đơn vị', unit.name],
@@ -156,7 +172,9 @@ function plainXlsx(catalogue, unit, figures, hostile = false, period = { label: 
     ['Ngày lập', period.preparedOn],
     ['Thủ trưởng đơn vị', 'Y Bluin Niê'],
   ];
-  const infoXml = info.map(([l, v], i) => `<row r="${i + 1}">${str(`A${i + 1}`, l)}${str(`B${i + 1}`, v)}</row>`).join('');
+  const infoXml = info
+    .map(([l, v], i) => `<row r="${i + 1}">${str(`A${i + 1}`, l)}${str(`B${i + 1}`, v)}</row>`)
+    .join('');
   const rows = [`<row r="1">${str('A1', 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8')}</row>`];
   const heads = ['STT', 'Mã số', 'Chỉ tiêu', 'Đơn vị tính', 'Tổng số', 'Trong đó', '', 'Ghi chú'];
   rows.push(`<row r="3">${heads.map((h, i) => (h ? str(`${String.fromCharCode(65 + i)}3`, h) : '')).join('')}</row>`);
@@ -164,14 +182,21 @@ function plainXlsx(catalogue, unit, figures, hostile = false, period = { label: 
   catalogue.indicators.forEach((ind, i) => {
     const r = i + 5;
     const f = figures[ind.code] ?? {};
-    rows.push(`<row r="${r}"><c r="A${r}" s="2"><v>${i + 1}</v></c>${str(`B${r}`, ind.code)}${str(`C${r}`, ind.name)}${str(`D${r}`, ind.unit)}${num(`E${r}`, f.total)}${num(`F${r}`, f.nu)}${num(`G${r}`, f.dtts)}<c r="H${r}" s="1"/></row>`);
+    rows.push(
+      `<row r="${r}"><c r="A${r}" s="2"><v>${i + 1}</v></c>${str(`B${r}`, ind.code)}${str(`C${r}`, ind.name)}${str(`D${r}`, ind.unit)}${num(`E${r}`, f.total)}${num(`F${r}`, f.nu)}${num(`G${r}`, f.dtts)}<c r="H${r}" s="1"/></row>`,
+    );
   });
-  const merges = '<mergeCells count="8"><mergeCell ref="A1:H1"/><mergeCell ref="F3:G3"/>' + ['A', 'B', 'C', 'D', 'E', 'H'].map((c) => `<mergeCell ref="${c}3:${c}4"/>`).join('') + '</mergeCells>';
+  const merges =
+    '<mergeCells count="8"><mergeCell ref="A1:H1"/><mergeCell ref="F3:G3"/>' +
+    ['A', 'B', 'C', 'D', 'E', 'H'].map((c) => `<mergeCell ref="${c}3:${c}4"/>`).join('') +
+    '</mergeCells>';
   const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
   const sheet = (data, extra = '') =>
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}" xmlns:r="${R}"><sheetPr filterMode="false"><pageSetUpPr fitToPage="false"/></sheetPr><dimension ref="A1:H60"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols><col min="1" max="1" width="5"/><col min="2" max="2" width="9"/><col min="3" max="3" width="58"/><col min="4" max="8" width="12"/></cols><sheetData>${data}</sheetData>${extra}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`;
-  const narrative = ['Kết quả nổi bật', 'Khó khăn, hạn chế', 'Kiến nghị, đề xuất'].map((l, i) => `<row r="${i + 1}">${str(`A${i + 1}`, l)}${str(`B${i + 1}`, `${l} của ${unit.name}.`)}</row>`).join('');
+  const narrative = ['Kết quả nổi bật', 'Khó khăn, hạn chế', 'Kiến nghị, đề xuất']
+    .map((l, i) => `<row r="${i + 1}">${str(`A${i + 1}`, l)}${str(`B${i + 1}`, `${l} của ${unit.name}.`)}</row>`)
+    .join('');
   const files = {
     '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>${[1, 2, 3].map((i) => `<Override PartName="/xl/worksheets/sheet${i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('')}</Types>`,
     '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${R}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
@@ -182,7 +207,8 @@ function plainXlsx(catalogue, unit, figures, hostile = false, period = { label: 
     'xl/worksheets/sheet2.xml': sheet(rows.join(''), merges),
     'xl/worksheets/sheet3.xml': sheet(narrative),
   };
-  files['xl/sharedStrings.xml'] = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${NS}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((t) => `<si><t xml:space="preserve">${esc(t)}</t></si>`).join('')}</sst>`;
+  files['xl/sharedStrings.xml'] =
+    `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${NS}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((t) => `<si><t xml:space="preserve">${esc(t)}</t></si>`).join('')}</sst>`;
   if (hostile) return { files, rows, merges, sheet };
   return zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)])), { level: 6 });
 }
@@ -194,13 +220,21 @@ function plainXlsx(catalogue, unit, figures, hostile = false, period = { label: 
  */
 function hostileXlsx(catalogue, unit, figures) {
   const broken = Object.fromEntries(
-    Object.entries(figures).map(([code, f]) => [code, f.total !== null && f.total !== undefined ? { ...f, nu: f.total + 7, dtts: f.total + 9 } : f]),
+    Object.entries(figures).map(([code, f]) => [
+      code,
+      f.total !== null && f.total !== undefined ? { ...f, nu: f.total + 7, dtts: f.total + 9 } : f,
+    ]),
   );
   const { files, rows, merges } = plainXlsx(catalogue, unit, broken, true);
   const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
   // Two more cell formats for the styled empty range.
-  files['xl/styles.xml'] = files['xl/styles.xml'].replace('<cellXfs count="3">', '<cellXfs count="5">').replace('</cellXfs>', '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="0" fillId="1" borderId="0" applyFill="1"/></cellXfs>');
+  files['xl/styles.xml'] = files['xl/styles.xml']
+    .replace('<cellXfs count="3">', '<cellXfs count="5">')
+    .replace(
+      '</cellXfs>',
+      '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="0" fillId="1" borderId="0" applyFill="1"/></cellXfs>',
+    );
   const chunks = [];
   const zip = new Zip((err, chunk) => {
     if (err) throw err;
@@ -215,7 +249,11 @@ function hostileXlsx(catalogue, unit, figures) {
   const sheet = new ZipDeflate('xl/worksheets/sheet2.xml', { level: 1 });
   zip.add(sheet);
   const first = catalogue.indicators.length + 5;
-  sheet.push(strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}" xmlns:r="${R}"><dimension ref="A1:BXX${first + 4000}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>${rows.join('')}`));
+  sheet.push(
+    strToU8(
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${NS}" xmlns:r="${R}"><dimension ref="A1:BXX${first + 4000}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>${rows.join('')}`,
+    ),
+  );
   const random = rng(7);
   const letters = (n) => {
     let s = '';
@@ -228,7 +266,12 @@ function hostileXlsx(catalogue, unit, figures) {
     for (const col of cols) row += `<c r="${col}${r}" s="${random() < 0.5 ? 3 : 4}"/>`;
     sheet.push(strToU8(`${row}</row>`));
   }
-  sheet.push(strToU8(`</sheetData>${merges}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`), true);
+  sheet.push(
+    strToU8(
+      `</sheetData>${merges}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`,
+    ),
+    true,
+  );
   zip.end();
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;

@@ -22,11 +22,21 @@ const opt = (name, dflt) => {
 const set = opt('set', 'province-184');
 const reps = Number(opt('reps', '3'));
 const dir = await ensureSet(join(here, 'cache'), set, (m) => process.stderr.write(`${m}\n`));
-const files = readdirSync(join(dir, 'files')).sort().map((f) => join(dir, 'files', f));
+const files = readdirSync(join(dir, 'files'))
+  .sort()
+  .map((f) => join(dir, 'files', f));
 
-const browser = await chromium.launch({ executablePath: process.env.BDG_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'], headless: true });
+const browser = await chromium.launch({
+  executablePath: process.env.BDG_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+  headless: true,
+});
 try {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 768 },
+    locale: 'vi-VN',
+  });
   // The page is offline: anything else it asked for would be a bug, not a cost to measure.
   await context.route(/^(?!file:|blob:|data:)/, (route) => route.abort());
   const page = await context.newPage();

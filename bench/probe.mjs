@@ -20,18 +20,23 @@ if (mode === 'reader') {
   const { SHEET } = await import('../dist/core/form/layout.js');
   const XLSX = await import('xlsx');
   const { unzipSync } = await import('fflate');
-  const all = readdirSync(join(dir, 'files')).sort().map((f) => readFileSync(join(dir, 'files', f)));
+  const all = readdirSync(join(dir, 'files'))
+    .sort()
+    .map((f) => readFileSync(join(dir, 'files', f)));
   const two = [SHEET.info, SHEET.data];
   const utf8 = new TextDecoder();
   // The floor: fflate unzips the parts bdg needs (the package's and workbook's relationships, the workbook, shared
   // strings, styles, the form's sheets) and decodes them to text; no parsing. Which parts is found once, untimed.
   const partsOf = (b) => {
-    const names = unzipSync(b, { filter: (f) => /^(_rels\/\.rels|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels)$/.test(f.name) });
+    const names = unzipSync(b, {
+      filter: (f) => /^(_rels\/\.rels|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels)$/.test(f.name),
+    });
     const rels = utf8.decode(names['xl/_rels/workbook.xml.rels']);
     const wb = utf8.decode(names['xl/workbook.xml']);
     const target = (id) => new RegExp(`Id="${id}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${id}"`).exec(rels);
     const wanted = new Set(['_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
-    for (const m of rels.matchAll(/Target="([^"]+)"/g)) if (/(sharedStrings|styles)\.xml$/.test(m[1])) wanted.add(`xl/${m[1]}`);
+    for (const m of rels.matchAll(/Target="([^"]+)"/g))
+      if (/(sharedStrings|styles)\.xml$/.test(m[1])) wanted.add(`xl/${m[1]}`);
     for (const m of wb.matchAll(/<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"/g)) {
       if (![SHEET.info, SHEET.data, SHEET.narrative].includes(m[1])) continue;
       const t = target(m[2]);
@@ -62,10 +67,16 @@ if (mode === 'reader') {
     }
   }
   const per = (n) => (n in total ? total[n] / all.length : null);
-  console.log(JSON.stringify({
-    readerMs: per('bdg'), sheetjsMs: per('sheetjs'), floorMs: per('floor'), exceljsMs: per('exceljs'), sink,
-    bytes: Math.round(all.reduce((n, b) => n + b.length, 0) / all.length),
-  }));
+  console.log(
+    JSON.stringify({
+      readerMs: per('bdg'),
+      sheetjsMs: per('sheetjs'),
+      floorMs: per('floor'),
+      exceljsMs: per('exceljs'),
+      sink,
+      bytes: Math.round(all.reduce((n, b) => n + b.length, 0) / all.length),
+    }),
+  );
   process.exit(0);
 }
 if (mode === 'sheetjs') {
@@ -87,7 +98,18 @@ if (mode === 'floor') {
 } else {
   // Exactly what `bdg consolidate` runs: bin/bdg.js, as a person starts it.
   rmSync(out, { recursive: true, force: true });
-  process.argv = [process.argv[0], join(here, '../bin/bdg.js'), 'consolidate', join(dir, 'files'), '--units', join(dir, 'units.csv'), '--out', out, '--workers', workers];
+  process.argv = [
+    process.argv[0],
+    join(here, '../bin/bdg.js'),
+    'consolidate',
+    join(dir, 'files'),
+    '--units',
+    join(dir, 'units.csv'),
+    '--out',
+    out,
+    '--workers',
+    workers,
+  ];
   process.on('exit', (status) => {
     if (status > 1) return;
     const use = process.resourceUsage();

@@ -29,7 +29,9 @@ await esbuild.build({
   // The core is written for Node's ESM resolution (.js suffixes on .ts files); esbuild maps them.
   resolveExtensions: ['.ts', '.js', '.mjs'],
   // CommonJS dependencies (exceljs and its zip libraries) `require` Node's built-in modules.
-  banner: { js: "import { createRequire as __bdgRequire } from 'node:module'; const require = __bdgRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bdgRequire } from 'node:module'; const require = __bdgRequire(import.meta.url);",
+  },
   // Names kept, so a stack trace in a bug report still reads.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -67,7 +67,9 @@ const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ver
 const csvParseForBrowser = {
   name: 'csv-parse-browser',
   setup(build) {
-    build.onResolve({ filter: /^csv-parse\/sync$/ }, () => ({ path: join(root, 'node_modules/csv-parse/dist/esm/sync.js') }));
+    build.onResolve({ filter: /^csv-parse\/sync$/ }, () => ({
+      path: join(root, 'node_modules/csv-parse/dist/esm/sync.js'),
+    }));
   },
 };
 
@@ -98,4 +100,5 @@ const page = html
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, page);
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
-if (process.env.BDG_WEB_SIZE) console.error(`dist/bdg.html: ${kb(Buffer.byteLength(page))}, ${kb(gzipSync(page, { level: 9 }).length)} gzipped`);
+if (process.env.BDG_WEB_SIZE)
+  console.error(`dist/bdg.html: ${kb(Buffer.byteLength(page))}, ${kb(gzipSync(page, { level: 9 }).length)} gzipped`);

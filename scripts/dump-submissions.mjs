@@ -23,7 +23,15 @@ export function plain(read) {
   const s = read.submission;
   return {
     catalogue: read.catalogue?.version ?? null,
-    issues: read.issues.map(({ rule, severity, sheet, cell, indicator, value, message }) => ({ rule, severity, sheet, cell, indicator, value, message })),
+    issues: read.issues.map(({ rule, severity, sheet, cell, indicator, value, message }) => ({
+      rule,
+      severity,
+      sheet,
+      cell,
+      indicator,
+      value,
+      message,
+    })),
     submission: s && {
       info: s.info,
       infoRefs: s.infoRefs,

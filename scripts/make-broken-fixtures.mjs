@@ -48,7 +48,7 @@ function zip(entries) {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const data = e.stored ? e.data : e.compressed ?? deflateRawSync(e.data);
+    const data = e.stored ? e.data : (e.compressed ?? deflateRawSync(e.data));
     const size = e.declaredSize ?? e.data?.length ?? e.size;
     const crc = e.crc ?? (e.data ? crc32(e.data) : 0);
     const local = Buffer.alloc(30);
@@ -87,7 +87,8 @@ function zip(entries) {
 async function parts(buf) {
   const z = await JSZip.loadAsync(buf);
   const out = [];
-  for (const name of Object.keys(z.files)) if (!z.files[name].dir) out.push({ name, data: await z.file(name).async('nodebuffer') });
+  for (const name of Object.keys(z.files))
+    if (!z.files[name].dir) out.push({ name, data: await z.file(name).async('nodebuffer') });
   return out;
 }
 
@@ -107,8 +108,16 @@ const write = (dir, name, data) => writeFileSync(join(dir, name), data);
 
 // --- not a workbook ------------------------------------------------------------------------------
 write(broken, 'rong.xlsx', Buffer.alloc(0));
-write(broken, 'van-ban-word.xlsx', await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('Báo cáo kết quả')] }] })));
-write(broken, 'ban-scan.xlsx', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'));
+write(
+  broken,
+  'van-ban-word.xlsx',
+  await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('Báo cáo kết quả')] }] })),
+);
+write(
+  broken,
+  'ban-scan.xlsx',
+  Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
+);
 write(broken, 'tai-do-dang.xlsx', ok.subarray(0, Math.floor(ok.length * 0.6)));
 
 // --- hostile -------------------------------------------------------------------------------------
@@ -119,26 +128,65 @@ const bombData = Buffer.alloc(500 * 1024 * 1024, 0x20);
 const bombCompressed = deflateRawSync(bombData, { level: 9 });
 const bombCrc = crc32(bombData);
 const withBomb = (declaredSize) =>
-  zip(okParts.map((p) => (p === sheet ? { name: p.name, compressed: bombCompressed, size: bombData.length, declaredSize, crc: bombCrc } : p)));
+  zip(
+    okParts.map((p) =>
+      p === sheet ? { name: p.name, compressed: bombCompressed, size: bombData.length, declaredSize, crc: bombCrc } : p,
+    ),
+  );
 write(broken, 'zip-bom.xlsx', withBomb(bombData.length));
 write(broken, 'zip-bom-khai-gian.xlsx', withBomb(4096));
 // A shared-strings table of 50 MB.
 const sst = okParts.find((p) => p.name === 'xl/sharedStrings.xml');
 const filler = `<si><t>${'Số liệu bổ sung '.repeat(60)}</t></si>`;
-const bigSst = sst.data.toString('utf8').replace('</sst>', filler.repeat(Math.ceil((50 * 1024 * 1024) / Buffer.byteLength(filler))) + '</sst>');
-write(broken, 'chuoi-50mb.xlsx', zip(okParts.map((p) => (p === sst ? { name: p.name, data: Buffer.from(bigSst) } : p))));
+const bigSst = sst.data
+  .toString('utf8')
+  .replace('</sst>', filler.repeat(Math.ceil((50 * 1024 * 1024) / Buffer.byteLength(filler))) + '</sst>');
+write(
+  broken,
+  'chuoi-50mb.xlsx',
+  zip(okParts.map((p) => (p === sst ? { name: p.name, data: Buffer.from(bigSst) } : p))),
+);
 // "Billion laughs": entities that expand exponentially.
 const laughs =
   '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "hahahahaha">' +
-  Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('') +
+  Array.from(
+    { length: 9 },
+    (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`,
+  ).join('') +
   ']>';
-write(broken, 'xml-thuc-the.xlsx', await rezip(ok, (name, t) => (name === 'xl/sharedStrings.xml' ? t.replace(/^<\?xml[^>]*\?>/, laughs).replace('<t>', '<t>&j;') : t)));
+write(
+  broken,
+  'xml-thuc-the.xlsx',
+  await rezip(ok, (name, t) =>
+    name === 'xl/sharedStrings.xml' ? t.replace(/^<\?xml[^>]*\?>/, laughs).replace('<t>', '<t>&j;') : t,
+  ),
+);
 // Deeply nested elements and malformed XML.
-write(broken, 'xml-long-sau.xlsx', await rezip(ok, (name, t) => (name === 'xl/worksheets/sheet2.xml' ? t.replace('</worksheet>', `<extLst>${'<ext>'.repeat(200000)}${'</ext>'.repeat(200000)}</extLst></worksheet>`) : t)));
-write(broken, 'xml-hong.xlsx', await rezip(ok, (name, t) => (name === 'xl/worksheets/sheet2.xml' ? t.replace('</sheetData>', '<row r="9999"><c r="A9999"><v>1</c></sheetData>') : t)));
+write(
+  broken,
+  'xml-long-sau.xlsx',
+  await rezip(ok, (name, t) =>
+    name === 'xl/worksheets/sheet2.xml'
+      ? t.replace('</worksheet>', `<extLst>${'<ext>'.repeat(200000)}${'</ext>'.repeat(200000)}</extLst></worksheet>`)
+      : t,
+  ),
+);
+write(
+  broken,
+  'xml-hong.xlsx',
+  await rezip(ok, (name, t) =>
+    name === 'xl/worksheets/sheet2.xml'
+      ? t.replace('</sheetData>', '<row r="9999"><c r="A9999"><v>1</c></sheetData>')
+      : t,
+  ),
+);
 // Path tricks inside the zip.
 write(broken, 'ten-la.xlsx', zip([...okParts, { name: '../../ngoai-thu-muc.txt', data: Buffer.from('x') }]));
-write(broken, 'ten-ky-tu-dieu-khien.xlsx', zip([...okParts, { name: 'xl/media/anh\u0007.png', data: Buffer.from('x') }]));
+write(
+  broken,
+  'ten-ky-tu-dieu-khien.xlsx',
+  zip([...okParts, { name: 'xl/media/anh\u0007.png', data: Buffer.from('x') }]),
+);
 
 // --- odd but legitimate --------------------------------------------------------------------------
 // A million empty formatted rows after the data, what formatting a whole column leaves.
@@ -147,7 +195,10 @@ write(
   'trieu-dong-trong.xlsx',
   await rezip(ok, (name, t) =>
     name === 'xl/worksheets/sheet2.xml'
-      ? t.replace('</sheetData>', `${Array.from({ length: 1_000_000 }, (_, i) => `<row r="${i + 200}" s="1" customFormat="1"/>`).join('')}</sheetData>`)
+      ? t.replace(
+          '</sheetData>',
+          `${Array.from({ length: 1_000_000 }, (_, i) => `<row r="${i + 200}" s="1" customFormat="1"/>`).join('')}</sheetData>`,
+        )
       : t,
   ),
 );
@@ -158,7 +209,9 @@ write(
   'tien-to-x.xlsx',
   await rezip(ok, (name, t) => {
     if (!t.includes(`xmlns="${MAIN}"`)) return t;
-    return t.replace(`xmlns="${MAIN}"`, `xmlns:x="${MAIN}"`).replace(/<(\/?)([A-Za-z][\w]*)(?=[\s>/])/g, (m, slash, tag) => (tag.includes(':') ? m : `<${slash}x:${tag}`));
+    return t
+      .replace(`xmlns="${MAIN}"`, `xmlns:x="${MAIN}"`)
+      .replace(/<(\/?)([A-Za-z][\w]*)(?=[\s>/])/g, (m, slash, tag) => (tag.includes(':') ? m : `<${slash}x:${tag}`));
   }),
 );
 // Strict OOXML namespaces.
@@ -168,7 +221,10 @@ write(
   await rezip(ok, (_, t) =>
     t
       .replaceAll(MAIN, 'http://purl.oclc.org/ooxml/spreadsheetml/main')
-      .replaceAll('http://schemas.openxmlformats.org/officeDocument/2006/relationships', 'http://purl.oclc.org/ooxml/officeDocument/relationships'),
+      .replaceAll(
+        'http://schemas.openxmlformats.org/officeDocument/2006/relationships',
+        'http://purl.oclc.org/ooxml/officeDocument/relationships',
+      ),
   ),
 );
 // The 1904 date system (old Mac Excel): Ngày lập must still read 15/12/2024.
@@ -186,8 +242,18 @@ write(
   await base((wb) => {
     const ws = wb.getWorksheet('Số liệu');
     const f = plausibleFigures(rng(655), 8);
-    ws.getCell(cell('DA8.07')).value = { formula: `${f['DA8.07'].total}+0`, result: f['DA8.07'].total, shareType: 'shared', ref: `${cell('DA8.07')}:${cell('DA8.07')}` };
-    ws.getCell(cell('DA8.13')).value = { richText: [{ text: String(f['DA8.13'].total).slice(0, 1), font: { bold: true } }, { text: String(f['DA8.13'].total).slice(1) }] };
+    ws.getCell(cell('DA8.07')).value = {
+      formula: `${f['DA8.07'].total}+0`,
+      result: f['DA8.07'].total,
+      shareType: 'shared',
+      ref: `${cell('DA8.07')}:${cell('DA8.07')}`,
+    };
+    ws.getCell(cell('DA8.13')).value = {
+      richText: [
+        { text: String(f['DA8.13'].total).slice(0, 1), font: { bold: true } },
+        { text: String(f['DA8.13'].total).slice(1) },
+      ],
+    };
     ws.getCell(cell('DA8.17')).value = { text: String(f['DA8.17'].total), hyperlink: 'https://example.org/so-lieu' };
     ws.getCell(cell('DA8.17', 'H')).value = { text: 'xem biên bản', hyperlink: 'https://example.org/bien-ban' };
   }),

@@ -37,13 +37,18 @@ const row = layout.rowOf.get('DA8.05');
 const { total, nu } = figures['DA8.05'];
 ws.getCell(`E${row}`).value = { formula: `F${row}+${total - nu}` };
 const r2 = layout.rowOf.get('DA8.02');
-ws.getCell(`E${r2}`).value = { formula: `E${layout.rowOf.get('DA8.01')}-${figures['DA8.01'].total - figures['DA8.02'].total}` };
+ws.getCell(`E${r2}`).value = {
+  formula: `E${layout.rowOf.get('DA8.01')}-${figures['DA8.01'].total - figures['DA8.02'].total}`,
+};
 ws.unprotect();
 
 const work = mkdtempSync(join(tmpdir(), 'bdg-office-'));
 const raw = join(work, 'krong-a-na-chua-tinh.xlsx');
 await wb.xlsx.writeFile(raw);
-const soffice = (to, file) => execFileSync('soffice', ['--headless', '--calc', '--convert-to', to, '--outdir', join(work, 'out'), file], { stdio: 'ignore' });
+const soffice = (to, file) =>
+  execFileSync('soffice', ['--headless', '--calc', '--convert-to', to, '--outdir', join(work, 'out'), file], {
+    stdio: 'ignore',
+  });
 soffice('xlsx:Calc MS Excel 2007 XML', raw);
 soffice('xls:MS Excel 97', raw);
 soffice('ods', raw);

@@ -34,7 +34,11 @@ function scaled(values, r) {
       if (ind.kind === 'money') return Math.round(v * f * 1000) / 1000;
       return v > 0 ? Math.max(1, Math.round(v * f)) : 0;
     };
-    out[ind.code] = { total: one(fig.total), ...(ind.breakdowns.includes('nu') ? { nu: one(fig.nu) } : {}), ...(ind.breakdowns.includes('dtts') ? { dtts: one(fig.dtts) } : {}) };
+    out[ind.code] = {
+      total: one(fig.total),
+      ...(ind.breakdowns.includes('nu') ? { nu: one(fig.nu) } : {}),
+      ...(ind.breakdowns.includes('dtts') ? { dtts: one(fig.dtts) } : {}),
+    };
   }
   return out;
 }
@@ -42,9 +46,22 @@ function scaled(values, r) {
 try {
   mkdirSync(join(work, 'in'));
   process.env.SOURCE_DATE_EPOCH = String(Date.UTC(2024, 0, 10) / 1000);
-  const this2024 = await main([process.argv[0], 'bdg', 'consolidate', join(root, 'fixtures/dak-lak/nop-bao-cao-2024'), '--units', join(root, 'fixtures/dak-lak/don-vi.csv'), '--out', join(work, 'out-2024'), '--workers', '1']);
+  const this2024 = await main([
+    process.argv[0],
+    'bdg',
+    'consolidate',
+    join(root, 'fixtures/dak-lak/nop-bao-cao-2024'),
+    '--units',
+    join(root, 'fixtures/dak-lak/don-vi.csv'),
+    '--out',
+    join(work, 'out-2024'),
+    '--workers',
+    '1',
+  ]);
   if (this2024 > 1) throw new Error(`consolidate 2024 exited ${this2024}`);
-  const by2024 = new Map(JSON.parse(readFileSync(join(work, 'out-2024', 'tong-hop-66-2024.json'), 'utf8')).units.map((u) => [u.code, u]));
+  const by2024 = new Map(
+    JSON.parse(readFileSync(join(work, 'out-2024', 'tong-hop-66-2024.json'), 'utf8')).units.map((u) => [u.code, u]),
+  );
   for (const d of units.children(units.root.code)) {
     const r = rng(2023_000 + Number(d.code));
     const now = by2024.get(d.code);
@@ -52,12 +69,28 @@ try {
       catalogue,
       unit: d,
       period: parsePeriodArg('2023'),
-      figures: now && now.source !== 'missing' ? scaled(now.values, r) : plausibleFigures(r, units.communesUnder(d.code)),
-      info: { preparedBy: 'Cán bộ phụ trách bình đẳng giới', preparedOn: new Date('2023-12-12T00:00:00Z'), head: 'Thủ trưởng đơn vị' },
+      figures:
+        now && now.source !== 'missing' ? scaled(now.values, r) : plausibleFigures(r, units.communesUnder(d.code)),
+      info: {
+        preparedBy: 'Cán bộ phụ trách bình đẳng giới',
+        preparedOn: new Date('2023-12-12T00:00:00Z'),
+        head: 'Thủ trưởng đơn vị',
+      },
     });
     await wb.xlsx.writeFile(join(work, 'in', `${d.code}.xlsx`));
   }
-  const status = await main([process.argv[0], 'bdg', 'consolidate', join(work, 'in'), '--units', join(root, 'fixtures/dak-lak/don-vi.csv'), '--out', join(work, 'out'), '--workers', '1']);
+  const status = await main([
+    process.argv[0],
+    'bdg',
+    'consolidate',
+    join(work, 'in'),
+    '--units',
+    join(root, 'fixtures/dak-lak/don-vi.csv'),
+    '--out',
+    join(work, 'out'),
+    '--workers',
+    '1',
+  ]);
   if (status !== 0) throw new Error(`consolidate exited ${status}`);
   // Kept compact: the communes below the districts make the indented file ten times larger.
   const rollup = JSON.parse(readFileSync(join(work, 'out', 'tong-hop-66-2023.json'), 'utf8'));
@@ -66,4 +99,3 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-

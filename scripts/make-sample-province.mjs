@@ -117,10 +117,17 @@ async function dakLak() {
                 figureCell(wb, 'DA8.06', 'Tổng số').value = '1.250';
               }
             : undefined;
-        await writeSubmission(join(out, viaCommunes[d.code], `${x.code}-${slug(x.name)}.xlsx`), x, '2024', 1, seed * 100 + j, {
-          edit,
-          narrative: j === 0,
-        });
+        await writeSubmission(
+          join(out, viaCommunes[d.code], `${x.code}-${slug(x.name)}.xlsx`),
+          x,
+          '2024',
+          1,
+          seed * 100 + j,
+          {
+            edit,
+            narrative: j === 0,
+          },
+        );
       }
       continue;
     }
@@ -153,7 +160,9 @@ async function afterReform() {
   const communes = units.children(units.root.code);
   for (const [j, x] of communes.entries()) {
     if (j === communes.length - 1) continue; // one commune has not reported
-    await writeSubmission(join(out, `${x.code}-${slug(x.name)}.xlsx`), x, '2025', 1, 2025_000 + j, { preparedOn: '2025-12-10' });
+    await writeSubmission(join(out, `${x.code}-${slug(x.name)}.xlsx`), x, '2025', 1, 2025_000 + j, {
+      preparedOn: '2025-12-10',
+    });
   }
 }
 

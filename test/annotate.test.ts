@@ -41,38 +41,76 @@ const sheetsXml = (idAttr: (i: number) => string) =>
 /** openpyxl-like: the workbook root declares no `r`; each <sheet> declares it on itself; sheets declare none. */
 function openpyxlLike(): Uint8Array {
   const data = figuresSheetXml({ figures: brokenFigures() }).replace(` xmlns:r="${REL}"`, '');
-  return withParts(rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', xml: data }], parts: { 'xl/styles.xml': STYLES } }), {
-    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}"><workbookPr/><bookViews><workbookView activeTab="1"/></bookViews><sheets>${sheetsXml((i) => `xmlns:r="${REL}" r:id="rId${i}"`)}</sheets><definedNames><definedName name="_xlnm.Print_Titles" localSheetId="1">'Số liệu'!$1:$1</definedName></definedNames></workbook>`,
-  });
+  return withParts(
+    rawWorkbook({
+      sheets: [
+        { name: 'Thông tin', xml: infoSheetXml() },
+        { name: 'Số liệu', xml: data },
+      ],
+      parts: { 'xl/styles.xml': STYLES },
+    }),
+    {
+      'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}"><workbookPr/><bookViews><workbookView activeTab="1"/></bookViews><sheets>${sheetsXml((i) => `xmlns:r="${REL}" r:id="rId${i}"`)}</sheets><definedNames><definedName name="_xlnm.Print_Titles" localSheetId="1">'Số liệu'!$1:$1</definedName></definedNames></workbook>`,
+    },
+  );
 }
 
 /** Another prefix for relationships on the workbook, and `r` bound to something else in the sheet part. */
 function otherPrefixes(): Uint8Array {
-  const data = figuresSheetXml({ figures: brokenFigures() }).replace(` xmlns:r="${REL}"`, ' xmlns:r="urn:example:not-relationships"');
-  return withParts(rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', xml: data }], parts: { 'xl/styles.xml': STYLES } }), {
-    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:rel="${REL}"><sheets>${sheetsXml((i) => `rel:id="rId${i}"`)}</sheets></workbook>`,
-  });
+  const data = figuresSheetXml({ figures: brokenFigures() }).replace(
+    ` xmlns:r="${REL}"`,
+    ' xmlns:r="urn:example:not-relationships"',
+  );
+  return withParts(
+    rawWorkbook({
+      sheets: [
+        { name: 'Thông tin', xml: infoSheetXml() },
+        { name: 'Số liệu', xml: data },
+      ],
+      parts: { 'xl/styles.xml': STYLES },
+    }),
+    {
+      'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:rel="${REL}"><sheets>${sheetsXml((i) => `rel:id="rId${i}"`)}</sheets></workbook>`,
+    },
+  );
 }
 
 /** Every part under a `x:` prefix for SpreadsheetML, the default namespace unused. */
 function prefixedMain(): Uint8Array {
   const prefix = (xml: string) =>
-    xml
-      .replace(/<(\/?)(?!\?)([a-zA-Z]+)([\s>/])/g, '<$1x:$2$3')
-      .replace(` xmlns="${MAIN}"`, ` xmlns:x="${MAIN}"`);
-  return withParts(rawWorkbook({ sheets: [{ name: 'Thông tin', xml: prefix(infoSheetXml()) }, { name: 'Số liệu', xml: prefix(figuresSheetXml({ figures: brokenFigures() })) }], parts: { 'xl/styles.xml': prefix(STYLES) } }), {
-    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><x:workbook xmlns:x="${MAIN}" xmlns:r="${REL}"><x:sheets>${sheetsXml((i) => `r:id="rId${i}"`).replace(/<sheet /g, '<x:sheet ')}</x:sheets></x:workbook>`,
-  });
+    xml.replace(/<(\/?)(?!\?)([a-zA-Z]+)([\s>/])/g, '<$1x:$2$3').replace(` xmlns="${MAIN}"`, ` xmlns:x="${MAIN}"`);
+  return withParts(
+    rawWorkbook({
+      sheets: [
+        { name: 'Thông tin', xml: prefix(infoSheetXml()) },
+        { name: 'Số liệu', xml: prefix(figuresSheetXml({ figures: brokenFigures() })) },
+      ],
+      parts: { 'xl/styles.xml': prefix(STYLES) },
+    }),
+    {
+      'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><x:workbook xmlns:x="${MAIN}" xmlns:r="${REL}"><x:sheets>${sheetsXml((i) => `r:id="rId${i}"`).replace(/<sheet /g, '<x:sheet ')}</x:sheets></x:workbook>`,
+    },
+  );
 }
 
 /** The workbook part is not at xl/workbook.xml: the package relationships name it. */
 function workbookElsewhere(): Uint8Array {
   const files = unzipSync(excelLike());
   const moved: Record<string, Uint8Array> = {
-    '[Content_Types].xml': strToU8(strFromU8(files['[Content_Types].xml']!).replace('/xl/workbook.xml', '/book/main.xml').replaceAll('/xl/worksheets/', '/book/s/')),
-    '_rels/.rels': strToU8(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="/book/main.xml"/></Relationships>`),
+    '[Content_Types].xml': strToU8(
+      strFromU8(files['[Content_Types].xml']!)
+        .replace('/xl/workbook.xml', '/book/main.xml')
+        .replaceAll('/xl/worksheets/', '/book/s/'),
+    ),
+    '_rels/.rels': strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="/book/main.xml"/></Relationships>`,
+    ),
     'book/main.xml': files['xl/workbook.xml']!,
-    'book/_rels/main.xml.rels': strToU8(strFromU8(files['xl/_rels/workbook.xml.rels']!).replaceAll('worksheets/', 's/').replace('Target="styles.xml"', 'Target="../xl/styles.xml"')),
+    'book/_rels/main.xml.rels': strToU8(
+      strFromU8(files['xl/_rels/workbook.xml.rels']!)
+        .replaceAll('worksheets/', 's/')
+        .replace('Target="styles.xml"', 'Target="../xl/styles.xml"'),
+    ),
     // Styles left at xl/styles.xml, reached by "../xl/styles.xml": openpyxl looks for them there whatever the package says.
     'xl/styles.xml': files['xl/styles.xml']!,
     'book/s/sheet1.xml': files['xl/worksheets/sheet1.xml']!,
@@ -88,7 +126,11 @@ interface Producer {
   readable: boolean;
 }
 
-const fixture = (path: string): Producer => ({ name: path, bytes: new Uint8Array(readFileSync(join(ROOT, path))), readable: true });
+const fixture = (path: string): Producer => ({
+  name: path,
+  bytes: new Uint8Array(readFileSync(join(ROOT, path))),
+  readable: true,
+});
 
 const PRODUCERS: Producer[] = [
   { name: 'Excel-like (r on the root)', bytes: excelLike(), readable: true },
@@ -107,11 +149,26 @@ const PRODUCERS: Producer[] = [
 function problemsOf(checked: CheckedFile): Issue[] {
   const own = [...checked.errors, ...checked.warnings].filter((i) => !i.rule.startsWith('file-'));
   if (own.some((i) => i.cell)) return own;
-  const nu = checked.submission?.rows.get('DA8.05')?.cells.nu?.ref ?? { sheet: 'Số liệu', cell: cellOf('DA8.05', 'nu') };
+  const nu = checked.submission?.rows.get('DA8.05')?.cells.nu?.ref ?? {
+    sheet: 'Số liệu',
+    cell: cellOf('DA8.05', 'nu'),
+  };
   return [
     ...own,
-    { rule: 'breakdown-exceeds-total', severity: 'error', sheet: nu.sheet, cell: nu.cell, message: 'Ô kiểm tra: số Nữ lớn hơn Tổng số.' },
-    { rule: 'value-above-reference', severity: 'warning', sheet: 'Số liệu', cell: 'K300', message: 'Ô kiểm tra ngoài vùng dữ liệu.' },
+    {
+      rule: 'breakdown-exceeds-total',
+      severity: 'error',
+      sheet: nu.sheet,
+      cell: nu.cell,
+      message: 'Ô kiểm tra: số Nữ lớn hơn Tổng số.',
+    },
+    {
+      rule: 'value-above-reference',
+      severity: 'warning',
+      sheet: 'Số liệu',
+      cell: 'K300',
+      message: 'Ô kiểm tra ngoài vùng dữ liệu.',
+    },
   ];
 }
 
@@ -131,15 +188,18 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the marked copy of a file from every producer', () => {
-  it.each(PRODUCERS.filter((p) => p.readable).map((p) => [p.name, p] as const))('%s: reads back with bdg as the same figures and problems', async (_name, producer) => {
-    const { path, issues } = made.find((m) => m.producer === producer)!;
-    const before = await checkSubmission(producer.bytes, 'x.xlsx');
-    const after = await checkSubmission(new Uint8Array(readFileSync(path)), 'x.xlsx');
-    expect(after.figures).toEqual(before.figures);
-    if (before.submission) expect(after.figures).not.toBeNull();
-    expect(after.errors.map((e) => `${e.rule}@${e.cell}`)).toEqual(before.errors.map((e) => `${e.rule}@${e.cell}`));
-    expect(issues.length).toBeGreaterThan(0);
-  });
+  it.each(PRODUCERS.filter((p) => p.readable).map((p) => [p.name, p] as const))(
+    '%s: reads back with bdg as the same figures and problems',
+    async (_name, producer) => {
+      const { path, issues } = made.find((m) => m.producer === producer)!;
+      const before = await checkSubmission(producer.bytes, 'x.xlsx');
+      const after = await checkSubmission(new Uint8Array(readFileSync(path)), 'x.xlsx');
+      expect(after.figures).toEqual(before.figures);
+      if (before.submission) expect(after.figures).not.toBeNull();
+      expect(after.errors.map((e) => `${e.rule}@${e.cell}`)).toEqual(before.errors.map((e) => `${e.rule}@${e.cell}`));
+      expect(issues.length).toBeGreaterThan(0);
+    },
+  );
 
   it('adds no part under a prefix it does not declare: every added r:id has its namespace in scope', () => {
     for (const { path, producer } of made) {
@@ -151,13 +211,17 @@ describe('the marked copy of a file from every producer', () => {
       const prefix = /\s(\w+):id="rIdBdg\d+"/.exec(listSheet!)![1]!;
       // Declared on the element itself, or on the root with the relationships namespace (strict or transitional).
       const declared = new RegExp(`xmlns:${prefix}="(${REL}|http://purl.oclc.org/ooxml/officeDocument/relationships)"`);
-      expect(declared.test(listSheet!) || declared.test(wb.slice(0, wb.indexOf('>', wb.indexOf('workbook'))))).toBe(true);
+      expect(declared.test(listSheet!) || declared.test(wb.slice(0, wb.indexOf('>', wb.indexOf('workbook'))))).toBe(
+        true,
+      );
     }
   });
 
-  it.skipIf(!hasOpenpyxl)('opens in openpyxl: the list sheet first and active, the marked cell red with its comment', () => {
-    // openpyxl cannot open Strict files at all (the original neither): those are left out, by name.
-    const script = `
+  it.skipIf(!hasOpenpyxl)(
+    'opens in openpyxl: the list sheet first and active, the marked cell red with its comment',
+    () => {
+      // openpyxl cannot open Strict files at all (the original neither): those are left out, by name.
+      const script = `
 import json, sys, unicodedata, openpyxl
 out = []
 for source, path, sheet, cell, light in json.loads(sys.argv[1]):
@@ -178,38 +242,54 @@ for source, path, sheet, cell, light in json.loads(sys.argv[1]):
     out.append({"sheets": wb.sheetnames, "active": wb.active.title, "fill": c.fill.fgColor.rgb, "comment": c.comment.text if c.comment else None,
                 "figures": [ws.cell(row=r, column=5).value for r in range(2, 12)] if sheet == "Số liệu" else []})
 print(json.dumps(out))`;
-    const jobs = made.map((m, k) => {
-      const source = join(dir, `source-${k}.xlsx`);
-      writeFileSync(source, m.producer.bytes);
-      // The fixture of a million empty rows takes openpyxl minutes unless read-only (no styles then): opened so.
-      return [source, m.path, m.marked.sheet, m.marked.cell, m.producer.name.includes('trieu-dong')];
-    });
-    const r = spawnSync(PYTHON, ['-c', script, JSON.stringify(jobs)], { encoding: 'utf8' });
-    expect(r.stderr.replace(/.*UserWarning.*\n.*warn\(.*\n?/g, '')).not.toMatch(/Error|Traceback/);
-    const results = JSON.parse(r.stdout) as ({ sheets: string[]; active: string; fill: string; comment: string | null; figures: unknown[] } | null)[];
-    expect(made.filter((_, k) => !results[k]).map((m) => m.producer.name)).toEqual(['fixtures/odd/strict.xlsx']);
-    results.forEach((res, k) => {
-      const m = made[k]!;
-      if (!res) return;
-      expect(res.sheets[0], m.producer.name).toBe(ERRORS_SHEET);
-      expect(res.active, m.producer.name).toBe(ERRORS_SHEET);
-      // Sheets named in TCVN3 ("Sè liÖu"): a problem on "Số liệu" is listed, no cell of theirs is marked.
-      if (m.producer.name.includes('tcvn3') || m.producer.name.includes('trieu-dong')) return expect(res.fill).toBeNull();
-      expect(res.fill, m.producer.name).toBe(m.marked.severity === 'error' ? RED : 'FFFFE699');
-      expect(res.comment ?? '', m.producer.name).toContain(m.marked.message);
-    });
-    // The workbook the reader does not open (found via _rels/.rels) keeps its figures: read with openpyxl.
-    const elsewhere = results[made.findIndex((m) => !m.producer.readable)]!;
-    expect(elsewhere.sheets).toEqual([ERRORS_SHEET, 'Thông tin', 'Số liệu']);
-    expect(elsewhere.figures.slice(0, 4)).toEqual([12, 4, 96, 45]);
-  });
+      const jobs = made.map((m, k) => {
+        const source = join(dir, `source-${k}.xlsx`);
+        writeFileSync(source, m.producer.bytes);
+        // The fixture of a million empty rows takes openpyxl minutes unless read-only (no styles then): opened so.
+        return [source, m.path, m.marked.sheet, m.marked.cell, m.producer.name.includes('trieu-dong')];
+      });
+      const r = spawnSync(PYTHON, ['-c', script, JSON.stringify(jobs)], { encoding: 'utf8' });
+      expect(r.stderr.replace(/.*UserWarning.*\n.*warn\(.*\n?/g, '')).not.toMatch(/Error|Traceback/);
+      const results = JSON.parse(r.stdout) as ({
+        sheets: string[];
+        active: string;
+        fill: string;
+        comment: string | null;
+        figures: unknown[];
+      } | null)[];
+      expect(made.filter((_, k) => !results[k]).map((m) => m.producer.name)).toEqual(['fixtures/odd/strict.xlsx']);
+      results.forEach((res, k) => {
+        const m = made[k]!;
+        if (!res) return;
+        expect(res.sheets[0], m.producer.name).toBe(ERRORS_SHEET);
+        expect(res.active, m.producer.name).toBe(ERRORS_SHEET);
+        // Sheets named in TCVN3 ("Sè liÖu"): a problem on "Số liệu" is listed, no cell of theirs is marked.
+        if (m.producer.name.includes('tcvn3') || m.producer.name.includes('trieu-dong'))
+          return expect(res.fill).toBeNull();
+        expect(res.fill, m.producer.name).toBe(m.marked.severity === 'error' ? RED : 'FFFFE699');
+        expect(res.comment ?? '', m.producer.name).toContain(m.marked.message);
+      });
+      // The workbook the reader does not open (found via _rels/.rels) keeps its figures: read with openpyxl.
+      const elsewhere = results[made.findIndex((m) => !m.producer.readable)]!;
+      expect(elsewhere.sheets).toEqual([ERRORS_SHEET, 'Thông tin', 'Số liệu']);
+      expect(elsewhere.figures.slice(0, 4)).toEqual([12, 4, 96, 45]);
+    },
+  );
 
   it.skipIf(!hasSoffice)('opens in LibreOffice, which shows the list sheet', { timeout: 300_000 }, () => {
     const out = join(dir, 'csv');
     mkdirSync(out, { recursive: true });
     const r = spawnSync(
       '/usr/bin/soffice',
-      [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', out, ...made.map((m) => m.path)],
+      [
+        `-env:UserInstallation=file://${join(dir, 'lo-profile')}`,
+        '--headless',
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76',
+        '--outdir',
+        out,
+        ...made.map((m) => m.path),
+      ],
       { encoding: 'utf8', timeout: 280_000 },
     );
     expect(r.status).toBe(0);
@@ -224,91 +304,134 @@ print(json.dumps(out))`;
 /** The cell formats of a copy's styles part, and the fill each uses. */
 function fillOfStyle(files: Record<string, Uint8Array>, stylesPath = 'xl/styles.xml'): (s: number) => string | null {
   const styles = strFromU8(files[stylesPath]!);
-  const fills = [...styles.slice(styles.indexOf('<fills'), styles.indexOf('</fills>')).matchAll(/<fill>([\s\S]*?)<\/fill>|<fill\/>/g)].map(
-    (m) => /fgColor rgb="(\w+)"/.exec(m[1] ?? '')?.[1] ?? null,
+  const fills = [
+    ...styles
+      .slice(styles.indexOf('<fills'), styles.indexOf('</fills>'))
+      .matchAll(/<fill>([\s\S]*?)<\/fill>|<fill\/>/g),
+  ].map((m) => /fgColor rgb="(\w+)"/.exec(m[1] ?? '')?.[1] ?? null);
+  const xfs = [...styles.slice(styles.indexOf('<cellXfs'), styles.indexOf('</cellXfs>')).matchAll(/<xf\b[^>]*>/g)].map(
+    (m) => Number(/fillId="(\d+)"/.exec(m[0])?.[1] ?? 0),
   );
-  const xfs = [...styles.slice(styles.indexOf('<cellXfs'), styles.indexOf('</cellXfs>')).matchAll(/<xf\b[^>]*>/g)].map((m) => Number(/fillId="(\d+)"/.exec(m[0])?.[1] ?? 0));
   return (s) => fills[xfs[s]!] ?? null;
 }
 
 describe('marking in one pass, within the limits', () => {
-  it('styles 2.000 marked cells of a sheet of 200.000 cells in one pass: existing cells, new cells, new rows', { timeout: 120_000 }, () => {
-    // 200 rows × 1.000 columns of numbers, every one styled; marks on existing cells, on cells a row lacks (column
-    // 1.001 on), and on rows the sheet lacks (past row 200), in no particular order.
-    const col = (n: number) => {
-      let s = '';
-      for (let c = n; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
-      return s;
-    };
-    const rows: string[] = [];
-    for (let r = 1; r <= 200; r++) {
-      let cells = '';
-      for (let c = 1; c <= 1000; c++) cells += `<c r="${col(c)}${r}" s="1"><v>${r * c}</v></c>`;
-      rows.push(`<row r="${r}">${cells}</row>`);
-    }
-    const sheet = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${rows.join('')}</sheetData></worksheet>`;
-    const bytes = rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', xml: sheet }], parts: { 'xl/styles.xml': STYLES } });
-    const issues: Issue[] = [];
-    const at = (ref: string, severity: 'error' | 'warning' = 'error') => issues.push({ rule: 'breakdown-exceeds-total', severity, sheet: 'Số liệu', cell: ref, message: `Ô ${ref} sai.` });
-    // 1.900 distinct existing cells: ten per row over rows 1–190, spread over the columns.
-    const existing = (k: number) => `${col(1 + (((k % 10) * 97 + Math.floor(k / 10)) % 1000))}${1 + Math.floor(k / 10)}`;
-    for (let k = 0; k < 1900; k++) at(existing(k), k % 3 ? 'error' : 'warning');
-    for (let k = 0; k < 50; k++) at(`${col(1001 + k)}${1 + k * 4}`);
-    for (let k = 0; k < 50; k++) at(`B${250 + k * 2}`, 'warning');
-    const marked = new Set(issues.map((i) => i.cell));
-    expect(marked.size).toBe(2000);
-    const copy = annotateWorkbook(bytes, issues, { file: 'lon.xlsx' });
-    if (!copy.ok) throw new Error(copy.reason);
-    const files = unzipSync(copy.bytes);
-    const xml = strFromU8(files['xl/worksheets/sheet2.xml']!);
-    const fill = fillOfStyle(files);
-    const styleOf = (ref: string) => {
-      const tags = [...xml.matchAll(new RegExp(`<c r="${ref}"[^>]*>`, 'g'))];
-      expect(tags.length, ref).toBe(1);
-      return Number(/\ss="(\d+)"/.exec(tags[0]![0])![1]);
-    };
-    // k = 0 (a warning), 1 and 2 (errors); an unmarked neighbour; a cell added to a row; a row added.
-    expect(existing(0)).toBe('A1');
-    expect(fill(styleOf('A1'))).toBe('FFFFE699');
-    expect(fill(styleOf(existing(1)))).toBe(RED);
-    expect(fill(styleOf(existing(1897)))).toBe(RED);
-    expect(fill(styleOf(existing(1899)))).toBe('FFFFE699');
-    expect(marked.has('A2')).toBe(false);
-    expect(styleOf('A2')).toBe(1);
-    expect(fill(styleOf('ALM1'))).toBe(RED);
-    expect(fill(styleOf('ALN5'))).toBe(RED);
-    expect(fill(styleOf('B250'))).toBe('FFFFE699');
-    // Cells stay in column order within their row, rows in order, the values as they were.
-    const row1 = /<row r="1">([\s\S]*?)<\/row>/.exec(xml)![1]!;
-    expect(row1.indexOf('r="ALL1"')).toBeLessThan(row1.indexOf('r="ALM1"'));
-    expect(xml.indexOf('<row r="200">')).toBeLessThan(xml.indexOf('<row r="250">'));
-    expect(xml).toContain(`<c r="ALL200" s="1"><v>${200 * 1000}</v></c>`);
-    // The comments hold every marked cell, the first 2.000 (MAX_MARKS) of them.
-    const comments = strFromU8(files['xl/comments1.xml']!);
-    expect([...comments.matchAll(/<comment ref=/g)].length).toBe(Math.min(2000, marked.size));
-  });
+  it(
+    'styles 2.000 marked cells of a sheet of 200.000 cells in one pass: existing cells, new cells, new rows',
+    { timeout: 120_000 },
+    () => {
+      // 200 rows × 1.000 columns of numbers, every one styled; marks on existing cells, on cells a row lacks (column
+      // 1.001 on), and on rows the sheet lacks (past row 200), in no particular order.
+      const col = (n: number) => {
+        let s = '';
+        for (let c = n; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+        return s;
+      };
+      const rows: string[] = [];
+      for (let r = 1; r <= 200; r++) {
+        let cells = '';
+        for (let c = 1; c <= 1000; c++) cells += `<c r="${col(c)}${r}" s="1"><v>${r * c}</v></c>`;
+        rows.push(`<row r="${r}">${cells}</row>`);
+      }
+      const sheet = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${rows.join('')}</sheetData></worksheet>`;
+      const bytes = rawWorkbook({
+        sheets: [
+          { name: 'Thông tin', xml: infoSheetXml() },
+          { name: 'Số liệu', xml: sheet },
+        ],
+        parts: { 'xl/styles.xml': STYLES },
+      });
+      const issues: Issue[] = [];
+      const at = (ref: string, severity: 'error' | 'warning' = 'error') =>
+        issues.push({
+          rule: 'breakdown-exceeds-total',
+          severity,
+          sheet: 'Số liệu',
+          cell: ref,
+          message: `Ô ${ref} sai.`,
+        });
+      // 1.900 distinct existing cells: ten per row over rows 1–190, spread over the columns.
+      const existing = (k: number) =>
+        `${col(1 + (((k % 10) * 97 + Math.floor(k / 10)) % 1000))}${1 + Math.floor(k / 10)}`;
+      for (let k = 0; k < 1900; k++) at(existing(k), k % 3 ? 'error' : 'warning');
+      for (let k = 0; k < 50; k++) at(`${col(1001 + k)}${1 + k * 4}`);
+      for (let k = 0; k < 50; k++) at(`B${250 + k * 2}`, 'warning');
+      const marked = new Set(issues.map((i) => i.cell));
+      expect(marked.size).toBe(2000);
+      const copy = annotateWorkbook(bytes, issues, { file: 'lon.xlsx' });
+      if (!copy.ok) throw new Error(copy.reason);
+      const files = unzipSync(copy.bytes);
+      const xml = strFromU8(files['xl/worksheets/sheet2.xml']!);
+      const fill = fillOfStyle(files);
+      const styleOf = (ref: string) => {
+        const tags = [...xml.matchAll(new RegExp(`<c r="${ref}"[^>]*>`, 'g'))];
+        expect(tags.length, ref).toBe(1);
+        return Number(/\ss="(\d+)"/.exec(tags[0]![0])![1]);
+      };
+      // k = 0 (a warning), 1 and 2 (errors); an unmarked neighbour; a cell added to a row; a row added.
+      expect(existing(0)).toBe('A1');
+      expect(fill(styleOf('A1'))).toBe('FFFFE699');
+      expect(fill(styleOf(existing(1)))).toBe(RED);
+      expect(fill(styleOf(existing(1897)))).toBe(RED);
+      expect(fill(styleOf(existing(1899)))).toBe('FFFFE699');
+      expect(marked.has('A2')).toBe(false);
+      expect(styleOf('A2')).toBe(1);
+      expect(fill(styleOf('ALM1'))).toBe(RED);
+      expect(fill(styleOf('ALN5'))).toBe(RED);
+      expect(fill(styleOf('B250'))).toBe('FFFFE699');
+      // Cells stay in column order within their row, rows in order, the values as they were.
+      const row1 = /<row r="1">([\s\S]*?)<\/row>/.exec(xml)![1]!;
+      expect(row1.indexOf('r="ALL1"')).toBeLessThan(row1.indexOf('r="ALM1"'));
+      expect(xml.indexOf('<row r="200">')).toBeLessThan(xml.indexOf('<row r="250">'));
+      expect(xml).toContain(`<c r="ALL200" s="1"><v>${200 * 1000}</v></c>`);
+      // The comments hold every marked cell, the first 2.000 (MAX_MARKS) of them.
+      const comments = strFromU8(files['xl/comments1.xml']!);
+      expect([...comments.matchAll(/<comment ref=/g)].length).toBe(Math.min(2000, marked.size));
+    },
+  );
 
   it("keeps the unit's own comments: a cell that has one keeps it, the others get bdg's", async () => {
     const files = unzipSync(excelLike());
-    files['xl/worksheets/sheet2.xml'] = strToU8(strFromU8(files['xl/worksheets/sheet2.xml']!).replace('</worksheet>', '<legacyDrawing r:id="rIdV"/></worksheet>'));
+    files['xl/worksheets/sheet2.xml'] = strToU8(
+      strFromU8(files['xl/worksheets/sheet2.xml']!).replace('</worksheet>', '<legacyDrawing r:id="rIdV"/></worksheet>'),
+    );
     files['xl/worksheets/_rels/sheet2.xml.rels'] = strToU8(
       `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PKG}"><Relationship Id="rIdC" Type="${REL}/comments" Target="../comments9.xml"/><Relationship Id="rIdV" Type="${REL}/vmlDrawing" Target="../drawings/vmlDrawing9.vml"/></Relationships>`,
     );
     const ownCell = cellOf('DA8.05', 'nu');
-    files['xl/comments9.xml'] = strToU8(`<?xml version="1.0" encoding="UTF-8"?><comments xmlns="${MAIN}"><authors><author>Chị Hoa</author></authors><commentList><comment ref="${ownCell}" authorId="0"><text><t>Số đã kiểm tra với sổ sách.</t></text></comment></commentList></comments>`);
-    files['xl/drawings/vmlDrawing9.vml'] = strToU8('<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape id="_x0000_s1025"/></xml>');
+    files['xl/comments9.xml'] = strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><comments xmlns="${MAIN}"><authors><author>Chị Hoa</author></authors><commentList><comment ref="${ownCell}" authorId="0"><text><t>Số đã kiểm tra với sổ sách.</t></text></comment></commentList></comments>`,
+    );
+    files['xl/drawings/vmlDrawing9.vml'] = strToU8(
+      '<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape id="_x0000_s1025"/></xml>',
+    );
     const source = zipSync(files);
     const checked = await checkSubmission(source, 'x.xlsx');
-    const issues = [...checked.errors, { rule: 'value-above-reference', severity: 'warning', sheet: 'Số liệu', cell: 'E2', message: 'Xem lại ô E2.' } as Issue];
+    const issues = [
+      ...checked.errors,
+      {
+        rule: 'value-above-reference',
+        severity: 'warning',
+        sheet: 'Số liệu',
+        cell: 'E2',
+        message: 'Xem lại ô E2.',
+      } as Issue,
+    ];
     const copy = annotateWorkbook(source, issues, { file: 'x.xlsx' });
     if (!copy.ok) throw new Error(copy.reason);
     const out = unzipSync(copy.bytes);
     const comments = strFromU8(out['xl/comments9.xml']!);
     expect(comments).toContain('<author>Chị Hoa</author><author>bdg</author>');
-    expect(comments).toContain(`<comment ref="${ownCell}" authorId="0"><text><t>Số đã kiểm tra với sổ sách.</t></text></comment>`);
+    expect(comments).toContain(
+      `<comment ref="${ownCell}" authorId="0"><text><t>Số đã kiểm tra với sổ sách.</t></text></comment>`,
+    );
     expect(comments).toContain('<comment ref="E2" authorId="1">');
     expect(comments.match(new RegExp(`ref="${ownCell}"`, 'g'))).toHaveLength(1);
-    expect(Object.keys(out).filter((k) => /comments|vml/i.test(k)).sort()).toEqual(['xl/comments9.xml', 'xl/drawings/vmlDrawing9.vml']);
+    expect(
+      Object.keys(out)
+        .filter((k) => /comments|vml/i.test(k))
+        .sort(),
+    ).toEqual(['xl/comments9.xml', 'xl/drawings/vmlDrawing9.vml']);
     expect(strFromU8(out['xl/drawings/vmlDrawing9.vml']!)).toContain('<x:Row>1</x:Row><x:Column>4</x:Column>');
     // The marked cell keeps the unit's comment and is still coloured.
     const fill = fillOfStyle(out);
@@ -318,8 +441,13 @@ describe('marking in one pass, within the limits', () => {
 
   it('refuses to inflate past the byte budget: the copy is skipped, too large', () => {
     const bytes = excelLike();
-    expect(annotateWorkbook(bytes, [], { file: 'x.xlsx', limits: { ...DEFAULT_LIMITS, maxUncompressedBytes: 2_000 } })).toEqual({ ok: false, reason: 'too-large' });
-    expect(annotateWorkbook(bytes, [], { file: 'x.xlsx', limits: { ...DEFAULT_LIMITS, maxFileBytes: 100 } })).toEqual({ ok: false, reason: 'too-large' });
+    expect(
+      annotateWorkbook(bytes, [], { file: 'x.xlsx', limits: { ...DEFAULT_LIMITS, maxUncompressedBytes: 2_000 } }),
+    ).toEqual({ ok: false, reason: 'too-large' });
+    expect(annotateWorkbook(bytes, [], { file: 'x.xlsx', limits: { ...DEFAULT_LIMITS, maxFileBytes: 100 } })).toEqual({
+      ok: false,
+      reason: 'too-large',
+    });
     expect(annotateWorkbook(strToU8('not a zip'), [], { file: 'x.xlsx' })).toEqual({ ok: false, reason: 'unreadable' });
   });
 
@@ -332,26 +460,34 @@ describe('marking in one pass, within the limits', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('[breakdown-exceeds-total]');
     expect(r.stdout).toContain('Tệp CHƯA hợp lệ: sửa 1 lỗi');
-    expect(r.stdout).toContain('Không tạo bản đánh dấu lỗi: nội dung giải nén của tệp vượt giới hạn dung lượng; các lỗi của tệp vẫn được liệt kê. Gửi danh sách lỗi này cho đơn vị');
+    expect(r.stdout).toContain(
+      'Không tạo bản đánh dấu lỗi: nội dung giải nén của tệp vượt giới hạn dung lượng; các lỗi của tệp vẫn được liệt kê. Gửi danh sách lỗi này cho đơn vị',
+    );
     expect(r.stdout).toContain('[annotate-skipped]');
     expect(existsSync(copy)).toBe(false);
   });
 
-  it("consolidate: the copy that cannot be made is named where it would have been, with the reason", () => {
+  it('consolidate: the copy that cannot be made is named where it would have been, with the reason', () => {
     const folder = join(dir, 'tong-hop');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, '655.xlsx'), lyingWorkbook());
     const info = infoSheetXml({ 'Mã đơn vị': '643', 'Tên đơn vị': 'Thành phố Buôn Ma Thuột' });
-    const other = rawWorkbook({ sheets: [{ name: 'Thông tin', xml: info }, { name: 'Số liệu', xml: figuresSheetXml() }] });
+    const other = rawWorkbook({
+      sheets: [
+        { name: 'Thông tin', xml: info },
+        { name: 'Số liệu', xml: figuresSheetXml() },
+      ],
+    });
     writeFileSync(join(folder, '643.xlsx'), other);
     const out = join(dir, 'tong-hop-out');
     const r = bdg(['consolidate', folder, '--units', join(ROOT, 'fixtures/dak-lak/don-vi.csv'), '--out', out]);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toContain('tiếp nhận 1, từ chối 1');
-    expect(r.stdout).toMatch(/\(không ghi\) \S*tra-lai\/655\.xlsx: Không tạo bản đánh dấu lỗi: nội dung giải nén của tệp vượt giới hạn dung lượng/);
+    expect(r.stdout).toMatch(
+      /\(không ghi\) \S*tra-lai\/655\.xlsx: Không tạo bản đánh dấu lỗi: nội dung giải nén của tệp vượt giới hạn dung lượng/,
+    );
     expect(existsSync(join(out, 'tra-lai', '655.xlsx'))).toBe(false);
     // The other outputs are written as usual.
     expect(readdirSync(out).sort()).toEqual(['bao-cao-66-2024.docx', 'tong-hop-66-2024.json', 'tong-hop-66-2024.xlsx']);
   });
 });
-

@@ -20,15 +20,21 @@ function validateMeasured(bytes: Uint8Array, name: string) {
   const file = join(tempDir('bdg-bounds-'), name);
   writeFileSync(file, bytes);
   const started = Date.now();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, resolve(ROOT, 'bin/bdg.js'), 'validate', file, '--json'], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-v', process.execPath, resolve(ROOT, 'bin/bdg.js'), 'validate', file, '--json'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 120_000,
+    },
+  );
   const wall = (Date.now() - started) / 1000;
   expect(wall).toBeLessThan(MAX_WALL_SECONDS);
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
-  const seconds = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]);
+  const seconds =
+    Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]) +
+    Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]);
   const json = JSON.parse(r.stdout) as { valid: boolean; errors: { rule: string; cell?: string; message: string }[] };
   return { json, seconds, rssMb: rssKb / 1024, size: bytes.length };
 }
@@ -38,7 +44,17 @@ const WHOLE_SHEET = 'A1:XFD1048576';
 
 describe('bounded whatever the file holds', () => {
   it('one merge over the whole sheet (a 3 KB file): refused naming the range', () => {
-    const m = validateMeasured(rawWorkbook({ sheets: undefined, parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ after: `<mergeCells count="1"><mergeCell ref="${WHOLE_SHEET}"/></mergeCells>` }) } }), 'gop-ca-sheet.xlsx');
+    const m = validateMeasured(
+      rawWorkbook({
+        sheets: undefined,
+        parts: {
+          'xl/worksheets/sheet2.xml': figuresSheetXml({
+            after: `<mergeCells count="1"><mergeCell ref="${WHOLE_SHEET}"/></mergeCells>`,
+          }),
+        },
+      }),
+      'gop-ca-sheet.xlsx',
+    );
     expect(m.size).toBeLessThan(8 * 1024);
     expect(m.json.errors.map((e) => `${e.rule}@${e.cell}`)).toEqual([`merged-figure-cell@${WHOLE_SHEET}`]);
     expect(m.seconds).toBeLessThan(MAX_SECONDS);
@@ -49,7 +65,10 @@ describe('bounded whatever the file holds', () => {
     const after =
       `<conditionalFormatting sqref="${WHOLE_SHEET}"><cfRule type="cellIs" dxfId="0" priority="1" operator="lessThan"><formula>0</formula></cfRule></conditionalFormatting>` +
       `<dataValidations count="1"><dataValidation type="whole" operator="greaterThanOrEqual" allowBlank="1" showErrorMessage="1" sqref="${WHOLE_SHEET}"><formula1>0</formula1></dataValidation></dataValidations>`;
-    const m = validateMeasured(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ after }) } }), 'kiem-tra-ca-sheet.xlsx');
+    const m = validateMeasured(
+      rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ after }) } }),
+      'kiem-tra-ca-sheet.xlsx',
+    );
     expect(m.size).toBeLessThan(8 * 1024);
     expect(m.json.errors).toEqual([]);
     expect(m.json.valid).toBe(true);
@@ -59,8 +78,14 @@ describe('bounded whatever the file holds', () => {
 
   it('empty formatted rows down to the last row of the grid (over a million): read, figures valid', () => {
     const from = lastRow();
-    const rows = Array.from({ length: 1_048_576 - from + 1 }, (_, i) => `<row r="${from + i}" s="1" customFormat="1" ht="15"/>`).join('');
-    const m = validateMeasured(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }), 'trieu-dong.xlsx');
+    const rows = Array.from(
+      { length: 1_048_576 - from + 1 },
+      (_, i) => `<row r="${from + i}" s="1" customFormat="1" ht="15"/>`,
+    ).join('');
+    const m = validateMeasured(
+      rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }),
+      'trieu-dong.xlsx',
+    );
     expect(m.json.errors).toEqual([]);
     expect(m.seconds).toBeLessThan(MAX_SECONDS);
     expect(m.rssMb).toBeLessThan(MAX_RSS_MB);
@@ -68,9 +93,13 @@ describe('bounded whatever the file holds', () => {
 
   it('16.384 formatted columns on a hundred rows: read, figures valid', () => {
     const from = lastRow();
-    const cells = (r: number) => Array.from({ length: 16_384 }, (_, c) => `<c r="${columnLetters(c + 1)}${r}" s="1"/>`).join('');
+    const cells = (r: number) =>
+      Array.from({ length: 16_384 }, (_, c) => `<c r="${columnLetters(c + 1)}${r}" s="1"/>`).join('');
     const rows = Array.from({ length: 100 }, (_, i) => `<row r="${from + i}">${cells(from + i)}</row>`).join('');
-    const m = validateMeasured(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }), 'het-cot.xlsx');
+    const m = validateMeasured(
+      rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }),
+      'het-cot.xlsx',
+    );
     expect(m.json.errors).toEqual([]);
     expect(m.seconds).toBeLessThan(MAX_SECONDS);
     expect(m.rssMb).toBeLessThan(MAX_RSS_MB);
@@ -78,8 +107,13 @@ describe('bounded whatever the file holds', () => {
 
   it('millions of empty cells without addresses (positional): refused as too large, within bounds', () => {
     const from = lastRow();
-    const rows = Array.from({ length: 100 }, (_, i) => `<row r="${from + i}">${'<c s="1"/>'.repeat(16_384)}</row>`).join('').repeat(2);
-    const m = validateMeasured(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }), 'o-khong-dia-chi.xlsx');
+    const rows = Array.from({ length: 100 }, (_, i) => `<row r="${from + i}">${'<c s="1"/>'.repeat(16_384)}</row>`)
+      .join('')
+      .repeat(2);
+    const m = validateMeasured(
+      rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }),
+      'o-khong-dia-chi.xlsx',
+    );
     expect(m.json.errors.map((e) => e.rule)).toEqual(['file-too-large']);
     expect(m.json.errors[0]!.message).toContain('phần tử');
     expect(m.seconds).toBeLessThan(MAX_SECONDS);
@@ -88,8 +122,15 @@ describe('bounded whatever the file holds', () => {
 
   it('values in every one of 16.384 columns on 20 rows: refused as too many cells, within bounds', () => {
     const from = lastRow();
-    const rows = Array.from({ length: 20 }, (_, i) => `<row r="${from + i}">${Array.from({ length: 16_384 }, (_, c) => `<c r="${columnLetters(c + 1)}${from + i}"><v>1</v></c>`).join('')}</row>`).join('');
-    const m = validateMeasured(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }), 'day-o.xlsx');
+    const rows = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `<row r="${from + i}">${Array.from({ length: 16_384 }, (_, c) => `<c r="${columnLetters(c + 1)}${from + i}"><v>1</v></c>`).join('')}</row>`,
+    ).join('');
+    const m = validateMeasured(
+      rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': figuresSheetXml({ moreRows: rows }) } }),
+      'day-o.xlsx',
+    );
     expect(m.json.errors.map((e) => e.rule)).toEqual(['file-too-large']);
     expect(m.json.errors[0]!.message).toContain('ô chứa dữ liệu');
     expect(m.seconds).toBeLessThan(MAX_SECONDS);

@@ -27,7 +27,11 @@ function run(dir: string, units: string, out: string, extra: string[] = []) {
 /** The spec's `totals` entry expected for one indicator, from independently summed figures. */
 function expectTotals(json: Rollup, expected: Figures, reported: (code: string) => number, expectedUnits: number) {
   for (const ind of catalogue.indicators)
-    expect(json.totals[ind.code], ind.code).toEqual({ ...expected[ind.code], reported: reported(ind.code), expected: expectedUnits });
+    expect(json.totals[ind.code], ind.code).toEqual({
+      ...expected[ind.code],
+      reported: reported(ind.code),
+      expected: expectedUnits,
+    });
 }
 
 describe('bdg consolidate', () => {
@@ -40,7 +44,10 @@ describe('bdg consolidate', () => {
     const dir = join(root, 'full');
     const units = writeUnits(root, THREE_LEVEL);
     const figs = { '101': figuresFor(1, 4), '102': figuresFor(2, 4), '103': figuresFor(3, 4) };
-    for (const [code, f] of Object.entries(figs)) await writeSubmission(join(dir, `${code}.xlsx`), D[code as keyof typeof D], f, { narrative: { difficulties: `Khó khăn của ${code}` } });
+    for (const [code, f] of Object.entries(figs))
+      await writeSubmission(join(dir, `${code}.xlsx`), D[code as keyof typeof D], f, {
+        narrative: { difficulties: `Khó khăn của ${code}` },
+      });
     const out = join(root, 'out-full');
     const r = run(dir, units, out);
     expect(r.status, r.stderr).toBe(0);
@@ -51,13 +58,25 @@ describe('bdg consolidate', () => {
     const sum = sumFigures(Object.values(figs));
     expectTotals(json, sum, () => 3, 3);
     // A figure hand-checked: DA8.05 total is the plain sum of three districts.
-    expect(json.totals['DA8.05']!.total).toBe(figs['101']['DA8.05']!.total! + figs['102']['DA8.05']!.total! + figs['103']['DA8.05']!.total!);
+    expect(json.totals['DA8.05']!.total).toBe(
+      figs['101']['DA8.05']!.total! + figs['102']['DA8.05']!.total! + figs['103']['DA8.05']!.total!,
+    );
     // Ratios come from the sums, never from averaging the districts' ratios.
     const ratio = (id: string) => json.ratios.find((x) => x.id === id)!;
-    expect(ratio('co-quan-lanh-dao-nu')).toMatchObject({ numerator: sum['BDG.12']!.total, denominator: sum['BDG.11']!.total, value: sum['BDG.12']!.total! / sum['BDG.11']!.total!, target: 60 });
+    expect(ratio('co-quan-lanh-dao-nu')).toMatchObject({
+      numerator: sum['BDG.12']!.total,
+      denominator: sum['BDG.11']!.total,
+      value: sum['BDG.12']!.total! / sum['BDG.11']!.total!,
+      target: 60,
+    });
     expect(ratio('xa-co-mo-hinh-blgd')).toMatchObject({ numerator: sum['BDG.19']!.total, denominator: 12 });
     expect(json.communes).toBe(12);
-    expect(json.units.find((u) => u.code === '102')).toMatchObject({ level: 'Huyện', parent: '10', source: 'file', values: figs['102'] });
+    expect(json.units.find((u) => u.code === '102')).toMatchObject({
+      level: 'Huyện',
+      parent: '10',
+      source: 'file',
+      values: figs['102'],
+    });
     expect(json.narratives.map((n) => n.unit.code)).toEqual(['101', '102', '103']);
     expect(readdirSync(out).sort()).toEqual(['bao-cao-10-2024.docx', 'tong-hop-10-2024.json', 'tong-hop-10-2024.xlsx']);
     expect(JSON.parse(readFileSync(join(out, 'tong-hop-10-2024.json'), 'utf8'))).toEqual(json);
@@ -69,27 +88,53 @@ describe('bdg consolidate', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, 'tong-hop-10-2024.xlsx'));
     // The form's guide sheet is not carried into the summary.
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Cấp huyện', 'Tình hình nộp báo cáo']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Thông tin',
+      'Số liệu',
+      'Thuyết minh',
+      'Cấp huyện',
+      'Tình hình nộp báo cáo',
+    ]);
     const data = wb.getWorksheet('Số liệu')!;
-    const row = [...Array(data.rowCount).keys()].map((i) => data.getRow(i + 1)).find((rw) => rw.getCell('B').value === 'DA8.05')!;
-    expect([row.getCell('E').value, row.getCell('F').value, row.getCell('G').value]).toEqual([sum['DA8.05']!.total, sum['DA8.05']!.nu, sum['DA8.05']!.dtts]);
+    const row = [...Array(data.rowCount).keys()]
+      .map((i) => data.getRow(i + 1))
+      .find((rw) => rw.getCell('B').value === 'DA8.05')!;
+    expect([row.getCell('E').value, row.getCell('F').value, row.getCell('G').value]).toEqual([
+      sum['DA8.05']!.total,
+      sum['DA8.05']!.nu,
+      sum['DA8.05']!.dtts,
+    ]);
     const level = wb.getWorksheet('Cấp huyện')!;
     // Names over the columns, the measure under them, the code in a small row; then the units and a total row.
     expect(level.getCell('E1').value).toBe('Tổ truyền thông cộng đồng (tổ)');
     expect(level.getCell('E2').value).toBe('Tổng số');
     expect(level.getCell('E3').value).toBe('DA8.01');
     expect(level.getCell('E3').font.size).toBe(8);
-    const col05 = [...Array(level.columnCount).keys()].map((i) => i + 1).find((c) => level.getCell(3, c).value === 'DA8.05')!;
+    const col05 = [...Array(level.columnCount).keys()]
+      .map((i) => i + 1)
+      .find((c) => level.getCell(3, c).value === 'DA8.05')!;
     expect(level.getCell(1, col05).value).toBe('Lượt người dự truyền thông Dự án 8 (lượt người)');
-    expect([level.getCell(2, col05).value, level.getCell(2, col05 + 1).value, level.getCell(2, col05 + 2).value]).toEqual(['Tổng số', 'Nữ', 'DTTS']);
+    expect([
+      level.getCell(2, col05).value,
+      level.getCell(2, col05 + 1).value,
+      level.getCell(2, col05 + 2).value,
+    ]).toEqual(['Tổng số', 'Nữ', 'DTTS']);
     expect(level.getCell('A4').value).toBe('101');
     expect(level.getCell('B5').value).toBe('Huyện Tây');
     expect(level.getCell('E5').value).toBe(figs['102']['DA8.01']!.total);
     expect(level.getCell('B7').value).toBe('Tổng cộng');
     expect(level.getCell('B7').font.bold).toBe(true);
-    expect(level.getCell(7, col05).value).toEqual({ formula: `SUM(${level.getColumn(col05).letter}4:${level.getColumn(col05).letter}6)`, result: sum['DA8.05']!.total });
+    expect(level.getCell(7, col05).value).toEqual({
+      formula: `SUM(${level.getColumn(col05).letter}4:${level.getColumn(col05).letter}6)`,
+      result: sum['DA8.05']!.total,
+    });
     expect(level.getCell(7, col05 + 1).value).toMatchObject({ result: sum['DA8.05']!.nu });
-    expect(level.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', printTitlesRow: '1:3', printTitlesColumn: 'A:B' });
+    expect(level.pageSetup).toMatchObject({
+      paperSize: 9,
+      orientation: 'landscape',
+      printTitlesRow: '1:3',
+      printTitlesColumn: 'A:B',
+    });
     expect(level.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 3 });
   });
 
@@ -97,10 +142,17 @@ describe('bdg consolidate', () => {
     const dir = join(root, 'missing');
     const units = writeUnits(root, THREE_LEVEL);
     const figs = { '101': figuresFor(11, 4), '103': figuresFor(13, 4) };
-    for (const [code, f] of Object.entries(figs)) await writeSubmission(join(dir, `${code}.xlsx`), D[code as keyof typeof D], f);
+    for (const [code, f] of Object.entries(figs))
+      await writeSubmission(join(dir, `${code}.xlsx`), D[code as keyof typeof D], f);
     const r = run(dir, units, join(root, 'out-missing'));
     expect(r.status).toBe(0);
-    expect(r.json!.completeness).toEqual({ expected: 3, received: 2, missing: [{ code: '102', name: 'Huyện Tây' }], late: [], partial: [] });
+    expect(r.json!.completeness).toEqual({
+      expected: 3,
+      received: 2,
+      missing: [{ code: '102', name: 'Huyện Tây' }],
+      late: [],
+      partial: [],
+    });
     expectTotals(r.json!, sumFigures(Object.values(figs)), () => 2, 3);
     expect(r.json!.units.find((u) => u.code === '102')!.source).toBe('missing');
     // In the level sheet the unit without figures is greyed and italic; codes stay text, figures keep their format.
@@ -109,13 +161,16 @@ describe('bdg consolidate', () => {
     const level = wb.getWorksheet('Cấp huyện')!;
     expect([4, 5, 6].map((r) => level.getCell(r, 1).value)).toEqual(['101', '102', '103']);
     expect([4, 5, 6].map((r) => level.getCell(r, 1).numFmt)).toEqual(['@', '@', '@']);
-    const money = [...Array(level.columnCount).keys()].map((i) => i + 1).find((c) => level.getCell(3, c).value === 'DA8.20')!;
+    const money = [...Array(level.columnCount).keys()]
+      .map((i) => i + 1)
+      .find((c) => level.getCell(3, c).value === 'DA8.20')!;
     for (const r of [4, 6]) {
       expect(level.getCell(r, 2).font?.italic).toBeFalsy();
       expect(level.getCell(r, 5).numFmt).toBe('#,##0');
       expect(level.getCell(r, money).numFmt).toBe('#,##0.###');
     }
-    for (const c of [1, 2, 5, money]) expect(level.getCell(5, c).font).toMatchObject({ italic: true, color: { argb: 'FF9A9A9A' } });
+    for (const c of [1, 2, 5, money])
+      expect(level.getCell(5, c).font).toMatchObject({ italic: true, color: { argb: 'FF9A9A9A' } });
     expect(level.getCell(5, 5).value).toBe(null);
   });
 
@@ -125,14 +180,19 @@ describe('bdg consolidate', () => {
     const district = figuresFor(21, 4);
     await writeSubmission(join(dir, '101.xlsx'), D['101'], district);
     const communes = [1, 2, 3].map((i) => figuresFor(30 + i, 1));
-    for (const [i, f] of communes.entries()) await writeSubmission(join(dir, 'nam', `${commune('103', i + 1).code}.xlsx`), commune('103', i + 1), f);
+    for (const [i, f] of communes.entries())
+      await writeSubmission(join(dir, 'nam', `${commune('103', i + 1).code}.xlsx`), commune('103', i + 1), f);
     const r = run(dir, units, join(root, 'out-communes'));
     expect(r.status, r.stderr).toBe(0);
     const nam = r.json!.units.find((u) => u.code === '103')!;
     expect(nam.source).toBe('rollup');
     expect(nam.values).toEqual(sumFigures(communes));
     expect(nam.coverage!['DA8.05']).toEqual({ reported: 3, expected: 4 });
-    expect(r.json!.completeness).toMatchObject({ expected: 3, received: 2, missing: [{ code: '102', name: 'Huyện Tây' }] });
+    expect(r.json!.completeness).toMatchObject({
+      expected: 3,
+      received: 2,
+      missing: [{ code: '102', name: 'Huyện Tây' }],
+    });
     expectTotals(r.json!, sumFigures([district, ...communes]), () => 2, 3);
     expect(r.json!.units.find((u) => u.code === '10304')!.source).toBe('missing');
   });
@@ -141,11 +201,18 @@ describe('bdg consolidate', () => {
     const dir = join(root, 'two');
     const units = writeUnits(join(root), TWO_LEVEL);
     const figs = [1, 2, 3, 4].map((i) => figuresFor(40 + i, 1));
-    for (const [i, f] of figs.entries()) await writeSubmission(join(dir, `x${i + 1}.xlsx`), { code: `2000${i + 1}`, name: `Xã Số ${i + 1}` }, f, { period: '2025' });
+    for (const [i, f] of figs.entries())
+      await writeSubmission(join(dir, `x${i + 1}.xlsx`), { code: `2000${i + 1}`, name: `Xã Số ${i + 1}` }, f, {
+        period: '2025',
+      });
     const r = run(dir, units, join(root, 'out-two'));
     expect(r.status, r.stderr).toBe(0);
     expect(r.json!.period).toBe('2025');
-    expect(r.json!.completeness).toMatchObject({ expected: 5, received: 4, missing: [{ code: '20005', name: 'Xã Số 5' }] });
+    expect(r.json!.completeness).toMatchObject({
+      expected: 5,
+      received: 4,
+      missing: [{ code: '20005', name: 'Xã Số 5' }],
+    });
     expectTotals(r.json!, sumFigures(figs), () => 4, 5);
     expect(r.json!.units.every((u) => u.level === 'Xã' && u.parent === '20')).toBe(true);
     expect(existsSync(join(root, 'out-two', 'tong-hop-20-2025.xlsx'))).toBe(true);
@@ -178,7 +245,9 @@ describe('bdg consolidate', () => {
     expect(byPath['103.xlsx']!.status).toBe('accepted');
     expect(byPath['10302.xlsx']).toMatchObject({ status: 'superseded', supersededBy: '103.xlsx' });
     expect(byPath['10302.xlsx']!.reason).toContain('"103.xlsx" gồm 4/4 đơn vị cấp xã');
-    expect(byPath['sub/102-sai.xlsx']!.errors!.map((e) => [e.rule, e.cell])).toEqual([['breakdown-exceeds-total', 'F12']]);
+    expect(byPath['sub/102-sai.xlsx']!.errors!.map((e) => [e.rule, e.cell])).toEqual([
+      ['breakdown-exceeds-total', 'F12'],
+    ]);
     expect(byPath['102-2023.xlsx']!.errors!.map((e) => e.rule)).toEqual(['period-mismatch']);
     expect(byPath['102.xlsx']!.status).toBe('accepted');
     expect(byPath['~$102.xlsx']).toMatchObject({ status: 'ignored' });
@@ -202,38 +271,61 @@ describe('bdg consolidate', () => {
     const r = run(dir, units, join(root, 'out-empty'));
     expect(r.json!.totals['DA8.13']).toEqual({ total: 0, reported: 1, expected: 3 });
     expect(r.json!.totals['BDG.07']).toEqual({ total: null, reported: 0, expected: 3 });
-    expect(r.json!.totals['DA8.06']).toEqual({ total: a['DA8.06']!.total! + b['DA8.06']!.total!, reported: 2, expected: 3 });
+    expect(r.json!.totals['DA8.06']).toEqual({
+      total: a['DA8.06']!.total! + b['DA8.06']!.total!,
+      reported: 2,
+      expected: 3,
+    });
   });
 
-  it('never overwrites without --force, never touches its inputs, and writes the same JSON with 1 or 2 threads', { timeout: 240_000 }, async () => {
-    const dir = join(root, 'safety');
-    const units = writeUnits(root, THREE_LEVEL);
-    for (const code of ['101', '102', '103'] as const) await writeSubmission(join(dir, `${code}.xlsx`), D[code], figuresFor(Number(code), 4));
-    const digest = () => readdirSync(dir).map((f) => createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')).join();
-    const before = digest();
-    const env = { SOURCE_DATE_EPOCH: '1735689600' };
-    const out1 = join(root, 'out-w1');
-    const one = bdg(['consolidate', dir, '--units', units, '--out', out1, '--workers', '1'], { env });
-    expect(one.status, one.stderr).toBe(0);
-    const two = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'out-w2'), '--workers', '2'], { env });
-    expect(two.status).toBe(0);
-    // The same JSON but for the run id, which names each run.
-    const withoutRunId = (path: string) => ({ ...JSON.parse(readFileSync(path, 'utf8')), runId: undefined });
-    expect(withoutRunId(join(root, 'out-w2', 'tong-hop-10-2024.json'))).toEqual(withoutRunId(join(out1, 'tong-hop-10-2024.json')));
-    expect(JSON.parse(readFileSync(join(out1, 'tong-hop-10-2024.json'), 'utf8')).runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
-    const again = bdg(['consolidate', dir, '--units', units, '--out', out1]);
-    expect(again.status).toBe(2);
-    expect(again.stderr).toContain('--force');
-    expect(bdg(['consolidate', dir, '--units', units, '--out', out1, '--force']).status).toBe(0);
-    expect(digest()).toBe(before);
-    expect(readdirSync(out1).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  }); // four full runs: on a shared 2-core machine they can pass the default minute
+  it(
+    'never overwrites without --force, never touches its inputs, and writes the same JSON with 1 or 2 threads',
+    { timeout: 240_000 },
+    async () => {
+      const dir = join(root, 'safety');
+      const units = writeUnits(root, THREE_LEVEL);
+      for (const code of ['101', '102', '103'] as const)
+        await writeSubmission(join(dir, `${code}.xlsx`), D[code], figuresFor(Number(code), 4));
+      const digest = () =>
+        readdirSync(dir)
+          .map((f) =>
+            createHash('sha256')
+              .update(readFileSync(join(dir, f)))
+              .digest('hex'),
+          )
+          .join();
+      const before = digest();
+      const env = { SOURCE_DATE_EPOCH: '1735689600' };
+      const out1 = join(root, 'out-w1');
+      const one = bdg(['consolidate', dir, '--units', units, '--out', out1, '--workers', '1'], { env });
+      expect(one.status, one.stderr).toBe(0);
+      const two = bdg(['consolidate', dir, '--units', units, '--out', join(root, 'out-w2'), '--workers', '2'], { env });
+      expect(two.status).toBe(0);
+      // The same JSON but for the run id, which names each run.
+      const withoutRunId = (path: string) => ({ ...JSON.parse(readFileSync(path, 'utf8')), runId: undefined });
+      expect(withoutRunId(join(root, 'out-w2', 'tong-hop-10-2024.json'))).toEqual(
+        withoutRunId(join(out1, 'tong-hop-10-2024.json')),
+      );
+      expect(JSON.parse(readFileSync(join(out1, 'tong-hop-10-2024.json'), 'utf8')).runId).toMatch(
+        /^\d{8}-\d{6}-[0-9a-f]{4}$/,
+      );
+      const again = bdg(['consolidate', dir, '--units', units, '--out', out1]);
+      expect(again.status).toBe(2);
+      expect(again.stderr).toContain('--force');
+      expect(bdg(['consolidate', dir, '--units', units, '--out', out1, '--force']).status).toBe(0);
+      expect(digest()).toBe(before);
+      expect(readdirSync(out1).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+  ); // four full runs: on a shared 2-core machine they can pass the default minute
 
   it('never writes over an input, even with --force: an output that is a link to a submission, an annotated copy over its file', async () => {
     const dir = join(root, 'linked-inputs');
     const units = writeUnits(root, THREE_LEVEL);
     await writeSubmission(join(dir, '101.xlsx'), D['101'], figuresFor(101, 4));
-    await writeSubmission(join(dir, '102.xlsx'), D['102'], { ...figuresFor(102, 4), 'DA8.05': { total: 5, nu: 9, dtts: 1 } });
+    await writeSubmission(join(dir, '102.xlsx'), D['102'], {
+      ...figuresFor(102, 4),
+      'DA8.05': { total: 5, nu: 9, dtts: 1 },
+    });
     const before = readFileSync(join(dir, '102.xlsx'));
     // Last year's summary replaced by a link to a district's file (a shortcut a person made).
     const out = join(root, 'out-linked');
@@ -277,7 +369,9 @@ describe('bdg consolidate', () => {
     expect(f101.warnings!.map((w) => [w.rule, w.indicator])).toEqual([['outlier-vs-previous', 'DA8.06']]);
     expect(r.json!.files.find((f) => f.path === '102.xlsx')!.warnings).toEqual([]);
     const v = bdg(['validate', join(now, '101.xlsx'), '--units', units, '--previous', previous, '--json']);
-    expect(JSON.parse(v.stdout).warnings.map((w: { rule: string; cell: string }) => `${w.rule}@${w.cell}`)).toEqual(['outlier-vs-previous@E13']);
+    expect(JSON.parse(v.stdout).warnings.map((w: { rule: string; cell: string }) => `${w.rule}@${w.cell}`)).toEqual([
+      'outlier-vs-previous@E13',
+    ]);
     const { openDocx } = await import('./helpers/docx.js');
     const doc = await openDocx(join(root, 'now-out', 'bao-cao-10-2024.docx'));
     expect(doc.paragraphs.some((p) => / so với năm 2023(?: \(số liệu của [^)]*\))?\.$/.test(p.text))).toBe(true);
@@ -286,10 +380,18 @@ describe('bdg consolidate', () => {
   it('exits 2 when it cannot run', () => {
     expect(bdg(['consolidate', join(root, 'nope'), '--units', 'x.csv']).status).toBe(2);
     const edition = bdg(['consolidate', root, '--units-edition', '2023']);
-    expect([edition.status, edition.stderr]).toEqual([2, expect.stringMatching(/--units-edition "2023" không có: dùng 2024 .* hoặc 2025/)]);
+    expect([edition.status, edition.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--units-edition "2023" không có: dùng 2024 .* hoặc 2025/),
+    ]);
     const badRoot = bdg(['consolidate', root, '--root', '99999', '--period', '2025', '--out', join(root, 'bad-root')]);
-    expect([badRoot.status, badRoot.stderr]).toEqual([2, expect.stringContaining('--root "99999": không có đơn vị này trong danh mục đơn vị hành chính từ 1/7/2025')]);
-    expect(bdg(['consolidate', root, '--units', writeUnits(root, THREE_LEVEL), '--period', 'năm ngoái']).status).toBe(2);
+    expect([badRoot.status, badRoot.stderr]).toEqual([
+      2,
+      expect.stringContaining('--root "99999": không có đơn vị này trong danh mục đơn vị hành chính từ 1/7/2025'),
+    ]);
+    expect(bdg(['consolidate', root, '--units', writeUnits(root, THREE_LEVEL), '--period', 'năm ngoái']).status).toBe(
+      2,
+    );
   });
 });
 
@@ -300,9 +402,24 @@ describe('a blank form is not a report', () => {
     const units = join(ROOT, 'fixtures/dak-lak/don-vi.csv');
     // The districts' own files, without the communes of 655 and 656 (their folders): those two sent nothing, and
     // here they send the form back as they got it.
-    cpSync(join(ROOT, 'fixtures/dak-lak/nop-bao-cao-2024'), dir, { recursive: true, filter: (from) => !/krong-a-na|[/\\]lak$/.test(from) });
+    cpSync(join(ROOT, 'fixtures/dak-lak/nop-bao-cao-2024'), dir, {
+      recursive: true,
+      filter: (from) => !/krong-a-na|[/\\]lak$/.test(from),
+    });
     for (const unit of ['655', '656'])
-      expect(bdg(['template', '--unit', unit, '--units', units, '--period', '2024', '--out', join(dir, `${unit}-trong.xlsx`)]).status).toBe(0);
+      expect(
+        bdg([
+          'template',
+          '--unit',
+          unit,
+          '--units',
+          units,
+          '--period',
+          '2024',
+          '--out',
+          join(dir, `${unit}-trong.xlsx`),
+        ]).status,
+      ).toBe(0);
     const r = run(dir, units, join(root, 'out'));
     expect(r.status, r.stderr).toBe(1); // files were rejected: the outputs are written, the exit says so
     const json = r.json!;
@@ -337,7 +454,14 @@ describe('roll-up: a file without a figure never counts as reported', () => {
     const blank = emptyFigures(catalogue);
     const filled = emptyFigures(catalogue);
     filled['DA8.04'] = { ...filled['DA8.04'], total: 3 };
-    const byUnit = rollUp(tree, catalogue, new Map([['2', blank], ['3', filled]]));
+    const byUnit = rollUp(
+      tree,
+      catalogue,
+      new Map([
+        ['2', blank],
+        ['3', filled],
+      ]),
+    );
     expect(byUnit.get('2')!.source).toBe('missing');
     expect(byUnit.get('3')!.source).toBe('file');
     expect(byUnit.get('1')!.coverage!['DA8.04']).toEqual({ reported: 1, expected: 2 });

@@ -13,10 +13,13 @@ const files = readdirSync(coreDir, { recursive: true, encoding: 'utf8' })
 describe('the core is pure (the web page runs the same files)', () => {
   it('has files to check', () => expect(files.length).toBeGreaterThan(20));
 
-  it.each(files.map((f) => [relative(ROOT, f), f]))('%s imports nothing from Node, the edges or Buffer', (_name, file) => {
-    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''); // comments may mention them
-    expect(code).not.toMatch(/from\s+['"]node:|import\(\s*['"]node:|require\(/);
-    expect(code).not.toMatch(/\bBuffer\b|\bprocess\.|__dirname/);
-    expect(code).not.toMatch(/from\s+['"](\.\.\/)+(node|cli)\//);
-  });
+  it.each(files.map((f) => [relative(ROOT, f), f]))(
+    '%s imports nothing from Node, the edges or Buffer',
+    (_name, file) => {
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''); // comments may mention them
+      expect(code).not.toMatch(/from\s+['"]node:|import\(\s*['"]node:|require\(/);
+      expect(code).not.toMatch(/\bBuffer\b|\bprocess\.|__dirname/);
+      expect(code).not.toMatch(/from\s+['"](\.\.\/)+(node|cli)\//);
+    },
+  );
 });

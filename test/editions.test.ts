@@ -36,8 +36,20 @@ function fixtureCopy(): string {
   return dir;
 }
 
-async function writeFile(path: string, edition: string, unit: { code: string; name: string }, period: string, figures: Figures): Promise<void> {
-  const wb = buildSubmissionWorkbook({ catalogue: loadCatalogue(edition), unit, period: parsePeriodArg(period)!, figures, info: { preparedOn: new Date('2026-12-10T00:00:00Z') } });
+async function writeFile(
+  path: string,
+  edition: string,
+  unit: { code: string; name: string },
+  period: string,
+  figures: Figures,
+): Promise<void> {
+  const wb = buildSubmissionWorkbook({
+    catalogue: loadCatalogue(edition),
+    unit,
+    period: parsePeriodArg(period)!,
+    figures,
+    info: { preparedOn: new Date('2026-12-10T00:00:00Z') },
+  });
   mkdirSync(join(path, '..'), { recursive: true });
   await wb.xlsx.writeFile(path);
 }
@@ -56,7 +68,9 @@ async function codesOf(path: string): Promise<string[]> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path);
   const codes: string[] = [];
-  wb.getWorksheet('Số liệu')!.eachRow((row) => row.eachCell((c) => typeof c.value === 'string' && /^[A-Z0-9]+\.\d{2}$/.test(c.value) && codes.push(c.value)));
+  wb.getWorksheet('Số liệu')!.eachRow((row) =>
+    row.eachCell((c) => typeof c.value === 'string' && /^[A-Z0-9]+\.\d{2}$/.test(c.value) && codes.push(c.value)),
+  );
   return codes;
 }
 
@@ -101,18 +115,28 @@ describe('editions with the fixture edition (in process)', () => {
     writeFileSync(cw, readFileSync(cw, 'utf8').replace('DA8.01,DA8.01,same,\n', ''));
     installDataFiles(packageDataFiles(dir));
     expect(catalogueProblems()).toEqual([
-      { file: `catalogue/crosswalk/${OLD}--${TEST}.csv`, problems: [`thiếu mã DA8.01 của ${OLD}`, `mã DA8.01 của ${TEST} không có nguồn (ghi là new nếu là chỉ tiêu mới)`] },
+      {
+        file: `catalogue/crosswalk/${OLD}--${TEST}.csv`,
+        problems: [
+          `thiếu mã DA8.01 của ${OLD}`,
+          `mã DA8.01 của ${TEST} không có nguồn (ghi là new nếu là chỉ tiêu mới)`,
+        ],
+      },
     ]);
     const ind = join(dir, TEST, 'indicators.csv');
     writeFileSync(ind, readFileSync(ind, 'utf8').replace(/^(DA8\.02,.*),DA8\.01,$/m, '$1,DA8.99,'));
     installDataFiles(packageDataFiles(dir));
-    expect(catalogueProblems()).toEqual([{ file: `catalogue/${TEST}/indicators.csv`, problems: ['DA8.02: part_of DA8.99 không có'] }]);
+    expect(catalogueProblems()).toEqual([
+      { file: `catalogue/${TEST}/indicators.csv`, problems: ['DA8.02: part_of DA8.99 không có'] },
+    ]);
     const words = join(dir, TEST, 'bao-cao.txt');
     cpSync(join(FIXTURE, TEST, 'indicators.csv'), ind);
     cpSync(join(FIXTURE, 'crosswalk', `${OLD}--${TEST}.csv`), cw);
     writeFileSync(words, `${readFileSync(words, 'utf8')}Số tin bài: {BDG.07}.\n`);
     installDataFiles(packageDataFiles(dir));
-    expect(catalogueProblems()).toEqual([{ file: `catalogue/${TEST}/bao-cao.txt`, problems: [`dòng 11: {BDG.07} nói đến mã không có trong ${TEST}`] }]);
+    expect(catalogueProblems()).toEqual([
+      { file: `catalogue/${TEST}/bao-cao.txt`, problems: [`dòng 11: {BDG.07} nói đến mã không có trong ${TEST}`] },
+    ]);
     withFixture();
   });
 });
@@ -121,15 +145,27 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
   const env = { BDG_CATALOGUE_OVERLAY: FIXTURE };
   let dir: string;
   let units: string;
-  const d = (code: string) => ({ code, name: code === '101' ? 'Huyện Đông' : code === '102' ? 'Huyện Tây' : 'Thị xã Nam' });
+  const d = (code: string) => ({
+    code,
+    name: code === '101' ? 'Huyện Đông' : code === '102' ? 'Huyện Tây' : 'Thị xã Nam',
+  });
 
   beforeAll(async () => {
     withFixture();
     dir = tempDir('bdg-editions-cli-');
     units = writeUnits(dir, THREE_LEVEL);
     // Last year, all in the old edition.
-    await writeFile(join(dir, '2025/101.xlsx'), OLD, d('101'), '2025', { 'DA8.06': { total: 20 }, 'DA8.04': { total: 8 }, 'DA8.05': { total: 200 }, 'BDG.30': { total: 90 }, 'DA8.01': { total: 2 } });
-    await writeFile(join(dir, '2025/102.xlsx'), OLD, d('102'), '2025', { 'DA8.06': { total: 20 }, 'BDG.30': { total: 10 } });
+    await writeFile(join(dir, '2025/101.xlsx'), OLD, d('101'), '2025', {
+      'DA8.06': { total: 20 },
+      'DA8.04': { total: 8 },
+      'DA8.05': { total: 200 },
+      'BDG.30': { total: 90 },
+      'DA8.01': { total: 2 },
+    });
+    await writeFile(join(dir, '2025/102.xlsx'), OLD, d('102'), '2025', {
+      'DA8.06': { total: 20 },
+      'BDG.30': { total: 10 },
+    });
     // This year: two files in the new edition, one still in the old.
     await writeFile(join(dir, '2026/101.xlsx'), TEST, d('101'), '2026', {
       'DA8.31': { total: 25 },
@@ -148,17 +184,30 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
       'BDG.07': { total: 9 },
       'DA8.01': { total: 5 },
     });
-    await writeFile(join(dir, '2026/103.xlsx'), TEST, d('103'), '2026', { 'DA8.31': { total: 15 }, 'DA8.40': { total: 1 }, 'DA8.01': { total: 4 } });
+    await writeFile(join(dir, '2026/103.xlsx'), TEST, d('103'), '2026', {
+      'DA8.31': { total: 15 },
+      'DA8.40': { total: 1 },
+      'DA8.01': { total: 4 },
+    });
   });
   afterAll(withPackage);
 
   it('template: the edition of the period, or --form', async () => {
     const at = (name: string) => join(dir, name);
-    expect(bdg(['template', '--unit', '101', '--units', units, '--period', '2025', '--out', at('t25.xlsx')], { env }).status).toBe(0);
-    const r = bdg(['template', '--unit', '101', '--units', units, '--period', '2026', '--out', at('t26.xlsx')], { env });
+    expect(
+      bdg(['template', '--unit', '101', '--units', units, '--period', '2025', '--out', at('t25.xlsx')], { env }).status,
+    ).toBe(0);
+    const r = bdg(['template', '--unit', '101', '--units', units, '--period', '2026', '--out', at('t26.xlsx')], {
+      env,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Phiên bản biểu mẫu: ${TEST} (Biểu mẫu thử áp dụng từ năm 2026).`);
-    expect(bdg(['template', '--unit', '101', '--units', units, '--period', '2025', '--form', TEST, '--out', at('t25f.xlsx')], { env }).status).toBe(0);
+    expect(
+      bdg(
+        ['template', '--unit', '101', '--units', units, '--period', '2025', '--form', TEST, '--out', at('t25f.xlsx')],
+        { env },
+      ).status,
+    ).toBe(0);
     expect(await infoValue(at('t25.xlsx'), 'Phiên bản biểu mẫu')).toBe(OLD);
     expect(await infoValue(at('t26.xlsx'), 'Phiên bản biểu mẫu')).toBe(TEST);
     expect(await infoValue(at('t25f.xlsx'), 'Phiên bản biểu mẫu')).toBe(TEST);
@@ -168,7 +217,22 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
     expect(now).toEqual(expect.arrayContaining(['DA8.31', 'DA8.40', 'BDG.31', 'BDG.32']));
     expect(now).not.toContain('DA8.06');
     expect(now).not.toContain('BDG.07');
-    const bad = bdg(['template', '--unit', '101', '--units', units, '--period', '2025', '--form', 'BDG-1999.1', '--out', at('x.xlsx')], { env });
+    const bad = bdg(
+      [
+        'template',
+        '--unit',
+        '101',
+        '--units',
+        units,
+        '--period',
+        '2025',
+        '--form',
+        'BDG-1999.1',
+        '--out',
+        at('x.xlsx'),
+      ],
+      { env },
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(`--form "BDG-1999.1": không có phiên bản biểu mẫu này. bdg biết: ${OLD} (`);
   });
@@ -184,16 +248,33 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
     );
     const now = JSON.parse(bdg(['validate', join(dir, '2026/101.xlsx'), '--units', units, '--json'], { env }).stdout);
     expect(now.warnings).toEqual([]);
-    const newer = JSON.parse(bdg(['validate', join(dir, '2026/101.xlsx'), '--units', units, '--form', OLD, '--json'], { env }).stdout);
+    const newer = JSON.parse(
+      bdg(['validate', join(dir, '2026/101.xlsx'), '--units', units, '--form', OLD, '--json'], { env }).stdout,
+    );
     expect(newer.warnings.map((w: { rule: string }) => w.rule)).toEqual(['form-newer']);
   });
 
   it('consolidate: a folder mixing both editions, converted with exact totals and honest coverage; --previous across editions', async () => {
-    const prev = bdg(['consolidate', join(dir, '2025'), '--units', units, '--out', join(dir, 'out25'), '--json'], { env });
+    const prev = bdg(['consolidate', join(dir, '2025'), '--units', units, '--out', join(dir, 'out25'), '--json'], {
+      env,
+    });
     expect(prev.status, prev.stderr).toBe(0);
     expect(JSON.parse(prev.stdout).edition).toBe(OLD);
     const prevJson = join(dir, 'out25/tong-hop-10-2025.json');
-    const r = bdg(['consolidate', join(dir, '2026'), '--units', units, '--out', join(dir, 'out26'), '--json', '--previous', prevJson], { env });
+    const r = bdg(
+      [
+        'consolidate',
+        join(dir, '2026'),
+        '--units',
+        units,
+        '--out',
+        join(dir, 'out26'),
+        '--json',
+        '--previous',
+        prevJson,
+      ],
+      { env },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Biểu mẫu:       ${TEST}`);
     expect(r.stderr).toContain(`Đã chuyển 1 tệp theo biểu mẫu ${OLD} sang ${TEST}`);
@@ -207,7 +288,13 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
     expect(rollup.totals['BDG.07']).toBeUndefined();
     expect(rollup.totals['DA8.06']).toBeUndefined();
     const converted = rollup.files.find((f) => f.path === '102.xlsx')!;
-    expect(converted).toMatchObject({ status: 'accepted', edition: OLD, convertedFrom: OLD, notConverted: ['BDG.07', 'BDG.30'], lacking: ['DA8.40', 'BDG.31', 'BDG.32'] });
+    expect(converted).toMatchObject({
+      status: 'accepted',
+      edition: OLD,
+      convertedFrom: OLD,
+      notConverted: ['BDG.07', 'BDG.30'],
+      lacking: ['DA8.40', 'BDG.31', 'BDG.32'],
+    });
     expect(converted.warnings!.map((w) => w.message)).toContain(
       `Tệp theo biểu mẫu ${OLD}, đã chuyển sang biểu mẫu ${TEST} đang tổng hợp. Không chuyển được (chỉ tiêu đã tách hoặc bỏ): BDG.07, BDG.30. Tệp không có 3 chỉ tiêu mới (DA8.40, BDG.31–BDG.32): đơn vị được tính là chưa báo cáo các chỉ tiêu này. Để đủ số liệu, đề nghị đơn vị điền biểu mẫu ${TEST} (bdg template --form ${TEST}).`,
     );
@@ -219,10 +306,14 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
     const report = (await openDocx(join(dir, 'out26/bao-cao-10-2026.docx'))).paragraphs.map((p) => p.text);
     expect(report.some((t) => t.startsWith('Theo biểu mẫu thử năm 2026'))).toBe(true);
     expect(report).toContain('Các địa phương đã phát hành 80 sản phẩm truyền thông, tăng 100% so với năm 2025.');
-    expect(report).toContain('Dự án 8 đã tổ chức 18 cuộc truyền thông, tăng 125,0% so với năm 2025 (số liệu của 2/3 đơn vị cấp huyện).');
+    expect(report).toContain(
+      'Dự án 8 đã tổ chức 18 cuộc truyền thông, tăng 125,0% so với năm 2025 (số liệu của 2/3 đơn vị cấp huyện).',
+    );
     // The milestone year is the edition's own (its ratios.csv has target_2030 only).
     expect(report).toContain('Chỉ tiêu đến năm 2030');
-    expect(report).toContain('Hiện có 3 mô hình can thiệp giảm thiểu tảo hôn, hôn nhân cận huyết thống (số liệu của 2/3 đơn vị cấp huyện).');
+    expect(report).toContain(
+      'Hiện có 3 mô hình can thiệp giảm thiểu tảo hôn, hôn nhân cận huyết thống (số liệu của 2/3 đơn vị cấp huyện).',
+    );
     expect(report.find((t) => t.startsWith('Kinh phí từ ngân sách trung ương'))).not.toContain('so với');
     // The old year's report keeps its own wording.
     const old = (await openDocx(join(dir, 'out25/bao-cao-10-2025.docx'))).paragraphs.map((p) => p.text);
@@ -233,10 +324,26 @@ describe('two editions through the commands (BDG_CATALOGUE_OVERLAY)', () => {
   it('a file whose edition has no crosswalk path is rejected: edition-incompatible', async () => {
     const overlay = fixtureCopy();
     cpSync(join(overlay, TEST), join(overlay, 'ZZZ-2027.1'), { recursive: true });
-    writeFileSync(join(overlay, 'editions.csv'), `${readFileSync(join(overlay, 'editions.csv'), 'utf8')}ZZZ-2027.1,2027-01-01,Biểu mẫu không có bảng chuyển đổi\n`);
-    const r = bdg(['consolidate', join(dir, '2026'), '--units', units, '--form', 'ZZZ-2027.1', '--out', join(dir, 'outz'), '--json'], {
-      env: { BDG_CATALOGUE_OVERLAY: overlay },
-    });
+    writeFileSync(
+      join(overlay, 'editions.csv'),
+      `${readFileSync(join(overlay, 'editions.csv'), 'utf8')}ZZZ-2027.1,2027-01-01,Biểu mẫu không có bảng chuyển đổi\n`,
+    );
+    const r = bdg(
+      [
+        'consolidate',
+        join(dir, '2026'),
+        '--units',
+        units,
+        '--form',
+        'ZZZ-2027.1',
+        '--out',
+        join(dir, 'outz'),
+        '--json',
+      ],
+      {
+        env: { BDG_CATALOGUE_OVERLAY: overlay },
+      },
+    );
     expect(r.status).toBe(1);
     const rollup = JSON.parse(r.stdout) as Rollup;
     expect(rollup.files.map((f) => [f.path, f.status, f.errors?.[0]?.rule])).toEqual([
@@ -272,7 +379,12 @@ function submissionOf(totals: Record<string, number | null>, unit = '101'): Subm
   const rows = new Map<string, IndicatorRow>();
   Object.entries(totals).forEach(([code, value], i) => {
     const ref = { sheet: 'Số liệu', cell: `E${i + 5}` };
-    rows.set(code, { code, ref: { sheet: 'Số liệu', cell: `B${i + 5}` }, cells: { total: { value, ref } }, note: null });
+    rows.set(code, {
+      code,
+      ref: { sheet: 'Số liệu', cell: `B${i + 5}` },
+      cells: { total: { value, ref } },
+      note: null,
+    });
   });
   const info = { unitCode: unit, unitName: null, period: parsePeriodArg('2024'), version: OLD } as Submission['info'];
   return { file: 'x.xlsx', info, infoRefs: {}, rows, narrative: {} };
@@ -293,8 +405,12 @@ describe('checks as data: one rule shape, one engine', () => {
         'Ô E5 (sheet "Số liệu", chỉ tiêu DA8.04, cột Tổng số): 157 lớn hơn BDG.05 "Số cuộc truyền thông về bình đẳng giới, phòng chống bạo lực trên cơ sở giới" (84, ô E6), trong khi số này đã được tính trong BDG.05. Kiểm tra lại hai ô: BDG.05 phải gồm cả số này.',
       ],
     ]);
-    expect(validateSubmission(submissionOf({ 'DA8.04': 84, 'BDG.05': 84 }), { catalogue: catalogue() }).warnings).toEqual([]);
-    expect(validateSubmission(submissionOf({ 'DA8.04': 157, 'BDG.05': null }), { catalogue: catalogue() }).warnings).toEqual([]);
+    expect(
+      validateSubmission(submissionOf({ 'DA8.04': 84, 'BDG.05': 84 }), { catalogue: catalogue() }).warnings,
+    ).toEqual([]);
+    expect(
+      validateSubmission(submissionOf({ 'DA8.04': 157, 'BDG.05': null }), { catalogue: catalogue() }).warnings,
+    ).toEqual([]);
   });
 
   it('a figure of the wrong kind is set aside from the rules across cells, and the submission is left as read', () => {
@@ -308,7 +424,14 @@ describe('checks as data: one rule shape, one engine', () => {
   });
 
   it('a sum of parts against a whole, a warning only when every part is filled', () => {
-    const parts = rule({ rule: 'parts-exceed-whole', left: 'DA8.02 + DA8.07 + DA8.09', op: '<=', right: 'DA8.01', severity: 'warning', missing: 'skip-any' });
+    const parts = rule({
+      rule: 'parts-exceed-whole',
+      left: 'DA8.02 + DA8.07 + DA8.09',
+      op: '<=',
+      right: 'DA8.01',
+      severity: 'warning',
+      missing: 'skip-any',
+    });
     const ctx = (t: Record<string, number | null>) => ({ sub: submissionOf(t), catalogue: catalogue(), unit: null });
     expect(message(evaluate(parts, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': 3, 'DA8.01': 10 })))).toBe(
       'Ô E5 (sheet "Số liệu", chỉ tiêu DA8.02, cột Tổng số): tổng DA8.02 + DA8.07 + DA8.09 là 12, lớn hơn DA8.01 (10), trong khi đây là các phần của DA8.01. Kiểm tra lại các ô này.',
@@ -316,19 +439,45 @@ describe('checks as data: one rule shape, one engine', () => {
     expect(evaluate(parts, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': 3, 'DA8.01': 12 }))).toBeUndefined();
     expect(evaluate(parts, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': null, 'DA8.01': 1 }))).toBeUndefined();
     const whenAll = { ...parts, missing: 'skip-all' as const };
-    expect(evaluate(whenAll, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': null, 'DA8.01': 1 }))?.rule).toBe('parts-exceed-whole');
+    expect(evaluate(whenAll, ctx({ 'DA8.02': 5, 'DA8.07': 4, 'DA8.09': null, 'DA8.01': 1 }))?.rule).toBe(
+      'parts-exceed-whole',
+    );
   });
 
   it('communes of one type under the submitter: xã only, not phường or thị trấn', async () => {
-    const csv = ['Mã,Tên,Cấp,Mã cấp trên', '10,Tỉnh Thử,Tỉnh,', '101,Huyện Đông,Huyện,10', '10101,Thị trấn Một,Thị trấn,101', '10102,Xã Hai,Xã,101', '10103,Xã Ba,Xã,101', '10104,Phường Bốn,Phường,101'].join('\n');
+    const csv = [
+      'Mã,Tên,Cấp,Mã cấp trên',
+      '10,Tỉnh Thử,Tỉnh,',
+      '101,Huyện Đông,Huyện,10',
+      '10101,Thị trấn Một,Thị trấn,101',
+      '10102,Xã Hai,Xã,101',
+      '10103,Xã Ba,Xã,101',
+      '10104,Phường Bốn,Phường,101',
+    ].join('\n');
     const units = await parseHierarchy(new TextEncoder().encode(csv), 'don-vi.csv');
-    const xa = rule({ rule: 'communes-of-type-exceed', left: 'BDG.24', op: '<=', right: 'communes:Xã', severity: 'error', missing: 'skip-any' });
-    const ctx = (n: number) => ({ sub: submissionOf({ 'BDG.24': n }), catalogue: catalogue(), units, unit: { code: '101', name: 'Huyện Đông' } });
+    const xa = rule({
+      rule: 'communes-of-type-exceed',
+      left: 'BDG.24',
+      op: '<=',
+      right: 'communes:Xã',
+      severity: 'error',
+      missing: 'skip-any',
+    });
+    const ctx = (n: number) => ({
+      sub: submissionOf({ 'BDG.24': n }),
+      catalogue: catalogue(),
+      units,
+      unit: { code: '101', name: 'Huyện Đông' },
+    });
     expect(evaluate(xa, ctx(2))).toBeUndefined();
-    expect(message(evaluate(xa, ctx(3)))).toBe('Ô E5 (sheet "Số liệu", chỉ tiêu BDG.24, cột Tổng số): 3, nhưng theo danh mục, Huyện Đông chỉ có 2 đơn vị loại "Xã". Sửa lại số (không vượt 2).');
+    expect(message(evaluate(xa, ctx(3)))).toBe(
+      'Ô E5 (sheet "Số liệu", chỉ tiêu BDG.24, cột Tổng số): 3, nhưng theo danh mục, Huyện Đông chỉ có 2 đơn vị loại "Xã". Sửa lại số (không vượt 2).',
+    );
     // The compact `communes` check of the same row counts every commune-level unit.
     expect(validateSubmission(submissionOf({ 'BDG.24': 4 }), { catalogue: catalogue(), units }).errors).toEqual([]);
-    expect(validateSubmission(submissionOf({ 'BDG.24': 5 }), { catalogue: catalogue(), units }).errors.map((e) => e.rule)).toEqual(['communes-exceed-units']);
+    expect(
+      validateSubmission(submissionOf({ 'BDG.24': 5 }), { catalogue: catalogue(), units }).errors.map((e) => e.rule),
+    ).toEqual(['communes-exceed-units']);
   });
 
   it("an edition's checks reach its template's guide with no code: the rules of its checks.csv, in words", () => {
@@ -345,17 +494,31 @@ describe('checks as data: one rule shape, one engine', () => {
     installDataFiles(packageDataFiles(overlay));
     try {
       const guide: string[] = [];
-      const wb = buildSubmissionWorkbook({ catalogue: loadCatalogue(TEST), unit: { code: '101', name: 'Huyện Đông' }, period: parsePeriodArg('2026')! });
+      const wb = buildSubmissionWorkbook({
+        catalogue: loadCatalogue(TEST),
+        unit: { code: '101', name: 'Huyện Đông' },
+        period: parsePeriodArg('2026')!,
+      });
       wb.getWorksheet('Hướng dẫn')!.eachRow((row) => guide.push(String(row.getCell(1).value)));
       const text = guide.join(' ');
-      const errors = text.slice(text.indexOf('Các ràng buộc giữa các chỉ tiêu'), text.indexOf('Các điểm sẽ được nhắc xem lại'));
-      const warnings = text.slice(text.indexOf('Các điểm sẽ được nhắc xem lại'), text.indexOf('3. Sheet "Thuyết minh"'));
+      const errors = text.slice(
+        text.indexOf('Các ràng buộc giữa các chỉ tiêu'),
+        text.indexOf('Các điểm sẽ được nhắc xem lại'),
+      );
+      const warnings = text.slice(
+        text.indexOf('Các điểm sẽ được nhắc xem lại'),
+        text.indexOf('3. Sheet "Thuyết minh"'),
+      );
       expect(errors).toMatch(/– BDG\.24 \(.*\) không lớn hơn số đơn vị cấp xã loại "Xã" trực thuộc\./);
       expect(warnings).toContain('– DA8.02 + DA8.07 không lớn hơn DA8.01.');
       // The old edition's guide does not have them.
       withPackage();
       const old: string[] = [];
-      const wbOld = buildSubmissionWorkbook({ catalogue: loadCatalogue(OLD), unit: { code: '101', name: 'Huyện Đông' }, period: parsePeriodArg('2024')! });
+      const wbOld = buildSubmissionWorkbook({
+        catalogue: loadCatalogue(OLD),
+        unit: { code: '101', name: 'Huyện Đông' },
+        period: parsePeriodArg('2024')!,
+      });
       wbOld.getWorksheet('Hướng dẫn')!.eachRow((row) => old.push(String(row.getCell(1).value)));
       expect(old.join(' ')).not.toContain('DA8.02 + DA8.07');
     } finally {
@@ -366,9 +529,22 @@ describe('checks as data: one rule shape, one engine', () => {
   it('the compact notation and checks.csv are read into the same rules', () => {
     const c = catalogue();
     expect(c.rulesAt.get('DA8.02')).toEqual([
-      { rule: 'part-exceeds-whole', severity: 'error', missing: 'skip-any', at: { code: 'DA8.02', measure: 'total' }, params: {}, left: [{ code: 'DA8.02', measure: 'total', factor: 1 }], op: '<=', right: [{ code: 'DA8.01', measure: 'total', factor: 1 }] },
+      {
+        rule: 'part-exceeds-whole',
+        severity: 'error',
+        missing: 'skip-any',
+        at: { code: 'DA8.02', measure: 'total' },
+        params: {},
+        left: [{ code: 'DA8.02', measure: 'total', factor: 1 }],
+        op: '<=',
+        right: [{ code: 'DA8.01', measure: 'total', factor: 1 }],
+      },
     ]);
     expect(c.rulesAt.get('DA8.04')!.map((r) => r.rule)).toEqual(['included-exceeds-total']);
-    expect(c.rulesAt.get('DA8.05')!.map((r) => r.rule)).toEqual(['attendance-without-event', 'event-without-attendance', 'attendance-per-event-high']);
+    expect(c.rulesAt.get('DA8.05')!.map((r) => r.rule)).toEqual([
+      'attendance-without-event',
+      'event-without-attendance',
+      'attendance-per-event-high',
+    ]);
   });
 });

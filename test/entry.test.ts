@@ -36,7 +36,16 @@ async function savedAndValidated(d: EntryDraft, name: string) {
 
 describe('the entry form read and checked by the core', () => {
   it('reads figures typed the Vietnamese way, and empty stays no data', () => {
-    const c = checkDraft(draft({ 'BDG.05': { total: '12' }, 'BDG.06': { total: '1.234', nu: '700', dtts: '' }, 'BDG.26': { total: '1.643,5' } }), catalogue, 'x.xlsx', { units });
+    const c = checkDraft(
+      draft({
+        'BDG.05': { total: '12' },
+        'BDG.06': { total: '1.234', nu: '700', dtts: '' },
+        'BDG.26': { total: '1.643,5' },
+      }),
+      catalogue,
+      'x.xlsx',
+      { units },
+    );
     expect(c.errors).toEqual([]);
     expect(c.figures!['BDG.06']).toEqual({ total: 1234, nu: 700, dtts: null });
     expect(c.figures!['BDG.26']!.total).toBe(1643.5);
@@ -68,11 +77,22 @@ describe('the entry form read and checked by the core', () => {
     const { json } = await savedAndValidated(d, 'sai.xlsx');
     expect(found([...json.errors, ...json.warnings])).toEqual(found([...onPage.errors, ...onPage.warnings]));
     const rules = new Set(onPage.errors.map((i) => i.rule));
-    for (const r of ['breakdown-exceeds-total', 'attendance-without-event', 'part-exceeds-whole', 'value-not-number', 'value-not-whole', 'breakdown-not-applicable', 'value-ambiguous', 'money-in-dong'])
+    for (const r of [
+      'breakdown-exceeds-total',
+      'attendance-without-event',
+      'part-exceeds-whole',
+      'value-not-number',
+      'value-not-whole',
+      'breakdown-not-applicable',
+      'value-ambiguous',
+      'money-in-dong',
+    ])
       expect(rules, r).toContain(r);
     expect(onPage.warnings.map((i) => i.rule)).toContain('date-invalid');
     // The same words, but for the advice the page gives on the page.
-    expect(json.errors.find((i) => i.rule === 'breakdown-exceeds-total')?.message).toBe(onPage.errors.find((i) => i.rule === 'breakdown-exceeds-total')?.message);
+    expect(json.errors.find((i) => i.rule === 'breakdown-exceeds-total')?.message).toBe(
+      onPage.errors.find((i) => i.rule === 'breakdown-exceeds-total')?.message,
+    );
   });
 
   it('says a blank form is no report, as validate does', async () => {
@@ -83,14 +103,24 @@ describe('the entry form read and checked by the core', () => {
   });
 
   it('opens a saved file back into the same draft', async () => {
-    const d = draft({ 'BDG.05': { total: '12' }, 'BDG.06': { total: '1.234', nu: '700' }, 'BDG.26': { total: '1.643,125' } }, { preparedOn: '15/12/2026', head: 'Lê Văn A' });
+    const d = draft(
+      { 'BDG.05': { total: '12' }, 'BDG.06': { total: '1.234', nu: '700' }, 'BDG.26': { total: '1.643,125' } },
+      { preparedOn: '15/12/2026', head: 'Lê Văn A' },
+    );
     d.notes = { 'BDG.06': 'Số liệu của Hội LHPN' };
     d.narrative = { highlights: 'Tổ chức 12 cuộc truyền thông.' };
     const { path } = await savedAndValidated(d, 'dung.xlsx');
-    const read = await readSubmissionBytes(new Uint8Array(await import('node:fs').then((fs) => fs.readFileSync(path))), 'dung.xlsx');
+    const read = await readSubmissionBytes(
+      new Uint8Array(await import('node:fs').then((fs) => fs.readFileSync(path))),
+      'dung.xlsx',
+    );
     const opened = draftOfSubmission(read.submission!, read.catalogue!, catalogue.version, EA_KAO, '2026')!;
     expect(opened.notCarried).toEqual([]);
-    expect(opened.draft.figures).toEqual({ 'BDG.05': { total: '12' }, 'BDG.06': { total: '1.234', nu: '700' }, 'BDG.26': { total: '1.643,125' } });
+    expect(opened.draft.figures).toEqual({
+      'BDG.05': { total: '12' },
+      'BDG.06': { total: '1.234', nu: '700' },
+      'BDG.26': { total: '1.643,125' },
+    });
     expect(opened.draft.info).toEqual({ preparedOn: '15/12/2026', head: 'Lê Văn A' });
     expect(opened.draft.notes).toEqual(d.notes);
     expect(opened.draft.narrative).toEqual(d.narrative);

@@ -61,7 +61,19 @@ describe('names as shown', () => {
   });
 
   it('says every file-system error in Vietnamese, never the system’s English', () => {
-    const codes = ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EMFILE', 'ENFILE', 'EIO', 'ENAMETOOLONG', 'ENOENT', 'EISDIR'];
+    const codes = [
+      'ENOSPC',
+      'EDQUOT',
+      'EACCES',
+      'EPERM',
+      'EROFS',
+      'EMFILE',
+      'ENFILE',
+      'EIO',
+      'ENAMETOOLONG',
+      'ENOENT',
+      'EISDIR',
+    ];
     for (const code of [...codes, 'EBUSY', 'EFBIG']) {
       const said = describeFsError(Object.assign(new Error(`${code}: no space left on device`), { code }));
       expect(said, code).not.toMatch(/[A-Z]{4}|device|permission|denied/);
@@ -140,8 +152,21 @@ describe('a folder of submissions as people keep it', () => {
       expect(r.status).toBe(0);
       const files = JSON.parse(r.stdout).files as { path: string; status: string; reason?: string }[];
       expect(files).toEqual([
-        { path: '101.xlsx', unit: '101', status: 'accepted', edition: 'BDG-2024.1', errors: [], warnings: [], preparedOn: '2024-12-10' },
-        { path: 'socket.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'socket' }).message },
+        {
+          path: '101.xlsx',
+          unit: '101',
+          status: 'accepted',
+          edition: 'BDG-2024.1',
+          errors: [],
+          warnings: [],
+          preparedOn: '2024-12-10',
+        },
+        {
+          path: 'socket.xlsx',
+          unit: null,
+          status: 'ignored',
+          reason: issue('file-special', { found: 'socket' }).message,
+        },
         { path: 'x.xlsx', unit: null, status: 'ignored', reason: issue('file-special', { found: 'fifo' }).message },
       ]);
       const plain = 'không phải tệp dữ liệu thông thường nên không mở.';
@@ -269,7 +294,8 @@ describe('a folder of submissions as people keep it', () => {
     })();
   });
 
-  const title = 'a full disk or a read-only one when the set is switched: the Vietnamese message, exit 2, old set intact';
+  const title =
+    'a full disk or a read-only one when the set is switched: the Vietnamese message, exit 2, old set intact';
   it.skipIf(noNamespace)(title, () => {
     const dir = join(root, 'full-in');
     return (async () => {
@@ -305,7 +331,9 @@ describe('a folder of submissions as people keep it', () => {
       expect(r.status, r.stderr).toBe(0);
       const read = (name: string) => readFileSync(join(root, name), 'utf8');
       const before = read('full-before.txt');
-      expect(before).toMatch(/^bao-cao-10-2024\.docx\ntong-hop-10-2024\.json\ntong-hop-10-2024\.xlsx\n[0-9a-f]{64} {2}bao-cao/);
+      expect(before).toMatch(
+        /^bao-cao-10-2024\.docx\ntong-hop-10-2024\.json\ntong-hop-10-2024\.xlsx\n[0-9a-f]{64} {2}bao-cao/,
+      );
       expect(read('full-stderr.txt')).toBe(
         `Lỗi: không ghi được bản ghi chuyển đổi kết quả "${mnt}/out/.bdg-switch.json": ổ đĩa đã đầy. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.\n`,
       );
@@ -336,7 +364,9 @@ function snapshot(dir: string): Record<string, string> {
  */
 function heavyWorkbook(): Uint8Array {
   const n = 150_000;
-  const si = Array.from({ length: n }, (_, i) => `<si><t>Ghi chú số ${i} của đơn vị, viết dài cho đủ</t></si>`).join('');
+  const si = Array.from({ length: n }, (_, i) => `<si><t>Ghi chú số ${i} của đơn vị, viết dài cho đủ</t></si>`).join(
+    '',
+  );
   const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const sst = `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${main}" count="${n}" uniqueCount="${n}">${si}</sst>`;
   const info = infoSheetXml({ 'Mã đơn vị': '103', 'Tên đơn vị': 'Thị xã Nam' });

@@ -40,7 +40,11 @@ const BROKEN: Record<string, [rule: string, message: RegExp]> = {
 
 describe('fixtures/broken: every bad file refused with its message', () => {
   it('the corpus has exactly the files this test knows', () => {
-    expect(readdirSync(fx('broken')).filter((f) => f !== 'README.md').sort()).toEqual(Object.keys(BROKEN).sort());
+    expect(
+      readdirSync(fx('broken'))
+        .filter((f) => f !== 'README.md')
+        .sort(),
+    ).toEqual(Object.keys(BROKEN).sort());
   });
   for (const [file, [rule, message]] of Object.entries(BROKEN))
     it(file, async () => {
@@ -54,7 +58,14 @@ describe('fixtures/broken: every bad file refused with its message', () => {
 });
 
 describe('fixtures/odd: odd but legitimate files are read', () => {
-  for (const file of ['tien-to-x.xlsx', 'strict.xlsx', 'nfd.xlsx', 'cong-thuc-chu.xlsx', 'ngay-1904.xlsx', 'trieu-dong-trong.xlsx'])
+  for (const file of [
+    'tien-to-x.xlsx',
+    'strict.xlsx',
+    'nfd.xlsx',
+    'cong-thuc-chu.xlsx',
+    'ngay-1904.xlsx',
+    'trieu-dong-trong.xlsx',
+  ])
     it(file, async () => {
       const c = await checkFile(fx(`odd/${file}`), { units });
       expect(c.errors).toEqual([]);
@@ -65,7 +76,11 @@ describe('fixtures/odd: odd but legitimate files are read', () => {
 
   it('errors in value cells are read and named: #DIV/0!, a huge number, a negative number', async () => {
     const c = await checkFile(fx('odd/loi-trong-o.xlsx'), { units });
-    expect(c.errors.map((e) => `${e.rule}@${e.cell}`)).toEqual(['value-error@E13', 'value-too-large@E21', 'value-negative@E26']);
+    expect(c.errors.map((e) => `${e.rule}@${e.cell}`)).toEqual([
+      'value-error@E13',
+      'value-too-large@E21',
+      'value-negative@E26',
+    ]);
   });
 
   it('labels in a legacy font encoding (TCVN3) are recognised, not mis-read', async () => {
@@ -86,7 +101,8 @@ describe('consolidate over the whole corpus', () => {
     copyFileSync(fx('odd/tcvn3.xlsx'), join(inbox, 'tcvn3.xlsx'));
     copyFileSync(fx('odd/strict.xlsx'), join(inbox, 'krong-a-na.xlsx'));
     const sample = fx('dak-lak/nop-bao-cao-2024');
-    for (const f of ['643-thanh-pho-buon-ma-thuot.xlsx', '644-thi-xa-buon-ho.xlsx']) copyFileSync(join(sample, f), join(inbox, f));
+    for (const f of ['643-thanh-pho-buon-ma-thuot.xlsx', '644-thi-xa-buon-ho.xlsx'])
+      copyFileSync(join(sample, f), join(inbox, f));
     copyFileSync(join(sample, '644-thi-xa-buon-ho.xlsx'), join(inbox, 'hong', 'ban-sao-644.xlsx'));
     writeFileSync(join(inbox, '~$643-thanh-pho-buon-ma-thuot.xlsx'), 'lock');
     symlinkSync('..', join(inbox, 'hong', 'vong-lap'));
@@ -99,10 +115,20 @@ describe('consolidate over the whole corpus', () => {
     expect(status['loi-trong-o.xlsx']).toEqual(['rejected', 'value-error']);
     expect(status['tcvn3.xlsx']).toEqual(['rejected', 'legacy-encoding']);
     expect(status['~$643-thanh-pho-buon-ma-thuot.xlsx']![0]).toBe('ignored');
-    expect(status['hong/ban-sao-644.xlsx']).toEqual(['ignored', 'trùng hệt tệp "644-thi-xa-buon-ho.xlsx" (cùng nội dung), chỉ tính một lần']);
+    expect(status['hong/ban-sao-644.xlsx']).toEqual([
+      'ignored',
+      'trùng hệt tệp "644-thi-xa-buon-ho.xlsx" (cùng nội dung), chỉ tính một lần',
+    ]);
     expect(status['hong/vong-lap']).toEqual(['ignored', 'thư mục lặp lại (liên kết vòng), đã bỏ qua']);
-    expect(json.files.filter((f) => f.status === 'accepted').map((f) => f.path).sort()).toEqual(['643-thanh-pho-buon-ma-thuot.xlsx', '644-thi-xa-buon-ho.xlsx', 'krong-a-na.xlsx']);
-    const accepted = await Promise.all(['643-thanh-pho-buon-ma-thuot.xlsx', '644-thi-xa-buon-ho.xlsx'].map((f) => checkFile(join(sample, f), { units })));
+    expect(
+      json.files
+        .filter((f) => f.status === 'accepted')
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(['643-thanh-pho-buon-ma-thuot.xlsx', '644-thi-xa-buon-ho.xlsx', 'krong-a-na.xlsx']);
+    const accepted = await Promise.all(
+      ['643-thanh-pho-buon-ma-thuot.xlsx', '644-thi-xa-buon-ho.xlsx'].map((f) => checkFile(join(sample, f), { units })),
+    );
     const expected = sumFigures([...accepted.map((c) => c.figures!), SAMPLE]);
     for (const [code, t] of Object.entries(json.totals)) {
       const { reported, expected: of, ...figure } = t;
@@ -118,7 +144,19 @@ describe('consolidate over the whole corpus', () => {
     copyFileSync(fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'), join(dir, '643.xlsx'));
     // Queued behind the slow file on the same thread: read again by the thread that replaces it.
     copyFileSync(fx('dak-lak/nop-bao-cao-2024/644-thi-xa-buon-ho.xlsx'), join(dir, 'sau.xlsx'));
-    const r = bdg(['consolidate', dir, '--units', UNITS, '--out', join(dir, '..', `${Date.now()}-out`), '--json', '--time-limit', '0,4', '--workers', '1']);
+    const r = bdg([
+      'consolidate',
+      dir,
+      '--units',
+      UNITS,
+      '--out',
+      join(dir, '..', `${Date.now()}-out`),
+      '--json',
+      '--time-limit',
+      '0,4',
+      '--workers',
+      '1',
+    ]);
     const json = JSON.parse(r.stdout) as Rollup;
     expect(json.files.map((f) => [f.path, f.status, f.errors?.[0]?.rule])).toEqual([
       ['643.xlsx', 'accepted', undefined],
@@ -151,7 +189,11 @@ describe('folders and outputs', () => {
     expect(first.status, first.stdout + first.stderr).toBe(0);
     const again = bdg(['consolidate', '.', '--units', UNITS, '--out', '.', '--force', '--json'], { cwd: dir });
     expect(again.status, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout).files.filter((f: { status: string }) => f.status === 'accepted').map((f: { path: string }) => f.path)).toEqual(['643.xlsx']);
+    expect(
+      JSON.parse(again.stdout)
+        .files.filter((f: { status: string }) => f.status === 'accepted')
+        .map((f: { path: string }) => f.path),
+    ).toEqual(['643.xlsx']);
   });
 
   it('an output folder that cannot be written gives a clear message and leaves no partial file', () => {
@@ -165,9 +207,17 @@ describe('folders and outputs', () => {
   });
 
   it('raises the size limit when asked', () => {
-    const small = bdg(['validate', fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'), '--max-file-mb', '1', '--json']);
+    const small = bdg([
+      'validate',
+      fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'),
+      '--max-file-mb',
+      '1',
+      '--json',
+    ]);
     expect(small.status).toBe(0);
-    expect(bdg(['validate', fx('odd/trieu-dong-trong.xlsx'), '--max-file-mb', '1', '--json']).stdout).toContain('"file-too-large"');
+    expect(bdg(['validate', fx('odd/trieu-dong-trong.xlsx'), '--max-file-mb', '1', '--json']).stdout).toContain(
+      '"file-too-large"',
+    );
   });
 });
 
@@ -176,12 +226,15 @@ describe('folders and outputs', () => {
  * the table of a sample file. Normal files read in a few milliseconds, so a limit of 0,4 s tells them apart.
  */
 function slowButValid(): Uint8Array {
-  const parts = unzipSync(new Uint8Array(readFileSync(fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'))));
+  const parts = unzipSync(
+    new Uint8Array(readFileSync(fx('dak-lak/nop-bao-cao-2024/643-thanh-pho-buon-ma-thuot.xlsx'))),
+  );
   const sheet = 'xl/worksheets/sheet2.xml'; // Số liệu
   const rows: string[] = [];
   for (let r = 0; r < 24_000; r++) {
     let cells = '';
-    for (let c = 0; c < 10; c++) cells += `<c r="${String.fromCharCode(80 + c)}${200 + r}" t="inlineStr"><is><t>ghi chú ${r * 10 + c}</t></is></c>`;
+    for (let c = 0; c < 10; c++)
+      cells += `<c r="${String.fromCharCode(80 + c)}${200 + r}" t="inlineStr"><is><t>ghi chú ${r * 10 + c}</t></is></c>`;
     rows.push(`<row r="${200 + r}">${cells}</row>`);
   }
   parts[sheet] = strToU8(strFromU8(parts[sheet]!).replace('</sheetData>', `${rows.join('')}</sheetData>`));

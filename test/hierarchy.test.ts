@@ -56,13 +56,21 @@ describe('unit list (danh mục đơn vị hành chính)', () => {
     expect(h.depth).toBe(3);
     expect(h.children('00').map((u) => u.level)).toEqual(['Tỉnh', 'Tỉnh']);
     expect(h.communesUnder('00')).toBe(3);
-    expect(problems([row('00', 'Toàn quốc', 'Quốc gia'), row('66', 'Tỉnh A', 'Tỉnh', '00'), row('67', 'Tỉnh B', 'Tỉnh', '66')])).toEqual([
-      'Dòng 4: đơn vị cấp tỉnh 67 chỉ có thể thuộc cấp quốc gia',
-    ]);
+    expect(
+      problems([
+        row('00', 'Toàn quốc', 'Quốc gia'),
+        row('66', 'Tỉnh A', 'Tỉnh', '00'),
+        row('67', 'Tỉnh B', 'Tỉnh', '66'),
+      ]),
+    ).toEqual(['Dòng 4: đơn vị cấp tỉnh 67 chỉ có thể thuộc cấp quốc gia']);
   });
 
   it('pads codes typed as numbers: 58 finds 058, in a file and in an XLSX list', async () => {
-    const h = buildHierarchy([row('01', 'Thành phố Hà Nội', 'Thành phố trực thuộc trung ương'), row('058', 'Huyện X', 'Huyện', '01'), row('00091', 'Xã Y', 'Xã', '058')]);
+    const h = buildHierarchy([
+      row('01', 'Thành phố Hà Nội', 'Thành phố trực thuộc trung ương'),
+      row('058', 'Huyện X', 'Huyện', '01'),
+      row('00091', 'Xã Y', 'Xã', '058'),
+    ]);
     expect(h.resolve(58)?.code).toBe('058');
     expect(h.resolve(91)?.code).toBe('00091');
     const dir = tempDir();

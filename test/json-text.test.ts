@@ -13,7 +13,12 @@ describe('jsonBytes: the bytes of jsonText, made piece by piece', () => {
         skipped: undefined,
         fn: () => 1,
         files: [
-          { path: 'xã\u202eevil.xlsx', status: 'accepted', warnings: [{ rule: 'x', message: 'dòng 1\ndòng 2 \u0085' }], none: undefined },
+          {
+            path: 'xã\u202eevil.xlsx',
+            status: 'accepted',
+            warnings: [{ rule: 'x', message: 'dòng 1\ndòng 2 \u0085' }],
+            none: undefined,
+          },
           { path: 'b.xlsx', status: 'rejected', errors: [], nested: { a: [[], {}, [1, [2, { b: null }]]] } },
         ],
         sparse,
@@ -33,7 +38,8 @@ describe('jsonBytes: the bytes of jsonText, made piece by piece', () => {
       42,
       null,
     ];
-    for (const value of values) expect(Buffer.from(jsonBytes(value)).equals(Buffer.from(utf8(jsonText(value))))).toBe(true);
+    for (const value of values)
+      expect(Buffer.from(jsonBytes(value)).equals(Buffer.from(utf8(jsonText(value))))).toBe(true);
   });
 
   it('escapes the characters a terminal would obey in every piece', () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
-import { BREAKDOWN_HEADING, COLUMNS, columnOfHeader, INFO_FIELDS, infoFieldOfLabel, NARRATIVE_LABELS, narrativeKeyOfLabel, SHEET } from '../src/core/form/layout.js';
+import {
+  BREAKDOWN_HEADING,
+  COLUMNS,
+  columnOfHeader,
+  INFO_FIELDS,
+  infoFieldOfLabel,
+  NARRATIVE_LABELS,
+  narrativeKeyOfLabel,
+  SHEET,
+} from '../src/core/form/layout.js';
 import { readSubmissionBytes } from '../src/core/read/submission.js';
 import { openXlsx, scalarText, type SheetCells } from '../src/core/read/xlsx.js';
 import { parsePeriodArg } from '../src/core/util/period.js';
@@ -10,12 +19,19 @@ import { buildSubmissionWorkbook, submissionLayout } from '../src/core/write/sub
 /** The template writer and the reader take the form's words from one module: this holds both to it. */
 async function template() {
   const catalogue = loadCatalogue('BDG-2024.1');
-  const wb = buildSubmissionWorkbook({ catalogue, unit: { code: '655', name: 'Huyện Krông A Na' }, period: parsePeriodArg('2024')! });
+  const wb = buildSubmissionWorkbook({
+    catalogue,
+    unit: { code: '655', name: 'Huyện Krông A Na' },
+    period: parsePeriodArg('2024')!,
+  });
   return { catalogue, bytes: new Uint8Array(await wb.xlsx.writeBuffer()) };
 }
 
 const column = (cells: SheetCells, col: number) =>
-  [...cells.rows.keys()].sort((a, b) => a - b).map((r) => scalarText(cells.rows.get(r)!.get(col) ?? { kind: 'empty' })).filter(Boolean);
+  [...cells.rows.keys()]
+    .sort((a, b) => a - b)
+    .map((r) => scalarText(cells.rows.get(r)!.get(col) ?? { kind: 'empty' }))
+    .filter(Boolean);
 
 describe('one form layout for template and reader', () => {
   it('the template writes the sheet names, labels and headers of the layout module', async () => {
@@ -38,7 +54,10 @@ describe('one form layout for template and reader', () => {
       return scalarText(data.rows.get(Number(row))?.get(letters!.charCodeAt(0) - 64) ?? { kind: 'empty' });
     };
     for (const c of COLUMNS) {
-      const written = c.key === 'nu' || c.key === 'dtts' ? at(`${columns[c.key]}${headerRow + 1}`) : at(`${columns[c.key]}${headerRow}`);
+      const written =
+        c.key === 'nu' || c.key === 'dtts'
+          ? at(`${columns[c.key]}${headerRow + 1}`)
+          : at(`${columns[c.key]}${headerRow}`);
       expect(written, c.key).toBe(c.header);
     }
     expect(at(`${columns.nu}${headerRow}`)).toBe(BREAKDOWN_HEADING);
@@ -50,7 +69,8 @@ describe('one form layout for template and reader', () => {
         if (['code', 'total', 'nu', 'dtts', 'note'].includes(c.key)) expect(columnOfHeader(text), text).toBe(c.key);
         else expect(columnOfHeader(text), text).toBeUndefined();
     for (const f of INFO_FIELDS) expect(infoFieldOfLabel(`${f.label}:`)?.key).toBe(f.key);
-    for (const [key, label] of Object.entries(NARRATIVE_LABELS)) expect(narrativeKeyOfLabel(label.toUpperCase())).toBe(key);
+    for (const [key, label] of Object.entries(NARRATIVE_LABELS))
+      expect(narrativeKeyOfLabel(label.toUpperCase())).toBe(key);
 
     const { bytes } = await template();
     const read = await readSubmissionBytes(bytes, 'bieu-mau.xlsx');

@@ -13,17 +13,24 @@ const fixture = (p: string) => join(ROOT, 'fixtures', p);
 
 describe('files saved by other programs (committed fixtures, made by scripts/make-office-fixtures.mjs)', () => {
   it('reads a workbook saved by LibreOffice Calc, with the formulas it computed', async () => {
-    const checked = await checkFile(fixture('libreoffice/krong-a-na-libreoffice.xlsx'), { units: await readHierarchy(UNITS) });
+    const checked = await checkFile(fixture('libreoffice/krong-a-na-libreoffice.xlsx'), {
+      units: await readHierarchy(UNITS),
+    });
     expect(checked.errors).toEqual([]);
     expect(checked.figures).toEqual(plausibleFigures(rng(655), 8));
     expect(checked.submission!.info.preparedOn).toBe('2024-12-15');
-    expect(checked.submission!.narrative.highlights).toBe('Tổng hợp từ 8 xã, thị trấn.\nSố liệu đã được Phòng Lao động rà soát.');
+    expect(checked.submission!.narrative.highlights).toBe(
+      'Tổng hợp từ 8 xã, thị trấn.\nSố liệu đã được Phòng Lao động rà soát.',
+    );
   });
 
   it('the same file before any program computed its formulas: each formula cell named', () => {
     const r = bdg(['validate', fixture('libreoffice/krong-a-na-chua-tinh.xlsx'), '--json']);
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout).errors.map((e: { rule: string; cell: string }) => `${e.rule}@${e.cell}`)).toEqual(['formula-no-result@E9', 'formula-no-result@E12']);
+    expect(JSON.parse(r.stdout).errors.map((e: { rule: string; cell: string }) => `${e.rule}@${e.cell}`)).toEqual([
+      'formula-no-result@E9',
+      'formula-no-result@E12',
+    ]);
   });
 
   it('refuses legacy .xls, .ods and a Word document, saying how to fix it', async () => {

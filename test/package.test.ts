@@ -8,7 +8,17 @@ import { readSubmissionBytes, type ReadResult } from '../src/core/read/submissio
 import { decodeXstring, openXlsx } from '../src/core/read/xlsx.js';
 import { checkSubmission } from '../src/core/validate/check-file.js';
 import { districtFigures } from './helpers/figures.js';
-import { cellOf, esc, figuresSheetXml, infoSheetXml, inlineCell, rawWorkbook, rowOf, utf16le, type RawSheet } from './helpers/raw-xlsx.js';
+import {
+  cellOf,
+  esc,
+  figuresSheetXml,
+  infoSheetXml,
+  inlineCell,
+  rawWorkbook,
+  rowOf,
+  utf16le,
+  type RawSheet,
+} from './helpers/raw-xlsx.js';
 import { tempDir } from './helpers/workbooks.js';
 
 /**
@@ -29,7 +39,8 @@ const relationships = (rels: [id: string, type: string, target: string][]) =>
   `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PKG}">${rels.map(([id, type, target]) => `<Relationship Id="${id}" Type="${REL}/${type}" Target="${target}"/>`).join('')}</Relationships>`;
 const workbookXml = (sheets: [name: string, rid: string][]) =>
   `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>${sheets.map(([name, rid], i) => `<sheet name="${esc(name)}" sheetId="${i + 1}" r:id="${rid}"/>`).join('')}</sheets></workbook>`;
-const sst = (strings: string[]) => `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t xml:space="preserve">${esc(s)}</t></si>`).join('')}</sst>`;
+const sst = (strings: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t xml:space="preserve">${esc(s)}</t></si>`).join('')}</sst>`;
 /** Two cell formats: 0 the default, 1 "#,##0". */
 const STYLES = `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="3"/></cellXfs></styleSheet>`;
 
@@ -63,7 +74,10 @@ function decoyPackage(opts: { rootTarget?: string; extra?: Record<string, string
       // Both workbooks declared as such, as the file of the issue had them: only the relationship says which one.
       '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>${overrides.map(([name, t]) => `<Override PartName="${name}" ContentType="${t}"/>`).join('')}</Types>`,
       '_rels/.rels': relationships([['rId1', 'officeDocument', opts.rootTarget ?? '/xl/book2.xml']]),
-      'xl/book2.xml': workbookXml([['Thông tin', 'rId7'], ['Số liệu', 'rId8']]),
+      'xl/book2.xml': workbookXml([
+        ['Thông tin', 'rId7'],
+        ['Số liệu', 'rId8'],
+      ]),
       'xl/_rels/book2.xml.rels': relationships([
         ['rId7', 'worksheet', '../data/thong-tin.xml'],
         ['rId8', 'worksheet', '../data/so-lieu.xml'],
@@ -109,18 +123,26 @@ describe('the office document is the one _rels/.rels names', () => {
     expect(total(await read(decoyPackage({ rootTarget: 'xl\\book2.xml' })), 'DA8.05')).toBe(290);
   });
 
-  it.skipIf(!hasSoffice())('LibreOffice reads the same package the same way (saved by it, read back)', async () => {
-    const dir = tempDir('bdg-package-');
-    writeFileSync(join(dir, 'decoy.xlsx'), decoyPackage());
-    const profile = `-env:UserInstallation=file://${dir}/profile`;
-    execFileSync('soffice', [profile, '--headless', '--convert-to', 'xlsx', '--outdir', join(dir, 'out'), join(dir, 'decoy.xlsx')], { stdio: 'ignore', timeout: 120_000 });
-    const saved = join(dir, 'out', 'decoy.xlsx');
-    expect(existsSync(saved)).toBe(true);
-    const r = await read(new Uint8Array(readFileSync(saved)));
-    expect(r.issues).toEqual([]);
-    expect(total(r, 'DA8.05')).toBe(290);
-    expect(r.submission!.info.unitName).toBe('Huyện Thật');
-  }, 180_000);
+  it.skipIf(!hasSoffice())(
+    'LibreOffice reads the same package the same way (saved by it, read back)',
+    async () => {
+      const dir = tempDir('bdg-package-');
+      writeFileSync(join(dir, 'decoy.xlsx'), decoyPackage());
+      const profile = `-env:UserInstallation=file://${dir}/profile`;
+      execFileSync(
+        'soffice',
+        [profile, '--headless', '--convert-to', 'xlsx', '--outdir', join(dir, 'out'), join(dir, 'decoy.xlsx')],
+        { stdio: 'ignore', timeout: 120_000 },
+      );
+      const saved = join(dir, 'out', 'decoy.xlsx');
+      expect(existsSync(saved)).toBe(true);
+      const r = await read(new Uint8Array(readFileSync(saved)));
+      expect(r.issues).toEqual([]);
+      expect(total(r, 'DA8.05')).toBe(290);
+      expect(r.submission!.info.unitName).toBe('Huyện Thật');
+    },
+    180_000,
+  );
 
   it('an office document that is not in the zip is refused, naming the part', async () => {
     const r = await read(decoyPackage({ rootTarget: 'xl/book3.xml' }));
@@ -141,7 +163,12 @@ describe('the office document is the one _rels/.rels names', () => {
     expect(total(r, 'DA8.05')).toBe(290);
 
     // Two workbooks declared and nothing saying which is the document: refused, not guessed.
-    const two = await read(rawWorkbook({ omit: ['_rels/.rels'], parts: { ...unzipParts(declared), ...parts(['/xl/book2.xml', '/xl/workbook.xml']) } }));
+    const two = await read(
+      rawWorkbook({
+        omit: ['_rels/.rels'],
+        parts: { ...unzipParts(declared), ...parts(['/xl/book2.xml', '/xl/workbook.xml']) },
+      }),
+    );
     expect(rulesAt(two)).toEqual(['file-damaged@']);
     expect(two.issues[0]!.message).toContain('[Content_Types].xml');
   });
@@ -167,7 +194,11 @@ describe('a reference that points nowhere is a refusal naming the cell, never "n
       'Sheet "Số liệu" có tên trong tệp nhưng nội dung của nó không có trong tệp (thiếu phần "xl/worksheets/sheet9.xml"), nên không đọc được số liệu. Tệp bị hỏng hoặc do phần mềm ghi lỗi: xuất lại tệp, hoặc nhập số liệu vào biểu mẫu mới rồi gửi lại.',
     );
     // No relationship of the sheet's id at all.
-    const none = await read(rawWorkbook({ parts: { 'xl/_rels/workbook.xml.rels': relationships([['rId1', 'worksheet', 'worksheets/sheet1.xml']]) } }));
+    const none = await read(
+      rawWorkbook({
+        parts: { 'xl/_rels/workbook.xml.rels': relationships([['rId1', 'worksheet', 'worksheets/sheet1.xml']]) },
+      }),
+    );
     expect(rulesAt(none)).toEqual(['sheet-part-missing@']);
     expect(none.issues[0]!.message).toContain('(không trỏ tới phần nào)');
   });
@@ -196,7 +227,14 @@ describe('a reference that points nowhere is a refusal naming the cell, never "n
 
   it('a shared string in the Thông tin sheet names that sheet and cell', async () => {
     const info = infoSheetXml().replace(inlineCell('B1', '655'), '<c r="B1" t="s"><v>7</v></c>');
-    const r = await read(rawWorkbook({ sheets: [{ name: 'Thông tin', xml: info }, { name: 'Số liệu', xml: figuresSheetXml() }] }));
+    const r = await read(
+      rawWorkbook({
+        sheets: [
+          { name: 'Thông tin', xml: info },
+          { name: 'Số liệu', xml: figuresSheetXml() },
+        ],
+      }),
+    );
     expect(rulesAt(r)).toEqual(['cell-reference-broken@B1']);
     expect(r.issues[0]!.sheet).toBe('Thông tin');
   });
@@ -209,28 +247,51 @@ describe('a reference that points nowhere is a refusal naming the cell, never "n
       `Ô ${cellOf('DA8.05')} (sheet "Số liệu") trỏ tới mục "2" của bảng định dạng ô, nhưng bảng định dạng ô của tệp chỉ có 2 mục (từ 0 đến 1): không biết ô này là số hay ngày tháng. Tệp do phần mềm ghi lỗi. Mở tệp bằng Excel hoặc LibreOffice, kiểm tra lại ô này, lưu thành tệp mới rồi gửi lại.`,
     );
     const within = figuresSheetXml({ raw: { 'DA8.05': `<c r="${cellOf('DA8.05')}" s="1"><v>2150</v></c>` } });
-    expect((await read(rawWorkbook({ sheets: sheets(within), parts: { 'xl/styles.xml': STYLES } }))).issues).toEqual([]);
+    expect((await read(rawWorkbook({ sheets: sheets(within), parts: { 'xl/styles.xml': STYLES } }))).issues).toEqual(
+      [],
+    );
     const noStyles = figuresSheetXml({ raw: { 'DA8.05': `<c r="${cellOf('DA8.05')}" s="0"><v>2150</v></c>` } });
     expect((await read(rawWorkbook({ sheets: sheets(noStyles) }))).issues).toEqual([]);
     const styledNone = figuresSheetXml({ raw: { 'DA8.05': `<c r="${cellOf('DA8.05')}" s="1"><v>2150</v></c>` } });
-    expect(rulesAt(await read(rawWorkbook({ sheets: sheets(styledNone) })))).toEqual([`cell-reference-broken@${cellOf('DA8.05')}`]);
+    expect(rulesAt(await read(rawWorkbook({ sheets: sheets(styledNone) })))).toEqual([
+      `cell-reference-broken@${cellOf('DA8.05')}`,
+    ]);
   });
 });
 
 describe('merges are seen wherever <mergeCells> stands in the sheet part', () => {
   const range = `E${rowOf('DA8.05')}:E${rowOf('DA8.06')}`;
   const cf = (n: number) =>
-    Array.from({ length: n }, (_, i) => `<conditionalFormatting sqref="E${i + 2}"><cfRule type="cellIs" dxfId="0" priority="${i + 1}" operator="lessThan"><formula>0</formula></cfRule></conditionalFormatting>`).join('');
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `<conditionalFormatting sqref="E${i + 2}"><cfRule type="cellIs" dxfId="0" priority="${i + 1}" operator="lessThan"><formula>0</formula></cfRule></conditionalFormatting>`,
+    ).join('');
   const withTail = (after: string, utf16 = false) => {
     const xml = figuresSheetXml({ after });
-    return read(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': utf16 ? utf16le(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')) : xml } }));
+    return read(
+      rawWorkbook({
+        parts: {
+          'xl/worksheets/sheet2.xml': utf16 ? utf16le(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')) : xml,
+        },
+      }),
+    );
   };
 
   it.each([
     ['after <conditionalFormatting>', `${cf(3)}<mergeCells count="1"><mergeCell ref="${range}"/></mergeCells>`],
-    ['after data validations and a long tail', `${cf(5000)}<dataValidations count="1"><dataValidation sqref="E2"/></dataValidations><mergeCells count="1"><x:mergeCell xmlns:x="${MAIN}" ref = '${range}' /></mergeCells>`],
-    ['before the data (as some writers do), and once again after', `<mergeCells count="1"><mergeCell ref="${range}"/></mergeCells>${cf(2)}<mergeCells><mergeCell ref="${range}"/></mergeCells>`],
-    ['written with character references', `${cf(1)}<mergeCells count="1"><mergeCell ref="&#69;${rowOf('DA8.05')}:&#x45;${rowOf('DA8.06')}"/></mergeCells>`],
+    [
+      'after data validations and a long tail',
+      `${cf(5000)}<dataValidations count="1"><dataValidation sqref="E2"/></dataValidations><mergeCells count="1"><x:mergeCell xmlns:x="${MAIN}" ref = '${range}' /></mergeCells>`,
+    ],
+    [
+      'before the data (as some writers do), and once again after',
+      `<mergeCells count="1"><mergeCell ref="${range}"/></mergeCells>${cf(2)}<mergeCells><mergeCell ref="${range}"/></mergeCells>`,
+    ],
+    [
+      'written with character references',
+      `${cf(1)}<mergeCells count="1"><mergeCell ref="&#69;${rowOf('DA8.05')}:&#x45;${rowOf('DA8.06')}"/></mergeCells>`,
+    ],
   ])('%s: a figure hidden under a merge is refused, like a merge in its place', async (_, after) => {
     const r = await withTail(after);
     expect(rulesAt(r)).toEqual([`merged-figure-cell@${range.replace(/&#69;|&#x45;/g, 'E')}`]);
@@ -262,12 +323,22 @@ describe('merges are seen wherever <mergeCells> stands in the sheet part', () =>
 });
 
 describe('numbers as Excel shows them: 15 significant digits', () => {
-  const withCells = (raw: Record<string, string>) => rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', xml: figuresSheetXml({ raw }) }] });
+  const withCells = (raw: Record<string, string>) =>
+    rawWorkbook({
+      sheets: [
+        { name: 'Thông tin', xml: infoSheetXml() },
+        { name: 'Số liệu', xml: figuresSheetXml({ raw }) },
+      ],
+    });
   const cell = (code: string, v: string) => `<c r="${cellOf(code)}"><v>${v}</v></c>`;
 
   it('a count stored as 7.9999999999999991 is 8 (no "không phải số nguyên"); money keeps its decimals', async () => {
     const c = await checkSubmission(
-      withCells({ 'DA8.07': cell('DA8.07', '7.9999999999999991'), 'DA8.20': cell('DA8.20', '1643.5000000000002'), 'DA8.21': cell('DA8.21', '1210.2499999999998') }),
+      withCells({
+        'DA8.07': cell('DA8.07', '7.9999999999999991'),
+        'DA8.20': cell('DA8.20', '1643.5000000000002'),
+        'DA8.21': cell('DA8.21', '1210.2499999999998'),
+      }),
       'tep.xlsx',
     );
     expect(c.errors).toEqual([]);
@@ -277,7 +348,10 @@ describe('numbers as Excel shows them: 15 significant digits', () => {
   });
 
   it('0.1 + 0.2 kinds of noise in money (0.30000000000000004) are 0,3; a real fraction of a count is still refused', async () => {
-    const c = await checkSubmission(withCells({ 'DA8.20': cell('DA8.20', '0.30000000000000004'), 'DA8.07': cell('DA8.07', '7.99999999999') }), 'tep.xlsx');
+    const c = await checkSubmission(
+      withCells({ 'DA8.20': cell('DA8.20', '0.30000000000000004'), 'DA8.07': cell('DA8.07', '7.99999999999') }),
+      'tep.xlsx',
+    );
     expect(c.figures!['DA8.20']!.total).toBe(0.3);
     expect(c.errors.map((e) => `${e.rule}@${e.cell}`)).toEqual([`value-not-whole@${cellOf('DA8.07')}`]);
     expect(c.errors[0]!.message).toContain('7,99999999999');
@@ -297,7 +371,10 @@ describe('OOXML text escapes (_xHHHH_) decoded', () => {
     const narrative = `<?xml version="1.0"?><worksheet xmlns="${MAIN}"><sheetData><row r="1">${inlineCell('A1', 'Khó khăn, hạn chế')}<c r="B1" t="s"><v>0</v></c></row><row r="2">${inlineCell('A2', 'Kiến nghị, đề xuất')}<c r="B2" t="inlineStr"><is><t>Tăng_x0009_kinh phí_x005F_x0041_</t></is></c></row></sheetData></worksheet>`;
     const data = figuresSheetXml()
       .replace(inlineCell(`B${rowOf('DA8.05')}`, 'DA8.05'), inlineCell(`B${rowOf('DA8.05')}`, 'DA8.0_x0035_'))
-      .replace(`</row><row r="${rowOf('DA8.05') + 1}"`, `${inlineCell(`H${rowOf('DA8.05')}`, 'Ước tính_x000D_\ncả năm')}</row><row r="${rowOf('DA8.05') + 1}"`);
+      .replace(
+        `</row><row r="${rowOf('DA8.05') + 1}"`,
+        `${inlineCell(`H${rowOf('DA8.05')}`, 'Ước tính_x000D_\ncả năm')}</row><row r="${rowOf('DA8.05') + 1}"`,
+      );
     const r = await read(
       rawWorkbook({
         sheets: [
@@ -309,7 +386,10 @@ describe('OOXML text escapes (_xHHHH_) decoded', () => {
       }),
     );
     expect(r.issues).toEqual([]);
-    expect(r.submission!.narrative).toEqual({ difficulties: 'Cán bộ kiêm nhiệm.\nThiếu kinh phí.', proposals: 'Tăng\tkinh phí_x0041_' });
+    expect(r.submission!.narrative).toEqual({
+      difficulties: 'Cán bộ kiêm nhiệm.\nThiếu kinh phí.',
+      proposals: 'Tăng\tkinh phí_x0041_',
+    });
     expect(total(r, 'DA8.05')).toBe(2150);
     expect(r.submission!.rows.get('DA8.05')!.note).toBe('Ước tính\r\ncả năm');
   });

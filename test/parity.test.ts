@@ -19,7 +19,8 @@ const MESSAGE_CHANGED: Record<string, RegExp> = {
   // The nesting is refused as soon as it passes the limit, without first counting all 200.002 levels.
   'fixtures/broken/xml-long-sau.xlsx': /lồng nhau quá sâu \(hơn 100 cấp/,
   // The lie is caught at the first chunk that outgrows the declared size, so the message says that instead of "200 MB".
-  'fixtures/broken/zip-bom-khai-gian.xlsx': /phần "xl\/worksheets\/sheet2\.xml" lớn hơn kích thước ghi trong tệp \(4\.096 byte\)/,
+  'fixtures/broken/zip-bom-khai-gian.xlsx':
+    /phần "xl\/worksheets\/sheet2\.xml" lớn hơn kích thước ghi trong tệp \(4\.096 byte\)/,
 };
 
 function* workbooks(dir: string): Generator<string> {
@@ -32,16 +33,30 @@ function* workbooks(dir: string): Generator<string> {
 
 // Rows written only on a summary or on the province's own submission (issue 20) came after the dump.
 const SUMMARY_ONLY = new Set(INFO_FIELDS.filter((f) => f.summaryOnly || f.ownOnly).map((f) => f.key as string));
-const withoutEmptySummaryRows = (info: object) => Object.fromEntries(Object.entries(info).filter(([k, v]) => v !== null || !SUMMARY_ONLY.has(k)));
+const withoutEmptySummaryRows = (info: object) =>
+  Object.fromEntries(Object.entries(info).filter(([k, v]) => v !== null || !SUMMARY_ONLY.has(k)));
 
 function plain(read: ReadResult) {
   const s = read.submission;
   return JSON.parse(
     JSON.stringify({
       catalogue: read.catalogue?.version ?? null,
-      issues: read.issues.map(({ rule, severity, sheet, cell, indicator, value, message }) => ({ rule, severity, sheet, cell, indicator, value, message })),
+      issues: read.issues.map(({ rule, severity, sheet, cell, indicator, value, message }) => ({
+        rule,
+        severity,
+        sheet,
+        cell,
+        indicator,
+        value,
+        message,
+      })),
       // The summary-only rows (issue 10's coverage and run id) came after the dump: absent in a unit's file.
-      submission: s && { info: withoutEmptySummaryRows(s.info), infoRefs: s.infoRefs, rows: Object.fromEntries(s.rows), narrative: s.narrative },
+      submission: s && {
+        info: withoutEmptySummaryRows(s.info),
+        infoRefs: s.infoRefs,
+        rows: Object.fromEntries(s.rows),
+        narrative: s.narrative,
+      },
     }),
   );
 }

@@ -3,14 +3,25 @@ import type { Measure } from '../src/core/catalogue/catalogue.js';
 import type { Figures } from '../src/core/model.js';
 import { readSubmissionBytes, type ReadResult } from '../src/core/read/submission.js';
 import { districtFigures } from './helpers/figures.js';
-import { cellOf, figuresSheetXml, infoSheetXml, inlineCell, rawWorkbook, renameEntry, rowOf, utf16le, type RawSheet } from './helpers/raw-xlsx.js';
+import {
+  cellOf,
+  figuresSheetXml,
+  infoSheetXml,
+  inlineCell,
+  rawWorkbook,
+  renameEntry,
+  rowOf,
+  utf16le,
+  type RawSheet,
+} from './helpers/raw-xlsx.js';
 
 /** Every figure read, as plain numbers (null: empty cell). */
 function figuresRead(read: ReadResult): Figures {
   const out: Figures = {};
   for (const [code, row] of read.submission!.rows) {
     out[code] = {};
-    for (const [m, cell] of Object.entries(row.cells) as [Measure, { value: number | null }][]) out[code]![m] = cell.value;
+    for (const [m, cell] of Object.entries(row.cells) as [Measure, { value: number | null }][])
+      out[code]![m] = cell.value;
   }
   return out;
 }
@@ -18,13 +29,18 @@ function figuresRead(read: ReadResult): Figures {
 /** districtFigures() with every cell of the table: a breakdown the indicator lacks reads as an empty cell. */
 function expectedFigures(): Figures {
   const out: Figures = {};
-  for (const [code, f] of Object.entries(districtFigures())) out[code] = { total: f.total ?? null, nu: f.nu ?? null, dtts: f.dtts ?? null };
+  for (const [code, f] of Object.entries(districtFigures()))
+    out[code] = { total: f.total ?? null, nu: f.nu ?? null, dtts: f.dtts ?? null };
   return out;
 }
 
 const read = (bytes: Uint8Array) => readSubmissionBytes(bytes, 'tep.xlsx');
 const rulesAt = (r: ReadResult) => r.issues.map((i) => `${i.rule}@${i.cell ?? ''}`);
-const sheets = (data: string, extra: RawSheet[] = []): RawSheet[] => [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', xml: data }, ...extra];
+const sheets = (data: string, extra: RawSheet[] = []): RawSheet[] => [
+  { name: 'Thông tin', xml: infoSheetXml() },
+  { name: 'Số liệu', xml: data },
+  ...extra,
+];
 
 describe('what the standard allows is read exactly', () => {
   it('a workbook written by hand, byte by byte', async () => {
@@ -45,7 +61,9 @@ describe('what the standard allows is read exactly', () => {
   it('parts encoded in UTF-16 with a byte-order mark', async () => {
     const data = figuresSheetXml().replace('encoding="UTF-8"', 'encoding="UTF-16"');
     const info = infoSheetXml().replace('encoding="UTF-8"', 'encoding="UTF-16"');
-    const r = await read(rawWorkbook({ parts: { 'xl/worksheets/sheet1.xml': utf16le(info), 'xl/worksheets/sheet2.xml': utf16le(data) } }));
+    const r = await read(
+      rawWorkbook({ parts: { 'xl/worksheets/sheet1.xml': utf16le(info), 'xl/worksheets/sheet2.xml': utf16le(data) } }),
+    );
     expect(r.issues).toEqual([]);
     expect(r.submission!.info.unitName).toBe('Huyện Krông A Na');
     expect(figuresRead(r)).toEqual(expectedFigures());
@@ -75,8 +93,20 @@ describe('what the standard allows is read exactly', () => {
 
   it('the 1904 date system: Ngày lập typed as a date serial in a date format', async () => {
     const styles = `<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>`;
-    const info = infoSheetXml().replace(/<row r="5">.*?<\/row>/, `<row r="5">${inlineCell('A5', 'Ngày lập')}<c r="B5" s="1"><v>44179</v></c></row>`);
-    const r = await read(rawWorkbook({ date1904: true, sheets: [{ name: 'Thông tin', xml: info }, { name: 'Số liệu', xml: figuresSheetXml() }], parts: { 'xl/styles.xml': styles } }));
+    const info = infoSheetXml().replace(
+      /<row r="5">.*?<\/row>/,
+      `<row r="5">${inlineCell('A5', 'Ngày lập')}<c r="B5" s="1"><v>44179</v></c></row>`,
+    );
+    const r = await read(
+      rawWorkbook({
+        date1904: true,
+        sheets: [
+          { name: 'Thông tin', xml: info },
+          { name: 'Số liệu', xml: figuresSheetXml() },
+        ],
+        parts: { 'xl/styles.xml': styles },
+      }),
+    );
     expect(r.issues).toEqual([]);
     expect(r.submission!.info.preparedOn).toBe('2024-12-15'); // 44179 + 1462 days from 1900
   });
@@ -84,7 +114,11 @@ describe('what the standard allows is read exactly', () => {
 
 describe('exact or refused: each figure that cannot be read exactly is named', () => {
   it('a numeric cell stored as "298,7" (a locale-broken exporter) is refused, never read as 298', async () => {
-    const r = await read(rawWorkbook({ sheets: sheets(figuresSheetXml({ raw: { 'DA8.05': `<c r="${cellOf('DA8.05')}"><v>298,7</v></c>` } })) }));
+    const r = await read(
+      rawWorkbook({
+        sheets: sheets(figuresSheetXml({ raw: { 'DA8.05': `<c r="${cellOf('DA8.05')}"><v>298,7</v></c>` } })),
+      }),
+    );
     expect(rulesAt(r)).toEqual([`value-not-xml-number@${cellOf('DA8.05')}`]);
     expect(r.issues[0]!.message).toContain('"298,7"');
     expect(r.issues[0]!.indicator).toBe('DA8.05');
@@ -123,7 +157,11 @@ describe('exact or refused: each figure that cannot be read exactly is named', (
 
   it('a merge over the totals of two indicators is refused, naming the range', async () => {
     const range = `E${rowOf('DA8.05')}:E${rowOf('DA8.06')}`;
-    const r = await read(rawWorkbook({ sheets: sheets(figuresSheetXml({ after: `<mergeCells count="1"><mergeCell ref="${range}"/></mergeCells>` })) }));
+    const r = await read(
+      rawWorkbook({
+        sheets: sheets(figuresSheetXml({ after: `<mergeCells count="1"><mergeCell ref="${range}"/></mergeCells>` })),
+      }),
+    );
     expect(rulesAt(r)).toEqual([`merged-figure-cell@${range}`]);
     expect(r.issues[0]!.message).toContain(`Vùng ô ${range}`);
     expect(r.issues[0]!.message).toContain('chỉ tiêu DA8.05 (cột Tổng số) và chỉ tiêu DA8.06 (cột Tổng số)');
@@ -132,14 +170,26 @@ describe('exact or refused: each figure that cannot be read exactly is named', (
 
   it('a merge over Nữ and DTTS is refused (it would copy the women into the minority column)', async () => {
     const range = `F${rowOf('DA8.05')}:G${rowOf('DA8.05')}`;
-    const r = await read(rawWorkbook({ sheets: sheets(figuresSheetXml({ after: `<mergeCells count="1"><mergeCell ref="${range}"/></mergeCells>` })) }));
+    const r = await read(
+      rawWorkbook({
+        sheets: sheets(figuresSheetXml({ after: `<mergeCells count="1"><mergeCell ref="${range}"/></mergeCells>` })),
+      }),
+    );
     expect(rulesAt(r)).toEqual([`merged-figure-cell@${range}`]);
     expect(r.issues[0]!.indicator).toBe('DA8.05');
     expect(r.issues[0]!.message).toContain('chỉ tiêu DA8.05 (cột Nữ, DTTS)');
   });
 
   it('merges that touch no figure cell (a title, a heading) are fine', async () => {
-    const r = await read(rawWorkbook({ sheets: sheets(figuresSheetXml({ after: `<mergeCells count="2"><mergeCell ref="A200:H200"/><mergeCell ref="C2:D2"/></mergeCells>` })) }));
+    const r = await read(
+      rawWorkbook({
+        sheets: sheets(
+          figuresSheetXml({
+            after: `<mergeCells count="2"><mergeCell ref="A200:H200"/><mergeCell ref="C2:D2"/></mergeCells>`,
+          }),
+        ),
+      }),
+    );
     expect(r.issues).toEqual([]);
   });
 
@@ -153,21 +203,39 @@ describe('exact or refused: each figure that cannot be read exactly is named', (
 
   it('a very hidden "Số liệu" before the visible one: refused as ambiguous, never summed', async () => {
     const hidden = { name: 'SỐ LIỆU ', state: 'veryHidden' as const, xml: figuresSheetXml({ figures: {} }) };
-    const r = await read(rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, hidden, { name: 'Số liệu', xml: figuresSheetXml() }] }));
+    const r = await read(
+      rawWorkbook({
+        sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, hidden, { name: 'Số liệu', xml: figuresSheetXml() }],
+      }),
+    );
     expect(rulesAt(r)).toEqual(['sheet-ambiguous@']);
     expect(r.issues[0]!.message).toContain('"SỐ LIỆU " (đang ẩn), "Số liệu"');
     expect(r.submission).toBeNull();
   });
 
   it('a required sheet that exists only hidden is refused', async () => {
-    const r = await read(rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', state: 'hidden', xml: figuresSheetXml() }] }));
+    const r = await read(
+      rawWorkbook({
+        sheets: [
+          { name: 'Thông tin', xml: infoSheetXml() },
+          { name: 'Số liệu', state: 'hidden', xml: figuresSheetXml() },
+        ],
+      }),
+    );
     expect(rulesAt(r)).toEqual(['sheet-hidden@']);
     expect(r.issues[0]!.message).toContain('Unhide');
   });
 
   it('a DOCTYPE in any part read is refused before anything is expanded', async () => {
     const info = infoSheetXml().replace('<worksheet', '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]><worksheet');
-    const r = await read(rawWorkbook({ sheets: [{ name: 'Thông tin', xml: info }, { name: 'Số liệu', xml: figuresSheetXml() }] }));
+    const r = await read(
+      rawWorkbook({
+        sheets: [
+          { name: 'Thông tin', xml: info },
+          { name: 'Số liệu', xml: figuresSheetXml() },
+        ],
+      }),
+    );
     expect(rulesAt(r)).toEqual(['file-unsafe@']);
   });
 });
@@ -179,7 +247,13 @@ describe('what the reader stops before is still scanned for what is hostile', ()
   const nested = (levels: number) => `<extLst>${'<ext>'.repeat(levels)}${'</ext>'.repeat(levels)}</extLst>`;
   const withTail = (tail: string, utf16 = false) => {
     const xml = figuresSheetXml({ after: `<mergeCells count="1"><mergeCell ref="A40:D40"/></mergeCells>${tail}` });
-    return read(rawWorkbook({ parts: { 'xl/worksheets/sheet2.xml': utf16 ? utf16le(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')) : xml } }));
+    return read(
+      rawWorkbook({
+        parts: {
+          'xl/worksheets/sheet2.xml': utf16 ? utf16le(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')) : xml,
+        },
+      }),
+    );
   };
 
   // Short tails, and tails of hundreds of KB (read in pieces, the sheet's runs of empty cells dropped first).

@@ -12,8 +12,15 @@ import { figuresFor, writeSubmission, writeUnits } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 
 /** Issue 21: a report a province signs without rewriting it. A 2025 province of 102 communes, 8 of which reported. */
-const COMMUNES = Array.from({ length: 102 }, (_, i) => ({ code: String(30001 + i), name: i % 10 === 9 ? `Phường Số ${i + 1}` : `Xã Số ${i + 1}` }));
-const UNITS = ['Mã,Tên,Cấp,Mã cấp trên', '30,Tỉnh Một Trăm,Tỉnh,', ...COMMUNES.map((c) => `${c.code},${c.name},Xã,30`)].join('\n');
+const COMMUNES = Array.from({ length: 102 }, (_, i) => ({
+  code: String(30001 + i),
+  name: i % 10 === 9 ? `Phường Số ${i + 1}` : `Xã Số ${i + 1}`,
+}));
+const UNITS = [
+  'Mã,Tên,Cấp,Mã cấp trên',
+  '30,Tỉnh Một Trăm,Tỉnh,',
+  ...COMMUNES.map((c) => `${c.code},${c.name},Xã,30`),
+].join('\n');
 const CONFIG = {
   agency: { superior: 'UBND TỈNH MỘT TRĂM', name: 'SỞ NỘI VỤ', symbol: 'SNV' },
   place: 'Một Trăm',
@@ -68,7 +75,15 @@ async function rewrite(edit: (r: Rollup) => void, config: object = CONFIG, extra
   const id = Math.random().toString(36).slice(2);
   writeFileSync(join(dir, `r-${id}.json`), JSON.stringify(r));
   writeFileSync(join(dir, `c-${id}.json`), JSON.stringify(config));
-  const res = bdg(['report', join(dir, `r-${id}.json`), '--config', join(dir, `c-${id}.json`), '--out', join(dir, `${id}.docx`), ...extra]);
+  const res = bdg([
+    'report',
+    join(dir, `r-${id}.json`),
+    '--config',
+    join(dir, `c-${id}.json`),
+    '--out',
+    join(dir, `${id}.docx`),
+    ...extra,
+  ]);
   expect(res.status, res.stderr).toBe(0);
   return openDocx(join(dir, `${id}.docx`));
 }
@@ -79,7 +94,12 @@ describe('partial coverage (8/102 communes): every aggregate says whose figures 
     const all = texts(doc).join('\n');
     expect(all).not.toMatch(/toàn tỉnh/i);
     const models = para(doc, /có mô hình phòng, chống bạo lực gia đình/)!.text;
-    expect(models.startsWith(`8/102 đơn vị cấp xã đã báo cáo: có ${formatNumber(total('BDG.19'))}/8 xã, phường (${percent(total('BDG.19') / 8)})`), models).toBe(true);
+    expect(
+      models.startsWith(
+        `8/102 đơn vị cấp xã đã báo cáo: có ${formatNumber(total('BDG.19'))}/8 xã, phường (${percent(total('BDG.19') / 8)})`,
+      ),
+      models,
+    ).toBe(true);
     // The unit words are those present: this province has no đặc khu.
     expect(all).not.toContain('đặc khu');
     // A sentence without level words carries its base as a note.
@@ -92,7 +112,10 @@ describe('partial coverage (8/102 communes): every aggregate says whose figures 
     expect(texts(doc).join('\n')).not.toMatch(/(?:vượt|đạt|chưa đạt) chỉ tiêu \d+%/);
     const nq28 = doc.rows.filter((r) => r.length === 5 && /^\d$/.test(r[0]!));
     expect(nq28.length).toBe(4);
-    for (const row of nq28) expect(row[4], row.join(' | ')).toMatch(/^(Chưa đủ số liệu để đánh giá \(8\/102 đơn vị\)|Không phát sinh|Chưa có số liệu)$/);
+    for (const row of nq28)
+      expect(row[4], row.join(' | ')).toMatch(
+        /^(Chưa đủ số liệu để đánh giá \(8\/102 đơn vị\)|Không phát sinh|Chưa có số liệu)$/,
+      );
     const teams = doc.rows.find((r) => r[1] === 'Tổ truyền thông cộng đồng' && r.length === 6)!;
     expect(teams[3]).toBe('312');
     expect(teams[5]).toMatch(/^Chưa đủ số liệu \(\d+\/102 đơn vị\)$/);
@@ -100,7 +123,9 @@ describe('partial coverage (8/102 communes): every aggregate says whose figures 
   });
 
   it('94 missing communes: counted in the body, listed once in an annex; figure annexes print one line for them', () => {
-    expect(para(doc, /^Đã tổng hợp số liệu/)!.text).toBe('Đã tổng hợp số liệu của 8/102 đơn vị cấp xã; 94 đơn vị chưa gửi báo cáo (danh sách tại Phụ lục III kèm theo).');
+    expect(para(doc, /^Đã tổng hợp số liệu/)!.text).toBe(
+      'Đã tổng hợp số liệu của 8/102 đơn vị cấp xã; 94 đơn vị chưa gửi báo cáo (danh sách tại Phụ lục III kèm theo).',
+    );
     expect(texts(doc).filter((t) => t.includes('Xã Số 51'))).toEqual(['Xã Số 51']);
     expect(para(doc, /^DANH SÁCH ĐƠN VỊ CHƯA GỬI BÁO CÁO NĂM 2025$/)).toBeDefined();
     const listed = doc.rows.filter((r) => r.length === 3 && /^\d+$/.test(r[0]!) && /^30\d{3}$/.test(r[1]!));
@@ -108,7 +133,9 @@ describe('partial coverage (8/102 communes): every aggregate says whose figures 
     expect(listed[0]).toEqual(['1', '30009', 'Xã Số 9']);
     const annexRows = doc.rows.filter((r) => r[1] === 'Xã Số 1' || r[1] === 'Xã Số 51');
     expect(annexRows.every((r) => r[1] === 'Xã Số 1')).toBe(true);
-    const line = doc.rows.filter((r) => r.some((c) => c === 'Các đơn vị chưa gửi báo cáo: 94 đơn vị (danh sách tại Phụ lục III)'));
+    const line = doc.rows.filter((r) =>
+      r.some((c) => c === 'Các đơn vị chưa gửi báo cáo: 94 đơn vị (danh sách tại Phụ lục III)'),
+    );
     expect(line.length).toBeGreaterThanOrEqual(4); // one per annex table
   });
 
@@ -118,7 +145,8 @@ describe('partial coverage (8/102 communes): every aggregate says whose figures 
     // With every commune reporting, the sentence compares with the phase target and says so.
     const d = await rewrite((r) => {
       for (const t of Object.values(r.totals)) t.reported = t.expected;
-      for (const u of r.units) if (u.source === 'missing' && u.parent === r.root.code) u.values['DA8.01'] = { total: 0 };
+      for (const u of r.units)
+        if (u.source === 'missing' && u.parent === r.root.code) u.values['DA8.01'] = { total: 0 };
     });
     expect(para(d, /hiện có .*Tổ truyền thông cộng đồng/)!.text).toBe(
       `Toàn tỉnh hiện có ${formatNumber(total('DA8.01'))}/312 Tổ truyền thông cộng đồng, đạt ${percent(total('DA8.01') / 312)} kế hoạch giai đoạn 2021–2025.`,
@@ -130,17 +158,34 @@ describe('zeros and "no case"', () => {
   it('0 is a negative sentence, 0 of 0 is "không phát sinh" in the text and the Nghị quyết 28 table', async () => {
     const d = await rewrite((r) => {
       for (const t of Object.values(r.totals)) t.reported = t.expected;
-      for (const c of ['BDG.27', 'BDG.28', 'BDG.29', 'BDG.21', 'BDG.15', 'BDG.16', 'BDG.22', 'BDG.23', 'DA8.22', 'DA8.23']) r.totals[c] = { ...r.totals[c]!, total: 0 };
+      for (const c of [
+        'BDG.27',
+        'BDG.28',
+        'BDG.29',
+        'BDG.21',
+        'BDG.15',
+        'BDG.16',
+        'BDG.22',
+        'BDG.23',
+        'DA8.22',
+        'DA8.23',
+      ])
+        r.totals[c] = { ...r.totals[c]!, total: 0 };
       for (const x of r.ratios)
-        if (x.id === 'nan-nhan-tiep-can-dich-vu' || x.id === 'nan-nhan-mua-ban-ho-tro') Object.assign(x, { numerator: 0, denominator: 0, value: null, met: null });
+        if (x.id === 'nan-nhan-tiep-can-dich-vu' || x.id === 'nan-nhan-mua-ban-ho-tro')
+          Object.assign(x, { numerator: 0, denominator: 0, value: null, met: null });
     });
     const all = texts(d);
-    expect(all).toContain('Trong năm 2025, chưa tổ chức thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; không phát hiện vụ vi phạm.');
+    expect(all).toContain(
+      'Trong năm 2025, chưa tổ chức thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; không phát hiện vụ vi phạm.',
+    );
     expect(all).toContain('Không phát sinh nạn nhân bạo lực gia đình, bạo lực trên cơ sở giới.');
     expect(all).toContain('Nạn nhân bị mua bán trở về có nhu cầu hỗ trợ: không phát sinh.');
     // Project 8 figures of the communes that reported the programme: the sentence says whose.
     expect(all).toContain('Không phát hiện trường hợp tảo hôn (số liệu của 8/8 đơn vị cấp xã có số liệu Dự án 8).');
-    expect(all).toContain('Không phát hiện trường hợp kết hôn cận huyết thống (số liệu của 8/8 đơn vị cấp xã có số liệu Dự án 8).');
+    expect(all).toContain(
+      'Không phát hiện trường hợp kết hôn cận huyết thống (số liệu của 8/8 đơn vị cấp xã có số liệu Dự án 8).',
+    );
     for (const t of all) expect(t).not.toMatch(/(?<![\d.,])0 (?:cuộc|vụ|đường dây|cặp|nạn nhân|người)/);
     const row = d.rows.find((r) => r[1] === 'Tỷ lệ nạn nhân bị mua bán được hỗ trợ')!;
     expect(row).toEqual(['4', 'Tỷ lệ nạn nhân bị mua bán được hỗ trợ', 'Không phát sinh', '100%', 'Không phát sinh']);
@@ -188,7 +233,9 @@ describe('nothing blank without saying so', () => {
     expect(core).not.toContain('Un-named');
     expect(core).toContain('<cp:lastModifiedBy>bdg</cp:lastModifiedBy>');
     expect(core).toContain('<dc:creator>Sở Nội vụ</dc:creator>');
-    expect(core).toContain('<dc:title>Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2025</dc:title>');
+    expect(core).toContain(
+      '<dc:title>Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2025</dc:title>',
+    );
   });
 });
 
@@ -196,11 +243,27 @@ describe('the CLI, the page and the summary workbook say what is blank and print
   it('the CLI lists the empty config fields', () => {
     const id = Math.random().toString(36).slice(2);
     writeFileSync(join(dir, `c-${id}.json`), JSON.stringify({ agency: { name: 'SỞ NỘI VỤ' } }));
-    const res = bdg(['report', join(dir, 'out', 'tong-hop-30-2025.json'), '--config', join(dir, `c-${id}.json`), '--out', join(dir, `${id}.docx`)]);
+    const res = bdg([
+      'report',
+      join(dir, 'out', 'tong-hop-30-2025.json'),
+      '--config',
+      join(dir, `c-${id}.json`),
+      '--out',
+      join(dir, `${id}.docx`),
+    ]);
     expect(res.status, res.stderr).toBe(0);
-    expect(res.stderr).toContain('Tệp cấu hình chưa có 11 mục, để trống và tô vàng trong báo cáo để điền trước khi ký: agency.superior (cơ quan chủ quản), agency.symbol');
+    expect(res.stderr).toContain(
+      'Tệp cấu hình chưa có 11 mục, để trống và tô vàng trong báo cáo để điền trước khi ký: agency.superior (cơ quan chủ quản), agency.symbol',
+    );
     expect(res.stderr).not.toContain('agency.name');
-    const full = bdg(['report', join(dir, 'out', 'tong-hop-30-2025.json'), '--config', join(dir, 'cau-hinh.json'), '--out', join(dir, `${id}-full.docx`)]);
+    const full = bdg([
+      'report',
+      join(dir, 'out', 'tong-hop-30-2025.json'),
+      '--config',
+      join(dir, 'cau-hinh.json'),
+      '--out',
+      join(dir, `${id}-full.docx`),
+    ]);
     expect(full.stderr).toContain('Tệp cấu hình chưa có 1 mục');
     expect(full.stderr).toContain('basis (văn bản căn cứ)');
   });
@@ -208,7 +271,9 @@ describe('the CLI, the page and the summary workbook say what is blank and print
   it('the summary workbook: real properties; level sheets landscape, fitted to the width, titles repeated', async () => {
     const zip = await JSZip.loadAsync(readFileSync(join(dir, 'out', 'tong-hop-30-2025.xlsx')));
     const core = await zip.file('docProps/core.xml')!.async('string');
-    expect(core).toContain('<dc:title>Tổng hợp kết quả thực hiện công tác bình đẳng giới – Tỉnh Một Trăm – Năm 2025</dc:title>');
+    expect(core).toContain(
+      '<dc:title>Tổng hợp kết quả thực hiện công tác bình đẳng giới – Tỉnh Một Trăm – Năm 2025</dc:title>',
+    );
     expect(core).toContain('<dc:creator>bdg</dc:creator>');
     const wbXml = await zip.file('xl/workbook.xml')!.async('string');
     const level = /<sheet [^>]*name="(Cấp xã)"[^>]*r:id="(rId\d+)"/.exec(wbXml)!;
@@ -218,7 +283,9 @@ describe('the CLI, the page and the summary workbook say what is blank and print
     const sheet = await zip.file(`xl/${target}`)!.async('string');
     expect(sheet).toMatch(/<pageSetUpPr fitToPage="1"\/>/);
     expect(sheet).toMatch(/<pageSetup[^>]*orientation="landscape"/);
-    expect(sheet).toMatch(/<pageSetup[^>]*fitToWidth="1"[^>]*fitToHeight="0"|<pageSetup[^>]*fitToHeight="0"[^>]*fitToWidth="1"/);
+    expect(sheet).toMatch(
+      /<pageSetup[^>]*fitToWidth="1"[^>]*fitToHeight="0"|<pageSetup[^>]*fitToHeight="0"[^>]*fitToWidth="1"/,
+    );
     expect(wbXml).toMatch(/_xlnm\.Print_Titles/);
   });
 });
@@ -233,36 +300,84 @@ describe('three issuers from one roll-up', () => {
   });
 
   it('the provincial People\'s Committee (--issuer ubnd): no superior, "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"', async () => {
-    const d = await rewrite(() => {}, { ...CONFIG, issuers: { ubnd: { documentNumber: 8, recipients: ['Bộ Nội vụ'], signer: { name: 'Lê Văn Hùng' } } } }, ['--issuer', 'ubnd']);
+    const d = await rewrite(
+      () => {},
+      {
+        ...CONFIG,
+        issuers: { ubnd: { documentNumber: 8, recipients: ['Bộ Nội vụ'], signer: { name: 'Lê Văn Hùng' } } },
+      },
+      ['--issuer', 'ubnd'],
+    );
     expect(lines(d.rows[0]![0]!)).toEqual(['ỦY BAN NHÂN DÂN', 'TỈNH MỘT TRĂM']);
     expect(d.rows[1]).toEqual(['Số: 08/BC-UBND', 'Một Trăm, ngày     tháng     năm     ']);
     expect(lines(closing(d)[1]!)).toEqual(['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'Lê Văn Hùng']);
-    expect(para(d, /^Thực hiện /)!.text).toContain(', Ủy ban nhân dân tỉnh Một Trăm báo cáo kết quả thực hiện công tác bình đẳng giới');
+    expect(para(d, /^Thực hiện /)!.text).toContain(
+      ', Ủy ban nhân dân tỉnh Một Trăm báo cáo kết quả thực hiện công tác bình đẳng giới',
+    );
     // The Sở's number and distribution are not the committee's: blanks to fill.
     expect(lines(closing(d)[0]!)).toEqual(['Nơi nhận:', '- …………;', '- Lưu: VT, ………….']);
-    const res = bdg(['report', join(dir, 'out', 'tong-hop-30-2025.json'), '--config', join(dir, 'cau-hinh.json'), '--issuer', 'ubnd', '--out', join(dir, 'ubnd-notice.docx')]);
-    expect(res.stderr).toContain('issuers.ubnd.documentNumber (số văn bản), issuers.ubnd.documentDate (ngày ban hành), issuers.ubnd.recipients (Kính gửi), basis (văn bản căn cứ)');
+    const res = bdg([
+      'report',
+      join(dir, 'out', 'tong-hop-30-2025.json'),
+      '--config',
+      join(dir, 'cau-hinh.json'),
+      '--issuer',
+      'ubnd',
+      '--out',
+      join(dir, 'ubnd-notice.docx'),
+    ]);
+    expect(res.stderr).toContain(
+      'issuers.ubnd.documentNumber (số văn bản), issuers.ubnd.documentDate (ngày ban hành), issuers.ubnd.recipients (Kính gửi), basis (văn bản căn cứ)',
+    );
   });
 
   it('the provincial Women\'s Union (issuer in the config): "TM. BAN THƯỜNG VỤ", the programme only, against the phase target', async () => {
-    const d = await rewrite(() => {}, { ...CONFIG, issuer: 'hoi-phu-nu', issuers: { 'hoi-phu-nu': { agency: { superior: 'HỘI LHPN VIỆT NAM', symbol: 'HPN' }, signer: { title: 'CHỦ TỊCH', name: 'Hoàng Thị Mai' } } } });
+    const d = await rewrite(() => {}, {
+      ...CONFIG,
+      issuer: 'hoi-phu-nu',
+      issuers: {
+        'hoi-phu-nu': {
+          agency: { superior: 'HỘI LHPN VIỆT NAM', symbol: 'HPN' },
+          signer: { title: 'CHỦ TỊCH', name: 'Hoàng Thị Mai' },
+        },
+      },
+    });
     expect(lines(d.rows[0]![0]!)).toEqual(['HỘI LHPN VIỆT NAM', 'HỘI LIÊN HIỆP PHỤ NỮ', 'TỈNH MỘT TRĂM']);
     expect(d.rows[1]![0]).toBe('Số:       /BC-HPN');
     expect(lines(closing(d)[1]!)).toEqual(['TM. BAN THƯỜNG VỤ', 'CHỦ TỊCH', 'Hoàng Thị Mai']);
     const all = texts(d);
     expect(all).toContain('Kết quả thực hiện Dự án 8 năm 2025');
-    for (const n of [1, 2, 3, 4]) expect(all.some((t) => t.startsWith(`${n}. Nội dung ${n}: `)), `Nội dung ${n}`).toBe(true);
+    for (const n of [1, 2, 3, 4])
+      expect(
+        all.some((t) => t.startsWith(`${n}. Nội dung ${n}: `)),
+        `Nội dung ${n}`,
+      ).toBe(true);
     expect(all).toContain('6. Kinh phí');
     // Only the programme: no Nghị quyết 28, no general gender-equality figures, one annex.
     expect(all.join('\n')).not.toMatch(/Nghị quyết số 28|thanh tra|Phụ lục III/);
-    expect(all).toContain('Đã tổng hợp số liệu của 8/102 đơn vị cấp xã; 94 đơn vị chưa gửi báo cáo (danh sách tại Phụ lục II kèm theo).');
-    expect(all.some((t) => t.startsWith('Trên đây là báo cáo kết quả thực hiện Dự án 8 năm 2025 của Hội Liên hiệp Phụ nữ tỉnh Một Trăm./.'))).toBe(true);
+    expect(all).toContain(
+      'Đã tổng hợp số liệu của 8/102 đơn vị cấp xã; 94 đơn vị chưa gửi báo cáo (danh sách tại Phụ lục II kèm theo).',
+    );
+    expect(
+      all.some((t) =>
+        t.startsWith(
+          'Trên đây là báo cáo kết quả thực hiện Dự án 8 năm 2025 của Hội Liên hiệp Phụ nữ tỉnh Một Trăm./.',
+        ),
+      ),
+    ).toBe(true);
     const table = d.rows.find((r) => r[0] === 'STT' && r.length === 6)!;
     expect(table[3]).toBe('Kế hoạch giai đoạn 2021–2025');
   });
 
   it('an unknown --issuer is refused in Vietnamese', () => {
-    const res = bdg(['report', join(dir, 'out', 'tong-hop-30-2025.json'), '--issuer', 'tinh-uy', '--out', join(dir, 'x.docx')]);
+    const res = bdg([
+      'report',
+      join(dir, 'out', 'tong-hop-30-2025.json'),
+      '--issuer',
+      'tinh-uy',
+      '--out',
+      join(dir, 'x.docx'),
+    ]);
     expect(res.status).toBe(2);
     expect(res.stderr).toContain('--issuer "tinh-uy" không hợp lệ');
   });
@@ -272,23 +387,35 @@ describe('a judgement, not only quotes', () => {
   it('Đánh giá chung opens with the figures: units active per core result, most and least active, Nghị quyết 28 with coverage', () => {
     const all = texts(doc);
     const at = all.indexOf('1. Kết quả đạt được');
-    expect(all[at + 1]).toMatch(/^Số đơn vị cấp xã có kết quả ở các chỉ tiêu chủ yếu năm 2025: tổ truyền thông cộng đồng \d\/102; .*CLB "Thủ lĩnh/);
-    expect(all[at + 2]).toMatch(/^Triển khai nhiều chỉ tiêu chủ yếu nhất là .+ \(\d\/7 chỉ tiêu\); ít nhất là .+ \(\d\/7 chỉ tiêu\)\.$/);
+    expect(all[at + 1]).toMatch(
+      /^Số đơn vị cấp xã có kết quả ở các chỉ tiêu chủ yếu năm 2025: tổ truyền thông cộng đồng \d\/102; .*CLB "Thủ lĩnh/,
+    );
+    expect(all[at + 2]).toMatch(
+      /^Triển khai nhiều chỉ tiêu chủ yếu nhất là .+ \(\d\/7 chỉ tiêu\); ít nhất là .+ \(\d\/7 chỉ tiêu\)\.$/,
+    );
     expect(all[at + 3]).toBe(
       'Về các chỉ tiêu của Chiến lược quốc gia về bình đẳng giới đến năm 2025, theo số liệu của 8/102 đơn vị cấp xã: chưa đủ số liệu để đánh giá 4 chỉ tiêu (tỷ lệ cơ quan có lãnh đạo chủ chốt là nữ; tỷ lệ nạn nhân bạo lực được tiếp cận dịch vụ hỗ trợ; tỷ lệ người gây bạo lực được tư vấn; tỷ lệ nạn nhân bị mua bán được hỗ trợ).',
     );
   });
 
-  it('units\' words beyond quoteLines go to an annex; the body says where', async () => {
+  it("units' words beyond quoteLines go to an annex; the body says where", async () => {
     const d = await rewrite(
       (r) => {
         r.narratives = [];
-        for (let i = 0; i < 8; i++) r.narratives.push({ unit: COMMUNES[i]!, narrative: { difficulties: `Khó khăn riêng số ${i + 1} của xã.\nThiếu cán bộ chuyên trách ở thôn ${i + 1}.` } });
+        for (let i = 0; i < 8; i++)
+          r.narratives.push({
+            unit: COMMUNES[i]!,
+            narrative: {
+              difficulties: `Khó khăn riêng số ${i + 1} của xã.\nThiếu cán bộ chuyên trách ở thôn ${i + 1}.`,
+            },
+          });
       },
       { ...CONFIG, quoteLines: 5 },
     );
     const all = texts(d);
-    expect(all).toContain('Ý kiến của 8 đơn vị về khó khăn, hạn chế; nguyên nhân (9 ý) được tổng hợp tại Phụ lục IV kèm theo.');
+    expect(all).toContain(
+      'Ý kiến của 8 đơn vị về khó khăn, hạn chế; nguyên nhân (9 ý) được tổng hợp tại Phụ lục IV kèm theo.',
+    );
     const annex = all.indexOf('Ý KIẾN CỦA CÁC ĐƠN VỊ NĂM 2025');
     expect(all[annex - 1]).toBe('Phụ lục IV');
     // Near-identical lines (differing by a number) gathered once with the units that wrote them.
@@ -298,7 +425,7 @@ describe('a judgement, not only quotes', () => {
   });
 });
 
-describe('the Women\'s Union: cumulative over the phase with --previous more than once', () => {
+describe("the Women's Union: cumulative over the phase with --previous more than once", () => {
   it('sums the flows of this year and the earlier ones; compares with the latest', async () => {
     const earlier = ['2024', '2023'].map((year) => {
       const r: Rollup = JSON.parse(JSON.stringify(rollup));
@@ -308,25 +435,34 @@ describe('the Women\'s Union: cumulative over the phase with --previous more tha
       writeFileSync(path, JSON.stringify(r));
       return path;
     });
-    const d = await rewrite(() => {}, { ...CONFIG, issuer: 'hoi-phu-nu' }, ['--previous', earlier[1]!, '--previous', earlier[0]!]);
+    const d = await rewrite(() => {}, { ...CONFIG, issuer: 'hoi-phu-nu' }, [
+      '--previous',
+      earlier[1]!,
+      '--previous',
+      earlier[0]!,
+    ]);
     const line = texts(d).find((t) => t.startsWith('Lũy kế '))!;
-    expect(line).toContain(`Lũy kế năm 2023–2025: tổ chức ${formatNumber(3 * total('DA8.04'))} cuộc truyền thông cho ${formatNumber(3 * total('DA8.05'))} lượt người`);
+    expect(line).toContain(
+      `Lũy kế năm 2023–2025: tổ chức ${formatNumber(3 * total('DA8.04'))} cuộc truyền thông cho ${formatNumber(3 * total('DA8.05'))} lượt người`,
+    );
     // The change is against the latest earlier year, not the first given.
     expect(texts(d).join('\n')).toContain('so với năm 2024');
     expect(texts(d).join('\n')).not.toContain('so với năm 2023');
   });
 });
 
-describe('the programme area and the page\'s words', () => {
+describe("the programme area and the page's words", () => {
   it('with programmeArea in the config, Project 8 figures are counted against its communes', async () => {
     const area = COMMUNES.slice(0, 10).map((c) => c.code);
     const d = await rewrite(() => {}, { ...CONFIG, programmeArea: { '2025': area } });
-    expect(para(d, /hiện có \d+ Tổ truyền thông/)?.text ?? '').toMatch(/^8\/10 xã, phường thuộc địa bàn Dự án 8 đã báo cáo: hiện có \d+ Tổ truyền thông cộng đồng/);
+    expect(para(d, /hiện có \d+ Tổ truyền thông/)?.text ?? '').toMatch(
+      /^8\/10 xã, phường thuộc địa bàn Dự án 8 đã báo cáo: hiện có \d+ Tổ truyền thông cộng đồng/,
+    );
     // A general indicator keeps the units under the root as its base.
     expect(para(d, /tin, bài, chuyên mục/)!.text).toMatch(/\(số liệu của 8\/102 đơn vị cấp xã\)\.$/);
   });
 
-  it('the page assesses each ratio in the DOCX\'s words', async () => {
+  it("the page assesses each ratio in the DOCX's words", async () => {
     const { assessments } = await import('../src/core/write/report/wording.js');
     const { loadCatalogue } = await import('../src/core/catalogue/catalogue.js');
     const { configSchema } = await import('../src/core/config.js');

@@ -5,7 +5,17 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/core/catalogue/catalogue.js';
 import { guideRuleLines, rulesTableMarkdown, withRulesTable } from '../src/core/rules/docs.js';
-import { isRuleId, issue, RULE_IDS, RULES, ruleSpec, setMessageAudience, toIssue, type RuleId, type RuleParams } from '../src/core/rules/rules.js';
+import {
+  isRuleId,
+  issue,
+  RULE_IDS,
+  RULES,
+  ruleSpec,
+  setMessageAudience,
+  toIssue,
+  type RuleId,
+  type RuleParams,
+} from '../src/core/rules/rules.js';
 import { checkSubmission } from '../src/core/validate/check-file.js';
 import { bdg, ROOT } from './helpers/cli.js';
 import { figuresSheetXml, rawWorkbook, renameEntry } from './helpers/raw-xlsx.js';
@@ -54,8 +64,16 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
     { found: 'fifo', path: 'huyen/655.xlsx' },
   ],
   'file-timeout': [{ seconds: 60 }],
-  'annotate-skipped': [{ problem: 'too-large' }, { problem: 'unreadable' }, { problem: 'timeout', seconds: 60 }, { problem: 'memory' }],
-  'sheet-missing': [{ sheet: 'Số liệu', present: ['Sheet1'] }, { sheet: 'Thông tin', present: [] }],
+  'annotate-skipped': [
+    { problem: 'too-large' },
+    { problem: 'unreadable' },
+    { problem: 'timeout', seconds: 60 },
+    { problem: 'memory' },
+  ],
+  'sheet-missing': [
+    { sheet: 'Số liệu', present: ['Sheet1'] },
+    { sheet: 'Thông tin', present: [] },
+  ],
   'info-missing': [
     { sheet: 'Thông tin', field: 'unitCode', emptyCell: 'B2' },
     { sheet: 'Thông tin', field: 'version' },
@@ -68,17 +86,53 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
   ],
   'edition-incompatible': [{ value: 'BDG-2024.1', edition: 'BDG-2026.1' }],
   'included-exceeds-total': [
-    { indicator: 'DA8.04', measure: 'total', value: 157, whole: 'BDG.05', wholeName: 'Số cuộc truyền thông', wholeValue: 84, wholeCell: 'E40', severity: 'warning' },
+    {
+      indicator: 'DA8.04',
+      measure: 'total',
+      value: 157,
+      whole: 'BDG.05',
+      wholeName: 'Số cuộc truyền thông',
+      wholeValue: 84,
+      wholeCell: 'E40',
+      severity: 'warning',
+    },
   ],
-  'parts-exceed-whole': [{ indicator: 'DA8.25', value: 30, parts: ['DA8.25', 'DA8.26', 'DA8.27'], whole: 'DA8.18', wholeValue: 12, severity: 'warning' }],
-  'communes-of-type-exceed': [{ indicator: 'BDG.24', value: 9, unitName: 'Huyện Krông A Na', type: 'Xã', max: 7, severity: 'error' }],
+  'parts-exceed-whole': [
+    {
+      indicator: 'DA8.25',
+      value: 30,
+      parts: ['DA8.25', 'DA8.26', 'DA8.27'],
+      whole: 'DA8.18',
+      wholeValue: 12,
+      severity: 'warning',
+    },
+  ],
+  'communes-of-type-exceed': [
+    { indicator: 'BDG.24', value: 9, unitName: 'Huyện Krông A Na', type: 'Xã', max: 7, severity: 'error' },
+  ],
   'outside-programme-area': [{ value: '22015', unitName: 'Phường Tuy Hòa', codes: ['DA8.04', 'DA8.05'] }],
-  'term-both-filled': [{ indicator: 'BDG.47', value: 30, term: '2026-2031', other: 'BDG.41', otherValue: 25, otherCell: 'E70', otherTerm: '2021-2026' }],
+  'term-both-filled': [
+    {
+      indicator: 'BDG.47',
+      value: 30,
+      term: '2026-2031',
+      other: 'BDG.41',
+      otherValue: 25,
+      otherCell: 'E70',
+      otherTerm: '2021-2026',
+    },
+  ],
   'value-outside-year-to-date': [{ indicator: 'DA8.41', value: 50, period: 'Quý II năm 2026', money: true }],
   'province-file-ambiguous': [{ value: '66', unitName: 'Tỉnh Đắk Lắk' }],
   'province-own-duplicate-stock': [{ indicator: 'BDG.13', value: 40, otherFiles: ['so-noi-vu.xlsx'] }],
   'level-not-applicable': [
-    { indicator: 'BDG.40', measure: 'total', value: 50, own: false, levels: ['cơ quan, đơn vị cấp tỉnh (tệp riêng của tỉnh)'] },
+    {
+      indicator: 'BDG.40',
+      measure: 'total',
+      value: 50,
+      own: false,
+      levels: ['cơ quan, đơn vị cấp tỉnh (tệp riêng của tỉnh)'],
+    },
     { indicator: 'BDG.14', measure: 'total', value: 3, own: true, levels: ['đơn vị cấp xã'] },
   ],
   'parts-differ-from-total': [{ indicator: 'DA8.20', value: 500, parts: ['DA8.39', 'DA8.40'], partsValue: 450 }],
@@ -101,57 +155,190 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
     { indicator: 'DA8.05', measure: 'nu', found: 'date', value: '2024-05-01' },
     { indicator: 'DA8.05', measure: 'dtts', found: 'bool', value: 'true' },
   ],
-  'value-ambiguous': [{ indicator: 'DA8.05', measure: 'total', value: '1,234', reading: 'dấu phẩy hay dấu phân cách hàng nghìn' }],
+  'value-ambiguous': [
+    { indicator: 'DA8.05', measure: 'total', value: '1,234', reading: 'dấu phẩy hay dấu phân cách hàng nghìn' },
+  ],
   'value-error': [{ indicator: 'DA8.05', measure: 'total', value: '#DIV/0!' }],
   'formula-no-result': [{ indicator: 'DA8.05', measure: 'total', value: '=SUM(E5:E9)' }],
   'unit-unknown': [
     { value: '999' },
-    { value: '655', otherEdition: { fact: 'mã "655" là mã của danh mục trước 1/7/2025 (Huyện Krông A Na), không còn trong danh mục từ 1/7/2025', older: true } },
-    { value: '24577', otherEdition: { fact: 'mã "24577" là mã của danh mục từ 1/7/2025 (Xã Dray Bhăng), chưa có trong danh mục trước 1/7/2025', older: false } },
+    {
+      value: '655',
+      otherEdition: {
+        fact: 'mã "655" là mã của danh mục trước 1/7/2025 (Huyện Krông A Na), không còn trong danh mục từ 1/7/2025',
+        older: true,
+      },
+    },
+    {
+      value: '24577',
+      otherEdition: {
+        fact: 'mã "24577" là mã của danh mục từ 1/7/2025 (Xã Dray Bhăng), chưa có trong danh mục trước 1/7/2025',
+        older: false,
+      },
+    },
   ],
   'unit-name-mismatch': [{ value: 'Huyện Krông Ana', code: '655', listedName: 'Huyện Krông A Na' }],
-  'value-negative': [{ indicator: 'DA8.05', measure: 'total', value: -3 }, { indicator: 'DA8.05', measure: 'total', value: -1.5, text: '-1,5' }],
+  'value-negative': [
+    { indicator: 'DA8.05', measure: 'total', value: -3 },
+    { indicator: 'DA8.05', measure: 'total', value: -1.5, text: '-1,5' },
+  ],
   'value-too-large': [{ indicator: 'DA8.05', measure: 'total', value: 84912345678 }],
-  'value-not-whole': [{ indicator: 'DA8.05', measure: 'nu', value: 12.5, text: '12,5', indicatorName: 'Số lượt người tham dự truyền thông', unit: 'lượt người' }],
+  'value-not-whole': [
+    {
+      indicator: 'DA8.05',
+      measure: 'nu',
+      value: 12.5,
+      text: '12,5',
+      indicatorName: 'Số lượt người tham dự truyền thông',
+      unit: 'lượt người',
+    },
+  ],
   'money-precision': [{ indicator: 'DA8.20', measure: 'total', value: 1.2345 }],
   'no-figures': [{ sheet: 'Số liệu', firstCell: 'E6' }],
   'breakdown-not-applicable': [{ indicator: 'DA8.04', measure: 'nu', value: 7 }],
   'breakdown-without-total': [{ indicator: 'DA8.05', breakdown: 'nu', breakdownValue: 4320, value: null }],
   'value-not-xml-number': [{ indicator: 'DA8.05', measure: 'total', value: '298,7' }],
-  'sheet-ambiguous': [{ sheet: 'Số liệu', matches: [{ name: 'Số liệu', hidden: true }, { name: 'SỐ LIỆU ', hidden: false }] }],
-  'sheet-hidden': [{ sheet: 'Số liệu', veryHidden: true }, { sheet: 'Số liệu', veryHidden: false }],
-  'sheet-part-missing': [{ sheet: 'Số liệu', target: 'xl/worksheets/sheet9.xml' }, { sheet: 'Số liệu', target: null }],
+  'sheet-ambiguous': [
+    {
+      sheet: 'Số liệu',
+      matches: [
+        { name: 'Số liệu', hidden: true },
+        { name: 'SỐ LIỆU ', hidden: false },
+      ],
+    },
+  ],
+  'sheet-hidden': [
+    { sheet: 'Số liệu', veryHidden: true },
+    { sheet: 'Số liệu', veryHidden: false },
+  ],
+  'sheet-part-missing': [
+    { sheet: 'Số liệu', target: 'xl/worksheets/sheet9.xml' },
+    { sheet: 'Số liệu', target: null },
+  ],
   'cell-reference-broken': [
     { sheet: 'Số liệu', cell: 'E14', part: 'shared-strings', value: '12', count: 10 },
     { sheet: 'Số liệu', cell: 'E14', part: 'shared-strings', value: '0', count: 0 },
     { sheet: 'Số liệu', cell: 'E14', part: 'styles', value: '7', count: 3 },
   ],
   'merged-figure-cell': [
-    { sheet: 'Số liệu', value: 'E12:E13', indicator: 'DA8.05', covered: [{ code: 'DA8.05', measure: 'total' }, { code: 'DA8.06', measure: 'total' }] },
+    {
+      sheet: 'Số liệu',
+      value: 'E12:E13',
+      indicator: 'DA8.05',
+      covered: [
+        { code: 'DA8.05', measure: 'total' },
+        { code: 'DA8.06', measure: 'total' },
+      ],
+    },
   ],
   'money-in-dong': [{ indicator: 'DA8.20', measure: 'total', value: 150000000 }],
-  'value-above-level-bound': [{ indicator: 'DA8.05', measure: 'total', value: 250000, unit: 'lượt người', level: 'Xã', bound: 50000, money: false }],
+  'value-above-level-bound': [
+    {
+      indicator: 'DA8.05',
+      measure: 'total',
+      value: 250000,
+      unit: 'lượt người',
+      level: 'Xã',
+      bound: 50000,
+      money: false,
+    },
+  ],
   'breakdown-exceeds-total': [{ indicator: 'DA8.05', measure: 'nu', value: 4320, total: 4200, totalCell: 'E12' }],
-  'part-exceeds-whole': [{ indicator: 'DA8.06', measure: 'total', value: 30, whole: 'DA8.05', wholeName: 'Số lượt người', wholeValue: 20, wholeCell: 'E12' }],
-  'attendance-without-event': [{ indicator: 'DA8.05', value: 120, unit: 'lượt người', other: 'DA8.04', otherUnit: 'cuộc', otherValue: 0, otherCell: 'E11' }],
+  'part-exceeds-whole': [
+    {
+      indicator: 'DA8.06',
+      measure: 'total',
+      value: 30,
+      whole: 'DA8.05',
+      wholeName: 'Số lượt người',
+      wholeValue: 20,
+      wholeCell: 'E12',
+    },
+  ],
+  'attendance-without-event': [
+    {
+      indicator: 'DA8.05',
+      value: 120,
+      unit: 'lượt người',
+      other: 'DA8.04',
+      otherUnit: 'cuộc',
+      otherValue: 0,
+      otherCell: 'E11',
+    },
+  ],
   'event-without-attendance': [
-    { indicator: 'DA8.05', value: 0, unit: 'lượt người', other: 'DA8.04', otherUnit: 'cuộc', otherValue: 3, otherCell: 'E11' },
-    { indicator: 'DA8.05', value: null, unit: 'lượt người', other: 'DA8.04', otherUnit: 'cuộc', otherValue: 3, otherCell: 'E11' },
+    {
+      indicator: 'DA8.05',
+      value: 0,
+      unit: 'lượt người',
+      other: 'DA8.04',
+      otherUnit: 'cuộc',
+      otherValue: 3,
+      otherCell: 'E11',
+    },
+    {
+      indicator: 'DA8.05',
+      value: null,
+      unit: 'lượt người',
+      other: 'DA8.04',
+      otherUnit: 'cuộc',
+      otherValue: 3,
+      otherCell: 'E11',
+    },
   ],
   'communes-exceed-units': [{ indicator: 'BDG.19', value: 12, unitName: 'Huyện Krông A Na', max: 8 }],
-  'attendance-per-event-high': [{ indicator: 'DA8.05', value: 9000, unit: 'lượt người', other: 'DA8.04', otherUnit: 'cuộc', otherValue: 3, otherCell: 'E11', max: 500 }],
+  'attendance-per-event-high': [
+    {
+      indicator: 'DA8.05',
+      value: 9000,
+      unit: 'lượt người',
+      other: 'DA8.04',
+      otherUnit: 'cuộc',
+      otherValue: 3,
+      otherCell: 'E11',
+      max: 500,
+    },
+  ],
   'members-per-unit-unusual': [
     { indicator: 'DA8.09', value: 400, other: 'DA8.08', otherUnit: 'tổ', otherValue: 2, lo: 5, hi: 60 },
     { indicator: 'DA8.09', value: 400, other: 'DA8.08', otherUnit: 'tổ', otherValue: 0, lo: 5, hi: 60 },
   ],
   'victims-fewer-than-cases': [{ indicator: 'BDG.30', value: 2, other: 'BDG.29', otherValue: 5, otherCell: 'E40' }],
   'value-above-reference': [
-    { indicator: 'DA8.21', value: 900, other: 'DA8.20', otherName: 'Kinh phí được giao', otherValue: 850, otherCell: 'E30', severity: 'warning' },
-    { indicator: 'DA8.21', value: 900, other: 'DA8.20', otherName: 'Kinh phí được giao', otherValue: 850, otherCell: 'E30', severity: 'error' },
-    { indicator: 'DA8.13', value: 90, other: 'DA8.35', otherName: 'Số phụ nữ DTTS mang thai', otherValue: 80, otherCell: 'E31', severity: 'warning', money: false },
+    {
+      indicator: 'DA8.21',
+      value: 900,
+      other: 'DA8.20',
+      otherName: 'Kinh phí được giao',
+      otherValue: 850,
+      otherCell: 'E30',
+      severity: 'warning',
+    },
+    {
+      indicator: 'DA8.21',
+      value: 900,
+      other: 'DA8.20',
+      otherName: 'Kinh phí được giao',
+      otherValue: 850,
+      otherCell: 'E30',
+      severity: 'error',
+    },
+    {
+      indicator: 'DA8.13',
+      value: 90,
+      other: 'DA8.35',
+      otherName: 'Số phụ nữ DTTS mang thai',
+      otherValue: 80,
+      otherCell: 'E31',
+      severity: 'warning',
+      money: false,
+    },
   ],
   'outlier-vs-previous': [{ indicator: 'DA8.05', value: 9000, previous: 120 }],
-  'period-mismatch': [{ value: 'Năm 2023', period: 'Năm 2024' }, { value: null, period: 'Năm 2024' }],
+  'period-mismatch': [
+    { value: 'Năm 2023', period: 'Năm 2024' },
+    { value: null, period: 'Năm 2024' },
+  ],
   'unit-outside-root': [{ value: '24577', unitName: 'Xã Quảng Điền', rootCode: '646', rootName: 'Huyện Ea Súp' }],
   'unit-duplicate': [
     { value: '655', unitName: 'Huyện Krông A Na', otherFiles: ['655-b.xlsx', 'x/655.xlsx'] },
@@ -162,7 +349,9 @@ const SAMPLES: { [R in RuleId]: RuleParams<R>[] } = {
 const CELL = { sheet: 'Số liệu', cell: 'F12' };
 
 describe('the rules catalogue', () => {
-  const cases = RULE_IDS.flatMap((id) => (SAMPLES[id] as object[]).map((params, i) => [`${id} #${i + 1}`, id, params] as const));
+  const cases = RULE_IDS.flatMap((id) =>
+    (SAMPLES[id] as object[]).map((params, i) => [`${id} #${i + 1}`, id, params] as const),
+  );
 
   it('has a sample for every rule', () => expect(Object.keys(SAMPLES).sort()).toEqual([...RULE_IDS].sort()));
 
@@ -180,9 +369,28 @@ describe('the rules catalogue', () => {
     // Every cell-level message names the cell; every param that is text shows up in it.
     if (spec.level === 'cell') expect(out.message).toContain('Ô F12 (sheet "Số liệu"');
     for (const [key, v] of Object.entries(params))
-      if (typeof v === 'string' && !['found', 'part', 'damage', 'danger', 'problem', 'side', 'field', 'measure', 'breakdown', 'severity', 'value', 'currentVersion', 'level'].includes(key))
+      if (
+        typeof v === 'string' &&
+        ![
+          'found',
+          'part',
+          'damage',
+          'danger',
+          'problem',
+          'side',
+          'field',
+          'measure',
+          'breakdown',
+          'severity',
+          'value',
+          'currentVersion',
+          'level',
+        ].includes(key)
+      )
         expect(out.message, key).toContain(v.replace(/[\u0000-\u001f]/g, '?'));
-    expect(out.severity).toBe(spec.severityByIndicator ? ((params as { severity?: string }).severity ?? spec.severity) : spec.severity);
+    expect(out.severity).toBe(
+      spec.severityByIndicator ? ((params as { severity?: string }).severity ?? spec.severity) : spec.severity,
+    );
     expect(spec.summary.length).toBeGreaterThan(5);
     expect(spec.summary).toMatch(/\.$/);
   });
@@ -226,7 +434,11 @@ describe('the rules catalogue', () => {
   });
 
   it('gives the JSON issue of the spec: rule, severity, sheet, cell, indicator, value, message, in that order', () => {
-    const out = issue('breakdown-exceeds-total', { indicator: 'DA8.05', measure: 'nu', value: 4320, total: 4200, totalCell: 'E12' }, CELL);
+    const out = issue(
+      'breakdown-exceeds-total',
+      { indicator: 'DA8.05', measure: 'nu', value: 4320, total: 4200, totalCell: 'E12' },
+      CELL,
+    );
     expect(out).toEqual({
       rule: 'breakdown-exceeds-total',
       severity: 'error',
@@ -241,7 +453,10 @@ describe('the rules catalogue', () => {
     const whole = issue('file-timeout', { seconds: 60 });
     expect(Object.keys(whole)).toEqual(['rule', 'severity', 'message']);
     // A "no data" value is kept as null, not dropped.
-    expect(issue('breakdown-without-total', { indicator: 'DA8.05', breakdown: 'nu', breakdownValue: 5, value: null }, CELL).value).toBeNull();
+    expect(
+      issue('breakdown-without-total', { indicator: 'DA8.05', breakdown: 'nu', breakdownValue: 5, value: null }, CELL)
+        .value,
+    ).toBeNull();
   });
 
   it('takes the severity from the indicator catalogue where the rule allows it, and only there', () => {
@@ -305,7 +520,9 @@ describe('the catalogue and the code agree', () => {
   });
 
   it('every rule id emitted anywhere in src/ is in the catalogue', () => {
-    const unknown = [...emitted].filter(([id]) => !Object.hasOwn(RULES, id)).map(([id, files]) => `${id} (${files.join(', ')})`);
+    const unknown = [...emitted]
+      .filter(([id]) => !Object.hasOwn(RULES, id))
+      .map(([id, files]) => `${id} (${files.join(', ')})`);
     expect(unknown).toEqual([]);
   });
 
@@ -326,7 +543,9 @@ describe('the catalogue and the code agree', () => {
     // Letters only Vietnamese has (Latin-1 holds à, é, ô…, which the legacy-encoding check looks for). hierarchy.ts
     // reads the unit lists, whose problems are lines of an error, not issues of a submission.
     const vietnamese = /[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i;
-    const reader = srcFiles.filter((f) => relative(ROOT, f).startsWith(join('src', 'core', 'read')) && !f.endsWith('hierarchy.ts'));
+    const reader = srcFiles.filter(
+      (f) => relative(ROOT, f).startsWith(join('src', 'core', 'read')) && !f.endsWith('hierarchy.ts'),
+    );
     expect(reader.length).toBeGreaterThanOrEqual(3);
     for (const file of reader) {
       const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
@@ -348,7 +567,17 @@ describe('the rules as documented', () => {
   it('the template’s guide sheet lists every sheet and cell rule with its summary and id', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdg-rules-'));
     const out = join(dir, 'bieu-mau.xlsx');
-    const run = bdg(['template', '--unit', '655', '--units', 'fixtures/dak-lak/don-vi.csv', '--period', '2024', '--out', out]);
+    const run = bdg([
+      'template',
+      '--unit',
+      '655',
+      '--units',
+      'fixtures/dak-lak/don-vi.csv',
+      '--period',
+      '2024',
+      '--out',
+      out,
+    ]);
     expect(run.status, run.stderr).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
@@ -357,8 +586,10 @@ describe('the rules as documented', () => {
     const text = lines.join(' ');
     const { errors, warnings } = guideRuleLines();
     for (const line of [...errors, ...warnings]) expect(text).toContain(line);
-    for (const id of RULE_IDS.filter((id) => ['sheet', 'cell'].includes(ruleSpec(id).level))) expect(text).toContain(`[${id}]`);
-    for (const id of RULE_IDS.filter((id) => ['file', 'consolidation'].includes(ruleSpec(id).level))) expect(text).not.toContain(`[${id}]`);
+    for (const id of RULE_IDS.filter((id) => ['sheet', 'cell'].includes(ruleSpec(id).level)))
+      expect(text).toContain(`[${id}]`);
+    for (const id of RULE_IDS.filter((id) => ['file', 'consolidation'].includes(ruleSpec(id).level)))
+      expect(text).not.toContain(`[${id}]`);
     // Warnings are listed after the heading for warnings, errors before it.
     const warnAt = text.indexOf('• Cảnh báo');
     expect(text.indexOf('[breakdown-exceeds-total]')).toBeLessThan(warnAt);
@@ -388,23 +619,38 @@ describe('the reader’s findings are the catalogue’s issues', () => {
 
   it('the variants of file-unsafe, file-damaged and file-too-large, from zips written byte by byte', async () => {
     const zip = rawWorkbook({ parts: { 'xl/worksheets/sheet9.xml': figuresSheetXml({ figures: {} }) } });
-    const twice = await checkSubmission(renameEntry(zip, 'xl/worksheets/sheet9.xml', 'xl/worksheets/sheet2.xml'), 'x.xlsx');
-    expect(twice.errors).toEqual([issue('file-unsafe', { danger: 'duplicate-name', name: 'xl/worksheets/sheet2.xml' })]);
+    const twice = await checkSubmission(
+      renameEntry(zip, 'xl/worksheets/sheet9.xml', 'xl/worksheets/sheet2.xml'),
+      'x.xlsx',
+    );
+    expect(twice.errors).toEqual([
+      issue('file-unsafe', { danger: 'duplicate-name', name: 'xl/worksheets/sheet2.xml' }),
+    ]);
 
-    const fixture = (name: string) => checkSubmission(new Uint8Array(readFileSync(join(ROOT, 'fixtures/broken', name))), name);
+    const fixture = (name: string) =>
+      checkSubmission(new Uint8Array(readFileSync(join(ROOT, 'fixtures/broken', name))), name);
     const damaged = await fixture('xml-hong.xlsx');
-    expect(damaged.errors).toEqual([issue('file-damaged', { damage: 'part', part: 'xl/worksheets/sheet2.xml', detail: 'unexpected close tag.' })]);
+    expect(damaged.errors).toEqual([
+      issue('file-damaged', { damage: 'part', part: 'xl/worksheets/sheet2.xml', detail: 'unexpected close tag.' }),
+    ]);
     expect(damaged.errors[0]!.message).toBe(
       'Không đọc được nội dung bảng tính (phần "xl/worksheets/sheet2.xml" bị hỏng: unexpected close tag.). Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook), rồi gửi lại tệp đó.',
     );
 
     const lies = await fixture('zip-bom-khai-gian.xlsx');
-    expect(lies.errors).toEqual([issue('file-too-large', { part: 'entry', entry: 'xl/worksheets/sheet2.xml', declared: 4096 })]);
-    expect(lies.errors[0]!.message).toContain('phần "xl/worksheets/sheet2.xml" lớn hơn kích thước ghi trong tệp (4.096 byte)');
+    expect(lies.errors).toEqual([
+      issue('file-too-large', { part: 'entry', entry: 'xl/worksheets/sheet2.xml', declared: 4096 }),
+    ]);
+    expect(lies.errors[0]!.message).toContain(
+      'phần "xl/worksheets/sheet2.xml" lớn hơn kích thước ghi trong tệp (4.096 byte)',
+    );
   });
 
   it('sheet and cell rules, from workbooks written with exceljs', async () => {
-    const noSheets = await checkSubmission(await workbookBytes((wb) => wb.addWorksheet('Sheet1').addRow(['x'])), 'x.xlsx');
+    const noSheets = await checkSubmission(
+      await workbookBytes((wb) => wb.addWorksheet('Sheet1').addRow(['x'])),
+      'x.xlsx',
+    );
     expect(noSheets.errors).toEqual([
       issue('sheet-missing', { sheet: 'Thông tin', present: ['Sheet1'] }),
       issue('sheet-missing', { sheet: 'Số liệu', present: ['Sheet1'] }),
@@ -412,7 +658,12 @@ describe('the reader’s findings are the catalogue’s issues', () => {
 
     const bytes = await workbookBytes((wb) => {
       const info = wb.addWorksheet('Thông tin');
-      info.addRows([['Mã đơn vị', null], ['Tên đơn vị', 'Huyện Krông A Na'], ['Kỳ báo cáo', 'năm nay'], ['Phiên bản biểu mẫu', 'BDG-2024.1']]);
+      info.addRows([
+        ['Mã đơn vị', null],
+        ['Tên đơn vị', 'Huyện Krông A Na'],
+        ['Kỳ báo cáo', 'năm nay'],
+        ['Phiên bản biểu mẫu', 'BDG-2024.1'],
+      ]);
       const data = wb.addWorksheet('Số liệu');
       data.addRow(['STT', 'Mã số', 'Chỉ tiêu', 'Đơn vị tính', 'Tổng số', 'Nữ', 'DTTS', 'Ghi chú']);
       data.addRow([1, 'DA8.04', '', '', '10 cuộc', null, null, null]);
@@ -422,22 +673,52 @@ describe('the reader’s findings are the catalogue’s issues', () => {
     });
     const c = await checkSubmission(bytes, 'x.xlsx');
     const byRule = (rule: string) => c.errors.filter((e) => e.rule === rule);
-    expect(byRule('info-missing')).toEqual([issue('info-missing', { sheet: 'Thông tin', field: 'unitCode', emptyCell: 'B1' }, { sheet: 'Thông tin', cell: 'B1' })]);
+    expect(byRule('info-missing')).toEqual([
+      issue(
+        'info-missing',
+        { sheet: 'Thông tin', field: 'unitCode', emptyCell: 'B1' },
+        { sheet: 'Thông tin', cell: 'B1' },
+      ),
+    ]);
     expect(byRule('info-missing')[0]!.message).toBe(
       'Sheet "Thông tin": thiếu "Mã đơn vị" (ô B1 đang trống). Ghi nhãn "Mã đơn vị" ở cột A và mã đơn vị hành chính, ví dụ 655 ở cột B.',
     );
-    expect(byRule('period-invalid')).toEqual([issue('period-invalid', { value: 'năm nay' }, { sheet: 'Thông tin', cell: 'B3' })]);
+    expect(byRule('period-invalid')).toEqual([
+      issue('period-invalid', { value: 'năm nay' }, { sheet: 'Thông tin', cell: 'B3' }),
+    ]);
     expect(byRule('value-not-number')).toEqual([
-      issue('value-not-number', { indicator: 'DA8.04', measure: 'total', found: 'text', value: '10 cuộc' }, { sheet: 'Số liệu', cell: 'E2' }),
+      issue(
+        'value-not-number',
+        { indicator: 'DA8.04', measure: 'total', found: 'text', value: '10 cuộc' },
+        { sheet: 'Số liệu', cell: 'E2' },
+      ),
     ]);
     expect(byRule('value-ambiguous')).toEqual([
-      issue('value-ambiguous', { indicator: 'DA8.05', measure: 'total', value: '1,234', reading: 'dấu phẩy hay dấu phân cách hàng nghìn' }, { sheet: 'Số liệu', cell: 'E3' }),
+      issue(
+        'value-ambiguous',
+        { indicator: 'DA8.05', measure: 'total', value: '1,234', reading: 'dấu phẩy hay dấu phân cách hàng nghìn' },
+        { sheet: 'Số liệu', cell: 'E3' },
+      ),
     ]);
-    expect(byRule('code-duplicate')).toEqual([issue('code-duplicate', { indicator: 'DA8.05', value: 'DA8.05', firstCell: 'B3' }, { sheet: 'Số liệu', cell: 'B4' })]);
+    expect(byRule('code-duplicate')).toEqual([
+      issue(
+        'code-duplicate',
+        { indicator: 'DA8.05', value: 'DA8.05', firstCell: 'B3' },
+        { sheet: 'Số liệu', cell: 'B4' },
+      ),
+    ]);
     expect(byRule('merged-figure-cell')).toEqual([
       issue(
         'merged-figure-cell',
-        { sheet: 'Số liệu', value: 'F3:G3', indicator: 'DA8.05', covered: [{ code: 'DA8.05', measure: 'nu' }, { code: 'DA8.05', measure: 'dtts' }] },
+        {
+          sheet: 'Số liệu',
+          value: 'F3:G3',
+          indicator: 'DA8.05',
+          covered: [
+            { code: 'DA8.05', measure: 'nu' },
+            { code: 'DA8.05', measure: 'dtts' },
+          ],
+        },
         { sheet: 'Số liệu', cell: 'F3:G3' },
       ),
     ]);
@@ -445,7 +726,13 @@ describe('the reader’s findings are the catalogue’s issues', () => {
     expect(byRule('code-missing')).toEqual(
       catalogue.indicators
         .filter((ind) => !['DA8.04', 'DA8.05'].includes(ind.code))
-        .map((ind) => issue('code-missing', { sheet: 'Số liệu', indicator: ind.code, indicatorName: ind.name }, { sheet: 'Số liệu', cell: 'B1' })),
+        .map((ind) =>
+          issue(
+            'code-missing',
+            { sheet: 'Số liệu', indicator: ind.code, indicatorName: ind.name },
+            { sheet: 'Số liệu', cell: 'B1' },
+          ),
+        ),
     );
   });
 });

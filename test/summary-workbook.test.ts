@@ -14,7 +14,9 @@ import { figuresFor } from './helpers/province.js';
 import { tempDir } from './helpers/workbooks.js';
 
 const catalogue = loadCatalogue('BDG-2024.1');
-const columns = catalogue.indicators.flatMap((ind) => measuresOf(ind).map((m) => ({ code: ind.code, measure: m as Measure, money: ind.kind === 'money' })));
+const columns = catalogue.indicators.flatMap((ind) =>
+  measuresOf(ind).map((m) => ({ code: ind.code, measure: m as Measure, money: ind.kind === 'money' })),
+);
 const FIXED = 4;
 const SOURCE = { file: 'Tệp của đơn vị', rollup: 'Cộng từ cấp dưới', missing: 'Chưa có số liệu' };
 
@@ -29,7 +31,13 @@ function province(): Hierarchy {
   const rows = [{ code: '90', name: 'Tỉnh Kiểm Tra', level: 'Tỉnh', parent: '' }];
   for (let d = 1; d <= DISTRICTS; d++) {
     rows.push({ code: `9${d}`, name: d === 2 ? ODD_DISTRICT : `Huyện Số ${d}`, level: 'Huyện', parent: '90' });
-    for (let c = 1; c <= COMMUNES; c++) rows.push({ code: `9${d}${String(c).padStart(3, '0')}`, name: d === 2 && c === 7 ? ODD_NAME : `Xã ${d}-${c}`, level: 'Xã', parent: `9${d}` });
+    for (let c = 1; c <= COMMUNES; c++)
+      rows.push({
+        code: `9${d}${String(c).padStart(3, '0')}`,
+        name: d === 2 && c === 7 ? ODD_NAME : `Xã ${d}-${c}`,
+        level: 'Xã',
+        parent: `9${d}`,
+      });
   }
   return buildHierarchy(rows);
 }
@@ -52,11 +60,26 @@ describe('summary workbook: the level sheets written as raw rows', () => {
       unit: code,
       status: 'accepted',
       errors: [],
-      warnings: i % 50 === 0 ? [warn(`Ô D${i + 7} tăng bất thường so với kỳ trước & cần xem lại <ghi chú>.`), warn('x'.repeat(200))] : [],
+      warnings:
+        i % 50 === 0
+          ? [warn(`Ô D${i + 7} tăng bất thường so với kỳ trước & cần xem lại <ghi chú>.`), warn('x'.repeat(200))]
+          : [],
     }));
-    files.splice(3, 0, { path: 'hong.xlsx', unit: '91004', status: 'rejected', errors: [error('Ô E12: "12,5" không phải là số.'), error('Thiếu sheet "Thuyết minh".')], warnings: [] });
+    files.splice(3, 0, {
+      path: 'hong.xlsx',
+      unit: '91004',
+      status: 'rejected',
+      errors: [error('Ô E12: "12,5" không phải là số.'), error('Thiếu sheet "Thuyết minh".')],
+      warnings: [],
+    });
     files.push({ path: 'ghi-chu.txt', unit: null, status: 'ignored', reason: 'không phải tệp .xlsx' });
-    files.push({ path: 'cu/91003.xlsx', unit: '91003', status: 'superseded', supersededBy: 'huyen-1/91003.xlsx', reason: 'có bản lập sau' });
+    files.push({
+      path: 'cu/91003.xlsx',
+      unit: '91003',
+      status: 'superseded',
+      supersededBy: 'huyen-1/91003.xlsx',
+      reason: 'có bản lập sau',
+    });
     return files;
   }
 
@@ -88,7 +111,15 @@ describe('summary workbook: the level sheets written as raw rows', () => {
         received: DISTRICTS,
         missing: communes.filter((u) => u.source === 'missing').map((u) => ({ code: u.code, name: u.name })),
         late: [{ code: '91002', name: 'Xã 1-2', preparedOn: '2025-01-20' }],
-        partial: [{ code: '99', name: 'Huyện Số 9', reported: 124, expected: 125, missing: [{ code: '99125', name: 'Xã 9-125' }] }],
+        partial: [
+          {
+            code: '99',
+            name: 'Huyện Số 9',
+            reported: 124,
+            expected: 125,
+            missing: [{ code: '99125', name: 'Xã 9-125' }],
+          },
+        ],
       },
       files: statusFiles(),
       totals: totalsOf(catalogue, root, DISTRICTS),
@@ -97,14 +128,25 @@ describe('summary workbook: the level sheets written as raw rows', () => {
       units,
       narratives: [],
     };
-    bytes = await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered: [], runId: rollup.runId!, madeBy: 'bdg test' });
+    bytes = await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, {
+      covered: [],
+      runId: rollup.runId!,
+      madeBy: 'bdg test',
+    });
     wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   });
 
   it('has every sheet of the summary', () => {
     expect(communes.length).toBe(1000);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Thông tin', 'Số liệu', 'Thuyết minh', 'Cấp huyện', 'Cấp xã', 'Tình hình nộp báo cáo']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Thông tin',
+      'Số liệu',
+      'Thuyết minh',
+      'Cấp huyện',
+      'Cấp xã',
+      'Tình hình nộp báo cáo',
+    ]);
   });
 
   it.each([
@@ -130,7 +172,11 @@ describe('summary workbook: the level sheets written as raw rows', () => {
       expect(figures, u.code).toEqual(columns.map((c) => u.values[c.code]?.[c.measure] ?? null));
       columns.forEach((c, k) => expect(row.getCell(FIXED + 1 + k).numFmt).toBe(c.money ? '#,##0.###' : '#,##0'));
       for (const c of [1, 2, 3, 4, FIXED + 1, FIXED + columns.length]) {
-        if (missing) expect(row.getCell(c).font, `${u.code} col ${c}`).toMatchObject({ italic: true, color: { argb: 'FF9A9A9A' } });
+        if (missing)
+          expect(row.getCell(c).font, `${u.code} col ${c}`).toMatchObject({
+            italic: true,
+            color: { argb: 'FF9A9A9A' },
+          });
         else expect(row.getCell(c).font?.italic, `${u.code} col ${c}`).toBeFalsy();
       }
     });
@@ -162,7 +208,9 @@ describe('summary workbook: the level sheets written as raw rows', () => {
     const row = ws.getRow(at('91005'));
     expect([0, 1, 2].map((k) => row.getCell(FIXED + 1 + gap + k).value)).toEqual([null, null, null]);
     expect(row.getCell(FIXED + 1 + gap).numFmt).toBe('#,##0');
-    expect(row.getCell(FIXED + 1 + gap + 3).value).toBe(submitted.get('91005')![columns[gap + 3]!.code]?.[columns[gap + 3]!.measure] ?? null);
+    expect(row.getCell(FIXED + 1 + gap + 3).value).toBe(
+      submitted.get('91005')![columns[gap + 3]!.code]?.[columns[gap + 3]!.measure] ?? null,
+    );
   });
 
   it('Tình hình nộp báo cáo: every file with its status and why, then the units missing, partial and late', () => {
@@ -171,20 +219,38 @@ describe('summary workbook: the level sheets written as raw rows', () => {
     expect(ws.getCell('A1').font).toMatchObject({ bold: true, size: 13 });
     expect(ws.getCell('A2').value).toBe('Đã có số liệu của 9/9 đơn vị (100%)');
     expect(ws.getCell('A3').value).toBe('Mã lần tổng hợp: 20241210-080000-abcd');
-    expect(ws.getRow(5).values).toEqual([undefined, 'Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp']);
+    expect(ws.getRow(5).values).toEqual([
+      undefined,
+      'Tệp',
+      'Mã đơn vị',
+      'Tên đơn vị',
+      'Trạng thái',
+      'Lỗi / lý do',
+      'Thay bằng tệp',
+    ]);
     expect(ws.getCell('A5').font.bold).toBe(true);
     // Printed, the header row is repeated on every page.
     expect(ws.pageSetup.printTitlesRow).toBe('5:5');
     const files = rollup.files;
-    const label = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua', superseded: 'Thay bằng tệp khác' };
+    const label = {
+      accepted: 'Đã tiếp nhận',
+      rejected: 'Bị từ chối',
+      ignored: 'Bỏ qua',
+      superseded: 'Thay bằng tệp khác',
+    };
     files.forEach((f, i) => {
       const row = ws.getRow(6 + i);
       const detail =
         f.status === 'ignored' || f.status === 'superseded'
           ? f.reason!
-          : [...f.errors!.map((e) => `Lỗi: ${e.message}`), ...f.warnings!.map((w) => `Cảnh báo: ${w.message}`)].join('\n');
+          : [...f.errors!.map((e) => `Lỗi: ${e.message}`), ...f.warnings!.map((w) => `Cảnh báo: ${w.message}`)].join(
+              '\n',
+            );
       const name = f.unit ? hierarchy.byCode.get(f.unit)!.name : null;
-      expect([1, 2, 3, 4, 5, 6].map((c) => row.getCell(c).value), `row ${6 + i}`).toEqual([
+      expect(
+        [1, 2, 3, 4, 5, 6].map((c) => row.getCell(c).value),
+        `row ${6 + i}`,
+      ).toEqual([
         f.path,
         f.unit,
         name === ODD_NAME ? 'Xã "Ấp & Bến" <mới> ' : name,
@@ -194,7 +260,8 @@ describe('summary workbook: the level sheets written as raw rows', () => {
       ]);
       expect(row.getCell(2).numFmt).toBe('@');
       for (const c of [1, 5, 6]) expect(row.getCell(c).alignment).toEqual({ vertical: 'top', wrapText: true });
-      if (f.status === 'rejected') expect(row.getCell(4).font).toMatchObject({ bold: true, color: { argb: 'FFC00000' } });
+      if (f.status === 'rejected')
+        expect(row.getCell(4).font).toMatchObject({ bold: true, color: { argb: 'FFC00000' } });
       else expect(row.getCell(4).font?.bold).toBeFalsy();
     });
     // Rows sized to their text: one line of 15 pt, the two warnings (one of 200 characters) 15 + 45.
@@ -209,14 +276,20 @@ describe('summary workbook: the level sheets written as raw rows', () => {
       expect(ws.getCell(r + 1, 1).font.bold).toBe(true);
       r += 2;
       for (const cells of rows) {
-        expect(cells.map((_, c) => ws.getCell(r, c + 1).value), `row ${r}`).toEqual(cells);
+        expect(
+          cells.map((_, c) => ws.getCell(r, c + 1).value),
+          `row ${r}`,
+        ).toEqual(cells);
         expect(ws.getCell(r, 2).numFmt).toBe('@');
         r++;
       }
     };
     const { missing, partial, late } = rollup.completeness;
     expect(missing.length).toBeGreaterThan(50);
-    section(`Đơn vị chưa có số liệu (${missing.length})`, missing.map((m) => [null, m.code, m.name, 'Chưa nộp']));
+    section(
+      `Đơn vị chưa có số liệu (${missing.length})`,
+      missing.map((m) => [null, m.code, m.name, 'Chưa nộp']),
+    );
     section('Đơn vị có số liệu chưa đầy đủ (1)', [[null, '99', 'Huyện Số 9', '124/125', 'Chưa có: 99125 Xã 9-125']]);
     section('Đơn vị nộp muộn (1)', [[null, late[0]!.code, 'Xã 1-2', 'Lập ngày 20/01/2025']]);
     expect(partial.length).toBe(1);
@@ -235,28 +308,53 @@ describe('summary workbook: the level sheets written as raw rows', () => {
     expect(cells.get(1)).toEqual({ kind: 'text', text: u.code });
     columns.forEach((c, k) => {
       const v = u.values[c.code]?.[c.measure];
-      expect(cells.get(FIXED + 1 + k) ?? { kind: 'empty' }, c.code).toEqual(typeof v === 'number' ? { kind: 'number', value: v } : { kind: 'empty' });
+      expect(cells.get(FIXED + 1 + k) ?? { kind: 'empty' }, c.code).toEqual(
+        typeof v === 'number' ? { kind: 'number', value: v } : { kind: 'empty' },
+      );
     });
   });
 
   // LibreOffice, when installed, opens it too: every sheet to CSV, the commune sheet's rows as written.
-  it.skipIf(!['/usr/bin/soffice', '/usr/local/bin/soffice'].some(existsSync))('LibreOffice reads the level sheet', () => {
-    const dir = tempDir('bdg-summary-lo-');
-    writeFileSync(join(dir, 'tong-hop.xlsx'), bytes);
-    execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', '--outdir', dir, join(dir, 'tong-hop.xlsx')], {
-      stdio: 'ignore',
-      timeout: 120_000,
-    });
-    const file = readdirSync(dir).find((f) => f.normalize('NFC').endsWith('Cấp xã.csv'))!;
-    const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean);
-    expect(lines.length).toBe(3 + communes.length + 1);
-    const odd = communes.findIndex((u) => u.name === ODD_NAME);
-    expect(lines[3 + odd]!.startsWith(`${communes[odd]!.code},"Xã ""Ấp & Bến"" <mới> ",${ODD_DISTRICT},Tệp của đơn vị,`)).toBe(true);
-    // Figures as shown, with their number format: a count, and the total row's cached sums.
-    const first = communes[0]!;
-    expect(lines[3]!.split(',').slice(0, 5)).toEqual([first.code, first.name, 'Huyện Số 1', 'Tệp của đơn vị', String(first.values[columns[0]!.code]![columns[0]!.measure])]);
-    expect(lines.at(-1)!.split(',')[1]).toBe('Tổng cộng');
-  });
+  it.skipIf(!['/usr/bin/soffice', '/usr/local/bin/soffice'].some(existsSync))(
+    'LibreOffice reads the level sheet',
+    () => {
+      const dir = tempDir('bdg-summary-lo-');
+      writeFileSync(join(dir, 'tong-hop.xlsx'), bytes);
+      execFileSync(
+        'soffice',
+        [
+          `-env:UserInstallation=file://${dir}/profile`,
+          '--headless',
+          '--convert-to',
+          'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
+          '--outdir',
+          dir,
+          join(dir, 'tong-hop.xlsx'),
+        ],
+        {
+          stdio: 'ignore',
+          timeout: 120_000,
+        },
+      );
+      const file = readdirSync(dir).find((f) => f.normalize('NFC').endsWith('Cấp xã.csv'))!;
+      const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean);
+      expect(lines.length).toBe(3 + communes.length + 1);
+      const odd = communes.findIndex((u) => u.name === ODD_NAME);
+      expect(
+        lines[3 + odd]!.startsWith(`${communes[odd]!.code},"Xã ""Ấp & Bến"" <mới> ",${ODD_DISTRICT},Tệp của đơn vị,`),
+      ).toBe(true);
+      // Figures as shown, with their number format: a count, and the total row's cached sums.
+      const first = communes[0]!;
+      expect(lines[3]!.split(',').slice(0, 5)).toEqual([
+        first.code,
+        first.name,
+        'Huyện Số 1',
+        'Tệp của đơn vị',
+        String(first.values[columns[0]!.code]![columns[0]!.measure]),
+      ]);
+      expect(lines.at(-1)!.split(',')[1]).toBe('Tổng cộng');
+    },
+  );
 });
 
 describe('summary workbook: no cell over Excel’s 32.767 characters', () => {
@@ -272,7 +370,11 @@ describe('summary workbook: no cell over Excel’s 32.767 characters', () => {
     ]);
     const byUnit = rollUp(hierarchy, catalogue, submitted);
     const long = 'Cán bộ kiêm nhiệm, thường xuyên thay đổi. '.repeat(1000).slice(0, 40_000);
-    const errors: Issue[] = Array.from({ length: 900 }, (_, i) => ({ rule: 'value-not-number', severity: 'error', message: `Ô E${i + 7} (sheet "Số liệu"): "mười" không phải là số.` }));
+    const errors: Issue[] = Array.from({ length: 900 }, (_, i) => ({
+      rule: 'value-not-number',
+      severity: 'error',
+      message: `Ô E${i + 7} (sheet "Số liệu"): "mười" không phải là số.`,
+    }));
     const rollup: Rollup = {
       runId: '20250110-080000-abcd',
       root: { code: '80', name: 'Tỉnh Dài' },
@@ -295,12 +397,17 @@ describe('summary workbook: no cell over Excel’s 32.767 characters', () => {
         { unit: { code: '82', name: 'Huyện Hai' }, narrative: { difficulties: 'Thiếu cán bộ.' } },
       ],
     };
-    const bytes = await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered: [], runId: rollup.runId!, madeBy: 'bdg test' });
+    const bytes = await writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, {
+      covered: [],
+      runId: rollup.runId!,
+      madeBy: 'bdg test',
+    });
 
     // Read back by the reader, as the summary is read when it is sent up.
     const read = await readSubmissionBytes(bytes, 'tong-hop.xlsx');
     const difficulties = read.submission!.narrative.difficulties!;
-    const note = '[Đã cắt bớt: văn bản dài 40.036 ký tự, quá giới hạn 32.767 ký tự của một ô Excel; bản đầy đủ có trong tệp tổng hợp .json.]';
+    const note =
+      '[Đã cắt bớt: văn bản dài 40.036 ký tự, quá giới hạn 32.767 ký tự của một ô Excel; bản đầy đủ có trong tệp tổng hợp .json.]';
     expect(difficulties.length).toBeLessThanOrEqual(32_767);
     expect(difficulties.endsWith(`…\n${note}`)).toBe(true);
     expect(difficulties.startsWith(`Huyện Một: ${long.slice(0, 30_000)}`)).toBe(true);
@@ -312,9 +419,13 @@ describe('summary workbook: no cell over Excel’s 32.767 characters', () => {
     const opened = openXlsx(bytes);
     if (!opened.ok) throw new Error(opened.issue.message);
     const status = opened.book.readSheet(opened.book.sheetsNamed('Tình hình nộp báo cáo', (s) => s)[0]!);
-    const detail = [...status.rows.values()].map((r) => r.get(5)).find((c) => c?.kind === 'text' && c.text.startsWith('Lỗi: Ô E7'));
+    const detail = [...status.rows.values()]
+      .map((r) => r.get(5))
+      .find((c) => c?.kind === 'text' && c.text.startsWith('Lỗi: Ô E7'));
     const text = (detail as { text: string }).text;
     expect(text.length).toBeLessThanOrEqual(32_767);
-    expect(text).toMatch(/…\n\[Đã cắt bớt: văn bản dài [\d.]+ ký tự, quá giới hạn 32\.767 ký tự của một ô Excel; bản đầy đủ có trong tệp tổng hợp \.json\.\]$/);
+    expect(text).toMatch(
+      /…\n\[Đã cắt bớt: văn bản dài [\d.]+ ký tự, quá giới hạn 32\.767 ký tự của một ô Excel; bản đầy đủ có trong tệp tổng hợp \.json\.\]$/,
+    );
   });
 });

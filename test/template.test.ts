@@ -51,7 +51,9 @@ describe('bdg template', () => {
     // A real date or the text dd/mm/yyyy (what Excel in a month-first locale keeps of "15/12/2024") are both let in.
     const check = info.getCell('B7').dataValidation;
     expect(check.type).toBe('custom');
-    expect(check.formulae![0]).toMatch(/^OR\(AND\(ISNUMBER\(B7\),B7>36526\),AND\(LEN\(B7\)=10,MID\(B7,3,1\)="\/",MID\(B7,6,1\)="\/"/);
+    expect(check.formulae![0]).toMatch(
+      /^OR\(AND\(ISNUMBER\(B7\),B7>36526\),AND\(LEN\(B7\)=10,MID\(B7,3,1\)="\/",MID\(B7,6,1\)="\/"/,
+    );
     expect(check.error).toBe('Nhập ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/12/2024.');
     expect(info.getCell('C1').value).toMatch(/^Bắt buộc/); // required ones are marked beside, not in the label
   });
@@ -60,7 +62,15 @@ describe('bdg template', () => {
     const ws = wb.getWorksheet('Số liệu')!;
     expect(ws.getCell('A1').value).toBe('BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8');
     expect(['A4', 'B4', 'C4', 'D4', 'E4', 'F4', 'H4', 'F5', 'G5'].map((a) => ws.getCell(a).value)).toEqual([
-      'STT', 'Mã số', 'Chỉ tiêu', 'Đơn vị tính', 'Tổng số', 'Trong đó', 'Ghi chú', 'Nữ', 'DTTS',
+      'STT',
+      'Mã số',
+      'Chỉ tiêu',
+      'Đơn vị tính',
+      'Tổng số',
+      'Trong đó',
+      'Ghi chú',
+      'Nữ',
+      'DTTS',
     ]);
     const merges = (ws.model as unknown as { merges: string[] }).merges;
     expect(merges).toEqual(expect.arrayContaining(['F4:G4', 'A4:A5', 'B4:B5', 'E4:E5', 'H4:H5', 'A1:H1']));
@@ -83,13 +93,23 @@ describe('bdg template', () => {
     expect(grey.protection?.locked).not.toBe(false); // locked is the default; exceljs reads it back as absent
     expect(grey.dataValidation.type).toBe('textLength');
     expect(ws.getCell('F12').protection?.locked).toBe(false); // DA8.05 Nữ applies
-    expect(ws.getCell('E12').dataValidation).toMatchObject({ type: 'whole', operator: 'greaterThanOrEqual', formulae: [0] });
+    expect(ws.getCell('E12').dataValidation).toMatchObject({
+      type: 'whole',
+      operator: 'greaterThanOrEqual',
+      formulae: [0],
+    });
     expect(ws.getCell('E12').dataValidation.prompt).toContain('Để trống nếu không có số liệu');
     const moneyRow = 31; // DA8.20: 19 indicators and 6 heading rows (A, I–IV, V. Kinh phí) below row 5
     expect(ws.getCell(`B${moneyRow}`).value).toBe('DA8.20');
     expect(ws.getCell(`E${moneyRow}`).dataValidation.type).toBe('decimal');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 3, ySplit: 5 });
-    expect(ws.pageSetup).toMatchObject({ paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:5' });
+    expect(ws.pageSetup).toMatchObject({
+      paperSize: 9,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '4:5',
+    });
     expect(ws.pageSetup.orientation).toBe('landscape');
     const protection = (ws as unknown as { sheetProtection: Record<string, unknown> }).sheetProtection;
     expect(protection).toMatchObject({ sheet: true, formatCells: true, formatColumns: true, formatRows: true });
@@ -117,17 +137,26 @@ describe('bdg template', () => {
     expect(text).toContain('kiểm tra tệp trên trang kiểm tra bdg.html');
     expect(text).not.toMatch(/bdg validate|--/);
     // What a check of this blank form finds, said before: no figure is an error, no Ngày lập a warning, and why.
-    expect(text).toContain('Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi');
-    expect(text).toContain('Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau.');
+    expect(text).toContain(
+      'Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi',
+    );
+    expect(text).toContain(
+      'Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau.',
+    );
     expect(text).toMatch(/\[no-figures\].*• Cảnh báo.*\[date-missing\]/);
-    for (const ind of loadCatalogue('BDG-2024.1').indicators.filter((i) => i.partOf)) expect(text).toContain(`${ind.code} (`);
+    for (const ind of loadCatalogue('BDG-2024.1').indicators.filter((i) => i.partOf))
+      expect(text).toContain(`${ind.code} (`);
     // The cross-indicator checks are said from the edition's rules (part_of, check, checks.csv), in one wording.
     const errors = guide.slice(guide.findIndex((l) => l.includes('Các ràng buộc giữa các chỉ tiêu')));
     const said = errors.join(' ');
     expect(said).toContain('– DA8.05 (Số lượt người tham dự truyền thông) bằng 0, khi DA8.04 bằng 0.');
-    expect(said).toContain('– DA8.05 (Số lượt người tham dự truyền thông) lớn hơn 0, khi DA8.04 lớn hơn 0 (ô để trống tính là 0).');
+    expect(said).toContain(
+      '– DA8.05 (Số lượt người tham dự truyền thông) lớn hơn 0, khi DA8.04 lớn hơn 0 (ô để trống tính là 0).',
+    );
     expect(said).toMatch(/– BDG\.19 \(Số xã, phường, thị trấn có .*\) không lớn hơn số đơn vị cấp xã trực thuộc\./);
-    expect(said).toContain('– DA8.03 (Số thành viên Tổ truyền thông cộng đồng) từ 3 × DA8.01 đến 30 × DA8.01, khi DA8.03 lớn hơn 0.');
+    expect(said).toContain(
+      '– DA8.03 (Số thành viên Tổ truyền thông cộng đồng) từ 3 × DA8.01 đến 30 × DA8.01, khi DA8.03 lớn hơn 0.',
+    );
     // The rule of checks.csv (Project 8's events are part of all events) is a warning, listed with the others.
     const warned = said.slice(said.indexOf('Các điểm sẽ được nhắc xem lại'));
     expect(warned).toMatch(/– DA8\.04 \(Số cuộc truyền thông, .*\) không lớn hơn BDG\.05\./);
@@ -171,11 +200,17 @@ describe('bdg template', () => {
     const out = join(dir, 'khong-danh-muc.xlsx');
     const r = bdg(['template', '--unit', '058', '--period', '2024-H1', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain('Thành phố Bắc Kạn (mã 058, theo danh mục đơn vị hành chính trước 1/7/2025 (có sẵn trong bdg))');
+    expect(r.stderr).toContain(
+      'Thành phố Bắc Kạn (mã 058, theo danh mục đơn vị hành chính trước 1/7/2025 (có sẵn trong bdg))',
+    );
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(out);
     const info = book.getWorksheet('Thông tin')!;
-    expect([info.getCell('B1').value, info.getCell('B2').value, info.getCell('B3').value]).toEqual(['058', 'Thành phố Bắc Kạn', '6 tháng đầu năm 2024']);
+    expect([info.getCell('B1').value, info.getCell('B2').value, info.getCell('B3').value]).toEqual([
+      '058',
+      'Thành phố Bắc Kạn',
+      '6 tháng đầu năm 2024',
+    ]);
   });
 
   it('names the default file after the unit and period', () => {
@@ -197,7 +232,12 @@ describe('buildSubmissionWorkbook', () => {
       figures: { 'DA8.05': { total: 2150, nu: 1320, dtts: null }, 'DA8.20': { total: 1643.5 } },
       notes: { 'DA8.20': 'Gồm vốn năm 2023 chuyển sang, được phân bổ bổ sung trong quý IV' },
       narrative: { highlights: 'Tổ chức 12 cuộc truyền thông.\nThành lập 4 tổ.' },
-      info: { preparedBy: 'Nguyễn Thị Hoa', phone: '0262 3812 345', preparedOn: new Date(Date.UTC(2024, 11, 15)), head: 'Y Bhim Niê' },
+      info: {
+        preparedBy: 'Nguyễn Thị Hoa',
+        phone: '0262 3812 345',
+        preparedOn: new Date(Date.UTC(2024, 11, 15)),
+        head: 'Y Bhim Niê',
+      },
       title: 'BIỂU TỔNG HỢP – TỈNH ĐẮK LẮK',
     });
     const back = new ExcelJS.Workbook();
@@ -207,13 +247,21 @@ describe('buildSubmissionWorkbook', () => {
     expect(['E', 'F', 'G'].map((c) => ws.getCell(`${c}${row('DA8.05')}`).value)).toEqual([2150, 1320, null]);
     expect(ws.getCell(`E${row('DA8.20')}`).value).toBe(1643.5);
     expect(ws.getCell(`E${row('DA8.01')}`).value).toBeNull();
-    expect(ws.getCell(`H${row('DA8.20')}`).value).toBe('Gồm vốn năm 2023 chuyển sang, được phân bổ bổ sung trong quý IV');
+    expect(ws.getCell(`H${row('DA8.20')}`).value).toBe(
+      'Gồm vốn năm 2023 chuyển sang, được phân bổ bổ sung trong quý IV',
+    );
     expect(ws.getRow(row('DA8.20')).height).toBeGreaterThan(40); // the long note shows whole
     expect(ws.getCell('A1').value).toBe('BIỂU TỔNG HỢP – TỈNH ĐẮK LẮK');
     const info = back.getWorksheet('Thông tin')!;
-    expect([5, 6, 8].map((r) => info.getCell(`B${r}`).value)).toEqual(['Nguyễn Thị Hoa', '0262 3812 345', 'Y Bhim Niê']);
+    expect([5, 6, 8].map((r) => info.getCell(`B${r}`).value)).toEqual([
+      'Nguyễn Thị Hoa',
+      '0262 3812 345',
+      'Y Bhim Niê',
+    ]);
     expect(info.getCell('B7').value).toEqual(new Date(Date.UTC(2024, 11, 15)));
-    expect(back.getWorksheet('Thuyết minh')!.getCell('B1').value).toBe('Tổ chức 12 cuộc truyền thông.\nThành lập 4 tổ.');
+    expect(back.getWorksheet('Thuyết minh')!.getCell('B1').value).toBe(
+      'Tổ chức 12 cuộc truyền thông.\nThành lập 4 tổ.',
+    );
   });
 
   it('follows the catalogue: an indicator added to it, even out of order, needs no code change', () => {
@@ -238,8 +286,15 @@ describe('buildSubmissionWorkbook', () => {
     expect(layout.rowOf.get('DA8.99')).toBe(layout.rowOf.get('DA8.06')! + 1);
     expect(layout.rowOf.get('DA8.07')).toBe(submissionLayout(catalogue).rowOf.get('DA8.07')! + 1);
     const r = layout.rowOf.get('DA8.99')!;
-    expect([ws.getCell(`B${r}`).value, ws.getCell(`E${r}`).numFmt, ws.getCell(`E${r}`).dataValidation.type]).toEqual(['DA8.99', NUMBER_FORMAT.money, 'decimal']);
-    expect([ws.getCell(`F${r}`).dataValidation.type, ws.getCell(`G${r}`).protection?.locked]).toEqual(['textLength', false]);
+    expect([ws.getCell(`B${r}`).value, ws.getCell(`E${r}`).numFmt, ws.getCell(`E${r}`).dataValidation.type]).toEqual([
+      'DA8.99',
+      NUMBER_FORMAT.money,
+      'decimal',
+    ]);
+    expect([ws.getCell(`F${r}`).dataValidation.type, ws.getCell(`G${r}`).protection?.locked]).toEqual([
+      'textLength',
+      false,
+    ]);
     const x = layout.rowOf.get('XX.01')!;
     expect([ws.getCell(`C${x - 2}`).value, ws.getCell(`C${x - 1}`).value]).toEqual(['C. NHÓM MỚI', 'I. Phần mới']);
     const headings: string[] = [];

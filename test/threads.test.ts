@@ -39,15 +39,24 @@ describe('threads of a consolidation', () => {
 
   it('the report thread writes the report the main thread would write', async () => {
     const thread = startReportThread();
-    const [there, here] = await Promise.all([thread.render(rollup(), EMPTY_CONFIG), renderReport(rollup(), EMPTY_CONFIG)]);
+    const [there, here] = await Promise.all([
+      thread.render(rollup(), EMPTY_CONFIG),
+      renderReport(rollup(), EMPTY_CONFIG),
+    ]);
     expect(documentXml(there)).toEqual(documentXml(here));
     expect(documentXml(there)).toContain('Đắk Lắk');
   }, 60_000);
 
   it('the report thread, sent only the files the report reads, still sees the province’s own submission', async () => {
     const own = rollup();
-    own.files = [...own.files, { path: 'so-lao-dong.xlsx', unit: own.root.code, status: 'accepted', errors: [], warnings: [] }];
-    const [there, here] = await Promise.all([startReportThread().render(own, EMPTY_CONFIG), renderReport(own, EMPTY_CONFIG)]);
+    own.files = [
+      ...own.files,
+      { path: 'so-lao-dong.xlsx', unit: own.root.code, status: 'accepted', errors: [], warnings: [] },
+    ];
+    const [there, here] = await Promise.all([
+      startReportThread().render(own, EMPTY_CONFIG),
+      renderReport(own, EMPTY_CONFIG),
+    ]);
     expect(documentXml(there)).toEqual(documentXml(here));
     expect(documentXml(there)).toContain('các sở, ban, ngành, Hội Liên hiệp Phụ nữ tỉnh và');
   }, 60_000);

@@ -58,14 +58,26 @@ describe('reading a clean submission', () => {
   });
 
   it('reads a one-row header and sheet names typed loosely', async () => {
-    const { result } = await check({ header: 'one-row', titleRows: 0, sheetNames: { info: ' thông tin ', data: 'SỐ LIỆU' } });
+    const { result } = await check({
+      header: 'one-row',
+      titleRows: 0,
+      sheetNames: { info: ' thông tin ', data: 'SỐ LIỆU' },
+    });
     expect(result.errors).toEqual([]);
     expect(result.figures).toEqual(districtFigures());
   });
 
   it('reads Vietnamese numbers typed as text, and keeps empty and "-" apart from 0', async () => {
     const { result } = await check({
-      raw: { 'DA8.05': ' 2.150 ', 'DA8.05.nu': '1.320', 'DA8.06': '3400', 'DA8.20': '1.643,5', 'BDG.26': '900,0', 'BDG.28': '-', 'BDG.29': '   ' },
+      raw: {
+        'DA8.05': ' 2.150 ',
+        'DA8.05.nu': '1.320',
+        'DA8.06': '3400',
+        'DA8.20': '1.643,5',
+        'BDG.26': '900,0',
+        'BDG.28': '-',
+        'BDG.29': '   ',
+      },
     });
     expect(result.errors).toEqual([]);
     expect(result.figures!['DA8.05']).toEqual({ total: 2150, nu: 1320, dtts: 980 });
@@ -96,8 +108,16 @@ describe('reading a clean submission', () => {
   });
 
   it('gathers the Thuyết minh text', async () => {
-    const { result } = await check({ narrative: { 'Kết quả nổi bật': 'Thành lập 4 tổ truyền thông mới.', 'Khó khăn, hạn chế:': 'Thiếu kinh phí.\nCán bộ kiêm nhiệm.' } });
-    expect(result.submission!.narrative).toEqual({ highlights: 'Thành lập 4 tổ truyền thông mới.', difficulties: 'Thiếu kinh phí.\nCán bộ kiêm nhiệm.' });
+    const { result } = await check({
+      narrative: {
+        'Kết quả nổi bật': 'Thành lập 4 tổ truyền thông mới.',
+        'Khó khăn, hạn chế:': 'Thiếu kinh phí.\nCán bộ kiêm nhiệm.',
+      },
+    });
+    expect(result.submission!.narrative).toEqual({
+      highlights: 'Thành lập 4 tổ truyền thông mới.',
+      difficulties: 'Thiếu kinh phí.\nCán bộ kiêm nhiệm.',
+    });
   });
 });
 
@@ -123,16 +143,28 @@ describe('each rule, with the cell it names', () => {
   });
 
   it('part-exceeds-whole, for the total and for a shared breakdown', async () => {
-    const { made, result } = await check({ figures: figuresWith({ 'DA8.02': { total: 20 }, 'BDG.16': { total: 19, nu: 18 } }) });
-    expect(rules(result.errors)).toEqual([`part-exceeds-whole@${made.cell('DA8.02')}`, `part-exceeds-whole@${made.cell('BDG.16', 'nu')}`]);
+    const { made, result } = await check({
+      figures: figuresWith({ 'DA8.02': { total: 20 }, 'BDG.16': { total: 19, nu: 18 } }),
+    });
+    expect(rules(result.errors)).toEqual([
+      `part-exceeds-whole@${made.cell('DA8.02')}`,
+      `part-exceeds-whole@${made.cell('BDG.16', 'nu')}`,
+    ]);
     expect(made.cell('DA8.02')).toBe('E7');
   });
 
   it('attendance-without-event and event-without-attendance', async () => {
     const { made, result } = await check({
-      figures: figuresWith({ 'DA8.04': { total: 0 }, 'DA8.18': { total: 7 }, 'DA8.19': { total: null, nu: null, dtts: null } }),
+      figures: figuresWith({
+        'DA8.04': { total: 0 },
+        'DA8.18': { total: 7 },
+        'DA8.19': { total: null, nu: null, dtts: null },
+      }),
     });
-    expect(rules(result.errors)).toEqual([`attendance-without-event@${made.cell('DA8.05')}`, `event-without-attendance@${made.cell('DA8.19')}`]);
+    expect(rules(result.errors)).toEqual([
+      `attendance-without-event@${made.cell('DA8.05')}`,
+      `event-without-attendance@${made.cell('DA8.19')}`,
+    ]);
   });
 
   it('communes-exceed-units uses the unit list', async () => {
@@ -142,7 +174,9 @@ describe('each rule, with the cell it names', () => {
   });
 
   it('value kind: negative, not whole, money precision', async () => {
-    const { made, result } = await check({ figures: figuresWith({ 'DA8.06': { total: -5 }, 'DA8.07': { total: 7.5 }, 'DA8.20': { total: 1643.12345 } }) });
+    const { made, result } = await check({
+      figures: figuresWith({ 'DA8.06': { total: -5 }, 'DA8.07': { total: 7.5 }, 'DA8.20': { total: 1643.12345 } }),
+    });
     expect(rules(result.errors)).toEqual([
       `value-negative@${made.cell('DA8.06')}`,
       `value-not-whole@${made.cell('DA8.07')}`,
@@ -152,7 +186,11 @@ describe('each rule, with the cell it names', () => {
 
   it('value kind: one finding per cell, the first rule broken (negative before not whole), in every column', async () => {
     const { made, result } = await check({
-      figures: figuresWith({ 'DA8.05': { total: -1.5, nu: 2.5, dtts: 3 }, 'DA8.06': { total: 2e9 }, 'DA8.20': { total: -0.0001 } }),
+      figures: figuresWith({
+        'DA8.05': { total: -1.5, nu: 2.5, dtts: 3 },
+        'DA8.06': { total: 2e9 },
+        'DA8.20': { total: -0.0001 },
+      }),
     });
     expect(rules(result.errors)).toEqual([
       `value-negative@${made.cell('DA8.05')}`,
@@ -188,19 +226,33 @@ describe('each rule, with the cell it names', () => {
   });
 
   it('unknown, duplicated and missing codes name their rows', async () => {
-    const { made, result } = await check({ omit: ['BDG.30'], extraRows: [{ code: 'DA8.99', total: 1 }, { code: 'BDG.01', total: 5 }] });
+    const { made, result } = await check({
+      omit: ['BDG.30'],
+      extraRows: [
+        { code: 'DA8.99', total: 1 },
+        { code: 'BDG.01', total: 5 },
+      ],
+    });
     const got = rules(result.errors);
     expect(got).toContain(`code-unknown@${made.extraCell('DA8.99')}`);
     expect(got).toContain(`code-duplicate@${made.extraCell('BDG.01')}`);
-    expect(result.errors.find((e) => e.rule === 'code-duplicate')!.message).toContain(`đã có ở ô ${made.cell('BDG.01').replace('E', 'B')}`);
-    expect(result.errors.find((e) => e.rule === 'code-missing')).toMatchObject({ indicator: 'BDG.30', sheet: 'Số liệu' });
+    expect(result.errors.find((e) => e.rule === 'code-duplicate')!.message).toContain(
+      `đã có ở ô ${made.cell('BDG.01').replace('E', 'B')}`,
+    );
+    expect(result.errors.find((e) => e.rule === 'code-missing')).toMatchObject({
+      indicator: 'BDG.30',
+      sheet: 'Số liệu',
+    });
   });
 
   it('missing sheet, missing header, missing column', async () => {
     const noData = await check({ sheetNames: { data: 'Sheet1' } });
     expect(noData.result.errors.map((e) => e.rule)).toEqual(['sheet-missing']);
     expect(noData.result.errors[0]!.message).toContain('"Sheet1"');
-    const noDtts = await check({ header: 'one-row', columns: ['STT', 'Mã số', 'Chỉ tiêu', 'Đơn vị tính', 'Tổng số', 'Nữ', 'Ghi chú'] as never });
+    const noDtts = await check({
+      header: 'one-row',
+      columns: ['STT', 'Mã số', 'Chỉ tiêu', 'Đơn vị tính', 'Tổng số', 'Nữ', 'Ghi chú'] as never,
+    });
     expect(noDtts.result.errors.map((e) => e.rule)).toEqual(['column-missing']);
     expect(noDtts.result.errors[0]!.message).toContain('DTTS');
   });
@@ -236,13 +288,27 @@ describe('each rule, with the cell it names', () => {
 
 describe('bdg validate (the command)', () => {
   it('prints the JSON of the spec and exits 1 on errors', async () => {
-    const made = await writeHandMade(join(dir, 'huyen-krong-a-na.xlsx'), { figures: figuresWith({ 'DA8.05': { nu: 2500 } }) });
+    const made = await writeHandMade(join(dir, 'huyen-krong-a-na.xlsx'), {
+      figures: figuresWith({ 'DA8.05': { nu: 2500 } }),
+    });
     const r = bdg(['validate', made.path, '--units', UNITS, '--json']);
     expect(r.status).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ file: made.path, valid: false, unit: { code: '655', name: 'Huyện Krông A Na' }, period: '2024', warnings: [] });
+    expect(json).toMatchObject({
+      file: made.path,
+      valid: false,
+      unit: { code: '655', name: 'Huyện Krông A Na' },
+      period: '2024',
+      warnings: [],
+    });
     expect(json.errors).toEqual([
-      expect.objectContaining({ rule: 'breakdown-exceeds-total', sheet: 'Số liệu', cell: 'F10', indicator: 'DA8.05', value: 2500 }),
+      expect.objectContaining({
+        rule: 'breakdown-exceeds-total',
+        sheet: 'Số liệu',
+        cell: 'F10',
+        indicator: 'DA8.05',
+        value: 2500,
+      }),
     ]);
   });
 
@@ -256,11 +322,16 @@ describe('bdg validate (the command)', () => {
   });
 
   it('groups errors by sheet with cell, code and rule', async () => {
-    const made = await writeHandMade(join(dir, 'bad.xlsx'), { raw: { 'DA8.06': 'x' }, info: { 'Kỳ báo cáo': 'năm nay' } });
+    const made = await writeHandMade(join(dir, 'bad.xlsx'), {
+      raw: { 'DA8.06': 'x' },
+      info: { 'Kỳ báo cáo': 'năm nay' },
+    });
     const r = bdg(['validate', made.path, '--no-color']);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/Sheet "Thông tin"\n\s+B3\s+Ô B3/);
-    expect(r.stdout).toMatch(/Sheet "Số liệu"\n\s+E11 DA8.06\s+Ô E11 \(sheet "Số liệu", chỉ tiêu DA8.06, cột Tổng số\): "x" không phải là số/);
+    expect(r.stdout).toMatch(
+      /Sheet "Số liệu"\n\s+E11 DA8.06\s+Ô E11 \(sheet "Số liệu", chỉ tiêu DA8.06, cột Tổng số\): "x" không phải là số/,
+    );
     expect(r.stdout).toContain('Tệp CHƯA hợp lệ: sửa 2 lỗi');
   });
 
@@ -352,7 +423,9 @@ describe('a report has figures', () => {
     expect(rules(empty.result.warnings)).toEqual([`date-missing@${empty.made.infoCell('Ngày lập')}`]);
     const noRow = await check({ info: { 'Ngày lập': undefined } });
     expect(noRow.result.warnings.map((w) => w.rule)).toEqual(['date-missing']);
-    expect(noRow.result.warnings[0]!.message).toMatch(/^Sheet "Thông tin": chưa ghi "Ngày lập"\. Khi đơn vị gửi lại bản sửa/);
+    expect(noRow.result.warnings[0]!.message).toMatch(
+      /^Sheet "Thông tin": chưa ghi "Ngày lập"\. Khi đơn vị gửi lại bản sửa/,
+    );
     const wrong = await check({ info: { 'Ngày lập': '31/02/2024' } });
     expect(wrong.result.warnings.map((w) => w.rule)).toEqual(['date-invalid']);
   });
@@ -385,8 +458,14 @@ describe('issues in the order of the sheet', () => {
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 
-  it('sortIssues: the file first, then the form\'s sheets in order, rows as numbers (9 before 12), columns as letters (Z before AA)', () => {
-    const i = (sheet: string | undefined, cell: string | undefined, rule: string): Issue => ({ rule, severity: 'error', message: rule, ...(sheet ? { sheet } : {}), ...(cell ? { cell } : {}) });
+  it("sortIssues: the file first, then the form's sheets in order, rows as numbers (9 before 12), columns as letters (Z before AA)", () => {
+    const i = (sheet: string | undefined, cell: string | undefined, rule: string): Issue => ({
+      rule,
+      severity: 'error',
+      message: rule,
+      ...(sheet ? { sheet } : {}),
+      ...(cell ? { cell } : {}),
+    });
     const sorted = sortIssues([
       i('Số liệu', 'AA12', 'a'),
       i('Khác', 'A1', 'b'),
@@ -415,9 +494,23 @@ describe('the closing line', () => {
     );
     expect(r.stdout).not.toContain('sửa 1 lỗi');
     // Errors in the cells of a workbook that opens: those are fixed in the file and saved.
-    expect(verdictLine({ valid: false, errors: [issue('file-damaged', { damage: 'zip' }), issue('value-error', { indicator: 'DA8.05', measure: 'total', value: '#REF!' }, { sheet: 'Số liệu', cell: 'E10' })], warnings: [] }, 'below')).toBe(
-      'Tệp CHƯA hợp lệ: sửa 2 lỗi dưới đây, lưu lại rồi kiểm tra lần nữa.',
-    );
+    expect(
+      verdictLine(
+        {
+          valid: false,
+          errors: [
+            issue('file-damaged', { damage: 'zip' }),
+            issue(
+              'value-error',
+              { indicator: 'DA8.05', measure: 'total', value: '#REF!' },
+              { sheet: 'Số liệu', cell: 'E10' },
+            ),
+          ],
+          warnings: [],
+        },
+        'below',
+      ),
+    ).toBe('Tệp CHƯA hợp lệ: sửa 2 lỗi dưới đây, lưu lại rồi kiểm tra lần nữa.');
   });
 });
 
@@ -431,13 +524,29 @@ describe('the command line speaks Vietnamese', () => {
     expect(help.stdout).toMatch(/\n {2}consolidate \[tùy chọn\] <THƯ-MỤC> +tổng hợp/);
     expect(help.stdout).toMatch(/\n {2}help \[LỆNH\] +hướng dẫn cho một lệnh/);
     // The descriptions stay aligned in one column, translated words and all.
-    const commands = help.stdout.slice(help.stdout.indexOf('Lệnh:')).split('\n').filter((l) => /^ {2}\S/.test(l));
+    const commands = help.stdout
+      .slice(help.stdout.indexOf('Lệnh:'))
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l));
     const columns = commands.map((l) => /^ {2}\S.*?\S {2,}/.exec(l)![0].length);
     expect(commands.length).toBeGreaterThanOrEqual(6);
     expect(new Set(columns).size).toBe(1);
     for (const [command, placeholders] of [
-      ['validate', ['<TỆP>', '--units <TỆP>', '--units-edition <NĂM>', '--previous <TỆP-TỔNG-HỢP>', '--annotate <TỆP-MỚI>', '--time-limit <GIÂY>']],
-      ['consolidate', ['<THƯ-MỤC>', '--root <MÃ>', '--config <TỆP>', '--period <KỲ>', '--out <THƯ-MỤC>', '--workers <SỐ>']],
+      [
+        'validate',
+        [
+          '<TỆP>',
+          '--units <TỆP>',
+          '--units-edition <NĂM>',
+          '--previous <TỆP-TỔNG-HỢP>',
+          '--annotate <TỆP-MỚI>',
+          '--time-limit <GIÂY>',
+        ],
+      ],
+      [
+        'consolidate',
+        ['<THƯ-MỤC>', '--root <MÃ>', '--config <TỆP>', '--period <KỲ>', '--out <THƯ-MỤC>', '--workers <SỐ>'],
+      ],
       ['template', ['--unit <MÃ>', '--under <MÃ>', '--out <TỆP/THƯ-MỤC>']],
       ['report', ['<TỆP-TỔNG-HỢP>', '--out <TỆP>']],
     ] as const) {
@@ -455,7 +564,10 @@ describe('the command line speaks Vietnamese', () => {
       [['validate', 'a.xlsx', '--units'], 'Lỗi: tùy chọn --units <TỆP> cần một giá trị.'],
       [['validate', 'a.xlsx', 'b.xlsx'], "Lỗi: thừa tham số cho lệnh 'validate': cần 1, nhận 2."],
       [['valdate', 'x'], "Lỗi: không có lệnh 'valdate'.\n(Có phải ý bạn là validate?)"],
-      [['consolidate', '.', '--workers', 'nhiều'], 'Lỗi: giá trị \'nhiều\' của tùy chọn --workers <SỐ> không hợp lệ: cần một số nguyên dương, nhận "nhiều"'],
+      [
+        ['consolidate', '.', '--workers', 'nhiều'],
+        'Lỗi: giá trị \'nhiều\' của tùy chọn --workers <SỐ> không hợp lệ: cần một số nguyên dương, nhận "nhiều"',
+      ],
     ];
     for (const [args, said] of cases) {
       const r = bdg(args);
@@ -470,15 +582,20 @@ describe('commander error lines not met above', () => {
   it('choices, a conflicting option, an invalid argument and anything else lose their English', () => {
     const program = new Command('bdg');
     program.command('validate').argument('<TỆP>', 'tệp .xlsx cần kiểm tra');
-    expect(commanderError("error: option '--units-edition <NĂM>' argument '2030' is invalid. Allowed choices are 2024, 2025.\n", program)).toBe(
+    expect(
+      commanderError(
+        "error: option '--units-edition <NĂM>' argument '2030' is invalid. Allowed choices are 2024, 2025.\n",
+        program,
+      ),
+    ).toBe(
       "Lỗi: giá trị '2030' của tùy chọn --units-edition <NĂM> không hợp lệ: Chỉ nhận một trong các giá trị: 2024, 2025.\n",
     );
     expect(commanderError("error: option '--json' cannot be used with option '--annotate <TỆP-MỚI>'\n", program)).toBe(
       'Lỗi: không dùng được --json cùng với --annotate <TỆP-MỚI>.\n',
     );
-    expect(commanderError("error: command-argument value 'x' is invalid for argument 'TỆP'. cần tệp .xlsx\n", program)).toBe(
-      "Lỗi: giá trị 'x' của tham số <TỆP> không hợp lệ: cần tệp .xlsx\n",
-    );
+    expect(
+      commanderError("error: command-argument value 'x' is invalid for argument 'TỆP'. cần tệp .xlsx\n", program),
+    ).toBe("Lỗi: giá trị 'x' của tham số <TỆP> không hợp lệ: cần tệp .xlsx\n");
     expect(commanderError('error: something new\n', program)).toBe('Lỗi: something new\n');
   });
 });

@@ -26,7 +26,11 @@ describe('the data-entry tab in chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     work = tempDir('bdg-entry-');
     browser = await chromium.launch(chooseBrowser().launch);
-    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1024, height: 768 }, locale: 'vi-VN' });
+    context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1024, height: 768 },
+      locale: 'vi-VN',
+    });
     context.on('request', (r) => {
       if (!/^(file|blob|data):/.test(r.url())) offMachine.push(r.url());
     });
@@ -52,7 +56,10 @@ describe('the data-entry tab in chromium', { timeout: 180_000 }, () => {
   }
 
   async function save(name: string): Promise<string> {
-    const [download] = await Promise.all([page.waitForEvent('download'), panel().getByRole('button', { name: 'Tải tệp .xlsx' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel().getByRole('button', { name: 'Tải tệp .xlsx' }).click(),
+    ]);
     const path = join(work, name);
     await download.saveAs(path);
     return path;
@@ -91,7 +98,9 @@ describe('the data-entry tab in chromium', { timeout: 180_000 }, () => {
     const jump = page.locator('.entry-issues li.bad button').first();
     expect(await jump.innerText()).toMatch(/^Số liệu F\d+$/);
     await jump.click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('BDG.06 – Nữ');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('BDG.06 – Nữ');
     // The README's picture of the tab (1024 px wide), the mistake marked at its cell.
     await page.screenshot({ path: join(ROOT, 'docs/web-nhap-so-lieu.png') });
     // Typed the plain way, shown the Vietnamese way once left.
@@ -119,11 +128,20 @@ describe('the data-entry tab in chromium', { timeout: 180_000 }, () => {
 
     const path = await save('ea-kao-2026.xlsx');
     const run = bdg(['validate', path, '--json']);
-    const json = JSON.parse(run.stdout) as { valid: boolean; unit: { code: string }; period: string; errors: unknown[] };
+    const json = JSON.parse(run.stdout) as {
+      valid: boolean;
+      unit: { code: string };
+      period: string;
+      errors: unknown[];
+    };
     expect(json.valid, run.stdout).toBe(true);
     expect(json.unit.code).toBe(COMMUNE.code);
     expect(json.period).toBe('2026');
-    expect(await figuresOf(path, ['BDG.05', 'BDG.06', 'BDG.07'])).toEqual({ 'BDG.05': [12, null, null], 'BDG.06': [1234, 700, 250], 'BDG.07': [null, null, null] });
+    expect(await figuresOf(path, ['BDG.05', 'BDG.06', 'BDG.07'])).toEqual({
+      'BDG.05': [12, null, null],
+      'BDG.06': [1234, 700, 250],
+      'BDG.07': [null, null, null],
+    });
     expect(offMachine).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
@@ -138,13 +156,18 @@ describe('the data-entry tab in chromium', { timeout: 180_000 }, () => {
     expect(run.status).not.toBe(0);
     // The same findings as the page's, rule by rule and cell by cell.
     const cli = JSON.parse(bdg(['validate', wrong, '--json']).stdout) as { errors: Issue[]; warnings: Issue[] };
-    const onPage = await page.locator('.entry-issues li').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-rule')} ${li.getAttribute('data-cell')}`));
+    const onPage = await page
+      .locator('.entry-issues li')
+      .evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-rule')} ${li.getAttribute('data-cell')}`));
     expect(onPage).toEqual([...cli.errors, ...cli.warnings].map((i) => `${i.rule} ${i.sheet} ${i.cell}`));
     expect(onPage[0]).toMatch(/^breakdown-exceeds-total Số liệu F\d+$/);
     await panel().getByRole('button', { name: 'Xóa bản nháp' }).click();
     expect(await cell('BDG.06 – Tổng số').inputValue()).toBe('');
 
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), panel().getByRole('button', { name: 'Mở tệp .xlsx' }).click()]);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      panel().getByRole('button', { name: 'Mở tệp .xlsx' }).click(),
+    ]);
     await chooser.setFiles(marked);
     await expect.poll(() => page.locator('#nh-thong-bao').innerText()).toContain('Đã mở "sai-danh-dau.xlsx"');
     expect(await cell('BDG.06 – Tổng số').inputValue()).toBe('1.234');

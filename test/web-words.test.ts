@@ -64,7 +64,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the page speaks to a commune officer', {
       expect(m).not.toMatch(/bdg |--/);
     }
     // The same file on the command line is told the command.
-    expect(JSON.parse(bdg(['validate', noSheets, '--json']).stdout).errors[0].message).toContain('biểu mẫu mới do bdg template tạo');
+    expect(JSON.parse(bdg(['validate', noSheets, '--json']).stdout).errors[0].message).toContain(
+      'biểu mẫu mới do bdg template tạo',
+    );
     const text = await page.innerText('main'); // what a person reads on the page
     expect(text).not.toMatch(/bdg (validate|template|consolidate)|--[a-z]/);
   });
@@ -75,13 +77,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the page speaks to a commune officer', {
     const cut = join(work, 'tai-do.xlsx');
     writeFileSync(cut, readFileSync(whole).subarray(0, 3000));
     const { verdict } = await validate(cut);
-    expect(verdict).toMatch(/^✖ Tệp CHƯA hợp lệ: không đọc được tệp nên chưa kiểm tra được số liệu\. Lấy lại tệp theo hướng dẫn dưới đây/);
+    expect(verdict).toMatch(
+      /^✖ Tệp CHƯA hợp lệ: không đọc được tệp nên chưa kiểm tra được số liệu\. Lấy lại tệp theo hướng dẫn dưới đây/,
+    );
     expect(verdict).not.toContain('sửa 1 lỗi');
   });
 
   it('dates are typed and shown dd/mm/yyyy in an English browser; the config keeps ISO; Dự án 8', async () => {
     await page.click('#the-tong-hop');
-    if (!(await page.locator('#khung-cau-hinh').evaluate((d: HTMLDetailsElement) => d.open))) await page.click('#khung-cau-hinh summary');
+    if (!(await page.locator('#khung-cau-hinh').evaluate((d: HTMLDetailsElement) => d.open)))
+      await page.click('#khung-cau-hinh summary');
     expect(await page.textContent('label[for="ch-chuong-trinh"]')).toBe('Chương trình (Dự án 8 thuộc)');
     expect(await page.getAttribute('#ch-han-nop', 'placeholder')).toBe('dd/mm/yyyy');
     expect(await page.getAttribute('#ch-han-nop', 'type')).toBeNull(); // a text field: type=date follows the browser
@@ -92,9 +97,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the page speaks to a commune officer', {
     expect([saved.deadline, saved.documentDate]).toEqual(['2024-12-20', '2025-01-05']);
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
-    expect([await page.inputValue('#ch-han-nop'), await page.inputValue('#ch-ngay')]).toEqual(['20/12/2024', '05/01/2025']);
+    expect([await page.inputValue('#ch-han-nop'), await page.inputValue('#ch-ngay')]).toEqual([
+      '20/12/2024',
+      '05/01/2025',
+    ]);
     await page.click('#the-tong-hop');
-    if (!(await page.locator('#khung-cau-hinh').evaluate((d: HTMLDetailsElement) => d.open))) await page.click('#khung-cau-hinh summary');
+    if (!(await page.locator('#khung-cau-hinh').evaluate((d: HTMLDetailsElement) => d.open)))
+      await page.click('#khung-cau-hinh summary');
     await page.fill('#ch-han-nop', '12/31/2024');
     expect(await page.textContent('#loi-cau-hinh')).toBe(
       'Thông tin báo cáo chưa đúng: Hạn nộp báo cáo: "12/31/2024" không phải một ngày viết dạng dd/mm/yyyy (ví dụ 15/12/2024).',

@@ -38,9 +38,16 @@ function stable(json: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The CLI run beside the browser (2 cores: one drives the page, one runs bdg), as a person runs it. */
-function bdgAsync(args: string[], cwd = ROOT, env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+function bdgAsync(
+  args: string[],
+  cwd = ROOT,
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/bdg.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/bdg.js'), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -77,7 +84,11 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
   beforeAll(async () => {
     work = tempDir('bdg-web-');
     browser = await chromium.launch(chooseBrowser().launch);
-    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1366, height: 768 },
+      locale: 'vi-VN',
+    });
     context.on('request', (r) => {
       if (!/^(file|blob|data):/.test(r.url())) offMachine.push(r.url());
     });
@@ -112,7 +123,9 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     for (const dir of ['catalogue', 'data'])
       for (const file of filesUnder(join(ROOT, dir))) {
         // A line the bundler keeps as written (no quote or escape to re-encode).
-        const line = readFileSync(file, 'utf8').split(/\r?\n/).find((l) => l.length > 12 && !/["'`\\$]/.test(l));
+        const line = readFileSync(file, 'utf8')
+          .split(/\r?\n/)
+          .find((l) => l.length > 12 && !/["'`\\$]/.test(l));
         if (line) expect(html.includes(line), relative(ROOT, file)).toBe(true);
       }
     // The page's own words are NFC (composed diacritics), as every text bdg writes.
@@ -129,11 +142,18 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
       join(ROOT, 'fixtures/broken/mat-khau.xlsx'),
       join(ROOT, 'fixtures/broken/xml-thuc-the.xlsx'),
     ];
-    const cliRuns = files.map((file) => bdgAsync(['validate', basename(file), '--units', UNITS, '--json'], dirname(file)));
+    const cliRuns = files.map((file) =>
+      bdgAsync(['validate', basename(file), '--units', UNITS, '--json'], dirname(file)),
+    );
     for (const [n, file] of files.entries()) {
       const name = basename(file);
       await page.setInputFiles('#tep-kiem-tra', file);
-      await page.waitForFunction((n) => document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes(n) && document.querySelector('#tai-kiem-tra-json'), name);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes(n) &&
+          document.querySelector('#tai-kiem-tra-json'),
+        name,
+      );
       const got = await download('#tai-kiem-tra-json');
       expect(got.name).toBe(`kiem-tra-${name.replace(/\.xlsx$/, '')}.json`);
       const cli = await cliRuns[n]!;
@@ -159,7 +179,11 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
         const mine = await download('#tai-danh-dau-loi');
         expect(mine.name).toBe(name.replace(/\.xlsx$/, '-danh-dau-loi.xlsx'));
         // Same parts with the same bytes (the zip's own dates are those of each run).
-        const parts = (path: string) => Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).map(([k, v]) => [k, Buffer.from(v).toString('base64')]);
+        const parts = (path: string) =>
+          Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).map(([k, v]) => [
+            k,
+            Buffer.from(v).toString('base64'),
+          ]);
         expect(parts(mine.path)).toEqual(parts(theirs));
         const marked = new ExcelJS.Workbook();
         await marked.xlsx.readFile(mine.path);
@@ -196,10 +220,19 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
   it('Kiểm tra tệp without a unit list: the built-in list of the file’s period names the unit', async () => {
     await page.click('#bo-danh-muc');
     await page.setInputFiles('#tep-kiem-tra', join(SUBMISSIONS, '644-thi-xa-buon-ho.xlsx'));
-    await page.waitForFunction(() => document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes('644-') && document.querySelector('#tai-kiem-tra-json'));
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes('644-') &&
+        document.querySelector('#tai-kiem-tra-json'),
+    );
     expect(await page.textContent('#ket-qua-kiem-tra')).toContain('danh mục đơn vị hành chính trước 1/7/2025');
     const json = readJson((await download('#tai-kiem-tra-json')).path);
-    expect(json).toMatchObject({ file: '644-thi-xa-buon-ho.xlsx', valid: true, unit: { code: '644', name: 'Thị xã Buôn Hồ' }, period: '2024' });
+    expect(json).toMatchObject({
+      file: '644-thi-xa-buon-ho.xlsx',
+      valid: true,
+      unit: { code: '644', name: 'Thị xã Buôn Hồ' },
+      period: '2024',
+    });
   });
 
   it('Tổng hợp a folder: the JSON of `bdg consolidate --json`, the summary workbook and the DOCX report', async () => {
@@ -232,10 +265,18 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
       // Ngày lập of the summary is the run's date.
       // Each run has its own id (checked below to be the one in its JSON).
       const values = (ws: ExcelJS.Worksheet) =>
-        ws.getSheetValues().map((r) => JSON.stringify(r)?.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'thời điểm chạy').replace(/\d{8}-\d{6}-[0-9a-f]{4}/g, 'mã lần chạy'));
+        ws.getSheetValues().map((r) =>
+          JSON.stringify(r)
+            ?.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'thời điểm chạy')
+            .replace(/\d{8}-\d{6}-[0-9a-f]{4}/g, 'mã lần chạy'),
+        );
       expect(values(mine.getWorksheet(sheet.name)!), sheet.name).toEqual(values(sheet));
     }
-    const runIdCell = (wb: ExcelJS.Workbook) => wb.getWorksheet('Thông tin')!.getSheetValues().find((r) => Array.isArray(r) && r[1] === 'Mã lần tổng hợp') as unknown[];
+    const runIdCell = (wb: ExcelJS.Workbook) =>
+      wb
+        .getWorksheet('Thông tin')!
+        .getSheetValues()
+        .find((r) => Array.isArray(r) && r[1] === 'Mã lần tổng hợp') as unknown[];
     expect(runIdCell(mine)[2]).toBe(pageJson.runId);
     expect(runIdCell(theirs)[2]).toBe(JSON.parse(cli.stdout).runId);
 
@@ -260,7 +301,11 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     await page.waitForSelector(copyLink, { timeout: 60_000 });
     const copy = await download(copyLink);
     expect(copy.name).toBe('646-huyen-ea-sup.xlsx');
-    const parts = (path: string) => Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).map(([k, v]) => [k, Buffer.from(v).toString('base64')]);
+    const parts = (path: string) =>
+      Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).map(([k, v]) => [
+        k,
+        Buffer.from(v).toString('base64'),
+      ]);
     expect(parts(copy.path)).toEqual(parts(join(out, 'tra-lai/646-huyen-ea-sup.xlsx')));
     // The CLI's warned unit, with its warning.
     const warned = await page.locator('#canh-bao-tong-hop').innerText();
@@ -283,18 +328,34 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     mkdirSync(flat);
     const picked = [
       ...filesUnder(SUBMISSIONS).filter((f) => !f.includes('/lak/')),
-      ...['zip-bom.xlsx', 'xml-long-sau.xlsx', 'bieu-mau-excel-97.xls', 'rong.xlsx'].map((f) => join(ROOT, 'fixtures/broken', f)),
+      ...['zip-bom.xlsx', 'xml-long-sau.xlsx', 'bieu-mau-excel-97.xls', 'rong.xlsx'].map((f) =>
+        join(ROOT, 'fixtures/broken', f),
+      ),
     ];
     for (const f of picked) copyFileSync(f, join(flat, basename(f)));
     // Run beside the list, so the CLI names it as the page does (by the file's name: a page knows no paths).
-    const cliRun = bdgAsync(['consolidate', flat, '--config', CONFIG, '--units', basename(UNITS), '--out', join(work, 'cli-flat'), '--json'], dirname(UNITS));
+    const cliRun = bdgAsync(
+      ['consolidate', flat, '--config', CONFIG, '--units', basename(UNITS), '--out', join(work, 'cli-flat'), '--json'],
+      dirname(UNITS),
+    );
     await page.setInputFiles('#tep-tong-hop', picked);
-    await page.waitForFunction(() => document.querySelector('#tai-tong-hop-json') && document.querySelector('#tien-do-tong-hop')?.hasAttribute('hidden'), undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#tai-tong-hop-json') &&
+        document.querySelector('#tien-do-tong-hop')?.hasAttribute('hidden'),
+      undefined,
+      { timeout: 120_000 },
+    );
     const cli = await cliRun;
     const json = await download('#tai-tong-hop-json');
     const got = stable(readJson(json.path));
     expect(got).toEqual(stable(JSON.parse(cli.stdout)));
-    const status = Object.fromEntries((got.files as { path: string; status: string; errors?: { rule: string }[] }[]).map((f) => [f.path, `${f.status} ${f.errors?.[0]?.rule ?? ''}`.trim()]));
+    const status = Object.fromEntries(
+      (got.files as { path: string; status: string; errors?: { rule: string }[] }[]).map((f) => [
+        f.path,
+        `${f.status} ${f.errors?.[0]?.rule ?? ''}`.trim(),
+      ]),
+    );
     expect(status).toMatchObject({
       'zip-bom.xlsx': 'rejected file-too-large',
       'xml-long-sau.xlsx': 'rejected file-unsafe',
@@ -342,7 +403,10 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     const cliOut = join(work, 'cli-gui-lai');
     const args = ['consolidate', dir, '--config', CONFIG, '--units', basename(UNITS), '--out', cliOut, '--json'];
     const cliRun = bdgAsync(args, dirname(UNITS));
-    await page.setInputFiles('#tep-tong-hop', Object.keys(sends).map((name) => join(dir, name)));
+    await page.setInputFiles(
+      '#tep-tong-hop',
+      Object.keys(sends).map((name) => join(dir, name)),
+    );
     await page.waitForSelector('#bang-thay-the', { timeout: 120_000 });
     const cli = await cliRun;
     expect(cli.status).toBe(0);
@@ -364,7 +428,8 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
   });
 
   it('Tổng hợp settings are remembered in the browser and exported as the CLI’s config JSON', async () => {
-    if (!(await page.locator('#khung-cau-hinh').evaluate((d: HTMLDetailsElement) => d.open))) await page.click('#khung-cau-hinh summary');
+    if (!(await page.locator('#khung-cau-hinh').evaluate((d: HTMLDetailsElement) => d.open)))
+      await page.click('#khung-cau-hinh summary');
     await page.fill('#ch-nguoi-ky', 'Nguyễn Văn A');
     const exported = readJson((await download('#xuat-cau-hinh')).path);
     const original = readJson(CONFIG);
@@ -398,7 +463,13 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     await mine.xlsx.readFile(got.path);
     await theirs.xlsx.readFile(cliOut);
     for (const sheet of theirs.worksheets)
-      expect(mine.getWorksheet(sheet.name)!.getSheetValues().map((r) => JSON.stringify(r)), sheet.name).toEqual(sheet.getSheetValues().map((r) => JSON.stringify(r)));
+      expect(
+        mine
+          .getWorksheet(sheet.name)!
+          .getSheetValues()
+          .map((r) => JSON.stringify(r)),
+        sheet.name,
+      ).toEqual(sheet.getSheetValues().map((r) => JSON.stringify(r)));
     const info = JSON.stringify(mine.getWorksheet('Thông tin')!.getSheetValues());
     expect(info).toContain('Huyện Ea Súp');
   });
@@ -406,7 +477,18 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
   it('Biểu mẫu: the province’s own form (form-2026.md §5), as bdg template --province-own makes it', async () => {
     if (!(await page.isVisible('#trang-bieu-mau'))) await page.click('#the-bieu-mau');
     const cliOut = join(work, 'cli-cap-tinh.xlsx');
-    const cliRun = bdgAsync(['template', '--unit', '66', '--province-own', '--agency', 'Sở Nội vụ', '--period', '2026-Q3', '--out', cliOut]);
+    const cliRun = bdgAsync([
+      'template',
+      '--unit',
+      '66',
+      '--province-own',
+      '--agency',
+      'Sở Nội vụ',
+      '--period',
+      '2026-Q3',
+      '--out',
+      cliOut,
+    ]);
     await page.selectOption('#bm-ky', '2026-Q3');
     await page.selectOption('#bm-tinh', '66');
     await page.selectOption('#bm-don-vi', '22057');
@@ -429,7 +511,13 @@ describe('the web page (dist/bdg.html) in chromium', { timeout: 240_000 }, () =>
     await mine.xlsx.readFile(got.path);
     await theirs.xlsx.readFile(cliOut);
     for (const sheet of theirs.worksheets)
-      expect(mine.getWorksheet(sheet.name)!.getSheetValues().map((r) => JSON.stringify(r)), sheet.name).toEqual(sheet.getSheetValues().map((r) => JSON.stringify(r)));
+      expect(
+        mine
+          .getWorksheet(sheet.name)!
+          .getSheetValues()
+          .map((r) => JSON.stringify(r)),
+        sheet.name,
+      ).toEqual(sheet.getSheetValues().map((r) => JSON.stringify(r)));
     expect(JSON.stringify(mine.getWorksheet('Thông tin')!.getSheetValues())).toContain('Cơ quan, đơn vị cấp tỉnh');
     await page.uncheck('#bm-cap-tinh');
   });
@@ -457,111 +545,132 @@ describe('bdg web', () => {
 const EDITIONS = join(ROOT, 'test/fixtures/editions');
 const [OLD, TEST] = ['BDG-2024.1', 'TEST-2026.1'];
 
-describe('the page making and reading both editions (a page built with BDG_CATALOGUE_OVERLAY)', { timeout: 240_000 }, () => {
-  const env = { BDG_CATALOGUE_OVERLAY: EDITIONS };
-  let browser: Browser;
-  let page: Page;
-  let work: string;
-  let units: string;
-  const pageErrors: string[] = [];
+describe(
+  'the page making and reading both editions (a page built with BDG_CATALOGUE_OVERLAY)',
+  { timeout: 240_000 },
+  () => {
+    const env = { BDG_CATALOGUE_OVERLAY: EDITIONS };
+    let browser: Browser;
+    let page: Page;
+    let work: string;
+    let units: string;
+    const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    work = tempDir('bdg-web-editions-');
-    const built = join(work, 'bdg.html');
-    const build = spawn(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { env: { ...process.env, ...env, BDG_WEB_OUT: built } });
-    expect(await new Promise((done) => build.on('close', done))).toBe(0);
-    units = writeUnits(work, THREE_LEVEL);
-    // A file of each edition for 2026, written as the editions' own templates are.
-    installDataFiles(packageDataFiles(EDITIONS));
-    try {
-      for (const [edition, figures] of [
-        [TEST, { 'DA8.31': { total: 25 }, 'DA8.04': { total: 8 }, 'DA8.05': { total: 240 }, 'DA8.01': { total: 3 } }],
-        [OLD, { 'DA8.06': { total: 40 }, 'DA8.04': { total: 10 }, 'DA8.05': { total: 300 }, 'DA8.01': { total: 5 } }],
-      ] as const) {
-        const wb = buildSubmissionWorkbook({
-          catalogue: loadCatalogue(edition),
-          unit: { code: '101', name: 'Huyện Đông' },
-          period: parsePeriodArg('2026')!,
-          figures,
-          info: { preparedOn: new Date('2026-12-10T00:00:00Z') },
-        });
-        await wb.xlsx.writeFile(join(work, `101-${edition}.xlsx`));
+    beforeAll(async () => {
+      work = tempDir('bdg-web-editions-');
+      const built = join(work, 'bdg.html');
+      const build = spawn(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], {
+        env: { ...process.env, ...env, BDG_WEB_OUT: built },
+      });
+      expect(await new Promise((done) => build.on('close', done))).toBe(0);
+      units = writeUnits(work, THREE_LEVEL);
+      // A file of each edition for 2026, written as the editions' own templates are.
+      installDataFiles(packageDataFiles(EDITIONS));
+      try {
+        for (const [edition, figures] of [
+          [TEST, { 'DA8.31': { total: 25 }, 'DA8.04': { total: 8 }, 'DA8.05': { total: 240 }, 'DA8.01': { total: 3 } }],
+          [OLD, { 'DA8.06': { total: 40 }, 'DA8.04': { total: 10 }, 'DA8.05': { total: 300 }, 'DA8.01': { total: 5 } }],
+        ] as const) {
+          const wb = buildSubmissionWorkbook({
+            catalogue: loadCatalogue(edition),
+            unit: { code: '101', name: 'Huyện Đông' },
+            period: parsePeriodArg('2026')!,
+            figures,
+            info: { preparedOn: new Date('2026-12-10T00:00:00Z') },
+          });
+          await wb.xlsx.writeFile(join(work, `101-${edition}.xlsx`));
+        }
+      } finally {
+        installDataFiles(packageDataFiles(undefined));
       }
-    } finally {
-      installDataFiles(packageDataFiles(undefined));
+      browser = await chromium.launch(chooseBrowser().launch);
+      const context = await browser.newContext({ acceptDownloads: true, locale: 'vi-VN' });
+      await context.route(/^(?!file:|blob:|data:)/, (route) => route.abort());
+      page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(pathToFileURL(built).href);
+      await page.waitForSelector('body[data-ready="true"]');
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    async function download(selector: string, as: string): Promise<{ name: string; path: string }> {
+      const [dl] = (await Promise.all([page.waitForEvent('download'), page.click(selector)])) as [Download, void];
+      const path = join(work, as);
+      await dl.saveAs(path);
+      return { name: dl.suggestedFilename(), path };
     }
-    browser = await chromium.launch(chooseBrowser().launch);
-    const context = await browser.newContext({ acceptDownloads: true, locale: 'vi-VN' });
-    await context.route(/^(?!file:|blob:|data:)/, (route) => route.abort());
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(pathToFileURL(built).href);
-    await page.waitForSelector('body[data-ready="true"]');
-  });
 
-  afterAll(async () => {
-    await browser?.close();
-  });
+    const sheets = async (path: string) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path);
+      return Object.fromEntries(
+        wb.worksheets.map((ws) => [ws.name, ws.getSheetValues().map((r) => JSON.stringify(r))]),
+      );
+    };
 
-  async function download(selector: string, as: string): Promise<{ name: string; path: string }> {
-    const [dl] = (await Promise.all([page.waitForEvent('download'), page.click(selector)])) as [Download, void];
-    const path = join(work, as);
-    await dl.saveAs(path);
-    return { name: dl.suggestedFilename(), path };
-  }
+    it('Biểu mẫu: a template of each edition, chosen in "Phiên bản biểu mẫu", as `bdg template --form` writes it', async () => {
+      await page.click('#the-bieu-mau');
+      await page.selectOption('#bm-ky', '2026');
+      const offered = await page
+        .locator('#bm-phien-ban option')
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(offered).toEqual(['', OLD, TEST]);
+      const unit = await page.inputValue('#bm-don-vi');
+      for (const edition of [TEST, OLD]) {
+        await page.selectOption('#bm-phien-ban', edition);
+        const got = await download('#tai-bieu-mau', `bieu-mau-${edition}.xlsx`);
+        expect(got.name).toBe(`bieu-mau-${unit}-2026.xlsx`);
+        expect(await page.textContent('#trang-thai-bieu-mau')).toContain(`biểu mẫu ${edition})`);
+        const cliOut = join(work, `cli-bieu-mau-${edition}.xlsx`);
+        const cli = await bdgAsync(
+          ['template', '--unit', unit, '--period', '2026', '--form', edition, '--out', cliOut],
+          ROOT,
+          env,
+        );
+        expect(cli.status, cli.stderr).toBe(0);
+        const [mine, theirs] = [await sheets(got.path), await sheets(cliOut)];
+        expect(mine).toEqual(theirs);
+        const codes = mine['Số liệu']!.join(' ');
+        expect(codes.includes('"DA8.31"'), edition).toBe(edition === TEST);
+        expect(codes.includes('"DA8.06"'), edition).toBe(edition === OLD);
+        expect(mine['Thông tin']!.join(' ')).toContain(`"Phiên bản biểu mẫu","${edition}"`);
+      }
+    });
 
-  const sheets = async (path: string) => {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
-    return Object.fromEntries(wb.worksheets.map((ws) => [ws.name, ws.getSheetValues().map((r) => JSON.stringify(r))]));
-  };
+    it('Kiểm tra tệp: a file of each edition checked against its own, as `bdg validate --json`; the old one warned', async () => {
+      await page.click('#the-kiem-tra');
+      await page.setInputFiles('#danh-muc', units);
+      await expect.poll(() => page.textContent('#trang-thai-danh-muc')).toContain('Tỉnh Thử Nghiệm');
+      for (const edition of [TEST, OLD]) {
+        const name = `101-${edition}.xlsx`;
+        await page.setInputFiles('#tep-kiem-tra', join(work, name));
+        await page.waitForFunction(
+          (n) =>
+            document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes(n) &&
+            document.querySelector('#tai-kiem-tra-json'),
+          name,
+        );
+        const got = JSON.parse(
+          readFileSync((await download('#tai-kiem-tra-json', `kiem-tra-${edition}.json`)).path, 'utf8'),
+        );
+        const cli = await bdgAsync(['validate', name, '--units', units, '--json'], work, env);
+        expect(cli.status, cli.stdout).toBe(0);
+        // The same findings; the page words what to do without a command (its own tab, see web-words.test.ts).
+        type Json = { warnings: { message: string }[] };
+        const unworded = (j: Json) => ({ ...j, warnings: j.warnings.map(({ message: _m, ...w }) => w) });
+        expect(unworded(got)).toEqual(unworded(JSON.parse(cli.stdout)));
+        expect(got.valid).toBe(true);
+        expect(got.warnings.map((w: { rule: string }) => w.rule)).toEqual(edition === OLD ? ['form-outdated'] : []);
+        if (edition === OLD) expect(got.warnings[0].message).toContain(`chọn phiên bản ${TEST}`);
+        expect(await page.textContent('#ket-qua-kiem-tra')).toContain(`Biểu mẫu: ${edition}`);
+      }
+    });
 
-  it('Biểu mẫu: a template of each edition, chosen in "Phiên bản biểu mẫu", as `bdg template --form` writes it', async () => {
-    await page.click('#the-bieu-mau');
-    await page.selectOption('#bm-ky', '2026');
-    const offered = await page.locator('#bm-phien-ban option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(offered).toEqual(['', OLD, TEST]);
-    const unit = await page.inputValue('#bm-don-vi');
-    for (const edition of [TEST, OLD]) {
-      await page.selectOption('#bm-phien-ban', edition);
-      const got = await download('#tai-bieu-mau', `bieu-mau-${edition}.xlsx`);
-      expect(got.name).toBe(`bieu-mau-${unit}-2026.xlsx`);
-      expect(await page.textContent('#trang-thai-bieu-mau')).toContain(`biểu mẫu ${edition})`);
-      const cliOut = join(work, `cli-bieu-mau-${edition}.xlsx`);
-      const cli = await bdgAsync(['template', '--unit', unit, '--period', '2026', '--form', edition, '--out', cliOut], ROOT, env);
-      expect(cli.status, cli.stderr).toBe(0);
-      const [mine, theirs] = [await sheets(got.path), await sheets(cliOut)];
-      expect(mine).toEqual(theirs);
-      const codes = mine['Số liệu']!.join(' ');
-      expect(codes.includes('"DA8.31"'), edition).toBe(edition === TEST);
-      expect(codes.includes('"DA8.06"'), edition).toBe(edition === OLD);
-      expect(mine['Thông tin']!.join(' ')).toContain(`"Phiên bản biểu mẫu","${edition}"`);
-    }
-  });
-
-  it('Kiểm tra tệp: a file of each edition checked against its own, as `bdg validate --json`; the old one warned', async () => {
-    await page.click('#the-kiem-tra');
-    await page.setInputFiles('#danh-muc', units);
-    await expect.poll(() => page.textContent('#trang-thai-danh-muc')).toContain('Tỉnh Thử Nghiệm');
-    for (const edition of [TEST, OLD]) {
-      const name = `101-${edition}.xlsx`;
-      await page.setInputFiles('#tep-kiem-tra', join(work, name));
-      await page.waitForFunction((n) => document.querySelector('#ket-qua-kiem-tra h3')?.textContent?.includes(n) && document.querySelector('#tai-kiem-tra-json'), name);
-      const got = JSON.parse(readFileSync((await download('#tai-kiem-tra-json', `kiem-tra-${edition}.json`)).path, 'utf8'));
-      const cli = await bdgAsync(['validate', name, '--units', units, '--json'], work, env);
-      expect(cli.status, cli.stdout).toBe(0);
-      // The same findings; the page words what to do without a command (its own tab, see web-words.test.ts).
-      type Json = { warnings: { message: string }[] };
-      const unworded = (j: Json) => ({ ...j, warnings: j.warnings.map(({ message: _m, ...w }) => w) });
-      expect(unworded(got)).toEqual(unworded(JSON.parse(cli.stdout)));
-      expect(got.valid).toBe(true);
-      expect(got.warnings.map((w: { rule: string }) => w.rule)).toEqual(edition === OLD ? ['form-outdated'] : []);
-      if (edition === OLD) expect(got.warnings[0].message).toContain(`chọn phiên bản ${TEST}`);
-      expect(await page.textContent('#ket-qua-kiem-tra')).toContain(`Biểu mẫu: ${edition}`);
-    }
-  });
-
-  it('threw no error', () => {
-    expect(pageErrors).toEqual([]);
-  });
-});
+    it('threw no error', () => {
+      expect(pageErrors).toEqual([]);
+    });
+  },
+);

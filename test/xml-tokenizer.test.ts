@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ATTRIBUTES, resolveReferences, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../src/core/ooxml/tokenizer.js';
+import {
+  MAX_ATTRIBUTES,
+  resolveReferences,
+  XmlError,
+  XmlTokenizer,
+  XmlTooDeep,
+  XmlTooMany,
+} from '../src/core/ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../src/core/ooxml/xml.js';
 
 /** The events a text gives, written in pieces cut at `cuts`. */
@@ -172,7 +179,9 @@ describe('limits and numbers', () => {
   it('reads digits in place only when String gives them back; anything else is to be read as text', () => {
     const got: number[] = [];
     const t = new XmlTokenizer({ open: (_n, a) => got.push(a.digits('s')), close() {}, doctype() {} });
-    t.write(`<r><c s="12"/><c s="0"/><c/><c s="007"/><c s=" 3"/><c s="&#49;"/><c s=""/><c s="1234567890"/><c s='5'/></r>`);
+    t.write(
+      `<r><c s="12"/><c s="0"/><c/><c s="007"/><c s=" 3"/><c s="&#49;"/><c s=""/><c s="1234567890"/><c s='5'/></r>`,
+    );
     expect(got).toEqual([-1, 12, 0, -1, -2, -2, -2, -2, -2, 5]);
   });
 });
@@ -205,7 +214,11 @@ describe('many attributes', () => {
   it('reads every attribute of a tag with many, and refuses more than MAX_ATTRIBUTES', () => {
     const tag = (n: number) => `<a ${Array.from({ length: n }, (_, i) => `k${i}="${i}"`).join(' ')}/>`;
     const got: (string | undefined)[] = [];
-    const t = new XmlTokenizer({ open: (_n, a) => got.push(a.get('k0'), a.get('k39'), a.get(`k${a.count - 1}`)), close() {}, doctype() {} });
+    const t = new XmlTokenizer({
+      open: (_n, a) => got.push(a.get('k0'), a.get('k39'), a.get(`k${a.count - 1}`)),
+      close() {},
+      doctype() {},
+    });
     t.write(tag(40));
     expect(got).toEqual(['0', '39', '39']);
     expect(() => events(tag(MAX_ATTRIBUTES))).not.toThrow();

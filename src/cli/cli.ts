@@ -65,7 +65,10 @@ const addValidate: AddCommand = (program, io, done) => {
     .option('--form <PHIÊN-BẢN>', 'phiên bản biểu mẫu tệp phải theo (mặc định: phiên bản của kỳ báo cáo)')
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước: cảnh báo số liệu thay đổi bất thường')
-    .option('--annotate <TỆP-MỚI>', 'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)')
+    .option(
+      '--annotate <TỆP-MỚI>',
+      'ghi bản sao của tệp, ô lỗi tô đỏ có ghi chú, sheet đầu "Lỗi cần sửa" (để gửi lại đơn vị)',
+    )
     .option('--force', 'ghi đè bản sao --annotate nếu đã có')
     .addOption(maxFileOption())
     .addOption(new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc tệp (mặc định 60)').argParser(positiveSeconds))
@@ -110,10 +113,20 @@ const addConsolidate: AddCommand = (program, io, done) => {
     .option('--json', 'in kết quả dạng JSON ra stdout')
     .option('--force', 'ghi đè kết quả đã có')
     .option('--previous <TỆP-TỔNG-HỢP>', 'tệp JSON tổng hợp kỳ trước: cảnh báo bất thường và so sánh trong báo cáo')
-    .option('--issuer <CƠ-QUAN>', 'cơ quan ký báo cáo: so (Sở, mặc định), ubnd (Ủy ban nhân dân tỉnh), hoi-phu-nu (Hội LHPN tỉnh, Dự án 8)')
-    .addOption(new Option('--workers <SỐ>', 'số luồng đọc tệp tối đa (mặc định: số nhân CPU; thêm một luồng cho mỗi 500 tệp)').argParser(positiveInt))
+    .option(
+      '--issuer <CƠ-QUAN>',
+      'cơ quan ký báo cáo: so (Sở, mặc định), ubnd (Ủy ban nhân dân tỉnh), hoi-phu-nu (Hội LHPN tỉnh, Dự án 8)',
+    )
+    .addOption(
+      new Option(
+        '--workers <SỐ>',
+        'số luồng đọc tệp tối đa (mặc định: số nhân CPU; thêm một luồng cho mỗi 500 tệp)',
+      ).argParser(positiveInt),
+    )
     .addOption(maxFileOption())
-    .addOption(new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds))
+    .addOption(
+      new Option('--time-limit <GIÂY>', 'thời gian tối đa đọc một tệp (mặc định 60)').argParser(positiveSeconds),
+    )
     .action(async (dir: string, opts) => {
       const { runConsolidate } = await import('./commands/consolidate.js');
       done(await runConsolidate(dir, opts, io()));
@@ -144,7 +157,10 @@ const addReport: AddCommand = (program, io, done) => {
       (v: string, all: string[] | undefined) => [...(all ?? []), v],
     )
     .option('--form <PHIÊN-BẢN>', 'viết báo cáo theo phiên bản biểu mẫu này (mặc định: phiên bản của tệp tổng hợp)')
-    .option('--issuer <CƠ-QUAN>', 'cơ quan ký báo cáo: so (Sở, mặc định), ubnd (Ủy ban nhân dân tỉnh), hoi-phu-nu (Hội LHPN tỉnh, Dự án 8)')
+    .option(
+      '--issuer <CƠ-QUAN>',
+      'cơ quan ký báo cáo: so (Sở, mặc định), ubnd (Ủy ban nhân dân tỉnh), hoi-phu-nu (Hội LHPN tỉnh, Dự án 8)',
+    )
     .option('--out <TỆP>', 'tệp .docx sẽ tạo')
     .option('--force', 'ghi đè nếu tệp đã có')
     .action(async (rollup: string, opts) => {
@@ -154,8 +170,10 @@ const addReport: AddCommand = (program, io, done) => {
 };
 
 const UNITS_HELP = 'danh mục đơn vị hành chính riêng (.csv hoặc .xlsx); mặc định: danh mục có sẵn theo kỳ báo cáo';
-const FORM_HELP = 'phiên bản biểu mẫu (các phiên bản kê trong catalogue/editions.csv); mặc định: phiên bản của kỳ báo cáo';
-const PERIOD_HELP = 'kỳ báo cáo: 2026 (năm), 2026-H1 (6 tháng đầu năm), 2026-M9 (9 tháng), 2026-Q1…2026-Q4 (quý), hoặc "Quý III năm 2026"';
+const FORM_HELP =
+  'phiên bản biểu mẫu (các phiên bản kê trong catalogue/editions.csv); mặc định: phiên bản của kỳ báo cáo';
+const PERIOD_HELP =
+  'kỳ báo cáo: 2026 (năm), 2026-H1 (6 tháng đầu năm), 2026-M9 (9 tháng), 2026-Q1…2026-Q4 (quý), hoặc "Quý III năm 2026"';
 const EDITION_HELP = 'dùng danh mục có sẵn của năm này: 2024 (trước 1/7/2025) hoặc 2025 (từ 1/7/2025)';
 
 /** Commander's own words in its help, said in Vietnamese: the users are officials, not programmers. */
@@ -186,7 +204,10 @@ export function commanderError(text: string, program: Command): string {
     return arg?.description ? ` (${arg.description})` : '';
   };
   const rules: [RegExp, (...m: string[]) => string][] = [
-    [/^error: missing required argument '([^']+)'/, (_, name) => `Lỗi: thiếu tham số bắt buộc <${name}>${what(name!)}.`],
+    [
+      /^error: missing required argument '([^']+)'/,
+      (_, name) => `Lỗi: thiếu tham số bắt buộc <${name}>${what(name!)}.`,
+    ],
     [/^error: option '([^']+)' argument missing/, (_, flags) => `Lỗi: tùy chọn ${flags} cần một giá trị.`],
     [/^error: required option '([^']+)' not specified/, (_, flags) => `Lỗi: thiếu tùy chọn bắt buộc ${flags}.`],
     [/^error: unknown option '([^']+)'/, (_, flag) => `Lỗi: không có tùy chọn '${flag}'.`],
@@ -195,12 +216,18 @@ export function commanderError(text: string, program: Command): string {
       /^error: too many arguments(?: for '([^']+)')?\. Expected (\d+) arguments? but got (\d+)\./,
       (_, cmd, want, got) => `Lỗi: thừa tham số${cmd ? ` cho lệnh '${cmd}'` : ''}: cần ${want}, nhận ${got}.`,
     ],
-    [/^error: option '([^']+)' argument '([^']*)' is invalid\./, (_, flags, v) => `Lỗi: giá trị '${v}' của tùy chọn ${flags} không hợp lệ:`],
+    [
+      /^error: option '([^']+)' argument '([^']*)' is invalid\./,
+      (_, flags, v) => `Lỗi: giá trị '${v}' của tùy chọn ${flags} không hợp lệ:`,
+    ],
     [
       /^error: command-argument value '([^']*)' is invalid for argument '([^']+)'\./,
       (_, v, name) => `Lỗi: giá trị '${v}' của tham số <${name}> không hợp lệ:`,
     ],
-    [/^error: option '([^']+)' cannot be used with option '([^']+)'/, (_, a, b) => `Lỗi: không dùng được ${a} cùng với ${b}.`],
+    [
+      /^error: option '([^']+)' cannot be used with option '([^']+)'/,
+      (_, a, b) => `Lỗi: không dùng được ${a} cùng với ${b}.`,
+    ],
     [/Allowed choices are ([^\n]*)\./, (_, list) => `Chỉ nhận một trong các giá trị: ${list}.`],
     [/\(Did you mean ([^?]+)\?\)/, (_, like) => `(Có phải ý bạn là ${like}?)`],
     [/^error: /, () => 'Lỗi: '],

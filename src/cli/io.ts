@@ -10,9 +10,14 @@ export interface CommandIO {
 }
 
 export function processIO(useColor: boolean): CommandIO {
-  const enabled = useColor && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && Boolean(process.stdout.isTTY);
+  const enabled =
+    useColor && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && Boolean(process.stdout.isTTY);
   // chalk's own detection gives the terminal's depth (and honours FORCE_COLOR); at least basic colours on a TTY.
-  return { stdout: process.stdout, stderr: process.stderr, color: new Chalk({ level: enabled ? Math.max(chalk.level, 1) as 1 | 2 | 3 : 0 }) };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    color: new Chalk({ level: enabled ? (Math.max(chalk.level, 1) as 1 | 2 | 3) : 0 }),
+  };
 }
 
 /** Exit statuses of every command (docs/json.md, "Exit status"). */

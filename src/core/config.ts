@@ -40,7 +40,10 @@ export const configSchema = z
     plan: z
       .record(
         z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
-        z.union([z.number().nonnegative(), z.object({ value: z.number().nonnegative(), for: z.string().min(1) }).strict()]),
+        z.union([
+          z.number().nonnegative(),
+          z.object({ value: z.number().nonnegative(), for: z.string().min(1) }).strict(),
+        ]),
       )
       .default({}),
     /** Share of the units that must report a figure below which no verdict (đạt / chưa đạt, % of plan) is printed. */
@@ -70,7 +73,14 @@ export const configSchema = z
               })
               .strict()
               .optional(),
-            signer: z.object({ prefix: z.string().min(1).optional(), title: z.string().min(1).optional(), name: z.string().min(1).optional() }).strict().optional(),
+            signer: z
+              .object({
+                prefix: z.string().min(1).optional(),
+                title: z.string().min(1).optional(),
+                name: z.string().min(1).optional(),
+              })
+              .strict()
+              .optional(),
             documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
             documentDate: z.iso.date().optional(),
             recipients: z.array(z.string().min(1)).optional(),
@@ -134,7 +144,9 @@ export function parseConfig(text: string, file: string): Config {
   const cutoff = parsed.data.cutoff;
   if (cutoff !== undefined && !findCutoff(cutoff)) {
     const known = cutoffs().map((c) => `"${c.id}" (${c.name})`);
-    throw new UsageError(`tệp cấu hình "${file}" có lỗi:\n  - cutoff: "${cutoff}" không có; dùng ${known.join(' hoặc ')}`);
+    throw new UsageError(
+      `tệp cấu hình "${file}" có lỗi:\n  - cutoff: "${cutoff}" không có; dùng ${known.join(' hoặc ')}`,
+    );
   }
   return parsed.data;
 }
@@ -174,6 +186,9 @@ export function emptyConfigNotice(config: Config, fields: (c: Config) => string[
 export function withIssuer(config: Config, issuer: string | undefined): Config {
   if (issuer === undefined) return config;
   const parsed = configSchema.shape.issuer.safeParse(issuer);
-  if (!parsed.success) throw new UsageError(`--issuer "${issuer}" không hợp lệ: dùng so (Sở), ubnd (Ủy ban nhân dân tỉnh) hoặc hoi-phu-nu (Hội Liên hiệp Phụ nữ tỉnh).`);
+  if (!parsed.success)
+    throw new UsageError(
+      `--issuer "${issuer}" không hợp lệ: dùng so (Sở), ubnd (Ủy ban nhân dân tỉnh) hoặc hoi-phu-nu (Hội Liên hiệp Phụ nữ tỉnh).`,
+    );
   return { ...config, issuer: parsed.data };
 }

@@ -17,6 +17,7 @@ export function installDataFiles(files: DataFiles): void {
 }
 
 export function dataFiles(): DataFiles {
-  if (!installed) throw new Error('bdg: no data files installed (import src/node/package-data-files.js or the web edge first)');
+  if (!installed)
+    throw new Error('bdg: no data files installed (import src/node/package-data-files.js or the web edge first)');
   return installed;
 }

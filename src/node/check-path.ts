@@ -12,7 +12,10 @@ import './native-inflate.js'; // the reader's parts inflated by Node's zlib
  * Reads a submission file from disk and checks it; the size is checked before the bytes are read. Runs on a
  * reading thread, so the file is read synchronously: no trip through libuv's pool and a promise per call.
  */
-export async function checkFile(path: FilePath, options: CheckOptions & { displayName?: string } = {}): Promise<CheckedFile> {
+export async function checkFile(
+  path: FilePath,
+  options: CheckOptions & { displayName?: string } = {},
+): Promise<CheckedFile> {
   const file = options.displayName ?? shownName(path);
   const limits = options.limits ?? DEFAULT_LIMITS;
   let bytes: Uint8Array;
@@ -25,7 +28,8 @@ export async function checkFile(path: FilePath, options: CheckOptions & { displa
     if (special) return unreadable(file, issue('file-special', { found: special, path: file }));
     if (!st.isFile()) return unreadable(file, issue('file-unreadable', { problem: 'not-a-file', path: file }));
     const size = st.size;
-    if (size > limits.maxFileBytes) return unreadable(file, issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
+    if (size > limits.maxFileBytes)
+      return unreadable(file, issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
     bytes = readFileSync(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

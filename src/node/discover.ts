@@ -32,7 +32,12 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
   const walk = async (current: FilePath, rel = '', name = '', parent: FilePath = dir): Promise<void> => {
     const real = await realKey(current);
     if (seenDirs.has(real)) {
-      found.push({ kind: 'ignored', path: current, rel: rel || '.', reason: 'thư mục lặp lại (liên kết vòng), đã bỏ qua' });
+      found.push({
+        kind: 'ignored',
+        path: current,
+        rel: rel || '.',
+        reason: 'thư mục lặp lại (liên kết vòng), đã bỏ qua',
+      });
       return;
     }
     seenDirs.add(real);
@@ -48,18 +53,33 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
       return names.some((n) => ownOutputs.test(n.toString()));
     };
     if (rel && !rootCode && name === TRA_LAI && (await inOutputs(parent))) {
-      found.push({ kind: 'ignored', path: current, rel, reason: 'bản đánh dấu lỗi gửi trả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
+      found.push({
+        kind: 'ignored',
+        path: current,
+        rel,
+        reason: 'bản đánh dấu lỗi gửi trả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị',
+      });
       return;
     }
     if (rel && rootCode && (await inOutputs(current))) {
-      found.push({ kind: 'ignored', path: current, rel, reason: 'thư mục kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
+      found.push({
+        kind: 'ignored',
+        path: current,
+        rel,
+        reason: 'thư mục kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị',
+      });
       return;
     }
     let entries;
     try {
       entries = await readdir(fsPath(current), { withFileTypes: true, encoding: 'buffer' });
     } catch {
-      found.push({ kind: 'ignored', path: current, rel: rel || '.', reason: 'không đọc được thư mục (không có quyền?)' });
+      found.push({
+        kind: 'ignored',
+        path: current,
+        rel: rel || '.',
+        reason: 'không đọc được thư mục (không có quyền?)',
+      });
       return;
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
@@ -88,7 +108,12 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
       }
       if (isDir) {
         if (isOutput && text === TRA_LAI) {
-          found.push({ kind: 'ignored', path, rel: entryRel, reason: 'bản trả lại do bdg tạo ở lần tổng hợp trước, không phải báo cáo của đơn vị' });
+          found.push({
+            kind: 'ignored',
+            path,
+            rel: entryRel,
+            reason: 'bản trả lại do bdg tạo ở lần tổng hợp trước, không phải báo cáo của đơn vị',
+          });
           continue;
         }
         await walk(path, entryRel, text, current);
@@ -102,7 +127,12 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
       if (!isFile) continue;
       // When outputs are written into the folder itself (--out = the folder), a past run's summary is no submission.
       if (isOutput && /^(tong-hop|bao-cao)-.+\.(xlsx|json|docx)$/.test(text)) {
-        found.push({ kind: 'ignored', path, rel: entryRel, reason: 'kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị' });
+        found.push({
+          kind: 'ignored',
+          path,
+          rel: entryRel,
+          reason: 'kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị',
+        });
         continue;
       }
       found.push(classifyFound(path, entryRel));
@@ -111,4 +141,3 @@ export async function discover(dir: string, skip: string[] = [], rootCode?: stri
   await walk(dir);
   return found;
 }
-

@@ -41,7 +41,13 @@ export function specialKind(st: Stats): SpecialFile | null {
  * Null when there is no such file, or more than one.
  */
 export async function locate(typed: string): Promise<FilePath | null> {
-  if (await stat(typed).then(() => true, () => false)) return typed;
+  if (
+    await stat(typed).then(
+      () => true,
+      () => false,
+    )
+  )
+    return typed;
   if (!typed.includes('\uFFFD')) return null;
   const parts = typed.split(sep);
   let at: FilePath = isAbsolute(typed) ? sep : '.';
@@ -56,5 +62,10 @@ export async function locate(typed: string): Promise<FilePath | null> {
     if (matches.length !== 1) return null;
     at = childPath(at, matches[0]!);
   }
-  return (await stat(fsPath(at)).then(() => true, () => false)) ? at : null;
+  return (await stat(fsPath(at)).then(
+    () => true,
+    () => false,
+  ))
+    ? at
+    : null;
 }

@@ -20,7 +20,11 @@ export interface UnitsChoice {
 export async function loadUnitSource(choice: UnitsChoice): Promise<UnitSource> {
   const edition = choice.edition === undefined ? undefined : findEdition(choice.edition);
   if (choice.edition !== undefined && !edition)
-    throw new UsageError(`--units-edition "${choice.edition}" không có: dùng ${unitsEditions().map((e) => `${e.id} (${e.name})`).join(' hoặc ')}.`);
+    throw new UsageError(
+      `--units-edition "${choice.edition}" không có: dùng ${unitsEditions()
+        .map((e) => `${e.id} (${e.name})`)
+        .join(' hoặc ')}.`,
+    );
   if (!choice.file) return { kind: 'builtin', edition };
   try {
     // Named in messages as the person would type it: relative to where they are, when it is below.

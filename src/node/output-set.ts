@@ -61,7 +61,10 @@ export class OutputSet {
 
   /** Takes the folder's lock (exit 2 if another live run holds it), finishes or clears what an interrupted run left. */
   static async open(dir: string, runId: string): Promise<OutputSet> {
-    const existed = await stat(dir).then(() => true, () => false);
+    const existed = await stat(dir).then(
+      () => true,
+      () => false,
+    );
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
@@ -85,12 +88,18 @@ export class OutputSet {
       let handle: FileHandle | undefined;
       try {
         handle = await open(path, 'wx');
-        await handle.writeFile(JSON.stringify({ pid: process.pid, runId: this.runId, started: new Date().toISOString() }));
+        await handle.writeFile(
+          JSON.stringify({ pid: process.pid, runId: this.runId, started: new Date().toISOString() }),
+        );
         await handle.close();
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-          if (handle) await handle.close().then(() => rm(path, { force: true })).catch(() => undefined);
+          if (handle)
+            await handle
+              .close()
+              .then(() => rm(path, { force: true }))
+              .catch(() => undefined);
           throw new UsageError(`không tạo được tệp khóa trong "${this.dir}": ${describeFsError(err)}.`);
         }
       }
@@ -119,7 +128,9 @@ export class OutputSet {
         if (TEMP.test(name) || OLD_TEMP.test(name)) await rm(path, { force: true });
       }
     } catch (err) {
-      throw new UsageError(`không dọn được những gì lần chạy trước để lại trong "${this.dir}": ${describeFsError(err)}.`);
+      throw new UsageError(
+        `không dọn được những gì lần chạy trước để lại trong "${this.dir}": ${describeFsError(err)}.`,
+      );
     }
   }
 
@@ -133,7 +144,9 @@ export class OutputSet {
       await writeFile(temp, data);
     } catch (err) {
       await rm(temp, { force: true });
-      throw new UsageError(`không ghi được "${finalPath}": ${describeFsError(err)}. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.`);
+      throw new UsageError(
+        `không ghi được "${finalPath}": ${describeFsError(err)}. Kết quả cũ (nếu có) vẫn giữ nguyên, không có tệp dở dang nào được để lại.`,
+      );
     }
   }
 
@@ -146,8 +159,14 @@ export class OutputSet {
     const finals = this.staged.map(([, f]) => f);
     const rel = (p: string) => relative(this.dir, p).split(sep).join('/');
     // Copies sent back by the previous run that this run does not send again (the unit's file is now accepted).
-    const previous = (await walk(join(this.dir, TRA_LAI), true)).filter((f) => !finals.includes(f) && !TEMP.test(basename(f)));
-    const record: SwitchRecord = { runId: this.runId, renames: this.staged.map(([t, f]) => [rel(t), rel(f)]), remove: previous.map(rel) };
+    const previous = (await walk(join(this.dir, TRA_LAI), true)).filter(
+      (f) => !finals.includes(f) && !TEMP.test(basename(f)),
+    );
+    const record: SwitchRecord = {
+      runId: this.runId,
+      renames: this.staged.map(([t, f]) => [rel(t), rel(f)]),
+      remove: previous.map(rel),
+    };
     const recordTemp = join(this.dir, `.bdg-${this.runId}.switch.tmp`);
     try {
       await writeFile(recordTemp, JSON.stringify(record));
@@ -216,7 +235,9 @@ export class OutputSet {
 
   private async removeLock(): Promise<void> {
     const path = join(this.dir, LOCK_FILE);
-    const holder = await readFile(path, 'utf8').then((t) => JSON.parse(t) as { pid?: number }).catch(() => null);
+    const holder = await readFile(path, 'utf8')
+      .then((t) => JSON.parse(t) as { pid?: number })
+      .catch(() => null);
     // A lock that cannot be removed is taken over by the next run (its process is gone).
     if (holder?.pid === process.pid) await rm(path, { force: true }).catch(() => undefined);
     if (this.created && !this.committed) await rmdir(this.dir).catch(() => undefined); // only if nothing else is there
@@ -235,4 +256,3 @@ async function walk(dir: string, inside = false): Promise<string[]> {
   }
   return out;
 }
-

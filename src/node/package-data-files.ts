@@ -20,7 +20,9 @@ function listDir(dir: string): string[] {
  */
 export function packageDataFiles(overlay = process.env.BDG_CATALOGUE_OVERLAY): DataFiles {
   const overlaid = (path: string) =>
-    overlay && (path === 'catalogue' || path.startsWith(CATALOGUE)) ? join(overlay, path.slice(CATALOGUE.length)) : undefined;
+    overlay && (path === 'catalogue' || path.startsWith(CATALOGUE))
+      ? join(overlay, path.slice(CATALOGUE.length))
+      : undefined;
   const cache = new Map<string, string>();
   return {
     list: (dir) => {

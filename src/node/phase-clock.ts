@@ -6,5 +6,7 @@ export function phase(name: string): void {
   if (!process.env.BDG_PHASES) return;
   const { rss, heapUsed } = process.memoryUsage();
   const mb = (n: number) => `${Math.round(n / 2 ** 20)}`.padStart(4);
-  process.stderr.write(`[bdg ${performance.now().toFixed(0).padStart(6)} ms, RSS ${mb(rss)} MB, heap ${mb(heapUsed)} MB] ${name}\n`);
+  process.stderr.write(
+    `[bdg ${performance.now().toFixed(0).padStart(6)} ms, RSS ${mb(rss)} MB, heap ${mb(heapUsed)} MB] ${name}\n`,
+  );
 }

@@ -17,11 +17,12 @@ const outOfMemory = (err: Error) => (err as NodeJS.ErrnoException).code === 'ERR
 /** A reading thread that failed outside any file (while starting): said in Vietnamese, the run stops (exit 2). */
 function threadFailure(err: Error): Error {
   if (outOfMemory(err))
-    return new UsageError('luồng đọc tệp hết bộ nhớ cho phép ngay khi khởi động (danh mục đơn vị quá lớn?). Chạy lại lệnh.');
+    return new UsageError(
+      'luồng đọc tệp hết bộ nhớ cho phép ngay khi khởi động (danh mục đơn vị quá lớn?). Chạy lại lệnh.',
+    );
   if (err instanceof UsageError) return err;
   return new UsageError(`luồng đọc tệp không khởi động được (${err.message}). Chạy lại lệnh.`);
 }
-
 
 export function defaultWorkers(): number {
   return availableParallelism();
@@ -55,7 +56,11 @@ export interface WorkerSetup {
 }
 
 /** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */
-export async function checkFileGuarded(path: FilePath, setup: WorkerSetup, shown = shownName(path)): Promise<CheckedFile> {
+export async function checkFileGuarded(
+  path: FilePath,
+  setup: WorkerSetup,
+  shown = shownName(path),
+): Promise<CheckedFile> {
   const [checked] = await readParallel([{ path, rel: shown }], { ...setup, whole: true }, 1, () => {});
   return checked!;
 }
@@ -94,7 +99,13 @@ export function startReaders(setup: WorkerSetup, count: number): Reader[] {
  * Reads files on `workers` threads, scheduled by the core's pool (src/core/pool/reading-pool.ts): results in the order of
  * `files`, a file over the time limit or that kills its thread rejected while a fresh thread carries on.
  */
-export async function readParallel(files: FileJob[], setup: WorkerSetup, workers: number, onDone: () => void, started: Reader[] = []): Promise<CheckedFile[]> {
+export async function readParallel(
+  files: FileJob[],
+  setup: WorkerSetup,
+  workers: number,
+  onDone: () => void,
+  started: Reader[] = [],
+): Promise<CheckedFile[]> {
   const limits = setup.limits ?? DEFAULT_LIMITS;
   const warm = [...started];
   const threads = files.length ? readingThreads(files.length, workers) : 0;
@@ -111,17 +122,29 @@ export async function readParallel(files: FileJob[], setup: WorkerSetup, workers
 }
 
 /** A reading thread (one started ahead, or a new one) as the pool drives it. */
-function readingThread(reader: Reader | undefined, setup: WorkerSetup, files: FileJob[], events: WorkerEvents<CheckedFile>): PoolWorker {
+function readingThread(
+  reader: Reader | undefined,
+  setup: WorkerSetup,
+  files: FileJob[],
+  events: WorkerEvents<CheckedFile>,
+): PoolWorker {
   const worker = reader?.worker ?? newWorker(setup);
-  worker.on('message', (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string; fatal?: string }) => {
-    if (msg.fatal !== undefined) return events.fatal(new UsageError(msg.fatal));
-    if (msg.ready) return events.ready();
-    // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
-    if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index!]!.rel}: ${msg.error}\n`);
-    events.result(msg.index!, msg.checked ?? unreadable(files[msg.index!]!.rel, issue('file-unreadable', { problem: 'crashed' })));
-  });
+  worker.on(
+    'message',
+    (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string; fatal?: string }) => {
+      if (msg.fatal !== undefined) return events.fatal(new UsageError(msg.fatal));
+      if (msg.ready) return events.ready();
+      // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
+      if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index!]!.rel}: ${msg.error}\n`);
+      events.result(
+        msg.index!,
+        msg.checked ?? unreadable(files[msg.index!]!.rel, issue('file-unreadable', { problem: 'crashed' })),
+      );
+    },
+  );
   // A thread started ahead may have said "ready" before this listened: its promise says it again (or its failure).
-  if (reader) void reader.ready.then(() => (reader.failed ? events.fatal(threadFailure(reader.failed)) : events.ready()));
+  if (reader)
+    void reader.ready.then(() => (reader.failed ? events.fatal(threadFailure(reader.failed)) : events.ready()));
   worker.on('error', (err) =>
     events.lost(issue('file-unreadable', { problem: outOfMemory(err) ? 'memory' : 'crashed' }), threadFailure(err)),
   );

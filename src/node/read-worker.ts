@@ -16,13 +16,16 @@ import { slimChecked, type WorkerSetup } from './read-files.js';
  * (bin/bdg.js, see reader-thread.ts), it gets its setup in the first message, once the options are read.
  */
 const setup: WorkerSetup =
-  (workerData as WorkerSetup | null) ?? (await new Promise<WorkerSetup>((ok) => parentPort!.once('message', (m: { setup: WorkerSetup }) => ok(m.setup))));
+  (workerData as WorkerSetup | null) ??
+  (await new Promise<WorkerSetup>((ok) => parentPort!.once('message', (m: { setup: WorkerSetup }) => ok(m.setup))));
 const { unitsFile, unitsEdition, period, previousFile, limits, whole, cutoff } = setup;
 const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
 const units = (p: Period | null) => lookupFor(source, p);
 // A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the latest).
 hierarchyFor(source, period ? parsePeriodArg(period) : null);
-const previous = previousFile ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước')) : undefined;
+const previous = previousFile
+  ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước'))
+  : undefined;
 // Jobs may arrive while one is being read: they are read one at a time, in the order sent.
 let queue = Promise.resolve();
 parentPort!.on('message', (job: FileJob & { index: number }) => {

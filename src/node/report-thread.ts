@@ -13,7 +13,9 @@ export interface ReportThread {
 /** A failure of the report thread in Vietnamese: running out of memory is the one a person can act on. */
 function said(err: Error): Error {
   if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
-  return new Error('luồng lập báo cáo hết bộ nhớ cho phép; bảng tổng hợp chưa được ghi. Đóng bớt chương trình khác rồi chạy lại');
+  return new Error(
+    'luồng lập báo cáo hết bộ nhớ cho phép; bảng tổng hợp chưa được ghi. Đóng bớt chương trình khác rồi chạy lại',
+  );
 }
 
 /** Starts the report thread now, so the report writer loads while the files are read. */
@@ -28,14 +30,17 @@ export function startReportThread(): ReportThread {
       worker.ref();
       return new Promise((ok, fail) => {
         if (failure) return fail(failure);
-        worker.on('message', (msg: { ready?: true; bytes?: Uint8Array; error?: { message: string; stack?: string } }) => {
-          if (msg.ready) return;
-          void worker.terminate();
-          if (msg.bytes) return ok(msg.bytes);
-          const err = new Error(msg.error!.message);
-          err.stack = msg.error!.stack;
-          fail(err);
-        });
+        worker.on(
+          'message',
+          (msg: { ready?: true; bytes?: Uint8Array; error?: { message: string; stack?: string } }) => {
+            if (msg.ready) return;
+            void worker.terminate();
+            if (msg.bytes) return ok(msg.bytes);
+            const err = new Error(msg.error!.message);
+            err.stack = msg.error!.stack;
+            fail(err);
+          },
+        );
         worker.once('error', (err) => fail(said(err)));
         worker.once('exit', (code) => fail(new Error(`luồng lập báo cáo dừng bất thường (mã ${code})`)));
         worker.postMessage({ rollup: forReport(rollup), config, previous: previous && forReport(previous) });

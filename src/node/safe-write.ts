@@ -22,7 +22,8 @@ export async function checkOutputs(paths: string[], opts: { force?: boolean; inp
   if (there.length && opts.inputs?.length) {
     const inputs = new Set(await Promise.all(opts.inputs.map((p) => real(p).catch(() => ''))));
     const same = there.find(([, real]) => inputs.has(real!));
-    if (same) throw new UsageError(`tệp kết quả "${same[0]}" trùng với tệp đầu vào; chọn tên hoặc thư mục khác (--out).`);
+    if (same)
+      throw new UsageError(`tệp kết quả "${same[0]}" trùng với tệp đầu vào; chọn tên hoặc thư mục khác (--out).`);
   }
   if (opts.force) return;
   const existing: string[] = [];

@@ -9,7 +9,9 @@ export async function loadSavedRollup(path: string, what: string): Promise<Rollu
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`không đọc được ${what} "${path}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'không có tệp này' : (err as Error).message}.`);
+    throw new UsageError(
+      `không đọc được ${what} "${path}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'không có tệp này' : (err as Error).message}.`,
+    );
   }
   return parseSavedRollup(text, path);
 }

@@ -7,7 +7,12 @@ export async function readHierarchy(file: string): Promise<Hierarchy> {
   try {
     bytes = await readFile(file);
   } catch (err) {
-    throw new HierarchyError([`không đọc được tệp (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'không tồn tại' : (err as Error).message})`], file);
+    throw new HierarchyError(
+      [
+        `không đọc được tệp (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'không tồn tại' : (err as Error).message})`,
+      ],
+      file,
+    );
   }
   return parseHierarchy(bytes, file);
 }

@@ -1,6 +1,13 @@
 import { format, isValid, parseISO } from 'date-fns';
 import { emptyIssuerFields } from '../core/write/report/issuer.js';
-import { chooseEdition, formEditions, loadCatalogue, MEASURES, MEASURE_LABEL, type Catalogue } from '../core/catalogue/catalogue.js';
+import {
+  chooseEdition,
+  formEditions,
+  loadCatalogue,
+  MEASURES,
+  MEASURE_LABEL,
+  type Catalogue,
+} from '../core/catalogue/catalogue.js';
 import { consolidate, type Consolidation, type Found } from '../core/consolidate/consolidate.js';
 import type { Issue, Period, Rollup } from '../core/model.js';
 import { provinceOwnRefusal, templateFileName, templateWorkbook } from '../core/form/template.js';
@@ -72,7 +79,13 @@ function showChosenNames(): void {
       const files = [...(input.files ?? [])];
       const folder = files[0]?.webkitRelativePath.split('/')[0];
       shown.textContent =
-        files.length === 0 ? 'chưa chọn' : folder ? `thư mục "${folder}" (${formatNumber(files.length)} tệp)` : files.length === 1 ? files[0]!.name : `${formatNumber(files.length)} tệp`;
+        files.length === 0
+          ? 'chưa chọn'
+          : folder
+            ? `thư mục "${folder}" (${formatNumber(files.length)} tệp)`
+            : files.length === 1
+              ? files[0]!.name
+              : `${formatNumber(files.length)} tệp`;
     };
     input.addEventListener('change', update);
     // Cleared from code (another input chosen, "Bỏ…"): the name goes too.
@@ -151,7 +164,8 @@ function setupUnitList(): void {
 // ───────────────────────────── issues ─────────────────────────────
 
 function issueTables(issues: Issue[], severity: 'error' | 'warning'): HTMLElement {
-  const title = severity === 'error' ? `✖ ${formatNumber(issues.length)} lỗi` : `⚠ ${formatNumber(issues.length)} cảnh báo`;
+  const title =
+    severity === 'error' ? `✖ ${formatNumber(issues.length)} lỗi` : `⚠ ${formatNumber(issues.length)} cảnh báo`;
   const bySheet = new Map<string, Issue[]>();
   for (const i of issues) bySheet.set(i.sheet ?? '', [...(bySheet.get(i.sheet ?? '') ?? []), i]);
   return h(
@@ -163,7 +177,19 @@ function issueTables(issues: Issue[], severity: 'error' | 'warning'): HTMLElemen
         'table',
         {},
         h('caption', { class: 'muted', style: 'text-align:left' }, sheet ? `Sheet "${sheet}"` : 'Tệp'),
-        h('thead', {}, h('tr', {}, h('th', {}, 'Ô'), h('th', {}, 'Chỉ tiêu'), h('th', {}, 'Giá trị'), h('th', {}, 'Nội dung và cách sửa'), h('th', {}, 'Mã quy tắc'))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'Ô'),
+            h('th', {}, 'Chỉ tiêu'),
+            h('th', {}, 'Giá trị'),
+            h('th', {}, 'Nội dung và cách sửa'),
+            h('th', {}, 'Mã quy tắc'),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -173,7 +199,15 @@ function issueTables(issues: Issue[], severity: 'error' | 'warning'): HTMLElemen
               {},
               h('td', { class: 'code' }, i.cell ?? ''),
               h('td', { class: 'code' }, i.indicator ?? ''),
-              h('td', { class: 'num' }, i.value === undefined || i.value === null ? '' : typeof i.value === 'number' ? formatNumber(i.value) : i.value),
+              h(
+                'td',
+                { class: 'num' },
+                i.value === undefined || i.value === null
+                  ? ''
+                  : typeof i.value === 'number'
+                    ? formatNumber(i.value)
+                    : i.value,
+              ),
               h('td', {}, i.message),
               h('td', { class: 'code' }, i.rule),
             ),
@@ -216,7 +250,12 @@ async function validateFile(file: File): Promise<void> {
   let unitsNote: string;
   try {
     if (ownUnits) {
-      [checked] = (await readInWorkers(job, setupFor({ kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes }), () => {}, 1)) as [CheckedFile];
+      [checked] = (await readInWorkers(
+        job,
+        setupFor({ kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes }),
+        () => {},
+        1,
+      )) as [CheckedFile];
       unitsNote = `Đối chiếu với danh mục riêng "${ownUnits.name}".`;
     } else {
       // The edition follows the file's period: the worker finds it, then checks the file against that list.
@@ -224,7 +263,8 @@ async function validateFile(file: File): Promise<void> {
       unitsNote = `Đối chiếu với ${editionFor(checked.period ? parsePeriodArg(checked.period) : null).name}.`;
     }
   } catch (err) {
-    if (run === validateRun) setContent(out, h('p', { class: 'alert bad' }, `Không kiểm tra được: ${(err as Error).message}`));
+    if (run === validateRun)
+      setContent(out, h('p', { class: 'alert bad' }, `Không kiểm tra được: ${(err as Error).message}`));
     return;
   }
   if (run !== validateRun) return;
@@ -235,10 +275,26 @@ async function validateFile(file: File): Promise<void> {
   const c = checked;
   // A copy with the errors marked on the cells and listed on a sheet of their own (the same as `bdg validate
   // --annotate`: its errors and its warnings), made on a worker while the results are already shown.
-  const copyLine = c.errors.length && !c.errors.some((e) => e.rule.startsWith('file-')) ? h('span', { class: 'muted', id: 'tien-do-danh-dau' }, 'Đang tạo bản đánh dấu lỗi…') : null;
-  const who = c.unit ? [`Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`, c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`, c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`].filter(Boolean).join(' · ') : '';
-  const verdict = h('p', { class: `alert ${c.valid ? 'good' : 'bad'}`, id: 'ket-luan-kiem-tra' }, `${c.valid ? '' : '✖ '}${verdictLine(c, 'below')}`);
-  setContent(out, 
+  const copyLine =
+    c.errors.length && !c.errors.some((e) => e.rule.startsWith('file-'))
+      ? h('span', { class: 'muted', id: 'tien-do-danh-dau' }, 'Đang tạo bản đánh dấu lỗi…')
+      : null;
+  const who = c.unit
+    ? [
+        `Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`,
+        c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`,
+        c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`,
+      ]
+        .filter(Boolean)
+        .join(' · ')
+    : '';
+  const verdict = h(
+    'p',
+    { class: `alert ${c.valid ? 'good' : 'bad'}`, id: 'ket-luan-kiem-tra' },
+    `${c.valid ? '' : '✖ '}${verdictLine(c, 'below')}`,
+  );
+  setContent(
+    out,
     h('h3', {}, `Kết quả kiểm tra: ${file.name}`),
     who && h('p', {}, who),
     h('p', { class: 'muted' }, unitsNote),
@@ -246,7 +302,14 @@ async function validateFile(file: File): Promise<void> {
     h(
       'div',
       { class: 'downloads' },
-      downloadLink('kiem-tra', `kiem-tra-${base}.json`, jsonText(json), MIME.json, 'Tải kết quả kiểm tra (.json)', 'tai-kiem-tra-json'),
+      downloadLink(
+        'kiem-tra',
+        `kiem-tra-${base}.json`,
+        jsonText(json),
+        MIME.json,
+        'Tải kết quả kiểm tra (.json)',
+        'tai-kiem-tra-json',
+      ),
       copyLine,
     ),
     c.errors.length > 0 && issueTables(c.errors, 'error'),
@@ -259,24 +322,49 @@ async function validateFile(file: File): Promise<void> {
   if (run !== validateRun) return;
   copyLine.replaceWith(
     copy.ok
-      ? downloadLink('kiem-tra', `${base}-danh-dau-loi.xlsx`, copy.bytes, MIME.xlsx, 'Tải bản đánh dấu lỗi', 'tai-danh-dau-loi')
+      ? downloadLink(
+          'kiem-tra',
+          `${base}-danh-dau-loi.xlsx`,
+          copy.bytes,
+          MIME.xlsx,
+          'Tải bản đánh dấu lỗi',
+          'tai-danh-dau-loi',
+        )
       : h('p', { class: 'alert warn', id: 'bo-qua-danh-dau' }, copy.skipped.message),
   );
 }
 
 function setupFor(units: PageWorkerUnits): PageWorkerSetup {
   const { cutoff } = currentConfig().config;
-  return { units, limits: LIMITS, previous: previous && { name: previous.name, text: previous.text }, ...(cutoff ? { cutoff } : {}) };
+  return {
+    units,
+    limits: LIMITS,
+    previous: previous && { name: previous.name, text: previous.text },
+    ...(cutoff ? { cutoff } : {}),
+  };
 }
 
 // ───────────────────────────── Tổng hợp ─────────────────────────────
 
 /** Files last read, with what was read of them: a change of report settings rolls up again without re-reading. */
-let lastRead: { files: PageFile[]; found: Found[]; checked: CheckedFile[]; units: UnitSource; period?: Period; form?: string; runId: string } | undefined;
+let lastRead:
+  | {
+      files: PageFile[];
+      found: Found[];
+      checked: CheckedFile[];
+      units: UnitSource;
+      period?: Period;
+      form?: string;
+      runId: string;
+    }
+  | undefined;
 
 /** The form editions (catalogue/editions.csv) as options, the first one meaning "the edition of the period". */
 function formOptions(select: HTMLSelectElement, auto: string): void {
-  select.replaceChildren(h('option', { value: '' }, auto), ...formEditions().map((e) => h('option', { value: e.id }, `${e.id} – ${e.name}`)));
+  select.replaceChildren(
+    h('option', { value: '' }, auto),
+    ...formEditions().map((e) => h('option', { value: e.id }, `${e.id} – ${e.name}`)),
+  );
 }
 
 function periodOptions(select: HTMLSelectElement, withAuto: boolean, chosen?: string): void {
@@ -332,7 +420,9 @@ function setupConsolidate(): void {
     } catch (err) {
       previous = undefined;
       clearInput(prevInput);
-      byId('ket-qua-tong-hop').replaceChildren(h('p', { class: 'alert bad' }, `Không dùng được tệp kỳ trước: ${(err as Error).message}`));
+      byId('ket-qua-tong-hop').replaceChildren(
+        h('p', { class: 'alert bad' }, `Không dùng được tệp kỳ trước: ${(err as Error).message}`),
+      );
     }
   });
   prevClear.addEventListener('click', () => {
@@ -352,7 +442,11 @@ function setupConsolidate(): void {
 
 let consolidateRun = 0;
 
-async function consolidateFiles(files: PageFile[], periodId: string | undefined, form: string | undefined): Promise<void> {
+async function consolidateFiles(
+  files: PageFile[],
+  periodId: string | undefined,
+  form: string | undefined,
+): Promise<void> {
   const run = ++consolidateRun;
   const out = byId('ket-qua-tong-hop');
   const progressBox = byId('tien-do-tong-hop');
@@ -366,7 +460,7 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined,
     bar.value = done;
   };
   releaseDownloads('tong-hop');
-  setContent(out, );
+  setContent(out);
   lastRead = undefined;
   try {
     const { found, byPath } = await foundFromFiles(files);
@@ -376,27 +470,37 @@ async function consolidateFiles(files: PageFile[], periodId: string | undefined,
     const units: UnitSource = ownUnits
       ? { kind: 'list', hierarchy: ownUnits.hierarchy, file: ownUnits.name, programmeArea: ownUnits.programmeArea }
       : { kind: 'builtin' };
-    const setup = setupFor(ownUnits ? { kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes } : { kind: 'builtin-by-period' });
+    const setup = setupFor(
+      ownUnits ? { kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes } : { kind: 'builtin-by-period' },
+    );
     const runId = newRunId(new Date());
     let checked: CheckedFile[] = [];
-    const read = await consolidateWith(found, units, period, form, runId, async (jobs, onDone) => {
-      checked = await readInWorkers(
-        jobs.map((j) => byPath.get(j.path as string)!), // the page's paths are the chosen files' names
-        setup,
-        onDone,
-      );
-      return checked;
-    }, (done, total) => progress('Đang đọc và kiểm tra tệp:', done, total));
+    const read = await consolidateWith(
+      found,
+      units,
+      period,
+      form,
+      runId,
+      async (jobs, onDone) => {
+        checked = await readInWorkers(
+          jobs.map((j) => byPath.get(j.path as string)!), // the page's paths are the chosen files' names
+          setup,
+          onDone,
+        );
+        return checked;
+      },
+      (done, total) => progress('Đang đọc và kiểm tra tệp:', done, total),
+    );
     if (run !== consolidateRun) return;
     lastRead = { files, found, checked, units, period, form, runId };
     await show(read, lastRead, run);
   } catch (err) {
-    if (run === consolidateRun) setContent(out, h('p', { class: 'alert bad' }, `Không tổng hợp được: ${(err as Error).message}`));
+    if (run === consolidateRun)
+      setContent(out, h('p', { class: 'alert bad' }, `Không tổng hợp được: ${(err as Error).message}`));
   } finally {
     if (run === consolidateRun) progressBox.hidden = true;
   }
 }
-
 
 function consolidateWith(
   found: Found[],
@@ -426,10 +530,17 @@ function unitsNoteOf(result: Consolidation): string {
 
 async function rollUpAndShow(read: NonNullable<typeof lastRead>): Promise<void> {
   const run = ++consolidateRun;
-  const result = await consolidateWith(read.found, read.units, read.period, read.form, read.runId, async (jobs, onDone) => {
-    jobs.forEach(() => onDone());
-    return read.checked;
-  });
+  const result = await consolidateWith(
+    read.found,
+    read.units,
+    read.period,
+    read.form,
+    read.runId,
+    async (jobs, onDone) => {
+      jobs.forEach(() => onDone());
+      return read.checked;
+    },
+  );
   if (run === consolidateRun) await show(result, read, run);
 }
 
@@ -448,7 +559,10 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
     previous: previous?.rollup,
     runId: read.runId,
     madeBy: `bdg ${__BDG_VERSION__}`,
-    makers: { copy: (job) => copyOf(read, job.source, () => annotateInWorker(byRel.get(job.source)!, job.issues, LIMITS, () => {})) },
+    makers: {
+      copy: (job) =>
+        copyOf(read, job.source, () => annotateInWorker(byRel.get(job.source)!, job.issues, LIMITS, () => {})),
+    },
   }).filter((o) => o.kind !== 'copy' || byRel.has(o.source!));
   const main = outputs.filter((o) => o.kind !== 'copy');
   const made = await Promise.all(main.map((o) => o.make()));
@@ -465,7 +579,8 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
   const counted = filesCounted(files);
   const rejected = files.filter((f) => f.status === 'rejected');
   const spread = spreadOverProvinces(rollup, 'Nếu có tệp gửi nhầm, bỏ tệp đó ra, hoặc dùng danh mục riêng của tỉnh.');
-  setContent(out, 
+  setContent(
+    out,
     h('h3', {}, `Tổng hợp ${rollup.root.name} – ${rollup.periodLabel}`),
     h('p', { class: 'muted' }, unitsNoteOf(result)),
     h('p', { class: 'muted', id: 'bieu-mau-da-dung' }, editionNoteOf(rollup)),
@@ -481,15 +596,29 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
       'div',
       { class: 'stats' },
       stat('Tệp đã xét', counted.total, counted.parts, 'so-tep'),
-      stat('Đơn vị có số liệu', `${formatNumber(k.received)}/${formatNumber(k.expected)}`, k.expected ? formatPercent(k.received / k.expected) : ''),
+      stat(
+        'Đơn vị có số liệu',
+        `${formatNumber(k.received)}/${formatNumber(k.expected)}`,
+        k.expected ? formatPercent(k.received / k.expected) : '',
+      ),
       stat('Chưa có số liệu', k.missing.length, k.missing.length ? 'xem danh sách dưới đây' : 'đủ cả'),
       stat('Tệp bị từ chối', rejected.length, rejected.length ? 'xem lý do dưới đây' : 'không có'),
     ),
-    k.missing.length > 0 && h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
+    k.missing.length > 0 &&
+      h('p', { class: 'alert warn' }, `Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`),
     (k.partial ?? []).map((p) => h('p', { class: 'alert warn' }, `Số liệu chưa đầy đủ: ${partialUnitText(p)}`)),
     emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup)) &&
-      h('p', { class: 'alert warn', id: 'cau-hinh-con-trong' }, emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup))!),
-    k.late.length > 0 && h('p', { class: 'alert warn' }, `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`),
+      h(
+        'p',
+        { class: 'alert warn', id: 'cau-hinh-con-trong' },
+        emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup))!,
+      ),
+    k.late.length > 0 &&
+      h(
+        'p',
+        { class: 'alert warn' },
+        `Nộp muộn (sau hạn ${dayMonthYear(config.deadline)}): ${k.late.map((m) => `${m.code} ${m.name} (lập ngày ${dayMonthYear(m.preparedOn)})`).join('; ')}`,
+      ),
     supersededTable(files),
     warningsList(rollup),
     rejected.length > 0 && rejectedTable(rejected, copies),
@@ -527,17 +656,23 @@ function copyPlaceholder(out: OutputFile): HTMLElement {
  * row, saved under the file's own name, or the reason it could not be made. One link per file, not one archive:
  * each copy goes back to its own unit, as the CLI's tra-lai/ holds one file per refused file.
  */
-async function markCopies(outputs: OutputFile[], shown: Map<string, HTMLElement>, current: () => boolean): Promise<void> {
+async function markCopies(
+  outputs: OutputFile[],
+  shown: Map<string, HTMLElement>,
+  current: () => boolean,
+): Promise<void> {
   for (const out of outputs.filter((o) => o.kind === 'copy')) {
     if (!current()) return;
     const made = await out.make();
     if (!current()) return;
     const name = out.name.slice(out.name.lastIndexOf('/') + 1);
-    shown.get(out.source!)?.replaceWith(
-      made.ok
-        ? downloadLink('tong-hop', name, made.bytes, MIME.xlsx, 'Tải bản đánh dấu lỗi', undefined)
-        : h('span', { class: 'alert warn bo-qua-danh-dau' }, made.skipped.message),
-    );
+    shown
+      .get(out.source!)
+      ?.replaceWith(
+        made.ok
+          ? downloadLink('tong-hop', name, made.bytes, MIME.xlsx, 'Tải bản đánh dấu lỗi', undefined)
+          : h('span', { class: 'alert warn bo-qua-danh-dau' }, made.skipped.message),
+      );
   }
 }
 
@@ -553,7 +688,11 @@ function nothingAccepted(rollup: Rollup, period: Period | undefined): HTMLElemen
     'div',
     { id: 'khong-tiep-nhan' },
     reason.map((line) => h('p', { class: 'alert bad' }, line)),
-    h('ul', {}, rollup.files.map((f) => h('li', {}, h('b', {}, f.path), `: ${whyNotUsed(f)}`))),
+    h(
+      'ul',
+      {},
+      rollup.files.map((f) => h('li', {}, h('b', {}, f.path), `: ${whyNotUsed(f)}`)),
+    ),
     h(
       'p',
       { class: 'muted' },
@@ -574,7 +713,15 @@ function supersededTable(files: Rollup['files']): HTMLElement | false {
       h(
         'table',
         { id: 'bang-thay-the' },
-        h('thead', {}, h('tr', {}, ['Tệp', 'Đơn vị', 'Dùng tệp', 'Lý do'].map((title) => h('th', {}, title)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Tệp', 'Đơn vị', 'Dùng tệp', 'Lý do'].map((title) => h('th', {}, title)),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -618,13 +765,21 @@ function warningsList(rollup: Rollup): HTMLElement | false {
             {},
             h('b', {}, unit),
             ` (${f.path}): ${formatNumber(ws.length)} cảnh báo`,
-            h('ul', {}, ws.slice(0, WARNINGS_SHOWN).map((w) => h('li', {}, w.message))),
+            h(
+              'ul',
+              {},
+              ws.slice(0, WARNINGS_SHOWN).map((w) => h('li', {}, w.message)),
+            ),
             ws.length > WARNINGS_SHOWN &&
               h(
                 'details',
                 {},
                 h('summary', {}, `và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác`),
-                h('ul', {}, ws.slice(WARNINGS_SHOWN).map((w) => h('li', {}, w.message))),
+                h(
+                  'ul',
+                  {},
+                  ws.slice(WARNINGS_SHOWN).map((w) => h('li', {}, w.message)),
+                ),
               ),
           );
         }),
@@ -650,11 +805,23 @@ function rejectedTable(rejected: Rollup['files'], copies: Map<string, HTMLElemen
     'div',
     {},
     h('h3', {}, `Tệp bị từ chối (${formatNumber(rejected.length)})`),
-    h('p', { class: 'muted' }, 'Gửi lại cho đơn vị: mở tệp, sửa theo từng lỗi (xem chi tiết ở mục "Kiểm tra tệp"), lưu lại rồi gửi lại.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Gửi lại cho đơn vị: mở tệp, sửa theo từng lỗi (xem chi tiết ở mục "Kiểm tra tệp"), lưu lại rồi gửi lại.',
+    ),
     h(
       'table',
       { id: 'bang-tu-choi' },
-      h('thead', {}, h('tr', {}, ['Tệp', 'Đơn vị', 'Lý do', 'Bản đánh dấu lỗi'].map((title) => h('th', {}, title)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Tệp', 'Đơn vị', 'Lý do', 'Bản đánh dấu lỗi'].map((title) => h('th', {}, title)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -670,7 +837,16 @@ function rejectedTable(rejected: Rollup['files'], copies: Map<string, HTMLElemen
               {},
               errors[0]?.message ?? '',
               errors.length > 1 &&
-                h('details', {}, h('summary', {}, `và ${formatNumber(errors.length - 1)} lỗi khác`), h('ul', {}, errors.slice(1).map((e) => h('li', {}, e.message)))),
+                h(
+                  'details',
+                  {},
+                  h('summary', {}, `và ${formatNumber(errors.length - 1)} lỗi khác`),
+                  h(
+                    'ul',
+                    {},
+                    errors.slice(1).map((e) => h('li', {}, e.message)),
+                  ),
+                ),
             ),
             h('td', {}, copies.get(f.path) ?? ''),
           );
@@ -684,12 +860,22 @@ function ignoredList(rollup: Rollup): HTMLElement | false {
   const ignored = rollup.files.filter((f) => f.status === 'ignored');
   return (
     ignored.length > 0 &&
-    h('details', {}, h('summary', {}, `Bỏ qua ${formatNumber(ignored.length)} tệp`), h('ul', {}, ignored.map((f) => h('li', {}, `${f.path}: ${f.reason ?? ''}`))))
+    h(
+      'details',
+      {},
+      h('summary', {}, `Bỏ qua ${formatNumber(ignored.length)} tệp`),
+      h(
+        'ul',
+        {},
+        ignored.map((f) => h('li', {}, `${f.path}: ${f.reason ?? ''}`)),
+      ),
+    )
   );
 }
 
 function totalsTable(rollup: Rollup, catalogue: Catalogue): HTMLElement {
-  const cell = (v: number | null | undefined, applies: boolean) => h('td', { class: 'num' }, !applies ? '' : v === null || v === undefined ? '–' : formatNumber(v));
+  const cell = (v: number | null | undefined, applies: boolean) =>
+    h('td', { class: 'num' }, !applies ? '' : v === null || v === undefined ? '–' : formatNumber(v));
   return h(
     'details',
     { open: true },
@@ -700,7 +886,15 @@ function totalsTable(rollup: Rollup, catalogue: Catalogue): HTMLElement {
       h(
         'thead',
         {},
-        h('tr', {}, h('th', {}, 'Mã'), h('th', {}, 'Chỉ tiêu'), h('th', {}, 'Đơn vị tính'), MEASURES.map((m) => h('th', { class: 'num' }, MEASURE_LABEL[m])), h('th', { class: 'num' }, 'Đơn vị báo cáo')),
+        h(
+          'tr',
+          {},
+          h('th', {}, 'Mã'),
+          h('th', {}, 'Chỉ tiêu'),
+          h('th', {}, 'Đơn vị tính'),
+          MEASURES.map((m) => h('th', { class: 'num' }, MEASURE_LABEL[m])),
+          h('th', { class: 'num' }, 'Đơn vị báo cáo'),
+        ),
       ),
       h(
         'tbody',
@@ -733,7 +927,18 @@ function ratiosTable(rollup: Rollup, words: Map<string, string>): HTMLElement | 
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, h('th', {}, 'Tỷ lệ'), h('th', { class: 'num' }, 'Kết quả'), h('th', { class: 'num' }, 'Mục tiêu'), h('th', {}, 'Đánh giá'))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'Tỷ lệ'),
+            h('th', { class: 'num' }, 'Kết quả'),
+            h('th', { class: 'num' }, 'Mục tiêu'),
+            h('th', {}, 'Đánh giá'),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -742,7 +947,15 @@ function ratiosTable(rollup: Rollup, words: Map<string, string>): HTMLElement | 
               'tr',
               {},
               h('td', {}, r.name),
-              h('td', { class: 'num' }, r.numerator === 0 && r.denominator === 0 ? 'Không phát sinh' : r.value === null ? 'Chưa có số liệu' : formatPercent(r.value)),
+              h(
+                'td',
+                { class: 'num' },
+                r.numerator === 0 && r.denominator === 0
+                  ? 'Không phát sinh'
+                  : r.value === null
+                    ? 'Chưa có số liệu'
+                    : formatPercent(r.value),
+              ),
               h('td', { class: 'num' }, r.target === null ? '' : `${formatNumber(r.target, 1)}%`),
               h('td', {}, words.get(r.id) ?? ''),
             ),
@@ -762,7 +975,8 @@ function refreshTemplateEditions(): void {
   const period = parsePeriodArg(byId<HTMLSelectElement>('bm-ky').value);
   const wanted = select.dataset.chosen ?? editionFor(period).id;
   const options = editions().map((e) => h('option', { value: e.id, selected: e.id === wanted }, editionLabel(e)));
-  if (ownUnits) options.push(h('option', { value: 'rieng', selected: wanted === 'rieng' }, `Danh mục riêng "${ownUnits.name}"`));
+  if (ownUnits)
+    options.push(h('option', { value: 'rieng', selected: wanted === 'rieng' }, `Danh mục riêng "${ownUnits.name}"`));
   select.replaceChildren(...options);
   if (!select.value) select.value = editionFor(period).id;
   refreshProvinces();
@@ -779,7 +993,9 @@ function refreshProvinces(): void {
   const select = byId<HTMLSelectElement>('bm-tinh');
   const saved = readSaved().province;
   const provinces = units.root.level === 'Quốc gia' ? units.children(units.root.code) : [units.root];
-  select.replaceChildren(...provinces.map((p) => h('option', { value: p.code, selected: p.code === saved }, `${p.code} – ${p.name}`)));
+  select.replaceChildren(
+    ...provinces.map((p) => h('option', { value: p.code, selected: p.code === saved }, `${p.code} – ${p.name}`)),
+  );
   refreshUnits();
 }
 
@@ -793,7 +1009,11 @@ function refreshUnits(): void {
   const depth = (code: string) => units.ancestors(code).length - units.ancestors(province).length;
   select.replaceChildren(
     ...[top, ...units.descendants(province)].map((u) =>
-      h('option', { value: u.code, selected: u.code === saved }, `${'\u00a0\u00a0\u00a0\u00a0'.repeat(depth(u.code))}${u.code} – ${u.name}`),
+      h(
+        'option',
+        { value: u.code, selected: u.code === saved },
+        `${'\u00a0\u00a0\u00a0\u00a0'.repeat(depth(u.code))}${u.code} – ${u.name}`,
+      ),
     ),
   );
 }
@@ -808,7 +1028,13 @@ function readSaved(): { province?: string; unit?: string } {
 
 function remember(): void {
   try {
-    localStorage.setItem(TEMPLATE_KEY, JSON.stringify({ province: byId<HTMLSelectElement>('bm-tinh').value, unit: byId<HTMLSelectElement>('bm-don-vi').value }));
+    localStorage.setItem(
+      TEMPLATE_KEY,
+      JSON.stringify({
+        province: byId<HTMLSelectElement>('bm-tinh').value,
+        unit: byId<HTMLSelectElement>('bm-don-vi').value,
+      }),
+    );
   } catch {
     // Not remembered when storage is off.
   }
@@ -876,4 +1102,3 @@ function dropZone(id: string, onDrop: (data: DataTransfer) => Promise<void>): vo
     if (e.dataTransfer) void onDrop(e.dataTransfer);
   });
 }
-

@@ -32,10 +32,18 @@ export function formJson(): Record<string, unknown> {
     if (LIST_FIELDS.has(key))
       value = raw
         .split(/\r?\n/)
-        .map((l) => l.trim().replace(/^[-–•]\s*/, '').replace(/[;.]$/, ''))
+        .map((l) =>
+          l
+            .trim()
+            .replace(/^[-–•]\s*/, '')
+            .replace(/[;.]$/, ''),
+        )
         .filter(Boolean);
     else if (LINES_FIELDS.has(key)) {
-      const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      const lines = raw
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
       value = lines.length === 1 ? lines[0] : lines;
     } else if (key === 'documentNumber' && /^\d+$/.test(raw)) value = Number(raw);
     else if (field.dataset.date !== undefined) value = isoFromDayMonthYear(raw) ?? raw; // the config keeps ISO dates

@@ -13,7 +13,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (k === 'class') node.className = String(v);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(typeof c === 'number' ? String(c) : c);
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false) node.append(typeof c === 'number' ? String(c) : c);
   return node;
 }
 
@@ -38,7 +39,14 @@ export const MIME = {
 } as const;
 
 /** A link that saves `content` as `name` (a real <a download>, so it works from the keyboard and in every browser). */
-export function downloadLink(area: string, name: string, content: Uint8Array | ArrayBuffer | string, mime: string, label: string, id?: string): HTMLAnchorElement {
+export function downloadLink(
+  area: string,
+  name: string,
+  content: Uint8Array | ArrayBuffer | string,
+  mime: string,
+  label: string,
+  id?: string,
+): HTMLAnchorElement {
   const url = URL.createObjectURL(new Blob([content as BlobPart], { type: mime }));
   urlsByArea.get(area)?.push(url) ?? urlsByArea.set(area, [url]);
   return h('a', { class: 'button', href: url, download: name, id }, label);
@@ -60,5 +68,10 @@ export function jsonText(value: unknown): string {
 
 /** Replaces a node's content, skipping the parts a condition left out. */
 export function setContent(node: HTMLElement, ...children: (Child | Child[])[]): void {
-  node.replaceChildren(...children.flat().filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  node.replaceChildren(
+    ...children
+      .flat()
+      .filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false)
+      .map((c) => (typeof c === 'number' ? String(c) : c)),
+  );
 }

@@ -41,7 +41,8 @@ export async function filesFromDrop(data: DataTransfer): Promise<PageFile[]> {
     if (entry.isFile && entry.file) {
       const file = await new Promise<File>((ok, fail) => entry.file!(ok, fail));
       out.push({ file, rel: `${prefix}${entry.name}`.normalize('NFC') });
-    } else if (entry.isDirectory && entry.createReader) for (const e of await children(entry)) await walk(e, `${prefix}${entry.name}/`);
+    } else if (entry.isDirectory && entry.createReader)
+      for (const e of await children(entry)) await walk(e, `${prefix}${entry.name}/`);
   };
   const single = entries.length === 1 && entries[0]!.isDirectory ? entries[0]! : undefined;
   if (single) for (const e of await children(single)) await walk(e, '');

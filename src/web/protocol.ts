@@ -4,9 +4,7 @@ import type { Issue } from '../core/model.js';
 import type { AnnotateSkip } from '../core/write/annotate.js';
 
 /** Where a reading thread gets its unit list: a file the user gave, or the built-in edition of each file's own period (as the CLI's reading threads do). */
-export type PageWorkerUnits =
-  | { kind: 'file'; name: string; bytes: Uint8Array }
-  | { kind: 'builtin-by-period' };
+export type PageWorkerUnits = { kind: 'file'; name: string; bytes: Uint8Array } | { kind: 'builtin-by-period' };
 
 /** What every reading thread loads once. */
 export interface PageWorkerSetup {

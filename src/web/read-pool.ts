@@ -49,7 +49,12 @@ export function defaultWorkers(): number {
  * results in the order of `files`, a file over the size limit refused unread, a file that takes too long or kills
  * its worker rejected while a fresh worker carries on with the others. The page never waits on a file.
  */
-export function readInWorkers(files: PageFile[], setup: PageWorkerSetup, onDone: () => void, workers = defaultWorkers()): Promise<CheckedFile[]> {
+export function readInWorkers(
+  files: PageFile[],
+  setup: PageWorkerSetup,
+  onDone: () => void,
+  workers = defaultWorkers(),
+): Promise<CheckedFile[]> {
   const limits = setup.limits;
   return runPool<CheckedFile>({
     files: files.length,
@@ -77,7 +82,8 @@ function readingWorker(files: PageFile[], setup: PageWorkerSetup, events: Worker
       console.warn('bdg: reading worker setup failed:', msg.message);
       events.fatal(new Error(READER_FAILED));
     } else if (msg.type === 'read') events.result(msg.index, msg.checked);
-    else if (msg.type === 'read-failed') events.result(msg.index, unreadable(files[msg.index]!.rel, unreadableBy(msg.message)));
+    else if (msg.type === 'read-failed')
+      events.result(msg.index, unreadable(files[msg.index]!.rel, unreadableBy(msg.message)));
   };
   worker.onerror = (e) => {
     e.preventDefault();
@@ -119,7 +125,12 @@ export type PageCopy = { ok: true; bytes: Uint8Array } | { ok: false; skipped: I
  * Makes the marked copy of a rejected file on a worker, under the time limit per file, as the CLI does on a
  * thread: a copy that takes too long or exhausts the worker is skipped with the reason, and the page never waits.
  */
-export async function annotateInWorker(file: File, issues: Issue[], limits: ReadLimits, onProgress: (done: number) => void): Promise<PageCopy> {
+export async function annotateInWorker(
+  file: File,
+  issues: Issue[],
+  limits: ReadLimits,
+  onProgress: (done: number) => void,
+): Promise<PageCopy> {
   const seconds = Math.round(limits.maxMillisPerFile / 1000);
   const skipped = (problem: 'too-large' | 'unreadable' | 'timeout' | 'memory'): PageCopy => ({
     ok: false,

@@ -1,4 +1,10 @@
-import { builtinUnits, editionForPeriod, findEdition, unitsEditions, type UnitsEdition } from '../core/units/builtin.js';
+import {
+  builtinUnits,
+  editionForPeriod,
+  findEdition,
+  unitsEditions,
+  type UnitsEdition,
+} from '../core/units/builtin.js';
 import type { Hierarchy } from '../core/units/hierarchy.js';
 import type { Period } from '../core/model.js';
 

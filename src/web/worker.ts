@@ -51,8 +51,19 @@ function annotate(scope: WorkerScope, msg: Extract<ToWorker, { type: 'annotate' 
     shown = done;
     scope.postMessage({ type: 'annotate-progress', done });
   };
-  const result = annotateWorkbook(new Uint8Array(msg.bytes), msg.issues, { file: msg.name, limits: msg.limits, onProgress });
-  if (result.ok) scope.postMessage({ type: 'annotated', bytes: result.bytes.buffer.slice(result.bytes.byteOffset, result.bytes.byteOffset + result.bytes.byteLength) as ArrayBuffer });
+  const result = annotateWorkbook(new Uint8Array(msg.bytes), msg.issues, {
+    file: msg.name,
+    limits: msg.limits,
+    onProgress,
+  });
+  if (result.ok)
+    scope.postMessage({
+      type: 'annotated',
+      bytes: result.bytes.buffer.slice(
+        result.bytes.byteOffset,
+        result.bytes.byteOffset + result.bytes.byteLength,
+      ) as ArrayBuffer,
+    });
   else scope.postMessage({ type: 'annotate-skipped', problem: result.reason });
 }
 

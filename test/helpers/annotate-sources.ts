@@ -19,7 +19,13 @@ export function brokenFigures() {
 
 /** Excel-like: `r` declared on the root of every part. */
 export function excelLike(): Uint8Array {
-  return rawWorkbook({ sheets: [{ name: 'Thông tin', xml: infoSheetXml() }, { name: 'Số liệu', xml: figuresSheetXml({ figures: brokenFigures() }) }], parts: { 'xl/styles.xml': STYLES } });
+  return rawWorkbook({
+    sheets: [
+      { name: 'Thông tin', xml: infoSheetXml() },
+      { name: 'Số liệu', xml: figuresSheetXml({ figures: brokenFigures() }) },
+    ],
+    parts: { 'xl/styles.xml': STYLES },
+  });
 }
 
 /**
@@ -30,8 +36,18 @@ export function lyingWorkbook(): Uint8Array {
   const files = unzipSync(excelLike());
   const big = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData>${'<row><c s="1"/></row>'.repeat(200_000)}</sheetData></worksheet>`;
   files['xl/worksheets/sheet3.xml'] = strToU8(big);
-  files['xl/workbook.xml'] = strToU8(strFromU8(files['xl/workbook.xml']!).replace('</sheets>', '<sheet name="Ghi chú" sheetId="3" r:id="rId3"/></sheets>'));
-  files['xl/_rels/workbook.xml.rels'] = strToU8(strFromU8(files['xl/_rels/workbook.xml.rels']!).replace('</Relationships>', `<Relationship Id="rId3" Type="${REL}/worksheet" Target="worksheets/sheet3.xml"/></Relationships>`));
+  files['xl/workbook.xml'] = strToU8(
+    strFromU8(files['xl/workbook.xml']!).replace(
+      '</sheets>',
+      '<sheet name="Ghi chú" sheetId="3" r:id="rId3"/></sheets>',
+    ),
+  );
+  files['xl/_rels/workbook.xml.rels'] = strToU8(
+    strFromU8(files['xl/_rels/workbook.xml.rels']!).replace(
+      '</Relationships>',
+      `<Relationship Id="rId3" Type="${REL}/worksheet" Target="worksheets/sheet3.xml"/></Relationships>`,
+    ),
+  );
   const zip = zipSync(files, { level: 6 });
   return declareSize(zip, 'xl/worksheets/sheet3.xml', 200);
 }
@@ -44,8 +60,10 @@ function declareSize(zip: Uint8Array, name: string, size: number): Uint8Array {
   const matches = (at: number) => target.every((b, j) => out[at + j] === b);
   for (let i = 0; i + 46 < out.length; i++) {
     const sig = view.getUint32(i, true);
-    if (sig === 0x04034b50 && view.getUint16(i + 26, true) === target.length && matches(i + 30)) view.setUint32(i + 22, size, true);
-    if (sig === 0x02014b50 && view.getUint16(i + 28, true) === target.length && matches(i + 46)) view.setUint32(i + 24, size, true);
+    if (sig === 0x04034b50 && view.getUint16(i + 26, true) === target.length && matches(i + 30))
+      view.setUint32(i + 22, size, true);
+    if (sig === 0x02014b50 && view.getUint16(i + 28, true) === target.length && matches(i + 46))
+      view.setUint32(i + 24, size, true);
   }
   return out;
 }

@@ -23,7 +23,13 @@ export interface OpenedDocx {
   rows: string[][];
 }
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 export function paragraphsOf(xml: string): Para[] {
   return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map(([p]) => {
@@ -44,10 +50,15 @@ export function paragraphsOf(xml: string): Para[] {
 export async function openDocx(path: string): Promise<OpenedDocx> {
   const zip = await JSZip.loadAsync(readFileSync(path));
   const files: Record<string, string> = {};
-  for (const name of Object.keys(zip.files)) if (name.endsWith('.xml') || name.endsWith('.rels')) files[name] = await zip.file(name)!.async('string');
+  for (const name of Object.keys(zip.files))
+    if (name.endsWith('.xml') || name.endsWith('.rels')) files[name] = await zip.file(name)!.async('string');
   const document = files['word/document.xml']!;
   const rows = [...document.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map(([tr]) =>
-    [...tr.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map(([tc]) => paragraphsOf(tc).map((p) => p.text).join('\n')),
+    [...tr.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map(([tc]) =>
+      paragraphsOf(tc)
+        .map((p) => p.text)
+        .join('\n'),
+    ),
   );
   return { files, document, paragraphs: paragraphsOf(document), rows };
 }

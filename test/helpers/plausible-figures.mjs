@@ -59,7 +59,9 @@ export function plausibleFigures(r, communes) {
   f['DA8.13'] = { total: int(6 * c, 35 * c) };
   const dialogues = int(0, c);
   f['DA8.14'] = { total: dialogues };
-  f['DA8.15'] = dialogues ? withBreakdowns(dialogues * int(40, 80), [0.55, 0.7], [0.4, 0.7]) : { total: 0, nu: 0, dtts: 0 };
+  f['DA8.15'] = dialogues
+    ? withBreakdowns(dialogues * int(40, 80), [0.55, 0.7], [0.4, 0.7])
+    : { total: 0, nu: 0, dtts: 0 };
   f['DA8.16'] = { total: int(0, Math.ceil(c / 2)) };
   f['DA8.17'] = { total: int(c, 3 * c) };
   const classes = int(1, Math.ceil(c * 1.2));

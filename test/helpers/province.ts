@@ -13,11 +13,17 @@ export const THREE_LEVEL = [
   '101,Huyện Đông,Huyện,10',
   '102,Huyện Tây,Huyện,10',
   '103,Thị xã Nam,Thị xã,10',
-  ...[101, 102, 103].flatMap((d) => [1, 2, 3, 4].map((i) => `${d}0${i},${i === 1 ? 'Thị trấn' : 'Xã'} ${d}-${i},${i === 1 ? 'Thị trấn' : 'Xã'},${d}`)),
+  ...[101, 102, 103].flatMap((d) =>
+    [1, 2, 3, 4].map((i) => `${d}0${i},${i === 1 ? 'Thị trấn' : 'Xã'} ${d}-${i},${i === 1 ? 'Thị trấn' : 'Xã'},${d}`),
+  ),
 ].join('\n');
 
 /** A two-level province after July 2025: 5 communes straight under the province. */
-export const TWO_LEVEL = ['Mã,Tên,Cấp,Mã cấp trên', '20,Tỉnh Hai Cấp,Tỉnh,', ...[1, 2, 3, 4, 5].map((i) => `2000${i},Xã Số ${i},Xã,20`)].join('\n');
+export const TWO_LEVEL = [
+  'Mã,Tên,Cấp,Mã cấp trên',
+  '20,Tỉnh Hai Cấp,Tỉnh,',
+  ...[1, 2, 3, 4, 5].map((i) => `2000${i},Xã Số ${i},Xã,20`),
+].join('\n');
 
 export function writeUnits(dir: string, csv: string): string {
   const path = join(dir, 'don-vi.csv');

@@ -13,9 +13,11 @@ const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 export const MEASURE_COLUMN: Record<Measure, string> = { total: 'E', nu: 'F', dtts: 'G' };
 
-export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 export const inlineCell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${esc(text)}</t></is></c>`;
-export const numberCell = (ref: string, n: number | string, style?: number) => `<c r="${ref}"${style ? ` s="${style}"` : ''}><v>${n}</v></c>`;
+export const numberCell = (ref: string, n: number | string, style?: number) =>
+  `<c r="${ref}"${style ? ` s="${style}"` : ''}><v>${n}</v></c>`;
 
 export interface RawSheet {
   name: string;
@@ -55,7 +57,12 @@ export function figuresSheetXml(opts: FiguresSheetOptions = {}): string {
   rows.push(`<row${r('1')}>${headers.map((h, i) => text(`${String.fromCharCode(65 + i)}1`, h)).join('')}</row>`);
   catalogue.indicators.forEach((ind, i) => {
     const n = i + 2;
-    const cells = [`<c${r(`A${n}`)}><v>${i + 1}</v></c>`, text(`B${n}`, ind.code), text(`C${n}`, ind.name), text(`D${n}`, ind.unit)];
+    const cells = [
+      `<c${r(`A${n}`)}><v>${i + 1}</v></c>`,
+      text(`B${n}`, ind.code),
+      text(`C${n}`, ind.name),
+      text(`D${n}`, ind.unit),
+    ];
     for (const m of ['total', 'nu', 'dtts'] as const) {
       const ref = `${MEASURE_COLUMN[m]}${n}`;
       const key = m === 'total' ? ind.code : `${ind.code}.${m}`;
@@ -68,8 +75,17 @@ export function figuresSheetXml(opts: FiguresSheetOptions = {}): string {
 }
 
 export function infoSheetXml(info: Record<string, string> = {}): string {
-  const values = { 'Mã đơn vị': '655', 'Tên đơn vị': 'Huyện Krông A Na', 'Kỳ báo cáo': 'Năm 2024', 'Phiên bản biểu mẫu': 'BDG-2024.1', 'Ngày lập': '15/12/2024', ...info };
-  const rows = Object.entries(values).map(([label, value], i) => `<row r="${i + 1}">${inlineCell(`A${i + 1}`, label)}${inlineCell(`B${i + 1}`, value)}</row>`);
+  const values = {
+    'Mã đơn vị': '655',
+    'Tên đơn vị': 'Huyện Krông A Na',
+    'Kỳ báo cáo': 'Năm 2024',
+    'Phiên bản biểu mẫu': 'BDG-2024.1',
+    'Ngày lập': '15/12/2024',
+    ...info,
+  };
+  const rows = Object.entries(values).map(
+    ([label, value], i) => `<row r="${i + 1}">${inlineCell(`A${i + 1}`, label)}${inlineCell(`B${i + 1}`, value)}</row>`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${rows.join('')}</sheetData></worksheet>`;
 }
 
@@ -97,17 +113,23 @@ export function rawWorkbook(opts: RawWorkbookOptions = {}): Uint8Array {
     ),
     'xl/workbook.xml': strToU8(
       `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${REL}">${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>${sheets
-        .map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`)
+        .map(
+          (s, i) =>
+            `<sheet name="${esc(s.name)}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`,
+        )
         .join('')}</sheets></workbook>`,
     ),
     'xl/_rels/workbook.xml.rels': strToU8(
       `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets
         .map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`)
-        .join('')}<Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rIdT" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+        .join(
+          '',
+        )}<Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rIdT" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
     ),
   };
   sheets.forEach((s, i) => (files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(s.xml)));
-  for (const [name, data] of Object.entries(opts.parts ?? {})) files[name] = typeof data === 'string' ? strToU8(data) : data;
+  for (const [name, data] of Object.entries(opts.parts ?? {}))
+    files[name] = typeof data === 'string' ? strToU8(data) : data;
   for (const name of opts.omit ?? []) delete files[name];
   return zipSync(files, { level: 6 });
 }

@@ -63,7 +63,8 @@ export async function writeHandMade(path: string, opts: HandMadeOptions = {}): P
   }
   const ws = wb.addWorksheet(opts.sheetNames?.data ?? 'Số liệu');
   const titleRows = opts.titleRows ?? 2;
-  for (let i = 1; i <= titleRows; i++) ws.getCell(i, 1).value = i === 1 ? 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN BÌNH ĐẲNG GIỚI' : 'Năm 2024';
+  for (let i = 1; i <= titleRows; i++)
+    ws.getCell(i, 1).value = i === 1 ? 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN BÌNH ĐẲNG GIỚI' : 'Năm 2024';
   if (titleRows > 0) ws.mergeCells(1, 1, 1, 8);
   const columns = opts.columns ?? ['STT', 'Mã số', 'Chỉ tiêu', 'Đơn vị tính', 'Tổng số', 'Nữ', 'DTTS', 'Ghi chú'];
   const col = (h: Header) => columns.indexOf(h) + 1;

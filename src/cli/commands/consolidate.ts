@@ -78,21 +78,31 @@ async function runArguments(dir: string, flags: ConsolidateFlags) {
   const st = await stat(dir).catch(() => null);
   if (!st) throw new UsageError(`không tìm thấy thư mục "${dir}". Kiểm tra lại đường dẫn.`);
   if (!st.isDirectory())
-    throw new UsageError(`"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`);
+    throw new UsageError(
+      `"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`,
+    );
   phase('consolidate: start');
   assertCatalogue();
   const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
   const unitsFile = flags.units ?? config.unitsPath;
   const units = await loadUnitSource({ file: unitsFile, edition: flags.unitsEdition });
   const period = flags.period ? parsePeriodArg(flags.period) : undefined;
-  if (flags.period && !period) throw new UsageError(`--period "${flags.period}" không đúng dạng: dùng 2026 (cả năm), 2026-H1 (6 tháng đầu năm), 2026-M9 (9 tháng) hoặc 2026-Q1…2026-Q4 (quý).`);
+  if (flags.period && !period)
+    throw new UsageError(
+      `--period "${flags.period}" không đúng dạng: dùng 2026 (cả năm), 2026-H1 (6 tháng đầu năm), 2026-M9 (9 tháng) hoặc 2026-Q1…2026-Q4 (quý).`,
+    );
   const outDir = resolve(flags.out ?? 'out');
   const inputDir = resolve(dir);
   const outStat = await stat(outDir).catch(() => null);
-  if (outStat && !outStat.isDirectory()) throw new UsageError(`--out "${flags.out ?? 'out'}" là một tệp, không phải thư mục: chọn một thư mục để ghi kết quả.`);
+  if (outStat && !outStat.isDirectory())
+    throw new UsageError(
+      `--out "${flags.out ?? 'out'}" là một tệp, không phải thư mục: chọn một thư mục để ghi kết quả.`,
+    );
   // Outputs left inside the folder of submissions would be read as submissions next time: only when asked.
   if (!flags.out && (outDir === inputDir || outDir.startsWith(inputDir + sep)))
-    throw new UsageError(`thư mục kết quả mặc định "${outDir}" nằm trong thư mục báo cáo "${dir}". Chạy lệnh từ thư mục khác, hoặc chỉ rõ nơi ghi bằng --out.`);
+    throw new UsageError(
+      `thư mục kết quả mặc định "${outDir}" nằm trong thư mục báo cáo "${dir}". Chạy lệnh từ thư mục khác, hoặc chỉ rõ nơi ghi bằng --out.`,
+    );
   const limits = limitsFrom(flags);
   const previous = flags.previous ? await loadSavedRollup(flags.previous, 'tệp tổng hợp kỳ trước') : undefined;
   if (flags.form !== undefined) chooseEdition(flags.form, period);
@@ -101,8 +111,13 @@ async function runArguments(dir: string, flags: ConsolidateFlags) {
     rollupInEdition(previous, chooseEdition(flags.form, period).id, `--previous "${flags.previous}"`);
   }
   // Known before reading when the period is given: the root (a wrong --root stops here), and outputs already there.
-  const list = period ? hierarchyFor(units, period) : units.kind === 'list' ? hierarchyFor(units, undefined) : undefined;
-  const knownRoot = list && (flags.root ? rootUnit(list, flags.root, units, period) : units.kind === 'list' ? list.root : undefined);
+  const list = period
+    ? hierarchyFor(units, period)
+    : units.kind === 'list'
+      ? hierarchyFor(units, undefined)
+      : undefined;
+  const knownRoot =
+    list && (flags.root ? rootUnit(list, flags.root, units, period) : units.kind === 'list' ? list.root : undefined);
   if (knownRoot && period) await checkOutputs(outputPaths(outDir, knownRoot.code, period.id), { force: flags.force });
   return { config, unitsFile, units, period, outDir, limits, previous, knownRoot };
 }
@@ -165,7 +180,13 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
     // Each copy is marked on a thread under the limits of the reading, while the summary and the report (on a
     // thread of its own) are written; one that cannot be made within them is skipped with the reason.
     const marker = new CopyMarker(setup.limits);
-    const { outputs, pathOf, inputs } = plannedOutputs(result, found, outDir, { config, previous, runId, marker, reportThread });
+    const { outputs, pathOf, inputs } = plannedOutputs(result, found, outDir, {
+      config,
+      previous,
+      runId,
+      marker,
+      reportThread,
+    });
     let staged: Staged;
     try {
       await checkOutputs(outputs.map(pathOf), { force: flags.force, inputs });
@@ -287,7 +308,9 @@ function plannedOutputs(
     },
   }).filter((o) => o.kind !== 'copy' || where.has(o.source!));
   const pathOf = (o: OutputFile) => join(outDir, ...o.name.split('/'));
-  const inputs = result.rollup.files.filter((f) => f.status !== 'ignored' && where.has(f.path)).map((f) => where.get(f.path)!);
+  const inputs = result.rollup.files
+    .filter((f) => f.status !== 'ignored' && where.has(f.path))
+    .map((f) => where.get(f.path)!);
   return { outputs, pathOf, inputs };
 }
 
@@ -316,7 +339,9 @@ async function stageOutputs(outputs: OutputFile[], set: OutputSet, pathOf: (o: O
   const main = outputs.filter((o) => o.kind !== 'copy');
   // The report first, so its thread renders while this one writes the summary; the JSON (a country's is tens of
   // MB of text) only when its turn comes, once the summary is staged and gone.
-  const early = new Map(['report', 'summary'].flatMap((kind) => main.filter((o) => o.kind === kind)).map((o) => [o, o.make()]));
+  const early = new Map(
+    ['report', 'summary'].flatMap((kind) => main.filter((o) => o.kind === kind)).map((o) => [o, o.make()]),
+  );
   for (const made of early.values()) made.catch(() => {}); // a failure while another output is written is not unhandled
   for (const out of main) {
     const made = await (early.get(out) ?? out.make());
@@ -343,7 +368,9 @@ function scopeLines(rollup: Rollup, io: CommandIO): string[] {
   if (!scope) return [];
   const lines = [`  Danh mục:       ${printable(scope.unitList)}`];
   if (scope.rootChosenBy === 'files') {
-    lines.push(`  Đơn vị tổng hợp: ${printable(`${rollup.root.code} ${rollup.root.name}`)} – đơn vị nhỏ nhất chứa mọi tệp hợp lệ (chọn đơn vị khác bằng --root MÃ)`);
+    lines.push(
+      `  Đơn vị tổng hợp: ${printable(`${rollup.root.code} ${rollup.root.name}`)} – đơn vị nhỏ nhất chứa mọi tệp hợp lệ (chọn đơn vị khác bằng --root MÃ)`,
+    );
     // One stray file is enough to make the root the whole country.
     const spread = spreadOverProvinces(rollup, 'Nếu có tệp gửi nhầm, bỏ tệp đó hoặc dùng --root MÃ-TỈNH.');
     if (spread) lines.push(io.color.yellow(`  ${printable(spread)}`));
@@ -358,7 +385,11 @@ function editionLines(rollup: Rollup, io: CommandIO): string[] {
   const converted = rollup.files.filter((f) => f.status === 'accepted' && f.convertedFrom);
   if (converted.length) {
     const from = [...new Set(converted.map((f) => f.convertedFrom!))].join(', ');
-    lines.push(io.color.yellow(`  Đã chuyển ${converted.length} tệp theo biểu mẫu ${from} sang ${rollup.edition} (xem cảnh báo của từng tệp)`));
+    lines.push(
+      io.color.yellow(
+        `  Đã chuyển ${converted.length} tệp theo biểu mẫu ${from} sang ${rollup.edition} (xem cảnh báo của từng tệp)`,
+      ),
+    );
   }
   return lines;
 }
@@ -372,7 +403,9 @@ function nothingAccepted(rollup: Rollup, dir: string, periodFlag: string | undef
     periodFix: 'Kiểm tra lại --period.',
   }).map(printable);
   for (const f of rollup.files) lines.push(`  ${printable(`${f.path}: ${whyNotUsed(f)}`)}`);
-  lines.push('Không ghi kết quả nào. Để có bản đánh dấu lỗi gửi lại đơn vị: bdg validate <tệp> --annotate <bản-sao>.xlsx');
+  lines.push(
+    'Không ghi kết quả nào. Để có bản đánh dấu lỗi gửi lại đơn vị: bdg validate <tệp> --annotate <bản-sao>.xlsx',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -380,7 +413,12 @@ function nothingAccepted(rollup: Rollup, dir: string, periodFlag: string | undef
 const WARNINGS_SHOWN = 3;
 
 /** The short table printed after a run: who reported, who did not, which files were refused and why. */
-export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, skipped: { path: string; reason: string }[] = []): string {
+export function formatSummary(
+  rollup: Rollup,
+  written: string[],
+  io: CommandIO,
+  skipped: { path: string; reason: string }[] = [],
+): string {
   const c = io.color;
   const { completeness: k, files } = rollup;
   const counted = filesCounted(files);
@@ -392,14 +430,16 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, 
     `  Tệp đã xét:     ${counted.total} (${counted.parts})`,
     `  Đơn vị có số liệu: ${k.received}/${k.expected}${k.expected ? ` (${formatPercent(k.received / k.expected)})` : ''}`,
   ];
-  if (k.missing.length) lines.push(c.yellow(printable(`  Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`)));
-  for (const p of k.partial ?? [])
-    lines.push(c.yellow(printable(`  Số liệu chưa đầy đủ: ${partialUnitText(p)}`)));
-  if (k.late.length) lines.push(c.yellow(printable(`  Nộp muộn: ${k.late.map((m) => `${m.code} ${m.name}`).join('; ')}`)));
+  if (k.missing.length)
+    lines.push(c.yellow(printable(`  Chưa có số liệu: ${k.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`)));
+  for (const p of k.partial ?? []) lines.push(c.yellow(printable(`  Số liệu chưa đầy đủ: ${partialUnitText(p)}`)));
+  if (k.late.length)
+    lines.push(c.yellow(printable(`  Nộp muộn: ${k.late.map((m) => `${m.code} ${m.name}`).join('; ')}`)));
   const superseded = files.filter((f) => f.status === 'superseded');
   if (superseded.length) {
     lines.push(`  Thay bằng tệp khác (${superseded.length}):`);
-    for (const f of superseded) lines.push(`    ${c.bold(printable(f.path))} → ${printable(`${f.supersededBy}: ${f.reason}`)}`);
+    for (const f of superseded)
+      lines.push(`    ${c.bold(printable(f.path))} → ${printable(`${f.supersededBy}: ${f.reason}`)}`);
   }
   const warned = files.filter((f) => f.status === 'accepted' && (f.warnings?.length ?? 0) > 0);
   if (warned.length) {
@@ -409,9 +449,14 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, 
     for (const f of warned) {
       const ws = f.warnings!;
       const unit = f.unit ? `${f.unit} ${names.get(f.unit) ?? ''}`.trim() : '';
-      lines.push(`    ${c.bold(printable(unit || f.path))} (${printable(f.path)}): ${formatNumber(ws.length)} cảnh báo`);
+      lines.push(
+        `    ${c.bold(printable(unit || f.path))} (${printable(f.path)}): ${formatNumber(ws.length)} cảnh báo`,
+      );
       for (const w of ws.slice(0, WARNINGS_SHOWN)) lines.push(`      - ${printable(w.message)}`);
-      if (ws.length > WARNINGS_SHOWN) lines.push(`      (và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác, xem sheet "Tình hình nộp báo cáo")`);
+      if (ws.length > WARNINGS_SHOWN)
+        lines.push(
+          `      (và ${formatNumber(ws.length - WARNINGS_SHOWN)} cảnh báo khác, xem sheet "Tình hình nộp báo cáo")`,
+        );
     }
   }
   const rejected = files.filter((f) => f.status === 'rejected');
@@ -433,6 +478,7 @@ export function formatSummary(rollup: Rollup, written: string[], io: CommandIO, 
   const shown = (p: string) => printable(relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
   for (const p of written) lines.push(`  ${shown(p)}`);
   // Where the copy would have been announced: why it is not there.
-  for (const s of skipped) lines.push(c.yellow(`  (không ghi) ${shown(s.path)}: ${printable(s.reason)} [annotate-skipped]`));
+  for (const s of skipped)
+    lines.push(c.yellow(`  (không ghi) ${shown(s.path)}: ${printable(s.reason)} [annotate-skipped]`));
   return `${lines.join('\n')}\n`;
 }

@@ -28,7 +28,8 @@ export interface ReportFlags {
 export async function runReport(rollupPath: string, flags: ReportFlags, io: CommandIO): Promise<number> {
   assertCatalogue();
   const saved = await loadSavedRollup(rollupPath, 'tệp tổng hợp');
-  const rollup = flags.form === undefined ? saved : rollupInEdition(saved, chooseEdition(flags.form, null).id, `"${rollupPath}"`);
+  const rollup =
+    flags.form === undefined ? saved : rollupInEdition(saved, chooseEdition(flags.form, null).id, `"${rollupPath}"`);
   const paths = flags.previous === undefined ? [] : Array.isArray(flags.previous) ? flags.previous : [flags.previous];
   const earlier: Rollup[] = [];
   for (const p of paths) {
@@ -42,7 +43,9 @@ export async function runReport(rollupPath: string, flags: ReportFlags, io: Comm
   const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
   // Each issuer's report has its own default name, so the three can stand side by side.
   const who = config.issuer === 'so' ? '' : `${config.issuer}-`;
-  const out = resolve(flags.out ?? join(dirname(rollupPath), `bao-cao-${who}${rollup.root.code}-${rollup.period}.docx`));
+  const out = resolve(
+    flags.out ?? join(dirname(rollupPath), `bao-cao-${who}${rollup.root.code}-${rollup.period}.docx`),
+  );
   await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...paths] });
   await writeFileAtomic(out, await renderReport(rollup, config, { previous, phase: earlier }));
   io.stderr.write(`Đã viết báo cáo: ${printable(out)}\n`);

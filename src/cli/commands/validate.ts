@@ -40,12 +40,17 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
   if (!path || !st) throw new UsageError(`không tìm thấy tệp "${file}". Kiểm tra lại tên và đường dẫn của tệp.`);
   const shown = shownName(path);
   if (st.isDirectory())
-    throw new UsageError(`"${shown}" là một thư mục, không phải tệp. Lệnh validate kiểm tra một tệp .xlsx; để tổng hợp cả thư mục, dùng: bdg consolidate "${shown}".`);
+    throw new UsageError(
+      `"${shown}" là một thư mục, không phải tệp. Lệnh validate kiểm tra một tệp .xlsx; để tổng hợp cả thư mục, dùng: bdg consolidate "${shown}".`,
+    );
   // Never opened: opening a FIFO waits for a writer.
   const special = specialKind(st);
   if (special) throw new UsageError(issue('file-special', { found: special, path: shown }).message);
   if (opts.annotate) {
-    if (resolve(opts.annotate) === resolve(file)) throw new UsageError(`bản đánh dấu không được ghi đè tệp đang kiểm tra "${shown}": chọn tên khác cho --annotate.`);
+    if (resolve(opts.annotate) === resolve(file))
+      throw new UsageError(
+        `bản đánh dấu không được ghi đè tệp đang kiểm tra "${shown}": chọn tên khác cho --annotate.`,
+      );
     await checkOutputs([opts.annotate], { force: opts.force, inputs: [path] });
   }
   // Checked here first, so a bad catalogue, list, edition or roll-up is said before any reading.
@@ -55,12 +60,19 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
   if (opts.previous) await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước');
   // Read on a worker thread with a heap limit and the time limit, as consolidate reads: a hostile file cannot hang or
   // exhaust validate. Without a list of its own, the file is checked against the built-in edition of its period.
-  const checked = withEditionWarning(await checkFileGuarded(path, {
-    unitsFile: opts.units && resolve(opts.units),
-    unitsEdition: opts.unitsEdition,
-    previousFile: opts.previous && resolve(opts.previous),
-    limits: limitsFrom(opts),
-  }, shown), opts.form);
+  const checked = withEditionWarning(
+    await checkFileGuarded(
+      path,
+      {
+        unitsFile: opts.units && resolve(opts.units),
+        unitsEdition: opts.unitsEdition,
+        previousFile: opts.previous && resolve(opts.previous),
+        limits: limitsFrom(opts),
+      },
+      shown,
+    ),
+    opts.form,
+  );
   let annotated: string | null = null;
   let skipped: Issue | null = null;
   if (opts.annotate) {
@@ -119,9 +131,14 @@ export function formatValidation(c: CheckedFile, color: ChalkInstance, unitList?
   const info = c.submission?.info;
   if (info?.coverage || info?.coveredUnits) {
     const codes = info.coveredUnits ? info.coveredUnits.split(/[,;\s]+/).filter(Boolean) : [];
-    out.push(printable(`Bảng tổng hợp: gồm số liệu của ${info.coverage ?? '?'} đơn vị trực thuộc (${codes.length} đơn vị cấp xã)${info.madeBy ? `, lập bởi ${info.madeBy}` : ''}${info.runId ? `, mã lần tổng hợp ${info.runId}` : ''}.`));
+    out.push(
+      printable(
+        `Bảng tổng hợp: gồm số liệu của ${info.coverage ?? '?'} đơn vị trực thuộc (${codes.length} đơn vị cấp xã)${info.madeBy ? `, lập bởi ${info.madeBy}` : ''}${info.runId ? `, mã lần tổng hợp ${info.runId}` : ''}.`,
+      ),
+    );
     const [got, of] = (info.coverage ?? '').split('/').map(Number);
-    if (got !== undefined && of !== undefined && got < of) out.push(color.yellow(`Số liệu chưa đầy đủ: mới tổng hợp ${got}/${of} đơn vị trực thuộc.`));
+    if (got !== undefined && of !== undefined && got < of)
+      out.push(color.yellow(`Số liệu chưa đầy đủ: mới tổng hợp ${got}/${of} đơn vị trực thuộc.`));
   }
   out.push('');
   section(out, c.errors, color.red.bold(`✖ ${c.errors.length} lỗi`), color.red, color);

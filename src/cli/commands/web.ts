@@ -10,7 +10,9 @@ export async function runWeb(flags: { out?: string; force?: boolean }, io: Comma
   try {
     page = await readFile(join(packageRoot, 'dist/bdg.html'));
   } catch {
-    throw new UsageError('bản cài đặt bdg này thiếu trang web (dist/bdg.html). Chạy "npm run build" trong thư mục của bdg rồi thử lại.');
+    throw new UsageError(
+      'bản cài đặt bdg này thiếu trang web (dist/bdg.html). Chạy "npm run build" trong thư mục của bdg rồi thử lại.',
+    );
   }
   const out = resolve(flags.out ?? 'bdg.html');
   await checkOutputs([out], { force: flags.force });

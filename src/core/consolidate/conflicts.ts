@@ -4,9 +4,7 @@ import type { AdminUnit, Hierarchy } from '../units/hierarchy.js';
 import type { CheckedFile } from '../validate/check-file.js';
 
 /** What settling conflicts decided for a file that was not simply accepted. */
-export type Settled =
-  | { kind: 'rejected'; errors: Issue[] }
-  | { kind: 'superseded'; by: CheckedFile; reason: string };
+export type Settled = { kind: 'rejected'; errors: Issue[] } | { kind: 'superseded'; by: CheckedFile; reason: string };
 
 const dmy = (iso: string) => iso.split('-').reverse().join('/');
 
@@ -67,7 +65,9 @@ export function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy): 
   for (const [code, files] of byUnit) {
     if (files.length < 2) continue;
     const dated = files.every((f) => f.submission?.info.preparedOn);
-    const latest = [...files].sort((a, b) => (a.submission!.info.preparedOn! < b.submission!.info.preparedOn! ? 1 : -1));
+    const latest = [...files].sort((a, b) =>
+      a.submission!.info.preparedOn! < b.submission!.info.preparedOn! ? 1 : -1,
+    );
     const winner = latest[0]!;
     const unique = dated && latest[1]!.submission!.info.preparedOn !== winner.submission!.info.preparedOn;
     if (unique) {
@@ -88,7 +88,12 @@ export function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy): 
         errors: [
           issue(
             'unit-duplicate',
-            { value: code, unitName: c.unit!.name, otherFiles, ...(dated ? { sameDate: dmy(c.submission!.info.preparedOn!) } : {}) },
+            {
+              value: code,
+              unitName: c.unit!.name,
+              otherFiles,
+              ...(dated ? { sameDate: dmy(c.submission!.info.preparedOn!) } : {}),
+            },
             c.submission?.infoRefs.unitCode,
           ),
         ],

@@ -10,7 +10,13 @@ import type { PartialUnit } from '../model.js';
 import { coveredBy, partialOf, settleConflicts } from './conflicts.js';
 import { computeRatios, rollUp, totalsOf } from '../rollup/rollup.js';
 import { addProvinceOwn, combineOwn, duplicateStocks, hasProvinceOwnRows } from '../rollup/province-own.js';
-import { areaCodes, areaFiguresAboveZero, coverageOverArea, outsideArea, programmeArea } from '../rollup/programme-area.js';
+import {
+  areaCodes,
+  areaFiguresAboveZero,
+  coverageOverArea,
+  outsideArea,
+  programmeArea,
+} from '../rollup/programme-area.js';
 import type { Area } from '../rollup/programme-area.js';
 import { isProvinceOwn } from '../validate/validate.js';
 import { issue, otherEditionText } from '../rules/rules.js';
@@ -73,11 +79,20 @@ export interface Consolidation {
 }
 
 /** The unit `--root` names, in the list of the period; a UsageError (exit 2) that says why when it is not there. */
-export function rootUnit(list: Hierarchy, code: string, units: UnitSource, period: Period | null | undefined): AdminUnit {
+export function rootUnit(
+  list: Hierarchy,
+  code: string,
+  units: UnitSource,
+  period: Period | null | undefined,
+): AdminUnit {
   const found = list.resolve(code);
   if (found) return found;
   const why = list.explainUnknown?.(code);
-  throw new UsageError(why ? `--root: ${otherEditionText(why)}` : `--root "${code}": không có đơn vị này trong ${describeUnits(units, period)}. Kiểm tra lại mã.`);
+  throw new UsageError(
+    why
+      ? `--root: ${otherEditionText(why)}`
+      : `--root "${code}": không có đơn vị này trong ${describeUnits(units, period)}. Kiểm tra lại mã.`,
+  );
 }
 
 /** The whole of `consolidate` short of writing: read, validate, settle conflicts, roll up. */
@@ -109,13 +124,35 @@ export async function consolidate(opts: ConsolidateOptions): Promise<Consolidati
   // A commune outside the configured area that reported a figure of the programme's rows: said, and not added.
   if (area && area.source !== 'filled')
     for (const c of final) {
-      const codes = hierarchy.byCode.get(c.unit!.code)?.level === 'Xã' && !area.units.has(c.unit!.code) ? areaFiguresAboveZero(submitted.get(c.unit!.code)!, programme) : [];
+      const codes =
+        hierarchy.byCode.get(c.unit!.code)?.level === 'Xã' && !area.units.has(c.unit!.code)
+          ? areaFiguresAboveZero(submitted.get(c.unit!.code)!, programme)
+          : [];
       const outcome = codes.length ? outcomes.get(candidates[checked.indexOf(c)]!) : undefined;
-      if (outcome) outcome.warnings = [...(outcome.warnings ?? []), issue('outside-programme-area', { value: c.unit!.code, unitName: c.unit!.name, codes })];
+      if (outcome)
+        outcome.warnings = [
+          ...(outcome.warnings ?? []),
+          issue('outside-programme-area', { value: c.unit!.code, unitName: c.unit!.name, codes }),
+        ];
     }
-  const rollup = rollupOf(opts, scope, { byUnit, area, outside, year, final, goodOwn, ownRows: roles.ownRows, files: opts.found.map((f) => outcomes.get(f)!) });
+  const rollup = rollupOf(opts, scope, {
+    byUnit,
+    area,
+    outside,
+    year,
+    final,
+    goodOwn,
+    ownRows: roles.ownRows,
+    files: opts.found.map((f) => outcomes.get(f)!),
+  });
   const covered = new Set(final.flatMap((c) => [...coveredBy(c, hierarchy)]));
-  return { rollup, catalogue, byUnit, hierarchy, covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code) };
+  return {
+    rollup,
+    catalogue,
+    byUnit,
+    hierarchy,
+    covered: hierarchy.units.filter((u) => covered.has(u.code)).map((u) => u.code),
+  };
 }
 
 type Candidate = Extract<Found, { kind: 'candidate' }>;
@@ -172,7 +209,12 @@ function withoutCopies(
       candidates[at] = f;
       checked[at] = readings[i]!;
     }
-    outcomes.set(copy, { path: copy.rel, unit: null, status: 'ignored', reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần` });
+    outcomes.set(copy, {
+      path: copy.rel,
+      unit: null,
+      status: 'ignored',
+      reason: `trùng hệt tệp "${keep.rel}" (cùng nội dung), chỉ tính một lần`,
+    });
   });
   return { candidates, checked };
 }
@@ -194,9 +236,14 @@ function chooseScope(opts: ConsolidateOptions, checked: CheckedFile[]): Scope {
   const inPeriod = checked.filter((c) => c.valid && (!period || c.period === period.id));
   const chosenBy: RollupScope['rootChosenBy'] = opts.root ? 'option' : opts.units.kind === 'list' ? 'list' : 'files';
   const top =
-    chosenBy === 'option' ? rootUnit(list, opts.root!, opts.units, period)
-    : chosenBy === 'list' ? list.root
-    : smallestContaining(list, (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])));
+    chosenBy === 'option'
+      ? rootUnit(list, opts.root!, opts.units, period)
+      : chosenBy === 'list'
+        ? list.root
+        : smallestContaining(
+            list,
+            (inPeriod.length ? inPeriod : checked).flatMap((c) => (c.unit ? [c.unit.code] : [])),
+          );
   return { period, catalogue, list, chosenBy, top, hierarchy: subHierarchy(list, top.code) };
 }
 
@@ -212,23 +259,38 @@ function rolesAt(hierarchy: Hierarchy, catalogue: Catalogue): Roles {
   // The root's own summary (an earlier run's output, or the file this run will replace) is never its own input; the
   // province's own submission (Phạm vi số liệu, form-2026.md §5) is, where the edition has rows for it.
   const ownRows = hasProvinceOwnRows(catalogue);
-  const isOwnSubmission = (c: CheckedFile) => ownRows && c.unit?.code === hierarchy.root.code && c.submission !== null && isProvinceOwn(c.submission.info);
+  const isOwnSubmission = (c: CheckedFile) =>
+    ownRows && c.unit?.code === hierarchy.root.code && c.submission !== null && isProvinceOwn(c.submission.info);
   const isRootOwn = (c: CheckedFile) => c.unit?.code === hierarchy.root.code && !isOwnSubmission(c) && !ambiguous(c);
   // Neither a summary (Số đơn vị đã tổng hợp) nor the province's own submission: which one it is cannot be guessed.
   const ambiguous = (c: CheckedFile) =>
-    ownRows && c.valid && c.unit?.code === hierarchy.root.code && !isProvinceOwn(c.submission?.info ?? { scope: null }) && !c.submission?.info.coverage;
+    ownRows &&
+    c.valid &&
+    c.unit?.code === hierarchy.root.code &&
+    !isProvinceOwn(c.submission?.info ?? { scope: null }) &&
+    !c.submission?.info.coverage;
   return { ownRows, isOwnSubmission, isRootOwn, ambiguous };
 }
 
 /** The valid files this run takes; the others valid on their own but refused here, with why. */
-function admit(checked: CheckedFile[], scope: Scope, roles: Roles): { accepted: CheckedFile[]; rejectedExtra: Map<CheckedFile, Issue[]> } {
+function admit(
+  checked: CheckedFile[],
+  scope: Scope,
+  roles: Roles,
+): { accepted: CheckedFile[]; rejectedExtra: Map<CheckedFile, Issue[]> } {
   const { period, catalogue, list, top, hierarchy } = scope;
   const accepted: CheckedFile[] = [];
   const rejectedExtra = new Map<CheckedFile, Issue[]>();
   for (const c of checked) {
     if (!c.valid || roles.isRootOwn(c)) continue;
     if (roles.ambiguous(c)) {
-      rejectedExtra.set(c, [issue('province-file-ambiguous', { value: c.unit!.code, unitName: hierarchy.root.name }, c.submission?.infoRefs.unitCode)]);
+      rejectedExtra.set(c, [
+        issue(
+          'province-file-ambiguous',
+          { value: c.unit!.code, unitName: hierarchy.root.name },
+          c.submission?.infoRefs.unitCode,
+        ),
+      ]);
       continue;
     }
     if (period && c.period !== period.id) {
@@ -239,13 +301,24 @@ function admit(checked: CheckedFile[], scope: Scope, roles: Roles): { accepted: 
     }
     if (!hierarchy.byCode.has(c.unit!.code) && list.byCode.has(c.unit!.code)) {
       rejectedExtra.set(c, [
-        issue('unit-outside-root', { value: c.unit!.code, unitName: c.unit!.name, rootCode: top.code, rootName: top.name }, c.submission?.infoRefs.unitCode),
+        issue(
+          'unit-outside-root',
+          { value: c.unit!.code, unitName: c.unit!.name, rootCode: top.code, rootName: top.name },
+          c.submission?.infoRefs.unitCode,
+        ),
       ]);
       continue;
     }
-    const incompatible = c.edition && c.edition !== catalogue.version && !conversionBetween(c.edition, catalogue.version);
+    const incompatible =
+      c.edition && c.edition !== catalogue.version && !conversionBetween(c.edition, catalogue.version);
     if (incompatible) {
-      rejectedExtra.set(c, [issue('edition-incompatible', { value: c.edition!, edition: catalogue.version }, c.submission?.infoRefs.version)]);
+      rejectedExtra.set(c, [
+        issue(
+          'edition-incompatible',
+          { value: c.edition!, edition: catalogue.version },
+          c.submission?.infoRefs.version,
+        ),
+      ]);
       continue;
     }
     accepted.push(c);
@@ -254,14 +327,28 @@ function admit(checked: CheckedFile[], scope: Scope, roles: Roles): { accepted: 
 }
 
 /** The province's own files that both give a stock (a count that does not add up across bodies) are refused. */
-function rejectDuplicateStocks(catalogue: Catalogue, ownFiles: CheckedFile[], rejectedExtra: Map<CheckedFile, Issue[]>): void {
-  const duplicates = duplicateStocks(catalogue, ownFiles.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: c.figures! })));
+function rejectDuplicateStocks(
+  catalogue: Catalogue,
+  ownFiles: CheckedFile[],
+  rejectedExtra: Map<CheckedFile, Issue[]>,
+): void {
+  const duplicates = duplicateStocks(
+    catalogue,
+    ownFiles.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: c.figures! })),
+  );
   for (const [code, files] of duplicates)
     for (const f of files) {
       const c = ownFiles.find((x) => x.file === f.file)!;
       const others = files.filter((x) => x !== f).map((x) => x.file);
       const cell = c.submission!.rows.get(code)?.cells.total?.ref;
-      rejectedExtra.set(c, [...(rejectedExtra.get(c) ?? []), issue('province-own-duplicate-stock', { indicator: code, value: c.figures![code]!.total!, otherFiles: others }, cell)]);
+      rejectedExtra.set(c, [
+        ...(rejectedExtra.get(c) ?? []),
+        issue(
+          'province-own-duplicate-stock',
+          { indicator: code, value: c.figures![code]!.total!, otherFiles: others },
+          cell,
+        ),
+      ]);
     }
 }
 
@@ -292,7 +379,15 @@ function recordOutcomes(
       continue;
     }
     if (s?.kind === 'superseded') {
-      outcomes.set(candidates[i]!, { ...base, status: 'superseded', supersededBy: s.by.file, reason: s.reason, errors: [], warnings: c.warnings, preparedOn: c.submission?.info.preparedOn ?? null });
+      outcomes.set(candidates[i]!, {
+        ...base,
+        status: 'superseded',
+        supersededBy: s.by.file,
+        reason: s.reason,
+        errors: [],
+        warnings: c.warnings,
+        preparedOn: c.submission?.info.preparedOn ?? null,
+      });
       continue;
     }
     const ok = c.valid && extra.length === 0;
@@ -304,7 +399,9 @@ function recordOutcomes(
       warnings: conversion ? sortIssues([...c.warnings, conversion.warning]) : c.warnings,
       preparedOn: c.submission?.info.preparedOn ?? null,
       ...(c.edition ? { edition: c.edition } : {}),
-      ...(conversion ? { convertedFrom: c.edition!, notConverted: conversion.notConverted, lacking: conversion.lacking } : {}),
+      ...(conversion
+        ? { convertedFrom: c.edition!, notConverted: conversion.notConverted, lacking: conversion.lacking }
+        : {}),
     });
   }
 }
@@ -338,9 +435,15 @@ function rollUpFigures(
   if (own) {
     const { goodOwn, figuresOf } = own;
     const combined = goodOwn.length
-      ? combineOwn(catalogue, goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: figuresOf(c) })))
+      ? combineOwn(
+          catalogue,
+          goodOwn.map((c) => ({ file: c.file, agency: c.submission!.info.agency, figures: figuresOf(c) })),
+        )
       : null;
-    byUnit.set(hierarchy.root.code, addProvinceOwn(catalogue, byUnit.get(hierarchy.root.code)!, combined, children.length));
+    byUnit.set(
+      hierarchy.root.code,
+      addProvinceOwn(catalogue, byUnit.get(hierarchy.root.code)!, combined, children.length),
+    );
   }
   return { byUnit, area, programme, outside };
 }
@@ -378,9 +481,12 @@ function rollupOf(
     completeness: {
       // The province's own bodies are one more expected sender where the edition has rows for them.
       expected: children.length + (ownRows ? 1 : 0),
-      received: children.filter((u) => byUnit.get(u.code)!.source !== 'missing').length + (ownRows && goodOwn.length ? 1 : 0),
+      received:
+        children.filter((u) => byUnit.get(u.code)!.source !== 'missing').length + (ownRows && goodOwn.length ? 1 : 0),
       missing: [
-        ...children.filter((u) => byUnit.get(u.code)!.source === 'missing').map((u) => ({ code: u.code, name: u.name })),
+        ...children
+          .filter((u) => byUnit.get(u.code)!.source === 'missing')
+          .map((u) => ({ code: u.code, name: u.name })),
         ...(ownRows && !goodOwn.length ? [ownUnit] : []),
       ],
       late: config.deadline
@@ -441,7 +547,12 @@ function convertEditions(accepted: CheckedFile[], catalogue: Catalogue): Map<Che
 }
 
 /** The root's level and the report's words for it ("toàn huyện"; "xã, phường, đặc khu"), from the data. */
-function scopeOf(root: AdminUnit, units: UnitSource, period: Period | undefined, rootChosenBy: RollupScope['rootChosenBy']): RollupScope {
+function scopeOf(
+  root: AdminUnit,
+  units: UnitSource,
+  period: Period | undefined,
+  rootChosenBy: RollupScope['rootChosenBy'],
+): RollupScope {
   const type = root.level === 'Quốc gia' ? 'Quốc gia' : unitType(root.name, root.level);
   const edition = editionOf(units, period);
   return {
@@ -463,7 +574,9 @@ const TYPE_ORDER = ['xã', 'phường', 'thị trấn', 'đặc khu'];
  * "45/126 xã, phường" where there is no đặc khu; nothing to say (the list's words stay) when there is no commune.
  */
 function typesPresent(hierarchy: Hierarchy): Partial<RollupScope> {
-  const types = new Set(hierarchy.units.filter((u) => u.level === 'Xã').map((u) => unitType(u.name, 'Xã').toLocaleLowerCase('vi')));
+  const types = new Set(
+    hierarchy.units.filter((u) => u.level === 'Xã').map((u) => unitType(u.name, 'Xã').toLocaleLowerCase('vi')),
+  );
   if (!types.size) return {};
   const rank = (t: string) => (TYPE_ORDER.includes(t) ? TYPE_ORDER.indexOf(t) : TYPE_ORDER.length);
   return { communeTypes: [...types].sort((a, b) => rank(a) - rank(b)).join(', ') };

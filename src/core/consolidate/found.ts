@@ -17,7 +17,8 @@ export function classifyFound(path: FilePath, rel: string): Found {
   const name = rel.slice(rel.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot).toLowerCase() : '';
-  if (name.startsWith('~$')) return { kind: 'ignored', path, rel, reason: 'tệp khóa tạm của Office (~$), không phải báo cáo' };
+  if (name.startsWith('~$'))
+    return { kind: 'ignored', path, rel, reason: 'tệp khóa tạm của Office (~$), không phải báo cáo' };
   if (ext === '.xlsx' || ext === '.xlsm') return { kind: 'candidate', path, rel, digest: null };
   if (WRONG_FORMATS[ext]) return { kind: 'wrong-format', path, rel, format: WRONG_FORMATS[ext] };
   return { kind: 'ignored', path, rel, reason: `không phải tệp .xlsx (${ext || 'không có phần mở rộng'})` };

@@ -77,7 +77,10 @@ export function emptyDraft(unit: { code: string; name: string }, period: string,
 
 const text = (t: string | undefined): Scalar | undefined => (t && t.trim() ? { kind: 'text', text: t } : undefined);
 
-function sheet(name: string, cells: readonly (readonly [row: number, col: number, value: Scalar | undefined])[]): SheetCells {
+function sheet(
+  name: string,
+  cells: readonly (readonly [row: number, col: number, value: Scalar | undefined])[],
+): SheetCells {
   const rows = new Map<number, Map<number, Scalar>>();
   for (const [r, c, v] of cells) if (v) (rows.get(r) ?? rows.set(r, new Map()).get(r)!).set(c, v);
   return { name, rows, merges: [] };
@@ -94,7 +97,13 @@ export function draftSheets(draft: EntryDraft, catalogue: Catalogue) {
     version: catalogue.version,
     ...draft.info,
   };
-  const infoCells = INFO_ROWS.flatMap((f, i) => [[i + 1, 1, text(f.label)], [i + 1, 2, text(given[f.key])]] as const);
+  const infoCells = INFO_ROWS.flatMap(
+    (f, i) =>
+      [
+        [i + 1, 1, text(f.label)],
+        [i + 1, 2, text(given[f.key])],
+      ] as const,
+  );
   const info = sheet(SHEET.info, infoCells);
   const h = layout.headerRow;
   const data: [number, number, Scalar | undefined][] = [
@@ -113,7 +122,11 @@ export function draftSheets(draft: EntryDraft, catalogue: Catalogue) {
   const narrative = sheet(
     SHEET.narrative,
     Object.entries(NARRATIVE_LABELS).flatMap(
-      ([k, label], i) => [[i + 1, 1, text(label)], [i + 1, 2, text(draft.narrative[k as NarrativeKey])]] as const,
+      ([k, label], i) =>
+        [
+          [i + 1, 1, text(label)],
+          [i + 1, 2, text(draft.narrative[k as NarrativeKey])],
+        ] as const,
     ),
   );
   return { info, data: sheet(SHEET.data, data), narrative };

@@ -30,13 +30,43 @@ export const PROVINCE_OWN_SCOPE = 'Cơ quan, đơn vị cấp tỉnh';
 
 /** The rows of `Thông tin`, in template order. Adding a label is one line here (and its key in SubmissionInfo). */
 export const INFO_FIELDS: readonly InfoField[] = [
-  { key: 'unitCode', label: 'Mã đơn vị', required: true, expects: 'mã đơn vị hành chính, ví dụ 655', hint: 'Bắt buộc. Mã theo danh mục đơn vị hành chính.' },
-  { key: 'unitName', label: 'Tên đơn vị', required: true, expects: 'tên đơn vị, ví dụ "Huyện Krông A Na"', hint: 'Bắt buộc.' },
-  { key: 'period', label: 'Kỳ báo cáo', required: true, expects: '"Năm 2024" hoặc "6 tháng đầu năm 2024"', hint: 'Bắt buộc. "Năm 2024" hoặc "6 tháng đầu năm 2024".' },
-  { key: 'version', label: 'Phiên bản biểu mẫu', required: true, expects: 'tên phiên bản như ghi trên biểu mẫu trống', hint: 'Bắt buộc. Không sửa.' },
+  {
+    key: 'unitCode',
+    label: 'Mã đơn vị',
+    required: true,
+    expects: 'mã đơn vị hành chính, ví dụ 655',
+    hint: 'Bắt buộc. Mã theo danh mục đơn vị hành chính.',
+  },
+  {
+    key: 'unitName',
+    label: 'Tên đơn vị',
+    required: true,
+    expects: 'tên đơn vị, ví dụ "Huyện Krông A Na"',
+    hint: 'Bắt buộc.',
+  },
+  {
+    key: 'period',
+    label: 'Kỳ báo cáo',
+    required: true,
+    expects: '"Năm 2024" hoặc "6 tháng đầu năm 2024"',
+    hint: 'Bắt buộc. "Năm 2024" hoặc "6 tháng đầu năm 2024".',
+  },
+  {
+    key: 'version',
+    label: 'Phiên bản biểu mẫu',
+    required: true,
+    expects: 'tên phiên bản như ghi trên biểu mẫu trống',
+    hint: 'Bắt buộc. Không sửa.',
+  },
   { key: 'preparedBy', label: 'Người lập biểu', required: false, expects: 'họ tên', hint: '' },
   { key: 'phone', label: 'Điện thoại', required: false, expects: 'số điện thoại', hint: '' },
-  { key: 'preparedOn', label: 'Ngày lập', required: false, expects: 'ngày dạng dd/mm/yyyy', hint: 'Ngày/tháng/năm, ví dụ 15/12/2024.' },
+  {
+    key: 'preparedOn',
+    label: 'Ngày lập',
+    required: false,
+    expects: 'ngày dạng dd/mm/yyyy',
+    hint: 'Ngày/tháng/năm, ví dụ 15/12/2024.',
+  },
   { key: 'head', label: 'Thủ trưởng đơn vị', required: false, expects: 'họ tên', hint: '' },
   {
     key: 'scope',
@@ -54,9 +84,30 @@ export const INFO_FIELDS: readonly InfoField[] = [
     hint: 'Mỗi cơ quan cấp tỉnh một tệp: ghi tên cơ quan lập biểu này.',
     ownOnly: true,
   },
-  { key: 'coverage', label: 'Số đơn vị đã tổng hợp', required: false, expects: 'số đơn vị đã có / phải báo cáo, ví dụ 7/8', hint: 'Đơn vị cấp dưới trực tiếp đã có số liệu / phải báo cáo.', summaryOnly: true },
-  { key: 'coveredUnits', label: 'Đơn vị đã tổng hợp', required: false, expects: 'mã các đơn vị cấp xã, cách nhau bởi dấu phẩy', hint: 'Mã các đơn vị cấp xã có số liệu trong bảng này.', summaryOnly: true },
-  { key: 'runId', label: 'Mã lần tổng hợp', required: false, expects: 'mã lần tổng hợp', hint: 'Giống mã trong tệp JSON và báo cáo DOCX cùng lần.', summaryOnly: true },
+  {
+    key: 'coverage',
+    label: 'Số đơn vị đã tổng hợp',
+    required: false,
+    expects: 'số đơn vị đã có / phải báo cáo, ví dụ 7/8',
+    hint: 'Đơn vị cấp dưới trực tiếp đã có số liệu / phải báo cáo.',
+    summaryOnly: true,
+  },
+  {
+    key: 'coveredUnits',
+    label: 'Đơn vị đã tổng hợp',
+    required: false,
+    expects: 'mã các đơn vị cấp xã, cách nhau bởi dấu phẩy',
+    hint: 'Mã các đơn vị cấp xã có số liệu trong bảng này.',
+    summaryOnly: true,
+  },
+  {
+    key: 'runId',
+    label: 'Mã lần tổng hợp',
+    required: false,
+    expects: 'mã lần tổng hợp',
+    hint: 'Giống mã trong tệp JSON và báo cáo DOCX cùng lần.',
+    summaryOnly: true,
+  },
   { key: 'madeBy', label: 'Lập bởi', required: false, expects: 'tên phần mềm', hint: '', summaryOnly: true },
 ];
 
@@ -70,7 +121,11 @@ export const COLUMNS: readonly { key: Column; header: string; aliases: readonly 
   { key: 'unit', header: 'Đơn vị tính', aliases: [] },
   { key: 'total', header: 'Tổng số', aliases: ['Tổng', 'Tổng cộng'] },
   { key: 'nu', header: 'Nữ', aliases: ['Số nữ', 'Phụ nữ'] },
-  { key: 'dtts', header: 'DTTS', aliases: ['Người DTTS', 'Dân tộc thiểu số', 'Người dân tộc thiểu số', 'Số người DTTS'] },
+  {
+    key: 'dtts',
+    header: 'DTTS',
+    aliases: ['Người DTTS', 'Dân tộc thiểu số', 'Người dân tộc thiểu số', 'Số người DTTS'],
+  },
   { key: 'note', header: 'Ghi chú', aliases: [] },
 ];
 
@@ -82,7 +137,8 @@ export const HEADER_OF = Object.fromEntries(COLUMNS.map((c) => [c.key, c.header]
 /** The columns the reader needs, found by header text. */
 const READ_COLUMNS = new Set<Column>(['code', 'total', 'nu', 'dtts', 'note']);
 const BY_HEADER = new Map<string, Column>();
-for (const c of COLUMNS) if (READ_COLUMNS.has(c.key)) for (const h of [c.header, ...c.aliases]) BY_HEADER.set(normalizeLabel(h), c.key);
+for (const c of COLUMNS)
+  if (READ_COLUMNS.has(c.key)) for (const h of [c.header, ...c.aliases]) BY_HEADER.set(normalizeLabel(h), c.key);
 
 /** The column a header cell names: "Tổng số (1)" and "Trong đó: Nữ" count too. */
 export function columnOfHeader(text: string): Column | undefined {
@@ -96,12 +152,18 @@ export function columnOfHeader(text: string): Column | undefined {
 /** The field a `Thông tin` label names; "Mã đơn vị (*)" and "Mã đơn vị:" count too. */
 const INFO_BY_LABEL = new Map(INFO_FIELDS.map((f) => [normalizeLabel(f.label), f]));
 export function infoFieldOfLabel(text: string): InfoField | undefined {
-  return INFO_BY_LABEL.get(normalizeLabel(text).replace(/\s*\(\*\)$/, '').replace(/:$/, ''));
+  return INFO_BY_LABEL.get(
+    normalizeLabel(text)
+      .replace(/\s*\(\*\)$/, '')
+      .replace(/:$/, ''),
+  );
 }
 
 export { NARRATIVE_LABELS };
 export type NarrativeKey = keyof typeof NARRATIVE_LABELS;
-const NARRATIVE_BY_LABEL = new Map(Object.entries(NARRATIVE_LABELS).map(([k, label]) => [normalizeLabel(label), k as NarrativeKey]));
+const NARRATIVE_BY_LABEL = new Map(
+  Object.entries(NARRATIVE_LABELS).map(([k, label]) => [normalizeLabel(label), k as NarrativeKey]),
+);
 export function narrativeKeyOfLabel(text: string): NarrativeKey | undefined {
   return NARRATIVE_BY_LABEL.get(normalizeLabel(text).replace(/:$/, ''));
 }

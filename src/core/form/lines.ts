@@ -1,6 +1,9 @@
 import type { Catalogue, Indicator } from '../catalogue/catalogue.js';
 
-export type FormLine = { kind: 'group'; text: string } | { kind: 'section'; text: string } | { kind: 'indicator'; ind: Indicator; stt: number };
+export type FormLine =
+  | { kind: 'group'; text: string }
+  | { kind: 'section'; text: string }
+  | { kind: 'indicator'; ind: Indicator; stt: number };
 
 /**
  * The rows of `Số liệu` in order: a heading per group, a heading per section within it, then its indicators.
@@ -34,10 +37,22 @@ function letter(i: number): string {
 }
 
 function roman(n: number): string {
-  const digits: [number, string][] = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  const digits: [number, string][] = [
+    [1000, 'M'],
+    [900, 'CM'],
+    [500, 'D'],
+    [400, 'CD'],
+    [100, 'C'],
+    [90, 'XC'],
+    [50, 'L'],
+    [40, 'XL'],
+    [10, 'X'],
+    [9, 'IX'],
+    [5, 'V'],
+    [4, 'IV'],
+    [1, 'I'],
+  ];
   let out = '';
-  for (const [value, symbol] of digits)
-    for (; n >= value; n -= value) out += symbol;
+  for (const [value, symbol] of digits) for (; n >= value; n -= value) out += symbol;
   return out;
 }
-

@@ -44,7 +44,10 @@ export function addContentTypes(
       if (tag.depth !== 1) return;
       const s = tag.scope;
       const build = (local: string, key: string, value: string, type: string) =>
-        s.build(NS.contentTypes, local, [[null, key, value], [null, 'ContentType', type]]);
+        s.build(NS.contentTypes, local, [
+          [null, key, value],
+          [null, 'ContentType', type],
+        ]);
       edit.before(
         defaults.map(([ext, type]) => build('Default', 'Extension', ext, type)).join('') +
           overrides.map(([part, type]) => build('Override', 'PartName', `/${part}`, type)).join(''),

@@ -65,7 +65,11 @@ export function addRelationships(
       edit.before(
         added
           .map((r, k) => {
-            const attrs: Attr[] = [[null, 'Id', ids[k]!], [null, 'Type', r.type], [null, 'Target', r.target]];
+            const attrs: Attr[] = [
+              [null, 'Id', ids[k]!],
+              [null, 'Type', r.type],
+              [null, 'Target', r.target],
+            ];
             return tag.scope.build(NS.packageRels, 'Relationship', attrs);
           })
           .join(''),

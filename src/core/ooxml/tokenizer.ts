@@ -73,7 +73,9 @@ export class Attrs {
   get(name: string): string | undefined {
     const i = this.indexOf(name, 0, name.length);
     if (i < 0) return undefined;
-    return (this.resolvedAny ? this.resolved[i] : undefined) ?? this.text.slice(this.at[i * 4 + 2]!, this.at[i * 4 + 3]);
+    return (
+      (this.resolvedAny ? this.resolved[i] : undefined) ?? this.text.slice(this.at[i * 4 + 2]!, this.at[i * 4 + 3])
+    );
   }
 
   /**
@@ -438,7 +440,7 @@ export function resolveReferences(s: string): string {
 
 /** Throws as `resolveReferences` would, without making the text. */
 function checkReferences(s: string): void {
-  for (let amp = s.indexOf('&'); amp >= 0; ) {
+  for (let amp = s.indexOf('&'); amp >= 0;) {
     const semi = s.indexOf(';', amp + 1);
     const next = s.indexOf('&', amp + 1);
     if (semi < 0 || (next >= 0 && next < semi)) throw new XmlError('malformed entity');

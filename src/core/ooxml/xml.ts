@@ -353,8 +353,14 @@ export class XmlEditor {
     }
     // An `xmlns` declaration among the attributes: only then are they parsed to find namespaces.
     for (let k = nameEnd + 1; k < gt - 4; k++)
-      if (b[k] === 0x78 && isSpace(b[k - 1]!) &&
-        b[k + 1] === 0x6d && b[k + 2] === 0x6c && b[k + 3] === 0x6e && b[k + 4] === 0x73) {
+      if (
+        b[k] === 0x78 &&
+        isSpace(b[k - 1]!) &&
+        b[k + 1] === 0x6d &&
+        b[k + 2] === 0x6c &&
+        b[k + 3] === 0x6e &&
+        b[k + 4] === 0x73
+      ) {
         hasNs = true;
         break;
       }
@@ -577,4 +583,3 @@ export function joinChunks(chunks: Uint8Array[]): Uint8Array {
   }
   return out;
 }
-

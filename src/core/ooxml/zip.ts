@@ -64,7 +64,8 @@ export function readDirectory(bytes: Uint8Array): ZipEntry[] {
   if (p + view.getUint32(eocd + 12, true) > eocd) throw new PackageError('damaged', 'central directory');
   const entries: ZipEntry[] = [];
   for (let n = 0; n < count; n++) {
-    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL) throw new PackageError('damaged', 'central directory');
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL)
+      throw new PackageError('damaged', 'central directory');
     const nameLength = view.getUint16(p + 28, true);
     if (p + 46 + nameLength > bytes.length) throw new PackageError('damaged', 'central directory');
     const entry: ZipEntry = {
@@ -329,7 +330,6 @@ function crc32(b: Uint8Array, crc: number): number {
   return ~c >>> 0;
 }
 
-
 /**
  * Writes a zip: every entry of `from` in its order, each replaced by `changed` when named there (or left out when
  * `changed` maps it to null), then the new parts of `changed` in their order. Unchanged entries keep their
@@ -368,7 +368,11 @@ export function writeZip(from: ZipArchive, changed: Map<string, NewPart | null>,
 }
 
 /** An entry copied as it is stored: fflate takes its compressed bytes, size and CRC from the source directory. */
-function copyRaw(zip: Zip, entry: Pick<ZipEntry, 'name' | 'method' | 'crc' | 'uncompressedSize'>, raw: Uint8Array): void {
+function copyRaw(
+  zip: Zip,
+  entry: Pick<ZipEntry, 'name' | 'method' | 'crc' | 'uncompressedSize'>,
+  raw: Uint8Array,
+): void {
   const file: ZipInputFile = {
     filename: entry.name,
     size: entry.uncompressedSize,

@@ -91,14 +91,12 @@ export function consolidationOutputs(result: Consolidation, options: OutputOptio
     { kind: 'summary', name: names.summary, make: () => made(summary(result, { runId, madeBy })) },
     { kind: 'json', name: names.json, make: () => made(Promise.resolve(jsonBytes(rollup))) },
     { kind: 'report', name: names.report, make: () => made(report(rollup, config, previous)) },
-    ...copiesToSendBack(rollup).map(
-      (job): OutputFile => ({
-        kind: 'copy',
-        name: [TRA_LAI, ...job.source.split('/')].join('/'),
-        source: job.source,
-        make: () => makers.copy(job),
-      }),
-    ),
+    ...copiesToSendBack(rollup).map((job): OutputFile => ({
+      kind: 'copy',
+      name: [TRA_LAI, ...job.source.split('/')].join('/'),
+      source: job.source,
+      make: () => makers.copy(job),
+    })),
   ];
 }
 

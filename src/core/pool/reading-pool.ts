@@ -109,7 +109,10 @@ export function runPool<R>(options: PoolOptions<R>): Promise<R[]> {
       const startTimer = () => {
         clearTimeout(timer);
         if (inFlight.length)
-          timer = setTimeout(() => replace(issue('file-timeout', { seconds: Math.round(maxMillisPerFile / 1000) })), maxMillisPerFile);
+          timer = setTimeout(
+            () => replace(issue('file-timeout', { seconds: Math.round(maxMillisPerFile / 1000) })),
+            maxMillisPerFile,
+          );
       };
       const dispatch = () => {
         while (!finished && !stopped && inFlight.length < PIPELINE_DEPTH) {

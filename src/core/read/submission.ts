@@ -1,12 +1,35 @@
-import { formEditionForPeriod, knownVersions, loadCatalogue, type Catalogue, type Measure } from '../catalogue/catalogue.js';
-import { columnOfHeader, infoFieldOfLabel, INFO_FIELDS, narrativeKeyOfLabel, SHEET, type Column } from '../form/layout.js';
+import {
+  formEditionForPeriod,
+  knownVersions,
+  loadCatalogue,
+  type Catalogue,
+  type Measure,
+} from '../catalogue/catalogue.js';
+import {
+  columnOfHeader,
+  infoFieldOfLabel,
+  INFO_FIELDS,
+  narrativeKeyOfLabel,
+  SHEET,
+  type Column,
+} from '../form/layout.js';
 import type { CellRef, CellValue, IndicatorRow, Issue, Submission, SubmissionInfo } from '../model.js';
 import { issue } from '../rules/rules.js';
 import { parseNumberText } from '../util/number.js';
 import { parsePeriodLabel } from '../util/period.js';
 import { cleanText, normalizeLabel } from '../util/text.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
-import { address, EMPTY, openXlsx, Refused, scalarText, type Scalar, type SheetCells, type SheetEntry, type XlsxBook } from './xlsx.js';
+import {
+  address,
+  EMPTY,
+  openXlsx,
+  Refused,
+  scalarText,
+  type Scalar,
+  type SheetCells,
+  type SheetEntry,
+  type XlsxBook,
+} from './xlsx.js';
 
 export { SHEET } from '../form/layout.js';
 
@@ -25,7 +48,11 @@ const failed = (issues: Issue[]): ReadResult => ({ submission: null, catalogue: 
  * Reads a submission from the bytes of a file following every rule of docs/submission-workbook.md, in one pass over
  * the parts it needs; `name` is the file name used in messages. Every figure is read exactly or the file is refused.
  */
-export async function readSubmissionBytes(bytes: Uint8Array, name: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ReadResult> {
+export async function readSubmissionBytes(
+  bytes: Uint8Array,
+  name: string,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): Promise<ReadResult> {
   const opened = openXlsx(bytes, limits);
   if (!opened.ok) return failed([opened.issue]);
   try {
@@ -41,8 +68,14 @@ function pickSheet(book: XlsxBook, name: string, issues: Issue[]): SheetEntry | 
   const matches = book.sheetsNamed(name, normalizeLabel);
   const [first] = matches;
   if (matches.length > 1)
-    issues.push(issue('sheet-ambiguous', { sheet: name, matches: matches.map((m) => ({ name: m.name, hidden: m.state !== 'visible' })) }));
-  else if (first && first.state !== 'visible') issues.push(issue('sheet-hidden', { sheet: first.name, veryHidden: first.state === 'veryHidden' }));
+    issues.push(
+      issue('sheet-ambiguous', {
+        sheet: name,
+        matches: matches.map((m) => ({ name: m.name, hidden: m.state !== 'visible' })),
+      }),
+    );
+  else if (first && first.state !== 'visible')
+    issues.push(issue('sheet-hidden', { sheet: first.name, veryHidden: first.state === 'veryHidden' }));
   else if (first) return first;
   return null;
 }
@@ -149,7 +182,8 @@ class Sheet {
  */
 const VIETNAMESE_LATIN1 = 'àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ';
 function isLegacy(text: string): boolean {
-  for (const ch of text.normalize('NFC')) if (ch >= '\u00a1' && ch <= '\u00ff' && !VIETNAMESE_LATIN1.includes(ch)) return true;
+  for (const ch of text.normalize('NFC'))
+    if (ch >= '\u00a1' && ch <= '\u00ff' && !VIETNAMESE_LATIN1.includes(ch)) return true;
   return false;
 }
 
@@ -214,14 +248,27 @@ function readInfo(ws: Sheet, issues: Issue[]) {
     }
   }
   for (const field of INFO_FIELDS) {
-    if (!field.required || info[field.key] !== null || (field.key === 'period' && issues.some((i) => i.rule === 'period-invalid'))) continue;
+    if (
+      !field.required ||
+      info[field.key] !== null ||
+      (field.key === 'period' && issues.some((i) => i.rule === 'period-invalid'))
+    )
+      continue;
     const r = infoRefs[field.key];
-    issues.push(issue('info-missing', { sheet: ws.name, field: field.key, emptyCell: r?.cell }, r ?? ws.ref(ws.rowNumbers.length + 1, 1)));
+    issues.push(
+      issue(
+        'info-missing',
+        { sheet: ws.name, field: field.key, emptyCell: r?.cell },
+        r ?? ws.ref(ws.rowNumbers.length + 1, 1),
+      ),
+    );
   }
   // Not required, but without it a corrected re-send cannot be told from this file (conflicts.ts).
   if (info.preparedOn === null && !issues.some((i) => i.rule === 'date-invalid')) {
     const r = infoRefs.preparedOn;
-    issues.push(issue('date-missing', { sheet: ws.name, emptyCell: r?.cell }, r ?? ws.ref(ws.rowNumbers.length + 1, 1)));
+    issues.push(
+      issue('date-missing', { sheet: ws.name, emptyCell: r?.cell }, r ?? ws.ref(ws.rowNumbers.length + 1, 1)),
+    );
   }
   return { info, infoRefs };
 }
@@ -292,7 +339,10 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
   const needed = new Set<Measure>(['total']);
   for (const ind of catalogue.indicators) for (const b of ind.breakdowns) needed.add(b);
   for (const m of needed)
-    if (header.columns[m] === undefined) issues.push(issue('column-missing', { sheet: ws.name, headerRow: header.row, measure: m }, ws.ref(header.row, 1)));
+    if (header.columns[m] === undefined)
+      issues.push(
+        issue('column-missing', { sheet: ws.name, headerRow: header.row, measure: m }, ws.ref(header.row, 1)),
+      );
   const codeCol = header.columns.code!;
   const first = header.row + header.height;
   // Only rows holding values are visited: a million formatted empty rows cost nothing here.
@@ -303,7 +353,8 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
     const cellRef = ws.ref(r, codeCol);
     if (!catalogue.byCode.has(raw)) {
       // Section headings, column-number rows ("(2)", "B") and notes carry no code; only code-like text is an error.
-      if (/^[A-Z]{2,4}\d*\.\d{1,3}$/.test(raw)) issues.push(issue('code-unknown', { value: raw, catalogueVersion: catalogue.version }, cellRef));
+      if (/^[A-Z]{2,4}\d*\.\d{1,3}$/.test(raw))
+        issues.push(issue('code-unknown', { value: raw, catalogueVersion: catalogue.version }, cellRef));
       continue;
     }
     const prev = rows.get(raw);
@@ -323,7 +374,13 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
   checkMerges(ws, header, rows, issues);
   for (const ind of catalogue.indicators)
     if (!rows.has(ind.code))
-      issues.push(issue('code-missing', { sheet: ws.name, indicator: ind.code, indicatorName: ind.name }, ws.ref(header.row, codeCol)));
+      issues.push(
+        issue(
+          'code-missing',
+          { sheet: ws.name, indicator: ind.code, indicatorName: ind.name },
+          ws.ref(header.row, codeCol),
+        ),
+      );
   return rows;
 }
 
@@ -334,8 +391,12 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
  */
 function checkMerges(ws: Sheet, header: Header, rows: Map<string, IndicatorRow>, issues: Issue[]): void {
   if (!ws.cells.merges.length || !rows.size) return;
-  const byRow = [...rows.values()].map((row) => ({ row: Number(/\d+$/.exec(row.ref.cell)![0]), code: row.code })).sort((a, b) => a.row - b.row);
-  const measures = MEASURE_COLUMNS.filter((m) => header.columns[m] !== undefined).map((m) => [m, header.columns[m]!] as const);
+  const byRow = [...rows.values()]
+    .map((row) => ({ row: Number(/\d+$/.exec(row.ref.cell)![0]), code: row.code }))
+    .sort((a, b) => a.row - b.row);
+  const measures = MEASURE_COLUMNS.filter((m) => header.columns[m] !== undefined).map(
+    (m) => [m, header.columns[m]!] as const,
+  );
   for (const range of ws.cells.merges) {
     const columns = measures.filter(([, c]) => c >= range.left && c <= range.right);
     if (!columns.length) continue;
@@ -348,10 +409,17 @@ function checkMerges(ws: Sheet, header: Header, rows: Map<string, IndicatorRow>,
       else hi = mid;
     }
     const covered: { code: string; measure: Measure }[] = [];
-    for (let i = lo; i < byRow.length && byRow[i]!.row <= range.bottom; i++) for (const [m] of columns) covered.push({ code: byRow[i]!.code, measure: m });
+    for (let i = lo; i < byRow.length && byRow[i]!.row <= range.bottom; i++)
+      for (const [m] of columns) covered.push({ code: byRow[i]!.code, measure: m });
     if (!covered.length) continue;
     const sheet = ws.name.normalize('NFC');
-    issues.push(issue('merged-figure-cell', { sheet, value: range.ref, indicator: covered[0]!.code, covered }, { sheet, cell: range.ref }));
+    issues.push(
+      issue(
+        'merged-figure-cell',
+        { sheet, value: range.ref, indicator: covered[0]!.code, covered },
+        { sheet, cell: range.ref },
+      ),
+    );
   }
 }
 
@@ -379,14 +447,18 @@ function readValueCell(ws: Sheet, row: number, col: number, code: string, m: Mea
       return bad(issue('value-not-number', { ...at, found: 'date', value: iso }, r), iso);
     }
     case 'bool':
-      return bad(issue('value-not-number', { ...at, found: 'bool', value: s.value ? 'true' : 'false' }, r), String(s.value));
+      return bad(
+        issue('value-not-number', { ...at, found: 'bool', value: s.value ? 'true' : 'false' }, r),
+        String(s.value),
+      );
     case 'text': {
       const text = s.text.normalize('NFC').trim();
       if (isKps(text)) return { value: 0, ref: r, text, kps: true };
       const parsed = parseNumberText(text);
       if (parsed.kind === 'empty') return { value: null, ref: r, text };
       if (parsed.kind === 'number') return { value: parsed.value, ref: r, text };
-      if (parsed.kind === 'ambiguous') return bad(issue('value-ambiguous', { ...at, value: text, reading: parsed.reading }, r), text);
+      if (parsed.kind === 'ambiguous')
+        return bad(issue('value-ambiguous', { ...at, value: text, reading: parsed.reading }, r), text);
       return bad(issue('value-not-number', { ...at, found: 'text', value: text }, r), text);
     }
   }

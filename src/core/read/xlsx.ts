@@ -90,7 +90,10 @@ const MAX_ROW = 1_048_576;
 const MAX_COL = 16_384;
 
 /** Opens an .xlsx: recognises what the bytes are, refuses what is hostile, and reads workbook, shared strings and styles. */
-export function openXlsx(bytes: Uint8Array, limits: ReadLimits = DEFAULT_LIMITS): { ok: true; book: XlsxBook } | { ok: false; issue: Issue } {
+export function openXlsx(
+  bytes: Uint8Array,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): { ok: true; book: XlsxBook } | { ok: false; issue: Issue } {
   try {
     return { ok: true, book: new XlsxBook(bytes, limits) };
   } catch (err) {
@@ -113,7 +116,8 @@ export class XlsxBook {
   ) {
     const size = bytes.length;
     if (size === 0) throw new Refused(issue('file-empty', {}));
-    if (size > limits.maxFileBytes) throw new Refused(issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
+    if (size > limits.maxFileBytes)
+      throw new Refused(issue('file-too-large', { part: 'file', size, limit: limits.maxFileBytes }));
     const kind = sniff(bytes);
     if (kind !== 'zip') throw new Refused(notXlsx(kind, bytes));
     let entries: ZipEntry[];
@@ -158,7 +162,8 @@ export class XlsxBook {
   private officeDocument(): string | null {
     const main = [...this.readRels('').values()].find((r) => r.type.endsWith('/officeDocument'));
     if (main) {
-      if (!this.entry(main.target)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: main.target }));
+      if (!this.entry(main.target))
+        throw new Refused(issue('file-damaged', { damage: 'part-missing', part: main.target }));
       return main.target;
     }
     const declared: string[] = [];
@@ -187,7 +192,8 @@ export class XlsxBook {
    */
   readSheet(sheet: SheetEntry, untilRow = MAX_ROW): SheetCells {
     const cells: SheetCells = { name: sheet.name, rows: new Map(), merges: [] };
-    if (!sheet.path) throw new Refused(issue('sheet-part-missing', { sheet: sheet.name.normalize('NFC'), target: sheet.target }));
+    if (!sheet.path)
+      throw new Refused(issue('sheet-part-missing', { sheet: sheet.name.normalize('NFC'), target: sheet.target }));
     try {
       this.parseSheet(sheet.path, cells, untilRow);
     } catch (err) {
@@ -228,7 +234,8 @@ export class XlsxBook {
       // Style 0 is the default one, there even when the file has no styles.
       if (cStyle !== 0 && !(Number.isInteger(cStyle) && cStyle > 0 && cStyle < this.dateStyles.length))
         throw broken('styles', cStyleText || String(cStyle), this.dateStyles.length);
-      if (++count > MAX_CELLS_PER_SHEET) throw new Refused(issue('file-too-large', { part: 'cells', sheet: sheetName, limit: MAX_CELLS_PER_SHEET }));
+      if (++count > MAX_CELLS_PER_SHEET)
+        throw new Refused(issue('file-too-large', { part: 'cells', sheet: sheetName, limit: MAX_CELLS_PER_SHEET }));
       let r = cRow === rowNum && row ? row : cells.rows.get(cRow);
       if (!r) cells.rows.set(cRow, (r = new Map()));
       if (cRow === rowNum) row = r;
@@ -257,7 +264,8 @@ export class XlsxBook {
             const given = attrs.digits('r');
             const text = given === -2 ? attrs.get('r') : '';
             const r = given >= 0 ? given : text ? Number(text) : rowNum + 1;
-            if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
+            if (!Number.isInteger(r) || r < 1 || r > MAX_ROW)
+              throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
             if (r > untilRow) throw STOP;
             rowNum = r;
             row = cells.rows.get(r) ?? null;
@@ -367,7 +375,10 @@ export class XlsxBook {
         // Without an offset the moment is a wall-clock date: read it as UTC, as serial dates are.
         const date = parseISO(/([zZ]|[+-]\d\d:?\d\d)$/.test(iso) || !iso.includes('T') ? iso : `${iso}Z`);
         if (Number.isNaN(date.getTime())) return { kind: 'text', text: iso };
-        return { kind: 'date', value: iso.includes('T') ? date : new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate())) };
+        return {
+          kind: 'date',
+          value: iso.includes('T') ? date : new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate())),
+        };
       }
       default: {
         if (v === null) return inline === null ? EMPTY : fromXstring(inline);
@@ -394,7 +405,12 @@ export class XlsxBook {
           const id = attrs.find((k) => k === 'id' || k.endsWith(':id'));
           const rel = id ? rels.get(id) : undefined;
           const target = rel?.target ?? null;
-          this.sheets.push({ name: decodeXstring(attrs.get('name') ?? ''), state, path: target && this.entry(target) ? target : null, target });
+          this.sheets.push({
+            name: decodeXstring(attrs.get('name') ?? ''),
+            state,
+            path: target && this.entry(target) ? target : null,
+            target,
+          });
         }
       },
     });
@@ -430,7 +446,8 @@ export class XlsxBook {
         },
       },
       (inflated) => {
-        if (inflated > max) throw new Refused(issue('file-too-large', { part: 'shared-strings', size: inflated, limit: max }));
+        if (inflated > max)
+          throw new Refused(issue('file-too-large', { part: 'shared-strings', size: inflated, limit: max }));
       },
     );
   }
@@ -450,7 +467,9 @@ export class XlsxBook {
         if (name === 'cellXfs') inCellXfs = false;
       },
     });
-    this.dateStyles = xfFormats.map((id) => (custom.has(id) ? isDateFormat(custom.get(id)!) : BUILTIN_DATE_FORMATS.has(id)));
+    this.dateStyles = xfFormats.map((id) =>
+      custom.has(id) ? isDateFormat(custom.get(id)!) : BUILTIN_DATE_FORMATS.has(id),
+    );
   }
 
   /** The relationships of `source` ('' for the package), by id, their targets resolved to part names. */
@@ -592,10 +611,10 @@ export class XlsxBook {
     if (err.reason === 'unsafe') return new Refused(issue('file-unsafe', { danger: danger ?? 'part-name', name }));
     if (err.reason === 'too-large' && part === 'entry')
       return new Refused(issue('file-too-large', { part: 'entry', entry: path || name, declared: declared ?? 0 }));
-    if (err.reason === 'too-large') return new Refused(issue('file-too-large', { part: 'unzipped', size: size ?? limit + 1, limit }));
+    if (err.reason === 'too-large')
+      return new Refused(issue('file-too-large', { part: 'unzipped', size: size ?? limit + 1, limit }));
     return new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
   }
-
 }
 
 /** Bytes decoded to text at a time (see `feed`); in stream mode a piece may end inside a character. */
@@ -603,7 +622,6 @@ const DECODE_PIECE = 16 * 1024;
 
 /** A part smaller than this has no runs of empty rows or cells worth dropping before it is parsed. */
 const SMALL_PART = 256 * 1024;
-
 
 /** Thrown from a handler to stop reading a sheet after the rows asked for. */
 const STOP = new Error('stop');
@@ -615,8 +633,21 @@ interface Rel {
 
 /** Children of <worksheet> up to <mergeCells>, in schema order; the reader stops at the first other one. */
 const SHEET_PARTS_READ = new Set([
-  'sheetPr', 'dimension', 'sheetViews', 'sheetFormatPr', 'cols', 'sheetData', 'sheetCalcPr', 'sheetProtection', 'protectedRanges',
-  'scenarios', 'autoFilter', 'sortState', 'dataConsolidate', 'customSheetViews', 'mergeCells',
+  'sheetPr',
+  'dimension',
+  'sheetViews',
+  'sheetFormatPr',
+  'cols',
+  'sheetData',
+  'sheetCalcPr',
+  'sheetProtection',
+  'protectedRanges',
+  'scenarios',
+  'autoFilter',
+  'sortState',
+  'dataConsolidate',
+  'customSheetViews',
+  'mergeCells',
 ]);
 
 /** Thrown by an `open` handler when the rest of the part is not needed. */
@@ -709,7 +740,7 @@ function keptRanges(bytes: Uint8Array, end: number, runs: { past: boolean }): [n
     }
     kind = count = 0;
   };
-  for (let i = bytes.indexOf(0x3c); i >= 0 && i < end; ) {
+  for (let i = bytes.indexOf(0x3c); i >= 0 && i < end;) {
     const close = bytes.indexOf(0x3e, i);
     if (close < 0 || close >= end) break;
     if (bytes[i + 1] === 0x2f && isSheetDataEnd(bytes, i + 2, close)) {
@@ -742,7 +773,8 @@ const SHEET_DATA = [...'sheetData'].map((c) => c.charCodeAt(0));
 /** Whether the closing tag whose name runs from `from` to `gt` is `</sheetData>`, with or without a prefix. */
 function isSheetDataEnd(b: Uint8Array, from: number, gt: number): boolean {
   let end = gt;
-  while (end > from && (b[end - 1] === 0x20 || b[end - 1] === 0x09 || b[end - 1] === 0x0a || b[end - 1] === 0x0d)) end--;
+  while (end > from && (b[end - 1] === 0x20 || b[end - 1] === 0x09 || b[end - 1] === 0x0a || b[end - 1] === 0x0d))
+    end--;
   const start = end - SHEET_DATA.length;
   if (start < from || (start > from && b[start - 1] !== 0x3a)) return false;
   for (let j = 0; j < SHEET_DATA.length; j++) if (b[start + j] !== SHEET_DATA[j]) return false;
@@ -761,7 +793,8 @@ function emptyKind(b: Uint8Array, lt: number): number {
     }
     if (ch === 0x20 || ch === 0x2f || ch === 0x3e) break;
   }
-  const after = (len: number) => b[n + len] === 0x20 || b[n + len] === 0x2f || b[n + len] === 0x09 || b[n + len] === 0x0a || b[n + len] === 0x0d;
+  const after = (len: number) =>
+    b[n + len] === 0x20 || b[n + len] === 0x2f || b[n + len] === 0x09 || b[n + len] === 0x0a || b[n + len] === 0x0d;
   if (b[n] === 0x72 && b[n + 1] === 0x6f && b[n + 2] === 0x77 && after(3)) return 1; // row
   if (b[n] === 0x63 && after(1)) return 2; // c
   return 0;
@@ -769,7 +802,13 @@ function emptyKind(b: Uint8Array, lt: number): number {
 
 /** Whether the element at [lt, gt] has an `r="…"` attribute. */
 function hasOwnR(b: Uint8Array, lt: number, gt: number): boolean {
-  for (let j = lt + 2; j < gt - 2; j++) if (b[j] === 0x72 && (b[j - 1] === 0x20 || b[j - 1] === 0x09 || b[j - 1] === 0x0a) && (b[j + 1] === 0x3d || b[j + 1] === 0x20)) return true;
+  for (let j = lt + 2; j < gt - 2; j++)
+    if (
+      b[j] === 0x72 &&
+      (b[j - 1] === 0x20 || b[j - 1] === 0x09 || b[j - 1] === 0x0a) &&
+      (b[j + 1] === 0x3d || b[j + 1] === 0x20)
+    )
+      return true;
   return false;
 }
 
@@ -803,7 +842,8 @@ class TailScan {
       const next = b[i + 1];
       if (next === 0x2f) this.depth--;
       else if (next === 0x21) {
-        if (startsWithBytes(b, i, DOCTYPE_BYTES) || startsWithBytes(b, i, ENTITY_BYTES)) throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
+        if (startsWithBytes(b, i, DOCTYPE_BYTES) || startsWithBytes(b, i, ENTITY_BYTES))
+          throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
       } else if (next !== 0x3f) {
         const merge = this.onMerge ? isMergeTag(b, i) : false;
         const end = merge === true ? tagEnd(b, i) : b.indexOf(0x3e, i);
@@ -823,7 +863,8 @@ class TailScan {
     }
     // A "<!" ending the chunk may begin a DOCTYPE the next one completes.
     const last = b.lastIndexOf(0x3c);
-    if (!final && last >= 0 && last >= b.length - 9 && b[last + 1] === 0x21 && b.indexOf(0x3e, last) < 0) this.carry = b.slice(last);
+    if (!final && last >= 0 && last >= b.length - 9 && b[last + 1] === 0x21 && b.indexOf(0x3e, last) < 0)
+      this.carry = b.slice(last);
   }
 
   /** A tag cut by the end of the chunk, from `lt`: kept when it is or may be a merge; others only count depth. */
@@ -869,7 +910,9 @@ function attribute(tag: string, name: string): string | null {
   const m = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tag);
   if (!m) return null;
   return (m[2] ?? m[3]!).replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : XML_ENTITIES[e]!,
+    e[0] === '#'
+      ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
+      : XML_ENTITIES[e]!,
   );
 }
 
@@ -916,7 +959,10 @@ function serialToDate(serial: number, date1904: boolean): Date {
 }
 
 /** Built-in number formats that show dates or times (ECMA-376 §18.8.30, with the East Asian ones). */
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILTIN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
 
 /** Whether a custom format code shows a date: a d, m, y, h or s outside quotes, escapes and [colour] brackets. */
 export function isDateFormat(code: string): boolean {
@@ -996,7 +1042,11 @@ const utf16le = (s: string) => new Uint8Array(new Uint16Array([...s].map((c) => 
 
 function contains(bytes: Uint8Array, needle: Uint8Array): boolean {
   const first = needle[0];
-  outer: for (let i = bytes.indexOf(first!); i >= 0 && i + needle.length <= bytes.length; i = bytes.indexOf(first!, i + 1)) {
+  outer: for (
+    let i = bytes.indexOf(first!);
+    i >= 0 && i + needle.length <= bytes.length;
+    i = bytes.indexOf(first!, i + 1)
+  ) {
     for (let j = 1; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
     return true;
   }
@@ -1010,7 +1060,9 @@ const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 function sniff(buf: Uint8Array): Kind {
   if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) return 'zip';
   if (buf.length >= 8 && CFB_MAGIC.every((b, i) => buf[i] === b)) return 'cfb';
-  const head = String.fromCharCode(...buf.subarray(0, 512)).trimStart().toLowerCase();
+  const head = String.fromCharCode(...buf.subarray(0, 512))
+    .trimStart()
+    .toLowerCase();
   if (head.startsWith('%pdf')) return 'pdf';
   if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<table')) return 'html';
   if (/^[\x09\x0a\x0d\x20-\x7e\x80-\xff]*$/.test(head)) return 'text';
@@ -1019,6 +1071,9 @@ function sniff(buf: Uint8Array): Kind {
 
 function notXlsx(kind: Kind, buf: Uint8Array): Issue {
   // Encrypted OOXML is stored in an OLE compound file too; its directory names the EncryptionInfo stream.
-  if (kind === 'cfb') return contains(buf, utf16le('EncryptionInfo')) ? issue('file-encrypted', {}) : issue('file-not-xlsx', { found: 'xls' });
+  if (kind === 'cfb')
+    return contains(buf, utf16le('EncryptionInfo'))
+      ? issue('file-encrypted', {})
+      : issue('file-not-xlsx', { found: 'xls' });
   return issue('file-not-xlsx', { found: kind === 'zip' ? 'unknown' : kind });
 }

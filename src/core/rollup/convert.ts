@@ -20,7 +20,9 @@ export function rollupInEdition(rollup: Rollup, edition: string, use = 'tệp t�
   if (from === edition) return rollup;
   const conversion = conversionBetween(from, edition);
   if (!conversion)
-    throw new UsageError(`${use} theo biểu mẫu ${from}, không chuyển được sang biểu mẫu ${edition} (không có bảng chuyển đổi giữa hai phiên bản).`);
+    throw new UsageError(
+      `${use} theo biểu mẫu ${from}, không chuyển được sang biểu mẫu ${edition} (không có bảng chuyển đổi giữa hai phiên bản).`,
+    );
   const catalogue = loadCatalogue(edition);
   const sourceOf = new Map([...conversion.carried].map(([code, to]) => [to, code]));
   const totals: Record<string, TotalFigure> = {};
@@ -34,7 +36,9 @@ export function rollupInEdition(rollup: Rollup, edition: string, use = 'tệp t�
     const { reported: _r, expected: _e, ...fig } = t;
     figures[ind.code] = fig;
   }
-  const coverage = Object.fromEntries(Object.entries(totals).map(([code, t]) => [code, { reported: t.reported, expected: t.expected }]));
+  const coverage = Object.fromEntries(
+    Object.entries(totals).map(([code, t]) => [code, { reported: t.reported, expected: t.expected }]),
+  );
   const year = Number(rollup.period.slice(0, 4));
   return {
     ...rollup,
@@ -46,7 +50,14 @@ export function rollupInEdition(rollup: Rollup, edition: string, use = 'tệp t�
       ...u,
       values: convertFigures(u.values, conversion, catalogue),
       ...(u.coverage
-        ? { coverage: Object.fromEntries(catalogue.indicators.map((ind) => [ind.code, u.coverage![sourceOf.get(ind.code) ?? ''] ?? { reported: 0, expected: childCount(u.coverage!) }])) }
+        ? {
+            coverage: Object.fromEntries(
+              catalogue.indicators.map((ind) => [
+                ind.code,
+                u.coverage![sourceOf.get(ind.code) ?? ''] ?? { reported: 0, expected: childCount(u.coverage!) },
+              ]),
+            ),
+          }
         : {}),
     })),
   };

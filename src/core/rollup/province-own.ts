@@ -46,7 +46,12 @@ export function combineOwn(catalogue: Catalogue, files: OwnFile[]): Figures {
  * levels include `tinh` (rows `xa` come only from the communes, rows `tinh` only from the province). The province
  * counts as one more expected unit on every row it fills; `own` null: it sent nothing, and is counted missing.
  */
-export function addProvinceOwn(catalogue: Catalogue, root: UnitFigures, own: Figures | null, communes: number): UnitFigures {
+export function addProvinceOwn(
+  catalogue: Catalogue,
+  root: UnitFigures,
+  own: Figures | null,
+  communes: number,
+): UnitFigures {
   const values: Figures = {};
   const coverage: NonNullable<UnitFigures['coverage']> = {};
   for (const ind of catalogue.indicators) {

@@ -1,4 +1,11 @@
-import { MEASURES, measuresOf, ratioCoverageCodes, type Catalogue, type Ratio, type RatioTerm } from '../catalogue/catalogue.js';
+import {
+  MEASURES,
+  measuresOf,
+  ratioCoverageCodes,
+  type Catalogue,
+  type Ratio,
+  type RatioTerm,
+} from '../catalogue/catalogue.js';
 import type { Figure, Figures, RatioValue, TotalFigure, UnitFigures } from '../model.js';
 import type { Hierarchy } from '../units/hierarchy.js';
 
@@ -13,7 +20,11 @@ export interface Coverage {
  * Coverage counts, per indicator, the children whose total is known, against all children. A file without a single
  * figure (a blank form, which validation refuses as no-figures) never makes its unit count as having reported.
  */
-export function rollUp(tree: Hierarchy, catalogue: Catalogue, submitted: Map<string, Figures>): Map<string, UnitFigures> {
+export function rollUp(
+  tree: Hierarchy,
+  catalogue: Catalogue,
+  submitted: Map<string, Figures>,
+): Map<string, UnitFigures> {
   const result = new Map<string, UnitFigures>();
   const visit = (code: string): UnitFigures => {
     const unit = tree.byCode.get(code)!;
@@ -49,7 +60,9 @@ export function rollUp(tree: Hierarchy, catalogue: Catalogue, submitted: Map<str
 /** The figures of a file, unless it holds none at all. */
 function withFigures(figures: Figures | undefined): Figures | undefined {
   if (!figures) return undefined;
-  return Object.values(figures).some((fig) => Object.values(fig).some((v) => v !== null && v !== undefined)) ? figures : undefined;
+  return Object.values(figures).some((fig) => Object.values(fig).some((v) => v !== null && v !== undefined))
+    ? figures
+    : undefined;
 }
 
 function sumOrNull(values: (number | null | undefined)[]): number | null {
@@ -103,7 +116,10 @@ export function computeRatios(
     if (values.every((x) => x.v === null)) return null;
     return Math.round(values.reduce((a, x) => a + (x.v ?? 0) * x.sign, 0) * 1000) / 1000;
   };
-  const partialTerm = (t: RatioTerm) => ratioCoverageCodes(t).some((code) => (coverage?.[code] ? coverage[code]!.reported < coverage[code]!.expected : false));
+  const partialTerm = (t: RatioTerm) =>
+    ratioCoverageCodes(t).some((code) =>
+      coverage?.[code] ? coverage[code]!.reported < coverage[code]!.expected : false,
+    );
   return catalogue.ratios.map((r: Ratio) => {
     const numerator = term(r.numerator);
     const denominator = term(r.denominator);

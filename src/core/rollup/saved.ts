@@ -29,10 +29,14 @@ export function parseSavedRollup(text: string, path: string): Rollup {
   }
   const parsed = rollupShape.safeParse(json);
   if (!parsed.success)
-    throw new UsageError(`"${path}" không phải tệp tổng hợp của bdg (tong-hop-….json do lệnh consolidate tạo): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`);
+    throw new UsageError(
+      `"${path}" không phải tệp tổng hợp của bdg (tong-hop-….json do lệnh consolidate tạo): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`,
+    );
   const edition = (json as Rollup).edition ?? (json as Rollup).catalogueVersion;
   if (!knownVersions().includes(edition))
-    throw new UsageError(`"${path}" theo biểu mẫu ${edition}, phiên bản mà bdg này không biết (bdg biết: ${describeEditions()}). Dùng bdg mới hơn.`);
+    throw new UsageError(
+      `"${path}" theo biểu mẫu ${edition}, phiên bản mà bdg này không biết (bdg biết: ${describeEditions()}). Dùng bdg mới hơn.`,
+    );
   return json as Rollup;
 }
 
@@ -53,7 +57,8 @@ export function previousFigures(rollup: Rollup): (unitCode: string, edition?: st
     const byCode = inEdition && new Map<string, Figures>(inEdition.units.map((u) => [u.code, u.values]));
     if (inEdition && byCode) {
       const root: Figures = {};
-      for (const [code, { reported: _r, expected: _e, ...figure }] of Object.entries(inEdition.totals)) root[code] = figure;
+      for (const [code, { reported: _r, expected: _e, ...figure }] of Object.entries(inEdition.totals))
+        root[code] = figure;
       byCode.set(rollup.root.code, root);
     }
     byEdition.set(edition, byCode);
@@ -69,7 +74,11 @@ export function previousFigures(rollup: Rollup): (unitCode: string, edition?: st
 /** "Quý III năm 2026" → "quý III năm 2026" (the roman numerals stay). */
 const lower = (label: string) => label.charAt(0).toLocaleLowerCase('vi') + label.slice(1);
 
-export function checkPreviousPeriod(previous: Rollup, current: { period: string; periodLabel: string }, path: string): void {
+export function checkPreviousPeriod(
+  previous: Rollup,
+  current: { period: string; periodLabel: string },
+  path: string,
+): void {
   const year = (p: string) => Number(p.slice(0, 4));
   // Like with like: a year with an earlier year, a quarter with the same quarter of an earlier year (cùng kỳ).
   const kind = (p: string) => p.slice(4).replace(/^-?/, '').replace(/^S1$/, 'H1');

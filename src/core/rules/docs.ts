@@ -1,12 +1,19 @@
 /** The rules catalogue as people read it: the README's rule table and the template's guide lines. */
 import { RULE_IDS, ruleSpec, type RuleId, type RuleLevel } from './rules.js';
 
-const LEVEL_LABEL: Record<RuleLevel, string> = { file: 'cả tệp', sheet: 'sheet', cell: 'ô', consolidation: 'khi tổng hợp' };
+const LEVEL_LABEL: Record<RuleLevel, string> = {
+  file: 'cả tệp',
+  sheet: 'sheet',
+  cell: 'ô',
+  consolidation: 'khi tổng hợp',
+};
 
 function severityLabel(id: RuleId): string {
   const spec = ruleSpec(id);
   const label = spec.severity === 'error' ? 'lỗi' : 'cảnh báo';
-  return spec.severityByIndicator ? `${label} (danh mục chỉ tiêu có thể đặt là ${spec.severity === 'error' ? 'cảnh báo' : 'lỗi'})` : label;
+  return spec.severityByIndicator
+    ? `${label} (danh mục chỉ tiêu có thể đặt là ${spec.severity === 'error' ? 'cảnh báo' : 'lỗi'})`
+    : label;
 }
 
 /** Markers around the generated table in README.md; `npm run docs:rules` rewrites what lies between them. */

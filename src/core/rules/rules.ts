@@ -96,7 +96,8 @@ const ADVICE = {
     raiseSizeLimit: ' (hoặc chạy lại với --max-file-mb nếu tệp đúng là lớn như vậy)',
     raiseTimeLimit: ' (hoặc chạy lại với --time-limit lớn hơn)',
     /** What to do about a file of a unit outside the part of the list being consolidated. */
-    widenRoot: (root: string) => ` (--root ${root}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này`,
+    widenRoot: (root: string) =>
+      ` (--root ${root}). Bỏ tệp này khỏi thư mục, hoặc chọn --root là đơn vị chứa cả đơn vị này`,
     /** Where the blank form of one edition comes from. */
     formOfEdition: (edition: string) => `bdg template --form ${edition}`,
     /** Where the errors of a file without its marked copy are. */
@@ -126,7 +127,8 @@ export function setMessageAudience(audience: Audience): void {
   currentAudience = audience;
 }
 
-const SAVE_AS_XLSX = 'Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook), rồi gửi lại tệp đó.';
+const SAVE_AS_XLSX =
+  'Mở tệp bằng Excel hoặc LibreOffice Calc và lưu lại dưới dạng .xlsx (Excel Workbook), rồi gửi lại tệp đó.';
 const RESAVE = 'Mở bằng Excel hoặc LibreOffice, lưu thành tệp mới rồi gửi lại.';
 
 /** The kinds of special file (`file-special`), as a person is told. */
@@ -257,7 +259,9 @@ export const RULES = {
         : NOT_XLSX[p.found],
   }),
   /** `detail`: what the XML parser said of the damaged part, when it said something. */
-  'file-damaged': rule<{ damage: 'zip' } | { damage: 'part'; part: string; detail?: string } | { damage: 'part-missing'; part: string }>({
+  'file-damaged': rule<
+    { damage: 'zip' } | { damage: 'part'; part: string; detail?: string } | { damage: 'part-missing'; part: string }
+  >({
     severity: 'error',
     level: 'file',
     source: 'read',
@@ -279,7 +283,9 @@ export const RULES = {
   }),
   /** `limit`: the nesting depth the reader allows, which the part goes past. */
   'file-unsafe': rule<
-    { danger: 'part-name' | 'duplicate-name'; name: string } | { danger: 'dtd' } | { danger: 'nesting'; part: string; limit: number }
+    | { danger: 'part-name' | 'duplicate-name'; name: string }
+    | { danger: 'dtd' }
+    | { danger: 'nesting'; part: string; limit: number }
   >({
     severity: 'error',
     level: 'file',
@@ -359,7 +365,8 @@ export const RULES = {
     severity: 'warning',
     level: 'file',
     source: 'edge',
-    summary: 'Không tạo bản đánh dấu lỗi của một tệp bị từ chối (tệp quá lớn, bất thường, hoặc đánh dấu quá thời gian); các lỗi vẫn được liệt kê.',
+    summary:
+      'Không tạo bản đánh dấu lỗi của một tệp bị từ chối (tệp quá lớn, bất thường, hoặc đánh dấu quá thời gian); các lỗi vẫn được liệt kê.',
     message: (p, _at, say) => {
       const why = {
         'too-large': 'nội dung giải nén của tệp vượt giới hạn dung lượng',
@@ -400,7 +407,12 @@ export const RULES = {
         : `Sheet "${p.sheet}" đang bị ẩn. Hiện sheet (chuột phải vào tên sheet › Unhide), kiểm tra lại số liệu trong đó, lưu lại rồi gửi.`,
   }),
   /** `value`: the merged range (E12:E13); `indicator`: the first indicator whose figure it covers. */
-  'merged-figure-cell': rule<{ sheet: string; value: string; indicator: string; covered: { code: string; measure: Measure }[] }>({
+  'merged-figure-cell': rule<{
+    sheet: string;
+    value: string;
+    indicator: string;
+    covered: { code: string; measure: Measure }[];
+  }>({
     severity: 'error',
     level: 'sheet',
     source: 'read',
@@ -408,7 +420,9 @@ export const RULES = {
     message: (p) => {
       const byCode = new Map<string, Measure[]>();
       for (const c of p.covered) byCode.set(c.code, [...(byCode.get(c.code) ?? []), c.measure]);
-      const what = [...byCode].map(([code, ms]) => `chỉ tiêu ${code} (cột ${ms.map((m) => MEASURE_LABEL[m]).join(', ')})`).join(' và ');
+      const what = [...byCode]
+        .map(([code, ms]) => `chỉ tiêu ${code} (cột ${ms.map((m) => MEASURE_LABEL[m]).join(', ')})`)
+        .join(' và ');
       return `Vùng ô ${p.value} (sheet "${p.sheet}") đang gộp lại (Merge) và phủ lên ô số liệu của ${what}: một số trong ô gộp không biết thuộc ô nào. Bỏ gộp vùng này (Home › Merge & Center › Unmerge Cells) rồi nhập lại từng số vào đúng ô của nó.`;
     },
   }),
@@ -428,14 +442,22 @@ export const RULES = {
    * A cell pointing at what the file does not have: `value` is the index as written, `count` how many entries the
    * table has (0: the file has no such table). Like sheet-part-missing, a rule of the file; the issue has the cell.
    */
-  'cell-reference-broken': rule<{ sheet: string; cell: string; part: 'shared-strings' | 'styles'; value: string; count: number }>({
+  'cell-reference-broken': rule<{
+    sheet: string;
+    cell: string;
+    part: 'shared-strings' | 'styles';
+    value: string;
+    count: number;
+  }>({
     severity: 'error',
     level: 'file',
     source: 'read',
     summary: 'Ô trỏ tới mục chữ dùng chung hoặc định dạng ô không có trong tệp (tệp ghi lỗi): không biết ô ghi gì.',
     message: (p) => {
       const what = p.part === 'shared-strings' ? 'bảng chữ dùng chung' : 'bảng định dạng ô';
-      const has = p.count ? `${what} của tệp chỉ có ${n(p.count)} mục (từ 0 đến ${n(p.count - 1)})` : `tệp không có ${what}`;
+      const has = p.count
+        ? `${what} của tệp chỉ có ${n(p.count)} mục (từ 0 đến ${n(p.count - 1)})`
+        : `tệp không có ${what}`;
       const unknown = p.part === 'shared-strings' ? 'không biết ô này ghi gì' : 'không biết ô này là số hay ngày tháng';
       return `Ô ${p.cell} (sheet "${p.sheet}") trỏ tới mục "${snippet(p.value)}" của ${what}, nhưng ${has}: ${unknown}. Tệp do phần mềm ghi lỗi. Mở tệp bằng Excel hoặc LibreOffice, kiểm tra lại ô này, lưu thành tệp mới rồi gửi lại.`;
     },
@@ -456,7 +478,8 @@ export const RULES = {
     level: 'cell',
     source: 'read',
     summary: 'Kỳ báo cáo không đúng dạng "Năm 2024" hoặc "6 tháng đầu năm 2024".',
-    message: (p, at) => `${where(at)}: kỳ báo cáo "${p.value}" không đúng dạng. Ghi "Năm 2024" hoặc "6 tháng đầu năm 2024".`,
+    message: (p, at) =>
+      `${where(at)}: kỳ báo cáo "${p.value}" không đúng dạng. Ghi "Năm 2024" hoặc "6 tháng đầu năm 2024".`,
   }),
   'version-unknown': rule<{ value: string; known: string[] }>({
     severity: 'error',
@@ -471,7 +494,8 @@ export const RULES = {
     level: 'cell',
     source: 'read',
     summary: 'Ngày lập không đọc được (ghi dd/mm/yyyy).',
-    message: (p, at) => `${where(at)}: ngày lập "${p.value}" không đọc được. Ghi ngày dạng dd/mm/yyyy, ví dụ 15/12/2024.`,
+    message: (p, at) =>
+      `${where(at)}: ngày lập "${p.value}" không đọc được. Ghi ngày dạng dd/mm/yyyy, ví dụ 15/12/2024.`,
   }),
   /** `emptyCell`: the field's cell in column B when its label is there and the cell empty. */
   'date-missing': rule<{ sheet: string; emptyCell?: string }>({
@@ -503,7 +527,8 @@ export const RULES = {
     level: 'sheet',
     source: 'read',
     summary: 'Một cột xuất hiện hai lần trong dòng tiêu đề.',
-    message: (p, at) => `${where(at)}: cột "${p.header}" xuất hiện hai lần trong dòng tiêu đề. Xóa hoặc đổi tên một cột.`,
+    message: (p, at) =>
+      `${where(at)}: cột "${p.header}" xuất hiện hai lần trong dòng tiêu đề. Xóa hoặc đổi tên một cột.`,
   }),
   'code-unknown': rule<{ value: string; catalogueVersion: string }>({
     severity: 'error',
@@ -539,7 +564,9 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, p.measure)}: ô số lưu giá trị "${p.value}", không phải một số hợp lệ (phần mềm xuất tệp đã ghi sai định dạng số), nên không biết đúng số là bao nhiêu. Mở tệp bằng Excel/LibreOffice, nhập lại số ở ô này, lưu lại rồi gửi.`,
   }),
-  'value-not-number': rule<FigureCell & ({ found: 'text' | 'date'; value: string } | { found: 'bool'; value: 'true' | 'false' })>({
+  'value-not-number': rule<
+    FigureCell & ({ found: 'text' | 'date'; value: string } | { found: 'bool'; value: 'true' | 'false' })
+  >({
     severity: 'error',
     level: 'cell',
     source: 'read',
@@ -566,7 +593,8 @@ export const RULES = {
     level: 'cell',
     source: 'read',
     summary: 'Ô báo lỗi công thức (#DIV/0!, #REF!…).',
-    message: (p, at) => `${where(at, p.indicator, p.measure)}: ô báo lỗi ${p.value}. Sửa công thức hoặc nhập số trực tiếp.`,
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: ô báo lỗi ${p.value}. Sửa công thức hoặc nhập số trực tiếp.`,
   }),
   'formula-no-result': rule<FigureCell & { value: string }>({
     severity: 'error',
@@ -605,7 +633,8 @@ export const RULES = {
     level: 'cell',
     source: 'validate',
     summary: 'Số âm (số liệu phải từ 0 trở lên).',
-    message: (p, at) => `${where(at, p.indicator, p.measure)}: số ${shown(p)} là số âm. Số liệu phải ≥ 0; nếu không có số liệu thì để trống.`,
+    message: (p, at) =>
+      `${where(at, p.indicator, p.measure)}: số ${shown(p)} là số âm. Số liệu phải ≥ 0; nếu không có số liệu thì để trống.`,
   }),
   'value-too-large': rule<BadFigure>({
     severity: 'error',
@@ -667,7 +696,9 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, p.measure)}: ${n(p.value)} triệu đồng là ${n(p.value / 1e6)} nghìn tỷ đồng, có thể đã nhập theo đồng; đơn vị tính là triệu đồng. Nếu số tiền là ${n(p.value)} đồng, nhập ${n(Math.round(p.value / 1000) / 1000)} (triệu đồng).`,
   }),
-  'value-above-level-bound': rule<FigureCell & { value: number; unit: string; level: string; bound: number; money: boolean }>({
+  'value-above-level-bound': rule<
+    FigureCell & { value: number; unit: string; level: string; bound: number; money: boolean }
+  >({
     severity: 'warning',
     level: 'cell',
     source: 'validate',
@@ -683,7 +714,9 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, p.measure)}: số ${MEASURE_LABEL[p.measure]} (${n(p.value)}) lớn hơn Tổng số (${n(p.total)}, ô ${p.totalCell}). Số "Trong đó" không được vượt tổng: kiểm tra lại hai ô này.`,
   }),
-  'part-exceeds-whole': rule<FigureCell & { value: number; whole: string; wholeName: string; wholeValue: number; wholeCell: string }>({
+  'part-exceeds-whole': rule<
+    FigureCell & { value: number; whole: string; wholeName: string; wholeValue: number; wholeCell: string }
+  >({
     severity: 'error',
     level: 'cell',
     source: 'validate',
@@ -742,7 +775,9 @@ export const RULES = {
       `${where(at, p.indicator, 'total')}: ${n(p.value)} nạn nhân, ít hơn số vụ ở ${p.other} (${n(p.otherValue)}, ô ${p.otherCell}). Mỗi vụ có ít nhất một nạn nhân: kiểm tra lại.`,
   }),
   /** `money`: a sum of money, which funds carried over from earlier years can explain. */
-  'value-above-reference': rule<Omit<Against, 'otherUnit'> & { otherName: string; severity: Severity; money?: boolean }>({
+  'value-above-reference': rule<
+    Omit<Against, 'otherUnit'> & { otherName: string; severity: Severity; money?: boolean }
+  >({
     severity: 'warning',
     severityByIndicator: true,
     level: 'cell',
@@ -750,14 +785,17 @@ export const RULES = {
     summary: 'Số lớn hơn chỉ tiêu đối chiếu (ví dụ kinh phí giải ngân lớn hơn kinh phí được giao).',
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)} lớn hơn ${p.other} "${p.otherName}" (${n(p.otherValue)}, ô ${p.otherCell}). ` +
-      (p.money === false ? 'Kiểm tra lại hai số này.' : 'Có thể do kinh phí năm trước chuyển sang; nếu không, kiểm tra lại.'),
+      (p.money === false
+        ? 'Kiểm tra lại hai số này.'
+        : 'Có thể do kinh phí năm trước chuyển sang; nếu không, kiểm tra lại.'),
   }),
   'outlier-vs-previous': rule<{ indicator: string; value: number; previous: number }>({
     severity: 'warning',
     level: 'cell',
     source: 'validate',
     summary: 'Số liệu tăng hoặc giảm quá 5 lần so với kỳ trước (khi có số liệu kỳ trước để so sánh).',
-    message: (p, at) => `${where(at, p.indicator, 'total')}: ${n(p.value)} so với ${n(p.previous)} kỳ trước, thay đổi hơn 5 lần. Kiểm tra lại số liệu.`,
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)} so với ${n(p.previous)} kỳ trước, thay đổi hơn 5 lần. Kiểm tra lại số liệu.`,
   }),
 
   // ——— the files of a consolidation together ———
@@ -798,7 +836,8 @@ export const RULES = {
     severity: 'warning',
     level: 'consolidation',
     source: 'consolidate',
-    summary: 'Đơn vị cấp xã ngoài địa bàn Dự án 8 (theo cấu hình hoặc danh mục đơn vị) có số liệu Dự án 8; số liệu đó không được cộng.',
+    summary:
+      'Đơn vị cấp xã ngoài địa bàn Dự án 8 (theo cấu hình hoặc danh mục đơn vị) có số liệu Dự án 8; số liệu đó không được cộng.',
     message: (p) =>
       `${p.unitName} (mã ${p.value}) không thuộc địa bàn Dự án 8 đã khai báo (trong cấu hình hoặc danh mục đơn vị), nhưng có số liệu ở ${p.codes.join(', ')}. Số liệu này không được cộng vào số liệu Dự án 8 của địa bàn (báo cáo nêu rõ); kiểm tra lại với đơn vị: nếu xã không thực hiện Dự án 8 thì để trống hoặc ghi "không phát sinh", nếu có thì bổ sung xã vào "programmeArea" của cấu hình (hoặc đánh dấu x ở cột "Địa bàn Dự án 8" của danh mục đơn vị) rồi tổng hợp lại.`,
   }),
@@ -811,16 +850,33 @@ export const RULES = {
       `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng ${quoted(p.otherFiles)} cũng ghi chỉ tiêu ${p.indicator}. Đây là số hiện có tại cuối kỳ của một cơ quan, không cộng giữa các tệp: chỉ một cơ quan ghi chỉ tiêu này, các tệp khác để trống, rồi gửi lại.`,
   }),
   // ——— rules an edition's checks.csv may name (src/core/validate/checks.ts) ———
-  'included-exceeds-total': rule<FigureCell & { value: number; whole: string; wholeName: string; wholeValue: number; wholeCell: string; severity: Severity }>({
+  'included-exceeds-total': rule<
+    FigureCell & {
+      value: number;
+      whole: string;
+      wholeName: string;
+      wholeValue: number;
+      wholeCell: string;
+      severity: Severity;
+    }
+  >({
     severity: 'warning',
     severityByIndicator: true,
     level: 'cell',
     source: 'validate',
-    summary: 'Một chỉ tiêu đã được tính trong một chỉ tiêu khác lại lớn hơn chỉ tiêu đó (ví dụ cuộc truyền thông của Dự án 8 nhiều hơn tổng số cuộc truyền thông).',
+    summary:
+      'Một chỉ tiêu đã được tính trong một chỉ tiêu khác lại lớn hơn chỉ tiêu đó (ví dụ cuộc truyền thông của Dự án 8 nhiều hơn tổng số cuộc truyền thông).',
     message: (p, at) =>
       `${where(at, p.indicator, p.measure)}: ${n(p.value)} lớn hơn ${p.whole} "${p.wholeName}" (${n(p.wholeValue)}, ô ${p.wholeCell}), trong khi số này đã được tính trong ${p.whole}. Kiểm tra lại hai ô: ${p.whole} phải gồm cả số này.`,
   }),
-  'parts-exceed-whole': rule<{ indicator: string; value: number; parts: string[]; whole: string; wholeValue: number; severity: Severity }>({
+  'parts-exceed-whole': rule<{
+    indicator: string;
+    value: number;
+    parts: string[];
+    whole: string;
+    wholeValue: number;
+    severity: Severity;
+  }>({
     severity: 'warning',
     severityByIndicator: true,
     level: 'cell',
@@ -829,12 +885,20 @@ export const RULES = {
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: tổng ${p.parts.join(' + ')} là ${n(p.value)}, lớn hơn ${p.whole} (${n(p.wholeValue)}), trong khi đây là các phần của ${p.whole}. Kiểm tra lại các ô này.`,
   }),
-  'communes-of-type-exceed': rule<{ indicator: string; value: number; unitName: string; type: string; max: number; severity: Severity }>({
+  'communes-of-type-exceed': rule<{
+    indicator: string;
+    value: number;
+    unitName: string;
+    type: string;
+    max: number;
+    severity: Severity;
+  }>({
     severity: 'error',
     severityByIndicator: true,
     level: 'cell',
     source: 'validate',
-    summary: 'Số xã vượt số đơn vị cấp xã cùng loại (chỉ tính xã, không tính phường, đặc khu) trực thuộc theo danh mục.',
+    summary:
+      'Số xã vượt số đơn vị cấp xã cùng loại (chỉ tính xã, không tính phường, đặc khu) trực thuộc theo danh mục.',
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng theo danh mục, ${p.unitName} chỉ có ${n(p.max)} đơn vị loại "${p.type}". Sửa lại số (không vượt ${n(p.max)}).`,
   }),
@@ -850,7 +914,8 @@ export const RULES = {
     severity: 'warning',
     level: 'cell',
     source: 'validate',
-    summary: 'Đã ghi đủ các phần nhưng tổng các phần khác tổng số (ví dụ kinh phí trung ương + địa phương khác kinh phí được giao).',
+    summary:
+      'Đã ghi đủ các phần nhưng tổng các phần khác tổng số (ví dụ kinh phí trung ương + địa phương khác kinh phí được giao).',
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: tổng số là ${n(p.value)}, nhưng ${p.parts.join(' + ')} = ${n(p.partsValue)}. Các phần phải cộng lại bằng tổng số: kiểm tra lại các ô này.`,
   }),
@@ -859,9 +924,16 @@ export const RULES = {
     level: 'cell',
     source: 'validate',
     summary: 'Số lớn hơn mức tối đa của chỉ tiêu (ví dụ quá 2 cơ quan chính quyền cấp tỉnh).',
-    message: (p, at) => `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng chỉ tiêu này không quá ${n(p.max)}. Sửa lại số.`,
+    message: (p, at) =>
+      `${where(at, p.indicator, 'total')}: ${n(p.value)}, nhưng chỉ tiêu này không quá ${n(p.max)}. Sửa lại số.`,
   }),
-  'value-above-max-per-commune': rule<{ indicator: string; value: number; max: number; communes: number; unitName: string }>({
+  'value-above-max-per-commune': rule<{
+    indicator: string;
+    value: number;
+    max: number;
+    communes: number;
+    unitName: string;
+  }>({
     severity: 'error',
     level: 'cell',
     source: 'validate',
@@ -905,7 +977,8 @@ export const RULES = {
     severity: 'warning',
     level: 'cell',
     source: 'validate',
-    summary: 'Số liệu chỉ tính trong Quý I và các kỳ tính từ đầu năm (kinh phí năm trước chuyển sang) được ghi trong Quý II, III hoặc IV; số này không được cộng.',
+    summary:
+      'Số liệu chỉ tính trong Quý I và các kỳ tính từ đầu năm (kinh phí năm trước chuyển sang) được ghi trong Quý II, III hoặc IV; số này không được cộng.',
     message: (p, at) =>
       `${where(at, p.indicator, 'total')}: ${n(p.value)}${p.money ? ' triệu đồng' : ''}, nhưng chỉ tiêu này chỉ ghi trong Quý I và các kỳ tính từ đầu năm (6 tháng, 9 tháng, Năm), không ghi trong ${p.period}. Số này không được cộng khi tổng hợp; để trống ô hoặc ghi "không phát sinh".`,
   }),
@@ -914,7 +987,8 @@ export const RULES = {
     severity: 'warning',
     level: 'consolidation',
     source: 'consolidate',
-    summary: 'Tệp theo phiên bản biểu mẫu khác, đã chuyển sang phiên bản đang tổng hợp; chỉ tiêu không chuyển được thì không tính.',
+    summary:
+      'Tệp theo phiên bản biểu mẫu khác, đã chuyển sang phiên bản đang tổng hợp; chỉ tiêu không chuyển được thì không tính.',
     message: (p, _at, say) =>
       `Tệp theo biểu mẫu ${p.value}, đã chuyển sang biểu mẫu ${p.edition} đang tổng hợp.` +
       (p.notConverted.length ? ` Không chuyển được (chỉ tiêu đã tách hoặc bỏ): ${p.notConverted.join(', ')}.` : '') +

@@ -24,13 +24,25 @@ export interface UnitsEdition {
 }
 
 /** The national root of a built-in list (the CSVs have none): provinces hang under it. */
-export const NATION: Readonly<AdminUnit> = { code: '00', name: 'Toàn quốc', level: 'Quốc gia', levelLabel: 'Quốc gia', parent: null };
+export const NATION: Readonly<AdminUnit> = {
+  code: '00',
+  name: 'Toàn quốc',
+  level: 'Quốc gia',
+  levelLabel: 'Quốc gia',
+  parent: null,
+};
 
 let editionsCache: UnitsEdition[] | undefined;
 
 export function unitsEditions(): UnitsEdition[] {
   return (editionsCache ??= records('data/units/editions.csv')
-    .map((r) => ({ id: r['Bộ']!, file: r['Tệp']!, from: r['Hiệu lực từ']!, name: r['Tên']!, communeTypes: r['Cấp xã gồm']! }))
+    .map((r) => ({
+      id: r['Bộ']!,
+      file: r['Tệp']!,
+      from: r['Hiệu lực từ']!,
+      name: r['Tên']!,
+      communeTypes: r['Cấp xã gồm']!,
+    }))
     .sort((a, b) => compareAsc(parseISO(a.from), parseISO(b.from))));
 }
 
@@ -58,7 +70,14 @@ export function builtinUnits(edition: UnitsEdition): Hierarchy {
   const root: AdminUnit = { ...NATION };
   const units: AdminUnit[] = [root];
   // The shipped files are clean (no stray spaces, four fields a row: tested): taken as they are, for speed.
-  for (const r of rows) units.push({ code: r[code]!, name: r[name]!, level: r[level] as Level, levelLabel: r[level]!, parent: r[parent] || root.code });
+  for (const r of rows)
+    units.push({
+      code: r[code]!,
+      name: r[name]!,
+      level: r[level] as Level,
+      levelLabel: r[level]!,
+      parent: r[parent] || root.code,
+    });
   h = makeHierarchy(units, root, {
     edition: edition.id,
     explainUnknown: (raw) => explainOtherEdition(edition, raw),

@@ -53,16 +53,16 @@ const LEVELS: Record<string, Level> = {
   'quốc gia': 'Quốc gia',
   'toàn quốc': 'Quốc gia',
   'trung ương': 'Quốc gia',
-  'tỉnh': 'Tỉnh',
+  tỉnh: 'Tỉnh',
   'thành phố trực thuộc trung ương': 'Tỉnh',
   'thành phố tw': 'Tỉnh',
-  'huyện': 'Huyện',
+  huyện: 'Huyện',
   'thị xã': 'Huyện',
-  'quận': 'Huyện',
+  quận: 'Huyện',
   'thành phố thuộc tỉnh': 'Huyện',
   'thành phố': 'Huyện',
-  'xã': 'Xã',
-  'phường': 'Xã',
+  xã: 'Xã',
+  phường: 'Xã',
   'thị trấn': 'Xã',
   'đặc khu': 'Xã',
 };
@@ -101,7 +101,10 @@ function headerIndex(header: string[], file: string): Record<keyof typeof COLUMN
   const index = {} as Record<keyof typeof COLUMNS, number>;
   for (const [key, names] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, readonly string[]][]) {
     const i = norm.findIndex((h) => names.includes(h));
-    if (i < 0) missing.push(`thiếu cột "${names[0] === 'mã cấp trên' ? 'Mã cấp trên' : names[0]!.charAt(0).toUpperCase() + names[0]!.slice(1)}" ở dòng tiêu đề (cần: Mã, Tên, Cấp, Mã cấp trên)`);
+    if (i < 0)
+      missing.push(
+        `thiếu cột "${names[0] === 'mã cấp trên' ? 'Mã cấp trên' : names[0]!.charAt(0).toUpperCase() + names[0]!.slice(1)}" ở dòng tiêu đề (cần: Mã, Tên, Cấp, Mã cấp trên)`,
+      );
     index[key] = i;
   }
   if (missing.length) throw new HierarchyError(missing, file);
@@ -147,12 +150,16 @@ async function readXlsxRows(bytes: Uint8Array, file: string): Promise<UnitRow[]>
   }
   // A code stored as a number lost its leading zeros: pad to the longest code of the same level.
   const width = new Map<string, number>();
-  for (const r of rows) width.set(normalizeLabel(r.level), Math.max(width.get(normalizeLabel(r.level)) ?? 0, r.code.length));
-  const widthOfCode = new Map(rows.map((r) => [r.code.replace(/^0+/, ''), width.get(normalizeLabel(r.level)) ?? r.code.length]));
+  for (const r of rows)
+    width.set(normalizeLabel(r.level), Math.max(width.get(normalizeLabel(r.level)) ?? 0, r.code.length));
+  const widthOfCode = new Map(
+    rows.map((r) => [r.code.replace(/^0+/, ''), width.get(normalizeLabel(r.level)) ?? r.code.length]),
+  );
   return rows.map(({ numeric, ...r }) => ({
     ...r,
     code: numeric[0] ? r.code.padStart(width.get(normalizeLabel(r.level)) ?? 0, '0') : r.code,
-    parent: numeric[1] && r.parent ? r.parent.padStart(widthOfCode.get(r.parent.replace(/^0+/, '')) ?? 0, '0') : r.parent,
+    parent:
+      numeric[1] && r.parent ? r.parent.padStart(widthOfCode.get(r.parent.replace(/^0+/, '')) ?? 0, '0') : r.parent,
   }));
 }
 
@@ -167,8 +174,12 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
     if (!r.code) return void problems.push(`${at}: thiếu mã đơn vị`);
     if (!/^\d+$/.test(r.code)) problems.push(`${at}: mã "${r.code}" phải là dãy chữ số`);
     if (byCode.has(r.code)) return void problems.push(`${at}: mã "${r.code}" bị trùng với dòng ${rowOf.get(r.code)}`);
-    const level = LEVELS[normalizeLabel(r.level)] ?? (normalizeLabel(r.level).startsWith('thành phố') ? 'Huyện' : undefined);
-    if (!level) problems.push(`${at}: cấp "${r.level}" không hợp lệ (dùng Tỉnh, Huyện/Thị xã/Thành phố/Quận, Xã/Phường/Thị trấn/Đặc khu)`);
+    const level =
+      LEVELS[normalizeLabel(r.level)] ?? (normalizeLabel(r.level).startsWith('thành phố') ? 'Huyện' : undefined);
+    if (!level)
+      problems.push(
+        `${at}: cấp "${r.level}" không hợp lệ (dùng Tỉnh, Huyện/Thị xã/Thành phố/Quận, Xã/Phường/Thị trấn/Đặc khu)`,
+      );
     const unit: AdminUnit = {
       code: r.code,
       name: r.name,
@@ -191,8 +202,10 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
       continue;
     }
     if (p.level === 'Xã') problems.push(`${at}: ${u.code} nằm dưới ${p.code}, là đơn vị cấp xã`);
-    else if (u.level === 'Huyện' && p.level !== 'Tỉnh') problems.push(`${at}: đơn vị cấp huyện ${u.code} phải thuộc một tỉnh`);
-    else if (u.level === 'Tỉnh' && p.level !== 'Quốc gia') problems.push(`${at}: đơn vị cấp tỉnh ${u.code} chỉ có thể thuộc cấp quốc gia`);
+    else if (u.level === 'Huyện' && p.level !== 'Tỉnh')
+      problems.push(`${at}: đơn vị cấp huyện ${u.code} phải thuộc một tỉnh`);
+    else if (u.level === 'Tỉnh' && p.level !== 'Quốc gia')
+      problems.push(`${at}: đơn vị cấp tỉnh ${u.code} chỉ có thể thuộc cấp quốc gia`);
     else if (u.level === 'Quốc gia') problems.push(`${at}: đơn vị cấp quốc gia ${u.code} không có cấp trên`);
   }
   // Cycles: walk up from every unit; a walk longer than the list has looped.
@@ -208,7 +221,10 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
   }
   const roots = units.filter((u) => !u.parent);
   if (roots.length === 0 && units.length) problems.push('không có đơn vị gốc (đơn vị cấp tỉnh không có mã cấp trên)');
-  if (roots.length > 1) problems.push(`có ${roots.length} đơn vị gốc (${roots.map((r) => r.code).join(', ')}); danh mục chỉ được có một tỉnh`);
+  if (roots.length > 1)
+    problems.push(
+      `có ${roots.length} đơn vị gốc (${roots.map((r) => r.code).join(', ')}); danh mục chỉ được có một tỉnh`,
+    );
   if (units.length === 0) problems.push('danh mục không có đơn vị nào');
   if (problems.length) throw new HierarchyError(problems, file);
 
@@ -216,7 +232,11 @@ export function buildHierarchy(rows: UnitRow[], file = 'danh mục'): Hierarchy 
 }
 
 /** Indexes units already known to be a tree under `root` (checked by buildHierarchy, or shipped data). */
-export function makeHierarchy(units: AdminUnit[], root: AdminUnit, extra: Pick<Hierarchy, 'edition' | 'explainUnknown' | 'explainName'> = {}): Hierarchy {
+export function makeHierarchy(
+  units: AdminUnit[],
+  root: AdminUnit,
+  extra: Pick<Hierarchy, 'edition' | 'explainUnknown' | 'explainName'> = {},
+): Hierarchy {
   const byCode = new Map<string, AdminUnit>(units.map((u) => [u.code, u]));
   const childrenOf = new Map<string, AdminUnit[]>();
   for (const u of units) {
@@ -246,7 +266,12 @@ export function makeHierarchy(units: AdminUnit[], root: AdminUnit, extra: Pick<H
     ancestors(code) {
       const out: AdminUnit[] = [];
       if (code === root.code) return out;
-      for (let u = byCode.get(byCode.get(code)?.parent ?? ''); u; u = u.parent && u !== root ? byCode.get(u.parent) : undefined) out.push(u);
+      for (
+        let u = byCode.get(byCode.get(code)?.parent ?? '');
+        u;
+        u = u.parent && u !== root ? byCode.get(u.parent) : undefined
+      )
+        out.push(u);
       return out;
     },
     communesUnder: (code) => communes.get(code) ?? 0,
@@ -256,9 +281,10 @@ export function makeHierarchy(units: AdminUnit[], root: AdminUnit, extra: Pick<H
       const exact = byCode.get(s);
       if (!/^\d+$/.test(s)) return exact;
       // A code typed as a number lost its leading zeros: try the code lengths the list uses.
-      const candidates = [exact, ...lengths.filter((len) => len > s.length).map((len) => byCode.get(s.padStart(len, '0')))].filter(
-        (u): u is AdminUnit => u !== undefined,
-      );
+      const candidates = [
+        exact,
+        ...lengths.filter((len) => len > s.length).map((len) => byCode.get(s.padStart(len, '0'))),
+      ].filter((u): u is AdminUnit => u !== undefined);
       if (candidates.length > 1 && name) return candidates.find((u) => sameUnitName(name, u.name)) ?? candidates[0];
       return candidates[0];
     },
@@ -272,7 +298,11 @@ export function subHierarchy(h: Hierarchy, code: string): Hierarchy {
   if (!top) throw new Error(`subHierarchy: no unit ${code}`);
   if (top === h.root) return h;
   const root: AdminUnit = { ...top, parent: null };
-  return makeHierarchy([root, ...h.descendants(code)], root, { edition: h.edition, explainUnknown: h.explainUnknown, explainName: h.explainName });
+  return makeHierarchy([root, ...h.descendants(code)], root, {
+    edition: h.edition,
+    explainUnknown: h.explainUnknown,
+    explainName: h.explainName,
+  });
 }
 
 /**

@@ -11,7 +11,12 @@ export function parseCsv(text: string): string[][] {
   const firstLine = src.slice(0, src.search(/\r?\n|$/));
   const delimiter = count(firstLine, ';') > count(firstLine, ',') ? ';' : ',';
   // relax_quotes: a quote inside an unquoted field is a character of it, as Excel reads it.
-  const rows: string[][] = parse(src, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true });
+  const rows: string[][] = parse(src, {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+  });
   return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }
 

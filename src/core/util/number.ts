@@ -12,7 +12,10 @@ const EMPTY_MARKS = new Set(['', '-', '–', '—', '_']);
 
 /** Reads a figure typed as text the way a Vietnamese office writes it. */
 export function parseNumberText(input: string): ParsedText {
-  const s = input.normalize('NFC').replace(/[\s\u00A0\u202F]+/g, ' ').trim();
+  const s = input
+    .normalize('NFC')
+    .replace(/[\s\u00A0\u202F]+/g, ' ')
+    .trim();
   if (EMPTY_MARKS.has(s)) return { kind: 'empty' };
   const sign = /^[-−]\s*/.test(s) ? -1 : 1;
   const body = s.replace(/^[-−+]\s*/, '').replace(/(\d) (?=\d{3}(\D|$))/g, '$1');
@@ -22,7 +25,8 @@ export function parseNumberText(input: string): ParsedText {
   m = /^(\d+)(?:,(\d+))?$/.exec(body);
   if (m) {
     // "1,234" reads as 1234 in English style and 1,234 in Vietnamese: refuse to guess.
-    if (m[2]?.length === 3 && m[1] !== '0') return { kind: 'ambiguous', reading: 'dấu phẩy hay dấu phân cách hàng nghìn' };
+    if (m[2]?.length === 3 && m[1] !== '0')
+      return { kind: 'ambiguous', reading: 'dấu phẩy hay dấu phân cách hàng nghìn' };
     return { kind: 'number', value: sign * Number(m[1] + (m[2] ? `.${m[2]}` : '')) };
   }
   // "12.5": a decimal point in English style, or a mistyped thousands group.
@@ -35,7 +39,8 @@ const formats = new Map<number, Intl.NumberFormat>();
 /** The format to `decimals` decimals, made once: messages of a file with thousands of errors use it as often. */
 function groupingTo(decimals: number): Intl.NumberFormat {
   let f = formats.get(decimals);
-  if (!f) formats.set(decimals, (f = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: decimals, useGrouping: true })));
+  if (!f)
+    formats.set(decimals, (f = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: decimals, useGrouping: true })));
   return f;
 }
 

@@ -21,7 +21,12 @@ export function quarterPeriod(year: number, quarter: number): Period {
 
 /** Every period of a year, in the order a person picks them: Năm, 6 tháng, 9 tháng, Quý I–IV. */
 export function periodsOfYear(year: number): Period[] {
-  return [yearPeriod(year), halfYearPeriod(year), nineMonthPeriod(year), ...[1, 2, 3, 4].map((q) => quarterPeriod(year, q))];
+  return [
+    yearPeriod(year),
+    halfYearPeriod(year),
+    nineMonthPeriod(year),
+    ...[1, 2, 3, 4].map((q) => quarterPeriod(year, q)),
+  ];
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

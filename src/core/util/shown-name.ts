@@ -30,7 +30,7 @@ export function shownName(name: string | Uint8Array): string {
   if (isUtf8(name)) return escapeText(utf8.decode(name));
   let out = '';
   let run = 0; // start of the current run of valid sequences
-  for (let i = 0; i < name.length; ) {
+  for (let i = 0; i < name.length;) {
     const len = sequenceLength(name, i);
     if (len) {
       i += len;

@@ -13,7 +13,9 @@ export function normalizeLabel(s: unknown): string {
 
 /** Text shown back to a user: NFC, trimmed. */
 export function cleanText(s: unknown): string {
-  return String(s ?? '').normalize('NFC').trim();
+  return String(s ?? '')
+    .normalize('NFC')
+    .trim();
 }
 
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;

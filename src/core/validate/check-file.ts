@@ -39,11 +39,26 @@ export interface CheckOptions {
 
 /** The result for a file that could not be read at all (missing, too large, not a workbook…). */
 export function unreadable(file: string, issue: Issue): CheckedFile {
-  return { file, valid: false, unit: null, period: null, periodLabel: null, errors: [issue], warnings: [], submission: null, catalogue: null, figures: null };
+  return {
+    file,
+    valid: false,
+    unit: null,
+    period: null,
+    periodLabel: null,
+    errors: [issue],
+    warnings: [],
+    submission: null,
+    catalogue: null,
+    figures: null,
+  };
 }
 
 /** Reads and validates one submission from its bytes; `file` is the name it is known by in messages. */
-export async function checkSubmission(bytes: Uint8Array, file: string, options: CheckOptions = {}): Promise<CheckedFile> {
+export async function checkSubmission(
+  bytes: Uint8Array,
+  file: string,
+  options: CheckOptions = {},
+): Promise<CheckedFile> {
   return checkRead(await readSubmissionBytes(bytes, file, options.limits), file, options);
 }
 
@@ -53,7 +68,18 @@ export function checkRead(read: ReadResult, file: string, options: CheckOptions 
   const readErrors = sortIssues(read.issues.filter((i) => i.severity === 'error'));
   const readWarnings = sortIssues(read.issues.filter((i) => i.severity === 'warning'));
   if (!read.submission || !read.catalogue)
-    return { file, valid: false, unit: null, period: null, periodLabel: null, errors: readErrors, warnings: readWarnings, submission: null, catalogue: null, figures: null };
+    return {
+      file,
+      valid: false,
+      unit: null,
+      period: null,
+      periodLabel: null,
+      errors: readErrors,
+      warnings: readWarnings,
+      submission: null,
+      catalogue: null,
+      figures: null,
+    };
   const { unitCode: code, unitName, period } = read.submission.info;
   const units = typeof options.units === 'function' ? options.units(period) : options.units;
   const resolved = code === null ? null : (units?.resolve(code, unitName)?.code ?? code);

@@ -27,7 +27,12 @@ interface Evaluated {
 type Build = (e: Evaluated) => Finding;
 
 const codesIn = (terms: Term[]) => terms.flatMap((t) => ('code' in t ? [t.code] : []));
-const against = (e: Evaluated) => ({ indicator: e.ind.code, other: e.other!.ind.code, otherValue: e.other!.value, otherCell: e.other!.cell });
+const against = (e: Evaluated) => ({
+  indicator: e.ind.code,
+  other: e.other!.ind.code,
+  otherValue: e.other!.value,
+  otherCell: e.other!.cell,
+});
 
 /**
  * The message of each rule an edition's data may name, from what the engine found. Adding a rule an edition can
@@ -36,12 +41,29 @@ const against = (e: Evaluated) => ({ indicator: e.ind.code, other: e.other!.ind.
 export const CHECK_FINDINGS: Record<string, Build> = {
   'part-exceeds-whole': (e) => ({
     rule: 'part-exceeds-whole',
-    params: { indicator: e.ind.code, measure: e.rule.at.measure, value: e.left, whole: e.other!.ind.code, wholeName: e.other!.ind.name, wholeValue: e.right, wholeCell: e.other!.cell },
+    params: {
+      indicator: e.ind.code,
+      measure: e.rule.at.measure,
+      value: e.left,
+      whole: e.other!.ind.code,
+      wholeName: e.other!.ind.name,
+      wholeValue: e.right,
+      wholeCell: e.other!.cell,
+    },
     cell: e.cell,
   }),
   'included-exceeds-total': (e) => ({
     rule: 'included-exceeds-total',
-    params: { indicator: e.ind.code, measure: e.rule.at.measure, value: e.left, whole: e.other!.ind.code, wholeName: e.other!.ind.name, wholeValue: e.right, wholeCell: e.other!.cell, severity: e.rule.severity },
+    params: {
+      indicator: e.ind.code,
+      measure: e.rule.at.measure,
+      value: e.left,
+      whole: e.other!.ind.code,
+      wholeName: e.other!.ind.name,
+      wholeValue: e.right,
+      wholeCell: e.other!.cell,
+      severity: e.rule.severity,
+    },
     cell: e.cell,
   }),
   'parts-exceed-whole': (e) => ({
@@ -73,17 +95,36 @@ export const CHECK_FINDINGS: Record<string, Build> = {
   }),
   'members-per-unit-unusual': (e) => ({
     rule: 'members-per-unit-unusual',
-    params: { indicator: e.ind.code, value: e.left, other: e.other!.ind.code, otherUnit: e.other!.ind.unit, otherValue: e.other!.value, lo: e.rule.params.lo!, hi: e.rule.params.hi! },
+    params: {
+      indicator: e.ind.code,
+      value: e.left,
+      other: e.other!.ind.code,
+      otherUnit: e.other!.ind.unit,
+      otherValue: e.other!.value,
+      lo: e.rule.params.lo!,
+      hi: e.rule.params.hi!,
+    },
     cell: e.cell,
   }),
-  'victims-fewer-than-cases': (e) => ({ rule: 'victims-fewer-than-cases', params: { ...against(e), value: e.left }, cell: e.cell }),
+  'victims-fewer-than-cases': (e) => ({
+    rule: 'victims-fewer-than-cases',
+    params: { ...against(e), value: e.left },
+    cell: e.cell,
+  }),
   'value-above-reference': (e) => {
     const codes = e.rule.right.flatMap((t) => ('code' in t ? [t.code] : []));
     const sum = codes.length > 1 ? { other: codes.join(' + '), otherValue: e.right } : {};
     const money = e.ind.kind === 'money';
     return {
       rule: 'value-above-reference',
-      params: { ...against(e), ...sum, value: e.left, otherName: codes.length > 1 ? 'tổng' : e.other!.ind.name, severity: e.rule.severity, money },
+      params: {
+        ...against(e),
+        ...sum,
+        value: e.left,
+        otherName: codes.length > 1 ? 'tổng' : e.other!.ind.name,
+        severity: e.rule.severity,
+        money,
+      },
       cell: e.cell,
     };
   },
@@ -92,10 +133,20 @@ export const CHECK_FINDINGS: Record<string, Build> = {
     params: { indicator: e.ind.code, value: e.right, parts: codesIn(e.rule.left), partsValue: e.left },
     cell: e.cell,
   }),
-  'value-above-max': (e) => ({ rule: 'value-above-max', params: { indicator: e.ind.code, value: e.left, max: e.rule.params.max! }, cell: e.cell }),
+  'value-above-max': (e) => ({
+    rule: 'value-above-max',
+    params: { indicator: e.ind.code, value: e.left, max: e.rule.params.max! },
+    cell: e.cell,
+  }),
   'value-above-max-per-commune': (e) => ({
     rule: 'value-above-max-per-commune',
-    params: { indicator: e.ind.code, value: e.left, max: e.rule.params.max!, communes: e.right / e.rule.params.max!, unitName: e.unitName ?? '' },
+    params: {
+      indicator: e.ind.code,
+      value: e.left,
+      max: e.rule.params.max!,
+      communes: e.right / e.rule.params.max!,
+      unitName: e.unitName ?? '',
+    },
     cell: e.cell,
   }),
   'term-out-of-window': (e) => ({
@@ -123,15 +174,32 @@ export const CHECK_FINDINGS: Record<string, Build> = {
   }),
   'event-out-of-period': (e) => ({
     rule: 'event-out-of-period',
-    params: { indicator: e.ind.code, value: e.left, date: e.rule.words!.date!.split('-').reverse().join('/'), period: e.periodLabel ?? '' },
+    params: {
+      indicator: e.ind.code,
+      value: e.left,
+      date: e.rule.words!.date!.split('-').reverse().join('/'),
+      period: e.periodLabel ?? '',
+    },
     cell: e.cell,
   }),
-  'communes-exceed-units': (e) => ({ rule: 'communes-exceed-units', params: { indicator: e.ind.code, value: e.left, unitName: e.unitName!, max: e.right }, cell: e.cell }),
+  'communes-exceed-units': (e) => ({
+    rule: 'communes-exceed-units',
+    params: { indicator: e.ind.code, value: e.left, unitName: e.unitName!, max: e.right },
+    cell: e.cell,
+  }),
   'communes-of-type-exceed': (e) => {
-    const type = e.rule.right.find((t): t is Extract<Term, { communes: string | null }> => 'communes' in t)?.communes ?? '';
+    const type =
+      e.rule.right.find((t): t is Extract<Term, { communes: string | null }> => 'communes' in t)?.communes ?? '';
     return {
       rule: 'communes-of-type-exceed',
-      params: { indicator: e.ind.code, value: e.left, unitName: e.unitName!, type, max: e.right, severity: e.rule.severity },
+      params: {
+        indicator: e.ind.code,
+        value: e.left,
+        unitName: e.unitName!,
+        type,
+        max: e.right,
+        severity: e.rule.severity,
+      },
       cell: e.cell,
     };
   },
@@ -146,7 +214,15 @@ export function valueOf(cell: CellValue | undefined, setAside?: ReadonlySet<Cell
 function holds(l: number, op: Operator, r: number): boolean {
   // A tolerance for money's decimals summed in binary.
   const eps = 1e-9;
-  return op === '<=' ? l <= r + eps : op === '>=' ? l >= r - eps : op === '<' ? l < r - eps : op === '>' ? l > r + eps : Math.abs(l - r) <= eps;
+  return op === '<='
+    ? l <= r + eps
+    : op === '>='
+      ? l >= r - eps
+      : op === '<'
+        ? l < r - eps
+        : op === '>'
+          ? l > r + eps
+          : Math.abs(l - r) <= eps;
 }
 
 export interface RuleContext {
@@ -161,7 +237,11 @@ export interface RuleContext {
 }
 
 /** The sum of a side; undefined when it cannot be evaluated (unreadable figure, unknown units, or skipped as missing). */
-function side(terms: Term[], rule: CheckRule, ctx: RuleContext): { sum: number; missing: number; total: number } | undefined {
+function side(
+  terms: Term[],
+  rule: CheckRule,
+  ctx: RuleContext,
+): { sum: number; missing: number; total: number } | undefined {
   let sum = 0;
   let missing = 0;
   for (const t of terms) {
@@ -216,7 +296,9 @@ export function evaluate(rule: CheckRule, ctx: RuleContext): Finding | undefined
   if (!left || !right || skipped(rule, [left, right]) || holds(left.sum, rule.op, right.sum)) return undefined;
   const row = ctx.sub.rows.get(rule.at.code);
   const cell = row?.cells[rule.at.measure];
-  const otherTerm = [...rule.right, ...(rule.when?.terms ?? [])].find((t): t is Extract<Term, { code: string }> => 'code' in t);
+  const otherTerm = [...rule.right, ...(rule.when?.terms ?? [])].find(
+    (t): t is Extract<Term, { code: string }> => 'code' in t,
+  );
   const otherCell = otherTerm && ctx.sub.rows.get(otherTerm.code)?.cells[otherTerm.measure];
   const build = CHECK_FINDINGS[rule.rule]!;
   return build({
@@ -226,7 +308,11 @@ export function evaluate(rule: CheckRule, ctx: RuleContext): Finding | undefined
     value: cell?.value ?? null,
     cell: cell?.ref ?? row?.cells.total?.ref,
     ind: ctx.catalogue.byCode.get(rule.at.code)!,
-    other: otherTerm && { ind: ctx.catalogue.byCode.get(otherTerm.code)!, value: otherCell?.value ?? 0, cell: otherCell?.ref.cell ?? '' },
+    other: otherTerm && {
+      ind: ctx.catalogue.byCode.get(otherTerm.code)!,
+      value: otherCell?.value ?? 0,
+      cell: otherCell?.ref.cell ?? '',
+    },
     unitName: ctx.unit ? (ctx.units?.resolve(ctx.unit.code)?.name ?? ctx.unit.name) : undefined,
     periodLabel: ctx.sub.info.period?.label,
     catalogue: ctx.catalogue,

@@ -1,4 +1,12 @@
-import { BREAKDOWNS, measuresOf, MONEY_IN_DONG_AT, type BoundLevel, type Catalogue, type Indicator, type Level } from '../catalogue/catalogue.js';
+import {
+  BREAKDOWNS,
+  measuresOf,
+  MONEY_IN_DONG_AT,
+  type BoundLevel,
+  type Catalogue,
+  type Indicator,
+  type Level,
+} from '../catalogue/catalogue.js';
 import { PROVINCE_OWN_SCOPE } from '../form/layout.js';
 import { normalizeLabel } from '../util/text.js';
 import type { CellValue, Figures, Issue, Submission, UnitRef } from '../model.js';
@@ -67,7 +75,11 @@ function checkInfo(sub: Submission, ctx: ValidationContext, findings: Finding[])
   const found = ctx.units.resolve(info.unitCode, info.unitName);
   if (!found) {
     const otherEdition = ctx.units.explainUnknown?.(info.unitCode);
-    findings.push({ rule: 'unit-unknown', params: { value: info.unitCode, ...(otherEdition ? { otherEdition } : {}) }, cell: infoRefs.unitCode });
+    findings.push({
+      rule: 'unit-unknown',
+      params: { value: info.unitCode, ...(otherEdition ? { otherEdition } : {}) },
+      cell: infoRefs.unitCode,
+    });
     return { code: info.unitCode, name: info.unitName ?? '' };
   }
   if (info.unitName && !sameUnitName(info.unitName, found.name)) {
@@ -80,7 +92,6 @@ function checkInfo(sub: Submission, ctx: ValidationContext, findings: Finding[])
   }
   return { code: found.code, name: found.name };
 }
-
 
 /**
  * A report has figures: a form whose every figure cell is empty (or "-") is a blank form sent back, not a report.
@@ -118,7 +129,13 @@ function figuresOf(sub: Submission, catalogue: Catalogue): Figures {
  * Each figure alone: of the right kind for its indicator (value-checks.ts), and only in a column that applies to
  * it (a value in a greyed cell is an error of its own). One finding per cell, in catalogue order.
  */
-function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, findings: Finding[], setAside: SetAside): void {
+function checkKinds(
+  sub: Submission,
+  catalogue: Catalogue,
+  figures: Figures,
+  findings: Finding[],
+  setAside: SetAside,
+): void {
   for (const ind of catalogue.indicators) {
     const row = sub.rows.get(ind.code);
     const fig = figures[ind.code]!;
@@ -128,7 +145,12 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
       if (v === null || v === undefined) continue;
       const rule = valueFinding(ind, v);
       if (!rule) continue;
-      const figure = { indicator: ind.code, measure: m, value: cell?.value ?? null, ...(cell?.text ? { text: cell.text } : {}) };
+      const figure = {
+        indicator: ind.code,
+        measure: m,
+        value: cell?.value ?? null,
+        ...(cell?.text ? { text: cell.text } : {}),
+      };
       findings.push(
         rule === 'value-not-whole'
           ? { rule, params: { ...figure, indicatorName: ind.name, unit: ind.unit }, cell: cell?.ref }
@@ -140,7 +162,11 @@ function checkKinds(sub: Submission, catalogue: Catalogue, figures: Figures, fin
     for (const m of BREAKDOWNS) {
       if (ind.breakdowns.includes(m) || fig[m] === undefined) continue;
       const cell = row?.cells[m];
-      findings.push({ rule: 'breakdown-not-applicable', params: { indicator: ind.code, measure: m, value: cell!.value! }, cell: cell?.ref });
+      findings.push({
+        rule: 'breakdown-not-applicable',
+        params: { indicator: ind.code, measure: m, value: cell!.value! },
+        cell: cell?.ref,
+      });
       delete fig[m];
     }
   }
@@ -170,7 +196,13 @@ function checkLevels(sub: Submission, ctx: ValidationContext, findings: Finding[
       if (!cell || cell.value === null || cell.kps || cell.invalid || setAside.has(cell)) continue;
       findings.push({
         rule: 'level-not-applicable',
-        params: { indicator: ind.code, measure: m, value: cell.value, own: level === 'tinh', levels: ind.levels.map((l) => LEVEL_NAMES[l]) },
+        params: {
+          indicator: ind.code,
+          measure: m,
+          value: cell.value,
+          own: level === 'tinh',
+          levels: ind.levels.map((l) => LEVEL_NAMES[l]),
+        },
         cell: cell.ref,
       });
       setAside.add(cell); // no cross rule on a figure that is not this level's
@@ -178,7 +210,10 @@ function checkLevels(sub: Submission, ctx: ValidationContext, findings: Finding[
   }
 }
 
-const LEVEL_NAMES: Record<Level, string> = { xa: 'đơn vị cấp xã', tinh: 'cơ quan, đơn vị cấp tỉnh (tệp riêng của tỉnh)' };
+const LEVEL_NAMES: Record<Level, string> = {
+  xa: 'đơn vị cấp xã',
+  tinh: 'cơ quan, đơn vị cấp tỉnh (tệp riêng của tỉnh)',
+};
 
 /**
  * Figures far beyond what a unit of its level can have. Money ≥ 1.000.000 triệu đồng can only be đồng typed in
@@ -203,7 +238,15 @@ function checkMagnitudes(sub: Submission, ctx: ValidationContext, findings: Find
       if (bound !== undefined && v > bound)
         findings.push({
           rule: 'value-above-level-bound',
-          params: { indicator: ind.code, measure: m, value: v, unit: ind.unit, level: level!, bound, money: ind.kind === 'money' },
+          params: {
+            indicator: ind.code,
+            measure: m,
+            value: v,
+            unit: ind.unit,
+            level: level!,
+            bound,
+            money: ind.kind === 'money',
+          },
           cell: cell.ref,
         });
     }
@@ -242,19 +285,36 @@ function checkIndicator(
 
   // Rules across indicators, from the edition's data (part_of, check, checks.csv): evaluated in this indicator's turn.
   for (const rule of ctx.catalogue.rulesAt.get(ind.code) ?? []) {
-    const found = evaluate(rule, { sub, catalogue: ctx.catalogue, units: ctx.units, unit, setAside, firstDay: ctx.firstDay });
+    const found = evaluate(rule, {
+      sub,
+      catalogue: ctx.catalogue,
+      units: ctx.units,
+      unit,
+      setAside,
+      firstDay: ctx.firstDay,
+    });
     if (found) findings.push(found);
   }
 }
 
 /** DHIS2-style outlier flag against last period: more than 5× up or down, and at least 20 in absolute change. */
-function checkOutliers(sub: Submission, ctx: ValidationContext, previous: Figures, findings: Finding[], setAside: SetAside): void {
+function checkOutliers(
+  sub: Submission,
+  ctx: ValidationContext,
+  previous: Figures,
+  findings: Finding[],
+  setAside: SetAside,
+): void {
   for (const ind of ctx.catalogue.indicators) {
     const row = sub.rows.get(ind.code);
     const now = valueOf(row?.cells.total, setAside);
     const before = previous[ind.code]?.total;
     if (now == null || before == null || Math.abs(now - before) < 20) continue;
     if (now > before * 5 || now * 5 < before)
-      findings.push({ rule: 'outlier-vs-previous', params: { indicator: ind.code, value: now, previous: before }, cell: row!.cells.total!.ref });
+      findings.push({
+        rule: 'outlier-vs-previous',
+        params: { indicator: ind.code, value: now, previous: before },
+        cell: row!.cells.total!.ref,
+      });
   }
 }

@@ -1,11 +1,30 @@
 import type { Issue } from '../model.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
 import { normalizeLabel } from '../util/text.js';
-import { CONTENT_TYPE, isRelType, MAIN_NAMESPACES, NS, REL_NAMESPACES, relType, type Flavor } from '../ooxml/namespaces.js';
+import {
+  CONTENT_TYPE,
+  isRelType,
+  MAIN_NAMESPACES,
+  NS,
+  REL_NAMESPACES,
+  relType,
+  type Flavor,
+} from '../ooxml/namespaces.js';
 import { OfficePackage } from '../ooxml/package.js';
 import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
 import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
-import { asUtf8, editXml, escapeXml, isUtf16, joinChunks, visitXml, XmlEditor, XmlError, type Scope, type StartTag } from '../ooxml/xml.js';
+import {
+  asUtf8,
+  editXml,
+  escapeXml,
+  isUtf16,
+  joinChunks,
+  visitXml,
+  XmlEditor,
+  XmlError,
+  type Scope,
+  type StartTag,
+} from '../ooxml/xml.js';
 
 /**
  * The copy of a rejected submission sent back to its unit ("tra-lai"): the same workbook, every problem cell
@@ -44,7 +63,8 @@ export function annotateWorkbook(bytes: Uint8Array, issues: Issue[], options: An
     const copy = annotate(new OfficePackage(bytes, limits, options.codec), issues, options);
     return copy ? { ok: true, bytes: copy } : { ok: false, reason: 'unreadable' };
   } catch (err) {
-    if (err instanceof PackageError) return { ok: false, reason: err.reason === 'too-large' ? 'too-large' : 'unreadable' };
+    if (err instanceof PackageError)
+      return { ok: false, reason: err.reason === 'too-large' ? 'too-large' : 'unreadable' };
     if (err instanceof XmlError) return { ok: false, reason: 'unreadable' };
     throw err;
   }
@@ -65,7 +85,8 @@ interface Mark {
 }
 
 function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions): Uint8Array | null {
-  const doc = pkg.officeDocument() ?? (pkg.has('xl/workbook.xml') ? { path: pkg.nameOf('xl/workbook.xml'), flavor: null } : null);
+  const doc =
+    pkg.officeDocument() ?? (pkg.has('xl/workbook.xml') ? { path: pkg.nameOf('xl/workbook.xml'), flavor: null } : null);
   if (!doc) return null;
   const workbookPath = doc.path;
   const workbookBytes = pkg.part(workbookPath)!;
@@ -93,7 +114,13 @@ function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions)
       mark.error ||= issue.severity === 'error';
     } else {
       marks++;
-      cells.set(issue.cell, { row: Number(at[2]), col: columnNumber(at[1]!), ref: issue.cell, error: issue.severity === 'error', issues: [issue] });
+      cells.set(issue.cell, {
+        row: Number(at[2]),
+        col: columnNumber(at[1]!),
+        ref: issue.cell,
+        error: issue.severity === 'error',
+        issues: [issue],
+      });
     }
   }
 
@@ -118,15 +145,34 @@ function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions)
 
   // The list sheet, first in the workbook and the one that opens.
   const baseDir = folderOf(workbookPath);
-  const listPath = freeName((n) => pkg.has(n), (n) => `${baseDir}worksheets/sheet${n}.xml`);
-  pkg.set(listPath, encode(listSheet(issues, options.file, sheets.map((s) => s.name), styles, flavor)));
+  const listPath = freeName(
+    (n) => pkg.has(n),
+    (n) => `${baseDir}worksheets/sheet${n}.xml`,
+  );
+  pkg.set(
+    listPath,
+    encode(
+      listSheet(
+        issues,
+        options.file,
+        sheets.map((s) => s.name),
+        styles,
+        flavor,
+      ),
+    ),
+  );
   if (styles.ok && stylesPath) pkg.set(stylesPath, styles.write(pkg.part(stylesPath)!));
-  const [listId] = pkg.addRelationships(workbookPath, [{ type: relType(flavor, 'worksheet'), target: relativeTarget(workbookPath, listPath) }]);
+  const [listId] = pkg.addRelationships(workbookPath, [
+    { type: relType(flavor, 'worksheet'), target: relativeTarget(workbookPath, listPath) },
+  ]);
   pkg.addContentTypes({ overrides: [[listPath, CONTENT_TYPE.worksheet]] });
   const names = new Set(sheets.map((s) => normalizeLabel(s.name)));
   let listName = ERRORS_SHEET;
   for (let i = 2; names.has(normalizeLabel(listName)); i++) listName = `${ERRORS_SHEET} (${i})`;
-  pkg.set(workbookPath, editWorkbook(workbookBytes, { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor }));
+  pkg.set(
+    workbookPath,
+    editWorkbook(workbookBytes, { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor }),
+  );
   return pkg.write();
 }
 
@@ -151,8 +197,12 @@ function readWorkbook(bytes: Uint8Array, rels: { id: string; target: string; ext
   visitXml(bytes, {
     open(tag) {
       if (tag.depth === 1) {
-        if (tag.local !== 'workbook' || !MAIN_NAMESPACES.includes(tag.ns as never)) throw new XmlError('not a workbook');
-        flavor = tag.ns === NS.mainStrict ? { main: NS.mainStrict, rel: NS.relStrict, strict: true } : { main: NS.main, rel: NS.rel, strict: false };
+        if (tag.local !== 'workbook' || !MAIN_NAMESPACES.includes(tag.ns as never))
+          throw new XmlError('not a workbook');
+        flavor =
+          tag.ns === NS.mainStrict
+            ? { main: NS.mainStrict, rel: NS.relStrict, strict: true }
+            : { main: NS.main, rel: NS.rel, strict: false };
       } else if (tag.local === 'sheets') hasSheets = true;
       else if (tag.local === 'sheet' && tag.depth === 3) {
         const id = tag.attr('id', REL_NAMESPACES) ?? anyPrefixedId(tag);
@@ -171,12 +221,18 @@ function anyPrefixedId(tag: StartTag): string | undefined {
 }
 
 /** The workbook part with the list sheet first and active, sheet-scoped names shifted one place right. */
-function editWorkbook(bytes: Uint8Array, list: { name: string; sheetId: number; relId: string; flavor: Flavor }): Uint8Array {
+function editWorkbook(
+  bytes: Uint8Array,
+  list: { name: string; sheetId: number; relId: string; flavor: Flavor },
+): Uint8Array {
   return editXml(bytes, {
     open(tag, edit) {
       if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
       if (tag.local === 'sheets' && tag.depth === 2) {
-        const attrs: [string | null, string, string, string?][] = [[null, 'name', list.name], [null, 'sheetId', String(list.sheetId)]];
+        const attrs: [string | null, string, string, string?][] = [
+          [null, 'name', list.name],
+          [null, 'sheetId', String(list.sheetId)],
+        ];
         attrs.push([list.flavor.rel, 'id', list.relId, 'r']);
         edit.rewrite({}, tag.scope.build(tag.ns, 'sheet', attrs));
       } else if (tag.local === 'definedName') {
@@ -216,7 +272,16 @@ function isSelected(pkg: OfficePackage, path: string): boolean {
 }
 
 /** Elements that follow `legacyDrawing` in a worksheet (ECMA-376 CT_Worksheet order). */
-const AFTER_LEGACY_DRAWING = new Set(['legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst']);
+const AFTER_LEGACY_DRAWING = new Set([
+  'legacyDrawingHF',
+  'drawingHF',
+  'picture',
+  'oleObjects',
+  'controls',
+  'webPublishItems',
+  'tableParts',
+  'extLst',
+]);
 
 /**
  * Edits one sheet part in a single streamed pass: marked cells take their fill (cells the file does not have are
@@ -238,11 +303,16 @@ function markSheet(
   let inData = false;
   let legacyDone = !legacyId;
   const styleOf = (m: Mark, current: number) => styles.withFill(current, m.error ? 'error' : 'warning');
-  const cellXml = (scope: Scope, ns: string, m: Mark) => scope.build(ns, 'c', [[null, 'r', m.ref], [null, 's', String(styleOf(m, 0))]]);
+  const cellXml = (scope: Scope, ns: string, m: Mark) =>
+    scope.build(ns, 'c', [
+      [null, 'r', m.ref],
+      [null, 's', String(styleOf(m, 0))],
+    ]);
   /** New cells of the current row left of column `before`. */
   const cellsBefore = (scope: Scope, ns: string, before: number) => {
     let text = '';
-    while (next < marks.length && marks[next]!.row === rowNum && marks[next]!.col < before) text += cellXml(scope, ns, marks[next++]!);
+    while (next < marks.length && marks[next]!.row === rowNum && marks[next]!.col < before)
+      text += cellXml(scope, ns, marks[next++]!);
     return text;
   };
   /** New rows above row `before`, each with its marked cells. */
@@ -290,12 +360,14 @@ function markSheet(
               next++;
               edit.rewrite({ s: String(styleOf(m, Number(tag.attr('s') ?? 0) || 0)) });
             }
-          } else if (tag.local === 'sheetView' && tag.attr('tabSelected') !== undefined) edit.rewrite({ tabSelected: null });
+          } else if (tag.local === 'sheetView' && tag.attr('tabSelected') !== undefined)
+            edit.rewrite({ tabSelected: null });
         },
         close(tag, edit) {
           if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
           if (inData && tag.depth === 3 && tag.local === 'row') {
-            if (next < marks.length && marks[next]!.row === rowNum) edit.before(cellsBefore(tag.scope, tag.ns, Infinity));
+            if (next < marks.length && marks[next]!.row === rowNum)
+              edit.before(cellsBefore(tag.scope, tag.ns, Infinity));
           } else if (tag.depth === 2 && tag.local === 'sheetData') {
             inData = false;
             if (next < marks.length) edit.before(rowsBefore(tag.scope, tag.ns, Infinity));
@@ -319,7 +391,6 @@ function markSheet(
   pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
 }
 
-
 /** Element names in namespace `ns` as written at `scope`, and the declaration the outermost one must carry. */
 function namesIn(scope: Scope, ns: string): { n: (local: string) => string; decl: string } {
   const el = scope.element(ns, 'x');
@@ -335,7 +406,13 @@ const VML_DECLS = ` xmlns:v="${NS.vml}" xmlns:o="${NS.office}" xmlns:x="${NS.exc
  * the id of a new VML relationship, for the sheet's `<legacyDrawing>`; null when the sheet needs none (or when its
  * comments cannot be followed: its cells are still coloured and listed).
  */
-function addComments(pkg: OfficePackage, path: string, marks: Mark[], flavor: Flavor, vmlNumber: () => number): string | null {
+function addComments(
+  pkg: OfficePackage,
+  path: string,
+  marks: Mark[],
+  flavor: Flavor,
+  vmlNumber: () => number,
+): string | null {
   const rels = pkg.relationships(path);
   const commentsRel = rels.find((r) => isRelType(r.type, 'comments') && !r.external && pkg.has(r.target));
   const vmlRel = rels.find((r) => isRelType(r.type, 'vmlDrawing') && !r.external && pkg.has(r.target));
@@ -352,7 +429,8 @@ function addComments(pkg: OfficePackage, path: string, marks: Mark[], flavor: Fl
   }
   const shown = marks.filter((m) => !existing?.taken.has(m.ref));
   if (!shown.length) return null;
-  const body = (m: Mark) => m.issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
+  const body = (m: Mark) =>
+    m.issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
   let shapes = '';
   shown.forEach((m, k) => (shapes += vmlShape(m.ref, index * 1024 + 512 + k, body(m).length)));
   const comment = (n: (l: string) => string, decl: string, m: Mark, author: number) =>
@@ -379,7 +457,10 @@ function addComments(pkg: OfficePackage, path: string, marks: Mark[], flavor: Fl
       }),
     );
   } else {
-    commentsPath = freeName((name) => pkg.has(name), (i) => `${baseDir}comments${i}.xml`);
+    commentsPath = freeName(
+      (name) => pkg.has(name),
+      (i) => `${baseDir}comments${i}.xml`,
+    );
     const n = (l: string) => l;
     pkg.set(
       commentsPath,
@@ -391,7 +472,10 @@ function addComments(pkg: OfficePackage, path: string, marks: Mark[], flavor: Fl
     added.push({ type: relType(flavor, 'comments'), target: relativeTarget(path, commentsPath) });
     pkg.addContentTypes({ overrides: [[commentsPath, CONTENT_TYPE.comments]] });
   }
-  const shapeType = '<v:shapetype' + VML_DECLS + ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
+  const shapeType =
+    '<v:shapetype' +
+    VML_DECLS +
+    ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
   let legacyId: string | null = null;
   if (vml) {
     pkg.set(
@@ -403,10 +487,15 @@ function addComments(pkg: OfficePackage, path: string, marks: Mark[], flavor: Fl
       }),
     );
   } else {
-    const vmlPath = freeName((name) => pkg.has(name), (i) => `${baseDir}drawings/vmlDrawing${i}.vml`);
+    const vmlPath = freeName(
+      (name) => pkg.has(name),
+      (i) => `${baseDir}drawings/vmlDrawing${i}.vml`,
+    );
     pkg.set(
       vmlPath,
-      encode(`<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>${shapeType}${shapes}</xml>`),
+      encode(
+        `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>${shapeType}${shapes}</xml>`,
+      ),
     );
     added.push({ type: relType(flavor, 'vmlDrawing'), target: relativeTarget(path, vmlPath) });
     pkg.addContentTypes({ defaults: [['vml', CONTENT_TYPE.vml]] });
@@ -425,7 +514,8 @@ function readComments(bytes: Uint8Array): { bytes: Uint8Array; taken: Set<string
   let hasList = false;
   visitXml(bytes, {
     open(tag) {
-      if (tag.depth === 1 && (tag.local !== 'comments' || !MAIN_NAMESPACES.includes(tag.ns as never))) throw new XmlError('not a comments part');
+      if (tag.depth === 1 && (tag.local !== 'comments' || !MAIN_NAMESPACES.includes(tag.ns as never)))
+        throw new XmlError('not a comments part');
       if (tag.local === 'commentList') hasList = true;
       else if (tag.local === 'comment') taken.add(tag.attr('ref') ?? '');
       else if (tag.local === 'author') author = '';
@@ -484,13 +574,15 @@ class StyleEditor {
     if (!bytes) return;
     const seen = new Set<string>();
     let container: keyof StyleEditor['baseCount'] | null = null;
-    let xf: { name: string; attrs: { name: string; raw: string }[]; innerFrom: number; selfClosing: boolean } | null = null;
+    let xf: { name: string; attrs: { name: string; raw: string }[]; innerFrom: number; selfClosing: boolean } | null =
+      null;
     const utf8 = asUtf8(bytes);
     const decoder = new TextDecoder();
     try {
       visitXml(utf8, {
         open: (tag) => {
-          if (tag.depth === 1 && (tag.local !== 'styleSheet' || !MAIN_NAMESPACES.includes(tag.ns as never))) throw new XmlError('not a styles part');
+          if (tag.depth === 1 && (tag.local !== 'styleSheet' || !MAIN_NAMESPACES.includes(tag.ns as never)))
+            throw new XmlError('not a styles part');
           if (tag.depth === 2 && (tag.local === 'fills' || tag.local === 'fonts' || tag.local === 'cellXfs')) {
             container = tag.local;
             seen.add(tag.local);
@@ -503,7 +595,11 @@ class StyleEditor {
         close: (tag) => {
           if (tag.depth === 2) container = null;
           else if (tag.depth === 3 && xf) {
-            this.baseXfs.push({ name: xf.name, attrs: xf.attrs, inner: xf.selfClosing ? null : decoder.decode(utf8.subarray(xf.innerFrom, tag.at)) });
+            this.baseXfs.push({
+              name: xf.name,
+              attrs: xf.attrs,
+              inner: xf.selfClosing ? null : decoder.decode(utf8.subarray(xf.innerFrom, tag.at)),
+            });
             xf = null;
           }
         },
@@ -525,13 +621,19 @@ class StyleEditor {
   }
 
   private addFill(rgb: string): number {
-    this.fills.push((n) => `<${n('fill')}><${n('patternFill')} patternType="solid"><${n('fgColor')} rgb="${rgb}"/><${n('bgColor')} indexed="64"/></${n('patternFill')}></${n('fill')}>`);
+    this.fills.push(
+      (n) =>
+        `<${n('fill')}><${n('patternFill')} patternType="solid"><${n('fgColor')} rgb="${rgb}"/><${n('bgColor')} indexed="64"/></${n('patternFill')}></${n('fill')}>`,
+    );
     return this.baseCount.fills + this.fills.length - 1;
   }
 
   private addFont(inner: string): number {
     // `inner` is written with bare names; each becomes the part's own spelling.
-    this.fonts.push((n) => `<${n('font')}>${inner.replace(/<(\/?)(\w+)/g, (_, slash: string, local: string) => `<${slash}${n(local)}`)}</${n('font')}>`);
+    this.fonts.push(
+      (n) =>
+        `<${n('font')}>${inner.replace(/<(\/?)(\w+)/g, (_, slash: string, local: string) => `<${slash}${n(local)}`)}</${n('font')}>`,
+    );
     return this.baseCount.fonts + this.fonts.length - 1;
   }
 
@@ -547,10 +649,14 @@ class StyleEditor {
     const fillId = this.fill(kind);
     const xf = this.baseXfs[base] ?? this.baseXfs[0];
     let index: number;
-    if (!xf) index = this.addXf((n) => `<${n('xf')} numFmtId="0" fontId="0" fillId="${fillId}" borderId="0" applyFill="1"/>`);
+    if (!xf)
+      index = this.addXf((n) => `<${n('xf')} numFmtId="0" fontId="0" fillId="${fillId}" borderId="0" applyFill="1"/>`);
     else {
       // The unit's own format, copied as written (its prefix included), with the fill set.
-      const attrs = xf.attrs.filter((a) => a.name !== 'fillId' && a.name !== 'applyFill').map((a) => ` ${a.name}="${a.raw}"`).join('');
+      const attrs = xf.attrs
+        .filter((a) => a.name !== 'fillId' && a.name !== 'applyFill')
+        .map((a) => ` ${a.name}="${a.raw}"`)
+        .join('');
       const open = `<${xf.name}${attrs} fillId="${fillId}" applyFill="1"`;
       const text = xf.inner === null ? `${open}/>` : `${open}>${xf.inner}</${xf.name}>`;
       index = this.addXf(() => text);
@@ -565,18 +671,28 @@ class StyleEditor {
     const key = `list:${kind}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
     let index: number;
-    const plain = (fontId: number, align = '') => (n: (l: string) => string) =>
-      `<${n('xf')} numFmtId="0" fontId="${fontId}" fillId="0" borderId="0" applyFont="1"${align ? ` applyAlignment="1"><${n('alignment')} ${align}/></${n('xf')}>` : '/>'}`;
+    const plain =
+      (fontId: number, align = '') =>
+      (n: (l: string) => string) =>
+        `<${n('xf')} numFmtId="0" fontId="${fontId}" fillId="0" borderId="0" applyFont="1"${align ? ` applyAlignment="1"><${n('alignment')} ${align}/></${n('xf')}>` : '/>'}`;
     if (kind === 'title') index = this.addXf(plain(this.addFont('<b/><sz val="13"/><name val="Times New Roman"/>')));
-    else if (kind === 'note') index = this.addXf(plain(this.addFont('<i/><sz val="11"/><name val="Times New Roman"/>')));
+    else if (kind === 'note')
+      index = this.addXf(plain(this.addFont('<i/><sz val="11"/><name val="Times New Roman"/>')));
     else if (kind === 'header') {
       const fillId = this.addFill('FFD9D9D9');
       const fontId = this.addFont('<b/><sz val="12"/><name val="Times New Roman"/>');
       index = this.addXf(
-        (n) => `<${n('xf')} numFmtId="0" fontId="${fontId}" fillId="${fillId}" borderId="0" applyFont="1" applyFill="1" applyAlignment="1"><${n('alignment')} vertical="center" wrapText="1"/></${n('xf')}>`,
+        (n) =>
+          `<${n('xf')} numFmtId="0" fontId="${fontId}" fillId="${fillId}" borderId="0" applyFont="1" applyFill="1" applyAlignment="1"><${n('alignment')} vertical="center" wrapText="1"/></${n('xf')}>`,
       );
-    } else if (kind === 'link') index = this.addXf(plain(this.addFont('<u/><sz val="12"/><color rgb="FF0563C1"/><name val="Times New Roman"/>'), 'vertical="top"'));
-    else index = this.addXf(plain(this.addFont('<sz val="12"/><name val="Times New Roman"/>'), 'vertical="top" wrapText="1"'));
+    } else if (kind === 'link')
+      index = this.addXf(
+        plain(this.addFont('<u/><sz val="12"/><color rgb="FF0563C1"/><name val="Times New Roman"/>'), 'vertical="top"'),
+      );
+    else
+      index = this.addXf(
+        plain(this.addFont('<sz val="12"/><name val="Times New Roman"/>'), 'vertical="top" wrapText="1"'),
+      );
     this.cache.set(key, index);
     return index;
   }
@@ -587,7 +703,11 @@ class StyleEditor {
     return editXml(bytes, {
       open: (tag, edit) => {
         if (tag.depth === 2 && tag.local in added && added[tag.local as keyof typeof added].length)
-          edit.rewrite({ count: String(this.baseCount[tag.local as keyof typeof added] + added[tag.local as keyof typeof added].length) });
+          edit.rewrite({
+            count: String(
+              this.baseCount[tag.local as keyof typeof added] + added[tag.local as keyof typeof added].length,
+            ),
+          });
       },
       close: (tag, edit) => {
         if (tag.depth !== 2 || !(tag.local in added)) return;
@@ -605,17 +725,24 @@ function listSheet(issues: Issue[], file: string, sheetNames: string[], styles: 
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
   const rows: string[] = [];
-  const str = (ref: string, value: string, style: number) => `<c r="${ref}" t="inlineStr" s="${style}"><is><t xml:space="preserve">${escapeXml(value)}</t></is></c>`;
+  const str = (ref: string, value: string, style: number) =>
+    `<c r="${ref}" t="inlineStr" s="${style}"><is><t xml:space="preserve">${escapeXml(value)}</t></is></c>`;
   const title = styles.listStyle('title');
   const header = styles.listStyle('header');
   const textStyle = styles.listStyle('text');
   const link = styles.listStyle('link');
-  const verdict = errors ? `bị trả lại: ${errors} lỗi cần sửa${warnings ? `, ${warnings} cảnh báo cần xem lại` : ''}` : `không có lỗi${warnings ? `; ${warnings} cảnh báo cần xem lại` : ''}`;
+  const verdict = errors
+    ? `bị trả lại: ${errors} lỗi cần sửa${warnings ? `, ${warnings} cảnh báo cần xem lại` : ''}`
+    : `không có lỗi${warnings ? `; ${warnings} cảnh báo cần xem lại` : ''}`;
   rows.push(`<row r="1" ht="20" customHeight="1">${str('A1', `Tệp "${file}" ${verdict}`, title)}</row>`);
   // Unwrapped, so it runs across the empty cells to its right.
-  rows.push(`<row r="2">${str('A2', 'Ô có lỗi được tô đỏ (cảnh báo: tô vàng) và có ghi chú nêu lỗi; bấm vào địa chỉ ô ở cột "Ô" để đến ô đó. Sửa từng lỗi ở sheet gốc, có thể xóa sheet này, lưu lại rồi gửi lại tệp.', styles.listStyle('note'))}</row>`);
+  rows.push(
+    `<row r="2">${str('A2', 'Ô có lỗi được tô đỏ (cảnh báo: tô vàng) và có ghi chú nêu lỗi; bấm vào địa chỉ ô ở cột "Ô" để đến ô đó. Sửa từng lỗi ở sheet gốc, có thể xóa sheet này, lưu lại rồi gửi lại tệp.', styles.listStyle('note'))}</row>`,
+  );
   const heads = ['STT', 'Mức', 'Sheet', 'Ô', 'Chỉ tiêu', 'Lỗi và cách sửa', 'Mã quy tắc'];
-  rows.push(`<row r="3" ht="20" customHeight="1">${heads.map((h, i) => str(`${String.fromCharCode(65 + i)}3`, h, header)).join('')}</row>`);
+  rows.push(
+    `<row r="3" ht="20" customHeight="1">${heads.map((h, i) => str(`${String.fromCharCode(65 + i)}3`, h, header)).join('')}</row>`,
+  );
   const links: string[] = [];
   const known = new Set(sheetNames.map((s) => normalizeLabel(s)));
   issues.forEach((issue, k) => {
@@ -632,7 +759,9 @@ function listSheet(issues: Issue[], file: string, sheetNames: string[], styles: 
     ];
     rows.push(`<row r="${r}" ht="${Math.min(409, 16 * lines + 2)}" customHeight="1">${cells.join('')}</row>`);
     if (issue.sheet && issue.cell && known.has(normalizeLabel(issue.sheet)))
-      links.push(`<hyperlink ref="D${r}" location="${escapeXml(`'${issue.sheet.replace(/'/g, "''")}'!${issue.cell}`)}" display="${issue.cell}"/>`);
+      links.push(
+        `<hyperlink ref="D${r}" location="${escapeXml(`'${issue.sheet.replace(/'/g, "''")}'!${issue.cell}`)}" display="${issue.cell}"/>`,
+      );
   });
   const widths = [6, 10, 14, 8, 10, 90, 26];
   return (

@@ -138,7 +138,10 @@ class SharedStrings {
       .replace(/(\s)uniqueCount="\d*"/, `$1uniqueCount="${this.entries}"`);
     const out = new ByteWriter(this.xml.length * 2 + this.added.reduce((n, s) => n + 3 * s.length + 40, 0));
     out.text(this.xml.slice(0, open.index) + tag + this.xml.slice(open.index + open[0].length, end));
-    for (const s of this.added) out.text(/^\s|\s$/.test(s) ? `<si><t xml:space="preserve">${escapeXml(s)}</t></si>` : `<si><t>${escapeXml(s)}</t></si>`);
+    for (const s of this.added)
+      out.text(
+        /^\s|\s$/.test(s) ? `<si><t xml:space="preserve">${escapeXml(s)}</t></si>` : `<si><t>${escapeXml(s)}</t></si>`,
+      );
     out.text(this.xml.slice(end));
     return out.result();
   }

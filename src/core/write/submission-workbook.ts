@@ -1,7 +1,15 @@
 import ExcelJS from 'exceljs';
 import { MEASURE_LABEL, type Catalogue, type Indicator, type Level, type Measure } from '../catalogue/catalogue.js';
 import { ruleSentences } from '../catalogue/rule-words.js';
-import { BREAKDOWN_HEADING, COLUMNS as FORM_COLUMNS, HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET, type Column } from '../form/layout.js';
+import {
+  BREAKDOWN_HEADING,
+  COLUMNS as FORM_COLUMNS,
+  HEADER_OF,
+  INFO_FIELDS,
+  NARRATIVE_LABELS,
+  SHEET,
+  type Column,
+} from '../form/layout.js';
 import type { Figures, Narrative, NarrativeKey, Period, SubmissionInfo } from '../model.js';
 import { guideRuleLines } from '../rules/docs.js';
 import { formLines as lines, type FormLine } from '../form/lines.js';
@@ -71,7 +79,14 @@ export interface Layout {
  */
 function rowHeight(...texts: [string | undefined | null, number][]): number {
   const linesOf = (text: string, width: number) =>
-    text.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil((part.length + 0.4 * (part.match(/[\p{Lu}\d]/gu)?.length ?? 0)) / ((width - 2) * 1.3))), 0);
+    text
+      .split('\n')
+      .reduce(
+        (n, part) =>
+          n +
+          Math.max(1, Math.ceil((part.length + 0.4 * (part.match(/[\p{Lu}\d]/gu)?.length ?? 0)) / ((width - 2) * 1.3))),
+        0,
+      );
   const count = Math.max(1, ...texts.map(([text, width]) => (text ? linesOf(text, width) : 1)));
   return count === 1 ? 18 : Math.min(409, 16 * count + 3); // 409 pt: Excel's tallest row
 }
@@ -160,8 +175,10 @@ function addInfoSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): voi
 /** A figure cell that takes a number ≥ 0 (whole for counts) or "không phát sinh"/KPS. */
 function kpsValidation(cell: ExcelJS.Cell, ind: Indicator, m: 'total' | 'nu' | 'dtts'): ExcelJS.DataValidation {
   const at = cell.address;
-  const number = ind.kind === 'count' ? `AND(ISNUMBER(${at}),${at}>=0,INT(${at})=${at})` : `AND(ISNUMBER(${at}),${at}>=0)`;
-  const what = ind.kind === 'count' ? `Số nguyên ≥ 0 (${ind.unit})` : 'Số tiền bằng triệu đồng, ≥ 0, tối đa 3 chữ số thập phân';
+  const number =
+    ind.kind === 'count' ? `AND(ISNUMBER(${at}),${at}>=0,INT(${at})=${at})` : `AND(ISNUMBER(${at}),${at}>=0)`;
+  const what =
+    ind.kind === 'count' ? `Số nguyên ≥ 0 (${ind.unit})` : 'Số tiền bằng triệu đồng, ≥ 0, tối đa 3 chữ số thập phân';
   return {
     type: 'custom',
     formulae: [`OR(${number},LOWER(TRIM(${at}))="không phát sinh",LOWER(TRIM(${at}))="kps")`],
@@ -223,7 +240,13 @@ function addFiguresSheet(wb: ExcelJS.Workbook, input: SubmissionWorkbookInput): 
   });
   if (input.typingChecks !== false) addTypingChecks(ws, catalogue);
   // Protection keeps the greyed cells and the codes as they are; no password, so a user can lift it if needed.
-  void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, formatCells: true });
+  void ws.protect('', {
+    selectLockedCells: true,
+    selectUnlockedCells: true,
+    formatColumns: true,
+    formatRows: true,
+    formatCells: true,
+  });
 }
 
 /** The three title lines above the figures: the form's title, whose figures for which period, how to fill in. */
@@ -236,11 +259,22 @@ function addFiguresTitles(ws: ExcelJS.Worksheet, input: SubmissionWorkbookInput)
     cell.font = { name: FONT, ...font };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   };
-  title(1, input.title ?? 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8', { size: 13, bold: true });
+  title(1, input.title ?? 'BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI VÀ DỰ ÁN 8', {
+    size: 13,
+    bold: true,
+  });
   ws.getRow(1).height = 34;
   const who = input.info?.scope ? `${input.info.scope}${input.info.agency ? ` (${input.info.agency})` : ''} – ` : '';
-  title(2, `Đơn vị: ${who}${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`, { size: 12, italic: true });
-  title(3, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng không.', { size: 10, italic: true, color: { argb: 'FF595959' } });
+  title(
+    2,
+    `Đơn vị: ${who}${input.unit.name || '…………………'} (mã ${input.unit.code}) – Kỳ báo cáo: ${input.period.label}`,
+    { size: 12, italic: true },
+  );
+  title(3, 'Ô xám: không áp dụng. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng không.', {
+    size: 10,
+    italic: true,
+    color: { argb: 'FF595959' },
+  });
 }
 
 /** The figures' header over two rows. */
@@ -301,7 +335,11 @@ function writeIndicatorLine(
     const cell = row.getCell(LETTER[c]);
     cell.font = { name: FONT, size: 12 };
     cell.border = BORDER;
-    cell.alignment = { vertical: 'middle', wrapText: c === 'name' || c === 'note', horizontal: c === 'stt' || c === 'code' || c === 'unit' ? 'center' : undefined };
+    cell.alignment = {
+      vertical: 'middle',
+      wrapText: c === 'name' || c === 'note',
+      horizontal: c === 'stt' || c === 'code' || c === 'unit' ? 'center' : undefined,
+    };
   }
   row.getCell(LETTER.note).protection = { locked: false };
   const otherLevel = input.level !== undefined && !ind.levels.includes(input.level);
@@ -373,7 +411,12 @@ function figureValidation(ind: Indicator, m: Measure): ExcelJS.DataValidation {
 /** The column beside `Ghi chú` where the notes of typing-checks.ts appear. */
 const CHECK_COLUMN = 'I';
 const CHECK_HEADER = 'Kiểm tra khi nhập';
-const RED = { type: 'pattern', pattern: 'solid', bgColor: { argb: 'FFFF9999' }, fgColor: { argb: 'FFFF9999' } } as const;
+const RED = {
+  type: 'pattern',
+  pattern: 'solid',
+  bgColor: { argb: 'FFFF9999' },
+  fgColor: { argb: 'FFFF9999' },
+} as const;
 
 /**
  * Conditional formats that turn a figure red while it breaks a rule, and a formula beside each row that says
@@ -381,7 +424,10 @@ const RED = { type: 'pattern', pattern: 'solid', bgColor: { argb: 'FFFF9999' }, 
  */
 function addTypingChecks(ws: ExcelJS.Worksheet, catalogue: Catalogue): void {
   const layout = submissionLayout(catalogue);
-  const checks = typingChecks(catalogue, { columns: { total: LETTER.total, nu: LETTER.nu, dtts: LETTER.dtts }, rowOf: layout.rowOf });
+  const checks = typingChecks(catalogue, {
+    columns: { total: LETTER.total, nu: LETTER.nu, dtts: LETTER.dtts },
+    rowOf: layout.rowOf,
+  });
   const byCell = new Map<string, string[]>();
   const byRow = new Map<number, TypingCheck[]>();
   for (const c of checks) {
@@ -392,7 +438,14 @@ function addTypingChecks(ws: ExcelJS.Worksheet, catalogue: Catalogue): void {
   for (const [cell, conditions] of byCell)
     ws.addConditionalFormatting({
       ref: cell,
-      rules: [{ type: 'expression', priority: priority++, formulae: [conditions.length === 1 ? conditions[0]! : `OR(${conditions.join(',')})`], style: { fill: RED, font: { color: { argb: 'FF9C0006' }, bold: true } } }],
+      rules: [
+        {
+          type: 'expression',
+          priority: priority++,
+          formulae: [conditions.length === 1 ? conditions[0]! : `OR(${conditions.join(',')})`],
+          style: { fill: RED, font: { color: { argb: 'FF9C0006' }, bold: true } },
+        },
+      ],
     });
   ws.getColumn(CHECK_COLUMN).width = 34;
   const header = ws.getCell(`${CHECK_COLUMN}${HEADER_ROW}`);
@@ -405,7 +458,9 @@ function addTypingChecks(ws: ExcelJS.Worksheet, catalogue: Catalogue): void {
   const quoted = (text: string) => `"${text.slice(0, 250).replace(/"/g, '""')}"`;
   for (const [row, list] of byRow) {
     const cell = ws.getCell(`${CHECK_COLUMN}${row}`);
-    cell.value = { formula: list.map((c) => `IF(${c.condition},${quoted(`${c.note} `)},"")`).join('&') } as ExcelJS.CellFormulaValue;
+    cell.value = {
+      formula: list.map((c) => `IF(${c.condition},${quoted(`${c.note} `)},"")`).join('&'),
+    } as ExcelJS.CellFormulaValue;
     cell.font = { name: FONT, size: 10, color: { argb: 'FF9C0006' } };
     cell.alignment = { vertical: 'middle', wrapText: true };
     cell.border = BORDER;
@@ -415,7 +470,9 @@ function addTypingChecks(ws: ExcelJS.Worksheet, catalogue: Catalogue): void {
 }
 
 function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefined): void {
-  const ws = wb.addWorksheet(SHEET.narrative, { pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(SHEET.narrative, {
+    pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   ws.columns = [{ width: 30 }, { width: 100 }];
   for (const [key, label] of Object.entries(NARRATIVE_LABELS) as [NarrativeKey, string][]) {
     const row = ws.addRow([label, narrative?.[key] ?? null]);
@@ -433,28 +490,82 @@ function addNarrativeSheet(wb: ExcelJS.Workbook, narrative: Narrative | undefine
 type GuideLine = [text: string, depth: 0 | 1 | 2, bold?: boolean];
 
 function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue, withTypingChecks: boolean): void {
-  const ws = wb.addWorksheet(SHEET.guide, { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(SHEET.guide, {
+    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   ws.columns = [{ width: 110 }];
   const { errors, warnings } = ruleSentences(catalogue);
   const rules = guideRuleLines();
   const text: GuideLine[] = [
     ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', 0, true],
-    [`Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi chính tệp .xlsx này (không in ra PDF, không lưu sang .xls).`, 0],
-    ['1. Sheet "Thông tin": Mã đơn vị, Tên đơn vị, Kỳ báo cáo và Phiên bản biểu mẫu là bắt buộc (đã điền sẵn, không sửa phiên bản). Điền thêm người lập biểu, điện thoại, thủ trưởng đơn vị và Ngày lập (dd/mm/yyyy, ví dụ 15/12/2024).', 0],
-    ['• Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau. Thiếu ngày lập sẽ có cảnh báo, và hai bản không phân biệt được thì không bản nào được tổng hợp.', 1],
-    ['2. Sheet "Số liệu": mỗi dòng là một chỉ tiêu, nhận biết bằng cột "Mã số". Không sửa, không xóa, không chép trùng mã số; có thể thêm dòng trống hay đổi độ rộng cột.', 0],
-    ['• Chỉ nhập số vào các ô màu nhạt: cột Tổng số, và cột Nữ, DTTS khi chỉ tiêu có tách. Ô xám là không áp dụng: để trống.', 1],
-    ['• Để trống khi không có số liệu; ghi 0 khi số liệu bằng không. Hai trường hợp này khác nhau khi tổng hợp: ô trống không được tính là 0.', 1],
-    ['• Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi, không được tiếp nhận, và đơn vị vẫn được tính là chưa có số liệu.', 1],
+    [
+      `Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi chính tệp .xlsx này (không in ra PDF, không lưu sang .xls).`,
+      0,
+    ],
+    [
+      '1. Sheet "Thông tin": Mã đơn vị, Tên đơn vị, Kỳ báo cáo và Phiên bản biểu mẫu là bắt buộc (đã điền sẵn, không sửa phiên bản). Điền thêm người lập biểu, điện thoại, thủ trưởng đơn vị và Ngày lập (dd/mm/yyyy, ví dụ 15/12/2024).',
+      0,
+    ],
+    [
+      '• Ghi Ngày lập mỗi lần gửi: khi gửi lại bản sửa, ngày lập là cách duy nhất biết bản nào gửi sau. Thiếu ngày lập sẽ có cảnh báo, và hai bản không phân biệt được thì không bản nào được tổng hợp.',
+      1,
+    ],
+    [
+      '2. Sheet "Số liệu": mỗi dòng là một chỉ tiêu, nhận biết bằng cột "Mã số". Không sửa, không xóa, không chép trùng mã số; có thể thêm dòng trống hay đổi độ rộng cột.',
+      0,
+    ],
+    [
+      '• Chỉ nhập số vào các ô màu nhạt: cột Tổng số, và cột Nữ, DTTS khi chỉ tiêu có tách. Ô xám là không áp dụng: để trống.',
+      1,
+    ],
+    [
+      '• Để trống khi không có số liệu; ghi 0 khi số liệu bằng không. Hai trường hợp này khác nhau khi tổng hợp: ô trống không được tính là 0.',
+      1,
+    ],
+    [
+      '• Biểu mẫu chưa có số liệu nào (mọi ô số liệu để trống) chưa phải là báo cáo: tệp bị báo lỗi, không được tiếp nhận, và đơn vị vẫn được tính là chưa có số liệu.',
+      1,
+    ],
     ['• Không gõ chữ hay đơn vị vào ô số (không ghi "10 người", "x", "không"); giải thích đưa vào cột Ghi chú.', 1],
-    ['• Số người, số cuộc là số nguyên. Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư. Kinh phí ghi bằng triệu đồng, dấu phẩy cho phần thập phân, tối đa 3 chữ số (1.643,5).', 1],
+    [
+      '• Số người, số cuộc là số nguyên. Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư. Kinh phí ghi bằng triệu đồng, dấu phẩy cho phần thập phân, tối đa 3 chữ số (1.643,5).',
+      1,
+    ],
     ['• Số "Trong đó" (Nữ, DTTS) không lớn hơn Tổng số của cùng dòng.', 1],
-    ...(withTypingChecks ? [[`• Ô số liệu tự tô đỏ khi số vừa nhập chưa hợp lệ; cột "${CHECK_HEADER}" bên phải ghi lý do. Sửa cho hết ô đỏ trước khi gửi.`, 1] as GuideLine] : []),
-    ...(errors.length ? ([['• Các ràng buộc giữa các chỉ tiêu (sai là lỗi, tệp không được tiếp nhận):', 1], ...errors.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
-    ...(warnings.length ? ([['• Các điểm sẽ được nhắc xem lại (cảnh báo, không chặn việc tiếp nhận):', 1], ...warnings.map((t) => [`– ${t}`, 2])] as GuideLine[]) : []),
-    [`3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS).map((l) => l.toLowerCase()).join('; ')}.`, 0],
-    ['4. Trước khi gửi, kiểm tra tệp trên trang kiểm tra bdg.html (cấp trên gửi cùng biểu mẫu hoặc đăng trên cổng thông tin): mở trang bằng Chrome, Edge, Cốc Cốc hoặc Firefox, chọn mục "Kiểm tra tệp" rồi chọn tệp này. Trang chạy ngay trên máy, không gửi tệp đi đâu.', 0],
-    ['Trang chỉ ra từng lỗi theo thứ tự trên sheet (sheet, dòng, cột), kèm cách sửa. Sửa hết lỗi rồi mới gửi; cảnh báo thì xem lại và giải thích ở cột Ghi chú nếu số liệu đúng.', 0],
+    ...(withTypingChecks
+      ? [
+          [
+            `• Ô số liệu tự tô đỏ khi số vừa nhập chưa hợp lệ; cột "${CHECK_HEADER}" bên phải ghi lý do. Sửa cho hết ô đỏ trước khi gửi.`,
+            1,
+          ] as GuideLine,
+        ]
+      : []),
+    ...(errors.length
+      ? ([
+          ['• Các ràng buộc giữa các chỉ tiêu (sai là lỗi, tệp không được tiếp nhận):', 1],
+          ...errors.map((t) => [`– ${t}`, 2]),
+        ] as GuideLine[])
+      : []),
+    ...(warnings.length
+      ? ([
+          ['• Các điểm sẽ được nhắc xem lại (cảnh báo, không chặn việc tiếp nhận):', 1],
+          ...warnings.map((t) => [`– ${t}`, 2]),
+        ] as GuideLine[])
+      : []),
+    [
+      `3. Sheet "Thuyết minh": viết ngắn gọn vào cột B: ${Object.values(NARRATIVE_LABELS)
+        .map((l) => l.toLowerCase())
+        .join('; ')}.`,
+      0,
+    ],
+    [
+      '4. Trước khi gửi, kiểm tra tệp trên trang kiểm tra bdg.html (cấp trên gửi cùng biểu mẫu hoặc đăng trên cổng thông tin): mở trang bằng Chrome, Edge, Cốc Cốc hoặc Firefox, chọn mục "Kiểm tra tệp" rồi chọn tệp này. Trang chạy ngay trên máy, không gửi tệp đi đâu.',
+      0,
+    ],
+    [
+      'Trang chỉ ra từng lỗi theo thứ tự trên sheet (sheet, dòng, cột), kèm cách sửa. Sửa hết lỗi rồi mới gửi; cảnh báo thì xem lại và giải thích ở cột Ghi chú nếu số liệu đúng.',
+      0,
+    ],
     ['5. Các quy tắc kiểm tra trên sheet và từng ô (mã trong ngoặc vuông được in kèm mỗi thông báo):', 0],
     ['• Lỗi (tệp không được tiếp nhận):', 1],
     ...rules.errors.map((t): GuideLine => [`– ${t}`, 2]),

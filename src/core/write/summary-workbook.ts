@@ -8,13 +8,23 @@ import { fitCellText } from './cell-text.js';
 import { withRawRows, type RawRowBlock } from './raw-rows.js';
 import { buildSubmissionWorkbook } from './submission-workbook.js';
 
-const LEVEL_SHEET: Record<Level, string> = { 'Quốc gia': 'Toàn quốc', 'Tỉnh': 'Cấp tỉnh', 'Huyện': 'Cấp huyện', 'Xã': 'Cấp xã' };
+const LEVEL_SHEET: Record<Level, string> = {
+  'Quốc gia': 'Toàn quốc',
+  Tỉnh: 'Cấp tỉnh',
+  Huyện: 'Cấp huyện',
+  Xã: 'Cấp xã',
+};
 const SOURCE_LABEL: Record<UnitFigures['source'], string> = {
   file: 'Tệp của đơn vị',
   rollup: 'Cộng từ cấp dưới',
   missing: 'Chưa có số liệu',
 };
-const STATUS_LABEL = { accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối', ignored: 'Bỏ qua', superseded: 'Thay bằng tệp khác' } as const;
+const STATUS_LABEL = {
+  accepted: 'Đã tiếp nhận',
+  rejected: 'Bị từ chối',
+  ignored: 'Bỏ qua',
+  superseded: 'Thay bằng tệp khác',
+} as const;
 
 /** What a summary says about itself in `Thông tin` (docs/submission-workbook.md, "A summary workbook…"). */
 export interface SummaryStamp {
@@ -32,7 +42,13 @@ export interface SummaryStamp {
  * but the level sheets' unit rows, which are written as bytes (raw-rows.ts): a country's commune sheet is half a
  * million cells.
  */
-export async function writeSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue, stamp: SummaryStamp): Promise<Uint8Array> {
+export async function writeSummaryWorkbook(
+  rollup: Rollup,
+  byUnit: Map<string, UnitFigures>,
+  hierarchy: Hierarchy,
+  catalogue: Catalogue,
+  stamp: SummaryStamp,
+): Promise<Uint8Array> {
   const blocks: RawRowBlock[] = [];
   const wb = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, stamp, blocks);
   // Stored, not deflated: the package is opened again at once for the unit rows, and zipped once after.
@@ -40,7 +56,14 @@ export async function writeSummaryWorkbook(rollup: Rollup, byUnit: Map<string, U
   return withRawRows(new Uint8Array(packed), blocks);
 }
 
-function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, hierarchy: Hierarchy, catalogue: Catalogue, stamp: SummaryStamp, blocks: RawRowBlock[]): ExcelJS.Workbook {
+function buildSummaryWorkbook(
+  rollup: Rollup,
+  byUnit: Map<string, UnitFigures>,
+  hierarchy: Hierarchy,
+  catalogue: Catalogue,
+  stamp: SummaryStamp,
+  blocks: RawRowBlock[],
+): ExcelJS.Workbook {
   const root = byUnit.get(rollup.root.code)!;
   const wb = buildSubmissionWorkbook({
     catalogue,
@@ -70,7 +93,8 @@ function buildSummaryWorkbook(rollup: Rollup, byUnit: Map<string, UnitFigures>, 
   if (guide) wb.removeWorksheet(guide.id);
   const levels = [...new Set(hierarchy.units.filter((u) => u.code !== rollup.root.code).map((u) => u.level))];
   // A commune whose district sent one file for all its communes has no figures of its own: not listed.
-  const coveredAbove = (u: UnitFigures) => u.source === 'missing' && hierarchy.ancestors(u.code).some((a) => byUnit.get(a.code)?.source === 'file');
+  const coveredAbove = (u: UnitFigures) =>
+    u.source === 'missing' && hierarchy.ancestors(u.code).some((a) => byUnit.get(a.code)?.source === 'file');
   for (const level of levels) {
     const rows = rollup.units.filter((u) => u.level === level && !coveredAbove(u));
     if (rows.length) blocks.push(addLevelSheet(wb, LEVEL_SHEET[level], rows, catalogue, hierarchy));
@@ -100,7 +124,13 @@ const HEADER_ROWS = 3;
  * unit columns repeated on every page. exceljs writes one prototype row per kind of unit row; the unit rows are
  * the block returned, written over them.
  */
-function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[], catalogue: Catalogue, hierarchy: Hierarchy): RawRowBlock {
+function addLevelSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  units: UnitFigures[],
+  catalogue: Catalogue,
+  hierarchy: Hierarchy,
+): RawRowBlock {
   const ws = wb.addWorksheet(name, {
     views: [{ state: 'frozen', xSplit: 2, ySplit: HEADER_ROWS }],
     pageSetup: {
@@ -117,7 +147,8 @@ function addLevelSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[],
   });
   const columns = addLevelHeader(ws, catalogue);
   const col = LEVEL_FIXED.length + columns.length + 1;
-  const numFmt = (c: number) => (catalogue.byCode.get(columns[c - LEVEL_FIXED.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0');
+  const numFmt = (c: number) =>
+    catalogue.byCode.get(columns[c - LEVEL_FIXED.length - 1]!.code)!.kind === 'money' ? '#,##0.###' : '#,##0';
   const { kinds, styleOf } = addPrototypeRows(ws, units, col, numFmt);
   const first = HEADER_ROWS + 1;
   addLevelTotal(ws, units, columns, numFmt, first, HEADER_ROWS + units.length);
@@ -193,7 +224,11 @@ function addPrototypeRows(ws: ExcelJS.Worksheet, units: UnitFigures[], col: numb
   // (No row-level setter may touch these rows: it would change the shared object.)
   const rowStyles = (font?: Partial<ExcelJS.Font>) => {
     const f = font ? { font } : {};
-    return { code: { numFmt: '@', ...f }, plain: { ...f }, figure: [...Array(col).keys()].map((c) => (c > fixed.length ? { numFmt: numFmt(c), ...f } : f)) };
+    return {
+      code: { numFmt: '@', ...f },
+      plain: { ...f },
+      figure: [...Array(col).keys()].map((c) => (c > fixed.length ? { numFmt: numFmt(c), ...f } : f)),
+    };
   };
   const reported = rowStyles();
   const missing = rowStyles({ color: { argb: 'FF9A9A9A' }, italic: true });
@@ -243,21 +278,38 @@ function addLevelTotal(
  */
 function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): RawRowBlock {
   const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${STATUS_HEADER_ROW}:${STATUS_HEADER_ROW}` },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: `${STATUS_HEADER_ROW}:${STATUS_HEADER_ROW}`,
+    },
   });
   ws.columns = [{ width: 34 }, { width: 11 }, { width: 26 }, { width: 15 }, { width: 80 }, { width: 34 }];
   const { completeness: c } = rollup;
   ws.getCell('A1').value = `TÌNH HÌNH NỘP BÁO CÁO – ${rollup.periodLabel.toUpperCase()}`;
   ws.getCell('A1').font = { bold: true, size: 13 };
-  ws.getCell('A2').value = `Đã có số liệu của ${c.received}/${c.expected} đơn vị${c.expected ? ` (${formatPercent(c.received / c.expected)})` : ''}`;
+  ws.getCell('A2').value =
+    `Đã có số liệu của ${c.received}/${c.expected} đơn vị${c.expected ? ` (${formatPercent(c.received / c.expected)})` : ''}`;
   ws.getCell('A3').value = `Mã lần tổng hợp: ${rollup.runId ?? ''}`;
   const header = ws.getRow(STATUS_HEADER_ROW);
-  ['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp'].forEach((h, i) => (header.getCell(i + 1).value = h));
+  ['Tệp', 'Mã đơn vị', 'Tên đơn vị', 'Trạng thái', 'Lỗi / lý do', 'Thay bằng tệp'].forEach(
+    (h, i) => (header.getCell(i + 1).value = h),
+  );
   header.font = { bold: true };
 
   // The kinds of row, each a style per column (exceljs files one style per object).
   const top = { vertical: 'top', wrapText: true } as const;
-  const fileKind = [{ alignment: top }, { alignment: top, numFmt: '@' }, { alignment: top }, { alignment: top }, { alignment: top }, { alignment: top }];
+  const fileKind = [
+    { alignment: top },
+    { alignment: top, numFmt: '@' },
+    { alignment: top },
+    { alignment: top },
+    { alignment: top },
+    { alignment: top },
+  ];
   const KIND = {
     file: fileKind,
     rejected: fileKind.map((st, i) => (i === 3 ? { ...st, font: { bold: true, color: { argb: 'FFC00000' } } } : st)),
@@ -269,12 +321,22 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
     const detail =
       f.status === 'ignored' || f.status === 'superseded'
         ? (f.reason ?? '')
-        : [...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`), ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`)].join('\n');
+        : [
+            ...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`),
+            ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`),
+          ].join('\n');
     // Wrapped text does not grow the row by itself in every program: size it from the text.
     const lines = detail.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
     rows.push({
       kind: f.status === 'rejected' ? KIND.rejected : KIND.file,
-      cells: [f.path, f.unit ?? null, f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? null) : null, STATUS_LABEL[f.status], detail || null, f.supersededBy ?? null],
+      cells: [
+        f.path,
+        f.unit ?? null,
+        f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? null) : null,
+        STATUS_LABEL[f.status],
+        detail || null,
+        f.supersededBy ?? null,
+      ],
       // Excel's rows are at most 409 points high.
       height: Math.min(409, Math.max(15, 15 * lines)),
     });
@@ -283,11 +345,27 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
     rows.push(null, { kind: KIND.title, cells: [title] });
     for (const u of units) rows.push({ kind: KIND.unit, cells: [null, ...u.cells] });
   };
-  section(`Đơn vị chưa có số liệu (${c.missing.length})`, c.missing.map((m) => ({ cells: [m.code, m.name, 'Chưa nộp'] })));
+  section(
+    `Đơn vị chưa có số liệu (${c.missing.length})`,
+    c.missing.map((m) => ({ cells: [m.code, m.name, 'Chưa nộp'] })),
+  );
   if (c.partial.length)
-    section(`Đơn vị có số liệu chưa đầy đủ (${c.partial.length})`, c.partial.map((p) => ({ cells: [p.code, p.name, `${p.reported}/${p.expected}`, `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`] })));
+    section(
+      `Đơn vị có số liệu chưa đầy đủ (${c.partial.length})`,
+      c.partial.map((p) => ({
+        cells: [
+          p.code,
+          p.name,
+          `${p.reported}/${p.expected}`,
+          `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`,
+        ],
+      })),
+    );
   if (c.late.length)
-    section(`Đơn vị nộp muộn (${c.late.length})`, c.late.map((l) => ({ cells: [l.code, l.name, `Lập ngày ${l.preparedOn.split('-').reverse().join('/')}`] })));
+    section(
+      `Đơn vị nộp muộn (${c.late.length})`,
+      c.late.map((l) => ({ cells: [l.code, l.name, `Lập ngày ${l.preparedOn.split('-').reverse().join('/')}`] })),
+    );
 
   const first = STATUS_HEADER_ROW + 1;
   // The kinds in the order the rows first show them, each a prototype row where the block starts.

@@ -67,7 +67,11 @@ export function ruleCondition(rule: CheckRule, ref: (code: string, m: Measure) =
   const value = (t: Extract<Term, { code: string }>) =>
     rule.missing === 'zero' ? `N(${ref(t.code, t.measure)})` : ref(t.code, t.measure);
   const needed =
-    rule.missing === 'skip-any' ? cells.map(num) : rule.missing === 'skip-all' ? [`OR(${cells.map(num).join(',')})`] : [];
+    rule.missing === 'skip-any'
+      ? cells.map(num)
+      : rule.missing === 'skip-all'
+        ? [`OR(${cells.map(num).join(',')})`]
+        : [];
   const broken = `NOT(${holds(sideFormula(rule.left, value), rule.op, sideFormula(rule.right, value))})`;
   const when = rule.when ? [holds(sideFormula(rule.when.terms, value), rule.when.op, String(rule.when.value))] : [];
   return `AND(${[...needed, ...when, broken].join(',')})`;

@@ -22,7 +22,11 @@ export function saveDraft(draft: EntryDraft): Date | null {
   }
 }
 
-export function loadDraft(unit: string, period: string, edition: string): { draft: EntryDraft; savedAt: Date } | undefined {
+export function loadDraft(
+  unit: string,
+  period: string,
+  edition: string,
+): { draft: EntryDraft; savedAt: Date } | undefined {
   try {
     const raw = localStorage.getItem(keyOf(unit, period, edition));
     if (!raw) return undefined;

@@ -116,7 +116,11 @@ function refreshUnits(wanted?: string, open = true): void {
   select.replaceChildren(
     h('option', { value: '' }, '— chọn đơn vị —'),
     ...list.map((u) =>
-      h('option', { value: u.code, selected: u.code === keep }, `${'\u00a0\u00a0'.repeat(depth(u.code))}${u.name} (${u.code})`),
+      h(
+        'option',
+        { value: u.code, selected: u.code === keep },
+        `${'\u00a0\u00a0'.repeat(depth(u.code))}${u.name} (${u.code})`,
+      ),
     ),
   );
   if (open) openForm();
@@ -293,9 +297,7 @@ function changed(): void {
 function persist(): void {
   if (!state) return;
   const at = saveDraft(state.draft);
-  byId('nh-luu').textContent = at
-    ? savedAtText(at)
-    : 'Không lưu được bản nháp trên máy này (trình duyệt chặn bộ nhớ).';
+  byId('nh-luu').textContent = at ? savedAtText(at) : 'Không lưu được bản nháp trên máy này (trình duyệt chặn bộ nhớ).';
 }
 
 /** Enter moves down the column as in a spreadsheet (Shift+Enter up); Tab is the browser's own. */
@@ -447,18 +449,18 @@ async function openFile(file: File): Promise<void> {
   const unit = info.unitCode === null ? undefined : units.resolve(info.unitCode, info.unitName);
   const found = unit && units.byCode.get(unit.code);
   if (!found) {
-    note.textContent =
-      `Không mở được "${file.name}": mã đơn vị "${info.unitCode ?? ''}" không có trong danh mục đang dùng.`;
+    note.textContent = `Không mở được "${file.name}": mã đơn vị "${info.unitCode ?? ''}" không có trong danh mục đang dùng.`;
     return;
   }
   const province =
-    units.root.level === 'Quốc gia' ? (units.ancestors(found.code).find((u) => u.level === 'Tỉnh') ?? found) : units.root;
+    units.root.level === 'Quốc gia'
+      ? (units.ancestors(found.code).find((u) => u.level === 'Tỉnh') ?? found)
+      : units.root;
   const edition = chooseEdition(undefined, period).id;
   const unitRef = { code: found.code, name: found.name };
   const opened = draftOfSubmission(read.submission, read.catalogue, edition, unitRef, period.id);
   if (!opened) {
-    note.textContent =
-      `Không mở được "${file.name}": chưa có bảng chuyển đổi từ biểu mẫu ${read.catalogue.version} sang ${edition}.`;
+    note.textContent = `Không mở được "${file.name}": chưa có bảng chuyển đổi từ biểu mẫu ${read.catalogue.version} sang ${edition}.`;
     return;
   }
   const before = loadDraft(found.code, period.id, edition);

@@ -94,7 +94,11 @@ function headerRows(t: AnnexTable, columnCount: number, figureWidth: number): st
     rowXml(
       cellXml({ text: 'STT', width: STT_WIDTH, style: head, vMerge: 'restart' }) +
         cellXml({ text: 'Đơn vị', width: NAME_WIDTH, style: head, vMerge: 'restart' }) +
-        t.indicators.map((ind) => cellXml({ text: ind.shortName, width: spanWidth(ind), style: head, span: measuresOf(ind).length })).join(''),
+        t.indicators
+          .map((ind) =>
+            cellXml({ text: ind.shortName, width: spanWidth(ind), style: head, span: measuresOf(ind).length }),
+          )
+          .join(''),
       true,
     ),
   );
@@ -107,7 +111,14 @@ function headerRows(t: AnnexTable, columnCount: number, figureWidth: number): st
           .map(
             (ind) =>
               cellXml({ text: MEASURE_LABEL.total, width: figureWidth, style: head, vMerge: 'restart' }) +
-              (ind.breakdowns.length ? cellXml({ text: 'Trong đó', width: figureWidth * ind.breakdowns.length, style: head, span: ind.breakdowns.length }) : ''),
+              (ind.breakdowns.length
+                ? cellXml({
+                    text: 'Trong đó',
+                    width: figureWidth * ind.breakdowns.length,
+                    style: head,
+                    span: ind.breakdowns.length,
+                  })
+                : ''),
           )
           .join(''),
       true,
@@ -121,7 +132,9 @@ function headerRows(t: AnnexTable, columnCount: number, figureWidth: number): st
           .map(
             (ind) =>
               cellXml({ text: '', width: figureWidth, style: head, vMerge: 'continue' }) +
-              ind.breakdowns.map((b) => cellXml({ text: MEASURE_LABEL[b as Measure], width: figureWidth, style: head })).join(''),
+              ind.breakdowns
+                .map((b) => cellXml({ text: MEASURE_LABEL[b as Measure], width: figureWidth, style: head }))
+                .join(''),
           )
           .join(''),
       true,
@@ -131,7 +144,11 @@ function headerRows(t: AnnexTable, columnCount: number, figureWidth: number): st
     rowXml(
       cellXml({ text: '', width: STT_WIDTH, style: head }) +
         cellXml({ text: 'ĐVT', width: NAME_WIDTH, style: head }) +
-        t.indicators.map((ind) => cellXml({ text: ind.unit, width: spanWidth(ind), style: 'DonViPhuLuc', span: measuresOf(ind).length })).join(''),
+        t.indicators
+          .map((ind) =>
+            cellXml({ text: ind.unit, width: spanWidth(ind), style: 'DonViPhuLuc', span: measuresOf(ind).length }),
+          )
+          .join(''),
       true,
     ),
   );
@@ -139,7 +156,9 @@ function headerRows(t: AnnexTable, columnCount: number, figureWidth: number): st
     rowXml(
       cellXml({ text: '(A)', width: STT_WIDTH, style: 'DonViPhuLuc' }) +
         cellXml({ text: '(B)', width: NAME_WIDTH, style: 'DonViPhuLuc' }) +
-        [...Array(columnCount).keys()].map((i) => cellXml({ text: `(${i + 1})`, width: figureWidth, style: 'DonViPhuLuc' })).join(''),
+        [...Array(columnCount).keys()]
+          .map((i) => cellXml({ text: `(${i + 1})`, width: figureWidth, style: 'DonViPhuLuc' }))
+          .join(''),
       true,
     ),
   );
@@ -151,7 +170,10 @@ function writeUnitRows(t: AnnexTable, columns: AnnexColumn[], out: ByteWriter): 
   t.units.forEach((u, i) => {
     const name = u.name + (u.source === 'missing' ? ' (chưa có số liệu)' : '');
     out.bytes(ROW_OPEN);
-    out.text(cellXml({ text: String(i + 1), width: STT_WIDTH, style: 'DonViPhuLuc' }) + cellXml({ text: name, width: NAME_WIDTH, style: 'ChuPhuLuc' }));
+    out.text(
+      cellXml({ text: String(i + 1), width: STT_WIDTH, style: 'DonViPhuLuc' }) +
+        cellXml({ text: name, width: NAME_WIDTH, style: 'ChuPhuLuc' }),
+    );
     for (const { ind, m } of columns) {
       out.bytes(FIGURE_OPEN);
       out.ascii(show(u.values[ind.code]?.[m]));
@@ -162,13 +184,25 @@ function writeUnitRows(t: AnnexTable, columns: AnnexColumn[], out: ByteWriter): 
 }
 
 /** The line for the units that sent nothing (when given), then the bold "Tổng cộng". */
-function closingRows(t: AnnexTable, columns: AnnexColumn[], figureWidth: number, gridColumns: number, total: number): string[] {
+function closingRows(
+  t: AnnexTable,
+  columns: AnnexColumn[],
+  figureWidth: number,
+  gridColumns: number,
+  total: number,
+): string[] {
   const figureCells = (get: (c: AnnexColumn) => number | null | undefined, style: string) =>
     columns.map((c) => cellXml({ text: show(get(c)), width: figureWidth, style })).join('');
   const rows: string[] = [];
   if (t.missingLine) {
     const span = gridColumns - 1;
-    rows.push(rowXml(cellXml({ text: '', width: STT_WIDTH, style: 'DonViPhuLuc' }) + cellXml({ text: t.missingLine, width: total - STT_WIDTH, style: 'ChuPhuLuc', span }), false));
+    rows.push(
+      rowXml(
+        cellXml({ text: '', width: STT_WIDTH, style: 'DonViPhuLuc' }) +
+          cellXml({ text: t.missingLine, width: total - STT_WIDTH, style: 'ChuPhuLuc', span }),
+        false,
+      ),
+    );
   }
   rows.push(
     rowXml(
@@ -192,7 +226,10 @@ export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[]): Uint8Ar
   if (!documentPath) throw new Error('report: no document part');
   const document = new TextDecoder().decode(pkg.part(documentPath)!);
   // About 60 bytes a figure cell and 400 a row beyond them: one allocation in the usual case.
-  const expected = tables.reduce((n, t) => n + t.units.length * (400 + 60 * t.indicators.reduce((k, i) => k + 1 + i.breakdowns.length, 0)), 2 * document.length);
+  const expected = tables.reduce(
+    (n, t) => n + t.units.length * (400 + 60 * t.indicators.reduce((k, i) => k + 1 + i.breakdowns.length, 0)),
+    2 * document.length,
+  );
   const out = new ByteWriter(expected);
   let from = 0;
   tables.forEach((table, i) => {

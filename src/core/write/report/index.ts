@@ -71,7 +71,9 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
   const variant = wordingVariant(config.issuer);
   const file = wordingFile(catalogue.version, variant);
   if (variant && !dataFiles().list(`catalogue/${catalogue.version}`).includes(file.split('/').pop()!))
-    throw new IssuerWordingMissing(`phiên bản biểu mẫu ${catalogue.version} chưa có lời văn cho báo cáo này (${file}).`);
+    throw new IssuerWordingMissing(
+      `phiên bản biểu mẫu ${catalogue.version} chưa có lời văn cho báo cáo này (${file}).`,
+    );
   const template = dataFiles().read(file);
   // The Women's Union reports the programme only: its annex is the programme's.
   const programme = programmeGroup(catalogue);
@@ -84,9 +86,21 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
   // More missing units than the body names: listed in an annex of their own, after the figure tables.
   const missing = rollup.completeness.missing;
   const missingAnnex = missing.length > MISSING_IN_BODY ? `Phụ lục ${ROMAN[annexGroups.length]}` : undefined;
-  const quoteAnnex = { name: `Phụ lục ${ROMAN[annexGroups.length + (missingAnnex ? 1 : 0)]}`, parts: [] as { title: string; blocks: Block[] }[] };
+  const quoteAnnex = {
+    name: `Phụ lục ${ROMAN[annexGroups.length + (missingAnnex ? 1 : 0)]}`,
+    parts: [] as { title: string; blocks: Block[] }[],
+  };
   const phase = (options.phase ?? []).map((r) => rollupInEdition(r, catalogue.version, 'tệp tổng hợp kỳ trước'));
-  const blocks = fillTemplate(template, { rollup, catalogue, config, previous, phase, annexes, missingAnnex, quoteAnnex });
+  const blocks = fillTemplate(template, {
+    rollup,
+    catalogue,
+    config,
+    previous,
+    phase,
+    annexes,
+    missingAnnex,
+    quoteAnnex,
+  });
   // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
   const tables: AnnexTable[] = [];
   const issuer = agencyInText(config);
@@ -112,12 +126,48 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
         },
       },
       paragraphStyles: [
-        { id: 'SoLieuPhuLuc', name: 'Số liệu phụ lục', basedOn: 'Normal', run: { size: pt(11) }, paragraph: { alignment: AlignmentType.RIGHT } },
-        { id: 'ChuPhuLuc', name: 'Chữ phụ lục', basedOn: 'Normal', run: { size: pt(11) }, paragraph: { alignment: AlignmentType.LEFT } },
-        { id: 'TieuDePhuLuc', name: 'Tiêu đề phụ lục', basedOn: 'Normal', run: { size: pt(10), bold: true }, paragraph: { alignment: AlignmentType.CENTER } },
-        { id: 'DonViPhuLuc', name: 'Đơn vị tính phụ lục', basedOn: 'Normal', run: { size: pt(10), italics: true }, paragraph: { alignment: AlignmentType.CENTER } },
-        { id: 'TongPhuLuc', name: 'Tổng phụ lục', basedOn: 'Normal', run: { size: pt(11), bold: true }, paragraph: { alignment: AlignmentType.RIGHT } },
-        { id: 'TenTongPhuLuc', name: 'Tên dòng tổng phụ lục', basedOn: 'Normal', run: { size: pt(11), bold: true }, paragraph: { alignment: AlignmentType.LEFT } },
+        {
+          id: 'SoLieuPhuLuc',
+          name: 'Số liệu phụ lục',
+          basedOn: 'Normal',
+          run: { size: pt(11) },
+          paragraph: { alignment: AlignmentType.RIGHT },
+        },
+        {
+          id: 'ChuPhuLuc',
+          name: 'Chữ phụ lục',
+          basedOn: 'Normal',
+          run: { size: pt(11) },
+          paragraph: { alignment: AlignmentType.LEFT },
+        },
+        {
+          id: 'TieuDePhuLuc',
+          name: 'Tiêu đề phụ lục',
+          basedOn: 'Normal',
+          run: { size: pt(10), bold: true },
+          paragraph: { alignment: AlignmentType.CENTER },
+        },
+        {
+          id: 'DonViPhuLuc',
+          name: 'Đơn vị tính phụ lục',
+          basedOn: 'Normal',
+          run: { size: pt(10), italics: true },
+          paragraph: { alignment: AlignmentType.CENTER },
+        },
+        {
+          id: 'TongPhuLuc',
+          name: 'Tổng phụ lục',
+          basedOn: 'Normal',
+          run: { size: pt(11), bold: true },
+          paragraph: { alignment: AlignmentType.RIGHT },
+        },
+        {
+          id: 'TenTongPhuLuc',
+          name: 'Tên dòng tổng phụ lục',
+          basedOn: 'Normal',
+          run: { size: pt(11), bold: true },
+          paragraph: { alignment: AlignmentType.LEFT },
+        },
       ],
     },
     sections: [
@@ -133,7 +183,8 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
 
 export function reportTitle(rollup: Rollup, config?: Config, catalogue?: Catalogue): string {
   const programme = catalogue && programmeGroup(catalogue);
-  if (config && wordingVariant(config.issuer) && programme) return `Kết quả thực hiện ${programme.name} ${periodPhrase(rollup.periodLabel)}`;
+  if (config && wordingVariant(config.issuer) && programme)
+    return `Kết quả thực hiện ${programme.name} ${periodPhrase(rollup.periodLabel)}`;
   return `Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ ${periodPhrase(rollup.periodLabel)}`;
 }
 
@@ -159,7 +210,14 @@ export function balancedLines(text: string, maxChars: number): string[] {
 type RunOptions = { size?: number; bold?: boolean; italics?: boolean; highlight?: boolean; breakBefore?: boolean };
 
 function run(text: string, opts: RunOptions = {}): TextRun {
-  return new TextRun({ text, size: pt(opts.size ?? 14), bold: opts.bold, italics: opts.italics, highlight: opts.highlight ? 'yellow' : undefined, break: opts.breakBefore ? 1 : undefined });
+  return new TextRun({
+    text,
+    size: pt(opts.size ?? 14),
+    bold: opts.bold,
+    italics: opts.italics,
+    highlight: opts.highlight ? 'yellow' : undefined,
+    break: opts.breakBefore ? 1 : undefined,
+  });
 }
 
 /** Text with the officer's blanks "[…]" and the config's missing fields "…………" highlighted, so none is missed. */
@@ -170,7 +228,10 @@ function runs(text: string, opts: RunOptions = {}): TextRun[] {
     .map((part) => run(part, { ...opts, highlight: (part.startsWith('[') && part.endsWith(']')) || part === BLANK }));
 }
 
-function centred(children: ParagraphChild[] | string, opts: RunOptions & { before?: number; after?: number; keepNext?: boolean } = {}): Paragraph {
+function centred(
+  children: ParagraphChild[] | string,
+  opts: RunOptions & { before?: number; after?: number; keepNext?: boolean } = {},
+): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { before: opts.before ?? 0, after: opts.after ?? 0 },
@@ -182,7 +243,12 @@ function centred(children: ParagraphChild[] | string, opts: RunOptions & { befor
 /** A short centred rule: a bottom border on an empty paragraph narrowed by equal indents. */
 function horizontalLine(columnWidth: number, ruleWidth: number): Paragraph {
   const indent = Math.max(0, Math.round((columnWidth - ruleWidth) / 2));
-  return new Paragraph({ indent: { left: indent, right: indent }, border: { bottom: LINE }, spacing: { before: 0, after: 0 }, children: [run('', { size: 4 })] });
+  return new Paragraph({
+    indent: { left: indent, right: indent },
+    border: { bottom: LINE },
+    spacing: { before: 0, after: 0 },
+    children: [run('', { size: 4 })],
+  });
 }
 
 /** "Số: 05/BC-SNV"; a number under 10 gets a leading zero; an unknown one is a blank to fill. */
@@ -249,7 +315,10 @@ function headerBlock(config: Config): Table {
   });
 }
 
-function bodyParagraph(children: ParagraphChild[], opts: { indent?: number | false; hanging?: number; keepNext?: boolean } = {}): Paragraph {
+function bodyParagraph(
+  children: ParagraphChild[],
+  opts: { indent?: number | false; hanging?: number; keepNext?: boolean } = {},
+): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.JUSTIFIED,
     indent: opts.indent === false ? undefined : { firstLine: opts.indent ?? 720 },
@@ -264,7 +333,8 @@ function blockElements(block: Block): (Paragraph | Table)[] {
     case 'heading':
       return [bodyParagraph(runs(block.text, { bold: block.level < 3 }), { keepNext: true })];
     case 'attributed':
-      if (block.lines.length === 1) return [bodyParagraph([run(`- ${block.unit}: `, { italics: true }), ...runs(block.lines[0]!)])];
+      if (block.lines.length === 1)
+        return [bodyParagraph([run(`- ${block.unit}: `, { italics: true }), ...runs(block.lines[0]!)])];
       return [
         bodyParagraph([run(`- ${block.unit}:`, { italics: true })], { keepNext: true }),
         ...block.lines.map((l) => bodyParagraph(runs(`+ ${l}`), { indent: 1080 })),
@@ -288,7 +358,12 @@ function bodyTable(t: BodyTable): Table {
       width: { size: widths[i]!, type: WidthType.DXA },
       verticalAlign: VerticalAlign.CENTER,
       borders: { top: THIN, bottom: THIN, left: THIN, right: THIN },
-      children: [new Paragraph({ alignment: header ? AlignmentType.CENTER : align[t.columns[i]!.align], children: runs(text, { size: 12, bold: header }) })],
+      children: [
+        new Paragraph({
+          alignment: header ? AlignmentType.CENTER : align[t.columns[i]!.align],
+          children: runs(text, { size: 12, bold: header }),
+        }),
+      ],
     });
   return new Table({
     layout: TableLayoutType.FIXED,
@@ -321,8 +396,13 @@ function closingBlock(config: Config): Table {
     ...(signer.prefix ?? '')
       .split('\n')
       .filter(Boolean)
-      .map((l) => keep({ alignment: AlignmentType.CENTER, children: [run(l.trim().toLocaleUpperCase('vi'), { bold: true })] })),
-    keep({ alignment: AlignmentType.CENTER, children: runs((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true }) }),
+      .map((l) =>
+        keep({ alignment: AlignmentType.CENTER, children: [run(l.trim().toLocaleUpperCase('vi'), { bold: true })] }),
+      ),
+    keep({
+      alignment: AlignmentType.CENTER,
+      children: runs((signer.title ?? BLANK).toLocaleUpperCase('vi'), { bold: true }),
+    }),
     ...[1, 2, 3, 4].map(() => keep({ alignment: AlignmentType.CENTER, children: [run('')] })),
     keep({ alignment: AlignmentType.CENTER, children: runs(signer.name ?? BLANK, { bold: true }) }),
   ];
@@ -336,7 +416,14 @@ function closingBlock(config: Config): Table {
 }
 
 function pageNumberHeader(): Header {
-  return new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], size: pt(14) })] })] });
+  return new Header({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        children: [new TextRun({ children: [PageNumber.CURRENT], size: pt(14) })],
+      }),
+    ],
+  });
 }
 
 function mainSection(config: Config, blocks: Block[], fullTitle: string): ISectionOptions {
@@ -348,7 +435,13 @@ function mainSection(config: Config, blocks: Block[], fullTitle: string): ISecti
         ? [centred(`Kính gửi: ${recipients[0]}.`, { before: 120 })]
         : [
             new Paragraph({ indent: { left: 2200 }, spacing: { before: 120 }, children: [run('Kính gửi:')] }),
-            ...recipients.map((r, i) => new Paragraph({ indent: { left: 3300 }, children: [run(`- ${r}${i === recipients.length - 1 ? '.' : ';'}`)] })),
+            ...recipients.map(
+              (r, i) =>
+                new Paragraph({
+                  indent: { left: 3300 },
+                  children: [run(`- ${r}${i === recipients.length - 1 ? '.' : ';'}`)],
+                }),
+            ),
           ];
   const title = balancedLines(fullTitle, 62);
   const body = blocks.flatMap(blockElements);
@@ -358,7 +451,10 @@ function mainSection(config: Config, blocks: Block[], fullTitle: string): ISecti
   const lastText = lastBlock.kind === 'paragraph' ? lastBlock.text : '';
   return {
     properties: {
-      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 } },
+      page: {
+        size: { width: PAGE.width, height: PAGE.height },
+        margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 },
+      },
       titlePage: true,
     },
     headers: { default: pageNumberHeader(), first: new Header({ children: [new Paragraph('')] }) },
@@ -393,7 +489,11 @@ function referenceLine(rollup: Rollup, config: Config): string {
   const date = config.documentDate ? config.documentDate.split('-').reverse().join('/') : '…/…/……';
   const agency = agencyInText(config);
   const root = inSentence(rollup.root.name);
-  const issuer = agency ? (agency.toLocaleLowerCase('vi').includes(root.replace(/^\S+\s/, '').toLocaleLowerCase('vi')) ? agency : `${agency} ${root}`) : BLANK;
+  const issuer = agency
+    ? agency.toLocaleLowerCase('vi').includes(root.replace(/^\S+\s/, '').toLocaleLowerCase('vi'))
+      ? agency
+      : `${agency} ${root}`
+    : BLANK;
   return `(Kèm theo Báo cáo ${number} ngày ${date} của ${issuer})`;
 }
 
@@ -424,8 +524,19 @@ function annexSection(
   ];
   for (const chunk of chunks(indicators)) {
     children.push(markerParagraph(tables.length));
-    tables.push({ indicators: chunk, units, rollup, width: PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right, missingLine });
-    children.push(new Paragraph({ spacing: { before: 60, after: 200 }, children: [run('Ghi chú: dấu "-" là không có số liệu.', { size: 10, italics: true })] }));
+    tables.push({
+      indicators: chunk,
+      units,
+      rollup,
+      width: PAGE.height - ANNEX_MARGIN.left - ANNEX_MARGIN.right,
+      missingLine,
+    });
+    children.push(
+      new Paragraph({
+        spacing: { before: 60, after: 200 },
+        children: [run('Ghi chú: dấu "-" là không có số liệu.', { size: 10, italics: true })],
+      }),
+    );
   }
   return {
     properties: {
@@ -460,12 +571,19 @@ function missingSection(rollup: Rollup, config: Config, index: number): ISection
   });
   return {
     properties: {
-      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 }, pageNumbers: { start: 1 } },
+      page: {
+        size: { width: PAGE.width, height: PAGE.height },
+        margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 },
+        pageNumbers: { start: 1 },
+      },
     },
     headers: { default: pageNumberHeader() },
     children: [
       centred(`Phụ lục ${ROMAN[index]}`, { bold: true }),
-      centred(`DANH SÁCH ĐƠN VỊ CHƯA GỬI BÁO CÁO ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
+      centred(`DANH SÁCH ĐƠN VỊ CHƯA GỬI BÁO CÁO ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), {
+        bold: true,
+        size: 13,
+      }),
       centred(`(${formatNumber(missing.length)}/${formatNumber(rollup.completeness.expected)} đơn vị)`, { size: 13 }),
       centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
       table,
@@ -474,15 +592,26 @@ function missingSection(rollup: Rollup, config: Config, index: number): ISection
 }
 
 /** The units' own words, when too long for the body: one part per heading of the body that points here. */
-function quoteSection(rollup: Rollup, config: Config, annex: { name: string; parts: { title: string; blocks: Block[] }[] }): ISectionOptions {
+function quoteSection(
+  rollup: Rollup,
+  config: Config,
+  annex: { name: string; parts: { title: string; blocks: Block[] }[] },
+): ISectionOptions {
   return {
     properties: {
-      page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 }, pageNumbers: { start: 1 } },
+      page: {
+        size: { width: PAGE.width, height: PAGE.height },
+        margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: 567, footer: 567 },
+        pageNumbers: { start: 1 },
+      },
     },
     headers: { default: pageNumberHeader() },
     children: [
       centred(annex.name, { bold: true }),
-      centred(`Ý KIẾN CỦA CÁC ĐƠN VỊ ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), { bold: true, size: 13 }),
+      centred(`Ý KIẾN CỦA CÁC ĐƠN VỊ ${periodPhrase(rollup.periodLabel)}`.toLocaleUpperCase('vi'), {
+        bold: true,
+        size: 13,
+      }),
       centred(referenceLine(rollup, config), { italics: true, size: 13, after: 160 }),
       ...annex.parts.flatMap((p, i) => [
         ...blockElements({ kind: 'heading', level: 2, text: `${i + 1}. ${p.title}` }),

@@ -43,17 +43,23 @@ export function unitList(names: string[], plural = true): string {
   return joinVi(parts);
 }
 
-const CHILD_UNITS: Record<string, string> = { 'Tỉnh': 'tỉnh, thành phố', 'Huyện': 'đơn vị cấp huyện', 'Xã': 'đơn vị cấp xã' };
+const CHILD_UNITS: Record<string, string> = { Tỉnh: 'tỉnh, thành phố', Huyện: 'đơn vị cấp huyện', Xã: 'đơn vị cấp xã' };
 
 /** Level words computed from the roll-up: "toàn tỉnh", the units below ("đơn vị cấp huyện"). */
 export function levelWords(rollup: Rollup): { whole: string; children: string; childUnits: string } {
   const { type } = splitType(rollup.root.name);
   // The unit list's words when consolidate recorded them (root level, edition of the period); else from the name.
   const whole =
-    rollup.scope?.words ?? (type ? `toàn ${type}` : rollup.root.name.toLocaleLowerCase('vi').startsWith('toàn') ? rollup.root.name.toLocaleLowerCase('vi') : 'toàn địa bàn');
+    rollup.scope?.words ??
+    (type
+      ? `toàn ${type}`
+      : rollup.root.name.toLocaleLowerCase('vi').startsWith('toàn')
+        ? rollup.root.name.toLocaleLowerCase('vi')
+        : 'toàn địa bàn');
   const childLevel = rollup.units.find((u) => u.parent === rollup.root.code)?.level ?? '';
   const childUnits = CHILD_UNITS[childLevel] ?? 'đơn vị';
-  const children = childLevel === 'Huyện' ? 'huyện, thị xã, thành phố' : childLevel === 'Xã' ? communeWord(rollup) : childUnits;
+  const children =
+    childLevel === 'Huyện' ? 'huyện, thị xã, thành phố' : childLevel === 'Xã' ? communeWord(rollup) : childUnits;
   return { whole, children, childUnits };
 }
 
@@ -98,7 +104,8 @@ export function agencyInText(config: Config): string | null {
   return words
     .map((w, i) => {
       const prev = words[i - 1];
-      const capital = i === 0 || i === 1 || prev === '-' || prev === '–' || prev === 'và' || (prev?.endsWith(',') ?? false);
+      const capital =
+        i === 0 || i === 1 || prev === '-' || prev === '–' || prev === 'và' || (prev?.endsWith(',') ?? false);
       return capital ? titleWord(w) : w;
     })
     .join(' ');
@@ -127,8 +134,16 @@ export function presentCommuneWord(rollup: Rollup): string {
 export function actors(rollup: Rollup): string {
   const tops = rollup.units.filter((u) => u.parent === rollup.root.code && u.source !== 'missing');
   const order = ['huyện', 'quận', 'thị xã', 'thành phố', ...communeWord(rollup).split(/,\s*/)];
-  const types = typesOf(tops.map((u) => u.name), order);
-  const local = tops.length === 1 ? `Ủy ban nhân dân ${inSentence(tops[0]!.name)}` : types.length ? `Ủy ban nhân dân các ${types.join(', ')}` : 'các địa phương';
+  const types = typesOf(
+    tops.map((u) => u.name),
+    order,
+  );
+  const local =
+    tops.length === 1
+      ? `Ủy ban nhân dân ${inSentence(tops[0]!.name)}`
+      : types.length
+        ? `Ủy ban nhân dân các ${types.join(', ')}`
+        : 'các địa phương';
   return ownSubmission(rollup) ? `các sở, ban, ngành, Hội Liên hiệp Phụ nữ tỉnh và ${local}` : local;
 }
 
@@ -137,7 +152,8 @@ export function ownSubmission(rollup: Rollup): boolean {
   return rollup.files.some(isOwnFile(rollup));
 }
 
-const isOwnFile = (rollup: Rollup) => (f: Rollup['files'][number]) => f.status === 'accepted' && f.unit === rollup.root.code;
+const isOwnFile = (rollup: Rollup) => (f: Rollup['files'][number]) =>
+  f.status === 'accepted' && f.unit === rollup.root.code;
 
 /**
  * The roll-up as the report reads it: of its files, only those `ownSubmission` looks at (the report reads no other).

@@ -12,7 +12,9 @@ export function nq28Table(catalogue: Catalogue, rollup: Rollup): Block {
     const r = row.ratio ? rollup.ratios.find((x) => x.id === row.ratio) : undefined;
     const target = (year: number) => row.targets.find((t) => t.year === year)?.value;
     const shown = (v: number | undefined) =>
-      v === undefined ? 'Chưa xác định' : `${row.direction === '<' ? '< ' : ''}${formatNumber(v, 1)}${row.unit === '%' ? '%' : ''}`;
+      v === undefined
+        ? 'Chưa xác định'
+        : `${row.direction === '<' ? '< ' : ''}${formatNumber(v, 1)}${row.unit === '%' ? '%' : ''}`;
     return [String(row.no), row.name, result(row, r), shown(target(2025)), shown(target(2030)), status(row, r)];
   });
   return {
@@ -48,8 +50,7 @@ function status(row: Nq28Row, r: RatioValue | undefined): string {
   if (!row.ratio) return `Chưa có số liệu: nguồn ${row.source}`;
   if (!r || r.value === null) return r?.denominator === 0 ? 'Không phát sinh' : 'Chưa có số liệu';
   const v = valueOf(row, r);
-  const meets = (t: number) =>
-    row.direction === '<=' ? v <= t + 1e-9 : row.direction === '<' ? v < t : v >= t - 1e-9;
+  const meets = (t: number) => (row.direction === '<=' ? v <= t + 1e-9 : row.direction === '<' ? v < t : v >= t - 1e-9);
   const [t2025, t2030] = [2025, 2030].map((y) => row.targets.find((t) => t.year === y)?.value);
   if (t2030 === undefined && t2025 === undefined) return 'Chưa xác định mục tiêu';
   if (t2030 !== undefined && meets(t2030)) return 'Đã đạt mục tiêu 2030';

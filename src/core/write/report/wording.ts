@@ -1,4 +1,11 @@
-import { ratioCoverageCodes, wordingFile, type Catalogue, type Indicator, type Measure, type Ratio } from '../../catalogue/catalogue.js';
+import {
+  ratioCoverageCodes,
+  wordingFile,
+  type Catalogue,
+  type Indicator,
+  type Measure,
+  type Ratio,
+} from '../../catalogue/catalogue.js';
 import { programmeAreaPhrase, provinceOwnReception } from './edition-blocks.js';
 import { nq28Table } from './nq28.js';
 import type { Config } from '../../config.js';
@@ -7,7 +14,16 @@ import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } fro
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
 import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './names.js';
-import { baseOf, communesUnder, enoughForVerdict, notEnough, programmeGroup, topUnits, worstBase, type Base } from './coverage.js';
+import {
+  baseOf,
+  communesUnder,
+  enoughForVerdict,
+  notEnough,
+  programmeGroup,
+  topUnits,
+  worstBase,
+  type Base,
+} from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */
 export interface BodyTable {
@@ -108,7 +124,11 @@ export function fillTemplate(template: string, ctx: WordingContext): Block[] {
     if (!line || line.startsWith('%')) continue;
     const heading = /^(#{1,3})\s+(.*)$/.exec(line);
     if (heading) {
-      blocks.push({ kind: 'heading', level: heading[1]!.length as 1 | 2 | 3, text: renderLine(heading[2]!, ctx) ?? heading[2]! });
+      blocks.push({
+        kind: 'heading',
+        level: heading[1]!.length as 1 | 2 | 3,
+        text: renderLine(heading[2]!, ctx) ?? heading[2]!,
+      });
       continue;
     }
     const directive = /^@(\S+)\s*(.*)$/.exec(line);
@@ -118,7 +138,8 @@ export function fillTemplate(template: string, ctx: WordingContext): Block[] {
     }
     const bullet = /^-\s+(.*)$/.exec(line);
     const text = renderLine(bullet ? bullet[1]! : line, ctx);
-    if (text) blocks.push(bullet ? { kind: 'bullet', text: `- ${text}` } : { kind: 'paragraph', text: sentenceCase(text) });
+    if (text)
+      blocks.push(bullet ? { kind: 'bullet', text: `- ${text}` } : { kind: 'paragraph', text: sentenceCase(text) });
   }
   return dropEmptyHeadings(blocks);
 }
@@ -134,7 +155,8 @@ function dropEmptyHeadings(blocks: Block[]): Block[] {
     out.push(b);
     if (b.kind !== 'heading') return;
     const next = blocks[i + 1];
-    if (!next || (next.kind === 'heading' && next.level <= b.level)) out.push({ kind: 'paragraph', text: '[Bổ sung nội dung.]' });
+    if (!next || (next.kind === 'heading' && next.level <= b.level))
+      out.push({ kind: 'paragraph', text: '[Bổ sung nội dung.]' });
   });
   return out;
 }
@@ -185,7 +207,13 @@ function renderWith(line: string, ctx: LineContext): { text: string; codes: Set<
     used.forEach((c) => codes.add(c));
     out += text;
   }
-  return { text: out.replace(/\s+/g, ' ').replace(/\s+([,.;:)])/g, '$1').trim(), codes };
+  return {
+    text: out
+      .replace(/\s+/g, ' ')
+      .replace(/\s+([,.;:)])/g, '$1')
+      .trim(),
+    codes,
+  };
 }
 
 /** The indicator codes a line names, in any part: the first guess of its base. */
@@ -246,12 +274,18 @@ export function verdict(share: number, target: number): 'vượt' | 'đạt' | '
  */
 export function targetYear(ctx: WordingContext): number {
   const year = Number(ctx.rollup.period.slice(0, 4));
-  return milestoneYear(ctx.catalogue.ratios.flatMap((r) => r.targets), year) ?? year;
+  return (
+    milestoneYear(
+      ctx.catalogue.ratios.flatMap((r) => r.targets),
+      year,
+    ) ?? year
+  );
 }
 
 function indicator(ctx: WordingContext, code: string, name: string): Indicator {
   const ind = ctx.catalogue.byCode.get(code);
-  if (!ind) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỉ tiêu không có trong danh mục {${name}}`);
+  if (!ind)
+    throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỉ tiêu không có trong danh mục {${name}}`);
   return ind;
 }
 
@@ -302,7 +336,9 @@ function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: Lin
     case 'root':
       return inSentence(rollup.root.name);
     case 'level':
-      return ctx.base && (!ctx.base.complete || ctx.base.named) ? LEVEL_MARK : (ctx.base?.whole ?? levelWords(rollup).whole);
+      return ctx.base && (!ctx.base.complete || ctx.base.named)
+        ? LEVEL_MARK
+        : (ctx.base?.whole ?? levelWords(rollup).whole);
     case 'actors':
       return actors(rollup);
     case 'children':
@@ -372,7 +408,8 @@ function computedOf(
     case 'rate': {
       // {rate:DA8.22.dtts/DA8.24.dtts}: one figure over another, as a percent.
       const [top, bottom] = (arg ?? '').split('/').map((x) => CODE.exec(x.trim()));
-      if (!top || !bottom) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {rate:MÃ/MÃ}, không phải {${name}}`);
+      if (!top || !bottom)
+        throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {rate:MÃ/MÃ}, không phải {${name}}`);
       const n = value(ctx, top[1]!, (top[2] as Measure) ?? 'total');
       const d = value(ctx, bottom[1]!, (bottom[2] as Measure) ?? 'total');
       used.add(top[1]!).add(bottom[1]!);
@@ -386,7 +423,10 @@ function computedOf(
     case 'part': {
       // {part:DA8.18|trong số|ngoài}: the first words when the catalogue counts this figure inside a total.
       const ind = indicator(ctx, arg!, name);
-      if (rest.length !== 2) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {part:MÃ|khi đã tính trong tổng|khi tính riêng}, không phải {${name}}`);
+      if (rest.length !== 2)
+        throw new TemplateError(
+          `${wordingFile(ctx.catalogue.version)}: {part:MÃ|khi đã tính trong tổng|khi tính riêng}, không phải {${name}}`,
+        );
       return ind.includedIn ? rest[0]! : rest[1]!;
     }
     case 'plan':
@@ -464,7 +504,10 @@ function ratioWords(
   const { rollup, config } = ctx;
   const r = rollup.ratios.find((x) => x.id === arg);
   const def = ctx.catalogue.ratios.find((x) => x.id === arg);
-  if (!r || !def) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`);
+  if (!r || !def)
+    throw new TemplateError(
+      `${wordingFile(ctx.catalogue.version)}: tỷ lệ không có trong ratios.csv của phiên bản {${name}}`,
+    );
   for (const t of [def.numerator, def.denominator]) for (const code of ratioCoverageCodes(t)) used.add(code);
   if (kind === 'ratio') return r.value === null ? null : percent(r.value);
   if (r.target === null) return null;
@@ -478,7 +521,9 @@ function ratioWords(
 
 /** The base a ratio rests on: the smaller of its parts'. */
 function ratioBase(def: Ratio, ctx: WordingContext): Base | null {
-  const inds = [def.numerator, def.denominator].flatMap((t) => ('code' in t ? [ctx.catalogue.byCode.get(t.code)!] : []));
+  const inds = [def.numerator, def.denominator].flatMap((t) =>
+    'code' in t ? [ctx.catalogue.byCode.get(t.code)!] : [],
+  );
   return worstBase(inds.filter(Boolean).map((i) => baseOf(i, ctx.rollup, ctx.catalogue, ctx.config)));
 }
 
@@ -493,7 +538,9 @@ function change(arg: string, ctx: WordingContext): string | null {
   const prev = ctx.previous;
   if (!prev) return null;
   // A part of a year is compared with the same part of an earlier year: "so với cùng kỳ năm 2025".
-  const since = /^\d{4}$/.test(prev.period) ? `so với ${periodPhrase(prev.periodLabel)}` : `so với cùng kỳ năm ${prev.period.slice(0, 4)}`;
+  const since = /^\d{4}$/.test(prev.period)
+    ? `so với ${periodPhrase(prev.periodLabel)}`
+    : `so với cùng kỳ năm ${prev.period.slice(0, 4)}`;
   if (CODE.test(arg)) {
     indicator(ctx, arg, `change:${arg}`);
     const now = value(ctx, arg, 'total');
@@ -502,7 +549,8 @@ function change(arg: string, ctx: WordingContext): string | null {
     if (now === before) return `không thay đổi ${since}`;
     return `${now > before ? 'tăng' : 'giảm'} ${percent(Math.abs(now - before) / before)} ${since}`;
   }
-  if (!ctx.catalogue.ratios.some((r) => r.id === arg)) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {change:${arg}} không phải mã chỉ tiêu hay tỷ lệ`);
+  if (!ctx.catalogue.ratios.some((r) => r.id === arg))
+    throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {change:${arg}} không phải mã chỉ tiêu hay tỷ lệ`);
   const now = ctx.rollup.ratios.find((r) => r.id === arg)?.value ?? null;
   const before = prev.ratios.find((r) => r.id === arg)?.value ?? null;
   if (now === null || before === null) return null;
@@ -520,7 +568,9 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
   switch (name) {
     case 'nhan-xet': {
       const keys = arg.split(/\s+/).filter(Boolean);
-      for (const k of keys) if (!(k in NARRATIVE_LABELS)) throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @nhan-xet ${k} không có`);
+      for (const k of keys)
+        if (!(k in NARRATIVE_LABELS))
+          throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @nhan-xet ${k} không có`);
       return statementBlocks(keys as NarrativeKey[], ctx);
     }
     case 'kien-nghi':
@@ -538,7 +588,9 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
       if (arg === 'ke-hoach-du-an') return [planTable(ctx, true)];
       if (arg === 'chi-tieu') return [targetTable(ctx)];
       if (arg === 'nq28' && ctx.catalogue.nq28.length) return [nq28Table(ctx.catalogue, ctx.rollup)];
-      throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu, nq28 khi có targets-nq28.csv)`);
+      throw new TemplateError(
+        `${wordingFile(ctx.catalogue.version)}: @bang ${arg} không có (ke-hoach, chi-tieu, nq28 khi có targets-nq28.csv)`,
+      );
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: @${name} không có`);
   }
@@ -562,7 +614,10 @@ const LIST_MARK = /^\s*(?:[•*▪◦●]\s*|[-+–—](?:\s+|(?=\p{L})|$)|(?:\d
 
 /** A line a unit wrote, without its own bullet or number, ending with a full stop. */
 export function cleanLine(s: string): string {
-  const t = s.replace(LIST_MARK, '').trim().replace(/[;,]\s*$/, '');
+  const t = s
+    .replace(LIST_MARK, '')
+    .trim()
+    .replace(/[;,]\s*$/, '');
   if (!t) return '';
   const body = sentenceCase(t);
   return /[.!?…]$/.test(body) ? body : `${body}.`;
@@ -637,7 +692,10 @@ export function gatherStatements(
 function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
   const statements = gatherStatements(keys, ctx.rollup);
   const next = `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`;
-  const what = keys.map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi')).join('; ').replace('kỳ tới', next);
+  const what = keys
+    .map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi'))
+    .join('; ')
+    .replace('kỳ tới', next);
   if (!statements.length) return [{ kind: 'paragraph', text: `[Bổ sung ${what}.]` }];
   const blocks = attributed(statements);
   // Beyond what a reader takes in, the units' words go to an annex; the body says where and how many units wrote.
@@ -676,7 +734,10 @@ function judgementBlocks(ctx: WordingContext): Block[] {
   const out: Block[] = [];
   const period = periodPhrase(rollup.periodLabel);
   if (fields.length)
-    out.push({ kind: 'paragraph', text: `Số ${words.childUnits} có kết quả ở các chỉ tiêu chủ yếu ${period}: ${fields.join('; ')}.` });
+    out.push({
+      kind: 'paragraph',
+      text: `Số ${words.childUnits} có kết quả ở các chỉ tiêu chủ yếu ${period}: ${fields.join('; ')}.`,
+    });
   const changes = core
     .map((i) => ({ i, c: change(i.code, ctx) }))
     .filter((x) => x.c)
@@ -689,7 +750,8 @@ function judgementBlocks(ctx: WordingContext): Block[] {
     if (max > min) {
       const most = tops.filter((u) => score(u) === max).map((u) => u.name);
       const least = tops.filter((u) => score(u) === min).map((u) => u.name);
-      const name = (list: string[]) => (list.length > 5 ? `${formatNumber(list.length)} đơn vị` : unitList(list, false));
+      const name = (list: string[]) =>
+        list.length > 5 ? `${formatNumber(list.length)} đơn vị` : unitList(list, false);
       out.push({
         kind: 'paragraph',
         text:
@@ -732,7 +794,16 @@ function attributed(statements: Statement[]): Block[] {
   }
   return [...byUnits.values()]
     .sort((a, b) => b.units.length - a.units.length)
-    .map((e) => ({ kind: 'attributed', unit: sentenceCase(unitList(e.units.map((u) => u.name), true)), lines: e.lines }));
+    .map((e) => ({
+      kind: 'attributed',
+      unit: sentenceCase(
+        unitList(
+          e.units.map((u) => u.name),
+          true,
+        ),
+      ),
+      lines: e.lines,
+    }));
 }
 
 /** Who a unit's request is for (issue 21, point 5). */
@@ -764,10 +835,19 @@ export function requestContent(line: string): string {
 }
 
 const bulletList = (lines: string[]): Block[] =>
-  lines.map((l, i): Block => ({ kind: 'bullet', text: `- ${l.replace(/[.;]$/, '')}${i === lines.length - 1 ? '.' : ';'}` }));
+  lines.map((l, i): Block => ({
+    kind: 'bullet',
+    text: `- ${l.replace(/[.;]$/, '')}${i === lines.length - 1 ? '.' : ';'}`,
+  }));
 
 /** "(các xã A, B)" after a request several units wrote. */
-const byWhom = (s: Statement) => (s.units.length > 1 ? ` (${unitList(s.units.map((u) => u.name), true)})` : '');
+const byWhom = (s: Statement) =>
+  s.units.length > 1
+    ? ` (${unitList(
+        s.units.map((u) => u.name),
+        true,
+      )})`
+    : '';
 const unstop = (t: string) => t.replace(/[.;]$/, '');
 
 /**
@@ -789,7 +869,8 @@ function proposalBlocks(ctx: WordingContext, lead: string | undefined): Block[] 
     blocks.push({ kind: 'paragraph', text: `Đề nghị ${who}:` });
     blocks.push(...bulletList(programme.map((s) => unstop(sentenceCase(requestContent(s.text))) + byWhom(s))));
   }
-  if (!central.length && !programme.length) blocks.push({ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` });
+  if (!central.length && !programme.length)
+    blocks.push({ kind: 'paragraph', text: `[Bổ sung kiến nghị, đề xuất với ${to}.]` });
   if (province.length) {
     blocks.push({ kind: 'paragraph', text: 'Kiến nghị của các đơn vị với tỉnh:' });
     blocks.push(...attributed(province));
@@ -808,22 +889,42 @@ function receptionSentence(ctx: WordingContext): string {
   const missing = !lacking.length
     ? ''
     : lacking.length <= MISSING_IN_BODY || !ctx.missingAnnex
-      ? `; chưa có số liệu: ${unitList(lacking.map((m) => m.name), false)}`
+      ? `; chưa có số liệu: ${unitList(
+          lacking.map((m) => m.name),
+          false,
+        )}`
       : `; ${formatNumber(lacking.length)} đơn vị chưa gửi báo cáo (danh sách tại ${ctx.missingAnnex} kèm theo)`;
   // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
   const partial = (c.partial ?? []).map(
-    (p) => `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${p.missing.length ? `, chưa có số liệu của ${unitList(p.missing.map((m) => m.name), false)}` : ''})`,
+    (p) =>
+      `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${
+        p.missing.length
+          ? `, chưa có số liệu của ${unitList(
+              p.missing.map((m) => m.name),
+              false,
+            )}`
+          : ''
+      })`,
   );
   return `${head}${missing}${partial.join('')}.`;
 }
 
 function planTable(ctx: WordingContext, programmeOnly = false): Block {
   const { catalogue, config, rollup } = ctx;
-  const codes = [...new Set([...catalogue.indicators.filter((i) => i.core).map((i) => i.code), ...Object.keys(config.plan)])];
+  const codes = [
+    ...new Set([...catalogue.indicators.filter((i) => i.core).map((i) => i.code), ...Object.keys(config.plan)]),
+  ];
   const group = programmeOnly ? programmeGroup(catalogue)?.code : undefined;
-  const inds = codes.map((c) => catalogue.byCode.get(c)).filter((i): i is Indicator => !!i && (!group || i.group === group));
+  const inds = codes
+    .map((c) => catalogue.byCode.get(c))
+    .filter((i): i is Indicator => !!i && (!group || i.group === group));
   // The header says what the plan is: the year's, a phase's, or each row says its own.
-  const fors = new Set(inds.map((i) => planOf(config, i.code)).filter((p) => p).map((p) => p!.for ?? ''));
+  const fors = new Set(
+    inds
+      .map((i) => planOf(config, i.code))
+      .filter((p) => p)
+      .map((p) => p!.for ?? ''),
+  );
   const one = fors.size <= 1 ? ([...fors][0] ?? '') : null;
   const rows = inds.map((ind, n) => {
     const done = value(ctx, ind.code, 'total');
@@ -834,10 +935,16 @@ function planTable(ctx: WordingContext, programmeOnly = false): Block {
     const among = base.among ?? base;
     const short = `Chưa đủ số liệu (${formatNumber(among.reported)}/${formatNumber(among.expected)} đơn vị)`;
     const rate = !planned || done === null || !planned.value ? '…' : comparable ? percent(done / planned.value) : short;
-    const plan = planned === undefined ? '…' : one === null ? `${show(planned.value)} (${planned.for ?? periodPhrase(rollup.periodLabel)})` : show(planned.value);
+    const plan =
+      planned === undefined
+        ? '…'
+        : one === null
+          ? `${show(planned.value)} (${planned.for ?? periodPhrase(rollup.periodLabel)})`
+          : show(planned.value);
     return [String(n + 1), ind.shortName, ind.unit, plan, done === null ? '-' : show(done), rate];
   });
-  const planTitle = one === null ? 'Kế hoạch giao' : one ? `Kế hoạch ${one}` : `Kế hoạch ${periodPhrase(rollup.periodLabel)}`;
+  const planTitle =
+    one === null ? 'Kế hoạch giao' : one ? `Kế hoạch ${one}` : `Kế hoạch ${periodPhrase(rollup.periodLabel)}`;
   return {
     kind: 'table',
     table: {
@@ -858,7 +965,12 @@ function planTable(ctx: WordingContext, programmeOnly = false): Block {
  * The words of a Nghị quyết 28 assessment, the same in the DOCX and on the page: "Vượt" / "Đạt" / "Chưa đạt", "Không
  * phát sinh" for 0 of 0, "Chưa có số liệu", or "Chưa đủ số liệu để đánh giá (x/y đơn vị)" below the coverage threshold.
  */
-export function assessment(r: RatioValue | undefined, target: number | null, base: Base | null, config: Pick<Config, 'coverageForVerdict'>): string {
+export function assessment(
+  r: RatioValue | undefined,
+  target: number | null,
+  base: Base | null,
+  config: Pick<Config, 'coverageForVerdict'>,
+): string {
   if (r && r.numerator === 0 && r.denominator === 0) return 'Không phát sinh';
   if (!r || r.value === null || target === null) return 'Chưa có số liệu';
   if (base && !enoughForVerdict(base, config)) return sentenceCase(notEnough(base));
@@ -891,7 +1003,13 @@ function targetTable(ctx: WordingContext): Block {
       const target = r?.target ?? def.targets.find((t) => t.year === year)?.percent ?? null;
       const zero = r && r.numerator === 0 && r.denominator === 0;
       const words = assessment(r, target, ratioBase(def, ctx), ctx.config);
-      return [String(n + 1), def.name, zero ? 'Không phát sinh' : result, target === null ? '-' : `${formatNumber(target)}%`, words];
+      return [
+        String(n + 1),
+        def.name,
+        zero ? 'Không phát sinh' : result,
+        target === null ? '-' : `${formatNumber(target)}%`,
+        words,
+      ];
     });
   return {
     kind: 'table',
