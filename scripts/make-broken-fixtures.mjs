@@ -24,7 +24,8 @@ const broken = join(root, 'fixtures/broken');
 const odd = join(root, 'fixtures/odd');
 mkdirSync(broken, { recursive: true });
 mkdirSync(odd, { recursive: true });
-const catalogue = loadCatalogue();
+// The edition of the fixtures' years (2023–2025): the 2024 form, not the newest edition.
+const catalogue = loadCatalogue('BDG-2024.1');
 const layout = submissionLayout(catalogue);
 
 /** The base of every variant: Huyện Krông A Na's figures of src/sample, seed 655 (tests know them). */

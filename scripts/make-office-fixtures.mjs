@@ -20,7 +20,8 @@ import { parsePeriodArg } from '../dist/core/util/period.js';
 import { buildSubmissionWorkbook, submissionLayout } from '../dist/core/write/submission-workbook.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const catalogue = loadCatalogue();
+// The edition of the fixtures' years (2023–2025): the 2024 form, not the newest edition.
+const catalogue = loadCatalogue('BDG-2024.1');
 const figures = plausibleFigures(rng(655), 8);
 const wb = buildSubmissionWorkbook({
   catalogue,

@@ -20,7 +20,8 @@ import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.
 import { readHierarchy } from '../dist/node/unit-list-file.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const catalogue = loadCatalogue();
+// The edition of the fixtures' years (2023–2025): the 2024 form, not the newest edition.
+const catalogue = loadCatalogue('BDG-2024.1');
 const units = await readHierarchy(join(root, 'fixtures/dak-lak/don-vi.csv'));
 const work = mkdtempSync(join(tmpdir(), 'bdg-2023-'));
 /** Last year's figures from this year's: every figure of the district scaled by one factor, kept whole for counts. */

@@ -17,7 +17,8 @@ import { buildSubmissionWorkbook } from '../dist/core/write/submission-workbook.
 import { plausibleFigures, rng } from '../test/helpers/plausible-figures.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const catalogue = loadCatalogue();
+// The edition of the fixtures' years (2023–2025): the 2024 form, not the newest edition.
+const catalogue = loadCatalogue('BDG-2024.1');
 
 const HIGHLIGHTS = [
   'Thành lập mới các Tổ truyền thông cộng đồng tại các thôn, buôn đặc biệt khó khăn; tổ chức truyền thông xóa bỏ định kiến giới bằng tiếng dân tộc.',
