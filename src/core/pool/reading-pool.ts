@@ -53,118 +53,164 @@ export const PIPELINE_DEPTH = 2;
  * (src/node/read-files.ts) and the page's workers (src/web/read-pool.ts).
  */
 export function runPool<R>(options: PoolOptions<R>): Promise<R[]> {
-  const { files, maxMillisPerFile } = options;
-  const results: R[] = new Array(files);
-  const settled = new Array<boolean>(files).fill(false);
-  let next = 0;
-  // Files put back when their worker was replaced, read again before new ones.
-  const retry: number[] = [];
-  let stopped = false;
-  return new Promise<R[]>((resolve, reject) => {
-    let running = 0;
-    const settle = (i: number, r: R) => {
-      if (settled[i]) return;
-      settled[i] = true;
-      results[i] = r;
-      options.onDone();
+  return new Promise<R[]>((resolve, reject) => new PoolRun(options, resolve, reject).begin());
+}
+
+/** One run of the pool: the files' results, the queue, and the workers reading it. */
+class PoolRun<R> {
+  readonly results: R[];
+  private readonly settled: boolean[];
+  private next = 0;
+  /** Files put back when their worker was replaced, read again before new ones. */
+  readonly retry: number[] = [];
+  stopped = false;
+  private running = 0;
+  /** The workers still held, so a failure lets them all go at once. */
+  readonly active = new Set<WorkerSlot<R>>();
+
+  constructor(
+    readonly options: PoolOptions<R>,
+    private readonly resolve: (results: R[]) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.results = new Array(options.files);
+    this.settled = new Array<boolean>(options.files).fill(false);
+  }
+
+  begin(): void {
+    const { files, workers } = this.options;
+    if (files === 0) return this.resolve(this.results);
+    const count = Math.max(1, Math.min(workers, files));
+    for (let n = 0; n < count; n++) this.startWorker();
+  }
+
+  startWorker(): void {
+    this.running++;
+    new WorkerSlot(this).start();
+  }
+
+  settle(i: number, r: R): void {
+    if (this.settled[i]) return;
+    this.settled[i] = true;
+    this.results[i] = r;
+    this.options.onDone();
+  }
+
+  /** The next file to send: a retried one first; files refused before sending are settled on the way. */
+  take(): number | undefined {
+    for (;;) {
+      const i = this.retry.length ? this.retry.shift() : this.next < this.options.files ? this.next++ : undefined;
+      if (i === undefined) return undefined;
+      const refused = this.options.refuse?.(i);
+      if (refused === undefined) return i;
+      this.settle(i, refused);
+    }
+  }
+
+  workerDone(): void {
+    if (--this.running === 0 && !this.stopped) this.resolve(this.results);
+  }
+
+  fail(error: Error): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const slot of [...this.active]) slot.abandon();
+    this.reject(error);
+  }
+}
+
+/** One worker of a run: the files in flight on it, the time limit of the one it reads, its replacement. */
+class WorkerSlot<R> {
+  private readonly inFlight: number[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private finished = false;
+  private worker!: PoolWorker;
+
+  constructor(private readonly run: PoolRun<R>) {}
+
+  start(): void {
+    this.run.active.add(this);
+    this.worker = this.run.options.start(this.events());
+  }
+
+  private finish(clean: boolean): void | Promise<void> {
+    this.finished = true;
+    clearTimeout(this.timer);
+    this.run.active.delete(this);
+    return this.worker.stop(clean);
+  }
+
+  abandon(): void {
+    if (this.finished) return;
+    void this.finish(false);
+    this.run.workerDone();
+  }
+
+  private startTimer(): void {
+    clearTimeout(this.timer);
+    const { maxMillisPerFile } = this.run.options;
+    if (this.inFlight.length)
+      this.timer = setTimeout(
+        () => this.replace(issue('file-timeout', { seconds: Math.round(maxMillisPerFile / 1000) })),
+        maxMillisPerFile,
+      );
+  }
+
+  private dispatch(): void {
+    const run = this.run;
+    while (!this.finished && !run.stopped && this.inFlight.length < PIPELINE_DEPTH) {
+      const i = run.take();
+      if (i === undefined) break;
+      this.inFlight.push(i);
+      this.worker.send(i);
+    }
+    if (this.finished) return;
+    const done = () => run.workerDone();
+    if (!this.inFlight.length) return void Promise.resolve(this.finish(true)).then(done, done);
+    // Each file has the whole limit from when the one before it ended (or from now, for the first).
+    this.startTimer();
+  }
+
+  /** The file being read took too long or killed the worker: it is rejected, the others go to a new worker. */
+  private replace(found: Issue): void {
+    if (this.finished) return;
+    const run = this.run;
+    void this.finish(false);
+    const head = this.inFlight.shift();
+    if (head !== undefined) run.settle(head, run.options.failed(head, found));
+    run.retry.unshift(...this.inFlight);
+    if (!run.stopped) run.startWorker();
+    run.workerDone();
+  }
+
+  /** Stops the run for a failure of this worker's. */
+  private failRun(error: Error): void {
+    void this.finish(false);
+    this.run.fail(error);
+    this.run.workerDone();
+  }
+
+  private events(): WorkerEvents<R> {
+    return {
+      // Later, not within start(): the worker is not in hand yet.
+      ready: () => void Promise.resolve().then(() => !this.finished && this.dispatch()),
+      result: (index, r) => {
+        if (this.finished) return;
+        const at = this.inFlight.indexOf(index);
+        if (at < 0) return;
+        this.inFlight.splice(at, 1);
+        this.run.settle(index, r);
+        this.dispatch();
+      },
+      lost: (found, error) => {
+        if (this.finished) return;
+        if (this.inFlight.length) return this.replace(found);
+        this.failRun(error);
+      },
+      fatal: (error) => {
+        if (this.finished) return;
+        this.failRun(error);
+      },
     };
-    const take = (): number | undefined => {
-      for (;;) {
-        const i = retry.length ? retry.shift() : next < files ? next++ : undefined;
-        if (i === undefined) return undefined;
-        const refused = options.refuse?.(i);
-        if (refused === undefined) return i;
-        settle(i, refused);
-      }
-    };
-    const workerDone = () => {
-      if (--running === 0 && !stopped) resolve(results);
-    };
-    // Each worker's way to let it go, so a failure stops them all at once.
-    const active = new Set<() => void>();
-    const fail = (error: Error) => {
-      if (stopped) return;
-      stopped = true;
-      for (const stop of [...active]) stop();
-      reject(error);
-    };
-    const runWorker = () => {
-      running++;
-      const inFlight: number[] = [];
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let finished = false;
-      let worker!: PoolWorker;
-      const finish = (clean: boolean) => {
-        finished = true;
-        clearTimeout(timer);
-        active.delete(abandon);
-        return worker.stop(clean);
-      };
-      const abandon = () => {
-        if (finished) return;
-        void finish(false);
-        workerDone();
-      };
-      active.add(abandon);
-      const startTimer = () => {
-        clearTimeout(timer);
-        if (inFlight.length)
-          timer = setTimeout(
-            () => replace(issue('file-timeout', { seconds: Math.round(maxMillisPerFile / 1000) })),
-            maxMillisPerFile,
-          );
-      };
-      const dispatch = () => {
-        while (!finished && !stopped && inFlight.length < PIPELINE_DEPTH) {
-          const i = take();
-          if (i === undefined) break;
-          inFlight.push(i);
-          worker.send(i);
-        }
-        if (finished) return;
-        if (!inFlight.length) return void Promise.resolve(finish(true)).then(workerDone, workerDone);
-        // Each file has the whole limit from when the one before it ended (or from now, for the first).
-        startTimer();
-      };
-      /** The file being read took too long or killed the worker: it is rejected, the others go to a new worker. */
-      const replace = (found: Issue) => {
-        if (finished) return;
-        void finish(false);
-        const head = inFlight.shift();
-        if (head !== undefined) settle(head, options.failed(head, found));
-        retry.unshift(...inFlight);
-        if (!stopped) runWorker();
-        workerDone();
-      };
-      const events: WorkerEvents<R> = {
-        // Later, not within start(): the worker is not in hand yet.
-        ready: () => void Promise.resolve().then(() => !finished && dispatch()),
-        result: (index, r) => {
-          if (finished) return;
-          const at = inFlight.indexOf(index);
-          if (at < 0) return;
-          inFlight.splice(at, 1);
-          settle(index, r);
-          dispatch();
-        },
-        lost: (found, error) => {
-          if (finished) return;
-          if (inFlight.length) return replace(found);
-          void finish(false);
-          fail(error);
-          workerDone();
-        },
-        fatal: (error) => {
-          if (finished) return;
-          void finish(false);
-          fail(error);
-          workerDone();
-        },
-      };
-      worker = options.start(events);
-    };
-    const count = Math.max(1, Math.min(options.workers, files));
-    if (files === 0) return resolve(results);
-    for (let n = 0; n < count; n++) runWorker();
-  });
+  }
 }
