@@ -21,7 +21,7 @@ import { assertCatalogue } from '../core/catalogue/check.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../core/validate/check-file.js';
 import { verdictLine } from '../core/validate/verdict.js';
 import { assessments } from '../core/write/report/wording.js';
-import { emptyConfigNotice } from '../core/config.js';
+import { emptyConfigNotice, type Config } from '../core/config.js';
 import { consolidationOutputs, type Made, type OutputFile, type OutputKind } from '../core/outputs/outputs.js';
 import { newRunId } from '../core/util/run-id.js';
 import {
@@ -245,23 +245,10 @@ async function validateFile(file: File): Promise<void> {
   const out = byId('ket-qua-kiem-tra');
   releaseDownloads('kiem-tra');
   setContent(out, h('p', { class: 'muted' }, `Đang kiểm tra "${file.name}"…`));
-  const job: PageFile[] = [{ file, rel: file.name.normalize('NFC') }];
   let checked: CheckedFile;
   let unitsNote: string;
   try {
-    if (ownUnits) {
-      [checked] = (await readInWorkers(
-        job,
-        setupFor({ kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes }),
-        () => {},
-        1,
-      )) as [CheckedFile];
-      unitsNote = `Đối chiếu với danh mục riêng "${ownUnits.name}".`;
-    } else {
-      // The edition follows the file's period: the worker finds it, then checks the file against that list.
-      [checked] = (await readInWorkers(job, setupFor({ kind: 'builtin-by-period' }), () => {}, 1)) as [CheckedFile];
-      unitsNote = `Đối chiếu với ${editionFor(checked.period ? parsePeriodArg(checked.period) : null).name}.`;
-    }
+    ({ checked, unitsNote } = await checkOneFile(file));
   } catch (err) {
     if (run === validateRun)
       setContent(out, h('p', { class: 'alert bad' }, `Không kiểm tra được: ${(err as Error).message}`));
@@ -279,15 +266,7 @@ async function validateFile(file: File): Promise<void> {
     c.errors.length && !c.errors.some((e) => e.rule.startsWith('file-'))
       ? h('span', { class: 'muted', id: 'tien-do-danh-dau' }, 'Đang tạo bản đánh dấu lỗi…')
       : null;
-  const who = c.unit
-    ? [
-        `Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`,
-        c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`,
-        c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`,
-      ]
-        .filter(Boolean)
-        .join(' · ')
-    : '';
+  const who = whoLine(c);
   const verdict = h(
     'p',
     { class: `alert ${c.valid ? 'good' : 'bad'}`, id: 'ket-luan-kiem-tra' },
@@ -332,6 +311,32 @@ async function validateFile(file: File): Promise<void> {
         )
       : h('p', { class: 'alert warn', id: 'bo-qua-danh-dau' }, copy.skipped.message),
   );
+}
+
+/** One file read and checked on a worker, against the page's own unit list or the built-in one of its period. */
+async function checkOneFile(file: File): Promise<{ checked: CheckedFile; unitsNote: string }> {
+  const job: PageFile[] = [{ file, rel: file.name.normalize('NFC') }];
+  if (ownUnits) {
+    const setup = setupFor({ kind: 'file', name: ownUnits.name, bytes: ownUnits.bytes });
+    const [checked] = (await readInWorkers(job, setup, () => {}, 1)) as [CheckedFile];
+    return { checked, unitsNote: `Đối chiếu với danh mục riêng "${ownUnits.name}".` };
+  }
+  // The edition follows the file's period: the worker finds it, then checks the file against that list.
+  const [checked] = (await readInWorkers(job, setupFor({ kind: 'builtin-by-period' }), () => {}, 1)) as [CheckedFile];
+  const edition = editionFor(checked.period ? parsePeriodArg(checked.period) : null);
+  return { checked, unitsNote: `Đối chiếu với ${edition.name}.` };
+}
+
+/** "Đơn vị: … · Kỳ báo cáo: … · Biểu mẫu: …" of a checked file, or nothing when its unit is unknown. */
+function whoLine(c: CheckedFile): string {
+  if (!c.unit) return '';
+  return [
+    `Đơn vị: ${c.unit.code}${c.unit.name ? ` – ${c.unit.name}` : ''}`,
+    c.periodLabel && `Kỳ báo cáo: ${c.periodLabel}`,
+    c.submission?.info.version && `Biểu mẫu: ${c.submission.info.version}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function setupFor(units: PageWorkerUnits): PageWorkerSetup {
@@ -552,29 +557,7 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
   // As the CLI: no accepted file, no summary, report or JSON (they would be an empty roll-up), and why.
   if (!files.some((f) => f.status === 'accepted')) return void setContent(out, nothingAccepted(rollup, read.period));
   const { config } = currentConfig();
-  const byRel = new Map(read.files.map((f) => [f.rel, f.file]));
-  // The same outputs, under the same names, as `bdg consolidate`: the copies sent back are marked on a worker.
-  const outputs = consolidationOutputs(result, {
-    config,
-    previous: previous?.rollup,
-    runId: read.runId,
-    madeBy: `bdg ${__BDG_VERSION__}`,
-    makers: {
-      copy: (job) =>
-        copyOf(read, job.source, () => annotateInWorker(byRel.get(job.source)!, job.issues, LIMITS, () => {})),
-    },
-  }).filter((o) => o.kind !== 'copy' || byRel.has(o.source!));
-  const main = outputs.filter((o) => o.kind !== 'copy');
-  const made = await Promise.all(main.map((o) => o.make()));
-  const links = new Map(
-    main.map((o, i) => {
-      const m = made[i]!;
-      if (!m.ok) throw new Error(m.skipped.message);
-      const { mime, label, id } = DOWNLOADS[o.kind as Exclude<OutputKind, 'copy'>];
-      return [o.kind, downloadLink('tong-hop', o.name, m.bytes, mime, label, id)];
-    }),
-  );
-  const copies = new Map(outputs.filter((o) => o.kind === 'copy').map((o) => [o.source!, copyPlaceholder(o)]));
+  const { outputs, links, copies } = await madeOutputs(result, read, config);
   const k = rollup.completeness;
   const counted = filesCounted(files);
   const rejected = files.filter((f) => f.status === 'rejected');
@@ -627,6 +610,36 @@ async function show(result: Consolidation, read: NonNullable<typeof lastRead>, r
     ratiosTable(rollup, assessments(rollup, catalogue, config)),
   );
   await markCopies(outputs, copies, () => run === consolidateRun);
+}
+
+/**
+ * The same outputs, under the same names, as `bdg consolidate`, made: the summary, report and JSON as download
+ * links; the copies sent back as placeholders, marked on a worker afterwards.
+ */
+async function madeOutputs(result: Consolidation, read: NonNullable<typeof lastRead>, config: Config) {
+  const byRel = new Map(read.files.map((f) => [f.rel, f.file]));
+  const outputs = consolidationOutputs(result, {
+    config,
+    previous: previous?.rollup,
+    runId: read.runId,
+    madeBy: `bdg ${__BDG_VERSION__}`,
+    makers: {
+      copy: (job) =>
+        copyOf(read, job.source, () => annotateInWorker(byRel.get(job.source)!, job.issues, LIMITS, () => {})),
+    },
+  }).filter((o) => o.kind !== 'copy' || byRel.has(o.source!));
+  const main = outputs.filter((o) => o.kind !== 'copy');
+  const made = await Promise.all(main.map((o) => o.make()));
+  const links = new Map(
+    main.map((o, i) => {
+      const m = made[i]!;
+      if (!m.ok) throw new Error(m.skipped.message);
+      const { mime, label, id } = DOWNLOADS[o.kind as Exclude<OutputKind, 'copy'>];
+      return [o.kind, downloadLink('tong-hop', o.name, m.bytes, mime, label, id)];
+    }),
+  );
+  const copies = new Map(outputs.filter((o) => o.kind === 'copy').map((o) => [o.source!, copyPlaceholder(o)]));
+  return { outputs, links, copies };
 }
 
 /** Copies already made for the files last read: a change of report settings does not mark them again. */
