@@ -61,7 +61,13 @@ export function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy): 
   const settled = new Map<CheckedFile, Settled>();
   const byUnit = new Map<string, CheckedFile[]>();
   for (const c of accepted) byUnit.set(c.unit!.code, [...(byUnit.get(c.unit!.code) ?? []), c]);
+  settleResends(byUnit, settled);
+  settleLevels(new Set([...byUnit.values()].flat()), hierarchy, settled);
+  return settled;
+}
 
+/** Several files of one unit: the latest by `Ngày lập` wins; a shared or missing date rejects them all. */
+function settleResends(byUnit: Map<string, CheckedFile[]>, settled: Map<CheckedFile, Settled>): void {
   for (const [code, files] of byUnit) {
     if (files.length < 2) continue;
     const dated = files.every((f) => f.submission?.info.preparedOn);
@@ -101,9 +107,13 @@ export function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy): 
     }
     byUnit.delete(code);
   }
+}
 
-  // A unit's own file against the files below it, from the top of the tree down, so the loser never takes part again.
-  const active = new Set([...byUnit.values()].flat());
+/**
+ * A unit's own file against the files below it, from the top of the tree down, so the loser never takes part
+ * again: the side covering more commune-level units is used (the unit's own file on a tie).
+ */
+function settleLevels(active: Set<CheckedFile>, hierarchy: Hierarchy, settled: Map<CheckedFile, Settled>): void {
   // Each file under each unit above it, found once (a country has thousands of files: no file-by-file pairing).
   const under = new Map<string, CheckedFile[]>();
   const depth = new Map<CheckedFile, number>();
@@ -145,5 +155,4 @@ export function settleConflicts(accepted: CheckedFile[], hierarchy: Hierarchy): 
       });
     }
   }
-  return settled;
 }
