@@ -63,18 +63,67 @@ export class IssuerWordingMissing extends UsageError {}
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'];
 
+/** The report's paragraph styles: Times New Roman 14 in the body (Nghị định 30), the annex tables' own styles. */
+const REPORT_STYLES = {
+  default: {
+    document: {
+      run: { font: { ascii: FONT, hAnsi: FONT, cs: FONT, eastAsia: FONT }, size: pt(14) },
+      paragraph: { spacing: { before: 0, after: 0 } },
+    },
+  },
+  paragraphStyles: [
+    {
+      id: 'SoLieuPhuLuc',
+      name: 'Số liệu phụ lục',
+      basedOn: 'Normal',
+      run: { size: pt(11) },
+      paragraph: { alignment: AlignmentType.RIGHT },
+    },
+    {
+      id: 'ChuPhuLuc',
+      name: 'Chữ phụ lục',
+      basedOn: 'Normal',
+      run: { size: pt(11) },
+      paragraph: { alignment: AlignmentType.LEFT },
+    },
+    {
+      id: 'TieuDePhuLuc',
+      name: 'Tiêu đề phụ lục',
+      basedOn: 'Normal',
+      run: { size: pt(10), bold: true },
+      paragraph: { alignment: AlignmentType.CENTER },
+    },
+    {
+      id: 'DonViPhuLuc',
+      name: 'Đơn vị tính phụ lục',
+      basedOn: 'Normal',
+      run: { size: pt(10), italics: true },
+      paragraph: { alignment: AlignmentType.CENTER },
+    },
+    {
+      id: 'TongPhuLuc',
+      name: 'Tổng phụ lục',
+      basedOn: 'Normal',
+      run: { size: pt(11), bold: true },
+      paragraph: { alignment: AlignmentType.RIGHT },
+    },
+    {
+      id: 'TenTongPhuLuc',
+      name: 'Tên dòng tổng phụ lục',
+      basedOn: 'Normal',
+      run: { size: pt(11), bold: true },
+      paragraph: { alignment: AlignmentType.LEFT },
+    },
+  ],
+};
+
 /** The yearly report as a DOCX (docs/report.md), from a roll-up, the config and its edition's wording (bao-cao.txt). */
 export async function renderReport(rollup: Rollup, given: Config, options: ReportOptions = {}): Promise<Uint8Array> {
   const catalogue = options.catalogue ?? loadCatalogue(rollup.edition ?? rollup.catalogueVersion);
   const config = issuerConfig(given, rollup);
   // Each edition has its own wording (its placeholders name that edition's codes); an issuer may have its own too.
   const variant = wordingVariant(config.issuer);
-  const file = wordingFile(catalogue.version, variant);
-  if (variant && !dataFiles().list(`catalogue/${catalogue.version}`).includes(file.split('/').pop()!))
-    throw new IssuerWordingMissing(
-      `phiên bản biểu mẫu ${catalogue.version} chưa có lời văn cho báo cáo này (${file}).`,
-    );
-  const template = dataFiles().read(file);
+  const template = wordingOf(catalogue, variant);
   // The Women's Union reports the programme only: its annex is the programme's.
   const programme = programmeGroup(catalogue);
   const annexGroups = catalogue.groups.filter(
@@ -103,73 +152,9 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
   });
   // The annex tables are written as XML directly: thousands of rows as docx objects cost seconds and gigabytes.
   const tables: AnnexTable[] = [];
-  const issuer = agencyInText(config);
   const doc = new Document({
-    creator: issuer ?? 'bdg',
-    lastModifiedBy: 'bdg',
-    title: reportTitle(rollup, config, catalogue),
-    subject: `Báo cáo ${inSentence(rollup.root.name)}, ${periodPhrase(rollup.periodLabel)}`,
-    description: 'Lập bằng bdg từ tệp tổng hợp số liệu; cán bộ rà soát, bổ sung các chỗ tô vàng trước khi ký.',
-    keywords: 'bình đẳng giới; Dự án 8; báo cáo',
-    // The run id ties the report to the summary workbook and JSON written with it (docProps/custom.xml).
-    customProperties: [
-      ...(rollup.runId ? [{ name: 'Mã lần tổng hợp', value: rollup.runId }] : []),
-      { name: 'Phiên bản biểu mẫu', value: catalogue.version },
-      { name: 'Cơ quan ban hành', value: issuer ?? 'chưa khai báo trong tệp cấu hình' },
-      { name: 'Phần mềm lập', value: 'bdg' },
-    ],
-    styles: {
-      default: {
-        document: {
-          run: { font: { ascii: FONT, hAnsi: FONT, cs: FONT, eastAsia: FONT }, size: pt(14) },
-          paragraph: { spacing: { before: 0, after: 0 } },
-        },
-      },
-      paragraphStyles: [
-        {
-          id: 'SoLieuPhuLuc',
-          name: 'Số liệu phụ lục',
-          basedOn: 'Normal',
-          run: { size: pt(11) },
-          paragraph: { alignment: AlignmentType.RIGHT },
-        },
-        {
-          id: 'ChuPhuLuc',
-          name: 'Chữ phụ lục',
-          basedOn: 'Normal',
-          run: { size: pt(11) },
-          paragraph: { alignment: AlignmentType.LEFT },
-        },
-        {
-          id: 'TieuDePhuLuc',
-          name: 'Tiêu đề phụ lục',
-          basedOn: 'Normal',
-          run: { size: pt(10), bold: true },
-          paragraph: { alignment: AlignmentType.CENTER },
-        },
-        {
-          id: 'DonViPhuLuc',
-          name: 'Đơn vị tính phụ lục',
-          basedOn: 'Normal',
-          run: { size: pt(10), italics: true },
-          paragraph: { alignment: AlignmentType.CENTER },
-        },
-        {
-          id: 'TongPhuLuc',
-          name: 'Tổng phụ lục',
-          basedOn: 'Normal',
-          run: { size: pt(11), bold: true },
-          paragraph: { alignment: AlignmentType.RIGHT },
-        },
-        {
-          id: 'TenTongPhuLuc',
-          name: 'Tên dòng tổng phụ lục',
-          basedOn: 'Normal',
-          run: { size: pt(11), bold: true },
-          paragraph: { alignment: AlignmentType.LEFT },
-        },
-      ],
-    },
+    ...documentProperties(rollup, config, catalogue),
+    styles: REPORT_STYLES,
     sections: [
       mainSection(config, blocks, reportTitle(rollup, config, catalogue)),
       ...annexGroups.map((group, gi) => annexSection(rollup, config, catalogue, group.code, gi, tables, missingAnnex)),
@@ -179,6 +164,36 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
   });
   // Packed through docx's public API, then the annex tables written into the document part (ooxml).
   return withAnnexTables(new Uint8Array(await Packer.toArrayBuffer(doc)), tables);
+}
+
+/** The edition's wording (bao-cao.txt), or an issuer's own variant of it, which the edition must have. */
+function wordingOf(catalogue: Catalogue, variant: string | undefined): string {
+  const file = wordingFile(catalogue.version, variant);
+  if (variant && !dataFiles().list(`catalogue/${catalogue.version}`).includes(file.split('/').pop()!))
+    throw new IssuerWordingMissing(
+      `phiên bản biểu mẫu ${catalogue.version} chưa có lời văn cho báo cáo này (${file}).`,
+    );
+  return dataFiles().read(file);
+}
+
+/** The DOCX's properties: who issued it, what it is, and the run id that ties it to the summary and the JSON. */
+function documentProperties(rollup: Rollup, config: Config, catalogue: Catalogue) {
+  const issuer = agencyInText(config);
+  return {
+    creator: issuer ?? 'bdg',
+    lastModifiedBy: 'bdg',
+    title: reportTitle(rollup, config, catalogue),
+    subject: `Báo cáo ${inSentence(rollup.root.name)}, ${periodPhrase(rollup.periodLabel)}`,
+    description: 'Lập bằng bdg từ tệp tổng hợp số liệu; cán bộ rà soát, bổ sung các chỗ tô vàng trước khi ký.',
+    keywords: 'bình đẳng giới; Dự án 8; báo cáo',
+    // docProps/custom.xml
+    customProperties: [
+      ...(rollup.runId ? [{ name: 'Mã lần tổng hợp', value: rollup.runId }] : []),
+      { name: 'Phiên bản biểu mẫu', value: catalogue.version },
+      { name: 'Cơ quan ban hành', value: issuer ?? 'chưa khai báo trong tệp cấu hình' },
+      { name: 'Phần mềm lập', value: 'bdg' },
+    ],
+  };
 }
 
 export function reportTitle(rollup: Rollup, config?: Config, catalogue?: Catalogue): string {
