@@ -395,26 +395,10 @@ function computedOf(
       const v = value(ctx, arg!, 'total');
       return v === null ? null : formatMoney(v);
     }
-    case 'communes': {
-      indicator(ctx, arg!, name);
-      used.add(arg!);
-      const v = value(ctx, arg!, 'total');
-      // Over the communes of the units that reported, when not all did.
-      const base = baseOf(indicator(ctx, arg!, name), rollup, ctx.catalogue, config);
-      const of = base.complete ? rollup.communes : communesUnder(base.units, rollup);
-      if (v === null || !of) return null;
-      return `${formatNumber(v)}/${formatNumber(of)} ${presentCommuneWord(rollup)} (${percent(v / of)})`;
-    }
-    case 'rate': {
-      // {rate:DA8.22.dtts/DA8.24.dtts}: one figure over another, as a percent.
-      const [top, bottom] = (arg ?? '').split('/').map((x) => CODE.exec(x.trim()));
-      if (!top || !bottom)
-        throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {rate:MÃ/MÃ}, không phải {${name}}`);
-      const n = value(ctx, top[1]!, (top[2] as Measure) ?? 'total');
-      const d = value(ctx, bottom[1]!, (bottom[2] as Measure) ?? 'total');
-      used.add(top[1]!).add(bottom[1]!);
-      return n === null || !d ? null : percent(n / d);
-    }
+    case 'communes':
+      return communesWords(arg!, name, ctx, used);
+    case 'rate':
+      return rateWords(arg, name, ctx, used);
     case 'planFor': {
       // "năm 2024" for the year's plan, "giai đoạn 2021–2025" for a phase target.
       const planned = planOf(config, indicator(ctx, arg!, name).code);
@@ -430,18 +414,8 @@ function computedOf(
       return ind.includedIn ? rest[0]! : rest[1]!;
     }
     case 'plan':
-    case 'plan%': {
-      const ind = indicator(ctx, arg!, name);
-      const planned = planOf(config, ind.code)?.value;
-      if (planned === undefined) return null;
-      // A figure of part of the units is never set against the whole's plan.
-      const base = baseOf(ind, rollup, ctx.catalogue, config);
-      if (base.named || !enoughForVerdict(base, config)) return null;
-      if (kind === 'plan') return ind.kind === 'money' ? formatMoney(planned) : formatNumber(planned);
-      used.add(ind.code);
-      const v = value(ctx, ind.code, 'total');
-      return v === null || !planned ? null : percent(v / planned);
-    }
+    case 'plan%':
+      return planWords(kind, arg!, name, ctx, used);
     case 'ratio':
     case 'target':
     case 'goal':
@@ -456,17 +430,8 @@ function computedOf(
     }
     case 'change':
       return change(arg!, ctx);
-    case 'phase': {
-      // {phase:DA8.05}: a flow summed over this period and the earlier ones given (--previous more than once).
-      const ind = indicator(ctx, arg!, name);
-      const earlier = ctx.phase ?? [];
-      if (!earlier.length || ind.nature !== 'flow') return null;
-      const values = [rollup, ...earlier].map((r) => value(ctx, ind.code, 'total', r));
-      if (values.some((v) => v === null)) return null;
-      used.add(ind.code);
-      const sum = Math.round(values.reduce((a, b) => a! + b!, 0)! * 1000) / 1000;
-      return ind.kind === 'money' ? formatMoney(sum) : formatNumber(sum);
-    }
+    case 'phase':
+      return phaseWords(arg!, name, ctx, used);
     case 'phaseYears': {
       // "năm 2022–2024": the years the cumulative figures cover.
       if (!ctx.phase?.length) return null;
@@ -476,6 +441,55 @@ function computedOf(
     default:
       throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: chỗ điền không hợp lệ {${name}}`);
   }
+}
+
+/** {communes:BDG.24}: communes that meet it, over the communes of the units that reported when not all did. */
+function communesWords(code: string, name: string, ctx: LineContext, used: Set<string>): string | null {
+  const { rollup, config } = ctx;
+  const ind = indicator(ctx, code, name);
+  used.add(code);
+  const v = value(ctx, code, 'total');
+  const base = baseOf(ind, rollup, ctx.catalogue, config);
+  const of = base.complete ? rollup.communes : communesUnder(base.units, rollup);
+  if (v === null || !of) return null;
+  return `${formatNumber(v)}/${formatNumber(of)} ${presentCommuneWord(rollup)} (${percent(v / of)})`;
+}
+
+/** {rate:DA8.22.dtts/DA8.24.dtts}: one figure over another, as a percent. */
+function rateWords(arg: string | undefined, name: string, ctx: LineContext, used: Set<string>): string | null {
+  const [top, bottom] = (arg ?? '').split('/').map((x) => CODE.exec(x.trim()));
+  if (!top || !bottom)
+    throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {rate:MÃ/MÃ}, không phải {${name}}`);
+  const n = value(ctx, top[1]!, (top[2] as Measure) ?? 'total');
+  const d = value(ctx, bottom[1]!, (bottom[2] as Measure) ?? 'total');
+  used.add(top[1]!).add(bottom[1]!);
+  return n === null || !d ? null : percent(n / d);
+}
+
+/** {plan:…} the year's plan, {plan%:…} the figure against it; never for a figure of part of the units. */
+function planWords(kind: 'plan' | 'plan%', code: string, name: string, ctx: LineContext, used: Set<string>) {
+  const { rollup, config } = ctx;
+  const ind = indicator(ctx, code, name);
+  const planned = planOf(config, ind.code)?.value;
+  if (planned === undefined) return null;
+  const base = baseOf(ind, rollup, ctx.catalogue, config);
+  if (base.named || !enoughForVerdict(base, config)) return null;
+  if (kind === 'plan') return ind.kind === 'money' ? formatMoney(planned) : formatNumber(planned);
+  used.add(ind.code);
+  const v = value(ctx, ind.code, 'total');
+  return v === null || !planned ? null : percent(v / planned);
+}
+
+/** {phase:DA8.05}: a flow summed over this period and the earlier ones given (--previous more than once). */
+function phaseWords(code: string, name: string, ctx: LineContext, used: Set<string>): string | null {
+  const ind = indicator(ctx, code, name);
+  const earlier = ctx.phase ?? [];
+  if (!earlier.length || ind.nature !== 'flow') return null;
+  const values = [ctx.rollup, ...earlier].map((r) => value(ctx, ind.code, 'total', r));
+  if (values.some((v) => v === null)) return null;
+  used.add(ind.code);
+  const sum = Math.round(values.reduce((a, b) => a! + b!, 0)! * 1000) / 1000;
+  return ind.kind === 'money' ? formatMoney(sum) : formatNumber(sum);
 }
 
 /**
