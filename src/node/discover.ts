@@ -25,119 +25,129 @@ const realKey = (path: FilePath) => realpath(fsPath(path), { encoding: 'buffer' 
  * (util/shown-name.ts), as are names with control characters. A FIFO, socket or device is listed, never opened.
  */
 export async function discover(dir: string, skip: string[] = [], rootCode?: string): Promise<Found[]> {
-  const found: Found[] = [];
-  const seenDirs = new Set<string>();
   const skipReal = await Promise.all(skip.map((s) => realKey(s).catch(() => s)));
-  /** `rel`: the folder's shown path below `dir` ("" for `dir` itself); `name`, `parent`: its name, the folder it is in. */
-  const walk = async (current: FilePath, rel = '', name = '', parent: FilePath = dir): Promise<void> => {
+  const walk = new FolderWalk(dir, skipReal, rootCode);
+  await walk.folder(dir);
+  return walk.found;
+}
+
+/** An entry of a folder as it will be judged: links followed once. */
+interface Entry {
+  path: FilePath;
+  rel: string;
+  /** Its name as text, compared with ASCII names only. */
+  text: string;
+  isDir: boolean;
+  isFile: boolean;
+  special: SpecialFile | null;
+}
+
+const EARLIER_COPIES = 'bản đánh dấu lỗi gửi trả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị';
+const EARLIER_OUTPUTS = 'thư mục kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị';
+const OWN_COPIES = 'bản trả lại do bdg tạo ở lần tổng hợp trước, không phải báo cáo của đơn vị';
+const EARLIER_OUTPUT = 'kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị';
+
+class FolderWalk {
+  readonly found: Found[] = [];
+  private readonly seenDirs = new Set<string>();
+  /** A roll-up JSON of this root (or of any root, before it is known): the mark of a folder of bdg's outputs. */
+  private readonly ownOutputs: RegExp;
+
+  constructor(
+    private readonly dir: string,
+    private readonly skipReal: string[],
+    private readonly rootCode: string | undefined,
+  ) {
+    this.ownOutputs = new RegExp(`^tong-hop-${rootCode ?? '\\d+'}-.+\\.json$`);
+  }
+
+  private ignore(path: FilePath, rel: string, reason: string): void {
+    this.found.push({ kind: 'ignored', path, rel, reason });
+  }
+
+  /** `rel`: the folder's shown path below `dir` ("" for `dir` itself); `name`, `parent`: its name, its folder. */
+  async folder(current: FilePath, rel = '', name = '', parent: FilePath = this.dir): Promise<void> {
     const real = await realKey(current);
-    if (seenDirs.has(real)) {
-      found.push({
-        kind: 'ignored',
-        path: current,
-        rel: rel || '.',
-        reason: 'thư mục lặp lại (liên kết vòng), đã bỏ qua',
-      });
-      return;
-    }
-    seenDirs.add(real);
-    const isOutput = skipReal.includes(real);
+    if (this.seenDirs.has(real)) return this.ignore(current, rel || '.', 'thư mục lặp lại (liên kết vòng), đã bỏ qua');
+    this.seenDirs.add(real);
+    const isOutput = this.skipReal.includes(real);
     if (isOutput && rel) return;
-    // A folder of outputs left by an earlier run of this consolidation (its roll-up JSON beside its summary) holds
-    // no unit's submission; a unit's own summary sent up has no such JSON named for this root.
-    // Before the root is known (it may be found from the files), any bdg output folder's tra-lai/ copies are passed
-    // over (they are annotated copies of files read elsewhere); the root's own summary is ignored once it is known.
-    const ownOutputs = new RegExp(`^tong-hop-${rootCode ?? '\\d+'}-.+\\.json$`);
-    const inOutputs = async (folder: FilePath) => {
-      const names = await readdir(fsPath(folder), { encoding: 'buffer' }).catch(() => [] as Buffer[]);
-      return names.some((n) => ownOutputs.test(n.toString()));
-    };
-    if (rel && !rootCode && name === TRA_LAI && (await inOutputs(parent))) {
-      found.push({
-        kind: 'ignored',
-        path: current,
-        rel,
-        reason: 'bản đánh dấu lỗi gửi trả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị',
-      });
-      return;
-    }
-    if (rel && rootCode && (await inOutputs(current))) {
-      found.push({
-        kind: 'ignored',
-        path: current,
-        rel,
-        reason: 'thư mục kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị',
-      });
-      return;
-    }
+    if (rel && (await this.earlierOutputs(current, rel, name, parent))) return;
     let entries;
     try {
       entries = await readdir(fsPath(current), { withFileTypes: true, encoding: 'buffer' });
     } catch {
-      found.push({
-        kind: 'ignored',
-        path: current,
-        rel: rel || '.',
-        reason: 'không đọc được thư mục (không có quyền?)',
-      });
-      return;
+      return this.ignore(current, rel || '.', 'không đọc được thư mục (không có quyền?)');
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const e of entries) {
-      const path = childPath(current, e.name);
-      const shown = shownName(e.name);
-      const entryRel = rel ? `${rel}/${shown}` : shown;
-      const text = e.name.toString(); // compared below with ASCII names only
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      let special = direntSpecial(e);
-      if (e.isSymbolicLink()) {
-        const st = await stat(fsPath(path)).catch(() => null);
-        if (!st) {
-          found.push({ kind: 'ignored', path, rel: entryRel, reason: 'liên kết hỏng' });
-          continue;
-        }
-        isDir = st.isDirectory();
-        isFile = st.isFile();
-        special = specialKind(st);
-      }
-      if (isOutput && text.startsWith('.bdg-')) continue; // this folder's own lock and records
-      if (text.startsWith('.')) {
-        if (isFile || isDir) found.push({ kind: 'ignored', path, rel: entryRel, reason: HIDDEN_REASON });
-        continue;
-      }
-      if (isDir) {
-        if (isOutput && text === TRA_LAI) {
-          found.push({
-            kind: 'ignored',
-            path,
-            rel: entryRel,
-            reason: 'bản trả lại do bdg tạo ở lần tổng hợp trước, không phải báo cáo của đơn vị',
-          });
-          continue;
-        }
-        await walk(path, entryRel, text, current);
-        continue;
-      }
-      if (special) {
-        // Listed, never opened: opening a FIFO would wait for a writer that never comes.
-        found.push({ kind: 'ignored', path, rel: entryRel, reason: issue('file-special', { found: special }).message });
-        continue;
-      }
-      if (!isFile) continue;
-      // When outputs are written into the folder itself (--out = the folder), a past run's summary is no submission.
-      if (isOutput && /^(tong-hop|bao-cao)-.+\.(xlsx|json|docx)$/.test(text)) {
-        found.push({
-          kind: 'ignored',
-          path,
-          rel: entryRel,
-          reason: 'kết quả của một lần tổng hợp trước (bdg), không phải báo cáo của đơn vị',
-        });
-        continue;
-      }
-      found.push(classifyFound(path, entryRel));
+      const entry = await this.entryOf(e, current, rel);
+      if (entry) await this.visit(entry, isOutput, current);
     }
-  };
-  await walk(dir);
-  return found;
+  }
+
+  /**
+   * A folder of outputs left by an earlier run of this consolidation (its roll-up JSON beside its summary) holds no
+   * unit's submission; a unit's own summary sent up has no such JSON named for this root. Before the root is known
+   * (it may be found from the files), any bdg output folder's tra-lai/ copies are passed over (annotated copies of
+   * files read elsewhere); the root's own summary is ignored once it is known. True when the folder was passed over.
+   */
+  private async earlierOutputs(current: FilePath, rel: string, name: string, parent: FilePath): Promise<boolean> {
+    if (!this.rootCode && name === TRA_LAI && (await this.holdsOutputs(parent))) {
+      this.ignore(current, rel, EARLIER_COPIES);
+      return true;
+    }
+    if (this.rootCode && (await this.holdsOutputs(current))) {
+      this.ignore(current, rel, EARLIER_OUTPUTS);
+      return true;
+    }
+    return false;
+  }
+
+  private async holdsOutputs(folder: FilePath): Promise<boolean> {
+    const names = await readdir(fsPath(folder), { encoding: 'buffer' }).catch(() => [] as Buffer[]);
+    return names.some((n) => this.ownOutputs.test(n.toString()));
+  }
+
+  /** What an entry is, a link followed to what it points at; a broken link is passed over (null). */
+  private async entryOf(e: Dirent<Buffer>, current: FilePath, rel: string): Promise<Entry | null> {
+    const path = childPath(current, e.name);
+    const shown = shownName(e.name);
+    const entryRel = rel ? `${rel}/${shown}` : shown;
+    const entry = {
+      path,
+      rel: entryRel,
+      text: e.name.toString(),
+      isDir: e.isDirectory(),
+      isFile: e.isFile(),
+      special: direntSpecial(e),
+    };
+    if (!e.isSymbolicLink()) return entry;
+    const st = await stat(fsPath(path)).catch(() => null);
+    if (!st) {
+      this.ignore(path, entryRel, 'liên kết hỏng');
+      return null;
+    }
+    return { ...entry, isDir: st.isDirectory(), isFile: st.isFile(), special: specialKind(st) };
+  }
+
+  private async visit(entry: Entry, isOutput: boolean, current: FilePath): Promise<void> {
+    const { path, rel, text, isDir, isFile, special } = entry;
+    if (isOutput && text.startsWith('.bdg-')) return; // this folder's own lock and records
+    if (text.startsWith('.')) {
+      if (isFile || isDir) this.ignore(path, rel, HIDDEN_REASON);
+      return;
+    }
+    if (isDir) {
+      if (isOutput && text === TRA_LAI) return this.ignore(path, rel, OWN_COPIES);
+      return this.folder(path, rel, text, current);
+    }
+    // Listed, never opened: opening a FIFO would wait for a writer that never comes.
+    if (special) return this.ignore(path, rel, issue('file-special', { found: special }).message);
+    if (!isFile) return;
+    // When outputs are written into the folder itself (--out = the folder), a past run's summary is no submission.
+    if (isOutput && /^(tong-hop|bao-cao)-.+\.(xlsx|json|docx)$/.test(text))
+      return this.ignore(path, rel, EARLIER_OUTPUT);
+    this.found.push(classifyFound(path, rel));
+  }
 }
