@@ -494,9 +494,14 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue, withTypingChe
     pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   ws.columns = [{ width: 110 }];
+  writeGuideLines(ws, guideLines(catalogue, withTypingChecks));
+}
+
+/** The guide's lines (text, depth, bold): how to fill each sheet, the edition's checks, the rules' summaries. */
+function guideLines(catalogue: Catalogue, withTypingChecks: boolean): GuideLine[] {
   const { errors, warnings } = ruleSentences(catalogue);
   const rules = guideRuleLines();
-  const text: GuideLine[] = [
+  return [
     ['HƯỚNG DẪN ĐIỀN BIỂU MẪU', 0, true],
     [
       `Biểu mẫu phiên bản ${catalogue.version}. Mỗi đơn vị điền một tệp cho một kỳ báo cáo, rồi gửi chính tệp .xlsx này (không in ra PDF, không lưu sang .xls).`,
@@ -572,6 +577,9 @@ function addGuideSheet(wb: ExcelJS.Workbook, catalogue: Catalogue, withTypingChe
     ['• Cảnh báo (nên xem lại, không chặn việc tiếp nhận):', 1],
     ...rules.warnings.map((t): GuideLine => [`– ${t}`, 2]),
   ];
+}
+
+function writeGuideLines(ws: ExcelJS.Worksheet, text: GuideLine[]): void {
   // Lines are broken here rather than by wrapping: not every program wraps text it did not lay out itself.
   // Depth is the cell's indent, not leading spaces (a program may drop those); a continuation line hangs under
   // the text after its bullet.
