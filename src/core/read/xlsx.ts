@@ -1004,7 +1004,7 @@ export function isDateFormat(code: string): boolean {
 }
 
 export function columnLetters(col: number): string {
-  if (col < COLUMN_LETTERS.length) return (COLUMN_LETTERS[col] ??= lettersOf(col));
+  if (col >= 0 && col < COLUMN_LETTERS.length) return (COLUMN_LETTERS[col] ??= lettersOf(col));
   return lettersOf(col);
 }
 
