@@ -536,10 +536,10 @@ export class XlsxBook {
           : new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
 
     let decoder: TextDecoder | null = null;
-    let head: Uint8Array = new Uint8Array(0);
+    let head: Uint8Array = NO_BYTES;
     let inflated = 0;
     let closed = false;
-    let pending: Uint8Array = new Uint8Array(0);
+    let pending: Uint8Array = NO_BYTES;
     let utf8 = false;
     /** Whether the decoder has been given some of this part. */
     let streamed = false;
@@ -573,7 +573,7 @@ export class XlsxBook {
         bytes = concat(pending, chunk);
         let cut = final ? bytes.length : bytes.lastIndexOf(0x3c);
         if (cut <= 0) cut = bytes.length;
-        pending = bytes.slice(cut);
+        pending = cut < bytes.length ? bytes.slice(cut) : NO_BYTES;
         end = cut;
         // A small part has no runs worth dropping: it is decoded as it is.
         // Past the end of sheetData there are no rows or cells to drop (a sheet's validations and formats follow).
@@ -946,6 +946,9 @@ function startsWithBytes(b: Uint8Array, at: number, what: Uint8Array): boolean {
   for (let j = 0; j < what.length; j++) if (b[at + j] !== what[j]) return false;
   return true;
 }
+
+/** Nothing yet (`concat` never writes into its arguments). */
+const NO_BYTES = new Uint8Array(0);
 
 /** One UTF-8 decoder for every part (making one costs more than decoding a small part). */
 const UTF8 = new TextDecoder('utf-8');
