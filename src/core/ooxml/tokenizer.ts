@@ -99,6 +99,26 @@ export class Attrs {
     return n;
   }
 
+  /**
+   * Where the value of `name` stands in `source`, as written (no string is made): `spanFrom`, `spanTo`. False when
+   * there is no such attribute or its value needed more than a cut (then `get` it).
+   */
+  span(name: string): boolean {
+    const i = this.indexOf(name, 0, name.length);
+    if (i < 0 || (this.resolvedAny && this.resolved[i] !== undefined)) return false;
+    this.spanFrom = this.at[i * 4 + 2]!;
+    this.spanTo = this.at[i * 4 + 3]!;
+    return true;
+  }
+
+  spanFrom = 0;
+  spanTo = 0;
+
+  /** The text the spans index (the tag's). */
+  get source(): string {
+    return this.text;
+  }
+
   /** The value of the first attribute whose name passes `test`. */
   find(test: (name: string) => boolean): string | undefined {
     for (let i = 0; i < this.count; i++) {

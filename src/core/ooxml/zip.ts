@@ -155,11 +155,13 @@ export class ZipArchive {
 
   /** An entry's compressed bytes as stored. */
   raw(entry: ZipEntry): Uint8Array {
-    const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    // Read in place: a DataView per part costs more than the few bytes read.
+    const b = this.bytes;
     const p = entry.localOffset;
-    if (p + 30 > this.bytes.length || view.getUint32(p, true) !== LOCAL) throw new PackageError('damaged', entry.name);
-    const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
-    return this.bytes.subarray(start, start + entry.compressedSize);
+    if (p + 30 > b.length || (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 !== LOCAL)
+      throw new PackageError('damaged', entry.name);
+    const start = p + 30 + (b[p + 26]! | (b[p + 27]! << 8)) + (b[p + 28]! | (b[p + 29]! << 8));
+    return b.subarray(start, start + entry.compressedSize);
   }
 
   /** Inflates a part chunk by chunk into `onChunk`, counting every byte against the budget. */

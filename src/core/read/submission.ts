@@ -149,6 +149,33 @@ function readSheets(sheets: SubmissionSheets, file: string, issues: Issue[]): Re
   return { submission: { file, info, infoRefs, rows, narrative }, catalogue, issues };
 }
 
+/**
+ * `lookup` remembered by its text: a folder's files carry the same labels, headers and codes, each normalised once
+ * (NFC, spacing, case) rather than once per file. The memory is bounded: short texts only, emptied when full.
+ */
+function remembered<T>(lookup: (text: string) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    if (text.length > REMEMBERED_LENGTH) return lookup(text);
+    let found = known.get(text);
+    if (found === undefined && !known.has(text)) {
+      found = lookup(text);
+      if (known.size >= REMEMBERED_TEXTS) known.clear();
+      known.set(text, found);
+    }
+    return found as T;
+  };
+}
+
+const REMEMBERED_TEXTS = 4096;
+/** Longer texts are not kept: no label or code is that long. */
+const REMEMBERED_LENGTH = 200;
+const infoFieldOf = remembered(infoFieldOfLabel);
+const columnOf = remembered(columnOfHeader);
+const narrativeKeyOf = remembered(narrativeKeyOfLabel);
+/** An indicator code as the reader compares it: NFC, trimmed, upper case, no white space. */
+const codeOf = remembered((text) => cleanText(text).toUpperCase().replace(/\s+/g, ''));
+
 /** A sheet's cells with the lookups the reader needs. */
 class Sheet {
   readonly name: string;
@@ -162,8 +189,15 @@ class Sheet {
     this.rowNumbers = [...cells.rows.keys()].sort((a, b) => a - b);
   }
   at(row: number, col: number): Scalar {
-    return this.cells.rows.get(row)?.get(col) ?? EMPTY;
+    // A row's cells are asked for one after the other: its map is looked up once.
+    if (row !== this.lastRow) {
+      this.lastRow = row;
+      this.lastCells = this.cells.rows.get(row);
+    }
+    return this.lastCells?.get(col) ?? EMPTY;
   }
+  private lastRow = -1;
+  private lastCells: Map<number, Scalar> | undefined;
   text(row: number, col: number): string {
     return scalarText(this.at(row, col));
   }
@@ -223,7 +257,7 @@ function readInfo(ws: Sheet, issues: Issue[]) {
   };
   const infoRefs: Submission['infoRefs'] = {};
   for (const row of ws.rowNumbers) {
-    const key = infoFieldOfLabel(ws.text(row, 1))?.key;
+    const key = infoFieldOf(ws.text(row, 1))?.key;
     if (!key || infoRefs[key]) continue;
     const r = ws.ref(row, 2);
     infoRefs[key] = r;
@@ -306,12 +340,12 @@ const HEADER_SEARCH_ROWS = 60;
 function findHeader(ws: Sheet, issues: Issue[]): Header | null {
   for (const r of ws.rowNumbers) {
     if (r > HEADER_SEARCH_ROWS) break;
-    if (!ws.columns(r).some((c) => isHeaderLike(ws.at(r, c)) && columnOfHeader(ws.text(r, c)) === 'code')) continue;
+    if (!ws.columns(r).some((c) => isHeaderLike(ws.at(r, c)) && columnOf(ws.text(r, c)) === 'code')) continue;
     const columns: Header['columns'] = {};
     let height = 1;
     for (const c of [...new Set([...ws.columns(r), ...ws.columns(r + 1)])].sort((a, b) => a - b)) {
-      const top = columnOfHeader(ws.text(r, c));
-      const below = columnOfHeader(ws.text(r + 1, c));
+      const top = columnOf(ws.text(r, c));
+      const below = columnOf(ws.text(r + 1, c));
       // A second header row splits "Trong đó" into Nữ / DTTS.
       if (below && below !== top) height = 2;
       const col = (below ?? top) as ReadColumn | undefined;
@@ -348,7 +382,7 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
   // Only rows holding values are visited: a million formatted empty rows cost nothing here.
   for (const r of ws.rowNumbers) {
     if (r < first) continue;
-    const raw = cleanText(ws.text(r, codeCol)).toUpperCase().replace(/\s+/g, '');
+    const raw = codeOf(ws.text(r, codeCol));
     if (!raw) continue;
     const cellRef = ws.ref(r, codeCol);
     if (!catalogue.byCode.has(raw)) {
@@ -472,7 +506,7 @@ export function isKps(text: string): boolean {
 function readNarrative(ws: Sheet) {
   const narrative: Submission['narrative'] = {};
   for (const row of ws.rowNumbers) {
-    const key = narrativeKeyOfLabel(ws.text(row, 1));
+    const key = narrativeKeyOf(ws.text(row, 1));
     const text = cleanText(ws.text(row, 2)).replace(/\r\n?/g, '\n');
     if (key && text && !narrative[key]) narrative[key] = text;
   }

@@ -107,6 +107,8 @@ export class XlsxBook {
   date1904 = false;
   private readonly zip: ZipArchive;
   private sharedStrings: string[] = [];
+  /** The scalar of each shared string, made when a cell first refers to it (one object for all its cells). */
+  private sharedScalars: (Scalar | undefined)[] = [];
   /** Per cell style index (`s`), whether its number format shows a date. */
   private dateStyles: boolean[] = [];
 
@@ -183,8 +185,16 @@ export class XlsxBook {
   /** The sheets whose name matches `want` after `normalize`, in workbook order. */
   sheetsNamed(want: string, normalize: (s: string) => string): SheetEntry[] {
     const key = normalize(want);
-    return this.sheets.filter((s) => normalize(s.name) === key);
+    if (this.namesFor !== normalize) {
+      this.namesFor = normalize;
+      this.normalizedNames = this.sheets.map((s) => normalize(s.name));
+    }
+    return this.sheets.filter((_, i) => this.normalizedNames[i] === key);
   }
+
+  /** The sheets' names as the last normalizer given to `sheetsNamed` made them (asked several times a file). */
+  private namesFor: ((s: string) => string) | null = null;
+  private normalizedNames: string[] = [];
 
   /**
    * The cells of one sheet. `untilRow` stops reading after that row (enough to look at a sheet's first lines).
@@ -274,10 +284,12 @@ export class XlsxBook {
           }
           case 'c': {
             inCell = true;
-            const ref = attrs.get('r');
-            if (ref) {
-              // Read into cRow/cCol without an array per cell.
-              if (!readAddress(ref)) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
+            // Read in place into cRow/cCol: no string, no array per cell.
+            const inPlace = attrs.span('r');
+            const ref = inPlace ? null : attrs.get('r');
+            if ((inPlace && attrs.spanTo > attrs.spanFrom) || ref) {
+              const read = inPlace ? readAddressIn(attrs.source, attrs.spanFrom, attrs.spanTo) : readAddress(ref!);
+              if (!read) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
               cRow = address1.row;
               cCol = address1.col;
             } else {
@@ -360,7 +372,7 @@ export class XlsxBook {
     switch (t) {
       case 's':
         // The index was checked as the cell was stored.
-        return v === null ? EMPTY : fromText(this.sharedStrings[Number(v)]!);
+        return v === null ? EMPTY : this.sharedScalar(Number(v));
       case 'inlineStr':
         return inline === null ? (v === null ? EMPTY : fromXstring(v)) : fromXstring(inline);
       case 'str':
@@ -393,6 +405,10 @@ export class XlsxBook {
         return { kind: 'number', value: asShown(n) };
       }
     }
+  }
+
+  private sharedScalar(i: number): Scalar {
+    return (this.sharedScalars[i] ??= fromText(this.sharedStrings[i]!));
   }
 
   private readWorkbook(path: string, rels: Map<string, Rel>): void {
@@ -520,11 +536,13 @@ export class XlsxBook {
           : new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
 
     let decoder: TextDecoder | null = null;
-    let head: Uint8Array = new Uint8Array(0);
+    let head: Uint8Array = NO_BYTES;
     let inflated = 0;
     let closed = false;
-    let pending: Uint8Array = new Uint8Array(0);
+    let pending: Uint8Array = NO_BYTES;
     let utf8 = false;
+    /** Whether the decoder has been given some of this part. */
+    let streamed = false;
     const tail = new TailScan(path, handlers.tailMerge);
     const runs = { past: false };
     // The archive inflates the part under its byte budget, never past the size its directory declares.
@@ -555,7 +573,7 @@ export class XlsxBook {
         bytes = concat(pending, chunk);
         let cut = final ? bytes.length : bytes.lastIndexOf(0x3c);
         if (cut <= 0) cut = bytes.length;
-        pending = bytes.slice(cut);
+        pending = cut < bytes.length ? bytes.slice(cut) : NO_BYTES;
         end = cut;
         // A small part has no runs worth dropping: it is decoded as it is.
         // Past the end of sheetData there are no rows or cells to drop (a sheet's validations and formats follow).
@@ -567,14 +585,20 @@ export class XlsxBook {
       const pieces: [number, number][] = [];
       for (const [from, to] of ranges)
         for (let at = from; at < to; at += DECODE_PIECE) pieces.push([at, Math.min(to, at + DECODE_PIECE)]);
+      // A part that is one piece (most are) is decoded in one call, flushed with it.
+      const single = final && !streamed && pieces.length === 1;
+      streamed = true;
       let k = 0;
       try {
         for (; k < pieces.length; k++) {
-          const text = decoder.decode(bytes.subarray(pieces[k]![0], pieces[k]![1]), { stream: true });
+          const piece = bytes.subarray(pieces[k]![0], pieces[k]![1]);
+          if (decoder === UTF8) utf8Pending = !single;
+          const text = single ? decoder.decode(piece) : decoder.decode(piece, STREAM);
           if (text) parser.write(text);
         }
         if (final) {
-          const text = decoder.decode();
+          const text = single ? '' : decoder.decode();
+          if (decoder === UTF8) utf8Pending = false;
           if (text) parser.write(text);
           parser.close();
           closed = true;
@@ -923,13 +947,20 @@ function startsWithBytes(b: Uint8Array, at: number, what: Uint8Array): boolean {
   return true;
 }
 
+/** Nothing yet (`concat` never writes into its arguments). */
+const NO_BYTES = new Uint8Array(0);
+
 /** One UTF-8 decoder for every part (making one costs more than decoding a small part). */
 const UTF8 = new TextDecoder('utf-8');
+/** Whether UTF8 may hold the start of a character from a part given up half way. */
+let utf8Pending = false;
+const STREAM = { stream: true };
 
 function decoderFor(encoding: string): TextDecoder {
   if (encoding !== 'utf-8') return new TextDecoder(encoding);
   // A part given up half way may have left the start of a character behind: flushed, it is dropped.
-  UTF8.decode();
+  if (utf8Pending) UTF8.decode();
+  utf8Pending = false;
   return UTF8;
 }
 
@@ -976,6 +1007,14 @@ export function isDateFormat(code: string): boolean {
 }
 
 export function columnLetters(col: number): string {
+  if (col >= 0 && col < COLUMN_LETTERS.length) return (COLUMN_LETTERS[col] ??= lettersOf(col));
+  return lettersOf(col);
+}
+
+/** The letters of the first columns, made once: every figure's reference names its column. */
+const COLUMN_LETTERS: (string | undefined)[] = new Array<string | undefined>(256);
+
+function lettersOf(col: number): string {
   let s = '';
   for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
@@ -990,11 +1029,16 @@ const address1 = { row: 0, col: 0 };
 
 /** "B12" → address1 = { row: 12, col: 2 }, true; false when not an A1 address. */
 function readAddress(ref: string): boolean {
-  let i = 0;
+  return readAddressIn(ref, 0, ref.length);
+}
+
+/** `readAddress` of `s[from, to)`. */
+function readAddressIn(ref: string, from: number, to: number): boolean {
+  let i = from;
   let col = 0;
   let row = 0;
   if (ref.charCodeAt(i) === 0x24) i++; // $
-  for (; i < ref.length; i++) {
+  for (; i < to; i++) {
     const ch = ref.charCodeAt(i) & ~0x20; // upper case
     if (ch < 0x41 || ch > 0x5a) break;
     col = col * 26 + (ch - 64);
@@ -1002,7 +1046,7 @@ function readAddress(ref: string): boolean {
   if (col === 0 || col > MAX_COL) return false;
   if (ref.charCodeAt(i) === 0x24) i++;
   const digits = i;
-  for (; i < ref.length; i++) {
+  for (; i < to; i++) {
     const d = ref.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return false;
     row = row * 10 + d;
