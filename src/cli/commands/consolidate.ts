@@ -156,6 +156,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
           return read;
         },
         onProgress: (done, total) => {
+          if (done % 500 === 0 && done) phase(`${done} files read`);
           if (!bar) return;
           if (done === 0) bar.start(total, 0);
           else bar.update(done);
