@@ -4,9 +4,10 @@
  */
 export function phase(name: string): void {
   if (!process.env.BDG_PHASES) return;
-  const { rss, heapUsed } = process.memoryUsage();
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   const mb = (n: number) => `${Math.round(n / 2 ** 20)}`.padStart(4);
   process.stderr.write(
-    `[bdg ${performance.now().toFixed(0).padStart(6)} ms, RSS ${mb(rss)} MB, heap ${mb(heapUsed)} MB] ${name}\n`,
+    `[bdg ${performance.now().toFixed(0).padStart(6)} ms, RSS ${mb(rss)} MB, heap ${mb(heapUsed)} of ${mb(heapTotal)} MB` +
+      `, external ${mb(external)} MB] ${name}\n`,
   );
 }

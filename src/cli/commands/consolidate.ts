@@ -34,6 +34,7 @@ import { EXIT, UsageError, jsonText, printable, type CommandIO } from '../io.js'
 import { loadUnitSource } from '../../node/load-units.js';
 import { startReportThread } from '../../node/report-thread.js';
 import { phase } from '../../node/phase-clock.js';
+import { nativeCodec } from '../../node/native-codec.js';
 
 export interface ConsolidateFlags {
   units?: string;
@@ -155,6 +156,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
           return read;
         },
         onProgress: (done, total) => {
+          if (done % 500 === 0 && done) phase(`${done} files read`);
           if (!bar) return;
           if (done === 0) bar.start(total, 0);
           else bar.update(done);
@@ -302,6 +304,7 @@ function plannedOutputs(
     previous: run.previous,
     runId: run.runId,
     madeBy: `bdg ${VERSION}`,
+    codec: nativeCodec,
     makers: {
       copy: (job) => marker.mark({ path: where.get(job.source)!, issues: job.issues, file: job.file }),
       report: (r, c, p) => reportThread.render(r, c, p),

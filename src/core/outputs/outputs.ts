@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Consolidation } from '../consolidate/consolidate.js';
 import type { Issue, Rollup } from '../model.js';
+import type { Codec } from '../ooxml/zip.js';
 import { jsonBytes } from '../util/json-text.js';
 
 /** The folder of the outputs holding the marked copies sent back to the units (`tra-lai/<path as shown>`). */
@@ -47,6 +48,8 @@ export interface OutputOptions {
   /** "bdg 0.1.0", stamped in the summary workbook. */
   madeBy: string;
   makers: OutputMakers;
+  /** The platform's deflate for the summary's large parts (Node's zlib at the Node edge); fflate without. */
+  codec?: Codec;
 }
 
 /** The names of the three outputs of a consolidation of `rootCode` for `period` (known before reading, to check). */
@@ -82,10 +85,10 @@ export function copiesToSendBack(rollup: Rollup): CopyToMark[] {
 export function consolidationOutputs(result: Consolidation, options: OutputOptions): OutputFile[] {
   const { rollup } = result;
   if (!rollup.files.some((f) => f.status === 'accepted')) return [];
-  const { config, previous, runId, madeBy, makers } = options;
+  const { config, previous, runId, madeBy, makers, codec } = options;
   const names = outputNames(rollup.root.code, rollup.period);
   const made = async (bytes: Promise<Uint8Array | string>): Promise<Made> => ({ ok: true, bytes: await bytes });
-  const summary = makers.summary ?? writeSummary;
+  const summary = makers.summary ?? ((r, stamp) => writeSummary(r, stamp, codec));
   const report = makers.report ?? ((r, c, p) => writeReport(r, c, p, result));
   return [
     { kind: 'summary', name: names.summary, make: () => made(summary(result, { runId, madeBy })) },
@@ -101,10 +104,14 @@ export function consolidationOutputs(result: Consolidation, options: OutputOptio
 }
 
 /** The summary workbook; its writer (exceljs) is loaded when first needed. */
-async function writeSummary(result: Consolidation, stamp: { runId: string; madeBy: string }): Promise<Uint8Array> {
+async function writeSummary(
+  result: Consolidation,
+  stamp: { runId: string; madeBy: string },
+  codec: Codec | undefined,
+): Promise<Uint8Array> {
   const { writeSummaryWorkbook } = await import('../write/summary-workbook.js');
   const { rollup, byUnit, hierarchy, catalogue, covered } = result;
-  return writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, ...stamp });
+  return writeSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, { covered, ...stamp }, codec);
 }
 
 /** The report in the consolidation's edition; its writer (docx) is loaded when first needed. */

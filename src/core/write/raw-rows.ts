@@ -2,7 +2,7 @@ import { isRelType, MAIN_NAMESPACES, REL_NAMESPACES } from '../ooxml/namespaces.
 import { OfficePackage } from '../ooxml/package.js';
 import type { Relationship } from '../ooxml/relationships.js';
 import { escapeXml, unescapeXml, visitXml } from '../ooxml/xml.js';
-import { deflatePart } from '../ooxml/zip.js';
+import { deflatePart, type Codec, type NewPart } from '../ooxml/zip.js';
 import { ByteWriter, utf8 } from './byte-writer.js';
 import { fitCellText } from './cell-text.js';
 
@@ -36,10 +36,13 @@ export interface RawRow {
 
 const decoder = new TextDecoder();
 
-/** The package with each block's rows in place of its prototype rows; the sheets with blocks at a light level. */
-export function withRawRows(xlsx: Uint8Array, blocks: RawRowBlock[]): Uint8Array {
+/**
+ * The package with each block's rows in place of its prototype rows; the sheets with blocks at a light level.
+ * `codec`: the platform's deflate (Node's zlib), several times faster than fflate on a country's sheets.
+ */
+export function withRawRows(xlsx: Uint8Array, blocks: RawRowBlock[], codec: Codec = {}): Uint8Array {
   // exceljs's own output, just written: no budget of a submitter's file to keep.
-  const pkg = new OfficePackage(xlsx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER });
+  const pkg = new OfficePackage(xlsx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER }, codec);
   const text = (path: string) => {
     const part = pkg.part(path);
     if (!part) throw new Error(`xlsx: part ${path} not found`);
@@ -61,14 +64,20 @@ export function withRawRows(xlsx: Uint8Array, blocks: RawRowBlock[]): Uint8Array
     rewritten.add(path);
     const sheet = writeBlock(text(path), block, strings);
     // A large, repetitive part: a light level is nearly as small and several times faster.
-    pkg.set(path, deflatePart(sheet));
+    pkg.set(path, deflatePart(sheet, codec));
   }
-  pkg.set(stringsPath, strings.bytes());
+  pkg.set(stringsPath, deflated(strings.bytes(), codec));
   // exceljs stored the package without compression (summary-workbook.ts): the parts left are deflated once here.
   for (const entry of pkg.zip.entries)
     if (entry.method === 0 && !entry.name.endsWith('/') && !rewritten.has(entry.name) && entry.name !== stringsPath)
-      pkg.set(entry.name, pkg.zip.read(entry.name));
+      pkg.set(entry.name, deflated(pkg.zip.read(entry.name), codec));
   return pkg.write();
+}
+
+/** A part deflated whole (level 6) by the platform's codec when it has one; else as it is, for the zip to deflate. */
+function deflated(bytes: Uint8Array, codec: Codec): NewPart {
+  if (!codec.deflateRaw || !codec.crc32) return bytes;
+  return { deflated: codec.deflateRaw(bytes, true, 6), crc: codec.crc32(bytes, 0) >>> 0, size: bytes.length };
 }
 
 const attr = (attrs: string, name: string) => new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attrs)?.[1];

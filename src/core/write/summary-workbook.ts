@@ -5,6 +5,7 @@ import type { Hierarchy, Level } from '../units/hierarchy.js';
 import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
 import { fitCellText } from './cell-text.js';
+import type { Codec } from '../ooxml/zip.js';
 import { withRawRows, type RawRowBlock } from './raw-rows.js';
 import { buildSubmissionWorkbook } from './submission-workbook.js';
 
@@ -40,7 +41,7 @@ export interface SummaryStamp {
  * submission format (so it can be sent up and read back by `bdg validate`), the units' words gathered in
  * `Thuyết minh`, a sheet per level with one row per unit, and `Tình hình nộp báo cáo`. exceljs writes all of it
  * but the level sheets' unit rows, which are written as bytes (raw-rows.ts): a country's commune sheet is half a
- * million cells.
+ * million cells. `codec`: the platform's deflate for the large parts (Node's zlib at the Node edge), else fflate.
  */
 export async function writeSummaryWorkbook(
   rollup: Rollup,
@@ -48,12 +49,13 @@ export async function writeSummaryWorkbook(
   hierarchy: Hierarchy,
   catalogue: Catalogue,
   stamp: SummaryStamp,
+  codec: Codec = {},
 ): Promise<Uint8Array> {
   const blocks: RawRowBlock[] = [];
   const wb = buildSummaryWorkbook(rollup, byUnit, hierarchy, catalogue, stamp, blocks);
   // Stored, not deflated: the package is opened again at once for the unit rows, and zipped once after.
   const packed = await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
-  return withRawRows(new Uint8Array(packed), blocks);
+  return withRawRows(new Uint8Array(packed), blocks, codec);
 }
 
 function buildSummaryWorkbook(
