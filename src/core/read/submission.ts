@@ -161,10 +161,17 @@ function remembered<T>(lookup: (text: string) => T): (text: string) => T {
     if (found === undefined && !known.has(text)) {
       found = lookup(text);
       if (known.size >= REMEMBERED_TEXTS) known.clear();
-      known.set(text, found);
+      // Kept as copies: a text cut out of a part refers to the whole part's text, which would stay in memory.
+      if (typeof found === 'string') found = detached(found) as T;
+      known.set(detached(text), found);
     }
     return found as T;
   };
+}
+
+/** A copy of `s` that shares no memory with the string it was cut from (slicing a fresh concatenation flattens it). */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 const REMEMBERED_TEXTS = 4096;
