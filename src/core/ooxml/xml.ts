@@ -1,3 +1,4 @@
+import { joinChunks } from '../util/bytes.js';
 /**
  * XML as Office parts need it: escaping, and a namespace-aware editor that streams a part's UTF-8 bytes once,
  * tells a visitor each element's namespace URI whatever prefix the producer chose, and lets it insert elements
@@ -571,15 +572,4 @@ export function editXml(bytes: Uint8Array, visitor: Visitor): Uint8Array {
 /** Reads a whole (small) part through a visitor that only looks. */
 export function visitXml(bytes: Uint8Array, visitor: Visitor): void {
   new XmlEditor(visitor, () => {}).feed(asUtf8(bytes), true);
-}
-
-export function joinChunks(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

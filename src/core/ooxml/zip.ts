@@ -1,6 +1,6 @@
 import { Deflate, Inflate, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
 import { inflateWhole, OutputTooLarge } from './inflate.js';
-import { joinChunks } from './xml.js';
+import { joinChunks } from '../util/bytes.js';
 
 /**
  * The zip of an Office package, read under a byte budget and written with fflate. Reading: the central directory

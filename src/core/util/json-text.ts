@@ -1,3 +1,4 @@
+import { joinChunks } from './bytes.js';
 /** Characters JSON.stringify leaves as they are that a terminal may obey (C1, DEL, bidi): written as \u escapes. */
 const JSON_ACTIVE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
@@ -36,13 +37,7 @@ export function jsonBytes(value: unknown): Uint8Array {
     put('\n  ]');
   });
   put('\n}\n');
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return joinChunks(chunks);
 }
 
 /** A value's JSON text placed at a depth: its lines after the first indented (a string in JSON holds no newline). */

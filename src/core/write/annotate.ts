@@ -13,12 +13,12 @@ import {
 import { OfficePackage } from '../ooxml/package.js';
 import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
 import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
+import { joinChunks } from '../util/bytes.js';
 import {
   asUtf8,
   editXml,
   escapeXml,
   isUtf16,
-  joinChunks,
   visitXml,
   XmlEditor,
   XmlError,
