@@ -1,5 +1,5 @@
 import { CONTENT_TYPES_PART, addContentTypes } from './content-types.js';
-import { isRelType, MAIN_NAMESPACES, NS, STRICT, TRANSITIONAL, type Flavor } from './namespaces.js';
+import { isRelType, NS, STRICT, TRANSITIONAL, type Flavor } from './namespaces.js';
 import { relsPathOf } from './paths.js';
 import { addRelationships, emptyRelationships, parseRelationships, type Relationship } from './relationships.js';
 import { writeZip, ZipArchive, type Codec, type NewPart, type ZipLimits } from './zip.js';
@@ -74,9 +74,4 @@ export class OfficePackage {
   write(): Uint8Array {
     return writeZip(this.zip, this.changed);
   }
-}
-
-/** The flavor of a part from its root element's namespace. */
-export function flavorOfNamespace(ns: string): Flavor {
-  return ns === MAIN_NAMESPACES[1] ? STRICT : TRANSITIONAL;
 }
