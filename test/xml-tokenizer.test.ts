@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_ATTRIBUTES,
+  rawTextOf,
   resolveReferences,
+  textOf,
   XmlError,
   XmlTokenizer,
   XmlTooDeep,
@@ -9,7 +11,9 @@ import {
 } from '../src/core/ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../src/core/ooxml/xml.js';
 
-/** The events a text gives, written in pieces cut at `cuts`. */
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** The events a text gives, its UTF-8 bytes written in pieces cut at `cuts` (byte offsets). */
 function events(xml: string, cuts: number[] = [], read: string[] = ['r', 's', 't', 'ref', 'r:id']): string[] {
   const out: string[] = [];
   const t = new XmlTokenizer({
@@ -18,8 +22,9 @@ function events(xml: string, cuts: number[] = [], read: string[] = ['r', 's', 't
       out.push(`<${name}${given.map(([k, v]) => ` ${k}=${JSON.stringify(v)}`).join('')}>`);
     },
     close: (name) => out.push(`</${name}>`),
-    text: (s) => {
+    text: (b, from, to, flags) => {
       // Text may come in pieces: joined, as the reader joins it.
+      const s = textOf(b, from, to, flags);
       const last = out.at(-1);
       if (last?.startsWith('"')) out[out.length - 1] = JSON.stringify(JSON.parse(last) + s);
       else out.push(JSON.stringify(s));
@@ -28,9 +33,10 @@ function events(xml: string, cuts: number[] = [], read: string[] = ['r', 's', 't
       throw new Error('doctype');
     },
   });
+  const bytes = utf8(xml);
   let from = 0;
-  for (const at of [...cuts, xml.length]) {
-    t.write(xml.slice(from, at));
+  for (const at of [...cuts, bytes.length]) {
+    t.write(bytes.slice(from, at));
     from = at;
   }
   t.close();
@@ -79,11 +85,19 @@ describe('the XML tokenizer', () => {
     ]);
   });
 
-  it('gives the same events however the text is cut into pieces', () => {
+  it('gives the same events however the bytes are cut into pieces', () => {
     const whole = events(SHEET);
-    for (let at = 1; at < SHEET.length; at++) expect(events(SHEET, [at]), `cut at ${at}`).toEqual(whole);
-    for (let at = 1; at + 7 < SHEET.length; at += 7)
+    const length = utf8(SHEET).length;
+    for (let at = 1; at < length; at++) expect(events(SHEET, [at]), `cut at ${at}`).toEqual(whole);
+    for (let at = 1; at + 7 < length; at += 7)
       expect(events(SHEET, [at, at + 3, at + 7]), `cuts at ${at}`).toEqual(whole);
+  });
+
+  it('hands on whole characters and whole line ends, wherever the bytes are cut', () => {
+    const xml = '<a>Số liệu\r\nạ 𝔸\r</a>';
+    const whole = events(xml);
+    expect(whole).toEqual(['<a>', JSON.stringify('Số liệu\nạ 𝔸\n'), '</a>']);
+    for (let at = 1; at < utf8(xml).length; at++) expect(events(xml, [at]), `cut at ${at}`).toEqual(whole);
   });
 
   it('normalises white space in attribute values, not in references', () => {
@@ -116,6 +130,9 @@ describe('the XML tokenizer', () => {
     ['<a r="<"/>', '"<" in a value'],
     ['<a r="1"s="2"/>', 'attributes without space between them'],
     ['<a><!-- a -- b --></a>', '"--" in a comment'],
+    ['<a><!-- a ---></a>', 'a comment ending in "--->"'],
+    ['\ufeff\ufeff<a/>', 'a second byte order mark'],
+    ['<a/>\ufeff', 'a byte order mark after the root'],
     ['<a>]]></a>', '"]]>" in text'],
     ['<1a/>', 'a name that starts with a digit'],
     ['<a></ a>', 'a space before a closing name'],
@@ -123,6 +140,10 @@ describe('the XML tokenizer', () => {
   ];
   it.each(refused)('refuses %j (%s)', (xml) => {
     expect(() => events(xml)).toThrow(XmlError);
+  });
+
+  it('skips a byte order mark before the document, wherever the bytes are cut', () => {
+    for (const at of [0, 1, 2, 3, 4]) expect(events('\ufeff<a/>', at ? [at] : [])).toEqual(['<a>', '</a>']);
   });
 
   it('hands a DOCTYPE to the sink, which refuses it', () => {
@@ -163,16 +184,16 @@ describe('limits and numbers', () => {
   it('refuses more elements than it was told to take', () => {
     const sink = { open() {}, close() {}, doctype() {} };
     const t = new XmlTokenizer(sink, { maxElements: 3 });
-    expect(() => t.write('<a><b/><c/><d/></a>')).toThrow(XmlTooMany);
+    expect(() => t.write(utf8('<a><b/><c/><d/></a>'))).toThrow(XmlTooMany);
     const ok = new XmlTokenizer(sink, { maxElements: 3 });
-    ok.write('<a><b/><c/></a>');
+    ok.write(utf8('<a><b/><c/></a>'));
     ok.close();
   });
 
   it('hands on the depth of each element, the root at 1', () => {
     const depths: string[] = [];
     const t = new XmlTokenizer({ open: (n, _a, d) => depths.push(`${n}${d}`), close() {}, doctype() {} });
-    t.write('<a><b><c/></b><d/></a>');
+    t.write(utf8('<a><b><c/></b><d/></a>'));
     expect(depths).toEqual(['a1', 'b2', 'c3', 'd2']);
   });
 
@@ -180,33 +201,30 @@ describe('limits and numbers', () => {
     const got: number[] = [];
     const t = new XmlTokenizer({ open: (_n, a) => got.push(a.digits('s')), close() {}, doctype() {} });
     t.write(
-      `<r><c s="12"/><c s="0"/><c/><c s="007"/><c s=" 3"/><c s="&#49;"/><c s=""/><c s="1234567890"/><c s='5'/></r>`,
+      utf8(
+        `<r><c s="12"/><c s="0"/><c/><c s="007"/><c s=" 3"/><c s="&#49;"/><c s=""/><c s="1234567890"/><c s='5'/></r>`,
+      ),
     );
     expect(got).toEqual([-1, 12, 0, -1, -2, -2, -2, -2, -2, 5]);
   });
 });
 
 describe('raw text', () => {
-  it('hands text on as written while the sink asks for it, references checked, CDATA escaped so that it resolves back', () => {
+  it('gives text as written for whoever resolves it later, references checked, CDATA escaped so that it resolves back', () => {
     const got: string[] = [];
-    const sink = {
-      rawText: false,
-      open(name: string) {
-        sink.rawText = name === 'f';
-      },
-      close() {
-        sink.rawText = false;
-      },
-      text: (t: string) => got.push(t),
+    let inF = false;
+    const t = new XmlTokenizer({
+      open: (name) => (inF = name === 'f'),
+      close: () => (inF = false),
+      text: (b, from, to, flags) => got.push(inF ? rawTextOf(b, from, to, flags) : textOf(b, from, to, flags)),
       doctype() {},
-    };
-    const t = new XmlTokenizer(sink);
-    t.write('<c><f>A&lt;1&amp;&#66;<![CDATA[&x<]]></f><v>&lt;2</v></c>');
+    });
+    t.write(utf8('<c><f>A&lt;1&amp;&#66;<![CDATA[&x<]]></f><v>&lt;2</v></c>'));
     t.close();
     expect(got).toEqual(['A&lt;1&amp;&#66;', '&amp;x&lt;', '<2']);
     expect(resolveReferences(got.slice(0, 2).join(''))).toBe('A<1&B&x<');
-    const bad = new XmlTokenizer({ ...sink, rawText: true, open() {}, close() {} });
-    expect(() => bad.write('<f>&nbsp;</f>')).toThrow(XmlError);
+    const bad = new XmlTokenizer({ open() {}, close() {}, doctype() {} });
+    expect(() => bad.write(utf8('<f>&nbsp;</f>'))).toThrow(XmlError);
   });
 });
 
@@ -219,7 +237,7 @@ describe('many attributes', () => {
       close() {},
       doctype() {},
     });
-    t.write(tag(40));
+    t.write(utf8(tag(40)));
     expect(got).toEqual(['0', '39', '39']);
     expect(() => events(tag(MAX_ATTRIBUTES))).not.toThrow();
     expect(() => events(tag(MAX_ATTRIBUTES + 1))).toThrow(XmlError);

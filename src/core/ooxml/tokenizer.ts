@@ -1,19 +1,18 @@
 /**
- * A strict, incremental XML tokenizer for the parts of a workbook: it hands on elements, attributes and text, and
+ * A strict, incremental XML tokenizer over a part's UTF-8 bytes: it hands on elements, attributes and text, and
  * refuses what XML 1.0 refuses that a part may hold (mismatched or unclosed tags, text outside the root, unknown
  * entities, characters XML cannot hold, `<` in an attribute value, unquoted or repeated attributes, `--` in a
- * comment, `]]>` in text). It does what saxes did for the reader with far less work per element: one scan over
- * the text, no per-character state machine, no events for what nobody listens to.
+ * comment, `]]>` in text). Nothing is decoded that nobody asks for: element names are looked up in a table of the
+ * names already met (no string per element), attribute values and text reach the sink as places in the bytes, made
+ * into strings only when read (`Attrs.get`, `textOf`). A UTF-16 part is re-encoded as UTF-8 before it is written.
  *
  * Line ends are normalised as XML says (CR LF and CR read as LF; in attribute values tab and LF read as a space).
  * A DOCTYPE is handed to `doctype`, which refuses it; nothing of it is read. Elements nested deeper than
- * `maxDepth` (MAX_XML_DEPTH unless told) throw `XmlTooDeep` before they are handed on.
- *
- * The reader of submissions uses it on text decoded piece by piece; it is strict where the editor (xml.ts), which
- * only follows parts already read, is lenient.
+ * `maxDepth` (MAX_XML_DEPTH unless told) throw `XmlTooDeep` before they are handed on. Each start tag's place in
+ * the bytes is known while it is handed on (`Attrs.tagFrom`, `tagTo`): the editor (xml.ts) edits parts by it.
  */
 
-import { MAX_XML_DEPTH, XmlError } from './xml.js';
+import { MAX_XML_DEPTH, XmlError } from './xml-errors.js';
 
 export { XmlError };
 
@@ -30,28 +29,94 @@ export interface TokenizerLimits {
   maxElements?: number;
 }
 
+/** What a piece of text holds that `textOf` must undo (flags, or-ed). */
+export const TEXT_REFS = 1;
+export const TEXT_CR = 2;
+/** A CDATA section: its "&" and "<" are themselves. */
+export const TEXT_CDATA = 4;
+
+const UTF8 = new TextDecoder('utf-8');
+
+/** Decodes UTF-8 bytes b[from, to) (as TextDecoder does: a malformed sequence reads as U+FFFD). */
+export type Utf8Decoder = (b: Uint8Array, from: number, to: number) => string;
+
+let decodeUtf8: Utf8Decoder = (b, from, to) => UTF8.decode(b.subarray(from, to));
+
+/** An edge may install a faster decoder (Node's, see src/node/native-inflate.ts); null puts TextDecoder back. */
+export function installUtf8Decoder(decoder: Utf8Decoder | null): void {
+  decodeUtf8 = decoder ?? ((b, from, to) => UTF8.decode(b.subarray(from, to)));
+}
+
+/** The text of UTF-8 bytes b[from, to). */
+export function utf8Text(b: Uint8Array, from: number, to: number): string {
+  // One ASCII character (a cell's type, most flags) is a string the engine keeps: nothing is made.
+  if (to - from === 1 && b[from]! < 0x80) return String.fromCharCode(b[from]!);
+  return decodeUtf8(b, from, to);
+}
+
+/** A piece of text as the document means it: line ends normalised, references resolved. */
+export function textOf(b: Uint8Array, from: number, to: number, flags: number): string {
+  let t = utf8Text(b, from, to);
+  if (flags & TEXT_CR) t = t.replace(/\r\n?/g, '\n');
+  if (flags & TEXT_REFS && !(flags & TEXT_CDATA)) t = resolveReferences(t);
+  return t;
+}
+
 /**
- * The attributes of the start tag being handed on, valid only during `open`: where they stand in the text, each
- * value cut out (and its references resolved) only when asked for — most attributes of a part are never read.
+ * A piece of text as written (references left for `resolveReferences`; CDATA's "&" and "<" written as references),
+ * for text that is seldom needed (a sheet's formulas).
+ */
+export function rawTextOf(b: Uint8Array, from: number, to: number, flags: number): string {
+  let t = utf8Text(b, from, to);
+  if (flags & TEXT_CR) t = t.replace(/\r\n?/g, '\n');
+  if (flags & TEXT_CDATA) t = t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return t;
+}
+
+/**
+ * The attributes of the start tag being handed on, valid only during `open`: where they stand in the bytes, each
+ * value made into a string (its references resolved) only when asked for — most attributes of a part are never read.
  */
 export class Attrs {
-  private text = '';
+  private b: Uint8Array = NO_BYTES;
   /** Per attribute: name from, name to, value from, value to. */
   private at = new Int32Array(4 * 8);
   /** Values that needed more than a cut (references, white space), by attribute; looked at only when there are. */
   private readonly resolved: (string | undefined)[] = [];
   private resolvedAny = false;
   count = 0;
+  /** Where the tag stands in `bytes`: its "<", and just past its ">". */
+  tagFrom = 0;
+  tagTo = 0;
+  /** Whether the tag ends in "/>". */
+  selfClosing = false;
+  /** Elements the tokenizer may still hand on from the part, and levels it may still go down (see `skip`). */
+  elementsLeft = Infinity;
+  depthLeft = Infinity;
+  /** Set by `skip`. */
+  skippedTo = -1;
+  skippedElements = 0;
 
-  reset(text: string): void {
-    this.text = text;
+  /**
+   * Called by a sink during `open` when it has read the element's content and end tag itself, checked as the
+   * tokenizer would, up to `end` (a place in `bytes`, past the end tag), `elements` elements in all: the tokenizer
+   * goes on from there, as if it had read them.
+   */
+  skip(end: number, elements: number): void {
+    this.skippedTo = end;
+    this.skippedElements = elements;
+  }
+
+  reset(b: Uint8Array): void {
+    this.b = b;
+    this.selfClosing = false;
     this.count = 0;
     this.resolvedAny = false;
   }
 
   /** Adds one; false when the tag already has an attribute of that name. */
   add(kFrom: number, kTo: number, vFrom: number, vTo: number, resolved: string | undefined): boolean {
-    if (this.indexOf(this.text, kFrom, kTo) >= 0) return false;
+    if (this.indexOfBytes(kFrom, kTo) >= 0) return false;
     const k = this.count++ * 4;
     if (k + 4 > this.at.length) {
       const grown = new Int32Array(this.at.length * 2);
@@ -71,11 +136,8 @@ export class Attrs {
   }
 
   get(name: string): string | undefined {
-    const i = this.indexOf(name, 0, name.length);
-    if (i < 0) return undefined;
-    return (
-      (this.resolvedAny ? this.resolved[i] : undefined) ?? this.text.slice(this.at[i * 4 + 2]!, this.at[i * 4 + 3])
-    );
+    const i = this.indexOf(name);
+    return i < 0 ? undefined : this.value(i);
   }
 
   /**
@@ -84,27 +146,18 @@ export class Attrs {
    * attribute, -2 when its value is anything else (then `get` it).
    */
   digits(name: string): number {
-    const i = this.indexOf(name, 0, name.length);
+    const i = this.indexOf(name);
     if (i < 0) return -1;
     if (this.resolvedAny && this.resolved[i] !== undefined) return -2;
-    const from = this.at[i * 4 + 2]!;
-    const to = this.at[i * 4 + 3]!;
-    if (to === from || to - from > 9 || (to - from > 1 && this.text.charCodeAt(from) === 0x30)) return -2;
-    let n = 0;
-    for (let k = from; k < to; k++) {
-      const d = this.text.charCodeAt(k) - 0x30;
-      if (d < 0 || d > 9) return -2;
-      n = n * 10 + d;
-    }
-    return n;
+    return canonicalDigits(this.b, this.at[i * 4 + 2]!, this.at[i * 4 + 3]!, 9);
   }
 
   /**
-   * Where the value of `name` stands in `source`, as written (no string is made): `spanFrom`, `spanTo`. False when
+   * Where the value of `name` stands in `bytes`, as written (no string is made): `spanFrom`, `spanTo`. False when
    * there is no such attribute or its value needed more than a cut (then `get` it).
    */
   span(name: string): boolean {
-    const i = this.indexOf(name, 0, name.length);
+    const i = this.indexOf(name);
     if (i < 0 || (this.resolvedAny && this.resolved[i] !== undefined)) return false;
     this.spanFrom = this.at[i * 4 + 2]!;
     this.spanTo = this.at[i * 4 + 3]!;
@@ -114,58 +167,119 @@ export class Attrs {
   spanFrom = 0;
   spanTo = 0;
 
-  /** The text the spans index (the tag's). */
-  get source(): string {
-    return this.text;
+  /** The bytes the spans and the tag's place index. */
+  get bytes(): Uint8Array {
+    return this.b;
   }
 
   /** The value of the first attribute whose name passes `test`. */
   find(test: (name: string) => boolean): string | undefined {
-    for (let i = 0; i < this.count; i++) {
-      const name = this.name(i);
-      if (test(name)) return this.get(name);
-    }
+    for (let i = 0; i < this.count; i++) if (test(this.name(i))) return this.value(i);
     return undefined;
   }
 
-  private name(i: number): string {
-    return this.text.slice(this.at[i * 4], this.at[i * 4 + 1]);
+  /** Every attribute as [name, value], in the order written. */
+  entries(): [string, string][] {
+    const out: [string, string][] = [];
+    for (let i = 0; i < this.count; i++) out.push([this.name(i), this.value(i)]);
+    return out;
   }
 
-  /** The attribute whose name is `s[from, to)`, or -1. */
-  private indexOf(s: string, from: number, to: number): number {
+  /** The value of attribute `i` as written, references not resolved. */
+  written(i: number): string {
+    return utf8Text(this.b, this.at[i * 4 + 2]!, this.at[i * 4 + 3]!);
+  }
+
+  name(i: number): string {
+    return utf8Text(this.b, this.at[i * 4]!, this.at[i * 4 + 1]!);
+  }
+
+  private value(i: number): string {
+    const resolved = this.resolvedAny ? this.resolved[i] : undefined;
+    return resolved ?? utf8Text(this.b, this.at[i * 4 + 2]!, this.at[i * 4 + 3]!);
+  }
+
+  /** The attribute whose name is `name` (ASCII: every name the readers ask for is), or -1. */
+  private indexOf(name: string): number {
+    const len = name.length;
+    for (let i = 0; i < this.count; i++) {
+      const kf = this.at[i * 4]!;
+      if (this.at[i * 4 + 1]! - kf !== len) continue;
+      let j = 0;
+      while (j < len && this.b[kf + j] === name.charCodeAt(j)) j++;
+      if (j === len) return i;
+    }
+    return -1;
+  }
+
+  /** The attribute whose name is written as b[from, to), or -1. */
+  private indexOfBytes(from: number, to: number): number {
     const len = to - from;
     for (let i = 0; i < this.count; i++) {
       const kf = this.at[i * 4]!;
       if (this.at[i * 4 + 1]! - kf !== len) continue;
       let j = 0;
-      while (j < len && this.text.charCodeAt(kf + j) === s.charCodeAt(from + j)) j++;
+      while (j < len && this.b[kf + j] === this.b[from + j]) j++;
       if (j === len) return i;
     }
     return -1;
   }
 }
 
+/**
+ * b[from, to) as a number when it is canonical digits (no leading zero, at most `max` of them, so that `String` of
+ * the number gives them back); -2 otherwise.
+ */
+export function canonicalDigits(b: Uint8Array, from: number, to: number, max: number): number {
+  const len = to - from;
+  if (len === 0 || len > max || (len > 1 && b[from] === 0x30)) return -2;
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const d = b[k]! - 0x30;
+    if (d < 0 || d > 9) return -2;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Checks character data b[from, to) as XML asks (no character XML cannot hold, no "]]>", references all known) in
+ * one pass, and returns what reading it will have to undo (TEXT_… flags).
+ */
+export function textFlags(b: Uint8Array, from: number, to: number): number {
+  let flags = 0;
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if (c <= 0x26) {
+      if (c === AMP) flags |= TEXT_REFS;
+      else if (c === CR) flags |= TEXT_CR;
+      else if (c < 0x20 && c !== 0x0a && c !== 0x09) throw new XmlError('disallowed character');
+    } else if (c === 0x5d) {
+      if (b[i + 1] === 0x5d && b[i + 2] === GT) throw new XmlError('the string "]]>" is disallowed in char data');
+    } else if (c === 0xef && isNonCharacter(b, i)) throw new XmlError('disallowed character');
+  }
+  if (flags & TEXT_REFS) checkReferences(b, from, to);
+  return flags;
+}
+
 /** Attributes one start tag may have: the check for repeated names is quadratic. */
 export const MAX_ATTRIBUTES = 256;
 
 export interface XmlSink {
-  /** A start tag, its name without its prefix (`x:row` → `row`); a self-closing one is followed by `close`. */
-  /** `selfClosing`: the element has no content (its `close` follows at once). */
-  open(name: string, attrs: Attrs, depth: number, selfClosing: boolean): void;
-  close(name: string): void;
-  /** Character data inside the root, entities resolved; may come in several pieces. */
-  text?: (text: string) => void;
   /**
-   * While true, text is handed on as written (its references checked, not resolved: `resolveReferences` gives
-   * the text when it is needed), for text that is mostly not used (a sheet's formulas).
+   * A start tag, its name without its prefix (`x:row` → `row`); `selfClosing`: the element has no content (its
+   * `close` follows at once). `depth`: 1 for the root.
    */
-  rawText?: boolean;
+  open(name: string, attrs: Attrs, depth: number, selfClosing: boolean): void;
+  /** An end tag; `at` is where it ends in the bytes last written (just past its ">"). */
+  close(name: string, at: number): void;
+  /**
+   * Character data inside the root: the bytes b[from, to), whole characters, checked; `flags` (TEXT_…) say what
+   * `textOf` undoes. May come in several pieces.
+   */
+  text?: (b: Uint8Array, from: number, to: number, flags: number) => void;
   doctype(): void;
 }
-
-/** Characters XML 1.0 cannot hold (TextDecoder never yields lone surrogates: it writes U+FFFD for them). */
-const DISALLOWED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -175,20 +289,33 @@ const QUOT = 0x22;
 const APOS = 0x27;
 const AMP = 0x26;
 const COLON = 0x3a;
-/** White space as XML has it (CR already read as LF). */
-const BLANK = /^[ \t\n]*$/;
+const CR = 0x0d;
 
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+
+/** U+FFFE or U+FFFF (which XML cannot hold) as UTF-8 at `i`. */
+const isNonCharacter = (b: Uint8Array, i: number) => b[i + 1] === 0xbf && (b[i + 2] === 0xbe || b[i + 2] === 0xbf);
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const COMMENT = ascii('<!--');
+const COMMENT_END = ascii('-->');
+const DOUBLE_DASH = ascii('--');
+const CDATA = ascii('<![CDATA[');
+const CDATA_END = ascii(']]>');
+const DOCTYPE = ascii('<!DOCTYPE');
+const PI_END = ascii('?>');
+const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
+const NO_BYTES = new Uint8Array(0);
 
 export class XmlTokenizer {
-  /** Text not yet tokenized: a construct cut by the end of what was written. */
-  private carry = '';
-  private readonly stack: string[] = [];
-  /** The names of `stack` without their prefix. */
-  private readonly locals: string[] = [];
+  /** Bytes not yet tokenized: a construct cut by the end of what was written. */
+  private carry: Uint8Array = NO_BYTES;
+  private readonly stack: ElementName[] = [];
   private rootSeen = false;
-  /** The text being tokenized and where its current construct starts (see `rest`). */
-  private current = '';
+  /** Whether the first bytes have been seen (a byte order mark skipped). */
+  private begun = false;
+  /** The bytes being tokenized and where its current construct starts (see `rest`). */
+  private current: Uint8Array = NO_BYTES;
   private at = 0;
   private readonly attrs = new Attrs();
 
@@ -209,34 +336,28 @@ export class XmlTokenizer {
   }
 
   /** What was written from the construct the sink threw in on (the tag whose `open` stopped reading). */
-  rest(): string {
-    return this.current.slice(this.at);
+  rest(): Uint8Array {
+    return this.current.subarray(this.at);
   }
 
-  write(chunk: string): void {
-    let b = this.carry ? this.carry + chunk : chunk;
-    // A CR ending the text may be the first half of a CR LF: it waits for what follows.
-    let held = '';
-    if (b.charCodeAt(b.length - 1) === 0x0d) {
-      held = '\r';
-      b = b.slice(0, -1);
-    }
-    if (b.includes('\r')) b = b.replace(/\r\n?/g, '\n');
-    // Characters XML cannot hold are looked for where each construct is scanned (names, values, text), not here.
+  /** The next bytes of the part (UTF-8); places handed on index the carried bytes and these together. */
+  write(chunk: Uint8Array): void {
+    const b = this.carry.length ? concat(this.carry, chunk) : chunk;
     this.current = b;
     const n = b.length;
     let i = 0;
+    if (!this.begun) {
+      // A byte order mark may stand before the document (and only there).
+      if (n < BOM.length && isPrefix(b, 0, BOM)) return void (this.carry = b.slice());
+      this.begun = true;
+      if (startsWith(b, 0, BOM)) i = BOM.length;
+    }
     while (i < n) {
-      // Tags mostly follow each other: the next "<" is looked for only when it is not the next character.
-      const lt = b.charCodeAt(i) === LT ? i : b.indexOf('<', i);
+      // Tags mostly follow each other: the next "<" is looked for only when it is not the next byte.
+      const lt = b[i] === LT ? i : b.indexOf(LT, i);
       if (lt !== i) {
-        let end = lt < 0 ? n : lt;
-        // An entity cut by the end of the text waits for the rest.
-        if (lt < 0) {
-          const amp = b.lastIndexOf('&');
-          if (amp >= i && b.indexOf(';', amp) < 0) end = amp;
-        }
-        if (end > i) this.chars(b.slice(i, end));
+        const end = lt < 0 ? textEnd(b, i, n) : lt;
+        if (end > i) this.chars(b, i, end);
         i = end;
         if (lt < 0) break;
       }
@@ -245,203 +366,318 @@ export class XmlTokenizer {
       if (next < 0) break;
       i = next;
     }
-    this.carry = b.slice(i) + held;
+    this.carry = i < n ? b.slice(i) : NO_BYTES;
   }
 
   /** The end of what was written: nothing may be left open or cut. */
   close(): void {
-    if (this.carry.trim() !== '' || this.stack.length) throw new XmlError('unexpected end');
+    if (!isBlank(this.carry, 0, this.carry.length) || this.stack.length) throw new XmlError('unexpected end');
     if (!this.rootSeen) throw new XmlError('document must contain a root element');
   }
 
-  private chars(t: string): void {
+  private chars(b: Uint8Array, from: number, to: number): void {
     if (!this.stack.length) {
-      if (!BLANK.test(t)) throw new XmlError('text data outside of root node');
+      if (!isBlank(b, from, to)) throw new XmlError('text data outside of root node');
       return;
     }
-    // One pass over the text for what it may not hold and whether it has references.
-    let refs = false;
-    for (let i = 0; i < t.length; i++) {
-      const c = t.charCodeAt(i);
-      if (c <= 0x26) {
-        if (c === AMP) refs = true;
-        else if (c < 0x20 && c !== 0x0a && c !== 0x09) throw new XmlError('disallowed character');
-      } else if (c === 0x5d) {
-        if (t.startsWith(']]>', i)) throw new XmlError('the string "]]>" is disallowed in char data');
-      } else if (c >= 0xfffe) throw new XmlError('disallowed character');
-    }
-    if (this.sink.rawText) {
-      // Handed on as written: the references only checked, resolved by whoever needs the text (rarely).
-      if (refs) checkReferences(t);
-      this.sink.text?.(t);
-    } else this.sink.text?.(refs ? resolveReferences(t) : t);
+    const flags = textFlags(b, from, to);
+    this.sink.text?.(b, from, to, flags);
   }
 
-  /** Tokenizes the construct at `lt`; returns where the next one starts, or -1 when it runs past the text. */
-  private construct(b: string, lt: number): number {
-    const c = b.charCodeAt(lt + 1);
+  /** Tokenizes the construct at `lt`; returns where the next one starts, or -1 when it runs past the bytes. */
+  private construct(b: Uint8Array, lt: number): number {
+    if (lt + 1 >= b.length) return -1;
+    const c = b[lt + 1];
     if (c === SLASH) return this.endTag(b, lt);
     if (c === 0x3f) {
       // A processing instruction (the XML declaration): nothing in it is read.
-      const end = b.indexOf('?>', lt + 2);
+      const end = indexOfBytes(b, PI_END, lt + 2);
       if (end >= 0) disallow(b, lt, end);
       return end < 0 ? -1 : end + 2;
     }
     if (c === 0x21) return this.bang(b, lt);
-    if (Number.isNaN(c)) return -1;
     return this.startTag(b, lt);
   }
 
-  private bang(b: string, lt: number): number {
-    const avail = b.length - lt;
-    if (b.startsWith('<!--', lt)) {
-      const end = b.indexOf('-->', lt + 4);
+  private bang(b: Uint8Array, lt: number): number {
+    if (startsWith(b, lt, COMMENT)) {
+      const end = indexOfBytes(b, COMMENT_END, lt + 4);
       if (end < 0) return -1;
-      if (b.slice(lt + 4, end).includes('--')) throw new XmlError('double dash in comment');
+      // "--" may close the comment only ("<!-- a --->" is not XML either).
+      if (indexOfBytes(b, DOUBLE_DASH, lt + 4) < end) throw new XmlError('double dash in comment');
       disallow(b, lt, end);
       return end + 3;
     }
-    if (b.startsWith('<![CDATA[', lt)) {
-      const end = b.indexOf(']]>', lt + 9);
+    if (startsWith(b, lt, CDATA)) {
+      const end = indexOfBytes(b, CDATA_END, lt + 9);
       if (end < 0) return -1;
       if (!this.stack.length) throw new XmlError('text data outside of root node');
       disallow(b, lt, end);
-      const data = b.slice(lt + 9, end);
-      // Raw text is text as written: CDATA's "&" and "<" are written as references there.
-      this.sink.text?.(this.sink.rawText ? data.replace(/&/g, '&amp;').replace(/</g, '&lt;') : data);
+      const cr = b.indexOf(CR, lt + 9);
+      this.sink.text?.(b, lt + 9, end, TEXT_CDATA | (cr >= 0 && cr < end ? TEXT_CR : 0));
       return end + 3;
     }
-    if (b.startsWith('<!DOCTYPE', lt)) {
+    if (startsWith(b, lt, DOCTYPE)) {
       this.sink.doctype();
       throw new XmlError('DOCTYPE');
     }
     // Too short yet to tell which it is.
-    if (avail < 9 && ['<!--', '<![CDATA[', '<!DOCTYPE'].some((w) => w.startsWith(b.slice(lt)))) return -1;
+    const avail = b.length - lt;
+    if (avail < 9 && [COMMENT, CDATA, DOCTYPE].some((w) => isPrefix(b, lt, w))) return -1;
     throw new XmlError('unexpected <!');
   }
 
-  private endTag(b: string, lt: number): number {
+  private endTag(b: Uint8Array, lt: number): number {
     const n = b.length;
     const top = this.stack.length - 1;
     if (top < 0) throw new XmlError('unexpected close tag.');
     // The name as opened, then nothing but white space up to ">" (compared in place: no search for the ">").
-    const open = this.stack[top]!;
+    const open = this.stack[top]!.written;
     let i = lt + 2 + open.length;
     if (i >= n) return -1;
-    if (!b.startsWith(open, lt + 2)) throw new XmlError('unexpected close tag.');
-    while (i < n && isSpace(b.charCodeAt(i))) i++;
+    for (let k = 0; k < open.length; k++) if (b[lt + 2 + k] !== open[k]) throw new XmlError('unexpected close tag.');
+    while (i < n && isSpace(b[i])) i++;
     if (i >= n) return -1;
-    if (b.charCodeAt(i) !== GT) throw new XmlError('unexpected close tag.');
-    this.stack.pop();
-    this.sink.close(this.locals.pop()!);
+    if (b[i] !== GT) throw new XmlError('unexpected close tag.');
+    this.sink.close(this.stack.pop()!.local, i + 1);
     return i + 1;
   }
 
-  private startTag(b: string, lt: number): number {
+  private startTag(b: Uint8Array, lt: number): number {
     const n = b.length;
-    let i = scanName(b, lt + 1);
+    const i = scanName(b, lt + 1);
     if (i >= n) return -1;
     if (i < 0) throw new XmlError('disallowed character in tag name');
-    const name = b.slice(lt + 1, i);
-    const local = nameColon < 0 ? name : b.slice(nameColon + 1, i);
-    const attrs = this.attrs;
-    attrs.reset(b);
-    for (;;) {
-      const before = i;
-      let c = b.charCodeAt(i);
-      while (isSpace(c)) c = b.charCodeAt(++i);
-      if (i >= n) return -1;
-      if (c === GT || c === SLASH) {
-        if (c === SLASH) {
-          if (i + 1 >= n) return -1;
-          if (b.charCodeAt(i + 1) !== GT) throw new XmlError('forward-slash in opening tag not followed by >');
-          i++;
-        }
-        if (!this.stack.length && this.rootSeen) throw new XmlError('text data outside of root node');
-        if (this.stack.length >= this.maxDepth) throw new XmlTooDeep('nesting too deep');
-        if (++this.elements > this.maxElements) throw new XmlTooMany('too many elements');
-        this.rootSeen = true;
-        this.stack.push(name);
-        this.locals.push(local);
-        this.sink.open(local, attrs, this.stack.length, c === SLASH);
-        if (c === SLASH) {
-          this.stack.pop();
-          this.locals.pop();
-          this.sink.close(local);
-        }
-        return i + 1;
-      }
-      if (i === before) throw new XmlError('no whitespace between attributes');
-      const from = i;
-      i = scanName(b, i);
-      if (i >= n) return -1;
-      if (i < 0) throw new XmlError('disallowed character in attribute name');
-      const keyTo = i;
-      c = b.charCodeAt(i);
-      while (isSpace(c)) c = b.charCodeAt(++i);
-      if (i >= n) return -1;
-      if (c !== EQ) throw new XmlError('attribute without value');
-      c = b.charCodeAt(++i);
-      while (isSpace(c)) c = b.charCodeAt(++i);
-      if (i >= n) return -1;
-      if (c !== QUOT && c !== APOS) throw new XmlError('unquoted attribute value');
-      // The value up to its closing quote, noting what needs more than a slice.
-      const quote = c;
-      let special = 0;
-      let j = i + 1;
-      for (; j < n; j++) {
-        const ch = b.charCodeAt(j);
-        if (ch === quote) break;
-        if (ch <= 0x3c) {
-          if (ch === LT) throw new XmlError('disallowed character');
-          if (ch === AMP) special |= 1;
-          else if (ch === 0x0a || ch === 0x09) special |= 2;
-          else if (ch < 0x20) throw new XmlError('disallowed character');
-        } else if (ch >= 0xfffe) throw new XmlError('disallowed character');
-      }
-      if (j >= n) return -1;
-      let value: string | undefined;
-      if (special) {
-        value = b.slice(i + 1, j);
-        if (special & 2) value = value.replace(/[\n\t]/g, ' ');
-        if (special & 1) value = resolveReferences(value);
-      }
-      if (attrs.count >= MAX_ATTRIBUTES) throw new XmlError('too many attributes');
-      if (!attrs.add(from, keyTo, i + 1, j, value)) throw new XmlError(`duplicate attribute: ${b.slice(from, keyTo)}`);
-      i = j + 1;
-    }
+    const name = nameOf(b, lt + 1, i);
+    const end = readAttributes(b, i, this.attrs);
+    return end < 0 ? -1 : this.enter(name, lt, end);
   }
-}
 
-/** Where the last name `scanName` scanned has its last ":" (-1: none). */
-let nameColon = -1;
-
-/** Refuses a construct b[from, to) holding a character XML cannot hold. */
-function disallow(b: string, from: number, to: number): void {
-  if (DISALLOWED.test(b.slice(from, to))) throw new XmlError('disallowed character');
+  /**
+   * Hands on the start tag b[lt, end) once its attributes are read (and its end, when it is self-closing); returns
+   * where tokenizing goes on: past the tag, or past the element when the sink read its content itself (`Attrs.skip`).
+   */
+  private enter(name: ElementName, lt: number, end: number): number {
+    if (!this.stack.length && this.rootSeen) throw new XmlError('text data outside of root node');
+    if (this.stack.length >= this.maxDepth) throw new XmlTooDeep('nesting too deep');
+    if (++this.elements > this.maxElements) throw new XmlTooMany('too many elements');
+    this.rootSeen = true;
+    this.stack.push(name);
+    const attrs = this.attrs;
+    attrs.tagFrom = lt;
+    attrs.tagTo = end;
+    attrs.skippedTo = -1;
+    attrs.elementsLeft = this.maxElements - this.elements;
+    attrs.depthLeft = this.maxDepth - this.stack.length;
+    this.sink.open(name.local, attrs, this.stack.length, attrs.selfClosing);
+    if (attrs.skippedTo >= 0) {
+      this.elements += attrs.skippedElements;
+      this.sink.close(this.stack.pop()!.local, attrs.skippedTo);
+      return attrs.skippedTo;
+    }
+    if (attrs.selfClosing) this.sink.close(this.stack.pop()!.local, end);
+    return end;
+  }
 }
 
 /**
- * Where the name starting at `from` ends (at white space, "/", ">" or "="); the text's length when it runs past
- * it; -1 when it is empty, starts as no name does or holds a character no name holds.
+ * Reads the attributes of a start tag from `i` (just past its name) to its end into `attrs`, as the tokenizer does:
+ * returns where the tag ends (past its ">"; `attrs.selfClosing` says whether it was "/>"), or -1 when it runs past
+ * the bytes. Throws XmlError for what XML refuses.
  */
-function scanName(b: string, from: number): number {
+export function readAttributes(b: Uint8Array, i: number, attrs: Attrs): number {
+  const n = b.length;
+  attrs.reset(b);
+  for (;;) {
+    const before = i;
+    let c = b[i];
+    while (isSpace(c)) c = b[++i];
+    if (i >= n) return -1;
+    if (c === GT) {
+      attrs.selfClosing = false;
+      return i + 1;
+    }
+    if (c === SLASH) {
+      if (i + 1 >= n) return -1;
+      if (b[i + 1] !== GT) throw new XmlError('forward-slash in opening tag not followed by >');
+      attrs.selfClosing = true;
+      return i + 2;
+    }
+    if (i === before) throw new XmlError('no whitespace between attributes');
+    i = readAttribute(b, i, attrs);
+    if (i < 0) return -1;
+  }
+}
+
+/** Reads the attribute at `from` into `attrs`; returns where it ends, or -1 when it runs past the bytes. */
+function readAttribute(b: Uint8Array, from: number, attrs: Attrs): number {
+  const n = b.length;
+  let i = scanName(b, from);
+  if (i >= n) return -1;
+  if (i < 0) throw new XmlError('disallowed character in attribute name');
+  const keyTo = i;
+  let c = b[i];
+  while (isSpace(c)) c = b[++i];
+  if (i >= n) return -1;
+  if (c !== EQ) throw new XmlError('attribute without value');
+  c = b[++i];
+  while (isSpace(c)) c = b[++i];
+  if (i >= n) return -1;
+  if (c !== QUOT && c !== APOS) throw new XmlError('unquoted attribute value');
+  // The value up to its closing quote, noting what needs more than a cut.
+  const quote = c;
+  let special = 0;
+  let j = i + 1;
+  for (; j < n; j++) {
+    const ch = b[j]!;
+    if (ch === quote) break;
+    if (ch <= 0x3c) {
+      if (ch === LT) throw new XmlError('disallowed character');
+      if (ch === AMP) special |= 1;
+      else if (ch === 0x0a || ch === 0x09 || ch === CR) special |= 2;
+      else if (ch < 0x20) throw new XmlError('disallowed character');
+    } else if (ch === 0xef && isNonCharacter(b, j)) throw new XmlError('disallowed character');
+  }
+  if (j >= n) return -1;
+  let value: string | undefined;
+  if (special) {
+    value = utf8Text(b, i + 1, j);
+    if (special & 2) value = value.replace(/\r\n|[\r\n\t]/g, ' ');
+    if (special & 1) value = resolveReferences(value);
+  }
+  if (attrs.count >= MAX_ATTRIBUTES) throw new XmlError('too many attributes');
+  if (!attrs.add(from, keyTo, i + 1, j, value)) throw new XmlError(`duplicate attribute: ${utf8Text(b, from, keyTo)}`);
+  return j + 1;
+}
+
+/** An element's name as written (to match its end tag) and without its prefix (as handed on). */
+interface ElementName {
+  written: Uint8Array;
+  local: string;
+}
+
+/** The names met so far, by hash of their bytes: a part names a dozen elements a thousand times each. */
+const names = new Map<number, ElementName[]>();
+let namesKept = 0;
+/** Names kept at most (a hostile part may name every element differently). */
+const MAX_NAMES = 4096;
+
+function nameOf(b: Uint8Array, from: number, to: number): ElementName {
+  const len = to - from;
+  const slot = nameHash & (RECENT_NAMES - 1);
+  const recent = recentNames[slot];
+  if (recent && sameName(recent.written, b, from, len)) return recent;
+  const name = knownName(b, from, to, len);
+  recentNames[slot] = name;
+  return name;
+}
+
+/** The name b[from, from + len) is `written`. */
+function sameName(written: Uint8Array, b: Uint8Array, from: number, len: number): boolean {
+  if (written.length !== len) return false;
+  let k = 0;
+  while (k < len && written[k] === b[from + k]) k++;
+  return k === len;
+}
+
+/** The last name met per slot of its hash: the names of a part seldom share one. */
+const RECENT_NAMES = 256;
+const recentNames: (ElementName | undefined)[] = new Array<ElementName | undefined>(RECENT_NAMES);
+
+function knownName(b: Uint8Array, from: number, to: number, len: number): ElementName {
+  const bucket = names.get(nameHash);
+  if (bucket) for (const name of bucket) if (sameName(name.written, b, from, len)) return name;
+  const name = { written: b.slice(from, to), local: utf8Text(b, nameColon < 0 ? from : nameColon + 1, to) };
+  if (namesKept < MAX_NAMES) {
+    namesKept++;
+    if (bucket) bucket.push(name);
+    else names.set(nameHash, [name]);
+  }
+  return name;
+}
+
+/** Where the last name `scanName` scanned has its last ":" (-1: none), and its hash. */
+let nameColon = -1;
+let nameHash = 0;
+
+/**
+ * Where the name starting at `from` ends (at white space, "/", ">" or "="); the bytes' length when it runs past
+ * them; -1 when it is empty, starts as no name does or holds a character no name holds.
+ */
+function scanName(b: Uint8Array, from: number): number {
   const n = b.length;
   nameColon = -1;
   if (from >= n) return n;
-  const first = b.charCodeAt(from);
+  const first = b[from]!;
   if (first === 0x2d || first === 0x2e || (first >= 0x30 && first <= 0x39)) return -1;
+  let hash = 0;
   let i = from;
   for (; i < n; i++) {
-    const c = b.charCodeAt(i);
+    const c = b[i]!;
     if (c <= 0x3f) {
-      if (c === 0x20 || c === SLASH || c === GT || c === EQ || c === 0x0a || c === 0x09 || c === 0x0d) break;
+      if (c === 0x20 || c === SLASH || c === GT || c === EQ || c === 0x0a || c === 0x09 || c === CR) break;
       if (c === COLON) nameColon = i;
       else if (c < 0x20 || c === QUOT || c === APOS || c === LT || c === AMP || c === 0x3b || c === 0x3f || c === 0x21)
         return -1;
-    } else if (c >= 0xfffe) return -1;
+    } else if (c === 0xef && isNonCharacter(b, i)) return -1;
+    hash = (Math.imul(hash, 31) + c) | 0;
   }
+  nameHash = hash;
   return i === from && i < n ? -1 : i;
+}
+
+/**
+ * Where text with no "<" after it in the bytes may end for now: before an entity the bytes cut, before a character
+ * they cut, before a CR that may be the first half of a CR LF. The rest waits for the next bytes.
+ */
+function textEnd(b: Uint8Array, from: number, n: number): number {
+  let end = n;
+  const amp = b.lastIndexOf(AMP);
+  if (amp >= from && b.indexOf(0x3b, amp) < 0) end = amp;
+  let lead = end - 1;
+  while (lead >= from && lead > end - 4 && (b[lead]! & 0xc0) === 0x80) lead--;
+  if (lead >= from && b[lead]! >= 0xc0 && end - lead < (b[lead]! >= 0xf0 ? 4 : b[lead]! >= 0xe0 ? 3 : 2)) end = lead;
+  if (end > from && b[end - 1] === CR) end--;
+  return end;
+}
+
+/** Refuses a construct b[from, to) holding a character XML cannot hold. */
+function disallow(b: Uint8Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if (c < 0x20 ? c !== 0x09 && c !== 0x0a && c !== CR : c === 0xef && isNonCharacter(b, i))
+      throw new XmlError('disallowed character');
+  }
+}
+
+function isBlank(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(b[i])) return false;
+  return true;
+}
+
+function startsWith(b: Uint8Array, at: number, what: Uint8Array): boolean {
+  if (at + what.length > b.length) return false;
+  for (let j = 0; j < what.length; j++) if (b[at + j] !== what[j]) return false;
+  return true;
+}
+
+/** Whether the bytes from `at` to their end begin `what`. */
+function isPrefix(b: Uint8Array, at: number, what: Uint8Array): boolean {
+  for (let j = 0; at + j < b.length; j++) if (j >= what.length || b[at + j] !== what[j]) return false;
+  return true;
+}
+
+/** Where `what` first stands in `b` from `from`, or -1. */
+function indexOfBytes(b: Uint8Array, what: Uint8Array, from: number): number {
+  for (let i = b.indexOf(what[0]!, from); i >= 0; i = b.indexOf(what[0]!, i + 1)) if (startsWith(b, i, what)) return i;
+  return -1;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Entity and character references resolved; an unknown, empty or unterminated one is an error (XmlError). */
@@ -452,26 +688,26 @@ export function resolveReferences(s: string): string {
     const semi = s.indexOf(';', amp + 1);
     const next = s.indexOf('&', amp + 1);
     if (semi < 0 || (next >= 0 && next < semi)) throw new XmlError('malformed entity');
-    out += s.slice(from, amp) + entityValue(s, amp + 1, semi);
+    out += s.slice(from, amp) + entityValue(s.slice(amp + 1, semi));
     from = semi + 1;
   }
   return out + s.slice(from);
 }
 
-/** Throws as `resolveReferences` would, without making the text. */
-function checkReferences(s: string): void {
-  for (let amp = s.indexOf('&'); amp >= 0;) {
-    const semi = s.indexOf(';', amp + 1);
-    const next = s.indexOf('&', amp + 1);
-    if (semi < 0 || (next >= 0 && next < semi)) throw new XmlError('malformed entity');
-    entityValue(s, amp + 1, semi);
-    amp = next;
+/** Throws as `resolveReferences` would for the text b[from, to), without making it. */
+function checkReferences(b: Uint8Array, from: number, to: number): void {
+  for (let amp = b.indexOf(AMP, from); amp >= 0 && amp < to;) {
+    const semi = b.indexOf(0x3b, amp + 1);
+    const next = b.indexOf(AMP, amp + 1);
+    if (semi < 0 || semi >= to || (next >= 0 && next < semi)) throw new XmlError('malformed entity');
+    entityValue(utf8Text(b, amp + 1, semi));
+    amp = next < to ? next : -1;
   }
 }
 
-/** The text of the reference whose name is s[from, to) ("amp", "#x1EA1"). */
-function entityValue(s: string, from: number, to: number): string {
-  switch (s.slice(from, to)) {
+/** The text of the reference named `e` ("amp", "#x1EA1"). */
+function entityValue(e: string): string {
+  switch (e) {
     case 'lt':
       return '<';
     case 'gt':
@@ -483,7 +719,6 @@ function entityValue(s: string, from: number, to: number): string {
     case 'apos':
       return "'";
   }
-  const e = s.slice(from, to);
   if (e[0] !== '#') throw new XmlError(`undefined entity: ${e}`);
   const hex = e[1] === 'x';
   const digits = e.slice(hex ? 2 : 1);

@@ -27,11 +27,9 @@ export function unescapeXml(s: string): string {
   });
 }
 
-/** Thrown for a part that is not XML the editor can follow (broken, or hostile: DTD, deep nesting). */
-export class XmlError extends Error {}
+import { MAX_XML_DEPTH, XmlError } from './xml-errors.js';
 
-/** SpreadsheetML nests a dozen levels; the reader refuses past this too. */
-export const MAX_XML_DEPTH = 100;
+export { MAX_XML_DEPTH, XmlError };
 
 /** The namespace bindings in force at one element. */
 export class Scope {

@@ -5,8 +5,19 @@ import { issue } from '../rules/rules.js';
 import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
 import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
 import { asShown } from '../util/number.js';
-import { type Attrs, resolveReferences, XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany } from '../ooxml/tokenizer.js';
-import { MAX_XML_DEPTH } from '../ooxml/xml.js';
+import {
+  type Attrs,
+  resolveReferences,
+  XmlError,
+  XmlTokenizer,
+  XmlTooDeep,
+  XmlTooMany,
+  type XmlSink,
+} from '../ooxml/tokenizer.js';
+import { decodeXstring, EMPTY, MAX_ROW, Refused, type Scalar, type SheetCells } from './cells.js';
+import { type CellTyping, DONE, SheetReader, STOP } from './sheet.js';
+import { SharedStringsReader } from './shared-strings.js';
+import { MAX_XML_DEPTH } from '../ooxml/xml-errors.js';
 
 /**
  * An .xlsx read straight from its bytes: the zip directory once (src/core/ooxml/zip.ts), then only the parts asked
@@ -15,45 +26,6 @@ import { MAX_XML_DEPTH } from '../ooxml/xml.js';
  * only as far as it is needed. Ranges (merges) stay ranges; empty cells and rows are never stored. Anything hostile
  * or broken throws `Refused` with the issue to report.
  */
-
-/** What one cell holds. */
-export type Scalar =
-  | { kind: 'empty' }
-  | { kind: 'number'; value: number }
-  | { kind: 'text'; text: string }
-  | { kind: 'date'; value: Date }
-  | { kind: 'bool'; value: boolean }
-  | { kind: 'error'; error: string }
-  | { kind: 'formula-no-result'; formula: string }
-  /** A numeric cell whose stored value is not an XML number ("298,7" from a locale-broken exporter). */
-  | { kind: 'bad-number'; text: string };
-
-export const EMPTY: Scalar = { kind: 'empty' };
-
-/** The text a person sees in a label cell. */
-export function scalarText(s: Scalar): string {
-  switch (s.kind) {
-    case 'text':
-    case 'bad-number':
-      return s.text;
-    case 'number':
-    case 'bool':
-      return String(s.value);
-    case 'date':
-      return s.value.toISOString().slice(0, 10);
-    default:
-      return '';
-  }
-}
-
-export interface Range {
-  top: number;
-  left: number;
-  bottom: number;
-  right: number;
-  /** As written in the file, e.g. "E14:F14". */
-  ref: string;
-}
 
 export interface SheetEntry {
   name: string;
@@ -64,30 +36,11 @@ export interface SheetEntry {
   target: string | null;
 }
 
-/** The non-empty cells of one sheet, by row then column (1-based), and its merged ranges. */
-export interface SheetCells {
-  name: string;
-  rows: Map<number, Map<number, Scalar>>;
-  merges: Range[];
-}
-
-export class Refused extends Error {
-  constructor(readonly issue: Issue) {
-    super(issue.message);
-  }
-}
-
-/** Cells a required sheet may hold with a value: a filled form has a few hundred, so this is generous. */
-export const MAX_CELLS_PER_SHEET = 250_000;
-/** Merged ranges a sheet may declare: a form has a few dozen. */
-export const MAX_MERGES_PER_SHEET = 50_000;
 /** Elements one part may hand the parser once runs of empty rows and cells are dropped: a form has a few thousand. */
 export const MAX_ELEMENTS_PER_PART = 1_000_000;
 /** SpreadsheetML nests a dozen levels at most; more means a hostile or broken part (one limit, in ooxml/xml.ts). */
 export { MAX_XML_DEPTH };
-
-const MAX_ROW = 1_048_576;
-const MAX_COL = 16_384;
+export * from './cells.js';
 
 /** Opens an .xlsx: recognises what the bytes are, refuses what is hostile, and reads workbook, shared strings and styles. */
 export function openXlsx(
@@ -102,7 +55,7 @@ export function openXlsx(
   }
 }
 
-export class XlsxBook {
+export class XlsxBook implements CellTyping {
   readonly sheets: SheetEntry[] = [];
   date1904 = false;
   private readonly zip: ZipArchive;
@@ -213,161 +166,32 @@ export class XlsxBook {
   }
 
   private parseSheet(path: string, cells: SheetCells, untilRow: number): void {
-    const sheetName = cells.name;
-    let count = 0;
-    let rowNum = 0;
-    let row: Map<number, Scalar> | null = null;
-    let col = 0;
-    // The cell being read.
-    let cRow = 0;
-    let cCol = 0;
-    let cType = '';
-    let cStyle = 0;
-    let cStyleText = '';
-    let value: string | null = null;
-    let formula: string | null = null;
-    let inline: string | null = null;
-    let inText: 'v' | 'f' | 't' | null = null;
-    let inPhonetic = false;
-    let inCell = false;
-    /** The cell being read is self-closing. */
-    let bare = false;
-    const broken = (part: 'shared-strings' | 'styles', value: string, count: number) => {
-      const at = { sheet: sheetName.normalize('NFC'), cell: address(cRow, cCol) };
-      return new Refused(issue('cell-reference-broken', { ...at, part, value, count }, at));
-    };
-    const store = () => {
-      if (cType === 's' && value !== null && !(isStringIndex(value) && Number(value) < this.sharedStrings.length))
-        throw broken('shared-strings', value.trim(), this.sharedStrings.length);
-      const scalar = this.scalar(cType, cStyle, value, formula, inline);
-      if (scalar.kind === 'empty' || cRow > untilRow) return;
-      // Style 0 is the default one, there even when the file has no styles.
-      if (cStyle !== 0 && !(Number.isInteger(cStyle) && cStyle > 0 && cStyle < this.dateStyles.length))
-        throw broken('styles', cStyleText || String(cStyle), this.dateStyles.length);
-      if (++count > MAX_CELLS_PER_SHEET)
-        throw new Refused(issue('file-too-large', { part: 'cells', sheet: sheetName, limit: MAX_CELLS_PER_SHEET }));
-      let r = cRow === rowNum && row ? row : cells.rows.get(cRow);
-      if (!r) cells.rows.set(cRow, (r = new Map()));
-      if (cRow === rowNum) row = r;
-      r.set(cCol, scalar);
-    };
-    // Merges are read wherever they stand: by the parser up to where it stops, by the scan of the rest after it
-    // (some writers put <mergeCells> after <conditionalFormatting>). A range seen by both counts once.
-    const seen = new Set<string>();
-    const addMerge = (ref: string) => {
-      const range = parseRange(ref);
-      if (!range || (range.top === range.bottom && range.left === range.right)) return;
-      const key = `${range.top}:${range.left}:${range.bottom}:${range.right}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      if (cells.merges.length >= MAX_MERGES_PER_SHEET)
-        throw new Refused(issue('file-too-large', { part: 'merges', sheet: sheetName, limit: MAX_MERGES_PER_SHEET }));
-      cells.merges.push(range);
-    };
-    const handlers: Handlers = {
-      tailMerge: addMerge,
-      open: (name, attrs, depth, selfClosing) => {
-        // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
-        if (depth === 2 && !SHEET_PARTS_READ.has(name)) throw DONE;
-        switch (name) {
-          case 'row': {
-            const given = attrs.digits('r');
-            const text = given === -2 ? attrs.get('r') : '';
-            const r = given >= 0 ? given : text ? Number(text) : rowNum + 1;
-            if (!Number.isInteger(r) || r < 1 || r > MAX_ROW)
-              throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
-            if (r > untilRow) throw STOP;
-            rowNum = r;
-            row = cells.rows.get(r) ?? null;
-            col = 0;
-            break;
-          }
-          case 'c': {
-            inCell = true;
-            // Read in place into cRow/cCol: no string, no array per cell.
-            const inPlace = attrs.span('r');
-            const ref = inPlace ? null : attrs.get('r');
-            if ((inPlace && attrs.spanTo > attrs.spanFrom) || ref) {
-              const read = inPlace ? readAddressIn(attrs.source, attrs.spanFrom, attrs.spanTo) : readAddress(ref!);
-              if (!read) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
-              cRow = address1.row;
-              cCol = address1.col;
-            } else {
-              cRow = rowNum || 1;
-              cCol = col + 1;
-            }
-            if (cCol > MAX_COL) throw new Refused(issue('file-damaged', { damage: 'part', part: path }));
-            col = cCol;
-            // A cell with no content holds nothing, whatever its type and style (half a form's cells are such).
-            if ((bare = selfClosing)) break;
-            cType = attrs.get('t') ?? '';
-            // Style indexes are digits: read in place, the text kept only when it is something else.
-            const style = attrs.digits('s');
-            cStyleText = style === -2 ? attrs.get('s')! : '';
-            cStyle = style >= 0 ? style : cStyleText ? Number(cStyleText) : 0;
-            value = formula = inline = null;
-            break;
-          }
-          case 'v':
-            if (inCell) {
-              inText = 'v';
-              value = '';
-            }
-            break;
-          case 'f':
-            if (inCell) {
-              inText = 'f';
-              formula = '';
-              // A formula's text is needed only when the cell has no value: resolved then (formulaNoResult).
-              handlers.rawText = true;
-            }
-            break;
-          case 'is':
-            if (inCell) inline = '';
-            break;
-          case 'rPh':
-            inPhonetic = true;
-            break;
-          case 't':
-            if (inline !== null && !inPhonetic) inText = 't';
-            break;
-          case 'mergeCell': {
-            const ref = attrs.get('ref');
-            if (ref) addMerge(ref);
-            break;
-          }
-        }
-      },
-      text: (t) => {
-        if (inText === 'v') value += t;
-        else if (inText === 'f') formula += t;
-        else if (inText === 't') inline += t;
-      },
-      close: (name) => {
-        switch (name) {
-          case 'f':
-            handlers.rawText = false;
-            inText = null;
-            break;
-          case 'v':
-          case 't':
-            inText = null;
-            break;
-          case 'rPh':
-            inPhonetic = false;
-            break;
-          case 'c':
-            inCell = false;
-            if (!bare) store();
-            break;
-        }
-      },
-    };
-    this.parse(path, handlers);
+    const sheet = new SheetReader(this, cells, path, untilRow);
+    this.parse(path, { open: sheet.open, text: sheet.text, close: sheet.close, tailMerge: sheet.addMerge });
   }
 
-  /** A cell's scalar from its type attribute, style, stored value, formula and inline text. */
-  private scalar(t: string, style: number, v: string | null, f: string | null, inline: string | null): Scalar {
+  get sharedCount(): number {
+    return this.sharedStrings.length;
+  }
+
+  get styleCount(): number {
+    return this.dateStyles.length;
+  }
+
+  /**
+   * A cell's scalar from its type attribute, style, stored value (as text, or as a number when it is canonical
+   * digits: then `v` is null), formula and inline text.
+   */
+  scalar(t: string, style: number, v: string | null, digits: number, f: string | null, inline: string | null): Scalar {
+    if (digits >= 0) {
+      // A shared string's index or a whole number: the two cells a form is made of.
+      if (t === 's') return this.sharedScalar(digits);
+      if (t === '' || t === 'n')
+        return this.dateStyles[style]
+          ? { kind: 'date', value: serialToDate(digits, this.date1904) }
+          : { kind: 'number', value: asShown(digits) };
+      v = String(digits);
+    }
     if (f !== null && (v === null || (v === '' && t === 'str'))) return formulaNoResult(f);
     switch (t) {
       case 's':
@@ -438,34 +262,11 @@ export class XlsxBook {
     const max = this.limits.maxSharedStringsBytes;
     if (entry.uncompressedSize > max)
       throw new Refused(issue('file-too-large', { part: 'shared-strings', size: entry.uncompressedSize, limit: max }));
-    let current: string | null = null;
-    let inT = false;
-    let phonetic = false;
-    this.parse(
-      path,
-      {
-        open: (name) => {
-          if (name === 'si') current = '';
-          else if (name === 'rPh') phonetic = true;
-          else if (name === 't' && !phonetic) inT = true;
-        },
-        text: (t) => {
-          if (inT && current !== null) current += t;
-        },
-        close: (name) => {
-          if (name === 't') inT = false;
-          else if (name === 'rPh') phonetic = false;
-          else if (name === 'si') {
-            this.sharedStrings.push(decodeXstring(current ?? ''));
-            current = null;
-          }
-        },
-      },
-      (inflated) => {
-        if (inflated > max)
-          throw new Refused(issue('file-too-large', { part: 'shared-strings', size: inflated, limit: max }));
-      },
-    );
+    const table = new SharedStringsReader(this.sharedStrings);
+    this.parse(path, { open: table.open, text: table.text, close: table.close }, (inflated) => {
+      if (inflated > max)
+        throw new Refused(issue('file-too-large', { part: 'shared-strings', size: inflated, limit: max }));
+    });
   }
 
   private readStyles(path: string): void {
@@ -519,14 +320,15 @@ export class XlsxBook {
   private parse(path: string, handlers: Handlers, onSize?: (inflated: number) => void): void {
     if (!this.entry(path)) throw new Refused(issue('file-damaged', { damage: 'part-missing', part: path }));
     let done = false;
-    // The handlers are the tokenizer's sink as they are: no call in between per element.
-    const sink = Object.assign(handlers, {
+    // The handlers themselves, in a sink of one shape for every part (the tokenizer's calls stay monomorphic).
+    const sink: XmlSink = {
       open: handlers.open ?? ignore,
       close: handlers.close ?? ignore,
+      text: handlers.text ?? ignore,
       doctype: () => {
         throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
       },
-    });
+    };
     const parser = new XmlTokenizer(sink, { maxElements: MAX_ELEMENTS_PER_PART });
     const damaged = (err: XmlError) =>
       err instanceof XmlTooDeep
@@ -535,71 +337,46 @@ export class XlsxBook {
           ? new Refused(issue('file-too-large', { part: 'elements', entry: path, limit: MAX_ELEMENTS_PER_PART }))
           : new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
 
+    /** Set for a UTF-16 part, which is re-encoded as UTF-8 as it comes (the tokenizer reads UTF-8). */
     let decoder: TextDecoder | null = null;
-    let head: Uint8Array = NO_BYTES;
+    let head: Uint8Array | null = NO_BYTES;
     let inflated = 0;
     let closed = false;
     let pending: Uint8Array = NO_BYTES;
-    let utf8 = false;
-    /** Whether the decoder has been given some of this part. */
-    let streamed = false;
     const tail = new TailScan(path, handlers.tailMerge);
     const runs = { past: false };
     // The archive inflates the part under its byte budget, never past the size its directory declares.
     const feed = (chunk: Uint8Array, final: boolean) => {
       inflated += chunk.length;
       onSize?.(inflated);
-      if (!decoder) {
+      if (head) {
         // The encoding is known from the first bytes (a BOM, or "<" as one or two bytes).
-        head = concat(head, chunk);
-        if (head.length < 4 && !final) return;
-        decoder = decoderFor(encodingOf(head));
-        utf8 = decoder.encoding === 'utf-8';
-        chunk = head;
+        chunk = concat(head, chunk);
+        if (chunk.length < 4 && !final) return void (head = chunk);
+        head = null;
+        const encoding = encodingOf(chunk);
+        if (encoding !== 'utf-8') decoder = new TextDecoder(encoding);
       }
+      if (decoder) chunk = utf8Bytes(decoder.decode(chunk, { stream: !final }));
       if (done) {
-        // Past where the parser stopped, the part is only scanned: UTF-8 as bytes, never decoded.
-        tail.scan(utf8 ? chunk : utf8Bytes(decoder.decode(chunk, { stream: !final })), final);
+        // Past where the parser stopped, the part is only scanned as bytes.
+        tail.scan(chunk, final);
         closed ||= final;
         return;
       }
-      let bytes = chunk;
-      let end = chunk.length;
-      let ranges: [number, number][] = [[0, end]];
-      if (utf8) {
-        // Runs of empty self-closing rows and cells (a million formatted rows, 16.384 styled columns) are dropped
-        // from the bytes before decoding and parsing, all but the last of each run: it alone fixes where a
-        // following unnumbered row or cell is. Chunks are cut before their last "<" so no tag is split.
-        bytes = concat(pending, chunk);
-        let cut = final ? bytes.length : bytes.lastIndexOf(0x3c);
-        if (cut <= 0) cut = bytes.length;
-        pending = cut < bytes.length ? bytes.slice(cut) : NO_BYTES;
-        end = cut;
-        // A small part has no runs worth dropping: it is decoded as it is.
-        // Past the end of sheetData there are no rows or cells to drop (a sheet's validations and formats follow).
-        ranges = (final && inflated < SMALL_PART) || runs.past ? [[0, cut]] : keptRanges(bytes, cut, runs);
-      }
-      // The text in pieces of at most DECODE_PIECE bytes, each decoded only when the parser gets to it (what follows
-      // where it stops is scanned as bytes, never decoded): TextDecoder decodes one input past ~70 KB 15 times
-      // slower per byte than the same bytes in pieces.
-      const pieces: [number, number][] = [];
-      for (const [from, to] of ranges)
-        for (let at = from; at < to; at += DECODE_PIECE) pieces.push([at, Math.min(to, at + DECODE_PIECE)]);
-      // A part that is one piece (most are) is decoded in one call, flushed with it.
-      const single = final && !streamed && pieces.length === 1;
-      streamed = true;
+      // Runs of empty self-closing rows and cells (a million formatted rows, 16.384 styled columns) are dropped
+      // from the bytes before they are tokenized, all but the last of each run: it alone fixes where a following
+      // unnumbered row or cell is. Chunks are cut before their last "<" so no tag is split.
+      const bytes = concat(pending, chunk);
+      let cut = final ? bytes.length : bytes.lastIndexOf(0x3c);
+      if (cut <= 0) cut = bytes.length;
+      pending = cut < bytes.length ? bytes.slice(cut) : NO_BYTES;
+      // A small part has no runs worth dropping; past the end of sheetData there are no rows or cells to drop.
+      const ranges = (final && inflated < SMALL_PART) || runs.past ? [[0, cut] as const] : keptRanges(bytes, cut, runs);
       let k = 0;
       try {
-        for (; k < pieces.length; k++) {
-          const piece = bytes.subarray(pieces[k]![0], pieces[k]![1]);
-          if (decoder === UTF8) utf8Pending = !single;
-          const text = single ? decoder.decode(piece) : decoder.decode(piece, STREAM);
-          if (text) parser.write(text);
-        }
+        for (; k < ranges.length; k++) parser.write(bytes.subarray(ranges[k]![0], ranges[k]![1]));
         if (final) {
-          const text = single ? '' : decoder.decode();
-          if (decoder === UTF8) utf8Pending = false;
-          if (text) parser.write(text);
           parser.close();
           closed = true;
         }
@@ -607,14 +384,12 @@ export class XlsxBook {
         if (err instanceof XmlError) throw damaged(err);
         if (err !== DONE) throw err;
         done = true;
-        // The parser stopped at a tag in piece k: the part is scanned from that tag on, at the depth before it (the
+        // The parser stopped at a tag in range k: the part is scanned from that tag on, at the depth before it (the
         // rest of this chunk now, the chunks to come as they arrive). What was cut off after the last "<" of the
         // chunk is scanned too: a tag it begins may be a merge.
         tail.depth = tail.max = parser.depth - 1;
-        const rest = utf8Bytes(parser.rest());
-        const next = k + 1 < pieces.length ? pieces[k + 1]![0] : end;
-        if (utf8) tail.scan(concat(rest, bytes.subarray(next)), final);
-        else tail.scan(concat(rest, utf8Bytes(decoder.decode(bytes.subarray(next), { stream: !final }))), final);
+        const next = k + 1 < ranges.length ? ranges[k + 1]![0] : cut;
+        tail.scan(concat(parser.rest(), bytes.subarray(next)), final);
         closed ||= final;
       }
     };
@@ -641,50 +416,21 @@ export class XlsxBook {
   }
 }
 
-/** Bytes decoded to text at a time (see `feed`); in stream mode a piece may end inside a character. */
-const DECODE_PIECE = 16 * 1024;
-
 /** A part smaller than this has no runs of empty rows or cells worth dropping before it is parsed. */
 const SMALL_PART = 256 * 1024;
-
-/** Thrown from a handler to stop reading a sheet after the rows asked for. */
-const STOP = new Error('stop');
 
 interface Rel {
   type: string;
   target: string;
 }
 
-/** Children of <worksheet> up to <mergeCells>, in schema order; the reader stops at the first other one. */
-const SHEET_PARTS_READ = new Set([
-  'sheetPr',
-  'dimension',
-  'sheetViews',
-  'sheetFormatPr',
-  'cols',
-  'sheetData',
-  'sheetCalcPr',
-  'sheetProtection',
-  'protectedRanges',
-  'scenarios',
-  'autoFilter',
-  'sortState',
-  'dataConsolidate',
-  'customSheetViews',
-  'mergeCells',
-]);
-
-/** Thrown by an `open` handler when the rest of the part is not needed. */
-const DONE = new Error('done');
-
 const ignore = () => {};
 
 interface Handlers {
-  /** Set while the text coming is to be handed on as written (see XmlSink.rawText). */
-  rawText?: boolean;
   /** `depth`: 1 for the root element. */
   open?: (name: string, attrs: Attrs, depth: number, selfClosing: boolean) => void;
-  text?: (text: string) => void;
+  /** A piece of text, as the tokenizer hands it on (see XmlSink.text: `textOf` makes it a string). */
+  text?: (b: Uint8Array, from: number, to: number, flags: number) => void;
   close?: (name: string) => void;
   /** The `ref` of each <mergeCell> in what follows where the parser stopped (found by the scan, not parsed). */
   tailMerge?: (ref: string) => void;
@@ -693,19 +439,6 @@ interface Handlers {
 const CONTENT_TYPES = '[Content_Types].xml';
 /** Content types of a workbook part: .xlsx, .xltx, .xlsm, .xltm. */
 const WORKBOOK_TYPE = /\.(sheet|template)(\.macroEnabled)?\.main\+xml$/i;
-/** A shared-string index as a cell holds it: up to 10 digits, white space around them allowed. */
-const STRING_INDEX = /^\s*\d{1,10}\s*$/;
-
-function isStringIndex(v: string): boolean {
-  // The common case, digits only, without a regular expression.
-  if (v.length > 0 && v.length <= 10) {
-    let i = 0;
-    while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) i++;
-    if (i === v.length) return true;
-  }
-  return STRING_INDEX.test(v);
-}
-
 /** A formula without a value, from its text as written: the text resolved only when asked for (most never are). */
 function formulaNoResult(written: string): Scalar {
   let formula: string | null = null;
@@ -733,15 +466,6 @@ function fromText(s: string): Scalar {
 
 function fromXstring(s: string): Scalar {
   return fromText(decodeXstring(s));
-}
-
-/**
- * Text as ECMA-376 stores it (ST_Xstring): a character XML cannot hold is written `_xHHHH_` (`_x000D_` a carriage
- * return), and an underscore that would start such an escape as `_x005F_` (`_x005F_x0041_` is the text `_x0041_`).
- */
-export function decodeXstring(s: string): string {
-  if (!s.includes('_x')) return s;
-  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /**
@@ -950,20 +674,6 @@ function startsWithBytes(b: Uint8Array, at: number, what: Uint8Array): boolean {
 /** Nothing yet (`concat` never writes into its arguments). */
 const NO_BYTES = new Uint8Array(0);
 
-/** One UTF-8 decoder for every part (making one costs more than decoding a small part). */
-const UTF8 = new TextDecoder('utf-8');
-/** Whether UTF8 may hold the start of a character from a part given up half way. */
-let utf8Pending = false;
-const STREAM = { stream: true };
-
-function decoderFor(encoding: string): TextDecoder {
-  if (encoding !== 'utf-8') return new TextDecoder(encoding);
-  // A part given up half way may have left the start of a character behind: flushed, it is dropped.
-  if (utf8Pending) UTF8.decode();
-  utf8Pending = false;
-  return UTF8;
-}
-
 function encodingOf(head: Uint8Array): string {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
@@ -1004,76 +714,6 @@ export function isDateFormat(code: string): boolean {
     .replace(/\[(?![hms]+\])[^\]]*\]/gi, '')
     .replace(/_.|\*./g, '');
   return /[dmyhs]/i.test(bare) && !/^general$/i.test(bare.trim());
-}
-
-export function columnLetters(col: number): string {
-  if (col >= 0 && col < COLUMN_LETTERS.length) return (COLUMN_LETTERS[col] ??= lettersOf(col));
-  return lettersOf(col);
-}
-
-/** The letters of the first columns, made once: every figure's reference names its column. */
-const COLUMN_LETTERS: (string | undefined)[] = new Array<string | undefined>(256);
-
-function lettersOf(col: number): string {
-  let s = '';
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function address(row: number, col: number): string {
-  return `${columnLetters(col)}${row}`;
-}
-
-/** Where `readAddress` puts what it read (no array per cell). */
-const address1 = { row: 0, col: 0 };
-
-/** "B12" → address1 = { row: 12, col: 2 }, true; false when not an A1 address. */
-function readAddress(ref: string): boolean {
-  return readAddressIn(ref, 0, ref.length);
-}
-
-/** `readAddress` of `s[from, to)`. */
-function readAddressIn(ref: string, from: number, to: number): boolean {
-  let i = from;
-  let col = 0;
-  let row = 0;
-  if (ref.charCodeAt(i) === 0x24) i++; // $
-  for (; i < to; i++) {
-    const ch = ref.charCodeAt(i) & ~0x20; // upper case
-    if (ch < 0x41 || ch > 0x5a) break;
-    col = col * 26 + (ch - 64);
-  }
-  if (col === 0 || col > MAX_COL) return false;
-  if (ref.charCodeAt(i) === 0x24) i++;
-  const digits = i;
-  for (; i < to; i++) {
-    const d = ref.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    row = row * 10 + d;
-  }
-  if (!(i > digits && row >= 1)) return false;
-  address1.row = row;
-  address1.col = col;
-  return true;
-}
-
-/** "B12" → [12, 2]; null when not an A1 address. */
-export function parseAddress(ref: string): [number, number] | null {
-  return readAddress(ref) ? [address1.row, address1.col] : null;
-}
-
-export function parseRange(ref: string): Range | null {
-  const [a, b = a] = ref.trim().split(':');
-  const from = parseAddress(a!);
-  const to = parseAddress(b!);
-  if (!from || !to) return null;
-  return {
-    top: Math.min(from[0], to[0]),
-    left: Math.min(from[1], to[1]),
-    bottom: Math.max(from[0], to[0]),
-    right: Math.max(from[1], to[1]),
-    ref: ref.trim(),
-  };
 }
 
 const ascii = (s: string) => new TextEncoder().encode(s);

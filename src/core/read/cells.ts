@@ -1,0 +1,152 @@
+import type { Issue } from '../model.js';
+
+/**
+ * A sheet as the reader gives it: the non-empty cells by row and column, each one scalar, and the merged ranges;
+ * A1 addresses read and written. What `xlsx.ts` and `sheet.ts` make and the submission reader takes.
+ */
+
+/** What one cell holds. */
+export type Scalar =
+  | { kind: 'empty' }
+  | { kind: 'number'; value: number }
+  | { kind: 'text'; text: string }
+  | { kind: 'date'; value: Date }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'error'; error: string }
+  | { kind: 'formula-no-result'; formula: string }
+  /** A numeric cell whose stored value is not an XML number ("298,7" from a locale-broken exporter). */
+  | { kind: 'bad-number'; text: string };
+
+export const EMPTY: Scalar = { kind: 'empty' };
+
+/** The text a person sees in a label cell. */
+export function scalarText(s: Scalar): string {
+  switch (s.kind) {
+    case 'text':
+    case 'bad-number':
+      return s.text;
+    case 'number':
+    case 'bool':
+      return String(s.value);
+    case 'date':
+      return s.value.toISOString().slice(0, 10);
+    default:
+      return '';
+  }
+}
+
+export interface Range {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+  /** As written in the file, e.g. "E14:F14". */
+  ref: string;
+}
+
+/** The non-empty cells of one sheet, by row then column (1-based), and its merged ranges. */
+export interface SheetCells {
+  name: string;
+  rows: Map<number, Map<number, Scalar>>;
+  merges: Range[];
+}
+
+export class Refused extends Error {
+  constructor(readonly issue: Issue) {
+    super(issue.message);
+  }
+}
+
+/** Cells a required sheet may hold with a value: a filled form has a few hundred, so this is generous. */
+export const MAX_CELLS_PER_SHEET = 250_000;
+/** Merged ranges a sheet may declare: a form has a few dozen. */
+export const MAX_MERGES_PER_SHEET = 50_000;
+
+/** The grid's last row and column. */
+export const MAX_ROW = 1_048_576;
+export const MAX_COL = 16_384;
+
+export function columnLetters(col: number): string {
+  if (col >= 0 && col < COLUMN_LETTERS.length) return (COLUMN_LETTERS[col] ??= lettersOf(col));
+  return lettersOf(col);
+}
+
+/** The letters of the first columns, made once: every figure's reference names its column. */
+const COLUMN_LETTERS: (string | undefined)[] = new Array<string | undefined>(256);
+
+function lettersOf(col: number): string {
+  let s = '';
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+export function address(row: number, col: number): string {
+  return `${columnLetters(col)}${row}`;
+}
+
+/** Where `readAddress` and `readAddressIn` put what they read (no array per cell). */
+export const lastAddress = { row: 0, col: 0 };
+
+/** "B12" → address1 = { row: 12, col: 2 }, true; false when not an A1 address. */
+export function readAddress(ref: string): boolean {
+  if (ref.length > ADDRESS_BYTES.length) return false;
+  const { written } = ENCODER.encodeInto(ref, ADDRESS_BYTES);
+  return readAddressIn(ADDRESS_BYTES, 0, written);
+}
+
+const ENCODER = new TextEncoder();
+/** Room for the longest address ("$XFD$1048576" and some). */
+const ADDRESS_BYTES = new Uint8Array(32);
+
+/** `readAddress` of the ASCII bytes b[from, to) (an `r` attribute read in place). */
+export function readAddressIn(b: Uint8Array, from: number, to: number): boolean {
+  let i = from;
+  let col = 0;
+  let row = 0;
+  if (b[i] === 0x24) i++; // $
+  for (; i < to; i++) {
+    const ch = b[i]! & ~0x20; // upper case
+    if (ch < 0x41 || ch > 0x5a) break;
+    col = col * 26 + (ch - 64);
+  }
+  if (col === 0 || col > MAX_COL) return false;
+  if (i < to && b[i] === 0x24) i++;
+  const digits = i;
+  for (; i < to; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return false;
+    row = row * 10 + d;
+  }
+  if (!(i > digits && row >= 1)) return false;
+  lastAddress.row = row;
+  lastAddress.col = col;
+  return true;
+}
+
+/** "B12" → [12, 2]; null when not an A1 address. */
+export function parseAddress(ref: string): [number, number] | null {
+  return readAddress(ref) ? [lastAddress.row, lastAddress.col] : null;
+}
+
+export function parseRange(ref: string): Range | null {
+  const [a, b = a] = ref.trim().split(':');
+  const from = parseAddress(a!);
+  const to = parseAddress(b!);
+  if (!from || !to) return null;
+  return {
+    top: Math.min(from[0], to[0]),
+    left: Math.min(from[1], to[1]),
+    bottom: Math.max(from[0], to[0]),
+    right: Math.max(from[1], to[1]),
+    ref: ref.trim(),
+  };
+}
+
+/**
+ * Text as ECMA-376 stores it (ST_Xstring): a character XML cannot hold is written `_xHHHH_` (`_x000D_` a carriage
+ * return), and an underscore that would start such an escape as `_x005F_` (`_x005F_x0041_` is the text `_x0041_`).
+ */
+export function decodeXstring(s: string): string {
+  if (!s.includes('_x')) return s;
+  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}

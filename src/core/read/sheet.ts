@@ -1,0 +1,435 @@
+import { issue } from '../rules/rules.js';
+import { type Attrs, canonicalDigits, rawTextOf, textOf } from '../ooxml/tokenizer.js';
+import { isName, KnownContent, nameBytes } from '../ooxml/known-content.js';
+import {
+  address,
+  lastAddress,
+  MAX_CELLS_PER_SHEET,
+  MAX_COL,
+  MAX_MERGES_PER_SHEET,
+  MAX_ROW,
+  parseRange,
+  readAddress,
+  readAddressIn,
+  Refused,
+  type Scalar,
+  type SheetCells,
+} from './cells.js';
+
+/**
+ * One worksheet part read into its cells: rows, cells, their values, formulas and inline strings, and the merged
+ * ranges. The tokenizer hands it the part's events (`open`, `text`, `close`); inside <sheetData>, where nearly all
+ * of a part is, a tighter loop (`readSheetData`) reads the usual shapes itself — rows of cells with a value, a
+ * formula or an inline string — and gives the rest back to the tokenizer at the first thing it does not know. Both
+ * make the same calls on the same state, so a sheet reads the same either way.
+ */
+
+/** What the cells of a sheet need from their workbook: its shared strings and styles, and how a cell is typed. */
+export interface CellTyping {
+  readonly sharedCount: number;
+  readonly styleCount: number;
+  /** A cell's scalar from its type, style, value (text, or canonical digits: then `v` is null), formula, inline text. */
+  scalar(t: string, style: number, v: string | null, digits: number, f: string | null, inline: string | null): Scalar;
+}
+
+/** Thrown to stop reading a sheet after the rows asked for. */
+export const STOP = new Error('stop');
+
+/** Thrown by a handler when the rest of the part is not needed. */
+export const DONE = new Error('done');
+
+/** Children of <worksheet> up to <mergeCells>, in schema order; the reader stops at the first other one. */
+const SHEET_PARTS_READ = new Set([
+  'sheetPr',
+  'dimension',
+  'sheetViews',
+  'sheetFormatPr',
+  'cols',
+  'sheetData',
+  'sheetCalcPr',
+  'sheetProtection',
+  'protectedRanges',
+  'scenarios',
+  'autoFilter',
+  'sortState',
+  'dataConsolidate',
+  'customSheetViews',
+  'mergeCells',
+]);
+
+const V = 1;
+const F = 2;
+const T = 3;
+
+export class SheetReader {
+  private count = 0;
+  private rowNum = 0;
+  private row: Map<number, Scalar> | null = null;
+  private col = 0;
+  // The cell being read.
+  private cRow = 0;
+  private cCol = 0;
+  private cType = '';
+  private cStyle = 0;
+  private cStyleText = '';
+  /** The <v> text, or its number when it is canonical digits (then no string is made: most values are). */
+  private value: string | null = null;
+  private digits = -1;
+  private formula: string | null = null;
+  private inline: string | null = null;
+  /** Which text is being read: V, F, T or 0. */
+  private inText = 0;
+  private inPhonetic = false;
+  private inCell = false;
+  /** The cell being read is self-closing. */
+  private bare = false;
+  /** Merges are read wherever they stand (see `TailScan`): a range seen twice counts once. */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly book: CellTyping,
+    private readonly cells: SheetCells,
+    private readonly path: string,
+    private readonly untilRow: number,
+  ) {}
+
+  /** The tokenizer's handlers for the part. */
+  readonly open = (name: string, attrs: Attrs, depth: number, selfClosing: boolean): void => {
+    // Past the merges, a sheet holds nothing the reader needs (validations, formats, links, page setup).
+    if (depth === 2 && !SHEET_PARTS_READ.has(name)) throw DONE;
+    switch (name) {
+      case 'sheetData':
+        if (depth === 2 && !selfClosing) this.readSheetData(attrs);
+        break;
+      case 'row':
+        this.openRow(attrs);
+        break;
+      case 'c':
+        this.openCell(attrs, selfClosing);
+        break;
+      case 'v':
+        this.openValue();
+        break;
+      case 'f':
+        this.openFormula();
+        break;
+      case 'is':
+        this.openInline();
+        break;
+      case 'rPh':
+        this.inPhonetic = true;
+        break;
+      case 't':
+        this.openInlineText();
+        break;
+      case 'mergeCell': {
+        const ref = attrs.get('ref');
+        if (ref) this.addMerge(ref);
+        break;
+      }
+    }
+  };
+
+  readonly text = (b: Uint8Array, from: number, to: number, flags: number): void => {
+    if (this.inText === V) this.readValue(b, from, to, flags);
+    else if (this.inText === F) this.formula += rawTextOf(b, from, to, flags);
+    else if (this.inText === T) this.inline += textOf(b, from, to, flags);
+  };
+
+  readonly close = (name: string): void => {
+    switch (name) {
+      case 'f':
+      case 'v':
+      case 't':
+        this.inText = 0;
+        break;
+      case 'rPh':
+        this.inPhonetic = false;
+        break;
+      case 'c':
+        this.closeCell();
+        break;
+    }
+  };
+
+  readonly addMerge = (ref: string): void => {
+    const range = parseRange(ref);
+    if (!range || (range.top === range.bottom && range.left === range.right)) return;
+    const key = `${range.top}:${range.left}:${range.bottom}:${range.right}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    if (this.cells.merges.length >= MAX_MERGES_PER_SHEET)
+      throw new Refused(
+        issue('file-too-large', { part: 'merges', sheet: this.cells.name, limit: MAX_MERGES_PER_SHEET }),
+      );
+    this.cells.merges.push(range);
+  };
+
+  private openRow(attrs: Attrs): void {
+    const given = attrs.digits('r');
+    const text = given === -2 ? attrs.get('r') : '';
+    const r = given >= 0 ? given : text ? Number(text) : this.rowNum + 1;
+    if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw this.damaged();
+    if (r > this.untilRow) throw STOP;
+    this.rowNum = r;
+    this.row = this.cells.rows.get(r) ?? null;
+    this.col = 0;
+  }
+
+  private openCell(attrs: Attrs, selfClosing: boolean): void {
+    this.inCell = true;
+    // Read in place into cRow/cCol: no string, no array per cell.
+    const inPlace = attrs.span('r');
+    const ref = inPlace ? null : attrs.get('r');
+    if ((inPlace && attrs.spanTo > attrs.spanFrom) || ref) {
+      const read = inPlace ? readAddressIn(attrs.bytes, attrs.spanFrom, attrs.spanTo) : readAddress(ref!);
+      if (!read) throw this.damaged();
+      this.cRow = lastAddress.row;
+      this.cCol = lastAddress.col;
+    } else {
+      this.cRow = this.rowNum || 1;
+      this.cCol = this.col + 1;
+    }
+    if (this.cCol > MAX_COL) throw this.damaged();
+    this.col = this.cCol;
+    // A cell with no content holds nothing, whatever its type and style (half a form's cells are such).
+    if ((this.bare = selfClosing)) return;
+    this.cType = attrs.get('t') ?? '';
+    // Style indexes are digits: read in place, the text kept only when it is something else.
+    const style = attrs.digits('s');
+    this.cStyleText = style === -2 ? attrs.get('s')! : '';
+    this.cStyle = style >= 0 ? style : this.cStyleText ? Number(this.cStyleText) : 0;
+    this.value = this.formula = this.inline = null;
+    this.digits = -1;
+  }
+
+  private openValue(): void {
+    if (!this.inCell) return;
+    this.inText = V;
+    this.value = '';
+    this.digits = -1;
+  }
+
+  private openFormula(): void {
+    if (!this.inCell) return;
+    // A formula's text is needed only when the cell has no value: resolved then (formulaNoResult).
+    this.inText = F;
+    this.formula = '';
+  }
+
+  private openInline(): void {
+    if (this.inCell) this.inline = '';
+  }
+
+  private openInlineText(): void {
+    if (this.inline !== null && !this.inPhonetic) this.inText = T;
+  }
+
+  /** A piece of <v>: canonical digits, the whole of it, are kept as a number (most values are); else text. */
+  private readValue(b: Uint8Array, from: number, to: number, flags: number): void {
+    if (this.value === '' && this.digits < 0 && !flags) {
+      this.digits = canonicalDigits(b, from, to, 15);
+      if (this.digits >= 0) {
+        this.value = null;
+        return;
+      }
+    }
+    this.value = (this.digits >= 0 ? String(this.digits) : (this.value ?? '')) + textOf(b, from, to, flags);
+    this.digits = -1;
+  }
+
+  private closeCell(): void {
+    this.inCell = false;
+    if (!this.bare) this.store();
+  }
+
+  private store(): void {
+    const { book, value, digits } = this;
+    if (this.cType === 's' && (value !== null || digits >= 0)) {
+      const index = stringIndex(value, digits);
+      if (index < 0 || index >= book.sharedCount)
+        throw this.broken('shared-strings', value?.trim() ?? String(digits), book.sharedCount);
+    }
+    const scalar = book.scalar(this.cType, this.cStyle, value, digits, this.formula, this.inline);
+    if (scalar.kind === 'empty' || this.cRow > this.untilRow) return;
+    // Style 0 is the default one, there even when the file has no styles.
+    const style = this.cStyle;
+    if (style !== 0 && !(Number.isInteger(style) && style > 0 && style < book.styleCount))
+      throw this.broken('styles', this.cStyleText || String(style), book.styleCount);
+    if (++this.count > MAX_CELLS_PER_SHEET)
+      throw new Refused(issue('file-too-large', { part: 'cells', sheet: this.cells.name, limit: MAX_CELLS_PER_SHEET }));
+    const { cRow, rowNum } = this;
+    let r = cRow === rowNum && this.row ? this.row : this.cells.rows.get(cRow);
+    if (!r) this.cells.rows.set(cRow, (r = new Map()));
+    if (cRow === rowNum) this.row = r;
+    r.set(this.cCol, scalar);
+  }
+
+  private broken(part: 'shared-strings' | 'styles', value: string, count: number): Refused {
+    const at = { sheet: this.cells.name.normalize('NFC'), cell: address(this.cRow, this.cCol) };
+    return new Refused(issue('cell-reference-broken', { ...at, part, value, count }, at));
+  }
+
+  private damaged(): Refused {
+    return new Refused(issue('file-damaged', { damage: 'part', part: this.path }));
+  }
+
+  /**
+   * The content of <sheetData> read in one loop over the bytes, when it is made of what a form's sheet is made of:
+   * unprefixed <row>, <c>, <v>, <f>, <is> and <t> (each tag's attributes read and checked by the tokenizer's own
+   * function, each text by its own check), white space between them. At anything else — a comment, CDATA, a
+   * prefix, rich text, another element, the end of the bytes — what it read is undone and the tokenizer reads the
+   * content instead, from the start.
+   */
+  private readSheetData(attrs: Attrs): void {
+    const b = attrs.bytes;
+    // Cells before <sheetData> (a broken writer's) are left to the tokenizer: nothing the loop undoes is shared.
+    if (!isName(b, attrs.tagFrom + 1, SHEET_DATA) || attrs.depthLeft < 4 || this.cells.rows.size) return;
+    const state = this.snapshot();
+    const at = new KnownContent(b, attrs.tagTo, attrs.elementsLeft);
+    const end = new SheetDataLoop(at, this).run();
+    if (end >= 0) attrs.skip(end, at.elements);
+    else this.restore(state);
+  }
+
+  /** What `readSheetData` may have changed, to undo it (no row is read yet). */
+  private snapshot() {
+    return { count: this.count, rowNum: this.rowNum, col: this.col };
+  }
+
+  private restore(s: ReturnType<SheetReader['snapshot']>): void {
+    this.cells.rows.clear();
+    this.count = s.count;
+    this.rowNum = s.rowNum;
+    this.row = null;
+    this.col = s.col;
+    this.inCell = false;
+    this.inText = 0;
+  }
+
+  /** The calls `SheetDataLoop` makes, each what the event of the same name does. */
+  loopRow(attrs: Attrs): void {
+    this.openRow(attrs);
+  }
+  loopCell(attrs: Attrs, selfClosing: boolean): void {
+    this.openCell(attrs, selfClosing);
+    if (selfClosing) this.closeCell();
+  }
+  loopEndCell(): void {
+    this.closeCell();
+  }
+  loopOpenText(kind: number): void {
+    if (kind === V) this.openValue();
+    else if (kind === F) this.openFormula();
+    else this.openInlineText();
+  }
+  loopInline(): void {
+    this.openInline();
+  }
+  loopEndText(): void {
+    this.inText = 0;
+  }
+}
+
+const SHEET_DATA = nameBytes('sheetData');
+const ROW = nameBytes('row');
+const CELL = nameBytes('c');
+const VALUE = nameBytes('v');
+const FORMULA = nameBytes('f');
+const INLINE = nameBytes('is');
+const TEXT = nameBytes('t');
+
+/** The loop of `SheetReader.readSheetData`: returns where </sheetData> ends, or -1 to give the content back. */
+class SheetDataLoop {
+  constructor(
+    private readonly at: KnownContent,
+    private readonly reader: SheetReader,
+  ) {}
+
+  run(): number {
+    const { at } = this;
+    for (;;) {
+      at.space();
+      if (at.atEnd(SHEET_DATA)) return at.end(SHEET_DATA) ? at.i : -1;
+      if (!at.start(ROW)) return -1;
+      this.reader.loopRow(at.attrs);
+      if (!at.attrs.selfClosing && !this.row()) return -1;
+    }
+  }
+
+  /** The cells of a row, up to and past </row>. */
+  private row(): boolean {
+    const { at } = this;
+    for (;;) {
+      at.space();
+      if (at.atEnd(ROW)) return at.end(ROW);
+      if (!at.start(CELL)) return false;
+      const selfClosing = at.attrs.selfClosing;
+      this.reader.loopCell(at.attrs, selfClosing);
+      if (!selfClosing && !this.cell()) return false;
+    }
+  }
+
+  /** What a cell holds, up to and past </c>. */
+  private cell(): boolean {
+    const { at } = this;
+    for (;;) {
+      at.space();
+      if (at.atEnd(CELL)) {
+        if (!at.end(CELL)) return false;
+        this.reader.loopEndCell();
+        return true;
+      }
+      if (at.start(VALUE)) {
+        if (!this.text(V, VALUE)) return false;
+      } else if (at.start(FORMULA)) {
+        if (!this.text(F, FORMULA)) return false;
+      } else if (at.start(INLINE)) {
+        this.reader.loopInline();
+        if (!at.attrs.selfClosing && !this.inline()) return false;
+      } else return false;
+    }
+  }
+
+  /** The <t> elements of an inline string, up to and past </is>. */
+  private inline(): boolean {
+    const { at } = this;
+    for (;;) {
+      at.space();
+      if (at.atEnd(INLINE)) return at.end(INLINE);
+      if (!at.start(TEXT) || !this.text(T, TEXT)) return false;
+    }
+  }
+
+  /** After the start tag of a <v>, <f> or <t> (`kind`): its text and end tag. */
+  private text(kind: number, name: Uint8Array): boolean {
+    const { at, reader } = this;
+    reader.loopOpenText(kind);
+    if (!at.attrs.selfClosing) {
+      if (!at.text()) return false;
+      if (at.textTo > at.textFrom) reader.text(at.b, at.textFrom, at.textTo, at.textFlags);
+      if (!at.end(name)) return false;
+    }
+    reader.loopEndText();
+    return true;
+  }
+}
+
+/** The shared-string index a cell's <v> holds (as text, or as canonical digits), or -1 when it holds no index. */
+function stringIndex(value: string | null, digits: number): number {
+  if (digits >= 0) return digits;
+  return value !== null && isStringIndex(value) ? Number(value) : -1;
+}
+
+/** A shared-string index as a cell holds it: up to 10 digits, white space around them allowed. */
+const STRING_INDEX = /^\s*\d{1,10}\s*$/;
+
+function isStringIndex(v: string): boolean {
+  // The common case, digits only, without a regular expression.
+  if (v.length > 0 && v.length <= 10) {
+    let i = 0;
+    while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) i++;
+    if (i === v.length) return true;
+  }
+  return STRING_INDEX.test(v);
+}
