@@ -12,6 +12,7 @@ import {
 } from '../ooxml/namespaces.js';
 import { OfficePackage } from '../ooxml/package.js';
 import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
+import type { Relationship } from '../ooxml/relationships.js';
 import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
 import { joinChunks } from '../util/bytes.js';
 import {
@@ -85,21 +86,46 @@ interface Mark {
 }
 
 function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions): Uint8Array | null {
+  const book = openWorkbook(pkg);
+  if (!book) return null;
+  const stylesPath = book.rels.find((r) => isRelType(r.type, 'styles') && !r.external)?.target;
+  const styles = new StyleEditor(stylesPath && pkg.has(stylesPath) ? pkg.part(stylesPath) : null);
+  const bySheet = marksBySheet(pkg, book.sheets, issues);
+  const edited = styles.ok ? markSheets(pkg, bySheet, styles, book.flavor, options.onProgress) : new Set<string>();
+  unselectSheets(pkg, book.sheets, edited, styles, book.flavor);
+  const listPath = addListSheetPart(pkg, book, issues, options.file, styles);
+  // After the list sheet: its formats are among those added.
+  if (styles.ok && stylesPath) pkg.set(stylesPath, styles.write(pkg.part(stylesPath)!));
+  putListSheetFirst(pkg, book, listPath);
+  return pkg.write();
+}
+
+/** The workbook part of a package and what it says: its sheets, its relationships, its flavour. */
+interface WorkbookPart {
+  path: string;
+  bytes: Uint8Array;
+  rels: Relationship[];
+  sheets: SheetInfo[];
+  maxSheetId: number;
+  flavor: Flavor;
+}
+
+/** The workbook part named by the package (or at its usual name); null when there is none or it is not one. */
+function openWorkbook(pkg: OfficePackage): WorkbookPart | null {
   const doc =
     pkg.officeDocument() ?? (pkg.has('xl/workbook.xml') ? { path: pkg.nameOf('xl/workbook.xml'), flavor: null } : null);
   if (!doc) return null;
-  const workbookPath = doc.path;
-  const workbookBytes = pkg.part(workbookPath)!;
-  const rels = pkg.relationships(workbookPath);
-  const book = readWorkbook(workbookBytes, rels);
+  const bytes = pkg.part(doc.path)!;
+  const rels = pkg.relationships(doc.path);
+  const book = readWorkbook(bytes, rels);
   if (!book) return null;
-  const flavor = doc.flavor ?? book.flavor;
-  const sheets = book.sheets;
-  const pathOfSheet = new Map(sheets.filter((s) => s.path).map((s) => [normalizeLabel(s.name), s.path!]));
-  const stylesPath = rels.find((r) => isRelType(r.type, 'styles') && !r.external)?.target;
-  const styles = new StyleEditor(stylesPath && pkg.has(stylesPath) ? pkg.part(stylesPath) : null);
+  const { sheets, maxSheetId } = book;
+  return { path: doc.path, bytes, rels, sheets, maxSheetId, flavor: doc.flavor ?? book.flavor };
+}
 
-  // Marks per sheet part, one per cell (the first, most serious problem decides the colour).
+/** Marks per sheet part, one per cell (the first, most serious problem decides the colour), MAX_MARKS in all. */
+function marksBySheet(pkg: OfficePackage, sheets: SheetInfo[], issues: Issue[]): Map<string, Map<string, Mark>> {
+  const pathOfSheet = new Map(sheets.filter((s) => s.path).map((s) => [normalizeLabel(s.name), s.path!]));
   const bySheet = new Map<string, Map<string, Mark>>();
   let marks = 0;
   for (const issue of issues) {
@@ -123,57 +149,75 @@ function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions)
       });
     }
   }
+  return bySheet;
+}
 
+/** Each sheet with marks: its comments, then its cells filled. Progress is the share of those parts' bytes read. */
+function markSheets(
+  pkg: OfficePackage,
+  bySheet: Map<string, Map<string, Mark>>,
+  styles: StyleEditor,
+  flavor: Flavor,
+  onProgress: AnnotateOptions['onProgress'],
+): Set<string> {
   const total = [...bySheet.keys()].reduce((n, p) => n + (pkg.zip.entry(p)?.uncompressedSize ?? 0), 0) || 1;
   let done = 0;
   const progress = (bytes: number) => {
     done += bytes;
-    options.onProgress?.(Math.min(1, done / total));
+    onProgress?.(Math.min(1, done / total));
   };
   let vmlIndex = 1;
   const edited = new Set<string>();
-  if (styles.ok)
-    for (const [path, cells] of bySheet) {
-      const legacy = addComments(pkg, path, [...cells.values()], flavor, () => vmlIndex++);
-      markSheet(pkg, path, sortMarks(cells), styles, legacy, flavor, progress);
-      edited.add(path.toLowerCase());
-    }
-  // Only the list sheet is selected: several selected sheets would make every edit apply to all of them.
+  for (const [path, cells] of bySheet) {
+    const legacy = addComments(pkg, path, [...cells.values()], flavor, () => vmlIndex++);
+    markSheet(pkg, path, sortMarks(cells), styles, legacy, flavor, progress);
+    edited.add(path.toLowerCase());
+  }
+  return edited;
+}
+
+/** Only the list sheet is selected: several selected sheets would make every edit apply to all of them. */
+function unselectSheets(
+  pkg: OfficePackage,
+  sheets: SheetInfo[],
+  edited: Set<string>,
+  styles: StyleEditor,
+  flavor: Flavor,
+): void {
   for (const s of sheets)
     if (s.path && !edited.has(s.path.toLowerCase()) && pkg.has(s.path) && isSelected(pkg, s.path))
       markSheet(pkg, s.path, [], styles, null, flavor, () => {});
+}
 
-  // The list sheet, first in the workbook and the one that opens.
-  const baseDir = folderOf(workbookPath);
+/** The list sheet's part, beside the workbook's worksheets under a free name; its path. */
+function addListSheetPart(
+  pkg: OfficePackage,
+  book: WorkbookPart,
+  issues: Issue[],
+  file: string,
+  styles: StyleEditor,
+): string {
+  const baseDir = folderOf(book.path);
   const listPath = freeName(
     (n) => pkg.has(n),
     (n) => `${baseDir}worksheets/sheet${n}.xml`,
   );
-  pkg.set(
-    listPath,
-    encode(
-      listSheet(
-        issues,
-        options.file,
-        sheets.map((s) => s.name),
-        styles,
-        flavor,
-      ),
-    ),
-  );
-  if (styles.ok && stylesPath) pkg.set(stylesPath, styles.write(pkg.part(stylesPath)!));
-  const [listId] = pkg.addRelationships(workbookPath, [
-    { type: relType(flavor, 'worksheet'), target: relativeTarget(workbookPath, listPath) },
+  const names = book.sheets.map((s) => s.name);
+  pkg.set(listPath, encode(listSheet(issues, file, names, styles, book.flavor)));
+  return listPath;
+}
+
+/** The list sheet made a sheet of the workbook, first and the one that opens, under a name no sheet has. */
+function putListSheetFirst(pkg: OfficePackage, book: WorkbookPart, listPath: string): void {
+  const [listId] = pkg.addRelationships(book.path, [
+    { type: relType(book.flavor, 'worksheet'), target: relativeTarget(book.path, listPath) },
   ]);
   pkg.addContentTypes({ overrides: [[listPath, CONTENT_TYPE.worksheet]] });
-  const names = new Set(sheets.map((s) => normalizeLabel(s.name)));
+  const names = new Set(book.sheets.map((s) => normalizeLabel(s.name)));
   let listName = ERRORS_SHEET;
   for (let i = 2; names.has(normalizeLabel(listName)); i++) listName = `${ERRORS_SHEET} (${i})`;
-  pkg.set(
-    workbookPath,
-    editWorkbook(workbookBytes, { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor }),
-  );
-  return pkg.write();
+  const list = { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor: book.flavor };
+  pkg.set(book.path, editWorkbook(book.bytes, list));
 }
 
 const encode = (s: string) => new TextEncoder().encode(s);
