@@ -23,8 +23,11 @@ import {
   visitXml,
   XmlEditor,
   XmlError,
+  type Edit,
+  type EndTag,
   type Scope,
   type StartTag,
+  type Visitor,
 } from '../ooxml/xml.js';
 
 /**
@@ -341,98 +344,142 @@ function markSheet(
   flavor: Flavor,
   progress: (bytes: number) => void,
 ): void {
-  let next = 0;
-  let rowNum = 0;
-  let col = 0;
-  let inData = false;
-  let legacyDone = !legacyId;
-  const styleOf = (m: Mark, current: number) => styles.withFill(current, m.error ? 'error' : 'warning');
-  const cellXml = (scope: Scope, ns: string, m: Mark) =>
-    scope.build(ns, 'c', [
+  const marking = new SheetMarking(marks, styles, legacyId, flavor);
+  const run = (push: (chunk: Uint8Array) => void) => feedPart(pkg, path, new XmlEditor(marking, push), progress);
+  pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
+}
+
+/** Streams a part into an editor, saying how many bytes were read; a UTF-16 part is gathered and fed whole. */
+function feedPart(pkg: OfficePackage, path: string, editor: XmlEditor, progress: (bytes: number) => void): void {
+  let first = true;
+  let whole: Uint8Array[] | null = null;
+  pkg.zip.stream(path, (chunk, final) => {
+    progress(chunk.length);
+    if (first && isUtf16(chunk)) whole = [];
+    first = false;
+    if (whole) {
+      whole.push(chunk);
+      if (final) editor.feed(asUtf8(joinChunks(whole)), true);
+    } else editor.feed(chunk, final);
+  });
+}
+
+/**
+ * What marks one sheet part as it streams by: the marks in order of row and column, the next one not yet written,
+ * and where the stream is (row, column, inside `<sheetData>` or not).
+ */
+class SheetMarking implements Visitor {
+  private next = 0;
+  private rowNum = 0;
+  private col = 0;
+  private inData = false;
+  private legacyDone: boolean;
+
+  constructor(
+    private readonly marks: Mark[],
+    private readonly styles: StyleEditor,
+    private readonly legacyId: string | null,
+    private readonly flavor: Flavor,
+  ) {
+    this.legacyDone = !legacyId;
+  }
+
+  open(tag: StartTag, edit: Edit): void {
+    if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
+    if (tag.depth === 1) {
+      if (tag.local !== 'worksheet') throw new XmlError('not a worksheet');
+    } else if (tag.depth === 2) this.openSheetChild(tag, edit);
+    else if (this.inData && tag.depth === 3 && tag.local === 'row') this.openRow(tag, edit);
+    else if (this.inData && tag.depth === 4 && tag.local === 'c') this.openCell(tag, edit);
+    else if (tag.local === 'sheetView' && tag.attr('tabSelected') !== undefined) edit.rewrite({ tabSelected: null });
+  }
+
+  close(tag: EndTag, edit: Edit): void {
+    if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
+    if (this.inData && tag.depth === 3 && tag.local === 'row') {
+      if (this.markInRow()) edit.before(this.cellsBefore(tag.scope, tag.ns, Infinity));
+    } else if (tag.depth === 2 && tag.local === 'sheetData') {
+      this.inData = false;
+      if (this.next < this.marks.length) edit.before(this.rowsBefore(tag.scope, tag.ns, Infinity));
+    } else if (tag.depth === 1 && !this.legacyDone) edit.before(this.legacy(tag.scope, tag.ns));
+  }
+
+  /** A child of `<worksheet>`: `<legacyDrawing>` goes before the first that must follow it. */
+  private openSheetChild(tag: StartTag, edit: Edit): void {
+    if (!this.legacyDone && AFTER_LEGACY_DRAWING.has(tag.local)) edit.before(this.legacy(tag.scope, tag.ns));
+    this.inData = tag.local === 'sheetData';
+    if (this.inData && !this.marks.length) edit.skipContent();
+  }
+
+  /** A row: the new rows above it go before it. */
+  private openRow(tag: StartTag, edit: Edit): void {
+    const r = Number(tag.attr('r') ?? this.rowNum + 1);
+    if (!Number.isInteger(r) || r < 1) throw new XmlError('row number');
+    if (this.next < this.marks.length && this.marks[this.next]!.row < r)
+      edit.before(this.rowsBefore(tag.scope, tag.ns, r));
+    this.rowNum = r;
+    this.col = 0;
+    // A row with nothing to mark is copied unvisited: a hostile sheet's millions of cells cost a byte scan.
+    if (!this.markInRow()) edit.skipContent();
+  }
+
+  /** A cell: the new cells left of it go before it; marked, it takes its fill. */
+  private openCell(tag: StartTag, edit: Edit): void {
+    const ref = tag.attr('r');
+    const at = ref ? /^([A-Z]{1,3})(\d+)$/.exec(ref) : null;
+    this.col = at ? columnNumber(at[1]!) : this.col + 1;
+    if (!this.markInRow()) return;
+    if (this.marks[this.next]!.col < this.col) edit.before(this.cellsBefore(tag.scope, tag.ns, this.col));
+    const m = this.marks[this.next];
+    if (m && m.row === this.rowNum && m.col === this.col) {
+      this.next++;
+      edit.rewrite({ s: String(this.styleOf(m, Number(tag.attr('s') ?? 0) || 0)) });
+    }
+  }
+
+  /** Whether the next mark not yet written is in the current row. */
+  private markInRow(): boolean {
+    return this.next < this.marks.length && this.marks[this.next]!.row === this.rowNum;
+  }
+
+  private styleOf(m: Mark, current: number): number {
+    return this.styles.withFill(current, m.error ? 'error' : 'warning');
+  }
+
+  private cellXml(scope: Scope, ns: string, m: Mark): string {
+    return scope.build(ns, 'c', [
       [null, 'r', m.ref],
-      [null, 's', String(styleOf(m, 0))],
+      [null, 's', String(this.styleOf(m, 0))],
     ]);
+  }
+
   /** New cells of the current row left of column `before`. */
-  const cellsBefore = (scope: Scope, ns: string, before: number) => {
+  private cellsBefore(scope: Scope, ns: string, before: number): string {
+    const marks = this.marks;
     let text = '';
-    while (next < marks.length && marks[next]!.row === rowNum && marks[next]!.col < before)
-      text += cellXml(scope, ns, marks[next++]!);
+    while (this.next < marks.length && marks[this.next]!.row === this.rowNum && marks[this.next]!.col < before)
+      text += this.cellXml(scope, ns, marks[this.next++]!);
     return text;
-  };
+  }
+
   /** New rows above row `before`, each with its marked cells. */
-  const rowsBefore = (scope: Scope, ns: string, before: number) => {
+  private rowsBefore(scope: Scope, ns: string, before: number): string {
+    const marks = this.marks;
     let text = '';
-    while (next < marks.length && marks[next]!.row < before) {
-      const row = marks[next]!.row;
+    while (this.next < marks.length && marks[this.next]!.row < before) {
+      const row = marks[this.next]!.row;
       let cells = '';
-      while (next < marks.length && marks[next]!.row === row) cells += cellXml(scope, ns, marks[next++]!);
+      while (this.next < marks.length && marks[this.next]!.row === row)
+        cells += this.cellXml(scope, ns, marks[this.next++]!);
       text += scope.build(ns, 'row', [[null, 'r', String(row)]], () => cells);
     }
     return text;
-  };
-  const legacy = (scope: Scope, ns: string) => {
-    legacyDone = true;
-    return scope.build(ns, 'legacyDrawing', [[flavor.rel, 'id', legacyId!, 'r']]);
-  };
-  const run = (push: (chunk: Uint8Array) => void) => {
-    const editor = new XmlEditor(
-      {
-        open(tag, edit) {
-          if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
-          if (tag.depth === 1) {
-            if (tag.local !== 'worksheet') throw new XmlError('not a worksheet');
-          } else if (tag.depth === 2) {
-            if (!legacyDone && AFTER_LEGACY_DRAWING.has(tag.local)) edit.before(legacy(tag.scope, tag.ns));
-            inData = tag.local === 'sheetData';
-            if (inData && !marks.length) edit.skipContent();
-          } else if (inData && tag.depth === 3 && tag.local === 'row') {
-            const r = Number(tag.attr('r') ?? rowNum + 1);
-            if (!Number.isInteger(r) || r < 1) throw new XmlError('row number');
-            if (next < marks.length && marks[next]!.row < r) edit.before(rowsBefore(tag.scope, tag.ns, r));
-            rowNum = r;
-            col = 0;
-            // A row with nothing to mark is copied unvisited: a hostile sheet's millions of cells cost a byte scan.
-            if (next >= marks.length || marks[next]!.row !== r) edit.skipContent();
-          } else if (inData && tag.depth === 4 && tag.local === 'c') {
-            const ref = tag.attr('r');
-            const at = ref ? /^([A-Z]{1,3})(\d+)$/.exec(ref) : null;
-            col = at ? columnNumber(at[1]!) : col + 1;
-            if (next >= marks.length || marks[next]!.row !== rowNum) return;
-            if (marks[next]!.col < col) edit.before(cellsBefore(tag.scope, tag.ns, col));
-            const m = marks[next];
-            if (m && m.row === rowNum && m.col === col) {
-              next++;
-              edit.rewrite({ s: String(styleOf(m, Number(tag.attr('s') ?? 0) || 0)) });
-            }
-          } else if (tag.local === 'sheetView' && tag.attr('tabSelected') !== undefined)
-            edit.rewrite({ tabSelected: null });
-        },
-        close(tag, edit) {
-          if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
-          if (inData && tag.depth === 3 && tag.local === 'row') {
-            if (next < marks.length && marks[next]!.row === rowNum)
-              edit.before(cellsBefore(tag.scope, tag.ns, Infinity));
-          } else if (tag.depth === 2 && tag.local === 'sheetData') {
-            inData = false;
-            if (next < marks.length) edit.before(rowsBefore(tag.scope, tag.ns, Infinity));
-          } else if (tag.depth === 1 && !legacyDone) edit.before(legacy(tag.scope, tag.ns));
-        },
-      },
-      push,
-    );
-    let first = true;
-    let whole: Uint8Array[] | null = null;
-    pkg.zip.stream(path, (chunk, final) => {
-      progress(chunk.length);
-      if (first && isUtf16(chunk)) whole = [];
-      first = false;
-      if (whole) {
-        whole.push(chunk);
-        if (final) editor.feed(asUtf8(joinChunks(whole)), true);
-      } else editor.feed(chunk, final);
-    });
-  };
-  pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
+  }
+
+  private legacy(scope: Scope, ns: string): string {
+    this.legacyDone = true;
+    return scope.build(ns, 'legacyDrawing', [[this.flavor.rel, 'id', this.legacyId!, 'r']]);
+  }
 }
 
 /** Element names in namespace `ns` as written at `scope`, and the declaration the outermost one must carry. */
