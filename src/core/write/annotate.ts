@@ -491,6 +491,12 @@ function namesIn(scope: Scope, ns: string): { n: (local: string) => string; decl
 
 const VML_DECLS = ` xmlns:v="${NS.vml}" xmlns:o="${NS.office}" xmlns:x="${NS.excel}"`;
 
+/** The shape type of a note, which a VML drawing declares once before its shapes. */
+const NOTE_SHAPE_TYPE =
+  '<v:shapetype' +
+  VML_DECLS +
+  ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
+
 /**
  * Comments for the marked cells of one sheet: into its comments part if it has one (the unit's own comments stay;
  * a cell that has one keeps it, its message is in the list sheet), else a new part with its VML drawing. Returns
@@ -509,8 +515,8 @@ function addComments(
   const vmlRel = rels.find((r) => isRelType(r.type, 'vmlDrawing') && !r.external && pkg.has(r.target));
   const index = vmlNumber();
   const baseDir = folderOf(path).replace(/worksheets\/$/, '');
-  let existing: { bytes: Uint8Array; taken: Set<string>; authors: string[] } | null = null;
-  let vml: { bytes: Uint8Array; hasType: boolean } | null = null;
+  let existing: ExistingComments | null = null;
+  let vml: ExistingVml | null = null;
   try {
     if (commentsRel) existing = readComments(pkg.part(commentsRel.target)!);
     if (vmlRel) vml = readVml(pkg.part(vmlRel.target)!);
@@ -520,85 +526,122 @@ function addComments(
   }
   const shown = marks.filter((m) => !existing?.taken.has(m.ref));
   if (!shown.length) return null;
-  const body = (m: Mark) =>
-    m.issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
-  let shapes = '';
-  shown.forEach((m, k) => (shapes += vmlShape(m.ref, index * 1024 + 512 + k, body(m).length)));
-  const comment = (n: (l: string) => string, decl: string, m: Mark, author: number) =>
-    `<${n('comment')}${decl} ref="${m.ref}" authorId="${author}"><${n('text')}>` +
-    `<${n('r')}><${n('rPr')}><${n('b')}/><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">bdg:\n</${n('t')}></${n('r')}>` +
-    `<${n('r')}><${n('rPr')}><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">${escapeXml(body(m))}</${n('t')}></${n('r')}>` +
-    `</${n('text')}></${n('comment')}>`;
-
   const added: { type: string; target: string }[] = [];
-  let commentsPath: string;
-  if (existing) {
-    commentsPath = commentsRel!.target;
-    const author = existing.authors.indexOf('bdg');
-    const authorId = author >= 0 ? author : existing.authors.length;
-    pkg.set(
-      commentsPath,
-      editXml(existing.bytes, {
-        close(tag, edit) {
-          if (!MAIN_NAMESPACES.includes(tag.ns as never) || tag.depth !== 2) return;
-          const { n, decl } = namesIn(tag.scope, tag.ns);
-          if (tag.local === 'authors' && author < 0) edit.before(`<${n('author')}${decl}>bdg</${n('author')}>`);
-          else if (tag.local === 'commentList') edit.before(shown.map((m) => comment(n, decl, m, authorId)).join(''));
-        },
-      }),
-    );
-  } else {
-    commentsPath = freeName(
-      (name) => pkg.has(name),
-      (i) => `${baseDir}comments${i}.xml`,
-    );
-    const n = (l: string) => l;
-    pkg.set(
-      commentsPath,
-      encode(
-        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
-          `<commentList>${shown.map((m) => comment(n, '', m, 0)).join('')}</commentList></comments>`,
-      ),
-    );
-    added.push({ type: relType(flavor, 'comments'), target: relativeTarget(path, commentsPath) });
-    pkg.addContentTypes({ overrides: [[commentsPath, CONTENT_TYPE.comments]] });
-  }
-  const shapeType =
-    '<v:shapetype' +
-    VML_DECLS +
-    ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
-  let legacyId: string | null = null;
-  if (vml) {
-    pkg.set(
-      vmlRel!.target,
-      editXml(vml.bytes, {
-        close(tag, edit) {
-          if (tag.depth === 1) edit.before((vml!.hasType ? '' : shapeType) + shapes);
-        },
-      }),
-    );
-  } else {
-    const vmlPath = freeName(
-      (name) => pkg.has(name),
-      (i) => `${baseDir}drawings/vmlDrawing${i}.vml`,
-    );
-    pkg.set(
-      vmlPath,
-      encode(
-        `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>${shapeType}${shapes}</xml>`,
-      ),
-    );
-    added.push({ type: relType(flavor, 'vmlDrawing'), target: relativeTarget(path, vmlPath) });
-    pkg.addContentTypes({ defaults: [['vml', CONTENT_TYPE.vml]] });
-  }
-  if (added.length) {
-    const ids = pkg.addRelationships(path, added);
-    if (!vml) legacyId = ids[ids.length - 1]!;
-  }
-  return legacyId;
+  if (existing) appendComments(pkg, commentsRel!.target, existing, shown);
+  else added.push(addCommentsPart(pkg, path, baseDir, shown, flavor));
+  const shapes = shown.map((m, k) => vmlShape(m.ref, index * 1024 + 512 + k, commentBody(m).length)).join('');
+  if (vml) appendShapes(pkg, vmlRel!.target, vml, shapes);
+  else added.push(addVmlPart(pkg, path, baseDir, index, shapes, flavor));
+  if (!added.length) return null;
+  const ids = pkg.addRelationships(path, added);
+  return vml ? null : ids[ids.length - 1]!;
 }
 
-function readComments(bytes: Uint8Array): { bytes: Uint8Array; taken: Set<string>; authors: string[] } {
+/** A comment's text: each problem of its cell on a line. */
+function commentBody(m: Mark): string {
+  return m.issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
+}
+
+/** A `<comment>` by author number `author`, its element names from `n`, `decl` on the outermost. */
+function commentXml(n: (l: string) => string, decl: string, m: Mark, author: number): string {
+  return (
+    `<${n('comment')}${decl} ref="${m.ref}" authorId="${author}"><${n('text')}>` +
+    `<${n('r')}><${n('rPr')}><${n('b')}/><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">bdg:\n</${n('t')}></${n('r')}>` +
+    `<${n('r')}><${n('rPr')}><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">${escapeXml(commentBody(m))}</${n('t')}></${n('r')}>` +
+    `</${n('text')}></${n('comment')}>`
+  );
+}
+
+/** The comments added at the end of the sheet's own comments part, by the author "bdg" (added if it has none). */
+function appendComments(pkg: OfficePackage, commentsPath: string, existing: ExistingComments, shown: Mark[]): void {
+  const author = existing.authors.indexOf('bdg');
+  const authorId = author >= 0 ? author : existing.authors.length;
+  pkg.set(
+    commentsPath,
+    editXml(existing.bytes, {
+      close(tag, edit) {
+        if (!MAIN_NAMESPACES.includes(tag.ns as never) || tag.depth !== 2) return;
+        const { n, decl } = namesIn(tag.scope, tag.ns);
+        if (tag.local === 'authors' && author < 0) edit.before(`<${n('author')}${decl}>bdg</${n('author')}>`);
+        else if (tag.local === 'commentList') edit.before(shown.map((m) => commentXml(n, decl, m, authorId)).join(''));
+      },
+    }),
+  );
+}
+
+/** A new comments part for the sheet; the relationship the sheet needs to it. */
+function addCommentsPart(
+  pkg: OfficePackage,
+  path: string,
+  baseDir: string,
+  shown: Mark[],
+  flavor: Flavor,
+): { type: string; target: string } {
+  const commentsPath = freeName(
+    (name) => pkg.has(name),
+    (i) => `${baseDir}comments${i}.xml`,
+  );
+  const n = (l: string) => l;
+  pkg.set(
+    commentsPath,
+    encode(
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
+        `<commentList>${shown.map((m) => commentXml(n, '', m, 0)).join('')}</commentList></comments>`,
+    ),
+  );
+  pkg.addContentTypes({ overrides: [[commentsPath, CONTENT_TYPE.comments]] });
+  return { type: relType(flavor, 'comments'), target: relativeTarget(path, commentsPath) };
+}
+
+/** The notes' shapes added at the end of the sheet's own VML drawing (with the note's shape type if it lacks it). */
+function appendShapes(pkg: OfficePackage, vmlPath: string, vml: ExistingVml, shapes: string): void {
+  pkg.set(
+    vmlPath,
+    editXml(vml.bytes, {
+      close(tag, edit) {
+        if (tag.depth === 1) edit.before((vml.hasType ? '' : NOTE_SHAPE_TYPE) + shapes);
+      },
+    }),
+  );
+}
+
+/** A new VML drawing with the notes' shapes, numbered `index`; the relationship the sheet needs to it. */
+function addVmlPart(
+  pkg: OfficePackage,
+  path: string,
+  baseDir: string,
+  index: number,
+  shapes: string,
+  flavor: Flavor,
+): { type: string; target: string } {
+  const vmlPath = freeName(
+    (name) => pkg.has(name),
+    (i) => `${baseDir}drawings/vmlDrawing${i}.vml`,
+  );
+  pkg.set(
+    vmlPath,
+    encode(
+      `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>${NOTE_SHAPE_TYPE}${shapes}</xml>`,
+    ),
+  );
+  pkg.addContentTypes({ defaults: [['vml', CONTENT_TYPE.vml]] });
+  return { type: relType(flavor, 'vmlDrawing'), target: relativeTarget(path, vmlPath) };
+}
+
+/** A sheet's own comments part: its bytes, the cells that have a comment, its authors. */
+interface ExistingComments {
+  bytes: Uint8Array;
+  taken: Set<string>;
+  authors: string[];
+}
+
+/** A sheet's own VML drawing: its bytes, and whether it declares the note's shape type. */
+interface ExistingVml {
+  bytes: Uint8Array;
+  hasType: boolean;
+}
+
+function readComments(bytes: Uint8Array): ExistingComments {
   const taken = new Set<string>();
   const authors: string[] = [];
   let author: string | null = null;
@@ -625,7 +668,7 @@ function readComments(bytes: Uint8Array): { bytes: Uint8Array; taken: Set<string
   return { bytes, taken, authors };
 }
 
-function readVml(bytes: Uint8Array): { bytes: Uint8Array; hasType: boolean } {
+function readVml(bytes: Uint8Array): ExistingVml {
   let hasType = false;
   visitXml(bytes, {
     open(tag) {
