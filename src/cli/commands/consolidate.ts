@@ -199,7 +199,8 @@ async function readAndRollUp(
       period: args.period ?? undefined,
       form: flags.form,
       runId,
-      // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
+      // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte
+      // for byte.
       now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
       // Files are read on worker threads even with --workers 1, so the time limit per file holds.
       readFiles: async (files, tick) => {

@@ -495,7 +495,8 @@ const VML_DECLS = ` xmlns:v="${NS.vml}" xmlns:o="${NS.office}" xmlns:x="${NS.exc
 const NOTE_SHAPE_TYPE =
   '<v:shapetype' +
   VML_DECLS +
-  ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
+  ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">' +
+  '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
 
 /**
  * Comments for the marked cells of one sheet: into its comments part if it has one (the unit's own comments stay;
@@ -546,8 +547,10 @@ function commentBody(m: Mark): string {
 function commentXml(n: (l: string) => string, decl: string, m: Mark, author: number): string {
   return (
     `<${n('comment')}${decl} ref="${m.ref}" authorId="${author}"><${n('text')}>` +
-    `<${n('r')}><${n('rPr')}><${n('b')}/><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">bdg:\n</${n('t')}></${n('r')}>` +
-    `<${n('r')}><${n('rPr')}><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">${escapeXml(commentBody(m))}</${n('t')}></${n('r')}>` +
+    `<${n('r')}><${n('rPr')}><${n('b')}/><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}>` +
+    `<${n('t')} xml:space="preserve">bdg:\n</${n('t')}></${n('r')}>` +
+    `<${n('r')}><${n('rPr')}><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}>` +
+    `<${n('t')} xml:space="preserve">${escapeXml(commentBody(m))}</${n('t')}></${n('r')}>` +
     `</${n('text')}></${n('comment')}>`
   );
 }
@@ -585,7 +588,8 @@ function addCommentsPart(
   pkg.set(
     commentsPath,
     encode(
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n` +
+        `<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
         `<commentList>${shown.map((m) => commentXml(n, '', m, 0)).join('')}</commentList></comments>`,
     ),
   );
@@ -621,7 +625,8 @@ function addVmlPart(
   pkg.set(
     vmlPath,
     encode(
-      `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>${NOTE_SHAPE_TYPE}${shapes}</xml>`,
+      `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>` +
+        `${NOTE_SHAPE_TYPE}${shapes}</xml>`,
     ),
   );
   pkg.addContentTypes({ defaults: [['vml', CONTENT_TYPE.vml]] });
