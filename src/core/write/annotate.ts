@@ -88,6 +88,7 @@ interface Mark {
   issues: Issue[];
 }
 
+/** The copy's steps, in the order they must come (the list sheet adds formats before the styles part is written). */
 function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions): Uint8Array | null {
   const book = openWorkbook(pkg);
   if (!book) return null;
