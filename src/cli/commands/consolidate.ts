@@ -124,49 +124,17 @@ async function runArguments(dir: string, flags: ConsolidateFlags) {
 }
 
 export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: CommandIO): Promise<number> {
-  const { config, unitsFile, units, period, outDir, limits, previous, knownRoot } = await runArguments(dir, flags);
+  const args = await runArguments(dir, flags);
+  const { config, outDir, previous } = args;
 
   phase('options, unit list read');
   const runId = newRunId(new Date());
   const set = await OutputSet.open(outDir, runId);
   const bar = progressBar(io);
   const signals = watchInterrupts(set, bar, io);
-  const { setup, workers, readers, reportThread } = startThreads(flags, unitsFile, period, limits, config.cutoff);
-  // Where each file shown as `rel` is (its bytes, when its name is not UTF-8): to mark and send back its copy.
-  let found: Found[] = [];
+  const threads = startThreads(flags, args.unitsFile, args.period, args.limits, config.cutoff);
   try {
-    let result: Consolidation;
-    try {
-      found = await discover(dir, [outDir], knownRoot?.code);
-      phase(`folder walked: ${found.length} files`);
-      result = await consolidate({
-        found,
-        units,
-        root: flags.root,
-        config,
-        period: period ?? undefined,
-        form: flags.form,
-        runId,
-        // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte for byte.
-        now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
-        // Files are read on worker threads even with --workers 1, so the time limit per file holds.
-        readFiles: async (files, tick) => {
-          const read = await readParallel(files, setup, workers, tick, readers);
-          phase('files read');
-          return read;
-        },
-        onProgress: (done, total) => {
-          if (done % 500 === 0 && done) phase(`${done} files read`);
-          if (!bar) return;
-          if (done === 0) bar.start(total, 0);
-          else bar.update(done);
-        },
-      });
-    } finally {
-      bar?.stop();
-      // Threads not handed out (the walk failed) must not keep the process alive.
-      for (const r of readers) void r.worker.terminate();
-    }
+    const { found, result } = await readAndRollUp(dir, flags, args, runId, threads, bar);
     phase('read and rolled up');
     const { rollup } = result;
     if (!rollup.files.some((f) => f.status === 'accepted')) {
@@ -179,44 +147,124 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
       checkPreviousPeriod(previous, rollup, flags.previous);
       rollupInEdition(previous, rollup.edition!, `--previous "${flags.previous}"`);
     }
-    // Each copy is marked on a thread under the limits of the reading, while the summary and the report (on a
-    // thread of its own) are written; one that cannot be made within them is skipped with the reason.
-    const marker = new CopyMarker(setup.limits);
-    const { outputs, pathOf, inputs } = plannedOutputs(result, found, outDir, {
+    const { written, skipped } = await makeOutputs(result, found, set, flags, {
       config,
       previous,
       runId,
-      marker,
-      reportThread,
+      outDir,
+      threads,
     });
-    let staged: Staged;
-    try {
-      await checkOutputs(outputs.map(pathOf), { force: flags.force, inputs });
-      staged = await stageOutputs(outputs, set, pathOf);
-    } finally {
-      marker.stop();
-    }
-    const { written, skipped } = staged;
     // A Ctrl-C that came while the last outputs were staged stops the run here, before the switch.
     if (signals.interrupted !== null) await signals.stop(signals.interrupted);
     await set.commit();
     phase('outputs in place');
     if (signals.interrupted !== null) await signals.stop(signals.interrupted);
-
-    if (flags.json) io.stdout.write(jsonText(rollup));
-    (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, written, io, skipped));
-    const notice = emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup));
-    if (notice) (flags.json ? io.stderr : io.stdout).write(`${io.color.yellow(printable(notice))}\n`);
+    printOutcome(io, flags, config, rollup, written, skipped);
     return rollup.files.some((f) => f.status === 'rejected') ? EXIT.dataErrors : EXIT.ok;
   } catch (err) {
     if (signals.interrupted !== null) await signals.stop(signals.interrupted); // the run was stopped: exit 130, not the error it caused
     await set.abort();
     throw err;
   } finally {
-    reportThread.stop();
+    threads.reportThread.stop();
     signals.detach();
     await set.release();
   }
+}
+
+type RunArguments = Awaited<ReturnType<typeof runArguments>>;
+type Threads = ReturnType<typeof startThreads>;
+
+/**
+ * The folder walked and its files read and rolled up, with the progress bar; `found`: where each file shown as
+ * `rel` is (its bytes, when its name is not UTF-8), to mark and send back its copy.
+ */
+async function readAndRollUp(
+  dir: string,
+  flags: ConsolidateFlags,
+  args: RunArguments,
+  runId: string,
+  threads: Threads,
+  bar: cliProgress.SingleBar | null,
+): Promise<{ found: Found[]; result: Consolidation }> {
+  const { setup, workers, readers } = threads;
+  try {
+    const found = await discover(dir, [args.outDir], args.knownRoot?.code);
+    phase(`folder walked: ${found.length} files`);
+    const result = await consolidate({
+      found,
+      units: args.units,
+      root: flags.root,
+      config: args.config,
+      period: args.period ?? undefined,
+      form: flags.form,
+      runId,
+      // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte
+      // for byte.
+      now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
+      // Files are read on worker threads even with --workers 1, so the time limit per file holds.
+      readFiles: async (files, tick) => {
+        const read = await readParallel(files, setup, workers, tick, readers);
+        phase('files read');
+        return read;
+      },
+      onProgress: (done, total) => {
+        if (done % 500 === 0 && done) phase(`${done} files read`);
+        if (!bar) return;
+        if (done === 0) bar.start(total, 0);
+        else bar.update(done);
+      },
+    });
+    return { found, result };
+  } finally {
+    bar?.stop();
+    // Threads not handed out (the walk failed) must not keep the process alive.
+    for (const r of readers) void r.worker.terminate();
+  }
+}
+
+/**
+ * Every output made and staged in the set, after checking that none overwrites what it must not. Each copy is
+ * marked on a thread under the limits of the reading, while the summary and the report (on a thread of its own)
+ * are written; one that cannot be made within them is skipped with the reason.
+ */
+async function makeOutputs(
+  result: Consolidation,
+  found: Found[],
+  set: OutputSet,
+  flags: ConsolidateFlags,
+  run: { config: Config; previous: Rollup | undefined; runId: string; outDir: string; threads: Threads },
+): Promise<Staged> {
+  const { config, previous, runId, outDir, threads } = run;
+  const marker = new CopyMarker(threads.setup.limits);
+  const { outputs, pathOf, inputs } = plannedOutputs(result, found, outDir, {
+    config,
+    previous,
+    runId,
+    marker,
+    reportThread: threads.reportThread,
+  });
+  try {
+    await checkOutputs(outputs.map(pathOf), { force: flags.force, inputs });
+    return await stageOutputs(outputs, set, pathOf);
+  } finally {
+    marker.stop();
+  }
+}
+
+/** What the run made, printed: the JSON on stdout with --json (the table then on stderr), and a config notice. */
+function printOutcome(
+  io: CommandIO,
+  flags: ConsolidateFlags,
+  config: Config,
+  rollup: Rollup,
+  written: string[],
+  skipped: Staged['skipped'],
+): void {
+  if (flags.json) io.stdout.write(jsonText(rollup));
+  (flags.json ? io.stderr : io.stdout).write(formatSummary(rollup, written, io, skipped));
+  const notice = emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup));
+  if (notice) (flags.json ? io.stderr : io.stdout).write(`${io.color.yellow(printable(notice))}\n`);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from '../ooxml/namespaces.js';
 import { OfficePackage } from '../ooxml/package.js';
 import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
+import type { Relationship } from '../ooxml/relationships.js';
 import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
 import { joinChunks } from '../util/bytes.js';
 import {
@@ -22,8 +23,11 @@ import {
   visitXml,
   XmlEditor,
   XmlError,
+  type Edit,
+  type EndTag,
   type Scope,
   type StartTag,
+  type Visitor,
 } from '../ooxml/xml.js';
 
 /**
@@ -84,22 +88,48 @@ interface Mark {
   issues: Issue[];
 }
 
+/** The copy's steps, in the order they must come (the list sheet adds formats before the styles part is written). */
 function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions): Uint8Array | null {
+  const book = openWorkbook(pkg);
+  if (!book) return null;
+  const stylesPath = book.rels.find((r) => isRelType(r.type, 'styles') && !r.external)?.target;
+  const styles = new StyleEditor(stylesPath && pkg.has(stylesPath) ? pkg.part(stylesPath) : null);
+  const bySheet = marksBySheet(pkg, book.sheets, issues);
+  const edited = styles.ok ? markSheets(pkg, bySheet, styles, book.flavor, options.onProgress) : new Set<string>();
+  unselectSheets(pkg, book.sheets, edited, styles, book.flavor);
+  const listPath = addListSheetPart(pkg, book, issues, options.file, styles);
+  // After the list sheet: its formats are among those added.
+  if (styles.ok && stylesPath) pkg.set(stylesPath, styles.write(pkg.part(stylesPath)!));
+  putListSheetFirst(pkg, book, listPath);
+  return pkg.write();
+}
+
+/** The workbook part of a package and what it says: its sheets, its relationships, its flavour. */
+interface WorkbookPart {
+  path: string;
+  bytes: Uint8Array;
+  rels: Relationship[];
+  sheets: SheetInfo[];
+  maxSheetId: number;
+  flavor: Flavor;
+}
+
+/** The workbook part named by the package (or at its usual name); null when there is none or it is not one. */
+function openWorkbook(pkg: OfficePackage): WorkbookPart | null {
   const doc =
     pkg.officeDocument() ?? (pkg.has('xl/workbook.xml') ? { path: pkg.nameOf('xl/workbook.xml'), flavor: null } : null);
   if (!doc) return null;
-  const workbookPath = doc.path;
-  const workbookBytes = pkg.part(workbookPath)!;
-  const rels = pkg.relationships(workbookPath);
-  const book = readWorkbook(workbookBytes, rels);
+  const bytes = pkg.part(doc.path)!;
+  const rels = pkg.relationships(doc.path);
+  const book = readWorkbook(bytes, rels);
   if (!book) return null;
-  const flavor = doc.flavor ?? book.flavor;
-  const sheets = book.sheets;
-  const pathOfSheet = new Map(sheets.filter((s) => s.path).map((s) => [normalizeLabel(s.name), s.path!]));
-  const stylesPath = rels.find((r) => isRelType(r.type, 'styles') && !r.external)?.target;
-  const styles = new StyleEditor(stylesPath && pkg.has(stylesPath) ? pkg.part(stylesPath) : null);
+  const { sheets, maxSheetId } = book;
+  return { path: doc.path, bytes, rels, sheets, maxSheetId, flavor: doc.flavor ?? book.flavor };
+}
 
-  // Marks per sheet part, one per cell (the first, most serious problem decides the colour).
+/** Marks per sheet part, one per cell (the first, most serious problem decides the colour), MAX_MARKS in all. */
+function marksBySheet(pkg: OfficePackage, sheets: SheetInfo[], issues: Issue[]): Map<string, Map<string, Mark>> {
+  const pathOfSheet = new Map(sheets.filter((s) => s.path).map((s) => [normalizeLabel(s.name), s.path!]));
   const bySheet = new Map<string, Map<string, Mark>>();
   let marks = 0;
   for (const issue of issues) {
@@ -123,57 +153,75 @@ function annotate(pkg: OfficePackage, issues: Issue[], options: AnnotateOptions)
       });
     }
   }
+  return bySheet;
+}
 
+/** Each sheet with marks: its comments, then its cells filled. Progress is the share of those parts' bytes read. */
+function markSheets(
+  pkg: OfficePackage,
+  bySheet: Map<string, Map<string, Mark>>,
+  styles: StyleEditor,
+  flavor: Flavor,
+  onProgress: AnnotateOptions['onProgress'],
+): Set<string> {
   const total = [...bySheet.keys()].reduce((n, p) => n + (pkg.zip.entry(p)?.uncompressedSize ?? 0), 0) || 1;
   let done = 0;
   const progress = (bytes: number) => {
     done += bytes;
-    options.onProgress?.(Math.min(1, done / total));
+    onProgress?.(Math.min(1, done / total));
   };
   let vmlIndex = 1;
   const edited = new Set<string>();
-  if (styles.ok)
-    for (const [path, cells] of bySheet) {
-      const legacy = addComments(pkg, path, [...cells.values()], flavor, () => vmlIndex++);
-      markSheet(pkg, path, sortMarks(cells), styles, legacy, flavor, progress);
-      edited.add(path.toLowerCase());
-    }
-  // Only the list sheet is selected: several selected sheets would make every edit apply to all of them.
+  for (const [path, cells] of bySheet) {
+    const legacy = addComments(pkg, path, [...cells.values()], flavor, () => vmlIndex++);
+    markSheet(pkg, path, sortMarks(cells), styles, legacy, flavor, progress);
+    edited.add(path.toLowerCase());
+  }
+  return edited;
+}
+
+/** Only the list sheet is selected: several selected sheets would make every edit apply to all of them. */
+function unselectSheets(
+  pkg: OfficePackage,
+  sheets: SheetInfo[],
+  edited: Set<string>,
+  styles: StyleEditor,
+  flavor: Flavor,
+): void {
   for (const s of sheets)
     if (s.path && !edited.has(s.path.toLowerCase()) && pkg.has(s.path) && isSelected(pkg, s.path))
       markSheet(pkg, s.path, [], styles, null, flavor, () => {});
+}
 
-  // The list sheet, first in the workbook and the one that opens.
-  const baseDir = folderOf(workbookPath);
+/** The list sheet's part, beside the workbook's worksheets under a free name; its path. */
+function addListSheetPart(
+  pkg: OfficePackage,
+  book: WorkbookPart,
+  issues: Issue[],
+  file: string,
+  styles: StyleEditor,
+): string {
+  const baseDir = folderOf(book.path);
   const listPath = freeName(
     (n) => pkg.has(n),
     (n) => `${baseDir}worksheets/sheet${n}.xml`,
   );
-  pkg.set(
-    listPath,
-    encode(
-      listSheet(
-        issues,
-        options.file,
-        sheets.map((s) => s.name),
-        styles,
-        flavor,
-      ),
-    ),
-  );
-  if (styles.ok && stylesPath) pkg.set(stylesPath, styles.write(pkg.part(stylesPath)!));
-  const [listId] = pkg.addRelationships(workbookPath, [
-    { type: relType(flavor, 'worksheet'), target: relativeTarget(workbookPath, listPath) },
+  const names = book.sheets.map((s) => s.name);
+  pkg.set(listPath, encode(listSheet(issues, file, names, styles, book.flavor)));
+  return listPath;
+}
+
+/** The list sheet made a sheet of the workbook, first and the one that opens, under a name no sheet has. */
+function putListSheetFirst(pkg: OfficePackage, book: WorkbookPart, listPath: string): void {
+  const [listId] = pkg.addRelationships(book.path, [
+    { type: relType(book.flavor, 'worksheet'), target: relativeTarget(book.path, listPath) },
   ]);
   pkg.addContentTypes({ overrides: [[listPath, CONTENT_TYPE.worksheet]] });
-  const names = new Set(sheets.map((s) => normalizeLabel(s.name)));
+  const names = new Set(book.sheets.map((s) => normalizeLabel(s.name)));
   let listName = ERRORS_SHEET;
   for (let i = 2; names.has(normalizeLabel(listName)); i++) listName = `${ERRORS_SHEET} (${i})`;
-  pkg.set(
-    workbookPath,
-    editWorkbook(workbookBytes, { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor }),
-  );
-  return pkg.write();
+  const list = { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor: book.flavor };
+  pkg.set(book.path, editWorkbook(book.bytes, list));
 }
 
 const encode = (s: string) => new TextEncoder().encode(s);
@@ -297,98 +345,142 @@ function markSheet(
   flavor: Flavor,
   progress: (bytes: number) => void,
 ): void {
-  let next = 0;
-  let rowNum = 0;
-  let col = 0;
-  let inData = false;
-  let legacyDone = !legacyId;
-  const styleOf = (m: Mark, current: number) => styles.withFill(current, m.error ? 'error' : 'warning');
-  const cellXml = (scope: Scope, ns: string, m: Mark) =>
-    scope.build(ns, 'c', [
+  const marking = new SheetMarking(marks, styles, legacyId, flavor);
+  const run = (push: (chunk: Uint8Array) => void) => feedPart(pkg, path, new XmlEditor(marking, push), progress);
+  pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
+}
+
+/** Streams a part into an editor, saying how many bytes were read; a UTF-16 part is gathered and fed whole. */
+function feedPart(pkg: OfficePackage, path: string, editor: XmlEditor, progress: (bytes: number) => void): void {
+  let first = true;
+  let whole: Uint8Array[] | null = null;
+  pkg.zip.stream(path, (chunk, final) => {
+    progress(chunk.length);
+    if (first && isUtf16(chunk)) whole = [];
+    first = false;
+    if (whole) {
+      whole.push(chunk);
+      if (final) editor.feed(asUtf8(joinChunks(whole)), true);
+    } else editor.feed(chunk, final);
+  });
+}
+
+/**
+ * What marks one sheet part as it streams by: the marks in order of row and column, the next one not yet written,
+ * and where the stream is (row, column, inside `<sheetData>` or not).
+ */
+class SheetMarking implements Visitor {
+  private next = 0;
+  private rowNum = 0;
+  private col = 0;
+  private inData = false;
+  private legacyDone: boolean;
+
+  constructor(
+    private readonly marks: Mark[],
+    private readonly styles: StyleEditor,
+    private readonly legacyId: string | null,
+    private readonly flavor: Flavor,
+  ) {
+    this.legacyDone = !legacyId;
+  }
+
+  open(tag: StartTag, edit: Edit): void {
+    if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
+    if (tag.depth === 1) {
+      if (tag.local !== 'worksheet') throw new XmlError('not a worksheet');
+    } else if (tag.depth === 2) this.openSheetChild(tag, edit);
+    else if (this.inData && tag.depth === 3 && tag.local === 'row') this.openRow(tag, edit);
+    else if (this.inData && tag.depth === 4 && tag.local === 'c') this.openCell(tag, edit);
+    else if (tag.local === 'sheetView' && tag.attr('tabSelected') !== undefined) edit.rewrite({ tabSelected: null });
+  }
+
+  close(tag: EndTag, edit: Edit): void {
+    if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
+    if (this.inData && tag.depth === 3 && tag.local === 'row') {
+      if (this.markInRow()) edit.before(this.cellsBefore(tag.scope, tag.ns, Infinity));
+    } else if (tag.depth === 2 && tag.local === 'sheetData') {
+      this.inData = false;
+      if (this.next < this.marks.length) edit.before(this.rowsBefore(tag.scope, tag.ns, Infinity));
+    } else if (tag.depth === 1 && !this.legacyDone) edit.before(this.legacy(tag.scope, tag.ns));
+  }
+
+  /** A child of `<worksheet>`: `<legacyDrawing>` goes before the first that must follow it. */
+  private openSheetChild(tag: StartTag, edit: Edit): void {
+    if (!this.legacyDone && AFTER_LEGACY_DRAWING.has(tag.local)) edit.before(this.legacy(tag.scope, tag.ns));
+    this.inData = tag.local === 'sheetData';
+    if (this.inData && !this.marks.length) edit.skipContent();
+  }
+
+  /** A row: the new rows above it go before it. */
+  private openRow(tag: StartTag, edit: Edit): void {
+    const r = Number(tag.attr('r') ?? this.rowNum + 1);
+    if (!Number.isInteger(r) || r < 1) throw new XmlError('row number');
+    if (this.next < this.marks.length && this.marks[this.next]!.row < r)
+      edit.before(this.rowsBefore(tag.scope, tag.ns, r));
+    this.rowNum = r;
+    this.col = 0;
+    // A row with nothing to mark is copied unvisited: a hostile sheet's millions of cells cost a byte scan.
+    if (!this.markInRow()) edit.skipContent();
+  }
+
+  /** A cell: the new cells left of it go before it; marked, it takes its fill. */
+  private openCell(tag: StartTag, edit: Edit): void {
+    const ref = tag.attr('r');
+    const at = ref ? /^([A-Z]{1,3})(\d+)$/.exec(ref) : null;
+    this.col = at ? columnNumber(at[1]!) : this.col + 1;
+    if (!this.markInRow()) return;
+    if (this.marks[this.next]!.col < this.col) edit.before(this.cellsBefore(tag.scope, tag.ns, this.col));
+    const m = this.marks[this.next];
+    if (m && m.row === this.rowNum && m.col === this.col) {
+      this.next++;
+      edit.rewrite({ s: String(this.styleOf(m, Number(tag.attr('s') ?? 0) || 0)) });
+    }
+  }
+
+  /** Whether the next mark not yet written is in the current row. */
+  private markInRow(): boolean {
+    return this.next < this.marks.length && this.marks[this.next]!.row === this.rowNum;
+  }
+
+  private styleOf(m: Mark, current: number): number {
+    return this.styles.withFill(current, m.error ? 'error' : 'warning');
+  }
+
+  private cellXml(scope: Scope, ns: string, m: Mark): string {
+    return scope.build(ns, 'c', [
       [null, 'r', m.ref],
-      [null, 's', String(styleOf(m, 0))],
+      [null, 's', String(this.styleOf(m, 0))],
     ]);
+  }
+
   /** New cells of the current row left of column `before`. */
-  const cellsBefore = (scope: Scope, ns: string, before: number) => {
+  private cellsBefore(scope: Scope, ns: string, before: number): string {
+    const marks = this.marks;
     let text = '';
-    while (next < marks.length && marks[next]!.row === rowNum && marks[next]!.col < before)
-      text += cellXml(scope, ns, marks[next++]!);
+    while (this.next < marks.length && marks[this.next]!.row === this.rowNum && marks[this.next]!.col < before)
+      text += this.cellXml(scope, ns, marks[this.next++]!);
     return text;
-  };
+  }
+
   /** New rows above row `before`, each with its marked cells. */
-  const rowsBefore = (scope: Scope, ns: string, before: number) => {
+  private rowsBefore(scope: Scope, ns: string, before: number): string {
+    const marks = this.marks;
     let text = '';
-    while (next < marks.length && marks[next]!.row < before) {
-      const row = marks[next]!.row;
+    while (this.next < marks.length && marks[this.next]!.row < before) {
+      const row = marks[this.next]!.row;
       let cells = '';
-      while (next < marks.length && marks[next]!.row === row) cells += cellXml(scope, ns, marks[next++]!);
+      while (this.next < marks.length && marks[this.next]!.row === row)
+        cells += this.cellXml(scope, ns, marks[this.next++]!);
       text += scope.build(ns, 'row', [[null, 'r', String(row)]], () => cells);
     }
     return text;
-  };
-  const legacy = (scope: Scope, ns: string) => {
-    legacyDone = true;
-    return scope.build(ns, 'legacyDrawing', [[flavor.rel, 'id', legacyId!, 'r']]);
-  };
-  const run = (push: (chunk: Uint8Array) => void) => {
-    const editor = new XmlEditor(
-      {
-        open(tag, edit) {
-          if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
-          if (tag.depth === 1) {
-            if (tag.local !== 'worksheet') throw new XmlError('not a worksheet');
-          } else if (tag.depth === 2) {
-            if (!legacyDone && AFTER_LEGACY_DRAWING.has(tag.local)) edit.before(legacy(tag.scope, tag.ns));
-            inData = tag.local === 'sheetData';
-            if (inData && !marks.length) edit.skipContent();
-          } else if (inData && tag.depth === 3 && tag.local === 'row') {
-            const r = Number(tag.attr('r') ?? rowNum + 1);
-            if (!Number.isInteger(r) || r < 1) throw new XmlError('row number');
-            if (next < marks.length && marks[next]!.row < r) edit.before(rowsBefore(tag.scope, tag.ns, r));
-            rowNum = r;
-            col = 0;
-            // A row with nothing to mark is copied unvisited: a hostile sheet's millions of cells cost a byte scan.
-            if (next >= marks.length || marks[next]!.row !== r) edit.skipContent();
-          } else if (inData && tag.depth === 4 && tag.local === 'c') {
-            const ref = tag.attr('r');
-            const at = ref ? /^([A-Z]{1,3})(\d+)$/.exec(ref) : null;
-            col = at ? columnNumber(at[1]!) : col + 1;
-            if (next >= marks.length || marks[next]!.row !== rowNum) return;
-            if (marks[next]!.col < col) edit.before(cellsBefore(tag.scope, tag.ns, col));
-            const m = marks[next];
-            if (m && m.row === rowNum && m.col === col) {
-              next++;
-              edit.rewrite({ s: String(styleOf(m, Number(tag.attr('s') ?? 0) || 0)) });
-            }
-          } else if (tag.local === 'sheetView' && tag.attr('tabSelected') !== undefined)
-            edit.rewrite({ tabSelected: null });
-        },
-        close(tag, edit) {
-          if (!MAIN_NAMESPACES.includes(tag.ns as never)) return;
-          if (inData && tag.depth === 3 && tag.local === 'row') {
-            if (next < marks.length && marks[next]!.row === rowNum)
-              edit.before(cellsBefore(tag.scope, tag.ns, Infinity));
-          } else if (tag.depth === 2 && tag.local === 'sheetData') {
-            inData = false;
-            if (next < marks.length) edit.before(rowsBefore(tag.scope, tag.ns, Infinity));
-          } else if (tag.depth === 1 && !legacyDone) edit.before(legacy(tag.scope, tag.ns));
-        },
-      },
-      push,
-    );
-    let first = true;
-    let whole: Uint8Array[] | null = null;
-    pkg.zip.stream(path, (chunk, final) => {
-      progress(chunk.length);
-      if (first && isUtf16(chunk)) whole = [];
-      first = false;
-      if (whole) {
-        whole.push(chunk);
-        if (final) editor.feed(asUtf8(joinChunks(whole)), true);
-      } else editor.feed(chunk, final);
-    });
-  };
-  pkg.set(path, deflateStream(run, pkg.zip.entry(path)!.uncompressedSize, pkg.codec));
+  }
+
+  private legacy(scope: Scope, ns: string): string {
+    this.legacyDone = true;
+    return scope.build(ns, 'legacyDrawing', [[this.flavor.rel, 'id', this.legacyId!, 'r']]);
+  }
 }
 
 /** Element names in namespace `ns` as written at `scope`, and the declaration the outermost one must carry. */
@@ -399,6 +491,13 @@ function namesIn(scope: Scope, ns: string): { n: (local: string) => string; decl
 }
 
 const VML_DECLS = ` xmlns:v="${NS.vml}" xmlns:o="${NS.office}" xmlns:x="${NS.excel}"`;
+
+/** The shape type of a note, which a VML drawing declares once before its shapes. */
+const NOTE_SHAPE_TYPE =
+  '<v:shapetype' +
+  VML_DECLS +
+  ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">' +
+  '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
 
 /**
  * Comments for the marked cells of one sheet: into its comments part if it has one (the unit's own comments stay;
@@ -418,8 +517,8 @@ function addComments(
   const vmlRel = rels.find((r) => isRelType(r.type, 'vmlDrawing') && !r.external && pkg.has(r.target));
   const index = vmlNumber();
   const baseDir = folderOf(path).replace(/worksheets\/$/, '');
-  let existing: { bytes: Uint8Array; taken: Set<string>; authors: string[] } | null = null;
-  let vml: { bytes: Uint8Array; hasType: boolean } | null = null;
+  let existing: ExistingComments | null = null;
+  let vml: ExistingVml | null = null;
   try {
     if (commentsRel) existing = readComments(pkg.part(commentsRel.target)!);
     if (vmlRel) vml = readVml(pkg.part(vmlRel.target)!);
@@ -429,85 +528,126 @@ function addComments(
   }
   const shown = marks.filter((m) => !existing?.taken.has(m.ref));
   if (!shown.length) return null;
-  const body = (m: Mark) =>
-    m.issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
-  let shapes = '';
-  shown.forEach((m, k) => (shapes += vmlShape(m.ref, index * 1024 + 512 + k, body(m).length)));
-  const comment = (n: (l: string) => string, decl: string, m: Mark, author: number) =>
-    `<${n('comment')}${decl} ref="${m.ref}" authorId="${author}"><${n('text')}>` +
-    `<${n('r')}><${n('rPr')}><${n('b')}/><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">bdg:\n</${n('t')}></${n('r')}>` +
-    `<${n('r')}><${n('rPr')}><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}><${n('t')} xml:space="preserve">${escapeXml(body(m))}</${n('t')}></${n('r')}>` +
-    `</${n('text')}></${n('comment')}>`;
-
   const added: { type: string; target: string }[] = [];
-  let commentsPath: string;
-  if (existing) {
-    commentsPath = commentsRel!.target;
-    const author = existing.authors.indexOf('bdg');
-    const authorId = author >= 0 ? author : existing.authors.length;
-    pkg.set(
-      commentsPath,
-      editXml(existing.bytes, {
-        close(tag, edit) {
-          if (!MAIN_NAMESPACES.includes(tag.ns as never) || tag.depth !== 2) return;
-          const { n, decl } = namesIn(tag.scope, tag.ns);
-          if (tag.local === 'authors' && author < 0) edit.before(`<${n('author')}${decl}>bdg</${n('author')}>`);
-          else if (tag.local === 'commentList') edit.before(shown.map((m) => comment(n, decl, m, authorId)).join(''));
-        },
-      }),
-    );
-  } else {
-    commentsPath = freeName(
-      (name) => pkg.has(name),
-      (i) => `${baseDir}comments${i}.xml`,
-    );
-    const n = (l: string) => l;
-    pkg.set(
-      commentsPath,
-      encode(
-        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
-          `<commentList>${shown.map((m) => comment(n, '', m, 0)).join('')}</commentList></comments>`,
-      ),
-    );
-    added.push({ type: relType(flavor, 'comments'), target: relativeTarget(path, commentsPath) });
-    pkg.addContentTypes({ overrides: [[commentsPath, CONTENT_TYPE.comments]] });
-  }
-  const shapeType =
-    '<v:shapetype' +
-    VML_DECLS +
-    ' id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>';
-  let legacyId: string | null = null;
-  if (vml) {
-    pkg.set(
-      vmlRel!.target,
-      editXml(vml.bytes, {
-        close(tag, edit) {
-          if (tag.depth === 1) edit.before((vml!.hasType ? '' : shapeType) + shapes);
-        },
-      }),
-    );
-  } else {
-    const vmlPath = freeName(
-      (name) => pkg.has(name),
-      (i) => `${baseDir}drawings/vmlDrawing${i}.vml`,
-    );
-    pkg.set(
-      vmlPath,
-      encode(
-        `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>${shapeType}${shapes}</xml>`,
-      ),
-    );
-    added.push({ type: relType(flavor, 'vmlDrawing'), target: relativeTarget(path, vmlPath) });
-    pkg.addContentTypes({ defaults: [['vml', CONTENT_TYPE.vml]] });
-  }
-  if (added.length) {
-    const ids = pkg.addRelationships(path, added);
-    if (!vml) legacyId = ids[ids.length - 1]!;
-  }
-  return legacyId;
+  if (existing) appendComments(pkg, commentsRel!.target, existing, shown);
+  else added.push(addCommentsPart(pkg, path, baseDir, shown, flavor));
+  const shapes = shown.map((m, k) => vmlShape(m.ref, index * 1024 + 512 + k, commentBody(m).length)).join('');
+  if (vml) appendShapes(pkg, vmlRel!.target, vml, shapes);
+  else added.push(addVmlPart(pkg, path, baseDir, index, shapes, flavor));
+  if (!added.length) return null;
+  const ids = pkg.addRelationships(path, added);
+  return vml ? null : ids[ids.length - 1]!;
 }
 
-function readComments(bytes: Uint8Array): { bytes: Uint8Array; taken: Set<string>; authors: string[] } {
+/** A comment's text: each problem of its cell on a line. */
+function commentBody(m: Mark): string {
+  return m.issues.map((i) => `${i.severity === 'error' ? 'Lỗi' : 'Cảnh báo'}: ${i.message}`).join('\n');
+}
+
+/** A `<comment>` by author number `author`, its element names from `n`, `decl` on the outermost. */
+function commentXml(n: (l: string) => string, decl: string, m: Mark, author: number): string {
+  return (
+    `<${n('comment')}${decl} ref="${m.ref}" authorId="${author}"><${n('text')}>` +
+    `<${n('r')}><${n('rPr')}><${n('b')}/><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}>` +
+    `<${n('t')} xml:space="preserve">bdg:\n</${n('t')}></${n('r')}>` +
+    `<${n('r')}><${n('rPr')}><${n('sz')} val="9"/><${n('rFont')} val="Tahoma"/></${n('rPr')}>` +
+    `<${n('t')} xml:space="preserve">${escapeXml(commentBody(m))}</${n('t')}></${n('r')}>` +
+    `</${n('text')}></${n('comment')}>`
+  );
+}
+
+/** The comments added at the end of the sheet's own comments part, by the author "bdg" (added if it has none). */
+function appendComments(pkg: OfficePackage, commentsPath: string, existing: ExistingComments, shown: Mark[]): void {
+  const author = existing.authors.indexOf('bdg');
+  const authorId = author >= 0 ? author : existing.authors.length;
+  pkg.set(
+    commentsPath,
+    editXml(existing.bytes, {
+      close(tag, edit) {
+        if (!MAIN_NAMESPACES.includes(tag.ns as never) || tag.depth !== 2) return;
+        const { n, decl } = namesIn(tag.scope, tag.ns);
+        if (tag.local === 'authors' && author < 0) edit.before(`<${n('author')}${decl}>bdg</${n('author')}>`);
+        else if (tag.local === 'commentList') edit.before(shown.map((m) => commentXml(n, decl, m, authorId)).join(''));
+      },
+    }),
+  );
+}
+
+/** A new comments part for the sheet; the relationship the sheet needs to it. */
+function addCommentsPart(
+  pkg: OfficePackage,
+  path: string,
+  baseDir: string,
+  shown: Mark[],
+  flavor: Flavor,
+): { type: string; target: string } {
+  const commentsPath = freeName(
+    (name) => pkg.has(name),
+    (i) => `${baseDir}comments${i}.xml`,
+  );
+  const n = (l: string) => l;
+  pkg.set(
+    commentsPath,
+    encode(
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n` +
+        `<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
+        `<commentList>${shown.map((m) => commentXml(n, '', m, 0)).join('')}</commentList></comments>`,
+    ),
+  );
+  pkg.addContentTypes({ overrides: [[commentsPath, CONTENT_TYPE.comments]] });
+  return { type: relType(flavor, 'comments'), target: relativeTarget(path, commentsPath) };
+}
+
+/** The notes' shapes added at the end of the sheet's own VML drawing (with the note's shape type if it lacks it). */
+function appendShapes(pkg: OfficePackage, vmlPath: string, vml: ExistingVml, shapes: string): void {
+  pkg.set(
+    vmlPath,
+    editXml(vml.bytes, {
+      close(tag, edit) {
+        if (tag.depth === 1) edit.before((vml.hasType ? '' : NOTE_SHAPE_TYPE) + shapes);
+      },
+    }),
+  );
+}
+
+/** A new VML drawing with the notes' shapes, numbered `index`; the relationship the sheet needs to it. */
+function addVmlPart(
+  pkg: OfficePackage,
+  path: string,
+  baseDir: string,
+  index: number,
+  shapes: string,
+  flavor: Flavor,
+): { type: string; target: string } {
+  const vmlPath = freeName(
+    (name) => pkg.has(name),
+    (i) => `${baseDir}drawings/vmlDrawing${i}.vml`,
+  );
+  pkg.set(
+    vmlPath,
+    encode(
+      `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>` +
+        `${NOTE_SHAPE_TYPE}${shapes}</xml>`,
+    ),
+  );
+  pkg.addContentTypes({ defaults: [['vml', CONTENT_TYPE.vml]] });
+  return { type: relType(flavor, 'vmlDrawing'), target: relativeTarget(path, vmlPath) };
+}
+
+/** A sheet's own comments part: its bytes, the cells that have a comment, its authors. */
+interface ExistingComments {
+  bytes: Uint8Array;
+  taken: Set<string>;
+  authors: string[];
+}
+
+/** A sheet's own VML drawing: its bytes, and whether it declares the note's shape type. */
+interface ExistingVml {
+  bytes: Uint8Array;
+  hasType: boolean;
+}
+
+function readComments(bytes: Uint8Array): ExistingComments {
   const taken = new Set<string>();
   const authors: string[] = [];
   let author: string | null = null;
@@ -534,7 +674,7 @@ function readComments(bytes: Uint8Array): { bytes: Uint8Array; taken: Set<string
   return { bytes, taken, authors };
 }
 
-function readVml(bytes: Uint8Array): { bytes: Uint8Array; hasType: boolean } {
+function readVml(bytes: Uint8Array): ExistingVml {
   let hasType = false;
   visitXml(bytes, {
     open(tag) {

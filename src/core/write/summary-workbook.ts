@@ -1,6 +1,13 @@
 import ExcelJS from 'exceljs';
 import { MEASURE_LABEL, measuresOf, type Catalogue, type Measure } from '../catalogue/catalogue.js';
-import { NARRATIVE_LABELS, type Narrative, type NarrativeKey, type Rollup, type UnitFigures } from '../model.js';
+import {
+  NARRATIVE_LABELS,
+  type FileOutcome,
+  type Narrative,
+  type NarrativeKey,
+  type Rollup,
+  type UnitFigures,
+} from '../model.js';
 import type { Hierarchy, Level } from '../units/hierarchy.js';
 import { formatPercent } from '../util/number.js';
 import { parsePeriodArg } from '../util/period.js';
@@ -279,6 +286,17 @@ function addLevelTotal(
  * block returned (a country's run lists thousands of files).
  */
 function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarchy: Hierarchy): RawRowBlock {
+  const ws = addStatusSheetHead(wb, rollup);
+  const kinds = statusRowKinds();
+  const rows: (StatusRow | null)[] = [
+    ...rollup.files.map((f) => fileStatusRow(f, hierarchy, kinds)),
+    ...unitStatusRows(rollup.completeness, kinds),
+  ];
+  return statusRowBlock(ws, rows);
+}
+
+/** The status sheet with its page, its columns, the title and figure lines and the column headers. */
+function addStatusSheetHead(wb: ExcelJS.Workbook, rollup: Rollup): ExcelJS.Worksheet {
   const ws = wb.addWorksheet('Tình hình nộp báo cáo', {
     pageSetup: {
       paperSize: 9,
@@ -301,8 +319,14 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
     (h, i) => (header.getCell(i + 1).value = h),
   );
   header.font = { bold: true };
+  return ws;
+}
 
-  // The kinds of row, each a style per column (exceljs files one style per object).
+/**
+ * The kinds of row of the status sheet, each a style per column. New objects for each workbook: exceljs files one
+ * style per object.
+ */
+function statusRowKinds() {
   const top = { vertical: 'top', wrapText: true } as const;
   const fileKind = [
     { alignment: top },
@@ -312,63 +336,80 @@ function addSubmissionStatusSheet(wb: ExcelJS.Workbook, rollup: Rollup, hierarch
     { alignment: top },
     { alignment: top },
   ];
-  const KIND = {
+  return {
     file: fileKind,
     rejected: fileKind.map((st, i) => (i === 3 ? { ...st, font: { bold: true, color: { argb: 'FFC00000' } } } : st)),
     title: [{ font: { bold: true } }],
     unit: [{}, { numFmt: '@' }],
   } satisfies Record<string, Partial<ExcelJS.Style>[]>;
-  const rows: ({ kind: (typeof KIND)[keyof typeof KIND]; cells: (string | null)[]; height?: number } | null)[] = [];
-  for (const f of rollup.files) {
-    const detail =
-      f.status === 'ignored' || f.status === 'superseded'
-        ? (f.reason ?? '')
-        : [
-            ...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`),
-            ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`),
-          ].join('\n');
-    // Wrapped text does not grow the row by itself in every program: size it from the text.
-    const lines = detail.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
-    rows.push({
-      kind: f.status === 'rejected' ? KIND.rejected : KIND.file,
-      cells: [
-        f.path,
-        f.unit ?? null,
-        f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? null) : null,
-        STATUS_LABEL[f.status],
-        detail || null,
-        f.supersededBy ?? null,
-      ],
-      // Excel's rows are at most 409 points high.
-      height: Math.min(409, Math.max(15, 15 * lines)),
-    });
-  }
-  const section = (title: string, units: { cells: (string | null)[] }[]) => {
-    rows.push(null, { kind: KIND.title, cells: [title] });
-    for (const u of units) rows.push({ kind: KIND.unit, cells: [null, ...u.cells] });
+}
+
+type StatusRowKinds = ReturnType<typeof statusRowKinds>;
+
+/** A row of the status sheet; `null` is an empty row between sections. */
+interface StatusRow {
+  kind: StatusRowKinds[keyof StatusRowKinds];
+  cells: (string | null)[];
+  height?: number;
+}
+
+/** A file's row: its path, unit, status, and its errors and warnings (or why it was set aside). */
+function fileStatusRow(f: FileOutcome, hierarchy: Hierarchy, kinds: StatusRowKinds): StatusRow {
+  const detail =
+    f.status === 'ignored' || f.status === 'superseded'
+      ? (f.reason ?? '')
+      : [
+          ...(f.errors ?? []).map((e) => `Lỗi: ${e.message}`),
+          ...(f.warnings ?? []).map((w) => `Cảnh báo: ${w.message}`),
+        ].join('\n');
+  // Wrapped text does not grow the row by itself in every program: size it from the text.
+  const lines = detail.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 95)), 0);
+  return {
+    kind: f.status === 'rejected' ? kinds.rejected : kinds.file,
+    cells: [
+      f.path,
+      f.unit ?? null,
+      f.unit ? (hierarchy.byCode.get(f.unit)?.name ?? null) : null,
+      STATUS_LABEL[f.status],
+      detail || null,
+      f.supersededBy ?? null,
+    ],
+    // Excel's rows are at most 409 points high.
+    height: Math.min(409, Math.max(15, 15 * lines)),
+  };
+}
+
+/** The sections under the files: units without figures (always), with figures still partial, and late. */
+function unitStatusRows(c: Rollup['completeness'], kinds: StatusRowKinds): (StatusRow | null)[] {
+  const rows: (StatusRow | null)[] = [];
+  const section = (title: string, units: (string | null)[][]) => {
+    rows.push(null, { kind: kinds.title, cells: [title] });
+    for (const cells of units) rows.push({ kind: kinds.unit, cells: [null, ...cells] });
   };
   section(
     `Đơn vị chưa có số liệu (${c.missing.length})`,
-    c.missing.map((m) => ({ cells: [m.code, m.name, 'Chưa nộp'] })),
+    c.missing.map((m) => [m.code, m.name, 'Chưa nộp']),
   );
   if (c.partial.length)
     section(
       `Đơn vị có số liệu chưa đầy đủ (${c.partial.length})`,
-      c.partial.map((p) => ({
-        cells: [
-          p.code,
-          p.name,
-          `${p.reported}/${p.expected}`,
-          `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`,
-        ],
-      })),
+      c.partial.map((p) => [
+        p.code,
+        p.name,
+        `${p.reported}/${p.expected}`,
+        `Chưa có: ${p.missing.map((m) => `${m.code} ${m.name}`).join('; ')}`,
+      ]),
     );
   if (c.late.length)
     section(
       `Đơn vị nộp muộn (${c.late.length})`,
-      c.late.map((l) => ({ cells: [l.code, l.name, `Lập ngày ${l.preparedOn.split('-').reverse().join('/')}`] })),
+      c.late.map((l) => [l.code, l.name, `Lập ngày ${l.preparedOn.split('-').reverse().join('/')}`]),
     );
+  return rows;
+}
 
+/** One prototype row per kind under the header, and the rows as the block raw-rows.ts writes over them. */
+function statusRowBlock(ws: ExcelJS.Worksheet, rows: (StatusRow | null)[]): RawRowBlock {
   const first = STATUS_HEADER_ROW + 1;
   // The kinds in the order the rows first show them, each a prototype row where the block starts.
   const kinds = [...new Set(rows.flatMap((r) => (r ? [r.kind] : [])))];

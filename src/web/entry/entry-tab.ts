@@ -4,6 +4,7 @@ import {
   MEASURE_LABEL,
   measuresOf,
   type Catalogue,
+  type Indicator,
   type Measure,
 } from '../../core/catalogue/catalogue.js';
 import {
@@ -17,6 +18,7 @@ import {
   tidyTyped,
   type EntryDraft,
   type EntryInfoKey,
+  type EntryLayout,
 } from '../../core/form/entry.js';
 import { HEADER_OF, INFO_FIELDS, NARRATIVE_LABELS, SHEET } from '../../core/form/layout.js';
 import { formLines } from '../../core/form/lines.js';
@@ -180,6 +182,7 @@ function infoPart(s: State): HTMLElement {
   return h('fieldset', { class: 'entry-info' }, h('legend', {}, SHEET.info), grid);
 }
 
+/** `Số liệu`: the form's rows in a table, a heading row for each group and section. */
 function figuresPart(s: State): HTMLElement {
   const layout = entryLayout(s.catalogue);
   const head = h(
@@ -191,64 +194,8 @@ function figuresPart(s: State): HTMLElement {
   );
   const body = h('tbody', {});
   for (const line of formLines(s.catalogue)) {
-    if (line.kind !== 'indicator') {
-      body.append(h('tr', { class: `entry-${line.kind}` }, h('th', { colspan: 8, scope: 'rowgroup' }, line.text)));
-      continue;
-    }
-    const ind = line.ind;
-    const applies = new Set(measuresOf(ind));
-    const msgRow = h('tr', { class: 'entry-msgs', hidden: true });
-    const note = h('td', { colspan: 8 });
-    msgRow.append(note);
-    const figure = (m: Measure) => {
-      const name = `${ind.code} – ${MEASURE_LABEL[m]}`;
-      const input = h('input', {
-        type: 'text',
-        'aria-label': name,
-        inputmode: 'decimal',
-        autocomplete: 'off',
-        class: 'fig',
-        'data-code': ind.code,
-        'data-m': m,
-      });
-      input.value = s.draft.figures[ind.code]?.[m] ?? '';
-      if (!applies.has(m)) {
-        input.disabled = true;
-        input.title = `Không áp dụng: chỉ tiêu ${ind.code} không tách theo ${MEASURE_LABEL[m]}`;
-      } else {
-        input.addEventListener('input', () => typed(ind.code, m, input.value));
-        input.addEventListener('change', () => {
-          const tidy = tidyTyped(input.value);
-          if (tidy !== input.value) typed(ind.code, m, (input.value = tidy));
-        });
-        input.addEventListener('keydown', (e) => move(e, m, input));
-        input.addEventListener('paste', (e) => paste(e, m, input));
-      }
-      s.columns[m].push(input);
-      s.cells.set(key(SHEET.data, figureCell(layout, ind.code, m)), { input, note });
-      return h('td', { class: applies.has(m) ? 'num' : 'num na' }, input);
-    };
-    const noteInput = h('input', { type: 'text', 'aria-label': `${ind.code} – Ghi chú`, autocomplete: 'off' });
-    noteInput.value = s.draft.notes[ind.code] ?? '';
-    noteInput.addEventListener('input', () => {
-      s.draft.notes[ind.code] = noteInput.value;
-      changed();
-    });
-    body.append(
-      h(
-        'tr',
-        { class: 'entry-row', id: `nh-dong-${ind.code}` },
-        h('td', { class: 'num' }, line.stt),
-        h('td', { class: 'code' }, ind.code),
-        h('td', {}, ind.name),
-        h('td', {}, ind.unit),
-        figure('total'),
-        figure('nu'),
-        figure('dtts'),
-        h('td', {}, noteInput),
-      ),
-      msgRow,
-    );
+    if (line.kind === 'indicator') body.append(...indicatorRows(s, layout, line.ind, line.stt));
+    else body.append(h('tr', { class: `entry-${line.kind}` }, h('th', { colspan: 8, scope: 'rowgroup' }, line.text)));
   }
   return h(
     'fieldset',
@@ -262,6 +209,80 @@ function figuresPart(s: State): HTMLElement {
     ),
     h('table', { class: 'entry-table' }, h('thead', {}, head), body),
   );
+}
+
+/** An indicator's row (its figures and note), and under it the row of its messages, hidden until it has some. */
+function indicatorRows(s: State, layout: EntryLayout, ind: Indicator, stt: number): HTMLElement[] {
+  const applies = new Set(measuresOf(ind));
+  const msgRow = h('tr', { class: 'entry-msgs', hidden: true });
+  const note = h('td', { colspan: 8 });
+  msgRow.append(note);
+  const figure = (m: Measure) => figureInputCell(s, layout, ind, m, applies.has(m), note);
+  const noteInput = indicatorNoteInput(s, ind);
+  const row = h(
+    'tr',
+    { class: 'entry-row', id: `nh-dong-${ind.code}` },
+    h('td', { class: 'num' }, stt),
+    h('td', { class: 'code' }, ind.code),
+    h('td', {}, ind.name),
+    h('td', {}, ind.unit),
+    figure('total'),
+    figure('nu'),
+    figure('dtts'),
+    h('td', {}, noteInput),
+  );
+  return [row, msgRow];
+}
+
+/**
+ * The cell of one figure, its messages shown in `note`: typed, tidied, moved through with Enter and pasted into as
+ * a column; greyed out where the indicator has no such figure.
+ */
+function figureInputCell(
+  s: State,
+  layout: EntryLayout,
+  ind: Indicator,
+  m: Measure,
+  applies: boolean,
+  note: HTMLElement,
+): HTMLElement {
+  const name = `${ind.code} – ${MEASURE_LABEL[m]}`;
+  const input = h('input', {
+    type: 'text',
+    'aria-label': name,
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    class: 'fig',
+    'data-code': ind.code,
+    'data-m': m,
+  });
+  input.value = s.draft.figures[ind.code]?.[m] ?? '';
+  if (!applies) {
+    input.disabled = true;
+    input.title = `Không áp dụng: chỉ tiêu ${ind.code} không tách theo ${MEASURE_LABEL[m]}`;
+  } else {
+    input.addEventListener('input', () => typed(ind.code, m, input.value));
+    input.addEventListener('change', () => {
+      const tidy = tidyTyped(input.value);
+      if (tidy !== input.value) typed(ind.code, m, (input.value = tidy));
+    });
+    input.addEventListener('keydown', (e) => move(e, m, input));
+    input.addEventListener('paste', (e) => paste(e, m, input));
+  }
+  s.columns[m].push(input);
+  s.cells.set(key(SHEET.data, figureCell(layout, ind.code, m)), { input, note });
+  return h('td', { class: applies ? 'num' : 'num na' }, input);
+}
+
+/** The "Ghi chú" of an indicator, kept in the draft as typed. */
+function indicatorNoteInput(s: State, ind: Indicator): HTMLInputElement {
+  const input = h('input', { type: 'text', 'aria-label': `${ind.code} – Ghi chú`, autocomplete: 'off' });
+  input.value = s.draft.notes[ind.code] ?? '';
+  input.addEventListener('input', () => {
+    s.draft.notes[ind.code] = input.value;
+    changed();
+  });
+  return input;
 }
 
 function narrativePart(s: State): HTMLElement {
