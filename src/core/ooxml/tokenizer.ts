@@ -140,6 +140,12 @@ export class Attrs {
     return i < 0 ? undefined : this.value(i);
   }
 
+  /** The byte of attribute `i`'s name when the name is one byte long (`r`, `s`, `t`), else -1. */
+  letterAt(i: number): number {
+    const from = this.at[i * 4]!;
+    return this.at[i * 4 + 1]! - from === 1 ? this.b[from]! : -1;
+  }
+
   /**
    * The value of `name` as a number when it is written as digits alone, without a leading zero, up to 9 of them
    * (so that `String` of the number gives the value back): no string is made for it. -1 when there is no such
@@ -147,7 +153,11 @@ export class Attrs {
    */
   digits(name: string): number {
     const i = this.indexOf(name);
-    if (i < 0) return -1;
+    return i < 0 ? -1 : this.digitsAt(i);
+  }
+
+  /** `digits` of attribute `i`. */
+  digitsAt(i: number): number {
     if (this.resolvedAny && this.resolved[i] !== undefined) return -2;
     return canonicalDigits(this.b, this.at[i * 4 + 2]!, this.at[i * 4 + 3]!, 9);
   }
@@ -158,7 +168,12 @@ export class Attrs {
    */
   span(name: string): boolean {
     const i = this.indexOf(name);
-    if (i < 0 || (this.resolvedAny && this.resolved[i] !== undefined)) return false;
+    return i >= 0 && this.spanAt(i);
+  }
+
+  /** `span` of attribute `i`. */
+  spanAt(i: number): boolean {
+    if (this.resolvedAny && this.resolved[i] !== undefined) return false;
     this.spanFrom = this.at[i * 4 + 2]!;
     this.spanTo = this.at[i * 4 + 3]!;
     return true;
@@ -194,7 +209,8 @@ export class Attrs {
     return utf8Text(this.b, this.at[i * 4]!, this.at[i * 4 + 1]!);
   }
 
-  private value(i: number): string {
+  /** The value of attribute `i`, references resolved. */
+  value(i: number): string {
     const resolved = this.resolvedAny ? this.resolved[i] : undefined;
     return resolved ?? utf8Text(this.b, this.at[i * 4 + 2]!, this.at[i * 4 + 3]!);
   }

@@ -1,6 +1,7 @@
 import { issue } from '../rules/rules.js';
 import { type Attrs, canonicalDigits, rawTextOf, textOf } from '../ooxml/tokenizer.js';
 import { isName, KnownContent, nameBytes } from '../ooxml/known-content.js';
+import { DONE } from './part-feed.js';
 import {
   address,
   lastAddress,
@@ -34,9 +35,6 @@ export interface CellTyping {
 
 /** Thrown to stop reading a sheet after the rows asked for. */
 export const STOP = new Error('stop');
-
-/** Thrown by a handler when the rest of the part is not needed. */
-export const DONE = new Error('done');
 
 /** Children of <worksheet> up to <mergeCells>, in schema order; the reader stops at the first other one. */
 const SHEET_PARTS_READ = new Set([
@@ -178,9 +176,33 @@ export class SheetReader {
 
   private openCell(attrs: Attrs, selfClosing: boolean): void {
     this.inCell = true;
+    // One pass over the attributes for r, s and t (a cell has little else); each read in place when it can be.
+    let r = -1;
+    let s = -1;
+    let t = -1;
+    for (let k = 0; k < attrs.count; k++) {
+      const letter = attrs.letterAt(k);
+      if (letter === 0x72) r = k;
+      else if (letter === 0x73) s = k;
+      else if (letter === 0x74) t = k;
+    }
+    this.cellAddress(attrs, r);
+    // A cell with no content holds nothing, whatever its type and style (half a form's cells are such).
+    if ((this.bare = selfClosing)) return;
+    this.cType = t < 0 ? '' : attrs.value(t);
+    // Style indexes are digits: read in place, the text kept only when it is something else.
+    const style = s < 0 ? -1 : attrs.digitsAt(s);
+    this.cStyleText = style === -2 ? attrs.value(s) : '';
+    this.cStyle = style >= 0 ? style : this.cStyleText ? Number(this.cStyleText) : 0;
+    this.value = this.formula = this.inline = null;
+    this.digits = -1;
+  }
+
+  /** Where the cell is: its `r` (attribute `r` of the tag, -1 for none), else the next column of its row. */
+  private cellAddress(attrs: Attrs, r: number): void {
     // Read in place into cRow/cCol: no string, no array per cell.
-    const inPlace = attrs.span('r');
-    const ref = inPlace ? null : attrs.get('r');
+    const inPlace = r >= 0 && attrs.spanAt(r);
+    const ref = r < 0 || inPlace ? null : attrs.value(r);
     if ((inPlace && attrs.spanTo > attrs.spanFrom) || ref) {
       const read = inPlace ? readAddressIn(attrs.bytes, attrs.spanFrom, attrs.spanTo) : readAddress(ref!);
       if (!read) throw this.damaged();
@@ -192,15 +214,6 @@ export class SheetReader {
     }
     if (this.cCol > MAX_COL) throw this.damaged();
     this.col = this.cCol;
-    // A cell with no content holds nothing, whatever its type and style (half a form's cells are such).
-    if ((this.bare = selfClosing)) return;
-    this.cType = attrs.get('t') ?? '';
-    // Style indexes are digits: read in place, the text kept only when it is something else.
-    const style = attrs.digits('s');
-    this.cStyleText = style === -2 ? attrs.get('s')! : '';
-    this.cStyle = style >= 0 ? style : this.cStyleText ? Number(this.cStyleText) : 0;
-    this.value = this.formula = this.inline = null;
-    this.digits = -1;
   }
 
   private openValue(): void {
