@@ -200,9 +200,27 @@ export class Attrs {
     return out;
   }
 
-  /** The value of attribute `i` as written, references not resolved. */
+  /** The value of attribute `i` as written, references not resolved, to be written again between double quotes. */
   written(i: number): string {
-    return utf8Text(this.b, this.at[i * 4 + 2]!, this.at[i * 4 + 3]!);
+    const from = this.at[i * 4 + 2]!;
+    const text = utf8Text(this.b, from, this.at[i * 4 + 3]!);
+    return this.b[from - 1] === APOS ? text.replace(/"/g, '&quot;') : text;
+  }
+
+  /** Whether attribute `i` declares a namespace (`xmlns`, `xmlns:p`). */
+  isNamespaceDeclaration(i: number): boolean {
+    const from = this.at[i * 4]!;
+    const len = this.at[i * 4 + 1]! - from;
+    const b = this.b;
+    return (
+      len >= 5 &&
+      b[from] === 0x78 &&
+      b[from + 1] === 0x6d &&
+      b[from + 2] === 0x6c &&
+      b[from + 3] === 0x6e &&
+      b[from + 4] === 0x73 &&
+      (len === 5 || b[from + 5] === COLON)
+    );
   }
 
   name(i: number): string {
@@ -287,8 +305,11 @@ export interface XmlSink {
    * `close` follows at once). `depth`: 1 for the root.
    */
   open(name: string, attrs: Attrs, depth: number, selfClosing: boolean): void;
-  /** An end tag; `at` is where it ends in the bytes last written (just past its ">"). */
-  close(name: string, at: number): void;
+  /**
+   * An element's end: `from` is where its end tag starts in `XmlTokenizer.buffer` (its start tag, when it is
+   * self-closing; its end, when a sink read it itself), `to` just past it.
+   */
+  close(name: string, from: number, to: number): void;
   /**
    * Character data inside the root: the bytes b[from, to), whole characters, checked; `flags` (TEXT_…) say what
    * `textOf` undoes. May come in several pieces.
@@ -349,6 +370,16 @@ export class XmlTokenizer {
 
   get depth(): number {
     return this.stack.length;
+  }
+
+  /** The bytes being tokenized: what was carried from the last write, then what this one gave. */
+  get buffer(): Uint8Array {
+    return this.current;
+  }
+
+  /** How many bytes at the end of `buffer` wait for the next write (a construct they cut). */
+  get carried(): number {
+    return this.carry.length;
   }
 
   /** What was written from the construct the sink threw in on (the tag whose `open` stopped reading). */
@@ -455,7 +486,7 @@ export class XmlTokenizer {
     while (i < n && isSpace(b[i])) i++;
     if (i >= n) return -1;
     if (b[i] !== GT) throw new XmlError('unexpected close tag.');
-    this.sink.close(this.stack.pop()!.local, i + 1);
+    this.sink.close(this.stack.pop()!.local, lt, i + 1);
     return i + 1;
   }
 
@@ -488,10 +519,10 @@ export class XmlTokenizer {
     this.sink.open(name.local, attrs, this.stack.length, attrs.selfClosing);
     if (attrs.skippedTo >= 0) {
       this.elements += attrs.skippedElements;
-      this.sink.close(this.stack.pop()!.local, attrs.skippedTo);
+      this.sink.close(this.stack.pop()!.local, attrs.skippedTo, attrs.skippedTo);
       return attrs.skippedTo;
     }
-    if (attrs.selfClosing) this.sink.close(this.stack.pop()!.local, end);
+    if (attrs.selfClosing) this.sink.close(this.stack.pop()!.local, lt, end);
     return end;
   }
 }

@@ -28,6 +28,7 @@ export function unescapeXml(s: string): string {
 }
 
 import { MAX_XML_DEPTH, XmlError } from './xml-errors.js';
+import { type Attrs, textOf, utf8Text, XmlTokenizer } from './tokenizer.js';
 
 export { MAX_XML_DEPTH, XmlError };
 
@@ -174,47 +175,11 @@ export interface Visitor {
   text?(text: string): void;
 }
 
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
-const QUOTE = 0x22;
-const APOS = 0x27;
-const BANG = 0x21;
-const QUESTION = 0x3f;
-const COLON = 0x3a;
-
 const utf8 = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
-
-/** Short ASCII names decoded without TextDecoder (a sheet has millions of `<c`). */
-function nameOf(b: Uint8Array, from: number, to: number): string {
-  if (to - from === 1) return b[from] === 0x63 ? 'c' : String.fromCharCode(b[from]!);
-  if (to - from <= 24) {
-    let s = '';
-    for (let i = from; i < to; i++) {
-      const ch = b[i]!;
-      if (ch >= 0x80) return utf8.decode(b.subarray(from, to));
-      s += String.fromCharCode(ch);
-    }
-    return s;
-  }
-  return utf8.decode(b.subarray(from, to));
-}
-
-/** Attributes of a start tag's text (the bytes between the name and `>`/`/>`). */
-function parseAttributes(text: string): RawAttribute[] {
-  const out: RawAttribute[] = [];
-  const re = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const raw = m[2] ?? (m[3] ?? '').replace(/"/g, '&quot;');
-    out.push({ name: m[1]!, value: unescapeXml(m[2] ?? m[3] ?? ''), raw });
-  }
-  return out;
-}
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isNameEnd = (c: number | undefined) => isSpace(c) || c === 0x3e || c === 0x2f;
 
 /** What an edit needs of the start tag it rewrites. */
 interface StartOf {
@@ -232,158 +197,65 @@ interface Open {
 
 /**
  * Streams one part through a visitor, writing the edited part to `write`. `feed` takes the part's UTF-8 bytes in
- * chunks as they are inflated; a tag cut between two chunks waits for the next. Throws XmlError for what is not
- * well-formed enough to follow, a DTD, or nesting deeper than MAX_XML_DEPTH.
+ * chunks as they are inflated. The part is read by the tokenizer (tokenizer.ts), as strictly as the reader reads:
+ * what is not well-formed, a DTD, or nesting deeper than MAX_XML_DEPTH throws XmlError. What no edit touches is
+ * copied byte for byte from the tokenizer's buffer.
  */
 export class XmlEditor {
-  private pending: Uint8Array = new Uint8Array(0);
-  /** Offset in the part of the buffer being scanned. */
+  private readonly tokenizer: XmlTokenizer;
+  /** Offset in the part of the tokenizer's buffer. */
   private base = 0;
   private fed = 0;
-  private stack: Open[] = [];
+  private readonly stack: Open[] = [];
   private scope = Scope.ROOT;
-  private ended = false;
-  /** While the content of an element is skipped: how many elements inside it are open (-1: not skipping). */
-  private skipInner = -1;
-  /** Output of the current chunk before the current tag, not yet written. */
-  private out: { from: number; buf: Uint8Array } = { from: 0, buf: new Uint8Array(0) };
+  /** While the content of an element is copied unvisited: its depth (-1: not skipping). */
+  private skipping = -1;
+  /** The end the tokenizer hands on for a self-closing element, already visited with its start. */
+  private closedWithStart = false;
+  /** The first byte of the tokenizer's buffer not yet written. */
+  private from = 0;
 
   constructor(
     private readonly visitor: Visitor,
     private readonly write: (chunk: Uint8Array) => void,
-  ) {}
+  ) {
+    const text = visitor.text;
+    this.tokenizer = new XmlTokenizer({
+      open: (local, attrs, depth, selfClosing) => this.startTag(local, attrs, depth, selfClosing),
+      close: (_local, from, to) => this.endTag(from, to),
+      text: text && ((b, from, to, flags) => this.skipping < 0 && text(textOf(b, from, to, flags))),
+      // The tokenizer refuses it once told.
+      doctype: () => {},
+    });
+  }
 
   feed(chunk: Uint8Array, final: boolean): void {
-    const buf = this.pending.length ? concat(this.pending, chunk) : chunk;
-    this.base = this.fed - this.pending.length;
+    this.base = this.fed - this.tokenizer.carried;
     this.fed += chunk.length;
-    const end = this.scan(buf, final);
-    if (end < buf.length && final) throw new XmlError('part ends inside a tag');
-    this.pending = end < buf.length ? buf.slice(end) : new Uint8Array(0);
-    if (final && this.stack.length) throw new XmlError('part ends before its root element closes');
+    this.tokenizer.write(chunk);
+    // What the tokenizer carries to the next write is written with it.
+    const buf = this.tokenizer.buffer;
+    const end = buf.length - this.tokenizer.carried;
+    if (this.from < end) this.write(buf.subarray(this.from, end));
+    this.from = 0;
+    if (final) this.tokenizer.close();
   }
 
-  /** Processes the markup of `b`; returns where the first incomplete construct starts (b.length if none). */
-  private scan(b: Uint8Array, final: boolean): number {
-    this.out = { from: 0, buf: b };
-    let i = b.indexOf(LT);
-    let textFrom = 0;
-    const text = this.visitor.text;
-    while (i >= 0) {
-      if (text && i > textFrom && this.stack.length && this.skipInner < 0)
-        text(unescapeXml(utf8.decode(b.subarray(textFrom, i))));
-      const next = b[i + 1];
-      let end: number;
-      if (next === undefined) break;
-      if (this.skipInner >= 0 && next !== BANG && next !== QUESTION) {
-        if (next === SLASH) {
-          end = b.indexOf(GT, i);
-          if (end < 0) break;
-          if (this.skipInner-- === 0) this.endTag(b, i, end);
-        } else {
-          end = tagEnd(b, i);
-          if (end < 0) break;
-          if (b[end - 1] !== SLASH && ++this.skipInner + this.stack.length > MAX_XML_DEPTH)
-            throw new XmlError('nesting too deep');
-        }
-        textFrom = end + 1;
-        i = b.indexOf(LT, end + 1);
-        continue;
-      }
-      if (next === BANG || next === QUESTION) {
-        end = this.special(b, i);
-        if (end < 0) break;
-      } else if (next === SLASH) {
-        end = b.indexOf(GT, i);
-        if (end < 0) break;
-        this.endTag(b, i, end);
-      } else {
-        end = tagEnd(b, i);
-        if (end < 0) break;
-        this.startTag(b, i, end);
-      }
-      textFrom = end + 1;
-      i = b.indexOf(LT, end + 1);
-    }
-    const stop = i < 0 ? b.length : i;
-    if (i < 0 && text && stop > textFrom && this.stack.length && final)
-      text(unescapeXml(utf8.decode(b.subarray(textFrom, stop))));
-    // Text not yet reported stays pending with the incomplete tag only when there is one.
-    if (this.out.from < stop) this.write(b.subarray(this.out.from, stop));
-    return stop;
-  }
-
-  /** Comments, CDATA and processing instructions are copied; a DTD is refused. Returns the index of their last byte. */
-  private special(b: Uint8Array, i: number): number {
-    const starts = (s: string) => {
-      for (let k = 0; k < s.length; k++) if (b[i + k] !== s.charCodeAt(k)) return false;
-      return true;
-    };
-    const find = (s: string) => {
-      const bytes = encoder.encode(s);
-      for (let at = b.indexOf(bytes[0]!, i + 2); at >= 0; at = b.indexOf(bytes[0]!, at + 1)) {
-        let k = 1;
-        while (k < bytes.length && b[at + k] === bytes[k]) k++;
-        if (k === bytes.length) return at + bytes.length - 1;
-        if (at + k >= b.length) return -1;
-      }
-      return -1;
-    };
-    if (starts('<?')) return find('?>');
-    if (starts('<!--')) return find('-->');
-    if (starts('<![CDATA[')) {
-      const end = find(']]>');
-      if (end >= 0 && this.visitor.text && this.stack.length)
-        this.visitor.text(utf8.decode(b.subarray(i + 9, end - 2)));
-      return end;
-    }
-    if (b.length - i < 9) return -1;
-    throw new XmlError('DTD or unknown markup');
-  }
-
-  private startTag(b: Uint8Array, lt: number, gt: number): void {
-    const selfClosing = b[gt - 1] === SLASH;
+  private startTag(local: string, attrs: Attrs, depth: number, selfClosing: boolean): void {
+    if (this.skipping >= 0) return;
+    const b = attrs.bytes;
+    const lt = attrs.tagFrom;
+    const gt = attrs.tagTo - 1;
     let nameEnd = lt + 1;
-    let colon = -1;
-    let hasNs = false;
-    while (nameEnd < gt && !isSpace(b[nameEnd]!) && b[nameEnd] !== SLASH) {
-      if (b[nameEnd] === COLON) colon = nameEnd;
-      nameEnd++;
-    }
-    // An `xmlns` declaration among the attributes: only then are they parsed to find namespaces.
-    for (let k = nameEnd + 1; k < gt - 4; k++)
-      if (
-        b[k] === 0x78 &&
-        isSpace(b[k - 1]!) &&
-        b[k + 1] === 0x6d &&
-        b[k + 2] === 0x6c &&
-        b[k + 3] === 0x6e &&
-        b[k + 4] === 0x73
-      ) {
-        hasNs = true;
-        break;
-      }
-    const name = nameOf(b, lt + 1, nameEnd);
-    if (!name) throw new XmlError('element without a name');
-    let attrsText: string | null = null;
-    const rawAttrs = () => (attrsText ??= utf8.decode(b.subarray(nameEnd, selfClosing ? gt - 1 : gt)));
-    let parsed: RawAttribute[] | null = null;
-    const attributes = () => (parsed ??= parseAttributes(rawAttrs()));
-    let scope = this.scope;
-    if (hasNs) {
-      const bindings = new Map<string, string>();
-      for (const a of attributes())
-        if (a.name === 'xmlns') bindings.set('', a.value);
-        else if (a.name.startsWith('xmlns:')) bindings.set(a.name.slice(6), a.value);
-      if (bindings.size) scope = new Scope(scope, bindings);
-    }
-    const prefix = colon > 0 ? name.slice(0, colon - lt - 1) : '';
-    const local = colon > 0 ? name.slice(colon - lt) : name;
+    while (!isNameEnd(b[nameEnd])) nameEnd++;
+    const name = utf8Text(b, lt + 1, nameEnd);
+    const scope = this.scopeOf(attrs);
+    const colon = name.lastIndexOf(':');
+    const prefix = colon > 0 ? name.slice(0, colon) : '';
     const ns = scope.uri(prefix);
     if (prefix && !ns) throw new XmlError(`namespace prefix ${prefix} is not declared`);
-    const depth = this.stack.length + 1;
-    if (depth > MAX_XML_DEPTH) throw new XmlError('nesting too deep');
-    if (this.ended) throw new XmlError('content after the root element');
+    let raw: RawAttribute[] | null = null;
+    const attributes = () => (raw ??= rawAttributes(attrs));
     const tag: StartTag = {
       name,
       local,
@@ -393,52 +265,65 @@ export class XmlEditor {
       scope,
       at: this.base + lt,
       end: this.base + gt,
-      attr: (want, wantNs) => {
-        if (wantNs === undefined && !parsed) return plainAttr(b, nameEnd, gt, want);
-        const nss = wantNs === undefined ? null : typeof wantNs === 'string' ? [wantNs] : wantNs;
-        for (const a of attributes()) {
-          const c = a.name.indexOf(':');
-          const aLocal = c < 0 ? a.name : a.name.slice(c + 1);
-          if (aLocal !== want) continue;
-          if (nss === null ? c < 0 : c > 0 && nss.includes(scope.uri(a.name.slice(0, c)))) return a.value;
-        }
-        return undefined;
-      },
+      attr: (want, wantNs) => (wantNs === undefined ? attrs.get(want) : namespacedAttr(attrs, scope, want, wantNs)),
       attributes,
     };
-    const edit = this.editAt(b, lt, gt, { selfClosing, name, rawAttrs: () => attributes() });
+    const edit = this.editAt(lt, gt, { selfClosing, name, rawAttrs: attributes });
     this.visitor.open?.(tag, edit.api);
     if (selfClosing) {
       this.visitor.close?.({ name, local, ns, depth, scope, at: this.base + lt }, edit.closeApi);
-      if (depth === 1) this.ended = true;
+      this.closedWithStart = true;
     } else {
       this.stack.push({ name, local, ns, scope });
       this.scope = scope;
     }
     edit.flush();
+    if (this.skipping === 0) this.skipping = depth;
   }
 
-  private endTag(b: Uint8Array, lt: number, gt: number): void {
-    const open = this.stack.pop();
-    let nameEnd = gt;
-    while (nameEnd > lt + 2 && isSpace(b[nameEnd - 1]!)) nameEnd--;
-    const name = nameOf(b, lt + 2, nameEnd);
-    if (!open || open.name !== name) throw new XmlError(`unexpected </${name}>`);
+  /** The namespaces in force at a start tag: its parent's, and what its attributes declare. */
+  private scopeOf(attrs: Attrs): Scope {
+    let bindings: Map<string, string> | null = null;
+    for (let k = 0; k < attrs.count; k++) {
+      if (!attrs.isNamespaceDeclaration(k)) continue;
+      const name = attrs.name(k);
+      (bindings ??= new Map()).set(name === 'xmlns' ? '' : name.slice(6), attrs.value(k));
+    }
+    return bindings ? new Scope(this.scope, bindings) : this.scope;
+  }
+
+  private endTag(from: number, to: number): void {
+    if (this.closedWithStart) {
+      this.closedWithStart = false;
+      return;
+    }
+    if (this.skipping >= 0) {
+      // The tokenizer's depth is the parent's once an element ends: the skipped element's own end is visited.
+      if (this.tokenizer.depth >= this.skipping) return;
+      this.skipping = -1;
+    }
+    const open = this.stack.pop()!;
     const depth = this.stack.length + 1;
-    const edit = this.editAt(b, lt, gt, null);
-    const end: EndTag = { name, local: open.local, ns: open.ns, depth, scope: open.scope, at: this.base + lt };
+    const edit = this.editAt(from, to - 1, null);
+    const end: EndTag = {
+      name: open.name,
+      local: open.local,
+      ns: open.ns,
+      depth,
+      scope: open.scope,
+      at: this.base + from,
+    };
     this.visitor.close?.(end, edit.closeApi);
     edit.flush();
     this.scope = this.stack.length ? this.stack[this.stack.length - 1]!.scope : Scope.ROOT;
-    if (depth === 1) this.ended = true;
   }
 
   /**
-   * The edits a visitor makes at the tag b[lt..gt] (`api` at a start tag, `closeApi` at an end tag or after the
+   * The edits a visitor makes at the tag buffer[lt..gt] (`api` at a start tag, `closeApi` at an end tag or after the
    * start of a self-closing element), applied to the output once it returns. Content appended to a self-closing
    * element opens it: `<sheets/>` becomes `<sheets>…</sheets>`.
    */
-  private editAt(b: Uint8Array, lt: number, gt: number, start: StartOf | null) {
+  private editAt(lt: number, gt: number, start: StartOf | null) {
     let before = '';
     let after = '';
     let content = '';
@@ -454,7 +339,7 @@ export class XmlEditor {
         if (first) content += first;
       },
       skipContent: () => {
-        if (start && !start.selfClosing) this.skipInner = 0;
+        if (start && !start.selfClosing) this.skipping = 0;
       },
     };
     const closeApi: Edit = {
@@ -467,76 +352,66 @@ export class XmlEditor {
     };
     const flush = () => {
       if (!before && !after && !content && !append && !afterClose && !set) return;
-      const out = this.out;
-      if (out.from < lt) this.write(out.buf.subarray(out.from, lt));
+      const b = this.tokenizer.buffer;
+      if (this.from < lt) this.write(b.subarray(this.from, lt));
       if (before) this.write(encoder.encode(before));
-      if (!start) this.write(out.buf.subarray(lt, gt + 1));
-      else {
-        const opened = start.selfClosing && (content || append);
-        let text: string;
-        if (set) {
-          const changes = set;
-          text = `<${start.name}`;
-          for (const a of start.rawAttrs()) if (!(a.name in changes)) text += ` ${a.name}="${a.raw}"`;
-          for (const [k, v] of Object.entries(changes)) if (v !== null) text += ` ${k}="${escapeXml(v)}"`;
-          text += start.selfClosing && !opened ? '/>' : '>';
-        } else {
-          let end = start.selfClosing ? gt - 1 : gt;
-          if (opened) while (isSpace(b[end - 1]!)) end--;
-          text = utf8.decode(b.subarray(lt, end)) + (start.selfClosing && !opened ? '/>' : '>');
-        }
-        this.write(encoder.encode(opened ? `${text}${content}${append}</${start.name}>` : text + content));
-      }
+      if (!start) this.write(b.subarray(lt, gt + 1));
+      else this.write(encoder.encode(startTagText(b, lt, gt, start, set, content, append)));
       if (after) this.write(encoder.encode(after));
       if (afterClose) this.write(encoder.encode(afterClose));
-      out.from = gt + 1;
+      this.from = gt + 1;
     };
     return { api, closeApi, flush };
   }
 }
 
-/** An unprefixed attribute's value read straight from the tag's bytes b[from, to) (the common case, kept fast). */
-function plainAttr(b: Uint8Array, from: number, to: number, name: string): string | undefined {
-  const first = name.charCodeAt(0);
-  let quote = 0;
-  for (let i = from; i < to; i++) {
-    const ch = b[i]!;
-    if (quote) {
-      if (ch === quote) quote = 0;
-      continue;
-    }
-    if (ch === QUOTE || ch === APOS) quote = ch;
-    else if (ch === first && isSpace(b[i - 1]!)) {
-      let k = 1;
-      while (k < name.length && b[i + k] === name.charCodeAt(k)) k++;
-      if (k < name.length) continue;
-      let j = i + k;
-      while (isSpace(b[j]!)) j++;
-      if (b[j] !== 0x3d) continue;
-      j++;
-      while (isSpace(b[j]!)) j++;
-      const q = b[j];
-      if (q !== QUOTE && q !== APOS) return undefined;
-      const close = b.indexOf(q, j + 1);
-      if (close < 0 || close > to) return undefined;
-      return unescapeXml(nameOf(b, j + 1, close));
-    }
+/** A start tag b[lt..gt] as written again: attributes `set`, `content` and `append` inside it. */
+function startTagText(
+  b: Uint8Array,
+  lt: number,
+  gt: number,
+  start: StartOf,
+  set: Record<string, string | null> | null,
+  content: string,
+  append: string,
+): string {
+  const opened = start.selfClosing && (content || append);
+  let text: string;
+  if (set) {
+    const changes = set;
+    text = `<${start.name}`;
+    for (const a of start.rawAttrs()) if (!(a.name in changes)) text += ` ${a.name}="${a.raw}"`;
+    for (const [k, v] of Object.entries(changes)) if (v !== null) text += ` ${k}="${escapeXml(v)}"`;
+    text += start.selfClosing && !opened ? '/>' : '>';
+  } else {
+    let end = start.selfClosing ? gt - 1 : gt;
+    if (opened) while (isSpace(b[end - 1])) end--;
+    text = utf8.decode(b.subarray(lt, end)) + (start.selfClosing && !opened ? '/>' : '>');
   }
-  return undefined;
+  return opened ? `${text}${content}${append}</${start.name}>` : text + content;
 }
 
-/** Index of the `>` ending the start tag at `lt`, skipping quoted values; -1 when it is not in `b` yet. */
-function tagEnd(b: Uint8Array, lt: number): number {
-  let quote = 0;
-  for (let i = lt + 1; i < b.length; i++) {
-    const ch = b[i]!;
-    if (quote) {
-      if (ch === quote) quote = 0;
-    } else if (ch === QUOTE || ch === APOS) quote = ch;
-    else if (ch === GT) return i;
-    else if (ch === LT) throw new XmlError('"<" inside a tag');
+/** Every attribute of the tag as written. */
+function rawAttributes(attrs: Attrs): RawAttribute[] {
+  const out: RawAttribute[] = [];
+  for (let k = 0; k < attrs.count; k++) out.push({ name: attrs.name(k), value: attrs.value(k), raw: attrs.written(k) });
+  return out;
+}
+
+/** The value of the attribute `local` in one of the namespaces `wantNs` (prefixed, as attributes in a namespace are). */
+function namespacedAttr(
+  attrs: Attrs,
+  scope: Scope,
+  local: string,
+  wantNs: string | readonly string[],
+): string | undefined {
+  const nss = typeof wantNs === 'string' ? [wantNs] : wantNs;
+  for (let k = 0; k < attrs.count; k++) {
+    const name = attrs.name(k);
+    const c = name.indexOf(':');
+    if (c > 0 && name.slice(c + 1) === local && nss.includes(scope.uri(name.slice(0, c)))) return attrs.value(k);
   }
-  return -1;
+  return undefined;
 }
 
 export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
