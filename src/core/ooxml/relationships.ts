@@ -17,15 +17,23 @@ export function parseRelationships(bytes: Uint8Array, source: string): Relations
   visitXml(bytes, {
     open(tag) {
       if (tag.local !== 'Relationship' || tag.ns !== NS.packageRels) return;
-      const id = tag.attr('Id');
-      const target = tag.attr('Target');
-      if (!id || target === undefined) return;
-      const external = tag.attr('TargetMode') === 'External';
-      const resolved = external ? target : resolveTarget(source, target);
-      out.push({ id, type: tag.attr('Type') ?? '', target: resolved, external });
+      const rel = relationshipOf(source, (name) => tag.attr(name));
+      if (rel) out.push(rel);
     },
   });
   return out;
+}
+
+/**
+ * One <Relationship> from its attributes (`get` reads one by name): its target resolved against `source` unless it
+ * is external; null when it has no id or no target. The reader (src/core/read/xlsx.ts) reads .rels parts with it.
+ */
+export function relationshipOf(source: string, get: (name: string) => string | undefined): Relationship | null {
+  const id = get('Id');
+  const target = get('Target');
+  if (!id || !target) return null;
+  const external = get('TargetMode') === 'External';
+  return { id, type: get('Type') ?? '', target: external ? target : resolveTarget(source, target), external };
 }
 
 /** An empty .rels part, for a part that had none. */

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { issue } from '../rules/rules.js';
 import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
 import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
+import { relationshipOf, type Relationship } from '../ooxml/relationships.js';
 import { asShown } from '../util/number.js';
 import { resolveReferences } from '../ooxml/tokenizer.js';
 import { decodeXstring, EMPTY, MAX_ROW, Refused, type Scalar, type SheetCells } from './cells.js';
@@ -227,7 +228,7 @@ export class XlsxBook implements CellTyping {
     return (this.sharedScalars[i] ??= fromText(this.sharedStrings[i]!));
   }
 
-  private readWorkbook(path: string, rels: Map<string, Rel>): void {
+  private readWorkbook(path: string, rels: Map<string, Relationship>): void {
     this.parse(path, {
       open: (name, attrs) => {
         if (name === 'workbookPr') this.date1904 = attrs.get('date1904') === '1' || attrs.get('date1904') === 'true';
@@ -282,17 +283,14 @@ export class XlsxBook implements CellTyping {
   }
 
   /** The relationships of `source` ('' for the package), by id, their targets resolved to part names. */
-  private readRels(source: string): Map<string, Rel> {
-    const rels = new Map<string, Rel>();
+  private readRels(source: string): Map<string, Relationship> {
+    const rels = new Map<string, Relationship>();
     const path = relsPathOf(source);
     if (!this.entry(path)) return rels;
     this.parse(path, {
       open: (name, attrs) => {
-        if (name !== 'Relationship') return;
-        const id = attrs.get('Id');
-        const target = attrs.get('Target');
-        if (!id || !target || attrs.get('TargetMode') === 'External') return;
-        rels.set(id, { type: attrs.get('Type') ?? '', target: resolveTarget(source, target) });
+        const rel = name === 'Relationship' ? relationshipOf(source, (k) => attrs.get(k)) : null;
+        if (rel && !rel.external) rels.set(rel.id, rel);
       },
     });
     return rels;
@@ -333,11 +331,6 @@ export class XlsxBook implements CellTyping {
       return new Refused(issue('file-too-large', { part: 'unzipped', size: size ?? limit + 1, limit }));
     return new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
   }
-}
-
-interface Rel {
-  type: string;
-  target: string;
 }
 
 const CONTENT_TYPES = '[Content_Types].xml';
