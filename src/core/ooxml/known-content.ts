@@ -47,6 +47,24 @@ export class KnownContent {
     return true;
   }
 
+  /**
+   * A start tag the caller read itself from `i` to `end`, well-formed as it stands (bytes it compared, values it
+   * scanned): counted as the tokenizer counts elements.
+   */
+  take(end: number): void {
+    if (++this.elements > this.elementsLeft) throw new XmlTooMany('too many elements');
+    this.i = end;
+  }
+
+  /** Reads the start tag `tag` (all of it, attributes included, as bytes) when it is next exactly as given. */
+  startExactly(tag: Uint8Array): boolean {
+    const { b, i } = this;
+    for (let k = 0; k < tag.length; k++) if (b[i + k] !== tag[k]) return false;
+    this.attrs.reset(b);
+    this.take(i + tag.length);
+    return true;
+  }
+
   /** Whether the end tag `</name>` is next. */
   atEnd(name: Uint8Array): boolean {
     const { b, i } = this;

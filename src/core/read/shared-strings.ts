@@ -56,7 +56,8 @@ export class SharedStringsReader {
   private plainString(at: KnownContent): string | null {
     if (at.attrs.selfClosing) return '';
     at.space();
-    if (!at.start(T)) return null;
+    // The text of most tables is kept as written ("preserve"): that tag, compared as bytes, is XML as it stands.
+    if (!at.startExactly(T_PRESERVE) && !at.start(T)) return null;
     let text = '';
     if (!at.attrs.selfClosing) {
       if (!at.text()) return null;
@@ -71,3 +72,4 @@ export class SharedStringsReader {
 const SST = nameBytes('sst');
 const SI = nameBytes('si');
 const T = nameBytes('t');
+const T_PRESERVE = nameBytes('<t xml:space="preserve">');

@@ -166,7 +166,10 @@ export class SheetReader {
   private openRow(attrs: Attrs): void {
     const given = attrs.digits('r');
     const text = given === -2 ? attrs.get('r') : '';
-    const r = given >= 0 ? given : text ? Number(text) : this.rowNum + 1;
+    this.enterRow(given >= 0 ? given : text ? Number(text) : this.rowNum + 1);
+  }
+
+  private enterRow(r: number): void {
     if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw this.damaged();
     if (r > this.untilRow) throw STOP;
     this.rowNum = r;
@@ -189,11 +192,17 @@ export class SheetReader {
     this.cellAddress(attrs, r);
     // A cell with no content holds nothing, whatever its type and style (half a form's cells are such).
     if ((this.bare = selfClosing)) return;
-    this.cType = t < 0 ? '' : attrs.value(t);
     // Style indexes are digits: read in place, the text kept only when it is something else.
     const style = s < 0 ? -1 : attrs.digitsAt(s);
-    this.cStyleText = style === -2 ? attrs.value(s) : '';
-    this.cStyle = style >= 0 ? style : this.cStyleText ? Number(this.cStyleText) : 0;
+    const styleText = style === -2 ? attrs.value(s) : '';
+    this.cellKind(t < 0 ? '' : attrs.value(t), style >= 0 ? style : styleText ? Number(styleText) : 0, styleText);
+  }
+
+  /** A cell's type and style (`styleText`: the style as written when it is not plain digits); its content to come. */
+  private cellKind(type: string, style: number, styleText: string): void {
+    this.cType = type;
+    this.cStyle = style;
+    this.cStyleText = styleText;
     this.value = this.formula = this.inline = null;
     this.digits = -1;
   }
@@ -206,14 +215,15 @@ export class SheetReader {
     if ((inPlace && attrs.spanTo > attrs.spanFrom) || ref) {
       const read = inPlace ? readAddressIn(attrs.bytes, attrs.spanFrom, attrs.spanTo) : readAddress(ref!);
       if (!read) throw this.damaged();
-      this.cRow = lastAddress.row;
-      this.cCol = lastAddress.col;
-    } else {
-      this.cRow = this.rowNum || 1;
-      this.cCol = this.col + 1;
-    }
-    if (this.cCol > MAX_COL) throw this.damaged();
-    this.col = this.cCol;
+      this.placeCell(lastAddress.row, lastAddress.col);
+    } else this.placeCell(this.rowNum || 1, this.col + 1);
+  }
+
+  private placeCell(row: number, col: number): void {
+    this.cRow = row;
+    this.cCol = col;
+    if (col > MAX_COL) throw this.damaged();
+    this.col = col;
   }
 
   private openValue(): void {
@@ -328,6 +338,18 @@ export class SheetReader {
     this.openCell(attrs, selfClosing);
     if (selfClosing) this.closeCell();
   }
+  /** `loopRow` of a plain row tag (`plainRowTag`). */
+  loopRowAt(r: number): void {
+    this.enterRow(r);
+  }
+  /** `loopCell` of a plain cell tag (`plainCellTag`): its address in b[rFrom, rTo), type and style read. */
+  loopCellAt(b: Uint8Array, rFrom: number, rTo: number, type: string, style: number, selfClosing: boolean): void {
+    this.inCell = true;
+    if (!readAddressIn(b, rFrom, rTo)) throw this.damaged();
+    this.placeCell(lastAddress.row, lastAddress.col);
+    if ((this.bare = selfClosing)) this.closeCell();
+    else this.cellKind(type, style, '');
+  }
   loopEndCell(): void {
     this.closeCell();
   }
@@ -364,6 +386,13 @@ class SheetDataLoop {
     for (;;) {
       at.space();
       if (at.atEnd(SHEET_DATA)) return at.end(SHEET_DATA) ? at.i : -1;
+      const plain = plainRowTag(at.b, at.i);
+      if (plain >= 0) {
+        at.take(plain);
+        this.reader.loopRowAt(tag.row);
+        if (!tag.selfClosing && !this.row()) return -1;
+        continue;
+      }
       if (!at.start(ROW)) return -1;
       this.reader.loopRow(at.attrs);
       if (!at.attrs.selfClosing && !this.row()) return -1;
@@ -376,9 +405,17 @@ class SheetDataLoop {
     for (;;) {
       at.space();
       if (at.atEnd(ROW)) return at.end(ROW);
-      if (!at.start(CELL)) return false;
-      const selfClosing = at.attrs.selfClosing;
-      this.reader.loopCell(at.attrs, selfClosing);
+      let selfClosing: boolean;
+      const plain = plainCellTag(at.b, at.i);
+      if (plain >= 0) {
+        at.take(plain);
+        selfClosing = tag.selfClosing;
+        this.reader.loopCellAt(at.b, tag.rFrom, tag.rTo, tag.type, tag.style, selfClosing);
+      } else {
+        if (!at.start(CELL)) return false;
+        selfClosing = at.attrs.selfClosing;
+        this.reader.loopCell(at.attrs, selfClosing);
+      }
       if (!selfClosing && !this.cell()) return false;
     }
   }
@@ -426,6 +463,81 @@ class SheetDataLoop {
     reader.loopEndText();
     return true;
   }
+}
+
+/** What `plainRowTag` and `plainCellTag` read. */
+const tag = { row: 0, rFrom: 0, rTo: 0, type: '', style: 0, selfClosing: false };
+
+/**
+ * A row's start tag as most writers write it, `<row r="12">` (or `/>`), read straight from the bytes: well-formed as
+ * it stands. Returns where it ends (the row number in `tag.row`), or -1 for any other tag.
+ */
+function plainRowTag(b: Uint8Array, i: number): number {
+  if (!startsWith(b, i, ROW_R)) return -1;
+  let j = i + ROW_R.length;
+  const from = j;
+  while (b[j]! >= 0x30 && b[j]! <= 0x39) j++;
+  const row = canonicalDigits(b, from, j, 7);
+  if (row < 0 || b[j] !== QUOTE) return -1;
+  tag.row = row;
+  return tagClose(b, j + 1);
+}
+
+/**
+ * A cell's start tag as bdg, Excel and most writers write it — `<c r="B12" s="3" t="s">`, `s` and `t` optional and
+ * in that order, one space apart — read straight from the bytes: with values of letters and digits only, such a
+ * tag is well-formed as it stands. Returns where it ends (what it says in `tag`), or -1 for any other tag.
+ */
+function plainCellTag(b: Uint8Array, i: number): number {
+  if (!startsWith(b, i, CELL_R)) return -1;
+  let j = i + CELL_R.length;
+  tag.rFrom = j;
+  while (isAlnum(b[j]!)) j++;
+  if (b[j] !== QUOTE || j === tag.rFrom) return -1;
+  tag.rTo = j++;
+  tag.style = 0;
+  tag.type = '';
+  if (startsWith(b, j, STYLE_ATTR)) {
+    const from = (j += STYLE_ATTR.length);
+    while (b[j]! >= 0x30 && b[j]! <= 0x39) j++;
+    tag.style = canonicalDigits(b, from, j, 9);
+    if (tag.style < 0 || b[j++] !== QUOTE) return -1;
+  }
+  if (startsWith(b, j, TYPE_ATTR)) {
+    const from = (j += TYPE_ATTR.length);
+    while (isAlnum(b[j]!)) j++;
+    const type = cellType(b, from, j);
+    if (type === null || b[j++] !== QUOTE) return -1;
+    tag.type = type;
+  }
+  return tagClose(b, j);
+}
+
+/** Past the ">" or "/>" at `j` (`tag.selfClosing` says which), or -1. */
+function tagClose(b: Uint8Array, j: number): number {
+  tag.selfClosing = b[j] === 0x2f;
+  if (tag.selfClosing) j++;
+  return b[j] === 0x3e ? j + 1 : -1;
+}
+
+/** The cell types of ECMA-376, as the strings the tokenizer would give; null for anything else. */
+function cellType(b: Uint8Array, from: number, to: number): string | null {
+  for (const { text, bytes } of CELL_TYPES) if (to - from === bytes.length && startsWith(b, from, bytes)) return text;
+  return null;
+}
+
+const CELL_TYPES = ['s', 'n', 'str', 'b', 'e', 'd', 'inlineStr'].map((text) => ({ text, bytes: nameBytes(text) }));
+const ROW_R = nameBytes('<row r="');
+const CELL_R = nameBytes('<c r="');
+const STYLE_ATTR = nameBytes(' s="');
+const TYPE_ATTR = nameBytes(' t="');
+const QUOTE = 0x22;
+
+const isAlnum = (c: number) => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+
+function startsWith(b: Uint8Array, at: number, what: Uint8Array): boolean {
+  for (let k = 0; k < what.length; k++) if (b[at + k] !== what[k]) return false;
+  return true;
 }
 
 /** The shared-string index a cell's <v> holds (as text, or as canonical digits), or -1 when it holds no index. */
