@@ -16,6 +16,8 @@ export function relsPathOf(part: string): string {
 
 /** A relationship target of `source` resolved to a part name ("../comments1.xml", "/xl/x.xml", "a%20b.xml"). */
 export function resolveTarget(source: string, target: string): string {
+  // Most targets are a plain name under the source's folder ("worksheets/sheet1.xml"): nothing to resolve.
+  if (PLAIN_TARGET.test(target)) return folderOf(source) + target;
   // Some Windows exporters write targets with backslashes ("xl\workbook.xml"); part names never have them.
   let t = target.replace(/\\/g, '/');
   try {
@@ -31,6 +33,9 @@ export function resolveTarget(source: string, target: string): string {
   }
   return out.join('/');
 }
+
+/** Names and folders that resolve to themselves: no "..", ".", "//", "%", backslash or leading "/". */
+const PLAIN_TARGET = /^(?:[\w-]+(?:\.[\w-]+)*\/)*[\w-]+(?:\.[\w-]+)*$/;
 
 /** The target that points from `source` to the part `to`, relative ("../comments1.xml"). */
 export function relativeTarget(source: string, to: string): string {

@@ -80,7 +80,7 @@ export function rawTextOf(b: Uint8Array, from: number, to: number, flags: number
 export class Attrs {
   private b: Uint8Array = NO_BYTES;
   /** Per attribute: name from, name to, value from, value to. */
-  private at = new Int32Array(4 * 8);
+  private readonly at: number[] = [];
   /** Values that needed more than a cut (references, white space), by attribute; looked at only when there are. */
   private readonly resolved: (string | undefined)[] = [];
   private resolvedAny = false;
@@ -118,11 +118,6 @@ export class Attrs {
   add(kFrom: number, kTo: number, vFrom: number, vTo: number, resolved: string | undefined): boolean {
     if (this.indexOfBytes(kFrom, kTo) >= 0) return false;
     const k = this.count++ * 4;
-    if (k + 4 > this.at.length) {
-      const grown = new Int32Array(this.at.length * 2);
-      grown.set(this.at);
-      this.at = grown;
-    }
     this.at[k] = kFrom;
     this.at[k + 1] = kTo;
     this.at[k + 2] = vFrom;
