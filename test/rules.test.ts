@@ -514,7 +514,9 @@ describe('the catalogue and the code agree', () => {
     expect(emitted.get('unit-duplicate')).toContain('src/core/consolidate/conflicts.ts');
     expect(emitted.get('file-timeout')).toContain('src/core/pool/reading-pool.ts');
     expect(emitted.get('value-ambiguous')).toEqual(['src/core/read/submission.ts']);
-    expect(new Set(emitted.get('file-damaged'))).toEqual(new Set(['src/core/read/xlsx.ts']));
+    expect(new Set(emitted.get('file-damaged'))).toEqual(
+      new Set(['src/core/read/xlsx.ts', 'src/core/read/part-feed.ts', 'src/core/read/sheet.ts']),
+    );
     expect(emitted.get('value-not-whole')).toContain('src/core/validate/value-checks.ts');
     expect(emitted.size).toBeGreaterThan(30);
   });
