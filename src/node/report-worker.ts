@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Config } from '../core/config.js';
 import type { Rollup } from '../core/model.js';
 import './package-data-files.js';
+import { nativeCodec as codec } from './native-codec.js';
 
 /**
  * The report thread: loads the report writer (docx) as soon as it starts, while the files are read, then renders
@@ -10,7 +11,7 @@ import './package-data-files.js';
 const { renderReport } = await import('../core/write/report/index.js');
 parentPort!.once('message', async (job: { rollup: Rollup; config: Config; previous?: Rollup }) => {
   try {
-    const bytes = await renderReport(job.rollup, job.config, { previous: job.previous });
+    const bytes = await renderReport(job.rollup, job.config, { previous: job.previous, codec });
     parentPort!.postMessage({ bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ error: { message: (err as Error).message, stack: (err as Error).stack } });
