@@ -7,7 +7,13 @@ import type { Issue } from '../src/core/model.js';
 /** What a file does on its worker: read in `ms`, hang, or kill the worker. */
 type Behaviour = { ms: number } | 'hang' | 'die';
 
-function pool(files: Behaviour[], workers: number, limitMs = 200, refuse?: (i: number) => string | undefined) {
+function pool(
+  files: Behaviour[],
+  workers: number,
+  limitMs = 200,
+  refuse?: (i: number) => string | undefined,
+  queued: { depth?: number; firstBatch?: number } = {},
+) {
   const log: string[] = [];
   let started = 0;
   let done = 0;
@@ -15,6 +21,7 @@ function pool(files: Behaviour[], workers: number, limitMs = 200, refuse?: (i: n
     files: files.length,
     workers,
     maxMillisPerFile: limitMs,
+    ...queued,
     start: (events: WorkerEvents<string>): PoolWorker => {
       const id = ++started;
       let alive = true;
@@ -56,6 +63,24 @@ describe('the reading pool (core), with workers made by the test', () => {
     expect(p.done()).toBe(5);
     expect(p.workers()).toBe(2);
     expect(p.log.filter((l) => l.endsWith('done'))).toHaveLength(2);
+  });
+
+  it('a worker is sent its first batch when ready, then kept at its depth; results stay in order', async () => {
+    const files = Array.from({ length: 8 }, () => ({ ms: 2 }));
+    const p = pool(files, 1, 200, undefined, { depth: 2, firstBatch: 5 });
+    const results = await p.run;
+    expect(results).toEqual(files.map((_, i) => `read ${i} on w1`));
+    // Five sent before any result; the next only once the queue is below two again (after four results).
+    expect(p.log.slice(0, 5)).toEqual(['w1<0', 'w1<1', 'w1<2', 'w1<3', 'w1<4']);
+    expect(p.log.filter((l) => l.startsWith('w1<')).map((l) => Number(l.slice(3)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('a file that hangs in a first batch: rejected, the files behind it read by a new worker', async () => {
+    const p = pool([{ ms: 1 }, 'hang', { ms: 1 }, { ms: 1 }, { ms: 1 }], 1, 100, undefined, { firstBatch: 5 });
+    const results = await p.run;
+    expect(results[1]).toBe('file-timeout 1');
+    expect(results.slice(2)).toEqual(['read 2 on w2', 'read 3 on w2', 'read 4 on w2']);
+    expect(p.workers()).toBe(2);
   });
 
   it('a file over the time limit is rejected, its worker replaced, the file queued behind it read by the new one', async () => {

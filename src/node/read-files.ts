@@ -35,6 +35,15 @@ export function defaultWorkers(): number {
  */
 export const FILES_PER_THREAD = 500;
 
+/**
+ * Files queued on a reading thread once it is ready, then at most at once. The main thread hands them out between
+ * its own work, and loading the summary's writer (exceljs) holds it for ~0,3 s while the first files are read: the
+ * first batch keeps the thread reading meanwhile. Then a few, so that a slow file holds few others behind it and
+ * two threads end together. A thread lost puts the files behind its first back in the queue.
+ */
+const FIRST_BATCH = 64;
+const FILES_QUEUED = 4;
+
 /** How many of at most `max` threads read `files` files. */
 export function readingThreads(files: number, max: number): number {
   return Math.max(1, Math.min(max, Math.ceil(files / FILES_PER_THREAD)));
@@ -115,6 +124,8 @@ export async function readParallel(
     files: files.length,
     workers: threads,
     maxMillisPerFile: limits.maxMillisPerFile,
+    depth: FILES_QUEUED,
+    firstBatch: FIRST_BATCH,
     start: (events) => readingThread(warm.shift(), setup, files, events),
     failed: (i, found) => unreadable(files[i]!.rel, found),
     onDone,

@@ -209,6 +209,7 @@ async function readAndRollUp(
         return read;
       },
       onProgress: (done, total) => {
+        if (done === 1) loadSummaryWriter();
         if (done % 500 === 0 && done) phase(`${done} files read`);
         if (!bar) return;
         if (done === 0) bar.start(total, 0);
@@ -268,9 +269,8 @@ function printOutcome(
 }
 
 /**
- * The reading threads start before the folder walk (they load the unit list meanwhile); the summary workbook's
- * writer (exceljs) loads on this thread while they read, and the report (docx) is written on a thread of its own,
- * in parallel with the workbook.
+ * The reading threads start before the folder walk (they load the unit list meanwhile), and the report (docx) is
+ * written on a thread of its own, in parallel with the workbook.
  */
 function startThreads(
   flags: ConsolidateFlags,
@@ -292,9 +292,15 @@ function startThreads(
   const readers = startReaders(setup, 1);
   void readers[0]!.ready.then(() => phase('first reading thread ready'));
   const reportThread = startReportThread();
-  // Loaded now, so the core's summary writer finds it loaded once the files are read.
-  import('../../core/write/summary-workbook.js').catch(() => {});
   return { setup, workers, readers, reportThread };
+}
+
+/**
+ * Loads the summary's writer (exceljs) while the files are read, so the core finds it loaded: once the first file
+ * is read, because compiling it holds this thread ~0,3 s and the reading threads have their first files by then.
+ */
+function loadSummaryWriter(): void {
+  import('../../core/write/summary-workbook.js').catch(() => {});
 }
 
 /**

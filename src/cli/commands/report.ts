@@ -11,6 +11,7 @@ import { assertCatalogue } from '../../core/catalogue/check.js';
 import { rollupInEdition } from '../../core/rollup/convert.js';
 import { printable, EXIT, type CommandIO } from '../io.js';
 import type { Rollup } from '../../core/model.js';
+import { nativeCodec as codec } from '../../node/native-codec.js';
 
 export interface ReportFlags {
   config?: string;
@@ -47,7 +48,7 @@ export async function runReport(rollupPath: string, flags: ReportFlags, io: Comm
     flags.out ?? join(dirname(rollupPath), `bao-cao-${who}${rollup.root.code}-${rollup.period}.docx`),
   );
   await checkOutputs([out], { force: flags.force, inputs: [rollupPath, ...paths] });
-  await writeFileAtomic(out, await renderReport(rollup, config, { previous, phase: earlier }));
+  await writeFileAtomic(out, await renderReport(rollup, config, { previous, phase: earlier, codec }));
   io.stderr.write(`Đã viết báo cáo: ${printable(out)}\n`);
   const notice = emptyConfigNotice(config, (c) => emptyIssuerFields(c, rollup));
   if (notice) io.stderr.write(`${io.color.yellow(notice)}\n`);

@@ -108,7 +108,7 @@ export interface Codec {
   crc32?(data: Uint8Array, crc: number): number;
 }
 
-/** Parts above this size go through the native codec when there is one. */
+/** Parts above this size are inflated by the native codec when there is one; pieces handed to it are this size. */
 const NATIVE_FROM = 1024 * 1024;
 /** Parts up to this size (declared) are inflated in one call rather than streamed: most parts of a form are. */
 const WHOLE_PART_BYTES = 2 * 1024 * 1024;
@@ -281,6 +281,8 @@ export type NewPart = Uint8Array | Deflated;
 /**
  * Deflates what `produce` pushes, as it pushes it: a part edited as a stream is never held uncompressed whole.
  * Level 1 past a few MB: a hostile part of 200 MB of empty cells compresses as well and four times sooner.
+ * The native deflater, when given, takes every part: a writer's small parts deflate in fflate's cold code for
+ * ~0,2 s of a 300-file run (summary and report each), in zlib in a few ms; the parts' bytes are the same.
  */
 export function deflateStream(
   produce: (push: (chunk: Uint8Array) => void) => void,
@@ -291,7 +293,7 @@ export function deflateStream(
   const chunks: Uint8Array[] = [];
   let size = 0;
   let crc = 0;
-  const native = codec.deflateRaw && expectedSize > NATIVE_FROM ? codec.deflateRaw.bind(codec) : null;
+  const native = codec.deflateRaw ? codec.deflateRaw.bind(codec) : null;
   const deflater = native ? null : new Deflate({ level }, (chunk) => chunks.push(chunk));
   // The native deflater takes pieces of ~1 MB: the editor pushes many small chunks.
   let piece: Uint8Array[] = [];

@@ -34,6 +34,10 @@ export interface PoolOptions<R> {
   workers: number;
   /** Time one file may take on its worker before it is rejected (`file-timeout`) and the worker replaced. */
   maxMillisPerFile: number;
+  /** Files queued on a worker at once (PIPELINE_DEPTH unless said). */
+  depth?: number;
+  /** Files queued on a worker when it is ready, if more than `depth`: it reads them while its sender is busy. */
+  firstBatch?: number;
   /** Starts a worker (or takes one started ahead) whose events go to `events`. */
   start(events: WorkerEvents<R>): PoolWorker;
   /** A file rejected without its worker's result: timed out, or its worker lost. */
@@ -156,9 +160,11 @@ class WorkerSlot<R> {
       );
   }
 
-  private dispatch(): void {
+  private dispatch(first = false): void {
     const run = this.run;
-    while (!this.finished && !run.stopped && this.inFlight.length < PIPELINE_DEPTH) {
+    const queued = run.options.depth ?? PIPELINE_DEPTH;
+    const depth = first ? Math.max(queued, run.options.firstBatch ?? 0) : queued;
+    while (!this.finished && !run.stopped && this.inFlight.length < depth) {
       const i = run.take();
       if (i === undefined) break;
       this.inFlight.push(i);
@@ -193,7 +199,7 @@ class WorkerSlot<R> {
   private events(): WorkerEvents<R> {
     return {
       // Later, not within start(): the worker is not in hand yet.
-      ready: () => void Promise.resolve().then(() => !this.finished && this.dispatch()),
+      ready: () => void Promise.resolve().then(() => !this.finished && this.dispatch(true)),
       result: (index, r) => {
         if (this.finished) return;
         const at = this.inFlight.indexOf(index);

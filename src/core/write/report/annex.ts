@@ -3,7 +3,7 @@ import { MEASURE_LABEL, measuresOf, type Indicator, type Measure } from '../../c
 import type { Rollup, UnitFigures } from '../../model.js';
 import { OfficePackage } from '../../ooxml/package.js';
 import { escapeXml } from '../../ooxml/xml.js';
-import { deflatePart } from '../../ooxml/zip.js';
+import { deflatePart, type Codec } from '../../ooxml/zip.js';
 import { formatNumber } from '../../util/number.js';
 import { ByteWriter, utf8 } from '../byte-writer.js';
 
@@ -219,9 +219,9 @@ function closingRows(
  * The packed .docx with each marker paragraph of its document part replaced by its annex table, written straight
  * into the part's bytes; the other parts are copied as they were packed.
  */
-export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[]): Uint8Array {
+export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[], codec: Codec = {}): Uint8Array {
   // The docx library's own output, just packed: no budget of a submitter's file to keep.
-  const pkg = new OfficePackage(docx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER });
+  const pkg = new OfficePackage(docx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER }, codec);
   const documentPath = pkg.officeDocument()?.path;
   if (!documentPath) throw new Error('report: no document part');
   const document = new TextDecoder().decode(pkg.part(documentPath)!);
@@ -244,6 +244,6 @@ export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[]): Uint8Ar
   out.text(document.slice(from));
   const bytes = out.result();
   // The document part is large and repetitive: a light compression level is nearly as small and several times faster.
-  pkg.set(documentPath, deflatePart(bytes));
+  pkg.set(documentPath, deflatePart(bytes, codec));
   return pkg.write();
 }

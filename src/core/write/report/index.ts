@@ -30,6 +30,7 @@ import { programmeGroup } from './coverage.js';
 import { issuerConfig, wordingVariant } from './issuer.js';
 import { UsageError } from '../../errors.js';
 import { formatNumber } from '../../util/number.js';
+import type { Codec } from '../../ooxml/zip.js';
 
 /** Nghị định 30/2020, Phụ lục I: A4, margins in twips (20 mm top/bottom, 30 mm left, 15 mm right). */
 export const PAGE = { width: 11906, height: 16838, top: 1134, bottom: 1134, left: 1701, right: 850 } as const;
@@ -56,6 +57,8 @@ export interface ReportOptions {
   /** Earlier roll-ups of the phase (`--previous` given more than once): cumulative figures ({phase:MÃ}). */
   phase?: Rollup[];
   catalogue?: Catalogue;
+  /** The platform's deflate (Node's zlib at the Node edge) for the document part; fflate without it. */
+  codec?: Codec;
 }
 
 /** An issuer whose report this edition has no wording for (exit 2). */
@@ -163,7 +166,7 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
     ],
   });
   // Packed through docx's public API, then the annex tables written into the document part (ooxml).
-  return withAnnexTables(new Uint8Array(await Packer.toArrayBuffer(doc)), tables);
+  return withAnnexTables(new Uint8Array(await Packer.toArrayBuffer(doc)), tables, options.codec);
 }
 
 /** The edition's wording (bao-cao.txt), or an issuer's own variant of it, which the edition must have. */

@@ -611,8 +611,11 @@ function expandDirective(name: string, arg: string, ctx: WordingContext): Block[
 }
 
 /** The unit one level below the root that a unit belongs to (itself when it is one). */
-function topUnit(code: string, rollup: Rollup): { code: string; name: string } | null {
-  const byCode = new Map(rollup.units.map((u) => [u.code, u]));
+function topUnit(
+  code: string,
+  rollup: Rollup,
+  byCode: Map<string, Rollup['units'][number]>,
+): { code: string; name: string } | null {
   let u = byCode.get(code);
   while (u && u.parent && u.parent !== rollup.root.code) u = byCode.get(u.parent);
   return u && u.parent === rollup.root.code ? { code: u.code, name: u.name } : null;
@@ -685,8 +688,9 @@ export function gatherStatements(
   same: (a: string, b: string) => boolean = similar,
 ): Statement[] {
   const statements: Statement[] = [];
+  const byCode = new Map(rollup.units.map((u) => [u.code, u]));
   for (const n of rollup.narratives) {
-    const unit = topUnit(n.unit.code, rollup) ?? n.unit;
+    const unit = topUnit(n.unit.code, rollup, byCode) ?? n.unit;
     for (const key of keys) {
       for (const raw of (n.narrative[key] ?? '').split(/\r?\n/)) {
         const text = cleanLine(rewrite(cleanLine(raw)));
