@@ -121,3 +121,33 @@ describe('the loops over sheet data and shared strings read what the tokenizer r
       expect(expectSameBothWays(sheet(''), [...PLAIN_STRINGS, bad]).refused).toMatch(/^file-damaged/);
   });
 });
+
+describe('small parts read once per thread', () => {
+  // Two files of one template: the same relationships, workbook and styles parts, byte for byte (the memory of
+  // src/core/read/part-memo.ts serves the second), but other cells, and in the second one sheet's part missing.
+  const workbook = (cell: string, omit: string[] = []) =>
+    rawWorkbook({
+      sheets: [
+        { name: 'A', xml: sheet(`<row r="1"><c r="A1"><v>${cell}</v></c></row>`) },
+        { name: 'B', xml: sheet('<row r="2"><c r="B2" s="1"><v>45292</v></c></row>') },
+      ],
+      parts: { 'xl/styles.xml': STYLES, 'xl/sharedStrings.xml': SST(PLAIN_STRINGS) },
+      omit,
+    });
+  const cellsOf = (bytes: Uint8Array) => {
+    const opened = openXlsx(bytes);
+    if (!opened.ok) throw new Error(opened.issue.message);
+    const { book } = opened;
+    return book.sheets.map((s) => (s.path ? [...book.readSheet(s).rows].map(([r, row]) => [r, [...row]]) : null));
+  };
+
+  it('reads each file its own cells and finds its own parts', () => {
+    const date = [2, [[2, { kind: 'date', value: new Date(Date.UTC(2024, 0, 1)) }]]];
+    expect(cellsOf(workbook('1'))).toEqual([[[1, [[1, { kind: 'number', value: 1 }]]]], [date]]);
+    expect(cellsOf(workbook('2'))).toEqual([[[1, [[1, { kind: 'number', value: 2 }]]]], [date]]);
+    expect(cellsOf(workbook('3', ['xl/worksheets/sheet2.xml']))).toEqual([
+      [[1, [[1, { kind: 'number', value: 3 }]]]],
+      null,
+    ]);
+  });
+});

@@ -219,6 +219,12 @@ export class ZipArchive {
     take(data, true);
   }
 
+  /** Counts `size` bytes against the budget, for a part the caller had inflated before from the same bytes. */
+  charge(size: number): void {
+    this.budget -= size;
+    if (this.budget < 0) throw this.overBudget();
+  }
+
   private pastDeclared(entry: ZipEntry): PackageError {
     const facts = { part: 'entry', name: entry.name, declared: entry.uncompressedSize } as const;
     return new PackageError('too-large', `${entry.name} inflates past its declared size`, facts);

@@ -11,6 +11,7 @@ import { decodeXstring, EMPTY, MAX_ROW, Refused, type Scalar, type SheetCells } 
 import { type CellTyping, SheetReader, STOP } from './sheet.js';
 import { SharedStringsReader } from './shared-strings.js';
 import { type Handlers, PartFeed } from './part-feed.js';
+import { MEMO_PART_BYTES, PartMemo } from './part-memo.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml-errors.js';
 
 /**
@@ -93,13 +94,17 @@ export class XlsxBook implements CellTyping {
     const workbook = this.officeDocument();
     if (!workbook) throw new Refused(issue('file-not-xlsx', { found: 'zip' }));
     const rels = this.readRels(workbook);
-    this.readWorkbook(workbook, rels);
+    this.useWorkbook(
+      this.memoized(workbook, WORKBOOKS, (onSize) => this.readWorkbook(workbook, onSize)),
+      rels,
+    );
     const byType = (type: string) => [...rels.values()].find((r) => r.type.endsWith(`/${type}`))?.target;
     // A table the relationships do not lead to is no table: a cell pointing into it is refused (see parseSheet).
     const strings = byType('sharedStrings');
     if (strings && this.entry(strings)) this.readSharedStrings(strings);
     const styles = byType('styles');
-    if (styles && this.entry(styles)) this.readStyles(styles);
+    if (styles && this.entry(styles))
+      this.dateStyles = this.memoized(styles, STYLES, (onSize) => this.readStyles(styles, onSize));
   }
 
   /**
@@ -228,25 +233,60 @@ export class XlsxBook implements CellTyping {
     return (this.sharedScalars[i] ??= fromText(this.sharedStrings[i]!));
   }
 
-  private readWorkbook(path: string, rels: Map<string, Relationship>): void {
-    this.parse(path, {
+  /** The workbook part: the date system, and each sheet's name, state and relationship id. */
+  private readWorkbook(path: string, onSize: (size: number) => void): WorkbookPart {
+    const part: WorkbookPart = { date1904: false, sheets: [] };
+    const handlers: Handlers = {
       open: (name, attrs) => {
-        if (name === 'workbookPr') this.date1904 = attrs.get('date1904') === '1' || attrs.get('date1904') === 'true';
+        if (name === 'workbookPr') part.date1904 = attrs.get('date1904') === '1' || attrs.get('date1904') === 'true';
         else if (name === 'sheet') {
           const given = attrs.get('state');
           const state = given === 'hidden' || given === 'veryHidden' ? given : 'visible';
           const id = attrs.find((k) => k === 'id' || k.endsWith(':id'));
-          const rel = id ? rels.get(id) : undefined;
-          const target = rel?.target ?? null;
-          this.sheets.push({
-            name: decodeXstring(attrs.get('name') ?? ''),
-            state,
-            path: target && this.entry(target) ? target : null,
-            target,
-          });
+          part.sheets.push({ name: decodeXstring(attrs.get('name') ?? ''), state, id });
         }
       },
-    });
+    };
+    this.parse(path, handlers, onSize);
+    return part;
+  }
+
+  /** The workbook's sheets, their parts found through the workbook's relationships and in this archive. */
+  private useWorkbook(part: WorkbookPart, rels: Map<string, Relationship>): void {
+    this.date1904 = part.date1904;
+    for (const { name, state, id } of part.sheets) {
+      const target = (id ? rels.get(id)?.target : undefined) ?? null;
+      this.sheets.push({ name, state, path: target && this.entry(target) ? target : null, target });
+    }
+  }
+
+  /**
+   * `read` of a small part, remembered by what decides it (see PartMemo): a part read from memory still counts
+   * its size against the archive's budget, as if inflated again.
+   */
+  private memoized<T>(path: string, memo: PartMemo<T>, read: (onSize: (size: number) => void) => T): T {
+    const entry = this.entry(path);
+    if (!entry || entry.compressedSize > MEMO_PART_BYTES) return read(ignore);
+    let raw: Uint8Array;
+    try {
+      raw = this.zip.raw(entry);
+    } catch {
+      // A damaged entry is refused by reading it.
+      return read(ignore);
+    }
+    const known = memo.find(path, raw, entry.uncompressedSize);
+    if (known) {
+      try {
+        this.zip.charge(known.size);
+      } catch (err) {
+        throw err instanceof PackageError ? this.refusal(err, path) : err;
+      }
+      return known.value;
+    }
+    let size = 0;
+    const value = read((n) => (size = n));
+    memo.remember(path, raw, entry.uncompressedSize, size, value);
+    return value;
   }
 
   private readSharedStrings(path: string): void {
@@ -262,38 +302,43 @@ export class XlsxBook implements CellTyping {
     });
   }
 
-  private readStyles(path: string): void {
-    if (!this.entry(path)) return;
+  /** Per cell style index (`s`), whether its number format shows a date. */
+  private readStyles(path: string, onSize: (size: number) => void): boolean[] {
     const custom = new Map<number, string>();
     const xfFormats: number[] = [];
     let inCellXfs = false;
-    this.parse(path, {
-      open: (name, attrs) => {
-        if (name === 'numFmt') custom.set(Number(attrs.get('numFmtId')), attrs.get('formatCode') ?? '');
-        else if (name === 'cellXfs') inCellXfs = true;
-        else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attrs.get('numFmtId') ?? 0));
+    this.parse(
+      path,
+      {
+        open: (name, attrs) => {
+          if (name === 'numFmt') custom.set(Number(attrs.get('numFmtId')), attrs.get('formatCode') ?? '');
+          else if (name === 'cellXfs') inCellXfs = true;
+          else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attrs.get('numFmtId') ?? 0));
+        },
+        close: (name) => {
+          if (name === 'cellXfs') inCellXfs = false;
+        },
       },
-      close: (name) => {
-        if (name === 'cellXfs') inCellXfs = false;
-      },
-    });
-    this.dateStyles = xfFormats.map((id) =>
-      custom.has(id) ? isDateFormat(custom.get(id)!) : BUILTIN_DATE_FORMATS.has(id),
+      onSize,
     );
+    return xfFormats.map((id) => (custom.has(id) ? isDateFormat(custom.get(id)!) : BUILTIN_DATE_FORMATS.has(id)));
   }
 
   /** The relationships of `source` ('' for the package), by id, their targets resolved to part names. */
   private readRels(source: string): Map<string, Relationship> {
-    const rels = new Map<string, Relationship>();
     const path = relsPathOf(source);
-    if (!this.entry(path)) return rels;
-    this.parse(path, {
-      open: (name, attrs) => {
-        const rel = name === 'Relationship' ? relationshipOf(source, (k) => attrs.get(k)) : null;
-        if (rel && !rel.external) rels.set(rel.id, rel);
-      },
+    if (!this.entry(path)) return new Map();
+    return this.memoized(path, RELATIONSHIPS, (onSize) => {
+      const rels = new Map<string, Relationship>();
+      const handlers: Handlers = {
+        open: (name, attrs) => {
+          const rel = name === 'Relationship' ? relationshipOf(source, (k) => attrs.get(k)) : null;
+          if (rel && !rel.external) rels.set(rel.id, rel);
+        },
+      };
+      this.parse(path, handlers, onSize);
+      return rels;
     });
-    return rels;
   }
 
   private entry(path: string): ZipEntry | undefined {
@@ -332,6 +377,19 @@ export class XlsxBook implements CellTyping {
     return new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
   }
 }
+
+/** What the workbook part says, before its relationships lead to the sheets' parts. */
+interface WorkbookPart {
+  date1904: boolean;
+  sheets: { name: string; state: SheetEntry['state']; id: string | undefined }[];
+}
+
+// Small parts read once per thread (see PartMemo): one memory per kind of result.
+const RELATIONSHIPS = new PartMemo<Map<string, Relationship>>();
+const WORKBOOKS = new PartMemo<WorkbookPart>();
+const STYLES = new PartMemo<boolean[]>();
+
+const ignore = () => {};
 
 const CONTENT_TYPES = '[Content_Types].xml';
 /** Content types of a workbook part: .xlsx, .xltx, .xlsm, .xltm. */
