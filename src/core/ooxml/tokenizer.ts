@@ -12,6 +12,7 @@
  * the bytes is known while it is handed on (`Attrs.tagFrom`, `tagTo`): the editor (xml.ts) edits parts by it.
  */
 
+import { concat } from '../util/bytes.js';
 import { MAX_XML_DEPTH, XmlError } from './xml-errors.js';
 
 export { XmlError };
@@ -713,13 +714,6 @@ function isPrefix(b: Uint8Array, at: number, what: Uint8Array): boolean {
 function indexOfBytes(b: Uint8Array, what: Uint8Array, from: number): number {
   for (let i = b.indexOf(what[0]!, from); i >= 0; i = b.indexOf(what[0]!, i + 1)) if (startsWith(b, i, what)) return i;
   return -1;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** Entity and character references resolved; an unknown, empty or unterminated one is an error (XmlError). */

@@ -414,13 +414,6 @@ function namespacedAttr(
   return undefined;
 }
 
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 /** A part's bytes as UTF-8: a UTF-16 part (with its byte-order mark) is re-encoded, its declaration said so. */
 export function asUtf8(bytes: Uint8Array): Uint8Array {
   const bom16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);

@@ -1,3 +1,4 @@
+import { concat } from '../util/bytes.js';
 import { issue } from '../rules/rules.js';
 import { XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany, type Attrs, type XmlSink } from '../ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml-errors.js';
@@ -349,14 +350,6 @@ function encodingOf(head: Uint8Array): string {
   if (head[0] === 0x3c && head[1] === 0x00) return 'utf-16le';
   if (head[0] === 0x00 && head[1] === 0x3c) return 'utf-16be';
   return 'utf-8';
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (!a.length) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 const ascii = (s: string) => new TextEncoder().encode(s);

@@ -9,3 +9,13 @@ export function joinChunks(chunks: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** Two byte arrays as one; when one is empty, the other as it is (neither is ever written into). */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!a.length) return b;
+  if (!b.length) return a;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
