@@ -1,4 +1,4 @@
-import { type Attrs, textOf } from '../ooxml/tokenizer.js';
+import { type Attrs, textOf, utf8Text } from '../ooxml/tokenizer.js';
 import { isName, KnownContent, nameBytes } from '../ooxml/known-content.js';
 import { decodeXstring } from './cells.js';
 
@@ -13,7 +13,7 @@ export class SharedStringsReader {
   private inText = false;
   private phonetic = false;
 
-  constructor(private readonly strings: string[]) {}
+  constructor(private readonly strings: SharedStrings) {}
 
   readonly open = (name: string, attrs: Attrs, depth: number, selfClosing: boolean): void => {
     if (name === 'sst' && depth === 1 && !selfClosing) this.readTable(attrs);
@@ -30,14 +30,14 @@ export class SharedStringsReader {
     if (name === 't') this.inText = false;
     else if (name === 'rPh') this.phonetic = false;
     else if (name === 'si') {
-      this.strings.push(decodeXstring(this.current ?? ''));
+      this.strings.add(decodeXstring(this.current ?? ''));
       this.current = null;
     }
   };
 
   /** The content of <sst> when every <si> is one plain <t>: read here, or given back untouched. */
   private readTable(attrs: Attrs): void {
-    if (!isName(attrs.bytes, attrs.tagFrom + 1, SST) || attrs.depthLeft < 2 || this.strings.length) return;
+    if (!isName(attrs.bytes, attrs.tagFrom + 1, SST) || attrs.depthLeft < 2 || this.strings.count) return;
     const at = new KnownContent(attrs.bytes, attrs.tagTo, attrs.elementsLeft);
     for (;;) {
       at.space();
@@ -45,28 +45,89 @@ export class SharedStringsReader {
         if (at.end(SST)) return attrs.skip(at.i, at.elements);
         break;
       }
-      const text = at.start(SI) ? this.plainString(at) : null;
-      if (text === null) break;
-      this.strings.push(text);
+      if (!at.start(SI) || !this.plainString(at)) break;
     }
-    this.strings.length = 0;
+    this.strings.clear();
   }
 
-  /** After <si>: its one <t>'s text, past </si>; null when the string is anything else. */
-  private plainString(at: KnownContent): string | null {
-    if (at.attrs.selfClosing) return '';
+  /** After <si>: its one <t>'s text, past </si>, added to the table; false when the string is anything else. */
+  private plainString(at: KnownContent): boolean {
+    if (at.attrs.selfClosing) return (this.strings.add(''), true);
     at.space();
     // The text of most tables is kept as written ("preserve"): that tag, compared as bytes, is XML as it stands.
-    if (!at.startExactly(T_PRESERVE) && !at.start(T)) return null;
-    let text = '';
+    if (!at.startExactly(T_PRESERVE) && !at.start(T)) return false;
+    let from = 0;
+    let to = 0;
+    let flags = 0;
     if (!at.attrs.selfClosing) {
-      if (!at.text()) return null;
-      text = textOf(at.b, at.textFrom, at.textTo, at.textFlags);
-      if (!at.end(T)) return null;
+      if (!at.text()) return false;
+      ({ textFrom: from, textTo: to, textFlags: flags } = at);
+      if (!at.end(T)) return false;
     }
     at.space();
-    return at.end(SI) ? decodeXstring(text) : null;
+    if (!at.end(SI)) return false;
+    this.strings.addBytes(at.b, from, to, flags);
+    return true;
   }
+}
+
+/**
+ * The table of shared strings of one workbook. A string read from the bytes of the part is made into text only
+ * when it is asked for: a form's table holds the long names of its indicators, which no reader of figures looks at.
+ */
+export class SharedStrings {
+  private readonly texts: (string | null)[] = [];
+  /** The part's bytes, and per string read from them where its text stands (from, to, TEXT_… flags). */
+  private bytes: Uint8Array | null = null;
+  private readonly at: number[] = [];
+
+  get count(): number {
+    return this.texts.length;
+  }
+
+  add(text: string): void {
+    this.texts.push(text);
+  }
+
+  /**
+   * The text at b[from, to), kept as a place while it is sure to be text (not blank, nothing to resolve): it holds
+   * an ASCII letter, digit or sign, no reference, no "_" (an escaped character).
+   */
+  addBytes(b: Uint8Array, from: number, to: number, flags: number): void {
+    const i = this.texts.length;
+    if (flags || (this.bytes && this.bytes !== b) || !isSurelyText(b, from, to)) {
+      this.texts.push(from === to ? '' : decodeXstring(textOf(b, from, to, flags)));
+      return;
+    }
+    this.bytes = b;
+    this.texts.push(null);
+    this.at[2 * i] = from;
+    this.at[2 * i + 1] = to;
+  }
+
+  clear(): void {
+    this.texts.length = 0;
+    this.bytes = null;
+  }
+
+  text(i: number): string {
+    return (this.texts[i] ??= utf8Text(this.bytes!, this.at[2 * i]!, this.at[2 * i + 1]!));
+  }
+
+  /** Whether string `i` is sure to be text (see `addBytes`) without being read. */
+  isSurelyText(i: number): boolean {
+    return this.texts[i] === null;
+  }
+}
+
+function isSurelyText(b: Uint8Array, from: number, to: number): boolean {
+  let sign = false;
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if (c === 0x5f) return false;
+    if (c > 0x20 && c < 0x7f) sign = true;
+  }
+  return sign;
 }
 
 const SST = nameBytes('sst');

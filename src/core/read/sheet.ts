@@ -364,6 +364,12 @@ export class SheetReader {
   loopEndText(): void {
     this.inText = 0;
   }
+  /** `loopOpenText(V)`, `text` of canonical digits and `loopEndText` at once. */
+  loopDigits(n: number): void {
+    this.value = null;
+    this.digits = n;
+    this.inText = 0;
+  }
 }
 
 const SHEET_DATA = nameBytes('sheetData');
@@ -430,7 +436,9 @@ class SheetDataLoop {
         this.reader.loopEndCell();
         return true;
       }
-      if (at.start(VALUE)) {
+      if (at.startExactly(VALUE_TAG)) {
+        if (!this.value()) return false;
+      } else if (at.start(VALUE)) {
         if (!this.text(V, VALUE)) return false;
       } else if (at.start(FORMULA)) {
         if (!this.text(F, FORMULA)) return false;
@@ -449,6 +457,19 @@ class SheetDataLoop {
       if (at.atEnd(INLINE)) return at.end(INLINE);
       if (!at.start(TEXT) || !this.text(T, TEXT)) return false;
     }
+  }
+
+  /** After "<v>": canonical digits and "</v>" read straight from the bytes (most values are), else as any text. */
+  private value(): boolean {
+    const { at } = this;
+    const b = at.b;
+    let j = at.i;
+    while (b[j]! >= 0x30 && b[j]! <= 0x39) j++;
+    const n = canonicalDigits(b, at.i, j, 15);
+    if (n < 0 || !startsWith(b, j, VALUE_END)) return this.text(V, VALUE);
+    this.reader.loopDigits(n);
+    at.i = j + VALUE_END.length;
+    return true;
   }
 
   /** After the start tag of a <v>, <f> or <t> (`kind`): its text and end tag. */
@@ -528,6 +549,8 @@ function cellType(b: Uint8Array, from: number, to: number): string | null {
 
 const CELL_TYPES = ['s', 'n', 'str', 'b', 'e', 'd', 'inlineStr'].map((text) => ({ text, bytes: nameBytes(text) }));
 const ROW_R = nameBytes('<row r="');
+const VALUE_TAG = nameBytes('<v>');
+const VALUE_END = nameBytes('</v>');
 const CELL_R = nameBytes('<c r="');
 const STYLE_ATTR = nameBytes(' s="');
 const TYPE_ATTR = nameBytes(' t="');

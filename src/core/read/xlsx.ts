@@ -9,7 +9,7 @@ import { asShown } from '../util/number.js';
 import { resolveReferences } from '../ooxml/tokenizer.js';
 import { decodeXstring, EMPTY, MAX_ROW, Refused, type Scalar, type SheetCells } from './cells.js';
 import { type CellTyping, SheetReader, STOP } from './sheet.js';
-import { SharedStringsReader } from './shared-strings.js';
+import { SharedStrings, SharedStringsReader } from './shared-strings.js';
 import { type Handlers, PartFeed } from './part-feed.js';
 import { MEMO_PART_BYTES, PartMemo } from './part-memo.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml-errors.js';
@@ -53,7 +53,7 @@ export class XlsxBook implements CellTyping {
   readonly sheets: SheetEntry[] = [];
   date1904 = false;
   private readonly zip: ZipArchive;
-  private sharedStrings: string[] = [];
+  private readonly sharedStrings = new SharedStrings();
   /** The scalar of each shared string, made when a cell first refers to it (one object for all its cells). */
   private sharedScalars: (Scalar | undefined)[] = [];
   /** Per cell style index (`s`), whether its number format shows a date. */
@@ -169,7 +169,7 @@ export class XlsxBook implements CellTyping {
   }
 
   get sharedCount(): number {
-    return this.sharedStrings.length;
+    return this.sharedStrings.count;
   }
 
   get styleCount(): number {
@@ -230,7 +230,8 @@ export class XlsxBook implements CellTyping {
   }
 
   private sharedScalar(i: number): Scalar {
-    return (this.sharedScalars[i] ??= fromText(this.sharedStrings[i]!));
+    const strings = this.sharedStrings;
+    return (this.sharedScalars[i] ??= strings.isSurelyText(i) ? new SharedText(strings, i) : fromText(strings.text(i)));
   }
 
   /** The workbook part: the date system, and each sheet's name, state and relationship id. */
@@ -375,6 +376,19 @@ export class XlsxBook implements CellTyping {
     if (err.reason === 'too-large')
       return new Refused(issue('file-too-large', { part: 'unzipped', size: size ?? limit + 1, limit }));
     return new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
+  }
+}
+
+/** A cell's shared string, read from the part's bytes only when its text is asked for. */
+class SharedText {
+  readonly kind = 'text';
+  constructor(
+    private readonly strings: SharedStrings,
+    private readonly index: number,
+  ) {}
+
+  get text(): string {
+    return this.strings.text(this.index);
   }
 }
 
