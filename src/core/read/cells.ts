@@ -81,8 +81,15 @@ function lettersOf(col: number): string {
 }
 
 export function address(row: number, col: number): string {
-  return `${columnLetters(col)}${row}`;
+  if (row >= ADDRESS_ROWS || col >= ADDRESS_COLUMNS) return `${columnLetters(col)}${row}`;
+  const column = (ADDRESSES[col] ??= []);
+  return (column[row] ??= `${columnLetters(col)}${row}`);
 }
+
+/** The addresses of a form's cells, each made once per thread: every figure read names its cell. */
+const ADDRESS_ROWS = 2048;
+const ADDRESS_COLUMNS = 64;
+const ADDRESSES: string[][] = [];
 
 /** Where `readAddress` and `readAddressIn` put what they read (no array per cell). */
 export const lastAddress = { row: 0, col: 0 };

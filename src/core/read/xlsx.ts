@@ -187,7 +187,7 @@ export class XlsxBook implements CellTyping {
       if (t === '' || t === 'n')
         return this.dateStyles[style]
           ? { kind: 'date', value: serialToDate(digits, this.date1904) }
-          : { kind: 'number', value: asShown(digits) };
+          : numberScalar(digits);
       v = String(digits);
     }
     if (f !== null && (v === null || (v === '' && t === 'str'))) return formulaNoResult(f);
@@ -378,6 +378,15 @@ export class XlsxBook implements CellTyping {
     return new Refused(issue('file-damaged', { damage: 'part', part: path, detail: err.message }));
   }
 }
+
+/** A whole number's scalar: small ones made once per thread (a form's figures are mostly small), never changed. */
+function numberScalar(n: number): Scalar {
+  if (n >= SMALL_NUMBERS) return { kind: 'number', value: n };
+  return (NUMBER_SCALARS[n] ??= Object.freeze({ kind: 'number', value: n }));
+}
+
+const SMALL_NUMBERS = 4096;
+const NUMBER_SCALARS: Scalar[] = [];
 
 /** A cell's shared string, read from the part's bytes only when its text is asked for. */
 class SharedText {
