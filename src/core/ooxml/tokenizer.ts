@@ -732,13 +732,34 @@ export function resolveReferences(s: string): string {
 
 /** Throws as `resolveReferences` would for the text b[from, to), without making it. */
 function checkReferences(b: Uint8Array, from: number, to: number): void {
-  for (let amp = b.indexOf(AMP, from); amp >= 0 && amp < to;) {
-    const semi = b.indexOf(0x3b, amp + 1);
-    const next = b.indexOf(AMP, amp + 1);
-    if (semi < 0 || semi >= to || (next >= 0 && next < semi)) throw new XmlError('malformed entity');
-    entityValue(utf8Text(b, amp + 1, semi));
-    amp = next < to ? next : -1;
+  let i = from;
+  for (;;) {
+    while (i < to && b[i] !== AMP) i++;
+    if (i >= to) return;
+    // The five predefined entities compared as bytes (a formula holds hundreds): no string made for them.
+    const known = predefinedEnd(b, i + 1);
+    if (known > 0 && known <= to) {
+      i = known;
+      continue;
+    }
+    let semi = i + 1;
+    while (semi < to && b[semi] !== 0x3b && b[semi] !== AMP) semi++;
+    if (semi >= to || b[semi] !== 0x3b) throw new XmlError('malformed entity');
+    entityValue(utf8Text(b, i + 1, semi));
+    i = semi + 1;
   }
+}
+
+/** Past the ";" of `lt;`, `gt;`, `amp;`, `quot;` or `apos;` at `at`; -1 for anything else. */
+function predefinedEnd(b: Uint8Array, at: number): number {
+  const c = b[at];
+  if ((c === 0x6c || c === 0x67) && b[at + 1] === 0x74 && b[at + 2] === 0x3b) return at + 3; // lt; gt;
+  if (c === 0x61) {
+    if (b[at + 1] === 0x6d && b[at + 2] === 0x70 && b[at + 3] === 0x3b) return at + 4; // amp;
+    if (b[at + 1] === 0x70 && b[at + 2] === 0x6f && b[at + 3] === 0x73 && b[at + 4] === 0x3b) return at + 5; // apos;
+  }
+  if (c === 0x71 && b[at + 1] === 0x75 && b[at + 2] === 0x6f && b[at + 3] === 0x74 && b[at + 4] === 0x3b) return at + 5; // quot;
+  return -1;
 }
 
 /** The text of the reference named `e` ("amp", "#x1EA1"). */

@@ -74,6 +74,14 @@ export class SheetReader {
   private value: string | null = null;
   private digits = -1;
   private formula: string | null = null;
+  /**
+   * The formula's one piece of text as a place in the bytes (`formulaTo` > 0), made into text only if the cell has no
+   * value: a form's check column holds long formulas, whose values are all the reader needs.
+   */
+  private formulaBytes: Uint8Array | null = null;
+  private formulaFrom = 0;
+  private formulaTo = 0;
+  private formulaFlags = 0;
   private inline: string | null = null;
   /** Which text is being read: V, F, T or 0. */
   private inText = 0;
@@ -130,7 +138,7 @@ export class SheetReader {
 
   readonly text = (b: Uint8Array, from: number, to: number, flags: number): void => {
     if (this.inText === V) this.readValue(b, from, to, flags);
-    else if (this.inText === F) this.formula += rawTextOf(b, from, to, flags);
+    else if (this.inText === F) this.formula = this.formulaText() + rawTextOf(b, from, to, flags);
     else if (this.inText === T) this.inline += textOf(b, from, to, flags);
   };
 
@@ -203,7 +211,7 @@ export class SheetReader {
     this.cType = type;
     this.cStyle = style;
     this.cStyleText = styleText;
-    this.value = this.formula = this.inline = null;
+    this.value = this.formula = this.inline = this.formulaBytes = null;
     this.digits = -1;
   }
 
@@ -238,6 +246,7 @@ export class SheetReader {
     // A formula's text is needed only when the cell has no value: resolved then (formulaNoResult).
     this.inText = F;
     this.formula = '';
+    this.formulaBytes = null;
   }
 
   private openInline(): void {
@@ -246,6 +255,34 @@ export class SheetReader {
 
   private openInlineText(): void {
     if (this.inline !== null && !this.inPhonetic) this.inText = T;
+  }
+
+  /**
+   * `text` from the loop over <sheetData>, whose bytes are the whole part's: a formula's text is kept there as a
+   * place (the tokenizer's pieces may be a stream's, which are not kept).
+   */
+  loopText(b: Uint8Array, from: number, to: number, flags: number): void {
+    if (this.inText === F) this.formulaPiece(b, from, to, flags);
+    else this.text(b, from, to, flags);
+  }
+
+  private formulaPiece(b: Uint8Array, from: number, to: number, flags: number): void {
+    if (this.formula === '' && !this.formulaBytes) {
+      this.formulaBytes = b;
+      this.formulaFrom = from;
+      this.formulaTo = to;
+      this.formulaFlags = flags;
+    } else this.formula = this.formulaText() + rawTextOf(b, from, to, flags);
+  }
+
+  /** The formula's text as written, its piece kept as a place made into text now. */
+  private formulaText(): string | null {
+    const b = this.formulaBytes;
+    if (b) {
+      this.formula = rawTextOf(b, this.formulaFrom, this.formulaTo, this.formulaFlags);
+      this.formulaBytes = null;
+    }
+    return this.formula;
   }
 
   /** A piece of <v>: canonical digits, the whole of it, are kept as a number (most values are); else text. */
@@ -273,7 +310,10 @@ export class SheetReader {
       if (index < 0 || index >= book.sharedCount)
         throw this.broken('shared-strings', value?.trim() ?? String(digits), book.sharedCount);
     }
-    const scalar = book.scalar(this.cType, this.cStyle, value, digits, this.formula, this.inline);
+    // The formula's text is made only when the cell has no value to read instead (see CellTyping.scalar).
+    const noValue = (value === null && digits < 0) || (value === '' && this.cType === 'str');
+    const formula = noValue ? this.formulaText() : this.formula;
+    const scalar = book.scalar(this.cType, this.cStyle, value, digits, formula, this.inline);
     if (scalar.kind === 'empty' || this.cRow > this.untilRow) return;
     // Style 0 is the default one, there even when the file has no styles.
     const style = this.cStyle;
@@ -478,7 +518,7 @@ class SheetDataLoop {
     reader.loopOpenText(kind);
     if (!at.attrs.selfClosing) {
       if (!at.text()) return false;
-      if (at.textTo > at.textFrom) reader.text(at.b, at.textFrom, at.textTo, at.textFlags);
+      if (at.textTo > at.textFrom) reader.loopText(at.b, at.textFrom, at.textTo, at.textFlags);
       if (!at.end(name)) return false;
     }
     reader.loopEndText();
