@@ -1,4 +1,5 @@
 import type { Issue } from '../model.js';
+import { resolveReferences } from '../ooxml/tokenizer.js';
 
 /**
  * A sheet as the reader gives it: the non-empty cells by row and column, each one scalar, and the merged ranges;
@@ -156,4 +157,18 @@ export function parseRange(ref: string): Range | null {
 export function decodeXstring(s: string): string {
   if (!s.includes('_x')) return s;
   return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * A formula without a value: its text as written (`written`, asked for only when the formula is, most never are),
+ * its references resolved.
+ */
+export function formulaNoResult(written: () => string): Scalar {
+  let formula: string | null = null;
+  return {
+    kind: 'formula-no-result',
+    get formula() {
+      return (formula ??= resolveReferences(written()).trim());
+    },
+  };
 }

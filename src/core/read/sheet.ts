@@ -12,6 +12,7 @@ import {
   parseRange,
   readAddress,
   readAddressIn,
+  formulaNoResult,
   Refused,
   type Scalar,
   type SheetCells,
@@ -285,6 +286,23 @@ export class SheetReader {
     return this.formula;
   }
 
+  /** Whether the cell has a formula and no value to read instead (an empty one, for a text formula). */
+  private noValue(): boolean {
+    const { value, digits } = this;
+    return this.formula !== null && ((value === null && digits < 0) || (value === '' && this.cType === 'str'));
+  }
+
+  /** The formula of a cell without a value; its text made only if asked for (a check column's never is). */
+  private formulaScalar(): Scalar {
+    const b = this.formulaBytes;
+    if (!b) {
+      const written = this.formula!;
+      return formulaNoResult(() => written);
+    }
+    const { formulaFrom: from, formulaTo: to, formulaFlags: flags } = this;
+    return formulaNoResult(() => rawTextOf(b, from, to, flags));
+  }
+
   /** A piece of <v>: canonical digits, the whole of it, are kept as a number (most values are); else text. */
   private readValue(b: Uint8Array, from: number, to: number, flags: number): void {
     if (this.value === '' && this.digits < 0 && !flags) {
@@ -310,10 +328,9 @@ export class SheetReader {
       if (index < 0 || index >= book.sharedCount)
         throw this.broken('shared-strings', value?.trim() ?? String(digits), book.sharedCount);
     }
-    // The formula's text is made only when the cell has no value to read instead (see CellTyping.scalar).
-    const noValue = (value === null && digits < 0) || (value === '' && this.cType === 'str');
-    const formula = noValue ? this.formulaText() : this.formula;
-    const scalar = book.scalar(this.cType, this.cStyle, value, digits, formula, this.inline);
+    const scalar = this.noValue()
+      ? this.formulaScalar()
+      : book.scalar(this.cType, this.cStyle, value, digits, null, this.inline);
     if (scalar.kind === 'empty' || this.cRow > this.untilRow) return;
     // Style 0 is the default one, there even when the file has no styles.
     const style = this.cStyle;

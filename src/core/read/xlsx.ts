@@ -6,8 +6,7 @@ import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml
 import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
 import { relationshipOf, type Relationship } from '../ooxml/relationships.js';
 import { asShown } from '../util/number.js';
-import { resolveReferences } from '../ooxml/tokenizer.js';
-import { decodeXstring, EMPTY, MAX_ROW, Refused, type Scalar, type SheetCells } from './cells.js';
+import { decodeXstring, EMPTY, formulaNoResult, MAX_ROW, Refused, type Scalar, type SheetCells } from './cells.js';
 import { type CellTyping, SheetReader, STOP } from './sheet.js';
 import { SharedStrings, SharedStringsReader } from './shared-strings.js';
 import { type Handlers, PartFeed } from './part-feed.js';
@@ -190,7 +189,7 @@ export class XlsxBook implements CellTyping {
           : numberScalar(digits);
       v = String(digits);
     }
-    if (f !== null && (v === null || (v === '' && t === 'str'))) return formulaNoResult(f);
+    if (f !== null && (v === null || (v === '' && t === 'str'))) return formulaNoResult(() => f);
     switch (t) {
       case 's':
         // The index was checked as the cell was stored.
@@ -417,16 +416,6 @@ const ignore = () => {};
 const CONTENT_TYPES = '[Content_Types].xml';
 /** Content types of a workbook part: .xlsx, .xltx, .xlsm, .xltm. */
 const WORKBOOK_TYPE = /\.(sheet|template)(\.macroEnabled)?\.main\+xml$/i;
-/** A formula without a value, from its text as written: the text resolved only when asked for (most never are). */
-function formulaNoResult(written: string): Scalar {
-  let formula: string | null = null;
-  return {
-    kind: 'formula-no-result',
-    get formula() {
-      return (formula ??= resolveReferences(written).trim());
-    },
-  };
-}
 
 /** Digits alone, at most 15 of them: an XML number that is a whole number read exactly. */
 function isSmallInteger(v: string): boolean {
