@@ -164,11 +164,16 @@ export function decodeXstring(s: string): string {
  * its references resolved.
  */
 export function formulaNoResult(written: () => string): Scalar {
-  let formula: string | null = null;
-  return {
-    kind: 'formula-no-result',
-    get formula() {
-      return (formula ??= resolveReferences(written()).trim());
-    },
-  };
+  return new FormulaNoResult(written);
+}
+
+/** (A class: its getter made once, not for each formula as an object literal's would be.) */
+class FormulaNoResult {
+  readonly kind = 'formula-no-result';
+  private resolved: string | null = null;
+  constructor(private readonly written: () => string) {}
+
+  get formula(): string {
+    return (this.resolved ??= resolveReferences(this.written()).trim());
+  }
 }

@@ -264,7 +264,8 @@ class TailScan {
           throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
       } else if (next !== 0x3f) {
         const merge = this.onMerge ? isMergeTag(b, i) : false;
-        const end = merge === true ? tagEnd(b, i) : b.indexOf(0x3e, i);
+        // A value may hold ">" (XML allows it): the tag ends at the first ">" outside quotes.
+        const end = tagEnd(b, i);
         if (end < 0) {
           this.keep(b, i, merge, final);
           return;
@@ -312,15 +313,18 @@ function isMergeTag(b: Uint8Array, lt: number): boolean | null {
 
 /** Where the tag at `lt` ends: its ">" outside quoted attribute values (which may hold ">"); -1 past the bytes. */
 function tagEnd(b: Uint8Array, lt: number): number {
-  let quote = 0;
-  for (let i = lt + 1; i < b.length; i++) {
-    const ch = b[i]!;
-    if (quote) {
-      if (ch === quote) quote = 0;
-    } else if (ch === 0x22 || ch === 0x27) quote = ch;
-    else if (ch === 0x3e) return i;
+  let i = lt + 1;
+  for (;;) {
+    const gt = b.indexOf(0x3e, i);
+    if (gt < 0) return -1;
+    // The first quote before that ">": its value, which may hold ">", is skipped to its closing quote.
+    let quote = i;
+    while (quote < gt && b[quote] !== 0x22 && b[quote] !== 0x27) quote++;
+    if (quote === gt) return gt;
+    const close = b.indexOf(b[quote]!, quote + 1);
+    if (close < 0) return -1;
+    i = close + 1;
   }
-  return -1;
 }
 
 /** An unprefixed attribute's value in a tag's text, its character and entity references resolved; null if absent. */
