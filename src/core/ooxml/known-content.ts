@@ -1,4 +1,4 @@
-import { Attrs, readAttributes, textFlags, XmlTooMany } from './tokenizer.js';
+import { Attrs, isSpace, readAttributes, textFlags, XmlTooMany } from './tokenizer.js';
 
 /**
  * The content of one element read straight from the bytes when its shape is known (a sheet's rows of cells, a
@@ -98,14 +98,9 @@ const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
 
-const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-
 /** Whether `name` stands at `at`, the whole name (white space, "/" or ">" after it). */
 export function isName(b: Uint8Array, at: number, name: Uint8Array): boolean {
   for (let k = 0; k < name.length; k++) if (b[at + k] !== name[k]) return false;
   const c = b[at + name.length];
   return isSpace(c) || c === GT || c === SLASH;
 }
-
-/** An ASCII name as bytes. */
-export const nameBytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

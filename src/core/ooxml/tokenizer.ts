@@ -12,7 +12,7 @@
  * the bytes is known while it is handed on (`Attrs.tagFrom`, `tagTo`): the editor (xml.ts) edits parts by it.
  */
 
-import { concat } from '../util/bytes.js';
+import { concat, startsWith, utf8 } from '../util/bytes.js';
 import { MAX_XML_DEPTH, XmlError } from './xml-errors.js';
 
 export { XmlError };
@@ -324,19 +324,18 @@ const AMP = 0x26;
 const COLON = 0x3a;
 const CR = 0x0d;
 
-const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+export const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 
 /** U+FFFE or U+FFFF (which XML cannot hold) as UTF-8 at `i`. */
 const isNonCharacter = (b: Uint8Array, i: number) => b[i + 1] === 0xbf && (b[i + 2] === 0xbe || b[i + 2] === 0xbf);
 
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const COMMENT = ascii('<!--');
-const COMMENT_END = ascii('-->');
-const DOUBLE_DASH = ascii('--');
-const CDATA = ascii('<![CDATA[');
-const CDATA_END = ascii(']]>');
-const DOCTYPE = ascii('<!DOCTYPE');
-const PI_END = ascii('?>');
+const COMMENT = utf8('<!--');
+const COMMENT_END = utf8('-->');
+const DOUBLE_DASH = utf8('--');
+const CDATA = utf8('<![CDATA[');
+const CDATA_END = utf8(']]>');
+const DOCTYPE = utf8('<!DOCTYPE');
+const PI_END = utf8('?>');
 const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 const NO_BYTES = new Uint8Array(0);
 
@@ -695,12 +694,6 @@ function disallow(b: Uint8Array, from: number, to: number): void {
 
 function isBlank(b: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!isSpace(b[i])) return false;
-  return true;
-}
-
-function startsWith(b: Uint8Array, at: number, what: Uint8Array): boolean {
-  if (at + what.length > b.length) return false;
-  for (let j = 0; j < what.length; j++) if (b[at + j] !== what[j]) return false;
   return true;
 }
 

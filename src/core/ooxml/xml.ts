@@ -28,7 +28,7 @@ export function unescapeXml(s: string): string {
 }
 
 import { MAX_XML_DEPTH, XmlError } from './xml-errors.js';
-import { type Attrs, textOf, utf8Text, XmlTokenizer } from './tokenizer.js';
+import { type Attrs, isSpace, textOf, utf8Text, XmlTokenizer } from './tokenizer.js';
 
 export { MAX_XML_DEPTH, XmlError };
 
@@ -178,7 +178,6 @@ export interface Visitor {
 const utf8 = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
-const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isNameEnd = (c: number | undefined) => isSpace(c) || c === 0x3e || c === 0x2f;
 
 /** What an edit needs of the start tag it rewrites. */

@@ -1,4 +1,4 @@
-import { concat } from '../util/bytes.js';
+import { concat, startsWith, utf8 } from '../util/bytes.js';
 import { issue } from '../rules/rules.js';
 import { XmlError, XmlTokenizer, XmlTooDeep, XmlTooMany, type Attrs, type XmlSink } from '../ooxml/tokenizer.js';
 import { MAX_XML_DEPTH } from '../ooxml/xml-errors.js';
@@ -91,7 +91,7 @@ export class PartFeed {
       const encoding = encodingOf(chunk);
       if (encoding !== 'utf-8') this.decoder = new TextDecoder(encoding);
     }
-    return this.decoder ? utf8Bytes(this.decoder.decode(chunk, { stream: !final })) : chunk;
+    return this.decoder ? utf8(this.decoder.decode(chunk, { stream: !final })) : chunk;
   }
 
   /**
@@ -260,7 +260,7 @@ class TailScan {
       const next = b[i + 1];
       if (next === 0x2f) this.depth--;
       else if (next === 0x21) {
-        if (startsWithBytes(b, i, DOCTYPE_BYTES) || startsWithBytes(b, i, ENTITY_BYTES))
+        if (startsWith(b, i, DOCTYPE_BYTES) || startsWith(b, i, ENTITY_BYTES))
           throw new Refused(issue('file-unsafe', { danger: 'dtd' }));
       } else if (next !== 0x3f) {
         const merge = this.onMerge ? isMergeTag(b, i) : false;
@@ -308,7 +308,7 @@ function isMergeTag(b: Uint8Array, lt: number): boolean | null {
     else if (ch === 0x20 || ch === 0x2f || ch === 0x3e || ch === 0x09 || ch === 0x0a || ch === 0x0d) break;
   }
   if (i === b.length) return null;
-  return i - from === MERGE_CELL.length && startsWithBytes(b, from, MERGE_CELL);
+  return i - from === MERGE_CELL.length && startsWith(b, from, MERGE_CELL);
 }
 
 /** Where the tag at `lt` ends: its ">" outside quoted attribute values (which may hold ">"); -1 past the bytes. */
@@ -340,11 +340,6 @@ function attribute(tag: string, name: string): string | null {
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function startsWithBytes(b: Uint8Array, at: number, what: Uint8Array): boolean {
-  for (let j = 0; j < what.length; j++) if (b[at + j] !== what[j]) return false;
-  return true;
-}
-
 /** Nothing yet (`concat` never writes into its arguments). */
 const NO_BYTES = new Uint8Array(0);
 
@@ -356,9 +351,6 @@ function encodingOf(head: Uint8Array): string {
   return 'utf-8';
 }
 
-const ascii = (s: string) => new TextEncoder().encode(s);
-const DOCTYPE_BYTES = ascii('<!DOCTYPE');
-const MERGE_CELL = ascii('mergeCell');
-/** The text of a part not in UTF-8, as UTF-8 bytes for the scan of its rest. */
-const utf8Bytes = (s: string) => new TextEncoder().encode(s);
-const ENTITY_BYTES = ascii('<!ENTITY');
+const DOCTYPE_BYTES = utf8('<!DOCTYPE');
+const MERGE_CELL = utf8('mergeCell');
+const ENTITY_BYTES = utf8('<!ENTITY');

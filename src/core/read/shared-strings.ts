@@ -1,5 +1,6 @@
 import { type Attrs, textOf, utf8Text } from '../ooxml/tokenizer.js';
-import { isName, KnownContent, nameBytes } from '../ooxml/known-content.js';
+import { isName, KnownContent } from '../ooxml/known-content.js';
+import { utf8 } from '../util/bytes.js';
 import { decodeXstring } from './cells.js';
 
 /**
@@ -130,7 +131,7 @@ function isSurelyText(b: Uint8Array, from: number, to: number): boolean {
   return sign;
 }
 
-const SST = nameBytes('sst');
-const SI = nameBytes('si');
-const T = nameBytes('t');
-const T_PRESERVE = nameBytes('<t xml:space="preserve">');
+const SST = utf8('sst');
+const SI = utf8('si');
+const T = utf8('t');
+const T_PRESERVE = utf8('<t xml:space="preserve">');

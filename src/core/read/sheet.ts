@@ -1,6 +1,7 @@
 import { issue } from '../rules/rules.js';
 import { type Attrs, canonicalDigits, rawTextOf, textOf } from '../ooxml/tokenizer.js';
-import { isName, KnownContent, nameBytes } from '../ooxml/known-content.js';
+import { isName, KnownContent } from '../ooxml/known-content.js';
+import { startsWith, utf8 } from '../util/bytes.js';
 import { DONE } from './part-feed.js';
 import {
   address,
@@ -429,13 +430,13 @@ export class SheetReader {
   }
 }
 
-const SHEET_DATA = nameBytes('sheetData');
-const ROW = nameBytes('row');
-const CELL = nameBytes('c');
-const VALUE = nameBytes('v');
-const FORMULA = nameBytes('f');
-const INLINE = nameBytes('is');
-const TEXT = nameBytes('t');
+const SHEET_DATA = utf8('sheetData');
+const ROW = utf8('row');
+const CELL = utf8('c');
+const VALUE = utf8('v');
+const FORMULA = utf8('f');
+const INLINE = utf8('is');
+const TEXT = utf8('t');
 
 /** The loop of `SheetReader.readSheetData`: returns where </sheetData> ends, or -1 to give the content back. */
 class SheetDataLoop {
@@ -604,21 +605,16 @@ function cellType(b: Uint8Array, from: number, to: number): string | null {
   return null;
 }
 
-const CELL_TYPES = ['s', 'n', 'str', 'b', 'e', 'd', 'inlineStr'].map((text) => ({ text, bytes: nameBytes(text) }));
-const ROW_R = nameBytes('<row r="');
-const VALUE_TAG = nameBytes('<v>');
-const VALUE_END = nameBytes('</v>');
-const CELL_R = nameBytes('<c r="');
-const STYLE_ATTR = nameBytes(' s="');
-const TYPE_ATTR = nameBytes(' t="');
+const CELL_TYPES = ['s', 'n', 'str', 'b', 'e', 'd', 'inlineStr'].map((text) => ({ text, bytes: utf8(text) }));
+const ROW_R = utf8('<row r="');
+const VALUE_TAG = utf8('<v>');
+const VALUE_END = utf8('</v>');
+const CELL_R = utf8('<c r="');
+const STYLE_ATTR = utf8(' s="');
+const TYPE_ATTR = utf8(' t="');
 const QUOTE = 0x22;
 
 const isAlnum = (c: number) => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
-
-function startsWith(b: Uint8Array, at: number, what: Uint8Array): boolean {
-  for (let k = 0; k < what.length; k++) if (b[at + k] !== what[k]) return false;
-  return true;
-}
 
 /** The shared-string index a cell's <v> holds (as text, or as canonical digits), or -1 when it holds no index. */
 function stringIndex(value: string | null, digits: number): number {

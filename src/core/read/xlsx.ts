@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { issue } from '../rules/rules.js';
 import { PackageError, readDirectory, ZipArchive, type ZipEntry } from '../ooxml/zip.js';
 import { relsPathOf, resolveTarget } from '../ooxml/paths.js';
+import { utf8 } from '../util/bytes.js';
 import { relationshipOf, type Relationship } from '../ooxml/relationships.js';
 import { asShown } from '../util/number.js';
 import { decodeXstring, EMPTY, formulaNoResult, MAX_ROW, Refused, type Scalar, type SheetCells } from './cells.js';
@@ -76,7 +77,7 @@ export class XlsxBook implements CellTyping {
       throw err;
     }
     const names = new Set(entries.map((e) => e.name));
-    if (names.has('mimetype') && contains(bytes, ascii('application/vnd.oasis.opendocument')))
+    if (names.has('mimetype') && contains(bytes, utf8('application/vnd.oasis.opendocument')))
       throw new Refused(issue('file-not-xlsx', { found: 'ods' }));
     if (names.has('word/document.xml')) throw new Refused(issue('file-not-xlsx', { found: 'docx' }));
     // A zip that has neither the package's relationships nor a workbook where Excel puts it is some other zip.
@@ -461,7 +462,6 @@ export function isDateFormat(code: string): boolean {
   return /[dmyhs]/i.test(bare) && !/^general$/i.test(bare.trim());
 }
 
-const ascii = (s: string) => new TextEncoder().encode(s);
 const utf16le = (s: string) => new Uint8Array(new Uint16Array([...s].map((c) => c.charCodeAt(0))).buffer);
 
 function contains(bytes: Uint8Array, needle: Uint8Array): boolean {

@@ -19,3 +19,17 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
+
+const ENCODER = new TextEncoder();
+
+/** A text as UTF-8 bytes (an ASCII name or tag as its bytes). */
+export function utf8(s: string): Uint8Array {
+  return ENCODER.encode(s);
+}
+
+/** Whether `what` stands in `b` at `at`. */
+export function startsWith(b: Uint8Array, at: number, what: Uint8Array): boolean {
+  if (at + what.length > b.length) return false;
+  for (let k = 0; k < what.length; k++) if (b[at + k] !== what[k]) return false;
+  return true;
+}

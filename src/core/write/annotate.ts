@@ -14,7 +14,7 @@ import { OfficePackage } from '../ooxml/package.js';
 import { folderOf, freeName, relativeTarget } from '../ooxml/paths.js';
 import type { Relationship } from '../ooxml/relationships.js';
 import { deflateStream, PackageError, type Codec } from '../ooxml/zip.js';
-import { joinChunks } from '../util/bytes.js';
+import { joinChunks, utf8 } from '../util/bytes.js';
 import {
   asUtf8,
   editXml,
@@ -207,7 +207,7 @@ function addListSheetPart(
     (n) => `${baseDir}worksheets/sheet${n}.xml`,
   );
   const names = book.sheets.map((s) => s.name);
-  pkg.set(listPath, encode(listSheet(issues, file, names, styles, book.flavor)));
+  pkg.set(listPath, utf8(listSheet(issues, file, names, styles, book.flavor)));
   return listPath;
 }
 
@@ -223,8 +223,6 @@ function putListSheetFirst(pkg: OfficePackage, book: WorkbookPart, listPath: str
   const list = { name: listName, sheetId: book.maxSheetId + 1, relId: listId!, flavor: book.flavor };
   pkg.set(book.path, editWorkbook(book.bytes, list));
 }
-
-const encode = (s: string) => new TextEncoder().encode(s);
 
 function columnNumber(letters: string): number {
   let n = 0;
@@ -588,7 +586,7 @@ function addCommentsPart(
   const n = (l: string) => l;
   pkg.set(
     commentsPath,
-    encode(
+    utf8(
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n` +
         `<comments xmlns="${flavor.main}"><authors><author>bdg</author></authors>` +
         `<commentList>${shown.map((m) => commentXml(n, '', m, 0)).join('')}</commentList></comments>`,
@@ -625,7 +623,7 @@ function addVmlPart(
   );
   pkg.set(
     vmlPath,
-    encode(
+    utf8(
       `<xml${VML_DECLS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${index}"/></o:shapelayout>` +
         `${NOTE_SHAPE_TYPE}${shapes}</xml>`,
     ),

@@ -45,4 +45,4 @@ export class ByteWriter {
   }
 }
 
-export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+export { utf8 } from '../util/bytes.js';
