@@ -46,7 +46,7 @@ export class SharedStringsReader {
         if (at.end(SST)) return attrs.skip(at.i, at.elements);
         break;
       }
-      if (!at.start(SI) || !this.plainString(at)) break;
+      if (!(at.startExactly(SI_TAG) || at.start(SI)) || !this.plainString(at)) break;
     }
     this.strings.clear();
   }
@@ -55,8 +55,8 @@ export class SharedStringsReader {
   private plainString(at: KnownContent): boolean {
     if (at.attrs.selfClosing) return (this.strings.add(''), true);
     at.space();
-    // The text of most tables is kept as written ("preserve"): that tag, compared as bytes, is XML as it stands.
-    if (!at.startExactly(T_PRESERVE) && !at.start(T)) return false;
+    // The usual tags compared as bytes are XML as they stand; others are read by the tokenizer's function.
+    if (!at.startExactly(T_PRESERVE) && !at.startExactly(T_TAG) && !at.start(T)) return false;
     let from = 0;
     let to = 0;
     let flags = 0;
@@ -96,7 +96,7 @@ export class SharedStrings {
    */
   addBytes(b: Uint8Array, from: number, to: number, flags: number): void {
     const i = this.texts.length;
-    if (flags || (this.bytes && this.bytes !== b) || !isSurelyText(b, from, to)) {
+    if (flags || (this.bytes && this.bytes !== b) || this.underscoreIn(b, from, to) || !hasSign(b, from, to)) {
       this.texts.push(from === to ? '' : decodeXstring(textOf(b, from, to, flags)));
       return;
     }
@@ -109,6 +109,19 @@ export class SharedStrings {
   clear(): void {
     this.texts.length = 0;
     this.bytes = null;
+    this.underscore = -1;
+  }
+
+  /** Where the next "_" stands in the part (strings come in order: each byte is searched once), or its length. */
+  private underscore = -1;
+
+  /** Whether b[from, to) holds a "_" (which may begin an escaped character, `_x000D_`). */
+  private underscoreIn(b: Uint8Array, from: number, to: number): boolean {
+    if (this.underscore < from) {
+      const found = b.indexOf(0x5f, from);
+      this.underscore = found < 0 ? b.length : found;
+    }
+    return this.underscore < to;
   }
 
   text(i: number): string {
@@ -121,17 +134,15 @@ export class SharedStrings {
   }
 }
 
-function isSurelyText(b: Uint8Array, from: number, to: number): boolean {
-  let sign = false;
-  for (let i = from; i < to; i++) {
-    const c = b[i]!;
-    if (c === 0x5f) return false;
-    if (c > 0x20 && c < 0x7f) sign = true;
-  }
-  return sign;
+/** Whether b[from, to) holds an ASCII letter, digit or sign: then it is not blank, whatever else it holds. */
+function hasSign(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i]! > 0x20 && b[i]! < 0x7f) return true;
+  return false;
 }
 
 const SST = utf8('sst');
 const SI = utf8('si');
 const T = utf8('t');
 const T_PRESERVE = utf8('<t xml:space="preserve">');
+const T_TAG = utf8('<t>');
+const SI_TAG = utf8('<si>');
