@@ -163,7 +163,30 @@ describe('small parts read once per thread', () => {
       null,
     ]);
   });
+
+  it('refuses a part whose compression the archive cannot read, though its bytes are those of a part read before', () => {
+    const good = workbook('1');
+    expect(cellsOf(good)).toHaveLength(2);
+    const opened = openXlsx(withMethod(good, 'xl/styles.xml', 12));
+    expect(opened.ok ? 'read' : opened.issue.rule).toBe('file-damaged');
+  });
 });
+
+/** The zip with the compression method of entry `name` set to `method` (local and central headers). */
+function withMethod(zip: Uint8Array, name: string, method: number): Uint8Array {
+  const out = zip.slice();
+  const view = new DataView(out.buffer);
+  const want = new TextEncoder().encode(name);
+  const named = (at: number) => want.every((c, k) => out[at + k] === c);
+  for (let p = 0; p + 46 < out.length; p++) {
+    const sig = view.getUint32(p, true);
+    if (sig === 0x04034b50 && view.getUint16(p + 26, true) === want.length && named(p + 30))
+      view.setUint16(p + 8, method, true);
+    if (sig === 0x02014b50 && view.getUint16(p + 28, true) === want.length && named(p + 46))
+      view.setUint16(p + 10, method, true);
+  }
+  return out;
+}
 
 describe('the rest of a sheet, scanned after the parts read', () => {
   it('reads past values that hold ">" (XML allows it): not taken for nesting, the merges after them found', () => {

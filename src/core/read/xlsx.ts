@@ -267,7 +267,8 @@ export class XlsxBook implements CellTyping {
    */
   private memoized<T>(path: string, memo: PartMemo<T>, read: (onSize: (size: number) => void) => T): T {
     const entry = this.entry(path);
-    if (!entry || entry.compressedSize > MEMO_PART_BYTES) return read(ignore);
+    // Deflated parts only: the same bytes stored, or under a method the archive refuses, are another part.
+    if (!entry || entry.method !== 8 || entry.compressedSize > MEMO_PART_BYTES) return read(ignore);
     let raw: Uint8Array;
     try {
       raw = this.zip.raw(entry);
