@@ -142,6 +142,12 @@ describe('the XML tokenizer', () => {
     expect(() => events(xml)).toThrow(XmlError);
   });
 
+  it('refuses "]]>" in text wherever the bytes are cut', () => {
+    const xml = '<a>x]]>y</a>';
+    for (let at = 1; at < xml.length; at++) expect(() => events(xml, [at]), `cut at ${at}`).toThrow(XmlError);
+    expect(events('<a>x]]</a>', [5])).toEqual(['<a>', '"x]]"', '</a>']);
+  });
+
   it('skips a byte order mark before the document, wherever the bytes are cut', () => {
     for (const at of [0, 1, 2, 3, 4]) expect(events('\ufeff<a/>', at ? [at] : [])).toEqual(['<a>', '</a>']);
   });

@@ -670,7 +670,8 @@ function scanName(b: Uint8Array, from: number): number {
 
 /**
  * Where text with no "<" after it in the bytes may end for now: before an entity the bytes cut, before a character
- * they cut, before a CR that may be the first half of a CR LF. The rest waits for the next bytes.
+ * they cut, before a CR that may be the first half of a CR LF, before a "]]" that may begin "]]>". The rest waits for
+ * the next bytes.
  */
 function textEnd(b: Uint8Array, from: number, n: number): number {
   let end = n;
@@ -680,6 +681,8 @@ function textEnd(b: Uint8Array, from: number, n: number): number {
   while (lead >= from && lead > end - 4 && (b[lead]! & 0xc0) === 0x80) lead--;
   if (lead >= from && b[lead]! >= 0xc0 && end - lead < (b[lead]! >= 0xf0 ? 4 : b[lead]! >= 0xe0 ? 3 : 2)) end = lead;
   if (end > from && b[end - 1] === CR) end--;
+  // "]" or "]]" ending the bytes may begin a "]]>" the next ones complete.
+  if (end === n) while (end > from && end > n - 2 && b[end - 1] === 0x5d) end--;
   return end;
 }
 
