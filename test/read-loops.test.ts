@@ -109,6 +109,23 @@ describe('the loops over sheet data and shared strings read what the tokenizer r
     ]);
   });
 
+  it('reads no cell from an element whose name begins with U+FEFF (a name XML allows), nor a value from its text', () => {
+    const read = expectSameBothWays(
+      sheet(
+        '<row r="1"><c r="A1"><v>1</v></c><\ufeffc r="B1"><v>5</v></\ufeffc><c r="C1" t="str"><v>\ufeffx</v></c></row>',
+      ),
+    );
+    expect(read.rows).toEqual([
+      [
+        1,
+        [
+          [1, { kind: 'number', value: 1 }],
+          [3, { kind: 'text', text: '\ufeffx' }],
+        ],
+      ],
+    ]);
+  });
+
   it('stops at the same row when asked for the first rows only', () => {
     expect(expectSameBothWays(sheet(rows.join('')), undefined, 2).rows!.map(([r]) => r)).toEqual([1, 2]);
   });

@@ -36,7 +36,8 @@ export const TEXT_CR = 2;
 /** A CDATA section: its "&" and "<" are themselves. */
 export const TEXT_CDATA = 4;
 
-const UTF8 = new TextDecoder('utf-8');
+/** A U+FEFF in a piece is a character of it (a name may begin with one), not a byte order mark to drop. */
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Decodes UTF-8 bytes b[from, to) (as TextDecoder does: a malformed sequence reads as U+FFFD). */
 export type Utf8Decoder = (b: Uint8Array, from: number, to: number) => string;
