@@ -1,6 +1,7 @@
 /**
  * The text files bdg ships with — catalogue CSVs, the report's wording, the built-in unit lists — by path
- * relative to the package root ("catalogue/BDG-2024.1/indicators.csv"). The core never touches a disk: each edge installs
+ * relative to the package root ("catalogue/BDG-2024.1/indicators.csv"). The core never touches a disk: each edge
+ * installs
  * how to get them (the Node edge reads the package folder, the web page carries them inlined).
  */
 export interface DataFiles {

@@ -20,7 +20,8 @@ const realKey = (path: FilePath) => realpath(fsPath(path), { encoding: 'buffer' 
 
 /**
  * Lists every file under `dir` (subfolders included, in a stable order) and sorts them into submissions to read
- * and files to pass over (the reading thread hashes each file's bytes) with the reason. Follows symbolic links once: a loop is reported, not walked forever.
+ * and files to pass over (the reading thread hashes each file's bytes) with the reason. Follows symbolic links once: a
+ * loop is reported, not walked forever.
  * Names are read as bytes: a name that is not UTF-8 is kept as bytes in `path` and shown escaped in `rel`
  * (util/shown-name.ts), as are names with control characters. A FIFO, socket or device is listed, never opened.
  */

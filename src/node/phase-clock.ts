@@ -1,6 +1,7 @@
 /**
  * BDG_PHASES=1: each phase of a run said on stderr with the milliseconds since the process started (Node's start
- * included), the process's RSS and this thread's heap, to see where a run's time goes (`npm run bench`, issue 24). Silent otherwise.
+ * included), the process's RSS and this thread's heap, to see where a run's time goes (`npm run bench`, issue 24).
+ * Silent otherwise.
  */
 export function phase(name: string): void {
   if (!process.env.BDG_PHASES) return;

@@ -105,7 +105,8 @@ export function startReaders(setup: WorkerSetup, count: number): Reader[] {
 }
 
 /**
- * Reads files on `workers` threads, scheduled by the core's pool (src/core/pool/reading-pool.ts): results in the order of
+ * Reads files on `workers` threads, scheduled by the core's pool (src/core/pool/reading-pool.ts): results in the order
+ * of
  * `files`, a file over the time limit or that kills its thread rejected while a fresh thread carries on.
  */
 export async function readParallel(

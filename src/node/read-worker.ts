@@ -19,7 +19,8 @@ const setup: WorkerSetup = (workerData as WorkerSetup | null) ?? (await setupWhe
 const { unitsFile, unitsEdition, period, previousFile, limits, whole, cutoff } = setup;
 const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
 const units = (p: Period | null) => lookupFor(source, p);
-// A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the latest).
+// A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the
+// latest).
 hierarchyFor(source, period ? parsePeriodArg(period) : null);
 const previous = previousFile
   ? previousFigures(await loadSavedRollup(previousFile, 'tệp tổng hợp kỳ trước'))

@@ -60,7 +60,8 @@ function comparePaths(a: string, b: string): number {
 
 /**
  * The files as the CLI's folder walk sees them: in the same order, hidden files and folders passed over (a hidden
- * folder once), every submission to be read (its reading thread hashes its bytes, so the same file sent twice counts once).
+ * folder once), every submission to be read (its reading thread hashes its bytes, so the same file sent twice counts
+ * once).
  */
 export async function foundFromFiles(files: PageFile[]): Promise<{ found: Found[]; byPath: Map<string, PageFile> }> {
   const sorted = [...files].sort((a, b) => comparePaths(a.rel, b.rel));

@@ -33,7 +33,8 @@ export function runReadingWorker(scope: WorkerScope): void {
         const opts = await options!;
         const bytes = new Uint8Array(msg.bytes);
         const checked = await checkSubmission(bytes, msg.name, opts);
-        // Its bytes' digest, so the same file sent twice under two names counts once (as the CLI's reading thread does).
+        // Its bytes' digest, so the same file sent twice under two names counts once (as the CLI's reading thread
+        // does).
         checked.digest = await sha256(bytes);
         scope.postMessage({ type: 'read', index: msg.index, checked: slimChecked(checked) });
       } catch (err) {

@@ -525,7 +525,8 @@ function annexSection(
   tables: AnnexTable[],
   missingAnnex: string | undefined,
 ): ISectionOptions {
-  // The units that reported, one row each; those that did not, one line (named, or counted with the annex listing them).
+  // The units that reported, one row each; those that did not, one line (named, or counted with the annex listing
+  // them).
   const units = rollup.units.filter((u) => u.parent === rollup.root.code && u.source !== 'missing');
   const absent = rollup.units.filter((u) => u.parent === rollup.root.code && u.source === 'missing');
   const missingLine = !absent.length

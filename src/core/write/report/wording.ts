@@ -912,7 +912,8 @@ function receptionSentence(ctx: WordingContext): string {
           false,
         )}`
       : `; ${formatNumber(lacking.length)} đơn vị chưa gửi báo cáo (danh sách tại ${ctx.missingAnnex} kèm theo)`;
-  // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are missing.
+  // A unit that sent a summary of only some of its units: its figures are partial, and the report says whose are
+  // missing.
   const partial = (c.partial ?? []).map(
     (p) =>
       `; số liệu của ${inSentence(p.name)} chưa đầy đủ (${p.reported}/${p.expected} đơn vị trực thuộc${
