@@ -107,6 +107,9 @@ describe('outputs as one set', () => {
         ['the copy sent back is staged', (n) => n.some((x) => x.startsWith('tra-lai/.bdg-'))],
         ['the switch begins', (n) => n.includes('.bdg-switch.json') || n.some((x) => x.endsWith('.switch.tmp'))],
       ];
+      // From the switch on, the run may pass its commit point and finish the renames between the moment the folder
+      // is seen and the moment the signal lands (a few files renamed): then the new set is whole, as it must be.
+      const mayHaveCommitted = (label: string) => label === 'the switch begins';
       let kills = 0;
       for (const [label, when] of points) {
         const killed = await killWhen(args(out), out, when);
@@ -115,7 +118,7 @@ describe('outputs as one set', () => {
         if (!pending) {
           // Not yet committed: the previous set, whole; or the run had finished: the new set, whole.
           const now = await expectOneSet(out);
-          if (killed) expect(now, label).toBe(previous);
+          if (killed && !mayHaveCommitted(label)) expect(now, label).toBe(previous);
         }
         // The next run (refusing to overwrite without --force) finishes an interrupted switch and removes leftovers.
         const next = bdg(args(out, false));
