@@ -48,7 +48,7 @@ export interface Range {
 /** The non-empty cells of one sheet, by row then column (1-based), and its merged ranges. */
 export interface SheetCells {
   name: string;
-  rows: Map<number, Map<number, Scalar>>;
+  rows: Map<number, ReadonlyMap<number, Scalar>>;
   merges: Range[];
 }
 
@@ -175,5 +175,51 @@ class FormulaNoResult {
 
   get formula(): string {
     return (this.resolved ??= resolveReferences(this.written()).trim());
+  }
+}
+
+/**
+ * A row's cells by column, as the reader stores them: what a Map gives, on two arrays (a sheet has hundreds of rows
+ * of a few cells each, and a Map per row was the reader's largest single cost). Columns in the order first set.
+ */
+export class CellRow implements ReadonlyMap<number, Scalar> {
+  private readonly columns: number[] = [];
+  private readonly byColumn: Scalar[] = [];
+
+  get size(): number {
+    return this.columns.length;
+  }
+
+  get(col: number): Scalar | undefined {
+    return this.byColumn[col];
+  }
+
+  has(col: number): boolean {
+    return this.byColumn[col] !== undefined;
+  }
+
+  set(col: number, value: Scalar): void {
+    if (this.byColumn[col] === undefined) this.columns.push(col);
+    this.byColumn[col] = value;
+  }
+
+  keys(): MapIterator<number> {
+    return this.columns[Symbol.iterator]();
+  }
+
+  *values(): MapIterator<Scalar> {
+    for (const col of this.columns) yield this.byColumn[col]!;
+  }
+
+  *entries(): MapIterator<[number, Scalar]> {
+    for (const col of this.columns) yield [col, this.byColumn[col]!];
+  }
+
+  [Symbol.iterator](): MapIterator<[number, Scalar]> {
+    return this.entries();
+  }
+
+  forEach(each: (value: Scalar, col: number, row: ReadonlyMap<number, Scalar>) => void): void {
+    for (const col of this.columns) each(this.byColumn[col]!, col, this);
   }
 }

@@ -16,6 +16,7 @@ import {
   formulaNoResult,
   Refused,
   type Scalar,
+  CellRow,
   type SheetCells,
 } from './cells.js';
 
@@ -64,7 +65,7 @@ const T = 3;
 export class SheetReader {
   private count = 0;
   private rowNum = 0;
-  private row: Map<number, Scalar> | null = null;
+  private row: CellRow | null = null;
   private col = 0;
   // The cell being read.
   private cRow = 0;
@@ -94,12 +95,19 @@ export class SheetReader {
   /** Merges are read wherever they stand (see `TailScan`): a range seen twice counts once. */
   private readonly seen = new Set<string>();
 
+  /** The rows read, each a CellRow: `cells.rows` is this map. */
+  private readonly rows = new Map<number, CellRow>();
+  /** What the sheet holds, as it is read. */
+  readonly cells: SheetCells;
+
   constructor(
     private readonly book: CellTyping,
-    private readonly cells: SheetCells,
+    name: string,
     private readonly path: string,
     private readonly untilRow: number,
-  ) {}
+  ) {
+    this.cells = { name, rows: this.rows, merges: [] };
+  }
 
   /** The tokenizer's handlers for the part. */
   readonly open = (name: string, attrs: Attrs, depth: number, selfClosing: boolean): void => {
@@ -183,7 +191,7 @@ export class SheetReader {
     if (!Number.isInteger(r) || r < 1 || r > MAX_ROW) throw this.damaged();
     if (r > this.untilRow) throw STOP;
     this.rowNum = r;
-    this.row = this.cells.rows.get(r) ?? null;
+    this.row = this.rows.get(r) ?? null;
     this.col = 0;
   }
 
@@ -340,8 +348,8 @@ export class SheetReader {
     if (++this.count > MAX_CELLS_PER_SHEET)
       throw new Refused(issue('file-too-large', { part: 'cells', sheet: this.cells.name, limit: MAX_CELLS_PER_SHEET }));
     const { cRow, rowNum } = this;
-    let r = cRow === rowNum && this.row ? this.row : this.cells.rows.get(cRow);
-    if (!r) this.cells.rows.set(cRow, (r = new Map()));
+    let r = cRow === rowNum && this.row ? this.row : this.rows.get(cRow);
+    if (!r) this.rows.set(cRow, (r = new CellRow()));
     if (cRow === rowNum) this.row = r;
     r.set(this.cCol, scalar);
   }
@@ -365,7 +373,7 @@ export class SheetReader {
   private readSheetData(attrs: Attrs): void {
     const b = attrs.bytes;
     // Cells before <sheetData> (a broken writer's) are left to the tokenizer: nothing the loop undoes is shared.
-    if (!isName(b, attrs.tagFrom + 1, SHEET_DATA) || attrs.depthLeft < 4 || this.cells.rows.size) return;
+    if (!isName(b, attrs.tagFrom + 1, SHEET_DATA) || attrs.depthLeft < 4 || this.rows.size) return;
     const state = this.snapshot();
     const at = new KnownContent(b, attrs.tagTo, attrs.elementsLeft);
     const end = new SheetDataLoop(at, this).run();
@@ -379,7 +387,7 @@ export class SheetReader {
   }
 
   private restore(s: ReturnType<SheetReader['snapshot']>): void {
-    this.cells.rows.clear();
+    this.rows.clear();
     this.count = s.count;
     this.rowNum = s.rowNum;
     this.row = null;

@@ -204,7 +204,7 @@ class Sheet {
     return this.lastCells?.get(col) ?? EMPTY;
   }
   private lastRow = -1;
-  private lastCells: Map<number, Scalar> | undefined;
+  private lastCells: ReadonlyMap<number, Scalar> | undefined;
   text(row: number, col: number): string {
     return scalarText(this.at(row, col));
   }

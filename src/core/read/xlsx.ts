@@ -152,20 +152,15 @@ export class XlsxBook implements CellTyping {
    * Throws `Refused` for a broken, hostile or oversized sheet.
    */
   readSheet(sheet: SheetEntry, untilRow = MAX_ROW): SheetCells {
-    const cells: SheetCells = { name: sheet.name, rows: new Map(), merges: [] };
     if (!sheet.path)
       throw new Refused(issue('sheet-part-missing', { sheet: sheet.name.normalize('NFC'), target: sheet.target }));
+    const reader = new SheetReader(this, sheet.name, sheet.path, untilRow);
     try {
-      this.parseSheet(sheet.path, cells, untilRow);
+      this.parse(sheet.path, { open: reader.open, text: reader.text, close: reader.close, tailMerge: reader.addMerge });
     } catch (err) {
       if (err !== STOP) throw err;
     }
-    return cells;
-  }
-
-  private parseSheet(path: string, cells: SheetCells, untilRow: number): void {
-    const sheet = new SheetReader(this, cells, path, untilRow);
-    this.parse(path, { open: sheet.open, text: sheet.text, close: sheet.close, tailMerge: sheet.addMerge });
+    return reader.cells;
   }
 
   get sharedCount(): number {
