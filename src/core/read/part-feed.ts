@@ -311,20 +311,20 @@ function isMergeTag(b: Uint8Array, lt: number): boolean | null {
   return i - from === MERGE_CELL.length && startsWith(b, from, MERGE_CELL);
 }
 
-/** Where the tag at `lt` ends: its ">" outside quoted attribute values (which may hold ">"); -1 past the bytes. */
+/**
+ * Where the tag at `lt` ends: its ">" outside quoted attribute values (which may hold ">"); -1 past the bytes. One
+ * pass: a value is skipped to its closing quote (a data validation's prompt is hundreds of bytes).
+ */
 function tagEnd(b: Uint8Array, lt: number): number {
-  let i = lt + 1;
-  for (;;) {
-    const gt = b.indexOf(0x3e, i);
-    if (gt < 0) return -1;
-    // The first quote before that ">": its value, which may hold ">", is skipped to its closing quote.
-    let quote = i;
-    while (quote < gt && b[quote] !== 0x22 && b[quote] !== 0x27) quote++;
-    if (quote === gt) return gt;
-    const close = b.indexOf(b[quote]!, quote + 1);
-    if (close < 0) return -1;
-    i = close + 1;
+  for (let i = lt + 1; i < b.length; i++) {
+    const ch = b[i]!;
+    if (ch === 0x3e) return i;
+    if (ch === 0x22 || ch === 0x27) {
+      i = b.indexOf(ch, i + 1);
+      if (i < 0) return -1;
+    }
   }
+  return -1;
 }
 
 /** An unprefixed attribute's value in a tag's text, its character and entity references resolved; null if absent. */
