@@ -273,6 +273,18 @@ export function canonicalDigits(b: Uint8Array, from: number, to: number, max: nu
   return n;
 }
 
+/** What a byte of character data asks of `textFlags`: most ask nothing, so one table look-up per byte. */
+const TEXT_BYTE = (() => {
+  const kinds = new Uint8Array(256);
+  for (let c = 0; c < 0x20; c++) kinds[c] = 3; // a character XML cannot hold
+  kinds[0x09] = kinds[0x0a] = 0;
+  kinds[0x0d] = 2; // CR
+  kinds[0x26] = 1; // &
+  kinds[0x5d] = 4; // ] (of "]]>")
+  kinds[0xef] = 5; // the lead byte of U+FFFE and U+FFFF
+  return kinds;
+})();
+
 /**
  * Checks character data b[from, to) as XML asks (no character XML cannot hold, no "]]>", references all known) in
  * one pass, and returns what reading it will have to undo (TEXT_… flags).
@@ -280,16 +292,17 @@ export function canonicalDigits(b: Uint8Array, from: number, to: number, max: nu
 export function textFlags(b: Uint8Array, from: number, to: number): number {
   let flags = 0;
   for (let i = from; i < to; i++) {
-    const c = b[i]!;
-    if (c <= 0x26) {
-      if (c === AMP) flags |= TEXT_REFS;
-      else if (c === CR) flags |= TEXT_CR;
-      else if (c < 0x20 && c !== 0x0a && c !== 0x09) throw new XmlError('disallowed character');
-    } else if (c === 0x5d) {
+    const kind = TEXT_BYTE[b[i]!]!;
+    if (kind === 0) continue;
+    if (kind === 1) {
+      flags |= TEXT_REFS;
+      i = referenceEnd(b, i, to) - 1;
+    } else if (kind === 2) flags |= TEXT_CR;
+    else if (kind === 3) throw new XmlError('disallowed character');
+    else if (kind === 4) {
       if (b[i + 1] === 0x5d && b[i + 2] === GT) throw new XmlError('the string "]]>" is disallowed in char data');
-    } else if (c === 0xef && isNonCharacter(b, i)) throw new XmlError('disallowed character');
+    } else if (isNonCharacter(b, i)) throw new XmlError('disallowed character');
   }
-  if (flags & TEXT_REFS) checkReferences(b, from, to);
   return flags;
 }
 
@@ -727,24 +740,18 @@ export function resolveReferences(s: string): string {
   return out + s.slice(from);
 }
 
-/** Throws as `resolveReferences` would for the text b[from, to), without making it. */
-function checkReferences(b: Uint8Array, from: number, to: number): void {
-  let i = from;
-  for (;;) {
-    while (i < to && b[i] !== AMP) i++;
-    if (i >= to) return;
-    // The five predefined entities compared as bytes (a formula holds hundreds): no string made for them.
-    const known = predefinedEnd(b, i + 1);
-    if (known > 0 && known <= to) {
-      i = known;
-      continue;
-    }
-    let semi = i + 1;
-    while (semi < to && b[semi] !== 0x3b && b[semi] !== AMP) semi++;
-    if (semi >= to || b[semi] !== 0x3b) throw new XmlError('malformed entity');
-    entityValue(utf8Text(b, i + 1, semi));
-    i = semi + 1;
-  }
+/**
+ * Past the reference at b[amp] ("&…;") in text ending at `to`; throws as `resolveReferences` would, without making
+ * a string for the five predefined entities (a formula holds hundreds).
+ */
+function referenceEnd(b: Uint8Array, amp: number, to: number): number {
+  const known = predefinedEnd(b, amp + 1);
+  if (known > 0 && known <= to) return known;
+  let semi = amp + 1;
+  while (semi < to && b[semi] !== 0x3b && b[semi] !== AMP) semi++;
+  if (semi >= to || b[semi] !== 0x3b) throw new XmlError('malformed entity');
+  entityValue(utf8Text(b, amp + 1, semi));
+  return semi + 1;
 }
 
 /** Past the ";" of `lt;`, `gt;`, `amp;`, `quot;` or `apos;` at `at`; -1 for anything else. */
