@@ -10,6 +10,10 @@ import { loadSavedRollup } from './saved-rollup.js';
 import { checkFile } from './check-path.js';
 import { CatalogueError, formEditions, loadCatalogue } from '../core/catalogue/catalogue.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
+import { nameThread, phase } from './phase-clock.js';
+
+nameThread('reader');
+phase('loaded');
 
 /**
  * One reading thread: loads the unit list once, then reads and validates the files it is sent. Started early
@@ -27,11 +31,13 @@ const previous = previousFile
   : undefined;
 // Jobs may arrive while one is being read: they are read one at a time, in the order sent.
 let queue = Promise.resolve();
+let read = 0;
 parentPort!.on('message', (job: FileJob & { index: number }) => {
   queue = queue.then(async () => {
     try {
       const checked = await checkFile(job.path, { units, limits, previous, cutoff, displayName: job.rel });
       parentPort!.postMessage({ index: job.index, checked: whole ? checked : slimChecked(checked) });
+      if (++read === 1 || read % 100 === 0) phase(`${read} files read`);
     } catch (err) {
       // A broken catalogue is the program's: it stops the run (exit 2), never rejects the file being read.
       if (err instanceof CatalogueError) parentPort!.postMessage({ index: job.index, fatal: err.message });
@@ -39,6 +45,7 @@ parentPort!.on('message', (job: FileJob & { index: number }) => {
     }
   });
 });
+phase('ready');
 parentPort!.postMessage({ ready: true });
 
 /**
