@@ -2,7 +2,14 @@ import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formEditionForPeriod, knownVersions, loadCatalogue } from '../src/core/catalogue/catalogue.js';
+import {
+  adoptCatalogues,
+  EDITIONS_FILE,
+  formEditionForPeriod,
+  knownVersions,
+  loadCatalogue,
+  loadedCatalogues,
+} from '../src/core/catalogue/catalogue.js';
 import { catalogueProblems } from '../src/core/catalogue/check.js';
 import { conversionBetween, crosswalkPairs } from '../src/core/catalogue/crosswalk.js';
 import { installDataFiles } from '../src/core/data-files.js';
@@ -83,6 +90,32 @@ describe('the shipped catalogue', () => {
 
   it('the edition of a period comes from editions.csv alone', () => {
     expect(formEditionForPeriod(parsePeriodArg('2024')).id).toBe(knownVersions()[0]);
+  });
+
+  it("a thread takes the main thread's editions as sent (structured clone), without parsing their files again", () => {
+    for (const id of knownVersions()) loadCatalogue(id);
+    const sent = structuredClone(loadedCatalogues());
+    expect(sent.map((c) => c.version)).toEqual(knownVersions());
+    expect(sent).toEqual(loadedCatalogues());
+    // A thread's own data files, whose edition files cannot be read: what it uses is what it was sent.
+    const disk = packageDataFiles(undefined);
+    const read: string[] = [];
+    installDataFiles({
+      list: (dir) => disk.list(dir),
+      read: (path) => {
+        read.push(path);
+        if (path !== EDITIONS_FILE) throw new Error(`read ${path}`);
+        return disk.read(path);
+      },
+    });
+    try {
+      adoptCatalogues([...sent, { ...sent[0]!, version: 'XYZ-2099.1' }]);
+      for (const [i, id] of knownVersions().entries()) expect(loadCatalogue(id)).toBe(sent[i]);
+      expect(read).toEqual([EDITIONS_FILE]);
+      expect(() => loadCatalogue('XYZ-2099.1')).toThrow(/Unknown catalogue version/);
+    } finally {
+      withPackage();
+    }
   });
 });
 

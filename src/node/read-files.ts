@@ -9,6 +9,7 @@ import { unreadable, type CheckedFile } from '../core/validate/check-file.js';
 import type { FileJob, FilePath } from '../core/consolidate/consolidate.js';
 import { shownName } from '../core/util/shown-name.js';
 import { slimChecked } from '../core/consolidate/found.js';
+import type { Catalogue } from '../core/catalogue/catalogue.js';
 
 export { slimChecked };
 
@@ -62,6 +63,8 @@ export interface WorkerSetup {
   cutoff?: string;
   /** Send back the whole reading (validate prints it), not only what consolidation keeps. */
   whole?: boolean;
+  /** The form editions the main thread loaded and checked: adopted instead of parsed again (else loaded there). */
+  catalogues?: Catalogue[];
 }
 
 /** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */

@@ -8,7 +8,7 @@ import { parsePeriodArg } from '../core/util/period.js';
 import { previousFigures } from '../core/rollup/saved.js';
 import { loadSavedRollup } from './saved-rollup.js';
 import { checkFile } from './check-path.js';
-import { CatalogueError, formEditions, loadCatalogue } from '../core/catalogue/catalogue.js';
+import { adoptCatalogues, CatalogueError, formEditions, loadCatalogue } from '../core/catalogue/catalogue.js';
 import { slimChecked, type WorkerSetup } from './read-files.js';
 import { nameThread, phase } from './phase-clock.js';
 
@@ -21,6 +21,8 @@ phase('loaded');
  */
 const setup: WorkerSetup = (workerData as WorkerSetup | null) ?? (await setupWhenSent());
 const { unitsFile, unitsEdition, period, previousFile, limits, whole, cutoff } = setup;
+// The editions the main thread loaded: a thread started later parses none of them again.
+adoptCatalogues(setup.catalogues ?? []);
 const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
 const units = (p: Period | null) => lookupFor(source, p);
 // A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the

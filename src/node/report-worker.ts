@@ -1,9 +1,9 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../core/config.js';
 import type { Rollup } from '../core/model.js';
 import './package-data-files.js';
 import { nativeCodec as codec } from './native-codec.js';
-import { formEditions, loadCatalogue } from '../core/catalogue/catalogue.js';
+import { adoptCatalogues, formEditions, loadCatalogue, type Catalogue } from '../core/catalogue/catalogue.js';
 import { nameThread, phase } from './phase-clock.js';
 
 nameThread('report');
@@ -25,8 +25,10 @@ parentPort!.once('message', async (job: { rollup: Rollup; config: Config; previo
   }
 });
 parentPort!.postMessage({ ready: true });
-// Idle until the files are read: the form editions are loaded now, which the render would otherwise pay for
-// (~40-60 ms cold, on the last output to finish). A broken edition is said by the render that needs it.
+// Idle until the files are read: the form editions are taken from the main thread (or loaded now), which the
+// render would otherwise pay for (~40-60 ms cold, on the last output to finish). A broken edition is said by the
+// render that needs it.
+adoptCatalogues((workerData as { catalogues?: Catalogue[] } | null)?.catalogues ?? []);
 for (const edition of formEditions())
   try {
     loadCatalogue(edition.id);

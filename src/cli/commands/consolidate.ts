@@ -13,7 +13,7 @@ import { limitsFrom, type ReadLimits } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { rollupInEdition } from '../../core/rollup/convert.js';
-import { chooseEdition } from '../../core/catalogue/catalogue.js';
+import { chooseEdition, loadedCatalogues } from '../../core/catalogue/catalogue.js';
 import { assertCatalogue } from '../../core/catalogue/check.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
@@ -247,6 +247,7 @@ async function makeOutputs(
   });
   try {
     await checkOutputs(outputs.map(pathOf), { force: flags.force, inputs });
+    phase('outputs checked');
     return await stageOutputs(outputs, set, pathOf);
   } finally {
     marker.stop();
@@ -286,12 +287,14 @@ function startThreads(
     previousFile: flags.previous && resolve(flags.previous),
     limits,
     cutoff,
+    // Loaded and checked by assertCatalogue: the threads take them instead of parsing the same files.
+    catalogues: loadedCatalogues(),
   };
   const workers = flags.workers ?? defaultWorkers();
   // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
   const readers = startReaders(setup, 1);
   void readers[0]!.ready.then(() => phase('first reading thread ready'));
-  const reportThread = startReportThread();
+  const reportThread = startReportThread(setup.catalogues);
   return { setup, workers, readers, reportThread };
 }
 

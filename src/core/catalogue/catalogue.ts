@@ -341,6 +341,25 @@ export function describeEditions(): string {
 
 const cache = new Map<string, Catalogue>();
 
+/**
+ * The editions this thread has loaded, to hand to another thread (structured clone): parsing an edition's files
+ * costs ~50 ms cold, and each thread of a run would otherwise parse the same ones.
+ */
+export function loadedCatalogues(): Catalogue[] {
+  formEditions(); // the cache is kept for the current data files only
+  return [...cache.values()];
+}
+
+/**
+ * Takes editions another thread loaded (and checked) from the same data files, as if loaded here. One this build
+ * does not list is ignored.
+ */
+export function adoptCatalogues(given: readonly Catalogue[]): void {
+  const known = knownVersions();
+  for (const catalogue of given)
+    if (known.includes(catalogue.version) && !cache.has(catalogue.version)) cache.set(catalogue.version, catalogue);
+}
+
 /** The files of one edition, by what they hold. */
 export function editionFile(
   version: string,
