@@ -213,6 +213,16 @@ describe('bdg template', () => {
     ]);
   });
 
+  it("the CLI's bundle carries exceljs's writing only: its stream reader and writer and its CSV are left out", () => {
+    // scripts/build-node.mjs: they would load unzipper, archiver and fast-csv with every summary's writer.
+    const dir = join(ROOT, 'dist/bundle');
+    const bundle = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    expect(bundle).toContain('this part of exceljs is not in the bundle');
+    for (const lib of ['unzipper', 'archiver', 'fast-csv']) expect(bundle).not.toContain(lib);
+  });
+
   it('names the default file after the unit and period', () => {
     const r = bdg(['template', '--unit', '24595', '--units', UNITS, '--period', '2025-H1'], { cwd: dir });
     expect(r.status).toBe(0);
