@@ -21,8 +21,14 @@ phase('loaded');
  */
 const setup: WorkerSetup = (workerData as WorkerSetup | null) ?? (await setupWhenSent());
 const { unitsFile, unitsEdition, period, previousFile, limits, whole, cutoff } = setup;
-// The editions the main thread loaded: a thread started later parses none of them again.
+// The editions the main thread loaded and checked, else each loaded now: not while the first file's time limit runs.
 adoptCatalogues(setup.catalogues ?? []);
+for (const edition of formEditions())
+  try {
+    loadCatalogue(edition.id);
+  } catch {
+    // said when a file of this edition is read
+  }
 const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
 const units = (p: Period | null) => lookupFor(source, p);
 // A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or the
@@ -51,19 +57,9 @@ phase('ready');
 parentPort!.postMessage({ ready: true });
 
 /**
- * The setup, sent once the CLI has read its options. Meanwhile the form editions are loaded, which the first file
- * read would otherwise pay for (~30-70 ms): the thread is idle until then. A broken edition is left to be said
- * when a file needs it, as without this.
+ * The setup, sent once the CLI has read its options (and loaded and checked the form editions, which it sends
+ * along). Until then the thread, its code loaded, waits.
  */
-async function setupWhenSent(): Promise<WorkerSetup> {
-  const sent = new Promise<WorkerSetup>((ok) =>
-    parentPort!.once('message', (m: { setup: WorkerSetup }) => ok(m.setup)),
-  );
-  for (const edition of formEditions())
-    try {
-      loadCatalogue(edition.id);
-    } catch {
-      // said when a file of this edition is read
-    }
-  return sent;
+function setupWhenSent(): Promise<WorkerSetup> {
+  return new Promise<WorkerSetup>((ok) => parentPort!.once('message', (m: { setup: WorkerSetup }) => ok(m.setup)));
 }

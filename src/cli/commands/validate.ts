@@ -6,7 +6,7 @@ import { CopyMarker } from '../../node/annotate-thread.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import type { Issue } from '../../core/model.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../../core/validate/check-file.js';
-import { chooseEdition } from '../../core/catalogue/catalogue.js';
+import { chooseEdition, loadedCatalogues } from '../../core/catalogue/catalogue.js';
 import { assertCatalogue } from '../../core/catalogue/check.js';
 import { verdictLine } from '../../core/validate/verdict.js';
 import { checkFileGuarded } from '../../node/read-files.js';
@@ -68,6 +68,7 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
         unitsEdition: opts.unitsEdition,
         previousFile: opts.previous && resolve(opts.previous),
         limits: limitsFrom(opts),
+        catalogues: loadedCatalogues(),
       },
       shown,
     ),
