@@ -6,6 +6,8 @@ import type { Rollup } from '../src/core/model.js';
 import { formatNumber } from '../src/core/util/number.js';
 import '../src/node/package-data-files.js';
 import { addresseeOf, percent, requestContent } from '../src/core/write/report/wording.js';
+import { renderReport } from '../src/core/write/report/index.js';
+import { EMPTY_CONFIG } from '../src/core/config.js';
 import { bdg } from './helpers/cli.js';
 import { openDocx, type OpenedDocx } from './helpers/docx.js';
 import { figuresFor, writeSubmission, writeUnits } from './helpers/province.js';
@@ -236,6 +238,17 @@ describe('nothing blank without saying so', () => {
     expect(core).toContain(
       '<dc:title>Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2025</dc:title>',
     );
+  });
+
+  it('the DOCX is dated by its run, not by the clock: the same roll-up renders to the same bytes, whenever', async () => {
+    const rollup = JSON.parse(readFileSync(join(dir, 'out', 'tong-hop-30-2025.json'), 'utf8')) as Rollup;
+    const first = await renderReport(rollup, EMPTY_CONFIG);
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(Buffer.from(await renderReport(rollup, EMPTY_CONFIG)).equals(Buffer.from(first))).toBe(true);
+    const core = await (await JSZip.loadAsync(first)).file('docProps/core.xml')!.async('string');
+    const date = new Date(rollup.generatedAt).toISOString();
+    expect(core).toContain(`<dcterms:created xsi:type="dcterms:W3CDTF">${date}</dcterms:created>`);
+    expect(core).toContain(`<dcterms:modified xsi:type="dcterms:W3CDTF">${date}</dcterms:modified>`);
   });
 });
 

@@ -217,11 +217,13 @@ function closingRows(
 
 /**
  * The packed .docx with each marker paragraph of its document part replaced by its annex table, written straight
- * into the part's bytes; the other parts are copied as they were packed.
+ * into the part's bytes, and the document dated `created` (the docx library dates it by the clock: the run's date
+ * makes a run pinned by SOURCE_DATE_EPOCH give the same bytes); the other parts are copied as they were packed.
  */
-export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[], codec: Codec = {}): Uint8Array {
+export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[], created: Date, codec: Codec = {}): Uint8Array {
   // The docx library's own output, just packed: no budget of a submitter's file to keep.
   const pkg = new OfficePackage(docx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER }, codec);
+  dateCoreProperties(pkg, created);
   const documentPath = pkg.officeDocument()?.path;
   if (!documentPath) throw new Error('report: no document part');
   const document = new TextDecoder().decode(pkg.part(documentPath)!);
@@ -247,3 +249,18 @@ export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[], codec: C
   pkg.set(documentPath, deflatePart(bytes, codec));
   return pkg.write();
 }
+
+/** The core properties' created and modified, as the docx library writes them, set to `date`. */
+function dateCoreProperties(pkg: OfficePackage, date: Date): void {
+  const core = pkg.part(CORE_PROPERTIES);
+  // A roll-up's date is checked when its JSON is read; one that is no date leaves the clock's.
+  if (!core || Number.isNaN(date.getTime())) return;
+  const text = new TextDecoder().decode(core);
+  const dated = text.replace(
+    /(<dcterms:(created|modified)\b[^>]*>)[^<]*(<\/dcterms:\2>)/g,
+    (_, open: string, _name: string, close: string) => `${open}${date.toISOString()}${close}`,
+  );
+  pkg.set(CORE_PROPERTIES, new TextEncoder().encode(dated));
+}
+
+const CORE_PROPERTIES = 'docProps/core.xml';
