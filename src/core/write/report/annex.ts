@@ -217,10 +217,16 @@ function closingRows(
 
 /**
  * The packed .docx with each marker paragraph of its document part replaced by its annex table, written straight
- * into the part's bytes, and the document dated `created` (the docx library dates it by the clock: the run's date
- * makes a run pinned by SOURCE_DATE_EPOCH give the same bytes); the other parts are copied as they were packed.
+ * into the part's bytes, and the document dated `created` when it is a date (the docx library dates it by the
+ * clock; a roll-up's run date makes the same roll-up give the same document); the other parts are copied as they
+ * were packed.
  */
-export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[], created: Date, codec: Codec = {}): Uint8Array {
+export function withAnnexTables(
+  docx: Uint8Array,
+  tables: AnnexTable[],
+  created: unknown,
+  codec: Codec = {},
+): Uint8Array {
   // The docx library's own output, just packed: no budget of a submitter's file to keep.
   const pkg = new OfficePackage(docx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER }, codec);
   dateCoreProperties(pkg, created);
@@ -251,16 +257,24 @@ export function withAnnexTables(docx: Uint8Array, tables: AnnexTable[], created:
 }
 
 /** The core properties' created and modified, as the docx library writes them, set to `date`. */
-function dateCoreProperties(pkg: OfficePackage, date: Date): void {
+function dateCoreProperties(pkg: OfficePackage, created: unknown): void {
   const core = pkg.part(CORE_PROPERTIES);
-  // A roll-up's date is checked when its JSON is read; one that is no date leaves the clock's.
-  if (!core || Number.isNaN(date.getTime())) return;
+  const date = w3cDate(created);
+  // A saved roll-up edited by hand may hold anything there: what is no date leaves the clock's.
+  if (!core || !date) return;
   const text = new TextDecoder().decode(core);
   const dated = text.replace(
     /(<dcterms:(created|modified)\b[^>]*>)[^<]*(<\/dcterms:\2>)/g,
-    (_, open: string, _name: string, close: string) => `${open}${date.toISOString()}${close}`,
+    (_, open: string, _name: string, close: string) => `${open}${date}${close}`,
   );
   pkg.set(CORE_PROPERTIES, new TextEncoder().encode(dated));
 }
 
 const CORE_PROPERTIES = 'docProps/core.xml';
+
+/** An ISO 8601 moment of the years 1000–9999 as W3CDTF writes it (`2026-01-10T08:00:00.000Z`); null for anything else. */
+function w3cDate(value: unknown): string | null {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}

@@ -167,7 +167,7 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
   });
   // Packed through docx's public API, then the annex tables written into the document part (ooxml).
   const packed = new Uint8Array(await Packer.toArrayBuffer(doc));
-  return withAnnexTables(packed, tables, new Date(rollup.generatedAt), options.codec);
+  return withAnnexTables(packed, tables, rollup.generatedAt, options.codec);
 }
 
 /** The edition's wording (bao-cao.txt), or an issuer's own variant of it, which the edition must have. */
