@@ -128,7 +128,8 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const { config, outDir, previous } = args;
 
   phase('options, unit list read');
-  const runId = newRunId(new Date());
+  const pinned = pinnedDate();
+  const runId = newRunId(pinned ?? new Date(), pinned !== undefined);
   const set = await OutputSet.open(outDir, runId);
   const bar = progressBar(io);
   const signals = watchInterrupts(set, bar, io);
@@ -172,6 +173,15 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   }
 }
 
+/**
+ * SOURCE_DATE_EPOCH (the reproducible-builds convention, seconds since 1970) pins the run's date and id, so two runs
+ * over the same files make the same outputs, byte for byte.
+ */
+function pinnedDate(): Date | undefined {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch ? new Date(Number(epoch) * 1000) : undefined;
+}
+
 type RunArguments = Awaited<ReturnType<typeof runArguments>>;
 type Threads = ReturnType<typeof startThreads>;
 
@@ -199,9 +209,7 @@ async function readAndRollUp(
       period: args.period ?? undefined,
       form: flags.form,
       runId,
-      // SOURCE_DATE_EPOCH (the reproducible-builds convention) pins the run's date, so outputs can be compared byte
-      // for byte.
-      now: process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : undefined,
+      now: pinnedDate(),
       // Files are read on worker threads even with --workers 1, so the time limit per file holds.
       readFiles: async (files, tick) => {
         const read = await readParallel(files, setup, workers, tick, readers);

@@ -341,6 +341,12 @@ function crc32(b: Uint8Array, crc: number): number {
 }
 
 /**
+ * When every entry written is dated: 1/1/1980, the zip format's first day, as Excel dates the parts of what it
+ * saves. Not the clock: the same parts make the same bytes (a run pinned by SOURCE_DATE_EPOCH repeats itself).
+ */
+const ENTRY_DATE = new Date(1980, 0, 1);
+
+/**
  * Writes a zip: every entry of `from` in its order, each replaced by `changed` when named there (or left out when
  * `changed` maps it to null), then the new parts of `changed` in their order. Unchanged entries keep their
  * compressed bytes.
@@ -357,6 +363,7 @@ export function writeZip(from: ZipArchive, changed: Map<string, NewPart | null>,
     if (!(part instanceof Uint8Array))
       return copyRaw(zip, { name, method: 8, crc: part.crc, uncompressedSize: part.size }, part.deflated);
     const file = new ZipDeflate(name, { level });
+    file.mtime = ENTRY_DATE;
     zip.add(file);
     file.push(part, true);
   };
@@ -388,6 +395,7 @@ function copyRaw(
     size: entry.uncompressedSize,
     crc: entry.crc,
     compression: entry.method,
+    mtime: ENTRY_DATE,
   };
   zip.add(file);
   file.ondata!(null, raw as Uint8Array<ArrayBuffer>, true);
