@@ -44,9 +44,32 @@ describe('formatNumber: the Vietnamese office style, rounded as Intl rounds', ()
 
   it('gives what Intl gives for edge values and for 30.000 numbers of every size and number of decimals', () => {
     const edges = [
-      0.5, 1.5, 2.5, 1.005, 0.0005, 0.00049, 1234.5675, 9.9995, 1e-7, 1.5e-7, 1e21, 123456789012.3456, 1e15 + 0.5,
-      4503599627370495.5, 59.25, 59.35, 59.45, -0.0001, -999.9996, Infinity, -Infinity, NaN, 5e-324, 9007199254740993,
-      0.000001, 0.0000015,
+      0.5,
+      1.5,
+      2.5,
+      1.005,
+      0.0005,
+      0.00049,
+      1234.5675,
+      9.9995,
+      1e-7,
+      1.5e-7,
+      1e21,
+      123456789012.3456,
+      1e15 + 0.5,
+      4503599627370495.5,
+      59.25,
+      59.35,
+      59.45,
+      -0.0001,
+      -999.9996,
+      Infinity,
+      -Infinity,
+      NaN,
+      5e-324,
+      9007199254740993,
+      0.000001,
+      0.0000015,
     ];
     const cases: [number, number][] = edges.flatMap((n) => [0, 1, 2, 3, 4].map((d): [number, number] => [n, d]));
     const random = sequence(20261207);
