@@ -12,7 +12,7 @@ function pool(
   workers: number,
   limitMs = 200,
   refuse?: (i: number) => string | undefined,
-  queued: { depth?: number; firstBatch?: number } = {},
+  queued: { depth?: number; firstBatch?: number; leaves?: number } = {},
 ) {
   const log: string[] = [];
   let started = 0;
@@ -21,13 +21,15 @@ function pool(
     files: files.length,
     workers,
     maxMillisPerFile: limitMs,
-    ...queued,
+    depth: queued.depth,
+    firstBatch: queued.firstBatch,
     start: (events: WorkerEvents<string>): PoolWorker => {
       const id = ++started;
       let alive = true;
       // The worker reads what it is sent one at a time, in order.
       let queue = Promise.resolve();
-      setTimeout(() => events.ready(), 5);
+      // The worker `leaves` could not start (a helper): it leaves instead of saying it is ready.
+      setTimeout(() => (id === queued.leaves ? events.leave() : events.ready()), 5);
       return {
         send: (i) => {
           log.push(`w${id}<${i}`);
@@ -63,6 +65,15 @@ describe('the reading pool (core), with workers made by the test', () => {
     expect(p.done()).toBe(5);
     expect(p.workers()).toBe(2);
     expect(p.log.filter((l) => l.endsWith('done'))).toHaveLength(2);
+  });
+
+  it('a worker that leaves before it is ready (a helper that could not start): the others read every file', async () => {
+    const p = pool([{ ms: 2 }, { ms: 2 }, { ms: 2 }, { ms: 2 }], 2, 200, undefined, { leaves: 2 });
+    const results = await p.run;
+    expect(results).toEqual([0, 1, 2, 3].map((i) => `read ${i} on w1`));
+    expect(p.workers()).toBe(2);
+    expect(p.log).toContain('w2 stopped');
+    expect(p.log.filter((l) => l.startsWith('w2<'))).toEqual([]);
   });
 
   it('a worker is sent its first batch when ready, then kept at its depth; results stay in order', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import '../src/node/package-data-files.js';
 import { EMPTY_CONFIG } from '../src/core/config.js';
 import type { Rollup } from '../src/core/model.js';
 import { renderReport } from '../src/core/write/report/index.js';
-import { checkFileGuarded, FILES_PER_THREAD, readingThreads } from '../src/node/read-files.js';
+import { checkFileGuarded, FILES_PER_THREAD, readParallel, readingThreads } from '../src/node/read-files.js';
+import { DEFAULT_LIMITS } from '../src/core/read/limits.js';
 import { startEarly, takeEarly } from '../src/node/reader-thread.js';
 import { startReportThread } from '../src/node/report-thread.js';
 import { ROOT } from './helpers/cli.js';
@@ -59,6 +60,42 @@ describe('threads of a consolidation', () => {
     ]);
     expect(documentXml(there)).toEqual(documentXml(here));
     expect(documentXml(there)).toContain('các sở, ban, ngành, Hội Liên hiệp Phụ nữ tỉnh và');
+  }, 60_000);
+
+  it('the report thread reads files as a reading thread does while it waits, then writes its report', async () => {
+    const setup = { unitsFile: join(ROOT, 'fixtures/dak-lak/don-vi.csv') };
+    const dir = join(ROOT, 'fixtures/dak-lak/nop-bao-cao-2024');
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.xlsx'))
+      .sort()
+      .map((f) => ({ path: join(dir, f), rel: f }));
+    const byReader = await readParallel(files, setup, 1, () => {});
+    const thread = startReportThread([], setup);
+    // Handed to the pool as the run's one reading thread, it reads them all; let go after its part, it stays.
+    const byReportThread = await readParallel(files, setup, 1, () => {}, [thread.helper!]);
+    expect(byReportThread).toEqual(byReader);
+    expect(byReader.filter((f) => f.valid).length).toBeGreaterThan(5);
+    const [there, here] = await Promise.all([
+      thread.render(rollup(), EMPTY_CONFIG),
+      renderReport(rollup(), EMPTY_CONFIG),
+    ]);
+    expect(documentXml(there)).toEqual(documentXml(here));
+  }, 60_000);
+
+  it('a report thread the run stopped (a file it read ran over the limit): the report gets a thread of its own', async () => {
+    const setup = {
+      unitsFile: join(ROOT, 'fixtures/dak-lak/don-vi.csv'),
+      limits: { ...DEFAULT_LIMITS, maxMillisPerFile: 1 },
+    };
+    const file = join(ROOT, 'fixtures/dak-lak/nop-bao-cao-2024/646-huyen-ea-sup.xlsx');
+    const thread = startReportThread([], setup);
+    const [late] = await readParallel([{ path: file, rel: 'x.xlsx' }], setup, 1, () => {}, [thread.helper!]);
+    expect(late!.errors.map((e) => e.rule)).toEqual(['file-timeout']);
+    const [there, here] = await Promise.all([
+      thread.render(rollup(), EMPTY_CONFIG),
+      renderReport(rollup(), EMPTY_CONFIG),
+    ]);
+    expect(documentXml(there)).toEqual(documentXml(here));
   }, 60_000);
 
   it('a report that cannot be written fails the run with its own error, and the thread is gone', async () => {

@@ -83,6 +83,12 @@ export interface Reader {
   /** Resolves once the thread has loaded and said it is ready; an error it meets before that is kept in `failed`. */
   ready: Promise<void>;
   failed?: Error;
+  /**
+   * How the run lets go of a thread it does not own (the report thread, reading while it waits): after its part
+   * (`clean`) it carries on with its own work; otherwise (a file over the time limit, a crash) it is stopped. A
+   * thread without this is stopped either way.
+   */
+  release?: (clean: boolean) => Promise<void> | void;
 }
 
 /** A reading thread for `setup`: the one bin/bdg.js started before the CLI loaded, if any, else a new one. */
@@ -108,9 +114,10 @@ export function startReaders(setup: WorkerSetup, count: number): Reader[] {
 }
 
 /**
- * Reads files on `workers` threads, scheduled by the core's pool (src/core/pool/reading-pool.ts): results in the order
- * of
- * `files`, a file over the time limit or that kills its thread rejected while a fresh thread carries on.
+ * Reads files on `workers` threads, scheduled by the core's pool (src/core/pool/reading-pool.ts): results in the
+ * order of `files`, a file over the time limit or that kills its thread rejected while a fresh thread carries on.
+ * `helper`: a thread started for other work that reads along when the files get fewer reading threads than
+ * `workers` (the report thread, which would only wait: its start is paid, not a new thread's).
  */
 export async function readParallel(
   files: FileJob[],
@@ -118,15 +125,18 @@ export async function readParallel(
   workers: number,
   onDone: () => void,
   started: Reader[] = [],
+  helper?: Reader,
 ): Promise<CheckedFile[]> {
   const limits = setup.limits ?? DEFAULT_LIMITS;
   const warm = [...started];
   const threads = files.length ? readingThreads(files.length, workers) : 0;
   // Threads started ahead and not needed (fewer files than threads) are stopped.
   for (const spare of warm.splice(threads)) void spare.worker.terminate();
+  const helps = helper !== undefined && threads > 0 && threads < workers;
+  if (helps) warm.push(helper);
   return runPool<CheckedFile>({
     files: files.length,
-    workers: threads,
+    workers: threads + (helps ? 1 : 0),
     maxMillisPerFile: limits.maxMillisPerFile,
     depth: FILES_QUEUED,
     firstBatch: FIRST_BATCH,
@@ -144,34 +154,49 @@ function readingThread(
   events: WorkerEvents<CheckedFile>,
 ): PoolWorker {
   const worker = reader?.worker ?? newWorker(setup);
-  worker.on(
-    'message',
-    (msg: { ready?: boolean; index?: number; checked?: CheckedFile; error?: string; fatal?: string }) => {
-      if (msg.fatal !== undefined) return events.fatal(new UsageError(msg.fatal));
-      if (msg.ready) return events.ready();
-      // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
-      if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index!]!.rel}: ${msg.error}\n`);
-      events.result(
-        msg.index!,
-        msg.checked ?? unreadable(files[msg.index!]!.rel, issue('file-unreadable', { problem: 'crashed' })),
-      );
-    },
-  );
-  // A thread started ahead may have said "ready" before this listened: its promise says it again (or its failure).
-  if (reader)
-    void reader.ready.then(() => (reader.failed ? events.fatal(threadFailure(reader.failed)) : events.ready()));
-  worker.on('error', (err) =>
-    events.lost(issue('file-unreadable', { problem: outOfMemory(err) ? 'memory' : 'crashed' }), threadFailure(err)),
-  );
+  const onMessage = (msg: {
+    ready?: boolean;
+    index?: number;
+    checked?: CheckedFile;
+    error?: string;
+    fatal?: string;
+  }) => {
+    if (msg.fatal !== undefined) return events.fatal(new UsageError(msg.fatal));
+    if (msg.ready) return events.ready();
+    if (msg.index === undefined) return; // the thread's own work (the report thread's report)
+    // An exception while reading is a fault of bdg, not of the file; its (English) text is for BDG_DEBUG only.
+    if (msg.error && process.env.BDG_DEBUG) process.stderr.write(`${files[msg.index]!.rel}: ${msg.error}\n`);
+    events.result(
+      msg.index,
+      msg.checked ?? unreadable(files[msg.index]!.rel, issue('file-unreadable', { problem: 'crashed' })),
+    );
+  };
+  const onError = (err: Error) =>
+    events.lost(issue('file-unreadable', { problem: outOfMemory(err) ? 'memory' : 'crashed' }), threadFailure(err));
   // A thread gone without an error (and not stopped by this run): the file it held is rejected, as for a crash.
-  worker.on('exit', () =>
+  const onExit = () =>
     events.lost(
       issue('file-unreadable', { problem: 'stopped' }),
       new UsageError('luồng đọc tệp dừng bất ngờ trước khi đọc tệp nào. Chạy lại lệnh.'),
-    ),
-  );
+    );
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  // A thread started ahead may have said "ready" before this listened: its promise says it again (or its failure).
+  // A helper that could not start leaves the files to the others (the report it was for says its own error).
+  if (reader)
+    void reader.ready.then(() => {
+      if (!reader.failed) events.ready();
+      else if (reader.release) events.leave();
+      else events.fatal(threadFailure(reader.failed));
+    });
   return {
     send: (index) => worker.postMessage({ index, ...files[index]! }),
-    stop: () => worker.terminate().then(() => {}),
+    stop: async (clean) => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      await (reader?.release ? reader.release(clean) : worker.terminate());
+    },
   };
 }

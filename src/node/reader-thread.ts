@@ -8,7 +8,7 @@ import { threadScript } from './thread-script.js';
 const WORKER_HEAP_MB = 160;
 
 /** The heap of a reading thread; BDG_TEST_READER_HEAP_MB lowers it (a test hook: a file that exhausts it). */
-function heapMb(): number {
+export function readerHeapMb(): number {
   const asked = Number(process.env.BDG_TEST_READER_HEAP_MB);
   return Number.isFinite(asked) && asked > 0 ? Math.min(asked, WORKER_HEAP_MB) : WORKER_HEAP_MB;
 }
@@ -21,7 +21,7 @@ export function readerThread(workerData: unknown): Worker {
   return new Worker(threadScript('read-worker', import.meta.url), {
     workerData,
     // A hostile file may exhaust this thread's heap, never the whole run.
-    resourceLimits: { maxOldGenerationSizeMb: heapMb(), maxYoungGenerationSizeMb: Math.min(16, heapMb()) },
+    resourceLimits: { maxOldGenerationSizeMb: readerHeapMb(), maxYoungGenerationSizeMb: Math.min(16, readerHeapMb()) },
   });
 }
 

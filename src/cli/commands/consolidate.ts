@@ -212,7 +212,7 @@ async function readAndRollUp(
       now: pinnedDate(),
       // Files are read on worker threads even with --workers 1, so the time limit per file holds.
       readFiles: async (files, tick) => {
-        const read = await readParallel(files, setup, workers, tick, readers);
+        const read = await readParallel(files, setup, workers, tick, readers, threads.reportThread.helper);
         phase('files read');
         return read;
       },
@@ -302,7 +302,8 @@ function startThreads(
   // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.
   const readers = startReaders(setup, 1);
   void readers[0]!.ready.then(() => phase('first reading thread ready'));
-  const reportThread = startReportThread(setup.catalogues);
+  // With a second thread allowed, the report thread reads too until the report is asked for (report-thread.ts).
+  const reportThread = startReportThread(setup.catalogues, workers > 1 ? setup : undefined);
   return { setup, workers, readers, reportThread };
 }
 

@@ -17,6 +17,8 @@ export interface WorkerEvents<R> {
   lost(issue: Issue, error: Error): void;
   /** A failure that stops the whole run (the worker could not set up; a broken catalogue). */
   fatal(error: Error): void;
+  /** The worker leaves before it was sent any file (a helper that could not start): the others read them. */
+  leave(): void;
 }
 
 /** One worker as the pool drives it. */
@@ -216,6 +218,12 @@ class WorkerSlot<R> {
       fatal: (error) => {
         if (this.finished) return;
         this.failRun(error);
+      },
+      leave: () => {
+        if (this.finished) return;
+        if (this.inFlight.length) return this.replace(issue('file-unreadable', { problem: 'crashed' }));
+        void this.finish(false);
+        this.run.workerDone();
       },
     };
   }
