@@ -352,36 +352,54 @@ const ENTRY_DATE = new Date(1980, 0, 1);
  * compressed bytes.
  */
 export function writeZip(from: ZipArchive, changed: Map<string, NewPart | null>, level: 1 | 6 = 6): Uint8Array {
+  const zip = zipWriter(level);
+  const done = new Set<string>();
+  for (const entry of from.entries) {
+    const key = entry.name.toLowerCase();
+    done.add(key);
+    const replacement = [...changed].find(([name]) => name.toLowerCase() === key);
+    if (replacement) {
+      if (replacement[1]) zip.put(entry.name, replacement[1]);
+      continue;
+    }
+    if (entry.name.endsWith('/') && entry.uncompressedSize === 0) continue; // folder entries carry nothing
+    copyRaw(zip.zip, entry, from.raw(entry));
+  }
+  for (const [name, part] of changed) if (!done.has(name.toLowerCase()) && part) zip.put(name, part);
+  return zip.end();
+}
+
+/** Writes a zip of `parts`, in their order: a package made whole by a writer. */
+export function zipParts(parts: Iterable<[string, NewPart]>): Uint8Array {
+  const zip = zipWriter(6);
+  for (const [name, part] of parts) zip.put(name, part);
+  return zip.end();
+}
+
+/** fflate's zip, collecting its bytes: `put` adds a part (deflated at `level`, or copied when already deflated). */
+function zipWriter(level: 1 | 6) {
   const chunks: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((err, chunk) => {
     if (err) failure = err;
     else chunks.push(chunk);
   });
-  const done = new Set<string>();
-  const put = (name: string, part: NewPart) => {
-    if (!(part instanceof Uint8Array))
-      return copyRaw(zip, { name, method: 8, crc: part.crc, uncompressedSize: part.size }, part.deflated);
-    const file = new ZipDeflate(name, { level });
-    file.mtime = ENTRY_DATE;
-    zip.add(file);
-    file.push(part, true);
+  return {
+    zip,
+    put(name: string, part: NewPart): void {
+      if (!(part instanceof Uint8Array))
+        return copyRaw(zip, { name, method: 8, crc: part.crc, uncompressedSize: part.size }, part.deflated);
+      const file = new ZipDeflate(name, { level });
+      file.mtime = ENTRY_DATE;
+      zip.add(file);
+      file.push(part, true);
+    },
+    end(): Uint8Array {
+      zip.end();
+      if (failure) throw failure;
+      return joinChunks(chunks);
+    },
   };
-  for (const entry of from.entries) {
-    const key = entry.name.toLowerCase();
-    done.add(key);
-    const replacement = [...changed].find(([name]) => name.toLowerCase() === key);
-    if (replacement) {
-      if (replacement[1]) put(entry.name, replacement[1]);
-      continue;
-    }
-    if (entry.name.endsWith('/') && entry.uncompressedSize === 0) continue; // folder entries carry nothing
-    copyRaw(zip, entry, from.raw(entry));
-  }
-  for (const [name, part] of changed) if (!done.has(name.toLowerCase()) && part) put(name, part);
-  zip.end();
-  if (failure) throw failure;
-  return joinChunks(chunks);
 }
 
 /** An entry copied as it is stored: fflate takes its compressed bytes, size and CRC from the source directory. */

@@ -1,9 +1,10 @@
 import { Paragraph, TextRun } from 'docx';
 import { MEASURE_LABEL, measuresOf, type Indicator, type Measure } from '../../catalogue/catalogue.js';
 import type { Rollup, UnitFigures } from '../../model.js';
-import { OfficePackage } from '../../ooxml/package.js';
+import { isRelType } from '../../ooxml/namespaces.js';
+import { parseRelationships } from '../../ooxml/relationships.js';
 import { escapeXml } from '../../ooxml/xml.js';
-import { deflatePart, type Codec } from '../../ooxml/zip.js';
+import { deflatePart, zipParts, type Codec } from '../../ooxml/zip.js';
 import { formatNumber } from '../../util/number.js';
 import { ByteWriter, utf8 } from '../byte-writer.js';
 
@@ -216,23 +217,20 @@ function closingRows(
 }
 
 /**
- * The packed .docx with each marker paragraph of its document part replaced by its annex table, written straight
- * into the part's bytes, and the document dated `created` when it is a date (the docx library dates it by the
- * clock; a roll-up's run date makes the same roll-up give the same document); the other parts are copied as they
- * were packed.
+ * The .docx from the docx library's parts (docx-parts.ts), each marker paragraph of its document part replaced by
+ * its annex table, written straight into the part's bytes, and the document dated `created` when it is a date (the
+ * docx library dates it by the clock; a roll-up's run date makes the same roll-up give the same document). Every
+ * part is compressed once, here, by the platform's deflate when `codec` has one.
  */
 export function withAnnexTables(
-  docx: Uint8Array,
+  parts: Map<string, Uint8Array>,
   tables: AnnexTable[],
   created: unknown,
   codec: Codec = {},
 ): Uint8Array {
-  // The docx library's own output, just packed: no budget of a submitter's file to keep.
-  const pkg = new OfficePackage(docx, { maxUncompressedBytes: Number.MAX_SAFE_INTEGER }, codec);
-  dateCoreProperties(pkg, created);
-  const documentPath = pkg.officeDocument()?.path;
+  const documentPath = officeDocumentOf(parts);
   if (!documentPath) throw new Error('report: no document part');
-  const document = new TextDecoder().decode(pkg.part(documentPath)!);
+  const document = new TextDecoder().decode(parts.get(documentPath));
   // About 60 bytes a figure cell and 400 a row beyond them: one allocation in the usual case.
   const expected = tables.reduce(
     (n, t) => n + t.units.length * (400 + 60 * t.indicators.reduce((k, i) => k + 1 + i.breakdowns.length, 0)),
@@ -250,24 +248,31 @@ export function withAnnexTables(
     from = end;
   });
   out.text(document.slice(from));
-  const bytes = out.result();
-  // The document part is large and repetitive: a light compression level is nearly as small and several times faster.
-  pkg.set(documentPath, deflatePart(bytes, codec));
-  return pkg.write();
+  const written = new Map(parts);
+  written.set(documentPath, out.result());
+  const core = written.get(CORE_PROPERTIES);
+  if (core) written.set(CORE_PROPERTIES, datedCoreProperties(core, created));
+  return zipParts([...written].map(([name, bytes]) => [name, deflatePart(bytes, codec)]));
+}
+
+/** The office document's part, as the package relationships (`_rels/.rels`) name it. */
+function officeDocumentOf(parts: Map<string, Uint8Array>): string | undefined {
+  const rels = parts.get('_rels/.rels');
+  const rel = rels && parseRelationships(rels, '').find((r) => isRelType(r.type, 'officeDocument') && !r.external);
+  return rel && [...parts.keys()].find((name) => name.toLowerCase() === rel.target.toLowerCase());
 }
 
 /** The core properties' created and modified, as the docx library writes them, set to `date`. */
-function dateCoreProperties(pkg: OfficePackage, created: unknown): void {
-  const core = pkg.part(CORE_PROPERTIES);
+function datedCoreProperties(core: Uint8Array, created: unknown): Uint8Array {
   const date = w3cDate(created);
   // A saved roll-up edited by hand may hold anything there: what is no date leaves the clock's.
-  if (!core || !date) return;
+  if (!date) return core;
   const text = new TextDecoder().decode(core);
   const dated = text.replace(
     /(<dcterms:(created|modified)\b[^>]*>)[^<]*(<\/dcterms:\2>)/g,
     (_, open: string, _name: string, close: string) => `${open}${date}${close}`,
   );
-  pkg.set(CORE_PROPERTIES, new TextEncoder().encode(dated));
+  return new TextEncoder().encode(dated);
 }
 
 const CORE_PROPERTIES = 'docProps/core.xml';

@@ -3,7 +3,6 @@ import {
   BorderStyle,
   Document,
   Header,
-  Packer,
   PageNumber,
   PageOrientation,
   Paragraph,
@@ -24,6 +23,7 @@ import { dataFiles } from '../../data-files.js';
 import { rollupInEdition } from '../../rollup/convert.js';
 import { pad2 } from '../../util/number.js';
 import { markerParagraph, withAnnexTables, type AnnexTable } from './annex.js';
+import { docxParts } from './docx-parts.js';
 import { fillTemplate, MISSING_IN_BODY, periodPhrase, type Block, type BodyTable } from './wording.js';
 import { agencyInText, agencyLines, inSentence, superiorLines } from './names.js';
 import { programmeGroup } from './coverage.js';
@@ -122,6 +122,17 @@ const REPORT_STYLES = {
 
 /** The yearly report as a DOCX (docs/report.md), from a roll-up, the config and its edition's wording (bao-cao.txt). */
 export async function renderReport(rollup: Rollup, given: Config, options: ReportOptions = {}): Promise<Uint8Array> {
+  const { doc, tables } = reportDocument(rollup, given, options);
+  // docx's parts, then the annex tables written into the document part and every part zipped once (ooxml).
+  return withAnnexTables(await docxParts(doc), tables, rollup.generatedAt, options.codec);
+}
+
+/** The report as the docx library's Document, with the annex tables that go in its marker paragraphs. */
+export function reportDocument(
+  rollup: Rollup,
+  given: Config,
+  options: ReportOptions = {},
+): { doc: Document; tables: AnnexTable[] } {
   const catalogue = options.catalogue ?? loadCatalogue(rollup.edition ?? rollup.catalogueVersion);
   const config = issuerConfig(given, rollup);
   // Each edition has its own wording (its placeholders name that edition's codes); an issuer may have its own too.
@@ -165,9 +176,7 @@ export async function renderReport(rollup: Rollup, given: Config, options: Repor
       ...(quoteAnnex.parts.length ? [quoteSection(rollup, config, quoteAnnex)] : []),
     ],
   });
-  // Packed through docx's public API, then the annex tables written into the document part (ooxml).
-  const packed = new Uint8Array(await Packer.toArrayBuffer(doc));
-  return withAnnexTables(packed, tables, rollup.generatedAt, options.codec);
+  return { doc, tables };
 }
 
 /** The edition's wording (bao-cao.txt), or an issuer's own variant of it, which the edition must have. */
