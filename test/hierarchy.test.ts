@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { buildHierarchy, HierarchyError, type UnitRow } from '../src/core/units/hierarchy.js';
 import { readHierarchy } from '../src/node/unit-list-file.js';
+import { unitSourceData, unitSourceFrom } from '../src/core/units/source.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/workbooks.js';
 
@@ -134,5 +135,28 @@ describe('unit list (danh mục đơn vị hành chính)', () => {
     writeFileSync(file, 'Mã,Tên\n66,Tỉnh A\n');
     await expect(readHierarchy(file)).rejects.toThrow('thiếu cột "Cấp"');
     await expect(readHierarchy(join(dir, 'none.csv'))).rejects.toThrow('không tồn tại');
+  });
+});
+
+describe('a unit list handed to another thread (unitSourceData / unitSourceFrom)', () => {
+  it('comes back, through a structured clone, as the same list: every unit, the root, the tree and the look-ups', async () => {
+    const hierarchy = await readHierarchy(join(ROOT, 'fixtures/dak-lak/don-vi.csv'));
+    const source = { kind: 'list' as const, hierarchy, file: 'don-vi.csv', programmeArea: ['24616'] };
+    const back = unitSourceFrom(structuredClone(unitSourceData(source)));
+    if (back.kind !== 'list') throw new Error('not a list');
+    const h = back.hierarchy;
+    expect(back.file).toBe('don-vi.csv');
+    expect(back.programmeArea).toEqual(['24616']);
+    expect(h.units).toEqual(hierarchy.units);
+    expect(h.root).toEqual(hierarchy.root);
+    expect(h.depth).toBe(hierarchy.depth);
+    for (const u of hierarchy.units) {
+      expect(h.ancestors(u.code)).toEqual(hierarchy.ancestors(u.code));
+      expect(h.children(u.code)).toEqual(hierarchy.children(u.code));
+      expect(h.communesUnder(u.code)).toBe(hierarchy.communesUnder(u.code));
+      expect(h.resolve(Number(u.code), u.name)).toEqual(hierarchy.resolve(Number(u.code), u.name));
+    }
+    const builtin = { kind: 'builtin' as const };
+    expect(unitSourceFrom(structuredClone(unitSourceData(builtin)))).toEqual(builtin);
   });
 });

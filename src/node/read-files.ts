@@ -10,6 +10,7 @@ import type { FileJob, FilePath } from '../core/consolidate/consolidate.js';
 import { shownName } from '../core/util/shown-name.js';
 import { slimChecked } from '../core/consolidate/found.js';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
+import type { UnitSourceData } from '../core/units/source.js';
 
 export { slimChecked };
 
@@ -65,6 +66,8 @@ export interface WorkerSetup {
   whole?: boolean;
   /** The form editions the main thread loaded and checked: adopted instead of parsed again (else loaded there). */
   catalogues?: Catalogue[];
+  /** The units the main thread read and checked: taken instead of reading `unitsFile` again (else read there). */
+  units?: UnitSourceData;
 }
 
 /** One file read and checked on a thread of its own, under the same time and memory limits as consolidate. */

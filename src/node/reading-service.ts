@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Period } from '../core/model.js';
 import type { FileJob } from '../core/consolidate/consolidate.js';
 import { loadUnitSource } from './load-units.js';
-import { hierarchyFor, lookupFor } from '../core/units/source.js';
+import { hierarchyFor, lookupFor, unitSourceFrom } from '../core/units/source.js';
 import { parsePeriodArg } from '../core/util/period.js';
 import { previousFigures } from '../core/rollup/saved.js';
 import { loadSavedRollup } from './saved-rollup.js';
@@ -32,7 +32,9 @@ export async function serveReading(setup: WorkerSetup): Promise<void> {
     } catch {
       // said when a file of this edition is read
     }
-  const source = await loadUnitSource({ file: unitsFile, edition: unitsEdition });
+  const source = setup.units
+    ? unitSourceFrom(setup.units)
+    : await loadUnitSource({ file: unitsFile, edition: unitsEdition });
   const units = (p: Period | null) => lookupFor(source, p);
   // A built-in edition is parsed on first use: here, before the first file's time limit starts (the period's, or
   // the latest).

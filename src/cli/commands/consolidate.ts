@@ -5,11 +5,11 @@ import cliProgress from 'cli-progress';
 import { EMPTY_CONFIG, emptyConfigNotice, withIssuer, type Config } from '../../core/config.js';
 import { loadConfig } from '../../node/config-file.js';
 import { consolidate, rootUnit, type Consolidation, type Found } from '../../core/consolidate/consolidate.js';
-import { hierarchyFor } from '../../core/units/source.js';
+import { hierarchyFor, unitSourceData } from '../../core/units/source.js';
 import { discover } from '../../node/discover.js';
 import { defaultWorkers, readParallel, startReaders, type WorkerSetup } from '../../node/read-files.js';
-import type { Period, Rollup } from '../../core/model.js';
-import { limitsFrom, type ReadLimits } from '../../core/read/limits.js';
+import type { Rollup } from '../../core/model.js';
+import { limitsFrom } from '../../core/read/limits.js';
 import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { rollupInEdition } from '../../core/rollup/convert.js';
@@ -133,7 +133,7 @@ export async function runConsolidate(dir: string, flags: ConsolidateFlags, io: C
   const set = await OutputSet.open(outDir, runId);
   const bar = progressBar(io);
   const signals = watchInterrupts(set, bar, io);
-  const threads = startThreads(flags, args.unitsFile, args.period, args.limits, config.cutoff);
+  const threads = startThreads(flags, args, config.cutoff);
   try {
     const { found, result } = await readAndRollUp(dir, flags, args, runId, threads, bar);
     phase('read and rolled up');
@@ -278,25 +278,21 @@ function printOutcome(
 }
 
 /**
- * The reading threads start before the folder walk (they load the unit list meanwhile), and the report (docx) is
- * written on a thread of its own, in parallel with the workbook.
+ * The reading threads start before the folder walk (the first was started with the CLI; each takes the form
+ * editions and the unit list this thread has read), and the report (docx) is written on a thread of its own, in
+ * parallel with the workbook, which reads files too meanwhile when a second thread is allowed.
  */
-function startThreads(
-  flags: ConsolidateFlags,
-  unitsFile: string | undefined,
-  period: Period | null | undefined,
-  limits: ReadLimits,
-  cutoff: string | undefined,
-) {
+function startThreads(flags: ConsolidateFlags, args: RunArguments, cutoff: string | undefined) {
   const setup: WorkerSetup = {
-    unitsFile: unitsFile && resolve(unitsFile),
+    unitsFile: args.unitsFile && resolve(args.unitsFile),
     unitsEdition: flags.unitsEdition,
-    period: period?.id,
+    period: args.period?.id,
     previousFile: flags.previous && resolve(flags.previous),
-    limits,
+    limits: args.limits,
     cutoff,
-    // Loaded and checked by assertCatalogue: the threads take them instead of parsing the same files.
+    // Loaded and checked by assertCatalogue and runArguments: the threads take them instead of reading them again.
     catalogues: loadedCatalogues(),
+    units: unitSourceData(args.units),
   };
   const workers = flags.workers ?? defaultWorkers();
   // One thread starts now; readParallel adds more once the walk has counted enough files to pay for them.

@@ -1,5 +1,5 @@
 import type { Period } from '../model.js';
-import type { Hierarchy } from './hierarchy.js';
+import { makeHierarchy, type AdminUnit, type Hierarchy } from './hierarchy.js';
 import { builtinUnits, editionForPeriod, type UnitsEdition } from './builtin.js';
 
 /**
@@ -10,6 +10,32 @@ export type UnitSource =
   /** `programmeArea`: the communes its column "Địa bàn Dự án 8" marks (units/programme-column.ts), when it has one. */
   | { kind: 'list'; hierarchy: Hierarchy; file: string; programmeArea?: string[] }
   | { kind: 'builtin'; edition?: UnitsEdition };
+
+/**
+ * A unit source as another thread takes it (a structured clone keeps no functions): a list as its checked units and
+ * its root's code, indexed again there instead of reading and checking the file again.
+ */
+export type UnitSourceData =
+  | { kind: 'list'; units: AdminUnit[]; root: string; file: string; programmeArea?: string[] }
+  | { kind: 'builtin'; edition?: UnitsEdition };
+
+export function unitSourceData(source: UnitSource): UnitSourceData {
+  if (source.kind === 'builtin') return source;
+  const { hierarchy, ...rest } = source;
+  return { ...rest, units: hierarchy.units, root: hierarchy.root.code };
+}
+
+export function unitSourceFrom(data: UnitSourceData): UnitSource {
+  if (data.kind === 'builtin') return data;
+  const { units, root, ...rest } = data;
+  return {
+    ...rest,
+    hierarchy: makeHierarchy(
+      units,
+      units.find((u) => u.code === root)!,
+    ),
+  };
+}
 
 export function editionOf(source: UnitSource, period: Period | null | undefined): UnitsEdition {
   return source.kind === 'builtin' && source.edition ? source.edition : editionForPeriod(period);
