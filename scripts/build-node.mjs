@@ -58,3 +58,11 @@ await esbuild.build({
   plugins: [exceljsWritingOnly],
   logLevel: 'warning',
 });
+
+// The catalogue checked once here, for the bundle to take at start when its data files are these very ones
+// (src/node/catalogue-cache.ts). tsc's dist/node is the same source as the bundle, built by the same `npm run build`.
+const { writeCatalogueCache } = await import('../dist/node/catalogue-cache.js');
+const { packageDataFiles } = await import('../dist/node/package-data-files.js');
+const problems = writeCatalogueCache(join(outdir, 'catalogue-cache.bin'), packageDataFiles(undefined));
+// A catalogue being edited need not stop the build: without a cache, the CLI checks it and says what is wrong.
+for (const p of problems) console.warn(`bdg build: no catalogue cache: ${p.file}: ${p.problems.join('; ')}`);

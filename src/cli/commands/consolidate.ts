@@ -14,7 +14,7 @@ import { loadSavedRollup } from '../../node/saved-rollup.js';
 import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { rollupInEdition } from '../../core/rollup/convert.js';
 import { chooseEdition, loadedCatalogues } from '../../core/catalogue/catalogue.js';
-import { assertCatalogue } from '../../core/catalogue/check.js';
+import { checkCatalogue } from '../../node/catalogue-cache.js';
 import { formatNumber, formatPercent } from '../../core/util/number.js';
 import { parsePeriodArg } from '../../core/util/period.js';
 import { checkOutputs } from '../../node/safe-write.js';
@@ -83,7 +83,7 @@ async function runArguments(dir: string, flags: ConsolidateFlags) {
       `"${dir}" là một tệp, không phải thư mục. Lệnh consolidate tổng hợp cả một thư mục báo cáo; để kiểm tra một tệp, dùng: bdg validate "${dir}".`,
     );
   phase('consolidate: start');
-  assertCatalogue();
+  checkCatalogue();
   const config = withIssuer(flags.config ? await loadConfig(flags.config) : EMPTY_CONFIG, flags.issuer);
   const unitsFile = flags.units ?? config.unitsPath;
   const units = await loadUnitSource({ file: unitsFile, edition: flags.unitsEdition });
@@ -290,7 +290,8 @@ function startThreads(flags: ConsolidateFlags, args: RunArguments, cutoff: strin
     previousFile: flags.previous && resolve(flags.previous),
     limits: args.limits,
     cutoff,
-    // Loaded and checked by assertCatalogue and runArguments: the threads take them instead of reading them again.
+    // Checked by checkCatalogue (or the build's cache) and read by runArguments: the threads take them instead of
+    // reading the same files again.
     catalogues: loadedCatalogues(),
     units: unitSourceData(args.units),
   };

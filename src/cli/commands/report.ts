@@ -7,7 +7,7 @@ import { checkPreviousPeriod } from '../../core/rollup/saved.js';
 import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import { renderReport } from '../../core/write/report/index.js';
 import { chooseEdition } from '../../core/catalogue/catalogue.js';
-import { assertCatalogue } from '../../core/catalogue/check.js';
+import { checkCatalogue } from '../../node/catalogue-cache.js';
 import { rollupInEdition } from '../../core/rollup/convert.js';
 import { printable, EXIT, type CommandIO } from '../io.js';
 import type { Rollup } from '../../core/model.js';
@@ -27,7 +27,7 @@ export interface ReportFlags {
 
 /** `bdg report`: rewrites the DOCX from a saved roll-up, e.g. after the config or the wording changed. */
 export async function runReport(rollupPath: string, flags: ReportFlags, io: CommandIO): Promise<number> {
-  assertCatalogue();
+  checkCatalogue();
   const saved = await loadSavedRollup(rollupPath, 'tệp tổng hợp');
   const rollup =
     flags.form === undefined ? saved : rollupInEdition(saved, chooseEdition(flags.form, null).id, `"${rollupPath}"`);

@@ -1,7 +1,7 @@
 import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { chooseEdition, loadCatalogue } from '../../core/catalogue/catalogue.js';
-import { assertCatalogue } from '../../core/catalogue/check.js';
+import { checkCatalogue } from '../../node/catalogue-cache.js';
 import type { AdminUnit, Hierarchy } from '../../core/units/hierarchy.js';
 import { describeUnits, hierarchyFor, type UnitSource } from '../../core/units/source.js';
 import { parsePeriodArg } from '../../core/util/period.js';
@@ -41,7 +41,7 @@ export async function runTemplate(flags: TemplateFlags, io: CommandIO): Promise<
     throw new UsageError(
       'cần đúng một trong hai: --unit MÃ (một biểu mẫu cho một đơn vị) hoặc --under MÃ --out THƯ-MỤC (mỗi đơn vị trực thuộc một biểu mẫu).',
     );
-  assertCatalogue();
+  checkCatalogue();
   const catalogue = loadCatalogue(chooseEdition(flags.form, period).id);
   const source = await loadUnitSource({ file: flags.units, edition: flags.unitsEdition });
   const list = hierarchyFor(source, period);

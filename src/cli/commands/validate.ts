@@ -7,7 +7,7 @@ import { checkOutputs, writeFileAtomic } from '../../node/safe-write.js';
 import type { Issue } from '../../core/model.js';
 import { validationJson, withEditionWarning, type CheckedFile } from '../../core/validate/check-file.js';
 import { chooseEdition, loadedCatalogues } from '../../core/catalogue/catalogue.js';
-import { assertCatalogue } from '../../core/catalogue/check.js';
+import { checkCatalogue } from '../../node/catalogue-cache.js';
 import { verdictLine } from '../../core/validate/verdict.js';
 import { checkFileGuarded } from '../../node/read-files.js';
 import { limitsFrom } from '../../core/read/limits.js';
@@ -54,7 +54,7 @@ export async function runValidate(file: string, opts: ValidateFlags, io: Command
     await checkOutputs([opts.annotate], { force: opts.force, inputs: [path] });
   }
   // Checked here first, so a bad catalogue, list, edition or roll-up is said before any reading.
-  assertCatalogue();
+  checkCatalogue();
   if (opts.form !== undefined) chooseEdition(opts.form, null);
   const source = await loadUnitSource({ file: opts.units, edition: opts.unitsEdition });
   if (opts.previous) await loadSavedRollup(opts.previous, 'tệp tổng hợp kỳ trước');

@@ -286,6 +286,16 @@ export const EDITIONS_FILE = 'catalogue/editions.csv';
 /** The editions listed, and from which data files: read once per set of data files. */
 let listed: { files: DataFiles; editions: FormEdition[] } | undefined;
 
+/**
+ * Takes the editions listed (formEditions(), oldest first) as read elsewhere from this very editions.csv — the
+ * build's cache, see adoptCheckedCatalogues — instead of reading it again.
+ */
+export function adoptFormEditions(editions: readonly FormEdition[]): void {
+  if (listed?.files === dataFiles()) return;
+  listed = { files: dataFiles(), editions: [...editions] };
+  cache.clear();
+}
+
 /** Every edition of the form this build knows, oldest first (catalogue/editions.csv). */
 export function formEditions(): FormEdition[] {
   const files = dataFiles();

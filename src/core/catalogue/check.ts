@@ -1,7 +1,17 @@
 import { dataFiles } from '../data-files.js';
 import { checkTemplate } from '../write/report/wording.js';
 import { CHECK_FINDINGS } from '../validate/checks.js';
-import { CatalogueError, editionFile, formEditions, loadCatalogue, wordingFile, type Catalogue } from './catalogue.js';
+import {
+  adoptCatalogues,
+  adoptFormEditions,
+  CatalogueError,
+  editionFile,
+  formEditions,
+  loadCatalogue,
+  wordingFile,
+  type Catalogue,
+  type FormEdition,
+} from './catalogue.js';
 import { allCrosswalkProblems } from './crosswalk.js';
 
 export interface CatalogueProblems {
@@ -83,8 +93,30 @@ let checkedFor: unknown;
 
 /** Throws a CatalogueError (exit 2, naming the file) when the catalogue is broken; checked once per data files. */
 export function assertCatalogue(): void {
-  if (checkedFor === dataFiles()) return;
+  if (catalogueChecked()) return;
   const [first] = catalogueProblems();
   if (first) throw new CatalogueError(first.file, first.problems);
   checkedFor = dataFiles();
+}
+
+/** Whether the installed data files' catalogue is known sound: checked here, or adopted as checked. */
+export function catalogueChecked(): boolean {
+  return checkedFor === dataFiles();
+}
+
+/**
+ * Takes the editions listed and every edition as loaded and checked elsewhere from data files identical to the
+ * installed ones, and marks them checked: assertCatalogue() then returns at once, reading nothing. The caller vouches
+ * for the match (the Node edge's build cache, src/node/catalogue-cache.ts, compares every file the check reads).
+ * False, and nothing taken, unless the catalogues are exactly the editions listed.
+ */
+export function adoptCheckedCatalogues(editions: readonly FormEdition[], given: readonly Catalogue[]): boolean {
+  const ids = new Set(editions.map((e) => e.id));
+  const versions = new Set(given.map((c) => c.version));
+  if (ids.size !== editions.length || versions.size !== given.length || ids.size !== versions.size) return false;
+  if (![...ids].every((id) => versions.has(id))) return false;
+  adoptFormEditions(editions);
+  adoptCatalogues(given);
+  checkedFor = dataFiles();
+  return true;
 }
