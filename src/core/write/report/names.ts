@@ -52,7 +52,9 @@ export function unitList(names: string[], plural = true): string {
   for (const n of names) {
     const { type, rest } = splitType(n);
     const key = type ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), type ? rest : n]);
+    const group = groups.get(key); // added to in place: a copy per name was quadratic (300 communes in one line)
+    if (group) group.push(type ? rest : n);
+    else groups.set(key, [type ? rest : n]);
   }
   const parts = [...groups.entries()].map(([type, rests]) =>
     !type ? rests.join(', ') : rests.length === 1 ? `${type} ${rests[0]}` : `các ${type} ${rests.join(', ')}`,
