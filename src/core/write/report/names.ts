@@ -64,8 +64,14 @@ export function unitList(names: string[], plural = true): string {
 
 const CHILD_UNITS: Record<string, string> = { Tỉnh: 'tỉnh, thành phố', Huyện: 'đơn vị cấp huyện', Xã: 'đơn vị cấp xã' };
 
+export interface LevelWords {
+  whole: string;
+  children: string;
+  childUnits: string;
+}
+
 /** Level words computed from the roll-up: "toàn tỉnh", the units below ("đơn vị cấp huyện"). */
-export function levelWords(rollup: Rollup): { whole: string; children: string; childUnits: string } {
+export function levelWords(rollup: Rollup): LevelWords {
   const { type } = splitType(rollup.root.name);
   // The unit list's words when consolidate recorded them (root level, edition of the period); else from the name.
   const whole =

@@ -13,16 +13,15 @@ import { milestoneYear } from '../../rollup/rollup.js';
 import { NARRATIVE_LABELS, type NarrativeKey, type RatioValue, type Rollup } from '../../model.js';
 import { UsageError } from '../../errors.js';
 import { formatMoney, formatNumber } from '../../util/number.js';
-import { actors, agencyInText, inSentence, joinVi, levelWords, presentCommuneWord, unitList } from './names.js';
+import { actors, agencyInText, inSentence, joinVi, unitList } from './names.js';
 import {
-  baseOf,
-  communesUnder,
+  coverageOf,
   enoughForVerdict,
   notEnough,
   programmeGroup,
-  topUnits,
   worstBase,
   type Base,
+  type Coverage,
 } from './coverage.js';
 
 /** A table in the body: header texts, relative column widths, rows of cell texts. */
@@ -54,6 +53,9 @@ export interface WordingContext {
   /** "Phụ lục IV": where the units' words go when a part has more lines than `quoteLines`; filled as the text is. */
   quoteAnnex?: { name: string; parts: { title: string; blocks: Block[] }[] };
 }
+
+/** The context as fillTemplate passes it on: with the roll-up's coverage, found once for the whole report. */
+type FillContext = WordingContext & { cover: Coverage };
 
 /** Missing units the body names one by one; more are counted there and listed in an annex. */
 export const MISSING_IN_BODY = 10;
@@ -116,8 +118,9 @@ export function checkTemplate(template: string, file = 'bao-cao.txt'): void {
  * substitution, "drop the sentence when a figure is empty", optional [ … ] parts dropped the same way, and a few
  * directives (@…) for the units' words, the reporting status and the tables.
  */
-export function fillTemplate(template: string, ctx: WordingContext): Block[] {
-  checkTemplate(template, wordingFile(ctx.catalogue.version));
+export function fillTemplate(template: string, given: WordingContext): Block[] {
+  checkTemplate(template, wordingFile(given.catalogue.version));
+  const ctx: FillContext = { ...given, cover: coverageOf(given.rollup, given.catalogue, given.config) };
   const blocks: Block[] = [];
   for (const raw of template.normalize('NFC').split(/\r?\n/)) {
     const line = raw.trim();
@@ -169,7 +172,7 @@ const LEVEL_MARK = '\u0001';
  * unit that must report them did; otherwise the sentence names its base ("8/102 đơn vị cấp xã đã báo cáo: …", or
  * "(số liệu của 8/102 đơn vị cấp xã)" when it has no level words), and verdicts wait for enough of them.
  */
-export function renderLine(line: string, ctx: WordingContext): string | null {
+function renderLine(line: string, ctx: FillContext): string | null {
   // First with the base of every code the line names, then with that of the codes actually printed.
   const first = renderWith(line, { ...ctx, base: baseFor(codesIn(line, ctx), ctx) });
   if (!first) return null;
@@ -179,7 +182,7 @@ export function renderLine(line: string, ctx: WordingContext): string | null {
   return nameBase(again.text, base);
 }
 
-type LineContext = WordingContext & { base: Base | null };
+type LineContext = FillContext & { base: Base | null };
 
 function renderWith(line: string, ctx: LineContext): { text: string; codes: Set<string> } | null {
   const parts: { text: string; optional: boolean }[] = [];
@@ -217,7 +220,7 @@ function renderWith(line: string, ctx: LineContext): { text: string; codes: Set<
 }
 
 /** The indicator codes a line names, in any part: the first guess of its base. */
-function codesIn(line: string, ctx: WordingContext): Set<string> {
+function codesIn(line: string, ctx: FillContext): Set<string> {
   const out = new Set<string>();
   for (const m of line.matchAll(/\{([^}]+)\}/g)) {
     const name = m[1]!.trim();
@@ -231,9 +234,9 @@ function codesIn(line: string, ctx: WordingContext): Set<string> {
   return out;
 }
 
-function baseFor(codes: Set<string>, ctx: WordingContext): Base | null {
+function baseFor(codes: Set<string>, ctx: FillContext): Base | null {
   const inds = [...codes].map((c) => ctx.catalogue.byCode.get(c)).filter((i): i is Indicator => !!i);
-  return worstBase(inds.map((i) => baseOf(i, ctx.rollup, ctx.catalogue, ctx.config)));
+  return worstBase(inds.map((i) => ctx.cover.baseOf(i)));
 }
 
 /** The base named in the sentence: in place of its level words, or as a note before the full stop. */
@@ -299,7 +302,7 @@ function resolve(name: string, ctx: LineContext, used: Set<string>): string | nu
 }
 
 /** A figure's placeholder ({BDG.27}, {DA8.05.nu%}, {BDG.27=0}…); undefined when `name` is not one. */
-function figureOf(name: string, ctx: LineContext, used: Set<string>): string | null | undefined {
+function figureOf(name: string, ctx: FillContext, used: Set<string>): string | null | undefined {
   const zero = /^(.+)=0$/.exec(name);
   if (zero && CODE.test(zero[1]!)) {
     // {BDG.27=0}: present (and empty) only when the figure is 0, for the negative sentence reports write instead.
@@ -325,7 +328,7 @@ function figureOf(name: string, ctx: LineContext, used: Set<string>): string | n
 
 /** A placeholder of words from the roll-up and the config ({period}, {root}, {agency}…); undefined if not one. */
 function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: LineContext): string | null | undefined {
-  const { rollup, config } = ctx;
+  const { rollup, config, cover } = ctx;
   switch (kind) {
     case 'period':
       return periodPhrase(rollup.periodLabel);
@@ -336,15 +339,13 @@ function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: Lin
     case 'root':
       return inSentence(rollup.root.name);
     case 'level':
-      return ctx.base && (!ctx.base.complete || ctx.base.named)
-        ? LEVEL_MARK
-        : (ctx.base?.whole ?? levelWords(rollup).whole);
+      return ctx.base && (!ctx.base.complete || ctx.base.named) ? LEVEL_MARK : (ctx.base?.whole ?? cover.words.whole);
     case 'actors':
       return actors(rollup);
     case 'children':
-      return levelWords(rollup).children;
+      return cover.words.children;
     case 'communeWord':
-      return presentCommuneWord(rollup);
+      return cover.communeWord();
     case 'agency':
       return agencyInText(config) ?? '[tên cơ quan]';
     case 'programme': // {programme:Tên} in an edition's wording: the edition's programme unless the config names one
@@ -366,13 +367,13 @@ function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: Lin
     case 'communeCount':
       return formatNumber(rollup.communes);
     case 'scope': // the same words as {level} and {communeWord}, under the names the unit lists give them
-      return levelWords(rollup).whole;
+      return cover.words.whole;
     case 'Scope': {
-      const words = levelWords(rollup).whole;
+      const words = cover.words.whole;
       return words.charAt(0).toLocaleUpperCase('vi') + words.slice(1);
     }
     case 'communeTypes':
-      return presentCommuneWord(rollup);
+      return cover.communeWord();
     default:
       return undefined;
   }
@@ -384,7 +385,7 @@ function computedOf(
   arg: string | undefined,
   rest: string[],
   name: string,
-  ctx: LineContext,
+  ctx: FillContext,
   used: Set<string>,
 ): string | null {
   const { rollup, config } = ctx;
@@ -444,19 +445,19 @@ function computedOf(
 }
 
 /** {communes:BDG.24}: communes that meet it, over the communes of the units that reported when not all did. */
-function communesWords(code: string, name: string, ctx: LineContext, used: Set<string>): string | null {
-  const { rollup, config } = ctx;
+function communesWords(code: string, name: string, ctx: FillContext, used: Set<string>): string | null {
+  const { rollup } = ctx;
   const ind = indicator(ctx, code, name);
   used.add(code);
   const v = value(ctx, code, 'total');
-  const base = baseOf(ind, rollup, ctx.catalogue, config);
-  const of = base.complete ? rollup.communes : communesUnder(base.units, rollup);
+  const base = ctx.cover.baseOf(ind);
+  const of = base.complete ? rollup.communes : ctx.cover.communesUnder(base.units);
   if (v === null || !of) return null;
-  return `${formatNumber(v)}/${formatNumber(of)} ${presentCommuneWord(rollup)} (${percent(v / of)})`;
+  return `${formatNumber(v)}/${formatNumber(of)} ${ctx.cover.communeWord()} (${percent(v / of)})`;
 }
 
 /** {rate:DA8.22.dtts/DA8.24.dtts}: one figure over another, as a percent. */
-function rateWords(arg: string | undefined, name: string, ctx: LineContext, used: Set<string>): string | null {
+function rateWords(arg: string | undefined, name: string, ctx: FillContext, used: Set<string>): string | null {
   const [top, bottom] = (arg ?? '').split('/').map((x) => CODE.exec(x.trim()));
   if (!top || !bottom)
     throw new TemplateError(`${wordingFile(ctx.catalogue.version)}: {rate:MÃ/MÃ}, không phải {${name}}`);
@@ -467,12 +468,12 @@ function rateWords(arg: string | undefined, name: string, ctx: LineContext, used
 }
 
 /** {plan:…} the year's plan, {plan%:…} the figure against it; never for a figure of part of the units. */
-function planWords(kind: 'plan' | 'plan%', code: string, name: string, ctx: LineContext, used: Set<string>) {
-  const { rollup, config } = ctx;
+function planWords(kind: 'plan' | 'plan%', code: string, name: string, ctx: FillContext, used: Set<string>) {
+  const { config } = ctx;
   const ind = indicator(ctx, code, name);
   const planned = planOf(config, ind.code)?.value;
   if (planned === undefined) return null;
-  const base = baseOf(ind, rollup, ctx.catalogue, config);
+  const base = ctx.cover.baseOf(ind);
   if (base.named || !enoughForVerdict(base, config)) return null;
   if (kind === 'plan') return ind.kind === 'money' ? formatMoney(planned) : formatNumber(planned);
   used.add(ind.code);
@@ -481,7 +482,7 @@ function planWords(kind: 'plan' | 'plan%', code: string, name: string, ctx: Line
 }
 
 /** {phase:DA8.05}: a flow summed over this period and the earlier ones given (--previous more than once). */
-function phaseWords(code: string, name: string, ctx: LineContext, used: Set<string>): string | null {
+function phaseWords(code: string, name: string, ctx: FillContext, used: Set<string>): string | null {
   const ind = indicator(ctx, code, name);
   const earlier = ctx.phase ?? [];
   if (!earlier.length || ind.nature !== 'flow') return null;
@@ -496,7 +497,7 @@ function phaseWords(code: string, name: string, ctx: LineContext, used: Set<stri
  * Whether every figure of `A+B` was "không phát sinh" (every unit that reported wrote it: the total's `kps`), or the
  * ratio `A/B` is 0 of 0 or over a "không phát sinh" denominator; false when a figure is missing (nothing known).
  */
-function notArising(arg: string, ctx: LineContext, name: string, used: Set<string>): boolean {
+function notArising(arg: string, ctx: FillContext, name: string, used: Set<string>): boolean {
   const codes = arg.split(/[+/]/).map((c) => c.trim());
   for (const c of codes) used.add(indicator(ctx, c, name).code);
   const kps = (c: string) => ctx.rollup.totals[c]?.kps === true;
@@ -512,7 +513,7 @@ function ratioWords(
   kind: 'ratio' | 'target' | 'goal',
   arg: string | undefined,
   name: string,
-  ctx: LineContext,
+  ctx: FillContext,
   used: Set<string>,
 ): string | null {
   const { rollup, config } = ctx;
@@ -534,11 +535,11 @@ function ratioWords(
 }
 
 /** The base a ratio rests on: the smaller of its parts'. */
-function ratioBase(def: Ratio, ctx: WordingContext): Base | null {
+function ratioBase(def: Ratio, ctx: FillContext): Base | null {
   const inds = [def.numerator, def.denominator].flatMap((t) =>
     'code' in t ? [ctx.catalogue.byCode.get(t.code)!] : [],
   );
-  return worstBase(inds.filter(Boolean).map((i) => baseOf(i, ctx.rollup, ctx.catalogue, ctx.config)));
+  return worstBase(inds.filter(Boolean).map((i) => ctx.cover.baseOf(i)));
 }
 
 /** A plan entry of the config: the year's plan (a bare number) or a phase target ({value, for}). */
@@ -578,7 +579,7 @@ export function periodPhrase(label: string): string {
   return label.charAt(0).toLocaleLowerCase('vi') + label.slice(1);
 }
 
-function expandDirective(name: string, arg: string, ctx: WordingContext): Block[] {
+function expandDirective(name: string, arg: string, ctx: FillContext): Block[] {
   switch (name) {
     case 'nhan-xet': {
       const keys = arg.split(/\s+/).filter(Boolean);
@@ -707,7 +708,7 @@ export function gatherStatements(
   return statements;
 }
 
-function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
+function statementBlocks(keys: NarrativeKey[], ctx: FillContext): Block[] {
   const statements = gatherStatements(keys, ctx.rollup);
   const next = `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`;
   const what = keys
@@ -737,12 +738,12 @@ function statementBlocks(keys: NarrativeKey[], ctx: WordingContext): Block[] {
  * core result (x/y), the change against the previous period, the most and least active units, and the Nghị quyết 28
  * targets met and not met with their coverage.
  */
-function judgementBlocks(ctx: WordingContext): Block[] {
+function judgementBlocks(ctx: FillContext): Block[] {
   const { rollup, catalogue, config } = ctx;
-  const tops = topUnits(rollup).filter((u) => u.source !== 'missing');
-  const all = topUnits(rollup).length;
+  const tops = ctx.cover.tops.filter((u) => u.source !== 'missing');
+  const all = ctx.cover.tops.length;
   if (!tops.length) return [];
-  const words = levelWords(rollup);
+  const words = ctx.cover.words;
   const core = catalogue.indicators.filter((i) => i.core);
   const active = (u: (typeof tops)[number], code: string) => (u.values[code]?.total ?? 0) > 0;
   const fields = core
@@ -873,7 +874,7 @@ const unstop = (t: string) => t.replace(/[.;]$/, '');
  * blank: never the report's recipient by default); to a named central body, as the issuer's recommendation to it, in
  * the unit's words; to the province, kept in their own part for the province to act on. Near-identical ones merged.
  */
-function proposalBlocks(ctx: WordingContext, lead: string | undefined): Block[] {
+function proposalBlocks(ctx: FillContext, lead: string | undefined): Block[] {
   const all = gatherStatements(['proposals'], ctx.rollup, (l) => l, sameRequest);
   const of = (a: Addressee) => all.filter((s) => addresseeOf(s.text) === a);
   const to = ctx.config.recipients[0] ?? '[cơ quan cấp trên]';
@@ -897,10 +898,10 @@ function proposalBlocks(ctx: WordingContext, lead: string | undefined): Block[] 
 }
 
 /** "Đã tổng hợp số liệu của 14/15 đơn vị cấp huyện; chưa có số liệu: huyện Ea Súp." Many missing: counted, listed in an annex. */
-function receptionSentence(ctx: WordingContext): string {
+function receptionSentence(ctx: FillContext): string {
   const { rollup } = ctx;
   const c = rollup.completeness;
-  const words = levelWords(rollup);
+  const words = ctx.cover.words;
   const own = provinceOwnReception(rollup); // the province's own bodies: said apart from the communes
   const head = `Đã tổng hợp số liệu của ${c.received - (own?.received ?? 0)}/${c.expected - (own?.expected ?? 0)} ${words.childUnits}${own?.clause ?? ''}`;
   const lacking = c.missing.filter((m) => !own || m.code !== rollup.root.code);
@@ -928,7 +929,7 @@ function receptionSentence(ctx: WordingContext): string {
   return `${head}${missing}${partial.join('')}.`;
 }
 
-function planTable(ctx: WordingContext, programmeOnly = false): Block {
+function planTable(ctx: FillContext, programmeOnly = false): Block {
   const { catalogue, config, rollup } = ctx;
   const codes = [
     ...new Set([...catalogue.indicators.filter((i) => i.core).map((i) => i.code), ...Object.keys(config.plan)]),
@@ -949,7 +950,7 @@ function planTable(ctx: WordingContext, programmeOnly = false): Block {
     const done = value(ctx, ind.code, 'total');
     const planned = planOf(config, ind.code);
     const show = (v: number) => (ind.kind === 'money' ? formatNumber(v, 1) : formatNumber(v));
-    const base = baseOf(ind, rollup, catalogue, config);
+    const base = ctx.cover.baseOf(ind);
     const comparable = !base.named && enoughForVerdict(base, config);
     const among = base.among ?? base;
     const short = `Chưa đủ số liệu (${formatNumber(among.reported)}/${formatNumber(among.expected)} đơn vị)`;
@@ -998,7 +999,7 @@ export function assessment(
 
 /** The assessment of each ratio of a roll-up, for a reader without the report (the page). */
 export function assessments(rollup: Rollup, catalogue: Catalogue, config: Config): Map<string, string> {
-  const ctx: WordingContext = { rollup, catalogue, config };
+  const ctx: FillContext = { rollup, catalogue, config, cover: coverageOf(rollup, catalogue, config) };
   const out = new Map<string, string>();
   for (const def of catalogue.ratios) {
     const r = rollup.ratios.find((x) => x.id === def.id);
@@ -1008,7 +1009,7 @@ export function assessments(rollup: Rollup, catalogue: Catalogue, config: Config
 }
 
 /** The Nghị quyết 28 targets: result, target and year, and whether it is met. */
-function targetTable(ctx: WordingContext): Block {
+function targetTable(ctx: FillContext): Block {
   const { catalogue, rollup } = ctx;
   const year = targetYear(ctx);
   const rows = catalogue.ratios
