@@ -173,65 +173,61 @@ const LEVEL_MARK = '\u0001';
  * "(số liệu của 8/102 đơn vị cấp xã)" when it has no level words), and verdicts wait for enough of them.
  */
 function renderLine(line: string, ctx: FillContext): string | null {
-  // First with the base of every code the line names, then with that of the codes actually printed.
-  const first = renderWith(line, { ...ctx, base: baseFor(codesIn(line, ctx), ctx) });
-  if (!first) return null;
-  const base = baseFor(first.codes, ctx);
-  const again = renderWith(line, { ...ctx, base });
-  if (!again) return null;
-  return nameBase(again.text, base);
+  const resolved = resolveLine(line, ctx);
+  if (!resolved) return null;
+  // Only {level} depends on the base, and it is never empty: one pass finds the parts printed and their codes, whose
+  // base then gives {level} its words.
+  const base = baseFor(resolved.codes, ctx);
+  const level = base && (!base.complete || base.named) ? LEVEL_MARK : (base?.whole ?? ctx.cover.words.whole);
+  const text = resolved.pieces
+    .map((p) => (p === LEVEL ? level : p))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.;:)])/g, '$1')
+    .trim();
+  return nameBase(text, base);
 }
 
-type LineContext = FillContext & { base: Base | null };
+/** Stands for {level} in a resolved line, until the line's base is known. */
+const LEVEL = Symbol('level');
+type Piece = string | typeof LEVEL;
 
-function renderWith(line: string, ctx: LineContext): { text: string; codes: Set<string> } | null {
-  const parts: { text: string; optional: boolean }[] = [];
-  const re = /\[([^\]]*)\]/g;
-  let last = 0;
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    parts.push({ text: line.slice(last, m.index), optional: false }, { text: m[1]!, optional: true });
-    last = m.index + m[0].length;
-  }
-  parts.push({ text: line.slice(last), optional: false });
+const OPTIONAL = /\[([^\]]*)\]/;
+const PLACEHOLDER = /\{([^}]+)\}/;
+
+/**
+ * A line with its placeholders filled in ({level} left for renderLine) and its empty [ … ] parts dropped, and the
+ * codes it prints; null when a part outside [ ] is empty.
+ */
+function resolveLine(line: string, ctx: FillContext): { pieces: Piece[]; codes: Set<string> } | null {
+  const pieces: Piece[] = [];
   const codes = new Set<string>();
-  let out = '';
-  for (const part of parts) {
+  // Split with its group, a line alternates: printed always, [optional], printed always…
+  const parts = line.split(OPTIONAL);
+  for (let i = 0; i < parts.length; i++) {
     const used = new Set<string>();
-    let empty = false;
-    const text = part.text.replace(/\{([^}]+)\}/g, (_, name: string) => {
-      const v = resolve(name.trim(), ctx, used);
-      if (v === null) empty = true;
-      return v ?? '';
-    });
-    if (empty) {
-      if (!part.optional) return null;
+    const filled = fillPart(parts[i]!, ctx, used);
+    if (!filled) {
+      if (i % 2 === 0) return null;
       continue;
     }
     used.forEach((c) => codes.add(c));
-    out += text;
+    pieces.push(...filled);
   }
-  return {
-    text: out
-      .replace(/\s+/g, ' ')
-      .replace(/\s+([,.;:)])/g, '$1')
-      .trim(),
-    codes,
-  };
+  return { pieces, codes };
 }
 
-/** The indicator codes a line names, in any part: the first guess of its base. */
-function codesIn(line: string, ctx: FillContext): Set<string> {
-  const out = new Set<string>();
-  for (const m of line.matchAll(/\{([^}]+)\}/g)) {
-    const name = m[1]!.trim();
-    const code = CODE.exec(name.replace(/=0$/, ''));
-    if (code) out.add(code[1]!);
-    else for (const c of name.matchAll(/[A-Z0-9]+\.\d{2}/g)) if (ctx.catalogue.byCode.has(c[0])) out.add(c[0]);
-    const ratio = /^(?:ratio|goal|target|change):(.+)$/.exec(name);
-    const def = ratio && ctx.catalogue.ratios.find((r) => r.id === ratio[1]);
-    if (def) for (const t of [def.numerator, def.denominator]) if ('code' in t) out.add(t.code);
+/** A part's text with its placeholders filled in; null when one is empty (all are resolved: a wrong one is said). */
+function fillPart(text: string, ctx: FillContext, used: Set<string>): Piece[] | null {
+  // Split with its group: text, a placeholder's name, text…
+  const pieces: Piece[] = text.split(PLACEHOLDER);
+  let empty = false;
+  for (let i = 1; i < pieces.length; i += 2) {
+    const v = resolve((pieces[i] as string).trim(), ctx, used);
+    if (v === null) empty = true;
+    pieces[i] = v ?? '';
   }
-  return out;
+  return empty ? null : pieces;
 }
 
 function baseFor(codes: Set<string>, ctx: FillContext): Base | null {
@@ -292,7 +288,7 @@ function indicator(ctx: WordingContext, code: string, name: string): Indicator {
   return ind;
 }
 
-function resolve(name: string, ctx: LineContext, used: Set<string>): string | null {
+function resolve(name: string, ctx: FillContext, used: Set<string>): Piece | null {
   const figure = figureOf(name, ctx, used);
   if (figure !== undefined) return figure;
   const [kind, arg, ...rest] = name.split(/[:|]/) as [string, string | undefined, ...string[]];
@@ -327,7 +323,7 @@ function figureOf(name: string, ctx: FillContext, used: Set<string>): string | n
 }
 
 /** A placeholder of words from the roll-up and the config ({period}, {root}, {agency}…); undefined if not one. */
-function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: LineContext): string | null | undefined {
+function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: FillContext): Piece | null | undefined {
   const { rollup, config, cover } = ctx;
   switch (kind) {
     case 'period':
@@ -338,8 +334,8 @@ function wordsOf(kind: string, arg: string | undefined, rest: string[], ctx: Lin
       return String(Number(rollup.period.slice(0, 4)) + 1);
     case 'root':
       return inSentence(rollup.root.name);
-    case 'level':
-      return ctx.base && (!ctx.base.complete || ctx.base.named) ? LEVEL_MARK : (ctx.base?.whole ?? cover.words.whole);
+    case 'level': // the whole's words or the base's: known once the line's codes are (renderLine)
+      return LEVEL;
     case 'actors':
       return actors(rollup);
     case 'children':
