@@ -78,6 +78,7 @@ export function checkTemplate(template: string, file = 'bao-cao.txt'): void {
     .forEach((raw, i) => {
       const line = raw.trim();
       if (!line || line.startsWith('%')) return;
+      if (!line.includes('[') && !line.includes(']')) return; // nothing optional: nothing to check
       const where = `${file}, dòng ${i + 1}`;
       let depth = 0;
       let segment = '';
@@ -122,10 +123,10 @@ export function fillTemplate(template: string, given: WordingContext): Block[] {
   checkTemplate(template, wordingFile(given.catalogue.version));
   const ctx: FillContext = { ...given, cover: coverageOf(given.rollup, given.catalogue, given.config) };
   const blocks: Block[] = [];
-  for (const raw of template.normalize('NFC').split(/\r?\n/)) {
+  for (const raw of template.normalize('NFC').split(LINE_BREAK)) {
     const line = raw.trim();
     if (!line || line.startsWith('%')) continue;
-    const heading = /^(#{1,3})\s+(.*)$/.exec(line);
+    const heading = HEADING.exec(line);
     if (heading) {
       blocks.push({
         kind: 'heading',
@@ -134,18 +135,23 @@ export function fillTemplate(template: string, given: WordingContext): Block[] {
       });
       continue;
     }
-    const directive = /^@(\S+)\s*(.*)$/.exec(line);
+    const directive = DIRECTIVE.exec(line);
     if (directive) {
       blocks.push(...expandDirective(directive[1]!, directive[2]!.trim(), ctx));
       continue;
     }
-    const bullet = /^-\s+(.*)$/.exec(line);
+    const bullet = BULLET.exec(line);
     const text = renderLine(bullet ? bullet[1]! : line, ctx);
     if (text)
       blocks.push(bullet ? { kind: 'bullet', text: `- ${text}` } : { kind: 'paragraph', text: sentenceCase(text) });
   }
   return dropEmptyHeadings(blocks);
 }
+
+const LINE_BREAK = /\r?\n/;
+const HEADING = /^(#{1,3})\s+(.*)$/;
+const DIRECTIVE = /^@(\S+)\s*(.*)$/;
+const BULLET = /^-\s+(.*)$/;
 
 const sentenceCase = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
 /** The first letter in lower case inside a sentence, unless the word is an abbreviation ("CLB", "DTTS"). */
@@ -759,12 +765,12 @@ function judgementBlocks(ctx: FillContext): Block[] {
     .map((x) => `${lowerFirst(x.i.shortName)} ${x.c!.replace(/ so với .*$/, '')}`);
   if (changes.length) out.push({ kind: 'paragraph', text: `So với kỳ trước: ${changes.join('; ')}.` });
   if (tops.length > 1 && core.length) {
-    const score = (u: (typeof tops)[number]) => core.filter((i) => active(u, i.code)).length;
-    const max = Math.max(...tops.map(score));
-    const min = Math.min(...tops.map(score));
+    const scores = tops.map((u) => core.filter((i) => active(u, i.code)).length);
+    const max = Math.max(...scores);
+    const min = Math.min(...scores);
     if (max > min) {
-      const most = tops.filter((u) => score(u) === max).map((u) => u.name);
-      const least = tops.filter((u) => score(u) === min).map((u) => u.name);
+      const most = tops.filter((_, k) => scores[k] === max).map((u) => u.name);
+      const least = tops.filter((_, k) => scores[k] === min).map((u) => u.name);
       const name = (list: string[]) =>
         list.length > 5 ? `${formatNumber(list.length)} đơn vị` : unitList(list, false);
       out.push({
