@@ -613,17 +613,6 @@ function expandDirective(name: string, arg: string, ctx: FillContext): Block[] {
   }
 }
 
-/** The unit one level below the root that a unit belongs to (itself when it is one). */
-function topUnit(
-  code: string,
-  rollup: Rollup,
-  byCode: Map<string, Rollup['units'][number]>,
-): { code: string; name: string } | null {
-  let u = byCode.get(code);
-  while (u && u.parent && u.parent !== rollup.root.code) u = byCode.get(u.parent);
-  return u && u.parent === rollup.root.code ? { code: u.code, name: u.name } : null;
-}
-
 /**
  * The list mark a unit's line may open with, stripped as the report sets its own: a bullet (•, *, ▪), a dash or
  * plus followed by a space or straight by a letter ("- Tổ chức", "-Tổ chức"), a list number or letter ("1.", "2)",
@@ -649,69 +638,92 @@ const normalizeStatement = (s: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 
+/** A statement's normalized words, with its word bigrams found once: each line is compared with every statement before it. */
+interface Key {
+  text: string;
+  grams: Set<string>;
+  /** Its words, for sameRequest: found when first compared. */
+  words?: Set<string>;
+}
+
+function keyOf(text: string): Key {
+  const w = text.split(' ');
+  const grams = new Set<string>();
+  for (let i = 0; i + 1 < w.length; i++) grams.add(`${w[i]} ${w[i + 1]}`);
+  return { text, grams };
+}
+
 /** Word-bigram overlap (Dice): near-identical statements differ by a word or punctuation. */
-function similar(a: string, b: string): boolean {
-  const grams = (s: string) => {
-    const w = s.split(' ');
-    const out = new Set<string>();
-    for (let i = 0; i + 1 < w.length; i++) out.add(`${w[i]} ${w[i + 1]}`);
-    return out;
-  };
-  const ga = grams(a);
-  const gb = grams(b);
-  if (!ga.size || !gb.size) return a === b;
+function similar(a: Key, b: Key): boolean {
+  const ga = a.grams;
+  const gb = b.grams;
+  if (!ga.size || !gb.size) return a.text === b.text;
+  // Even all of the smaller set in common would not reach the threshold: no need to count.
+  if ((2 * Math.min(ga.size, gb.size)) / (ga.size + gb.size) < 0.85) return false;
   let common = 0;
   for (const g of ga) if (gb.has(g)) common++;
   return (2 * common) / (ga.size + gb.size) >= 0.85;
 }
 
 /** Near-identical requests: one's words nearly all in the other's ("Sớm phân bổ kinh phí" / "Đề nghị sớm phân bổ kinh phí"). */
-function sameRequest(a: string, b: string): boolean {
+function sameRequest(a: Key, b: Key): boolean {
   if (similar(a, b)) return true;
-  const wa = new Set(a.split(' '));
-  const wb = new Set(b.split(' '));
+  const wa = (a.words ??= new Set(a.text.split(' ')));
+  const wb = (b.words ??= new Set(b.text.split(' ')));
   const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa];
-  if (small.size < 3) return false;
+  if (small.size < 3 || small.size / large.size < 0.6) return false;
   let common = 0;
   for (const w of small) if (large.has(w)) common++;
-  return common / small.size >= 0.8 && small.size / large.size >= 0.6;
+  return common / small.size >= 0.8;
 }
 
 interface Statement {
-  key: string;
+  key: Key;
   text: string;
   units: { code: string; name: string }[];
+  /** The codes of `units`, to add each unit once without reading them all (a line 300 communes wrote alike). */
+  codes: Set<string>;
 }
 
 /** The units' lines for some narrative keys, identical or near-identical ones gathered, attributed to units one level below the root. */
-export function gatherStatements(
+function gatherStatements(
   keys: NarrativeKey[],
-  rollup: Rollup,
+  ctx: FillContext,
   rewrite: (line: string) => string = (l) => l,
-  same: (a: string, b: string) => boolean = similar,
+  same: (a: Key, b: Key) => boolean = similar,
 ): Statement[] {
   const statements: Statement[] = [];
-  const byCode = new Map(rollup.units.map((u) => [u.code, u]));
-  for (const n of rollup.narratives) {
-    const unit = topUnit(n.unit.code, rollup, byCode) ?? n.unit;
+  // A line met before goes where it went: the first statement like it stays the first (statements are only added).
+  const byKey = new Map<string, Statement>();
+  for (const n of ctx.rollup.narratives) {
+    const top = ctx.cover.topOf(n.unit.code);
+    const unit = top ? { code: top.code, name: top.name } : n.unit;
     for (const key of keys) {
-      for (const raw of (n.narrative[key] ?? '').split(/\r?\n/)) {
+      for (const raw of (n.narrative[key] ?? '').split(LINE_BREAK)) {
         const text = cleanLine(rewrite(cleanLine(raw)));
         if (!text) continue;
         const norm = normalizeStatement(text);
-        const found = statements.find((s) => s.key === norm || same(s.key, norm));
-        if (!found) statements.push({ key: norm, text, units: [unit] });
-        else if (!found.units.some((u) => u.code === unit.code)) found.units.push(unit);
+        let found = byKey.get(norm);
+        if (!found) {
+          const k = keyOf(norm);
+          found = statements.find((s) => same(s.key, k));
+          if (!found) statements.push((found = { key: k, text, units: [], codes: new Set() }));
+          byKey.set(norm, found);
+        }
+        if (!found.codes.has(unit.code)) {
+          found.units.push(unit);
+          found.codes.add(unit.code);
+        }
       }
     }
   }
-  const order = new Map(rollup.units.map((u, i) => [u.code, i]));
+  const order = ctx.cover.position();
   for (const s of statements) s.units.sort((a, b) => (order.get(a.code) ?? 0) - (order.get(b.code) ?? 0));
   return statements;
 }
 
 function statementBlocks(keys: NarrativeKey[], ctx: FillContext): Block[] {
-  const statements = gatherStatements(keys, ctx.rollup);
+  const statements = gatherStatements(keys, ctx);
   const next = `năm ${Number(ctx.rollup.period.slice(0, 4)) + 1}`;
   const what = keys
     .map((k) => NARRATIVE_LABELS[k].toLocaleLowerCase('vi'))
@@ -877,13 +889,11 @@ const unstop = (t: string) => t.replace(/[.;]$/, '');
  * the unit's words; to the province, kept in their own part for the province to act on. Near-identical ones merged.
  */
 function proposalBlocks(ctx: FillContext, lead: string | undefined): Block[] {
-  const all = gatherStatements(['proposals'], ctx.rollup, (l) => l, sameRequest);
-  const of = (a: Addressee) => all.filter((s) => addresseeOf(s.text) === a);
   const to = ctx.config.recipients[0] ?? '[cơ quan cấp trên]';
   const blocks: Block[] = [];
-  const central = of('central');
-  const programme = of('programme');
-  const province = of('province');
+  const by: Record<Addressee, Statement[]> = { central: [], programme: [], province: [] };
+  for (const s of gatherStatements(['proposals'], ctx, (l) => l, sameRequest)) by[addresseeOf(s.text)].push(s);
+  const { central, programme, province } = by;
   if (central.length) blocks.push(...bulletList(central.map((s) => unstop(sentenceCase(s.text)) + byWhom(s))));
   if (programme.length) {
     const who = ctx.config.programmeLead ?? lead ?? '[cơ quan chủ trì Chương trình]';
