@@ -193,7 +193,7 @@ class Sheet {
   constructor(readonly cells: SheetCells) {
     this.name = cells.name;
     this.refName = cells.name.normalize('NFC');
-    this.rowNumbers = [...cells.rows.keys()].sort((a, b) => a - b);
+    this.rowNumbers = ascending([...cells.rows.keys()]);
   }
   at(row: number, col: number): Scalar {
     // A row's cells are asked for one after the other: its map is looked up once.
@@ -213,8 +213,14 @@ class Sheet {
   }
   /** Columns holding a value in a row, ascending. */
   columns(row: number): number[] {
-    return [...(this.cells.rows.get(row)?.keys() ?? [])].sort((a, b) => a - b);
+    return ascending([...(this.cells.rows.get(row)?.keys() ?? [])]);
   }
+}
+
+/** Numbers in ascending order, sorted only when they are not already: a sheet's rows and cells come in order. */
+function ascending(numbers: number[]): number[] {
+  for (let i = 1; i < numbers.length; i++) if (numbers[i]! < numbers[i - 1]!) return numbers.sort((a, b) => a - b);
+  return numbers;
 }
 
 /**
@@ -425,6 +431,13 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
   return rows;
 }
 
+/** The row number of a cell address ("C12" → 12). */
+function rowOfCell(cell: string): number {
+  let i = cell.length;
+  while (i > 0 && cell.charCodeAt(i - 1) >= 0x30 && cell.charCodeAt(i - 1) <= 0x39) i--;
+  return Number(cell.slice(i));
+}
+
 /**
  * A merged range over a figure cell hides whose figure it holds (a merge over two totals counts for both, one
  * over Nữ + DTTS puts the women in the minority column): refused, naming the range. Ranges are compared, never
@@ -432,9 +445,9 @@ function readFigures(ws: Sheet, catalogue: Catalogue, issues: Issue[]): Map<stri
  */
 function checkMerges(ws: Sheet, header: Header, rows: Map<string, IndicatorRow>, issues: Issue[]): void {
   if (!ws.cells.merges.length || !rows.size) return;
-  const byRow = [...rows.values()]
-    .map((row) => ({ row: Number(/\d+$/.exec(row.ref.cell)![0]), code: row.code }))
-    .sort((a, b) => a.row - b.row);
+  const byRow: { row: number; code: string }[] = [];
+  for (const row of rows.values()) byRow.push({ row: rowOfCell(row.ref.cell), code: row.code });
+  if (byRow.some((r, i) => i && r.row < byRow[i - 1]!.row)) byRow.sort((a, b) => a.row - b.row);
   const measures = MEASURE_COLUMNS.filter((m) => header.columns[m] !== undefined).map(
     (m) => [m, header.columns[m]!] as const,
   );
