@@ -487,7 +487,7 @@ describe("the programme area and the page's words", () => {
     const { assessments } = await import('../src/core/write/report/wording.js');
     const { loadCatalogue } = await import('../src/core/catalogue/catalogue.js');
     const { configSchema } = await import('../src/core/config.js');
-    const words = assessments(rollup, loadCatalogue(rollup.edition), configSchema.parse(CONFIG));
+    const words = assessments(rollup, loadCatalogue(rollup.edition), configSchema().parse(CONFIG));
     const nq28 = doc.rows.filter((r) => r.length === 5 && /^\d$/.test(r[0]!));
     for (const row of nq28) {
       const id = rollup.ratios.find((r) => r.name === row[1])!.id;

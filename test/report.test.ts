@@ -676,13 +676,13 @@ describe('the wording template and the words of the report', () => {
   });
 
   it('agency names in sentence case inside a sentence (Nghị định 30, Phụ lục II)', () => {
-    const name = (n: string | string[]) => agencyInText(configSchema.parse({ agency: { name: n } }));
+    const name = (n: string | string[]) => agencyInText(configSchema().parse({ agency: { name: n } }));
     expect(name('SỞ NỘI VỤ')).toBe('Sở Nội vụ');
     expect(name(['SỞ LAO ĐỘNG - THƯƠNG BINH', 'VÀ XÃ HỘI'])).toBe('Sở Lao động - Thương binh và Xã hội');
     expect(name('SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH')).toBe('Sở Văn hóa, Thể thao và Du lịch');
     expect(name('Sở Y tế')).toBe('Sở Y tế');
     expect(
-      agencyInText(configSchema.parse({ agency: { name: 'SỞ NỘI VỤ', nameInText: 'Sở Nội vụ tỉnh Đắk Lắk' } })),
+      agencyInText(configSchema().parse({ agency: { name: 'SỞ NỘI VỤ', nameInText: 'Sở Nội vụ tỉnh Đắk Lắk' } })),
     ).toBe('Sở Nội vụ tỉnh Đắk Lắk');
   });
 });
@@ -720,5 +720,11 @@ describe('the report’s parts: docx’s compiler gives what its Packer zips', (
     expect(undated(compiled)).toEqual(undated(packed));
     expect([...compiled.keys()]).toContain('word/document.xml');
     expect(compiled.size).toBeGreaterThan(10);
+  });
+});
+
+describe('the config of a province that set nothing', () => {
+  it('is what the config schema makes of {} (EMPTY_CONFIG holds its defaults)', () => {
+    expect(EMPTY_CONFIG).toEqual(configSchema().parse({}));
   });
 });

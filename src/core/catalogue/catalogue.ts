@@ -191,48 +191,52 @@ function parseCheck(s: string): Check | string {
 }
 
 /** The `check` column: several rules separated by spaces, each applied. */
-const checkSchema = z.string().transform((s, ctx): Check[] => {
-  const checks: Check[] = [];
-  for (const part of s.split(/\s+/).filter(Boolean)) {
-    const check = parseCheck(part);
-    if (typeof check === 'string') {
-      ctx.addIssue({ code: 'custom', message: check });
-      return z.NEVER;
-    }
-    for (const code of 'of' in check ? [check.of].flat() : 'parts' in check ? check.parts : [])
-      if (!CODE_RE.test(code)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}": "${code}" không phải mã chỉ tiêu` });
+const makeCheckSchema = () =>
+  z.string().transform((s, ctx): Check[] => {
+    const checks: Check[] = [];
+    for (const part of s.split(/\s+/).filter(Boolean)) {
+      const check = parseCheck(part);
+      if (typeof check === 'string') {
+        ctx.addIssue({ code: 'custom', message: check });
         return z.NEVER;
       }
-    checks.push(check);
-  }
-  return checks;
-});
+      for (const code of 'of' in check ? [check.of].flat() : 'parts' in check ? check.parts : [])
+        if (!CODE_RE.test(code)) {
+          ctx.addIssue({ code: 'custom', message: `"${part}": "${code}" không phải mã chỉ tiêu` });
+          return z.NEVER;
+        }
+      checks.push(check);
+    }
+    return checks;
+  });
 
-const indicatorRowSchema = z.object({
-  code: z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
-  group: z.string().min(1),
-  section: z.string().min(1),
-  name_vi: z.string().min(1),
-  unit: z.string().min(1),
-  kind: z.enum(['count', 'money']),
-  nature: z.enum(['stock', 'flow']),
-  breakdowns: z
-    .string()
-    .transform((s) => (s === '' ? [] : s.split(';')))
-    .pipe(z.array(z.enum(BREAKDOWNS))),
-  part_of: z.string().transform((s) => (s === '' ? null : s)),
-  check: checkSchema,
-  levels: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(';') : [...LEVELS]))
-    .pipe(z.array(z.enum(LEVELS)).min(1)),
-  source: z
-    .string()
-    .optional()
-    .transform((s) => s || null),
-});
+/** An indicators.csv row. Made when a catalogue is parsed: not when the checked editions are taken ready (the build's cache). */
+const makeIndicatorRowSchema = () =>
+  z.object({
+    code: z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
+    group: z.string().min(1),
+    section: z.string().min(1),
+    name_vi: z.string().min(1),
+    unit: z.string().min(1),
+    kind: z.enum(['count', 'money']),
+    nature: z.enum(['stock', 'flow']),
+    breakdowns: z
+      .string()
+      .transform((s) => (s === '' ? [] : s.split(';')))
+      .pipe(z.array(z.enum(BREAKDOWNS))),
+    part_of: z.string().transform((s) => (s === '' ? null : s)),
+    check: makeCheckSchema(),
+    levels: z
+      .string()
+      .optional()
+      .transform((s) => (s ? s.split(';') : [...LEVELS]))
+      .pipe(z.array(z.enum(LEVELS)).min(1)),
+    source: z
+      .string()
+      .optional()
+      .transform((s) => s || null),
+  });
+let indicatorRowSchema: ReturnType<typeof makeIndicatorRowSchema> | undefined;
 
 function parseTerm(s: string): RatioTerm {
   if (s === 'communes') return { communes: true };
@@ -392,7 +396,7 @@ export function loadCatalogue(version?: string): Catalogue {
   const file = (name: Parameters<typeof editionFile>[1]) => editionFile(id, name);
   const reportRows = new Map(readCsv(file('report')).map((r) => [r.code!, r]));
   const indicators: Indicator[] = readCsv(file('indicators')).map((raw, i) => {
-    const row = indicatorRowSchema.safeParse(raw);
+    const row = (indicatorRowSchema ??= makeIndicatorRowSchema()).safeParse(raw);
     if (!row.success) throw new CatalogueError(file('indicators'), [`dòng ${i + 2}: ${z.prettifyError(row.error).replace(/\n/g, ' ')}`]);
     const r = row.data;
     return {

@@ -4,20 +4,25 @@ import { UsageError } from '../errors.js';
 import type { Figures, Rollup } from '../model.js';
 import { rollupEdition, rollupInEdition } from './convert.js';
 
-/** Enough of the roll-up's shape to tell a bdg roll-up from any other JSON, with a clear message. */
-const rollupShape = z.looseObject({
-  root: z.object({ code: z.string(), name: z.string() }),
-  period: z.string(),
-  periodLabel: z.string(),
-  catalogueVersion: z.string(),
-  edition: z.string().optional(),
-  completeness: z.looseObject({ expected: z.number(), received: z.number() }),
-  totals: z.record(z.string(), z.looseObject({ reported: z.number(), expected: z.number() })),
-  ratios: z.array(z.looseObject({ id: z.string() })),
-  units: z.array(z.looseObject({ code: z.string() })),
-  files: z.array(z.unknown()),
-  narratives: z.array(z.unknown()),
-});
+/**
+ * Enough of the roll-up's shape to tell a bdg roll-up from any other JSON, with a clear message. Made when a saved
+ * roll-up is read (zod builds a schema's parts at once: not at the start of every run).
+ */
+const makeRollupShape = () =>
+  z.looseObject({
+    root: z.object({ code: z.string(), name: z.string() }),
+    period: z.string(),
+    periodLabel: z.string(),
+    catalogueVersion: z.string(),
+    edition: z.string().optional(),
+    completeness: z.looseObject({ expected: z.number(), received: z.number() }),
+    totals: z.record(z.string(), z.looseObject({ reported: z.number(), expected: z.number() })),
+    ratios: z.array(z.looseObject({ id: z.string() })),
+    units: z.array(z.looseObject({ code: z.string() })),
+    files: z.array(z.unknown()),
+    narratives: z.array(z.unknown()),
+  });
+let rollupShape: ReturnType<typeof makeRollupShape> | undefined;
 
 /** Checks the text of a roll-up JSON written by `consolidate`; anything else is a UsageError (exit 2) saying so. */
 export function parseSavedRollup(text: string, path: string): Rollup {
@@ -27,7 +32,7 @@ export function parseSavedRollup(text: string, path: string): Rollup {
   } catch (err) {
     throw new UsageError(`"${path}" không phải tệp JSON hợp lệ: ${(err as Error).message}.`);
   }
-  const parsed = rollupShape.safeParse(json);
+  const parsed = (rollupShape ??= makeRollupShape()).safeParse(json);
   if (!parsed.success)
     throw new UsageError(
       `"${path}" không phải tệp tổng hợp của bdg (tong-hop-….json do lệnh consolidate tạo): ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`,
