@@ -5,6 +5,73 @@ import { cutoffs, findCutoff } from './catalogue/cutoffs.js';
 /** The defaults of the fields that have one, which the schema gives and EMPTY_CONFIG holds. */
 const DEFAULTS = { coverageForVerdict: 0.9, issuer: 'so', quoteLines: 15 } as const;
 
+const ISSUERS = ['so', 'ubnd', 'hoi-phu-nu'] as const;
+
+/** The issuing agency's lines, at the top of the config and in an issuer's own part. */
+const agencyShape = () => ({
+  /**
+   * Cơ quan chủ quản: "UBND TỈNH ĐẮK LẮK", or its lines as a list; null for an issuer with no superior
+   * (UBND tỉnh itself).
+   */
+  superior: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), z.null()]).optional(),
+  /** Cơ quan ban hành: "SỞ NỘI VỤ", or its lines as printed: ["SỞ LAO ĐỘNG – THƯƠNG BINH", "VÀ XÃ HỘI"]. */
+  name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** The name as written inside a sentence: "Sở Lao động – Thương binh và Xã hội"; derived from `name` when missing. */
+  nameInText: z.string().min(1).optional(),
+  /** Chữ viết tắt in the document symbol: "SNV" → "Số: 05/BC-SNV". */
+  symbol: z.string().min(1).optional(),
+});
+
+/** Who signs, at the top of the config and in an issuer's own part. */
+const signerShape = () => ({
+  /** Thẩm quyền ký: "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN". */
+  prefix: z.string().min(1).optional(),
+  /** Chức vụ: "PHÓ GIÁM ĐỐC". */
+  title: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+});
+
+const documentNumber = () => z.union([z.number().int().positive(), z.string().min(1)]).optional();
+
+/**
+ * What differs when another issuer signs the same roll-up: {"ubnd": {"signer": {"name": "…"}, "documentNumber": 8},
+ * "hoi-phu-nu": {"agency": {"superior": "HỘI LHPN VIỆT NAM"}}}. Header, number, date, recipients, signer and
+ * distribution are the issuer's own; what is not given is derived from the province's name or left blank.
+ */
+const issuersSchema = () =>
+  z
+    .partialRecord(
+      z.enum(ISSUERS),
+      z
+        .object({
+          agency: z.object(agencyShape()).strict().optional(),
+          signer: z.object(signerShape()).strict().optional(),
+          documentNumber: documentNumber(),
+          documentDate: z.iso.date().optional(),
+          recipients: z.array(z.string().min(1)).optional(),
+          distribution: z.array(z.string().min(1)).optional(),
+          archive: z.string().min(1).optional(),
+          basis: z.array(z.string().min(1)).optional(),
+        })
+        .strict(),
+    )
+    .optional();
+
+/**
+ * Kế hoạch giao: indicator code → the figure assigned. A bare number is the year's plan ({"DA8.01": 40}); a
+ * phase target says its phase: {"DA8.01": {"value": 312, "for": "giai đoạn 2021–2025"}}.
+ */
+const planSchema = () =>
+  z
+    .record(
+      z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
+      z.union([
+        z.number().nonnegative(),
+        z.object({ value: z.number().nonnegative(), for: z.string().min(1) }).strict(),
+      ]),
+    )
+    .default({});
+
 /**
  * What a province sets once (README, "Tệp cấu hình"). Every field is optional: a missing one is printed in the
  * report as a visible blank to fill, never invented.
@@ -14,22 +81,7 @@ const makeConfigSchema = () =>
     .object({
       /** The unit list (danh mục đơn vị hành chính), relative to the config file. */
       units: z.string().min(1).optional(),
-      agency: z
-        .object({
-          /**
-           * Cơ quan chủ quản: "UBND TỈNH ĐẮK LẮK", or its lines as a list; null for an issuer with no superior
-           * (UBND tỉnh itself).
-           */
-          superior: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), z.null()]).optional(),
-          /** Cơ quan ban hành: "SỞ NỘI VỤ", or its lines as printed: ["SỞ LAO ĐỘNG – THƯƠNG BINH", "VÀ XÃ HỘI"]. */
-          name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-          /** The name as written inside a sentence: "Sở Lao động – Thương binh và Xã hội"; derived from `name` when missing. */
-          nameInText: z.string().min(1).optional(),
-          /** Chữ viết tắt in the document symbol: "SNV" → "Số: 05/BC-SNV". */
-          symbol: z.string().min(1).optional(),
-        })
-        .strict()
-        .default({}),
+      agency: z.object(agencyShape()).strict().default({}),
       /**
        * Căn cứ: the plans and letters the report answers, cited in its opening ("Kế hoạch số 25/KH-UBND ngày
        * 12/02/2024 của Ủy ban nhân dân tỉnh về …", "Công văn số 458/BNV-BĐG ngày … của Bộ Nội vụ về việc báo cáo …").
@@ -37,19 +89,7 @@ const makeConfigSchema = () =>
       basis: z.array(z.string().min(1)).default([]),
       /** The programme Project 8 belongs to, as the province names it; the national programme's name when missing. */
       programme: z.string().min(1).optional(),
-      /**
-       * Kế hoạch giao: indicator code → the figure assigned. A bare number is the year's plan ({"DA8.01": 40}); a
-       * phase target says its phase: {"DA8.01": {"value": 312, "for": "giai đoạn 2021–2025"}}.
-       */
-      plan: z
-        .record(
-          z.string().regex(/^[A-Z0-9]+\.\d{2}$/),
-          z.union([
-            z.number().nonnegative(),
-            z.object({ value: z.number().nonnegative(), for: z.string().min(1) }).strict(),
-          ]),
-        )
-        .default({}),
+      plan: planSchema(),
       /** Share of the units that must report a figure below which no verdict (đạt / chưa đạt, % of plan) is printed. */
       coverageForVerdict: z.number().min(0).max(1).default(DEFAULTS.coverageForVerdict),
       /** Communes of Project 8's area, by year of the period ({"2026": ["25174", …]}); its indicators count these. */
@@ -57,63 +97,18 @@ const makeConfigSchema = () =>
       /** Cơ quan chủ trì of the programme, to whom requests about programme money go ("Trung ương Hội LHPN Việt Nam"). */
       programmeLead: z.string().min(1).optional(),
       /** Who issues the report: the Sở (default), the provincial People's Committee, or the provincial Women's Union. */
-      issuer: z.enum(['so', 'ubnd', 'hoi-phu-nu']).default(DEFAULTS.issuer),
-      /**
-       * What differs when another issuer signs the same roll-up: {"ubnd": {"signer": {"name": "…"}, "documentNumber": 8},
-       * "hoi-phu-nu": {"agency": {"superior": "HỘI LHPN VIỆT NAM"}}}. Header, number, date, recipients, signer and
-       * distribution are the issuer's own; what is not given is derived from the province's name or left blank.
-       */
-      issuers: z
-        .partialRecord(
-          z.enum(['so', 'ubnd', 'hoi-phu-nu']),
-          z
-            .object({
-              agency: z
-                .object({
-                  superior: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), z.null()]).optional(),
-                  name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-                  nameInText: z.string().min(1).optional(),
-                  symbol: z.string().min(1).optional(),
-                })
-                .strict()
-                .optional(),
-              signer: z
-                .object({
-                  prefix: z.string().min(1).optional(),
-                  title: z.string().min(1).optional(),
-                  name: z.string().min(1).optional(),
-                })
-                .strict()
-                .optional(),
-              documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
-              documentDate: z.iso.date().optional(),
-              recipients: z.array(z.string().min(1)).optional(),
-              distribution: z.array(z.string().min(1)).optional(),
-              archive: z.string().min(1).optional(),
-              basis: z.array(z.string().min(1)).optional(),
-            })
-            .strict(),
-        )
-        .optional(),
+      issuer: z.enum(ISSUERS).default(DEFAULTS.issuer),
+      issuers: issuersSchema(),
       /** Units' quotes beyond this many lines in one part go to an annex, the body keeping a pointer to it. */
       quoteLines: z.number().int().positive().default(DEFAULTS.quoteLines),
       /** Địa danh in the date line: "Đắk Lắk". */
       place: z.string().min(1).optional(),
-      documentNumber: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+      documentNumber: documentNumber(),
       /** Ngày ban hành, yyyy-mm-dd; when missing the date line is left blank to fill. */
       documentDate: z.iso.date().optional(),
       /** Kính gửi. */
       recipients: z.array(z.string().min(1)).default([]),
-      signer: z
-        .object({
-          /** Thẩm quyền ký: "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN". */
-          prefix: z.string().min(1).optional(),
-          /** Chức vụ: "PHÓ GIÁM ĐỐC". */
-          title: z.string().min(1).optional(),
-          name: z.string().min(1).optional(),
-        })
-        .strict()
-        .default({}),
+      signer: z.object(signerShape()).strict().default({}),
       /** Nơi nhận, one line each without the leading "- " and trailing ";". */
       distribution: z.array(z.string().min(1)).default([]),
       /** Lưu: "VT, BĐG". */
