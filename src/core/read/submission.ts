@@ -480,16 +480,31 @@ function checkMerges(ws: Sheet, header: Header, rows: Map<string, IndicatorRow>,
 function readValueCell(ws: Sheet, row: number, col: number, code: string, m: Measure, issues: Issue[]): CellValue {
   const r = ws.ref(row, col);
   const s = ws.at(row, col);
+  // The usual cells first, allocating only their value (a form has hundreds a file).
+  if (s.kind === 'empty') return { value: null, ref: r };
+  if (s.kind === 'number') return { value: s.value, ref: r };
+  if (s.kind === 'text') {
+    const text = s.text.normalize('NFC').trim();
+    if (isKps(text)) return { value: 0, ref: r, text, kps: true };
+    const parsed = parseNumberText(text);
+    if (parsed.kind === 'empty') return { value: null, ref: r, text };
+    if (parsed.kind === 'number') return { value: parsed.value, ref: r, text };
+  }
+  return refusedValueCell(s, r, { indicator: code, measure: m }, issues);
+}
+
+/** A figure cell that holds no figure: its issue said, the cell kept with what it shows. */
+function refusedValueCell(
+  s: Exclude<Scalar, { kind: 'empty' | 'number' }>,
+  r: CellRef,
+  at: { indicator: string; measure: Measure },
+  issues: Issue[],
+): CellValue {
   const bad = (found: Issue, text: string): CellValue => {
     issues.push(found);
     return { value: null, ref: r, text, invalid: true };
   };
-  const at = { indicator: code, measure: m };
   switch (s.kind) {
-    case 'empty':
-      return { value: null, ref: r };
-    case 'number':
-      return { value: s.value, ref: r };
     case 'formula-no-result':
       return bad(issue('formula-no-result', { ...at, value: `=${s.formula}` }, r), `=${s.formula}`);
     case 'error':
@@ -507,10 +522,7 @@ function readValueCell(ws: Sheet, row: number, col: number, code: string, m: Mea
       );
     case 'text': {
       const text = s.text.normalize('NFC').trim();
-      if (isKps(text)) return { value: 0, ref: r, text, kps: true };
       const parsed = parseNumberText(text);
-      if (parsed.kind === 'empty') return { value: null, ref: r, text };
-      if (parsed.kind === 'number') return { value: parsed.value, ref: r, text };
       if (parsed.kind === 'ambiguous')
         return bad(issue('value-ambiguous', { ...at, value: text, reading: parsed.reading }, r), text);
       return bad(issue('value-not-number', { ...at, found: 'text', value: text }, r), text);
