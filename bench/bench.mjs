@@ -103,6 +103,11 @@ for (const name of sets) {
   const w2 = median(runs.w2.map((x) => x.ms));
   const sheetjsLoop = median(runs.sheetjs.map((x) => x.ms));
   const perFile = (key) => median(runs.reader.map((x) => x[key]));
+  // A ratio of the reader to another contender is taken within each process, where the two took turns file by file
+  // (a slow phase of the shared machine falls on both), then the median of the processes': medians of each
+  // contender taken apart may pair one process's slow phase with another's quiet one.
+  const ratioRuns = (key) => runs.reader.map((x) => x.readerMs / x[key]);
+  const ratio = (key) => +median(ratioRuns(key)).toFixed(2);
   results.push({
     set: name,
     files,
@@ -121,19 +126,19 @@ for (const name of sets) {
     bytesPerFile: runs.reader[0].bytes,
     readerMsPerFile: +median(runs.reader.map((x) => x.readerMs)).toFixed(2),
     exceljsLoadMsPerFile: +median(runs.reader.map((x) => x.exceljsMs)).toFixed(2),
-    readerVsExceljsLoad: +(
-      median(runs.reader.map((x) => x.readerMs)) / median(runs.reader.map((x) => x.exceljsMs))
-    ).toFixed(2),
+    readerVsExceljsLoad: ratio('exceljsMs'),
     consolidate1WorkerVsFloor: +(w1 / floor).toFixed(2),
     consolidate2WorkersVsFloor: +(w2 / floor).toFixed(2),
     sheetjsMsPerFile: +perFile('sheetjsMs').toFixed(2),
     floorMsPerFile: +perFile('floorMs').toFixed(2),
-    readerVsSheetjs: +(perFile('readerMs') / perFile('sheetjsMs')).toFixed(2),
-    readerVsFloor: +(perFile('readerMs') / perFile('floorMs')).toFixed(2),
+    readerVsSheetjs: ratio('sheetjsMs'),
+    readerVsFloor: ratio('floorMs'),
     sheetjsLoopMs: Math.round(sheetjsLoop),
     consolidate2WorkersVsSheetjsLoop: +(w2 / sheetjsLoop).toFixed(2),
     /** Per-file times of the reader in each repetition: how noisy the machine was. */
     readerMsPerFileRuns: runs.reader.map((x) => +x.readerMs.toFixed(2)),
+    /** The reader ÷ the floor in each repetition (one process each). */
+    readerVsFloorRuns: ratioRuns('floorMs').map((x) => +x.toFixed(2)),
     consolidate2WorkersRunsMs: runs.w2.map((x) => Math.round(x.ms)),
   });
 }
@@ -332,7 +337,7 @@ console.log(line(header));
 for (const r of rows) console.log(line(r));
 for (const r of results)
   console.log(
-    `${r.set}: tải máy ${r.load.join(' → ')}; đọc ms/tệp từng lần ${r.readerMsPerFileRuns.join(', ')}; --workers 2 từng lần ${r.consolidate2WorkersRunsMs.join(', ')} ms`,
+    `${r.set}: tải máy ${r.load.join(' → ')}; đọc ms/tệp từng lần ${r.readerMsPerFileRuns.join(', ')} (÷ sàn ${r.readerVsFloorRuns.join(', ')}); --workers 2 từng lần ${r.consolidate2WorkersRunsMs.join(', ')} ms`,
   );
 for (const d of docx)
   console.log(
