@@ -9,11 +9,21 @@ import { renderReport } from '../src/core/write/report/index.js';
 import { checkFileGuarded, FILES_PER_THREAD, readParallel, readingThreads } from '../src/node/read-files.js';
 import { DEFAULT_LIMITS } from '../src/core/read/limits.js';
 import { startEarly, takeEarly } from '../src/node/reader-thread.js';
-import { startReportThread } from '../src/node/report-thread.js';
+import { startReportThread, type ReportThread } from '../src/node/report-thread.js';
 import { ROOT } from './helpers/cli.js';
 
 const rollup = (): Rollup => JSON.parse(readFileSync(join(ROOT, 'fixtures/dak-lak/tong-hop-66-2023.json'), 'utf8'));
 const documentXml = (docx: Uint8Array) => strFromU8(unzipSync(docx)['word/document.xml']!);
+
+/** The report rendered on `thread` and on this thread: the same document. */
+async function expectSameReport(thread: ReportThread): Promise<void> {
+  const [there, here] = await Promise.all([
+    thread.render(rollup(), EMPTY_CONFIG),
+    renderReport(rollup(), EMPTY_CONFIG),
+  ]);
+  expect(documentXml(there)).toEqual(documentXml(here));
+  expect(documentXml(there)).toContain('Đắk Lắk');
+}
 
 describe('threads of a consolidation', () => {
   it('one reading thread for a province, more only as the files pay for them, never more than asked', () => {
@@ -40,12 +50,7 @@ describe('threads of a consolidation', () => {
 
   it('the report thread writes the report the main thread would write', async () => {
     const thread = startReportThread();
-    const [there, here] = await Promise.all([
-      thread.render(rollup(), EMPTY_CONFIG),
-      renderReport(rollup(), EMPTY_CONFIG),
-    ]);
-    expect(documentXml(there)).toEqual(documentXml(here));
-    expect(documentXml(there)).toContain('Đắk Lắk');
+    await expectSameReport(thread);
   }, 60_000);
 
   it('the report thread, sent only the files the report reads, still sees the province’s own submission', async () => {
@@ -75,11 +80,7 @@ describe('threads of a consolidation', () => {
     const byReportThread = await readParallel(files, setup, 1, () => {}, [thread.helper!]);
     expect(byReportThread).toEqual(byReader);
     expect(byReader.filter((f) => f.valid).length).toBeGreaterThan(5);
-    const [there, here] = await Promise.all([
-      thread.render(rollup(), EMPTY_CONFIG),
-      renderReport(rollup(), EMPTY_CONFIG),
-    ]);
-    expect(documentXml(there)).toEqual(documentXml(here));
+    await expectSameReport(thread);
   }, 60_000);
 
   it('a report thread the run stopped (a file it read ran over the limit): the report gets a thread of its own', async () => {
@@ -91,11 +92,7 @@ describe('threads of a consolidation', () => {
     const thread = startReportThread([], setup);
     const [late] = await readParallel([{ path: file, rel: 'x.xlsx' }], setup, 1, () => {}, [thread.helper!]);
     expect(late!.errors.map((e) => e.rule)).toEqual(['file-timeout']);
-    const [there, here] = await Promise.all([
-      thread.render(rollup(), EMPTY_CONFIG),
-      renderReport(rollup(), EMPTY_CONFIG),
-    ]);
-    expect(documentXml(there)).toEqual(documentXml(here));
+    await expectSameReport(thread);
   }, 60_000);
 
   it('a report that cannot be written fails the run with its own error, and the thread is gone', async () => {
